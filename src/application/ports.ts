@@ -1,0 +1,219 @@
+import { AuditEvent } from '../domain/audit';
+import { Language } from '../domain/language';
+import { Person, Role } from '../domain/people';
+import { SessionRequest } from '../domain/session';
+
+/** Every request kind the store holds. Later kinds join this union. */
+export type StoredRequest = SessionRequest;
+
+/** A deadline row: claimed by the sweeper when `dueAt` has passed. */
+export interface Deadline {
+  requestId: string;
+  kind: string;
+  dueAt: Date;
+}
+
+/** Work the dispatcher delivers after the transaction that caused it has committed. */
+export type OutboxMessage =
+  | { type: 'card.post'; requestId: string; target: CardTarget }
+  | { type: 'card.update'; requestId: string; version: number }
+  | { type: 'thread.mention'; requestId: string; event: 'customerWaiting' | 'customerReady' }
+  | { type: 'mail.send'; requestId: string; mail: OutgoingMail }
+  | { type: 'meeting.create'; requestId: string; generation: number }
+  | { type: 'meeting.delete'; requestId: string; generation: number; meetingId: string };
+
+/** A stored outbox row as the dispatcher sees it. */
+export interface OutboxItem {
+  id: number;
+  message: OutboxMessage;
+  attempts: number;
+  createdAt: Date;
+}
+
+/** Who a new card is posted for. */
+export type CardTarget = { role: 'queue'; queueId: string } | { role: 'agent'; userId: string };
+
+/** A card Teams holds for a request, updated in place on every transition. */
+export interface CardActivity {
+  requestId: string;
+  role: 'queue' | 'agent' | 'invitation';
+  conversationId: string;
+  activityId: string;
+  serviceUrl: string;
+  /** The queue thread's conversation id, used for replies in the thread. */
+  threadId: string | null;
+}
+
+/** Everything one transition writes, committed in one transaction (transactional outbox). */
+export interface Change {
+  request: StoredRequest;
+  /** Null when the request is new; otherwise the version read, compared-and-set. */
+  expectedVersion: number | null;
+  events: AuditEvent[];
+  outbox: OutboxMessage[];
+  /** The request's deadlines after the change; they replace the stored ones. */
+  deadlines: Deadline[];
+  cardActivities?: CardActivity[];
+}
+
+/** A queue: a Teams channel registered with `register queue <name>`. */
+export interface Queue {
+  id: string;
+  name: string;
+  teamId: string | null;
+  channelId: string;
+  serviceUrl: string;
+  tenantId: string;
+  registeredBy: string;
+  registeredAt: Date;
+}
+
+/** How to reach a person's personal chat with the bot (from their last activity). */
+export interface PersonalConversation {
+  aadObjectId: string;
+  conversationId: string;
+  serviceUrl: string;
+  tenantId: string;
+  botId: string;
+  userId: string;
+  name: string;
+}
+
+/** Filter for listing requests. */
+export interface RequestFilter {
+  kind?: string;
+  states?: readonly string[];
+  involving?: string;
+  assignee?: string;
+  from?: Date;
+  to?: Date;
+  limit?: number;
+}
+
+/** The store: requests, their audit trail, cards, deadlines and the outbox. */
+export interface RequestStore {
+  /** Commits a change atomically; throws REQUEST.STALE_VERSION when the version moved on. */
+  commit(change: Change): Promise<void>;
+  getRequest(id: string): Promise<StoredRequest | null>;
+  findSessionByLinkHash(linkHash: string): Promise<SessionRequest | null>;
+  listRequests(filter: RequestFilter): Promise<StoredRequest[]>;
+  eventsOf(requestId: string): Promise<AuditEvent[]>;
+
+  cardActivitiesOf(requestId: string): Promise<CardActivity[]>;
+  saveCardActivity(card: CardActivity): Promise<void>;
+
+  /** Claims up to `limit` due outbox rows for `leaseMs`, so that other instances skip them. */
+  claimOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]>;
+  completeOutbox(id: number): Promise<void>;
+  retryOutbox(id: number, nextAttemptAt: Date, error: string): Promise<void>;
+  /** Gives up on a row (kept for inspection, never retried). */
+  failOutbox(id: number, error: string): Promise<void>;
+  pendingOutboxCount(): Promise<number>;
+
+  /** Claims due deadlines for `leaseMs`; the commit of the resulting change removes them. */
+  claimDeadlines(now: Date, limit: number, leaseMs: number): Promise<Deadline[]>;
+
+  saveQueue(queue: Queue): Promise<void>;
+  getQueue(id: string): Promise<Queue | null>;
+  listQueues(): Promise<Queue[]>;
+
+  savePersonalConversation(conversation: PersonalConversation): Promise<void>;
+  getPersonalConversation(aadObjectId: string): Promise<PersonalConversation | null>;
+
+  /** Erases personal data of a request (names, e-mail addresses); the audit trail stays. */
+  erasePersonalData(requestId: string): Promise<void>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The time, injected so tests move it instead of sleeping. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Fresh identifiers and secrets (CSPRNG in production). */
+export interface Secrets {
+  newRequestId(): string;
+  /** A one-time link code (≥128 bits) and the hash that is stored instead of it. */
+  newLinkCode(): { code: string; hash: string };
+  /** A browser binding secret (cookie) and its hash. */
+  newBindingSecret(): { secret: string; hash: string };
+  /** Hashes a link code or binding secret the same way it was stored. */
+  hash(value: string): string;
+  /** Compares two hashes in constant time. */
+  sameHash(a: string, b: string): boolean;
+  /** A 4-digit verification tag. */
+  newTag(): string;
+}
+
+/** Who people are and which roles they hold. */
+export interface Directory {
+  rolesOf(aadObjectId: string): Promise<Role[]>;
+  /** Agents known by object id or name, for `assignTo`. */
+  findAgent(idOrName: string): Promise<Person | null>;
+  listAgents(): Promise<Person[]>;
+}
+
+/** A mail ready to send: every text already in the recipient's language. */
+export interface OutgoingMail {
+  to: { name: string; address: string };
+  subject: string;
+  text: string;
+  html: string;
+  language: Language;
+}
+
+/** Sends mail (local: .eml files; production: Graph sendMail). */
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<void>;
+}
+
+/** A meeting for one generation of a session request. */
+export interface MeetingDetails {
+  provider: 'local' | 'teams';
+  meetingId: string | null;
+  joinUrl: string | null;
+}
+
+/** Creates and deletes the meeting a session's customer joins. */
+export interface MeetingProvider {
+  readonly provider: 'local' | 'teams';
+  /** Idempotent per `externalId` (request id + generation): a retry never makes a second meeting. */
+  createMeeting(request: SessionRequest, externalId: string): Promise<MeetingDetails>;
+  deleteMeeting(meetingId: string, organizer: Person): Promise<void>;
+}
+
+/** Delivers cards and messages to Teams. Adapters render views into cards. */
+export interface Notifier {
+  /** Posts the request's card for `target` as a new message (a new thread in a queue channel). */
+  postCard(request: StoredRequest, target: CardTarget): Promise<CardActivity>;
+  /** Replaces a stored card with the request's current render (idempotent). */
+  updateCard(request: StoredRequest, card: CardActivity): Promise<void>;
+  /** Replies in a queue thread, @mentioning the assignee when there is one. */
+  mentionInThread(request: StoredRequest, card: CardActivity, event: 'customerWaiting' | 'customerReady'): Promise<void>;
+}
+
+/** Structured logging (pino behind it); never log tokens, secrets, link codes or mail bodies. */
+export interface Logger {
+  debug(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** A failure the dispatcher should retry later; `retryAfterMs` honours the service's Retry-After. */
+export class RetryableError extends Error {
+  constructor(
+    message: string,
+    readonly retryAfterMs: number | null = null,
+  ) {
+    super(message);
+    this.name = 'RetryableError';
+  }
+}
+
+/** Something that changed a request; the portal's live pages listen for it. */
+export interface RequestChanges {
+  publish(requestId: string): void;
+  subscribe(requestId: string, listener: () => void): () => void;
+}

@@ -1,0 +1,214 @@
+import { z } from 'zod';
+
+const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
+
+const idList = z
+  .string()
+  .optional()
+  .transform((value) =>
+    (value ?? '')
+      .split(',')
+      .map((item) => item.trim())
+      .filter((item) => item.length > 0),
+  );
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .optional()
+  .transform((value) => value === 'true' || value === '1' || value === 'yes');
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every environment key Doorman reads; `.env.sample` documents each. */
+const environmentSchema = z.object({
+  HOST: z.string().default('127.0.0.1'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3978),
+  PUBLIC_BASE_URL: z.string().url().optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+
+  BOT_ID: z.string().optional(),
+  BOT_PASSWORD: z.string().optional(),
+  BOT_TENANT_ID: z.string().optional(),
+  BOT_TYPE: z.enum(['SingleTenant', 'UserAssignedMSI', 'MultiTenant']).optional(),
+  ALLOWED_TENANT_IDS: idList,
+
+  DATABASE_URL: z.string().optional(),
+  SQLITE_PATH: z.string().default('./data/doorman.db'),
+
+  MEETINGS: z.enum(['local', 'graph']).optional(),
+  MAIL: z.enum(['local', 'graph']).optional(),
+  MAIL_DIR: z.string().default('./data/mail'),
+  MAIL_SENDER: z.string().optional(),
+
+  GRAPH_TENANT_ID: z.string().optional(),
+  GRAPH_CLIENT_ID: z.string().optional(),
+  GRAPH_CLIENT_SECRET: z.string().optional(),
+  GRAPH_CERTIFICATE_PATH: z.string().optional(),
+  GRAPH_CREDENTIAL: z.enum(['secret', 'certificate', 'managedIdentity']).optional(),
+  GRAPH_MEETING_MODE: z.enum(['onlineMeeting', 'calendarEvent']).default('onlineMeeting'),
+  GRAPH_ORGANIZER: z.string().default('agent'),
+  GRAPH_BASE_URL: z.string().url().default('https://graph.microsoft.com/v1.0'),
+  GRAPH_AUTHORITY_HOST: z.string().url().optional(),
+  LOBBY_BYPASS_AFTER_ADMIT: flag,
+
+  ROLES_FILE: z.string().optional(),
+  ROLE_ADMINS: idList,
+  ROLE_AGENTS: idList,
+  ROLE_APPROVERS: idList,
+  ROLE_ENGINEERS: idList,
+
+  SESSION_DEFAULT_HOURS: positiveInt(24),
+  DEFAULT_TIME_ZONE: z.string().default('UTC'),
+  APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
+});
+
+/** Doorman's configuration, validated once at start-up. */
+export interface Config {
+  host: string;
+  port: number;
+  publicBaseUrl: string;
+  logLevel: string;
+  /** True when Doorman runs without a bot app id, on loopback, against the Agents Playground. */
+  localMode: boolean;
+  bot: { appId: string; password: string | null; tenantId: string | null; type: string } | null;
+  allowedTenantIds: string[];
+  store: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
+  meetings: 'local' | 'graph';
+  mail: { kind: 'local'; dir: string } | { kind: 'graph'; sender: string };
+  graph: {
+    tenantId: string;
+    clientId: string;
+    credential: { kind: 'secret'; secret: string } | { kind: 'certificate'; path: string } | { kind: 'managedIdentity' };
+    meetingMode: 'onlineMeeting' | 'calendarEvent';
+    organizer: string;
+    baseUrl: string;
+    authorityHost: string | null;
+    lobbyBypassAfterAdmit: boolean;
+  } | null;
+  roles: {
+    file: string | null;
+    admins: string[];
+    agents: string[];
+    approvers: string[];
+    engineers: string[];
+  };
+  sessionDefaultHours: number;
+  defaultTimeZone: string;
+}
+
+/** Thrown at start-up with every configuration problem at once. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Doorman cannot start; fix the configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Reads and validates the environment; the only place that reads `process.env`. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = environmentSchema.safeParse(env);
+  if (!parsed.success) {
+    throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
+  }
+  const e = parsed.data;
+  const problems: string[] = [];
+  const blank = (value: string | undefined) => value === undefined || value.trim() === '';
+
+  const localMode = blank(e.BOT_ID);
+  if (localMode && !LOOPBACK_HOSTS.includes(e.HOST)) {
+    problems.push(
+      `HOST=${e.HOST} is not loopback, but no BOT_ID is set: the unauthenticated local bot endpoint ` +
+        'may only listen on 127.0.0.1. Set BOT_ID and BOT_PASSWORD (or BOT_TYPE=UserAssignedMSI), or bind to loopback.',
+    );
+  }
+  if (!localMode) {
+    if (blank(e.BOT_PASSWORD) && e.BOT_TYPE !== 'UserAssignedMSI') {
+      problems.push('BOT_PASSWORD is required with BOT_ID (or set BOT_TYPE=UserAssignedMSI).');
+    }
+    if (e.BOT_TYPE !== 'MultiTenant' && blank(e.BOT_TENANT_ID)) {
+      problems.push('BOT_TENANT_ID is required for a SingleTenant or UserAssignedMSI bot.');
+    }
+    if (e.MEETINGS === undefined) problems.push('MEETINGS must be set to graph or local when BOT_ID is set.');
+    if (e.MAIL === undefined) problems.push('MAIL must be set to graph or local when BOT_ID is set.');
+    if (blank(e.PUBLIC_BASE_URL)) problems.push('PUBLIC_BASE_URL is required when BOT_ID is set.');
+    if (blank(e.DATABASE_URL) && e.SQLITE_PATH === undefined) problems.push('DATABASE_URL or SQLITE_PATH is required.');
+  }
+
+  const meetings = e.MEETINGS ?? 'local';
+  const mailKind = e.MAIL ?? 'local';
+  const needsGraph = meetings === 'graph' || mailKind === 'graph';
+  let graph: Config['graph'] = null;
+  if (needsGraph) {
+    for (const key of ['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID'] as const) {
+      if (blank(e[key])) problems.push(`${key} is required when MEETINGS or MAIL is graph.`);
+    }
+    const credentialKind =
+      e.GRAPH_CREDENTIAL ??
+      (!blank(e.GRAPH_CLIENT_SECRET) ? 'secret' : !blank(e.GRAPH_CERTIFICATE_PATH) ? 'certificate' : undefined);
+    let credential: NonNullable<Config['graph']>['credential'] = { kind: 'managedIdentity' };
+    if (credentialKind === undefined) {
+      problems.push('Graph needs a credential: GRAPH_CLIENT_SECRET, GRAPH_CERTIFICATE_PATH or GRAPH_CREDENTIAL=managedIdentity.');
+    } else if (credentialKind === 'secret') {
+      if (blank(e.GRAPH_CLIENT_SECRET)) problems.push('GRAPH_CLIENT_SECRET is required with GRAPH_CREDENTIAL=secret.');
+      credential = { kind: 'secret', secret: e.GRAPH_CLIENT_SECRET ?? '' };
+    } else if (credentialKind === 'certificate') {
+      if (blank(e.GRAPH_CERTIFICATE_PATH)) {
+        problems.push('GRAPH_CERTIFICATE_PATH is required with GRAPH_CREDENTIAL=certificate.');
+      }
+      credential = { kind: 'certificate', path: e.GRAPH_CERTIFICATE_PATH ?? '' };
+    }
+    graph = {
+      tenantId: e.GRAPH_TENANT_ID ?? '',
+      clientId: e.GRAPH_CLIENT_ID ?? '',
+      credential,
+      meetingMode: e.GRAPH_MEETING_MODE,
+      organizer: e.GRAPH_ORGANIZER,
+      baseUrl: e.GRAPH_BASE_URL,
+      authorityHost: e.GRAPH_AUTHORITY_HOST ?? null,
+      lobbyBypassAfterAdmit: e.LOBBY_BYPASS_AFTER_ADMIT,
+    };
+  }
+  if (mailKind === 'graph' && blank(e.MAIL_SENDER)) problems.push('MAIL_SENDER is required when MAIL=graph.');
+
+  const rolesFile = e.ROLES_FILE ?? (localMode ? './config/local-roles.json' : null);
+  if (!localMode && rolesFile === null && e.ROLE_AGENTS.length === 0) {
+    problems.push('ROLE_AGENTS is empty: nobody could create or admit sessions. List agent object ids (or group:<id>).');
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+
+  return {
+    host: e.HOST,
+    port: e.PORT,
+    publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
+    logLevel: e.LOG_LEVEL,
+    localMode,
+    bot: localMode
+      ? null
+      : {
+          appId: e.BOT_ID ?? '',
+          password: e.BOT_PASSWORD ?? null,
+          tenantId: e.BOT_TENANT_ID ?? null,
+          type: e.BOT_TYPE ?? 'SingleTenant',
+        },
+    allowedTenantIds: e.ALLOWED_TENANT_IDS.length > 0 ? e.ALLOWED_TENANT_IDS : e.BOT_TENANT_ID ? [e.BOT_TENANT_ID] : [],
+    store: blank(e.DATABASE_URL)
+      ? { kind: 'sqlite', path: e.SQLITE_PATH }
+      : { kind: 'postgres', url: e.DATABASE_URL ?? '' },
+    meetings,
+    mail: mailKind === 'graph' ? { kind: 'graph', sender: e.MAIL_SENDER ?? '' } : { kind: 'local', dir: e.MAIL_DIR },
+    graph,
+    roles: {
+      file: rolesFile,
+      admins: e.ROLE_ADMINS,
+      agents: e.ROLE_AGENTS,
+      approvers: e.ROLE_APPROVERS,
+      engineers: e.ROLE_ENGINEERS,
+    },
+    sessionDefaultHours: e.SESSION_DEFAULT_HOURS,
+    defaultTimeZone: e.DEFAULT_TIME_ZONE,
+  };
+}
+
+/** The keys `loadConfig` reads, for the infrastructure check and `.env.sample`. */
+export const CONFIG_KEYS: readonly string[] = Object.keys(environmentSchema.shape);

@@ -1,0 +1,41 @@
+/** Stable error codes (DESIGN.md §5). People see translated text for a code, never an error message. */
+export type ErrorCode =
+  | 'REQUEST.NOT_FOUND'
+  | 'REQUEST.STALE_VERSION'
+  | 'REQUEST.ILLEGAL_TRANSITION'
+  | 'REQUEST.EXPIRED'
+  | 'AUTH.NOT_PERMITTED'
+  | 'AUTH.SELF_APPROVAL'
+  | 'AUTH.WRONG_TENANT'
+  | 'INPUT.INVALID'
+  | 'LINK.IN_USE'
+  | 'LINK.EXPIRED'
+  | 'LINK.CLOSED'
+  | 'LINK.NOT_YET'
+  | 'RATE.LIMITED'
+  | 'GRAPH.THROTTLED'
+  | 'GRAPH.FORBIDDEN'
+  | 'INTERNAL';
+
+/** One problem with one form field, answered next to that field. */
+export interface FieldProblem {
+  field: string;
+  problem: string;
+}
+
+/** An expected failure with a stable code; `fields` lists form problems for INPUT.INVALID. */
+export class DoormanError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    detail?: string,
+    readonly fields: FieldProblem[] = [],
+  ) {
+    super(detail ? `${code}: ${detail}` : code);
+    this.name = 'DoormanError';
+  }
+}
+
+/** True when `error` is a DoormanError, optionally with the given code. */
+export function isDoormanError(error: unknown, code?: ErrorCode): error is DoormanError {
+  return error instanceof DoormanError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,29 @@
+/** Roles a person can hold in Doorman. */
+export type Role = 'admin' | 'agent' | 'approver' | 'engineer';
+
+/** A person as Doorman knows them: the Entra object id is the identity, the name is for display. */
+export interface Person {
+  aadObjectId: string;
+  name: string;
+}
+
+/** Who did something: a person (with the roles they hold now), the customer behind a link, or the system. */
+export type Actor =
+  | { type: 'person'; person: Person; roles: Role[] }
+  | { type: 'customer' }
+  | { type: 'system'; name: 'sweeper' | 'dispatcher' };
+
+/** Where an action came from, recorded on every audit event. */
+export type Source = 'card' | 'chat' | 'portal' | 'api' | 'timer';
+
+/** True when the actor is a person holding `role`. */
+export function hasRole(actor: Actor, role: Role): boolean {
+  return actor.type === 'person' && actor.roles.includes(role);
+}
+
+/** The stable id recorded for an actor in the audit trail (never a name). */
+export function actorId(actor: Actor): string {
+  if (actor.type === 'person') return actor.person.aadObjectId;
+  if (actor.type === 'customer') return 'customer';
+  return `system:${actor.name}`;
+}

@@ -1,0 +1,267 @@
+import { AuditEvent, DecisionContext, auditEvent } from './audit';
+import { DoormanError } from './errors';
+import { Language } from './language';
+import { Person, hasRole } from './people';
+
+/** States of a support session request (DESIGN.md §1). */
+export type SessionState = 'open' | 'waiting' | 'ready' | 'connected' | 'closed' | 'expired';
+
+/** Everything that can happen to a session request. */
+export type SessionAction =
+  | 'arrive'
+  | 'allow'
+  | 'refuse'
+  | 'admit'
+  | 'deny'
+  | 'close'
+  | 'leave'
+  | 'expire'
+  | 'reopen'
+  | 'assign'
+  | 'rebind';
+
+/** Why a session ended in `closed`. */
+export type ClosedReason = 'denied' | 'cancelled' | 'refused' | 'left' | 'ended';
+
+/** Who may perform an action: the customer behind the link, an agent, or the deadline sweeper. */
+type Performer = 'customer' | 'agent' | 'system';
+
+/** The transition table: for each action, the states it is legal in and the state it leads to. */
+export const SESSION_TRANSITIONS: Readonly<
+  Record<SessionAction, { by: Performer; from: Partial<Record<SessionState, SessionState>> }>
+> = {
+  arrive: { by: 'customer', from: { open: 'waiting' } },
+  allow: { by: 'customer', from: { waiting: 'ready' } },
+  refuse: { by: 'customer', from: { waiting: 'closed' } },
+  leave: { by: 'customer', from: { waiting: 'closed', ready: 'closed', connected: 'closed' } },
+  admit: { by: 'agent', from: { ready: 'connected' } },
+  deny: { by: 'agent', from: { waiting: 'closed', ready: 'closed' } },
+  close: { by: 'agent', from: { open: 'closed', waiting: 'closed', ready: 'closed', connected: 'closed' } },
+  reopen: { by: 'agent', from: { closed: 'open', expired: 'open' } },
+  assign: { by: 'agent', from: { open: 'open', waiting: 'waiting', ready: 'ready', connected: 'connected' } },
+  rebind: { by: 'agent', from: { waiting: 'open', ready: 'open' } },
+  expire: { by: 'system', from: { open: 'expired', waiting: 'expired', ready: 'expired' } },
+};
+
+/** Every session state, in lifecycle order. */
+export const SESSION_STATES: readonly SessionState[] = ['open', 'waiting', 'ready', 'connected', 'closed', 'expired'];
+
+/** States in which the request still waits for a connection and its deadline runs. */
+export const SESSION_PENDING_STATES: readonly SessionState[] = ['open', 'waiting', 'ready'];
+
+/** Where the customer will meet the agent once admitted. */
+export interface SessionMeeting {
+  provider: 'local' | 'teams';
+  status: 'preparing' | 'ready' | 'failed';
+  /** Teams join URL; shown only to the bound browser and on the agent's own card. Null for the local room. */
+  joinUrl: string | null;
+  meetingId: string | null;
+  /** Error code of the last failure (for example GRAPH.FORBIDDEN), shown to the agent. */
+  problem: string | null;
+}
+
+/** A support session with one external customer, reached through a one-time link. */
+export interface SessionRequest {
+  kind: 'session';
+  id: string;
+  version: number;
+  /** Increments on every reopen: a new link, tag, deadline and meeting. */
+  generation: number;
+  state: SessionState;
+  createdBy: Person;
+  assignee: Person | null;
+  queueId: string | null;
+  /** Personal data: erasable. */
+  recipient: { name: string; email: string | null };
+  /** Personal data: the name the customer typed at the portal. */
+  customerName: string | null;
+  /** Internal comments: never shown to the customer. */
+  comments: string;
+  scheduledFor: Date | null;
+  expiresAt: Date;
+  language: Language;
+  sendEmail: boolean;
+  /** The 4-digit verification tag shown on the portal page and on the cards. */
+  tag: string;
+  /** Hash of the one-time link code; the code itself is never stored. */
+  linkHash: string;
+  /** Hash of the secret in the bound browser's cookie, set on arrival. */
+  bindingHash: string | null;
+  closedReason: ClosedReason | null;
+  meeting: SessionMeeting | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What an agent fills in to create a session request (already validated). */
+export interface NewSession {
+  id: string;
+  recipient: { name: string; email: string | null };
+  assignee: Person | null;
+  queueId: string | null;
+  comments: string;
+  scheduledFor: Date | null;
+  expiresAt: Date;
+  language: Language;
+  sendEmail: boolean;
+  tag: string;
+  linkHash: string;
+}
+
+/** The inputs an action needs beyond the actor and time. */
+export type SessionCommand =
+  | { action: 'arrive'; customerName: string; bindingHash: string }
+  | { action: 'allow' | 'refuse' | 'leave' | 'admit' | 'deny' | 'close' | 'expire' | 'rebind' }
+  | { action: 'reopen'; linkHash: string; tag: string; expiresAt: Date; scheduledFor: Date | null }
+  | { action: 'assign'; assignee: Person | null; queueId?: string | null };
+
+/** A decided transition: the request as it is now and the event that records it. */
+export interface SessionDecision {
+  request: SessionRequest;
+  event: AuditEvent;
+}
+
+/** Creates a session request in `open`; only agents may. */
+export function createSession(input: NewSession, context: DecisionContext): SessionDecision {
+  if (!hasRole(context.actor, 'agent') || context.actor.type !== 'person') {
+    throw new DoormanError('AUTH.NOT_PERMITTED', 'only agents create session requests');
+  }
+  checkSchedule(input.scheduledFor, input.expiresAt, context.now);
+  const request: SessionRequest = {
+    kind: 'session',
+    id: input.id,
+    version: 1,
+    generation: 1,
+    state: 'open',
+    createdBy: context.actor.person,
+    assignee: input.assignee,
+    queueId: input.queueId,
+    recipient: input.recipient,
+    customerName: null,
+    comments: input.comments,
+    scheduledFor: input.scheduledFor,
+    expiresAt: input.expiresAt,
+    language: input.language,
+    sendEmail: input.sendEmail,
+    tag: input.tag,
+    linkHash: input.linkHash,
+    bindingHash: null,
+    closedReason: null,
+    meeting: null,
+    createdAt: context.now,
+    updatedAt: context.now,
+  };
+  return { request, event: auditEvent(request, 'create', null, 'open', context) };
+}
+
+/** True when the request still waits for a connection but its deadline has passed. */
+export function isPastDeadline(request: SessionRequest, now: Date): boolean {
+  return SESSION_PENDING_STATES.includes(request.state) && now.getTime() >= request.expiresAt.getTime();
+}
+
+/** True before the scheduled start of a scheduled session. */
+export function startsLater(request: SessionRequest, now: Date): boolean {
+  return request.scheduledFor !== null && now.getTime() < request.scheduledFor.getTime();
+}
+
+/**
+ * Decides one action on a session request: checks who acts, that the table allows it, and the deadline,
+ * then returns the next version of the request. Throws a DoormanError when the action is not allowed.
+ */
+export function decideSession(
+  request: SessionRequest,
+  command: SessionCommand,
+  context: DecisionContext,
+): SessionDecision {
+  const rule = SESSION_TRANSITIONS[command.action];
+  checkPerformer(rule.by, context);
+  const to = rule.from[request.state];
+  if (to === undefined) {
+    throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', `${command.action} in ${request.state}`);
+  }
+  if (command.action === 'expire') {
+    if (!isPastDeadline(request, context.now)) {
+      throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', 'expire before the deadline');
+    }
+  } else if (isPastDeadline(request, context.now)) {
+    throw new DoormanError(rule.by === 'customer' ? 'LINK.EXPIRED' : 'REQUEST.EXPIRED');
+  }
+  if (command.action === 'arrive' && startsLater(request, context.now)) {
+    throw new DoormanError('LINK.NOT_YET');
+  }
+
+  const next: SessionRequest = {
+    ...request,
+    ...changesFor(request, command, context),
+    state: to,
+    version: request.version + 1,
+    updatedAt: context.now,
+  };
+  return { request: next, event: auditEvent(next, command.action, request.state, to, context) };
+}
+
+function checkPerformer(by: Performer, context: DecisionContext): void {
+  const { actor } = context;
+  const allowed =
+    (by === 'customer' && actor.type === 'customer') ||
+    (by === 'system' && actor.type === 'system') ||
+    (by === 'agent' && hasRole(actor, 'agent'));
+  if (!allowed) throw new DoormanError('AUTH.NOT_PERMITTED');
+}
+
+function checkSchedule(scheduledFor: Date | null, expiresAt: Date, now: Date): void {
+  if (expiresAt.getTime() <= now.getTime()) {
+    throw new DoormanError('INPUT.INVALID', 'deadline in the past', [{ field: 'expiresAt', problem: 'past' }]);
+  }
+  if (scheduledFor !== null && expiresAt.getTime() <= scheduledFor.getTime()) {
+    throw new DoormanError('INPUT.INVALID', 'deadline before start', [
+      { field: 'expiresAt', problem: 'beforeSchedule' },
+    ]);
+  }
+}
+
+function changesFor(
+  request: SessionRequest,
+  command: SessionCommand,
+  context: DecisionContext,
+): Partial<SessionRequest> {
+  switch (command.action) {
+    case 'arrive':
+      return { customerName: command.customerName, bindingHash: command.bindingHash };
+    case 'refuse':
+      return { closedReason: 'refused' };
+    case 'leave':
+      return { closedReason: 'left' };
+    case 'deny':
+      return { closedReason: 'denied' };
+    case 'close':
+      return { closedReason: request.state === 'connected' ? 'ended' : 'cancelled' };
+    case 'rebind':
+      return { customerName: null, bindingHash: null };
+    case 'assign':
+      return {
+        assignee: command.assignee,
+        queueId: command.queueId === undefined ? request.queueId : command.queueId,
+      };
+    case 'reopen':
+      checkSchedule(command.scheduledFor, command.expiresAt, context.now);
+      return {
+        generation: request.generation + 1,
+        linkHash: command.linkHash,
+        tag: command.tag,
+        expiresAt: command.expiresAt,
+        scheduledFor: command.scheduledFor,
+        customerName: null,
+        bindingHash: null,
+        closedReason: null,
+        meeting: null,
+      };
+    default:
+      return {};
+  }
+}
+
+/** The deadlines a session request has now: while pending, it expires at `expiresAt`. */
+export function sessionDeadlines(request: SessionRequest): { kind: 'expire'; dueAt: Date }[] {
+  return SESSION_PENDING_STATES.includes(request.state) ? [{ kind: 'expire', dueAt: request.expiresAt }] : [];
+}
