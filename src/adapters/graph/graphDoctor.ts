@@ -1,0 +1,319 @@
+import { TokenCredential } from '@azure/identity';
+import { Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { Clock } from '../../application/ports';
+import { Config } from '../../config';
+import { GRAPH_SCOPE, graphRequirement, mapGraphError } from './graphClient';
+import { MEETINGS_PER_ORGANIZER_PER_MONTH } from './graphMeetingProvider';
+
+/*
+ * What doctor can and cannot see:
+ * - The app's application permissions are the `roles` claim of its app-only token ("Microsoft identity platform
+ *   access tokens", https://learn.microsoft.com/entra/identity-platform/access-tokens); the signature is not checked
+ *   here: the token came straight from the token endpoint and is only read for this diagnostic.
+ * - Teams application access policies cannot be read through Graph; a GET on the organizer's onlineMeetings answers
+ *   403 when no policy covers them, which doctor uses as a probe.
+ * - Graph has no call that counts a user's meetings (GET /users/{id}/onlineMeetings needs a $filter), so the
+ *   month's count is Doorman's own, passed in by the caller.
+ * - Whether anonymous users may join meetings is a Teams admin setting with no Graph API: a manual step.
+ */
+
+/** One line of the doctor's checklist. */
+export interface DoctorCheck {
+  name: string;
+  status: 'ok' | 'problem' | 'manual';
+  detail: string;
+  fix?: string;
+}
+
+/** What the Graph doctor needs besides the configuration. */
+export interface GraphDoctorDeps {
+  credential: TokenCredential;
+  client: Client;
+  clock: Clock;
+  /** True when roles come from Entra groups (group:<id> in ROLE_*), which needs GroupMember.Read.All. */
+  rolesFromGroups: boolean;
+  /** Agents who organize their own meetings when GRAPH_ORGANIZER=agent; the first few are checked. */
+  agentIds?: readonly string[];
+  /** Doorman's own count of meetings made this calendar month for an organizer (Graph cannot count them). */
+  meetingsThisMonth?: (organizerId: string) => Promise<number>;
+}
+
+// Higher-privileged roles that also satisfy a requirement (Microsoft Graph permissions reference).
+const SATISFIED_BY: Record<string, readonly string[]> = {
+  'User.Read.All': ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'GroupMember.Read.All': ['Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'Calendars.ReadWrite': [],
+  'OnlineMeetings.ReadWrite.All': [],
+  'Mail.Send': [],
+};
+
+const MAX_AGENTS_CHECKED = 5;
+const PROBE_JOIN_URL = 'https://teams.microsoft.com/l/meetup-join/doorman-doctor-probe';
+
+/** The application permissions this configuration needs, each with why. */
+export function requiredGraphPermissions(config: Config, rolesFromGroups: boolean): { permission: string; why: string }[] {
+  const needed: { permission: string; why: string }[] = [];
+  if (config.meetings === 'graph' && config.graph) {
+    needed.push(
+      config.graph.meetingMode === 'onlineMeeting'
+        ? { permission: 'OnlineMeetings.ReadWrite.All', why: 'create, update and delete Teams meetings' }
+        : { permission: 'Calendars.ReadWrite', why: 'create and delete calendar events with a Teams link' },
+    );
+  }
+  if (config.mail.kind === 'graph') needed.push({ permission: 'Mail.Send', why: 'send invitation mail' });
+  needed.push({ permission: 'User.Read.All', why: 'check organizers and the mailbox, resolve UPNs and agents' });
+  if (rolesFromGroups) needed.push({ permission: 'GroupMember.Read.All', why: 'read roles from Entra groups' });
+  return needed;
+}
+
+/** Checks the Graph set-up end to end and returns a checklist; it never throws for a failed check. */
+export async function runGraphDoctor(config: Config, deps: GraphDoctorDeps): Promise<DoctorCheck[]> {
+  const graph = config.graph;
+  if (!graph) {
+    return [{ name: 'Microsoft Graph', status: 'ok', detail: 'not configured: meetings and mail run locally' }];
+  }
+  const checks: DoctorCheck[] = [];
+
+  let roles: string[] | null = null;
+  try {
+    const token = await deps.credential.getToken(GRAPH_SCOPE);
+    if (!token) throw new Error('the credential returned no token');
+    const claims = decodeJwtPayload(token.token);
+    roles = Array.isArray(claims?.roles) ? claims.roles.filter((role): role is string => typeof role === 'string') : [];
+    const tenant = typeof claims?.tid === 'string' ? claims.tid : 'unknown';
+    const tenantNote = tenant !== 'unknown' && tenant !== graph.tenantId ? ` (expected ${graph.tenantId})` : '';
+    checks.push({
+      name: 'Graph credential',
+      status: tenantNote ? 'problem' : 'ok',
+      detail: `token acquired with the ${graph.credential.kind} credential for tenant ${tenant}${tenantNote}`,
+      ...(tenantNote ? { fix: 'GRAPH_TENANT_ID must be the tenant whose users and mailboxes Doorman serves.' } : {}),
+    });
+  } catch (error) {
+    checks.push({
+      name: 'Graph credential',
+      status: 'problem',
+      detail: `no token: ${describeCredentialFailure(error)}`,
+      fix: graphRequirement('credential').summary,
+    });
+  }
+
+  for (const { permission, why } of requiredGraphPermissions(config, deps.rolesFromGroups)) {
+    const name = `Permission ${permission}`;
+    if (roles === null) {
+      checks.push({ name, status: 'problem', detail: `not checked: no token (needed to ${why})`, fix: consentFix(permission) });
+      continue;
+    }
+    const granted = roles.includes(permission) || (SATISFIED_BY[permission] ?? []).some((role) => roles?.includes(role));
+    checks.push(
+      granted
+        ? { name, status: 'ok', detail: `granted (needed to ${why})` }
+        : { name, status: 'problem', detail: `missing from the token's roles (needed to ${why})`, fix: consentFix(permission) },
+    );
+  }
+
+  const meetingsViaGraph = config.meetings === 'graph';
+  if (meetingsViaGraph) {
+    if (graph.organizer === 'agent') {
+      const agents = (deps.agentIds ?? []).slice(0, MAX_AGENTS_CHECKED);
+      if (agents.length === 0) {
+        checks.push({
+          name: 'Organizers',
+          status: 'manual',
+          detail: 'GRAPH_ORGANIZER=agent: every agent organizes their own meetings; no agent ids to check',
+          fix: 'Make sure every agent is a licensed Teams user covered by the application access policy (or grant it -Global).',
+        });
+      }
+      for (const agent of agents) await checkOrganizer(checks, deps, graph.meetingMode, agent, `Organizer (agent ${agent})`);
+    } else {
+      await checkOrganizer(checks, deps, graph.meetingMode, graph.organizer, 'Organizer (service account)');
+    }
+  }
+
+  if (config.mail.kind === 'graph') await checkMailbox(checks, deps, config.mail.sender);
+
+  if (meetingsViaGraph) {
+    checks.push({
+      name: 'Anonymous users can join meetings',
+      status: 'manual',
+      detail: 'customers join as anonymous users; Graph cannot read this Teams setting',
+      fix:
+        'Teams admin center → Meetings → Meeting settings: "Anonymous users can join a meeting" On, and in the ' +
+        "organizers' meeting policy: Get-CsTeamsMeetingPolicy -Identity Global | Select AllowAnonymousUsersToJoinMeeting " +
+        '(Set-CsTeamsMeetingPolicy -Identity Global -AllowAnonymousUsersToJoinMeeting $true).',
+    });
+    if (graph.meetingMode === 'onlineMeeting') {
+      checks.push({
+        name: 'Application access policy',
+        status: 'manual',
+        detail: 'Teams application access policies cannot be read through Graph (the organizer probe above only detects a refusal)',
+        fix:
+          `New-CsApplicationAccessPolicy -Identity Doorman-Meetings -AppIds "${graph.clientId}" -Description "Doorman meetings"; ` +
+          'Grant-CsApplicationAccessPolicy -PolicyName Doorman-Meetings -Identity "<organizer object id>" (or -Global). ' +
+          'Check with Get-CsApplicationAccessPolicy; changes take up to 30 minutes.',
+      });
+    } else {
+      checks.push({
+        name: 'Lobby of calendar meetings',
+        status: 'manual',
+        detail: "meetings made from calendar events keep the lobby of the organizer's Teams meeting policy",
+        fix: 'In that policy, "Who can bypass the lobby" must not be Everyone, so that customers wait in the lobby.',
+      });
+    }
+    await checkMeetingQuota(checks, deps, graph.organizer === 'agent' ? [...(deps.agentIds ?? [])] : [graph.organizer]);
+  }
+  return checks;
+}
+
+/** Renders the checklist as plain text (chat and `npm run doctor`). */
+export function formatDoctorReport(checks: readonly DoctorCheck[]): string {
+  const label: Record<DoctorCheck['status'], string> = { ok: '[ok]     ', problem: '[PROBLEM]', manual: '[manual] ' };
+  const lines = ['Doorman doctor: Microsoft Graph', ''];
+  for (const check of checks) {
+    lines.push(`${label[check.status]} ${check.name}: ${check.detail}`);
+    if (check.fix && check.status !== 'ok') lines.push(`          ${check.status === 'manual' ? 'how' : 'fix'}: ${check.fix}`);
+  }
+  const count = (status: DoctorCheck['status']) => checks.filter((check) => check.status === status).length;
+  lines.push('', `${count('ok')} ok, ${count('problem')} problem(s), ${count('manual')} manual step(s)`);
+  return lines.join('\n');
+}
+
+/** Reads a JWT's payload without checking its signature (diagnostics only); null when it is not a JWT. */
+export function decodeJwtPayload(token: string): Record<string, unknown> | null {
+  const parts = token.split('.');
+  if (parts.length !== 3) return null;
+  try {
+    const payload: unknown = JSON.parse(Buffer.from(parts[1], 'base64url').toString('utf8'));
+    return payload !== null && typeof payload === 'object' ? (payload as Record<string, unknown>) : null;
+  } catch {
+    return null;
+  }
+}
+
+async function checkOrganizer(
+  checks: DoctorCheck[],
+  deps: GraphDoctorDeps,
+  mode: 'onlineMeeting' | 'calendarEvent',
+  organizer: string,
+  name: string,
+): Promise<void> {
+  let id = organizer;
+  try {
+    const user = (await deps.client
+      .api(`/users/${encodeURIComponent(organizer)}`)
+      .select(['id', 'displayName', 'userPrincipalName', 'accountEnabled'])
+      .get()) as { id: string; userPrincipalName?: string };
+    id = user.id;
+    checks.push({ name, status: 'ok', detail: `exists (${user.userPrincipalName ?? user.id})` });
+  } catch (error) {
+    checks.push(userLookupProblem(name, organizer, error, deps.clock.now()));
+    return;
+  }
+  if (mode !== 'onlineMeeting') return;
+  try {
+    await deps.client
+      .api(`/users/${encodeURIComponent(id)}/onlineMeetings`)
+      .filter(`JoinWebUrl eq '${PROBE_JOIN_URL}'`)
+      .get();
+    checks.push({ name: `${name}: onlineMeetings access`, status: 'ok', detail: 'Graph did not refuse the app for this organizer' });
+  } catch (error) {
+    const status = error instanceof GraphError ? error.statusCode : -1;
+    if (status === 403) {
+      checks.push({
+        name: `${name}: onlineMeetings access`,
+        status: 'problem',
+        detail: 'refused (403): no application access policy covers this organizer, or OnlineMeetings.ReadWrite.All is missing',
+        fix: graphRequirement('onlineMeetings', id).summary,
+      });
+    } else if (status === 404 || status === 400) {
+      checks.push({ name: `${name}: onlineMeetings access`, status: 'ok', detail: `probe answered ${status}, not a refusal` });
+    } else {
+      checks.push({
+        name: `${name}: onlineMeetings access`,
+        status: 'problem',
+        detail: `probe failed (${mapGraphError(error, 'onlineMeetings', deps.clock.now()).message}); run doctor again`,
+      });
+    }
+  }
+}
+
+async function checkMailbox(checks: DoctorCheck[], deps: GraphDoctorDeps, sender: string): Promise<void> {
+  const name = `Mailbox ${sender}`;
+  try {
+    const user = (await deps.client
+      .api(`/users/${encodeURIComponent(sender)}`)
+      .select(['id', 'mail', 'userPrincipalName'])
+      .get()) as { mail?: string | null };
+    checks.push(
+      user.mail
+        ? { name, status: 'ok', detail: `exists with address ${user.mail}` }
+        : {
+            name,
+            status: 'problem',
+            detail: 'the account has no mail address: it has no Exchange Online mailbox',
+            fix: 'Use a shared mailbox (no licence needed) or a licensed user mailbox as MAIL_SENDER.',
+          },
+    );
+  } catch (error) {
+    checks.push(userLookupProblem(name, sender, error, deps.clock.now()));
+    return;
+  }
+  checks.push({
+    name: 'Mailbox scope of Mail.Send',
+    status: 'manual',
+    detail: 'if Exchange limits this app to some mailboxes, the sender must be in scope (doctor sends no test mail)',
+    fix: `Test-ServicePrincipalAuthorization -Identity <app id> -Resource ${sender} (RBAC for Applications), or Test-ApplicationAccessPolicy -Identity ${sender} -AppId <app id>.`,
+  });
+}
+
+async function checkMeetingQuota(checks: DoctorCheck[], deps: GraphDoctorDeps, organizers: string[]): Promise<void> {
+  if (!deps.meetingsThisMonth || organizers.length === 0) {
+    checks.push({
+      name: 'Meetings this month',
+      status: 'manual',
+      detail: `Graph allows ${MEETINGS_PER_ORGANIZER_PER_MONTH} meetings per organizer and month and cannot count them; Doorman's own count was not available`,
+    });
+    return;
+  }
+  for (const organizer of organizers.slice(0, MAX_AGENTS_CHECKED)) {
+    const count = await deps.meetingsThisMonth(organizer);
+    const nearLimit = count >= MEETINGS_PER_ORGANIZER_PER_MONTH * 0.9;
+    checks.push({
+      name: `Meetings this month (${organizer})`,
+      status: nearLimit ? 'problem' : 'ok',
+      detail: `${count} of ${MEETINGS_PER_ORGANIZER_PER_MONTH} made by Doorman`,
+      ...(nearLimit ? { fix: 'Spread meetings over more organizers (GRAPH_ORGANIZER=agent) or a second service account.' } : {}),
+    });
+  }
+}
+
+function userLookupProblem(name: string, who: string, error: unknown, now: Date): DoctorCheck {
+  const status = error instanceof GraphError ? error.statusCode : -1;
+  if (status === 404) {
+    return { name, status: 'problem', detail: `no user ${who} in this tenant`, fix: 'Use the object id or UPN of an existing user.' };
+  }
+  if (status === 403) {
+    return { name, status: 'problem', detail: 'not allowed to read users', fix: graphRequirement('users').summary };
+  }
+  return { name, status: 'problem', detail: `could not be checked: ${mapGraphError(error, 'users', now).message}` };
+}
+
+function consentFix(permission: string): string {
+  return (
+    `Entra admin center → App registrations → Doorman → API permissions → Add a permission → Microsoft Graph → ` +
+    `Application permissions → ${permission}, then "Grant admin consent". A new token carries it within minutes.`
+  );
+}
+
+function describeCredentialFailure(error: unknown): string {
+  if (error && typeof error === 'object') {
+    const response = (error as { errorResponse?: { error?: string; errorDescription?: string } }).errorResponse;
+    if (response?.error) {
+      // AADSTS codes say exactly what is wrong (7000215 invalid secret, 700016 unknown app, 90002 unknown tenant).
+      const aadsts = /AADSTS\d+/.exec(response.errorDescription ?? '')?.[0];
+      return `${response.error}${aadsts ? ` ${aadsts}` : ''}`;
+    }
+    const name = (error as { name?: string }).name;
+    if (name) return name;
+  }
+  return 'unknown error';
+}

@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+import { Client } from '@microsoft/microsoft-graph-client';
+import { Clock, Logger, Mailer, OutgoingMail } from '../../application/ports';
+import { mapGraphError } from './graphClient';
+
+/*
+ * "user: sendMail" (https://learn.microsoft.com/graph/api/user-sendmail): `POST /users/{id | userPrincipalName}/sendMail`
+ * accepts JSON (a message with ONE body, text or HTML) or MIME: the whole RFC 5322 message base64-encoded as the
+ * request body with `Content-Type: text/plain` (example 4 there is a multipart/alternative text + HTML mail). It
+ * answers 202 Accepted with no body (accepted, not yet delivered) and saves the mail in Sent Items; malformed MIME
+ * answers 400 ErrorMimeContentInvalidBase64String. Doorman sends MIME, because only MIME carries both a plain-text
+ * and an HTML part.
+ */
+
+/** What the mailer needs: the client, the team mailbox it sends from, a clock (Retry-After dates) and a logger. */
+export interface GraphMailerDeps {
+  client: Client;
+  /** The mailbox (UPN, address or object id) the invitation comes from; MAIL_SENDER. */
+  sender: string;
+  clock: Clock;
+  logger: Logger;
+}
+
+/** Production mailer: Graph sendMail from the team's mailbox, as MIME with text and HTML parts, nothing added. */
+export class GraphMailer implements Mailer {
+  constructor(private readonly deps: GraphMailerDeps) {}
+
+  /** Sends one mail; 202 means Exchange accepted it. Failures map to GRAPH.FORBIDDEN (Mail.Send) or retryable. */
+  async send(mail: OutgoingMail): Promise<void> {
+    const now = this.deps.clock.now();
+    const mime = renderMime(mail, this.deps.sender, now);
+    try {
+      await this.deps.client
+        .api(`/users/${encodeURIComponent(this.deps.sender)}/sendMail`)
+        .header('Content-Type', 'text/plain')
+        .post(Buffer.from(mime, 'utf8').toString('base64'));
+    } catch (error) {
+      throw mapGraphError(error, 'sendMail', this.deps.clock.now(), this.deps.sender);
+    }
+    // Never the address, subject or body: only what helps operations.
+    this.deps.logger.info({ language: mail.language }, 'mail accepted by graph');
+  }
+}
+
+/**
+ * Renders the RFC 5322 message sendMail receives: multipart/alternative with UTF-8 text and HTML parts (base64),
+ * the language in Content-Language, and the HTML exactly as given (no pixels, no rewritten links).
+ */
+export function renderMime(mail: OutgoingMail, sender: string, date: Date): string {
+  // Deterministic boundary: a retry of the same mail renders the same bytes.
+  const boundary = `doorman-${createHash('sha256').update(mail.subject).update(mail.text).update(mail.html).digest('hex').slice(0, 24)}`;
+  const from = sender.includes('@') ? `<${stripHeaderBreaks(sender)}>` : null;
+  const lines = [
+    ...(from ? [`From: ${from}`] : []),
+    `To: ${encodeWord(mail.to.name)} <${stripHeaderBreaks(mail.to.address).replace(/[<>]/g, '')}>`,
+    `Subject: ${encodeWord(mail.subject)}`,
+    `Date: ${date.toUTCString()}`,
+    `Content-Language: ${mail.language}`,
+    'MIME-Version: 1.0',
+    `Content-Type: multipart/alternative; boundary="${boundary}"`,
+    '',
+    `--${boundary}`,
+    'Content-Type: text/plain; charset=UTF-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Lines(mail.text),
+    `--${boundary}`,
+    'Content-Type: text/html; charset=UTF-8',
+    'Content-Transfer-Encoding: base64',
+    '',
+    base64Lines(mail.html),
+    `--${boundary}--`,
+    '',
+  ];
+  return lines.join('\r\n');
+}
+
+function encodeWord(value: string): string {
+  // RFC 2047 encoded-word: safe for any language and for names with quotes or commas.
+  return `=?UTF-8?B?${Buffer.from(value, 'utf8').toString('base64')}?=`;
+}
+
+function base64Lines(value: string): string {
+  return Buffer.from(value, 'utf8').toString('base64').replace(/(.{76})/g, '$1\r\n');
+}
+
+function stripHeaderBreaks(value: string): string {
+  return value.replace(/[\r\n]/g, '');
+}

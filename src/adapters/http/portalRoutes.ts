@@ -1,0 +1,336 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Server } from 'restify';
+import {
+  PortalState,
+  customerArrives,
+  customerConsents,
+  customerLeaves,
+  portalState,
+  visitPortal,
+} from '../../application/customerPortal';
+import { pickLanguage } from '../../application/i18n/languages';
+import { UseCaseDeps } from '../../application/useCaseDeps';
+import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
+import { ClientRateLimiter } from './clientRateLimiter';
+import { PORTAL_ASSETS_PATH, messageKindForErrorCode, renderMessagePage, renderPortalPage, renderRoomPage } from './portalPage';
+
+const MAX_BODY_BYTES = 4096;
+const HEARTBEAT_MS = 15_000;
+const SSE_RECHECK_MS = 2_000;
+const ASSETS = new Map([
+  ['portal.js', 'text/javascript; charset=utf-8'],
+  ['portal.css', 'text/css; charset=utf-8'],
+]);
+
+/** Headers on every portal response: no framing, no referrer (the path holds the code), no caching. */
+export const PORTAL_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; " +
+    "frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'X-Frame-Options': 'DENY',
+  'Cache-Control': 'no-store',
+  'Cross-Origin-Opener-Policy': 'same-origin',
+};
+
+const STATUS_OF: Partial<Record<ErrorCode, number>> = {
+  'REQUEST.NOT_FOUND': 404,
+  'INPUT.INVALID': 400,
+  'LINK.IN_USE': 409,
+  'LINK.EXPIRED': 410,
+  'LINK.CLOSED': 410,
+  'LINK.NOT_YET': 409,
+  'REQUEST.ILLEGAL_TRANSITION': 409,
+  'RATE.LIMITED': 429,
+};
+
+/** Options of the portal: where its assets are, and whether cookies must be Secure (`__Host-`). */
+export interface PortalOptions {
+  assetsDir: string;
+  secureCookies: boolean;
+  limiter: ClientRateLimiter;
+}
+
+/** Mounts the customer portal (DESIGN.md §4–§5): page, arrive, consent, leave, state, live events, local room. */
+export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOptions): void {
+  const cookies = new BindingCookies(deps, options.secureCookies);
+
+  server.get(`${PORTAL_ASSETS_PATH}/:file`, async (req, res) => {
+    const file = (req.params as { file: string }).file;
+    const type = ASSETS.get(file);
+    if (!type) return sendJsonError(res, 404, 'REQUEST.NOT_FOUND');
+    const body = await readFile(join(options.assetsDir, file));
+    res.writeHead(200, { ...PORTAL_SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'public, max-age=300' });
+    res.end(body);
+  });
+
+  server.get('/j/:code', async (req, res) => {
+    const code = codeOf(req);
+    const language = languageFor(req, null);
+    if (limited(options.limiter, req, res, 'read', true)) return;
+    try {
+      const visit = await visitPortal(deps, code, cookies.read(req, code));
+      const lang = languageFor(req, visit.request.language);
+      sendHtml(res, 200, renderPortalPage({ code, language: lang, nonceFreeStateJson: JSON.stringify(visit.view) }));
+    } catch (error) {
+      noteMiss(options.limiter, req, error);
+      const failure = asFailure(error, deps);
+      sendHtml(res, failure.status, renderMessagePage({ language, kind: messageKindForErrorCode(failure.code) }));
+    }
+  });
+
+  server.get('/j/:code/state', async (req, res) => {
+    const code = codeOf(req);
+    if (limited(options.limiter, req, res, 'read')) return;
+    try {
+      sendJson(res, 200, (await visitPortal(deps, code, cookies.read(req, code))).view);
+    } catch (error) {
+      noteMiss(options.limiter, req, error);
+      sendFailure(res, error, deps);
+    }
+  });
+
+  server.get('/j/:code/room', async (req, res) => {
+    const code = codeOf(req);
+    if (limited(options.limiter, req, res, 'read', true)) return;
+    try {
+      const visit = await visitPortal(deps, code, cookies.read(req, code));
+      const lang = languageFor(req, visit.request.language);
+      if (!visit.view.boundToYou) throw new DoormanError('LINK.IN_USE');
+      if (visit.view.state !== 'connected' || visit.request.customerName === null) throw new DoormanError('LINK.CLOSED');
+      sendHtml(res, 200, renderRoomPage({ code, language: lang, name: visit.request.customerName, tag: visit.request.tag }));
+    } catch (error) {
+      noteMiss(options.limiter, req, error);
+      const failure = asFailure(error, deps);
+      sendHtml(res, failure.status, renderMessagePage({ language: languageFor(req, null), kind: messageKindForErrorCode(failure.code) }));
+    }
+  });
+
+  server.post('/j/:code/arrive', async (req, res) => {
+    const code = codeOf(req);
+    if (limited(options.limiter, req, res, 'write')) return;
+    try {
+      const body = await readJsonBody(req);
+      const result = await customerArrives(deps, code, cookies.read(req, code), body.name);
+      if (result.bindingSecret) cookies.write(res, code, result.bindingSecret, result.request.expiresAt);
+      sendJson(res, 200, result.view);
+    } catch (error) {
+      noteMiss(options.limiter, req, error);
+      sendFailure(res, error, deps);
+    }
+  });
+
+  server.post('/j/:code/consent', async (req, res) => {
+    const code = codeOf(req);
+    if (limited(options.limiter, req, res, 'write')) return;
+    try {
+      const body = await readJsonBody(req);
+      sendJson(res, 200, (await customerConsents(deps, code, cookies.read(req, code), body.allow)).view);
+    } catch (error) {
+      noteMiss(options.limiter, req, error);
+      sendFailure(res, error, deps);
+    }
+  });
+
+  server.post('/j/:code/leave', async (req, res) => {
+    const code = codeOf(req);
+    if (limited(options.limiter, req, res, 'write')) return;
+    try {
+      await readJsonBody(req, true);
+      sendJson(res, 200, (await customerLeaves(deps, code, cookies.read(req, code))).view);
+    } catch (error) {
+      noteMiss(options.limiter, req, error);
+      sendFailure(res, error, deps);
+    }
+  });
+
+  server.get('/j/:code/events', async (req, res) => {
+    const code = codeOf(req);
+    if (limited(options.limiter, req, res, 'read')) return;
+    let first;
+    try {
+      first = await visitPortal(deps, code, cookies.read(req, code));
+    } catch (error) {
+      noteMiss(options.limiter, req, error);
+      return sendFailure(res, error, deps);
+    }
+    streamState(req, res, deps, code, cookies.read(req, code), first.request.id, first.view);
+  });
+}
+
+/**
+ * Server-sent events: the current state at once, again on every change (in-process notification, plus a cheap
+ * re-check so changes made by another instance arrive too), and a heartbeat comment that keeps proxies open.
+ */
+function streamState(
+  req: IncomingMessage,
+  res: ServerResponse,
+  deps: UseCaseDeps,
+  code: string,
+  cookieSecret: string | null,
+  requestId: string,
+  initial: PortalState,
+): void {
+  res.writeHead(200, {
+    ...PORTAL_SECURITY_HEADERS,
+    'Content-Type': 'text/event-stream; charset=utf-8',
+    Connection: 'keep-alive',
+    'X-Accel-Buffering': 'no',
+  });
+  let last = JSON.stringify(initial);
+  res.write(`retry: 3000\nevent: state\ndata: ${last}\n\n`);
+  let checking = false;
+  const check = async () => {
+    if (checking) return;
+    checking = true;
+    try {
+      const request = await deps.store.getRequest(requestId);
+      if (request && request.kind === 'session') {
+        const next = JSON.stringify(portalState(deps, request, code, cookieSecret));
+        if (next !== last) {
+          last = next;
+          res.write(`event: state\ndata: ${next}\n\n`);
+        }
+      }
+    } catch (error) {
+      deps.logger.warn({ requestId, err: String(error) }, 'portal live update failed');
+    } finally {
+      checking = false;
+    }
+  };
+  const unsubscribe = deps.changes.subscribe(requestId, () => void check());
+  const recheck = setInterval(() => void check(), SSE_RECHECK_MS);
+  const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+  const stop = () => {
+    unsubscribe();
+    clearInterval(recheck);
+    clearInterval(heartbeat);
+  };
+  req.on('close', stop);
+  res.on('error', stop);
+}
+
+/** The binding cookie: its own random secret, HttpOnly, SameSite=Strict, `__Host-` and Secure over https. */
+class BindingCookies {
+  constructor(
+    private readonly deps: UseCaseDeps,
+    private readonly secure: boolean,
+  ) {}
+
+  /** Reads this link's binding secret from the request's cookies. */
+  read(req: IncomingMessage, code: string): string | null {
+    const wanted = this.name(code);
+    for (const part of (req.headers.cookie ?? '').split(';')) {
+      const [name, ...rest] = part.trim().split('=');
+      if (name === wanted) return decodeURIComponent(rest.join('='));
+    }
+    return null;
+  }
+
+  /** Sets the binding cookie until a day after the link's deadline. */
+  write(res: ServerResponse, code: string, secret: string, expiresAt: Date): void {
+    const maxAge = Math.max(60, Math.floor((expiresAt.getTime() - this.deps.clock.now().getTime()) / 1000) + 86_400);
+    const attributes = [`${this.name(code)}=${encodeURIComponent(secret)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAge}`];
+    if (this.secure) attributes.push('Secure');
+    res.setHeader('Set-Cookie', attributes.join('; '));
+  }
+
+  // The cookie name holds a prefix of the code's hash, never the code: one browser can hold several links.
+  private name(code: string): string {
+    const id = this.deps.secrets.hash(code).slice(0, 16);
+    return this.secure ? `__Host-doorman-${id}` : `doorman-${id}`;
+  }
+}
+
+function codeOf(req: { params?: unknown }): string {
+  const code = (req.params as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' ? code : '';
+}
+
+function clientOf(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+function languageFor(req: IncomingMessage, requestLanguage: string | null) {
+  const query = new URL(req.url ?? '/', 'http://portal').searchParams.get('lang');
+  return pickLanguage(query, requestLanguage, req.headers['accept-language'] ?? null);
+}
+
+/** Counts the hit; answers 429 (HTML or JSON) when the client is over its limit or has guessed too many codes. */
+function limited(limiter: ClientRateLimiter, req: IncomingMessage, res: ServerResponse, bucket: string, html = false): boolean {
+  const client = clientOf(req);
+  const wait = Math.max(limiter.hit(bucket, client), limiter.blocked('misses', client));
+  if (wait === 0) return false;
+  res.setHeader('Retry-After', String(wait));
+  if (html) sendHtml(res, 429, renderMessagePage({ language: languageFor(req, null), kind: 'rateLimited' }));
+  else sendJsonError(res, 429, 'RATE.LIMITED');
+  return true;
+}
+
+function noteMiss(limiter: ClientRateLimiter, req: IncomingMessage, error: unknown): void {
+  if (isDoormanError(error, 'REQUEST.NOT_FOUND')) limiter.hit('misses', clientOf(req));
+}
+
+/** Reads a small JSON object body; too large → 413, not JSON or not an object → 400, both with codes. */
+async function readJsonBody(req: IncomingMessage, allowEmpty = false): Promise<Record<string, unknown>> {
+  const preParsed = (req as IncomingMessage & { body?: unknown }).body;
+  if (preParsed !== undefined && typeof preParsed === 'object' && preParsed !== null && !Buffer.isBuffer(preParsed)) {
+    return preParsed as Record<string, unknown>;
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new BodyTooLarge();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '' && allowEmpty) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new DoormanError('INPUT.INVALID', 'body is not JSON', [{ field: 'body', problem: 'notJson' }]);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new DoormanError('INPUT.INVALID', 'body is not an object', [{ field: 'body', problem: 'notObject' }]);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+class BodyTooLarge extends Error {}
+
+function asFailure(error: unknown, deps: UseCaseDeps): { status: number; code: ErrorCode } {
+  if (error instanceof BodyTooLarge) return { status: 413, code: 'INPUT.INVALID' };
+  if (error instanceof DoormanError) return { status: STATUS_OF[error.code] ?? 400, code: error.code };
+  deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'portal request failed');
+  return { status: 500, code: 'INTERNAL' };
+}
+
+function sendFailure(res: ServerResponse, error: unknown, deps: UseCaseDeps): void {
+  const failure = asFailure(error, deps);
+  const fields = error instanceof DoormanError ? error.fields : [];
+  sendJsonError(res, failure.status, failure.code, fields);
+}
+
+function sendJsonError(res: ServerResponse, status: number, code: ErrorCode, fields: unknown[] = []): void {
+  sendJson(res, status, { error: { code, message: code, ...(fields.length > 0 ? { fields } : {}) } });
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { ...PORTAL_SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}
+
+function sendHtml(res: ServerResponse, status: number, html: string): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { ...PORTAL_SECURITY_HEADERS, 'Content-Type': 'text/html; charset=utf-8' });
+  res.end(html);
+}
+

@@ -1,0 +1,71 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { Directory } from '../../application/ports';
+import { Person, Role } from '../../domain/people';
+
+const ROLES: readonly Role[] = ['admin', 'agent', 'approver', 'engineer'];
+
+const rolesFileSchema = z.object({
+  users: z.array(
+    z.object({
+      aadObjectId: z.string().min(1),
+      name: z.string().min(1),
+      roles: z.array(z.enum(['admin', 'agent', 'approver', 'engineer'])),
+    }),
+  ),
+});
+
+/** A person with the roles configuration gives them. */
+export interface DirectoryEntry extends Person {
+  roles: Role[];
+}
+
+/** Reads the committed local roles file (the Playground's users); a broken file stops start-up with the reason. */
+export function readRolesFile(path: string): DirectoryEntry[] {
+  const parsed = rolesFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
+  if (!parsed.success) {
+    throw new Error(`${path}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
+  }
+  return parsed.data.users;
+}
+
+/** Roles from configuration: the local roles file and/or object id lists per role (ROLE_AGENTS, …). */
+export class ConfiguredDirectory implements Directory {
+  private readonly people = new Map<string, DirectoryEntry>();
+
+  constructor(entries: DirectoryEntry[], idsByRole: Partial<Record<Role, string[]>> = {}) {
+    for (const entry of entries) this.people.set(entry.aadObjectId, { ...entry, roles: [...entry.roles] });
+    for (const role of ROLES) {
+      for (const id of idsByRole[role] ?? []) {
+        const entry = this.people.get(id) ?? { aadObjectId: id, name: id, roles: [] };
+        if (!entry.roles.includes(role)) entry.roles.push(role);
+        this.people.set(id, entry);
+      }
+    }
+  }
+
+  /** The roles configured for an object id (none for strangers). */
+  async rolesOf(aadObjectId: string): Promise<Role[]> {
+    return [...(this.people.get(aadObjectId)?.roles ?? [])];
+  }
+
+  /** An agent by object id, or by name (case-insensitive). */
+  async findAgent(idOrName: string): Promise<Person | null> {
+    const wanted = idOrName.trim().toLowerCase();
+    for (const entry of this.people.values()) {
+      if (!entry.roles.includes('agent')) continue;
+      if (entry.aadObjectId.toLowerCase() === wanted || entry.name.toLowerCase() === wanted) {
+        return { aadObjectId: entry.aadObjectId, name: entry.name };
+      }
+    }
+    return null;
+  }
+
+  /** Every agent, by name. */
+  async listAgents(): Promise<Person[]> {
+    return [...this.people.values()]
+      .filter((entry) => entry.roles.includes('agent'))
+      .map(({ aadObjectId, name }) => ({ aadObjectId, name }))
+      .sort((a, b) => a.name.localeCompare(b.name));
+  }
+}

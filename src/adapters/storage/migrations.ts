@@ -1,0 +1,236 @@
+/** One schema change, written once per dialect so that both stores always have the same tables. */
+export interface Migration {
+  id: number;
+  name: string;
+  /** SQLite: times are epoch milliseconds (INTEGER), JSON is TEXT, tables are STRICT. */
+  sqlite: string;
+  /** PostgreSQL: times are timestamptz, JSON is jsonb. */
+  postgres: string;
+}
+
+/** Every migration in order. Append only: an applied migration is never edited, a fix is a new migration. */
+export const migrations: readonly Migration[] = [
+  {
+    id: 1,
+    name: 'requests_and_audit',
+    sqlite: `
+      CREATE TABLE requests (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        state TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        generation INTEGER NOT NULL,
+        link_hash TEXT UNIQUE,
+        created_by TEXT NOT NULL,
+        assignee TEXT,
+        queue_id TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        data TEXT NOT NULL
+      ) STRICT;
+      CREATE INDEX requests_created ON requests (created_at DESC);
+      CREATE INDEX requests_created_by ON requests (created_by, created_at DESC);
+      CREATE INDEX requests_assignee ON requests (assignee, created_at DESC);
+
+      CREATE TABLE personal_data (
+        request_id TEXT PRIMARY KEY REFERENCES requests (id),
+        data TEXT,
+        erased_at INTEGER
+      ) STRICT;
+
+      CREATE TABLE request_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id TEXT NOT NULL REFERENCES requests (id),
+        kind TEXT NOT NULL,
+        action TEXT NOT NULL,
+        from_state TEXT,
+        to_state TEXT NOT NULL,
+        actor_id TEXT NOT NULL,
+        actor_type TEXT NOT NULL,
+        source TEXT NOT NULL,
+        reason TEXT,
+        at INTEGER NOT NULL,
+        version INTEGER NOT NULL
+      ) STRICT;
+      CREATE INDEX request_events_request ON request_events (request_id, id);
+      CREATE TRIGGER request_events_no_update BEFORE UPDATE ON request_events
+        BEGIN SELECT RAISE(ABORT, 'request_events is append-only'); END;
+      CREATE TRIGGER request_events_no_delete BEFORE DELETE ON request_events
+        BEGIN SELECT RAISE(ABORT, 'request_events is append-only'); END;
+    `,
+    postgres: `
+      CREATE TABLE requests (
+        id text PRIMARY KEY,
+        kind text NOT NULL,
+        state text NOT NULL,
+        version integer NOT NULL,
+        generation integer NOT NULL,
+        link_hash text UNIQUE,
+        created_by text NOT NULL,
+        assignee text,
+        queue_id text,
+        created_at timestamptz NOT NULL,
+        updated_at timestamptz NOT NULL,
+        data jsonb NOT NULL
+      );
+      CREATE INDEX requests_created ON requests (created_at DESC);
+      CREATE INDEX requests_created_by ON requests (created_by, created_at DESC);
+      CREATE INDEX requests_assignee ON requests (assignee, created_at DESC);
+
+      CREATE TABLE personal_data (
+        request_id text PRIMARY KEY REFERENCES requests (id),
+        data jsonb,
+        erased_at timestamptz
+      );
+
+      CREATE TABLE request_events (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        request_id text NOT NULL REFERENCES requests (id),
+        kind text NOT NULL,
+        action text NOT NULL,
+        from_state text,
+        to_state text NOT NULL,
+        actor_id text NOT NULL,
+        actor_type text NOT NULL,
+        source text NOT NULL,
+        reason text,
+        at timestamptz NOT NULL,
+        version integer NOT NULL
+      );
+      CREATE INDEX request_events_request ON request_events (request_id, id);
+      CREATE FUNCTION doorman_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION '% is append-only', TG_TABLE_NAME; END
+      $$;
+      CREATE TRIGGER request_events_append_only BEFORE UPDATE OR DELETE ON request_events
+        FOR EACH ROW EXECUTE FUNCTION doorman_append_only();
+      CREATE TRIGGER request_events_no_truncate BEFORE TRUNCATE ON request_events
+        FOR EACH STATEMENT EXECUTE FUNCTION doorman_append_only();
+    `,
+  },
+  {
+    id: 2,
+    name: 'deadlines_outbox_cards',
+    sqlite: `
+      CREATE TABLE deadlines (
+        request_id TEXT NOT NULL REFERENCES requests (id),
+        kind TEXT NOT NULL,
+        due_at INTEGER NOT NULL,
+        claimed_until INTEGER,
+        PRIMARY KEY (request_id, kind)
+      ) STRICT;
+      CREATE INDEX deadlines_due ON deadlines (due_at);
+
+      CREATE TABLE outbox (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id TEXT NOT NULL REFERENCES requests (id),
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        claimed_until INTEGER,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        completed_at INTEGER
+      ) STRICT;
+      CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE status = 'pending';
+      CREATE INDEX outbox_request ON outbox (request_id);
+
+      CREATE TABLE card_activities (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id TEXT NOT NULL REFERENCES requests (id),
+        role TEXT NOT NULL,
+        conversation_id TEXT NOT NULL,
+        activity_id TEXT NOT NULL,
+        service_url TEXT NOT NULL,
+        thread_id TEXT,
+        UNIQUE (request_id, role, conversation_id)
+      ) STRICT;
+    `,
+    postgres: `
+      CREATE TABLE deadlines (
+        request_id text NOT NULL REFERENCES requests (id),
+        kind text NOT NULL,
+        due_at timestamptz NOT NULL,
+        claimed_until timestamptz,
+        PRIMARY KEY (request_id, kind)
+      );
+      CREATE INDEX deadlines_due ON deadlines (due_at);
+
+      CREATE TABLE outbox (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        request_id text NOT NULL REFERENCES requests (id),
+        type text NOT NULL,
+        payload jsonb NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+        attempts integer NOT NULL DEFAULT 0,
+        next_attempt_at timestamptz NOT NULL,
+        claimed_until timestamptz,
+        last_error text,
+        created_at timestamptz NOT NULL,
+        completed_at timestamptz
+      );
+      CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE status = 'pending';
+      CREATE INDEX outbox_request ON outbox (request_id);
+
+      CREATE TABLE card_activities (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        request_id text NOT NULL REFERENCES requests (id),
+        role text NOT NULL,
+        conversation_id text NOT NULL,
+        activity_id text NOT NULL,
+        service_url text NOT NULL,
+        thread_id text,
+        UNIQUE (request_id, role, conversation_id)
+      );
+    `,
+  },
+  {
+    id: 3,
+    name: 'queues_and_conversations',
+    sqlite: `
+      CREATE TABLE queues (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        team_id TEXT,
+        channel_id TEXT NOT NULL,
+        service_url TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        registered_by TEXT NOT NULL,
+        registered_at INTEGER NOT NULL
+      ) STRICT;
+
+      CREATE TABLE personal_conversations (
+        aad_object_id TEXT PRIMARY KEY,
+        conversation_id TEXT NOT NULL,
+        service_url TEXT NOT NULL,
+        tenant_id TEXT NOT NULL,
+        bot_id TEXT NOT NULL,
+        user_id TEXT NOT NULL,
+        name TEXT NOT NULL
+      ) STRICT;
+    `,
+    postgres: `
+      CREATE TABLE queues (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        team_id text,
+        channel_id text NOT NULL,
+        service_url text NOT NULL,
+        tenant_id text NOT NULL,
+        registered_by text NOT NULL,
+        registered_at timestamptz NOT NULL
+      );
+
+      CREATE TABLE personal_conversations (
+        aad_object_id text PRIMARY KEY,
+        conversation_id text NOT NULL,
+        service_url text NOT NULL,
+        tenant_id text NOT NULL,
+        bot_id text NOT NULL,
+        user_id text NOT NULL,
+        name text NOT NULL
+      );
+    `,
+  },
+];

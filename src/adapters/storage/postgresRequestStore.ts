@@ -1,0 +1,381 @@
+import { Pool, PoolClient } from 'pg';
+import {
+  CardActivity,
+  Change,
+  Deadline,
+  OutboxItem,
+  OutboxMessage,
+  PersonalConversation,
+  Queue,
+  RequestFilter,
+  RequestStore,
+  StoredRequest,
+} from '../../application/ports';
+import { AuditEvent } from '../../domain/audit';
+import { DoormanError } from '../../domain/errors';
+import { SessionRequest } from '../../domain/session';
+import { migrations } from './migrations';
+import { SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, parseObject } from './requestCodec';
+import { Row, toAuditEvent, toCardActivity, toDate, toPersonalConversation, toQueue } from './rowMappers';
+
+/** Arbitrary key of the advisory lock that serialises migrations of instances starting at once ("Doorman"). */
+const MIGRATION_LOCK_KEY = '19262822868148590';
+
+const SCRUBBED_PAYLOAD = `jsonb_build_object('type', type, 'requestId', request_id, 'scrubbed', true)`;
+
+/** Opens (and migrates) the PostgreSQL store: several bot instances share one database. */
+export async function openPostgresRequestStore(url: string): Promise<PostgresRequestStore> {
+  const pool = new Pool({ connectionString: url });
+  // An idle client losing its connection must not crash the process; the next query reports the failure (readyz).
+  pool.on('error', () => undefined);
+  try {
+    await migratePostgres(pool);
+    return new PostgresRequestStore(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+}
+
+/** Applies the migrations not yet applied, in one transaction under an advisory lock (DDL is transactional). */
+async function migratePostgres(pool: Pool): Promise<void> {
+  await inTransaction(pool, async (client) => {
+    await client.query('SELECT pg_advisory_xact_lock($1)', [MIGRATION_LOCK_KEY]);
+    await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+    const applied = new Set(
+      (await client.query<{ id: number }>('SELECT id FROM schema_migrations')).rows.map((row) => row.id),
+    );
+    for (const migration of migrations) {
+      if (applied.has(migration.id)) continue;
+      await client.query(migration.postgres);
+      await client.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [migration.id, migration.name]);
+    }
+  });
+}
+
+async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+/** RequestStore on PostgreSQL (pg): claims use FOR UPDATE SKIP LOCKED, so any number of instances can run. */
+export class PostgresRequestStore implements RequestStore {
+  constructor(private readonly pool: Pool) {}
+
+  async commit(change: Change): Promise<void> {
+    const { request, expectedVersion } = change;
+    if (expectedVersion !== null && request.version <= expectedVersion) {
+      throw new Error(`commit of ${request.id}: version ${request.version} does not move past ${expectedVersion}`);
+    }
+    const { columns, data, personal } = encodeRequest(request);
+    await inTransaction(this.pool, async (client) => {
+      const values = [
+        columns.id,
+        columns.kind,
+        columns.state,
+        columns.version,
+        columns.generation,
+        columns.linkHash,
+        columns.createdBy,
+        columns.assignee,
+        columns.queueId,
+        columns.createdAt,
+        columns.updatedAt,
+        data,
+      ];
+      // A concurrent writer of the same row waits for the first to commit, then sees the new version and matches nothing.
+      const written =
+        expectedVersion === null
+          ? await client.query(
+              `INSERT INTO requests (id, kind, state, version, generation, link_hash, created_by, assignee, queue_id,
+                 created_at, updated_at, data)
+               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
+               ON CONFLICT (id) DO NOTHING`,
+              values,
+            )
+          : await client.query(
+              `UPDATE requests SET kind = $2, state = $3, version = $4, generation = $5, link_hash = $6,
+                 created_by = $7, assignee = $8, queue_id = $9, created_at = $10, updated_at = $11, data = $12::jsonb
+               WHERE id = $1 AND version = $13`,
+              [...values, expectedVersion],
+            );
+      if (written.rowCount === 0) throw new DoormanError('REQUEST.STALE_VERSION', request.id);
+
+      // Once erased, personal data stays erased: a change decided on a copy read before the erasure cannot restore it.
+      await client.query(
+        `INSERT INTO personal_data (request_id, data) VALUES ($1, $2::jsonb)
+         ON CONFLICT (request_id) DO UPDATE SET data = excluded.data WHERE personal_data.erased_at IS NULL`,
+        [request.id, personal],
+      );
+      for (const event of change.events) {
+        await client.query(
+          `INSERT INTO request_events
+             (request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+          [
+            event.requestId,
+            event.kind,
+            event.action,
+            event.fromState,
+            event.toState,
+            event.actorId,
+            event.actorType,
+            event.source,
+            event.reason,
+            event.at,
+            event.version,
+          ],
+        );
+      }
+      await client.query('DELETE FROM deadlines WHERE request_id = $1', [request.id]);
+      for (const deadline of change.deadlines) {
+        await client.query('INSERT INTO deadlines (request_id, kind, due_at) VALUES ($1, $2, $3)', [
+          request.id,
+          deadline.kind,
+          deadline.dueAt,
+        ]);
+      }
+      // The change carries no clock: its messages are due from the moment the request says it changed.
+      for (const message of change.outbox) {
+        await client.query(
+          `INSERT INTO outbox (request_id, type, payload, status, next_attempt_at, created_at)
+           VALUES ($1, $2, $3::jsonb, 'pending', $4, $4)`,
+          [message.requestId, message.type, JSON.stringify(message), request.updatedAt],
+        );
+      }
+      for (const card of change.cardActivities ?? []) await upsertCard(client, card);
+    });
+  }
+
+  async getRequest(id: string): Promise<StoredRequest | null> {
+    const { rows } = await this.pool.query(
+      `SELECT r.data, p.data AS personal FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
+       WHERE r.id = $1`,
+      [id],
+    );
+    return rows.length > 0 ? decodeRequest(rows[0].data, rows[0].personal ?? null) : null;
+  }
+
+  async findSessionByLinkHash(linkHash: string): Promise<SessionRequest | null> {
+    const { rows } = await this.pool.query(
+      `SELECT r.data, p.data AS personal FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
+       WHERE r.link_hash = $1 AND r.kind = 'session'`,
+      [linkHash],
+    );
+    return rows.length > 0 ? (decodeRequest(rows[0].data, rows[0].personal ?? null) as SessionRequest) : null;
+  }
+
+  async listRequests(filter: RequestFilter): Promise<StoredRequest[]> {
+    if (filter.states && filter.states.length === 0) return [];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    const param = (value: unknown): string => {
+      params.push(value);
+      return `$${params.length}`;
+    };
+    if (filter.kind !== undefined) where.push(`r.kind = ${param(filter.kind)}`);
+    if (filter.states) where.push(`r.state = ANY(${param([...filter.states])}::text[])`);
+    if (filter.involving !== undefined) {
+      const involving = param(filter.involving);
+      where.push(`(r.created_by = ${involving} OR r.assignee = ${involving})`);
+    }
+    if (filter.assignee !== undefined) where.push(`r.assignee = ${param(filter.assignee)}`);
+    if (filter.from !== undefined) where.push(`r.created_at >= ${param(filter.from)}`);
+    if (filter.to !== undefined) where.push(`r.created_at < ${param(filter.to)}`);
+    const limit = filter.limit !== undefined ? ` LIMIT ${param(filter.limit)}` : '';
+    const { rows } = await this.pool.query(
+      `SELECT r.data, p.data AS personal FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
+       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.id DESC${limit}`,
+      params,
+    );
+    return rows.map((row: Row) => decodeRequest(row.data, row.personal ?? null));
+  }
+
+  async eventsOf(requestId: string): Promise<AuditEvent[]> {
+    const { rows } = await this.pool.query('SELECT * FROM request_events WHERE request_id = $1 ORDER BY id', [
+      requestId,
+    ]);
+    return rows.map(toAuditEvent);
+  }
+
+  async cardActivitiesOf(requestId: string): Promise<CardActivity[]> {
+    const { rows } = await this.pool.query('SELECT * FROM card_activities WHERE request_id = $1 ORDER BY id', [
+      requestId,
+    ]);
+    return rows.map(toCardActivity);
+  }
+
+  async saveCardActivity(card: CardActivity): Promise<void> {
+    await upsertCard(this.pool, card);
+  }
+
+  async claimOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]> {
+    const { rows } = await this.pool.query(
+      `UPDATE outbox SET claimed_until = $2, attempts = attempts + 1
+       WHERE id IN (SELECT id FROM outbox
+         WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
+         ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING id, payload, attempts, created_at`,
+      [now, new Date(now.getTime() + leaseMs), limit],
+    );
+    return rows
+      .map((row: Row) => ({
+        id: Number(row.id),
+        message: parseObject(row.payload) as unknown as OutboxMessage,
+        attempts: Number(row.attempts),
+        createdAt: toDate(row.created_at),
+      }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async completeOutbox(id: number): Promise<void> {
+    await this.pool.query(
+      `UPDATE outbox SET status = 'done', claimed_until = NULL, completed_at = now(),
+         payload = CASE WHEN type IN (${SCRUBBED_OUTBOX_TYPES_SQL}) THEN ${SCRUBBED_PAYLOAD} ELSE payload END
+       WHERE id = $1`,
+      [id],
+    );
+  }
+
+  async retryOutbox(id: number, nextAttemptAt: Date, error: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE outbox SET next_attempt_at = $2, claimed_until = NULL, last_error = $3
+       WHERE id = $1 AND status = 'pending'`,
+      [id, nextAttemptAt, error],
+    );
+  }
+
+  async failOutbox(id: number, error: string): Promise<void> {
+    await this.pool.query(
+      `UPDATE outbox SET status = 'failed', claimed_until = NULL, last_error = $2, completed_at = now(),
+         payload = CASE WHEN type IN (${SCRUBBED_OUTBOX_TYPES_SQL}) THEN ${SCRUBBED_PAYLOAD} ELSE payload END
+       WHERE id = $1`,
+      [id, error],
+    );
+  }
+
+  async pendingOutboxCount(): Promise<number> {
+    const { rows } = await this.pool.query(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`);
+    return Number(rows[0].n);
+  }
+
+  async claimDeadlines(now: Date, limit: number, leaseMs: number): Promise<Deadline[]> {
+    const { rows } = await this.pool.query(
+      `UPDATE deadlines SET claimed_until = $2
+       WHERE (request_id, kind) IN (SELECT request_id, kind FROM deadlines
+         WHERE due_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
+         ORDER BY due_at, request_id, kind LIMIT $3 FOR UPDATE SKIP LOCKED)
+       RETURNING request_id, kind, due_at`,
+      [now, new Date(now.getTime() + leaseMs), limit],
+    );
+    return rows
+      .map((row: Row) => ({ requestId: row.request_id as string, kind: row.kind as string, dueAt: toDate(row.due_at) }))
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  }
+
+  async saveQueue(queue: Queue): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO queues (id, name, team_id, channel_id, service_url, tenant_id, registered_by, registered_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+       ON CONFLICT (id) DO UPDATE SET name = excluded.name, team_id = excluded.team_id,
+         channel_id = excluded.channel_id, service_url = excluded.service_url, tenant_id = excluded.tenant_id,
+         registered_by = excluded.registered_by, registered_at = excluded.registered_at`,
+      [
+        queue.id,
+        queue.name,
+        queue.teamId,
+        queue.channelId,
+        queue.serviceUrl,
+        queue.tenantId,
+        queue.registeredBy,
+        queue.registeredAt,
+      ],
+    );
+  }
+
+  async getQueue(id: string): Promise<Queue | null> {
+    const { rows } = await this.pool.query('SELECT * FROM queues WHERE id = $1', [id]);
+    return rows.length > 0 ? toQueue(rows[0]) : null;
+  }
+
+  async listQueues(): Promise<Queue[]> {
+    const { rows } = await this.pool.query('SELECT * FROM queues ORDER BY name, id');
+    return rows.map(toQueue);
+  }
+
+  async savePersonalConversation(conversation: PersonalConversation): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO personal_conversations
+         (aad_object_id, conversation_id, service_url, tenant_id, bot_id, user_id, name)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (aad_object_id) DO UPDATE SET conversation_id = excluded.conversation_id,
+         service_url = excluded.service_url, tenant_id = excluded.tenant_id, bot_id = excluded.bot_id,
+         user_id = excluded.user_id, name = excluded.name`,
+      [
+        conversation.aadObjectId,
+        conversation.conversationId,
+        conversation.serviceUrl,
+        conversation.tenantId,
+        conversation.botId,
+        conversation.userId,
+        conversation.name,
+      ],
+    );
+  }
+
+  async getPersonalConversation(aadObjectId: string): Promise<PersonalConversation | null> {
+    const { rows } = await this.pool.query('SELECT * FROM personal_conversations WHERE aad_object_id = $1', [
+      aadObjectId,
+    ]);
+    return rows.length > 0 ? toPersonalConversation(rows[0]) : null;
+  }
+
+  async erasePersonalData(requestId: string): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      const exists = await client.query('SELECT 1 FROM requests WHERE id = $1', [requestId]);
+      if (exists.rowCount === 0) throw new DoormanError('REQUEST.NOT_FOUND', requestId);
+      await client.query(
+        `INSERT INTO personal_data (request_id, data, erased_at) VALUES ($1, NULL, now())
+         ON CONFLICT (request_id) DO UPDATE SET data = NULL,
+           erased_at = coalesce(personal_data.erased_at, excluded.erased_at)`,
+        [requestId],
+      );
+      // A mail not yet handed over still holds the recipient's name and address: it is dropped with them.
+      await client.query(
+        `UPDATE outbox SET status = 'failed', claimed_until = NULL, last_error = 'personal data erased',
+           completed_at = now(), payload = ${SCRUBBED_PAYLOAD}
+         WHERE request_id = $1 AND status = 'pending' AND type IN (${SCRUBBED_OUTBOX_TYPES_SQL})`,
+        [requestId],
+      );
+    });
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+}
+
+async function upsertCard(client: Pick<Pool, 'query'>, card: CardActivity): Promise<void> {
+  await client.query(
+    `INSERT INTO card_activities (request_id, role, conversation_id, activity_id, service_url, thread_id)
+     VALUES ($1, $2, $3, $4, $5, $6)
+     ON CONFLICT (request_id, role, conversation_id) DO UPDATE SET activity_id = excluded.activity_id,
+       service_url = excluded.service_url, thread_id = excluded.thread_id`,
+    [card.requestId, card.role, card.conversationId, card.activityId, card.serviceUrl, card.threadId],
+  );
+}

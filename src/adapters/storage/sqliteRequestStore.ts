@@ -1,0 +1,358 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import {
+  CardActivity,
+  Change,
+  Deadline,
+  OutboxItem,
+  OutboxMessage,
+  PersonalConversation,
+  Queue,
+  RequestFilter,
+  RequestStore,
+  StoredRequest,
+} from '../../application/ports';
+import { AuditEvent } from '../../domain/audit';
+import { DoormanError } from '../../domain/errors';
+import { SessionRequest } from '../../domain/session';
+import { migrations } from './migrations';
+import { SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest } from './requestCodec';
+import { Row, toAuditEvent, toCardActivity, toDate, toPersonalConversation, toQueue } from './rowMappers';
+
+/** How long a connection waits for another connection's write lock before SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5000;
+
+/**
+ * Bookkeeping times the port does not pass in (completed, erased, migrated) come from the database clock.
+ * Times that decide behaviour (due, claimed, next attempt) always come from the caller's clock.
+ */
+const DB_NOW_MS = `CAST(ROUND((julianday('now') - 2440587.5) * 86400000) AS INTEGER)`;
+
+const SCRUBBED_PAYLOAD = `json_object('type', type, 'requestId', request_id, 'scrubbed', json('true'))`;
+
+/** Opens (and migrates) the SQLite store: the embedded default, one file in WAL mode. */
+export function openSqliteRequestStore(filePath: string): SqliteRequestStore {
+  if (filePath !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(filePath)), { recursive: true });
+  const db = new Database(filePath);
+  try {
+    // busy_timeout first: setting WAL and migrating may meet another instance opening the same file.
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    migrateSqlite(db);
+    return new SqliteRequestStore(db);
+  } catch (error) {
+    db.close();
+    throw error;
+  }
+}
+
+/** Applies the migrations not yet applied, in one write transaction so that two instances never race. */
+function migrateSqlite(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+      id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT`);
+    const applied = new Set(
+      (db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((row) => row.id),
+    );
+    for (const migration of migrations) {
+      if (applied.has(migration.id)) continue;
+      db.exec(migration.sqlite);
+      db.prepare(`INSERT INTO schema_migrations (id, name, applied_at) VALUES (?, ?, ${DB_NOW_MS})`).run(
+        migration.id,
+        migration.name,
+      );
+    }
+  }).immediate();
+}
+
+/** RequestStore on SQLite (better-sqlite3). Calls are synchronous underneath; the port's promises wrap them. */
+export class SqliteRequestStore implements RequestStore {
+  private readonly statements;
+  private readonly commitTransaction: (change: Change) => void;
+  private readonly eraseTransaction: (requestId: string) => void;
+
+  constructor(private readonly db: Database.Database) {
+    this.statements = {
+      insertRequest: db.prepare(`INSERT INTO requests
+        (id, kind, state, version, generation, link_hash, created_by, assignee, queue_id, created_at, updated_at, data)
+        VALUES (@id, @kind, @state, @version, @generation, @linkHash, @createdBy, @assignee, @queueId,
+          @createdAt, @updatedAt, @data)
+        ON CONFLICT (id) DO NOTHING`),
+      updateRequest: db.prepare(`UPDATE requests SET kind = @kind, state = @state, version = @version,
+          generation = @generation, link_hash = @linkHash, created_by = @createdBy, assignee = @assignee,
+          queue_id = @queueId, created_at = @createdAt, updated_at = @updatedAt, data = @data
+        WHERE id = @id AND version = @expectedVersion`),
+      // Once erased, personal data stays erased: a change decided on a copy read before the erasure cannot restore it.
+      upsertPersonal: db.prepare(`INSERT INTO personal_data (request_id, data) VALUES (?, ?)
+        ON CONFLICT (request_id) DO UPDATE SET data = excluded.data WHERE personal_data.erased_at IS NULL`),
+      insertEvent: db.prepare(`INSERT INTO request_events
+        (request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      deleteDeadlines: db.prepare('DELETE FROM deadlines WHERE request_id = ?'),
+      insertDeadline: db.prepare('INSERT INTO deadlines (request_id, kind, due_at) VALUES (?, ?, ?)'),
+      insertOutbox: db.prepare(`INSERT INTO outbox (request_id, type, payload, status, next_attempt_at, created_at)
+        VALUES (?, ?, ?, 'pending', ?, ?)`),
+      upsertCard: db.prepare(`INSERT INTO card_activities
+        (request_id, role, conversation_id, activity_id, service_url, thread_id)
+        VALUES (@requestId, @role, @conversationId, @activityId, @serviceUrl, @threadId)
+        ON CONFLICT (request_id, role, conversation_id) DO UPDATE SET activity_id = excluded.activity_id,
+          service_url = excluded.service_url, thread_id = excluded.thread_id`),
+      selectRequest: db.prepare(`SELECT r.data, p.data AS personal FROM requests r
+        LEFT JOIN personal_data p ON p.request_id = r.id WHERE r.id = ?`),
+      selectByLinkHash: db.prepare(`SELECT r.data, p.data AS personal FROM requests r
+        LEFT JOIN personal_data p ON p.request_id = r.id WHERE r.link_hash = ? AND r.kind = 'session'`),
+      selectEvents: db.prepare('SELECT * FROM request_events WHERE request_id = ? ORDER BY id'),
+      selectCards: db.prepare('SELECT * FROM card_activities WHERE request_id = ? ORDER BY id'),
+      claimOutbox: db.prepare(`UPDATE outbox SET claimed_until = @claimedUntil, attempts = attempts + 1
+        WHERE id IN (SELECT id FROM outbox
+          WHERE status = 'pending' AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
+          ORDER BY id LIMIT @limit)
+        RETURNING id, payload, attempts, created_at`),
+      completeOutbox: db.prepare(`UPDATE outbox SET status = 'done', claimed_until = NULL, completed_at = ${DB_NOW_MS},
+          payload = CASE WHEN type IN (${SCRUBBED_OUTBOX_TYPES_SQL}) THEN ${SCRUBBED_PAYLOAD} ELSE payload END
+        WHERE id = ?`),
+      retryOutbox: db.prepare(`UPDATE outbox SET next_attempt_at = ?, claimed_until = NULL, last_error = ?
+        WHERE id = ? AND status = 'pending'`),
+      failOutbox: db.prepare(`UPDATE outbox SET status = 'failed', claimed_until = NULL, last_error = ?,
+          completed_at = ${DB_NOW_MS},
+          payload = CASE WHEN type IN (${SCRUBBED_OUTBOX_TYPES_SQL}) THEN ${SCRUBBED_PAYLOAD} ELSE payload END
+        WHERE id = ?`),
+      pendingOutboxCount: db.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`),
+      claimDeadlines: db.prepare(`UPDATE deadlines SET claimed_until = @claimedUntil
+        WHERE rowid IN (SELECT rowid FROM deadlines
+          WHERE due_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
+          ORDER BY due_at, request_id, kind LIMIT @limit)
+        RETURNING request_id, kind, due_at`),
+      requestExists: db.prepare('SELECT 1 FROM requests WHERE id = ?'),
+      erasePersonal: db.prepare(`INSERT INTO personal_data (request_id, data, erased_at) VALUES (?, NULL, ${DB_NOW_MS})
+        ON CONFLICT (request_id) DO UPDATE SET data = NULL,
+          erased_at = coalesce(personal_data.erased_at, excluded.erased_at)`),
+      // A mail not yet handed over still holds the recipient's name and address: it is dropped with them.
+      eraseOutbox: db.prepare(`UPDATE outbox SET status = 'failed', claimed_until = NULL,
+          last_error = 'personal data erased', completed_at = ${DB_NOW_MS}, payload = ${SCRUBBED_PAYLOAD}
+        WHERE request_id = ? AND status = 'pending' AND type IN (${SCRUBBED_OUTBOX_TYPES_SQL})`),
+      upsertQueue: db.prepare(`INSERT INTO queues
+        (id, name, team_id, channel_id, service_url, tenant_id, registered_by, registered_at)
+        VALUES (@id, @name, @teamId, @channelId, @serviceUrl, @tenantId, @registeredBy, @registeredAt)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, team_id = excluded.team_id,
+          channel_id = excluded.channel_id, service_url = excluded.service_url, tenant_id = excluded.tenant_id,
+          registered_by = excluded.registered_by, registered_at = excluded.registered_at`),
+      selectQueue: db.prepare('SELECT * FROM queues WHERE id = ?'),
+      selectQueues: db.prepare('SELECT * FROM queues ORDER BY name, id'),
+      upsertConversation: db.prepare(`INSERT INTO personal_conversations
+        (aad_object_id, conversation_id, service_url, tenant_id, bot_id, user_id, name)
+        VALUES (@aadObjectId, @conversationId, @serviceUrl, @tenantId, @botId, @userId, @name)
+        ON CONFLICT (aad_object_id) DO UPDATE SET conversation_id = excluded.conversation_id,
+          service_url = excluded.service_url, tenant_id = excluded.tenant_id, bot_id = excluded.bot_id,
+          user_id = excluded.user_id, name = excluded.name`),
+      selectConversation: db.prepare('SELECT * FROM personal_conversations WHERE aad_object_id = ?'),
+      ping: db.prepare('SELECT 1'),
+    };
+    this.commitTransaction = db.transaction((change: Change) => this.writeChange(change)).immediate;
+    this.eraseTransaction = db.transaction((requestId: string) => this.erase(requestId)).immediate;
+  }
+
+  async commit(change: Change): Promise<void> {
+    this.commitTransaction(change);
+  }
+
+  async getRequest(id: string): Promise<StoredRequest | null> {
+    return this.toRequest(this.statements.selectRequest.get(id) as Row | undefined);
+  }
+
+  async findSessionByLinkHash(linkHash: string): Promise<SessionRequest | null> {
+    return this.toRequest(this.statements.selectByLinkHash.get(linkHash) as Row | undefined);
+  }
+
+  async listRequests(filter: RequestFilter): Promise<StoredRequest[]> {
+    if (filter.states && filter.states.length === 0) return [];
+    const where: string[] = [];
+    const params: unknown[] = [];
+    if (filter.kind !== undefined) {
+      where.push('r.kind = ?');
+      params.push(filter.kind);
+    }
+    if (filter.states) {
+      where.push(`r.state IN (${filter.states.map(() => '?').join(', ')})`);
+      params.push(...filter.states);
+    }
+    if (filter.involving !== undefined) {
+      where.push('(r.created_by = ? OR r.assignee = ?)');
+      params.push(filter.involving, filter.involving);
+    }
+    if (filter.assignee !== undefined) {
+      where.push('r.assignee = ?');
+      params.push(filter.assignee);
+    }
+    if (filter.from !== undefined) {
+      where.push('r.created_at >= ?');
+      params.push(filter.from.getTime());
+    }
+    if (filter.to !== undefined) {
+      where.push('r.created_at < ?');
+      params.push(filter.to.getTime());
+    }
+    let sql = `SELECT r.data, p.data AS personal FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
+      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.id DESC`;
+    if (filter.limit !== undefined) {
+      sql += ' LIMIT ?';
+      params.push(filter.limit);
+    }
+    const rows = this.db.prepare(sql).all(...params) as Row[];
+    return rows.map((row) => decodeRequest(row.data, row.personal ?? null));
+  }
+
+  async eventsOf(requestId: string): Promise<AuditEvent[]> {
+    return (this.statements.selectEvents.all(requestId) as Row[]).map(toAuditEvent);
+  }
+
+  async cardActivitiesOf(requestId: string): Promise<CardActivity[]> {
+    return (this.statements.selectCards.all(requestId) as Row[]).map(toCardActivity);
+  }
+
+  async saveCardActivity(card: CardActivity): Promise<void> {
+    this.statements.upsertCard.run(card);
+  }
+
+  async claimOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]> {
+    // One UPDATE statement holds the write lock from selection to claim, so no other connection claims the same rows.
+    const rows = this.statements.claimOutbox.all({
+      now: now.getTime(),
+      claimedUntil: now.getTime() + leaseMs,
+      limit,
+    }) as Row[];
+    return rows
+      .map((row) => ({
+        id: Number(row.id),
+        message: JSON.parse(row.payload as string) as OutboxMessage,
+        attempts: Number(row.attempts),
+        createdAt: toDate(row.created_at),
+      }))
+      .sort((a, b) => a.id - b.id);
+  }
+
+  async completeOutbox(id: number): Promise<void> {
+    this.statements.completeOutbox.run(id);
+  }
+
+  async retryOutbox(id: number, nextAttemptAt: Date, error: string): Promise<void> {
+    this.statements.retryOutbox.run(nextAttemptAt.getTime(), error, id);
+  }
+
+  async failOutbox(id: number, error: string): Promise<void> {
+    this.statements.failOutbox.run(error, id);
+  }
+
+  async pendingOutboxCount(): Promise<number> {
+    return Number((this.statements.pendingOutboxCount.get() as Row).n);
+  }
+
+  async claimDeadlines(now: Date, limit: number, leaseMs: number): Promise<Deadline[]> {
+    const rows = this.statements.claimDeadlines.all({
+      now: now.getTime(),
+      claimedUntil: now.getTime() + leaseMs,
+      limit,
+    }) as Row[];
+    return rows
+      .map((row) => ({
+        requestId: row.request_id as string,
+        kind: row.kind as string,
+        dueAt: toDate(row.due_at),
+      }))
+      .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  }
+
+  async saveQueue(queue: Queue): Promise<void> {
+    this.statements.upsertQueue.run({ ...queue, registeredAt: queue.registeredAt.getTime() });
+  }
+
+  async getQueue(id: string): Promise<Queue | null> {
+    const row = this.statements.selectQueue.get(id) as Row | undefined;
+    return row ? toQueue(row) : null;
+  }
+
+  async listQueues(): Promise<Queue[]> {
+    return (this.statements.selectQueues.all() as Row[]).map(toQueue);
+  }
+
+  async savePersonalConversation(conversation: PersonalConversation): Promise<void> {
+    this.statements.upsertConversation.run(conversation);
+  }
+
+  async getPersonalConversation(aadObjectId: string): Promise<PersonalConversation | null> {
+    const row = this.statements.selectConversation.get(aadObjectId) as Row | undefined;
+    return row ? toPersonalConversation(row) : null;
+  }
+
+  async erasePersonalData(requestId: string): Promise<void> {
+    this.eraseTransaction(requestId);
+  }
+
+  async ping(): Promise<void> {
+    this.statements.ping.get();
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+
+  private writeChange(change: Change): void {
+    const { request, expectedVersion } = change;
+    if (expectedVersion !== null && request.version <= expectedVersion) {
+      throw new Error(`commit of ${request.id}: version ${request.version} does not move past ${expectedVersion}`);
+    }
+    const encoded = encodeRequest(request);
+    const row = {
+      ...encoded.columns,
+      createdAt: encoded.columns.createdAt.getTime(),
+      updatedAt: encoded.columns.updatedAt.getTime(),
+      data: encoded.data,
+    };
+    const written =
+      expectedVersion === null
+        ? this.statements.insertRequest.run(row)
+        : this.statements.updateRequest.run({ ...row, expectedVersion });
+    // Throwing inside the transaction rolls it back: the losing change writes nothing.
+    if (written.changes === 0) throw new DoormanError('REQUEST.STALE_VERSION', request.id);
+
+    this.statements.upsertPersonal.run(request.id, encoded.personal);
+    for (const event of change.events) {
+      this.statements.insertEvent.run(
+        event.requestId,
+        event.kind,
+        event.action,
+        event.fromState,
+        event.toState,
+        event.actorId,
+        event.actorType,
+        event.source,
+        event.reason,
+        event.at.getTime(),
+        event.version,
+      );
+    }
+    this.statements.deleteDeadlines.run(request.id);
+    for (const deadline of change.deadlines) {
+      this.statements.insertDeadline.run(request.id, deadline.kind, deadline.dueAt.getTime());
+    }
+    // The change carries no clock: its messages are due from the moment the request says it changed.
+    const at = request.updatedAt.getTime();
+    for (const message of change.outbox) {
+      this.statements.insertOutbox.run(message.requestId, message.type, JSON.stringify(message), at, at);
+    }
+    for (const card of change.cardActivities ?? []) this.statements.upsertCard.run(card);
+  }
+
+  private erase(requestId: string): void {
+    if (!this.statements.requestExists.get(requestId)) throw new DoormanError('REQUEST.NOT_FOUND', requestId);
+    this.statements.erasePersonal.run(requestId);
+    this.statements.eraseOutbox.run(requestId);
+  }
+
+  private toRequest<R extends StoredRequest>(row: Row | undefined): R | null {
+    return row ? (decodeRequest(row.data, row.personal ?? null) as R) : null;
+  }
+}

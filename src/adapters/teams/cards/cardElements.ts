@@ -1,0 +1,135 @@
+import { ADAPTIVE_CARD_SCHEMA, AdaptiveCard, CardElement } from './cardTypes';
+
+/** Options of a TextBlock; text always wraps so that long names are never cut off. */
+export interface TextOptions {
+  id?: string;
+  size?: 'small' | 'default' | 'medium' | 'large' | 'extraLarge';
+  weight?: 'lighter' | 'default' | 'bolder';
+  color?: 'default' | 'dark' | 'light' | 'accent' | 'good' | 'warning' | 'attention';
+  isSubtle?: boolean;
+  spacing?: 'none' | 'small' | 'default' | 'medium' | 'large' | 'extraLarge' | 'padding';
+  separator?: boolean;
+  horizontalAlignment?: 'left' | 'center' | 'right';
+  fontType?: 'default' | 'monospace';
+  /** `heading` marks titles for screen readers (schema 1.5). */
+  style?: 'default' | 'heading';
+}
+
+/** A card with Doorman's schema and version; `actions` is left out when empty. */
+export function adaptiveCard(
+  body: unknown[],
+  actions: unknown[] = [],
+  extras: Pick<AdaptiveCard, 'refresh' | 'msteams'> = {},
+): AdaptiveCard {
+  return {
+    type: 'AdaptiveCard',
+    $schema: ADAPTIVE_CARD_SCHEMA,
+    version: '1.5',
+    body,
+    ...(actions.length > 0 ? { actions } : {}),
+    ...extras,
+  };
+}
+
+/** A wrapping TextBlock. The caller escapes any text people typed (see escapeMarkdown). */
+export function textBlock(text: string, options: TextOptions = {}): CardElement {
+  return { type: 'TextBlock', text, wrap: true, ...options };
+}
+
+/** A title TextBlock: large, bold, marked as a heading. */
+export function heading(text: string, id?: string): CardElement {
+  return textBlock(text, { id, size: 'large', weight: 'bolder', style: 'heading' });
+}
+
+/** A FactSet; facts whose value is null are left out. Values are markdown, so the caller escapes them. */
+export function factSet(facts: ReadonlyArray<readonly [title: string, value: string | null]>, id?: string): CardElement {
+  return {
+    type: 'FactSet',
+    ...(id ? { id } : {}),
+    facts: facts.filter((fact) => fact[1] !== null).map(([title, value]) => ({ title, value })),
+  };
+}
+
+/** A Container around elements. */
+export function container(items: unknown[], options: { id?: string; spacing?: TextOptions['spacing']; separator?: boolean; style?: 'default' | 'emphasis' | 'good' | 'attention' | 'warning' | 'accent' } = {}): CardElement {
+  return { type: 'Container', ...options, items };
+}
+
+/** A ColumnSet of columns, each a list of elements with its width. */
+export function columnSet(
+  columns: ReadonlyArray<{ items: unknown[]; width?: 'auto' | 'stretch' | string; verticalContentAlignment?: 'top' | 'center' | 'bottom' }>,
+  options: { id?: string; spacing?: TextOptions['spacing']; separator?: boolean } = {},
+): CardElement {
+  return {
+    type: 'ColumnSet',
+    ...options,
+    columns: columns.map((column) => ({ type: 'Column', width: column.width ?? 'stretch', ...column })),
+  };
+}
+
+/** An Action.Execute (Universal Actions): Teams sends `verb` and `data` plus the card's inputs to the bot. */
+export function executeAction(
+  title: string,
+  verb: string,
+  data: Record<string, unknown>,
+  id: string,
+  style?: 'positive' | 'destructive',
+): CardElement {
+  return { type: 'Action.Execute', id, title, verb, data, ...(style ? { style } : {}) };
+}
+
+/** An Action.OpenUrl. */
+export function openUrlAction(title: string, url: string, id: string): CardElement {
+  return { type: 'Action.OpenUrl', id, title, url };
+}
+
+/** An Action.ShowCard that unfolds a small card (body and actions) below the buttons. */
+export function showCardAction(title: string, id: string, body: unknown[], actions: unknown[]): CardElement {
+  return { type: 'Action.ShowCard', id, title, card: { type: 'AdaptiveCard', body, actions } };
+}
+
+/** Common options of inputs; a required input always gets a label and an error message (the SDK insists). */
+export interface InputOptions {
+  label: string;
+  value?: string;
+  placeholder?: string;
+  isRequired?: boolean;
+  errorMessage?: string;
+  spacing?: TextOptions['spacing'];
+}
+
+/** An Input.Text. */
+export function inputText(
+  id: string,
+  options: InputOptions & { maxLength?: number; isMultiline?: boolean; style?: 'text' | 'tel' | 'url' | 'email' | 'password' },
+): CardElement {
+  return { type: 'Input.Text', id, ...withoutUndefined(options) };
+}
+
+/** An Input.ChoiceSet. */
+export function inputChoiceSet(
+  id: string,
+  choices: ReadonlyArray<{ title: string; value: string }>,
+  options: InputOptions & { style?: 'compact' | 'expanded' | 'filtered' },
+): CardElement {
+  return { type: 'Input.ChoiceSet', id, choices: choices.map((choice) => ({ ...choice })), ...withoutUndefined(options) };
+}
+
+/** An Input.Date; `value` is YYYY-MM-DD. */
+export function inputDate(id: string, options: InputOptions): CardElement {
+  return { type: 'Input.Date', id, ...withoutUndefined(options) };
+}
+
+/** An Input.Time; `value` is HH:MM. */
+export function inputTime(id: string, options: InputOptions): CardElement {
+  return { type: 'Input.Time', id, ...withoutUndefined(options) };
+}
+
+/** An Input.Toggle whose value is the string "true" or "false". */
+export function inputToggle(id: string, title: string, options: InputOptions): CardElement {
+  return { type: 'Input.Toggle', id, title, valueOn: 'true', valueOff: 'false', ...withoutUndefined(options) };
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+}

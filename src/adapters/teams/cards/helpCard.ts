@@ -1,0 +1,29 @@
+import { adaptiveCard, factSet, heading, textBlock } from './cardElements';
+import { AdaptiveCard } from './cardTypes';
+import { escapeMarkdown } from './escapeMarkdown';
+
+/** What `help` shows: the commands and the roles the asker holds. */
+export interface HelpView {
+  commands: ReadonlyArray<{ title: string; description: string }>;
+  roles: readonly string[];
+}
+
+/** The `help` answer: every command with what it does, and the asker's roles. */
+export function helpCard(view: HelpView): AdaptiveCard {
+  const roles =
+    view.roles.length === 0
+      ? 'You hold no Doorman role yet. Ask an admin to add you as an agent.'
+      : `Your roles: ${escapeMarkdown(view.roles.join(', '))}.`;
+  return adaptiveCard([
+    heading('Doorman', 'title'),
+    textBlock('Doorman lets people in: customers into support sessions, with a one-time link you control.', {
+      spacing: 'small',
+    }),
+    factSet(
+      view.commands.map((command) => [escapeMarkdown(command.title), escapeMarkdown(command.description)] as const),
+      'commands',
+    ),
+    textBlock('In a channel, @mention Doorman before the command.', { isSubtle: true, size: 'small' }),
+    textBlock(roles, { id: 'roles', isSubtle: true }),
+  ]);
+}

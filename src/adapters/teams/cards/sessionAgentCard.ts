@@ -1,0 +1,43 @@
+import { AdaptiveCard } from './cardTypes';
+import { adaptiveCard, executeAction, inputChoiceSet, openUrlAction, showCardAction } from './cardElements';
+import { isAssignable, pointerTo, SessionCardView, sessionCardBody, sessionCardRefresh, sessionStateActions } from './sessionCardParts';
+
+/**
+ * The agent's own card of a session request: state, verification tag and decisions, the Teams join link when
+ * the meeting is ready, Assign… and Reopen. Never the one-time portal link (see sessionInvitationCard).
+ */
+export function sessionAgentCard(view: SessionCardView): AdaptiveCard {
+  const { request } = view;
+  const actions: unknown[] = [];
+  const meeting = request.meeting;
+  // The Teams join link works for whoever holds it, so only the agent's own card carries it (DESIGN.md §4).
+  if (
+    meeting?.provider === 'teams' &&
+    meeting.status === 'ready' &&
+    meeting.joinUrl &&
+    (request.state === 'ready' || request.state === 'connected')
+  ) {
+    actions.push(openUrlAction('Join Teams meeting', meeting.joinUrl, 'joinMeeting'));
+  }
+  actions.push(...sessionStateActions(request));
+  if (isAssignable(request)) actions.push(assignMenu(view));
+  if (request.state === 'closed' || request.state === 'expired') {
+    actions.push(executeAction('Reopen with a new link', 'session.reopen', pointerTo(request), 'reopen'));
+  }
+  return adaptiveCard(sessionCardBody(view), actions, { refresh: sessionCardRefresh(request) });
+}
+
+function assignMenu(view: SessionCardView): unknown {
+  const agents = view.agents ?? [];
+  const choices = [
+    { title: 'Me', value: 'me' },
+    { title: 'Unassigned', value: 'unassigned' },
+    ...agents.map((agent) => ({ title: agent.name, value: `user:${agent.aadObjectId}` })),
+  ];
+  return showCardAction(
+    'Assign…',
+    'assignMenu',
+    [inputChoiceSet('assignTo', choices, { label: 'Assign to', style: 'compact', value: 'me' })],
+    [executeAction('Assign', 'session.assign', pointerTo(view.request), 'assign')],
+  );
+}

@@ -1,0 +1,196 @@
+import { ErrorCode } from '../../../domain/errors';
+import { Person } from '../../../domain/people';
+import { SESSION_PENDING_STATES, SessionMeeting, SessionRequest, startsLater } from '../../../domain/session';
+import { cardTime, cardTimeWithDistance } from './cardTime';
+import { isKnownErrorCode, noticeText, sessionStateColor, sessionStateText } from './cardTexts';
+import { container, executeAction, factSet, heading, textBlock } from './cardElements';
+import { CardElement, RequestPointer } from './cardTypes';
+import { escapeMarkdown } from './escapeMarkdown';
+
+/** What the agent's and the queue's card of a session request show; `notice` answers a failed action. */
+export interface SessionCardView {
+  request: SessionRequest;
+  queueName: string | null;
+  now: Date;
+  timeZone: string;
+  notice: { code: ErrorCode; text?: string } | null;
+  /** Agents offered in the agent card's "Assign…" menu. */
+  agents?: ReadonlyArray<Pick<Person, 'aadObjectId' | 'name'>>;
+}
+
+const ARRIVED_STATES: readonly string[] = ['waiting', 'ready', 'connected'];
+
+/** The pointer every action of a request carries. */
+export function pointerTo(request: SessionRequest): RequestPointer {
+  return { requestId: request.id, version: request.version };
+}
+
+/** True while the request can still be (re)assigned: pending or connected. */
+export function isAssignable(request: SessionRequest): boolean {
+  return SESSION_PENDING_STATES.includes(request.state) || request.state === 'connected';
+}
+
+/**
+ * The body both session cards share. Never the portal link nor the invitation text: the link is shown once on
+ * the invitation card, and the queue card is read by a whole channel.
+ */
+export function sessionCardBody(view: SessionCardView): unknown[] {
+  const { request } = view;
+  const body: unknown[] = [];
+  if (view.notice) {
+    const text = view.notice.text === undefined ? noticeText(view.notice.code) : escapeMarkdown(view.notice.text);
+    body.push(textBlock(text, { id: 'notice', color: 'attention', weight: 'bolder' }));
+  }
+  body.push(
+    heading(`Support session · ${escapeMarkdown(request.recipient.name)}`, 'title'),
+    textBlock(sessionStateText(request), {
+      id: 'state',
+      color: sessionStateColor(request.state),
+      weight: 'bolder',
+      spacing: 'small',
+    }),
+  );
+  const hint = stateHint(view);
+  if (hint) body.push(textBlock(hint, { id: 'hint', isSubtle: true, spacing: 'small' }));
+  if (hasArrived(request)) body.push(verificationTag(request));
+  body.push(factSet(sessionFacts(view), 'facts'));
+  body.push(...meetingDetails(request.meeting));
+  if (request.comments.trim() !== '') {
+    body.push(
+      container(
+        [
+          textBlock('Internal comments (never shown to the customer)', { weight: 'bolder', size: 'small' }),
+          textBlock(escapeMarkdown(request.comments), { id: 'commentsText', spacing: 'small' }),
+        ],
+        { id: 'comments', separator: true },
+      ),
+    );
+  }
+  body.push(
+    textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, {
+      id: 'timeZoneNote',
+      isSubtle: true,
+      size: 'small',
+    }),
+  );
+  return body;
+}
+
+/** The decisions a state offers on either card (admit, deny, close, rebind), primary first. */
+export function sessionStateActions(request: SessionRequest): CardElement[] {
+  const pointer = pointerTo(request);
+  const admit = executeAction('Admit', 'session.admit', pointer, 'admit', 'positive');
+  const deny = executeAction('Deny', 'session.deny', pointer, 'deny', 'destructive');
+  const rebind = executeAction('Allow another device', 'session.rebind', pointer, 'rebind');
+  switch (request.state) {
+    case 'open':
+      return [executeAction('Cancel request', 'session.close', pointer, 'close')];
+    case 'waiting':
+      return [deny, executeAction('Cancel request', 'session.close', pointer, 'close'), rebind];
+    case 'ready':
+      return [admit, deny, rebind];
+    case 'connected':
+      return [executeAction('End session', 'session.close', pointer, 'close')];
+    default:
+      return [];
+  }
+}
+
+/** An automatic refresh (read-only verb `card.refresh`), so a card Teams kept stale shows the stored state. */
+export function sessionCardRefresh(request: SessionRequest): unknown {
+  return { action: executeAction('Refresh', 'card.refresh', pointerTo(request), 'refresh') };
+}
+
+function hasArrived(request: SessionRequest): boolean {
+  return request.customerName !== null && ARRIVED_STATES.includes(request.state);
+}
+
+function verificationTag(request: SessionRequest): unknown {
+  // Big and on its own, because the agent compares it digit by digit with the customer's screen.
+  return container(
+    [
+      textBlock('Verification tag', { isSubtle: true, size: 'small' }),
+      textBlock(escapeMarkdown(request.tag), {
+        id: 'tag',
+        size: 'extraLarge',
+        weight: 'bolder',
+        fontType: 'monospace',
+        spacing: 'none',
+      }),
+    ],
+    { style: 'emphasis', id: 'tagBox' },
+  );
+}
+
+function stateHint(view: SessionCardView): string | null {
+  const { request, now, timeZone } = view;
+  const customer = escapeMarkdown(request.customerName ?? 'The customer');
+  switch (request.state) {
+    case 'open':
+      return request.scheduledFor && startsLater(request, now)
+        ? `Scheduled: the link opens the session from ${cardTime(request.scheduledFor, timeZone, now)}.`
+        : 'Waiting for the customer to open the link.';
+    case 'waiting':
+      return `${customer} opened the link but has not granted access yet.`;
+    case 'ready':
+      return `${customer} granted access. Compare the tag with the customer's screen, then admit.`;
+    case 'connected':
+      return request.meeting?.provider === 'teams'
+        ? `In the Teams lobby, admit only “${customer} (${escapeMarkdown(request.tag)})”.`
+        : 'The customer was admitted.';
+    case 'expired':
+      return 'The link expired before the customer was admitted.';
+    default:
+      return null;
+  }
+}
+
+function sessionFacts(view: SessionCardView): Array<[string, string | null]> {
+  const { request, now, timeZone } = view;
+  const pendingOrExpired = SESSION_PENDING_STATES.includes(request.state) || request.state === 'expired';
+  return [
+    ['Recipient', escapeMarkdown(request.recipient.name)],
+    [
+      'Customer',
+      hasArrived(request) ? `${escapeMarkdown(request.customerName ?? '')} (tag ${escapeMarkdown(request.tag)})` : null,
+    ],
+    ['Assignee', request.assignee ? escapeMarkdown(request.assignee.name) : 'Unassigned'],
+    ['Queue', view.queueName === null ? null : escapeMarkdown(view.queueName)],
+    [
+      'Scheduled for',
+      request.scheduledFor === null
+        ? null
+        : startsLater(request, now)
+          ? cardTimeWithDistance(request.scheduledFor, timeZone, now)
+          : cardTime(request.scheduledFor, timeZone, now),
+    ],
+    ['Deadline', pendingOrExpired ? cardTimeWithDistance(request.expiresAt, timeZone, now) : null],
+    ['Meeting', request.meeting ? meetingStatus(request.meeting) : null],
+    ['Created by', `${escapeMarkdown(request.createdBy.name)}, ${cardTime(request.createdAt, timeZone, now)}`],
+  ];
+}
+
+function meetingStatus(meeting: SessionMeeting): string {
+  if (meeting.status === 'failed') return `Meeting problem: ${escapeMarkdown(meeting.problem ?? 'unknown')}`;
+  if (meeting.status === 'preparing') return 'Preparing meeting…';
+  return meeting.provider === 'teams' ? 'Teams meeting ready' : 'Local meeting room ready';
+}
+
+function meetingDetails(meeting: SessionMeeting | null): unknown[] {
+  if (meeting === null) return [];
+  const details: unknown[] = [];
+  if (meeting.status === 'failed') {
+    const text = isKnownErrorCode(meeting.problem) ? noticeText(meeting.problem) : noticeText('INTERNAL');
+    details.push(textBlock(text, { id: 'meetingProblem', color: 'attention', spacing: 'small' }));
+  }
+  if (meeting.provider === 'local') {
+    details.push(
+      textBlock('Local meeting room (not a Teams meeting): the customer sees it on the portal after Admit.', {
+        id: 'meetingNote',
+        isSubtle: true,
+        spacing: 'small',
+      }),
+    );
+  }
+  return details;
+}

@@ -1,0 +1,169 @@
+import { SUPPORTED_LANGUAGES, Language } from '../../../domain/language';
+import { FieldProblem } from '../../../domain/errors';
+import { Person } from '../../../domain/people';
+import { Queue } from '../../../application/ports';
+import { fieldLabel, FIELD_MAX_LENGTHS, problemText } from './cardTexts';
+import {
+  adaptiveCard,
+  columnSet,
+  executeAction,
+  heading,
+  inputChoiceSet,
+  inputDate,
+  inputText,
+  inputTime,
+  inputToggle,
+  textBlock,
+} from './cardElements';
+import { AdaptiveCard } from './cardTypes';
+import { escapeMarkdown } from './escapeMarkdown';
+
+/** What the "New session request" form shows: choices, what was typed before, and what was wrong with it. */
+export interface SessionFormView {
+  agents: ReadonlyArray<Pick<Person, 'aadObjectId' | 'name'>>;
+  queues: ReadonlyArray<Pick<Queue, 'id' | 'name'>>;
+  /** Input values of a failed submit, by input id, so that nothing typed is lost. */
+  values: Partial<Record<string, string>>;
+  problems: readonly FieldProblem[];
+  /** IANA time zone the date and time inputs are read in. */
+  timeZone: string;
+  defaultExpiresAt: { date: string; time: string };
+}
+
+const LANGUAGE_NAMES: Readonly<Record<Language, string>> = {
+  en: 'English',
+  de: 'Deutsch',
+  fr: 'Français',
+  nl: 'Nederlands',
+  hu: 'Magyar',
+};
+
+// Where each field's problem is answered: the date and time halves share the line below their pair.
+const ERROR_ANCHORS: Readonly<Record<string, string>> = {
+  recipientName: 'recipientName',
+  recipientEmail: 'recipientEmail',
+  assignTo: 'assignTo',
+  comments: 'comments',
+  scheduledFor: 'schedule',
+  scheduledForTime: 'schedule',
+  expiresAt: 'expiry',
+  expiresAtTime: 'expiry',
+  sendEmail: 'sendEmail',
+  emailLanguage: 'emailLanguage',
+};
+
+/** The "New session request" form (verb `session.create`); problems are answered next to their fields. */
+export function sessionFormCard(view: SessionFormView): AdaptiveCard {
+  const value = (id: string): string | undefined => view.values[id];
+  const problemsByField = groupProblems(view.problems);
+  const errorsAt = (anchor: string): unknown[] =>
+    [...problemsByField.entries()]
+      .filter(([field]) => (ERROR_ANCHORS[field] ?? 'top') === anchor)
+      .map(([field, problems]) => fieldError(field, problems));
+
+  const assignChoices = [
+    { title: 'Me', value: 'me' },
+    { title: 'Unassigned', value: 'unassigned' },
+    ...view.queues.map((queue) => ({ title: `Queue: ${queue.name}`, value: `queue:${queue.id}` })),
+    ...view.agents.map((agent) => ({ title: agent.name, value: `user:${agent.aadObjectId}` })),
+  ];
+
+  const body: unknown[] = [heading('New session request', 'formTitle')];
+  if (view.problems.length > 0) body.push(formSummary(view.problems));
+  body.push(
+    ...errorsAt('top'),
+    inputText('recipientName', {
+      label: 'Customer name',
+      placeholder: 'How the invitation greets the customer',
+      value: value('recipientName'),
+      isRequired: true,
+      errorMessage: `Enter the customer's name (at most ${FIELD_MAX_LENGTHS.recipientName} characters).`,
+      maxLength: FIELD_MAX_LENGTHS.recipientName,
+    }),
+    ...errorsAt('recipientName'),
+    inputText('recipientEmail', {
+      label: 'Customer e-mail (optional)',
+      placeholder: 'name@example.com',
+      style: 'email',
+      value: value('recipientEmail'),
+    }),
+    ...errorsAt('recipientEmail'),
+    inputChoiceSet('assignTo', assignChoices, { label: 'Assign to', style: 'compact', value: value('assignTo') ?? 'me' }),
+    ...errorsAt('assignTo'),
+    inputText('comments', {
+      label: 'Internal comments',
+      placeholder: 'Internal only: never shown to the customer',
+      isMultiline: true,
+      maxLength: FIELD_MAX_LENGTHS.comments,
+      value: value('comments'),
+    }),
+    ...errorsAt('comments'),
+    textBlock(`Times are in ${escapeMarkdown(view.timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }),
+    dateTimePair('schedule', {
+      date: inputDate('scheduledFor', { label: 'Scheduled start (optional)', value: value('scheduledFor') }),
+      time: inputTime('scheduledForTime', { label: 'Start time', value: value('scheduledForTime') }),
+    }),
+    ...errorsAt('schedule'),
+    dateTimePair('expiry', {
+      date: inputDate('expiresAt', {
+        label: 'Link expires (default 24 h; after the start when scheduled)',
+        value: value('expiresAt') ?? view.defaultExpiresAt.date,
+      }),
+      time: inputTime('expiresAtTime', { label: 'Expiry time', value: value('expiresAtTime') ?? view.defaultExpiresAt.time }),
+    }),
+    ...errorsAt('expiry'),
+    inputToggle('sendEmail', 'Send the invitation by e-mail', {
+      label: 'E-mail',
+      value: value('sendEmail') === 'true' ? 'true' : 'false',
+    }),
+    ...errorsAt('sendEmail'),
+    inputChoiceSet(
+      'emailLanguage',
+      SUPPORTED_LANGUAGES.map((language) => ({ title: LANGUAGE_NAMES[language], value: language })),
+      { label: 'Invitation language', style: 'compact', value: value('emailLanguage') ?? 'en' },
+    ),
+    ...errorsAt('emailLanguage'),
+  );
+
+  return adaptiveCard(body, [executeAction('Create request', 'session.create', {}, 'create', 'positive')]);
+}
+
+function dateTimePair(id: string, inputs: { date: unknown; time: unknown }): unknown {
+  // Bottom alignment keeps the two inputs level even when the date's label wraps onto more lines.
+  return columnSet(
+    [
+      { items: [inputs.date], width: 'stretch', verticalContentAlignment: 'bottom' },
+      { items: [inputs.time], width: 'stretch', verticalContentAlignment: 'bottom' },
+    ],
+    { id },
+  );
+}
+
+/** Problems of the whole form rather than of one field; they are answered in the summary. */
+const FORM_FIELD = 'form';
+
+function formSummary(problems: readonly FieldProblem[]): unknown {
+  const general = [...new Set(problems.filter((p) => p.field === FORM_FIELD).map((p) => problemText(p.problem)))];
+  const fields = [...new Set(problems.filter((p) => p.field !== FORM_FIELD).map((p) => fieldLabel(p.field)))];
+  const parts = ['Nothing was created.', ...general];
+  if (fields.length > 0) parts.push(`Please check: ${escapeMarkdown(fields.join(', '))}.`);
+  return textBlock(parts.join(' '), { id: 'formError', color: 'attention', weight: 'bolder' });
+}
+
+function groupProblems(problems: readonly FieldProblem[]): Map<string, string[]> {
+  const byField = new Map<string, string[]>();
+  for (const { field, problem } of problems) {
+    if (field === FORM_FIELD) continue;
+    const texts = byField.get(field) ?? [];
+    const text = problemText(problem, field);
+    if (!texts.includes(text)) texts.push(text);
+    byField.set(field, texts);
+  }
+  return byField;
+}
+
+function fieldError(field: string, texts: string[]): unknown {
+  // A problem without a place in the form is answered at the top, so it names its field.
+  const label = ERROR_ANCHORS[field] ? '' : `${escapeMarkdown(fieldLabel(field))}: `;
+  return textBlock(`${label}${texts.join(' ')}`, { id: `${field}Error`, color: 'attention', spacing: 'small' });
+}

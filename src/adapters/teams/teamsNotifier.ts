@@ -1,0 +1,155 @@
+import { Activity, CardFactory, CloudAdapter, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
+import { ConnectorClient } from 'botframework-connector';
+import { CardActivity, CardTarget, Notifier, RequestStore, RetryableError, StoredRequest } from '../../application/ports';
+import { escapeMarkdown } from './cards/escapeMarkdown';
+import { AdaptiveCard } from './cards/cardTypes';
+import { SessionCardRenderer } from './sessionCardRenderer';
+import { ThreadRateLimiter } from './threadRateLimiter';
+
+/** Delivers cards through the Bot Connector, proactively, outside any user's turn. */
+export class TeamsNotifier implements Notifier {
+  constructor(
+    private readonly adapter: CloudAdapter,
+    private readonly botAppId: string,
+    private readonly store: RequestStore,
+    private readonly renderer: SessionCardRenderer,
+    private readonly limiter: ThreadRateLimiter,
+  ) {}
+
+  /** Posts a queue card as a new channel thread, or an agent card into the agent's personal chat. */
+  async postCard(request: StoredRequest, target: CardTarget): Promise<CardActivity> {
+    const card = await this.renderer.render(request, target.role);
+    if (target.role === 'queue') {
+      const queue = await this.store.getQueue(target.queueId);
+      if (!queue) throw new Error(`queue ${target.queueId} is not registered`);
+      this.throttle(queue.channelId);
+      const created = await this.withConnector(queue.serviceUrl, queue.channelId, queue.tenantId, (client) =>
+        client.conversations.createConversation({
+          isGroup: true,
+          bot: { id: this.botAppId, name: 'Doorman' },
+          tenantId: queue.tenantId,
+          channelData: { channel: { id: queue.channelId }, tenant: { id: queue.tenantId } },
+          activity: cardMessage(card) as Activity,
+        }),
+      );
+      return {
+        requestId: request.id,
+        role: 'queue',
+        conversationId: created.id,
+        activityId: created.activityId ?? '',
+        serviceUrl: queue.serviceUrl,
+        threadId: created.id,
+      };
+    }
+    const chat = await this.store.getPersonalConversation(target.userId);
+    if (!chat) throw new Error('the agent has no personal chat with Doorman yet');
+    this.throttle(chat.conversationId);
+    const sent = await this.continueIn(chat.serviceUrl, chat.conversationId, chat.tenantId, (context) =>
+      context.sendActivity(cardMessage(card)),
+    );
+    return {
+      requestId: request.id,
+      role: 'agent',
+      conversationId: chat.conversationId,
+      activityId: sent?.id ?? '',
+      serviceUrl: chat.serviceUrl,
+      threadId: null,
+    };
+  }
+
+  /** Overwrites the card with the request's current render; a repeat is harmless. */
+  async updateCard(request: StoredRequest, card: CardActivity): Promise<void> {
+    const rendered = await this.renderer.render(request, card.role);
+    this.throttle(card.conversationId);
+    await this.continueIn(card.serviceUrl, card.conversationId, null, (context) =>
+      context.updateActivity({ ...cardMessage(rendered), id: card.activityId }),
+    );
+  }
+
+  /** Replies in the queue thread and @mentions the assignee: edits notify nobody, a new reply does. */
+  async mentionInThread(
+    request: StoredRequest,
+    card: CardActivity,
+    event: 'customerWaiting' | 'customerReady',
+  ): Promise<void> {
+    const thread = card.threadId ?? card.conversationId;
+    const who = request.customerName ? escapeMarkdown(request.customerName) : 'The customer';
+    const news =
+      event === 'customerWaiting'
+        ? `${who} (tag ${request.tag}) opened the link and is waiting.`
+        : `${who} (tag ${request.tag}) granted access and is ready to be admitted.`;
+    const message = MessageFactory.text(news);
+    if (request.assignee) {
+      const mentionText = `<at>${escapeMarkdown(request.assignee.name)}</at>`;
+      message.text = `${mentionText} ${news}`;
+      message.entities = [
+        { type: 'mention', text: mentionText, mentioned: { id: request.assignee.aadObjectId, name: request.assignee.name } },
+      ];
+    }
+    this.throttle(thread);
+    await this.continueIn(card.serviceUrl, thread, null, (context) => context.sendActivity(message));
+  }
+
+  private throttle(conversationId: string): void {
+    const waitMs = this.limiter.reserve(conversationId);
+    if (waitMs > 0) throw new RetryableError('Teams per-thread limit reached', waitMs);
+  }
+
+  private async continueIn<T>(
+    serviceUrl: string,
+    conversationId: string,
+    tenantId: string | null,
+    logic: (context: TurnContext) => Promise<T>,
+  ): Promise<T | undefined> {
+    let result: T | undefined;
+    try {
+      await this.adapter.continueConversationAsync(this.botAppId, reference(serviceUrl, conversationId, tenantId, this.botAppId), async (context) => {
+        result = await logic(context);
+      });
+    } catch (error) {
+      throw asRetryable(error);
+    }
+    return result;
+  }
+
+  private async withConnector<T>(
+    serviceUrl: string,
+    conversationId: string,
+    tenantId: string,
+    call: (client: ConnectorClient) => Promise<T>,
+  ): Promise<T> {
+    let result: T | undefined;
+    await this.continueIn(serviceUrl, conversationId, tenantId, async (context) => {
+      // The turn's own connector client is already authenticated for this service URL.
+      const client = context.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);
+      result = await call(client);
+    });
+    if (result === undefined) throw new Error('the Bot Connector returned nothing');
+    return result;
+  }
+}
+
+function cardMessage(card: AdaptiveCard): Partial<Activity> {
+  return MessageFactory.attachment(CardFactory.adaptiveCard(card));
+}
+
+function reference(serviceUrl: string, conversationId: string, tenantId: string | null, botId: string): ConversationReference {
+  return {
+    channelId: 'msteams',
+    serviceUrl,
+    bot: { id: botId, name: 'Doorman' },
+    conversation: { id: conversationId, isGroup: false, conversationType: '', name: '', ...(tenantId ? { tenantId } : {}) },
+  };
+}
+
+/** Throttling and server errors from the Bot Connector are retried; Retry-After is honoured. */
+function asRetryable(error: unknown): unknown {
+  const status = (error as { statusCode?: number }).statusCode;
+  const code = (error as { code?: string }).code;
+  if (status === 429 || (status !== undefined && status >= 500) || code === 'ECONNREFUSED' || code === 'ECONNRESET') {
+    const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } }).response?.headers;
+    const retryAfter = Number(headers?.get?.('retry-after'));
+    return new RetryableError(`Bot Connector answered ${status ?? code}`, Number.isFinite(retryAfter) ? retryAfter * 1000 : null);
+  }
+  return error;
+}

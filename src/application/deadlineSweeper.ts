@@ -1,0 +1,54 @@
+import { expireSession, loadSession } from './actOnSession';
+import { UseCaseDeps } from './useCaseDeps';
+import { isDoormanError } from '../domain/errors';
+
+/**
+ * Claims due deadline rows and runs what they stand for. Claims are leased, so any number of instances can sweep;
+ * the commit that the deadline causes deletes the row.
+ */
+export class DeadlineSweeper {
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly deps: UseCaseDeps,
+    private readonly options: { intervalMs: number; leaseMs: number; batchSize: number } = {
+      intervalMs: 1000,
+      leaseMs: 30_000,
+      batchSize: 50,
+    },
+  ) {}
+
+  /** Sweeps every `intervalMs`. */
+  start(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.sweep()
+        .catch((error: unknown) => this.deps.logger.error({ err: String(error) }, 'deadline sweep failed'))
+        .finally(() => (this.running = null));
+    }, this.options.intervalMs);
+  }
+
+  /** Stops sweeping and waits for a sweep in flight. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Handles every deadline due now; returns how many were handled. */
+  async sweep(): Promise<number> {
+    const due = await this.deps.store.claimDeadlines(this.deps.clock.now(), this.options.batchSize, this.options.leaseMs);
+    for (const deadline of due) {
+      try {
+        if (deadline.kind === 'expire') await expireSession(this.deps, await loadSession(this.deps, deadline.requestId));
+      } catch (error) {
+        // The lease runs out and the next sweep tries again; an illegal transition means the row was already moot.
+        if (!isDoormanError(error, 'REQUEST.ILLEGAL_TRANSITION')) {
+          this.deps.logger.warn({ requestId: deadline.requestId, err: String(error) }, 'deadline not handled yet');
+        }
+      }
+    }
+    return due.length;
+  }
+}

@@ -1,0 +1,61 @@
+import { AuditEvent } from '../domain/audit';
+import { SessionRequest, sessionDeadlines } from '../domain/session';
+import { CardActivity, OutboxMessage } from './ports';
+import { UseCaseDeps } from './useCaseDeps';
+
+/** The cards and messages a session transition causes, besides any the use case adds itself. */
+export function sessionEffects(before: SessionRequest | null, after: SessionRequest, action: string): OutboxMessage[] {
+  const effects: OutboxMessage[] = [];
+  if (before === null) {
+    if (after.queueId) effects.push({ type: 'card.post', requestId: after.id, target: { role: 'queue', queueId: after.queueId } });
+    effects.push({ type: 'card.post', requestId: after.id, target: { role: 'agent', userId: after.createdBy.aadObjectId } });
+    if (after.assignee && after.assignee.aadObjectId !== after.createdBy.aadObjectId) {
+      effects.push({ type: 'card.post', requestId: after.id, target: { role: 'agent', userId: after.assignee.aadObjectId } });
+    }
+    return effects;
+  }
+  effects.push({ type: 'card.update', requestId: after.id, version: after.version });
+  if (action === 'arrive') effects.push({ type: 'thread.mention', requestId: after.id, event: 'customerWaiting' });
+  if (action === 'allow') effects.push({ type: 'thread.mention', requestId: after.id, event: 'customerReady' });
+  if (
+    action === 'assign' &&
+    after.assignee !== null &&
+    after.assignee.aadObjectId !== before.assignee?.aadObjectId &&
+    after.assignee.aadObjectId !== after.createdBy.aadObjectId
+  ) {
+    effects.push({ type: 'card.post', requestId: after.id, target: { role: 'agent', userId: after.assignee.aadObjectId } });
+  }
+  if (after.meeting?.provider === 'teams' && after.meeting.meetingId && ['closed', 'expired'].includes(after.state)) {
+    effects.push({
+      type: 'meeting.delete',
+      requestId: after.id,
+      generation: after.generation,
+      meetingId: after.meeting.meetingId,
+    });
+  }
+  return effects;
+}
+
+/** Writes a session transition, its audit event, deadlines and outbox in one transaction, then wakes delivery. */
+export async function commitSession(
+  deps: UseCaseDeps,
+  before: SessionRequest | null,
+  after: SessionRequest,
+  event: AuditEvent,
+  extra: { outbox?: OutboxMessage[]; cardActivities?: CardActivity[] } = {},
+): Promise<void> {
+  await deps.store.commit({
+    request: after,
+    expectedVersion: before === null ? null : before.version,
+    events: [event],
+    outbox: [...sessionEffects(before, after, event.action), ...(extra.outbox ?? [])],
+    deadlines: sessionDeadlines(after).map((deadline) => ({ requestId: after.id, ...deadline })),
+    cardActivities: extra.cardActivities,
+  });
+  deps.logger.info(
+    { requestId: after.id, kind: 'session', action: event.action, from: event.fromState, to: event.toState, source: event.source },
+    'session transition',
+  );
+  deps.changes.publish(after.id);
+  deps.wakeDispatcher();
+}

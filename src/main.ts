@@ -1,0 +1,174 @@
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
+import { DeadlineSweeper } from './application/deadlineSweeper';
+import { DispatcherOptions, OutboxDispatcher } from './application/outboxDispatcher';
+import { Clock, Mailer, MeetingProvider, RequestStore, Secrets } from './application/ports';
+import { InProcessRequestChanges } from './application/requestChanges';
+import { UseCaseDeps } from './application/useCaseDeps';
+import { Config, ConfigError, loadConfig } from './config';
+import { CryptoSecrets } from './adapters/crypto/cryptoSecrets';
+import { createGraphClient } from './adapters/graph/graphClient';
+import { formatDoctorReport, runGraphDoctor } from './adapters/graph/graphDoctor';
+import { GraphMailer } from './adapters/graph/graphMailer';
+import { GraphMeetingProvider } from './adapters/graph/graphMeetingProvider';
+import { createHttpServer } from './adapters/http/httpServer';
+import { Metrics } from './adapters/http/metrics';
+import { ConfiguredDirectory, readRolesFile } from './adapters/local/configuredDirectory';
+import { EmlMailer } from './adapters/local/emlMailer';
+import { LocalMeetingProvider } from './adapters/local/localMeetingProvider';
+import { createLogger } from './adapters/local/pinoLogger';
+import { systemClock } from './adapters/local/systemClock';
+import { openPostgresRequestStore } from './adapters/storage/postgresRequestStore';
+import { openSqliteRequestStore } from './adapters/storage/sqliteRequestStore';
+import { DoormanBot } from './adapters/teams/doormanBot';
+import { SessionCardRenderer } from './adapters/teams/sessionCardRenderer';
+import { TeamsNotifier } from './adapters/teams/teamsNotifier';
+import { ThreadRateLimiter } from './adapters/teams/threadRateLimiter';
+import pino from 'pino';
+
+/** What tests may replace: the clock, ids, the store, the ports at the network edge, the log sink. */
+export interface DoormanOverrides {
+  clock?: Clock;
+  secrets?: Secrets;
+  store?: RequestStore;
+  meetings?: MeetingProvider;
+  mailer?: Mailer;
+  logDestination?: pino.DestinationStream;
+  dispatcher?: Partial<DispatcherOptions>;
+  /** Tests drive the sweeper and dispatcher by hand when false. */
+  backgroundWork?: boolean;
+}
+
+/** A running Doorman. */
+export interface RunningDoorman {
+  url: string;
+  deps: UseCaseDeps;
+  dispatcher: OutboxDispatcher;
+  sweeper: DeadlineSweeper;
+  stop(): Promise<void>;
+}
+
+/** Composition root: config → adapters → use cases → server. */
+export async function startDoorman(config: Config, overrides: DoormanOverrides = {}): Promise<RunningDoorman> {
+  const logger = createLogger(config.logLevel, overrides.logDestination);
+  const clock = overrides.clock ?? systemClock;
+  const store = overrides.store ?? (await openStore(config));
+  const directory = new ConfiguredDirectory(config.roles.file ? readRolesFile(config.roles.file) : [], {
+    admin: config.roles.admins,
+    agent: config.roles.agents,
+    approver: config.roles.approvers,
+    engineer: config.roles.engineers,
+  });
+  const graph = config.graph ? createGraphClient(config.graph) : null;
+  const meetings =
+    overrides.meetings ??
+    (config.meetings === 'graph' && graph && config.graph ? new GraphMeetingProvider(graph.client, config.graph, clock) : new LocalMeetingProvider());
+  const mailer =
+    overrides.mailer ??
+    (config.mail.kind === 'graph' && graph ? new GraphMailer(graph.client, config.mail.sender) : new EmlMailer(config.mail.kind === 'local' ? config.mail.dir : './data/mail', clock));
+
+  let dispatcher: OutboxDispatcher | null = null;
+  const deps: UseCaseDeps = {
+    store,
+    clock,
+    secrets: overrides.secrets ?? new CryptoSecrets(),
+    directory,
+    changes: new InProcessRequestChanges(),
+    logger,
+    wakeDispatcher: () => dispatcher?.wake(),
+    settings: {
+      publicBaseUrl: config.publicBaseUrl,
+      sessionDefaultHours: config.sessionDefaultHours,
+      defaultTimeZone: config.defaultTimeZone,
+      meetingProvider: meetings.provider,
+    },
+  };
+
+  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botAuthSettings(config)));
+  adapter.onTurnError = async (context: TurnContext, error: Error) => {
+    logger.error({ err: error.message, type: context.activity.type }, 'unhandled bot error');
+    if (context.activity.type === 'message') await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
+  };
+  const renderer = new SessionCardRenderer(store, directory, clock, config.defaultTimeZone);
+  const notifier = new TeamsNotifier(adapter, config.bot?.appId ?? '', store, renderer, new ThreadRateLimiter(clock));
+  dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings }, overrides.dispatcher);
+  const sweeper = new DeadlineSweeper(deps);
+  const doctor = async () => {
+    const lines = [
+      `Store: ${config.store.kind} — ${(await store.ping().then(() => 'reachable').catch(() => 'UNREACHABLE'))}`,
+      `Outbox backlog: ${await store.pendingOutboxCount()}`,
+      `Queues registered: ${(await store.listQueues()).map((queue) => queue.name).join(', ') || 'none — say "@Doorman register queue <name>" in a channel'}`,
+      `Meetings: ${config.meetings === 'graph' ? 'Teams meetings through Graph' : 'local room (not a Teams meeting)'}`,
+      `Mail: ${config.mail.kind === 'graph' ? `Graph sendMail from ${config.mail.sender}` : `.eml files in ${config.mail.dir}`}`,
+    ];
+    if (graph && config.graph) {
+      lines.push('', formatDoctorReport(await runGraphDoctor(config, { graph, store })));
+    }
+    return lines.join('\n\n');
+  };
+  const bot = new DoormanBot(deps, renderer, config.allowedTenantIds, doctor);
+  const server = createHttpServer({
+    deps,
+    adapter,
+    bot,
+    metrics: new Metrics(store),
+    portalAssetsDir: join(__dirname, 'web', 'portal'),
+    secureCookies: config.publicBaseUrl.startsWith('https://'),
+  });
+  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  const port = (server.address() as AddressInfo).port;
+  if (overrides.backgroundWork !== false) {
+    dispatcher.start();
+    sweeper.start();
+  }
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url, store: config.store.kind, localMode: config.localMode, meetings: config.meetings, mail: config.mail.kind }, 'Doorman listening');
+  return {
+    url,
+    deps,
+    dispatcher,
+    sweeper,
+    async stop() {
+      await sweeper.stop();
+      await dispatcher?.stop();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (!overrides.store) await store.close();
+    },
+  };
+}
+
+async function openStore(config: Config): Promise<RequestStore> {
+  return config.store.kind === 'postgres' ? openPostgresRequestStore(config.store.url) : openSqliteRequestStore(config.store.path);
+}
+
+function botAuthSettings(config: Config): Record<string, string> {
+  if (!config.bot) return {};
+  return {
+    MicrosoftAppId: config.bot.appId,
+    MicrosoftAppPassword: config.bot.password ?? '',
+    MicrosoftAppType: config.bot.type,
+    MicrosoftAppTenantId: config.bot.tenantId ?? '',
+  };
+}
+
+if (require.main === module) {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
+    process.exit(2);
+  }
+  startDoorman(config).then(
+    (doorman) => {
+      const shutdown = () => void doorman.stop().then(() => process.exit(0));
+      process.on('SIGINT', shutdown);
+      process.on('SIGTERM', shutdown);
+    },
+    (error: unknown) => {
+      process.stderr.write(`Doorman could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exit(1);
+    },
+  );
+}

@@ -1,0 +1,168 @@
+import { Client } from 'pg';
+import { RequestStore } from '../../../src/application/ports';
+import { openPostgresRequestStore } from '../../../src/adapters/storage/postgresRequestStore';
+import { PostgresServer, createDatabase, startPostgres } from '../../support/postgresServer';
+import { aSessionRequest } from '../../support/sessionBuilder';
+import { describeRequestStoreContract } from './requestStoreContract';
+
+let server: PostgresServer | undefined;
+const urls = new Map<RequestStore, string>();
+let databases = 0;
+
+beforeAll(async () => {
+  server = await startPostgres();
+}, 60_000);
+
+afterAll(async () => {
+  await server?.stop();
+});
+
+function running(): PostgresServer {
+  if (!server) throw new Error('PostgreSQL did not start (see beforeAll)');
+  return server;
+}
+
+/** A new, empty database on the test server: every test starts from nothing. */
+async function freshDatabase(): Promise<string> {
+  databases += 1;
+  const name = `contract_${databases}`;
+  await createDatabase(running().urlFor('postgres'), name);
+  return running().urlFor(name);
+}
+
+async function open(sameDatabaseAs?: RequestStore): Promise<RequestStore> {
+  const url = sameDatabaseAs ? urls.get(sameDatabaseAs) : await freshDatabase();
+  if (!url) throw new Error('unknown store');
+  const store = await openPostgresRequestStore(url);
+  urls.set(store, url);
+  return store;
+}
+
+async function query<T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> {
+  const client = new Client({ connectionString: url });
+  await client.connect();
+  try {
+    return (await client.query(sql, params)).rows as T[];
+  } finally {
+    await client.end();
+  }
+}
+
+describeRequestStoreContract('PostgreSQL', open, {
+  async outboxRow(store, id) {
+    const [row] = await query<{ status: string; payload: unknown; last_error: string | null }>(
+      urls.get(store) as string,
+      'SELECT status, payload, last_error FROM outbox WHERE id = $1',
+      [id],
+    );
+    if (!row) throw new Error(`no outbox row ${id}`);
+    return { status: row.status, payload: row.payload, lastError: row.last_error };
+  },
+  async personalData(store, requestId) {
+    const [row] = await query<{ data: unknown }>(
+      urls.get(store) as string,
+      'SELECT data FROM personal_data WHERE request_id = $1',
+      [requestId],
+    );
+    return row?.data ?? null;
+  },
+});
+
+describe('PostgreSQL request store', () => {
+  it('migrates once when several instances start on a new database at the same moment', async () => {
+    const url = await freshDatabase();
+    const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresRequestStore(url)));
+    await Promise.all(stores.map((store) => store.close()));
+    expect(await query(url, 'SELECT id FROM schema_migrations ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+  });
+
+  it('refuses to change or delete audit events', async () => {
+    const url = await freshDatabase();
+    const store = await openPostgresRequestStore(url);
+    const request = aSessionRequest();
+    await store.commit({
+      request,
+      expectedVersion: null,
+      events: [
+        {
+          requestId: request.id,
+          kind: 'session',
+          action: 'create',
+          fromState: null,
+          toState: 'open',
+          actorId: 'agent-anna',
+          actorType: 'person',
+          source: 'card',
+          reason: null,
+          at: request.createdAt,
+          version: 1,
+        },
+      ],
+      outbox: [],
+      deadlines: [],
+    });
+    await store.close();
+    await expect(query(url, `UPDATE request_events SET reason = 'tampered'`)).rejects.toThrow(/append-only/);
+    await expect(query(url, 'DELETE FROM request_events')).rejects.toThrow(/append-only/);
+    await expect(query(url, 'TRUNCATE request_events CASCADE')).rejects.toThrow(/append-only/);
+  });
+
+  it('hands each outbox row to one of many claimers on separate pools', async () => {
+    const url = await freshDatabase();
+    const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresRequestStore(url)));
+    try {
+      const now = new Date('2030-03-04T09:00:00.000Z');
+      for (let index = 0; index < 10; index += 1) {
+        const request = aSessionRequest({ updatedAt: now });
+        const outbox = Array.from({ length: 50 }, (_, version) => ({
+          type: 'card.update' as const,
+          requestId: request.id,
+          version,
+        }));
+        await stores[0].commit({ request, expectedVersion: null, events: [], outbox, deadlines: [] });
+      }
+      // Two claimers per pool, so that claims overlap on the server, not only in this process.
+      const claimers = [...stores, ...stores].map(async (store) => {
+        const ids: number[] = [];
+        for (;;) {
+          const items = await store.claimOutbox(now, 3, 600_000);
+          if (items.length === 0) return ids;
+          ids.push(...items.map((item) => item.id));
+        }
+      });
+      const all = (await Promise.all(claimers)).flat();
+      expect(all).toHaveLength(500);
+      expect(new Set(all).size).toBe(500);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it('lets one of many concurrent changes from the same version win', async () => {
+    const url = await freshDatabase();
+    const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresRequestStore(url)));
+    try {
+      const request = aSessionRequest();
+      await stores[0].commit({ request, expectedVersion: null, events: [], outbox: [], deadlines: [] });
+      const results = await Promise.allSettled(
+        stores.map((store, index) =>
+          store.commit({
+            request: { ...request, version: 2, comments: `writer ${index}` },
+            expectedVersion: 1,
+            events: [],
+            outbox: [{ type: 'card.update', requestId: request.id, version: 2 }],
+            deadlines: [],
+          }),
+        ),
+      );
+      expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+      expect(await stores[0].pendingOutboxCount()).toBe(1);
+    } finally {
+      await Promise.all(stores.map((store) => store.close()));
+    }
+  });
+
+  it('says what is wrong when the database cannot be reached', async () => {
+    await expect(openPostgresRequestStore('postgres://postgres@127.0.0.1:1/nowhere')).rejects.toThrow(/ECONNREFUSED/);
+  });
+});

@@ -1,0 +1,545 @@
+import { Change, OutboxItem, OutboxMessage, RequestStore } from '../../../src/application/ports';
+import { AuditEvent } from '../../../src/domain/audit';
+import { isDoormanError } from '../../../src/domain/errors';
+import { SessionRequest } from '../../../src/domain/session';
+import { aSessionRequest } from '../../support/sessionBuilder';
+
+/** Opens a store on a new, empty database, or another instance on the database of `sameDatabaseAs`. */
+export type OpenRequestStore = (sameDatabaseAs?: RequestStore) => Promise<RequestStore>;
+
+/** Reads rows the port never shows again (handed-over outbox rows, erased personal data), with a separate connection. */
+export interface RawStoreInspector {
+  outboxRow(store: RequestStore, id: number): Promise<{ status: string; payload: unknown; lastError: string | null }>;
+  /** The stored personal data of a request, parsed; null once erased. */
+  personalData(store: RequestStore, requestId: string): Promise<unknown>;
+}
+
+const T0 = new Date('2030-03-04T09:00:00.000Z');
+const MINUTE = 60_000;
+const FAR_FUTURE = new Date('2100-01-01T00:00:00.000Z');
+
+function at(minutes: number): Date {
+  return new Date(T0.getTime() + minutes * MINUTE);
+}
+
+const anna = { aadObjectId: 'agent-anna', name: 'Anna Agent' };
+const ben = { aadObjectId: 'agent-ben', name: 'Ben Agent' };
+const carl = { aadObjectId: 'agent-carl', name: 'Carl Agent' };
+
+function eventOf(request: SessionRequest, action: string, fromState: string | null): AuditEvent {
+  return {
+    requestId: request.id,
+    kind: request.kind,
+    action,
+    fromState,
+    toState: request.state,
+    actorId: request.createdBy.aadObjectId,
+    actorType: 'person',
+    source: 'card',
+    reason: null,
+    at: request.updatedAt,
+    version: request.version,
+  };
+}
+
+function cardUpdate(request: SessionRequest): OutboxMessage {
+  return { type: 'card.update', requestId: request.id, version: request.version };
+}
+
+function mailTo(request: SessionRequest): OutboxMessage {
+  return {
+    type: 'mail.send',
+    requestId: request.id,
+    mail: {
+      to: { name: request.recipient.name, address: request.recipient.email ?? 'nobody@example.com' },
+      subject: 'Your support session',
+      text: 'Join at https://doorman.example/j/one-time-code',
+      html: '<a href="https://doorman.example/j/one-time-code">Join</a>',
+      language: 'en',
+    },
+  };
+}
+
+/** The change that creates `request`: its event, a card update and its expiry deadline. */
+function creation(request: SessionRequest, extra: Partial<Change> = {}): Change {
+  return {
+    request,
+    expectedVersion: null,
+    events: [eventOf(request, 'create', null)],
+    outbox: [cardUpdate(request)],
+    deadlines: [{ requestId: request.id, kind: 'expire', dueAt: request.expiresAt }],
+    ...extra,
+  };
+}
+
+/** The change from `previous` to `previous` with `fields`, one version on. */
+function transition(
+  previous: SessionRequest,
+  fields: Partial<SessionRequest>,
+  extra: Partial<Change> = {},
+): { next: SessionRequest; change: Change } {
+  const next: SessionRequest = {
+    ...previous,
+    ...fields,
+    version: previous.version + 1,
+    updatedAt: fields.updatedAt ?? new Date(previous.updatedAt.getTime() + MINUTE),
+  };
+  const change: Change = {
+    request: next,
+    expectedVersion: previous.version,
+    events: [eventOf(next, 'change', previous.state)],
+    outbox: [cardUpdate(next)],
+    deadlines: [{ requestId: next.id, kind: 'expire', dueAt: next.expiresAt }],
+    ...extra,
+  };
+  return { next, change };
+}
+
+async function expectStale(promise: Promise<unknown>): Promise<void> {
+  const error = await promise.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
+  expect(isDoormanError(error, 'REQUEST.STALE_VERSION')).toBe(true);
+}
+
+async function claimAll(store: RequestStore, now: Date, batch: number): Promise<OutboxItem[]> {
+  const claimed: OutboxItem[] = [];
+  for (;;) {
+    const items = await store.claimOutbox(now, batch, 10 * MINUTE);
+    if (items.length === 0) return claimed;
+    claimed.push(...items);
+  }
+}
+
+/**
+ * The behaviour every RequestStore adapter shares (CAS, transactional outbox, claims, erasure, filters),
+ * run against each database by its own test file.
+ */
+export function describeRequestStoreContract(name: string, open: OpenRequestStore, inspect: RawStoreInspector): void {
+  describe(`RequestStore contract: ${name}`, () => {
+    const opened: RequestStore[] = [];
+    const openStore = async (sameDatabaseAs?: RequestStore): Promise<RequestStore> => {
+      const store = await open(sameDatabaseAs);
+      opened.push(store);
+      return store;
+    };
+
+    afterEach(async () => {
+      await Promise.all(opened.splice(0).map((store) => store.close()));
+    });
+
+    describe('requests', () => {
+      it('round-trips a session request with its dates and personal data', async () => {
+        const store = await openStore();
+        const scheduled = aSessionRequest({
+          assignee: ben,
+          queueId: 'queue-1',
+          scheduledFor: at(60),
+          expiresAt: at(180),
+          customerName: 'Chris C.',
+          bindingHash: 'binding-hash',
+          comments: 'VIP – «quotes» "and" ünïcödé 2030-01-01T00:00:00.000Z',
+          language: 'de',
+          meeting: { provider: 'teams', status: 'ready', joinUrl: 'https://teams.example/j/1', meetingId: 'm-1', problem: null },
+        });
+        const plain = aSessionRequest({ recipient: { name: 'Dana', email: null } });
+        await store.commit(creation(scheduled));
+        await store.commit(creation(plain));
+
+        const loaded = await store.getRequest(scheduled.id);
+        expect(loaded).toEqual(scheduled);
+        expect(loaded?.createdAt).toBeInstanceOf(Date);
+        expect(loaded?.updatedAt).toBeInstanceOf(Date);
+        expect(loaded?.expiresAt).toBeInstanceOf(Date);
+        expect(loaded?.scheduledFor).toBeInstanceOf(Date);
+        expect(loaded?.comments).toBe(scheduled.comments);
+        expect(await store.getRequest(plain.id)).toEqual(plain);
+        expect(await store.getRequest('no-such-request')).toBeNull();
+      });
+
+      it('finds a session by the hash of its current link only', async () => {
+        const store = await openStore();
+        const request = aSessionRequest({ linkHash: 'hash-generation-1' });
+        await store.commit(creation(request));
+        expect(await store.findSessionByLinkHash('hash-generation-1')).toEqual(request);
+
+        const { next, change } = transition(request, { generation: 2, linkHash: 'hash-generation-2' });
+        await store.commit(change);
+        expect(await store.findSessionByLinkHash('hash-generation-1')).toBeNull();
+        expect(await store.findSessionByLinkHash('hash-generation-2')).toEqual(next);
+        expect(await store.findSessionByLinkHash('unknown')).toBeNull();
+      });
+
+      it('applies a change from the current version and keeps the events in order', async () => {
+        const store = await openStore();
+        const request = aSessionRequest();
+        await store.commit(creation(request));
+        const waiting = transition(request, { state: 'waiting', customerName: 'Chris' });
+        await store.commit(waiting.change);
+        const ready = transition(waiting.next, { state: 'ready' });
+        await store.commit(ready.change);
+
+        expect(await store.getRequest(request.id)).toEqual(ready.next);
+        const events = await store.eventsOf(request.id);
+        expect(events.map((event) => [event.version, event.toState])).toEqual([
+          [1, 'open'],
+          [2, 'waiting'],
+          [3, 'ready'],
+        ]);
+        expect(events[1]).toEqual(waiting.change.events[0]);
+        expect(events[1].at).toBeInstanceOf(Date);
+        expect(await store.eventsOf('no-such-request')).toEqual([]);
+      });
+
+      it('lets exactly one of two changes from the same version win; the loser writes nothing', async () => {
+        const first = await openStore();
+        const second = await openStore(first);
+        const request = aSessionRequest();
+        await first.commit(creation(request));
+
+        const card = {
+          requestId: request.id,
+          role: 'agent' as const,
+          conversationId: 'conv-a',
+          activityId: 'act-a',
+          serviceUrl: 'https://smba.example/',
+          threadId: null,
+        };
+        const admit = transition(request, { state: 'waiting' }, {
+          outbox: [cardUpdate({ ...request, version: 2 }), mailTo(request)],
+          deadlines: [{ requestId: request.id, kind: 'expire', dueAt: at(600) }],
+          cardActivities: [card],
+        });
+        const close = transition(request, { state: 'closed', closedReason: 'cancelled' }, { deadlines: [] });
+
+        const results = await Promise.allSettled([first.commit(admit.change), second.commit(close.change)]);
+        const winners = results.filter((result) => result.status === 'fulfilled');
+        const losers = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
+        expect(winners).toHaveLength(1);
+        expect(losers).toHaveLength(1);
+        expect(isDoormanError(losers[0].reason, 'REQUEST.STALE_VERSION')).toBe(true);
+
+        const won = results[0].status === 'fulfilled' ? admit : close;
+        expect(await first.getRequest(request.id)).toEqual(won.next);
+        expect((await first.eventsOf(request.id)).map((event) => event.toState)).toEqual(['open', won.next.state]);
+        expect(await first.pendingOutboxCount()).toBe(1 + won.change.outbox.length);
+        const claimed = await first.claimOutbox(FAR_FUTURE, 100, MINUTE);
+        expect(claimed.map((item) => item.message)).toEqual([...creation(request).outbox, ...won.change.outbox]);
+        expect(await first.claimDeadlines(FAR_FUTURE, 100, MINUTE)).toEqual(won.change.deadlines);
+        expect(await first.cardActivitiesOf(request.id)).toEqual(won.change.cardActivities ?? []);
+      });
+
+      it('refuses to create a request that already exists', async () => {
+        const store = await openStore();
+        const request = aSessionRequest();
+        await store.commit(creation(request));
+        await expectStale(store.commit(creation({ ...request, state: 'closed' })));
+        expect(await store.getRequest(request.id)).toEqual(request);
+        expect(await store.eventsOf(request.id)).toHaveLength(1);
+        expect(await store.pendingOutboxCount()).toBe(1);
+      });
+
+      it('refuses a change from a version that has moved on', async () => {
+        const store = await openStore();
+        const request = aSessionRequest();
+        await store.commit(creation(request));
+        const first = transition(request, { state: 'waiting' });
+        await store.commit(first.change);
+        const late = transition(request, { state: 'closed' }, { deadlines: [] });
+        await expectStale(store.commit(late.change));
+        expect(await store.getRequest(request.id)).toEqual(first.next);
+        expect(await store.eventsOf(request.id)).toHaveLength(2);
+        expect(await store.claimDeadlines(FAR_FUTURE, 10, MINUTE)).toHaveLength(1);
+      });
+
+      it('lists requests newest first, filtered by kind, states, people, creation time and limit', async () => {
+        const store = await openStore();
+        const r1 = aSessionRequest({ createdAt: at(0), createdBy: anna, state: 'open' });
+        const r2 = aSessionRequest({ createdAt: at(60), createdBy: ben, assignee: anna, state: 'waiting' });
+        const r3 = aSessionRequest({ createdAt: at(120), createdBy: ben, assignee: carl, state: 'closed' });
+        const r4 = aSessionRequest({ createdAt: at(180), createdBy: carl, state: 'expired' });
+        const r5 = aSessionRequest({ createdAt: at(240), createdBy: anna, assignee: ben, state: 'connected' });
+        for (const request of [r3, r1, r5, r2, r4]) await store.commit(creation(request));
+        const ids = async (filter: Parameters<RequestStore['listRequests']>[0]): Promise<string[]> =>
+          (await store.listRequests(filter)).map((request) => request.id);
+
+        expect(await store.listRequests({})).toEqual([r5, r4, r3, r2, r1]);
+        expect(await ids({ kind: 'session' })).toEqual([r5.id, r4.id, r3.id, r2.id, r1.id]);
+        expect(await ids({ kind: 'lockbox' })).toEqual([]);
+        expect(await ids({ states: ['open', 'waiting'] })).toEqual([r2.id, r1.id]);
+        expect(await ids({ states: [] })).toEqual([]);
+        expect(await ids({ involving: anna.aadObjectId })).toEqual([r5.id, r2.id, r1.id]);
+        expect(await ids({ assignee: carl.aadObjectId })).toEqual([r3.id]);
+        expect(await ids({ from: at(60), to: at(180) })).toEqual([r3.id, r2.id]);
+        expect(await ids({ limit: 2 })).toEqual([r5.id, r4.id]);
+        expect(await ids({ involving: ben.aadObjectId, states: ['waiting', 'closed', 'connected'], limit: 10 })).toEqual([
+          r5.id,
+          r3.id,
+          r2.id,
+        ]);
+      });
+    });
+
+    describe('outbox', () => {
+      it('makes messages due from the change, claims each once in order, and again when the lease runs out', async () => {
+        const store = await openStore();
+        const request = aSessionRequest({ updatedAt: T0 });
+        const messages: OutboxMessage[] = [
+          { type: 'card.post', requestId: request.id, target: { role: 'queue', queueId: 'queue-1' } },
+          { type: 'meeting.create', requestId: request.id, generation: 1 },
+          mailTo(request),
+        ];
+        await store.commit(creation(request, { outbox: messages }));
+        expect(await store.pendingOutboxCount()).toBe(3);
+
+        expect(await store.claimOutbox(at(-1), 10, MINUTE)).toEqual([]);
+        const firstTwo = await store.claimOutbox(T0, 2, MINUTE);
+        expect(firstTwo.map((item) => item.message)).toEqual(messages.slice(0, 2));
+        expect(firstTwo.map((item) => item.attempts)).toEqual([1, 1]);
+        expect(firstTwo[0].id).toBeLessThan(firstTwo[1].id);
+        expect(firstTwo[0].createdAt).toEqual(T0);
+        const third = await store.claimOutbox(at(0.5), 10, MINUTE);
+        expect(third.map((item) => item.message)).toEqual([messages[2]]);
+        expect(await store.claimOutbox(at(1), 10, MINUTE)).toEqual([]);
+
+        const again = await store.claimOutbox(at(2), 10, MINUTE);
+        expect(again.map((item) => [item.id, item.attempts])).toEqual(
+          [...firstTwo, ...third].map((item) => [item.id, 2]),
+        );
+        expect(await store.pendingOutboxCount()).toBe(3);
+      });
+
+      it('delivers each message to only one of two instances claiming at once', async () => {
+        const first = await openStore();
+        const second = await openStore(first);
+        for (let index = 0; index < 5; index += 1) {
+          const request = aSessionRequest();
+          const outbox = Array.from({ length: 10 }, (_, version) => cardUpdate({ ...request, version }));
+          await first.commit(creation(request, { outbox }));
+        }
+        const [byFirst, bySecond] = await Promise.all([claimAll(first, T0, 3), claimAll(second, T0, 3)]);
+        const ids = [...byFirst, ...bySecond].map((item) => item.id);
+        expect(ids).toHaveLength(50);
+        expect(new Set(ids).size).toBe(50);
+      });
+
+      it('retries a message no earlier than its next attempt, even while the failed claim is still leased', async () => {
+        const store = await openStore();
+        const request = aSessionRequest({ updatedAt: T0 });
+        await store.commit(creation(request));
+        const [item] = await store.claimOutbox(T0, 10, 60 * MINUTE);
+        await store.retryOutbox(item.id, at(10), 'Graph 503');
+
+        expect(await store.claimOutbox(at(9), 10, MINUTE)).toEqual([]);
+        expect(await store.pendingOutboxCount()).toBe(1);
+        const retried = await store.claimOutbox(at(10), 10, MINUTE);
+        expect(retried).toEqual([{ ...item, attempts: 2 }]);
+      });
+
+      it('completes messages and scrubs a handed-over mail', async () => {
+        const store = await openStore();
+        const request = aSessionRequest();
+        const mail = mailTo(request);
+        await store.commit(creation(request, { outbox: [mail, cardUpdate(request)] }));
+        const [mailItem, cardItem] = await store.claimOutbox(T0, 10, MINUTE);
+        await store.completeOutbox(mailItem.id);
+        await store.completeOutbox(cardItem.id);
+
+        expect(await store.pendingOutboxCount()).toBe(0);
+        expect(await store.claimOutbox(FAR_FUTURE, 10, MINUTE)).toEqual([]);
+        const mailRow = await inspect.outboxRow(store, mailItem.id);
+        expect(mailRow.status).toBe('done');
+        expect(mailRow.payload).toEqual({ type: 'mail.send', requestId: request.id, scrubbed: true });
+        expect(JSON.stringify(mailRow.payload)).not.toContain('one-time-code');
+        const cardRow = await inspect.outboxRow(store, cardItem.id);
+        expect(cardRow).toEqual({ status: 'done', payload: cardUpdate(request), lastError: null });
+      });
+
+      it('gives up on a message for good, scrubbing a mail', async () => {
+        const store = await openStore();
+        const request = aSessionRequest();
+        await store.commit(creation(request, { outbox: [mailTo(request)] }));
+        const [item] = await store.claimOutbox(T0, 10, MINUTE);
+        await store.failOutbox(item.id, 'GRAPH.FORBIDDEN');
+
+        expect(await store.pendingOutboxCount()).toBe(0);
+        expect(await store.claimOutbox(FAR_FUTURE, 10, MINUTE)).toEqual([]);
+        expect(await inspect.outboxRow(store, item.id)).toEqual({
+          status: 'failed',
+          payload: { type: 'mail.send', requestId: request.id, scrubbed: true },
+          lastError: 'GRAPH.FORBIDDEN',
+        });
+      });
+    });
+
+    describe('deadlines', () => {
+      it('claims a due deadline once per lease and drops it with the change it causes', async () => {
+        const first = await openStore();
+        const second = await openStore(first);
+        const request = aSessionRequest({ expiresAt: at(60) });
+        await first.commit(creation(request));
+        const deadline = { requestId: request.id, kind: 'expire', dueAt: at(60) };
+
+        expect(await first.claimDeadlines(at(59), 10, MINUTE)).toEqual([]);
+        expect(await first.claimDeadlines(at(60), 10, MINUTE)).toEqual([deadline]);
+        expect(await second.claimDeadlines(at(60.5), 10, MINUTE)).toEqual([]);
+        // A sweeper that died holding the claim: another instance takes over once the lease runs out.
+        expect(await second.claimDeadlines(at(62), 10, MINUTE)).toEqual([deadline]);
+
+        const expired = transition(request, { state: 'expired' }, { deadlines: [] });
+        await second.commit(expired.change);
+        expect(await first.claimDeadlines(FAR_FUTURE, 10, MINUTE)).toEqual([]);
+      });
+
+      it("replaces a request's deadlines with those of the change", async () => {
+        const store = await openStore();
+        const request = aSessionRequest({ expiresAt: at(60) });
+        await store.commit(creation(request));
+        const extended = transition(request, { expiresAt: at(120) });
+        await store.commit(extended.change);
+
+        expect(await store.claimDeadlines(at(90), 10, MINUTE)).toEqual([]);
+        expect(await store.claimDeadlines(at(120), 10, MINUTE)).toEqual([
+          { requestId: request.id, kind: 'expire', dueAt: at(120) },
+        ]);
+      });
+
+      it('claims the earliest deadlines first, up to the limit', async () => {
+        const store = await openStore();
+        const late = aSessionRequest({ expiresAt: at(30) });
+        const early = aSessionRequest({ expiresAt: at(10) });
+        const middle = aSessionRequest({ expiresAt: at(20) });
+        for (const request of [late, early, middle]) await store.commit(creation(request));
+
+        const claimed = await store.claimDeadlines(at(40), 2, MINUTE);
+        expect(claimed.map((deadline) => deadline.requestId)).toEqual([early.id, middle.id]);
+      });
+    });
+
+    describe('personal data', () => {
+      it('erases names and addresses, keeps the audit trail, and drops mail not yet sent', async () => {
+        const store = await openStore();
+        const request = aSessionRequest({ customerName: 'Chris C.' });
+        await store.commit(creation(request, { outbox: [cardUpdate(request), mailTo(request)] }));
+        const waiting = transition(request, { state: 'waiting' });
+        await store.commit(waiting.change);
+        const eventsBefore = await store.eventsOf(request.id);
+
+        await store.erasePersonalData(request.id);
+
+        const erased = await store.getRequest(request.id);
+        expect(erased).toEqual({ ...waiting.next, recipient: { name: '(erased)', email: null }, customerName: null });
+        expect(await store.findSessionByLinkHash(request.linkHash)).toEqual(erased);
+        expect(await store.eventsOf(request.id)).toEqual(eventsBefore);
+        expect(await inspect.personalData(store, request.id)).toBeNull();
+        const left = await store.claimOutbox(FAR_FUTURE, 10, MINUTE);
+        expect(left.map((item) => item.message.type)).toEqual(['card.update', 'card.update']);
+        expect(await store.pendingOutboxCount()).toBe(2);
+      });
+
+      it('keeps personal data erased when a change decided before the erasure commits', async () => {
+        const store = await openStore();
+        const request = aSessionRequest({ customerName: 'Chris C.' });
+        await store.commit(creation(request));
+        const decidedBefore = transition(request, { state: 'waiting' });
+        await store.erasePersonalData(request.id);
+        await store.commit(decidedBefore.change);
+
+        const loaded = await store.getRequest(request.id);
+        expect(loaded?.state).toBe('waiting');
+        expect(loaded?.recipient).toEqual({ name: '(erased)', email: null });
+        expect(loaded?.customerName).toBeNull();
+        expect(await inspect.personalData(store, request.id)).toBeNull();
+      });
+
+      it('refuses to erase a request it does not hold', async () => {
+        const store = await openStore();
+        const error = await store.erasePersonalData('no-such-request').then(
+          () => null,
+          (reason: unknown) => reason,
+        );
+        expect(isDoormanError(error, 'REQUEST.NOT_FOUND')).toBe(true);
+      });
+    });
+
+    describe('cards, queues and conversations', () => {
+      it('keeps one card per request, role and conversation', async () => {
+        const store = await openStore();
+        const request = aSessionRequest();
+        const queueCard = {
+          requestId: request.id,
+          role: 'queue' as const,
+          conversationId: '19:queue@thread.tacv2',
+          activityId: 'activity-1',
+          serviceUrl: 'https://smba.example/emea/',
+          threadId: '19:queue@thread.tacv2;messageid=1',
+        };
+        const agentCard = { ...queueCard, role: 'agent' as const, conversationId: 'a:personal', threadId: null };
+        await store.commit(creation(request, { cardActivities: [queueCard] }));
+        await store.saveCardActivity(agentCard);
+        await store.saveCardActivity({ ...queueCard, activityId: 'activity-2' });
+
+        expect(await store.cardActivitiesOf(request.id)).toEqual([{ ...queueCard, activityId: 'activity-2' }, agentCard]);
+        expect(await store.cardActivitiesOf('no-such-request')).toEqual([]);
+      });
+
+      it('saves, updates and lists queues', async () => {
+        const store = await openStore();
+        const queue = {
+          id: 'queue-1',
+          name: 'Service desk',
+          teamId: 'team-1',
+          channelId: '19:desk@thread.tacv2',
+          serviceUrl: 'https://smba.example/emea/',
+          tenantId: 'tenant-1',
+          registeredBy: anna.aadObjectId,
+          registeredAt: T0,
+        };
+        const other = { ...queue, id: 'queue-2', name: 'Apps', teamId: null, registeredAt: at(5) };
+        await store.saveQueue(queue);
+        await store.saveQueue(other);
+        await store.saveQueue({ ...queue, name: 'Service desk EMEA' });
+
+        expect(await store.getQueue('queue-1')).toEqual({ ...queue, name: 'Service desk EMEA' });
+        expect(await store.getQueue('no-such-queue')).toBeNull();
+        expect(await store.listQueues()).toEqual([other, { ...queue, name: 'Service desk EMEA' }]);
+      });
+
+      it('saves and updates personal conversations', async () => {
+        const store = await openStore();
+        const conversation = {
+          aadObjectId: anna.aadObjectId,
+          conversationId: 'a:1',
+          serviceUrl: 'https://smba.example/emea/',
+          tenantId: 'tenant-1',
+          botId: '28:bot',
+          userId: '29:anna',
+          name: anna.name,
+        };
+        await store.savePersonalConversation(conversation);
+        await store.savePersonalConversation({ ...conversation, conversationId: 'a:2' });
+        expect(await store.getPersonalConversation(anna.aadObjectId)).toEqual({ ...conversation, conversationId: 'a:2' });
+        expect(await store.getPersonalConversation('nobody')).toBeNull();
+      });
+    });
+
+    describe('lifecycle', () => {
+      it('migrates idempotently: more instances open the same database, at once, and see its data', async () => {
+        const store = await openStore();
+        const request = aSessionRequest();
+        await store.commit(creation(request));
+        const [again, andAgain] = await Promise.all([openStore(store), openStore(store)]);
+        expect(await again.getRequest(request.id)).toEqual(request);
+        expect(await andAgain.eventsOf(request.id)).toHaveLength(1);
+      });
+
+      it('answers ping and closes twice without error', async () => {
+        const store = await openStore();
+        await expect(store.ping()).resolves.toBeUndefined();
+        await store.close();
+        await expect(store.close()).resolves.toBeUndefined();
+      });
+    });
+  });
+}

@@ -1,0 +1,168 @@
+import { ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { RequestStore } from '../../../src/application/ports';
+import { openSqliteRequestStore } from '../../../src/adapters/storage/sqliteRequestStore';
+import { aSessionRequest } from '../../support/sessionBuilder';
+import { describeRequestStoreContract } from './requestStoreContract';
+
+const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'doorman-sqlite-'));
+const files = new Map<RequestStore, string>();
+let databases = 0;
+
+afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
+
+function freshFile(): string {
+  databases += 1;
+  return path.join(workDir, `store-${databases}`, 'doorman.db');
+}
+
+async function open(sameDatabaseAs?: RequestStore): Promise<RequestStore> {
+  const file = sameDatabaseAs ? files.get(sameDatabaseAs) : freshFile();
+  if (!file) throw new Error('unknown store');
+  const store = openSqliteRequestStore(file);
+  files.set(store, file);
+  return store;
+}
+
+function readRow<T>(store: RequestStore, sql: string, ...params: unknown[]): T | undefined {
+  const db = new Database(files.get(store) as string, { readonly: true });
+  try {
+    return db.prepare(sql).get(...params) as T | undefined;
+  } finally {
+    db.close();
+  }
+}
+
+describeRequestStoreContract('SQLite', open, {
+  async outboxRow(store, id) {
+    const row = readRow<{ status: string; payload: string; last_error: string | null }>(
+      store,
+      'SELECT status, payload, last_error FROM outbox WHERE id = ?',
+      id,
+    );
+    if (!row) throw new Error(`no outbox row ${id}`);
+    return { status: row.status, payload: JSON.parse(row.payload), lastError: row.last_error };
+  },
+  async personalData(store, requestId) {
+    const row = readRow<{ data: string | null }>(store, 'SELECT data FROM personal_data WHERE request_id = ?', requestId);
+    return row?.data ? JSON.parse(row.data) : null;
+  },
+});
+
+/** Starts sqliteStoreProcess.ts; resolves once it waits for `go`. */
+function startProcess(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; output: Promise<string> }> {
+  const child = spawn(
+    process.execPath,
+    ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'sqliteStoreProcess.ts'), ...args],
+    { cwd: path.resolve(__dirname, '../../..') },
+  );
+  let stdout = '';
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const output = new Promise<string>((resolve, reject) => {
+    child.on('close', (code) =>
+      code === 0 ? resolve(stdout.split('\n')[1] ?? '') : reject(new Error(`exit ${code}: ${stderr}`)),
+    );
+  });
+  return new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      const wasReady = stdout.startsWith('ready\n');
+      stdout += chunk.toString();
+      if (!wasReady && stdout.startsWith('ready\n')) resolve({ child, output });
+    });
+    output.catch(reject);
+  });
+}
+
+/** Runs the same command in two processes that start at the same moment; returns what each printed. */
+async function inTwoProcessesAtOnce(args: string[]): Promise<string[]> {
+  const processes = await Promise.all([startProcess(args), startProcess(args)]);
+  for (const { child } of processes) child.stdin.end('go\n');
+  return Promise.all(processes.map(({ output }) => output));
+}
+
+describe('SQLite request store', () => {
+  it('creates the folder of its file and uses WAL with foreign keys', async () => {
+    const file = freshFile();
+    const store = openSqliteRequestStore(file);
+    try {
+      expect(fs.existsSync(file)).toBe(true);
+      const db = new Database(file, { readonly: true });
+      expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+      db.close();
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses to change or delete audit events', async () => {
+    const file = freshFile();
+    const store = openSqliteRequestStore(file);
+    const request = aSessionRequest();
+    await store.commit({
+      request,
+      expectedVersion: null,
+      events: [
+        {
+          requestId: request.id,
+          kind: 'session',
+          action: 'create',
+          fromState: null,
+          toState: 'open',
+          actorId: 'agent-anna',
+          actorType: 'person',
+          source: 'card',
+          reason: null,
+          at: request.createdAt,
+          version: 1,
+        },
+      ],
+      outbox: [],
+      deadlines: [],
+    });
+    await store.close();
+    const db = new Database(file);
+    try {
+      expect(() => db.prepare(`UPDATE request_events SET reason = 'tampered'`).run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM request_events').run()).toThrow(/append-only/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('migrates once when two processes open a new file at the same moment', async () => {
+    const file = freshFile();
+    await inTwoProcessesAtOnce(['open', file]);
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT id FROM schema_migrations ORDER BY id').all()).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    } finally {
+      db.close();
+    }
+  }, 30_000);
+
+  it('hands each outbox row to one of two processes claiming at the same moment', async () => {
+    const file = freshFile();
+    const store = openSqliteRequestStore(file);
+    const now = new Date('2030-03-04T09:00:00.000Z');
+    for (let index = 0; index < 20; index += 1) {
+      const request = aSessionRequest({ updatedAt: now });
+      const outbox = Array.from({ length: 50 }, (_, version) => ({
+        type: 'card.update' as const,
+        requestId: request.id,
+        version,
+      }));
+      await store.commit({ request, expectedVersion: null, events: [], outbox, deadlines: [] });
+    }
+    await store.close();
+
+    const printed = await inTwoProcessesAtOnce(['claim', file, now.toISOString()]);
+    const [first, second] = printed.map((line) => JSON.parse(line) as number[]);
+    const all = [...first, ...second];
+    expect(all).toHaveLength(1000);
+    expect(new Set(all).size).toBe(1000);
+  }, 30_000);
+});

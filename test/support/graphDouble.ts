@@ -1,0 +1,551 @@
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, IncomingMessage, Server, ServerResponse } from 'node:https';
+import { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Agent } from 'undici';
+import type { GraphConfig } from '../../src/adapters/graph/graphClient';
+
+/*
+ * A stateful stand-in for Microsoft Graph and the Microsoft identity platform's token endpoint, on loopback over
+ * https (MSAL refuses an http authority, and the Graph SDK only sends the token to https hosts). Shapes follow the
+ * Microsoft Learn pages the adapters cite; where Learn is silent the double says so in a comment.
+ *
+ * Wiring: config `authorityHost` = double.authorityHost, `baseUrl` = double.baseUrl; the credential gets
+ * `double.credentialOptions` (trusts the double's self-signed certificate) and the Graph client
+ * `double.fetchOptions` (an undici dispatcher with the same trust). Because the authority host is not a known Azure
+ * host, createGraphCredential switches MSAL's instance discovery off; MSAL then only fetches
+ * `/<tenant>/v2.0/.well-known/openid-configuration` and posts to `/<tenant>/oauth2/v2.0/token`.
+ */
+
+/** A directory user the double knows. */
+export interface DoubleUser {
+  id: string;
+  userPrincipalName: string;
+  displayName: string;
+  /** Null for an account without an Exchange mailbox. */
+  mail: string | null;
+}
+
+/** A stored online meeting (onlineMeeting resource, trimmed). */
+export interface DoubleMeeting {
+  organizerId: string;
+  resource: Record<string, unknown> & { id: string; externalId: string; joinWebUrl: string };
+}
+
+/** A stored calendar event. */
+export interface DoubleEvent {
+  organizerId: string;
+  resource: Record<string, unknown> & { id: string; transactionId?: string };
+}
+
+/** A mail accepted by sendMail, decoded from MIME when it came as MIME. */
+export interface DoubleMail {
+  sender: string;
+  format: 'mime' | 'json';
+  raw: string;
+  subject: string | null;
+  to: string | null;
+  language: string | null;
+  text: string | null;
+  html: string | null;
+}
+
+/** One request the double saw (without the Authorization header). */
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  query: URLSearchParams;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/** A failure to answer instead of the real thing. */
+export interface InjectedFailure {
+  status: number;
+  /** Retry-After header value (seconds or an HTTP date). */
+  retryAfter?: string;
+  code?: string;
+  message?: string;
+}
+
+/** Which requests an injected failure applies to. */
+export interface FailureMatch {
+  method?: string;
+  path?: RegExp;
+}
+
+/** How the double starts. */
+export interface GraphDoubleOptions {
+  tenantId?: string;
+  clientId?: string;
+  /** When set, the token endpoint checks the client secret. */
+  clientSecret?: string;
+  /** Application permissions (app roles) put into issued tokens. */
+  roles?: string[];
+  /** Organizers covered by a Teams application access policy for this app; 'global' covers everyone. */
+  meetingPolicy?: 'global' | string[];
+  now?: () => Date;
+}
+
+/** The running double: endpoints, state, counters and failure injection. */
+export interface GraphDouble {
+  tenantId: string;
+  clientId: string;
+  authorityHost: string;
+  baseUrl: string;
+  /** PEM of the self-signed certificate the double serves. */
+  ca: string;
+  credentialOptions: { tlsOptions: { ca: string } };
+  fetchOptions: Record<string, unknown>;
+  users: Map<string, DoubleUser>;
+  meetings: Map<string, DoubleMeeting>;
+  events: Map<string, DoubleEvent>;
+  mails: DoubleMail[];
+  requests: RecordedRequest[];
+  readonly meetingsCreated: number;
+  readonly eventsCreated: number;
+  readonly tokensIssued: number;
+  /** A Graph configuration pointing at the double (client secret credential). */
+  graphConfig(overrides?: Partial<GraphConfig>): GraphConfig;
+  addUser(user: Partial<DoubleUser> & { id: string }): DoubleUser;
+  setRoles(roles: string[]): void;
+  setMeetingPolicy(policy: 'global' | string[]): void;
+  /** The next `count` matching requests answer `failure` instead. */
+  failNext(count: number, failure: InjectedFailure, match?: FailureMatch): void;
+  close(): Promise<void>;
+}
+
+const GRAPH_VERSION = 'v1.0';
+const EVOLVABLE_MEMBERS = new Set(['invited', 'organizationExcludingGuests', 'coorganizer', 'producer']);
+const SUPERSETS: Record<string, string[]> = {
+  'User.Read.All': ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+};
+
+let certificate: { key: string; cert: string } | null = null;
+
+/** A self-signed certificate for 127.0.0.1 / localhost, made once per process with the openssl binary. */
+function loopbackCertificate(): { key: string; cert: string } {
+  if (certificate) return certificate;
+  const dir = mkdtempSync(join(tmpdir(), 'graph-double-'));
+  try {
+    execFileSync(
+      'openssl',
+      [
+        'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
+        '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '2',
+        '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1,DNS:localhost',
+      ],
+      { stdio: 'ignore' },
+    );
+    certificate = { key: readFileSync(join(dir, 'key.pem'), 'utf8'), cert: readFileSync(join(dir, 'cert.pem'), 'utf8') };
+    return certificate;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts the double on a random loopback port. */
+export async function startGraphDouble(options: GraphDoubleOptions = {}): Promise<GraphDouble> {
+  const tenantId = options.tenantId ?? '11111111-2222-3333-4444-555555555555';
+  const clientId = options.clientId ?? '99999999-8888-7777-6666-555555555555';
+  const now = options.now ?? (() => new Date());
+  const { key, cert } = loopbackCertificate();
+
+  let roles = options.roles ?? ['OnlineMeetings.ReadWrite.All', 'Calendars.ReadWrite', 'Mail.Send', 'User.Read.All'];
+  let meetingPolicy: 'global' | Set<string> =
+    options.meetingPolicy === undefined || options.meetingPolicy === 'global' ? 'global' : new Set(options.meetingPolicy);
+  const tokens = new Map<string, string[]>();
+  const injections: { remaining: number; failure: InjectedFailure; match: FailureMatch }[] = [];
+  const users = new Map<string, DoubleUser>();
+  const meetings = new Map<string, DoubleMeeting>();
+  const events = new Map<string, DoubleEvent>();
+  const mails: DoubleMail[] = [];
+  const requests: RecordedRequest[] = [];
+  const counters = { meetings: 0, events: 0, tokens: 0 };
+  let sequence = 0;
+
+  const server: Server = createServer({ key, cert }, (req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      try {
+        handle(req, res, body);
+      } catch (error) {
+        send(res, 500, { error: { code: 'DoubleFailure', message: String(error) } });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const dispatcher = new Agent({ connect: { ca: cert } });
+
+  function handle(req: IncomingMessage, res: ServerResponse, body: string): void {
+    const url = new URL(req.url ?? '/', origin);
+    const method = (req.method ?? 'GET').toUpperCase();
+    const { authorization: _omitted, ...headers } = req.headers;
+    requests.push({ method, path: url.pathname, query: url.searchParams, headers, body });
+
+    const injection = injections.find(
+      (candidate) =>
+        candidate.remaining > 0 &&
+        (candidate.match.method === undefined || candidate.match.method.toUpperCase() === method) &&
+        (candidate.match.path === undefined || candidate.match.path.test(url.pathname)),
+    );
+    if (injection) {
+      injection.remaining -= 1;
+      const { status, retryAfter, code, message } = injection.failure;
+      return send(res, status, graphError(code ?? defaultCode(status), message ?? 'injected failure'), retryAfter ? { 'Retry-After': retryAfter } : {});
+    }
+
+    const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    if (segments[0] === tenantId && segments[1] === 'v2.0' && url.pathname.endsWith('/.well-known/openid-configuration')) {
+      return send(res, 200, openIdConfiguration(origin, tenantId));
+    }
+    if (segments[0] === tenantId && segments.slice(1).join('/') === 'oauth2/v2.0/token' && method === 'POST') {
+      return tokenEndpoint(res, body);
+    }
+    if (segments[0] !== GRAPH_VERSION || segments[1] !== 'users' || segments.length < 3) {
+      return send(res, 404, graphError('UnknownRoute', `no route ${method} ${url.pathname}`));
+    }
+    const granted = tokens.get(bearer(req.headers.authorization) ?? '');
+    if (!granted) return send(res, 401, graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.'));
+
+    const user = findUser(segments[2]);
+    const rest = segments.slice(3);
+    const prefer = String(req.headers.prefer ?? '').includes('include-unknown-enum-members');
+
+    if (rest.length === 0 && method === 'GET') {
+      if (!hasRole(granted, 'User.Read.All')) return forbiddenDirectory(res);
+      if (!user) return send(res, 404, graphError('Request_ResourceNotFound', `Resource '${segments[2]}' does not exist.`));
+      return send(res, 200, { id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, mail: user.mail, accountEnabled: true });
+    }
+    if (rest[0] === 'onlineMeetings') return onlineMeetings(res, method, granted, user, segments[2], rest.slice(1), body, prefer);
+    if (rest[0] === 'events') return calendarEvents(res, method, granted, user, rest.slice(1), body);
+    if (rest[0] === 'sendMail' && method === 'POST') return sendMail(res, granted, user, req.headers['content-type'], body);
+    return send(res, 404, graphError('UnknownRoute', `no route ${method} ${url.pathname}`));
+  }
+
+  function tokenEndpoint(res: ServerResponse, body: string): void {
+    // "Microsoft identity platform and the OAuth 2.0 client credentials flow": form-encoded request, JSON answer
+    // { token_type, expires_in, ext_expires_in, access_token }; errors { error, error_description (AADSTS…) }.
+    const form = new URLSearchParams(body);
+    if (form.get('grant_type') !== 'client_credentials' || form.get('client_id') !== clientId) {
+      return send(res, 400, { error: 'unauthorized_client', error_description: `AADSTS700016: Application with identifier '${form.get('client_id')}' was not found.` });
+    }
+    if (options.clientSecret !== undefined && form.get('client_secret') !== options.clientSecret) {
+      return send(res, 401, { error: 'invalid_client', error_description: 'AADSTS7000215: Invalid client secret provided.' });
+    }
+    const issuedAt = Math.floor(now().getTime() / 1000);
+    const token = jwt({
+      aud: 'https://graph.microsoft.com',
+      iss: `https://sts.windows.net/${tenantId}/`,
+      iat: issuedAt,
+      nbf: issuedAt,
+      exp: issuedAt + 3600,
+      appid: clientId,
+      tid: tenantId,
+      oid: randomUUID(),
+      roles: [...roles],
+    });
+    tokens.set(token, [...roles]);
+    counters.tokens += 1;
+    send(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
+  }
+
+  function onlineMeetings(
+    res: ServerResponse,
+    method: string,
+    granted: string[],
+    user: DoubleUser | undefined,
+    userKey: string,
+    rest: string[],
+    body: string,
+    prefer: boolean,
+  ): void {
+    if (!hasRole(granted, 'OnlineMeetings.ReadWrite.All')) return send(res, 403, graphError('Forbidden', ''));
+    if (!user) return send(res, 404, graphError('NotFound', `user ${userKey} not found`));
+    if (meetingPolicy !== 'global' && !meetingPolicy.has(user.id)) {
+      return send(res, 403, graphError('Unauthorized', `App ${clientId} is not authorized to Create meeting on behalf of user ${user.id}`));
+    }
+    if (rest.length === 0 && method === 'GET') {
+      // The list needs a $filter (JoinWebUrl / joinMeetingId); doctor's probe matches nothing.
+      return send(res, 200, { value: [] });
+    }
+    if (rest[0] === 'createOrGet' && method === 'POST') {
+      const input = JSON.parse(body || '{}') as Record<string, unknown>;
+      if (typeof input.externalId !== 'string' || input.externalId === '') {
+        return send(res, 400, graphError('BadRequest', 'externalId is required'));
+      }
+      // The identifier of a meeting with an external id is tenant + organizer + externalId.
+      const existing = [...meetings.values()].find((m) => m.organizerId === user.id && m.resource.externalId === input.externalId);
+      if (existing) return send(res, 200, present(existing.resource, prefer));
+      const start = typeof input.startDateTime === 'string' ? new Date(input.startDateTime) : now();
+      const end = typeof input.endDateTime === 'string' ? new Date(input.endDateTime) : new Date(start.getTime() + 3_600_000);
+      if (end.getTime() < start.getTime()) return send(res, 400, graphError('BadRequest', 'endDateTime is earlier than startDateTime'));
+      sequence += 1;
+      const id = `MSo${Buffer.from(`${user.id}:${sequence}`).toString('base64url')}_19:meeting_${sequence}@thread.v2`;
+      const participants = (input.participants as { attendees?: unknown[] } | undefined) ?? {};
+      const resource = {
+        id,
+        externalId: input.externalId,
+        subject: input.subject ?? null,
+        creationDateTime: now().toISOString(),
+        startDateTime: start.toISOString(),
+        endDateTime: end.toISOString(),
+        joinWebUrl: `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${sequence}%40thread.v2/0?context=double`,
+        participants: {
+          organizer: { upn: user.userPrincipalName, role: 'presenter', identity: { user: { id: user.id } } },
+          attendees: participants.attendees ?? [],
+        },
+        lobbyBypassSettings: { scope: 'organization', isDialInBypassEnabled: false },
+        allowedPresenters: 'everyone',
+        allowMeetingChat: 'enabled',
+        isEntryExitAnnounced: true,
+      };
+      meetings.set(id, { organizerId: user.id, resource });
+      counters.meetings += 1;
+      return send(res, 201, present(resource, prefer));
+    }
+    const meeting = rest.length === 1 ? meetings.get(rest[0]) : undefined;
+    if (!meeting || meeting.organizerId !== user.id) return send(res, 404, graphError('NotFound', 'meeting not found'));
+    if (method === 'GET') return send(res, 200, present(meeting.resource, prefer));
+    if (method === 'DELETE') {
+      meetings.delete(meeting.resource.id);
+      return send(res, 204, null);
+    }
+    if (method === 'PATCH') {
+      const changes = JSON.parse(body || '{}') as Record<string, unknown>;
+      if (changes.participants && typeof changes.participants === 'object') {
+        const current = meeting.resource.participants as Record<string, unknown>;
+        meeting.resource.participants = { ...current, attendees: (changes.participants as { attendees?: unknown[] }).attendees ?? [] };
+        delete changes.participants;
+      }
+      Object.assign(meeting.resource, changes);
+      return send(res, 200, present(meeting.resource, prefer));
+    }
+    return send(res, 405, graphError('MethodNotAllowed', method));
+  }
+
+  function calendarEvents(
+    res: ServerResponse,
+    method: string,
+    granted: string[],
+    user: DoubleUser | undefined,
+    rest: string[],
+    body: string,
+  ): void {
+    if (!hasRole(granted, 'Calendars.ReadWrite')) return send(res, 403, graphError('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
+    if (!user || !user.mail) return send(res, 404, graphError('ErrorInvalidUser', 'The requested user is invalid.'));
+    if (rest.length === 0 && method === 'POST') {
+      const input = JSON.parse(body || '{}') as Record<string, unknown>;
+      const transactionId = typeof input.transactionId === 'string' ? input.transactionId : undefined;
+      // Learn documents transactionId as a guard against redundant POSTs; a repeat answers 201 with the event made
+      // the first time (observed behaviour, https://blog.rykoma.net/2020/10/05/1559/).
+      const existing = transactionId
+        ? [...events.values()].find((e) => e.organizerId === user.id && e.resource.transactionId === transactionId)
+        : undefined;
+      if (existing) return send(res, 201, existing.resource);
+      sequence += 1;
+      const id = `AAMkAGI1AAAt9AHj${sequence}AAA=`;
+      const resource = {
+        ...input,
+        id,
+        organizer: { emailAddress: { name: user.displayName, address: user.mail } },
+        onlineMeeting: input.isOnlineMeeting
+          ? { joinUrl: `https://teams.microsoft.com/l/meetup-join/19%3ameeting_ev${sequence}%40thread.v2/0?context=double` }
+          : null,
+      };
+      events.set(id, { organizerId: user.id, resource });
+      counters.events += 1;
+      return send(res, 201, resource);
+    }
+    const event = rest.length === 1 ? events.get(rest[0]) : undefined;
+    if (!event || event.organizerId !== user.id) return send(res, 404, graphError('ErrorItemNotFound', 'The specified object was not found in the store.'));
+    if (method === 'GET') return send(res, 200, event.resource);
+    if (method === 'DELETE') {
+      events.delete(event.resource.id);
+      return send(res, 204, null);
+    }
+    return send(res, 405, graphError('MethodNotAllowed', method));
+  }
+
+  function sendMail(res: ServerResponse, granted: string[], user: DoubleUser | undefined, contentType: string | undefined, body: string): void {
+    if (!hasRole(granted, 'Mail.Send')) return send(res, 403, graphError('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
+    if (!user || !user.mail) return send(res, 404, graphError('ErrorInvalidUser', 'The requested user is invalid.'));
+    if ((contentType ?? '').startsWith('text/plain')) {
+      const mime = Buffer.from(body.trim(), 'base64').toString('utf8');
+      if (!/^[A-Za-z0-9+/=\r\n]+$/.test(body.trim()) || !mime.includes('\r\n\r\n')) {
+        return send(res, 400, graphError('ErrorMimeContentInvalidBase64String', 'Invalid base64 string for MIME content.'));
+      }
+      mails.push({ sender: user.mail, format: 'mime', raw: mime, ...parseMime(mime) });
+    } else {
+      const input = JSON.parse(body || '{}') as { message?: { subject?: string; body?: { contentType?: string; content?: string }; toRecipients?: { emailAddress?: { address?: string } }[] } };
+      const message = input.message ?? {};
+      const html = message.body?.contentType?.toLowerCase() === 'html' ? message.body.content ?? null : null;
+      mails.push({
+        sender: user.mail,
+        format: 'json',
+        raw: body,
+        subject: message.subject ?? null,
+        to: message.toRecipients?.[0]?.emailAddress?.address ?? null,
+        language: null,
+        text: html === null ? message.body?.content ?? null : null,
+        html,
+      });
+    }
+    send(res, 202, null);
+  }
+
+  function findUser(key: string): DoubleUser | undefined {
+    const lower = key.toLowerCase();
+    return users.get(key) ?? [...users.values()].find((u) => u.userPrincipalName.toLowerCase() === lower || u.mail?.toLowerCase() === lower);
+  }
+
+  return {
+    tenantId,
+    clientId,
+    authorityHost: origin,
+    baseUrl: `${origin}/${GRAPH_VERSION}`,
+    ca: cert,
+    credentialOptions: { tlsOptions: { ca: cert } },
+    fetchOptions: { dispatcher },
+    users,
+    meetings,
+    events,
+    mails,
+    requests,
+    get meetingsCreated() {
+      return counters.meetings;
+    },
+    get eventsCreated() {
+      return counters.events;
+    },
+    get tokensIssued() {
+      return counters.tokens;
+    },
+    graphConfig(overrides = {}) {
+      return {
+        tenantId,
+        clientId,
+        credential: { kind: 'secret', secret: options.clientSecret ?? 'double-secret' },
+        meetingMode: 'onlineMeeting',
+        organizer: 'agent',
+        baseUrl: `${origin}/${GRAPH_VERSION}`,
+        authorityHost: origin,
+        lobbyBypassAfterAdmit: false,
+        ...overrides,
+      };
+    },
+    addUser(partial) {
+      const user: DoubleUser = {
+        userPrincipalName: `${partial.id}@contoso.example`,
+        displayName: partial.id,
+        mail: partial.mail === undefined ? partial.userPrincipalName ?? `${partial.id}@contoso.example` : partial.mail,
+        ...partial,
+      };
+      users.set(user.id, user);
+      return user;
+    },
+    setRoles(next) {
+      roles = [...next];
+    },
+    setMeetingPolicy(policy) {
+      meetingPolicy = policy === 'global' ? 'global' : new Set(policy);
+    },
+    failNext(count, failure, match = {}) {
+      injections.push({ remaining: count, failure, match });
+    },
+    async close() {
+      await dispatcher.close();
+      await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
+    },
+  };
+}
+
+function present(resource: Record<string, unknown>, prefer: boolean): Record<string, unknown> {
+  // Evolvable enum members (invited, coorganizer, …) come back as unknownFutureValue unless the caller sent
+  // `Prefer: include-unknown-enum-members` ("Best practices: evolvable enumerations").
+  if (prefer) return resource;
+  return JSON.parse(
+    JSON.stringify(resource, (_key, value: unknown) => (typeof value === 'string' && EVOLVABLE_MEMBERS.has(value) ? 'unknownFutureValue' : value)),
+  ) as Record<string, unknown>;
+}
+
+function hasRole(granted: string[], role: string): boolean {
+  return granted.includes(role) || (SUPERSETS[role] ?? []).some((other) => granted.includes(other));
+}
+
+function forbiddenDirectory(res: ServerResponse): void {
+  send(res, 403, graphError('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'));
+}
+
+function bearer(header: string | undefined): string | null {
+  return header?.startsWith('Bearer ') ? header.slice('Bearer '.length) : null;
+}
+
+function defaultCode(status: number): string {
+  if (status === 429) return 'TooManyRequests';
+  if (status === 403) return 'Forbidden';
+  if (status === 503) return 'ServiceUnavailable';
+  if (status >= 500) return 'InternalServerError';
+  return 'BadRequest';
+}
+
+function graphError(code: string, message: string): { error: Record<string, unknown> } {
+  return { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': randomUUID() } } };
+}
+
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  if (body === null) {
+    res.writeHead(status, headers);
+    res.end();
+    return;
+  }
+  res.writeHead(status, { 'Content-Type': 'application/json', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function jwt(payload: Record<string, unknown>): string {
+  const part = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  return `${part({ typ: 'JWT', alg: 'RS256', kid: 'graph-double' })}.${part(payload)}.${Buffer.from('graph-double-signature').toString('base64url')}`;
+}
+
+function openIdConfiguration(origin: string, tenantId: string): Record<string, unknown> {
+  // The fields MSAL checks (authorization_endpoint, token_endpoint, issuer, jwks_uri), as login.microsoftonline.com
+  // publishes them for a tenant.
+  return {
+    token_endpoint: `${origin}/${tenantId}/oauth2/v2.0/token`,
+    authorization_endpoint: `${origin}/${tenantId}/oauth2/v2.0/authorize`,
+    issuer: `${origin}/${tenantId}/v2.0`,
+    jwks_uri: `${origin}/${tenantId}/discovery/v2.0/keys`,
+    token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    tenant_region_scope: 'EU',
+  };
+}
+
+function parseMime(mime: string): Omit<DoubleMail, 'sender' | 'format' | 'raw'> {
+  const [head] = mime.split('\r\n\r\n');
+  const header = (name: string) => new RegExp(`^${name}: (.*)$`, 'mi').exec(head)?.[1]?.trim() ?? null;
+  const decodeWords = (value: string | null) =>
+    value?.replace(/=\?UTF-8\?B\?([^?]*)\?=/gi, (_all, b64: string) => Buffer.from(b64, 'base64').toString('utf8')) ?? null;
+  const boundary = /boundary="([^"]+)"/.exec(head)?.[1];
+  const part = (type: string): string | null => {
+    if (!boundary) return null;
+    const section = mime.split(`--${boundary}`).find((chunk) => chunk.includes(`Content-Type: ${type}`));
+    if (!section) return null;
+    const content = section.split('\r\n\r\n').slice(1).join('\r\n\r\n').replace(/\s+/g, '');
+    return Buffer.from(content, 'base64').toString('utf8');
+  };
+  return {
+    subject: decodeWords(header('Subject')),
+    to: decodeWords(header('To')),
+    language: header('Content-Language'),
+    text: part('text/plain'),
+    html: part('text/html'),
+  };
+}

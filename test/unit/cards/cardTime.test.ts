@@ -1,0 +1,40 @@
+import { cardTime, cardTimeWithDistance, relativeTime } from '../../../src/adapters/teams/cards/cardTime';
+
+const NOW = new Date('2030-03-04T10:00:00.000Z');
+const at = (minutesFromNow: number) => new Date(NOW.getTime() + minutesFromNow * 60_000);
+
+describe('cardTime', () => {
+  it('writes the moment in the agent time zone, 24-hour clock', () => {
+    expect(cardTime(new Date('2030-03-04T13:00:00Z'), 'Europe/Berlin', NOW)).toBe('Mon 4 Mar, 14:00');
+    expect(cardTime(new Date('2030-03-04T13:00:00Z'), 'America/New_York', NOW)).toBe('Mon 4 Mar, 08:00');
+  });
+
+  it('adds the year only when it is not this year', () => {
+    expect(cardTime(new Date('2031-01-02T08:30:00Z'), 'UTC', NOW)).toBe('Thu 2 Jan 2031, 08:30');
+  });
+
+  it('falls back to UTC for a time zone the runtime does not know', () => {
+    expect(cardTime(new Date('2030-03-04T13:00:00Z'), 'Mars/Olympus_Mons', NOW)).toBe('Mon 4 Mar, 13:00');
+  });
+
+  it('adds the distance from now', () => {
+    expect(cardTimeWithDistance(at(180), 'Europe/Berlin', NOW)).toBe('Mon 4 Mar, 14:00 (in 3 h)');
+  });
+});
+
+describe('relativeTime', () => {
+  it.each([
+    [0.5, 'in less than a minute'],
+    [-0.5, 'just now'],
+    [25, 'in 25 min'],
+    [59.7, 'in 1 h'],
+    [180, 'in 3 h'],
+    [170, 'in 3 h'],
+    [47 * 60, 'in 47 h'],
+    [3 * 24 * 60, 'in 3 d'],
+    [-90, '2 h ago'],
+    [-2 * 24 * 60, '2 d ago'],
+  ])('%d minutes from now is "%s"', (minutes, text) => {
+    expect(relativeTime(at(minutes), NOW)).toBe(text);
+  });
+});
