@@ -81,7 +81,7 @@ param graphMeetingMode string = 'onlineMeeting'
 @description('agent (the agent who creates the request organizes the meeting) or a service account\'s user id / UPN.')
 param graphOrganizer string = 'agent'
 
-@description('Entra object ids, comma-separated; group:<id> for a group\'s members.')
+@description('Entra object ids of the people in each role, comma-separated.')
 param roleAdmins string = ''
 param roleAgents string
 param roleApprovers string = ''

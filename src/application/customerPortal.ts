@@ -99,6 +99,8 @@ export async function customerArrives(
     throw new DoormanError('INPUT.INVALID', 'customer name', [{ field: 'name', problem: customerName === '' ? 'required' : 'invalid' }]);
   }
   const request = await findByCode(deps, code);
+  if (request.state === 'closed') throw new DoormanError('LINK.CLOSED');
+  if (request.state === 'expired') throw new DoormanError('LINK.EXPIRED');
   if (isBoundBrowser(deps, request, cookieSecret)) {
     return { request, view: portalState(deps, request, code, cookieSecret), bindingSecret: null };
   }

@@ -172,8 +172,20 @@ export function createGraphCredential(graph: GraphConfig, credentialOptions: Tok
   }
 }
 
-/** Builds a Graph client on `baseUrl` (for example https://graph.microsoft.com/v1.0) using `credential`. */
-export function createGraphClient(
+/** A credential and the Graph client that uses it. */
+export interface GraphConnection {
+  client: Client;
+  credential: TokenCredential;
+}
+
+/** Builds the credential and the Graph client from the configuration (baseUrl, authority host, credential). */
+export function createGraphClient(graph: GraphConfig, options: GraphConnectionOptions = {}): GraphConnection {
+  const credential = createGraphCredential(graph, options.credentialOptions);
+  return { credential, client: buildGraphClient(graph.baseUrl, credential, options.fetchOptions) };
+}
+
+/** Builds a Graph client on `baseUrl` (for example https://graph.microsoft.com/v1.0) that authenticates with `credential`. */
+export function buildGraphClient(
   baseUrl: string,
   credential: TokenCredential,
   fetchOptions?: Record<string, unknown>,
@@ -202,15 +214,6 @@ export function createGraphClient(
     customHosts: GRAPH_HOSTS.has(url.hostname) ? undefined : new Set([url.hostname]),
     fetchOptions: fetchOptions as FetchOptions | undefined,
   });
-}
-
-/** Credential and client together, from the configuration. */
-export function connectGraph(graph: GraphConfig, options: GraphConnectionOptions = {}): {
-  credential: TokenCredential;
-  client: Client;
-} {
-  const credential = createGraphCredential(graph, options.credentialOptions);
-  return { credential, client: createGraphClient(graph.baseUrl, credential, options.fetchOptions) };
 }
 
 const GRAPH_HOSTS = new Set([

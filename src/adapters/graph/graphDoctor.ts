@@ -1,8 +1,7 @@
-import { TokenCredential } from '@azure/identity';
-import { Client, GraphError } from '@microsoft/microsoft-graph-client';
-import { Clock } from '../../application/ports';
+import { GraphError } from '@microsoft/microsoft-graph-client';
+import { Clock, RequestStore } from '../../application/ports';
 import { Config } from '../../config';
-import { GRAPH_SCOPE, graphRequirement, mapGraphError } from './graphClient';
+import { GRAPH_SCOPE, GraphConnection, graphRequirement, mapGraphError } from './graphClient';
 import { MEETINGS_PER_ORGANIZER_PER_MONTH } from './graphMeetingProvider';
 
 /*
@@ -27,15 +26,16 @@ export interface DoctorCheck {
 
 /** What the Graph doctor needs besides the configuration. */
 export interface GraphDoctorDeps {
-  credential: TokenCredential;
-  client: Client;
-  clock: Clock;
-  /** True when roles come from Entra groups (group:<id> in ROLE_*), which needs GroupMember.Read.All. */
-  rolesFromGroups: boolean;
-  /** Agents who organize their own meetings when GRAPH_ORGANIZER=agent; the first few are checked. */
+  graph: GraphConnection;
+  clock?: Clock;
+  /** True when roles come from Entra groups; default: any ROLE_* entry is `group:<id>`. */
+  rolesFromGroups?: boolean;
+  /** Agents who organize their own meetings when GRAPH_ORGANIZER=agent; default: ROLE_AGENTS user ids. */
   agentIds?: readonly string[];
   /** Doorman's own count of meetings made this calendar month for an organizer (Graph cannot count them). */
   meetingsThisMonth?: (organizerId: string) => Promise<number>;
+  /** Without `meetingsThisMonth`: an estimate from the store (session requests created this month with a Teams meeting). */
+  store?: Pick<RequestStore, 'listRequests'>;
 }
 
 // Higher-privileged roles that also satisfy a requirement (Microsoft Graph permissions reference).
@@ -73,10 +73,16 @@ export async function runGraphDoctor(config: Config, deps: GraphDoctorDeps): Pro
     return [{ name: 'Microsoft Graph', status: 'ok', detail: 'not configured: meetings and mail run locally' }];
   }
   const checks: DoctorCheck[] = [];
+  const clock = deps.clock ?? { now: () => new Date() };
+  const allRoleIds = [...config.roles.admins, ...config.roles.agents, ...config.roles.approvers, ...config.roles.engineers];
+  const rolesFromGroups = deps.rolesFromGroups ?? allRoleIds.some((id) => id.startsWith('group:'));
+  const agentIds = deps.agentIds ?? config.roles.agents.filter((id) => !id.startsWith('group:'));
+  const meetingsThisMonth = deps.meetingsThisMonth ?? (deps.store ? countFromStore(deps.store, clock) : undefined);
+  const context: ProbeContext = { client: deps.graph.client, now: () => clock.now() };
 
   let roles: string[] | null = null;
   try {
-    const token = await deps.credential.getToken(GRAPH_SCOPE);
+    const token = await deps.graph.credential.getToken(GRAPH_SCOPE);
     if (!token) throw new Error('the credential returned no token');
     const claims = decodeJwtPayload(token.token);
     roles = Array.isArray(claims?.roles) ? claims.roles.filter((role): role is string => typeof role === 'string') : [];
@@ -97,7 +103,7 @@ export async function runGraphDoctor(config: Config, deps: GraphDoctorDeps): Pro
     });
   }
 
-  for (const { permission, why } of requiredGraphPermissions(config, deps.rolesFromGroups)) {
+  for (const { permission, why } of requiredGraphPermissions(config, rolesFromGroups)) {
     const name = `Permission ${permission}`;
     if (roles === null) {
       checks.push({ name, status: 'problem', detail: `not checked: no token (needed to ${why})`, fix: consentFix(permission) });
@@ -112,9 +118,10 @@ export async function runGraphDoctor(config: Config, deps: GraphDoctorDeps): Pro
   }
 
   const meetingsViaGraph = config.meetings === 'graph';
+  let serviceAccountId: string | null = null;
   if (meetingsViaGraph) {
     if (graph.organizer === 'agent') {
-      const agents = (deps.agentIds ?? []).slice(0, MAX_AGENTS_CHECKED);
+      const agents = agentIds.slice(0, MAX_AGENTS_CHECKED);
       if (agents.length === 0) {
         checks.push({
           name: 'Organizers',
@@ -123,13 +130,13 @@ export async function runGraphDoctor(config: Config, deps: GraphDoctorDeps): Pro
           fix: 'Make sure every agent is a licensed Teams user covered by the application access policy (or grant it -Global).',
         });
       }
-      for (const agent of agents) await checkOrganizer(checks, deps, graph.meetingMode, agent, `Organizer (agent ${agent})`);
+      for (const agent of agents) await checkOrganizer(checks, context, graph.meetingMode, agent, `Organizer (agent ${agent})`);
     } else {
-      await checkOrganizer(checks, deps, graph.meetingMode, graph.organizer, 'Organizer (service account)');
+      serviceAccountId = await checkOrganizer(checks, context, graph.meetingMode, graph.organizer, 'Organizer (service account)');
     }
   }
 
-  if (config.mail.kind === 'graph') await checkMailbox(checks, deps, config.mail.sender);
+  if (config.mail.kind === 'graph') await checkMailbox(checks, context, config.mail.sender);
 
   if (meetingsViaGraph) {
     checks.push({
@@ -159,7 +166,7 @@ export async function runGraphDoctor(config: Config, deps: GraphDoctorDeps): Pro
         fix: 'In that policy, "Who can bypass the lobby" must not be Everyone, so that customers wait in the lobby.',
       });
     }
-    await checkMeetingQuota(checks, deps, graph.organizer === 'agent' ? [...(deps.agentIds ?? [])] : [graph.organizer]);
+    await checkMeetingQuota(checks, meetingsThisMonth, graph.organizer === 'agent' ? [...agentIds] : [serviceAccountId ?? graph.organizer]);
   }
   return checks;
 }
@@ -189,13 +196,18 @@ export function decodeJwtPayload(token: string): Record<string, unknown> | null 
   }
 }
 
+interface ProbeContext {
+  client: GraphConnection['client'];
+  now: () => Date;
+}
+
 async function checkOrganizer(
   checks: DoctorCheck[],
-  deps: GraphDoctorDeps,
+  deps: ProbeContext,
   mode: 'onlineMeeting' | 'calendarEvent',
   organizer: string,
   name: string,
-): Promise<void> {
+): Promise<string | null> {
   let id = organizer;
   try {
     const user = (await deps.client
@@ -205,10 +217,10 @@ async function checkOrganizer(
     id = user.id;
     checks.push({ name, status: 'ok', detail: `exists (${user.userPrincipalName ?? user.id})` });
   } catch (error) {
-    checks.push(userLookupProblem(name, organizer, error, deps.clock.now()));
-    return;
+    checks.push(userLookupProblem(name, organizer, error, deps.now()));
+    return null;
   }
-  if (mode !== 'onlineMeeting') return;
+  if (mode !== 'onlineMeeting') return id;
   try {
     await deps.client
       .api(`/users/${encodeURIComponent(id)}/onlineMeetings`)
@@ -230,13 +242,14 @@ async function checkOrganizer(
       checks.push({
         name: `${name}: onlineMeetings access`,
         status: 'problem',
-        detail: `probe failed (${mapGraphError(error, 'onlineMeetings', deps.clock.now()).message}); run doctor again`,
+        detail: `probe failed (${mapGraphError(error, 'onlineMeetings', deps.now()).message}); run doctor again`,
       });
     }
   }
+  return id;
 }
 
-async function checkMailbox(checks: DoctorCheck[], deps: GraphDoctorDeps, sender: string): Promise<void> {
+async function checkMailbox(checks: DoctorCheck[], deps: ProbeContext, sender: string): Promise<void> {
   const name = `Mailbox ${sender}`;
   try {
     const user = (await deps.client
@@ -254,7 +267,7 @@ async function checkMailbox(checks: DoctorCheck[], deps: GraphDoctorDeps, sender
           },
     );
   } catch (error) {
-    checks.push(userLookupProblem(name, sender, error, deps.clock.now()));
+    checks.push(userLookupProblem(name, sender, error, deps.now()));
     return;
   }
   checks.push({
@@ -265,8 +278,12 @@ async function checkMailbox(checks: DoctorCheck[], deps: GraphDoctorDeps, sender
   });
 }
 
-async function checkMeetingQuota(checks: DoctorCheck[], deps: GraphDoctorDeps, organizers: string[]): Promise<void> {
-  if (!deps.meetingsThisMonth || organizers.length === 0) {
+async function checkMeetingQuota(
+  checks: DoctorCheck[],
+  meetingsThisMonth: ((organizerId: string) => Promise<number>) | undefined,
+  organizers: string[],
+): Promise<void> {
+  if (!meetingsThisMonth || organizers.length === 0) {
     checks.push({
       name: 'Meetings this month',
       status: 'manual',
@@ -275,7 +292,7 @@ async function checkMeetingQuota(checks: DoctorCheck[], deps: GraphDoctorDeps, o
     return;
   }
   for (const organizer of organizers.slice(0, MAX_AGENTS_CHECKED)) {
-    const count = await deps.meetingsThisMonth(organizer);
+    const count = await meetingsThisMonth(organizer);
     const nearLimit = count >= MEETINGS_PER_ORGANIZER_PER_MONTH * 0.9;
     checks.push({
       name: `Meetings this month (${organizer})`,
@@ -284,6 +301,17 @@ async function checkMeetingQuota(checks: DoctorCheck[], deps: GraphDoctorDeps, o
       ...(nearLimit ? { fix: 'Spread meetings over more organizers (GRAPH_ORGANIZER=agent) or a second service account.' } : {}),
     });
   }
+}
+
+/** Counts this month's session requests whose current Teams meeting the organizer holds (an estimate: reopened
+ * generations before the current one are not counted). */
+function countFromStore(store: Pick<RequestStore, 'listRequests'>, clock: Clock): (organizerId: string) => Promise<number> {
+  return async (organizerId) => {
+    const now = clock.now();
+    const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
+    const requests = await store.listRequests({ kind: 'session', from, to: now });
+    return requests.filter((request) => request.meeting?.provider === 'teams' && request.meeting.meetingId?.split(':')[1] === organizerId).length;
+  };
 }
 
 function userLookupProblem(name: string, who: string, error: unknown, now: Date): DoctorCheck {

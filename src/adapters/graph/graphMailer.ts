@@ -12,18 +12,17 @@ import { mapGraphError } from './graphClient';
  * and an HTML part.
  */
 
-/** What the mailer needs: the client, the team mailbox it sends from, a clock (Retry-After dates) and a logger. */
-export interface GraphMailerDeps {
-  client: Client;
-  /** The mailbox (UPN, address or object id) the invitation comes from; MAIL_SENDER. */
-  sender: string;
-  clock: Clock;
-  logger: Logger;
-}
+const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const WALL_CLOCK: Clock = { now: () => new Date() };
 
 /** Production mailer: Graph sendMail from the team's mailbox, as MIME with text and HTML parts, nothing added. */
 export class GraphMailer implements Mailer {
-  constructor(private readonly deps: GraphMailerDeps) {}
+  private readonly deps: { client: Client; sender: string; clock: Clock; logger: Logger };
+
+  /** `sender` is MAIL_SENDER: the mailbox (UPN, address or object id) invitations come from. */
+  constructor(client: Client, sender: string, clock: Clock = WALL_CLOCK, logger: Logger = SILENT) {
+    this.deps = { client, sender, clock, logger };
+  }
 
   /** Sends one mail; 202 means Exchange accepted it. Failures map to GRAPH.FORBIDDEN (Mail.Send) or retryable. */
   async send(mail: OutgoingMail): Promise<void> {

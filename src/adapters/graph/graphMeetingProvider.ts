@@ -32,6 +32,8 @@ export const DEFAULT_MEETING_MINUTES = 30;
 
 const PREFER_EVOLVABLE_ENUMS = 'include-unknown-enum-members';
 
+const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+
 /** Settings the provider reads from the Graph configuration. */
 export interface GraphMeetingSettings {
   meetingMode: GraphConfig['meetingMode'];
@@ -40,13 +42,6 @@ export interface GraphMeetingSettings {
   /** The agent's role when a service account organizes; `presenter` where co-organizers are not wanted. */
   agentRole?: 'coorganizer' | 'presenter';
   meetingMinutes?: number;
-}
-
-/** What the provider needs around it. */
-export interface GraphMeetingProviderDeps {
-  client: Client;
-  clock: Clock;
-  logger: Logger;
 }
 
 /** Whether a lobby change was made; meetings behind calendar events have no lobby settings through Graph. */
@@ -87,11 +82,12 @@ interface UserResponse {
 export class GraphMeetingProvider implements MeetingProvider, LobbyControl {
   readonly provider = 'teams' as const;
   private readonly userIds = new Map<string, string>();
+  private readonly deps: { client: Client; clock: Clock; logger: Logger };
 
-  constructor(
-    private readonly settings: GraphMeetingSettings,
-    private readonly deps: GraphMeetingProviderDeps,
-  ) {}
+  /** `settings` is usually config.graph itself (meetingMode, organizer). */
+  constructor(client: Client, private readonly settings: GraphMeetingSettings, clock: Clock, logger: Logger = SILENT) {
+    this.deps = { client, clock, logger };
+  }
 
   /** Creates (or, on a retry with the same externalId, finds) the meeting; never adds the customer to it. */
   async createMeeting(request: SessionRequest, externalId: string): Promise<MeetingDetails> {

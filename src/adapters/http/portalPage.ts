@@ -11,23 +11,7 @@ import {
 export const PORTAL_ASSETS_PATH = '/portal-assets';
 
 /** The state of a session as the customer's browser sees it: `GET /j/:code/state` and each SSE `state` event. */
-export interface PortalState {
-  state: 'open' | 'waiting' | 'ready' | 'connected' | 'closed' | 'expired';
-  /** This browser holds the binding cookie. */
-  boundToYou: boolean;
-  /** Another browser holds the binding. */
-  inUse: boolean;
-  name: string | null;
-  tag: string | null;
-  scheduledFor: string | null;
-  startsLater: boolean;
-  expiresAt: string;
-  closedReason: string | null;
-  language: Language;
-  /** Only for the bound browser once connected. */
-  join: { url: string; isTeamsMeeting: boolean; joinAs: string; label: string } | null;
-  preparing: boolean;
-}
+export type { PortalState } from '../../application/customerPortal';
 
 /** What the portal page needs; `nonceFreeStateJson` is the PortalState JSON to show before the first fetch. */
 export interface PortalPageInput {

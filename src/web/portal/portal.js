@@ -26,6 +26,7 @@
   var REQUEST_TIMEOUT_MS = 15000;
   var STATES = ['open', 'waiting', 'ready', 'connected', 'closed', 'expired'];
   var SVG_NS = 'http://www.w3.org/2000/svg';
+  var FINAL_CODES = ['REQUEST.NOT_FOUND', 'LINK.EXPIRED', 'REQUEST.EXPIRED'];
 
   var viewElement = document.getElementById('view');
   var statusElement = document.getElementById('status');
@@ -35,6 +36,7 @@
   var currentViewKey = null;
   var keepErrorOnNextRender = false;
   var busy = false;
+  var actionEpoch = 0;
   var stopped = false;
   var eventSource = null;
   var sseErrors = 0;
@@ -234,8 +236,11 @@
     });
   }
 
-  function refresh() {
+  /** Reads and shows the current state; a background read that raced an action is dropped, as it may predate it. */
+  function refresh(force) {
+    var epoch = actionEpoch;
     return fetchState().then(function (state) {
+      if (!force && (busy || epoch !== actionEpoch)) return state;
       announceConnection(true);
       applyState(state);
       return state;
@@ -266,6 +271,8 @@
     }
     eventSource.addEventListener('state', function (event) {
       sseErrors = 0;
+      // The action's own answer is authoritative; an event racing it may describe the moment before.
+      if (busy) return;
       var data;
       try {
         data = JSON.parse(event.data);
@@ -300,11 +307,29 @@
       refresh()
         .catch(function (problem) {
           if (problem && problem.kind === 'network') announceConnection(false);
+          // The link is gone for good (unknown, or expired while the state could not be read): stop asking.
+          if (problem && FINAL_CODES.indexOf(problem.code) !== -1) {
+            stopLiveUpdates();
+            showLoadProblem(problem);
+          }
         })
         .then(function () {
           pollTimer = stopped ? null : setTimeout(poll, POLL_INTERVAL_MS);
         });
     }, POLL_INTERVAL_MS);
+  }
+
+  /**
+   * The server reads the binding cookie when a stream opens, so a stream opened before arrival would go on
+   * describing this browser as a stranger ("in use"): after arrival, open a new one that carries the cookie.
+   */
+  function reopenEventStream() {
+    if (!eventSource) return;
+    eventSource.close();
+    eventSource = null;
+    sseErrors = 0;
+    sseHadError = false;
+    startLiveUpdates();
   }
 
   function stopLiveUpdates() {
@@ -347,6 +372,7 @@
   function act(path, body, pressed, onDone) {
     if (busy) return;
     busy = true;
+    actionEpoch += 1;
     showError('');
     var container = viewElement;
     setBusy(container, pressed, true);
@@ -355,10 +381,11 @@
       .then(function (data) {
         announce('');
         if (isState(data)) applyState(data);
-        else return refresh();
+        else return refresh(true);
       })
       .then(
         function () {
+          if (path === '/arrive') reopenEventStream();
           if (onDone) onDone(true);
         },
         function (problem) {
@@ -369,12 +396,13 @@
           // The page may be out of date (another tab, the agent acted): show what is true now, keeping the message.
           if (!isNetwork && !(problem && problem.code === 'RATE.LIMITED')) {
             keepErrorOnNextRender = true;
-            refresh().catch(function () {}).then(function () { keepErrorOnNextRender = false; });
+            refresh(true).catch(function () {}).then(function () { keepErrorOnNextRender = false; });
           }
         }
       )
       .then(function () {
         busy = false;
+        actionEpoch += 1;
         if (container === viewElement && container.contains(pressed)) {
           setBusy(container, pressed, false);
           pressed.focus();

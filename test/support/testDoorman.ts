@@ -1,0 +1,122 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { RequestStore } from '../../src/application/ports';
+import { loadConfig } from '../../src/config';
+import { DoormanOverrides, RunningDoorman, startDoorman } from '../../src/main';
+import { BotConnectorDouble } from './botConnectorDouble';
+import { FakeClock } from './fakeClock';
+
+/** People of test/fixtures/roles.json. */
+export const PEOPLE = {
+  alex: { aadObjectId: '00000000-0000-0000-0000-00000000a001', name: 'Alex Agent' },
+  bea: { aadObjectId: '00000000-0000-0000-0000-00000000a002', name: 'Bea Agent' },
+  eve: { aadObjectId: '00000000-0000-0000-0000-00000000e005', name: 'Eve User' },
+} as const;
+
+/** The test tenant and the queue channel. */
+export const TENANT = 'tenant-test';
+export const QUEUE_CHANNEL = '19:tier1@thread.tacv2';
+
+type PersonKey = keyof typeof PEOPLE;
+
+/** A Doorman on a temp SQLite file, a fake clock and a Bot Connector double; background work driven by the test. */
+export interface TestDoorman {
+  doorman: RunningDoorman;
+  clock: FakeClock;
+  connector: BotConnectorDouble;
+  dir: string;
+  logs: string[];
+  store: RequestStore;
+  /** POSTs an activity to /api/messages and returns the HTTP status and body. */
+  post(activity: Record<string, unknown>): Promise<{ status: number; body: any }>;
+  message(who: PersonKey, text: string, where?: 'personal' | 'channel'): Promise<{ status: number; body: any }>;
+  invoke(who: PersonKey, verb: string, data: Record<string, unknown>, where?: 'personal' | 'channel', replyToId?: string): Promise<{ status: number; body: any }>;
+  /** Runs the outbox until nothing is due. */
+  deliver(): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Starts a test Doorman. */
+export async function startTestDoorman(overrides: DoormanOverrides & { env?: Record<string, string> } = {}): Promise<TestDoorman> {
+  const dir = mkdtempSync(join(tmpdir(), 'doorman-test-'));
+  const clock = (overrides.clock as FakeClock | undefined) ?? new FakeClock();
+  const connector = new BotConnectorDouble();
+  await connector.start();
+  const logs: string[] = [];
+  const logDestination = new Writable({
+    write(chunk: Buffer, _encoding, callback) {
+      logs.push(chunk.toString('utf8'));
+      callback();
+    },
+  });
+  const config = loadConfig({
+    HOST: '127.0.0.1',
+    PORT: '0',
+    SQLITE_PATH: join(dir, 'doorman.db'),
+    MAIL_DIR: join(dir, 'mail'),
+    ROLES_FILE: join(__dirname, '..', 'fixtures', 'roles.json'),
+    LOG_LEVEL: 'debug',
+    DEFAULT_TIME_ZONE: 'Europe/Berlin',
+    ALLOWED_TENANT_IDS: TENANT,
+    ...overrides.env,
+  });
+  const doorman = await startDoorman(config, { backgroundWork: false, logDestination, ...overrides, clock });
+
+  const post = async (activity: Record<string, unknown>) => {
+    const response = await fetch(`${doorman.url}/api/messages`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(activity),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? JSON.parse(text) : null };
+  };
+  let counter = 0;
+  const base = (who: PersonKey, where: 'personal' | 'channel') => {
+    const person = PEOPLE[who];
+    const conversation =
+      where === 'personal'
+        ? { id: `a:personal-${person.aadObjectId}`, conversationType: 'personal', tenantId: TENANT }
+        : { id: QUEUE_CHANNEL, conversationType: 'channel', isGroup: true, tenantId: TENANT };
+    return {
+      id: `incoming-${++counter}`,
+      timestamp: clock.now().toISOString(),
+      channelId: 'msteams',
+      serviceUrl: connector.url,
+      from: { id: `29:${person.aadObjectId}`, aadObjectId: person.aadObjectId, name: person.name },
+      recipient: { id: '28:doorman', name: 'Doorman' },
+      conversation,
+      localTimezone: 'Europe/Berlin',
+      channelData:
+        where === 'personal'
+          ? { tenant: { id: TENANT } }
+          : { tenant: { id: TENANT }, team: { id: '19:team@thread.tacv2' }, channel: { id: QUEUE_CHANNEL } },
+    };
+  };
+  return {
+    doorman,
+    clock,
+    connector,
+    dir,
+    logs,
+    store: doorman.deps.store,
+    post,
+    message: (who, text, where = 'personal') => post({ ...base(who, where), type: 'message', text }),
+    invoke: (who, verb, data, where = 'personal', replyToId = 'card-1') =>
+      post({
+        ...base(who, where),
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        replyToId,
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      }),
+    deliver: () => doorman.dispatcher.drain(),
+    async stop() {
+      await doorman.stop();
+      await connector.stop();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}

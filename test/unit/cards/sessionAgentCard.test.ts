@@ -1,0 +1,160 @@
+import { noticeText } from '../../../src/adapters/teams/cards/cardTexts';
+import { sessionAgentCard } from '../../../src/adapters/teams/cards/sessionAgentCard';
+import { SESSION_STATES, SessionState } from '../../../src/domain/session';
+import {
+  BEA,
+  NOW,
+  TEAMS_JOIN_URL,
+  localMeeting,
+  requestIn,
+  sessionCardView,
+  teamsMeeting,
+} from '../../support/cardFixtures';
+import { actionIds, executeActions, findById, getById, validateCard } from '../../support/validateCard';
+
+const render = (state: SessionState, overrides = {}) => sessionAgentCard(sessionCardView(requestIn(state, overrides)));
+
+describe('sessionAgentCard', () => {
+  it.each(SESSION_STATES)('is a valid 1.5 card in %s', (state) => {
+    validateCard(render(state));
+  });
+
+  it.each([
+    ['open', ['close', 'assignMenu']],
+    ['waiting', ['deny', 'close', 'rebind', 'assignMenu']],
+    ['ready', ['joinMeeting', 'admit', 'deny', 'rebind', 'assignMenu']],
+    ['connected', ['joinMeeting', 'close', 'assignMenu']],
+    ['closed', ['reopen']],
+    ['expired', ['reopen']],
+  ] as const)('offers in %s: %j', (state, ids) => {
+    expect(actionIds(render(state))).toEqual(ids);
+  });
+
+  it('sends each decision with its verb and only the request pointer', () => {
+    const verbs: Record<string, string> = {};
+    for (const state of SESSION_STATES) {
+      const request = requestIn(state, { version: 7 });
+      for (const action of executeActions(sessionAgentCard(sessionCardView(request)))) {
+        verbs[String(action.id)] = String(action.verb);
+        expect(action.data).toEqual({ requestId: request.id, version: 7 });
+      }
+    }
+    expect(verbs).toEqual({
+      refresh: 'card.refresh',
+      close: 'session.close',
+      assign: 'session.assign',
+      deny: 'session.deny',
+      rebind: 'session.rebind',
+      admit: 'session.admit',
+      reopen: 'session.reopen',
+    });
+  });
+
+  it('makes Admit positive and Deny destructive', () => {
+    const card = render('ready');
+    expect(getById(card, 'admit').style).toBe('positive');
+    expect(getById(card, 'deny').style).toBe('destructive');
+  });
+
+  it('says "End session" when closing a connected session, "Cancel request" before', () => {
+    expect(getById(render('connected'), 'close').title).toBe('End session');
+    expect(getById(render('open'), 'close').title).toBe('Cancel request');
+  });
+
+  it('assigns through a menu of me, unassigned and the agents', () => {
+    const card = render('waiting');
+    const menu = getById(card, 'assignMenu');
+    expect(menu).toMatchObject({ type: 'Action.ShowCard', title: 'Assign…' });
+    expect(getById(menu, 'assignTo')).toMatchObject({
+      type: 'Input.ChoiceSet',
+      value: 'me',
+      choices: [
+        { title: 'Me', value: 'me' },
+        { title: 'Unassigned', value: 'unassigned' },
+        { title: 'Alex Agent', value: 'user:aad-alex' },
+        { title: 'Bea Backup', value: 'user:aad-bea' },
+      ],
+    });
+    expect(getById(menu, 'assign')).toMatchObject({ type: 'Action.Execute', verb: 'session.assign' });
+  });
+
+  it('refreshes itself with the read-only verb', () => {
+    const request = requestIn('ready');
+    expect(sessionAgentCard(sessionCardView(request)).refresh).toEqual({
+      action: {
+        type: 'Action.Execute',
+        id: 'refresh',
+        title: 'Refresh',
+        verb: 'card.refresh',
+        data: { requestId: request.id, version: request.version },
+      },
+    });
+  });
+
+  describe('Teams join link', () => {
+    it.each(['ready', 'connected'] as const)('is a button in %s when the Teams meeting is ready', (state) => {
+      expect(getById(render(state), 'joinMeeting')).toMatchObject({
+        type: 'Action.OpenUrl',
+        title: 'Join Teams meeting',
+        url: TEAMS_JOIN_URL,
+      });
+    });
+
+    it.each([
+      ['preparing', teamsMeeting('preparing')],
+      ['failed', teamsMeeting('failed', 'GRAPH.FORBIDDEN')],
+      ['local', localMeeting()],
+    ])('is absent while the meeting is %s', (_, meeting) => {
+      const card = render('connected', { meeting });
+      expect(findById(card, 'joinMeeting')).toBeUndefined();
+      expect(JSON.stringify(card)).not.toContain('meetup-join');
+    });
+
+    it.each(['open', 'waiting', 'closed', 'expired'] as const)('is absent in %s even with a ready meeting', (state) => {
+      const card = render(state, { meeting: teamsMeeting('ready') });
+      expect(findById(card, 'joinMeeting')).toBeUndefined();
+      expect(JSON.stringify(card)).not.toContain(TEAMS_JOIN_URL);
+    });
+  });
+
+  describe('meeting status', () => {
+    const meetingFact = (card: ReturnType<typeof render>) =>
+      (getById(card, 'facts').facts as Array<{ title: string; value: string }>).find((fact) => fact.title === 'Meeting')?.value;
+
+    it('says when the meeting is being prepared, ready, or failed (and why)', () => {
+      expect(meetingFact(render('ready', { meeting: teamsMeeting('preparing') }))).toBe('Preparing meeting…');
+      expect(meetingFact(render('ready'))).toBe('Teams meeting ready');
+      const failed = render('ready', { meeting: teamsMeeting('failed', 'GRAPH.FORBIDDEN') });
+      expect(meetingFact(failed)).toBe('Meeting problem: GRAPH.FORBIDDEN');
+      expect(getById(failed, 'meetingProblem')).toMatchObject({ text: noticeText('GRAPH.FORBIDDEN'), color: 'attention' });
+      expect(meetingFact(render('open'))).toBeUndefined();
+    });
+
+    it('labels the local room as not a Teams meeting', () => {
+      const card = render('connected', { meeting: localMeeting() });
+      expect(getById(card, 'meetingNote').text).toBe(
+        'Local meeting room (not a Teams meeting): the customer sees it on the portal after Admit.',
+      );
+      expect(meetingFact(card)).toBe('Local meeting room ready');
+    });
+
+    it('tells the agent whom to admit from the Teams lobby', () => {
+      expect(getById(render('connected'), 'hint').text).toBe('In the Teams lobby, admit only “Chris (4821)”.');
+    });
+  });
+
+  it('keeps reassignment possible for a connected session', () => {
+    expect(actionIds(render('connected', { assignee: BEA }))).toContain('assignMenu');
+  });
+
+  it('leaves out the deadline once the customer is connected', () => {
+    const facts = getById(render('connected'), 'facts').facts as Array<{ title: string }>;
+    expect(facts.map((fact) => fact.title)).not.toContain('Deadline');
+  });
+
+  it('is rendered from the given clock', () => {
+    const card = sessionAgentCard(sessionCardView(requestIn('open'), { now: new Date(NOW.getTime() + 60 * 60_000) }));
+    const facts = getById(card, 'facts').facts as Array<{ title: string; value: string }>;
+    expect(facts.find((fact) => fact.title === 'Deadline')?.value).toBe('Mon 4 Mar, 14:00 (in 2 h)');
+  });
+});

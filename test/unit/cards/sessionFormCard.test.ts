@@ -1,0 +1,203 @@
+import { sessionFormCard, SessionFormView } from '../../../src/adapters/teams/cards/sessionFormCard';
+import { FieldProblem } from '../../../src/domain/errors';
+import { ALEX, BEA } from '../../support/cardFixtures';
+import { allIds, elementAfter, findById, getById, validateCard } from '../../support/validateCard';
+
+function formView(overrides: Partial<SessionFormView> = {}): SessionFormView {
+  return {
+    agents: [ALEX, BEA],
+    queues: [{ id: 'q-1', name: 'Tier 1' }],
+    values: {},
+    problems: [],
+    timeZone: 'Europe/Berlin',
+    defaultExpiresAt: { date: '2030-03-05', time: '11:00' },
+    ...overrides,
+  };
+}
+
+const withProblems = (problems: FieldProblem[], values: Record<string, string> = {}) =>
+  sessionFormCard(formView({ problems, values }));
+
+describe('sessionFormCard', () => {
+  it('is a valid 1.5 card, with and without problems', () => {
+    validateCard(sessionFormCard(formView()));
+    validateCard(
+      withProblems([
+        { field: 'recipientName', problem: 'required' },
+        { field: 'recipientEmail', problem: 'email' },
+        { field: 'assignTo', problem: 'unknownAgent' },
+        { field: 'comments', problem: 'tooLong' },
+        { field: 'scheduledFor', problem: 'past' },
+        { field: 'expiresAt', problem: 'beforeSchedule' },
+        { field: 'emailLanguage', problem: 'invalid' },
+        { field: 'form', problem: 'notPermitted' },
+        { field: 'somethingElse', problem: 'odd' },
+      ]),
+    );
+  });
+
+  it('has every input of the contract with the right type', () => {
+    const card = sessionFormCard(formView());
+    const types = Object.fromEntries(
+      ['recipientName', 'recipientEmail', 'assignTo', 'comments', 'scheduledFor', 'scheduledForTime', 'expiresAt', 'expiresAtTime', 'sendEmail', 'emailLanguage'].map(
+        (id) => [id, getById(card, id).type],
+      ),
+    );
+    expect(types).toEqual({
+      recipientName: 'Input.Text',
+      recipientEmail: 'Input.Text',
+      assignTo: 'Input.ChoiceSet',
+      comments: 'Input.Text',
+      scheduledFor: 'Input.Date',
+      scheduledForTime: 'Input.Time',
+      expiresAt: 'Input.Date',
+      expiresAtTime: 'Input.Time',
+      sendEmail: 'Input.Toggle',
+      emailLanguage: 'Input.ChoiceSet',
+    });
+  });
+
+  it('requires a name of at most 80 characters and takes an optional e-mail', () => {
+    const card = sessionFormCard(formView());
+    expect(getById(card, 'recipientName')).toMatchObject({ isRequired: true, maxLength: 80 });
+    expect(getById(card, 'recipientEmail')).toMatchObject({ style: 'email' });
+    expect(getById(card, 'recipientEmail').isRequired).toBeUndefined();
+  });
+
+  it('offers me, unassigned, every queue and every agent, defaulting to me', () => {
+    const assignTo = getById(sessionFormCard(formView()), 'assignTo');
+    expect(assignTo.style).toBe('compact');
+    expect(assignTo.value).toBe('me');
+    expect(assignTo.choices).toEqual([
+      { title: 'Me', value: 'me' },
+      { title: 'Unassigned', value: 'unassigned' },
+      { title: 'Queue: Tier 1', value: 'queue:q-1' },
+      { title: 'Alex Agent', value: 'user:aad-alex' },
+      { title: 'Bea Backup', value: 'user:aad-bea' },
+    ]);
+  });
+
+  it('says the comments are internal', () => {
+    const comments = getById(sessionFormCard(formView()), 'comments');
+    expect(comments.isMultiline).toBe(true);
+    expect(String(comments.placeholder)).toMatch(/internal/i);
+    expect(String(comments.placeholder)).toMatch(/never shown to the customer/);
+  });
+
+  it('prefills the deadline with the default and explains it', () => {
+    const card = sessionFormCard(formView());
+    expect(getById(card, 'expiresAt')).toMatchObject({
+      value: '2030-03-05',
+      label: 'Link expires (default 24 h; after the start when scheduled)',
+    });
+    expect(getById(card, 'expiresAtTime').value).toBe('11:00');
+    expect(getById(card, 'scheduledFor').value).toBeUndefined();
+  });
+
+  it('says which time zone the times are in', () => {
+    expect(getById(sessionFormCard(formView()), 'timeZoneNote').text).toBe('Times are in Europe/Berlin.');
+  });
+
+  it('sends mail only when switched on, as "true"/"false"', () => {
+    const toggle = getById(sessionFormCard(formView()), 'sendEmail');
+    expect(toggle).toMatchObject({ valueOn: 'true', valueOff: 'false', value: 'false' });
+  });
+
+  it('offers the five invitation languages, English first', () => {
+    const language = getById(sessionFormCard(formView()), 'emailLanguage');
+    expect(language.value).toBe('en');
+    expect(language.choices).toEqual([
+      { title: 'English', value: 'en' },
+      { title: 'Deutsch', value: 'de' },
+      { title: 'Français', value: 'fr' },
+      { title: 'Nederlands', value: 'nl' },
+      { title: 'Magyar', value: 'hu' },
+    ]);
+  });
+
+  it('submits with session.create and no data of its own', () => {
+    const card = sessionFormCard(formView());
+    expect(card.actions).toEqual([
+      { type: 'Action.Execute', id: 'create', title: 'Create request', verb: 'session.create', data: {}, style: 'positive' },
+    ]);
+  });
+
+  it('shows no problem texts when there are none', () => {
+    const ids = allIds(sessionFormCard(formView()));
+    expect(ids.filter((id) => id.endsWith('Error'))).toEqual([]);
+  });
+
+  it.each([
+    ['recipientName', 'required', 'recipientName', 'This field is required.'],
+    ['recipientName', 'tooLong', 'recipientName', 'This is too long: use at most 80 characters.'],
+    ['recipientEmail', 'email', 'recipientEmail', 'This is not a valid e-mail address.'],
+    ['recipientEmail', 'requiredForMail', 'recipientEmail', 'An e-mail address is needed to send the invitation by e-mail.'],
+    ['assignTo', 'unknownAgent', 'assignTo', 'No agent with this name is known to Doorman.'],
+    ['assignTo', 'unknownQueue', 'assignTo', 'This queue is not registered (any more).'],
+    ['comments', 'tooLong', 'comments', 'This is too long: use at most 2000 characters.'],
+    ['scheduledFor', 'past', 'schedule', 'This time is in the past.'],
+    ['scheduledForTime', 'badDate', 'schedule', 'This is not a valid date or time.'],
+    ['expiresAt', 'beforeSchedule', 'expiry', 'The link must expire after the scheduled start.'],
+    ['expiresAt', 'past', 'expiry', 'This time is in the past.'],
+    ['emailLanguage', 'invalid', 'emailLanguage', 'This value cannot be used.'],
+  ])('answers %s/%s right after its field', (field, problem, anchor, text) => {
+    const card = withProblems([{ field, problem }]);
+    const error = elementAfter(card, anchor);
+    expect(error).toMatchObject({ type: 'TextBlock', id: `${field}Error`, color: 'attention', text, wrap: true });
+  });
+
+  it('sums the problems up at the top', () => {
+    const card = withProblems([
+      { field: 'recipientName', problem: 'required' },
+      { field: 'expiresAt', problem: 'past' },
+      { field: 'expiresAtTime', problem: 'badDate' },
+    ]);
+    expect(card.body[1]).toMatchObject({ id: 'formError', color: 'attention' });
+    expect(getById(card, 'formError').text).toBe('Nothing was created. Please check: Customer name, Link expires.');
+  });
+
+  it('answers a problem with the whole form in the summary, without a second formError', () => {
+    const card = withProblems([{ field: 'form', problem: 'notPermitted' }]);
+    expect(allIds(card).filter((id) => id === 'formError')).toHaveLength(1);
+    expect(getById(card, 'formError').text).toBe("Nothing was created. You don't have the agent role.");
+  });
+
+  it('answers a problem with a field the form does not have at the top, naming the field', () => {
+    const card = withProblems([{ field: 'ticket', problem: 'required' }]);
+    expect(elementAfter(card, 'formError')).toMatchObject({ id: 'ticketError', text: 'ticket: This field is required.' });
+  });
+
+  it('joins two problems of one field in one text', () => {
+    const card = withProblems([
+      { field: 'recipientEmail', problem: 'email' },
+      { field: 'recipientEmail', problem: 'requiredForMail' },
+    ]);
+    expect(getById(card, 'recipientEmailError').text).toBe(
+      'This is not a valid e-mail address. An e-mail address is needed to send the invitation by e-mail.',
+    );
+  });
+
+  it('keeps everything typed after a failed submit', () => {
+    const values = {
+      recipientName: '**x** [y](http://e)',
+      recipientEmail: 'not-an-address',
+      assignTo: 'queue:q-1',
+      comments: 'line one\nline two',
+      scheduledFor: '2030-03-06',
+      scheduledForTime: '09:30',
+      expiresAt: '2030-03-05',
+      expiresAtTime: '08:00',
+      sendEmail: 'true',
+      emailLanguage: 'hu',
+    };
+    const card = withProblems([{ field: 'recipientEmail', problem: 'email' }], values);
+    for (const [id, value] of Object.entries(values)) expect([id, getById(card, id).value]).toEqual([id, value]);
+  });
+
+  it('keeps an emptied field empty and an untouched deadline at its default', () => {
+    const card = withProblems([{ field: 'recipientName', problem: 'required' }], { recipientName: '', scheduledFor: '' });
+    expect(findById(card, 'recipientName')?.value).toBe('');
+    expect(findById(card, 'scheduledFor')?.value).toBe('');
+    expect(getById(card, 'expiresAt').value).toBe('2030-03-05');
+  });
+});
