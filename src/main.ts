@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
@@ -113,7 +114,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     adapter,
     bot,
     metrics: new Metrics(store),
-    portalAssetsDir: join(__dirname, 'web', 'portal'),
+    portalAssetsDir: portalAssetsDir(),
     secureCookies: config.publicBaseUrl.startsWith('https://'),
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
@@ -123,7 +124,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     sweeper.start();
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-  logger.info({ url, store: config.store.kind, localMode: config.localMode, meetings: config.meetings, mail: config.mail.kind }, 'Doorman listening');
+  logger.info({ url, store: config.store.kind, localMode: config.localMode, meetings: config.meetings, mailer: config.mail.kind }, 'Doorman listening');
   return {
     url,
     deps,
@@ -136,6 +137,12 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       if (!overrides.store) await store.close();
     },
   };
+}
+
+/** The portal's static files: beside this file under ts-node, in the source tree when running from dist/. */
+function portalAssetsDir(): string {
+  const candidates = [join(__dirname, 'web', 'portal'), join(__dirname, '..', '..', 'src', 'web', 'portal')];
+  return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
 }
 
 async function openStore(config: Config): Promise<RequestStore> {

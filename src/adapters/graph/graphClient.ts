@@ -1,5 +1,6 @@
 import {
   AuthenticationError,
+  AuthenticationRequiredError,
   AzureAuthorityHosts,
   ClientCertificateCredential,
   ClientSecretCredential,
@@ -260,7 +261,11 @@ const RETRYABLE_STATUSES = new Set([429, 500, 502, 503, 504]);
 export function mapGraphError(error: unknown, operation: GraphOperation, now: Date, subject?: string): Error {
   if (error instanceof DoormanError || error instanceof RetryableError) return error;
   if (error instanceof CredentialFailure) return mapCredentialError(error.failure);
-  if (error instanceof AuthenticationError || error instanceof CredentialUnavailableError) {
+  if (
+    error instanceof AuthenticationError ||
+    error instanceof AuthenticationRequiredError ||
+    error instanceof CredentialUnavailableError
+  ) {
     return mapCredentialError(error);
   }
   if (error instanceof GraphError) {
@@ -292,7 +297,28 @@ export function parseRetryAfter(value: string | null | undefined, now: Date): nu
   return Math.max(0, at - now.getTime());
 }
 
+// OAuth 2.0 error codes that mean the app's configuration is wrong, not that the service is unwell.
+const CONFIGURATION_ERRORS = /^(invalid_client|unauthorized_client|invalid_request|invalid_grant|invalid_scope|invalid_resource|unsupported_grant_type|access_denied)\b/;
+
+/** The OAuth error and AADSTS code of a token failure, for logs and doctor (never a secret). */
+export function credentialFailureCode(failure: unknown): { error: string | null; aadsts: string | null } {
+  if (failure instanceof AuthenticationError) {
+    return { error: failure.errorResponse?.error ?? null, aadsts: /AADSTS\d+/.exec(failure.errorResponse?.errorDescription ?? '')?.[0] ?? null };
+  }
+  const message = failure instanceof Error ? failure.message : '';
+  return { error: /^([a-z_]+):/.exec(message)?.[1] ?? null, aadsts: /AADSTS\d+/.exec(message)?.[0] ?? null };
+}
+
 function mapCredentialError(failure: unknown): Error {
+  if (failure instanceof AuthenticationRequiredError) {
+    // @azure/identity 4 wraps the token endpoint's answer for confidential clients in this error; its message
+    // starts with the OAuth error ("invalid_client: … AADSTS7000215 …").
+    const { error, aadsts } = credentialFailureCode(failure);
+    if (error && CONFIGURATION_ERRORS.test(error)) {
+      return new GraphForbiddenError(graphRequirement('credential'), 401, aadsts ? `${error} ${aadsts}` : error);
+    }
+    return new GraphUnavailableError('credential', -1, null);
+  }
   if (failure instanceof AuthenticationError) {
     // The token endpoint itself was throttled or down: try again later; a 400/401 means the configuration is wrong.
     if (failure.statusCode === 429 || failure.statusCode >= 500 || failure.statusCode === 0) {

@@ -1,7 +1,7 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { Clock, RequestStore } from '../../application/ports';
 import { Config } from '../../config';
-import { GRAPH_SCOPE, GraphConnection, graphRequirement, mapGraphError } from './graphClient';
+import { GRAPH_SCOPE, GraphConnection, credentialFailureCode, graphRequirement, mapGraphError } from './graphClient';
 import { MEETINGS_PER_ORGANIZER_PER_MONTH } from './graphMeetingProvider';
 
 /*
@@ -326,22 +326,21 @@ function userLookupProblem(name: string, who: string, error: unknown, now: Date)
 }
 
 function consentFix(permission: string): string {
-  return (
+  const consent =
     `Entra admin center → App registrations → Doorman → API permissions → Add a permission → Microsoft Graph → ` +
-    `Application permissions → ${permission}, then "Grant admin consent". A new token carries it within minutes.`
-  );
+    `Application permissions → ${permission}, then "Grant admin consent". A new token carries it within minutes.`;
+  // Exchange's RBAC for Applications grants mailbox permissions outside Entra, so they never show in the token.
+  return EXCHANGE_RBAC_ROLES.has(permission)
+    ? `${consent} If you grant it through Exchange RBAC for Applications instead ("Application ${permission}" ` +
+        'role assignment), it does not appear in the token: check with Test-ServicePrincipalAuthorization and ignore this line.'
+    : consent;
 }
 
+const EXCHANGE_RBAC_ROLES = new Set(['Mail.Send', 'Calendars.ReadWrite']);
+
 function describeCredentialFailure(error: unknown): string {
-  if (error && typeof error === 'object') {
-    const response = (error as { errorResponse?: { error?: string; errorDescription?: string } }).errorResponse;
-    if (response?.error) {
-      // AADSTS codes say exactly what is wrong (7000215 invalid secret, 700016 unknown app, 90002 unknown tenant).
-      const aadsts = /AADSTS\d+/.exec(response.errorDescription ?? '')?.[0];
-      return `${response.error}${aadsts ? ` ${aadsts}` : ''}`;
-    }
-    const name = (error as { name?: string }).name;
-    if (name) return name;
-  }
-  return 'unknown error';
+  // AADSTS codes say exactly what is wrong (7000215 invalid secret, 700016 unknown app, 90002 unknown tenant).
+  const { error: code, aadsts } = credentialFailureCode(error);
+  if (code) return `${code}${aadsts ? ` ${aadsts}` : ''}`;
+  return error instanceof Error ? error.name : 'unknown error';
 }

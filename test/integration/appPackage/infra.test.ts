@@ -33,7 +33,7 @@ const DEPLOYMENT_TIME_SAMPLES: Record<string, string> = {
   BOT_TENANT_ID: 'c2d9a3b4-7e8f-4a1b-9c2d-3e4f5a6b7c8d',
   GRAPH_TENANT_ID: 'c2d9a3b4-7e8f-4a1b-9c2d-3e4f5a6b7c8d',
   GRAPH_CLIENT_ID: '5a0f7e52-2f0c-4d8e-9a61-3f1b2c4d5e6f',
-  DATABASE_URL: 'postgresql://doorman:pw@psql-doorman-dev-abc123.postgres.database.azure.com:5432/doorman?sslmode=require',
+  DATABASE_URL: 'postgresql://doorman:pw@psql-doorman-dev-abc123.postgres.database.azure.com:5432/doorman?sslmode=verify-full',
   BOT_PASSWORD: 'app-registration-client-secret',
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
 };

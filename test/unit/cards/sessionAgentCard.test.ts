@@ -10,7 +10,7 @@ import {
   sessionCardView,
   teamsMeeting,
 } from '../../support/cardFixtures';
-import { actionIds, executeActions, findById, getById, validateCard } from '../../support/validateCard';
+import { actionIds, elementAfter, executeActions, findById, getById, validateCard } from '../../support/validateCard';
 
 const render = (state: SessionState, overrides = {}) => sessionAgentCard(sessionCardView(requestIn(state, overrides)));
 
@@ -22,8 +22,8 @@ describe('sessionAgentCard', () => {
   it.each([
     ['open', ['close', 'assignMenu']],
     ['waiting', ['deny', 'close', 'rebind', 'assignMenu']],
-    ['ready', ['joinMeeting', 'admit', 'deny', 'rebind', 'assignMenu']],
-    ['connected', ['joinMeeting', 'close', 'assignMenu']],
+    ['ready', ['admit', 'deny', 'rebind', 'assignMenu']],
+    ['connected', ['close', 'assignMenu']],
     ['closed', ['reopen']],
     ['expired', ['reopen']],
   ] as const)('offers in %s: %j', (state, ids) => {
@@ -92,12 +92,20 @@ describe('sessionAgentCard', () => {
   });
 
   describe('Teams join link', () => {
-    it.each(['ready', 'connected'] as const)('is a button in %s when the Teams meeting is ready', (state) => {
-      expect(getById(render(state), 'joinMeeting')).toMatchObject({
+    it.each(['ready', 'connected'] as const)('is a button below the meeting status in %s when the meeting is ready', (state) => {
+      const card = render(state);
+      expect(getById(card, 'joinMeeting')).toMatchObject({
         type: 'Action.OpenUrl',
         title: 'Join Teams meeting',
         url: TEAMS_JOIN_URL,
       });
+      expect(getById(card, 'meetingActions').type).toBe('ActionSet');
+      expect(elementAfter(card, 'facts')?.id).toBe('meetingActions');
+    });
+
+    it('is the primary button once the customer is connected', () => {
+      expect(getById(render('connected'), 'joinMeeting').style).toBe('positive');
+      expect(getById(render('ready'), 'joinMeeting').style).toBeUndefined();
     });
 
     it.each([

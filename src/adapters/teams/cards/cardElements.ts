@@ -79,8 +79,13 @@ export function executeAction(
 }
 
 /** An Action.OpenUrl. */
-export function openUrlAction(title: string, url: string, id: string): CardElement {
-  return { type: 'Action.OpenUrl', id, title, url };
+export function openUrlAction(title: string, url: string, id: string, style?: 'positive'): CardElement {
+  return { type: 'Action.OpenUrl', id, title, url, ...(style ? { style } : {}) };
+}
+
+/** An ActionSet: buttons inside the body, next to what they belong to. */
+export function actionSet(actions: unknown[], id?: string): CardElement {
+  return { type: 'ActionSet', ...(id ? { id } : {}), actions };
 }
 
 /** An Action.ShowCard that unfolds a small card (body and actions) below the buttons. */
@@ -125,8 +130,8 @@ export function inputTime(id: string, options: InputOptions): CardElement {
   return { type: 'Input.Time', id, ...withoutUndefined(options) };
 }
 
-/** An Input.Toggle whose value is the string "true" or "false". */
-export function inputToggle(id: string, title: string, options: InputOptions): CardElement {
+/** An Input.Toggle whose value is the string "true" or "false"; its title already labels it. */
+export function inputToggle(id: string, title: string, options: Partial<InputOptions>): CardElement {
   return { type: 'Input.Toggle', id, title, valueOn: 'true', valueOff: 'false', ...withoutUndefined(options) };
 }
 

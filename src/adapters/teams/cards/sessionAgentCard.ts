@@ -1,3 +1,4 @@
+import { SessionRequest } from '../../../domain/session';
 import { AdaptiveCard } from './cardTypes';
 import { adaptiveCard, executeAction, inputChoiceSet, openUrlAction, showCardAction } from './cardElements';
 import { isAssignable, pointerTo, SessionCardView, sessionCardBody, sessionCardRefresh, sessionStateActions } from './sessionCardParts';
@@ -8,23 +9,28 @@ import { isAssignable, pointerTo, SessionCardView, sessionCardBody, sessionCardR
  */
 export function sessionAgentCard(view: SessionCardView): AdaptiveCard {
   const { request } = view;
-  const actions: unknown[] = [];
-  const meeting = request.meeting;
-  // The Teams join link works for whoever holds it, so only the agent's own card carries it (DESIGN.md §4).
-  if (
-    meeting?.provider === 'teams' &&
-    meeting.status === 'ready' &&
-    meeting.joinUrl &&
-    (request.state === 'ready' || request.state === 'connected')
-  ) {
-    actions.push(openUrlAction('Join Teams meeting', meeting.joinUrl, 'joinMeeting'));
-  }
-  actions.push(...sessionStateActions(request));
+  const actions: unknown[] = [...sessionStateActions(request)];
   if (isAssignable(request)) actions.push(assignMenu(view));
   if (request.state === 'closed' || request.state === 'expired') {
     actions.push(executeAction('Reopen with a new link', 'session.reopen', pointerTo(request), 'reopen'));
   }
-  return adaptiveCard(sessionCardBody(view), actions, { refresh: sessionCardRefresh(request) });
+  return adaptiveCard(sessionCardBody(view, joinMeeting(request)), actions, { refresh: sessionCardRefresh(request) });
+}
+
+function joinMeeting(request: SessionRequest): unknown[] {
+  const meeting = request.meeting;
+  // The Teams join link works for whoever holds it, so only the agent's own card carries it (DESIGN.md §4).
+  // It sits with the meeting status rather than in the button row, which Admit, Deny and the rest fill.
+  if (
+    meeting?.provider !== 'teams' ||
+    meeting.status !== 'ready' ||
+    !meeting.joinUrl ||
+    (request.state !== 'ready' && request.state !== 'connected')
+  ) {
+    return [];
+  }
+  const style = request.state === 'connected' ? 'positive' : undefined;
+  return [openUrlAction('Join Teams meeting', meeting.joinUrl, 'joinMeeting', style)];
 }
 
 function assignMenu(view: SessionCardView): unknown {

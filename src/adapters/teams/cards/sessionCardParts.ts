@@ -3,7 +3,7 @@ import { Person } from '../../../domain/people';
 import { SESSION_PENDING_STATES, SessionMeeting, SessionRequest, startsLater } from '../../../domain/session';
 import { cardTime, cardTimeWithDistance } from './cardTime';
 import { isKnownErrorCode, noticeText, sessionStateColor, sessionStateText } from './cardTexts';
-import { container, executeAction, factSet, heading, textBlock } from './cardElements';
+import { actionSet, container, executeAction, factSet, heading, textBlock } from './cardElements';
 import { CardElement, RequestPointer } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 
@@ -32,9 +32,10 @@ export function isAssignable(request: SessionRequest): boolean {
 
 /**
  * The body both session cards share. Never the portal link nor the invitation text: the link is shown once on
- * the invitation card, and the queue card is read by a whole channel.
+ * the invitation card, and the queue card is read by a whole channel. `meetingActions` (agent card only) go
+ * right below the meeting status.
  */
-export function sessionCardBody(view: SessionCardView): unknown[] {
+export function sessionCardBody(view: SessionCardView, meetingActions: unknown[] = []): unknown[] {
   const { request } = view;
   const body: unknown[] = [];
   if (view.notice) {
@@ -55,6 +56,7 @@ export function sessionCardBody(view: SessionCardView): unknown[] {
   if (hasArrived(request)) body.push(verificationTag(request));
   body.push(factSet(sessionFacts(view), 'facts'));
   body.push(...meetingDetails(request.meeting));
+  if (meetingActions.length > 0) body.push(actionSet(meetingActions, 'meetingActions'));
   if (request.comments.trim() !== '') {
     body.push(
       container(
@@ -81,7 +83,7 @@ export function sessionStateActions(request: SessionRequest): CardElement[] {
   const pointer = pointerTo(request);
   const admit = executeAction('Admit', 'session.admit', pointer, 'admit', 'positive');
   const deny = executeAction('Deny', 'session.deny', pointer, 'deny', 'destructive');
-  const rebind = executeAction('Allow another device', 'session.rebind', pointer, 'rebind');
+  const rebind = executeAction('Switch device', 'session.rebind', pointer, 'rebind');
   switch (request.state) {
     case 'open':
       return [executeAction('Cancel request', 'session.close', pointer, 'close')];

@@ -112,10 +112,7 @@ export function sessionFormCard(view: SessionFormView): AdaptiveCard {
       time: inputTime('expiresAtTime', { label: 'Expiry time', value: value('expiresAtTime') ?? view.defaultExpiresAt.time }),
     }),
     ...errorsAt('expiry'),
-    inputToggle('sendEmail', 'Send the invitation by e-mail', {
-      label: 'E-mail',
-      value: value('sendEmail') === 'true' ? 'true' : 'false',
-    }),
+    inputToggle('sendEmail', 'Send the invitation by e-mail', { value: value('sendEmail') === 'true' ? 'true' : 'false' }),
     ...errorsAt('sendEmail'),
     inputChoiceSet(
       'emailLanguage',

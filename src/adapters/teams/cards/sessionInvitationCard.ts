@@ -34,7 +34,7 @@ export function sessionInvitationCard(view: SessionInvitationView): AdaptiveCard
       spacing: 'small',
     }),
     // Doorman makes the link itself (origin + /j/ + base64url code), so it holds no markdown to escape.
-    textBlock(view.link, { id: 'link', fontType: 'monospace', weight: 'bolder' }),
+    textBlock(view.link, { id: 'link', weight: 'bolder', color: 'accent' }),
   );
   if (view.inviteText !== null) {
     // Adaptive Cards 1.5 has no clipboard action; a prefilled multi-line input is the copyable text box.
