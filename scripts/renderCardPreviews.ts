@@ -97,8 +97,7 @@ const PAGE_CSS = `
   .ac-input input, .ac-input select, .ac-input textarea, input.ac-input, select.ac-input, textarea.ac-input {
     box-sizing: border-box; width: 100%; min-height: 32px; padding: 5px 10px; border: 1px solid #D1D1D1; border-bottom-color: #616161;
     border-radius: 4px; background: #FFFFFF; font: 14px ${FONT_STACK}; color: #242424; }
-  textarea.ac-input, .ac-input textarea { min-height: 96px; resize: none; line-height: 20px; }
-  #preview textarea[id$="inviteText"], #preview .ac-input textarea { height: 150px; }
+  textarea.ac-input, .ac-input textarea { height: 132px; resize: none; line-height: 20px; }
   .ac-toggleInput input { flex: 0 0 auto; width: 16px !important; height: 16px; min-height: 0; margin: 0 8px 0 0; accent-color: #5B5FC7; }
 `;
 

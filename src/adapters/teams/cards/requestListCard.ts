@@ -70,7 +70,7 @@ function section(
       [
         { items: [textBlock(escapeMarkdown(request.recipient.name), { weight: 'bolder' })], width: 'stretch' },
         { items: [textBlock(row.state, { isSubtle: true })], width: 'stretch' },
-        { items: [textBlock(row.when, { isSubtle: true, horizontalAlignment: 'right' })], width: 'stretch' },
+        { items: [textBlock(row.when, { isSubtle: true, horizontalAlignment: 'right' })], width: 'auto' },
       ],
       { id: `${id}-${request.id}`, spacing: 'small' },
     );
