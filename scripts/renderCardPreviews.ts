@@ -137,23 +137,7 @@ export async function renderCardPreviews(previews: readonly CardPreview[], outDi
     await page.addScriptTag({ path: SDK_BUNDLE });
     await page.addScriptTag({ content: MARKDOWN_SCRIPT });
     for (const preview of previews) {
-      const problems = await page.evaluate(
-        ({ card, hostConfig }) => {
-          const sdk = (window as unknown as { AdaptiveCards: any }).AdaptiveCards;
-          document.body.innerHTML = '<div class="preview" id="preview"></div>';
-          const adaptiveCard = new sdk.AdaptiveCard();
-          adaptiveCard.hostConfig = new sdk.HostConfig(hostConfig);
-          const parseContext = new sdk.SerializationContext();
-          adaptiveCard.parse(card, parseContext);
-          const messages: string[] = [];
-          for (let i = 0; i < parseContext.eventCount; i += 1) messages.push(parseContext.getEventAt(i).message);
-          const element = adaptiveCard.render();
-          if (!element) return ['the SDK rendered nothing'];
-          document.getElementById('preview')!.appendChild(element);
-          return messages;
-        },
-        { card: preview.card, hostConfig: TEAMS_HOST_CONFIG },
-      );
+      const problems = await page.evaluate(renderInPage, { card: preview.card, hostConfig: TEAMS_HOST_CONFIG });
       if (problems.length > 0) throw new Error(`${preview.file}: ${problems.join('; ')}`);
       const path = join(outDir, preview.file);
       await page.locator('#preview').screenshot({ path });
@@ -164,6 +148,36 @@ export async function renderCardPreviews(previews: readonly CardPreview[], outDi
     rmSync(profile, { recursive: true, force: true });
   }
   return written;
+}
+
+/** The page's globals this script touches; the project compiles without the DOM library. */
+interface PreviewPage {
+  AdaptiveCards: {
+    AdaptiveCard: new () => { hostConfig: unknown; parse(json: unknown, context: unknown): void; render(): unknown };
+    HostConfig: new (json: unknown) => unknown;
+    SerializationContext: new () => { eventCount: number; getEventAt(index: number): { message: string } };
+  };
+  document: {
+    body: { innerHTML: string };
+    getElementById(id: string): { appendChild(child: unknown): void } | null;
+  };
+}
+
+/** Runs inside Chromium: parses the card with the SDK, renders it into #preview, returns the SDK's complaints. */
+function renderInPage({ card, hostConfig }: { card: AdaptiveCard; hostConfig: unknown }): string[] {
+  const { AdaptiveCards: sdk, document } = globalThis as unknown as PreviewPage;
+  document.body.innerHTML = '<div class="preview" id="preview"></div>';
+  const adaptiveCard = new sdk.AdaptiveCard();
+  adaptiveCard.hostConfig = new sdk.HostConfig(hostConfig);
+  const parseContext = new sdk.SerializationContext();
+  adaptiveCard.parse(card, parseContext);
+  const messages: string[] = [];
+  for (let i = 0; i < parseContext.eventCount; i += 1) messages.push(parseContext.getEventAt(i).message);
+  const element = adaptiveCard.render();
+  const preview = document.getElementById('preview');
+  if (!element || !preview) return ['the SDK rendered nothing'];
+  preview.appendChild(element);
+  return messages;
 }
 
 const NOW = new Date('2030-03-04T10:00:00.000Z');

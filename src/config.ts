@@ -58,6 +58,7 @@ const environmentSchema = z.object({
   ROLE_ENGINEERS: idList,
 
   SESSION_DEFAULT_HOURS: positiveInt(24),
+  OUTBOX_LEASE_SECONDS: positiveInt(60),
   DEFAULT_TIME_ZONE: z.string().default('UTC'),
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
 });
@@ -94,6 +95,8 @@ export interface Config {
   };
   sessionDefaultHours: number;
   defaultTimeZone: string;
+  /** How long a claimed outbox row stays invisible to other instances; after a crash, delivery resumes then. */
+  outboxLeaseMs: number;
 }
 
 /** Thrown at start-up with every configuration problem at once. */
@@ -206,6 +209,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       engineers: e.ROLE_ENGINEERS,
     },
     sessionDefaultHours: e.SESSION_DEFAULT_HOURS,
+    outboxLeaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
   };
 }

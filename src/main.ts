@@ -93,7 +93,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   };
   const renderer = new SessionCardRenderer(store, directory, clock, config.defaultTimeZone);
   const notifier = new TeamsNotifier(adapter, config.bot?.appId ?? '', store, renderer, new ThreadRateLimiter(clock));
-  dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings }, overrides.dispatcher);
+  dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
   const sweeper = new DeadlineSweeper(deps);
   const doctor = async () => {
     const lines = [

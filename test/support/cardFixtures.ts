@@ -11,8 +11,9 @@ export const TEAMS_JOIN_URL = 'https://teams.microsoft.com/l/meetup-join/19%3ame
 /** A one-time portal link as the invitation card receives it once. */
 export const PORTAL_LINK = 'https://doorman.example.com/j/q7Lk2x_Vb9-RmT4pZc8nWa';
 
-/** Agents the fixtures assign requests to. */
+/** The agent who creates and holds the fixture requests. */
 export const ALEX: Person = { aadObjectId: 'aad-alex', name: 'Alex Agent' };
+/** A second agent, for the Assign menu and reassignment. */
 export const BEA: Person = { aadObjectId: 'aad-bea', name: 'Bea Backup' };
 
 let sequence = 0;

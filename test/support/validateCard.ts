@@ -1,7 +1,6 @@
 import { AdaptiveCard } from '../../src/adapters/teams/cards/cardTypes';
 
 // The package's main entry cannot be required in Node (it looks for lib/strings); the dist bundle can.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const sdk = require('adaptivecards/dist/adaptivecards.js') as AdaptiveCardsSdk;
 
 interface AdaptiveCardsSdk {

@@ -77,8 +77,10 @@ export function findUser(config: PlaygroundConfig, who: string): PlaygroundUser 
 /** The same tenant with `who` as the acting user: the Playground UI only ever types as `currentUser`. */
 export function withActingUser(config: PlaygroundConfig, who: string): PlaygroundConfig {
   const acting = findUser(config, who);
+  if (acting.id === config.currentUser.id) return config;
   const others = allUsers(config).filter((u) => u.id !== acting.id);
-  return { ...config, currentUser: acting, users: others };
+  // The personal chat belongs to the acting user; a fresh id keeps it apart from the default user's chat.
+  return { ...config, currentUser: acting, users: others, personalChat: { id: `a:personal-${acting.aadObjectId}` } };
 }
 
 /** Conversation id of a team channel by display name; "General" is the team id itself. */
@@ -475,10 +477,31 @@ export class PlaygroundCard {
       return { kind, status: 0, body: undefined };
     }
     const path = kind === 'execute' ? '/_conversation/v1/invoke' : '/_conversation/v1/submit';
-    const [response] = await Promise.all([
-      this.page.waitForResponse((r) => new URL(r.url()).pathname === path && r.request().method() === 'POST'),
-      button.click(),
-    ]);
+    const answered = this.page.waitForResponse(
+      (r) => new URL(r.url()).pathname === path && r.request().method() === 'POST',
+    );
+    answered.catch(() => undefined); // Abandoned when the card refuses to send; awaited below otherwise.
+    await button.click();
+    // The renderer checks isRequired/regex/min/max itself and then sends nothing: watch for that too.
+    let settled = false;
+    const refused = (async (): Promise<string[]> => {
+      while (!settled) {
+        const invalid = await this.root.evaluate(invalidInputIds);
+        if (invalid.length > 0) return invalid;
+        await new Promise((resolveDelay) => setTimeout(resolveDelay, 100));
+      }
+      return [];
+    })();
+    let response;
+    try {
+      const winner = await Promise.race([answered, refused]);
+      if (Array.isArray(winner)) {
+        throw new Error(`The card did not send "${title}": inputs failed validation: ${winner.join(', ')}`);
+      }
+      response = winner;
+    } finally {
+      settled = true;
+    }
     const text = await response.text();
     let body: unknown = text;
     try {
@@ -530,6 +553,25 @@ function tagCardPanel(card: DomElement, tag: string): string {
   if (existing) return existing;
   panel.setAttribute('data-e2e-card', tag);
   return tag;
+}
+
+/* istanbul ignore next: runs in the browser */
+function invalidInputIds(root: DomElement): string[] {
+  interface Fiber {
+    memoizedProps?: { cardObject?: { id?: string; hasError?: boolean } } | null;
+    return: Fiber | null;
+  }
+  const invalid = new Set<string>();
+  const inputs = root.querySelectorAll('input, textarea');
+  for (let i = 0; i < inputs.length; i++) {
+    const record = inputs[i] as unknown as Record<string, unknown>;
+    const key = Object.keys(record).find((k) => k.startsWith('__reactFiber$'));
+    let fiber = key ? (record[key] as Fiber | null) : null;
+    while (fiber && !fiber.memoizedProps?.cardObject) fiber = fiber.return;
+    const input = fiber?.memoizedProps?.cardObject;
+    if (input?.hasError && input.id) invalid.add(input.id);
+  }
+  return [...invalid];
 }
 
 /* istanbul ignore next: runs in the browser */

@@ -43,9 +43,9 @@ describe('requestListCard', () => {
       ['Sam Scheduled', 'Scheduled', 'starts Tue 5 Mar, 07:00'],
     ]);
     expect(rows(getById(card, 'past'))).toEqual([
-      ['Cora Connected', 'Connected', 'created Mon 4 Mar, 10:00'],
-      ['Cleo Closed', 'Closed — denied by the agent', 'created Mon 4 Mar, 10:00'],
-      ['Emil Expired', 'Expired', 'created Mon 4 Mar, 10:00'],
+      ['Cora Connected', 'Connected', 'Mon 4 Mar, 10:00'],
+      ['Cleo Closed', 'Closed — denied by the agent', 'Mon 4 Mar, 10:00'],
+      ['Emil Expired', 'Expired', 'Mon 4 Mar, 10:00'],
     ]);
   });
 

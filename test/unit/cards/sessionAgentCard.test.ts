@@ -146,6 +146,14 @@ describe('sessionAgentCard', () => {
       expect(meetingFact(card)).toBe('Local meeting room ready');
     });
 
+    it('is gone once the session is over (close deletes the meeting)', () => {
+      for (const state of ['closed', 'expired'] as const) {
+        const card = render(state, { meeting: localMeeting() });
+        expect(meetingFact(card)).toBeUndefined();
+        expect(findById(card, 'meetingNote')).toBeUndefined();
+      }
+    });
+
     it('tells the agent whom to admit from the Teams lobby', () => {
       expect(getById(render('connected'), 'hint').text).toBe('In the Teams lobby, admit only “Chris (4821)”.');
     });

@@ -55,9 +55,9 @@ export function container(items: unknown[], options: { id?: string; spacing?: Te
   return { type: 'Container', ...options, items };
 }
 
-/** A ColumnSet of columns, each a list of elements with its width. */
+/** A ColumnSet of columns, each a list of elements with its width (`auto`, `stretch` or a relative weight). */
 export function columnSet(
-  columns: ReadonlyArray<{ items: unknown[]; width?: 'auto' | 'stretch' | string; verticalContentAlignment?: 'top' | 'center' | 'bottom' }>,
+  columns: ReadonlyArray<{ items: unknown[]; width?: 'auto' | 'stretch' | number; verticalContentAlignment?: 'top' | 'center' | 'bottom' }>,
   options: { id?: string; spacing?: TextOptions['spacing']; separator?: boolean } = {},
 ): CardElement {
   return {

@@ -16,7 +16,10 @@ export interface RequestListView {
 /** Rows shown per section; Teams cards have a size limit (about 28 KB), and a chat is no report. */
 export const MAX_ROWS_PER_SECTION = 20;
 
-/** The `requests` answer: upcoming (scheduled, open, waiting, ready) and past requests, at most 20 rows each. */
+/**
+ * The `requests` answer: upcoming (scheduled, open, waiting, ready) with their start or deadline, and past
+ * requests with when they were created; at most 20 rows each.
+ */
 export function requestListCard(view: RequestListView): AdaptiveCard {
   const body: unknown[] = [heading(escapeMarkdown(view.title), 'title')];
   if (view.requests.length === 0) {
@@ -33,7 +36,7 @@ export function requestListCard(view: RequestListView): AdaptiveCard {
     section('upcoming', 'Upcoming', upcoming, (request) => upcomingRow(request, view)),
     section('past', 'Past', past, (request) => ({
       state: sessionStateText(request),
-      when: `created ${cardTime(request.createdAt, view.timeZone, view.now)}`,
+      when: cardTime(request.createdAt, view.timeZone, view.now),
     })),
     textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, { isSubtle: true, size: 'small' }),
   );
@@ -66,11 +69,12 @@ function section(
   const shown = requests.slice(0, MAX_ROWS_PER_SECTION);
   const rows: unknown[] = shown.map((request) => {
     const row = describe(request);
+    // Fixed weights keep the columns aligned from row to row and across both sections.
     return columnSet(
       [
-        { items: [textBlock(escapeMarkdown(request.recipient.name), { weight: 'bolder' })], width: 'stretch' },
-        { items: [textBlock(row.state, { isSubtle: true })], width: 'stretch' },
-        { items: [textBlock(row.when, { isSubtle: true, horizontalAlignment: 'right' })], width: 'auto' },
+        { items: [textBlock(escapeMarkdown(request.recipient.name), { weight: 'bolder' })], width: 3 },
+        { items: [textBlock(row.state, { isSubtle: true })], width: 3 },
+        { items: [textBlock(row.when, { isSubtle: true, horizontalAlignment: 'right' })], width: 4 },
       ],
       { id: `${id}-${request.id}`, spacing: 'small' },
     );

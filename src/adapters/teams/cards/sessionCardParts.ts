@@ -55,7 +55,7 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
   if (hint) body.push(textBlock(hint, { id: 'hint', isSubtle: true, spacing: 'small' }));
   if (hasArrived(request)) body.push(verificationTag(request));
   body.push(factSet(sessionFacts(view), 'facts'));
-  body.push(...meetingDetails(request.meeting));
+  body.push(...meetingDetails(liveMeeting(request)));
   if (meetingActions.length > 0) body.push(actionSet(meetingActions, 'meetingActions'));
   if (request.comments.trim() !== '') {
     body.push(
@@ -64,7 +64,7 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
           textBlock('Internal comments (never shown to the customer)', { weight: 'bolder', size: 'small' }),
           textBlock(escapeMarkdown(request.comments), { id: 'commentsText', spacing: 'small' }),
         ],
-        { id: 'comments', separator: true },
+        { id: 'comments', separator: true, spacing: 'medium' },
       ),
     );
   }
@@ -167,12 +167,18 @@ function sessionFacts(view: SessionCardView): Array<[string, string | null]> {
           : cardTime(request.scheduledFor, timeZone, now),
     ],
     ['Deadline', pendingOrExpired ? cardTimeWithDistance(request.expiresAt, timeZone, now) : null],
-    ['Meeting', request.meeting ? meetingStatus(request.meeting) : null],
+    ['Meeting', meetingStatus(liveMeeting(request))],
     ['Created by', `${escapeMarkdown(request.createdBy.name)}, ${cardTime(request.createdAt, timeZone, now)}`],
   ];
 }
 
-function meetingStatus(meeting: SessionMeeting): string {
+/** The meeting while the session can still use it; close deletes it, so a finished session shows none. */
+function liveMeeting(request: SessionRequest): SessionMeeting | null {
+  return request.state === 'closed' || request.state === 'expired' ? null : request.meeting;
+}
+
+function meetingStatus(meeting: SessionMeeting | null): string | null {
+  if (meeting === null) return null;
   if (meeting.status === 'failed') return `Meeting problem: ${escapeMarkdown(meeting.problem ?? 'unknown')}`;
   if (meeting.status === 'preparing') return 'Preparing meeting…';
   return meeting.provider === 'teams' ? 'Teams meeting ready' : 'Local meeting room ready';
