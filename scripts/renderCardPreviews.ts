@@ -210,6 +210,7 @@ function sampleRequest(overrides: Partial<SessionRequest>): SessionRequest {
     bindingHash: null,
     closedReason: null,
     meeting: null,
+    lobbyOpenUntil: null,
     createdAt,
     updatedAt: NOW,
     ...overrides,

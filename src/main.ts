@@ -9,10 +9,10 @@ import { InProcessRequestChanges } from './application/requestChanges';
 import { UseCaseDeps } from './application/useCaseDeps';
 import { Config, ConfigError, loadConfig } from './config';
 import { CryptoSecrets } from './adapters/crypto/cryptoSecrets';
-import { createGraphClient } from './adapters/graph/graphClient';
-import { formatDoctorReport, runGraphDoctor } from './adapters/graph/graphDoctor';
+import { GraphConnectionOptions, createGraphClient } from './adapters/graph/graphClient';
 import { GraphMailer } from './adapters/graph/graphMailer';
 import { GraphMeetingProvider } from './adapters/graph/graphMeetingProvider';
+import { doctorReport } from './adapters/diagnostics/doctorReport';
 import { createHttpServer } from './adapters/http/httpServer';
 import { Metrics } from './adapters/http/metrics';
 import { ConfiguredDirectory, readRolesFile } from './adapters/local/configuredDirectory';
@@ -37,6 +37,8 @@ export interface DoormanOverrides {
   mailer?: Mailer;
   logDestination?: pino.DestinationStream;
   dispatcher?: Partial<DispatcherOptions>;
+  /** TLS trust for a Graph double on loopback (tests); production uses the platform's trust store. */
+  graphConnection?: GraphConnectionOptions;
   /** Tests drive the sweeper and dispatcher by hand when false. */
   backgroundWork?: boolean;
 }
@@ -61,13 +63,17 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     approver: config.roles.approvers,
     engineer: config.roles.engineers,
   });
-  const graph = config.graph ? createGraphClient(config.graph) : null;
-  const meetings =
+  const graph = config.graph ? createGraphClient(config.graph, overrides.graphConnection) : null;
+  const meetings: MeetingProvider =
     overrides.meetings ??
-    (config.meetings === 'graph' && graph && config.graph ? new GraphMeetingProvider(graph.client, config.graph, clock) : new LocalMeetingProvider());
-  const mailer =
+    (config.meetings === 'graph' && graph && config.graph
+      ? new GraphMeetingProvider(graph.client, config.graph, clock, logger)
+      : new LocalMeetingProvider());
+  const mailer: Mailer =
     overrides.mailer ??
-    (config.mail.kind === 'graph' && graph ? new GraphMailer(graph.client, config.mail.sender) : new EmlMailer(config.mail.kind === 'local' ? config.mail.dir : './data/mail', clock));
+    (config.mail.kind === 'graph' && graph
+      ? new GraphMailer(graph.client, config.mail.sender, clock, logger)
+      : new EmlMailer(config.mail.kind === 'local' ? config.mail.dir : './data/mail', clock));
 
   let dispatcher: OutboxDispatcher | null = null;
   const deps: UseCaseDeps = {
@@ -83,6 +89,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       sessionDefaultHours: config.sessionDefaultHours,
       defaultTimeZone: config.defaultTimeZone,
       meetingProvider: meetings.provider,
+      lobbyBypassSeconds: config.graph?.lobbyBypassAfterAdmit ? 90 : 0,
     },
   };
 
@@ -95,19 +102,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const notifier = new TeamsNotifier(adapter, config.bot?.appId ?? '', store, renderer, new ThreadRateLimiter(clock));
   dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
   const sweeper = new DeadlineSweeper(deps);
-  const doctor = async () => {
-    const lines = [
-      `Store: ${config.store.kind} — ${(await store.ping().then(() => 'reachable').catch(() => 'UNREACHABLE'))}`,
-      `Outbox backlog: ${await store.pendingOutboxCount()}`,
-      `Queues registered: ${(await store.listQueues()).map((queue) => queue.name).join(', ') || 'none — say "@Doorman register queue <name>" in a channel'}`,
-      `Meetings: ${config.meetings === 'graph' ? 'Teams meetings through Graph' : 'local room (not a Teams meeting)'}`,
-      `Mail: ${config.mail.kind === 'graph' ? `Graph sendMail from ${config.mail.sender}` : `.eml files in ${config.mail.dir}`}`,
-    ];
-    if (graph && config.graph) {
-      lines.push('', formatDoctorReport(await runGraphDoctor(config, { graph, store })));
-    }
-    return lines.join('\n\n');
-  };
+  const doctor = async () => (await doctorReport(config, store, graph)).text;
   const bot = new DoormanBot(deps, renderer, config.allowedTenantIds, doctor);
   const server = createHttpServer({
     deps,

@@ -1,4 +1,4 @@
-import { DecisionContext } from '../domain/audit';
+import { DecisionContext, auditEvent } from '../domain/audit';
 import { DoormanError, ErrorCode, isDoormanError } from '../domain/errors';
 import { Actor, Person } from '../domain/people';
 import { SessionCommand, SessionRequest, decideSession, isPastDeadline } from '../domain/session';
@@ -67,9 +67,37 @@ async function runAgentAction(
   }
 }
 
-/** The agent admits the customer who granted access: the bound browser is shown where to join. */
+/**
+ * The agent admits the customer who granted access: the bound browser is shown where to join. With the lobby
+ * setting on, the Teams lobby opens to everyone for a moment so the customer walks in, and a deadline closes it.
+ */
 export function admitCustomer(deps: UseCaseDeps, actor: Actor, pointer: CardPointer): Promise<AgentActionResult> {
-  return runAgentAction(deps, actor, pointer, () => ({ action: 'admit' }));
+  return runAgentAction(deps, actor, pointer, () => ({ action: 'admit' }), (admitted) => {
+    const meetingId = admitted.meeting?.provider === 'teams' ? admitted.meeting.meetingId : null;
+    if (deps.settings.lobbyBypassSeconds <= 0 || !meetingId) return { request: admitted };
+    const lobbyOpenUntil = new Date(deps.clock.now().getTime() + deps.settings.lobbyBypassSeconds * 1000);
+    return {
+      request: { ...admitted, lobbyOpenUntil },
+      outbox: [{ type: 'meeting.lobby', requestId: admitted.id, meetingId, open: true }],
+    };
+  });
+}
+
+/** The lobby's open moment is over: it closes again to everyone but the agent. */
+export async function closeLobby(deps: UseCaseDeps, request: SessionRequest): Promise<void> {
+  const meetingId = request.meeting?.meetingId;
+  if (!request.lobbyOpenUntil) return;
+  const now = deps.clock.now();
+  const after: SessionRequest = { ...request, lobbyOpenUntil: null, version: request.version + 1, updatedAt: now };
+  const event = auditEvent(after, 'lobby.close', request.state, request.state, {
+    actor: { type: 'system', name: 'sweeper' },
+    now,
+    source: 'timer',
+    reason: 'lobby bypass window over',
+  });
+  await commitSession(deps, request, after, event, {
+    outbox: meetingId ? [{ type: 'meeting.lobby', requestId: request.id, meetingId, open: false }] : [],
+  });
 }
 
 /** The agent turns the customer away. */

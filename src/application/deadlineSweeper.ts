@@ -1,4 +1,4 @@
-import { expireSession, loadSession } from './actOnSession';
+import { closeLobby, expireSession, loadSession } from './actOnSession';
 import { UseCaseDeps } from './useCaseDeps';
 import { isDoormanError } from '../domain/errors';
 
@@ -41,7 +41,9 @@ export class DeadlineSweeper {
     const due = await this.deps.store.claimDeadlines(this.deps.clock.now(), this.options.batchSize, this.options.leaseMs);
     for (const deadline of due) {
       try {
-        if (deadline.kind === 'expire') await expireSession(this.deps, await loadSession(this.deps, deadline.requestId));
+        const request = await loadSession(this.deps, deadline.requestId);
+        if (deadline.kind === 'expire') await expireSession(this.deps, request);
+        if (deadline.kind === 'lobby.close') await closeLobby(this.deps, request);
       } catch (error) {
         // The lease runs out and the next sweep tries again; an illegal transition means the row was already moot.
         if (!isDoormanError(error, 'REQUEST.ILLEGAL_TRANSITION')) {

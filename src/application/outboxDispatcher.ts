@@ -166,6 +166,9 @@ export class OutboxDispatcher {
       case 'meeting.create':
         await this.createMeeting(message.requestId, message.generation);
         return;
+      case 'meeting.lobby':
+        await this.ports.meetings.setLobbyBypass?.(message.meetingId, message.open);
+        return;
       case 'meeting.delete': {
         const request = await loadSession(this.deps, message.requestId);
         await this.ports.meetings.deleteMeeting(message.meetingId, request.assignee ?? request.createdBy);

@@ -20,7 +20,8 @@ export type OutboxMessage =
   | { type: 'thread.mention'; requestId: string; event: 'customerWaiting' | 'customerReady' }
   | { type: 'mail.send'; requestId: string; mail: OutgoingMail }
   | { type: 'meeting.create'; requestId: string; generation: number }
-  | { type: 'meeting.delete'; requestId: string; generation: number; meetingId: string };
+  | { type: 'meeting.delete'; requestId: string; generation: number; meetingId: string }
+  | { type: 'meeting.lobby'; requestId: string; meetingId: string; open: boolean };
 
 /** A stored outbox row as the dispatcher sees it. */
 export interface OutboxItem {
@@ -181,6 +182,8 @@ export interface MeetingProvider {
   /** Idempotent per `externalId` (request id + generation): a retry never makes a second meeting. */
   createMeeting(request: SessionRequest, externalId: string): Promise<MeetingDetails>;
   deleteMeeting(meetingId: string, organizer: Person): Promise<void>;
+  /** Opens the lobby to everyone for a moment after Admit, or closes it again (Teams meetings only). */
+  setLobbyBypass?(meetingId: string, open: boolean): Promise<unknown>;
 }
 
 /** Delivers cards and messages to Teams. Adapters render views into cards. */

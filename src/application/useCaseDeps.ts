@@ -15,5 +15,7 @@ export interface UseCaseDeps {
     sessionDefaultHours: number;
     defaultTimeZone: string;
     meetingProvider: 'local' | 'teams';
+    /** Seconds the Teams lobby opens to everyone after Admit; 0 keeps it closed (DESIGN.md §4). */
+    lobbyBypassSeconds: number;
   };
 }

@@ -89,6 +89,8 @@ export interface SessionRequest {
   bindingHash: string | null;
   closedReason: ClosedReason | null;
   meeting: SessionMeeting | null;
+  /** While set, the Teams lobby is open to everyone (optional 90 s after Admit); a deadline closes it again. */
+  lobbyOpenUntil: Date | null;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -148,6 +150,7 @@ export function createSession(input: NewSession, context: DecisionContext): Sess
     bindingHash: null,
     closedReason: null,
     meeting: null,
+    lobbyOpenUntil: null,
     createdAt: context.now,
     updatedAt: context.now,
   };
@@ -255,13 +258,20 @@ function changesFor(
         bindingHash: null,
         closedReason: null,
         meeting: null,
+        lobbyOpenUntil: null,
       };
     default:
       return {};
   }
 }
 
-/** The deadlines a session request has now: while pending, it expires at `expiresAt`. */
-export function sessionDeadlines(request: SessionRequest): { kind: 'expire'; dueAt: Date }[] {
-  return SESSION_PENDING_STATES.includes(request.state) ? [{ kind: 'expire', dueAt: request.expiresAt }] : [];
+/** What a session deadline stands for: expiry of a pending request, or closing an opened lobby again. */
+export type SessionDeadlineKind = 'expire' | 'lobby.close';
+
+/** The deadlines a session request has now: while pending it expires at `expiresAt`; an opened lobby closes. */
+export function sessionDeadlines(request: SessionRequest): { kind: SessionDeadlineKind; dueAt: Date }[] {
+  const deadlines: { kind: SessionDeadlineKind; dueAt: Date }[] = [];
+  if (SESSION_PENDING_STATES.includes(request.state)) deadlines.push({ kind: 'expire', dueAt: request.expiresAt });
+  if (request.lobbyOpenUntil) deadlines.push({ kind: 'lobby.close', dueAt: request.lobbyOpenUntil });
+  return deadlines;
 }

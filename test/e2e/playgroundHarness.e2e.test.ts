@@ -46,7 +46,7 @@ afterAll(async () => {
 
 function received(predicate: (activity: Activity) => boolean): Activity {
   const found = bot.activities.filter(predicate).at(-1);
-  if (!found) throw new Error(`The bot received no such activity; it got ${bot.activities.map((a) => a.type).join(', ')}`);
+  if (!found) throw new Error(`No such activity; the bot got ${bot.activities.map((a) => a.type).join(', ')}`);
   return found;
 }
 
@@ -70,15 +70,24 @@ describe('personal chat', () => {
 
     const card = await ui.waitForCard('Echo: hello harness');
     const message = received((a) => a.type === 'message' && a.text === 'hello harness');
-    expect(message.from).toEqual({ id: user('Alex Agent').id, name: 'Alex Agent', aadObjectId: user('Alex Agent').aadObjectId });
-    expect(message.conversation).toEqual({ id: config.personalChat.id, conversationType: 'personal', tenantId: config.tenantId });
+    const alex = user('Alex Agent');
+    expect(message.from).toEqual({ id: alex.id, name: 'Alex Agent', aadObjectId: alex.aadObjectId });
+    expect(message.conversation).toEqual({
+      id: config.personalChat.id,
+      conversationType: 'personal',
+      tenantId: config.tenantId,
+    });
     expect(message.channelData).toEqual({ tenant: { id: config.tenantId } });
     expect(message.recipient).toEqual(config.bot);
     expect(message.serviceUrl).toBe(playground.serviceUrl);
 
     await card.fill('comments', 'first look');
     const result = await card.click('Admit');
-    expect(result).toMatchObject({ kind: 'execute', status: 200, body: { type: 'application/vnd.microsoft.card.adaptive' } });
+    expect(result).toMatchObject({
+      kind: 'execute',
+      status: 200,
+      body: { type: 'application/vnd.microsoft.card.adaptive' },
+    });
     await card.waitForText(`Admitted by Alex Agent (${user('Alex Agent').aadObjectId}) comments: first look`);
     expect(await ui.page.locator('.ac-adaptiveCard').filter({ hasText: 'Echo: hello harness' }).count()).toBe(0);
 
@@ -149,7 +158,14 @@ describe('personal chat', () => {
     await expect(form.click('Break')).rejects.toThrow('inputs failed validation: recipientName');
     await form.fill('recipientName', 'Zoë');
     const broken = await form.click('Break');
-    expect(broken.status).toBe(400);
+    // The Playground relays a bot's 400 to the browser as 502 with the bot's answer inside.
+    expect(broken).toMatchObject({
+      status: 502,
+      body: {
+        code: 'UserBotError',
+        innerHttpError: { statusCode: 400, body: { type: 'application/vnd.microsoft.error' } },
+      },
+    });
     expect(await form.text()).toContain('Echo form');
 
     const invokes = bot.activities.filter((a) => a.type === 'invoke').length;

@@ -43,6 +43,7 @@ export function cardRequest(overrides: Partial<SessionRequest> = {}): SessionReq
     bindingHash: null,
     closedReason: null,
     meeting: null,
+    lobbyOpenUntil: null,
     createdAt,
     updatedAt: createdAt,
     ...overrides,

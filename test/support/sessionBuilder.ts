@@ -27,6 +27,7 @@ export function aSessionRequest(overrides: Partial<SessionRequest> = {}): Sessio
     bindingHash: null,
     closedReason: null,
     meeting: null,
+    lobbyOpenUntil: null,
     createdAt,
     updatedAt: createdAt,
     ...overrides,

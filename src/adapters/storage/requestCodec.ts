@@ -39,7 +39,7 @@ interface KindShape<R> {
 }
 
 const sessionShape: KindShape<SessionRequest> = {
-  dateFields: ['createdAt', 'updatedAt', 'expiresAt', 'scheduledFor'],
+  dateFields: ['createdAt', 'updatedAt', 'expiresAt', 'scheduledFor', 'lobbyOpenUntil'],
   personalFields: ['recipient', 'customerName'],
   erased: { recipient: { name: ERASED_NAME, email: null }, customerName: null },
   columns: (request) => ({

@@ -160,7 +160,8 @@ export async function startEchoBot(): Promise<EchoBot> {
       let posted: PostedCard | undefined;
       if (how === 'reference') {
         const channel = { id: channelId, isGroup: true, conversationType: 'channel', name: '' };
-        await adapter.continueConversationAsync('', { channelId: 'msteams', serviceUrl, conversation: channel }, async (context) => {
+        const reference = { channelId: 'msteams', serviceUrl, conversation: channel };
+        await adapter.continueConversationAsync('', reference, async (context) => {
           const sent = await context.sendActivity(message);
           const activityId = sent?.id ?? '';
           // A post to the bare channel id becomes a new thread named "<channel>;messageid=<root id>", as in Teams.
@@ -199,13 +200,16 @@ export async function startEchoBot(): Promise<EchoBot> {
 
 function answerAction(activity: Activity): { status: number; body: unknown } {
   const action = (activity.value as { action?: { verb?: string; data?: { comments?: string } } }).action;
-  if (action?.verb === 'session.create') {
-    const title = `Created with ${JSON.stringify(action.data)}`;
-    return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: echoCard(title) } };
+  if (action?.verb === 'session.create') return cardAnswer(`Created with ${JSON.stringify(action.data)}`);
+  if (action?.verb === 'session.admit') {
+    const { name, aadObjectId } = activity.from;
+    return cardAnswer(`Admitted by ${name} (${aadObjectId}) comments: ${action.data?.comments ?? ''}`);
   }
-  if (action?.verb !== 'session.admit') {
-    return { status: 400, body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: { code: 'BadRequest', message: 'unknown verb' } } };
-  }
-  const title = `Admitted by ${activity.from.name} (${activity.from.aadObjectId}) comments: ${action.data?.comments ?? ''}`;
-  return { status: 200, body: { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: echoCard(title) } };
+  const error = { code: 'BadRequest', message: 'unknown verb' };
+  return { status: 400, body: { statusCode: 400, type: 'application/vnd.microsoft.error', value: error } };
+}
+
+function cardAnswer(title: string): { status: number; body: unknown } {
+  const body = { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: echoCard(title) };
+  return { status: 200, body };
 }

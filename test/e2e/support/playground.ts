@@ -23,6 +23,7 @@ const CHROMIUM_ARGS = [
 ];
 const MESSAGE_BOX = '[data-lexical-editor="true"][role="textbox"]';
 const DEFAULT_TIMEOUT_MS = 15_000;
+const SEND_MESSAGE_PATH = /^\/_conversation\/v1\/conversations\/[^/]+\/messages$/;
 
 /** Path of the committed Playground tenant (users, team, channels). */
 export const PLAYGROUND_CONFIG_PATH = join(REPO_ROOT, '.m365agentsplayground.yml');
@@ -189,7 +190,10 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
 
 async function waitForListening(child: ChildProcess, output: () => string, timeoutMs: number): Promise<number> {
   return new Promise((resolvePort, reject) => {
-    const timer = setTimeout(() => finish(new Error(`Playground did not listen within ${timeoutMs} ms:\n${output()}`)), timeoutMs);
+    const timer = setTimeout(
+      () => finish(new Error(`Playground did not listen within ${timeoutMs} ms:\n${output()}`)),
+      timeoutMs,
+    );
     const onData = (): void => {
       const match = /Listening on (\d+)/.exec(output());
       if (match) finish(undefined, Number(match[1]));
@@ -218,7 +222,7 @@ async function stopChild(child: ChildProcess): Promise<void> {
   clearTimeout(timer);
 }
 
-/** Launches Debian's headless Chromium; Playwright gives each launch a fresh temporary profile and deletes it on close. */
+/** Launches Debian's headless Chromium; each launch gets a fresh temporary profile, deleted on close. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} is missing: run "node scripts/ensureChromium.js" (as root it installs it)`);
@@ -244,27 +248,35 @@ export interface SentMessage {
 export interface CardActionResult {
   /** `execute` sends an `adaptiveCard/action` invoke, `submit` a message with `value`; others stay in the browser. */
   kind: 'execute' | 'submit' | 'other';
-  /** HTTP status the Playground gave the browser (for execute: 200 only when the bot answered 200). */
+  /**
+   * HTTP status the Playground gave the browser: 200 when the bot answered 200; 502 when the bot answered an error
+   * (its answer is in `body.innerHttpError`); 400 when the Playground itself refused (e.g. `actAs` a non-member).
+   */
   status: number;
-  /** For execute: the bot's invoke response body as relayed, e.g. `{ type, value }`. */
+  /** For execute: the bot's invoke response body as relayed, e.g. `{ type, value }`; for submit: nothing. */
   body: unknown;
 }
 
 /** Opens the Playground UI in a new browser context, waits until it reached the bot, and hides the log panel. */
 export async function openPlayground(browser: Browser, playground: PlaygroundHandle): Promise<PlaygroundPage> {
   const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(DEFAULT_TIMEOUT_MS);
-  await page.goto(playground.url);
-  await page.locator(MESSAGE_BOX).first().waitFor();
-  // The log panel says whether the Playground could reach the bot (it waits up to 15 s for it).
-  const connected = page.getByText('Connected.', { exact: true });
-  const unreachable = page.getByText('Cannot connect to your app', { exact: false });
-  await connected.or(unreachable).first().waitFor({ timeout: 20_000 });
-  if (await unreachable.count()) throw new Error(`The Playground cannot reach the bot:\n${playground.output()}`);
-  // Hidden, the log panel leaves the DOM, so message texts are not found twice.
-  await page.locator('button[title="Hide log panel"]').click();
-  return new PlaygroundPage(context, page, playground);
+  try {
+    const page = await context.newPage();
+    page.setDefaultTimeout(DEFAULT_TIMEOUT_MS);
+    await page.goto(playground.url);
+    await page.locator(MESSAGE_BOX).first().waitFor();
+    // The log panel says whether the Playground could reach the bot (it waits up to 15 s for it).
+    const connected = page.getByText('Connected.', { exact: true });
+    const unreachable = page.getByText('Cannot connect to your app', { exact: false });
+    await connected.or(unreachable).first().waitFor({ timeout: 20_000 });
+    if (await unreachable.count()) throw new Error(`The Playground cannot reach the bot:\n${playground.output()}`);
+    // Hidden, the log panel leaves the DOM, so message texts are not found twice.
+    await page.locator('button[title="Hide log panel"]').click();
+    return new PlaygroundPage(context, page, playground);
+  } catch (error) {
+    await context.close();
+    throw error;
+  }
 }
 
 /** The Playground web UI driven through Playwright. */
@@ -396,11 +408,13 @@ export class PlaygroundPage {
   private async captureSend(send: () => Promise<void>): Promise<SentMessage> {
     const [response] = await Promise.all([
       this.page.waitForResponse(
-        (r) => r.request().method() === 'POST' && /\/_conversation\/v1\/conversations\/[^/]+\/messages$/.test(new URL(r.url()).pathname),
+        (r) => r.request().method() === 'POST' && SEND_MESSAGE_PATH.test(new URL(r.url()).pathname),
       ),
       send(),
     ]);
-    if (!response.ok()) throw new Error(`The Playground refused the message: ${response.status()} ${await response.text()}`);
+    if (!response.ok()) {
+      throw new Error(`The Playground refused the message: ${response.status()} ${await response.text()}`);
+    }
     const body = (await response.json()) as { messageId: string; postConversationId?: string };
     const conversationId = decodeURIComponent(new URL(response.url()).pathname.split('/')[4] ?? '');
     return { messageId: body.messageId, conversationId: body.postConversationId ?? conversationId };
@@ -617,7 +631,8 @@ function tagCardControls(root: DomElement): TaggedAction[] {
     if (!object) continue;
     const tag = String(actions.length);
     button.setAttribute('data-e2e-action', tag);
-    actions.push({ tag, type: object.getJsonTypeName?.() ?? '', title: object.title ?? button.getAttribute('title') ?? '' });
+    const title = object.title ?? button.getAttribute('title') ?? '';
+    actions.push({ tag, type: object.getJsonTypeName?.() ?? '', title });
   }
   return actions;
 }

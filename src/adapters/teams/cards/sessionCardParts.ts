@@ -180,6 +180,7 @@ function liveMeeting(request: SessionRequest): SessionMeeting | null {
 function meetingStatus(meeting: SessionMeeting | null): string | null {
   if (meeting === null) return null;
   if (meeting.status === 'failed') return `Meeting problem: ${escapeMarkdown(meeting.problem ?? 'unknown')}`;
+  if (meeting.problem) return 'Teams meeting unavailable — using the local room';
   if (meeting.status === 'preparing') return 'Preparing meeting…';
   return meeting.provider === 'teams' ? 'Teams meeting ready' : 'Local meeting room ready';
 }
@@ -187,9 +188,14 @@ function meetingStatus(meeting: SessionMeeting | null): string | null {
 function meetingDetails(meeting: SessionMeeting | null): unknown[] {
   if (meeting === null) return [];
   const details: unknown[] = [];
-  if (meeting.status === 'failed') {
-    const text = isKnownErrorCode(meeting.problem) ? noticeText(meeting.problem) : noticeText('INTERNAL');
+  if (meeting.problem) {
+    // Stored as "CODE: what the admin must grant" (the Graph adapter names the permission or policy).
+    const [code, ...detail] = meeting.problem.split(': ');
+    const text = isKnownErrorCode(code) ? noticeText(code) : noticeText('INTERNAL');
     details.push(textBlock(text, { id: 'meetingProblem', color: 'attention', spacing: 'small' }));
+    if (detail.length > 0) {
+      details.push(textBlock(escapeMarkdown(detail.join(': ')), { id: 'meetingProblemDetail', isSubtle: true, size: 'small', spacing: 'none' }));
+    }
   }
   if (meeting.provider === 'local') {
     details.push(
