@@ -57,7 +57,8 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const logger = createLogger(config.logLevel, overrides.logDestination);
   const clock = overrides.clock ?? systemClock;
   const store = overrides.store ?? (await openStore(config));
-  const directory = new ConfiguredDirectory(config.roles.file ? readRolesFile(config.roles.file) : [], {
+  const rolesFile = config.roles.file ? readRolesFile(config.roles.file) : null;
+  const directory = new ConfiguredDirectory(rolesFile?.users ?? [], {
     admin: config.roles.admins,
     agent: config.roles.agents,
     approver: config.roles.approvers,
@@ -103,7 +104,9 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
   const sweeper = new DeadlineSweeper(deps);
   const doctor = async () => (await doctorReport(config, store, graph)).text;
-  const bot = new DoormanBot(deps, renderer, config.allowedTenantIds, doctor);
+  // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
+  const tenants = config.allowedTenantIds.length > 0 || !config.localMode || !rolesFile?.tenantId ? config.allowedTenantIds : [rolesFile.tenantId];
+  const bot = new DoormanBot(deps, renderer, tenants, doctor);
   const server = createHttpServer({
     deps,
     adapter,

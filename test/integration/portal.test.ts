@@ -106,10 +106,15 @@ describe('the customer portal over HTTP', () => {
     const arrive = await raw(`${t.doorman.url}/j/${code}/arrive`, 'POST', JSON.stringify({ name: 'Chris' }));
     const cookie = (arrive.headers.get('set-cookie') ?? '').split(';')[0];
     expect(arrive.headers.get('set-cookie')).toMatch(/HttpOnly; SameSite=Strict/);
-    const seen = readEvents(`${t.doorman.url}/j/${code}/events`, cookie, (events) => events.some((event) => JSON.parse(event.data).state === 'ready'));
-    await new Promise((resolve) => setTimeout(resolve, 100));
-    await raw(`${t.doorman.url}/j/${code}/consent`, 'POST', JSON.stringify({ allow: true }), { Cookie: cookie });
-    const { events } = await seen;
+    let consented: Promise<unknown> | null = null;
+    const { events } = await readEvents(`${t.doorman.url}/j/${code}/events`, cookie, (received) => {
+      // Consent only once the stream has delivered its first state, so the change must arrive as a live event.
+      if (received.length === 1 && consented === null) {
+        consented = raw(`${t.doorman.url}/j/${code}/consent`, 'POST', JSON.stringify({ allow: true }), { Cookie: cookie });
+      }
+      return received.some((event) => JSON.parse(event.data).state === 'ready');
+    });
+    await consented;
     expect(events.map((event) => JSON.parse(event.data).state)).toEqual(['waiting', 'ready']);
     expect(JSON.parse(events[0].data)).toMatchObject({ boundToYou: true, name: 'Chris' });
   });

@@ -19,7 +19,7 @@ export function testDeps(): { deps: UseCaseDeps; clock: FakeClock; wakes: () => 
     store,
     clock,
     secrets: new CryptoSecrets(),
-    directory: new ConfiguredDirectory(readRolesFile(join(__dirname, '..', 'fixtures', 'roles.json'))),
+    directory: new ConfiguredDirectory(readRolesFile(join(__dirname, '..', 'fixtures', 'roles.json')).users),
     changes: new InProcessRequestChanges(),
     logger: createLogger('silent'),
     wakeDispatcher: () => {

@@ -6,6 +6,8 @@ import { Person, Role } from '../../domain/people';
 const ROLES: readonly Role[] = ['admin', 'agent', 'approver', 'engineer'];
 
 const rolesFileSchema = z.object({
+  /** The tenant the local users belong to (the Agents Playground's); local mode accepts activities from it. */
+  tenantId: z.string().optional(),
   users: z.array(
     z.object({
       aadObjectId: z.string().min(1),
@@ -21,12 +23,12 @@ export interface DirectoryEntry extends Person {
 }
 
 /** Reads the committed local roles file (the Playground's users); a broken file stops start-up with the reason. */
-export function readRolesFile(path: string): DirectoryEntry[] {
+export function readRolesFile(path: string): { tenantId: string | null; users: DirectoryEntry[] } {
   const parsed = rolesFileSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
   if (!parsed.success) {
     throw new Error(`${path}: ${parsed.error.issues.map((issue) => `${issue.path.join('.')} ${issue.message}`).join('; ')}`);
   }
-  return parsed.data.users;
+  return { tenantId: parsed.data.tenantId ?? null, users: parsed.data.users };
 }
 
 /** Roles from configuration: the local roles file and/or object id lists per role (ROLE_AGENTS, …). */

@@ -17,6 +17,7 @@ import { helpCard } from './cards/helpCard';
 import { requestListCard } from './cards/requestListCard';
 import { sessionFormCard } from './cards/sessionFormCard';
 import { textCard } from './cards/textCard';
+import { escapeMarkdown } from './cards/escapeMarkdown';
 import { SessionCardRenderer } from './sessionCardRenderer';
 import { actorOf, tenantAllowed, tenantOf, timeZoneOf } from './teamsIdentity';
 import { routeCardAction } from './verbRouter';
@@ -100,7 +101,7 @@ export class DoormanBot extends TeamsActivityHandler {
     const id = actor.type === 'person' ? actor.person.aadObjectId : '?';
     await send(context, textCard({
       title: 'Who you are to Doorman',
-      text: `**${name}**\n\nObject id: ${id}\n\nTenant: ${tenantOf(context) ?? 'unknown'}\n\nRoles: ${roles}`,
+      text: `**${escapeMarkdown(name)}**\n\nObject id: ${id}\n\nTenant: ${tenantOf(context) ?? 'unknown'}\n\nRoles: ${roles}`,
       id: 'whoami',
     }));
   }
@@ -178,7 +179,7 @@ export class DoormanBot extends TeamsActivityHandler {
       registeredBy: actor.type === 'person' ? actor.person.aadObjectId : 'unknown',
       registeredAt: this.deps.clock.now(),
     });
-    await send(context, textCard({ title: 'Queue registered', text: `This channel is now the queue **${name}**. New session requests for it appear here as threads.`, id: 'queueRegistered' }));
+    await send(context, textCard({ title: 'Queue registered', text: `This channel is now the queue **${escapeMarkdown(name)}**. New session requests for it appear here as threads.`, id: 'queueRegistered' }));
   }
 }
 
