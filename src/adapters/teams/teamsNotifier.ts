@@ -44,14 +44,16 @@ export class TeamsNotifier implements Notifier {
     const chat = await this.store.getPersonalConversation(target.userId);
     if (!chat) throw new Error('the agent has no personal chat with Doorman yet');
     this.throttle(chat.conversationId);
-    const sent = await this.continueIn(chat.serviceUrl, chat.conversationId, chat.tenantId, (context) =>
-      context.sendActivity(cardMessage(card)),
+    // Straight to the conversation: a turn's sendActivity would make it a reply to the synthetic continuation event.
+    const sent = await this.withConnector(chat.serviceUrl, chat.conversationId, chat.tenantId, (client) =>
+      client.conversations.sendToConversation(chat.conversationId, cardMessage(card) as Activity),
     );
+    if (!sent.id) throw new Error('the Bot Connector did not return the id of the posted card');
     return {
       requestId: request.id,
       role: 'agent',
       conversationId: chat.conversationId,
-      activityId: sent?.id ?? '',
+      activityId: sent.id,
       serviceUrl: chat.serviceUrl,
       threadId: null,
     };
@@ -61,8 +63,12 @@ export class TeamsNotifier implements Notifier {
   async updateCard(request: StoredRequest, card: CardActivity): Promise<void> {
     const rendered = await this.renderer.render(request, card.role);
     this.throttle(card.conversationId);
-    await this.continueIn(card.serviceUrl, card.conversationId, null, (context) =>
-      context.updateActivity({ ...cardMessage(rendered), id: card.activityId }),
+    await this.withConnector(card.serviceUrl, card.conversationId, null, (client) =>
+      client.conversations.updateActivity(card.conversationId, card.activityId, {
+        ...cardMessage(rendered),
+        id: card.activityId,
+        conversation: { id: card.conversationId },
+      } as Activity),
     );
   }
 
@@ -87,7 +93,9 @@ export class TeamsNotifier implements Notifier {
       ];
     }
     this.throttle(thread);
-    await this.continueIn(card.serviceUrl, thread, null, (context) => context.sendActivity(message));
+    await this.withConnector(card.serviceUrl, thread, null, (client) =>
+      client.conversations.sendToConversation(thread, message as Activity),
+    );
   }
 
   private throttle(conversationId: string): void {
@@ -115,7 +123,7 @@ export class TeamsNotifier implements Notifier {
   private async withConnector<T>(
     serviceUrl: string,
     conversationId: string,
-    tenantId: string,
+    tenantId: string | null,
     call: (client: ConnectorClient) => Promise<T>,
   ): Promise<T> {
     let result: T | undefined;

@@ -631,7 +631,8 @@ function tagCardControls(root: DomElement): TaggedAction[] {
     if (!object) continue;
     const tag = String(actions.length);
     button.setAttribute('data-e2e-action', tag);
-    const title = object.title ?? button.getAttribute('title') ?? '';
+    // The DOM title first: after an in-place update React may keep the button and its mount-time fiber props.
+    const title = button.getAttribute('title') ?? object.title ?? '';
     actions.push({ tag, type: object.getJsonTypeName?.() ?? '', title });
   }
   return actions;
