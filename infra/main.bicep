@@ -67,6 +67,16 @@ param meetings string = 'graph'
   'graph'
   'local'
 ])
+@description('graph: lockbox access is membership of an Entra group (lockboxAccessGroupId). local: a grant table only.')
+param access string = 'graph'
+
+@description('Object id of the Entra group whose membership carries lockbox access (access = graph).')
+param lockboxAccessGroupId string = ''
+
+@allowed([
+  'graph'
+  'local'
+])
 param mail string = 'graph'
 
 @description('Mailbox the invitation mails come from; required because Doorman refuses MAIL=graph without it.')
@@ -279,6 +289,8 @@ var doormanSettings = {
   MEETINGS: meetings
   MAIL: mail
   MAIL_SENDER: mailSender
+  ACCESS: access
+  LOCKBOX_ACCESS_GROUP_ID: lockboxAccessGroupId
   GRAPH_TENANT_ID: tenant().tenantId
   GRAPH_CLIENT_ID: identity.properties.clientId
   GRAPH_CREDENTIAL: 'managedIdentity'

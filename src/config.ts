@@ -59,6 +59,12 @@ const environmentSchema = z.object({
 
   SESSION_DEFAULT_HOURS: positiveInt(24),
   OUTBOX_LEASE_SECONDS: positiveInt(60),
+
+  LOCKBOX_QUEUE: z.string().default('Approvers'),
+  ACCESS: z.enum(['local', 'graph']).optional(),
+  LOCKBOX_ACCESS_GROUP_ID: z.string().optional(),
+  WEBHOOK_URLS: idList,
+  WEBHOOK_SECRET: z.string().optional(),
   DEFAULT_TIME_ZONE: z.string().default('UTC'),
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
 });
@@ -97,6 +103,12 @@ export interface Config {
   defaultTimeZone: string;
   /** How long a claimed outbox row stays invisible to other instances; after a crash, delivery resumes then. */
   outboxLeaseMs: number;
+  lockbox: {
+    queueName: string;
+    access: { kind: 'local' } | { kind: 'graph'; groupId: string };
+    webhookUrls: string[];
+    webhookSecret: string | null;
+  };
 }
 
 /** Thrown at start-up with every configuration problem at once. */
@@ -172,6 +184,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     };
   }
   if (mailKind === 'graph' && blank(e.MAIL_SENDER)) problems.push('MAIL_SENDER is required when MAIL=graph.');
+  const accessKind = e.ACCESS ?? 'local';
+  if (!localMode && e.ACCESS === undefined) problems.push('ACCESS must be set to graph or local when BOT_ID is set.');
+  if (accessKind === 'graph') {
+    if (blank(e.LOCKBOX_ACCESS_GROUP_ID)) problems.push('LOCKBOX_ACCESS_GROUP_ID is required when ACCESS=graph.');
+    if (graph === null) problems.push('ACCESS=graph needs the Graph settings (GRAPH_TENANT_ID, GRAPH_CLIENT_ID, a credential).');
+  }
+  for (const url of e.WEBHOOK_URLS) {
+    const problem = webhookUrlProblem(url, localMode);
+    if (problem) problems.push(`WEBHOOK_URLS: ${problem}`);
+  }
+  if (e.WEBHOOK_URLS.length > 0 && (e.WEBHOOK_SECRET ?? '').length < 32) {
+    problems.push('WEBHOOK_SECRET must be at least 32 characters when WEBHOOK_URLS is set (receivers verify the signature with it).');
+  }
 
   const rolesFile = e.ROLES_FILE ?? (localMode ? './config/local-roles.json' : null);
   if (!localMode && rolesFile === null && e.ROLE_AGENTS.length === 0) {
@@ -210,8 +235,32 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     },
     sessionDefaultHours: e.SESSION_DEFAULT_HOURS,
     outboxLeaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
+    lockbox: {
+      queueName: e.LOCKBOX_QUEUE,
+      access: accessKind === 'graph' ? { kind: 'graph', groupId: e.LOCKBOX_ACCESS_GROUP_ID ?? '' } : { kind: 'local' },
+      webhookUrls: e.WEBHOOK_URLS,
+      webhookSecret: e.WEBHOOK_SECRET ?? null,
+    },
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
   };
+}
+
+const PRIVATE_HOST =
+  /^(localhost|.*\.localhost|.*\.local|.*\.internal|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|0\.0\.0\.0|\[?::1?\]?|\[?f[cd][0-9a-f]{2}:.*|\[?fe80:.*)$/i;
+
+/** Why a webhook target is refused: https only, and never a private or loopback address outside local mode. */
+export function webhookUrlProblem(url: string, localMode: boolean): string | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return `${url} is not a URL`;
+  }
+  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(parsed.hostname);
+  if (localMode && loopback) return null;
+  if (parsed.protocol !== 'https:') return `${url} must use https`;
+  if (PRIVATE_HOST.test(parsed.hostname)) return `${url} points at a private or loopback address`;
+  return null;
 }
 
 /** The keys `loadConfig` reads, for the infrastructure check and `.env.sample`. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
 import { DeadlineSweeper } from './application/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/outboxDispatcher';
-import { Clock, Mailer, MeetingProvider, RequestStore, Secrets } from './application/ports';
+import { AccessGranter, Clock, Mailer, MeetingProvider, RequestStore, Secrets, WebhookSender } from './application/ports';
 import { InProcessRequestChanges } from './application/requestChanges';
 import { UseCaseDeps } from './application/useCaseDeps';
 import { Config, ConfigError, loadConfig } from './config';
@@ -13,7 +13,10 @@ import { GraphConnectionOptions, createGraphClient } from './adapters/graph/grap
 import { GraphMailer } from './adapters/graph/graphMailer';
 import { GraphMeetingProvider } from './adapters/graph/graphMeetingProvider';
 import { doctorReport } from './adapters/diagnostics/doctorReport';
+import { GraphGroupAccessGranter } from './adapters/graph/graphGroupAccessGranter';
 import { createHttpServer } from './adapters/http/httpServer';
+import { HttpWebhookSender } from './adapters/http/httpWebhookSender';
+import { LocalAccessGranter } from './adapters/local/localAccessGranter';
 import { Metrics } from './adapters/http/metrics';
 import { ConfiguredDirectory, readRolesFile } from './adapters/local/configuredDirectory';
 import { EmlMailer } from './adapters/local/emlMailer';
@@ -23,7 +26,7 @@ import { systemClock } from './adapters/local/systemClock';
 import { openPostgresRequestStore } from './adapters/storage/postgresRequestStore';
 import { openSqliteRequestStore } from './adapters/storage/sqliteRequestStore';
 import { DoormanBot } from './adapters/teams/doormanBot';
-import { SessionCardRenderer } from './adapters/teams/sessionCardRenderer';
+import { CardRenderer } from './adapters/teams/cardRenderer';
 import { TeamsNotifier } from './adapters/teams/teamsNotifier';
 import { ThreadRateLimiter } from './adapters/teams/threadRateLimiter';
 import pino from 'pino';
@@ -35,6 +38,8 @@ export interface DoormanOverrides {
   store?: RequestStore;
   meetings?: MeetingProvider;
   mailer?: Mailer;
+  access?: AccessGranter;
+  webhooks?: WebhookSender;
   logDestination?: pino.DestinationStream;
   dispatcher?: Partial<DispatcherOptions>;
   /** TLS trust for a Graph double on loopback (tests); production uses the platform's trust store. */
@@ -91,6 +96,8 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       defaultTimeZone: config.defaultTimeZone,
       meetingProvider: meetings.provider,
       lobbyBypassSeconds: config.graph?.lobbyBypassAfterAdmit ? 90 : 0,
+      lockboxQueueName: config.lockbox.queueName,
+      webhookUrls: config.lockbox.webhookUrls,
     },
   };
 
@@ -99,9 +106,15 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     logger.error({ err: error.message, type: context.activity.type }, 'unhandled bot error');
     if (context.activity.type === 'message') await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
   };
-  const renderer = new SessionCardRenderer(store, directory, clock, config.defaultTimeZone);
+  const renderer = new CardRenderer(store, directory, clock, config.defaultTimeZone);
   const notifier = new TeamsNotifier(adapter, config.bot?.appId ?? '', store, renderer, new ThreadRateLimiter(clock));
-  dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
+  const access: AccessGranter =
+    overrides.access ??
+    (config.lockbox.access.kind === 'graph' && graph
+      ? new GraphGroupAccessGranter(graph.client, config.lockbox.access.groupId, clock, logger)
+      : new LocalAccessGranter(store));
+  const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock);
+  dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings, access, webhooks }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
   const sweeper = new DeadlineSweeper(deps);
   const doctor = async () => (await doctorReport(config, store, graph)).text;
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.

@@ -1,4 +1,5 @@
-import { closeLobby, expireSession, loadSession } from './actOnSession';
+import { closeLobby, expireSession } from './actOnSession';
+import { elapseLockbox, expireLockbox, remindApprovers } from './lockboxRequests';
 import { UseCaseDeps } from './useCaseDeps';
 import { isDoormanError } from '../domain/errors';
 
@@ -41,9 +42,16 @@ export class DeadlineSweeper {
     const due = await this.deps.store.claimDeadlines(this.deps.clock.now(), this.options.batchSize, this.options.leaseMs);
     for (const deadline of due) {
       try {
-        const request = await loadSession(this.deps, deadline.requestId);
-        if (deadline.kind === 'expire') await expireSession(this.deps, request);
-        if (deadline.kind === 'lobby.close') await closeLobby(this.deps, request);
+        const request = await this.deps.store.getRequest(deadline.requestId);
+        if (request?.kind === 'session') {
+          if (deadline.kind === 'expire') await expireSession(this.deps, request);
+          if (deadline.kind === 'lobby.close') await closeLobby(this.deps, request);
+        }
+        if (request?.kind === 'lockbox') {
+          if (deadline.kind === 'expire') await expireLockbox(this.deps, request);
+          if (deadline.kind === 'remind') await remindApprovers(this.deps, request);
+          if (deadline.kind === 'elapse') await elapseLockbox(this.deps, request);
+        }
       } catch (error) {
         // The lease runs out and the next sweep tries again; an illegal transition means the row was already moot.
         if (!isDoormanError(error, 'REQUEST.ILLEGAL_TRANSITION')) {

@@ -2,7 +2,8 @@ import { auditEvent } from '../domain/audit';
 import { isDoormanError } from '../domain/errors';
 import { SessionMeeting, SessionRequest } from '../domain/session';
 import { loadSession } from './actOnSession';
-import { Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, RetryableError } from './ports';
+import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from './lockboxRequests';
+import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, RetryableError, StoredRequest, WebhookSender } from './ports';
 import { commitSession } from './sessionCommit';
 import { UseCaseDeps } from './useCaseDeps';
 
@@ -28,6 +29,8 @@ export interface DeliveryPorts {
   notifier: Notifier;
   mailer: Mailer;
   meetings: MeetingProvider;
+  access: AccessGranter;
+  webhooks: WebhookSender;
 }
 
 /**
@@ -140,16 +143,16 @@ export class OutboxDispatcher {
     const { notifier, mailer } = this.ports;
     switch (message.type) {
       case 'card.post': {
-        const request = await loadSession(this.deps, message.requestId);
+        const request = await this.load(message.requestId);
         const card = await notifier.postCard(request, message.target);
         await store.saveCardActivity(card);
         return;
       }
       case 'card.update': {
-        const request = await loadSession(this.deps, message.requestId);
+        const request = await this.load(message.requestId);
         for (const card of await store.cardActivitiesOf(request.id)) {
           // The invitation card shows the link once and is only retired, never re-rendered: the code is not stored.
-          if (card.role === 'invitation' && request.state === 'open') continue;
+          if (card.role === 'invitation' && request.kind === 'session' && request.state === 'open') continue;
           await notifier.updateCard(request, card);
         }
         return;
@@ -166,6 +169,20 @@ export class OutboxDispatcher {
       case 'meeting.create':
         await this.createMeeting(message.requestId, message.generation);
         return;
+      case 'chat.notify':
+        await notifier.notify(message.userId, message.notice, message.requestId ? await this.load(message.requestId) : null);
+        return;
+      case 'access.grant':
+        await this.ports.access.grant(await loadLockbox(this.deps, message.requestId));
+        await confirmLockboxGrant(this.deps, message.requestId);
+        return;
+      case 'access.revoke':
+        await this.ports.access.revoke(await loadLockbox(this.deps, message.requestId));
+        await confirmLockboxRemoval(this.deps, message.requestId);
+        return;
+      case 'webhook':
+        await this.ports.webhooks.send(message.url, message.body);
+        return;
       case 'meeting.lobby':
         await this.ports.meetings.setLobbyBypass?.(message.meetingId, message.open);
         return;
@@ -175,6 +192,12 @@ export class OutboxDispatcher {
         return;
       }
     }
+  }
+
+  private async load(requestId: string): Promise<StoredRequest> {
+    const request = await this.deps.store.getRequest(requestId);
+    if (!request) throw new Error(`request ${requestId} is gone`);
+    return request;
   }
 
   private async createMeeting(requestId: string, generation: number): Promise<void> {

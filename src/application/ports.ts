@@ -1,10 +1,11 @@
 import { AuditEvent } from '../domain/audit';
 import { Language } from '../domain/language';
 import { Person, Role } from '../domain/people';
+import { LockboxRequest } from '../domain/lockbox';
 import { SessionRequest } from '../domain/session';
 
 /** Every request kind the store holds. Later kinds join this union. */
-export type StoredRequest = SessionRequest;
+export type StoredRequest = SessionRequest | LockboxRequest;
 
 /** A deadline row: claimed by the sweeper when `dueAt` has passed. */
 export interface Deadline {
@@ -21,7 +22,51 @@ export type OutboxMessage =
   | { type: 'mail.send'; requestId: string; mail: OutgoingMail }
   | { type: 'meeting.create'; requestId: string; generation: number }
   | { type: 'meeting.delete'; requestId: string; generation: number; meetingId: string }
-  | { type: 'meeting.lobby'; requestId: string; meetingId: string; open: boolean };
+  | { type: 'meeting.lobby'; requestId: string; meetingId: string; open: boolean }
+  /** A chat message (a card) into a person's personal chat: decisions for requesters, reminders for approvers. */
+  | { type: 'chat.notify'; requestId: string | null; userId: string; notice: ChatNotice }
+  | { type: 'access.grant'; requestId: string }
+  | { type: 'access.revoke'; requestId: string }
+  /** A signed webhook: the body is fixed at commit time so every retry sends the same bytes. */
+  | { type: 'webhook'; requestId: string; url: string; body: string };
+
+/** What a chat notification says; the Teams adapter renders it in the person's time zone. */
+export type ChatNotice =
+  | { kind: 'lockboxDecision' }
+  | { kind: 'lockboxReminder' }
+  | { kind: 'lockboxEnded' }
+  | { kind: 'approvalSetting'; approvalRequired: boolean; changedBy: string; changedAt: string };
+
+/** Lockbox settings an admin changes with the `settings` card; every change is audited. */
+export interface LockboxSettings {
+  approvalRequired: boolean;
+  leadReview: boolean;
+  defaultDurationMinutes: number;
+  maxDurationMinutes: number;
+  decisionHours: number;
+  updatedBy: string | null;
+  updatedAt: Date | null;
+}
+
+/** An API key for a system that asks for lockbox access on people's behalf; only its hash is stored. */
+export interface ApiKey {
+  id: string;
+  name: string;
+  /** Who the key may ask for: object ids, or `*` for anyone. */
+  onBehalfOf: string[];
+  hash: string;
+  createdAt: Date;
+  revokedAt: Date | null;
+}
+
+/** A grant of access as the local AccessGranter records it (production: Entra group membership). */
+export interface AccessGrant {
+  requestId: string;
+  principalId: string;
+  resource: string;
+  grantedAt: Date;
+  revokedAt: Date | null;
+}
 
 /** A stored outbox row as the dispatcher sees it. */
 export interface OutboxItem {
@@ -32,12 +77,15 @@ export interface OutboxItem {
 }
 
 /** Who a new card is posted for. */
-export type CardTarget = { role: 'queue'; queueId: string } | { role: 'agent'; userId: string };
+export type CardTarget =
+  | { role: 'queue'; queueId: string }
+  | { role: 'agent'; userId: string }
+  | { role: 'requester'; userId: string };
 
 /** A card Teams holds for a request, updated in place on every transition. */
 export interface CardActivity {
   requestId: string;
-  role: 'queue' | 'agent' | 'invitation';
+  role: 'queue' | 'agent' | 'invitation' | 'requester';
   conversationId: string;
   activityId: string;
   serviceUrl: string;
@@ -78,6 +126,12 @@ export interface PersonalConversation {
   botId: string;
   userId: string;
   name: string;
+}
+
+/** Grants and removes access for approved lockbox requests; both are idempotent (retried from the outbox). */
+export interface AccessGranter {
+  grant(request: LockboxRequest): Promise<void>;
+  revoke(request: LockboxRequest): Promise<void>;
 }
 
 /** Filter for listing requests. */
@@ -121,6 +175,20 @@ export interface RequestStore {
   savePersonalConversation(conversation: PersonalConversation): Promise<void>;
   getPersonalConversation(aadObjectId: string): Promise<PersonalConversation | null>;
 
+  getLockboxSettings(): Promise<LockboxSettings>;
+  /** Saves settings and appends the audit line of who changed what, in one transaction with the outbox rows. */
+  saveLockboxSettings(settings: LockboxSettings, audit: { actorId: string; at: Date; change: string }, outbox: OutboxMessage[]): Promise<void>;
+  settingsEvents(): Promise<{ actorId: string; at: Date; change: string }[]>;
+
+  saveApiKey(key: ApiKey): Promise<void>;
+  findApiKeyByHash(hash: string): Promise<ApiKey | null>;
+  listApiKeys(): Promise<ApiKey[]>;
+  revokeApiKey(id: string, at: Date): Promise<boolean>;
+
+  recordGrant(grant: AccessGrant): Promise<void>;
+  recordRevoke(requestId: string, at: Date): Promise<void>;
+  listGrants(): Promise<AccessGrant[]>;
+
   /** Erases personal data of a request (names, e-mail addresses); the audit trail stays. */
   erasePersonalData(requestId: string): Promise<void>;
   ping(): Promise<void>;
@@ -153,6 +221,8 @@ export interface Directory {
   /** Agents known by object id or name, for `assignTo`. */
   findAgent(idOrName: string): Promise<Person | null>;
   listAgents(): Promise<Person[]>;
+  /** Everyone holding `role`, with a mail address where known. */
+  listByRole(role: Role): Promise<(Person & { email: string | null })[]>;
 }
 
 /** A mail ready to send: every text already in the recipient's language. */
@@ -192,8 +262,15 @@ export interface Notifier {
   postCard(request: StoredRequest, target: CardTarget): Promise<CardActivity>;
   /** Replaces a stored card with the request's current render (idempotent). */
   updateCard(request: StoredRequest, card: CardActivity): Promise<void>;
+  /** Posts a notice card into a person's personal chat (decisions, reminders, setting changes). */
+  notify(userId: string, notice: ChatNotice, request: StoredRequest | null): Promise<void>;
   /** Replies in a queue thread, @mentioning the assignee when there is one. */
   mentionInThread(request: StoredRequest, card: CardActivity, event: 'customerWaiting' | 'customerReady'): Promise<void>;
+}
+
+/** Delivers signed webhooks (`X-Doorman-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`). */
+export interface WebhookSender {
+  send(url: string, body: string): Promise<void>;
 }
 
 /** Structured logging (pino behind it); never log tokens, secrets, link codes or mail bodies. */

@@ -1,6 +1,7 @@
 import { AuditEvent } from '../domain/audit';
-import { SessionRequest, sessionDeadlines } from '../domain/session';
+import { SessionRequest } from '../domain/session';
 import { CardActivity, OutboxMessage } from './ports';
+import { commitRequest } from './requestCommit';
 import { UseCaseDeps } from './useCaseDeps';
 
 /** The cards and messages a session transition causes, besides any the use case adds itself. */
@@ -36,7 +37,7 @@ export function sessionEffects(before: SessionRequest | null, after: SessionRequ
   return effects;
 }
 
-/** Writes a session transition, its audit event, deadlines and outbox in one transaction, then wakes delivery. */
+/** Writes a session transition with the cards and messages it causes (see commitRequest). */
 export async function commitSession(
   deps: UseCaseDeps,
   before: SessionRequest | null,
@@ -44,18 +45,6 @@ export async function commitSession(
   event: AuditEvent,
   extra: { outbox?: OutboxMessage[]; cardActivities?: CardActivity[] } = {},
 ): Promise<void> {
-  await deps.store.commit({
-    request: after,
-    expectedVersion: before === null ? null : before.version,
-    events: [event],
-    outbox: [...sessionEffects(before, after, event.action), ...(extra.outbox ?? [])],
-    deadlines: sessionDeadlines(after).map((deadline) => ({ requestId: after.id, ...deadline })),
-    cardActivities: extra.cardActivities,
-  });
-  deps.logger.info(
-    { requestId: after.id, kind: 'session', action: event.action, from: event.fromState, to: event.toState, source: event.source },
-    'session transition',
-  );
-  deps.changes.publish(after.id);
-  deps.wakeDispatcher();
+  const outbox = [...sessionEffects(before, after, event.action), ...(extra.outbox ?? [])];
+  await commitRequest(deps, before, after, [event], outbox, extra.cardActivities);
 }

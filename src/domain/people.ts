@@ -11,7 +11,9 @@ export interface Person {
 export type Actor =
   | { type: 'person'; person: Person; roles: Role[] }
   | { type: 'customer' }
-  | { type: 'system'; name: 'sweeper' | 'dispatcher' };
+  | { type: 'system'; name: 'sweeper' | 'dispatcher' | 'settings' }
+  /** A system calling the REST API with an API key (or app token), named by its client. */
+  | { type: 'service'; client: string };
 
 /** Where an action came from, recorded on every audit event. */
 export type Source = 'card' | 'chat' | 'portal' | 'api' | 'timer';
@@ -25,5 +27,6 @@ export function hasRole(actor: Actor, role: Role): boolean {
 export function actorId(actor: Actor): string {
   if (actor.type === 'person') return actor.person.aadObjectId;
   if (actor.type === 'customer') return 'customer';
+  if (actor.type === 'service') return `service:${actor.client}`;
   return `system:${actor.name}`;
 }

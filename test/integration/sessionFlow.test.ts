@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { SessionRequest } from '../../src/domain/session';
 import { BotConnectorDouble } from '../support/botConnectorDouble';
 import { PEOPLE, QUEUE_CHANNEL, TestDoorman, startTestDoorman } from '../support/testDoorman';
 import { findById } from '../support/validateCard';
@@ -193,7 +194,7 @@ describe('a session request, end to end through the HTTP server', () => {
     expect((await customer.call('GET', `/j/${code}/state`)).status).toBe(404);
     const fresh = new Browser(t.doorman.url);
     expect((await fresh.call('POST', `/j/${newCode}/arrive`, { name: 'Chris' })).json.state).toBe('waiting');
-    expect((await t.store.getRequest(request.id))?.generation).toBe(2);
+    expect(((await t.store.getRequest(request.id)) as SessionRequest).generation).toBe(2);
   });
 
   it('rebind lets the customer continue on another device', async () => {

@@ -310,7 +310,9 @@ function countFromStore(store: Pick<RequestStore, 'listRequests'>, clock: Clock)
     const now = clock.now();
     const from = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     const requests = await store.listRequests({ kind: 'session', from, to: now });
-    return requests.filter((request) => request.meeting?.provider === 'teams' && request.meeting.meetingId?.split(':')[1] === organizerId).length;
+    return requests.filter(
+      (request) => request.kind === 'session' && request.meeting?.provider === 'teams' && request.meeting.meetingId?.split(':')[1] === organizerId,
+    ).length;
   };
 }
 

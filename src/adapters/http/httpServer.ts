@@ -5,6 +5,7 @@ import { UseCaseDeps } from '../../application/useCaseDeps';
 import { Metrics } from './metrics';
 import { ClientRateLimiter } from './clientRateLimiter';
 import { mountPortal } from './portalRoutes';
+import { mountRestApi } from './restApi';
 
 /** What the HTTP server serves. */
 export interface HttpServerParts {
@@ -65,15 +66,14 @@ export function createHttpServer(parts: HttpServerParts): Server {
     res.end(body);
   });
 
-  mountPortal(server, deps, {
-    assetsDir: parts.portalAssetsDir,
-    secureCookies: parts.secureCookies,
-    limiter: new ClientRateLimiter(deps.clock, {
-      read: { max: 240, windowMs: 60_000 },
-      write: { max: 30, windowMs: 60_000 },
-      misses: { max: 20, windowMs: 10 * 60_000 },
-    }),
+  const limiter = new ClientRateLimiter(deps.clock, {
+    read: { max: 240, windowMs: 60_000 },
+    write: { max: 30, windowMs: 60_000 },
+    misses: { max: 20, windowMs: 10 * 60_000 },
+    api: { max: 120, windowMs: 60_000 },
   });
+  mountPortal(server, deps, { assetsDir: parts.portalAssetsDir, secureCookies: parts.secureCookies, limiter });
+  mountRestApi(server, deps, limiter);
 
   server.on('restifyError', (req, res, error, callback) => {
     deps.logger.warn({ route: redactPath(req.url ?? ''), status: error.statusCode, err: error.name }, 'http error');

@@ -12,6 +12,7 @@ const rolesFileSchema = z.object({
     z.object({
       aadObjectId: z.string().min(1),
       name: z.string().min(1),
+      email: z.string().email().optional(),
       roles: z.array(z.enum(['admin', 'agent', 'approver', 'engineer'])),
     }),
   ),
@@ -20,6 +21,7 @@ const rolesFileSchema = z.object({
 /** A person with the roles configuration gives them. */
 export interface DirectoryEntry extends Person {
   roles: Role[];
+  email?: string;
 }
 
 /** Reads the committed local roles file (the Playground's users); a broken file stops start-up with the reason. */
@@ -61,6 +63,14 @@ export class ConfiguredDirectory implements Directory {
       }
     }
     return null;
+  }
+
+  /** Everyone holding `role`, by name, with their mail address where the configuration has one. */
+  async listByRole(role: Role): Promise<(Person & { email: string | null })[]> {
+    return [...this.people.values()]
+      .filter((entry) => entry.roles.includes(role))
+      .map(({ aadObjectId, name, email }) => ({ aadObjectId, name, email: email ?? null }))
+      .sort((a, b) => a.name.localeCompare(b.name));
   }
 
   /** Every agent, by name. */

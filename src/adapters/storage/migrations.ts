@@ -233,4 +233,107 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 4,
+    name: 'lockbox_settings_api_keys_grants',
+    // The outbox rebuild keeps every row, its id and the AUTOINCREMENT high-water mark (handed-out ids are never
+    // reused), then recreates the indexes. Nothing references outbox, so dropping it needs no foreign-key dance.
+    sqlite: `
+      CREATE TABLE settings (
+        key TEXT PRIMARY KEY,
+        value TEXT NOT NULL
+      ) STRICT;
+
+      CREATE TABLE settings_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        actor_id TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        change TEXT NOT NULL
+      ) STRICT;
+      CREATE TRIGGER settings_events_no_update BEFORE UPDATE ON settings_events
+        BEGIN SELECT RAISE(ABORT, 'settings_events is append-only'); END;
+      CREATE TRIGGER settings_events_no_delete BEFORE DELETE ON settings_events
+        BEGIN SELECT RAISE(ABORT, 'settings_events is append-only'); END;
+
+      CREATE TABLE api_keys (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        on_behalf_of TEXT NOT NULL,
+        hash TEXT NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      ) STRICT;
+
+      CREATE TABLE access_grants (
+        request_id TEXT PRIMARY KEY REFERENCES requests (id),
+        principal_id TEXT NOT NULL,
+        resource TEXT NOT NULL,
+        granted_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      ) STRICT;
+      CREATE INDEX access_grants_granted ON access_grants (granted_at DESC);
+
+      CREATE TABLE outbox_rebuilt (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        request_id TEXT REFERENCES requests (id),
+        type TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('pending', 'done', 'failed')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_at INTEGER NOT NULL,
+        claimed_until INTEGER,
+        last_error TEXT,
+        created_at INTEGER NOT NULL,
+        completed_at INTEGER
+      ) STRICT;
+      INSERT INTO outbox_rebuilt (id, request_id, type, payload, status, attempts, next_attempt_at, claimed_until,
+          last_error, created_at, completed_at)
+        SELECT id, request_id, type, payload, status, attempts, next_attempt_at, claimed_until,
+          last_error, created_at, completed_at
+        FROM outbox;
+      DELETE FROM sqlite_sequence WHERE name = 'outbox_rebuilt';
+      UPDATE sqlite_sequence SET name = 'outbox_rebuilt' WHERE name = 'outbox';
+      DROP TABLE outbox;
+      ALTER TABLE outbox_rebuilt RENAME TO outbox;
+      CREATE INDEX outbox_due ON outbox (next_attempt_at, id) WHERE status = 'pending';
+      CREATE INDEX outbox_request ON outbox (request_id);
+    `,
+    postgres: `
+      CREATE TABLE settings (
+        key text PRIMARY KEY,
+        value jsonb NOT NULL
+      );
+
+      CREATE TABLE settings_events (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        actor_id text NOT NULL,
+        at timestamptz NOT NULL,
+        change text NOT NULL
+      );
+      CREATE TRIGGER settings_events_append_only BEFORE UPDATE OR DELETE ON settings_events
+        FOR EACH ROW EXECUTE FUNCTION doorman_append_only();
+      CREATE TRIGGER settings_events_no_truncate BEFORE TRUNCATE ON settings_events
+        FOR EACH STATEMENT EXECUTE FUNCTION doorman_append_only();
+
+      CREATE TABLE api_keys (
+        id text PRIMARY KEY,
+        name text NOT NULL,
+        on_behalf_of jsonb NOT NULL,
+        hash text NOT NULL UNIQUE,
+        created_at timestamptz NOT NULL,
+        revoked_at timestamptz
+      );
+
+      CREATE TABLE access_grants (
+        request_id text PRIMARY KEY REFERENCES requests (id),
+        principal_id text NOT NULL,
+        resource text NOT NULL,
+        granted_at timestamptz NOT NULL,
+        revoked_at timestamptz
+      );
+      CREATE INDEX access_grants_granted ON access_grants (granted_at DESC);
+
+      ALTER TABLE outbox ALTER COLUMN request_id DROP NOT NULL;
+    `,
+  },
 ];

@@ -1,8 +1,11 @@
 import { Pool, PoolClient } from 'pg';
 import {
+  AccessGrant,
+  ApiKey,
   CardActivity,
   Change,
   Deadline,
+  LockboxSettings,
   OutboxItem,
   OutboxMessage,
   PersonalConversation,
@@ -14,9 +17,25 @@ import {
 import { AuditEvent } from '../../domain/audit';
 import { DoormanError } from '../../domain/errors';
 import { SessionRequest } from '../../domain/session';
+import {
+  DEFAULT_LOCKBOX_SETTINGS,
+  LOCKBOX_SETTINGS_KEY,
+  decodeLockboxSettings,
+  encodeLockboxSettings,
+} from './lockboxSettingsCodec';
 import { migrations } from './migrations';
 import { SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, parseObject } from './requestCodec';
-import { Row, toAuditEvent, toCardActivity, toDate, toPersonalConversation, toQueue } from './rowMappers';
+import {
+  Row,
+  toAccessGrant,
+  toApiKey,
+  toAuditEvent,
+  toCardActivity,
+  toDate,
+  toPersonalConversation,
+  toQueue,
+  toSettingsEvent,
+} from './rowMappers';
 
 /** Arbitrary key of the advisory lock that serialises migrations of instances starting at once ("Doorman"). */
 const MIGRATION_LOCK_KEY = '19262822868148590';
@@ -147,13 +166,7 @@ export class PostgresRequestStore implements RequestStore {
         ]);
       }
       // The change carries no clock: its messages are due from the moment the request says it changed.
-      for (const message of change.outbox) {
-        await client.query(
-          `INSERT INTO outbox (request_id, type, payload, status, next_attempt_at, created_at)
-           VALUES ($1, $2, $3::jsonb, 'pending', $4, $4)`,
-          [message.requestId, message.type, JSON.stringify(message), request.updatedAt],
-        );
-      }
+      await insertOutbox(client, change.outbox, request.updatedAt);
       for (const card of change.cardActivities ?? []) await upsertCard(client, card);
     });
   }
@@ -173,7 +186,8 @@ export class PostgresRequestStore implements RequestStore {
        WHERE r.link_hash = $1 AND r.kind = 'session'`,
       [linkHash],
     );
-    return rows.length > 0 ? (decodeRequest(rows[0].data, rows[0].personal ?? null) as SessionRequest) : null;
+    const request = rows.length > 0 ? decodeRequest(rows[0].data, rows[0].personal ?? null) : null;
+    return request?.kind === 'session' ? request : null;
   }
 
   async listRequests(filter: RequestFilter): Promise<StoredRequest[]> {
@@ -341,6 +355,87 @@ export class PostgresRequestStore implements RequestStore {
     return rows.length > 0 ? toPersonalConversation(rows[0]) : null;
   }
 
+  async getLockboxSettings(): Promise<LockboxSettings> {
+    const { rows } = await this.pool.query('SELECT value FROM settings WHERE key = $1', [LOCKBOX_SETTINGS_KEY]);
+    return rows.length > 0 ? decodeLockboxSettings(rows[0].value) : { ...DEFAULT_LOCKBOX_SETTINGS };
+  }
+
+  async saveLockboxSettings(
+    settings: LockboxSettings,
+    audit: { actorId: string; at: Date; change: string },
+    outbox: OutboxMessage[],
+  ): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      await client.query(
+        `INSERT INTO settings (key, value) VALUES ($1, $2::jsonb)
+         ON CONFLICT (key) DO UPDATE SET value = excluded.value`,
+        [LOCKBOX_SETTINGS_KEY, encodeLockboxSettings(settings)],
+      );
+      await client.query('INSERT INTO settings_events (actor_id, at, change) VALUES ($1, $2, $3)', [
+        audit.actorId,
+        audit.at,
+        audit.change,
+      ]);
+      await insertOutbox(client, outbox, audit.at);
+    });
+  }
+
+  async settingsEvents(): Promise<{ actorId: string; at: Date; change: string }[]> {
+    const { rows } = await this.pool.query('SELECT actor_id, at, change FROM settings_events ORDER BY id');
+    return rows.map(toSettingsEvent);
+  }
+
+  async saveApiKey(key: ApiKey): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO api_keys (id, name, on_behalf_of, hash, created_at, revoked_at)
+       VALUES ($1, $2, $3::jsonb, $4, $5, $6)`,
+      [key.id, key.name, JSON.stringify(key.onBehalfOf), key.hash, key.createdAt, key.revokedAt],
+    );
+  }
+
+  async findApiKeyByHash(hash: string): Promise<ApiKey | null> {
+    const { rows } = await this.pool.query('SELECT * FROM api_keys WHERE hash = $1', [hash]);
+    return rows.length > 0 ? toApiKey(rows[0]) : null;
+  }
+
+  async listApiKeys(): Promise<ApiKey[]> {
+    const { rows } = await this.pool.query('SELECT * FROM api_keys ORDER BY created_at, id');
+    return rows.map(toApiKey);
+  }
+
+  async revokeApiKey(id: string, at: Date): Promise<boolean> {
+    const result = await this.pool.query('UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL', [
+      id,
+      at,
+    ]);
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async recordGrant(grant: AccessGrant): Promise<void> {
+    // A repeated grant (a retried outbox row) keeps the time access really began; a revoked grant starts afresh.
+    await this.pool.query(
+      `INSERT INTO access_grants (request_id, principal_id, resource, granted_at, revoked_at)
+       VALUES ($1, $2, $3, $4, NULL)
+       ON CONFLICT (request_id) DO UPDATE SET principal_id = excluded.principal_id, resource = excluded.resource,
+         granted_at = CASE WHEN access_grants.revoked_at IS NULL THEN access_grants.granted_at
+           ELSE excluded.granted_at END,
+         revoked_at = NULL`,
+      [grant.requestId, grant.principalId, grant.resource, grant.grantedAt],
+    );
+  }
+
+  async recordRevoke(requestId: string, at: Date): Promise<void> {
+    await this.pool.query('UPDATE access_grants SET revoked_at = $2 WHERE request_id = $1 AND revoked_at IS NULL', [
+      requestId,
+      at,
+    ]);
+  }
+
+  async listGrants(): Promise<AccessGrant[]> {
+    const { rows } = await this.pool.query('SELECT * FROM access_grants ORDER BY granted_at DESC, request_id DESC');
+    return rows.map(toAccessGrant);
+  }
+
   async erasePersonalData(requestId: string): Promise<void> {
     await inTransaction(this.pool, async (client) => {
       const exists = await client.query('SELECT 1 FROM requests WHERE id = $1', [requestId]);
@@ -367,6 +462,17 @@ export class PostgresRequestStore implements RequestStore {
 
   async close(): Promise<void> {
     if (!this.pool.ended) await this.pool.end();
+  }
+}
+
+/** Queues messages, due from `at`; a message about no request (a settings change) has a null request id. */
+async function insertOutbox(client: Pick<PoolClient, 'query'>, outbox: readonly OutboxMessage[], at: Date): Promise<void> {
+  for (const message of outbox) {
+    await client.query(
+      `INSERT INTO outbox (request_id, type, payload, status, next_attempt_at, created_at)
+       VALUES ($1, $2, $3::jsonb, 'pending', $4, $4)`,
+      [message.requestId, message.type, JSON.stringify(message), at],
+    );
   }
 }
 

@@ -1,4 +1,5 @@
 import { OutboxMessage, StoredRequest } from '../../application/ports';
+import { LockboxRequest } from '../../domain/lockbox';
 import { SessionRequest } from '../../domain/session';
 
 /** The name shown for a person whose personal data was erased. */
@@ -29,12 +30,19 @@ export interface EncodedRequest {
   personal: string;
 }
 
+/**
+ * A field of a request, or one nested inside it: `expiresAt`, `access.grantedAt`, `decisions[].at` (`[]`: every
+ * element of the array). The first step must be a field of the request, so a misspelt field fails to compile.
+ */
+type FieldPath<R> = Extract<keyof R, string> | `${Extract<keyof R, string>}.${string}` | `${Extract<keyof R, string>}[].${string}`;
+
 /** How one request kind is stored: which fields are dates (JSON loses them) and which are personal. */
 interface KindShape<R> {
-  dateFields: readonly (keyof R)[];
-  personalFields: readonly (keyof R)[];
-  /** What the personal fields read as once erased. */
-  erased: Partial<R>;
+  dateFields: readonly FieldPath<R>[];
+  /** Erasable fields, kept out of `requests.data`; stored in `personal_data` under their path. */
+  personalFields: readonly FieldPath<R>[];
+  /** What each personal field reads as once erased (inside arrays: each element's value). */
+  erased: { readonly [path: string]: unknown };
   columns(request: R): RequestColumns;
 }
 
@@ -57,13 +65,45 @@ const sessionShape: KindShape<SessionRequest> = {
   }),
 };
 
+// Names are personal data (DESIGN.md §1); the object ids stay, so the audit trail and the filters keep working.
+const lockboxShape: KindShape<LockboxRequest> = {
+  dateFields: [
+    'createdAt',
+    'updatedAt',
+    'decideBy',
+    'remindAt',
+    'decisions[].at',
+    'access.grantedAt',
+    'access.endsAt',
+    'access.removedAt',
+    'ending.at',
+  ],
+  personalFields: ['requester.name', 'decisions[].byName'],
+  erased: { 'requester.name': ERASED_NAME, 'decisions[].byName': ERASED_NAME },
+  columns: (request) => ({
+    id: request.id,
+    kind: request.kind,
+    state: request.state,
+    version: request.version,
+    // A lockbox request has no link and no generations; the column is NOT NULL.
+    generation: 1,
+    linkHash: null,
+    createdBy: request.requester.aadObjectId,
+    assignee: null,
+    queueId: request.queueId,
+    createdAt: request.createdAt,
+    updatedAt: request.updatedAt,
+  }),
+};
+
 // A new request kind in StoredRequest fails to compile here until its storage shape is declared.
 const shapes: { [K in StoredRequest['kind']]: KindShape<Extract<StoredRequest, { kind: K }>> } = {
   session: sessionShape,
+  lockbox: lockboxShape,
 };
 
 function shapeOf(kind: unknown): KindShape<StoredRequest> {
-  const shape = (shapes as Record<string, KindShape<StoredRequest> | undefined>)[String(kind)];
+  const shape = (shapes as unknown as Record<string, KindShape<StoredRequest> | undefined>)[String(kind)];
   if (!shape) throw new Error(`unknown request kind in store: ${String(kind)}`);
   return shape;
 }
@@ -71,11 +111,12 @@ function shapeOf(kind: unknown): KindShape<StoredRequest> {
 /** Splits a request into indexed columns, non-personal JSON and personal JSON. */
 export function encodeRequest(request: StoredRequest): EncodedRequest {
   const shape = shapeOf(request.kind);
-  const data: Record<string, unknown> = { ...request };
+  let data: unknown = request;
   const personal: Record<string, unknown> = {};
-  for (const field of shape.personalFields) {
-    personal[field] = request[field];
-    delete data[field];
+  for (const path of shape.personalFields) {
+    const steps = parsePath(path);
+    personal[path] = readAt(request, steps);
+    data = updateAt(data, steps, () => REMOVE);
   }
   return { columns: shape.columns(request), data: JSON.stringify(data), personal: JSON.stringify(personal) };
 }
@@ -84,12 +125,21 @@ export function encodeRequest(request: StoredRequest): EncodedRequest {
 export function decodeRequest(data: unknown, personal: unknown): StoredRequest {
   const stored = parseObject(data);
   const shape = shapeOf(stored.kind);
-  const merged: Record<string, unknown> = { ...stored, ...(personal === null ? shape.erased : parseObject(personal)) };
-  for (const field of shape.dateFields) {
-    const value = merged[field];
-    merged[field] = value === null || value === undefined ? null : new Date(value as string);
+  const personalValues = personal === null ? null : parseObject(personal);
+  let merged: unknown = stored;
+  for (const path of shape.personalFields) {
+    const steps = parsePath(path);
+    merged =
+      personalValues === null
+        ? updateAt(merged, steps, () => shape.erased[path])
+        : updateAt(merged, steps, (_, saved) => (saved === undefined ? REMOVE : saved), personalValues[path]);
   }
-  return merged as unknown as StoredRequest;
+  for (const path of shape.dateFields) {
+    merged = updateAt(merged, parsePath(path), (value) =>
+      value === null || value === undefined ? null : new Date(value as string),
+    );
+  }
+  return merged as StoredRequest;
 }
 
 /** Reads a JSON column: SQLite returns text, PostgreSQL jsonb arrives parsed. */
@@ -103,3 +153,57 @@ export function parseObject(value: unknown): Record<string, unknown> {
 
 /** The SQL list literal of SCRUBBED_OUTBOX_TYPES, for `type IN (...)` (constants, never user input). */
 export const SCRUBBED_OUTBOX_TYPES_SQL = SCRUBBED_OUTBOX_TYPES.map((type) => `'${type}'`).join(', ');
+
+interface PathStep {
+  key: string;
+  /** The field is an array: the rest of the path applies to each element. */
+  each: boolean;
+}
+
+/** Returned by an update to drop the field. */
+const REMOVE = Symbol('remove');
+
+function parsePath(path: string): PathStep[] {
+  return path.split('.').map((part) => (part.endsWith('[]') ? { key: part.slice(0, -2), each: true } : { key: part, each: false }));
+}
+
+/** The value at `steps`; below an array, an array with one value per element (undefined where there is nothing). */
+function readAt(value: unknown, steps: readonly PathStep[]): unknown {
+  if (steps.length === 0) return value;
+  if (value === null || typeof value !== 'object') return undefined;
+  const [step, ...rest] = steps;
+  const child = (value as Record<string, unknown>)[step.key];
+  if (step.each) return Array.isArray(child) ? child.map((element) => readAt(element, rest)) : undefined;
+  return readAt(child, rest);
+}
+
+/**
+ * A copy of `value` with the field at `steps` replaced by `change(current, saved)` (REMOVE drops it). `saved` is
+ * shaped like readAt's result, so below an array each element gets its own. Nothing changes under a null parent
+ * (an access not yet ended has `ending: null`).
+ */
+function updateAt(
+  value: unknown,
+  steps: readonly PathStep[],
+  change: (current: unknown, saved: unknown) => unknown,
+  saved?: unknown,
+): unknown {
+  if (steps.length === 0) return change(value, saved);
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return value;
+  const [step, ...rest] = steps;
+  const object = value as Record<string, unknown>;
+  const child = object[step.key];
+  let next: unknown;
+  if (step.each) {
+    if (!Array.isArray(child)) return value;
+    const savedElements = Array.isArray(saved) ? (saved as unknown[]) : [];
+    next = child.map((element, index) => updateAt(element, rest, change, savedElements[index]));
+  } else {
+    if (rest.length > 0 && !(step.key in object)) return value;
+    next = updateAt(child, rest, change, saved);
+  }
+  const copy: Record<string, unknown> = { ...object };
+  if (next === REMOVE) delete copy[step.key];
+  else copy[step.key] = next;
+  return copy;
+}

@@ -1,4 +1,4 @@
-import { CardActivity, PersonalConversation, Queue } from '../../application/ports';
+import { AccessGrant, ApiKey, CardActivity, PersonalConversation, Queue } from '../../application/ports';
 import { AuditEvent } from '../../domain/audit';
 
 /** A row as either driver returns it. */
@@ -7,6 +7,11 @@ export type Row = Record<string, unknown>;
 /** Reads a time column: SQLite stores epoch milliseconds, PostgreSQL's timestamptz arrives as a Date. */
 export function toDate(value: unknown): Date {
   return new Date(value as number | Date);
+}
+
+/** Reads a nullable time column. */
+export function toDateOrNull(value: unknown): Date | null {
+  return value === null || value === undefined ? null : toDate(value);
 }
 
 /** Maps a `request_events` row. */
@@ -63,4 +68,33 @@ export function toPersonalConversation(row: Row): PersonalConversation {
     userId: row.user_id as string,
     name: row.name as string,
   };
+}
+
+/** Maps an `api_keys` row (`on_behalf_of`: SQLite text, PostgreSQL jsonb). */
+export function toApiKey(row: Row): ApiKey {
+  const onBehalfOf: unknown = typeof row.on_behalf_of === 'string' ? JSON.parse(row.on_behalf_of) : row.on_behalf_of;
+  return {
+    id: row.id as string,
+    name: row.name as string,
+    onBehalfOf: Array.isArray(onBehalfOf) ? onBehalfOf.map(String) : [],
+    hash: row.hash as string,
+    createdAt: toDate(row.created_at),
+    revokedAt: toDateOrNull(row.revoked_at),
+  };
+}
+
+/** Maps an `access_grants` row. */
+export function toAccessGrant(row: Row): AccessGrant {
+  return {
+    requestId: row.request_id as string,
+    principalId: row.principal_id as string,
+    resource: row.resource as string,
+    grantedAt: toDate(row.granted_at),
+    revokedAt: toDateOrNull(row.revoked_at),
+  };
+}
+
+/** Maps a `settings_events` row. */
+export function toSettingsEvent(row: Row): { actorId: string; at: Date; change: string } {
+  return { actorId: row.actor_id as string, at: toDate(row.at), change: row.change as string };
 }

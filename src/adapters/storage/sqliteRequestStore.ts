@@ -2,9 +2,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
+  AccessGrant,
+  ApiKey,
   CardActivity,
   Change,
   Deadline,
+  LockboxSettings,
   OutboxItem,
   OutboxMessage,
   PersonalConversation,
@@ -16,9 +19,25 @@ import {
 import { AuditEvent } from '../../domain/audit';
 import { DoormanError } from '../../domain/errors';
 import { SessionRequest } from '../../domain/session';
+import {
+  DEFAULT_LOCKBOX_SETTINGS,
+  LOCKBOX_SETTINGS_KEY,
+  decodeLockboxSettings,
+  encodeLockboxSettings,
+} from './lockboxSettingsCodec';
 import { migrations } from './migrations';
 import { SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest } from './requestCodec';
-import { Row, toAuditEvent, toCardActivity, toDate, toPersonalConversation, toQueue } from './rowMappers';
+import {
+  Row,
+  toAccessGrant,
+  toApiKey,
+  toAuditEvent,
+  toCardActivity,
+  toDate,
+  toPersonalConversation,
+  toQueue,
+  toSettingsEvent,
+} from './rowMappers';
 
 /** How long a connection waits for another connection's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
@@ -73,6 +92,11 @@ export class SqliteRequestStore implements RequestStore {
   private readonly statements;
   private readonly commitTransaction: (change: Change) => void;
   private readonly eraseTransaction: (requestId: string) => void;
+  private readonly settingsTransaction: (
+    settings: LockboxSettings,
+    audit: { actorId: string; at: Date; change: string },
+    outbox: OutboxMessage[],
+  ) => void;
 
   constructor(private readonly db: Database.Database) {
     this.statements = {
@@ -149,10 +173,33 @@ export class SqliteRequestStore implements RequestStore {
           service_url = excluded.service_url, tenant_id = excluded.tenant_id, bot_id = excluded.bot_id,
           user_id = excluded.user_id, name = excluded.name`),
       selectConversation: db.prepare('SELECT * FROM personal_conversations WHERE aad_object_id = ?'),
+      selectSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
+      upsertSetting: db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?)
+        ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
+      insertSettingsEvent: db.prepare('INSERT INTO settings_events (actor_id, at, change) VALUES (?, ?, ?)'),
+      selectSettingsEvents: db.prepare('SELECT actor_id, at, change FROM settings_events ORDER BY id'),
+      insertApiKey: db.prepare(`INSERT INTO api_keys (id, name, on_behalf_of, hash, created_at, revoked_at)
+        VALUES (?, ?, ?, ?, ?, ?)`),
+      selectApiKeyByHash: db.prepare('SELECT * FROM api_keys WHERE hash = ?'),
+      selectApiKeys: db.prepare('SELECT * FROM api_keys ORDER BY created_at, id'),
+      revokeApiKey: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
+      // A repeated grant (a retried outbox row) keeps the time access really began; a revoked grant starts afresh.
+      upsertGrant: db.prepare(`INSERT INTO access_grants (request_id, principal_id, resource, granted_at, revoked_at)
+        VALUES (?, ?, ?, ?, NULL)
+        ON CONFLICT (request_id) DO UPDATE SET principal_id = excluded.principal_id, resource = excluded.resource,
+          granted_at = CASE WHEN access_grants.revoked_at IS NULL THEN access_grants.granted_at
+            ELSE excluded.granted_at END,
+          revoked_at = NULL`),
+      revokeGrant: db.prepare('UPDATE access_grants SET revoked_at = ? WHERE request_id = ? AND revoked_at IS NULL'),
+      selectGrants: db.prepare('SELECT * FROM access_grants ORDER BY granted_at DESC, request_id DESC'),
       ping: db.prepare('SELECT 1'),
     };
     this.commitTransaction = db.transaction((change: Change) => this.writeChange(change)).immediate;
     this.eraseTransaction = db.transaction((requestId: string) => this.erase(requestId)).immediate;
+    this.settingsTransaction = db.transaction(
+      (settings: LockboxSettings, audit: { actorId: string; at: Date; change: string }, outbox: OutboxMessage[]) =>
+        this.writeSettings(settings, audit, outbox),
+    ).immediate;
   }
 
   async commit(change: Change): Promise<void> {
@@ -164,7 +211,8 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async findSessionByLinkHash(linkHash: string): Promise<SessionRequest | null> {
-    return this.toRequest(this.statements.selectByLinkHash.get(linkHash) as Row | undefined);
+    const request = this.toRequest(this.statements.selectByLinkHash.get(linkHash) as Row | undefined);
+    return request?.kind === 'session' ? request : null;
   }
 
   async listRequests(filter: RequestFilter): Promise<StoredRequest[]> {
@@ -287,6 +335,59 @@ export class SqliteRequestStore implements RequestStore {
     return row ? toPersonalConversation(row) : null;
   }
 
+  async getLockboxSettings(): Promise<LockboxSettings> {
+    const row = this.statements.selectSetting.get(LOCKBOX_SETTINGS_KEY) as Row | undefined;
+    return row ? decodeLockboxSettings(row.value) : { ...DEFAULT_LOCKBOX_SETTINGS };
+  }
+
+  async saveLockboxSettings(
+    settings: LockboxSettings,
+    audit: { actorId: string; at: Date; change: string },
+    outbox: OutboxMessage[],
+  ): Promise<void> {
+    this.settingsTransaction(settings, audit, outbox);
+  }
+
+  async settingsEvents(): Promise<{ actorId: string; at: Date; change: string }[]> {
+    return (this.statements.selectSettingsEvents.all() as Row[]).map(toSettingsEvent);
+  }
+
+  async saveApiKey(key: ApiKey): Promise<void> {
+    this.statements.insertApiKey.run(
+      key.id,
+      key.name,
+      JSON.stringify(key.onBehalfOf),
+      key.hash,
+      key.createdAt.getTime(),
+      key.revokedAt?.getTime() ?? null,
+    );
+  }
+
+  async findApiKeyByHash(hash: string): Promise<ApiKey | null> {
+    const row = this.statements.selectApiKeyByHash.get(hash) as Row | undefined;
+    return row ? toApiKey(row) : null;
+  }
+
+  async listApiKeys(): Promise<ApiKey[]> {
+    return (this.statements.selectApiKeys.all() as Row[]).map(toApiKey);
+  }
+
+  async revokeApiKey(id: string, at: Date): Promise<boolean> {
+    return this.statements.revokeApiKey.run(at.getTime(), id).changes > 0;
+  }
+
+  async recordGrant(grant: AccessGrant): Promise<void> {
+    this.statements.upsertGrant.run(grant.requestId, grant.principalId, grant.resource, grant.grantedAt.getTime());
+  }
+
+  async recordRevoke(requestId: string, at: Date): Promise<void> {
+    this.statements.revokeGrant.run(at.getTime(), requestId);
+  }
+
+  async listGrants(): Promise<AccessGrant[]> {
+    return (this.statements.selectGrants.all() as Row[]).map(toAccessGrant);
+  }
+
   async erasePersonalData(requestId: string): Promise<void> {
     this.eraseTransaction(requestId);
   }
@@ -346,13 +447,26 @@ export class SqliteRequestStore implements RequestStore {
     for (const card of change.cardActivities ?? []) this.statements.upsertCard.run(card);
   }
 
+  private writeSettings(
+    settings: LockboxSettings,
+    audit: { actorId: string; at: Date; change: string },
+    outbox: OutboxMessage[],
+  ): void {
+    this.statements.upsertSetting.run(LOCKBOX_SETTINGS_KEY, encodeLockboxSettings(settings));
+    this.statements.insertSettingsEvent.run(audit.actorId, audit.at.getTime(), audit.change);
+    const at = audit.at.getTime();
+    for (const message of outbox) {
+      this.statements.insertOutbox.run(message.requestId, message.type, JSON.stringify(message), at, at);
+    }
+  }
+
   private erase(requestId: string): void {
     if (!this.statements.requestExists.get(requestId)) throw new DoormanError('REQUEST.NOT_FOUND', requestId);
     this.statements.erasePersonal.run(requestId);
     this.statements.eraseOutbox.run(requestId);
   }
 
-  private toRequest<R extends StoredRequest>(row: Row | undefined): R | null {
-    return row ? (decodeRequest(row.data, row.personal ?? null) as R) : null;
+  private toRequest(row: Row | undefined): StoredRequest | null {
+    return row ? decodeRequest(row.data, row.personal ?? null) : null;
   }
 }

@@ -14,6 +14,8 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
   { title: 'help', description: 'What Doorman can do for you', scopes: ['personal', 'team', 'groupChat'] },
   { title: 'new session', description: 'Create a one-time session link for a customer', scopes: ['personal', 'team'] },
   { title: 'requests', description: 'Your past and upcoming requests', scopes: ['personal', 'team'] },
+  { title: 'lockbox', description: 'Ask for time-limited access to customer content', scopes: ['personal'] },
+  { title: 'settings', description: 'Lockbox approval settings (admins)', scopes: ['personal'] },
   { title: 'whoami', description: 'Who Doorman thinks you are, and your roles', scopes: ['personal', 'team', 'groupChat'] },
   { title: 'register queue', description: 'Make this channel a queue: register queue <name>', scopes: ['team'] },
   { title: 'doctor', description: 'Check the configuration (admins)', scopes: ['personal'] },

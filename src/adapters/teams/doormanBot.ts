@@ -14,11 +14,13 @@ import { SessionRequest } from '../../domain/session';
 import { CHAT_COMMANDS } from './chatCommands';
 import { AdaptiveCard } from './cards/cardTypes';
 import { helpCard } from './cards/helpCard';
+import { lockboxFormCard } from './cards/lockboxFormCard';
+import { lockboxSettingsCard } from './cards/lockboxSettingsCard';
 import { requestListCard } from './cards/requestListCard';
 import { sessionFormCard } from './cards/sessionFormCard';
 import { textCard } from './cards/textCard';
 import { escapeMarkdown } from './cards/escapeMarkdown';
-import { SessionCardRenderer } from './sessionCardRenderer';
+import { CardRenderer } from './cardRenderer';
 import { actorOf, tenantAllowed, tenantOf, timeZoneOf } from './teamsIdentity';
 import { routeCardAction } from './verbRouter';
 
@@ -29,7 +31,7 @@ export type DoctorRunner = () => Promise<string>;
 export class DoormanBot extends TeamsActivityHandler {
   constructor(
     private readonly deps: UseCaseDeps,
-    private readonly renderer: SessionCardRenderer,
+    private readonly renderer: CardRenderer,
     private readonly allowedTenantIds: readonly string[],
     private readonly doctor: DoctorRunner,
   ) {
@@ -70,6 +72,8 @@ export class DoormanBot extends TeamsActivityHandler {
     if (command === 'new session') return this.newSession(context);
     if (command === 'requests') return this.requests(context);
     if (command === 'doctor') return this.runDoctor(context);
+    if (command === 'lockbox') return this.lockboxForm(context);
+    if (command === 'settings') return this.settings(context);
     if (command.startsWith('register queue')) return this.registerQueue(context, text.slice('register queue'.length).trim());
     await send(context, textCard({ title: 'Sorry, I did not get that', text: `I don't know "${text.slice(0, 60)}". Say **help** to see what I can do.`, id: 'unknownCommand' }));
   }
@@ -127,6 +131,32 @@ export class DoormanBot extends TeamsActivityHandler {
       problems: [],
       timeZone,
       defaultExpiresAt: instantToZonedWallClock(new Date(now.getTime() + this.deps.settings.sessionDefaultHours * 3600_000), timeZone),
+    }));
+  }
+
+  private async lockboxForm(context: TurnContext): Promise<void> {
+    const actor = await actorOf(context, this.deps.directory);
+    if (!hasRole(actor, 'engineer')) {
+      await send(context, textCard({ title: 'Not permitted', text: 'Asking for lockbox access needs the engineer role. Say **whoami** to see your roles.', id: 'notPermitted' }));
+      return;
+    }
+    const settings = await this.deps.store.getLockboxSettings();
+    await send(context, lockboxFormCard({ values: {}, problems: [], defaultDurationMinutes: settings.defaultDurationMinutes, maxDurationMinutes: settings.maxDurationMinutes }));
+  }
+
+  private async settings(context: TurnContext): Promise<void> {
+    const actor = await actorOf(context, this.deps.directory);
+    if (!hasRole(actor, 'admin')) {
+      await send(context, textCard({ title: 'Not permitted', text: '`settings` is for admins.', id: 'notPermitted' }));
+      return;
+    }
+    await send(context, lockboxSettingsCard({
+      settings: await this.deps.store.getLockboxSettings(),
+      events: (await this.deps.store.settingsEvents()).slice(-5),
+      now: this.deps.clock.now(),
+      timeZone: timeZoneOf(context, this.deps.settings.defaultTimeZone),
+      problems: [],
+      notice: null,
     }));
   }
 

@@ -1,9 +1,9 @@
 import { Activity, CardFactory, CloudAdapter, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
-import { CardActivity, CardTarget, Notifier, RequestStore, RetryableError, StoredRequest } from '../../application/ports';
+import { CardActivity, CardTarget, ChatNotice, Notifier, RequestStore, RetryableError, StoredRequest } from '../../application/ports';
 import { escapeMarkdown } from './cards/escapeMarkdown';
 import { AdaptiveCard } from './cards/cardTypes';
-import { SessionCardRenderer } from './sessionCardRenderer';
+import { CardRenderer } from './cardRenderer';
 import { ThreadRateLimiter } from './threadRateLimiter';
 
 /** Delivers cards through the Bot Connector, proactively, outside any user's turn. */
@@ -12,7 +12,7 @@ export class TeamsNotifier implements Notifier {
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
     private readonly store: RequestStore,
-    private readonly renderer: SessionCardRenderer,
+    private readonly renderer: CardRenderer,
     private readonly limiter: ThreadRateLimiter,
   ) {}
 
@@ -42,7 +42,7 @@ export class TeamsNotifier implements Notifier {
       };
     }
     const chat = await this.store.getPersonalConversation(target.userId);
-    if (!chat) throw new Error('the agent has no personal chat with Doorman yet');
+    if (!chat) throw new Error('the person has no personal chat with Doorman yet');
     this.throttle(chat.conversationId);
     // Straight to the conversation: a turn's sendActivity would make it a reply to the synthetic continuation event.
     const sent = await this.withConnector(chat.serviceUrl, chat.conversationId, chat.tenantId, (client) =>
@@ -51,7 +51,7 @@ export class TeamsNotifier implements Notifier {
     if (!sent.id) throw new Error('the Bot Connector did not return the id of the posted card');
     return {
       requestId: request.id,
-      role: 'agent',
+      role: target.role,
       conversationId: chat.conversationId,
       activityId: sent.id,
       serviceUrl: chat.serviceUrl,
@@ -72,12 +72,24 @@ export class TeamsNotifier implements Notifier {
     );
   }
 
+  /** Posts a notice card into the person's personal chat. */
+  async notify(userId: string, notice: ChatNotice, request: StoredRequest | null): Promise<void> {
+    const chat = await this.store.getPersonalConversation(userId);
+    if (!chat) throw new Error('the person has no personal chat with Doorman yet');
+    const card = this.renderer.renderNotice(notice, request);
+    this.throttle(chat.conversationId);
+    await this.withConnector(chat.serviceUrl, chat.conversationId, chat.tenantId, (client) =>
+      client.conversations.sendToConversation(chat.conversationId, cardMessage(card) as Activity),
+    );
+  }
+
   /** Replies in the queue thread and @mentions the assignee: edits notify nobody, a new reply does. */
   async mentionInThread(
     request: StoredRequest,
     card: CardActivity,
     event: 'customerWaiting' | 'customerReady',
   ): Promise<void> {
+    if (request.kind !== 'session') return;
     const thread = card.threadId ?? card.conversationId;
     const who = request.customerName ? escapeMarkdown(request.customerName) : 'The customer';
     const news =

@@ -7,7 +7,6 @@ import {
   assignSession,
   closeSession,
   denyCustomer,
-  loadSession,
   rebindSession,
   reopenSession,
 } from '../../application/actOnSession';
@@ -21,30 +20,19 @@ import { Actor, hasRole } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';
 import { sessionFormCard } from './cards/sessionFormCard';
 import { sessionInvitationCard } from './cards/sessionInvitationCard';
-import { CardRole, SessionCardRenderer } from './sessionCardRenderer';
+import { CardRole, CardRenderer } from './cardRenderer';
+import { pointerSchema, roleOfClickedCard } from './cardActionSupport';
+import { LOCKBOX_VERBS } from './lockboxVerbs';
 import { actorOf, clickedCard, timeZoneOf } from './teamsIdentity';
 
 /** What verb handlers work with. */
 export interface VerbContext {
   deps: UseCaseDeps;
-  renderer: SessionCardRenderer;
+  renderer: CardRenderer;
 }
 
-type VerbHandler = (turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext) => Promise<AdaptiveCard>;
-
-const pointerSchema = z.object({ requestId: z.string().min(1).max(100), version: z.number().int().positive() }).passthrough();
-
-/** The card shows a status for the clicked card's role, so its answer replaces that same card. */
-async function roleOfClickedCard(turn: TurnContext, store: RequestStore, requestId: string): Promise<CardRole> {
-  const place = clickedCard(turn);
-  if (place) {
-    const match = (await store.cardActivitiesOf(requestId)).find(
-      (card) => card.activityId === place.activityId && card.conversationId === place.conversationId,
-    );
-    if (match) return match.role;
-  }
-  return turn.activity.conversation.conversationType === 'channel' ? 'queue' : 'agent';
-}
+/** One verb's handler: the answer card for the clicked card. */
+export type VerbHandler = (turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext) => Promise<AdaptiveCard>;
 
 function sessionAction(
   run: (verbs: VerbContext, actor: Actor, pointer: CardPointer, data: z.infer<typeof pointerSchema>, turn: TurnContext) => Promise<AgentActionResult>,
@@ -102,10 +90,12 @@ function typedInputs(data: unknown): Record<string, string> {
   return Object.fromEntries(Object.entries(data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
-async function cardRefresh(turn: TurnContext, _actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
+async function cardRefresh(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
   const pointer = pointerSchema.parse(data);
-  const request = await loadSession(verbs.deps, pointer.requestId);
-  return verbs.renderer.render(request, await roleOfClickedCard(turn, verbs.deps.store, request.id));
+  const request = await verbs.deps.store.getRequest(pointer.requestId);
+  if (!request) throw new DoormanError('REQUEST.NOT_FOUND');
+  // Read-only: an automatic refresh only re-renders, for the person looking (approvers get their buttons).
+  return verbs.renderer.render(request, await roleOfClickedCard(turn, verbs.deps.store, request.id), null, actor);
 }
 
 /** The one routing table of card verbs (DESIGN.md §5); anything else is a 400, never a default card. */
@@ -122,6 +112,7 @@ export const VERBS: Readonly<Record<string, VerbHandler>> = {
     reopenSession(deps, actor, pointer, clickedCard(turn), timeZoneOf(turn, deps.settings.defaultTimeZone)),
   ),
   'card.refresh': cardRefresh,
+  ...LOCKBOX_VERBS,
 };
 
 /** Answers an Action.Execute invoke: the new card on success, 400 for unknown verbs and malformed data. */

@@ -1,7 +1,17 @@
-import { Change, OutboxItem, OutboxMessage, RequestStore } from '../../../src/application/ports';
+import {
+  AccessGrant,
+  ApiKey,
+  Change,
+  LockboxSettings,
+  OutboxItem,
+  OutboxMessage,
+  RequestStore,
+} from '../../../src/application/ports';
 import { AuditEvent } from '../../../src/domain/audit';
 import { isDoormanError } from '../../../src/domain/errors';
+import { LockboxRequest } from '../../../src/domain/lockbox';
 import { SessionRequest } from '../../../src/domain/session';
+import { aLockboxRequest } from '../../support/lockboxBuilder';
 import { aSessionRequest } from '../../support/sessionBuilder';
 
 /** Opens a store on a new, empty database, or another instance on the database of `sameDatabaseAs`. */
@@ -12,6 +22,8 @@ export interface RawStoreInspector {
   outboxRow(store: RequestStore, id: number): Promise<{ status: string; payload: unknown; lastError: string | null }>;
   /** The stored personal data of a request, parsed; null once erased. */
   personalData(store: RequestStore, requestId: string): Promise<unknown>;
+  /** The non-personal JSON of a request (`requests.data`), parsed. */
+  requestData(store: RequestStore, requestId: string): Promise<unknown>;
 }
 
 const T0 = new Date('2030-03-04T09:00:00.000Z');
@@ -95,6 +107,118 @@ function transition(
   return { next, change };
 }
 
+const amy = { aadObjectId: 'approver-amy', name: 'Amy Approver' };
+const lee = { aadObjectId: 'lead-lee', name: 'Lee Lead' };
+
+function lockboxEvent(request: LockboxRequest, action: string, fromState: string | null): AuditEvent {
+  return {
+    requestId: request.id,
+    kind: request.kind,
+    action,
+    fromState,
+    toState: request.state,
+    actorId: request.requester.aadObjectId,
+    actorType: 'person',
+    source: 'chat',
+    reason: null,
+    at: request.updatedAt,
+    version: request.version,
+  };
+}
+
+/** The change that creates a lockbox request: its event, a card update and its decision deadline. */
+function lockboxCreation(request: LockboxRequest, extra: Partial<Change> = {}): Change {
+  return {
+    request,
+    expectedVersion: null,
+    events: [lockboxEvent(request, 'create', null)],
+    outbox: [{ type: 'card.update', requestId: request.id, version: request.version }],
+    deadlines: [{ requestId: request.id, kind: 'expire', dueAt: request.decideBy }],
+    ...extra,
+  };
+}
+
+/** The change from `previous` to `previous` with `fields`, one version on. */
+function lockboxTransition(
+  previous: LockboxRequest,
+  fields: Partial<LockboxRequest>,
+  extra: Partial<Change> = {},
+): { next: LockboxRequest; change: Change } {
+  const next: LockboxRequest = {
+    ...previous,
+    ...fields,
+    version: previous.version + 1,
+    updatedAt: fields.updatedAt ?? new Date(previous.updatedAt.getTime() + MINUTE),
+  };
+  const change: Change = {
+    request: next,
+    expectedVersion: previous.version,
+    events: [lockboxEvent(next, 'change', previous.state)],
+    outbox: [{ type: 'card.update', requestId: next.id, version: next.version }],
+    deadlines: [],
+    ...extra,
+  };
+  return { next, change };
+}
+
+/** A lockbox request approved by Amy after Lee's review, access granted and now being revoked. */
+function aRevokedLockbox(): LockboxRequest {
+  return aLockboxRequest({
+    state: 'approved',
+    version: 5,
+    requestedVia: 'ticketing-system',
+    queueId: 'queue-lockbox',
+    remindAt: null,
+    decisions: [
+      { action: 'passReview', byId: lee.aadObjectId, byName: lee.name, at: at(10), comment: null },
+      { action: 'approve', byId: amy.aadObjectId, byName: amy.name, at: at(30), comment: 'ok – «quotes» "and" ünïcödé' },
+    ],
+    access: { status: 'removing', grantedAt: at(31), endsAt: at(271), removedAt: null },
+    ending: { reason: 'revoked', byId: amy.aadObjectId, at: at(90) },
+    updatedAt: at(90),
+  });
+}
+
+function approvalOff(changedAt: Date): LockboxSettings {
+  return {
+    approvalRequired: false,
+    leadReview: true,
+    defaultDurationMinutes: 60,
+    maxDurationMinutes: 480,
+    decisionHours: 4,
+    updatedBy: 'admin-ada',
+    updatedAt: changedAt,
+  };
+}
+
+function approverNotice(userId: string, changedAt: Date): OutboxMessage {
+  return {
+    type: 'chat.notify',
+    requestId: null,
+    userId,
+    notice: { kind: 'approvalSetting', approvalRequired: false, changedBy: 'admin-ada', changedAt: changedAt.toISOString() },
+  };
+}
+
+function anApiKey(fields: Partial<ApiKey>): ApiKey {
+  return {
+    id: 'key-1',
+    name: 'Ticketing',
+    onBehalfOf: ['engineer-erin', 'engineer-eli'],
+    hash: 'a'.repeat(64),
+    createdAt: T0,
+    revokedAt: null,
+    ...fields,
+  };
+}
+
+async function rejection(promise: Promise<unknown>): Promise<unknown> {
+  return promise.then(
+    () => null,
+    (reason: unknown) => reason,
+  );
+}
+
 async function expectStale(promise: Promise<unknown>): Promise<void> {
   const error = await promise.then(
     () => null,
@@ -147,7 +271,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         await store.commit(creation(scheduled));
         await store.commit(creation(plain));
 
-        const loaded = await store.getRequest(scheduled.id);
+        const loaded = (await store.getRequest(scheduled.id)) as SessionRequest | null;
         expect(loaded).toEqual(scheduled);
         expect(loaded?.createdAt).toBeInstanceOf(Date);
         expect(loaded?.updatedAt).toBeInstanceOf(Date);
@@ -446,7 +570,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         await store.erasePersonalData(request.id);
         await store.commit(decidedBefore.change);
 
-        const loaded = await store.getRequest(request.id);
+        const loaded = (await store.getRequest(request.id)) as SessionRequest | null;
         expect(loaded?.state).toBe('waiting');
         expect(loaded?.recipient).toEqual({ name: '(erased)', email: null });
         expect(loaded?.customerName).toBeNull();
@@ -521,6 +645,249 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         await store.savePersonalConversation({ ...conversation, conversationId: 'a:2' });
         expect(await store.getPersonalConversation(anna.aadObjectId)).toEqual({ ...conversation, conversationId: 'a:2' });
         expect(await store.getPersonalConversation('nobody')).toBeNull();
+      });
+    });
+
+    describe('lockbox requests', () => {
+      it('round-trips a lockbox request with its nested dates', async () => {
+        const store = await openStore();
+        const revoked = aRevokedLockbox();
+        const pending = aLockboxRequest();
+        await store.commit(lockboxCreation(revoked));
+        await store.commit(lockboxCreation(pending));
+
+        const loaded = (await store.getRequest(revoked.id)) as LockboxRequest;
+        expect(loaded).toEqual(revoked);
+        for (const date of [
+          loaded.createdAt,
+          loaded.updatedAt,
+          loaded.decideBy,
+          loaded.decisions[0].at,
+          loaded.decisions[1].at,
+          loaded.access.grantedAt,
+          loaded.access.endsAt,
+          loaded.ending?.at,
+        ]) {
+          expect(date).toBeInstanceOf(Date);
+        }
+        expect(loaded.access.removedAt).toBeNull();
+        expect(loaded.remindAt).toBeNull();
+        expect(loaded.decisions[1].comment).toBe(revoked.decisions[1].comment);
+
+        const loadedPending = (await store.getRequest(pending.id)) as LockboxRequest;
+        expect(loadedPending).toEqual(pending);
+        expect(loadedPending.remindAt).toBeInstanceOf(Date);
+        expect(loadedPending.ending).toBeNull();
+        expect(loadedPending.decisions).toEqual([]);
+      });
+
+      it('keeps names out of the request row and ids in it', async () => {
+        const store = await openStore();
+        const request = aRevokedLockbox();
+        await store.commit(lockboxCreation(request));
+
+        const data = JSON.stringify(await inspect.requestData(store, request.id));
+        expect(data).not.toContain(request.requester.name);
+        expect(data).not.toContain(amy.name);
+        expect(data).not.toContain(lee.name);
+        expect(data).toContain(request.requester.aadObjectId);
+        expect(data).toContain(amy.aadObjectId);
+        expect(await inspect.personalData(store, request.id)).toEqual({
+          'requester.name': request.requester.name,
+          'decisions[].byName': [lee.name, amy.name],
+        });
+      });
+
+      it('moves a lockbox request on by compare-and-set and lists it by kind and requester, never as a session', async () => {
+        const store = await openStore();
+        const session = aSessionRequest({ createdAt: at(0) });
+        const request = aLockboxRequest({ createdAt: at(5), updatedAt: at(5) });
+        await store.commit(creation(session));
+        await store.commit(lockboxCreation(request));
+        const approved = lockboxTransition(request, {
+          state: 'approved',
+          remindAt: null,
+          decisions: [{ action: 'approve', byId: amy.aadObjectId, byName: amy.name, at: at(6), comment: null }],
+          access: { status: 'granting', grantedAt: null, endsAt: null, removedAt: null },
+        });
+        await store.commit(approved.change);
+        await expectStale(store.commit(lockboxTransition(request, { state: 'denied' }).change));
+
+        expect(await store.getRequest(request.id)).toEqual(approved.next);
+        expect((await store.eventsOf(request.id)).map((event) => [event.kind, event.toState])).toEqual([
+          ['lockbox', 'pending'],
+          ['lockbox', 'approved'],
+        ]);
+        expect(await store.listRequests({ kind: 'lockbox' })).toEqual([approved.next]);
+        expect((await store.listRequests({})).map((stored) => stored.id)).toEqual([request.id, session.id]);
+        expect((await store.listRequests({ involving: 'engineer-erin' })).map((stored) => stored.id)).toEqual([request.id]);
+        expect(await store.listRequests({ assignee: 'engineer-erin' })).toEqual([]);
+        expect(await store.listRequests({ kind: 'lockbox', states: ['pending'] })).toEqual([]);
+        expect(await store.findSessionByLinkHash(session.linkHash)).toEqual(session);
+      });
+
+      it("erases the requester's and deciders' names, keeps the ids and the audit trail", async () => {
+        const store = await openStore();
+        const request = aRevokedLockbox();
+        await store.commit(lockboxCreation(request));
+        const ended = lockboxTransition(request, {
+          state: 'ended',
+          access: { ...request.access, status: 'removed', removedAt: at(95) },
+        });
+        await store.commit(ended.change);
+        const eventsBefore = await store.eventsOf(request.id);
+
+        await store.erasePersonalData(request.id);
+
+        const erased = (await store.getRequest(request.id)) as LockboxRequest;
+        expect(erased).toEqual({
+          ...ended.next,
+          requester: { aadObjectId: request.requester.aadObjectId, name: '(erased)' },
+          decisions: ended.next.decisions.map((decision) => ({ ...decision, byName: '(erased)' })),
+        });
+        expect(erased.decisions[1].at).toBeInstanceOf(Date);
+        expect(erased.access.removedAt).toEqual(at(95));
+        expect(await store.eventsOf(request.id)).toEqual(eventsBefore);
+        expect(await inspect.personalData(store, request.id)).toBeNull();
+        expect(await store.listRequests({ involving: request.requester.aadObjectId })).toEqual([erased]);
+      });
+
+      it('keeps names erased when a decision taken before the erasure commits after it', async () => {
+        const store = await openStore();
+        const request = aLockboxRequest();
+        await store.commit(lockboxCreation(request));
+        const decidedBefore = lockboxTransition(request, {
+          state: 'denied',
+          decisions: [{ action: 'deny', byId: amy.aadObjectId, byName: amy.name, at: at(1), comment: 'no ticket' }],
+        });
+        await store.erasePersonalData(request.id);
+        await store.commit(decidedBefore.change);
+
+        const loaded = (await store.getRequest(request.id)) as LockboxRequest;
+        expect(loaded.state).toBe('denied');
+        expect(loaded.requester).toEqual({ aadObjectId: request.requester.aadObjectId, name: '(erased)' });
+        expect(loaded.decisions).toEqual([{ ...decidedBefore.next.decisions[0], byName: '(erased)' }]);
+        expect(await inspect.personalData(store, request.id)).toBeNull();
+      });
+    });
+
+    describe('lockbox settings', () => {
+      it('reads the defaults until an admin saves settings', async () => {
+        const store = await openStore();
+        expect(await store.getLockboxSettings()).toEqual({
+          approvalRequired: true,
+          leadReview: false,
+          defaultDurationMinutes: 240,
+          maxDurationMinutes: 1440,
+          decisionHours: 12,
+          updatedBy: null,
+          updatedAt: null,
+        });
+        expect(await store.settingsEvents()).toEqual([]);
+      });
+
+      it('saves settings with their audit line and their messages (about no request) in one go', async () => {
+        const store = await openStore();
+        const settings = approvalOff(at(1));
+        const notices = [approverNotice('approver-amy', at(1)), approverNotice('approver-bob', at(1))];
+        await store.saveLockboxSettings(settings, { actorId: 'admin-ada', at: at(1), change: 'approvalRequired: true → false' }, notices);
+
+        const loaded = await store.getLockboxSettings();
+        expect(loaded).toEqual(settings);
+        expect(loaded.updatedAt).toBeInstanceOf(Date);
+        expect(await store.pendingOutboxCount()).toBe(2);
+        const claimed = await store.claimOutbox(at(1), 10, MINUTE);
+        expect(claimed.map((item) => item.message)).toEqual(notices);
+        expect(claimed[0].createdAt).toEqual(at(1));
+        await store.completeOutbox(claimed[0].id);
+        await store.failOutbox(claimed[1].id, 'no personal conversation');
+        expect(await store.pendingOutboxCount()).toBe(0);
+
+        const again = { ...settings, approvalRequired: true, updatedAt: at(2) };
+        await store.saveLockboxSettings(again, { actorId: 'admin-ada', at: at(2), change: 'approvalRequired: false → true' }, []);
+        expect(await store.getLockboxSettings()).toEqual(again);
+        expect(await store.settingsEvents()).toEqual([
+          { actorId: 'admin-ada', at: at(1), change: 'approvalRequired: true → false' },
+          { actorId: 'admin-ada', at: at(2), change: 'approvalRequired: false → true' },
+        ]);
+      });
+
+      it('writes nothing when part of a settings change fails', async () => {
+        const store = await openStore();
+        const before = approvalOff(at(1));
+        await store.saveLockboxSettings(before, { actorId: 'admin-ada', at: at(1), change: 'first' }, []);
+        // A payload JSON cannot hold fails after the settings row and the audit line were written.
+        const unserialisable = { ...approverNotice('approver-amy', at(2)), requestId: null, userId: 1n } as unknown as OutboxMessage;
+
+        const error = await rejection(
+          store.saveLockboxSettings({ ...before, decisionHours: 1, updatedAt: at(2) }, { actorId: 'admin-ada', at: at(2), change: 'second' }, [
+            approverNotice('approver-bob', at(2)),
+            unserialisable,
+          ]),
+        );
+
+        expect(error).toBeInstanceOf(Error);
+        expect(await store.getLockboxSettings()).toEqual(before);
+        expect((await store.settingsEvents()).map((event) => event.change)).toEqual(['first']);
+        expect(await store.pendingOutboxCount()).toBe(0);
+      });
+    });
+
+    describe('API keys', () => {
+      it('saves keys, finds one by its hash, lists them and revokes once', async () => {
+        const store = await openStore();
+        const ticketing = anApiKey({ id: 'key-1', createdAt: at(1) });
+        const anyone = anApiKey({ id: 'key-2', name: 'SOAR', onBehalfOf: ['*'], hash: 'b'.repeat(64), createdAt: at(2) });
+        await store.saveApiKey(anyone);
+        await store.saveApiKey(ticketing);
+
+        expect(await store.findApiKeyByHash('a'.repeat(64))).toEqual(ticketing);
+        expect(await store.findApiKeyByHash('c'.repeat(64))).toBeNull();
+        expect(await store.listApiKeys()).toEqual([ticketing, anyone]);
+
+        expect(await store.revokeApiKey('key-1', at(5))).toBe(true);
+        expect(await store.revokeApiKey('key-1', at(6))).toBe(false);
+        expect(await store.revokeApiKey('no-such-key', at(6))).toBe(false);
+        const revoked = await store.findApiKeyByHash('a'.repeat(64));
+        expect(revoked?.revokedAt).toEqual(at(5));
+        expect(await store.listApiKeys()).toEqual([{ ...ticketing, revokedAt: at(5) }, anyone]);
+      });
+
+      it('refuses a second key with the same hash or id', async () => {
+        const store = await openStore();
+        await store.saveApiKey(anApiKey({}));
+        expect(await rejection(store.saveApiKey(anApiKey({ id: 'key-2' })))).toBeInstanceOf(Error);
+        expect(await rejection(store.saveApiKey(anApiKey({ hash: 'd'.repeat(64) })))).toBeInstanceOf(Error);
+        expect(await store.listApiKeys()).toHaveLength(1);
+      });
+    });
+
+    describe('access grants', () => {
+      it('records one grant per request, idempotently, and its revocation; lists the newest first', async () => {
+        const store = await openStore();
+        const first = aLockboxRequest();
+        const second = aLockboxRequest({ requester: { aadObjectId: 'engineer-eli', name: 'Eli Engineer' } });
+        for (const request of [first, second]) await store.commit(lockboxCreation(request));
+        const grantOf = (request: LockboxRequest, grantedAt: Date): AccessGrant => ({
+          requestId: request.id,
+          principalId: request.requester.aadObjectId,
+          resource: request.resource,
+          grantedAt,
+          revokedAt: null,
+        });
+
+        await store.recordGrant(grantOf(first, at(10)));
+        await store.recordGrant(grantOf(first, at(20)));
+        await store.recordGrant(grantOf(second, at(15)));
+        expect(await store.listGrants()).toEqual([grantOf(second, at(15)), grantOf(first, at(10))]);
+
+        await store.recordRevoke(first.id, at(30));
+        await store.recordRevoke(first.id, at(40));
+        await store.recordRevoke('no-such-request', at(40));
+        expect(await store.listGrants()).toEqual([grantOf(second, at(15)), { ...grantOf(first, at(10)), revokedAt: at(30) }]);
+
+        await store.recordGrant(grantOf(first, at(50)));
+        expect(await store.listGrants()).toEqual([grantOf(first, at(50)), grantOf(second, at(15))]);
       });
     });
 

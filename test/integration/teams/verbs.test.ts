@@ -1,5 +1,5 @@
 import { Activity, TestAdapter } from 'botbuilder';
-import { SessionCardRenderer } from '../../../src/adapters/teams/sessionCardRenderer';
+import { CardRenderer } from '../../../src/adapters/teams/cardRenderer';
 import { DoormanBot } from '../../../src/adapters/teams/doormanBot';
 import { VERBS } from '../../../src/adapters/teams/verbRouter';
 import { UseCaseDeps } from '../../../src/application/useCaseDeps';
@@ -21,7 +21,7 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
   beforeEach(() => {
     const built = testDeps();
     ({ deps, clock, cleanup } = built);
-    const bot = new DoormanBot(deps, new SessionCardRenderer(deps.store, deps.directory, clock, 'UTC'), [TENANT], async () => 'ok');
+    const bot = new DoormanBot(deps, new CardRenderer(deps.store, deps.directory, clock, 'UTC'), [TENANT], async () => 'ok');
     adapter = new TestAdapter(async (context) => {
       await bot.run(context);
       buffered = [...context.bufferedReplyActivities];

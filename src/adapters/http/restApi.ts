@@ -1,0 +1,214 @@
+import { IncomingMessage, ServerResponse } from 'node:http';
+import { Server } from 'restify';
+import { z } from 'zod';
+import { decideOnLockbox, loadLockbox, lockboxSummary, requestLockboxAccess } from '../../application/lockboxRequests';
+import { parseLockboxForm } from '../../application/lockboxForm';
+import { ApiKey, StoredRequest } from '../../application/ports';
+import { UseCaseDeps } from '../../application/useCaseDeps';
+import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
+import { Actor } from '../../domain/people';
+import { ClientRateLimiter } from './clientRateLimiter';
+
+const MAX_BODY_BYTES = 16 * 1024;
+const STATUS_OF: Partial<Record<ErrorCode, number>> = {
+  'INPUT.INVALID': 400,
+  'AUTH.NOT_PERMITTED': 403,
+  'AUTH.SELF_APPROVAL': 403,
+  'REQUEST.NOT_FOUND': 404,
+  'REQUEST.ILLEGAL_TRANSITION': 409,
+  'REQUEST.STALE_VERSION': 409,
+  'REQUEST.EXPIRED': 409,
+  'RATE.LIMITED': 429,
+};
+
+/** A caller authenticated by API key: acts as a service, only for the people its key names. */
+interface ApiCaller {
+  key: ApiKey;
+  actor: Actor;
+}
+
+class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    readonly fields: unknown[] = [],
+  ) {
+    super(code);
+  }
+}
+
+const listQuery = z.object({
+  kind: z.enum(['session', 'lockbox']).optional(),
+  state: z.string().max(40).optional(),
+  assignee: z.string().max(100).optional(),
+  from: z.string().datetime({ offset: true }).optional(),
+  to: z.string().datetime({ offset: true }).optional(),
+});
+
+/**
+ * REST API v1 (DESIGN.md §5) for systems that must ask before touching customer data: every route is the same
+ * chain — rate limit → authenticate (API key, stored hashed) → validate → use case → present (JSON, codes only).
+ */
+export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientRateLimiter): void {
+  const route = (handler: (req: IncomingMessage & { params?: Record<string, string> }, caller: ApiCaller) => Promise<{ status: number; body: unknown; csv?: boolean }>) =>
+    async (req: IncomingMessage & { params?: Record<string, string> }, res: ServerResponse) => {
+      try {
+        const wait = limiter.hit('api', req.socket.remoteAddress ?? 'unknown');
+        if (wait > 0) {
+          res.setHeader('Retry-After', String(wait));
+          throw new ApiFailure(429, 'RATE.LIMITED');
+        }
+        const caller = await authenticate(deps, req);
+        const answer = await handler(req, caller);
+        if (answer.csv) {
+          res.writeHead(answer.status, { 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'no-store' });
+          res.end(answer.body as string);
+          return;
+        }
+        sendJson(res, answer.status, answer.body);
+      } catch (error) {
+        const failure = asFailure(error, deps);
+        sendJson(res, failure.status, { error: { code: failure.code, message: failure.code, ...(failure.fields.length ? { fields: failure.fields } : {}) } });
+      }
+    };
+
+  server.post('/api/v1/lockbox', route(async (req, caller) => {
+    const body = await readJson(req);
+    const onBehalfOf = typeof body.onBehalfOf === 'string' ? body.onBehalfOf.trim() : '';
+    if (onBehalfOf === '') throw new ApiFailure(400, 'INPUT.INVALID', [{ field: 'onBehalfOf', problem: 'required' }]);
+    if (!caller.key.onBehalfOf.includes('*') && !caller.key.onBehalfOf.includes(onBehalfOf)) {
+      throw new ApiFailure(403, 'AUTH.NOT_PERMITTED', [{ field: 'onBehalfOf', problem: 'notAllowedForKey' }]);
+    }
+    const engineers = await deps.directory.listByRole('engineer');
+    const person = engineers.find((candidate) => candidate.aadObjectId === onBehalfOf);
+    if (!person) throw new ApiFailure(400, 'INPUT.INVALID', [{ field: 'onBehalfOf', problem: 'notAnEngineer' }]);
+    const parsed = parseLockboxForm(body, await deps.store.getLockboxSettings());
+    if (!parsed.ok) throw new ApiFailure(400, 'INPUT.INVALID', parsed.problems);
+    const request = await requestLockboxAccess(deps, caller.actor, { aadObjectId: person.aadObjectId, name: person.name }, parsed.ask, 'api');
+    return { status: 201, body: lockboxSummary(request) };
+  }));
+
+  server.get('/api/v1/lockbox/:id', route(async (req) => {
+    const request = await loadLockbox(deps, req.params?.id ?? '');
+    return { status: 200, body: { ...lockboxSummary(request), events: await eventsOf(deps, request.id) } };
+  }));
+
+  server.post('/api/v1/lockbox/:id/resolve', route(async (req, caller) => {
+    await readJson(req, true);
+    const result = await decideOnLockbox(deps, caller.actor, { requestId: req.params?.id ?? '', version: null }, 'resolve', null, 'api');
+    if (result.refused) throw new ApiFailure(STATUS_OF[result.refused] ?? 409, result.refused);
+    return { status: 200, body: lockboxSummary(result.request) };
+  }));
+
+  server.get('/api/v1/requests.csv', route(async (req) => {
+    const rows = (await listRequests(deps, req)).map(summaryOf);
+    const columns = ['id', 'kind', 'state', 'createdAt', 'updatedAt', 'owner', 'assignee', 'deadline'];
+    const escape = (value: unknown) => {
+      const text = value === null || value === undefined ? '' : String(value);
+      // Spreadsheets run cells that start with = + - @ as formulas: prefix them so the export stays data.
+      const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
+      return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
+    };
+    const lines = [columns.join(','), ...rows.map((row) => columns.map((column) => escape(row[column])).join(','))];
+    return { status: 200, body: `${lines.join('\r\n')}\r\n`, csv: true };
+  }));
+
+  server.get('/api/v1/requests', route(async (req) => ({ status: 200, body: { requests: (await listRequests(deps, req)).map(summaryOf) } })));
+
+  server.get('/api/v1/requests/:id', route(async (req) => {
+    const request = await deps.store.getRequest(req.params?.id ?? '');
+    if (!request) throw new ApiFailure(404, 'REQUEST.NOT_FOUND');
+    return { status: 200, body: { ...summaryOf(request), events: await eventsOf(deps, request.id) } };
+  }));
+}
+
+async function authenticate(deps: UseCaseDeps, req: IncomingMessage): Promise<ApiCaller> {
+  const header = req.headers.authorization ?? '';
+  const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : String(req.headers['x-api-key'] ?? '');
+  if (!/^dk_[A-Za-z0-9_-]{20,100}$/.test(presented)) throw new ApiFailure(401, 'AUTH.NOT_PERMITTED');
+  const key = await deps.store.findApiKeyByHash(deps.secrets.hash(presented));
+  if (!key || key.revokedAt !== null) throw new ApiFailure(401, 'AUTH.NOT_PERMITTED');
+  return { key, actor: { type: 'service', client: key.name } };
+}
+
+async function listRequests(deps: UseCaseDeps, req: IncomingMessage): Promise<StoredRequest[]> {
+  const query = listQuery.safeParse(Object.fromEntries(new URL(req.url ?? '/', 'http://api').searchParams));
+  if (!query.success) throw new ApiFailure(400, 'INPUT.INVALID', query.error.issues.map((issue) => ({ field: String(issue.path[0]), problem: 'invalid' })));
+  const { kind, state, assignee, from, to } = query.data;
+  return deps.store.listRequests({
+    kind,
+    states: state ? state.split(',') : undefined,
+    assignee,
+    from: from ? new Date(from) : undefined,
+    to: to ? new Date(to) : undefined,
+    limit: 500,
+  });
+}
+
+/** The link-free, name-free view of any request that the list and CSV show. */
+function summaryOf(request: StoredRequest): Record<string, unknown> {
+  if (request.kind === 'lockbox') {
+    return { ...lockboxSummary(request), owner: request.requester.aadObjectId, assignee: null, deadline: request.decideBy.toISOString() };
+  }
+  return {
+    id: request.id,
+    kind: 'session',
+    state: request.state,
+    version: request.version,
+    owner: request.createdBy.aadObjectId,
+    assignee: request.assignee?.aadObjectId ?? null,
+    queueId: request.queueId,
+    scheduledFor: request.scheduledFor?.toISOString() ?? null,
+    deadline: request.expiresAt.toISOString(),
+    closedReason: request.closedReason,
+    createdAt: request.createdAt.toISOString(),
+    updatedAt: request.updatedAt.toISOString(),
+  };
+}
+
+async function eventsOf(deps: UseCaseDeps, requestId: string): Promise<unknown[]> {
+  return (await deps.store.eventsOf(requestId)).map((event) => ({
+    action: event.action,
+    from: event.fromState,
+    to: event.toState,
+    actor: event.actorId,
+    actorType: event.actorType,
+    source: event.source,
+    reason: event.reason,
+    at: event.at.toISOString(),
+  }));
+}
+
+async function readJson(req: IncomingMessage, allowEmpty = false): Promise<Record<string, unknown>> {
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw new ApiFailure(413, 'INPUT.INVALID');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new ApiFailure(413, 'INPUT.INVALID');
+    chunks.push(chunk as Buffer);
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim();
+  if (text === '' && allowEmpty) return {};
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new ApiFailure(400, 'INPUT.INVALID', [{ field: 'body', problem: 'notJsonObject' }]);
+}
+
+function asFailure(error: unknown, deps: UseCaseDeps): { status: number; code: ErrorCode; fields: unknown[] } {
+  if (error instanceof ApiFailure) return { status: error.status, code: error.code, fields: error.fields };
+  if (error instanceof DoormanError) return { status: STATUS_OF[error.code] ?? 400, code: error.code, fields: error.fields };
+  if (isDoormanError(error)) return { status: 400, code: 'INPUT.INVALID', fields: [] };
+  deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'REST API request failed');
+  return { status: 500, code: 'INTERNAL', fields: [] };
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  if (res.headersSent) return;
+  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(JSON.stringify(body));
+}

@@ -1,0 +1,102 @@
+import { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { LockboxDecisionVerb, decideOnLockbox, requestLockboxAccess, saveLockboxSettings } from '../../application/lockboxRequests';
+import { parseLockboxForm } from '../../application/lockboxForm';
+import { FieldProblem, isDoormanError } from '../../domain/errors';
+import { Actor, hasRole } from '../../domain/people';
+import { AdaptiveCard } from './cards/cardTypes';
+import { lockboxFormCard } from './cards/lockboxFormCard';
+import { lockboxSettingsCard } from './cards/lockboxSettingsCard';
+import { clickedCard, timeZoneOf } from './teamsIdentity';
+import { pointerSchema, roleOfClickedCard } from './cardActionSupport';
+import type { VerbContext, VerbHandler } from './verbRouter';
+
+/** The form answered again with every problem next to its field and what was typed kept. */
+async function lockboxFormAgain(verbs: VerbContext, typed: Record<string, string>, problems: FieldProblem[]): Promise<AdaptiveCard> {
+  const settings = await verbs.deps.store.getLockboxSettings();
+  return lockboxFormCard({ values: typed, problems, defaultDurationMinutes: settings.defaultDurationMinutes, maxDurationMinutes: settings.maxDurationMinutes });
+}
+
+async function lockboxCreate(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
+  const { deps } = verbs;
+  if (actor.type !== 'person' || !hasRole(actor, 'engineer')) {
+    return lockboxFormAgain(verbs, {}, [{ field: 'form', problem: 'notPermitted' }]);
+  }
+  const parsed = parseLockboxForm(data, await deps.store.getLockboxSettings());
+  if (!parsed.ok) return lockboxFormAgain(verbs, parsed.typed, parsed.problems);
+  try {
+    const request = await requestLockboxAccess(deps, actor, actor.person, parsed.ask, 'chat', clickedCard(turn));
+    return verbs.renderer.render(request, 'requester', null, actor);
+  } catch (error) {
+    if (isDoormanError(error, 'INPUT.INVALID')) return lockboxFormAgain(verbs, {}, error.fields);
+    throw error;
+  }
+}
+
+const decisionSchema = pointerSchema.extend({ comment: z.string().max(500).optional(), stage: z.enum(['review']).optional() });
+
+function lockboxDecision(verb: LockboxDecisionVerb): VerbHandler {
+  return async (turn, actor, data, verbs) => {
+    const input = decisionSchema.parse(data);
+    const chosen: LockboxDecisionVerb = verb === 'approve' && input.stage === 'review' ? 'passReview' : verb;
+    const comment = input.comment?.trim() ? input.comment.trim() : null;
+    const result = await decideOnLockbox(verbs.deps, actor, input, chosen, comment);
+    const role = await roleOfClickedCard(turn, verbs.deps.store, result.request.id);
+    return verbs.renderer.render(result.request, role, result.refused, actor);
+  };
+}
+
+const settingsSchema = z.object({
+  approvalRequired: z.enum(['true', 'false']),
+  leadReview: z.enum(['true', 'false']),
+  defaultDurationMinutes: z.coerce.number().int(),
+  maxDurationMinutes: z.coerce.number().int(),
+  decisionHours: z.coerce.number().int(),
+});
+
+async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
+  const { deps } = verbs;
+  const problems: FieldProblem[] = [];
+  const parsed = settingsSchema.safeParse(data);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) problems.push({ field: String(issue.path[0] ?? 'form'), problem: 'invalid' });
+  } else {
+    const { maxDurationMinutes, defaultDurationMinutes, decisionHours } = parsed.data;
+    if (maxDurationMinutes < 15 || maxDurationMinutes > 1440) problems.push({ field: 'maxDurationMinutes', problem: 'range' });
+    if (defaultDurationMinutes < 15 || defaultDurationMinutes > maxDurationMinutes) problems.push({ field: 'defaultDurationMinutes', problem: 'range' });
+    if (decisionHours < 1 || decisionHours > 72) problems.push({ field: 'decisionHours', problem: 'range' });
+  }
+  let notice: string | null = null;
+  if (problems.length === 0 && parsed.success) {
+    try {
+      await saveLockboxSettings(deps, actor, {
+        ...parsed.data,
+        approvalRequired: parsed.data.approvalRequired === 'true',
+        leadReview: parsed.data.leadReview === 'true',
+      });
+      notice = 'Settings saved.';
+    } catch (error) {
+      if (!isDoormanError(error, 'AUTH.NOT_PERMITTED')) throw error;
+      problems.push({ field: 'form', problem: 'notPermitted' });
+    }
+  }
+  return lockboxSettingsCard({
+    settings: await deps.store.getLockboxSettings(),
+    events: (await deps.store.settingsEvents()).slice(-5),
+    now: deps.clock.now(),
+    timeZone: timeZoneOf(turn, deps.settings.defaultTimeZone),
+    problems,
+    notice,
+  });
+}
+
+/** The lockbox verbs of DESIGN.md §5, plus `settings.save`. */
+export const LOCKBOX_VERBS: Readonly<Record<string, VerbHandler>> = {
+  'lockbox.create': lockboxCreate,
+  'lockbox.approve': lockboxDecision('approve'),
+  'lockbox.deny': lockboxDecision('deny'),
+  'lockbox.cancel': lockboxDecision('cancel'),
+  'lockbox.revoke': lockboxDecision('revoke'),
+  'lockbox.resolve': lockboxDecision('resolve'),
+  'settings.save': settingsSave,
+};

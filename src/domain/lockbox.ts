@@ -1,0 +1,288 @@
+import { AuditEvent, DecisionContext, auditEvent } from './audit';
+import { DoormanError } from './errors';
+import { Actor, Person, Role, actorId, hasRole } from './people';
+
+/** States of a lockbox request (DESIGN.md §1); `review` only when a support lead reviews first. */
+export type LockboxState = 'review' | 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled' | 'ended';
+
+/** Everything that can happen to a lockbox request. */
+export type LockboxAction =
+  | 'passReview'
+  | 'approve'
+  | 'autoApprove'
+  | 'deny'
+  | 'cancel'
+  | 'expire'
+  | 'confirmGrant'
+  | 'resolve'
+  | 'revoke'
+  | 'elapse'
+  | 'end';
+
+/** Why access ended. */
+export type LockboxEndReason = 'window elapsed' | 'resolved' | 'revoked';
+
+/**
+ * Who may act: `requester` (the engineer, the person a system asked for, or the system itself), a role that must not
+ * be the requester (separation of duties), or the system (timers, the dispatcher, an approval-off setting).
+ */
+type LockboxPerformer = 'requester' | { role: Role; notRequester: true } | 'system';
+
+/** The transition table: performer, legal states and where each leads. */
+export const LOCKBOX_TRANSITIONS: Readonly<
+  Record<LockboxAction, { by: LockboxPerformer; from: Partial<Record<LockboxState, LockboxState>> }>
+> = {
+  passReview: { by: { role: 'admin', notRequester: true }, from: { review: 'pending' } },
+  approve: { by: { role: 'approver', notRequester: true }, from: { pending: 'approved' } },
+  autoApprove: { by: 'system', from: { pending: 'approved' } },
+  deny: { by: { role: 'approver', notRequester: true }, from: { pending: 'denied', review: 'denied' } },
+  cancel: { by: 'requester', from: { pending: 'cancelled', review: 'cancelled' } },
+  expire: { by: 'system', from: { pending: 'expired', review: 'expired' } },
+  confirmGrant: { by: 'system', from: { approved: 'approved' } },
+  resolve: { by: 'requester', from: { approved: 'approved' } },
+  revoke: { by: { role: 'approver', notRequester: true }, from: { approved: 'approved' } },
+  elapse: { by: 'system', from: { approved: 'approved' } },
+  end: { by: 'system', from: { approved: 'ended' } },
+};
+
+/** Every lockbox state. */
+export const LOCKBOX_STATES: readonly LockboxState[] = ['review', 'pending', 'approved', 'denied', 'expired', 'cancelled', 'ended'];
+
+/** The hard cap on an access window: 24 hours. */
+export const LOCKBOX_MAX_MINUTES = 24 * 60;
+
+/** Where granted access stands: Doorman only says "ended" once removal is confirmed. */
+export interface LockboxAccess {
+  status: 'none' | 'granting' | 'granted' | 'removing' | 'removed';
+  grantedAt: Date | null;
+  endsAt: Date | null;
+  removedAt: Date | null;
+}
+
+/** A decision, with who took it and why (a person, or a setting when approval is off). */
+export interface LockboxDecision {
+  action: 'approve' | 'autoApprove' | 'deny' | 'passReview';
+  byId: string;
+  byName: string;
+  at: Date;
+  comment: string | null;
+}
+
+/** An engineer's (or a system's) request for access to customer content. */
+export interface LockboxRequest {
+  kind: 'lockbox';
+  id: string;
+  version: number;
+  state: LockboxState;
+  /** The person who asked in chat, or for whom a system asked. */
+  requester: Person;
+  /** The API client that asked on the requester's behalf, if any. */
+  requestedVia: string | null;
+  resource: string;
+  reason: string;
+  ticket: string;
+  durationMinutes: number;
+  decideBy: Date;
+  /** When approvers get their "1 hour left" reminder; cleared once sent. */
+  remindAt: Date | null;
+  decisions: LockboxDecision[];
+  access: LockboxAccess;
+  /** Set when access must end; the request reaches `ended` only when removal is confirmed. */
+  ending: { reason: LockboxEndReason; byId: string; at: Date } | null;
+  queueId: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+/** What creating a lockbox request needs (validated). */
+export interface NewLockbox {
+  id: string;
+  requester: Person;
+  requestedVia: string | null;
+  resource: string;
+  reason: string;
+  ticket: string;
+  durationMinutes: number;
+  decisionHours: number;
+  leadReview: boolean;
+  queueId: string | null;
+}
+
+/** Inputs an action needs beyond actor and time. */
+export type LockboxCommand =
+  | { action: 'approve' | 'deny' | 'passReview'; comment: string | null }
+  | { action: 'autoApprove'; setting: string }
+  | { action: 'cancel' | 'expire' | 'resolve' | 'revoke' | 'elapse' | 'end' }
+  | { action: 'confirmGrant' };
+
+/** A decided lockbox transition. */
+export interface LockboxDecided {
+  request: LockboxRequest;
+  event: AuditEvent;
+}
+
+/** Opens a lockbox request: pending (or in review), with 12 h (configurable) to decide and a reminder 1 h before. */
+export function createLockbox(input: NewLockbox, context: DecisionContext): LockboxDecided {
+  if (!Number.isInteger(input.durationMinutes) || input.durationMinutes < 1 || input.durationMinutes > LOCKBOX_MAX_MINUTES) {
+    throw new DoormanError('INPUT.INVALID', 'duration out of range', [{ field: 'durationMinutes', problem: 'range' }]);
+  }
+  const decideBy = new Date(context.now.getTime() + input.decisionHours * 3600_000);
+  const remindAt = input.decisionHours > 1 ? new Date(decideBy.getTime() - 3600_000) : null;
+  const request: LockboxRequest = {
+    kind: 'lockbox',
+    id: input.id,
+    version: 1,
+    state: input.leadReview ? 'review' : 'pending',
+    requester: input.requester,
+    requestedVia: input.requestedVia,
+    resource: input.resource,
+    reason: input.reason,
+    ticket: input.ticket,
+    durationMinutes: input.durationMinutes,
+    decideBy,
+    remindAt,
+    decisions: [],
+    access: { status: 'none', grantedAt: null, endsAt: null, removedAt: null },
+    ending: null,
+    queueId: input.queueId,
+    createdAt: context.now,
+    updatedAt: context.now,
+  };
+  return { request, event: auditEvent(request, 'create', null, request.state, context) };
+}
+
+/** True when a decision is still awaited but its deadline has passed. */
+export function isDecisionOverdue(request: LockboxRequest, now: Date): boolean {
+  return (request.state === 'pending' || request.state === 'review') && now.getTime() >= request.decideBy.getTime();
+}
+
+/** The people a request is for: nobody among them may approve, deny or revoke it. */
+export function lockboxParties(request: LockboxRequest): string[] {
+  return [request.requester.aadObjectId];
+}
+
+/**
+ * Decides one action: who acts (roles from the signed activity, never card data; never the requester), whether the
+ * table allows it, and the deadline. Returns the next version or throws a DoormanError.
+ */
+export function decideLockbox(request: LockboxRequest, command: LockboxCommand, context: DecisionContext): LockboxDecided {
+  const rule = LOCKBOX_TRANSITIONS[command.action];
+  checkPerformer(request, rule.by, context.actor);
+  const to = rule.from[request.state];
+  if (to === undefined) throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', `${command.action} in ${request.state}`);
+  const now = context.now;
+  if (command.action === 'expire') {
+    if (!isDecisionOverdue(request, now)) throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', 'expire before the deadline');
+  } else if (isDecisionOverdue(request, now)) {
+    throw new DoormanError('REQUEST.EXPIRED');
+  }
+  if (['resolve', 'revoke', 'elapse'].includes(command.action) && request.ending !== null) {
+    throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', 'access is already ending');
+  }
+  if (command.action === 'elapse' && (request.access.endsAt === null || now.getTime() < request.access.endsAt.getTime())) {
+    throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', 'the access window has not elapsed');
+  }
+  if (command.action === 'confirmGrant' && request.access.status !== 'granting') {
+    throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', 'no grant in progress');
+  }
+  if (command.action === 'end' && request.access.status !== 'removed') {
+    throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', 'access removal is not confirmed');
+  }
+  const next: LockboxRequest = {
+    ...request,
+    ...changesFor(request, command, context),
+    state: to,
+    version: request.version + 1,
+    updatedAt: now,
+  };
+  const reason = 'comment' in command ? command.comment : 'setting' in command ? command.setting : next.ending?.reason ?? null;
+  return { request: next, event: auditEvent(next, command.action, request.state, to, { ...context, reason: context.reason ?? reason }) };
+}
+
+function checkPerformer(request: LockboxRequest, by: LockboxPerformer, actor: Actor): void {
+  if (by === 'system') {
+    if (actor.type !== 'system') throw new DoormanError('AUTH.NOT_PERMITTED');
+    return;
+  }
+  if (by === 'requester') {
+    const isRequester = actor.type === 'person' && lockboxParties(request).includes(actor.person.aadObjectId);
+    const isRequestingService = actor.type === 'service' && actor.client === request.requestedVia;
+    if (!isRequester && !isRequestingService) throw new DoormanError('AUTH.NOT_PERMITTED');
+    return;
+  }
+  if (actor.type !== 'person') throw new DoormanError('AUTH.NOT_PERMITTED');
+  if (lockboxParties(request).includes(actor.person.aadObjectId)) throw new DoormanError('AUTH.SELF_APPROVAL');
+  if (!hasRole(actor, by.role)) throw new DoormanError('AUTH.NOT_PERMITTED');
+}
+
+function decisionBy(actor: Actor, action: LockboxDecision['action'], at: Date, comment: string | null): LockboxDecision {
+  const byId = actorId(actor);
+  const byName = actor.type === 'person' ? actor.person.name : byId;
+  return { action, byId, byName, at, comment };
+}
+
+function changesFor(request: LockboxRequest, command: LockboxCommand, context: DecisionContext): Partial<LockboxRequest> {
+  const { actor, now } = context;
+  const ending = (reason: LockboxEndReason): Partial<LockboxRequest> => ({
+    ending: { reason, byId: actorId(actor), at: now },
+    access: { ...request.access, status: 'removing' },
+  });
+  switch (command.action) {
+    case 'passReview':
+    case 'deny':
+      return { decisions: [...request.decisions, decisionBy(actor, command.action, now, command.comment)], remindAt: command.action === 'deny' ? null : request.remindAt };
+    case 'approve':
+      return {
+        decisions: [...request.decisions, decisionBy(actor, 'approve', now, command.comment)],
+        access: { ...request.access, status: 'granting' },
+        remindAt: null,
+      };
+    case 'autoApprove':
+      return {
+        decisions: [...request.decisions, decisionBy(actor, 'autoApprove', now, command.setting)],
+        access: { ...request.access, status: 'granting' },
+        remindAt: null,
+      };
+    case 'cancel':
+    case 'expire':
+      return { remindAt: null };
+    case 'confirmGrant':
+      return {
+        access: {
+          status: 'granted',
+          grantedAt: now,
+          endsAt: new Date(now.getTime() + request.durationMinutes * 60_000),
+          removedAt: null,
+        },
+      };
+    case 'resolve':
+      return ending('resolved');
+    case 'revoke':
+      return ending('revoked');
+    case 'elapse':
+      return ending('window elapsed');
+    case 'end':
+      return {};
+  }
+}
+
+/** Marks the access as removed (the AccessGranter confirmed); `end` may follow. */
+export function withAccessRemoved(request: LockboxRequest, now: Date): LockboxRequest {
+  return { ...request, access: { ...request.access, status: 'removed', removedAt: now } };
+}
+
+/** What a lockbox deadline stands for. */
+export type LockboxDeadlineKind = 'expire' | 'remind' | 'elapse';
+
+/** Deadlines now: decision expiry and the reminder while undecided; the end of the window while access runs. */
+export function lockboxDeadlines(request: LockboxRequest): { kind: LockboxDeadlineKind; dueAt: Date }[] {
+  const deadlines: { kind: LockboxDeadlineKind; dueAt: Date }[] = [];
+  if (request.state === 'pending' || request.state === 'review') {
+    deadlines.push({ kind: 'expire', dueAt: request.decideBy });
+    if (request.remindAt) deadlines.push({ kind: 'remind', dueAt: request.remindAt });
+  }
+  if (request.state === 'approved' && request.access.status === 'granted' && request.ending === null && request.access.endsAt) {
+    deadlines.push({ kind: 'elapse', dueAt: request.access.endsAt });
+  }
+  return deadlines;
+}
