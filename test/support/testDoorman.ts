@@ -12,7 +12,10 @@ import { FakeClock } from './fakeClock';
 export const PEOPLE = {
   alex: { aadObjectId: '00000000-0000-0000-0000-00000000a001', name: 'Alex Agent' },
   bea: { aadObjectId: '00000000-0000-0000-0000-00000000a002', name: 'Bea Agent' },
+  carl: { aadObjectId: '00000000-0000-0000-0000-00000000c003', name: 'Carl Approver' },
+  dana: { aadObjectId: '00000000-0000-0000-0000-00000000d004', name: 'Dana Engineer' },
   eve: { aadObjectId: '00000000-0000-0000-0000-00000000e005', name: 'Eve User' },
+  finn: { aadObjectId: '00000000-0000-0000-0000-00000000f006', name: 'Finn Approver' },
 } as const;
 
 /** The test tenant and the queue channel. */

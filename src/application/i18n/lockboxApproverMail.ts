@@ -89,8 +89,8 @@ function oneLine(value: string): string {
  */
 function noLinks(value: string): string {
   return value
-    .replace(/\bhttp(s?):\/\//gi, (_match, secure: string) => `hxxp${secure}[://]`)
     .replace(/:\/\//g, '[://]')
+    .replace(/\bhttp(s?)(?=\[:\/\/\])/gi, 'hxxp$1')
     .replace(/\b(mailto|tel|sip|callto|ms-[a-z-]+):/gi, '$1[:]')
     .replace(/([a-z0-9])\.(?=[a-z]{2,})/gi, '$1[.]');
 }

@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { RequestStore } from '../../../src/application/ports';
+import { migrations } from '../../../src/adapters/storage/migrations';
 import { openPostgresRequestStore } from '../../../src/adapters/storage/postgresRequestStore';
 import { PostgresServer, createDatabase, startPostgres } from '../../support/postgresServer';
 import { aSessionRequest } from '../../support/sessionBuilder';
@@ -66,6 +67,13 @@ describeRequestStoreContract('PostgreSQL', open, {
     );
     return row?.data ?? null;
   },
+  async requestData(store, requestId) {
+    const [row] = await query<{ data: unknown }>(urls.get(store) as string, 'SELECT data FROM requests WHERE id = $1', [
+      requestId,
+    ]);
+    if (!row) throw new Error(`no request ${requestId}`);
+    return row.data;
+  },
 });
 
 describe('PostgreSQL request store', () => {
@@ -73,7 +81,7 @@ describe('PostgreSQL request store', () => {
     const url = await freshDatabase();
     const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresRequestStore(url)));
     await Promise.all(stores.map((store) => store.close()));
-    expect(await query(url, 'SELECT id FROM schema_migrations ORDER BY id')).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+    expect(await query(url, 'SELECT id FROM schema_migrations ORDER BY id')).toEqual(migrations.map(({ id }) => ({ id })));
   });
 
   it('refuses to change or delete audit events', async () => {
@@ -105,6 +113,65 @@ describe('PostgreSQL request store', () => {
     await expect(query(url, `UPDATE request_events SET reason = 'tampered'`)).rejects.toThrow(/append-only/);
     await expect(query(url, 'DELETE FROM request_events')).rejects.toThrow(/append-only/);
     await expect(query(url, 'TRUNCATE request_events CASCADE')).rejects.toThrow(/append-only/);
+  });
+
+  it('refuses to change or delete settings audit lines', async () => {
+    const url = await freshDatabase();
+    const store = await openPostgresRequestStore(url);
+    await store.saveLockboxSettings(
+      { ...(await store.getLockboxSettings()), approvalRequired: false },
+      { actorId: 'admin-ada', at: new Date('2030-03-04T09:00:00.000Z'), change: 'approvalRequired: true → false' },
+      [],
+    );
+    await store.close();
+    await expect(query(url, `UPDATE settings_events SET change = 'tampered'`)).rejects.toThrow(/append-only/);
+    await expect(query(url, 'DELETE FROM settings_events')).rejects.toThrow(/append-only/);
+    await expect(query(url, 'TRUNCATE settings_events')).rejects.toThrow(/append-only/);
+  });
+
+  it('makes outbox.request_id nullable on a database from before, keeping its rows', async () => {
+    const url = await freshDatabase();
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    const request = aSessionRequest();
+    try {
+      await client.query('CREATE TABLE schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+      for (const migration of migrations.filter(({ id }) => id <= 3)) {
+        await client.query(migration.postgres);
+        await client.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [migration.id, migration.name]);
+      }
+      await client.query(
+        `INSERT INTO requests (id, kind, state, version, generation, link_hash, created_by, created_at, updated_at, data)
+         VALUES ($1, 'session', 'open', 1, 1, $2, 'agent-anna', now(), now(), '{}')`,
+        [request.id, request.linkHash],
+      );
+      await client.query(
+        `INSERT INTO outbox (request_id, type, payload, status, next_attempt_at, created_at)
+         VALUES ($1, 'card.update', $2, 'pending', 'epoch', 'epoch')`,
+        [request.id, JSON.stringify({ type: 'card.update', requestId: request.id, version: 1 })],
+      );
+    } finally {
+      await client.end();
+    }
+
+    const store = await openPostgresRequestStore(url);
+    try {
+      await store.saveLockboxSettings(
+        { ...(await store.getLockboxSettings()), approvalRequired: false },
+        { actorId: 'admin-ada', at: new Date(0), change: 'approval off' },
+        [{ type: 'chat.notify', requestId: null, userId: 'approver-amy', notice: { kind: 'lockboxReminder' } }],
+      );
+      const claimed = await store.claimOutbox(new Date(0), 10, 60_000);
+      expect(claimed.map((item) => [item.id, item.message.requestId])).toEqual([
+        [1, request.id],
+        [2, null],
+      ]);
+    } finally {
+      await store.close();
+    }
+    expect(
+      await query(url, `SELECT is_nullable FROM information_schema.columns WHERE table_name = 'outbox' AND column_name = 'request_id'`),
+    ).toEqual([{ is_nullable: 'YES' }]);
   });
 
   it('hands each outbox row to one of many claimers on separate pools', async () => {

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { RequestStore } from '../../../src/application/ports';
+import { migrations } from '../../../src/adapters/storage/migrations';
 import { openSqliteRequestStore } from '../../../src/adapters/storage/sqliteRequestStore';
 import { aSessionRequest } from '../../support/sessionBuilder';
 import { describeRequestStoreContract } from './requestStoreContract';
@@ -49,6 +50,11 @@ describeRequestStoreContract('SQLite', open, {
   async personalData(store, requestId) {
     const row = readRow<{ data: string | null }>(store, 'SELECT data FROM personal_data WHERE request_id = ?', requestId);
     return row?.data ? JSON.parse(row.data) : null;
+  },
+  async requestData(store, requestId) {
+    const row = readRow<{ data: string }>(store, 'SELECT data FROM requests WHERE id = ?', requestId);
+    if (!row) throw new Error(`no request ${requestId}`);
+    return JSON.parse(row.data);
   },
 });
 
@@ -133,12 +139,84 @@ describe('SQLite request store', () => {
     }
   });
 
+  it('refuses to change or delete settings audit lines', async () => {
+    const file = freshFile();
+    const store = openSqliteRequestStore(file);
+    await store.saveLockboxSettings(
+      { ...(await store.getLockboxSettings()), approvalRequired: false },
+      { actorId: 'admin-ada', at: new Date('2030-03-04T09:00:00.000Z'), change: 'approvalRequired: true → false' },
+      [],
+    );
+    await store.close();
+    const db = new Database(file);
+    try {
+      expect(() => db.prepare(`UPDATE settings_events SET change = 'tampered'`).run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM settings_events').run()).toThrow(/append-only/);
+    } finally {
+      db.close();
+    }
+  });
+
+  it('makes outbox.request_id nullable on a database from before, keeping rows, ids, indexes and the foreign key', async () => {
+    const file = freshFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const old = new Database(file);
+    old.pragma('foreign_keys = ON');
+    old.exec('CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
+    for (const migration of migrations.filter(({ id }) => id <= 3)) {
+      old.exec(migration.sqlite);
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(migration.id, migration.name);
+    }
+    const request = aSessionRequest();
+    old.prepare(`INSERT INTO requests (id, kind, state, version, generation, link_hash, created_by, created_at, updated_at, data)
+      VALUES (?, 'session', 'open', 1, 1, ?, 'agent-anna', 0, 0, '{}')`).run(request.id, request.linkHash);
+    const insert = old.prepare(`INSERT INTO outbox (request_id, type, payload, status, attempts, next_attempt_at, last_error, created_at)
+      VALUES (?, 'card.update', ?, ?, ?, 0, ?, 0)`);
+    insert.run(request.id, JSON.stringify({ type: 'card.update', requestId: request.id, version: 1 }), 'done', 1, null);
+    insert.run(request.id, JSON.stringify({ type: 'card.update', requestId: request.id, version: 2 }), 'pending', 3, 'Graph 503');
+    insert.run(request.id, JSON.stringify({ type: 'card.update', requestId: request.id, version: 3 }), 'pending', 0, null);
+    // The newest id was handed out and its row removed: the rebuilt table must not hand it out again.
+    old.prepare('DELETE FROM outbox WHERE id = 3').run();
+    const rowsBefore = old.prepare('SELECT * FROM outbox ORDER BY id').all();
+    old.close();
+
+    const store = openSqliteRequestStore(file);
+    await store.saveLockboxSettings(
+      { ...(await store.getLockboxSettings()), approvalRequired: false },
+      { actorId: 'admin-ada', at: new Date(0), change: 'approval off' },
+      [{ type: 'chat.notify', requestId: null, userId: 'approver-amy', notice: { kind: 'lockboxReminder' } }],
+    );
+    const claimed = await store.claimOutbox(new Date(0), 10, 60_000);
+    await store.close();
+
+    expect(claimed.map((item) => [item.id, item.message.requestId])).toEqual([
+      [2, request.id],
+      [4, null],
+    ]);
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT * FROM outbox WHERE id <= 3 ORDER BY id').all()).toEqual(
+        rowsBefore.map((row) => ({ ...(row as object), ...((row as { id: number }).id === 2 ? { attempts: 4, claimed_until: 60_000 } : {}) })),
+      );
+      const columns = db.prepare('PRAGMA table_info(outbox)').all() as { name: string; notnull: number }[];
+      expect(columns.find((column) => column.name === 'request_id')?.notnull).toBe(0);
+      const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name`).all();
+      expect(indexes).toEqual([{ name: 'outbox_due' }, { name: 'outbox_request' }]);
+      expect(db.prepare('PRAGMA foreign_key_list(outbox)').all()).toEqual([
+        expect.objectContaining({ table: 'requests', from: 'request_id', to: 'id' }),
+      ]);
+      expect(db.prepare(`SELECT name FROM sqlite_master WHERE name LIKE 'outbox_rebuilt%'`).all()).toEqual([]);
+    } finally {
+      db.close();
+    }
+  });
+
   it('migrates once when two processes open a new file at the same moment', async () => {
     const file = freshFile();
     await inTwoProcessesAtOnce(['open', file]);
     const db = new Database(file, { readonly: true });
     try {
-      expect(db.prepare('SELECT id FROM schema_migrations ORDER BY id').all()).toEqual([{ id: 1 }, { id: 2 }, { id: 3 }]);
+      expect(db.prepare('SELECT id FROM schema_migrations ORDER BY id').all()).toEqual(migrations.map(({ id }) => ({ id })));
     } finally {
       db.close();
     }

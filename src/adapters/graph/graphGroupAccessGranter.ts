@@ -1,0 +1,94 @@
+import { Client, GraphError } from '@microsoft/microsoft-graph-client';
+import { AccessGranter, Clock, Logger } from '../../application/ports';
+import { LockboxRequest } from '../../domain/lockbox';
+import { GraphForbiddenError, GraphRequirement, isGraphNotFound, mapGraphError } from './graphClient';
+
+/*
+ * Sources relied on (Microsoft Learn / microsoft-graph-docs-contrib):
+ * - "Add members" (https://learn.microsoft.com/graph/api/group-post-members): `POST /groups/{group-id}/members/$ref`
+ *   with `{ "@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}" }` answers 204 No Content; 400 Bad
+ *   Request "when the object is already a member of the group" (the directory's message: "One or more added object
+ *   references already exist for the following modified properties: 'members'."); 404 when the object does not exist.
+ *   Least privileged application permission: GroupMember.ReadWrite.All; role-assignable groups also need
+ *   RoleManagement.ReadWrite.Directory.
+ * - "Remove member" (https://learn.microsoft.com/graph/api/group-delete-members):
+ *   `DELETE /groups/{id}/members/{id}/$ref` answers 204 No Content; same permission. Without `/$ref` Graph would
+ *   delete the user object itself if the app may, so the path is built in one place only. A member that is already
+ *   gone answers 404 ("One or more removed object references do not exist …").
+ */
+
+const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
+const WALL_CLOCK: Clock = { now: () => new Date() };
+
+/** The members collection accepts references to any directory object by its URL on the v1.0 endpoint. */
+const DIRECTORY_OBJECTS = 'https://graph.microsoft.com/v1.0/directoryObjects';
+
+const ALREADY_MEMBER = /added object references already exist/i;
+
+/** What a 403 on the access group means: the write permission, not the read permission roles need. */
+function groupMembershipRequirement(groupId: string): GraphRequirement {
+  return {
+    operation: 'groups',
+    permission: 'GroupMember.ReadWrite.All',
+    policy: null,
+    summary:
+      `Grant the application permission GroupMember.ReadWrite.All with admin consent (access group ${groupId}); ` +
+      'use an ordinary security group: a role-assignable group also needs RoleManagement.ReadWrite.Directory.',
+  };
+}
+
+/**
+ * Production lockbox access: membership of the Entra group that carries the access. Grant adds the requester to the
+ * group, revoke removes them; both are idempotent, so the outbox can retry them until Graph confirms.
+ */
+export class GraphGroupAccessGranter implements AccessGranter {
+  private readonly deps: { client: Client; groupId: string; clock: Clock; logger: Logger };
+
+  /** `groupId` is the object id of the security group whose members have the access. */
+  constructor(client: Client, groupId: string, clock: Clock = WALL_CLOCK, logger: Logger = SILENT) {
+    this.deps = { client, groupId, clock, logger };
+  }
+
+  /** Adds the requester to the access group; already being a member counts as done. */
+  async grant(request: LockboxRequest): Promise<void> {
+    const { client, groupId, logger } = this.deps;
+    try {
+      await client
+        .api(`/groups/${encodeURIComponent(groupId)}/members/$ref`)
+        .post({ '@odata.id': `${DIRECTORY_OBJECTS}/${encodeURIComponent(request.requester.aadObjectId)}` });
+    } catch (error) {
+      if (!isAlreadyMember(error)) throw this.mapError(error);
+      logger.info({ requestId: request.id }, 'access group: already a member');
+      return;
+    }
+    logger.info({ requestId: request.id }, 'access group: member added');
+  }
+
+  /** Removes the requester from the access group; a member already gone counts as done. */
+  async revoke(request: LockboxRequest): Promise<void> {
+    const { client, groupId, logger } = this.deps;
+    try {
+      await client
+        .api(`/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(request.requester.aadObjectId)}/$ref`)
+        .delete();
+    } catch (error) {
+      if (!isGraphNotFound(error)) throw this.mapError(error);
+      logger.info({ requestId: request.id }, 'access group: member already removed');
+      return;
+    }
+    logger.info({ requestId: request.id }, 'access group: member removed');
+  }
+
+  private mapError(error: unknown): Error {
+    const mapped = mapGraphError(error, 'groups', this.deps.clock.now(), this.deps.groupId);
+    // graphRequirement('groups') names the read permission that roles from groups need; changing membership needs write.
+    if (mapped instanceof GraphForbiddenError && mapped.requirement.operation === 'groups') {
+      return new GraphForbiddenError(groupMembershipRequirement(this.deps.groupId), mapped.status, mapped.graphCode);
+    }
+    return mapped;
+  }
+}
+
+function isAlreadyMember(error: unknown): boolean {
+  return error instanceof GraphError && error.statusCode === 400 && ALREADY_MEMBER.test(error.message);
+}

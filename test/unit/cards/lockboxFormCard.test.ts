@@ -1,0 +1,104 @@
+import { lockboxFormCard, LockboxFormView } from '../../../src/adapters/teams/cards/lockboxFormCard';
+import { FieldProblem } from '../../../src/domain/errors';
+import { HOSTILE, validateFormCard } from '../../support/lockboxCardFixtures';
+import { allIds, cardProblems, elementAfter, findById, getById } from '../../support/validateCard';
+
+function formView(overrides: Partial<LockboxFormView> = {}): LockboxFormView {
+  return { values: {}, problems: [], defaultDurationMinutes: 240, maxDurationMinutes: 480, ...overrides };
+}
+
+const withProblems = (problems: FieldProblem[], values: Record<string, string> = {}) => lockboxFormCard(formView({ problems, values }));
+
+describe('lockboxFormCard', () => {
+  it('is a valid 1.5 card, with and without problems', () => {
+    validateFormCard(lockboxFormCard(formView()), ['create']);
+    validateFormCard(
+      withProblems([
+        { field: 'resource', problem: 'required' },
+        { field: 'reason', problem: 'tooLong' },
+        { field: 'ticket', problem: 'tooLong' },
+        { field: 'durationMinutes', problem: 'range' },
+        { field: 'form', problem: 'malformed' },
+        { field: 'somethingElse', problem: 'odd' },
+      ]),
+      ['create'],
+    );
+  });
+
+  it('is clean for the SDK apart from the submit, which has no request to point to yet', () => {
+    expect(cardProblems(lockboxFormCard(formView()))).toEqual(['Action.Execute "create" lacks data.requestId and data.version']);
+  });
+
+  it('has the contract inputs with their types and limits', () => {
+    const card = lockboxFormCard(formView());
+    expect(getById(card, 'resource')).toMatchObject({ type: 'Input.Text', isRequired: true, maxLength: 200 });
+    expect(getById(card, 'reason')).toMatchObject({ type: 'Input.Text', isRequired: true, isMultiline: true, maxLength: 1000 });
+    expect(getById(card, 'ticket')).toMatchObject({ type: 'Input.Text', maxLength: 100 });
+    expect(getById(card, 'ticket').isRequired).toBeUndefined();
+    expect(getById(card, 'durationMinutes')).toMatchObject({ type: 'Input.Number', min: 15, max: 480, value: 240 });
+  });
+
+  it('never offers more than the 24 h hard cap, whatever the setting says', () => {
+    expect(getById(lockboxFormCard(formView({ maxDurationMinutes: 5000 })), 'durationMinutes').max).toBe(1440);
+  });
+
+  it('submits with lockbox.create and no data of its own', () => {
+    expect(lockboxFormCard(formView()).actions).toEqual([
+      { type: 'Action.Execute', id: 'create', title: 'Request access', verb: 'lockbox.create', data: {}, style: 'positive' },
+    ]);
+  });
+
+  it('shows no problem texts when there are none', () => {
+    expect(allIds(lockboxFormCard(formView())).filter((id) => id.endsWith('Error'))).toEqual([]);
+  });
+
+  it.each([
+    ['resource', 'required', 'This field is required.'],
+    ['resource', 'tooLong', 'This is too long: use at most 200 characters.'],
+    ['reason', 'required', 'This field is required.'],
+    ['reason', 'tooLong', 'This is too long: use at most 1000 characters.'],
+    ['ticket', 'tooLong', 'This is too long: use at most 100 characters.'],
+    ['durationMinutes', 'range', 'Choose between 15 and 480 minutes (8 h).'],
+  ])('answers %s/%s right after its field', (field, problem, text) => {
+    expect(elementAfter(withProblems([{ field, problem }]), field)).toMatchObject({
+      type: 'TextBlock',
+      id: `${field}Error`,
+      color: 'attention',
+      text,
+    });
+  });
+
+  it('sums the problems up at the top', () => {
+    const card = withProblems([
+      { field: 'resource', problem: 'required' },
+      { field: 'durationMinutes', problem: 'range' },
+    ]);
+    expect(card.body[1]).toMatchObject({ id: 'formError', color: 'attention' });
+    expect(getById(card, 'formError').text).toBe('Nothing was requested. Please check: Resource, Duration.');
+  });
+
+  it('answers a problem with the whole form in the summary only', () => {
+    const card = withProblems([{ field: 'form', problem: 'malformed' }]);
+    expect(getById(card, 'formError').text).toBe('Nothing was requested. The form could not be read. Please fill it in again.');
+    expect(allIds(card).filter((id) => id.endsWith('Error'))).toEqual(['formError']);
+  });
+
+  it('answers a problem with a field the form does not have at the top, naming the field', () => {
+    const card = withProblems([{ field: 'onBehalfOf', problem: 'required' }]);
+    expect(elementAfter(card, 'formError')).toMatchObject({ id: 'onBehalfOfError', text: 'onBehalfOf: This field is required.' });
+  });
+
+  it('keeps everything typed after a failed submit', () => {
+    const values = { resource: HOSTILE, reason: 'line one\nline two', ticket: 'INC-1', durationMinutes: '90' };
+    const card = withProblems([{ field: 'ticket', problem: 'tooLong' }], values);
+    expect(getById(card, 'resource').value).toBe(HOSTILE);
+    expect(getById(card, 'reason').value).toBe('line one\nline two');
+    expect(getById(card, 'ticket').value).toBe('INC-1');
+    expect(getById(card, 'durationMinutes').value).toBe(90);
+  });
+
+  it('keeps an emptied duration empty instead of springing back to the default', () => {
+    const card = withProblems([{ field: 'durationMinutes', problem: 'required' }], { durationMinutes: '' });
+    expect(findById(card, 'durationMinutes')?.value).toBeUndefined();
+  });
+});
