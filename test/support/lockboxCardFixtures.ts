@@ -105,12 +105,3 @@ export function renderLockbox(variant: LockboxVariant, viewer: LockboxViewer, ov
   return lockboxCard(lockboxView(lockboxIn(variant, overrides), viewer));
 }
 
-/**
- * validateCard for cards whose submit creates something (`lockbox.create`, `settings.save`): such an action has no
- * request to point to yet, so its missing pointer is the one complaint set aside; everything else must be clean.
- */
-export function validateFormCard(card: AdaptiveCard, submitIds: readonly string[]): void {
-  const exempt = submitIds.map((id) => `Action.Execute "${id}" lacks data.requestId and data.version`);
-  const problems = cardProblems(card).filter((problem) => !exempt.includes(problem));
-  if (problems.length > 0) throw new Error(`invalid card:\n  ${problems.join('\n  ')}`);
-}

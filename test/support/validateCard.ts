@@ -11,12 +11,15 @@ interface AdaptiveCardsSdk {
   SerializationContext: new () => { eventCount: number; getEventAt(index: number): { message: string } };
 }
 
+/** Verbs of forms that create something: they carry the form's inputs, not a request pointer. */
+const FORM_SUBMIT_VERBS = ['session.create', 'lockbox.create', 'settings.save'];
+
 /** A JSON object somewhere in a card. */
 export type CardNode = Record<string, unknown>;
 
 /**
  * Everything wrong with a card: SDK parse warnings and validation failures, a version other than 1.5,
- * a TextBlock that does not wrap, an Action.Execute (other than `session.create`) without verb or pointer.
+ * a TextBlock that does not wrap, an Action.Execute (other than a form's submit) without verb or pointer.
  */
 export function cardProblems(card: AdaptiveCard): string[] {
   const json = JSON.parse(JSON.stringify(card)) as CardNode;
@@ -35,7 +38,7 @@ export function cardProblems(card: AdaptiveCard): string[] {
     if (node.type === 'Action.Execute') {
       const data = node.data as CardNode | undefined;
       if (typeof node.verb !== 'string' || node.verb === '') problems.push(`Action.Execute ${describe(node)} has no verb`);
-      else if (node.verb !== 'session.create') {
+      else if (!FORM_SUBMIT_VERBS.includes(String(node.verb))) {
         if (typeof data?.requestId !== 'string' || typeof data?.version !== 'number') {
           problems.push(`Action.Execute ${describe(node)} lacks data.requestId and data.version`);
         }

@@ -1,7 +1,7 @@
 import { lockboxFormCard, LockboxFormView } from '../../../src/adapters/teams/cards/lockboxFormCard';
 import { FieldProblem } from '../../../src/domain/errors';
-import { HOSTILE, validateFormCard } from '../../support/lockboxCardFixtures';
-import { allIds, cardProblems, elementAfter, findById, getById } from '../../support/validateCard';
+import { HOSTILE } from '../../support/lockboxCardFixtures';
+import { allIds, cardProblems, elementAfter, findById, getById, validateCard } from '../../support/validateCard';
 
 function formView(overrides: Partial<LockboxFormView> = {}): LockboxFormView {
   return { values: {}, problems: [], defaultDurationMinutes: 240, maxDurationMinutes: 480, ...overrides };
@@ -11,8 +11,8 @@ const withProblems = (problems: FieldProblem[], values: Record<string, string> =
 
 describe('lockboxFormCard', () => {
   it('is a valid 1.5 card, with and without problems', () => {
-    validateFormCard(lockboxFormCard(formView()), ['create']);
-    validateFormCard(
+    validateCard(lockboxFormCard(formView()));
+    validateCard(
       withProblems([
         { field: 'resource', problem: 'required' },
         { field: 'reason', problem: 'tooLong' },
@@ -21,12 +21,11 @@ describe('lockboxFormCard', () => {
         { field: 'form', problem: 'malformed' },
         { field: 'somethingElse', problem: 'odd' },
       ]),
-      ['create'],
     );
   });
 
-  it('is clean for the SDK apart from the submit, which has no request to point to yet', () => {
-    expect(cardProblems(lockboxFormCard(formView()))).toEqual(['Action.Execute "create" lacks data.requestId and data.version']);
+  it('is clean for the SDK; its submit carries the inputs, not a request pointer', () => {
+    expect(cardProblems(lockboxFormCard(formView()))).toEqual([]);
   });
 
   it('has the contract inputs with their types and limits', () => {

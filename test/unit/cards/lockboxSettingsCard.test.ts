@@ -1,7 +1,7 @@
 import { LockboxSettingsView, lockboxSettingsCard } from '../../../src/adapters/teams/cards/lockboxSettingsCard';
 import { LockboxSettings } from '../../../src/application/ports';
-import { HOSTILE, NOW, TIME_ZONE, validateFormCard } from '../../support/lockboxCardFixtures';
-import { allIds, elementAfter, findById, getById, visibleTexts } from '../../support/validateCard';
+import { HOSTILE, NOW, TIME_ZONE } from '../../support/lockboxCardFixtures';
+import { allIds, elementAfter, findById, getById, visibleTexts, validateCard } from '../../support/validateCard';
 
 const SETTINGS: LockboxSettings = {
   approvalRequired: true,
@@ -21,8 +21,8 @@ const hoursAgo = (hours: number): Date => new Date(NOW.getTime() - hours * 3600_
 
 describe('lockboxSettingsCard', () => {
   it('is a valid 1.5 card: plain, with problems, with a notice, with history, with approval off', () => {
-    validateFormCard(lockboxSettingsCard(settingsView()), ['save']);
-    validateFormCard(
+    validateCard(lockboxSettingsCard(settingsView()));
+    validateCard(
       lockboxSettingsCard(
         settingsView({
           settings: { ...SETTINGS, approvalRequired: false, leadReview: true },
@@ -36,7 +36,6 @@ describe('lockboxSettingsCard', () => {
           ],
         }),
       ),
-      ['save'],
     );
   });
 

@@ -111,5 +111,6 @@ export const FIELD_MAX_LENGTHS: Readonly<Record<string, number>> = { recipientNa
 export function problemText(problem: string, field?: string): string {
   const maxLength = field === undefined ? undefined : FIELD_MAX_LENGTHS[field];
   if (problem === 'tooLong' && maxLength !== undefined) return `This is too long: use at most ${maxLength} characters.`;
-  return PROBLEMS[problem] ?? 'Please check this field.';
+  // Own keys only: a problem code like "toString" must not find Object.prototype's members.
+  return Object.prototype.hasOwnProperty.call(PROBLEMS, problem) ? PROBLEMS[problem] : 'Please check this field.';
 }

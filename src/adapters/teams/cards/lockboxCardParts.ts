@@ -159,16 +159,19 @@ export function formProblems(
   fields: Readonly<Record<string, FormField>>,
   nothingDone: string,
 ): { summary: CardElement | null; after(field: string): CardElement[]; unplaced: CardElement[] } {
+  // Own properties only: a field or problem code such as "constructor" must not reach Object.prototype.
+  const known = (field: string): FormField | undefined => (Object.hasOwn(fields, field) ? fields[field] : undefined);
   const byField = new Map<string, string[]>();
   for (const { field, problem } of problems) {
     if (field === FORM_FIELD) continue;
-    const text = fields[field]?.texts?.[problem] ?? problemText(problem);
+    const overrides = known(field)?.texts;
+    const text = (overrides && Object.hasOwn(overrides, problem) ? overrides[problem] : undefined) ?? sharedProblemText(problem);
     const texts = byField.get(field) ?? [];
     if (!texts.includes(text)) texts.push(text);
     byField.set(field, texts);
   }
-  const label = (field: string): string => fields[field]?.label ?? field;
-  const general = [...new Set(problems.filter((p) => p.field === FORM_FIELD).map((p) => problemText(p.problem)))];
+  const label = (field: string): string => known(field)?.label ?? field;
+  const general = [...new Set(problems.filter((p) => p.field === FORM_FIELD).map((p) => sharedProblemText(p.problem)))];
   const named = [...byField.keys()].map(label);
   const parts = [nothingDone, ...general];
   if (named.length > 0) parts.push(`Please check: ${escapeMarkdown([...new Set(named)].join(', '))}.`);
@@ -183,6 +186,13 @@ export function formProblems(
     summary,
     after: (field) => (byField.has(field) ? [errorFor(field, false)] : []),
     // A problem without a place in the form is answered at the top, so it names its field.
-    unplaced: [...byField.keys()].filter((field) => !(field in fields)).map((field) => errorFor(field, true)),
+    unplaced: [...byField.keys()].filter((field) => known(field) === undefined).map((field) => errorFor(field, true)),
   };
+}
+
+// problemText looks codes up in a plain object, so "toString" would come back as a function; such codes get the
+// generic text instead.
+function sharedProblemText(problem: string): string {
+  const text: unknown = problemText(problem);
+  return typeof text === 'string' ? text : problemText('');
 }

@@ -1,0 +1,158 @@
+import { randomBytes } from 'node:crypto';
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { verifyWebhook } from '../../src/adapters/http/webhookSignature';
+import { PEOPLE, TestDoorman, startTestDoorman } from '../support/testDoorman';
+
+const SECRET = 'a-webhook-secret-of-at-least-32-characters';
+
+/** A webhook receiver on loopback that verifies signatures like an integrator would, and can be "down". */
+class Receiver {
+  readonly received: { body: string; valid: boolean }[] = [];
+  down = 0;
+  private server: Server | null = null;
+  url = '';
+
+  constructor(private readonly now: () => number) {}
+
+  async start(): Promise<void> {
+    this.server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (chunk: Buffer) => chunks.push(chunk));
+      req.on('end', () => {
+        if (this.down > 0) {
+          this.down -= 1;
+          res.writeHead(503);
+          res.end();
+          return;
+        }
+        const body = Buffer.concat(chunks).toString('utf8');
+        this.received.push({ body, valid: verifyWebhook(SECRET, body, String(req.headers['x-doorman-signature'] ?? ''), this.now()) });
+        res.writeHead(204);
+        res.end();
+      });
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+describe('REST API v1 and signed webhooks', () => {
+  let t: TestDoorman;
+  let receiver: Receiver;
+  let key: string;
+
+  beforeEach(async () => {
+    receiver = new Receiver(() => Math.floor(t.clock.now().getTime() / 1000));
+    await receiver.start();
+    t = await startTestDoorman({ env: { WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET } });
+    for (const who of ['carl', 'dana'] as const) await t.message(who, 'hi');
+    key = `dk_${randomBytes(32).toString('base64url')}`;
+    await t.store.saveApiKey({
+      id: 'key-1',
+      name: 'ticketing',
+      onBehalfOf: [PEOPLE.dana.aadObjectId],
+      hash: t.doorman.deps.secrets.hash(key),
+      createdAt: t.clock.now(),
+      revokedAt: null,
+    });
+  });
+  afterEach(async () => {
+    await t.stop();
+    await receiver.stop();
+  });
+
+  const api = async (method: string, path: string, body?: unknown, auth: string | null = key) => {
+    const response = await fetch(`${t.doorman.url}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', ...(auth ? { Authorization: `Bearer ${auth}` } : {}) },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text.startsWith('{') ? JSON.parse(text) : text, headers: response.headers };
+  };
+  const valid = { onBehalfOf: PEOPLE.dana.aadObjectId, resource: 'Contoso mailbox', reason: 'Case 4711', ticket: 'T-4711', durationMinutes: 60 };
+
+  it('refuses a missing, malformed, unknown or revoked key with 401', async () => {
+    expect((await api('GET', '/api/v1/requests', undefined, null)).status).toBe(401);
+    expect((await api('GET', '/api/v1/requests', undefined, 'nonsense')).status).toBe(401);
+    expect((await api('GET', '/api/v1/requests', undefined, `dk_${'x'.repeat(43)}`)).json).toEqual({ error: { code: 'AUTH.NOT_PERMITTED', message: 'AUTH.NOT_PERMITTED' } });
+    await t.store.revokeApiKey('key-1', t.clock.now());
+    expect((await api('POST', '/api/v1/lockbox', valid)).status).toBe(401);
+  });
+
+  it('answers bad bodies with 400 and the codes of each problem', async () => {
+    expect((await api('POST', '/api/v1/lockbox', '{oops')).json.error.code).toBe('INPUT.INVALID');
+    const missing = await api('POST', '/api/v1/lockbox', { onBehalfOf: PEOPLE.dana.aadObjectId, durationMinutes: 'ten' });
+    expect(missing.status).toBe(400);
+    expect(missing.json.error.fields.map((field: { field: string }) => field.field).sort()).toEqual(['durationMinutes', 'reason', 'resource']);
+    expect((await api('POST', '/api/v1/lockbox', { ...valid, onBehalfOf: PEOPLE.carl.aadObjectId })).status).toBe(403);
+    expect((await api('POST', '/api/v1/lockbox', { ...valid, durationMinutes: 5000 })).status).toBe(400);
+    expect((await api('GET', '/api/v1/requests?from=yesterday')).status).toBe(400);
+  });
+
+  it('creates on a person’s behalf, reads state, window, decision and audit trail, resolves; each transition is a signed webhook', async () => {
+    const created = await api('POST', '/api/v1/lockbox', valid);
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ state: 'pending', requester: PEOPLE.dana.aadObjectId, requestedVia: 'ticketing' });
+    const id = created.json.id as string;
+
+    const self = await t.invoke('dana', 'lockbox.approve', { requestId: id, version: created.json.version }, 'channel');
+    expect(JSON.stringify(self.body)).toMatch(/own request/i);
+    await t.invoke('carl', 'lockbox.approve', { requestId: id, version: created.json.version, comment: 'ok' }, 'channel');
+    await t.deliver();
+
+    const read = await api('GET', `/api/v1/lockbox/${id}`);
+    expect(read.json).toMatchObject({ state: 'approved', decision: { action: 'approve', by: PEOPLE.carl.aadObjectId, comment: 'ok' }, access: { status: 'granted' } });
+    expect(read.json.events.map((event: { action: string }) => event.action)).toEqual(['create', 'approve', 'confirmGrant']);
+
+    const resolved = await api('POST', `/api/v1/lockbox/${id}/resolve`);
+    expect(resolved.status).toBe(200);
+    await t.deliver();
+    expect((await api('GET', `/api/v1/lockbox/${id}`)).json).toMatchObject({ state: 'ended', ending: { reason: 'resolved', by: 'service:ticketing' } });
+
+    const types = receiver.received.map((hook) => JSON.parse(hook.body).type);
+    expect(types).toEqual(['lockbox.create', 'lockbox.approve', 'lockbox.confirmGrant', 'lockbox.resolve', 'lockbox.end']);
+    expect(receiver.received.every((hook) => hook.valid)).toBe(true);
+    expect(verifyWebhook('another-secret-of-thirty-two-chars!!', receiver.received[0].body, 'x', 0)).toBe(false);
+  });
+
+  it('a receiver that is down gets the webhook later; nothing is lost', async () => {
+    receiver.down = 1;
+    await api('POST', '/api/v1/lockbox', valid);
+    await t.deliver();
+    expect(receiver.received).toHaveLength(0);
+    t.clock.advance(5_000);
+    await t.deliver();
+    expect(receiver.received).toHaveLength(1);
+    expect(receiver.received[0].valid).toBe(true);
+    expect(await t.store.pendingOutboxCount()).toBe(0);
+  });
+
+  it('lists requests with filters and as CSV', async () => {
+    await api('POST', '/api/v1/lockbox', valid);
+    const list = await api('GET', '/api/v1/requests?kind=lockbox&state=pending');
+    expect(list.json.requests).toHaveLength(1);
+    expect((await api('GET', '/api/v1/requests?kind=session')).json.requests).toHaveLength(0);
+    const csv = await fetch(`${t.doorman.url}/api/v1/requests.csv`, { headers: { 'X-Api-Key': key } });
+    expect(csv.headers.get('content-type')).toContain('text/csv');
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('id,kind,state,createdAt,updatedAt,owner,assignee,deadline');
+    expect(lines).toHaveLength(2);
+  });
+});
+
+describe('webhook targets', () => {
+  it('are https only and never private or loopback addresses outside local mode', async () => {
+    const { webhookUrlProblem } = await import('../../src/config');
+    expect(webhookUrlProblem('https://hooks.example.com/doorman', false)).toBeNull();
+    for (const url of ['http://hooks.example.com/x', 'https://127.0.0.1/x', 'https://10.1.2.3/x', 'https://192.168.0.5/x', 'https://localhost/x', 'https://[::1]/x', 'https://169.254.169.254/x']) {
+      expect(webhookUrlProblem(url, false)).not.toBeNull();
+    }
+    expect(webhookUrlProblem('http://127.0.0.1:8080/x', true)).toBeNull();
+  });
+});
