@@ -45,9 +45,9 @@ describe('lockboxCard', () => {
     ['granting', 'requester', ['resolve']],
     ['approved', 'requester', ['resolve']],
     ['ending', 'requester', []],
-    ['review', 'readOnly', []],
-    ['pending', 'readOnly', []],
-    ['approved', 'readOnly', []],
+    ['review', 'readOnly', ['showOptions']],
+    ['pending', 'readOnly', ['showOptions']],
+    ['approved', 'readOnly', ['showOptions']],
   ] as const)('offers in %s to the %s: %j', (variant, viewer, ids) => {
     expect(actionIds(renderLockbox(variant, viewer))).toEqual(ids);
   });
@@ -85,6 +85,7 @@ describe('lockboxCard', () => {
     }
     expect(verbs).toEqual({
       refresh: 'card.refresh',
+      showOptions: 'card.refresh',
       approve: 'lockbox.approve',
       deny: 'lockbox.deny',
       revoke: 'lockbox.revoke',

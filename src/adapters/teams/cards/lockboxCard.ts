@@ -151,6 +151,11 @@ function viewerActions(view: LockboxCardView): { inputs: CardElement[]; buttons:
       }
       return none;
     case 'readOnly':
+      // Teams refreshes automatically for at most 60 people, and not every client does: anyone may ask for their own
+      // view (read-only `card.refresh`); the server decides from the signed activity what that view contains.
+      if (isUndecided(request) || isAccessRunning(request)) {
+        return { inputs: [], buttons: [executeAction('Show my options', 'card.refresh', pointer, 'showOptions')] };
+      }
       return none;
   }
 }
