@@ -10,11 +10,13 @@ import { randomUUID } from 'node:crypto';
 import { UseCaseDeps } from '../../application/useCaseDeps';
 import { instantToZonedWallClock } from '../../application/zonedTime';
 import { hasRole } from '../../domain/people';
+import { LockboxRequest } from '../../domain/lockbox';
 import { SessionRequest } from '../../domain/session';
 import { CHAT_COMMANDS } from './chatCommands';
 import { AdaptiveCard } from './cards/cardTypes';
 import { helpCard } from './cards/helpCard';
 import { lockboxFormCard } from './cards/lockboxFormCard';
+import { MAX_LOCKBOX_ROWS, lockboxListCard } from './cards/lockboxListCard';
 import { lockboxSettingsCard } from './cards/lockboxSettingsCard';
 import { requestListCard } from './cards/requestListCard';
 import { sessionFormCard } from './cards/sessionFormCard';
@@ -163,13 +165,18 @@ export class DoormanBot extends TeamsActivityHandler {
   private async requests(context: TurnContext): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
     if (actor.type !== 'person') return;
-    const requests = (await this.deps.store.listRequests({ kind: 'session', involving: actor.person.aadObjectId, limit: 100 })) as SessionRequest[];
-    await send(context, requestListCard({
-      title: 'Your session requests',
-      requests,
-      now: this.deps.clock.now(),
-      timeZone: timeZoneOf(context, this.deps.settings.defaultTimeZone),
-    }));
+    const now = this.deps.clock.now();
+    const timeZone = timeZoneOf(context, this.deps.settings.defaultTimeZone);
+    const me = actor.person.aadObjectId;
+    const sessions = (await this.deps.store.listRequests({ kind: 'session', involving: me, limit: 100 })) as SessionRequest[];
+    if (sessions.length > 0 || !hasRole(actor, 'engineer')) {
+      await send(context, requestListCard({ title: 'Your session requests', requests: sessions, now, timeZone }));
+    }
+    const lockboxes = (await this.deps.store.listRequests({ kind: 'lockbox', involving: me, limit: MAX_LOCKBOX_ROWS })) as LockboxRequest[];
+    if (lockboxes.length > 0 || hasRole(actor, 'engineer')) {
+      const requests = await Promise.all(lockboxes.map(async (request) => ({ request, events: await this.deps.store.eventsOf(request.id) })));
+      await send(context, lockboxListCard({ requests, now, timeZone }));
+    }
   }
 
   private async runDoctor(context: TurnContext): Promise<void> {

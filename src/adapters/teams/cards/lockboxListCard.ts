@@ -1,0 +1,44 @@
+import { AuditEvent } from '../../../domain/audit';
+import { LockboxRequest } from '../../../domain/lockbox';
+import { adaptiveCard, container, heading, textBlock } from './cardElements';
+import { lockboxStateText } from './lockboxCardParts';
+import { cardTime } from './cardTime';
+import { AdaptiveCard } from './cardTypes';
+import { escapeMarkdown } from './escapeMarkdown';
+
+/** What the `requests` command shows of lockbox requests: each with its audit trail. */
+export interface LockboxListView {
+  requests: readonly { request: LockboxRequest; events: readonly AuditEvent[] }[];
+  now: Date;
+  timeZone: string;
+}
+
+/** Requests shown, newest first; each with its latest audit events (the REST API has the whole trail). */
+export const MAX_LOCKBOX_ROWS = 10;
+const MAX_EVENTS = 6;
+
+/** Your lockbox requests, newest first, each with who did what when (the append-only audit trail). */
+export function lockboxListCard(view: LockboxListView): AdaptiveCard {
+  const body: unknown[] = [heading('Your lockbox requests', 'lockboxTitle')];
+  if (view.requests.length === 0) {
+    body.push(textBlock('No lockbox requests yet.', { id: 'lockboxEmpty' }));
+    return adaptiveCard(body);
+  }
+  for (const { request, events } of view.requests.slice(0, MAX_LOCKBOX_ROWS)) {
+    const trail = events.slice(-MAX_EVENTS).map((event) => {
+      const reason = event.reason ? ` — ${escapeMarkdown(event.reason)}` : '';
+      return `${cardTime(event.at, view.timeZone, view.now)} · ${escapeMarkdown(event.action)} by ${escapeMarkdown(event.actorId)} (${event.source})${reason}`;
+    });
+    body.push(
+      container(
+        [
+          textBlock(`**${escapeMarkdown(request.resource)}** · ${lockboxStateText(request, view.timeZone, view.now)}`),
+          textBlock(trail.join('\n\n'), { isSubtle: true, size: 'small', spacing: 'small' }),
+        ],
+        { id: `lockbox-${request.id}`, separator: true },
+      ),
+    );
+  }
+  body.push(textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, { isSubtle: true, size: 'small' }));
+  return adaptiveCard(body);
+}
