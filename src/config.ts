@@ -151,11 +151,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   const meetings = e.MEETINGS ?? 'local';
   const mailKind = e.MAIL ?? 'local';
-  const needsGraph = meetings === 'graph' || mailKind === 'graph';
+  const needsGraph = meetings === 'graph' || mailKind === 'graph' || e.ACCESS === 'graph';
   let graph: Config['graph'] = null;
   if (needsGraph) {
     for (const key of ['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID'] as const) {
-      if (blank(e[key])) problems.push(`${key} is required when MEETINGS or MAIL is graph.`);
+      if (blank(e[key])) problems.push(`${key} is required when MEETINGS, MAIL or ACCESS is graph.`);
     }
     const credentialKind =
       e.GRAPH_CREDENTIAL ??
@@ -188,7 +188,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!localMode && e.ACCESS === undefined) problems.push('ACCESS must be set to graph or local when BOT_ID is set.');
   if (accessKind === 'graph') {
     if (blank(e.LOCKBOX_ACCESS_GROUP_ID)) problems.push('LOCKBOX_ACCESS_GROUP_ID is required when ACCESS=graph.');
-    if (graph === null) problems.push('ACCESS=graph needs the Graph settings (GRAPH_TENANT_ID, GRAPH_CLIENT_ID, a credential).');
   }
   for (const url of e.WEBHOOK_URLS) {
     const problem = webhookUrlProblem(url, localMode);
@@ -201,6 +200,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const rolesFile = e.ROLES_FILE ?? (localMode ? './config/local-roles.json' : null);
   if (!localMode && rolesFile === null && e.ROLE_AGENTS.length === 0) {
     problems.push('ROLE_AGENTS is empty: nobody could create or admit sessions. List agent object ids (or group:<id>).');
+  }
+  if (!localMode && rolesFile === null && e.ROLE_APPROVERS.length === 0) {
+    problems.push('ROLE_APPROVERS is empty: nobody could decide lockbox requests. List approver object ids (or group:<id>).');
   }
 
   if (problems.length > 0) throw new ConfigError(problems);

@@ -69,6 +69,10 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     approver: config.roles.approvers,
     engineer: config.roles.engineers,
   });
+  // Lockbox requests would wait for nobody: refuse to start rather than let them expire unseen.
+  if ((await directory.listByRole('approver')).length === 0) {
+    throw new ConfigError(['Nobody holds the approver role: set ROLE_APPROVERS (or add approvers to the roles file).']);
+  }
   const graph = config.graph ? createGraphClient(config.graph, overrides.graphConnection) : null;
   const meetings: MeetingProvider =
     overrides.meetings ??
@@ -112,7 +116,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     overrides.access ??
     (config.lockbox.access.kind === 'graph' && graph
       ? new GraphGroupAccessGranter(graph.client, config.lockbox.access.groupId, clock, logger)
-      : new LocalAccessGranter(store));
+      : new LocalAccessGranter(store, clock));
   const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock);
   dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings, access, webhooks }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
   const sweeper = new DeadlineSweeper(deps);
@@ -144,7 +148,10 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     async stop() {
       await sweeper.stop();
       await dispatcher?.stop();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      // Live portal pages hold server-sent-event streams open; close them, or shutdown would wait for every browser.
+      (server.server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await closed;
       if (!overrides.store) await store.close();
     },
   };

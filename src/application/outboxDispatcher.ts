@@ -172,10 +172,14 @@ export class OutboxDispatcher {
       case 'chat.notify':
         await notifier.notify(message.userId, message.notice, message.requestId ? await this.load(message.requestId) : null);
         return;
-      case 'access.grant':
-        await this.ports.access.grant(await loadLockbox(this.deps, message.requestId));
+      case 'access.grant': {
+        const request = await loadLockbox(this.deps, message.requestId);
+        // A grant retried after a revoke or resolve must not give the access back.
+        if (request.access.status !== 'granting' || request.ending !== null) return;
+        await this.ports.access.grant(request);
         await confirmLockboxGrant(this.deps, message.requestId);
         return;
+      }
       case 'access.revoke':
         await this.ports.access.revoke(await loadLockbox(this.deps, message.requestId));
         await confirmLockboxRemoval(this.deps, message.requestId);

@@ -41,7 +41,7 @@ export type GraphConfig = NonNullable<Config['graph']>;
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /** What a Graph call was for; decides which permission or policy a 403 names. */
-export type GraphOperation = 'onlineMeetings' | 'calendarEvents' | 'sendMail' | 'users' | 'groups' | 'credential';
+export type GraphOperation = 'onlineMeetings' | 'calendarEvents' | 'sendMail' | 'users' | 'groups' | 'groupMembers' | 'credential';
 
 /** What an admin must grant so that an operation works. */
 export interface GraphRequirement {
@@ -92,6 +92,15 @@ export function graphRequirement(operation: GraphOperation, subject?: string): G
         permission: 'User.Read.All',
         policy: null,
         summary: `Grant the application permission User.Read.All with admin consent${who}.`,
+      };
+    case 'groupMembers':
+      return {
+        operation,
+        permission: 'GroupMember.ReadWrite.All',
+        policy: null,
+        summary:
+          `Grant the application permission GroupMember.ReadWrite.All with admin consent (lockbox access group)${who}; ` +
+          'use an ordinary security group: a role-assignable group also needs RoleManagement.ReadWrite.Directory.',
       };
     case 'groups':
       return {

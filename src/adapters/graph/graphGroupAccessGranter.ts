@@ -1,7 +1,7 @@
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { AccessGranter, Clock, Logger } from '../../application/ports';
 import { LockboxRequest } from '../../domain/lockbox';
-import { GraphForbiddenError, GraphRequirement, isGraphNotFound, mapGraphError } from './graphClient';
+import { isGraphNotFound, mapGraphError } from './graphClient';
 
 /*
  * Sources relied on (Microsoft Learn / microsoft-graph-docs-contrib):
@@ -24,18 +24,6 @@ const WALL_CLOCK: Clock = { now: () => new Date() };
 const DIRECTORY_OBJECTS = 'https://graph.microsoft.com/v1.0/directoryObjects';
 
 const ALREADY_MEMBER = /added object references already exist/i;
-
-/** What a 403 on the access group means: the write permission, not the read permission roles need. */
-function groupMembershipRequirement(groupId: string): GraphRequirement {
-  return {
-    operation: 'groups',
-    permission: 'GroupMember.ReadWrite.All',
-    policy: null,
-    summary:
-      `Grant the application permission GroupMember.ReadWrite.All with admin consent (access group ${groupId}); ` +
-      'use an ordinary security group: a role-assignable group also needs RoleManagement.ReadWrite.Directory.',
-  };
-}
 
 /**
  * Production lockbox access: membership of the Entra group that carries the access. Grant adds the requester to the
@@ -80,12 +68,7 @@ export class GraphGroupAccessGranter implements AccessGranter {
   }
 
   private mapError(error: unknown): Error {
-    const mapped = mapGraphError(error, 'groups', this.deps.clock.now(), this.deps.groupId);
-    // graphRequirement('groups') names the read permission that roles from groups need; changing membership needs write.
-    if (mapped instanceof GraphForbiddenError && mapped.requirement.operation === 'groups') {
-      return new GraphForbiddenError(groupMembershipRequirement(this.deps.groupId), mapped.status, mapped.graphCode);
-    }
-    return mapped;
+    return mapGraphError(error, 'groupMembers', this.deps.clock.now(), this.deps.groupId);
   }
 }
 

@@ -30,7 +30,6 @@ function graphError(code: string, message: string) {
   return { error: { code, message, innerError: { 'request-id': 'b3f9e7c4-1111-2222-3333-444455556666', date: '2030-03-04T09:00:00' } } };
 }
 
-beforeAll(() => nock.disableNetConnect());
 
 afterEach(() => {
   expect(nock.pendingMocks()).toEqual([]);
@@ -138,7 +137,7 @@ test.each([
   expect(error).toBeInstanceOf(GraphUnavailableError);
   expect(error.retryAfterMs).toBe(17_000);
   expect(error.code).toBe('GRAPH.THROTTLED');
-  expect(error.operation).toBe('groups');
+  expect(error.operation).toBe('groupMembers');
 });
 
 test('503 without Retry-After → RetryableError with backoff left to the dispatcher', async () => {

@@ -66,9 +66,25 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
     return next;
   }
 
-  it('routes exactly the session verbs of the contract and card.refresh', () => {
+  it('routes exactly the verbs of the contract built so far: session, lockbox, settings.save and card.refresh', () => {
     expect(Object.keys(VERBS).sort()).toEqual(
-      ['card.refresh', 'session.admit', 'session.assign', 'session.close', 'session.create', 'session.deny', 'session.rebind', 'session.reopen'].sort(),
+      [
+        'card.refresh',
+        'session.admit',
+        'session.assign',
+        'session.close',
+        'session.create',
+        'session.deny',
+        'session.rebind',
+        'session.reopen',
+        'lockbox.create',
+        'lockbox.approve',
+        'lockbox.deny',
+        'lockbox.cancel',
+        'lockbox.revoke',
+        'lockbox.resolve',
+        'settings.save',
+      ].sort(),
     );
   });
 

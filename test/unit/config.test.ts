@@ -1,0 +1,71 @@
+import { ConfigError, loadConfig } from '../../src/config';
+
+const production = {
+  BOT_ID: '11111111-1111-1111-1111-111111111111',
+  BOT_PASSWORD: 'secret',
+  BOT_TENANT_ID: 'tenant',
+  HOST: '0.0.0.0',
+  PUBLIC_BASE_URL: 'https://doorman.contoso.com',
+  MEETINGS: 'local',
+  MAIL: 'local',
+  ACCESS: 'local',
+  ROLE_AGENTS: 'a1',
+  ROLE_APPROVERS: 'p1',
+};
+
+function problemsOf(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('configuration', () => {
+  it('needs nothing in local mode: SQLite, local room, .eml mail, the committed roles file', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      localMode: true,
+      host: '127.0.0.1',
+      store: { kind: 'sqlite', path: './data/doorman.db' },
+      meetings: 'local',
+      mail: { kind: 'local', dir: './data/mail' },
+      roles: { file: './config/local-roles.json' },
+      bot: null,
+    });
+  });
+
+  it('refuses the unauthenticated local endpoint on a non-loopback address', () => {
+    expect(problemsOf({ HOST: '0.0.0.0' }).join('\n')).toMatch(/HOST=0\.0\.0\.0 is not loopback/);
+  });
+
+  it('lists every missing production setting at once instead of stopping at the first', () => {
+    const problems = problemsOf({ BOT_ID: 'x', HOST: '0.0.0.0' });
+    for (const key of ['BOT_PASSWORD', 'BOT_TENANT_ID', 'MEETINGS', 'MAIL', 'ACCESS', 'PUBLIC_BASE_URL', 'ROLE_AGENTS', 'ROLE_APPROVERS']) {
+      expect(problems.join('\n')).toContain(key);
+    }
+  });
+
+  it('accepts a complete production configuration, explicitly local ports included', () => {
+    expect(loadConfig(production)).toMatchObject({ localMode: false, bot: { appId: production.BOT_ID, type: 'SingleTenant' }, allowedTenantIds: ['tenant'] });
+  });
+
+  it('asks for every Graph setting a graph port needs', () => {
+    const problems = problemsOf({ ...production, MEETINGS: 'graph', MAIL: 'graph', ACCESS: 'graph' }).join('\n');
+    for (const key of ['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID', 'credential', 'MAIL_SENDER', 'LOCKBOX_ACCESS_GROUP_ID']) expect(problems).toContain(key);
+  });
+
+  it('answers malformed values with the key that is wrong', () => {
+    expect(problemsOf({ PORT: 'eighty' }).join('\n')).toContain('PORT');
+    expect(problemsOf({ MEETINGS: 'zoom' }).join('\n')).toContain('MEETINGS');
+  });
+
+  it('refuses webhooks to http, private or loopback targets in production and demands a strong secret', () => {
+    const problems = problemsOf({ ...production, WEBHOOK_URLS: 'http://hooks.example.com,https://10.0.0.8/x', WEBHOOK_SECRET: 'short' }).join('\n');
+    expect(problems).toContain('must use https');
+    expect(problems).toContain('private or loopback');
+    expect(problems).toContain('WEBHOOK_SECRET');
+  });
+});
