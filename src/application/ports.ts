@@ -126,6 +126,8 @@ export interface PersonalConversation {
   botId: string;
   userId: string;
   name: string;
+  /** The IANA time zone Teams reported on the person's last message, for times told to them. */
+  timeZone?: string | null;
 }
 
 /** Grants and removes access for approved lockbox requests; both are idempotent (retried from the outbox). */

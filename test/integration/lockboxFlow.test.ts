@@ -65,7 +65,10 @@ describe('lockbox requests through the HTTP server', () => {
     expect(granted.access).toMatchObject({ status: 'granted' });
     expect(granted.access.endsAt?.getTime()).toBe(t.clock.now().getTime() + 60 * 60_000);
     expect(await t.store.listGrants()).toEqual([expect.objectContaining({ requestId: request.id, principalId: PEOPLE.dana.aadObjectId, revokedAt: null })]);
-    expect(chatOf('dana').some((body) => body.includes('Carl Approver'))).toBe(true);
+    const told = chatOf('dana').find((body) => body.includes('Carl Approver')) ?? '';
+    expect(told).toContain('your time zone America/New');
+    const start = new Intl.DateTimeFormat('en-GB', { timeZone: 'America/New_York', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(granted.access.grantedAt as Date);
+    expect(told).toContain(start);
   });
 
   it('a non-approver’s Approve is refused with AUTH.NOT_PERMITTED and changes nothing; the requester cannot approve their own', async () => {

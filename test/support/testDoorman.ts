@@ -91,7 +91,8 @@ export async function startTestDoorman(overrides: DoormanOverrides & { env?: Rec
       from: { id: `29:${person.aadObjectId}`, aadObjectId: person.aadObjectId, name: person.name },
       recipient: { id: '28:doorman', name: 'Doorman' },
       conversation,
-      localTimezone: 'Europe/Berlin',
+      // Dana works from New York: times told to her must be in her zone, not the service's default.
+      localTimezone: who === 'dana' ? 'America/New_York' : 'Europe/Berlin',
       channelData:
         where === 'personal'
           ? { tenant: { id: TENANT } }

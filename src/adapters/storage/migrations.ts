@@ -336,4 +336,11 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE outbox ALTER COLUMN request_id DROP NOT NULL;
     `,
   },
+  {
+    id: 5,
+    name: 'personal_conversation_time_zone',
+    // Decisions tell the requester the access window in their own time zone, as Teams reported it last.
+    sqlite: `ALTER TABLE personal_conversations ADD COLUMN time_zone TEXT;`,
+    postgres: `ALTER TABLE personal_conversations ADD COLUMN time_zone text;`,
+  },
 ];

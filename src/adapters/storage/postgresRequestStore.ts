@@ -331,11 +331,11 @@ export class PostgresRequestStore implements RequestStore {
   async savePersonalConversation(conversation: PersonalConversation): Promise<void> {
     await this.pool.query(
       `INSERT INTO personal_conversations
-         (aad_object_id, conversation_id, service_url, tenant_id, bot_id, user_id, name)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)
+         (aad_object_id, conversation_id, service_url, tenant_id, bot_id, user_id, name, time_zone)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
        ON CONFLICT (aad_object_id) DO UPDATE SET conversation_id = excluded.conversation_id,
          service_url = excluded.service_url, tenant_id = excluded.tenant_id, bot_id = excluded.bot_id,
-         user_id = excluded.user_id, name = excluded.name`,
+         user_id = excluded.user_id, name = excluded.name, time_zone = excluded.time_zone`,
       [
         conversation.aadObjectId,
         conversation.conversationId,
@@ -344,6 +344,7 @@ export class PostgresRequestStore implements RequestStore {
         conversation.botId,
         conversation.userId,
         conversation.name,
+        conversation.timeZone ?? null,
       ],
     );
   }

@@ -67,6 +67,7 @@ export function toPersonalConversation(row: Row): PersonalConversation {
     botId: row.bot_id as string,
     userId: row.user_id as string,
     name: row.name as string,
+    timeZone: (row.time_zone as string | null | undefined) ?? null,
   };
 }
 

@@ -57,7 +57,7 @@ export function openSqliteRequestStore(filePath: string): SqliteRequestStore {
   try {
     // busy_timeout first: setting WAL and migrating may meet another instance opening the same file.
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    db.pragma('journal_mode = WAL');
+    switchToWal(db);
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
     migrateSqlite(db);
@@ -65,6 +65,23 @@ export function openSqliteRequestStore(filePath: string): SqliteRequestStore {
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/**
+ * Switching a new file to WAL takes an exclusive lock, and SQLite answers SQLITE_BUSY at once (without the busy
+ * handler) when another process opens the same file at that moment; so it is retried for up to BUSY_TIMEOUT_MS.
+ */
+function switchToWal(db: Database.Database): void {
+  const deadline = Date.now() + BUSY_TIMEOUT_MS;
+  for (;;) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'SQLITE_BUSY' || Date.now() > deadline) throw error;
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
+    }
   }
 }
 
@@ -167,11 +184,11 @@ export class SqliteRequestStore implements RequestStore {
       selectQueue: db.prepare('SELECT * FROM queues WHERE id = ?'),
       selectQueues: db.prepare('SELECT * FROM queues ORDER BY name, id'),
       upsertConversation: db.prepare(`INSERT INTO personal_conversations
-        (aad_object_id, conversation_id, service_url, tenant_id, bot_id, user_id, name)
-        VALUES (@aadObjectId, @conversationId, @serviceUrl, @tenantId, @botId, @userId, @name)
+        (aad_object_id, conversation_id, service_url, tenant_id, bot_id, user_id, name, time_zone)
+        VALUES (@aadObjectId, @conversationId, @serviceUrl, @tenantId, @botId, @userId, @name, @timeZone)
         ON CONFLICT (aad_object_id) DO UPDATE SET conversation_id = excluded.conversation_id,
           service_url = excluded.service_url, tenant_id = excluded.tenant_id, bot_id = excluded.bot_id,
-          user_id = excluded.user_id, name = excluded.name`),
+          user_id = excluded.user_id, name = excluded.name, time_zone = excluded.time_zone`),
       selectConversation: db.prepare('SELECT * FROM personal_conversations WHERE aad_object_id = ?'),
       selectSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
       upsertSetting: db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?)
@@ -327,7 +344,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async savePersonalConversation(conversation: PersonalConversation): Promise<void> {
-    this.statements.upsertConversation.run(conversation);
+    this.statements.upsertConversation.run({ ...conversation, timeZone: conversation.timeZone ?? null });
   }
 
   async getPersonalConversation(aadObjectId: string): Promise<PersonalConversation | null> {

@@ -70,20 +70,20 @@ export class CardRenderer {
   }
 
   /** A notice card for someone's personal chat. */
-  renderNotice(notice: ChatNotice, request: StoredRequest | null): AdaptiveCard {
+  renderNotice(notice: ChatNotice, request: StoredRequest | null, timeZone: string = this.timeZone): AdaptiveCard {
     const now = this.clock.now();
     if (notice.kind === 'approvalSetting') {
       return approvalSettingNoticeCard({
         approvalRequired: notice.approvalRequired,
         changedBy: notice.changedBy,
         changedAt: new Date(notice.changedAt),
-        timeZone: this.timeZone,
+        timeZone,
         now,
       });
     }
     if (!request || request.kind !== 'lockbox') throw new Error(`notice ${notice.kind} needs its lockbox request`);
     const kind = notice.kind === 'lockboxDecision' ? 'decision' : notice.kind === 'lockboxReminder' ? 'reminder' : 'ended';
-    return lockboxNoticeCard({ request, notice: kind, now, timeZone: this.timeZone });
+    return lockboxNoticeCard({ request, notice: kind, now, timeZone });
   }
 
   // Who gets the automatic refresh (and so their buttons): approvers, or admins while a lead review is pending.

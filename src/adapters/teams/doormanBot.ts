@@ -91,6 +91,7 @@ export class DoormanBot extends TeamsActivityHandler {
       botId: activity.recipient.id,
       userId: activity.from.id,
       name: activity.from.name ?? activity.from.aadObjectId,
+      timeZone: timeZoneOf(context, this.deps.settings.defaultTimeZone),
     });
   }
 

@@ -76,7 +76,8 @@ export class TeamsNotifier implements Notifier {
   async notify(userId: string, notice: ChatNotice, request: StoredRequest | null): Promise<void> {
     const chat = await this.store.getPersonalConversation(userId);
     if (!chat) throw new Error('the person has no personal chat with Doorman yet');
-    const card = this.renderer.renderNotice(notice, request);
+    // Told in the person's own time zone (the access window, above all), as Teams reported it on their last message.
+    const card = this.renderer.renderNotice(notice, request, chat.timeZone ?? undefined);
     this.throttle(chat.conversationId);
     await this.withConnector(chat.serviceUrl, chat.conversationId, chat.tenantId, (client) =>
       client.conversations.sendToConversation(chat.conversationId, cardMessage(card) as Activity),

@@ -641,10 +641,11 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           botId: '28:bot',
           userId: '29:anna',
           name: anna.name,
+          timeZone: 'Europe/Vienna',
         };
         await store.savePersonalConversation(conversation);
-        await store.savePersonalConversation({ ...conversation, conversationId: 'a:2' });
-        expect(await store.getPersonalConversation(anna.aadObjectId)).toEqual({ ...conversation, conversationId: 'a:2' });
+        await store.savePersonalConversation({ ...conversation, conversationId: 'a:2', timeZone: 'Asia/Tokyo' });
+        expect(await store.getPersonalConversation(anna.aadObjectId)).toEqual({ ...conversation, conversationId: 'a:2', timeZone: 'Asia/Tokyo' });
         expect(await store.getPersonalConversation('nobody')).toBeNull();
       });
     });
