@@ -164,7 +164,13 @@ export class OutboxDispatcher {
         return;
       }
       case 'mail.send':
-        await mailer.send(message.mail);
+        try {
+          await mailer.send(message.mail);
+        } catch (error) {
+          // A missing permission will not heal by retrying: the agent's card says what the admin must grant.
+          if (!isDoormanError(error, 'GRAPH.FORBIDDEN') || !message.requestId) throw error;
+          await this.recordMailProblem(message.requestId, error.message);
+        }
         return;
       case 'meeting.create':
         await this.createMeeting(message.requestId, message.generation);
@@ -195,6 +201,28 @@ export class OutboxDispatcher {
         await this.ports.meetings.deleteMeeting(message.meetingId, request.assignee ?? request.createdBy);
         return;
       }
+    }
+  }
+
+  private async recordMailProblem(requestId: string, problem: string): Promise<void> {
+    const request = await this.load(requestId);
+    if (request.kind !== 'session') {
+      this.deps.logger.error({ requestId, err: problem }, 'mail refused');
+      return;
+    }
+    const now = this.deps.clock.now();
+    const after: SessionRequest = { ...request, mailProblem: problem, version: request.version + 1, updatedAt: now };
+    const event = auditEvent(after, 'mail.failed', request.state, request.state, {
+      actor: { type: 'system', name: 'dispatcher' },
+      now,
+      source: 'timer',
+      reason: problem,
+    });
+    try {
+      await commitSession(this.deps, request, after, event);
+    } catch (error) {
+      if (isDoormanError(error, 'REQUEST.STALE_VERSION')) throw new RetryableError('request changed while recording the mail problem', 0);
+      throw error;
     }
   }
 

@@ -91,6 +91,8 @@ export interface SessionRequest {
   meeting: SessionMeeting | null;
   /** While set, the Teams lobby is open to everyone (optional 90 s after Admit); a deadline closes it again. */
   lobbyOpenUntil: Date | null;
+  /** Why the invitation mail could not be sent ("CODE: what the admin must grant"), shown on the agent's card. */
+  mailProblem?: string | null;
   createdAt: Date;
   updatedAt: Date;
 }

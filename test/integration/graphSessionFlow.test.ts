@@ -125,6 +125,18 @@ describe('a session request with Teams meetings and mail through Microsoft Graph
     expect(t.logs.join('\n')).not.toContain(code);
   });
 
+  it('a refused sendMail (403) is shown on the agent card naming Mail.Send, and is not retried forever', async () => {
+    graph.failNext(1, { status: 403, code: 'ErrorAccessDenied', message: 'Access is denied.' }, { method: 'POST', path: /sendMail/ });
+    await t.invoke('alex', 'session.create', { recipientName: 'Chris', recipientEmail: 'chris@example.com', sendEmail: 'true' });
+    await deliverAll();
+    expect(graph.mails).toHaveLength(0);
+    expect(await t.store.pendingOutboxCount()).toBe(0);
+    const [request] = (await t.store.listRequests({ kind: 'session' })) as SessionRequest[];
+    expect(request.mailProblem).toMatch(/^GRAPH\.FORBIDDEN: .*Mail\.Send/);
+    const lastAgentUpdate = t.connector.calls.filter((call) => call.conversationId.startsWith('a:personal') && call.kind === 'update').pop();
+    expect(JSON.stringify(lastAgentUpdate?.body)).toContain('Mail.Send');
+  });
+
   it('a missing permission shows on the agent card and the session stays usable with the portal room', async () => {
     graph.setMeetingPolicy([]);
     const created = await t.invoke('alex', 'session.create', { recipientName: 'Chris', sendEmail: 'false' });

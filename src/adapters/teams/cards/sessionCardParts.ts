@@ -56,6 +56,17 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
   if (hasArrived(request)) body.push(verificationTag(request));
   body.push(factSet(sessionFacts(view), 'facts'));
   body.push(...meetingDetails(liveMeeting(request)));
+  if (request.mailProblem) {
+    const [code, ...detail] = request.mailProblem.split(': ');
+    body.push(
+      textBlock(`The invitation mail was not sent: ${isKnownErrorCode(code) ? noticeText(code) : noticeText('INTERNAL')}`, {
+        id: 'mailProblem',
+        color: 'attention',
+        spacing: 'small',
+      }),
+    );
+    if (detail.length > 0) body.push(textBlock(escapeMarkdown(detail.join(': ')), { id: 'mailProblemDetail', isSubtle: true, size: 'small', spacing: 'none' }));
+  }
   if (meetingActions.length > 0) body.push(actionSet(meetingActions, 'meetingActions'));
   if (request.comments.trim() !== '') {
     body.push(

@@ -47,7 +47,7 @@ export function sessionInvitationCard(view: SessionInvitationView): AdaptiveCard
   }
   body.push(textBlock(`Link valid until: ${cardTimeWithDistance(request.expiresAt, timeZone, now)}`, { id: 'deadline' }));
   if (request.sendEmail && request.recipient.email) {
-    body.push(textBlock(`Mail sent to ${escapeMarkdown(request.recipient.email)}`, { id: 'mailSent' }));
+    body.push(textBlock(`Invitation mail on its way to ${escapeMarkdown(request.recipient.email)}`, { id: 'mailSent' }));
   }
   body.push(
     textBlock(`Times in ${escapeMarkdown(timeZone)}. Created ${cardTime(request.createdAt, timeZone, now)}.`, {
