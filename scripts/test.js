@@ -3,35 +3,54 @@
 // HTTP server + Agents Playground + headless Chromium). Tiers that need PostgreSQL or Chromium provision them first
 // (Debian packages, as root) or stop with a message saying what to install. Nothing is skipped silently.
 const { spawnSync } = require('node:child_process');
+const { mkdtempSync, readFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
+const reports = mkdtempSync(join(tmpdir(), 'doorman-test-'));
 const results = [];
+const counts = { passed: 0, failed: 0 };
 
-function step(name, command, args, env = {}) {
+/** Adds a jest JSON report's counts to the closing "N passed, N failed" line. */
+function count(report) {
+  try {
+    const summary = JSON.parse(readFileSync(report, 'utf8'));
+    counts.passed += summary.numPassedTests;
+    counts.failed += summary.numFailedTests;
+  } catch {
+    // no report: jest stopped before running tests, and the step's exit code says so
+  }
+}
+
+/** Runs one step; on failure prints the summary and exits with the step's code. */
+function step(name, command, args, report = null) {
   process.stdout.write(`\n=== ${name} ===\n`);
   const started = Date.now();
-  const run = spawnSync(command, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const run = spawnSync(command, report ? [...args, '--json', `--outputFile=${report}`] : args, { cwd: root, stdio: 'inherit' });
   const seconds = ((Date.now() - started) / 1000).toFixed(1);
   results.push(`${run.status === 0 ? 'ok  ' : 'FAIL'} ${name} (${seconds} s)`);
+  if (report) count(report);
   if (run.status !== 0) {
-    process.stdout.write(`\n${results.join('\n')}\n\n${name} failed.\n`);
+    process.stdout.write(`\n${results.join('\n')}\n\n${name} failed.\n${counts.passed} passed, ${Math.max(counts.failed, 1)} failed\n`);
     process.exit(run.status ?? 1);
   }
 }
 
+const jest = (name, args) => step(name, bin('jest'), args, join(reports, `${results.length}.json`));
+
 const only = process.argv[2];
 const tiers = {
   typecheck: () => step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']),
-  unit: () => step('unit tests', bin('jest'), ['--selectProjects', 'unit']),
+  unit: () => jest('unit tests', ['--selectProjects', 'unit']),
   integration: () => {
     step('PostgreSQL for the integration tier', process.execPath, [join(__dirname, 'ensurePostgres.js')]);
-    step('integration tests (SQLite and PostgreSQL)', bin('jest'), ['--selectProjects', 'integration']);
+    jest('integration tests (SQLite and PostgreSQL)', ['--selectProjects', 'integration']);
   },
   e2e: () => {
     step('Chromium for the end-to-end tier', process.execPath, [join(__dirname, 'ensureChromium.js')]);
-    step('end-to-end tests (HTTP server + Agents Playground + Chromium)', bin('jest'), ['-c', 'jest.e2e.config.js']);
+    jest('end-to-end tests (HTTP server + Agents Playground + Chromium)', ['-c', 'jest.e2e.config.js']);
   },
 };
 
@@ -40,4 +59,4 @@ if (only && !tiers[only]) {
   process.exit(2);
 }
 for (const [name, run] of Object.entries(tiers)) if (!only || only === name) run();
-process.stdout.write(`\n${results.join('\n')}\n\nAll tiers passed.\n`);
+process.stdout.write(`\n${results.join('\n')}\n\nAll tiers passed.\n${counts.passed} passed, ${counts.failed} failed\n`);

@@ -67,6 +67,10 @@ const environmentSchema = z.object({
   WEBHOOK_SECRET: z.string().optional(),
   DEFAULT_TIME_ZONE: z.string().default('UTC'),
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
+
+  TAB_SSO_CLIENT_ID: z.string().optional(),
+  TAB_SSO_APP_ID_URI: z.string().optional(),
+  ENTRA_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
 });
 
 /** Doorman's configuration, validated once at start-up. */
@@ -109,6 +113,8 @@ export interface Config {
     webhookUrls: string[];
     webhookSecret: string | null;
   };
+  /** Single sign-on of the Teams tab; null when TAB_SSO_CLIENT_ID is empty (the tab then says SSO is not set up). */
+  tabSso: { clientId: string; appIdUri: string | null; jwksUrl: string } | null;
 }
 
 /** Thrown at start-up with every configuration problem at once. */
@@ -205,6 +211,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push('ROLE_APPROVERS is empty: nobody could decide lockbox requests. List approver object ids (or group:<id>).');
   }
 
+  const tabSso = blank(e.TAB_SSO_CLIENT_ID)
+    ? null
+    : {
+        clientId: (e.TAB_SSO_CLIENT_ID ?? '').trim(),
+        appIdUri: blank(e.TAB_SSO_APP_ID_URI) ? null : (e.TAB_SSO_APP_ID_URI ?? '').trim(),
+        jwksUrl: e.ENTRA_JWKS_URL,
+      };
+  if (tabSso === null && !blank(e.TAB_SSO_APP_ID_URI)) {
+    problems.push("TAB_SSO_APP_ID_URI is set but TAB_SSO_CLIENT_ID is empty: set the client id of the tab's app registration too.");
+  }
+  // Whoever serves the signing keys decides who the tab believes: never over plain http outside local mode.
+  if (tabSso !== null && !localMode && !e.ENTRA_JWKS_URL.startsWith('https://')) problems.push('ENTRA_JWKS_URL must use https.');
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -244,6 +263,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       webhookSecret: e.WEBHOOK_SECRET ?? null,
     },
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
+    tabSso,
   };
 }
 
