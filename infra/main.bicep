@@ -99,6 +99,12 @@ param roleEngineers string = ''
 
 param defaultTimeZone string = 'UTC'
 
+@description('Client id of the app registration the Requests tab signs in with (SSO); empty: the tab says SSO is not set up.')
+param tabSsoClientId string = ''
+
+@description('Application ID URI of that registration: api://<BOT_DOMAIN>/<client id>.')
+param tabSsoAppIdUri string = ''
+
 // Global names (web app, Key Vault, PostgreSQL, bot handle) must be unique in Azure; the suffix is stable per resource group.
 var suffix = take(uniqueString(resourceGroup().id), 6)
 var baseName = '${resourceBaseName}-${environmentName}-${suffix}'
@@ -301,6 +307,8 @@ var doormanSettings = {
   ROLE_APPROVERS: roleApprovers
   ROLE_ENGINEERS: roleEngineers
   DEFAULT_TIME_ZONE: defaultTimeZone
+  TAB_SSO_CLIENT_ID: tabSsoClientId
+  TAB_SSO_APP_ID_URI: tabSsoAppIdUri
   APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
 }
 

@@ -1,21 +1,13 @@
 import { z } from 'zod';
 import { FieldProblem } from '../domain/errors';
-import { Language, isLanguage } from '../domain/language';
+import { isLanguage } from '../domain/language';
 import { Person } from '../domain/people';
+import { NewSession } from '../domain/session';
 import { Queue } from './ports';
 import { zonedWallClockToInstant } from './zonedTime';
 
-/** The validated contents of the "new session" form. */
-export interface SessionFormValues {
-  recipient: { name: string; email: string | null };
-  assignee: Person | null;
-  queueId: string | null;
-  comments: string;
-  scheduledFor: Date | null;
-  expiresAt: Date;
-  language: Language;
-  sendEmail: boolean;
-}
+/** The validated contents of the "new session" form: a new session but for what Doorman generates. */
+export type SessionFormValues = Omit<NewSession, 'id' | 'tag' | 'linkHash'>;
 
 /** What the form is checked against: who fills it in, when, where, and who could be assigned. */
 export interface SessionFormContext {

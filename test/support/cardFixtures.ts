@@ -1,6 +1,7 @@
 import { SessionCardView } from '../../src/adapters/teams/cards/sessionCardParts';
 import { Person } from '../../src/domain/people';
 import { SessionMeeting, SessionRequest, SessionState } from '../../src/domain/session';
+import { aSessionRequest } from './sessionBuilder';
 
 /** The moment every card fixture is rendered at. */
 export const NOW = new Date('2030-03-04T10:00:00.000Z');
@@ -16,38 +17,21 @@ export const ALEX: Person = { aadObjectId: 'aad-alex', name: 'Alex Agent' };
 /** A second agent, for the Assign menu and reassignment. */
 export const BEA: Person = { aadObjectId: 'aad-bea', name: 'Bea Backup' };
 
-let sequence = 0;
-
 /** An open session request created an hour before NOW, expiring 3 h after NOW; `overrides` replace fields. */
 export function cardRequest(overrides: Partial<SessionRequest> = {}): SessionRequest {
-  sequence += 1;
   const createdAt = new Date(NOW.getTime() - 60 * 60_000);
-  return {
-    kind: 'session',
-    id: `req-${sequence}`,
+  return aSessionRequest({
     version: 3,
-    generation: 1,
-    state: 'open',
     createdBy: ALEX,
     assignee: ALEX,
     queueId: 'queue-1',
-    recipient: { name: 'Chris Customer', email: 'chris@example.com' },
-    customerName: null,
     comments: 'Printer drivers again; call back after 3 pm.',
-    scheduledFor: null,
     expiresAt: new Date(NOW.getTime() + 3 * 60 * 60_000),
-    language: 'en',
-    sendEmail: true,
     tag: '4821',
-    linkHash: `hash-${sequence}`,
-    bindingHash: null,
-    closedReason: null,
-    meeting: null,
-    lobbyOpenUntil: null,
     createdAt,
     updatedAt: createdAt,
     ...overrides,
-  };
+  });
 }
 
 /** A request in `state` with the fields that state implies (customer arrived, closed reason, meeting). */
