@@ -164,7 +164,7 @@ export async function reopenSession(
       };
     },
     (decided) => {
-      const after: SessionRequest = { ...decided, meeting: initialMeeting(deps, decided) };
+      const after: SessionRequest = { ...decided, meeting: initialMeeting(deps) };
       const issued = invitationFor(deps, after, link.code, timeZone);
       invitation = { link: issued.link, inviteText: issued.inviteText };
       const agent = actor.type === 'person' ? actor.person.aadObjectId : after.createdBy.aadObjectId;

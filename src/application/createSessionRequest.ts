@@ -46,7 +46,7 @@ export async function createSessionRequest(
     },
     { actor, now, source: 'card' },
   );
-  const withMeeting: SessionRequest = { ...request, meeting: initialMeeting(deps, request) };
+  const withMeeting: SessionRequest = { ...request, meeting: initialMeeting(deps) };
   const issued = invitationFor(deps, withMeeting, link.code, timeZone);
   await commitSession(deps, null, withMeeting, event, {
     outbox: [...invitationMail(withMeeting, issued.mail), ...meetingWork(deps, withMeeting)],
@@ -56,7 +56,7 @@ export async function createSessionRequest(
 }
 
 /** The meeting a new generation starts with: the local room is ready at once; a Teams meeting is prepared later. */
-export function initialMeeting(deps: UseCaseDeps, request: SessionRequest): SessionMeeting {
+export function initialMeeting(deps: UseCaseDeps): SessionMeeting {
   if (deps.settings.meetingProvider === 'local') {
     return { provider: 'local', status: 'ready', joinUrl: null, meetingId: null, problem: null };
   }

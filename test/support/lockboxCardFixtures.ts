@@ -2,7 +2,6 @@ import { AdaptiveCard } from '../../src/adapters/teams/cards/cardTypes';
 import { LockboxCardView, LockboxViewer, lockboxCard } from '../../src/adapters/teams/cards/lockboxCard';
 import { LockboxAccess, LockboxDecision, LockboxRequest, LockboxState } from '../../src/domain/lockbox';
 import { Person } from '../../src/domain/people';
-import { cardProblems } from './validateCard';
 
 /** The moment every lockbox card fixture is rendered at. */
 export const NOW = new Date('2030-03-04T10:00:00.000Z');

@@ -75,7 +75,7 @@ export function createHttpServer(parts: HttpServerParts): Server {
   mountPortal(server, deps, { assetsDir: parts.portalAssetsDir, secureCookies: parts.secureCookies, limiter });
   mountRestApi(server, deps, limiter);
 
-  server.on('restifyError', (req, res, error, callback) => {
+  server.on('restifyError', (req, _res, error, callback) => {
     deps.logger.warn({ route: redactPath(req.url ?? ''), status: error.statusCode, err: error.name }, 'http error');
     error.toJSON = () => ({ error: { code: error.statusCode === 404 ? 'REQUEST.NOT_FOUND' : 'INPUT.INVALID', message: error.name } });
     return callback();

@@ -11,7 +11,6 @@ import {
   reopenSession,
 } from '../../application/actOnSession';
 import { createSessionRequest } from '../../application/createSessionRequest';
-import { RequestStore } from '../../application/ports';
 import { parseSessionForm } from '../../application/sessionForm';
 import { UseCaseDeps } from '../../application/useCaseDeps';
 import { instantToZonedWallClock } from '../../application/zonedTime';
@@ -20,7 +19,7 @@ import { Actor, hasRole } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';
 import { sessionFormCard } from './cards/sessionFormCard';
 import { sessionInvitationCard } from './cards/sessionInvitationCard';
-import { CardRole, CardRenderer } from './cardRenderer';
+import { CardRenderer } from './cardRenderer';
 import { pointerSchema, roleOfClickedCard } from './cardActionSupport';
 import { LOCKBOX_VERBS } from './lockboxVerbs';
 import { actorOf, clickedCard, timeZoneOf } from './teamsIdentity';
