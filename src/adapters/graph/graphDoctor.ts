@@ -3,6 +3,7 @@ import { Clock, RequestStore } from '../../application/ports';
 import { Config } from '../../config';
 import { GRAPH_SCOPE, GraphConnection, credentialFailureCode, graphRequirement, mapGraphError } from './graphClient';
 import { MEETINGS_PER_ORGANIZER_PER_MONTH } from './graphMeetingProvider';
+import { systemClock } from '../local/systemClock';
 
 /*
  * What doctor can and cannot see:
@@ -73,7 +74,7 @@ export async function runGraphDoctor(config: Config, deps: GraphDoctorDeps): Pro
     return [{ name: 'Microsoft Graph', status: 'ok', detail: 'not configured: meetings and mail run locally' }];
   }
   const checks: DoctorCheck[] = [];
-  const clock = deps.clock ?? { now: () => new Date() };
+  const clock = deps.clock ?? systemClock;
   const allRoleIds = [...config.roles.admins, ...config.roles.agents, ...config.roles.approvers, ...config.roles.engineers];
   const rolesFromGroups = deps.rolesFromGroups ?? allRoleIds.some((id) => id.startsWith('group:'));
   const agentIds = deps.agentIds ?? config.roles.agents.filter((id) => !id.startsWith('group:'));

@@ -2,6 +2,7 @@ import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { AccessGranter, Clock, Logger } from '../../application/ports';
 import { LockboxRequest } from '../../domain/lockbox';
 import { isGraphNotFound, mapGraphError } from './graphClient';
+import { systemClock } from '../local/systemClock';
 
 /*
  * Sources relied on (Microsoft Learn / microsoft-graph-docs-contrib):
@@ -18,7 +19,6 @@ import { isGraphNotFound, mapGraphError } from './graphClient';
  */
 
 const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-const WALL_CLOCK: Clock = { now: () => new Date() };
 
 /** The members collection accepts references to any directory object by its URL on the v1.0 endpoint. */
 const DIRECTORY_OBJECTS = 'https://graph.microsoft.com/v1.0/directoryObjects';
@@ -33,7 +33,7 @@ export class GraphGroupAccessGranter implements AccessGranter {
   private readonly deps: { client: Client; groupId: string; clock: Clock; logger: Logger };
 
   /** `groupId` is the object id of the security group whose members have the access. */
-  constructor(client: Client, groupId: string, clock: Clock = WALL_CLOCK, logger: Logger = SILENT) {
+  constructor(client: Client, groupId: string, clock: Clock = systemClock, logger: Logger = SILENT) {
     this.deps = { client, groupId, clock, logger };
   }
 

@@ -2,6 +2,7 @@ import { Client } from '@microsoft/microsoft-graph-client';
 import { Clock, Logger, Mailer, OutgoingMail } from '../../application/ports';
 import { renderMime } from '../mail/renderMime';
 import { mapGraphError } from './graphClient';
+import { systemClock } from '../local/systemClock';
 
 /*
  * "user: sendMail" (https://learn.microsoft.com/graph/api/user-sendmail): `POST /users/{id | userPrincipalName}/sendMail`
@@ -13,14 +14,13 @@ import { mapGraphError } from './graphClient';
  */
 
 const SILENT: Logger = { debug() {}, info() {}, warn() {}, error() {} };
-const WALL_CLOCK: Clock = { now: () => new Date() };
 
 /** Production mailer: Graph sendMail from the team's mailbox, as MIME with text and HTML parts, nothing added. */
 export class GraphMailer implements Mailer {
   private readonly deps: { client: Client; sender: string; clock: Clock; logger: Logger };
 
   /** `sender` is MAIL_SENDER: the mailbox (UPN, address or object id) invitations come from. */
-  constructor(client: Client, sender: string, clock: Clock = WALL_CLOCK, logger: Logger = SILENT) {
+  constructor(client: Client, sender: string, clock: Clock = systemClock, logger: Logger = SILENT) {
     this.deps = { client, sender, clock, logger };
   }
 
