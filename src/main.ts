@@ -14,6 +14,7 @@ import { GraphMailer } from './adapters/graph/graphMailer';
 import { GraphMeetingProvider } from './adapters/graph/graphMeetingProvider';
 import { doctorReport } from './adapters/diagnostics/doctorReport';
 import { GraphGroupAccessGranter } from './adapters/graph/graphGroupAccessGranter';
+import { EntraTokenVerifier } from './adapters/http/entraTokenVerifier';
 import { createHttpServer } from './adapters/http/httpServer';
 import { HttpWebhookSender } from './adapters/http/httpWebhookSender';
 import { LocalAccessGranter } from './adapters/local/localAccessGranter';
@@ -124,6 +125,15 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
   const tenants = config.allowedTenantIds.length > 0 || !config.localMode || !rolesFile?.tenantId ? config.allowedTenantIds : [rolesFile.tenantId];
   const bot = new DoormanBot(deps, renderer, tenants, doctor);
+  const tabTokenVerifier = config.tabSso
+    ? new EntraTokenVerifier({
+        jwksUrl: config.tabSso.jwksUrl,
+        audiences: [config.tabSso.clientId, config.tabSso.appIdUri ?? ''],
+        allowedTenantIds: tenants,
+        clock,
+        logger,
+      })
+    : null;
   const server = createHttpServer({
     deps,
     adapter,
@@ -131,6 +141,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     metrics: new Metrics(store),
     portalAssetsDir: portalAssetsDir(),
     secureCookies: config.publicBaseUrl.startsWith('https://'),
+    tabTokenVerifier,
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;

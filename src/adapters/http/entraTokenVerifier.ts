@@ -82,7 +82,7 @@ export class EntraTokenVerifier {
 
     const key = await this.keyFor(header.kid as string);
     const signed = Buffer.from(`${headerPart}.${payloadPart}`, 'ascii');
-    if (!verifySignature('sha256', signed, key, Buffer.from(signaturePart, 'base64url'))) this.refuse('signature');
+    if (!signatureMatches(signed, key, signaturePart)) this.refuse('signature');
 
     const now = this.options.clock.now().getTime() / 1000;
     if (typeof payload.exp !== 'number' || now > payload.exp + LEEWAY_SECONDS) this.refuse('expired');
@@ -134,6 +134,14 @@ export class EntraTokenVerifier {
   }
 }
 
+function signatureMatches(signed: Buffer, key: KeyObject, signaturePart: string): boolean {
+  try {
+    return verifySignature('sha256', signed, key, Buffer.from(signaturePart, 'base64url'));
+  } catch {
+    return false;
+  }
+}
+
 function decodeJson(part: string): Record<string, unknown> | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
@@ -154,7 +162,9 @@ export function parseKeySet(body: unknown): Map<string, KeyObject> {
     if (kty !== 'RSA' || typeof kid !== 'string' || typeof n !== 'string' || typeof e !== 'string') continue;
     if (use !== undefined && use !== 'sig') continue;
     try {
-      keys.set(kid, createPublicKey({ key: { kty: 'RSA', n, e }, format: 'jwk' }));
+      const key = createPublicKey({ key: { kty: 'RSA', n, e }, format: 'jwk' });
+      // Entra signs with 2048-bit RSA keys; a shorter modulus is a broken or hostile entry.
+      if ((key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048) keys.set(kid, key);
     } catch {
       // a malformed key is skipped; the others still verify
     }

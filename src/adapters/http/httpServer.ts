@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { ActivityHandler, CloudAdapter } from 'botbuilder';
 import restify, { Server } from 'restify';
 import { UseCaseDeps } from '../../application/useCaseDeps';
@@ -6,6 +7,7 @@ import { Metrics } from './metrics';
 import { ClientRateLimiter } from './clientRateLimiter';
 import { mountPortal } from './portalRoutes';
 import { mountRestApi } from './restApi';
+import { TabTokenVerifier, mountTab } from './tabRoutes';
 
 /** What the HTTP server serves. */
 export interface HttpServerParts {
@@ -15,6 +17,8 @@ export interface HttpServerParts {
   metrics: Metrics;
   portalAssetsDir: string;
   secureCookies: boolean;
+  /** Verifies the Teams tab's SSO tokens; null when tab SSO is not configured (the tab then says so). */
+  tabTokenVerifier?: TabTokenVerifier | null;
 }
 
 /** The path as logged: one-time codes never reach the logs. */
@@ -74,6 +78,7 @@ export function createHttpServer(parts: HttpServerParts): Server {
   });
   mountPortal(server, deps, { assetsDir: parts.portalAssetsDir, secureCookies: parts.secureCookies, limiter });
   mountRestApi(server, deps, limiter);
+  mountTab(server, deps, { assetsDir: join(parts.portalAssetsDir, '..', 'tab'), verifier: parts.tabTokenVerifier ?? null, limiter });
 
   server.on('restifyError', (req, _res, error, callback) => {
     deps.logger.warn({ route: redactPath(req.url ?? ''), status: error.statusCode, err: error.name }, 'http error');

@@ -146,7 +146,7 @@ async function listRequests(deps: UseCaseDeps, req: IncomingMessage): Promise<St
 }
 
 /** The link-free, name-free view of any request that the list and CSV show. */
-function summaryOf(request: StoredRequest): Record<string, unknown> {
+export function summaryOf(request: StoredRequest): Record<string, unknown> {
   if (request.kind === 'lockbox') {
     return { ...lockboxSummary(request), owner: request.requester.aadObjectId, assignee: null, deadline: request.decideBy.toISOString() };
   }

@@ -19,6 +19,7 @@ const TEST_ENV = [
   'TEAMS_APP_ID=6f1c2b1e-3a52-4c3e-9a0e-8f5d2c7b9a10',
   'BOT_ID=0b7d4c2a-95e1-4f3b-8c6d-1e2f3a4b5c6d',
   'BOT_DOMAIN=app-doorman-test-abc123.azurewebsites.net',
+  'TAB_SSO_CLIENT_ID=7c1e2d3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f',
   'DEVELOPER_NAME="Contoso IT Support"',
   'DEVELOPER_WEBSITE_URL=https://www.contoso.example/doorman',
   'DEVELOPER_PRIVACY_URL=https://www.contoso.example/privacy',

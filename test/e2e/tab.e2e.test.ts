@@ -1,0 +1,250 @@
+/**
+ * The Requests tab in headless Chromium. There is no Teams client here, so the teams-js bundle the page loads is
+ * replaced (page.route) by a small stand-in host that answers app.initialize/getContext and hands out a token
+ * signed by a local Entra key double; everything else is real: Doorman's HTTP server, the token verification,
+ * the API, tab.js and tab.css. The screenshots go to docs/screenshots/tab*.png.
+ */
+import { KeyObject, generateKeyPairSync, sign } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { Server, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { PEOPLE, QUEUE_CHANNEL, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
+import { findById } from '../support/validateCard';
+import { launchChromium } from './support/playground';
+
+const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
+const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
+const ENTRA = (() => {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { privateKey, jwk: publicKey.export({ format: 'jwk' }) as Record<string, unknown> };
+})();
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+async function startJwks(): Promise<{ url: string; server: Server }> {
+  const server = createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    res.end(JSON.stringify({ keys: [{ ...ENTRA.jwk, kid: 'entra-key-1', use: 'sig' }] }));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/common/discovery/v2.0/keys`, server };
+}
+
+/** The stand-in Teams host: what teams-js would answer inside Teams, recorded on window for the test. */
+function teamsHostStub(options: { token: string | null; theme?: string; channelId?: string; tokenError?: string }): string {
+  return `window.__teams = { valid: null, config: null, save: null };
+window.microsoftTeams = {
+  app: {
+    initialize: function () { return Promise.resolve(); },
+    getContext: function () {
+      return Promise.resolve({ app: { theme: ${JSON.stringify(options.theme ?? 'default')}, locale: 'en-us' },
+        channel: ${options.channelId ? `{ id: ${JSON.stringify(options.channelId)} }` : 'undefined'} });
+    },
+    notifySuccess: function () {},
+    registerOnThemeChangeHandler: function () {},
+  },
+  authentication: {
+    getAuthToken: function () {
+      return ${options.token ? `Promise.resolve(${JSON.stringify(options.token)})` : `Promise.reject(new Error(${JSON.stringify(options.tokenError ?? 'resourceDisabled')}))`};
+    },
+  },
+  pages: { config: {
+    setValidityState: function (valid) { window.__teams.valid = valid; },
+    registerOnSaveHandler: function (handler) { window.__teams.save = handler; },
+    setConfig: function (config) { window.__teams.config = config; return Promise.resolve(); },
+  } },
+};`;
+}
+
+describe('the Requests tab in Chromium', () => {
+  let jwks: { url: string; server: Server };
+  let t: TestDoorman;
+  let browser: Browser;
+  let queueId: string;
+
+  beforeAll(async () => {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    jwks = await startJwks();
+    // Alex is also an approver here, so one table shows his sessions, his queue's and lockbox requests to decide.
+    t = await startTestDoorman({
+      env: { TAB_SSO_CLIENT_ID: CLIENT_ID, ENTRA_JWKS_URL: jwks.url, ROLE_APPROVERS: PEOPLE.alex.aadObjectId },
+    });
+    await t.message('alex', '<at>Doorman</at> register queue Tier 1', 'channel');
+    for (const who of ['alex', 'bea', 'dana'] as const) await t.message(who, 'hi');
+    queueId = (await t.store.listQueues())[0].id;
+    await seedRequests();
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await t?.stop();
+    await new Promise<void>((resolve) => (jwks ? jwks.server.close(() => resolve()) : resolve()));
+  });
+
+  function tokenFor(who: keyof typeof PEOPLE): string {
+    const now = Math.floor(t.clock.now().getTime() / 1000);
+    const head = b64({ typ: 'JWT', alg: 'RS256', kid: 'entra-key-1' });
+    const body = b64({
+      aud: CLIENT_ID,
+      iss: `https://login.microsoftonline.com/${TENANT}/v2.0`,
+      nbf: now,
+      exp: now + 3600,
+      name: PEOPLE[who].name,
+      oid: PEOPLE[who].aadObjectId,
+      scp: 'access_as_user',
+      tid: TENANT,
+      ver: '2.0',
+    });
+    return `${head}.${body}.${sign('sha256', Buffer.from(`${head}.${body}`), ENTRA.privateKey as KeyObject).toString('base64url')}`;
+  }
+
+  async function portal(code: string, path: string, body: unknown, cookie: string): Promise<string> {
+    const response = await fetch(`${t.doorman.url}/j/${code}/${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(cookie ? { Cookie: cookie } : {}) },
+      body: JSON.stringify(body),
+    });
+    expect(response.status).toBe(200);
+    return response.headers.get('set-cookie')?.split(';')[0] ?? cookie;
+  }
+
+  async function session(who: 'alex' | 'bea', inputs: Record<string, unknown> = {}): Promise<{ id: string; code: string }> {
+    const response = await t.invoke(who, 'session.create', { recipientName: 'Chris Customer', sendEmail: 'false', ...inputs });
+    expect(response.body.statusCode).toBe(200);
+    const invite = findById(response.body.value, 'inviteText') as { value: string };
+    const code = /\/j\/([A-Za-z0-9_-]+)/.exec(invite.value)?.[1] ?? '';
+    const [latest] = await t.store.listRequests({ kind: 'session', limit: 1 });
+    t.clock.advance(7 * 60_000);
+    return { id: latest.id, code };
+  }
+
+  async function seedRequests(): Promise<void> {
+    await session('alex');
+    const waiting = await session('alex');
+    await portal(waiting.code, 'arrive', { name: 'Chris' }, '');
+    const ready = await session('alex');
+    await portal(ready.code, 'consent', { allow: true }, await portal(ready.code, 'arrive', { name: 'Kim' }, ''));
+    const connected = await session('alex');
+    await portal(connected.code, 'consent', { allow: true }, await portal(connected.code, 'arrive', { name: 'Sam' }, ''));
+    const admitted = await t.invoke('alex', 'session.admit', { requestId: connected.id, version: (await t.store.getRequest(connected.id))?.version });
+    expect(admitted.body.statusCode).toBe(200);
+    const closed = await session('alex');
+    await t.invoke('alex', 'session.close', { requestId: closed.id, version: (await t.store.getRequest(closed.id))?.version });
+    await session('bea', { assignTo: `queue:${queueId}` });
+    for (const resource of ['Contoso mailbox', 'Fabrikam SharePoint site']) {
+      const asked = await t.invoke('dana', 'lockbox.create', { resource, reason: 'Case 4711', ticket: 'T-4711', durationMinutes: '60' });
+      expect(asked.body.statusCode).toBe(200);
+      t.clock.advance(5 * 60_000);
+    }
+  }
+
+  /** A page whose teams-js is the stand-in host (or the real bundle when `host` is null). */
+  async function open(path: string, host: Parameters<typeof teamsHostStub>[0] | null, base = t.doorman.url): Promise<{ page: Page; errors: string[] }> {
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Berlin', viewport: { width: 980, height: 640 } });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') errors.push(message.text());
+    });
+    if (host) {
+      await page.route('**/tab-assets/MicrosoftTeams.min.js', (route) =>
+        route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: teamsHostStub(host) }),
+      );
+    }
+    await page.goto(`${base}${path}`);
+    return { page, errors };
+  }
+
+  it('renders the caller’s requests, the queue’s and those to approve, in the user’s time zone, and filters them', async () => {
+    const { page, errors } = await open(`/tab?queue=${queueId}`, { token: tokenFor('alex') });
+    const rows = page.locator('table.requests tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(8);
+    const text = await page.locator('table.requests').innerText();
+    for (const state of ['Open', 'Customer waiting', 'Ready to admit', 'Connected', 'Closed', 'Awaiting approval']) expect(text).toContain(state);
+    expect(text).toContain('Lockbox access');
+    expect(text).not.toContain('Chris');
+    expect(await page.locator('#scope').innerText()).toContain('the requests of the queue “Tier 1” and lockbox requests awaiting approval');
+    expect(await page.locator('table.requests time').first().getAttribute('datetime')).toMatch(/Z$/);
+    expect(await page.locator('.footnote').innerText()).toContain('Europe/Berlin');
+    await page.screenshot({ path: join(SCREENSHOTS, 'tab.png'), fullPage: true });
+
+    await page.selectOption('#filter-kind', 'lockbox');
+    await page.waitForFunction("document.querySelectorAll('table.requests tbody tr').length === 2");
+    expect(await page.locator('table.requests tbody th').allInnerTexts()).toEqual(['Lockbox access', 'Lockbox access']);
+    await page.selectOption('#filter-state', 'approved');
+    await page.getByText('Nothing matches these filters').waitFor();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('follows the dark theme Teams reports', async () => {
+    const { page, errors } = await open('/tab', { token: tokenFor('alex'), theme: 'dark' });
+    await page.locator('table.requests tbody tr').first().waitFor();
+    expect(await page.locator('html').getAttribute('data-theme')).toBe('dark');
+    expect(await page.evaluate('getComputedStyle(document.body).backgroundColor')).toBe('rgb(31, 31, 31)');
+    await page.screenshot({ path: join(SCREENSHOTS, 'tab-dark.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('explains a failed sign-in instead of showing nothing', async () => {
+    const { page } = await open('/tab', { token: null, tokenError: 'resourceRequiresConsent' });
+    await page.getByText('Doorman needs your consent').waitFor();
+    expect(await page.getByRole('button', { name: 'Try again' }).count()).toBe(1);
+    await page.context().close();
+    const other = await open('/tab', { token: null, tokenError: 'resourceDisabled' });
+    await other.page.getByText('Teams could not sign you in to Doorman').waitFor();
+    expect(await other.page.locator('#notice').innerText()).toContain('access_as_user');
+    await other.page.context().close();
+  });
+
+  it('says "Open this tab in Microsoft Teams" outside Teams (the real teams-js, no host)', async () => {
+    const { page } = await open('/tab', null);
+    await page.getByText('Open this tab in Microsoft Teams').waitFor();
+    expect(await page.locator('table').count()).toBe(0);
+    await page.screenshot({ path: join(SCREENSHOTS, 'tab-outside-teams.png'), fullPage: true });
+    await page.context().close();
+  });
+
+  it('configures a channel tab: offers the registered queues, preselects this channel’s, saves /tab?queue=<id>', async () => {
+    const { page, errors } = await open('/tab/config', { token: tokenFor('bea'), channelId: QUEUE_CHANNEL });
+    await page.locator('#queue').waitFor();
+    expect(await page.locator('#queue').inputValue()).toBe(queueId);
+    expect(await page.evaluate(() => (globalThis as any).__teams.valid)).toBe(true);
+    const saved = await page.evaluate(
+      () =>
+        new Promise((resolve) => {
+          (globalThis as any).__teams.save({ notifySuccess: () => resolve('ok'), notifyFailure: (reason: string) => resolve(`failed: ${reason}`) });
+        }),
+    );
+    expect(saved).toBe('ok');
+    expect(await page.evaluate(() => (globalThis as any).__teams.config)).toEqual({
+      entityId: `doorman-queue-${queueId}`,
+      contentUrl: `${t.doorman.url}/tab?queue=${queueId}`,
+      websiteUrl: `${t.doorman.url}/tab?queue=${queueId}`,
+      suggestedDisplayName: 'Requests: Tier 1',
+    });
+    await page.screenshot({ path: join(SCREENSHOTS, 'tab-config.png'), fullPage: true });
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('says plainly that single sign-on is not set up when it is not', async () => {
+    const bare = await startTestDoorman();
+    try {
+      const { page, errors } = await open('/tab', { token: tokenFor('alex') }, bare.doorman.url);
+      await page.getByText('Single sign-on is not set up').waitFor();
+      expect(await page.locator('table').count()).toBe(0);
+      await page.screenshot({ path: join(SCREENSHOTS, 'tab-not-configured.png'), fullPage: true });
+      expect(errors).toEqual([]);
+      await page.context().close();
+    } finally {
+      await bare.stop();
+    }
+  });
+});

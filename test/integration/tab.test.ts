@@ -1,0 +1,338 @@
+import { KeyObject, generateKeyPairSync, sign } from 'node:crypto';
+import { Server, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { ConfigError, loadConfig } from '../../src/config';
+import { PEOPLE, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
+
+const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
+const APP_ID_URI = `api://doorman.contoso.example/${CLIENT_ID}`;
+
+function keyPair(): { privateKey: KeyObject; jwk: Record<string, unknown> } {
+  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
+  return { privateKey, jwk: publicKey.export({ format: 'jwk' }) as Record<string, unknown> };
+}
+
+const ENTRA_KEY = keyPair();
+const OTHER_KEY = keyPair();
+
+/** Entra's key endpoint on loopback: serves `{keys: [jwk]}` and counts how often it was asked. */
+class JwksDouble {
+  hits = 0;
+  url = '';
+  private server: Server | null = null;
+
+  async start(): Promise<void> {
+    this.server = createServer((_req, res) => {
+      this.hits += 1;
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ keys: [{ ...ENTRA_KEY.jwk, kid: 'entra-key-1', use: 'sig', x5t: 'entra-key-1' }] }));
+    });
+    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/common/discovery/v2.0/keys`;
+  }
+
+  async stop(): Promise<void> {
+    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+  }
+}
+
+const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe('the Teams tab', () => {
+  let jwks: JwksDouble;
+  let t: TestDoorman;
+
+  beforeAll(async () => {
+    jwks = new JwksDouble();
+    await jwks.start();
+  });
+  afterAll(() => jwks.stop());
+
+  beforeEach(async () => {
+    t = await startTestDoorman({
+      env: { TAB_SSO_CLIENT_ID: CLIENT_ID, TAB_SSO_APP_ID_URI: APP_ID_URI, ENTRA_JWKS_URL: jwks.url },
+    });
+    await t.message('alex', '<at>Doorman</at> register queue Tier 1', 'channel');
+  });
+  afterEach(() => t.stop());
+
+  /** A Teams SSO token for a person, valid now on Doorman's clock, as Entra would sign it (v2.0). */
+  function tokenFor(who: keyof typeof PEOPLE, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}, key = ENTRA_KEY.privateKey): string {
+    const now = Math.floor(t.clock.now().getTime() / 1000);
+    const head = b64({ typ: 'JWT', alg: 'RS256', kid: 'entra-key-1', ...header });
+    const body = b64({
+      aud: CLIENT_ID,
+      iss: `https://login.microsoftonline.com/${TENANT}/v2.0`,
+      iat: now,
+      nbf: now,
+      exp: now + 3600,
+      name: PEOPLE[who].name,
+      oid: PEOPLE[who].aadObjectId,
+      scp: 'access_as_user',
+      tid: TENANT,
+      ver: '2.0',
+      ...claims,
+    });
+    return `${head}.${body}.${sign('sha256', Buffer.from(`${head}.${body}`), key).toString('base64url')}`;
+  }
+
+  async function get(path: string, token: string | null = null, headers: Record<string, string> = {}) {
+    const response = await fetch(`${t.doorman.url}${path}`, { headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers } });
+    const text = await response.text();
+    return { status: response.status, headers: response.headers, text, json: text.startsWith('{') ? JSON.parse(text) : null };
+  }
+
+  async function createSession(who: keyof typeof PEOPLE, inputs: Record<string, unknown> = {}): Promise<string> {
+    const before = new Set((await t.store.listRequests({ kind: 'session' })).map((request) => request.id));
+    const response = await t.invoke(who, 'session.create', { recipientName: 'Chris Customer', recipientEmail: 'chris@example.com', sendEmail: 'false', ...inputs });
+    expect(response.body.statusCode).toBe(200);
+    const created = (await t.store.listRequests({ kind: 'session' })).find((request) => !before.has(request.id));
+    if (!created) throw new Error('no session was created');
+    return created.id;
+  }
+
+  async function requestLockbox(): Promise<string> {
+    const response = await t.invoke('dana', 'lockbox.create', { resource: 'Contoso mailbox', reason: 'Case 4711', ticket: 'T-4711', durationMinutes: '60' });
+    expect(response.body.statusCode).toBe(200);
+    const [request] = await t.store.listRequests({ kind: 'lockbox' });
+    return request.id;
+  }
+
+  const idsOf = (json: { requests: { id: string }[] }) => json.requests.map((request) => request.id);
+
+  it('lists only the caller’s own requests, newest first, without names or links', async () => {
+    const first = await createSession('alex');
+    t.clock.advance(60_000);
+    const second = await createSession('alex', { recipientName: 'Chris' });
+    await createSession('bea');
+
+    const answer = await get('/tab/api/requests', tokenFor('alex'));
+    expect(answer.status).toBe(200);
+    expect(idsOf(answer.json)).toEqual([second, first]);
+    expect(answer.json.requests[0]).toMatchObject({ kind: 'session', state: 'open', owner: PEOPLE.alex.aadObjectId, deadline: expect.any(String) });
+    expect(answer.json.roles).toEqual(expect.arrayContaining(['agent']));
+    expect(answer.text).not.toContain('Chris');
+    expect(answer.text).not.toContain('/j/');
+    expect(answer.headers.get('cache-control')).toBe('no-store');
+
+    const eve = await get('/tab/api/requests', tokenFor('eve'));
+    expect(eve.json.requests).toEqual([]);
+  });
+
+  it('shows an assignee the sessions assigned to them', async () => {
+    const assigned = await createSession('alex', { assignTo: `user:${PEOPLE.bea.aadObjectId}` });
+    expect(idsOf((await get('/tab/api/requests', tokenFor('bea'))).json)).toEqual([assigned]);
+  });
+
+  it('adds the queue’s sessions for agents only, and only for a queue of the caller’s tenant', async () => {
+    const [queue] = await t.store.listQueues();
+    const queued = await createSession('bea', { assignTo: `queue:${queue.id}` });
+    const mine = await createSession('alex');
+
+    const withQueue = await get(`/tab/api/requests?queue=${queue.id}`, tokenFor('alex'));
+    expect(idsOf(withQueue.json).sort()).toEqual([queued, mine].sort());
+    expect(withQueue.json.queue).toEqual({ id: queue.id, name: 'Tier 1' });
+    expect(idsOf((await get('/tab/api/requests', tokenFor('alex'))).json)).toEqual([mine]);
+
+    const notAnAgent = await get(`/tab/api/requests?queue=${queue.id}`, tokenFor('eve'));
+    expect(notAnAgent.json.requests).toEqual([]);
+
+    await t.store.saveQueue({ ...queue, tenantId: 'another-tenant' });
+    const foreign = await get(`/tab/api/requests?queue=${queue.id}`, tokenFor('alex'));
+    expect(idsOf(foreign.json)).toEqual([mine]);
+    expect(foreign.json.queue).toBeNull();
+  });
+
+  it('shows lockbox requests to their requester and pending ones to approvers, and filters by kind and state', async () => {
+    const lockbox = await requestLockbox();
+    const session = await createSession('alex');
+
+    expect(idsOf((await get('/tab/api/requests', tokenFor('dana'))).json)).toEqual([lockbox]);
+    expect(idsOf((await get('/tab/api/requests', tokenFor('carl'))).json)).toEqual([lockbox]);
+    expect(idsOf((await get('/tab/api/requests', tokenFor('alex'))).json)).toEqual([session]);
+    const carlSees = (await get('/tab/api/requests', tokenFor('carl'))).json.requests[0];
+    expect(carlSees).toMatchObject({ kind: 'lockbox', state: 'pending', requester: PEOPLE.dana.aadObjectId });
+    expect(JSON.stringify(carlSees)).not.toContain('Dana');
+
+    expect((await get('/tab/api/requests?kind=session', tokenFor('carl'))).json.requests).toEqual([]);
+    expect((await get('/tab/api/requests?state=approved,denied', tokenFor('carl'))).json.requests).toEqual([]);
+    expect(idsOf((await get('/tab/api/requests?kind=lockbox&state=pending', tokenFor('carl'))).json)).toEqual([lockbox]);
+    expect(idsOf((await get('/tab/api/requests?state=open', tokenFor('alex'))).json)).toEqual([session]);
+  });
+
+  it('answers 400 INPUT.INVALID for a bad filter', async () => {
+    for (const query of ['kind=assist', 'state=OPEN;drop', `queue=${'x'.repeat(65)}`]) {
+      const answer = await get(`/tab/api/requests?${query}`, tokenFor('alex'));
+      expect({ query, status: answer.status, code: answer.json.error.code }).toEqual({ query, status: 400, code: 'INPUT.INVALID' });
+    }
+  });
+
+  it.each([
+    ['no token', () => null],
+    ['a token for another audience', () => tokenFor('alex', { aud: 'api://someone-else/42' })],
+    ['the wrong issuer', () => tokenFor('alex', { iss: 'https://login.microsoftonline.com/another-tenant/v2.0' })],
+    ['another tenant', () => tokenFor('alex', { tid: 'another-tenant', iss: 'https://login.microsoftonline.com/another-tenant/v2.0' })],
+    ['an expired token', () => tokenFor('alex', { exp: Math.floor(t.clock.now().getTime() / 1000) - 301 })],
+    ['a bad signature', () => tokenFor('alex', {}, {}, OTHER_KEY.privateKey)],
+    ['an unknown kid', () => tokenFor('alex', {}, { kid: 'not-published' })],
+    ['a token without access_as_user', () => tokenFor('alex', { scp: 'User.Read' })],
+    ['alg none', () => `${b64({ alg: 'none', kid: 'entra-key-1' })}.${b64({ oid: PEOPLE.alex.aadObjectId })}.`],
+    ['a REST API key', () => 'dk_abcdefghijklmnopqrstuvwxyz0123456789'],
+  ])('answers 401 AUTH.NOT_PERMITTED for %s', async (_what, makeToken) => {
+    const answer = await get('/tab/api/requests', makeToken());
+    expect(answer.status).toBe(401);
+    expect(answer.json).toEqual({ error: { code: 'AUTH.NOT_PERMITTED', message: 'AUTH.NOT_PERMITTED' } });
+    expect(answer.headers.get('www-authenticate')).toBe('Bearer');
+  });
+
+  it('accepts a v1.0 token for the Application ID URI', async () => {
+    const v1 = tokenFor('alex', { aud: APP_ID_URI, iss: `https://sts.windows.net/${TENANT}/`, ver: '1.0' });
+    expect((await get('/tab/api/requests', v1)).status).toBe(200);
+  });
+
+  it('refuses a Basic header and a token in the query string', async () => {
+    expect((await get('/tab/api/requests', null, { Authorization: 'Basic YWxleDpwdw==' })).status).toBe(401);
+    expect((await get(`/tab/api/requests?access_token=${tokenFor('alex')}`)).status).toBe(401);
+  });
+
+  it('fetches the signing keys once, and at most once a minute more for unknown kids', async () => {
+    const before = jwks.hits;
+    for (let i = 0; i < 3; i++) expect((await get('/tab/api/requests', tokenFor('alex'))).status).toBe(200);
+    expect(jwks.hits - before).toBe(1);
+    for (let i = 0; i < 3; i++) await get('/tab/api/requests', tokenFor('alex', {}, { kid: `rolled-${i}` }));
+    expect(jwks.hits - before).toBe(1);
+    t.clock.advance(61_000);
+    await get('/tab/api/requests', tokenFor('alex', {}, { kid: 'rolled-again' }));
+    expect(jwks.hits - before).toBe(2);
+  });
+
+  it('limits the API per person, not per address (a company’s Teams clients share one)', async () => {
+    const alex = tokenFor('alex');
+    const statuses: number[] = [];
+    for (let i = 0; i < 121; i++) statuses.push((await get('/tab/api/requests', alex)).status);
+    expect(statuses.filter((status) => status === 200)).toHaveLength(120);
+    const limited = await get('/tab/api/requests', alex);
+    expect(limited.status).toBe(429);
+    expect(limited.json.error.code).toBe('RATE.LIMITED');
+    expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await get('/tab/api/requests', tokenFor('bea'))).status).toBe(200);
+    expect((await get('/tab')).status).toBe(200);
+  });
+
+  it('never writes the token to the log', async () => {
+    const good = tokenFor('alex');
+    const bad = tokenFor('alex', { aud: 'wrong' });
+    await get('/tab/api/requests', good);
+    await get('/tab/api/requests', bad);
+    const log = t.logs.join('');
+    for (const token of [good, bad]) for (const part of token.split('.')) expect(log).not.toContain(part);
+  });
+
+  it('lists the queues of the caller’s tenant for the configuration page, only with a token', async () => {
+    const [queue] = await t.store.listQueues();
+    const answer = await get('/tab/api/queues', tokenFor('eve'));
+    expect(answer.json).toEqual({ queues: [{ id: queue.id, name: 'Tier 1', channelId: queue.channelId }] });
+    expect((await get('/tab/api/queues')).status).toBe(401);
+  });
+
+  it('serves /tab and /tab/config so that only Teams and Microsoft 365 may frame them', async () => {
+    for (const path of ['/tab', '/tab/config', '/tab?queue=abc']) {
+      const page = await get(path);
+      expect(page.status).toBe(200);
+      expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      const csp = page.headers.get('content-security-policy') ?? '';
+      expect(csp).toContain("default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self'");
+      expect(csp).toContain(
+        'frame-ancestors https://teams.microsoft.com https://*.teams.microsoft.com https://*.skype.com https://*.cloud.microsoft https://*.office.com',
+      );
+      expect(page.headers.get('x-frame-options')).toBeNull();
+      expect(page.text).toContain('<script src="/tab-assets/MicrosoftTeams.min.js" defer></script>');
+      expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)(?![^>]*type="application\/json")[^>]*>/);
+      expect(page.text).not.toContain('Single sign-on is not set up');
+    }
+    expect((await get('/tab?queue=abc')).text).toContain('"queue":"abc"');
+    expect((await get('/tab?queue=%3C/script%3E')).text).toContain('"queue":null');
+    expect((await get('/tab/config')).text).toContain('"page":"config"');
+  });
+
+  it('serves the tab’s assets and the teams-js bundle from a fixed list', async () => {
+    const script = await get('/tab-assets/tab.js');
+    expect(script.status).toBe(200);
+    expect(script.headers.get('content-type')).toBe('text/javascript; charset=utf-8');
+    expect(script.text).toContain('getAuthToken');
+    expect((await get('/tab-assets/tab.css')).headers.get('content-type')).toBe('text/css; charset=utf-8');
+    const sdk = await get('/tab-assets/MicrosoftTeams.min.js');
+    expect(sdk.status).toBe(200);
+    expect(sdk.text).toContain('getAuthToken');
+    for (const path of ['/tab-assets/portal.js', '/tab-assets/..%2Fpackage.json', '/tab-assets/MicrosoftTeams.min.js.map']) {
+      expect({ path, status: (await get(path)).status }).toEqual({ path, status: 404 });
+    }
+  });
+});
+
+describe('the Teams tab without single sign-on configured', () => {
+  let t: TestDoorman;
+  beforeAll(async () => {
+    t = await startTestDoorman();
+  });
+  afterAll(() => t.stop());
+
+  it('answers the API with 503 TAB_SSO_NOT_CONFIGURED, even with a token', async () => {
+    for (const path of ['/tab/api/requests', '/tab/api/queues']) {
+      const response = await fetch(`${t.doorman.url}${path}`, { headers: { Authorization: 'Bearer a.b.c' } });
+      expect(response.status).toBe(503);
+      expect(await response.json()).toEqual({ error: { code: 'AUTH.NOT_PERMITTED', message: 'TAB_SSO_NOT_CONFIGURED' } });
+    }
+  });
+
+  it('says plainly on both pages that the tab needs SSO set up, and where to read how', async () => {
+    for (const path of ['/tab', '/tab/config']) {
+      const response = await fetch(`${t.doorman.url}${path}`);
+      const html = await response.text();
+      expect(response.status).toBe(200);
+      expect(response.headers.get('content-security-policy')).toContain('frame-ancestors https://teams.microsoft.com');
+      expect(html).toContain('Single sign-on is not set up');
+      expect(html).toContain('TAB_SSO_CLIENT_ID');
+      expect(html).toContain('docs/deploy.md');
+      expect(html).toContain('"ssoConfigured":false');
+    }
+  });
+});
+
+describe('tab single sign-on configuration', () => {
+  const production = {
+    BOT_ID: 'bot',
+    BOT_TYPE: 'UserAssignedMSI',
+    BOT_TENANT_ID: TENANT,
+    HOST: '0.0.0.0',
+    PUBLIC_BASE_URL: 'https://doorman.contoso.example',
+    MEETINGS: 'local',
+    MAIL: 'local',
+    ACCESS: 'local',
+    ROLE_AGENTS: PEOPLE.alex.aadObjectId,
+    ROLE_APPROVERS: PEOPLE.carl.aadObjectId,
+  };
+  const problemsOf = (env: Record<string, string>) => {
+    try {
+      loadConfig(env);
+      return [];
+    } catch (error) {
+      return (error as ConfigError).problems;
+    }
+  };
+
+  it('is off without TAB_SSO_CLIENT_ID, and reads the public cloud’s keys by default', () => {
+    expect(loadConfig(production).tabSso).toBeNull();
+    expect(loadConfig({ ...production, TAB_SSO_CLIENT_ID: CLIENT_ID, TAB_SSO_APP_ID_URI: APP_ID_URI }).tabSso).toEqual({
+      clientId: CLIENT_ID,
+      appIdUri: APP_ID_URI,
+      jwksUrl: 'https://login.microsoftonline.com/common/discovery/v2.0/keys',
+    });
+  });
+
+  it('refuses an App ID URI without a client id, and signing keys over plain http in production', () => {
+    expect(problemsOf({ ...production, TAB_SSO_APP_ID_URI: APP_ID_URI })).toEqual([expect.stringContaining('TAB_SSO_CLIENT_ID is empty')]);
+    expect(problemsOf({ ...production, TAB_SSO_CLIENT_ID: CLIENT_ID, ENTRA_JWKS_URL: 'http://keys.example/keys' })).toEqual(['ENTRA_JWKS_URL must use https.']);
+    expect(problemsOf({ TAB_SSO_CLIENT_ID: CLIENT_ID, ENTRA_JWKS_URL: 'http://127.0.0.1:9/keys' })).toEqual([]);
+  });
+});
