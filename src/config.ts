@@ -64,6 +64,7 @@ const environmentSchema = z.object({
   ACCESS: z.enum(['local', 'graph']).optional(),
   LOCKBOX_ACCESS_GROUP_ID: z.string().optional(),
   WEBHOOK_URLS: idList,
+  API_TOKEN_AUDIENCES: idList,
   WEBHOOK_SECRET: z.string().optional(),
   DEFAULT_TIME_ZONE: z.string().default('UTC'),
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
@@ -112,6 +113,8 @@ export interface Config {
     access: { kind: 'local' } | { kind: 'graph'; groupId: string };
     webhookUrls: string[];
     webhookSecret: string | null;
+    /** Entra app-only tokens the REST API accepts (app role Lockbox.Request), or null: API keys only. */
+    apiTokens: { audiences: string[]; jwksUrl: string } | null;
   };
   /** Single sign-on of the Teams tab; null when TAB_SSO_CLIENT_ID is empty (the tab then says SSO is not set up). */
   tabSso: { clientId: string; appIdUri: string | null; jwksUrl: string } | null;
@@ -222,7 +225,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     problems.push("TAB_SSO_APP_ID_URI is set but TAB_SSO_CLIENT_ID is empty: set the client id of the tab's app registration too.");
   }
   // Whoever serves the signing keys decides who the tab believes: never over plain http outside local mode.
-  if (tabSso !== null && !localMode && !e.ENTRA_JWKS_URL.startsWith('https://')) problems.push('ENTRA_JWKS_URL must use https.');
+  const usesEntraKeys = tabSso !== null || e.API_TOKEN_AUDIENCES.length > 0;
+  if (usesEntraKeys && !localMode && !e.ENTRA_JWKS_URL.startsWith('https://')) problems.push('ENTRA_JWKS_URL must use https.');
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -261,6 +265,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       access: accessKind === 'graph' ? { kind: 'graph', groupId: e.LOCKBOX_ACCESS_GROUP_ID ?? '' } : { kind: 'local' },
       webhookUrls: e.WEBHOOK_URLS,
       webhookSecret: e.WEBHOOK_SECRET ?? null,
+      apiTokens: e.API_TOKEN_AUDIENCES.length > 0 ? { audiences: e.API_TOKEN_AUDIENCES, jwksUrl: e.ENTRA_JWKS_URL } : null,
     },
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
     tabSso,

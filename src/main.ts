@@ -17,6 +17,7 @@ import { GraphGroupAccessGranter } from './adapters/graph/graphGroupAccessGrante
 import { EntraTokenVerifier } from './adapters/http/entraTokenVerifier';
 import { createHttpServer } from './adapters/http/httpServer';
 import { HttpWebhookSender } from './adapters/http/httpWebhookSender';
+import { API_APP_ROLE } from './adapters/http/restApi';
 import { LocalAccessGranter } from './adapters/local/localAccessGranter';
 import { Metrics } from './adapters/http/metrics';
 import { ConfiguredDirectory, readRolesFile } from './adapters/local/configuredDirectory';
@@ -134,6 +135,17 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
         logger,
       })
     : null;
+  // Systems may present an Entra app-only token (app role Lockbox.Request) instead of an API key.
+  const apiTokenVerifier = config.lockbox.apiTokens
+    ? new EntraTokenVerifier({
+        jwksUrl: config.lockbox.apiTokens.jwksUrl,
+        audiences: config.lockbox.apiTokens.audiences,
+        allowedTenantIds: tenants,
+        clock,
+        logger,
+        requirement: { appRole: API_APP_ROLE },
+      })
+    : null;
   const server = createHttpServer({
     deps,
     adapter,
@@ -142,6 +154,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     portalAssetsDir: portalAssetsDir(),
     secureCookies: config.publicBaseUrl.startsWith('https://'),
     tabTokenVerifier,
+    apiTokenVerifier,
   });
   await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
   const port = (server.address() as AddressInfo).port;

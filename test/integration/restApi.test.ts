@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../../src/adapters/http/webhookSignature';
-import { PEOPLE, TestDoorman, startTestDoorman } from '../support/testDoorman';
+import { JwksDouble, signToken } from '../support/entraDouble';
+import { PEOPLE, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
 
 const SECRET = 'a-webhook-secret-of-at-least-32-characters';
 
@@ -154,5 +155,51 @@ describe('webhook targets', () => {
       expect(webhookUrlProblem(url, false)).not.toBeNull();
     }
     expect(webhookUrlProblem('http://127.0.0.1:8080/x', true)).toBeNull();
+  });
+});
+
+describe('REST API v1 with an Entra app-only token instead of a key', () => {
+  const audience = 'api://doorman-api.contoso.example';
+  let jwks: JwksDouble;
+  let t: TestDoorman;
+
+  beforeAll(async () => {
+    jwks = new JwksDouble();
+    await jwks.start();
+  });
+  afterAll(() => jwks.stop());
+  beforeEach(async () => {
+    t = await startTestDoorman({ env: { API_TOKEN_AUDIENCES: audience, ENTRA_JWKS_URL: jwks.url } });
+  });
+  afterEach(() => t.stop());
+
+  function appToken(claims: Record<string, unknown> = {}): string {
+    const now = Math.floor(t.clock.now().getTime() / 1000);
+    return signToken(
+      { aud: audience, iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, tid: TENANT, oid: 'sp-ticketing', azp: 'ticketing-app', roles: ['Lockbox.Request'], iat: now, nbf: now, exp: now + 3600, ...claims },
+      jwks.key.privateKey,
+    );
+  }
+
+  const create = (token: string) =>
+    fetch(`${t.doorman.url}/api/v1/lockbox`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
+      body: JSON.stringify({ onBehalfOf: PEOPLE.dana.aadObjectId, resource: 'Contoso mailbox', reason: 'Case 4711', durationMinutes: 60 }),
+    });
+
+  it('accepts a token with the Lockbox.Request app role and records the app as the requesting system', async () => {
+    const response = await create(appToken());
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ requestedVia: 'app:ticketing-app', requester: PEOPLE.dana.aadObjectId });
+  });
+
+  it('refuses tokens without the role, with a delegated scope, for another audience, or expired', async () => {
+    const expiredAt = Math.floor(t.clock.now().getTime() / 1000) - 3600;
+    for (const claims of [{ roles: [] }, { scp: 'access_as_user' }, { aud: 'api://someone-else' }, { exp: expiredAt, nbf: expiredAt - 60 }]) {
+      const response = await create(appToken(claims));
+      expect(response.status).toBe(401);
+    }
+    expect(await t.store.listRequests({ kind: 'lockbox' })).toHaveLength(0);
   });
 });

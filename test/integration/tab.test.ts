@@ -1,49 +1,20 @@
-import { KeyObject, generateKeyPairSync, sign } from 'node:crypto';
-import { Server, createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig } from '../../src/config';
+import { JwksDouble, signToken, signingKey } from '../support/entraDouble';
 import { PEOPLE, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
 
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const APP_ID_URI = `api://doorman.contoso.example/${CLIENT_ID}`;
 
-function keyPair(): { privateKey: KeyObject; jwk: Record<string, unknown> } {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { privateKey, jwk: publicKey.export({ format: 'jwk' }) as Record<string, unknown> };
-}
-
-const ENTRA_KEY = keyPair();
-const OTHER_KEY = keyPair();
-
-/** Entra's key endpoint on loopback: serves `{keys: [jwk]}` and counts how often it was asked. */
-class JwksDouble {
-  hits = 0;
-  url = '';
-  private server: Server | null = null;
-
-  async start(): Promise<void> {
-    this.server = createServer((_req, res) => {
-      this.hits += 1;
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      res.end(JSON.stringify({ keys: [{ ...ENTRA_KEY.jwk, kid: 'entra-key-1', use: 'sig', x5t: 'entra-key-1' }] }));
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/common/discovery/v2.0/keys`;
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+const ENTRA_KEY = signingKey();
+const OTHER_KEY = signingKey();
 
 describe('the Teams tab', () => {
   let jwks: JwksDouble;
   let t: TestDoorman;
 
   beforeAll(async () => {
-    jwks = new JwksDouble();
+    jwks = new JwksDouble(ENTRA_KEY);
     await jwks.start();
   });
   afterAll(() => jwks.stop());
@@ -59,8 +30,7 @@ describe('the Teams tab', () => {
   /** A Teams SSO token for a person, valid now on Doorman's clock, as Entra would sign it (v2.0). */
   function tokenFor(who: keyof typeof PEOPLE, claims: Record<string, unknown> = {}, header: Record<string, unknown> = {}, key = ENTRA_KEY.privateKey): string {
     const now = Math.floor(t.clock.now().getTime() / 1000);
-    const head = b64({ typ: 'JWT', alg: 'RS256', kid: 'entra-key-1', ...header });
-    const body = b64({
+    const body = {
       aud: CLIENT_ID,
       iss: `https://login.microsoftonline.com/${TENANT}/v2.0`,
       iat: now,
@@ -72,8 +42,8 @@ describe('the Teams tab', () => {
       tid: TENANT,
       ver: '2.0',
       ...claims,
-    });
-    return `${head}.${body}.${sign('sha256', Buffer.from(`${head}.${body}`), key).toString('base64url')}`;
+    };
+    return signToken(body, key, header);
   }
 
   async function get(path: string, token: string | null = null, headers: Record<string, string> = {}) {

@@ -86,12 +86,12 @@ describe('EntraTokenVerifier', () => {
   });
 
   it('accepts a v2.0 token for the client id and returns who it names', async () => {
-    await expect(verifier().verify(token(claims()))).resolves.toEqual({ oid: OID, tid: TENANT, name: 'Alex Agent' });
+    await expect(verifier().verify(token(claims()))).resolves.toEqual({ oid: OID, tid: TENANT, name: 'Alex Agent', appId: null });
   });
 
   it('accepts a v1.0 token for the Application ID URI from sts.windows.net', async () => {
     const v1 = claims({ aud: APP_ID_URI, iss: `https://sts.windows.net/${TENANT}/`, ver: '1.0', name: undefined });
-    await expect(verifier().verify(token(v1))).resolves.toEqual({ oid: OID, tid: TENANT, name: null });
+    await expect(verifier().verify(token(v1))).resolves.toEqual({ oid: OID, tid: TENANT, name: null, appId: null });
   });
 
   it.each([

@@ -7,6 +7,8 @@ export interface EntraUser {
   oid: string;
   tid: string;
   name: string | null;
+  /** The client application the token was issued to (`azp` in v2.0, `appid` in v1.0 tokens). */
+  appId: string | null;
 }
 
 /** Fetches a JSON Web Key Set; injected so tests run without network. */
@@ -23,6 +25,11 @@ export interface EntraTokenVerifierOptions {
   clock: Clock;
   logger?: Logger;
   fetchJwks?: JwksFetcher;
+  /**
+   * What the token must grant: a delegated scope (the tab: `access_as_user`, the default) or an application role
+   * (the REST API's app-only tokens, `roles` claim).
+   */
+  requirement?: { scope: string } | { appRole: string };
 }
 
 const LEEWAY_SECONDS = 5 * 60;
@@ -92,11 +99,18 @@ export class EntraTokenVerifier {
     if (typeof tid !== 'string' || !this.tenants.has(tid)) this.refuse('tenant');
     const issuers = [`https://login.microsoftonline.com/${tid}/v2.0`, `https://sts.windows.net/${tid}/`];
     if (typeof payload.iss !== 'string' || !issuers.includes(payload.iss)) this.refuse('issuer');
-    // A delegated token for a person: app-only tokens for the same audience carry `roles`, not `scp`.
-    const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
-    if (!scopes.includes(TAB_SCOPE)) this.refuse('scope');
+    // Delegated tokens (a person) carry `scp`; app-only tokens carry `roles` and never a scope.
+    const requirement = this.options.requirement ?? { scope: TAB_SCOPE };
+    if ('scope' in requirement) {
+      const scopes = typeof payload.scp === 'string' ? payload.scp.split(' ') : [];
+      if (!scopes.includes(requirement.scope)) this.refuse('scope');
+    } else {
+      const roles = Array.isArray(payload.roles) ? payload.roles : [];
+      if (payload.scp !== undefined || !roles.includes(requirement.appRole)) this.refuse('application role');
+    }
     if (typeof payload.oid !== 'string' || payload.oid === '') this.refuse('no object id');
-    return { oid: payload.oid as string, tid, name: typeof payload.name === 'string' ? payload.name : null };
+    const appId = typeof payload.azp === 'string' ? payload.azp : typeof payload.appid === 'string' ? payload.appid : null;
+    return { oid: payload.oid as string, tid, name: typeof payload.name === 'string' ? payload.name : null, appId };
   }
 
   /** The key for `kid`: from the cached set, else after a refetch (at most one a minute). */

@@ -6,6 +6,7 @@ import { UseCaseDeps } from '../../application/useCaseDeps';
 import { Metrics } from './metrics';
 import { ClientRateLimiter } from './clientRateLimiter';
 import { mountPortal } from './portalRoutes';
+import { EntraTokenVerifier } from './entraTokenVerifier';
 import { mountRestApi } from './restApi';
 import { TabTokenVerifier, mountTab } from './tabRoutes';
 
@@ -19,6 +20,8 @@ export interface HttpServerParts {
   secureCookies: boolean;
   /** Verifies the Teams tab's SSO tokens; null when tab SSO is not configured (the tab then says so). */
   tabTokenVerifier?: TabTokenVerifier | null;
+  /** Verifies Entra app-only tokens for the REST API; null accepts API keys only. */
+  apiTokenVerifier?: EntraTokenVerifier | null;
 }
 
 /** The path as logged: one-time codes never reach the logs. */
@@ -77,7 +80,7 @@ export function createHttpServer(parts: HttpServerParts): Server {
     api: { max: 120, windowMs: 60_000 },
   });
   mountPortal(server, deps, { assetsDir: parts.portalAssetsDir, secureCookies: parts.secureCookies, limiter });
-  mountRestApi(server, deps, limiter);
+  mountRestApi(server, deps, limiter, parts.apiTokenVerifier ?? null);
   mountTab(server, deps, { assetsDir: join(parts.portalAssetsDir, '..', 'tab'), verifier: parts.tabTokenVerifier ?? null, limiter });
 
   server.on('restifyError', (req, _res, error, callback) => {

@@ -8,6 +8,7 @@ import { UseCaseDeps } from '../../application/useCaseDeps';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import { Actor } from '../../domain/people';
 import { ClientRateLimiter } from './clientRateLimiter';
+import { EntraTokenVerifier } from './entraTokenVerifier';
 
 const MAX_BODY_BYTES = 16 * 1024;
 const STATUS_OF: Partial<Record<ErrorCode, number>> = {
@@ -49,7 +50,7 @@ const listQuery = z.object({
  * REST API v1 (DESIGN.md §5) for systems that must ask before touching customer data: every route is the same
  * chain — rate limit → authenticate (API key, stored hashed) → validate → use case → present (JSON, codes only).
  */
-export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientRateLimiter): void {
+export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientRateLimiter, appTokens: EntraTokenVerifier | null = null): void {
   const route = (handler: (req: IncomingMessage & { params?: Record<string, string> }, caller: ApiCaller) => Promise<{ status: number; body: unknown; csv?: boolean }>) =>
     async (req: IncomingMessage & { params?: Record<string, string> }, res: ServerResponse) => {
       try {
@@ -58,7 +59,7 @@ export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientR
           res.setHeader('Retry-After', String(wait));
           throw new ApiFailure(429, 'RATE.LIMITED');
         }
-        const caller = await authenticate(deps, req);
+        const caller = await authenticate(deps, req, appTokens);
         const answer = await handler(req, caller);
         if (answer.csv) {
           res.writeHead(answer.status, { 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'no-store' });
@@ -122,9 +123,24 @@ export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientR
   }));
 }
 
-async function authenticate(deps: UseCaseDeps, req: IncomingMessage): Promise<ApiCaller> {
+/** The app role an Entra application must hold to use the REST API with a token instead of a key. */
+export const API_APP_ROLE = 'Lockbox.Request';
+
+async function authenticate(deps: UseCaseDeps, req: IncomingMessage, appTokens: EntraTokenVerifier | null): Promise<ApiCaller> {
   const header = req.headers.authorization ?? '';
   const presented = header.startsWith('Bearer ') ? header.slice('Bearer '.length).trim() : String(req.headers['x-api-key'] ?? '');
+  if (appTokens && presented.split('.').length === 3 && !presented.startsWith('dk_')) {
+    // An Entra app-only token: the admin who granted the app role is the trust, so it may ask for any engineer.
+    let app;
+    try {
+      app = await appTokens.verify(presented);
+    } catch {
+      throw new ApiFailure(401, 'AUTH.NOT_PERMITTED');
+    }
+    const client = `app:${app.appId ?? app.oid}`;
+    const key: ApiKey = { id: client, name: client, onBehalfOf: ['*'], hash: '', createdAt: deps.clock.now(), revokedAt: null };
+    return { key, actor: { type: 'service', client } };
+  }
   if (!/^dk_[A-Za-z0-9_-]{20,100}$/.test(presented)) throw new ApiFailure(401, 'AUTH.NOT_PERMITTED');
   const key = await deps.store.findApiKeyByHash(deps.secrets.hash(presented));
   if (!key || key.revokedAt !== null) throw new ApiFailure(401, 'AUTH.NOT_PERMITTED');
