@@ -84,7 +84,9 @@ export function createHttpServer(parts: HttpServerParts): Server {
   mountTab(server, deps, { assetsDir: join(parts.portalAssetsDir, '..', 'tab'), verifier: parts.tabTokenVerifier ?? null, limiter });
 
   server.on('restifyError', (req, _res, error, callback) => {
-    deps.logger.warn({ route: redactPath(req.url ?? ''), status: error.statusCode, err: error.name }, 'http error');
+    // Probes (the Playground GETs the bot endpoint) and unknown paths are routine; only server errors are warnings.
+    const log = (error.statusCode ?? 500) >= 500 ? deps.logger.warn : deps.logger.debug;
+    log({ route: redactPath(req.url ?? ''), status: error.statusCode, err: error.name }, 'http error');
     error.toJSON = () => ({ error: { code: error.statusCode === 404 ? 'REQUEST.NOT_FOUND' : 'INPUT.INVALID', message: error.name } });
     return callback();
   });
