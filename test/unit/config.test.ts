@@ -69,3 +69,14 @@ describe('configuration', () => {
     expect(problems).toContain('WEBHOOK_SECRET');
   });
 });
+
+describe('the Graph permissions doctor asks for', () => {
+  it('include GroupMember.ReadWrite.All only when lockbox access is an Entra group', async () => {
+    const { requiredGraphPermissions } = await import('../../src/adapters/graph/graphDoctor');
+    const graph = { GRAPH_TENANT_ID: 't', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's' };
+    const withGroup = loadConfig({ ...production, ...graph, ACCESS: 'graph', LOCKBOX_ACCESS_GROUP_ID: 'g' });
+    const withoutGroup = loadConfig({ ...production, ...graph, MEETINGS: 'graph' });
+    expect(requiredGraphPermissions(withGroup, false).map((need) => need.permission)).toContain('GroupMember.ReadWrite.All');
+    expect(requiredGraphPermissions(withoutGroup, false).map((need) => need.permission)).not.toContain('GroupMember.ReadWrite.All');
+  });
+});

@@ -46,6 +46,7 @@ const SATISFIED_BY: Record<string, readonly string[]> = {
   'Calendars.ReadWrite': [],
   'OnlineMeetings.ReadWrite.All': [],
   'Mail.Send': [],
+  'GroupMember.ReadWrite.All': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
 };
 
 const MAX_AGENTS_CHECKED = 5;
@@ -64,6 +65,9 @@ export function requiredGraphPermissions(config: Config, rolesFromGroups: boolea
   if (config.mail.kind === 'graph') needed.push({ permission: 'Mail.Send', why: 'send invitation mail' });
   needed.push({ permission: 'User.Read.All', why: 'check organizers and the mailbox, resolve UPNs and agents' });
   if (rolesFromGroups) needed.push({ permission: 'GroupMember.Read.All', why: 'read roles from Entra groups' });
+  if (config.lockbox.access.kind === 'graph') {
+    needed.push({ permission: 'GroupMember.ReadWrite.All', why: 'add and remove lockbox access (Entra group membership)' });
+  }
   return needed;
 }
 
