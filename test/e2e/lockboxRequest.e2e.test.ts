@@ -1,11 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser } from 'playwright-core';
-import { loadConfig } from '../../src/config';
 import { LockboxRequest } from '../../src/domain/lockbox';
-import { RunningDoorman, startDoorman } from '../../src/main';
-import { PlaygroundHandle, PlaygroundPage, findFreePort, launchChromium, openPlayground, startPlayground } from './support/playground';
+import { RunningDoorman } from '../../src/main';
+import { startLocalDoorman } from './support/localDoorman';
+import { PlaygroundHandle, PlaygroundPage, launchChromium, openPlayground, startPlayground } from './support/playground';
 
 const root = join(__dirname, '..', '..');
 const screenshots = join(root, 'docs', 'screenshots');
@@ -26,19 +25,7 @@ describe('lockbox request end to end: Playground + Chromium + the real HTTP serv
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'doorman-e2e-lockbox-'));
-    const port = await findFreePort();
-    doorman = await startDoorman(
-      loadConfig({
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-        SQLITE_PATH: join(dir, 'doorman.db'),
-        MAIL_DIR: join(dir, 'mail'),
-        ROLES_FILE: join(root, 'config', 'local-roles.json'),
-        LOG_LEVEL: 'warn',
-      }),
-    );
+    ({ doorman, dir } = await startLocalDoorman());
     admin = await startPlayground({ botUrl: `${doorman.url}/api/messages` });
     engineer = await startPlayground({ botUrl: `${doorman.url}/api/messages`, actingUser: 'Dana Engineer' });
     browser = await launchChromium();

@@ -1,11 +1,10 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Browser } from 'playwright-core';
-import { loadConfig } from '../../src/config';
-import { RunningDoorman, startDoorman } from '../../src/main';
+import { RunningDoorman } from '../../src/main';
+import { startLocalDoorman } from './support/localDoorman';
 import { startPostgres } from '../support/postgresServer';
-import { PlaygroundHandle, PlaygroundPage, findFreePort, launchChromium, openPlayground, startPlayground } from './support/playground';
+import { PlaygroundHandle, PlaygroundPage, launchChromium, openPlayground, startPlayground } from './support/playground';
 
 const root = join(__dirname, '..', '..');
 const screenshots = join(root, 'docs', 'screenshots');
@@ -24,21 +23,8 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('session request end to end on 
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    dir = mkdtempSync(join(tmpdir(), 'doorman-e2e-'));
-    const port = await findFreePort();
     if (storeKind === 'PostgreSQL') postgres = await startPostgres();
-    doorman = await startDoorman(
-      loadConfig({
-        HOST: '127.0.0.1',
-        PORT: String(port),
-        PUBLIC_BASE_URL: `http://127.0.0.1:${port}`,
-        SQLITE_PATH: join(dir, 'doorman.db'),
-        MAIL_DIR: join(dir, 'mail'),
-        ROLES_FILE: join(root, 'config', 'local-roles.json'),
-        LOG_LEVEL: 'warn',
-        ...(postgres ? { DATABASE_URL: postgres.url } : {}),
-      }),
-    );
+    ({ doorman, dir } = await startLocalDoorman(postgres?.url ?? null));
     playground = await startPlayground({ botUrl: `${doorman.url}/api/messages` });
     browser = await launchChromium();
     agent = await openPlayground(browser, playground);
