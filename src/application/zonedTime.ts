@@ -25,6 +25,11 @@ export function isTimeZone(timeZone: string): boolean {
   }
 }
 
+/** `timeZone` when the runtime knows it, else UTC: a bad setting then shows true times, labelled UTC. */
+export function usableTimeZone(timeZone: string): string {
+  return isTimeZone(timeZone) ? timeZone : 'UTC';
+}
+
 /**
  * The instant a wall-clock date and time (`2026-11-21`, `14:30`) names in `timeZone`, or null when the text is not
  * a date/time. Card inputs give local wall-clock values; Teams tells the user's zone in `localTimezone`.

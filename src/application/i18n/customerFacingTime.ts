@@ -1,14 +1,5 @@
+import { usableTimeZone } from '../zonedTime';
 import type { Language } from './languages';
-
-/** A valid IANA time zone for `timeZone`, or 'UTC' when the runtime does not know it. */
-export function knownTimeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
-}
 
 /**
  * A moment as a customer reads it: full date and short time in their language and time zone, followed by the
@@ -16,7 +7,7 @@ export function knownTimeZone(timeZone: string): string {
  */
 export function customerFacingTime(moment: Date, language: Language, timeZone: string): string {
   // An unknown zone falls back to UTC, and the appended zone name then says UTC, so the time stays true.
-  const zone = knownTimeZone(timeZone);
+  const zone = usableTimeZone(timeZone);
   const dateTime = new Intl.DateTimeFormat(language, { dateStyle: 'full', timeStyle: 'short', timeZone: zone });
   return `${dateTime.format(moment)} (${timeZoneName(moment, language, zone)})`;
 }

@@ -1,4 +1,5 @@
-import { cardTime, usableTimeZone } from './cardTime';
+import { usableTimeZone } from '../../../application/zonedTime';
+import { cardTime } from './cardTime';
 import { adaptiveCard, heading, textBlock } from './cardElements';
 import { AdaptiveCard } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';

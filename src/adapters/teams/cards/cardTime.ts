@@ -1,3 +1,5 @@
+import { usableTimeZone } from '../../../application/zonedTime';
+
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
@@ -25,16 +27,6 @@ export function relativeTime(moment: Date, now: Date): string {
   const hours = Math.round(distance / HOUR);
   const amount = minutes < 60 ? `${minutes} min` : hours < 48 ? `${hours} h` : `${Math.round(distance / DAY)} d`;
   return delta >= 0 ? `in ${amount}` : `${amount} ago`;
-}
-
-/** `timeZone` when the runtime knows it, else UTC (so a bad setting shows true times, labelled UTC). */
-export function usableTimeZone(timeZone: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone });
-    return timeZone;
-  } catch {
-    return 'UTC';
-  }
 }
 
 function partsIn(moment: Date, timeZone: string): (type: Intl.DateTimeFormatPartTypes) => string {
