@@ -14,6 +14,7 @@ import { pickLanguage } from '../../application/i18n/languages';
 import { UseCaseDeps } from '../../application/useCaseDeps';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import { ClientRateLimiter } from './clientRateLimiter';
+import { BodyRefused, readJsonObject, sendJson, sendJsonError } from './jsonReplies';
 import { PORTAL_ASSETS_PATH, messageKindForErrorCode, renderMessagePage, renderPortalPage, renderRoomPage } from './portalPage';
 
 const MAX_BODY_BYTES = 4096;
@@ -61,7 +62,7 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
   server.get(`${PORTAL_ASSETS_PATH}/:file`, async (req, res) => {
     const file = (req.params as { file: string }).file;
     const type = ASSETS.get(file);
-    if (!type) return sendJsonError(res, 404, 'REQUEST.NOT_FOUND');
+    if (!type) return sendPortalError(res, 404, 'REQUEST.NOT_FOUND');
     const body = await readFile(join(options.assetsDir, file));
     res.writeHead(200, { ...PORTAL_SECURITY_HEADERS, 'Content-Type': type, 'Cache-Control': 'public, max-age=300' });
     res.end(body);
@@ -86,7 +87,7 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
     const code = codeOf(req);
     if (limited(options.limiter, req, res, 'read')) return;
     try {
-      sendJson(res, 200, (await visitPortal(deps, code, cookies.read(req, code))).view);
+      sendPortalJson(res, 200, (await visitPortal(deps, code, cookies.read(req, code))).view);
     } catch (error) {
       noteMiss(options.limiter, req, error);
       sendFailure(res, error, deps);
@@ -113,10 +114,10 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
     const code = codeOf(req);
     if (limited(options.limiter, req, res, 'write')) return;
     try {
-      const body = await readJsonBody(req);
+      const body = await readJsonObject(req, MAX_BODY_BYTES);
       const result = await customerArrives(deps, code, cookies.read(req, code), body.name);
       if (result.bindingSecret) cookies.write(res, code, result.bindingSecret, result.request.expiresAt);
-      sendJson(res, 200, result.view);
+      sendPortalJson(res, 200, result.view);
     } catch (error) {
       noteMiss(options.limiter, req, error);
       sendFailure(res, error, deps);
@@ -127,8 +128,8 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
     const code = codeOf(req);
     if (limited(options.limiter, req, res, 'write')) return;
     try {
-      const body = await readJsonBody(req);
-      sendJson(res, 200, (await customerConsents(deps, code, cookies.read(req, code), body.allow)).view);
+      const body = await readJsonObject(req, MAX_BODY_BYTES);
+      sendPortalJson(res, 200, (await customerConsents(deps, code, cookies.read(req, code), body.allow)).view);
     } catch (error) {
       noteMiss(options.limiter, req, error);
       sendFailure(res, error, deps);
@@ -139,8 +140,8 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
     const code = codeOf(req);
     if (limited(options.limiter, req, res, 'write')) return;
     try {
-      await readJsonBody(req, true);
-      sendJson(res, 200, (await customerLeaves(deps, code, cookies.read(req, code))).view);
+      await readJsonObject(req, MAX_BODY_BYTES, true);
+      sendPortalJson(res, 200, (await customerLeaves(deps, code, cookies.read(req, code))).view);
     } catch (error) {
       noteMiss(options.limiter, req, error);
       sendFailure(res, error, deps);
@@ -266,7 +267,7 @@ function limited(limiter: ClientRateLimiter, req: IncomingMessage, res: ServerRe
   if (wait === 0) return false;
   res.setHeader('Retry-After', String(wait));
   if (html) sendHtml(res, 429, renderMessagePage({ language: languageFor(req, null), kind: 'rateLimited' }));
-  else sendJsonError(res, 429, 'RATE.LIMITED');
+  else sendPortalError(res, 429, 'RATE.LIMITED');
   return true;
 }
 
@@ -274,39 +275,8 @@ function noteMiss(limiter: ClientRateLimiter, req: IncomingMessage, error: unkno
   if (isDoormanError(error, 'REQUEST.NOT_FOUND')) limiter.hit('misses', clientOf(req));
 }
 
-/** Reads a small JSON object body; too large → 413, not JSON or not an object → 400, both with codes. */
-async function readJsonBody(req: IncomingMessage, allowEmpty = false): Promise<Record<string, unknown>> {
-  const preParsed = (req as IncomingMessage & { body?: unknown }).body;
-  if (preParsed !== undefined && typeof preParsed === 'object' && preParsed !== null && !Buffer.isBuffer(preParsed)) {
-    return preParsed as Record<string, unknown>;
-  }
-  const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > MAX_BODY_BYTES) throw new BodyTooLarge();
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new BodyTooLarge();
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (text === '' && allowEmpty) return {};
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new DoormanError('INPUT.INVALID', 'body is not JSON', [{ field: 'body', problem: 'notJson' }]);
-  }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw new DoormanError('INPUT.INVALID', 'body is not an object', [{ field: 'body', problem: 'notObject' }]);
-  }
-  return parsed as Record<string, unknown>;
-}
-
-class BodyTooLarge extends Error {}
-
 function asFailure(error: unknown, deps: UseCaseDeps): { status: number; code: ErrorCode } {
-  if (error instanceof BodyTooLarge) return { status: 413, code: 'INPUT.INVALID' };
+  if (error instanceof BodyRefused) return { status: error.status, code: error.code };
   if (error instanceof DoormanError) return { status: STATUS_OF[error.code] ?? 400, code: error.code };
   deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'portal request failed');
   return { status: 500, code: 'INTERNAL' };
@@ -315,17 +285,15 @@ function asFailure(error: unknown, deps: UseCaseDeps): { status: number; code: E
 function sendFailure(res: ServerResponse, error: unknown, deps: UseCaseDeps): void {
   const failure = asFailure(error, deps);
   const fields = error instanceof DoormanError ? error.fields : [];
-  sendJsonError(res, failure.status, failure.code, fields);
+  sendPortalError(res, failure.status, failure.code, fields);
 }
 
-function sendJsonError(res: ServerResponse, status: number, code: ErrorCode, fields: unknown[] = []): void {
-  sendJson(res, status, { error: { code, message: code, ...(fields.length > 0 ? { fields } : {}) } });
+function sendPortalJson(res: ServerResponse, status: number, body: unknown): void {
+  sendJson(res, status, body, PORTAL_SECURITY_HEADERS);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { ...PORTAL_SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
+function sendPortalError(res: ServerResponse, status: number, code: ErrorCode, fields: readonly unknown[] = []): void {
+  sendJsonError(res, status, code, fields, PORTAL_SECURITY_HEADERS);
 }
 
 function sendHtml(res: ServerResponse, status: number, html: string): void {

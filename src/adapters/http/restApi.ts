@@ -8,6 +8,7 @@ import { UseCaseDeps } from '../../application/useCaseDeps';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import { Actor } from '../../domain/people';
 import { ClientRateLimiter } from './clientRateLimiter';
+import { BodyRefused, readJsonObject, sendJson, sendJsonError } from './jsonReplies';
 import { EntraTokenVerifier } from './entraTokenVerifier';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -69,12 +70,12 @@ export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientR
         sendJson(res, answer.status, answer.body);
       } catch (error) {
         const failure = asFailure(error, deps);
-        sendJson(res, failure.status, { error: { code: failure.code, message: failure.code, ...(failure.fields.length ? { fields: failure.fields } : {}) } });
+        sendJsonError(res, failure.status, failure.code, failure.fields);
       }
     };
 
   server.post('/api/v1/lockbox', route(async (req, caller) => {
-    const body = await readJson(req);
+    const body = await readJsonObject(req, MAX_BODY_BYTES);
     const onBehalfOf = typeof body.onBehalfOf === 'string' ? body.onBehalfOf.trim() : '';
     if (onBehalfOf === '') throw new ApiFailure(400, 'INPUT.INVALID', [{ field: 'onBehalfOf', problem: 'required' }]);
     if (!caller.key.onBehalfOf.includes('*') && !caller.key.onBehalfOf.includes(onBehalfOf)) {
@@ -95,7 +96,7 @@ export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientR
   }));
 
   server.post('/api/v1/lockbox/:id/resolve', route(async (req, caller) => {
-    await readJson(req, true);
+    await readJsonObject(req, MAX_BODY_BYTES, true);
     const result = await decideOnLockbox(deps, caller.actor, { requestId: req.params?.id ?? '', version: null }, 'resolve', null, 'api');
     if (result.refused) throw new ApiFailure(STATUS_OF[result.refused] ?? 409, result.refused);
     return { status: 200, body: lockboxSummary(result.request) };
@@ -195,36 +196,10 @@ async function eventsOf(deps: UseCaseDeps, requestId: string): Promise<unknown[]
   }));
 }
 
-async function readJson(req: IncomingMessage, allowEmpty = false): Promise<Record<string, unknown>> {
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY_BYTES) throw new ApiFailure(413, 'INPUT.INVALID');
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) throw new ApiFailure(413, 'INPUT.INVALID');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8').trim();
-  if (text === '' && allowEmpty) return {};
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed)) return parsed as Record<string, unknown>;
-  } catch {
-    // answered below
-  }
-  throw new ApiFailure(400, 'INPUT.INVALID', [{ field: 'body', problem: 'notJsonObject' }]);
-}
-
 function asFailure(error: unknown, deps: UseCaseDeps): { status: number; code: ErrorCode; fields: unknown[] } {
-  if (error instanceof ApiFailure) return { status: error.status, code: error.code, fields: error.fields };
+  if (error instanceof ApiFailure || error instanceof BodyRefused) return { status: error.status, code: error.code, fields: error.fields };
   if (error instanceof DoormanError) return { status: STATUS_OF[error.code] ?? 400, code: error.code, fields: error.fields };
   if (isDoormanError(error)) return { status: 400, code: 'INPUT.INVALID', fields: [] };
   deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'REST API request failed');
   return { status: 500, code: 'INTERNAL', fields: [] };
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(JSON.stringify(body));
 }

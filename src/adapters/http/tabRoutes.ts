@@ -12,6 +12,7 @@ import { ClientRateLimiter } from './clientRateLimiter';
 import { EntraUser } from './entraTokenVerifier';
 import { scriptSafeJson } from './portalPage';
 import { summaryOf } from './restApi';
+import { sendJson, sendJsonError } from './jsonReplies';
 
 /** Where the tab's static files are served from (`src/web/tab/` and the teams-js bundle). */
 export const TAB_ASSETS_PATH = '/tab-assets';
@@ -76,14 +77,14 @@ export function mountTab(server: Server, deps: UseCaseDeps, options: TabOptions)
 
   server.get(`${TAB_ASSETS_PATH}/:file`, async (req, res) => {
     const asset = assets.get(String((req.params as { file?: unknown }).file ?? ''));
-    if (!asset) return sendJsonError(res, 404, 'REQUEST.NOT_FOUND');
+    if (!asset) return sendTabError(res, 404, 'REQUEST.NOT_FOUND');
     try {
       const body = await readFile(asset.path);
       res.writeHead(200, { ...TAB_SECURITY_HEADERS, 'Content-Type': asset.type, 'Cache-Control': 'public, max-age=300' });
       res.end(body);
     } catch (error) {
       deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'tab asset missing');
-      sendJsonError(res, 500, 'INTERNAL');
+      sendTabError(res, 500, 'INTERNAL');
     }
   });
 
@@ -100,21 +101,21 @@ export function mountTab(server: Server, deps: UseCaseDeps, options: TabOptions)
   const api =
     (handler: (req: IncomingMessage, user: EntraUser) => Promise<unknown>) => async (req: IncomingMessage, res: ServerResponse) => {
       if (!options.verifier) {
-        return sendJson(res, 503, { error: { code: 'AUTH.NOT_PERMITTED', message: 'TAB_SSO_NOT_CONFIGURED' } });
+        return sendTabJson(res, 503, { error: { code: 'AUTH.NOT_PERMITTED', message: 'TAB_SSO_NOT_CONFIGURED' } });
       }
       try {
         const user = await options.verifier.verify(bearerToken(req));
         // Counted per person, not per address: behind a company's NAT every Teams client has the same one.
         if (limited(options.limiter, `tab:${user.tid}:${user.oid}`, res, 'api')) return;
-        sendJson(res, 200, await handler(req, user));
+        sendTabJson(res, 200, await handler(req, user));
       } catch (error) {
         if (error instanceof DoormanError && error.code === 'AUTH.NOT_PERMITTED') {
           res.setHeader('WWW-Authenticate', 'Bearer');
-          return sendJsonError(res, 401, 'AUTH.NOT_PERMITTED');
+          return sendTabError(res, 401, 'AUTH.NOT_PERMITTED');
         }
-        if (error instanceof DoormanError && error.code === 'INPUT.INVALID') return sendJsonError(res, 400, 'INPUT.INVALID', error.fields);
+        if (error instanceof DoormanError && error.code === 'INPUT.INVALID') return sendTabError(res, 400, 'INPUT.INVALID', error.fields);
         deps.logger.error({ err: error instanceof Error ? error.message : String(error) }, 'tab API request failed');
-        sendJsonError(res, 500, 'INTERNAL');
+        sendTabError(res, 500, 'INTERNAL');
       }
     };
 
@@ -154,10 +155,7 @@ export async function requestsForTab(
   let queue: Queue | null = query.queue ? await deps.store.getQueue(query.queue) : null;
   if (queue && queue.tenantId !== user.tid) queue = null;
   if (queue && roles.includes('agent') && wants('session')) {
-    const queueId = queue.id;
-    // RequestFilter has no queue column filter: the newest sessions are read and narrowed here.
-    const sessions = await deps.store.listRequests({ kind: 'session', states, limit: MAX_ROWS });
-    add(sessions.filter((request) => request.queueId === queueId));
+    add(await deps.store.listRequests({ kind: 'session', states, queueId: queue.id, limit: MAX_ROWS }));
   }
   if (roles.includes('approver') && wants('lockbox') && stateAllowed('pending')) {
     add(await deps.store.listRequests({ kind: 'lockbox', states: ['pending'], limit: MAX_ROWS }));
@@ -225,7 +223,7 @@ function limited(limiter: ClientRateLimiter, client: string, res: ServerResponse
   const wait = limiter.hit(bucket, client);
   if (wait === 0) return false;
   res.setHeader('Retry-After', String(wait));
-  sendJsonError(res, 429, 'RATE.LIMITED');
+  sendTabError(res, 429, 'RATE.LIMITED');
   return true;
 }
 
@@ -234,12 +232,10 @@ function sendHtml(res: ServerResponse, html: string): void {
   res.end(html);
 }
 
-function sendJsonError(res: ServerResponse, status: number, code: string, fields: unknown[] = []): void {
-  sendJson(res, status, { error: { code, message: code, ...(fields.length > 0 ? { fields } : {}) } });
+function sendTabJson(res: ServerResponse, status: number, body: unknown): void {
+  sendJson(res, status, body, TAB_SECURITY_HEADERS);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
-  if (res.headersSent) return;
-  res.writeHead(status, { ...TAB_SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify(body));
+function sendTabError(res: ServerResponse, status: number, code: string, fields: readonly unknown[] = []): void {
+  sendJsonError(res, status, code, fields, TAB_SECURITY_HEADERS);
 }
