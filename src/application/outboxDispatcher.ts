@@ -150,11 +150,9 @@ export class OutboxDispatcher {
       }
       case 'card.update': {
         const request = await this.load(message.requestId);
-        for (const card of await store.cardActivitiesOf(request.id)) {
-          // The invitation card shows the link once and is only retired, never re-rendered: the code is not stored.
-          if (card.role === 'invitation' && request.kind === 'session' && request.state === 'open') continue;
-          await notifier.updateCard(request, card);
-        }
+        // The invitation card shows the link once and is only retired, never re-rendered: the code is not stored.
+        const keepsLink = (card: { role: string }) => card.role === 'invitation' && request.kind === 'session' && request.state === 'open';
+        await notifier.updateCards(request, (await store.cardActivitiesOf(request.id)).filter((card) => !keepsLink(card)));
         return;
       }
       case 'thread.mention': {

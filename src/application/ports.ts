@@ -142,6 +142,7 @@ export interface RequestFilter {
   states?: readonly string[];
   involving?: string;
   assignee?: string;
+  queueId?: string;
   from?: Date;
   to?: Date;
   limit?: number;
@@ -262,8 +263,8 @@ export interface MeetingProvider {
 export interface Notifier {
   /** Posts the request's card for `target` as a new message (a new thread in a queue channel). */
   postCard(request: StoredRequest, target: CardTarget): Promise<CardActivity>;
-  /** Replaces a stored card with the request's current render (idempotent). */
-  updateCard(request: StoredRequest, card: CardActivity): Promise<void>;
+  /** Replaces each stored card with the request's current render for its role (idempotent). */
+  updateCards(request: StoredRequest, cards: readonly CardActivity[]): Promise<void>;
   /** Posts a notice card into a person's personal chat (decisions, reminders, setting changes). */
   notify(userId: string, notice: ChatNotice, request: StoredRequest | null): Promise<void>;
   /** Replies in a queue thread, @mentioning the assignee when there is one. */

@@ -205,6 +205,7 @@ export class PostgresRequestStore implements RequestStore {
       where.push(`(r.created_by = ${involving} OR r.assignee = ${involving})`);
     }
     if (filter.assignee !== undefined) where.push(`r.assignee = ${param(filter.assignee)}`);
+    if (filter.queueId !== undefined) where.push(`r.queue_id = ${param(filter.queueId)}`);
     if (filter.from !== undefined) where.push(`r.created_at >= ${param(filter.from)}`);
     if (filter.to !== undefined) where.push(`r.created_at < ${param(filter.to)}`);
     const limit = filter.limit !== undefined ? ` LIMIT ${param(filter.limit)}` : '';

@@ -252,6 +252,10 @@ export class SqliteRequestStore implements RequestStore {
       where.push('r.assignee = ?');
       params.push(filter.assignee);
     }
+    if (filter.queueId !== undefined) {
+      where.push('r.queue_id = ?');
+      params.push(filter.queueId);
+    }
     if (filter.from !== undefined) {
       where.push('r.created_at >= ?');
       params.push(filter.from.getTime());

@@ -59,17 +59,21 @@ export class TeamsNotifier implements Notifier {
     };
   }
 
-  /** Overwrites the card with the request's current render; a repeat is harmless. */
-  async updateCard(request: StoredRequest, card: CardActivity): Promise<void> {
-    const rendered = await this.renderer.render(request, card.role);
-    this.throttle(card.conversationId);
-    await this.withConnector(card.serviceUrl, card.conversationId, null, (client) =>
-      client.conversations.updateActivity(card.conversationId, card.activityId, {
-        ...cardMessage(rendered),
-        id: card.activityId,
-        conversation: { id: card.conversationId },
-      } as Activity),
-    );
+  /** Overwrites each card with the request's current render, drawn once per role; a repeat is harmless. */
+  async updateCards(request: StoredRequest, cards: readonly CardActivity[]): Promise<void> {
+    const renders = new Map<CardActivity['role'], AdaptiveCard>();
+    for (const card of cards) {
+      const rendered = renders.get(card.role) ?? (await this.renderer.render(request, card.role));
+      renders.set(card.role, rendered);
+      this.throttle(card.conversationId);
+      await this.withConnector(card.serviceUrl, card.conversationId, null, (client) =>
+        client.conversations.updateActivity(card.conversationId, card.activityId, {
+          ...cardMessage(rendered),
+          id: card.activityId,
+          conversation: { id: card.conversationId },
+        } as Activity),
+      );
+    }
   }
 
   /** Posts a notice card into the person's personal chat. */

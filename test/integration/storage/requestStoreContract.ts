@@ -383,7 +383,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         const r1 = aSessionRequest({ createdAt: at(0), createdBy: anna, state: 'open' });
         const r2 = aSessionRequest({ createdAt: at(60), createdBy: ben, assignee: anna, state: 'waiting' });
         const r3 = aSessionRequest({ createdAt: at(120), createdBy: ben, assignee: carl, state: 'closed' });
-        const r4 = aSessionRequest({ createdAt: at(180), createdBy: carl, state: 'expired' });
+        const r4 = aSessionRequest({ createdAt: at(180), createdBy: carl, state: 'expired', queueId: 'queue-9' });
         const r5 = aSessionRequest({ createdAt: at(240), createdBy: anna, assignee: ben, state: 'connected' });
         for (const request of [r3, r1, r5, r2, r4]) await store.commit(creation(request));
         const ids = async (filter: Parameters<RequestStore['listRequests']>[0]): Promise<string[]> =>
@@ -396,6 +396,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(await ids({ states: [] })).toEqual([]);
         expect(await ids({ involving: anna.aadObjectId })).toEqual([r5.id, r2.id, r1.id]);
         expect(await ids({ assignee: carl.aadObjectId })).toEqual([r3.id]);
+        expect(await ids({ queueId: 'queue-9' })).toEqual([r4.id]);
         expect(await ids({ from: at(60), to: at(180) })).toEqual([r3.id, r2.id]);
         expect(await ids({ limit: 2 })).toEqual([r5.id, r4.id]);
         expect(await ids({ involving: ben.aadObjectId, states: ['waiting', 'closed', 'connected'], limit: 10 })).toEqual([
