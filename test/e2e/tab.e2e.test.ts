@@ -4,34 +4,16 @@
  * signed by a local Entra key double; everything else is real: Doorman's HTTP server, the token verification,
  * the API, tab.js and tab.css. The screenshots go to docs/screenshots/tab*.png.
  */
-import { KeyObject, generateKeyPairSync, sign } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { Server, createServer } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
+import { JwksDouble, signToken } from '../support/entraDouble';
 import { PEOPLE, QUEUE_CHANNEL, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
 import { findById } from '../support/validateCard';
 import { launchChromium } from './support/playground';
 
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
-const ENTRA = (() => {
-  const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  return { privateKey, jwk: publicKey.export({ format: 'jwk' }) as Record<string, unknown> };
-})();
-
-const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-
-async function startJwks(): Promise<{ url: string; server: Server }> {
-  const server = createServer((_req, res) => {
-    res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ keys: [{ ...ENTRA.jwk, kid: 'entra-key-1', use: 'sig' }] }));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/common/discovery/v2.0/keys`, server };
-}
-
 /** The stand-in Teams host: what teams-js would answer inside Teams, recorded on window for the test. */
 function teamsHostStub(options: { token: string | null; theme?: string; channelId?: string; tokenError?: string }): string {
   return `window.__teams = { valid: null, config: null, save: null };
@@ -59,14 +41,15 @@ window.microsoftTeams = {
 }
 
 describe('the Requests tab in Chromium', () => {
-  let jwks: { url: string; server: Server };
+  let jwks: JwksDouble;
   let t: TestDoorman;
   let browser: Browser;
   let queueId: string;
 
   beforeAll(async () => {
     mkdirSync(SCREENSHOTS, { recursive: true });
-    jwks = await startJwks();
+    jwks = new JwksDouble();
+    await jwks.start();
     // Alex is also an approver here, so one table shows his sessions, his queue's and lockbox requests to decide.
     t = await startTestDoorman({
       env: { TAB_SSO_CLIENT_ID: CLIENT_ID, ENTRA_JWKS_URL: jwks.url, ROLE_APPROVERS: PEOPLE.alex.aadObjectId },
@@ -81,13 +64,13 @@ describe('the Requests tab in Chromium', () => {
   afterAll(async () => {
     await browser?.close();
     await t?.stop();
-    await new Promise<void>((resolve) => (jwks ? jwks.server.close(() => resolve()) : resolve()));
+    await jwks?.stop();
   });
 
   function tokenFor(who: keyof typeof PEOPLE): string {
     const now = Math.floor(t.clock.now().getTime() / 1000);
-    const head = b64({ typ: 'JWT', alg: 'RS256', kid: 'entra-key-1' });
-    const body = b64({
+    return signToken(
+      {
       aud: CLIENT_ID,
       iss: `https://login.microsoftonline.com/${TENANT}/v2.0`,
       nbf: now,
@@ -97,8 +80,9 @@ describe('the Requests tab in Chromium', () => {
       scp: 'access_as_user',
       tid: TENANT,
       ver: '2.0',
-    });
-    return `${head}.${body}.${sign('sha256', Buffer.from(`${head}.${body}`), ENTRA.privateKey as KeyObject).toString('base64url')}`;
+      },
+      jwks.key.privateKey,
+    );
   }
 
   async function portal(code: string, path: string, body: unknown, cookie: string): Promise<string> {
