@@ -68,6 +68,15 @@ export interface AccessGrant {
   revokedAt: Date | null;
 }
 
+/** The outbox as an operator sees it (metrics, `doctor`): nothing given up may go unnoticed. */
+export interface OutboxHealth {
+  pending: number;
+  /** Seconds the oldest pending row has waited since it was written; 0 when nothing is pending. */
+  oldestPendingSeconds: number;
+  /** Rows given up (status `failed`), by message type. */
+  failedByType: Record<string, number>;
+}
+
 /** A stored outbox row as the dispatcher sees it. */
 export interface OutboxItem {
   id: number;
@@ -167,6 +176,8 @@ export interface RequestStore {
   /** Gives up on a row (kept for inspection, never retried). */
   failOutbox(id: number, error: string): Promise<void>;
   pendingOutboxCount(): Promise<number>;
+  /** The outbox as an operator sees it: backlog, age of the oldest waiting row, rows given up by message type. */
+  outboxHealth(now: Date): Promise<OutboxHealth>;
 
   /** Claims due deadlines for `leaseMs`; the commit of the resulting change removes them. */
   claimDeadlines(now: Date, limit: number, leaseMs: number): Promise<Deadline[]>;

@@ -6,6 +6,7 @@ import {
   Change,
   Deadline,
   LockboxSettings,
+  OutboxHealth,
   OutboxItem,
   OutboxMessage,
   PersonalConversation,
@@ -283,6 +284,19 @@ export class PostgresRequestStore implements RequestStore {
   async pendingOutboxCount(): Promise<number> {
     const { rows } = await this.pool.query(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`);
     return Number(rows[0].n);
+  }
+
+  async outboxHealth(now: Date): Promise<OutboxHealth> {
+    const [pending, failed] = await Promise.all([
+      this.pool.query(`SELECT count(*) AS n, min(created_at) AS oldest FROM outbox WHERE status = 'pending'`),
+      this.pool.query(`SELECT type, count(*) AS n FROM outbox WHERE status = 'failed' GROUP BY type`),
+    ]);
+    const oldest = pending.rows[0].oldest as Date | null;
+    return {
+      pending: Number(pending.rows[0].n),
+      oldestPendingSeconds: oldest === null ? 0 : Math.max(0, Math.floor((now.getTime() - toDate(oldest).getTime()) / 1000)),
+      failedByType: Object.fromEntries(failed.rows.map((row: Row) => [row.type as string, Number(row.n)])),
+    };
   }
 
   async claimDeadlines(now: Date, limit: number, leaseMs: number): Promise<Deadline[]> {

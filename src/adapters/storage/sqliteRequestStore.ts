@@ -8,6 +8,7 @@ import {
   Change,
   Deadline,
   LockboxSettings,
+  OutboxHealth,
   OutboxItem,
   OutboxMessage,
   PersonalConversation,
@@ -162,6 +163,8 @@ export class SqliteRequestStore implements RequestStore {
           payload = CASE WHEN type IN (${SCRUBBED_OUTBOX_TYPES_SQL}) THEN ${SCRUBBED_PAYLOAD} ELSE payload END
         WHERE id = ?`),
       pendingOutboxCount: db.prepare(`SELECT count(*) AS n FROM outbox WHERE status = 'pending'`),
+      oldestPendingOutbox: db.prepare(`SELECT min(created_at) AS oldest FROM outbox WHERE status = 'pending'`),
+      failedOutboxByType: db.prepare(`SELECT type, count(*) AS n FROM outbox WHERE status = 'failed' GROUP BY type`),
       claimDeadlines: db.prepare(`UPDATE deadlines SET claimed_until = @claimedUntil
         WHERE rowid IN (SELECT rowid FROM deadlines
           WHERE due_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
@@ -317,6 +320,16 @@ export class SqliteRequestStore implements RequestStore {
 
   async pendingOutboxCount(): Promise<number> {
     return Number((this.statements.pendingOutboxCount.get() as Row).n);
+  }
+
+  async outboxHealth(now: Date): Promise<OutboxHealth> {
+    const oldest = (this.statements.oldestPendingOutbox.get() as Row).oldest;
+    const failed = this.statements.failedOutboxByType.all() as Row[];
+    return {
+      pending: Number((this.statements.pendingOutboxCount.get() as Row).n),
+      oldestPendingSeconds: oldest === null ? 0 : Math.max(0, Math.floor((now.getTime() - Number(oldest)) / 1000)),
+      failedByType: Object.fromEntries(failed.map((row) => [row.type as string, Number(row.n)])),
+    };
   }
 
   async claimDeadlines(now: Date, limit: number, leaseMs: number): Promise<Deadline[]> {

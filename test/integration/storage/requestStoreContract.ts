@@ -482,6 +482,21 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(cardRow).toEqual({ status: 'done', payload: cardUpdate(request), lastError: null });
       });
 
+      it('reports its health: backlog, age of the oldest waiting row, and rows given up by type', async () => {
+        const store = await openStore();
+        expect(await store.outboxHealth(T0)).toEqual({ pending: 0, oldestPendingSeconds: 0, failedByType: {} });
+        const request = aSessionRequest({ updatedAt: T0 });
+        await store.commit(creation(request, { outbox: [mailTo(request), cardUpdate(request)] }));
+        const [mailItem] = await store.claimOutbox(T0, 1, MINUTE);
+        await store.failOutbox(mailItem.id, 'GRAPH.FORBIDDEN');
+
+        expect(await store.outboxHealth(at(10))).toEqual({
+          pending: 1,
+          oldestPendingSeconds: 600,
+          failedByType: { 'mail.send': 1 },
+        });
+      });
+
       it('gives up on a message for good, scrubbing a mail', async () => {
         const store = await openStore();
         const request = aSessionRequest();
