@@ -14,7 +14,7 @@ const SETTINGS: LockboxSettings = {
 };
 
 function settingsView(overrides: Partial<LockboxSettingsView> = {}): LockboxSettingsView {
-  return { settings: SETTINGS, events: [], now: NOW, timeZone: TIME_ZONE, problems: [], ...overrides };
+  return { settings: SETTINGS, history: [], now: NOW, timeZone: TIME_ZONE, problems: [], ...overrides };
 }
 
 const hoursAgo = (hours: number): Date => new Date(NOW.getTime() - hours * 3600_000);
@@ -27,7 +27,7 @@ describe('lockboxSettingsCard', () => {
         settingsView({
           settings: { ...SETTINGS, approvalRequired: false, leadReview: true },
           notice: 'Settings saved.',
-          events: [{ actorId: 'aad-sam', at: hoursAgo(1), change: 'approvalRequired: true → false' }],
+          history: [{ actor: 'Sam Admin', at: hoursAgo(1), change: 'approval turned off: requests are approved automatically' }],
           problems: [
             { field: 'maxDurationMinutes', problem: 'range' },
             { field: 'decisionHours', problem: 'range' },
@@ -70,16 +70,15 @@ describe('lockboxSettingsCard', () => {
   });
 
   it('lists the five newest changes, newest first', () => {
-    const events = [1, 7, 3, 2, 6, 4, 5].map((hours) => ({ actorId: `aad-${hours}`, at: hoursAgo(hours), change: `change ${hours}` }));
-    const card = lockboxSettingsCard(settingsView({ events }));
-    const history = getById(card, 'history');
-    const lines = [1, 2, 3, 4, 5].map((index) => String(getById(history, `history${index}`).text));
+    const history = [1, 7, 3, 2, 6, 4, 5].map((hours) => ({ actor: `Admin ${hours}`, at: hoursAgo(hours), change: `change ${hours}` }));
+    const card = lockboxSettingsCard(settingsView({ history }));
+    const lines = [1, 2, 3, 4, 5].map((index) => String(getById(getById(card, 'history'), `history${index}`).text));
     expect(lines).toEqual([
-      'Mon 4 Mar, 10:00 · aad-1: change 1',
-      'Mon 4 Mar, 09:00 · aad-2: change 2',
-      'Mon 4 Mar, 08:00 · aad-3: change 3',
-      'Mon 4 Mar, 07:00 · aad-4: change 4',
-      'Mon 4 Mar, 06:00 · aad-5: change 5',
+      'Mon 4 Mar, 10:00 · Admin 1: change 1',
+      'Mon 4 Mar, 09:00 · Admin 2: change 2',
+      'Mon 4 Mar, 08:00 · Admin 3: change 3',
+      'Mon 4 Mar, 07:00 · Admin 4: change 4',
+      'Mon 4 Mar, 06:00 · Admin 5: change 5',
     ]);
     expect(findById(card, 'history6')).toBeUndefined();
   });
@@ -112,7 +111,7 @@ describe('lockboxSettingsCard', () => {
   });
 
   it('escapes changes and actors in the history', () => {
-    const card = lockboxSettingsCard(settingsView({ events: [{ actorId: HOSTILE, at: hoursAgo(1), change: HOSTILE }], notice: HOSTILE }));
+    const card = lockboxSettingsCard(settingsView({ history: [{ actor: HOSTILE, at: hoursAgo(1), change: HOSTILE }], notice: HOSTILE }));
     for (const text of visibleTexts(card)) {
       expect(text).not.toContain('**x**');
       expect(text).not.toContain('{{DATE');

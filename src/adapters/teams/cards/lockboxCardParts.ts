@@ -1,3 +1,4 @@
+import { durationText } from '../../../application/auditTrail';
 import { ErrorCode, FieldProblem } from '../../../domain/errors';
 import { LockboxDecision, LockboxEndReason, LockboxRequest } from '../../../domain/lockbox';
 import { cardTime } from './cardTime';
@@ -32,13 +33,8 @@ export function isAccessRunning(request: LockboxRequest): boolean {
   return request.state === 'approved' && request.ending === null;
 }
 
-/** A duration as a card shows it: "45 min", "4 h", "1 h 30 min". */
-export function durationText(minutes: number): string {
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  if (hours === 0) return `${rest} min`;
-  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
-}
+/** A duration as people say it (one wording for cards, trails and histories). */
+export { durationText };
 
 const END_REASONS: Readonly<Record<LockboxEndReason, string>> = {
   'window elapsed': 'access window elapsed',

@@ -1,3 +1,4 @@
+import { SETTINGS_HISTORY_LENGTH, SettingsHistoryLine } from '../../../application/auditTrail';
 import { LockboxSettings } from '../../../application/ports';
 import { FieldProblem } from '../../../domain/errors';
 import { LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';
@@ -7,18 +8,11 @@ import { AdaptiveCard } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 import { durationText, formProblems, FormField, inputNumber, LOCKBOX_MIN_MINUTES } from './lockboxCardParts';
 
-/** One audited change of the settings. */
-export interface SettingsChange {
-  actorId: string;
-  at: Date;
-  change: string;
-}
-
 /** What the admin's lockbox settings card shows: the stored settings, recent changes and what was wrong with a save. */
 export interface LockboxSettingsView {
   settings: LockboxSettings;
-  /** Audited changes, in any order; the card lists the newest five. */
-  events: SettingsChange[];
+  /** Audited changes with the admin named and the change in words, in any order; the card lists the newest five. */
+  history: readonly SettingsHistoryLine[];
   now: Date;
   timeZone: string;
   problems: FieldProblem[];
@@ -27,7 +21,7 @@ export interface LockboxSettingsView {
 }
 
 /** How many recent changes the card lists. */
-export const SETTINGS_HISTORY_LENGTH = 5;
+export { SETTINGS_HISTORY_LENGTH };
 
 /** The shortest and longest decision deadline, in hours. */
 export const DECISION_HOURS_RANGE = { min: 1, max: 72 } as const;
@@ -112,13 +106,13 @@ function approvalOffWarning(approvalRequired: boolean): unknown {
 }
 
 function history(view: LockboxSettingsView): unknown {
-  const recent = [...view.events].sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, SETTINGS_HISTORY_LENGTH);
+  const recent = [...view.history].sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, SETTINGS_HISTORY_LENGTH);
   const lines =
     recent.length === 0
       ? [textBlock('No changes yet.', { id: 'historyEmpty', isSubtle: true, spacing: 'small' })]
       : recent.map((event, index) =>
           textBlock(
-            `${cardTime(event.at, view.timeZone, view.now)} · ${escapeMarkdown(event.actorId)}: ${escapeMarkdown(event.change)}`,
+            `${cardTime(event.at, view.timeZone, view.now)} · ${escapeMarkdown(event.actor)}: ${escapeMarkdown(event.change)}`,
             { id: `history${index + 1}`, size: 'small', spacing: 'small' },
           ),
         );
