@@ -3,7 +3,7 @@ import { ErrorCode, FieldProblem } from '../../../domain/errors';
 import { LockboxDecision, LockboxEndReason, LockboxRequest } from '../../../domain/lockbox';
 import { cardTime } from './cardTime';
 import { noticeText, problemText } from './cardTexts';
-import { InputOptions, textBlock } from './cardElements';
+import { InputOptions, StatusTone, textBlock } from './cardElements';
 import { CardElement, RequestPointer } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 
@@ -74,19 +74,20 @@ export function lockboxStateText(request: LockboxRequest, timeZone: string, now:
   }
 }
 
-/** The badge colour: what waits for a decision stands out, running access is good, refusals are attention. */
-export function lockboxStateColor(request: LockboxRequest): 'accent' | 'warning' | 'good' | 'default' | 'attention' {
+/** What a lockbox state means: a decision is awaited, access runs, refusals stop, the rest is over. */
+export function lockboxStateTone(request: LockboxRequest): StatusTone {
   switch (request.state) {
     case 'review':
     case 'pending':
-      return 'warning';
+      return 'action';
     case 'approved':
-      return request.ending === null ? 'good' : 'warning';
+      return request.ending === null && request.access.status === 'granted' ? 'good' : 'pending';
     case 'denied':
     case 'expired':
-      return 'attention';
-    default:
-      return 'default';
+      return 'stopped';
+    case 'cancelled':
+    case 'ended':
+      return 'done';
   }
 }
 

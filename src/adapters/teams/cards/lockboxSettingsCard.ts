@@ -3,7 +3,7 @@ import { LockboxSettings } from '../../../application/ports';
 import { FieldProblem } from '../../../domain/errors';
 import { LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';
 import { cardTime } from './cardTime';
-import { adaptiveCard, container, executeAction, heading, inputToggle, textBlock } from './cardElements';
+import { adaptiveCard, container, executeAction, heading, inputToggle, statusBadge, textBlock } from './cardElements';
 import { AdaptiveCard } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 import { durationText, formProblems, FormField, inputNumber, LOCKBOX_MIN_MINUTES } from './lockboxCardParts';
@@ -97,12 +97,10 @@ function approvalOffWarning(approvalRequired: boolean): unknown {
   const text =
     'With approval off, every access request is approved automatically and access is granted at once; ' +
     'every approver is notified when it is turned off, and the audit trail names the setting and who set it.';
-  return textBlock(approvalRequired ? text : `Approval is off. ${text}`, {
-    id: 'approvalOffWarning',
-    color: approvalRequired ? 'warning' : 'attention',
-    weight: approvalRequired ? 'default' : 'bolder',
-    spacing: 'small',
-  });
+  // While approval is on this only explains; once off it is a status, shown as one (no coloured text, see cardElements).
+  return approvalRequired
+    ? textBlock(text, { id: 'approvalOffWarning', isSubtle: true, spacing: 'small' })
+    : statusBadge(`Approval is off. ${text}`, 'stopped', 'approvalOffWarning');
 }
 
 function history(view: LockboxSettingsView): unknown {

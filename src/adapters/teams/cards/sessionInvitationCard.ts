@@ -1,6 +1,6 @@
 import { SessionRequest } from '../../../domain/session';
 import { cardTime, cardTimeWithDistance } from './cardTime';
-import { adaptiveCard, container, heading, inputText, textBlock } from './cardElements';
+import { adaptiveCard, container, heading, inputText, statusBadge, textBlock } from './cardElements';
 import { AdaptiveCard } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 
@@ -23,7 +23,7 @@ export function sessionInvitationCard(view: SessionInvitationView): AdaptiveCard
   const body: unknown[] = [heading(`Invitation for ${escapeMarkdown(request.recipient.name)}`, 'title')];
 
   if (view.link === null) {
-    body.push(textBlock(`This link is no longer usable: ${goneReason(request)}.`, { id: 'linkGone', color: 'warning' }));
+    body.push(statusBadge(`This link is no longer usable: ${goneReason(request)}.`, 'done', 'linkGone', { weight: 'default' }));
     body.push(statusNote());
     return adaptiveCard(body);
   }
