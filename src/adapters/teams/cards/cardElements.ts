@@ -81,12 +81,13 @@ export type StatusTone = 'action' | 'pending' | 'good' | 'stopped' | 'done';
  * So a status is never coloured text: it is default-colour bold text on a Container `style` background, where the
  * host draws its own default foreground (light theme #252424 on warning #ffe2b2 12.37, attention #ffc5b2 10.23,
  * good #ccffcc 13.82, accent #c7def9 11.24, emphasis #f9f8f7 14.60; the dark theme's styled containers keep light
- * backgrounds with #201f1f text, 10.87 or more). A symbol before the words carries the meaning without colour too.
+ * backgrounds with #201f1f text, 10.87 or more). A symbol before the words carries the meaning without colour too;
+ * the symbols are plain text characters every Teams font has (a rarer one, ⧗, showed as an empty box in Chromium).
  * The ratios are recomputed from those colours in test/unit/cards/statusContrast.test.ts.
  */
 export const STATUS_TONES: Readonly<Record<StatusTone, { symbol: string; style: 'warning' | 'accent' | 'good' | 'attention' | 'emphasis' }>> = {
   action: { symbol: '●', style: 'warning' },
-  pending: { symbol: '⧗', style: 'accent' },
+  pending: { symbol: '►', style: 'accent' },
   good: { symbol: '✓', style: 'good' },
   stopped: { symbol: '✕', style: 'attention' },
   done: { symbol: '○', style: 'emphasis' },
