@@ -51,13 +51,11 @@ const SESSION_PHRASES: Readonly<Record<SessionAction | SessionSideAction, TrailP
   'mail.failed': { says: () => 'the invitation mail was not sent' },
 };
 
-const PHRASES_BY_KIND: Readonly<Record<string, Readonly<Record<string, TrailPhrase>>>> = {
+/** The phrase table of each kind (tests check that every action of every kind reads as words). */
+export const TRAIL_PHRASES: Readonly<Record<string, Readonly<Record<string, TrailPhrase>>>> = {
   lockbox: LOCKBOX_PHRASES,
   session: SESSION_PHRASES,
 };
-
-/** The phrase tables, for tests that check every action of every kind reads as words. */
-export const TRAIL_PHRASES = PHRASES_BY_KIND;
 
 /** Who a person the directory no longer knows is, in a trail: never their object id. */
 export const UNKNOWN_PERSON = 'someone no longer in the directory';
@@ -76,7 +74,9 @@ export interface TrailLine {
  * (a future kind read by an older instance) reads as a change, never as its internal name.
  */
 export function trailLine(event: AuditEvent, actorName: string): TrailLine {
-  const phrase = PHRASES_BY_KIND[event.kind]?.[event.action];
+  // Own keys only: an action named "toString" must not find Object.prototype's members.
+  const table = Object.prototype.hasOwnProperty.call(TRAIL_PHRASES, event.kind) ? TRAIL_PHRASES[event.kind] : {};
+  const phrase = Object.prototype.hasOwnProperty.call(table, event.action) ? table[event.action] : undefined;
   const text = phrase ? phrase.says(actorName) : `${actorName} changed the request`;
   return { at: event.at, text: sentence(text), reason: phrase?.quotesReason && event.reason ? event.reason : null };
 }
@@ -107,7 +107,7 @@ const SYSTEM_NAMES: Readonly<Record<string, string>> = {
   'system:settings': 'the approval setting',
 };
 
-/** Looks up the display names of every person among `actorIds`, each once. */
+/** Looks up the display name of each person id, each once; null for people the directory does not know. */
 export async function displayNames(directory: Directory, personIds: Iterable<string>): Promise<Map<string, string | null>> {
   const unique = [...new Set(personIds)];
   const names = await Promise.all(unique.map((id) => directory.displayName(id)));
