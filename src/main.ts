@@ -102,7 +102,6 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       defaultTimeZone: config.defaultTimeZone,
       meetingProvider: meetings.provider,
       lobbyBypassSeconds: config.graph?.lobbyBypassAfterAdmit ? 90 : 0,
-      lockboxQueueName: config.lockbox.queueName,
       webhookUrls: config.lockbox.webhookUrls,
     },
   };

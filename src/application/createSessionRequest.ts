@@ -1,3 +1,4 @@
+import { Language } from '../domain/language';
 import { Actor } from '../domain/people';
 import { SessionMeeting, SessionRequest, createSession } from '../domain/session';
 import { invitationText } from './i18n/invitationText';
@@ -70,6 +71,14 @@ export function meetingWork(deps: UseCaseDeps, request: SessionRequest): OutboxM
   return due ? [{ type: 'meeting.create', requestId: request.id, generation: request.generation }] : [];
 }
 
+/**
+ * The language of the mail and of the text the agent copies. A mail must be in some language: with the customer's
+ * browser language chosen (null) it is English, while the portal follows the customer's Accept-Language.
+ */
+export function invitationLanguage(request: Pick<SessionRequest, 'language'>): Language {
+  return request.language ?? 'en';
+}
+
 /** The link, the text the agent copies, and the mail, all in the request's language. */
 export function invitationFor(
   deps: UseCaseDeps,
@@ -78,7 +87,7 @@ export function invitationFor(
   timeZone: string,
 ): { link: string; inviteText: string; mail: ReturnType<typeof invitationText> } {
   const link = `${deps.settings.publicBaseUrl}/j/${code}`;
-  const mail = invitationText(request.language, {
+  const mail = invitationText(invitationLanguage(request), {
     recipientName: request.recipient.name,
     agentName: (request.assignee ?? request.createdBy).name,
     link,
@@ -101,7 +110,7 @@ export function invitationMail(request: SessionRequest, mail: ReturnType<typeof 
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
-        language: request.language,
+        language: invitationLanguage(request),
       },
     },
   ];

@@ -12,6 +12,7 @@ import {
 import { Actor, Person, actorId } from '../domain/people';
 import { lockboxApproverMail } from './i18n/lockboxApproverMail';
 import { LockboxSettings, OutboxMessage, StoredRequest } from './ports';
+import { approvalsQueue } from './queues';
 import { commitRequest } from './requestCommit';
 import { UseCaseDeps } from './useCaseDeps';
 
@@ -113,8 +114,10 @@ export async function requestLockboxAccess(
   if (ask.durationMinutes > settings.maxDurationMinutes) {
     throw new DoormanError('INPUT.INVALID', 'duration above the maximum', [{ field: 'durationMinutes', problem: 'tooLong' }]);
   }
+  // Nothing undecidable: without a channel registered for approvals, nobody would see the request.
+  const queue = await approvalsQueue(deps);
+  if (!queue) throw new DoormanError('QUEUE.NONE', 'no channel is registered for approvals');
   const now = deps.clock.now();
-  const queue = await lockboxQueue(deps);
   const context: DecisionContext = { actor, now, source: source === 'api' ? 'api' : 'chat' };
   const created = createLockbox(
     {
@@ -124,7 +127,7 @@ export async function requestLockboxAccess(
       ...ask,
       decisionHours: settings.decisionHours,
       leadReview: settings.approvalRequired && settings.leadReview,
-      queueId: queue?.id ?? null,
+      queueId: queue.id,
     },
     context,
   );
@@ -141,7 +144,7 @@ export async function requestLockboxAccess(
   }
   const approvers = await deps.directory.listByRole('approver');
   const outbox: OutboxMessage[] = [
-    ...(queue ? [{ type: 'card.post' as const, requestId: request.id, target: { role: 'queue' as const, queueId: queue.id } }] : []),
+    { type: 'card.post', requestId: request.id, target: { role: 'queue', queueId: queue.id } },
     ...(place ? [] : [{ type: 'card.post' as const, requestId: request.id, target: { role: 'requester' as const, userId: requester.aadObjectId } }]),
     ...lockboxEffects(deps, request, events).filter((effect) => effect.type !== 'card.update'),
   ];
@@ -166,11 +169,6 @@ function approvalOffReason(settings: LockboxSettings): string {
   return `approval turned off by setting (set by ${settings.updatedBy ?? 'configuration'} at ${when})`;
 }
 
-async function lockboxQueue(deps: UseCaseDeps) {
-  const queues = await deps.store.listQueues();
-  const wanted = deps.settings.lockboxQueueName.toLowerCase();
-  return queues.find((queue) => queue.name.toLowerCase() === wanted) ?? queues[0] ?? null;
-}
 
 /**
  * The story of every decision on a lockbox card or through the API: load, refuse a stale version, expire an overdue

@@ -79,7 +79,8 @@ export interface SessionRequest {
   comments: string;
   scheduledFor: Date | null;
   expiresAt: Date;
-  language: Language;
+  /** The customer's language chosen by the agent; null: the customer's browser decides (Accept-Language). */
+  language: Language | null;
   sendEmail: boolean;
   /** The 4-digit verification tag shown on the portal page and on the cards. */
   tag: string;
@@ -106,7 +107,8 @@ export interface NewSession {
   comments: string;
   scheduledFor: Date | null;
   expiresAt: Date;
-  language: Language;
+  /** The customer's language chosen by the agent; null: the customer's browser decides (Accept-Language). */
+  language: Language | null;
   sendEmail: boolean;
   tag: string;
   linkHash: string;

@@ -29,8 +29,15 @@ async function lockboxCreate(turn: TurnContext, actor: Actor, data: unknown, ver
     return verbs.renderer.render(request, 'requester', null, actor);
   } catch (error) {
     if (isDoormanError(error, 'INPUT.INVALID')) return lockboxFormAgain(verbs, {}, error.fields);
+    if (isDoormanError(error, 'QUEUE.NONE')) return lockboxFormAgain(verbs, typedStrings(data), [{ field: 'form', problem: 'noApprovalsQueue' }]);
     throw error;
   }
+}
+
+/** What was typed into a form, kept when it is answered again. */
+function typedStrings(data: unknown): Record<string, string> {
+  if (typeof data !== 'object' || data === null) return {};
+  return Object.fromEntries(Object.entries(data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 const decisionSchema = pointerSchema.extend({ comment: z.string().max(500).optional(), stage: z.enum(['review']).optional() });

@@ -7,10 +7,11 @@ function formView(overrides: Partial<SessionFormView> = {}): SessionFormView {
   return {
     agents: [ALEX, BEA],
     queues: [{ id: 'q-1', name: 'Tier 1' }],
+    defaultQueue: { name: 'Tier 1', reason: 'only' },
     values: {},
     problems: [],
     timeZone: 'Europe/Berlin',
-    defaultExpiresAt: { date: '2030-03-05', time: '11:00' },
+    defaultHours: 24,
     ...overrides,
   };
 }
