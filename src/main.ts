@@ -13,6 +13,7 @@ import { GraphConnectionOptions, createGraphClient } from './adapters/graph/grap
 import { GraphMailer } from './adapters/graph/graphMailer';
 import { GraphMeetingProvider } from './adapters/graph/graphMeetingProvider';
 import { doctorReport } from './adapters/diagnostics/doctorReport';
+import { channelsAndPeopleReport } from './adapters/diagnostics/channelsAndPeopleReport';
 import { GraphGroupAccessGranter } from './adapters/graph/graphGroupAccessGranter';
 import { EntraTokenVerifier } from './adapters/http/entraTokenVerifier';
 import { createHttpServer } from './adapters/http/httpServer';
@@ -121,7 +122,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock);
   dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings, access, webhooks }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
   const sweeper = new DeadlineSweeper(deps);
-  const doctor = async () => (await doctorReport(config, store, graph)).text;
+  const doctor = async () => [(await doctorReport(config, store, graph)).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
   const tenants = config.allowedTenantIds.length > 0 || !config.localMode || !rolesFile?.tenantId ? config.allowedTenantIds : [rolesFile.tenantId];
   const bot = new DoormanBot(deps, renderer, tenants, doctor);

@@ -7,6 +7,7 @@ import {
   createLockbox,
   decideLockbox,
   isDecisionOverdue,
+  lockboxLimitProblems,
   withAccessRemoved,
 } from '../domain/lockbox';
 import { Actor, Person, actorId } from '../domain/people';
@@ -269,6 +270,8 @@ export async function saveLockboxSettings(
   next: Omit<LockboxSettings, 'updatedBy' | 'updatedAt'>,
 ): Promise<LockboxSettings> {
   if (actor.type !== 'person' || !actor.roles.includes('admin')) throw new DoormanError('AUTH.NOT_PERMITTED');
+  const problems = lockboxLimitProblems(next);
+  if (problems.length > 0) throw new DoormanError('INPUT.INVALID', 'lockbox limits out of range', problems);
   const current = await deps.store.getLockboxSettings();
   const now = deps.clock.now();
   const saved: LockboxSettings = { ...next, updatedBy: actor.person.name, updatedAt: now };

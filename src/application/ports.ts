@@ -78,6 +78,15 @@ export interface OutboxHealth {
   failedByType: Record<string, number>;
 }
 
+/** Messages for one person that cannot reach them: they have no personal chat with Doorman. */
+export interface UnreachablePerson {
+  userId: string;
+  /** Cards and notices still being retried. */
+  pending: number;
+  /** Cards and notices given up. */
+  failed: number;
+}
+
 /** A stored outbox row as the dispatcher sees it. */
 export interface OutboxItem {
   id: number;
@@ -185,6 +194,8 @@ export interface RequestStore {
   pendingOutboxCount(): Promise<number>;
   /** The outbox as an operator sees it: backlog, age of the oldest waiting row, rows given up by message type. */
   outboxHealth(now: Date): Promise<OutboxHealth>;
+  /** People with cards or notices waiting or given up who have no personal chat with Doorman (for `doctor`). */
+  unreachablePeople(): Promise<UnreachablePerson[]>;
 
   /** Claims due deadlines for `leaseMs`; the commit of the resulting change removes them. */
   claimDeadlines(now: Date, limit: number, leaseMs: number): Promise<Deadline[]>;

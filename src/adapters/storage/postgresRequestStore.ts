@@ -11,6 +11,7 @@ import {
   OutboxMessage,
   PersonalConversation,
   Queue,
+  UnreachablePerson,
   RequestFilter,
   RequestStore,
   StoredRequest,
@@ -348,6 +349,18 @@ export class PostgresRequestStore implements RequestStore {
   async listQueues(): Promise<Queue[]> {
     const { rows } = await this.pool.query('SELECT * FROM queues ORDER BY name, id');
     return rows.map(toQueue);
+  }
+
+  async unreachablePeople(): Promise<UnreachablePerson[]> {
+    // Personal targets only: a queue card has no userId. Delivered rows are done with and not counted.
+    const { rows } = await this.pool.query(
+      `SELECT user_id, count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'failed') AS failed
+       FROM (SELECT coalesce(payload -> 'target' ->> 'userId', payload ->> 'userId') AS user_id, status
+             FROM outbox WHERE type IN ('card.post', 'chat.notify') AND status IN ('pending', 'failed')) AS personal
+       WHERE user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM personal_conversations WHERE aad_object_id = user_id)
+       GROUP BY user_id ORDER BY user_id`,
+    );
+    return rows.map((row: Row) => ({ userId: row.user_id as string, pending: Number(row.pending), failed: Number(row.failed) }));
   }
 
   async recordGreeting(scope: string, at: Date): Promise<boolean> {

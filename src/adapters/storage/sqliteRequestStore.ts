@@ -13,6 +13,7 @@ import {
   OutboxMessage,
   PersonalConversation,
   Queue,
+  UnreachablePerson,
   RequestFilter,
   RequestStore,
   StoredRequest,
@@ -186,6 +187,12 @@ export class SqliteRequestStore implements RequestStore {
           is_default = excluded.is_default, team_id = excluded.team_id,
           channel_id = excluded.channel_id, service_url = excluded.service_url, tenant_id = excluded.tenant_id,
           registered_by = excluded.registered_by, registered_at = excluded.registered_at`),
+      // Personal targets only: a queue card has no userId. Delivered rows are done with and not counted.
+      selectUnreachable: db.prepare(`SELECT user_id, sum(status = 'pending') AS pending, sum(status = 'failed') AS failed
+        FROM (SELECT coalesce(json_extract(payload, '$.target.userId'), json_extract(payload, '$.userId')) AS user_id, status
+              FROM outbox WHERE type IN ('card.post', 'chat.notify') AND status IN ('pending', 'failed'))
+        WHERE user_id IS NOT NULL AND user_id NOT IN (SELECT aad_object_id FROM personal_conversations)
+        GROUP BY user_id ORDER BY user_id`),
       insertGreeting: db.prepare('INSERT INTO greetings (scope, greeted_at) VALUES (?, ?) ON CONFLICT (scope) DO NOTHING'),
       selectQueue: db.prepare('SELECT * FROM queues WHERE id = ?'),
       selectQueues: db.prepare('SELECT * FROM queues ORDER BY name, id'),
@@ -368,6 +375,11 @@ export class SqliteRequestStore implements RequestStore {
 
   async savePersonalConversation(conversation: PersonalConversation): Promise<void> {
     this.statements.upsertConversation.run({ ...conversation, timeZone: conversation.timeZone ?? null });
+  }
+
+  async unreachablePeople(): Promise<UnreachablePerson[]> {
+    const rows = this.statements.selectUnreachable.all() as Row[];
+    return rows.map((row) => ({ userId: row.user_id as string, pending: Number(row.pending), failed: Number(row.failed) }));
   }
 
   async recordGreeting(scope: string, at: Date): Promise<boolean> {

@@ -672,6 +672,38 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(byId['q-appr']).toEqual(approvals);
       });
 
+      it('names the people whose cards and notices cannot reach them (no personal chat), pending and given up', async () => {
+        const store = await openStore();
+        const request = aSessionRequest({ createdBy: anna, updatedAt: T0 });
+        await store.commit(
+          creation(request, {
+            outbox: [
+              { type: 'card.post', requestId: request.id, target: { role: 'agent', userId: ben.aadObjectId } },
+              { type: 'card.post', requestId: request.id, target: { role: 'agent', userId: ben.aadObjectId } },
+              { type: 'card.post', requestId: request.id, target: { role: 'agent', userId: anna.aadObjectId } },
+              { type: 'card.post', requestId: request.id, target: { role: 'queue', queueId: 'queue-1' } },
+              { type: 'chat.notify', requestId: null, userId: carl.aadObjectId, notice: { kind: 'lockboxReminder' } },
+            ],
+          }),
+        );
+        await store.savePersonalConversation({
+          aadObjectId: anna.aadObjectId,
+          conversationId: 'a:1',
+          serviceUrl: 'https://smba.example/',
+          tenantId: 'tenant-1',
+          botId: '28:bot',
+          userId: '29:anna',
+          name: anna.name,
+        });
+        const [first] = await store.claimOutbox(FAR_FUTURE, 1, 60_000);
+        await store.failOutbox(first.id, 'the person has no personal chat with Doorman yet');
+
+        expect(await store.unreachablePeople()).toEqual([
+          { userId: ben.aadObjectId, pending: 1, failed: 1 },
+          { userId: carl.aadObjectId, pending: 1, failed: 0 },
+        ]);
+      });
+
       it('records a greeting once per scope, also when two instances race', async () => {
         const store = await openStore();
         const second = await openStore(store);
