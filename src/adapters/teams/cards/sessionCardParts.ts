@@ -3,7 +3,7 @@ import { Person } from '../../../domain/people';
 import { SESSION_PENDING_STATES, SessionMeeting, SessionRequest, startsLater } from '../../../domain/session';
 import { cardTime, cardTimeWithDistance } from './cardTime';
 import { isKnownErrorCode, noticeText, sessionStateColor, sessionStateText } from './cardTexts';
-import { actionSet, container, executeAction, factSet, heading, textBlock } from './cardElements';
+import { actionSet, container, executeAction, factSet, heading, inputChoiceSet, showCardAction, textBlock } from './cardElements';
 import { CardElement, RequestPointer } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 
@@ -107,6 +107,22 @@ export function sessionStateActions(request: SessionRequest): CardElement[] {
     default:
       return [];
   }
+}
+
+/** "Assign…": take the request, leave it unassigned, or hand it to another agent. */
+export function assignMenu(view: SessionCardView): CardElement {
+  const agents = view.agents ?? [];
+  const choices = [
+    { title: 'Me', value: 'me' },
+    { title: 'Unassigned', value: 'unassigned' },
+    ...agents.map((agent) => ({ title: agent.name, value: `user:${agent.aadObjectId}` })),
+  ];
+  return showCardAction(
+    'Assign…',
+    'assignMenu',
+    [inputChoiceSet('assignTo', choices, { label: 'Assign to', style: 'compact', value: 'me' })],
+    [executeAction('Assign', 'session.assign', pointerTo(view.request), 'assign')],
+  );
 }
 
 /** An automatic refresh (read-only verb `card.refresh`), so a card Teams kept stale shows the stored state. */

@@ -95,8 +95,8 @@ export function sessionFormCard(view: SessionFormView): AdaptiveCard {
     }),
     ...errorsAt('recipientEmail'),
     inputChoiceSet('assignTo', assignChoices, { label: 'Assign to', style: 'compact', value: value('assignTo') ?? 'me' }),
-    textBlock(queueNote(view), { id: 'queueNote', isSubtle: true, size: 'small', spacing: 'small' }),
     ...errorsAt('assignTo'),
+    textBlock(queueNote(view), { id: 'queueNote', isSubtle: true, size: 'small', spacing: 'small' }),
     inputText('comments', {
       label: 'Internal comments',
       placeholder: 'Internal only: never shown to the customer',
@@ -116,13 +116,13 @@ export function sessionFormCard(view: SessionFormView): AdaptiveCard {
       date: inputDate('expiresAt', { label: 'Link expires (optional)', value: value('expiresAt') }),
       time: inputTime('expiresAtTime', { label: 'Expiry time', value: value('expiresAtTime') }),
     }),
+    ...errorsAt('expiry'),
     textBlock(`Left empty, the link expires ${view.defaultHours} h after you press Create (after the start when scheduled).`, {
       id: 'expiryNote',
       isSubtle: true,
       size: 'small',
       spacing: 'small',
     }),
-    ...errorsAt('expiry'),
     inputToggle('sendEmail', 'Send the invitation by e-mail', { value: value('sendEmail') === 'true' ? 'true' : 'false' }),
     ...errorsAt('sendEmail'),
     inputChoiceSet(
@@ -133,12 +133,12 @@ export function sessionFormCard(view: SessionFormView): AdaptiveCard {
       ],
       { label: 'Invitation language', style: 'compact', value: value('emailLanguage') ?? BROWSER_LANGUAGE },
     ),
+    ...errorsAt('emailLanguage'),
     textBlock(
       "With the customer's browser language, the portal speaks the language the customer's browser asks for; " +
         'the mail and the text you copy are in English.',
       { id: 'languageNote', isSubtle: true, size: 'small', spacing: 'small' },
     ),
-    ...errorsAt('emailLanguage'),
   );
 
   return adaptiveCard(body, [executeAction('Create request', 'session.create', {}, 'create', 'positive')]);
