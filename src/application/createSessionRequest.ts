@@ -2,6 +2,7 @@ import { Language } from '../domain/language';
 import { Actor } from '../domain/people';
 import { SessionMeeting, SessionRequest, createSession } from '../domain/session';
 import { invitationText } from './i18n/invitationText';
+import { canReachInChat } from './personalChats';
 import { CardActivity, OutboxMessage } from './ports';
 import { commitSession } from './sessionCommit';
 import { SessionFormValues } from './sessionForm';
@@ -31,6 +32,8 @@ export async function createSessionRequest(
 ): Promise<IssuedInvitation> {
   const now = deps.clock.now();
   const link = deps.secrets.newLinkCode();
+  // Known at commit time, so the creator's card can say at once that the assignee has not been told.
+  const assigneeReachable = form.assignee === null || (await canReachInChat(deps, form.assignee.aadObjectId));
   const { request, event } = createSession(
     {
       id: deps.secrets.newRequestId(),
@@ -44,6 +47,7 @@ export async function createSessionRequest(
       sendEmail: form.sendEmail,
       tag: deps.secrets.newTag(),
       linkHash: link.hash,
+      assigneeReachable,
     },
     { actor, now, source: 'card' },
   );

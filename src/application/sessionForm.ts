@@ -10,7 +10,7 @@ import { zonedWallClockToInstant } from './zonedTime';
 export const BROWSER_LANGUAGE = 'auto';
 
 /** The validated contents of the "new session" form: a new session but for what Doorman generates. */
-export type SessionFormValues = Omit<NewSession, 'id' | 'tag' | 'linkHash'>;
+export type SessionFormValues = Omit<NewSession, 'id' | 'tag' | 'linkHash' | 'assigneeReachable'>;
 
 /** What the form is checked against: who fills it in, when, where, and who could be assigned. */
 export interface SessionFormContext {

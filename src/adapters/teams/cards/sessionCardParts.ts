@@ -55,6 +55,8 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
   if (hint) body.push(textBlock(hint, { id: 'hint', isSubtle: true, spacing: 'small' }));
   if (hasArrived(request)) body.push(verificationTag(request));
   body.push(factSet(sessionFacts(view), 'facts'));
+  const notTold = assigneeNotToldText(request);
+  if (notTold) body.push(textBlock(notTold, { id: 'assigneeNotTold', color: 'attention', weight: 'bolder', spacing: 'small' }));
   body.push(...meetingDetails(liveMeeting(request)));
   if (request.mailProblem) {
     const [code, ...detail] = request.mailProblem.split(': ');
@@ -128,6 +130,16 @@ export function assignMenu(view: SessionCardView): CardElement {
 /** An automatic refresh (read-only verb `card.refresh`), so a card Teams kept stale shows the stored state. */
 export function sessionCardRefresh(request: SessionRequest): unknown {
   return { action: executeAction('Refresh', 'card.refresh', pointerTo(request), 'refresh') };
+}
+
+/** Said plainly while the assignee cannot be told: they never opened Doorman, so their card cannot reach them. */
+function assigneeNotToldText(request: SessionRequest): string | null {
+  const told = request.assigneeNotTold ?? null;
+  if (told === null || request.assignee?.aadObjectId !== told.aadObjectId) return null;
+  const name = escapeMarkdown(request.assignee.name);
+  return told.reason === 'noChat'
+    ? `${name} has not opened Doorman in Teams yet, so they have not been told about this request. Ask them to open Doorman in Teams: their card arrives as soon as they do.`
+    : `${name} was not told about this request: they have not opened Doorman in Teams, and Doorman stopped trying. Ask them to open Doorman in Teams, then assign the request to them again.`;
 }
 
 function hasArrived(request: SessionRequest): boolean {
