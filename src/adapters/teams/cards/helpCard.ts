@@ -20,8 +20,9 @@ export function helpCard(view: HelpView): AdaptiveCard {
     ? [
         heading('Welcome to Doorman', 'title'),
         textBlock(
-          'Doorman lets people in: customers into support sessions with a one-time link you control, and engineers ' +
-            'into customer data once an approver agrees. Cards for you arrive in this chat. Say **help** any time to see this list again.',
+          // Worded so that it shares no phrase with the request cards that arrive in this chat later.
+          'Doorman lets people in: a customer into a meeting with you through a one-time link you control, and an ' +
+            'engineer into customer data once an approver agrees. Cards for you arrive in this chat. Say **help** any time to see this list again.',
           { id: 'greeting', spacing: 'small' },
         ),
       ]
