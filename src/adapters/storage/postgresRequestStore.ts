@@ -354,11 +354,12 @@ export class PostgresRequestStore implements RequestStore {
   async unreachablePeople(): Promise<UnreachablePerson[]> {
     // Personal targets only: a queue card has no userId. Delivered rows are done with and not counted.
     const { rows } = await this.pool.query(
-      `SELECT user_id, count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'failed') AS failed
+      `SELECT personal.user_id, count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'failed') AS failed
        FROM (SELECT coalesce(payload -> 'target' ->> 'userId', payload ->> 'userId') AS user_id, status
              FROM outbox WHERE type IN ('card.post', 'chat.notify') AND status IN ('pending', 'failed')) AS personal
-       WHERE user_id IS NOT NULL AND NOT EXISTS (SELECT 1 FROM personal_conversations WHERE aad_object_id = user_id)
-       GROUP BY user_id ORDER BY user_id`,
+       WHERE personal.user_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM personal_conversations chat WHERE chat.aad_object_id = personal.user_id)
+       GROUP BY personal.user_id ORDER BY personal.user_id`,
     );
     return rows.map((row: Row) => ({ userId: row.user_id as string, pending: Number(row.pending), failed: Number(row.failed) }));
   }
