@@ -7,6 +7,7 @@ import { DispatcherOptions, OutboxDispatcher } from './application/outboxDispatc
 import { AccessGranter, Clock, Mailer, MeetingProvider, RequestStore, Secrets, WebhookSender } from './application/ports';
 import { InProcessRequestChanges } from './application/requestChanges';
 import { UseCaseDeps } from './application/useCaseDeps';
+import { approvalsQueue } from './application/queues';
 import { Config, ConfigError, loadConfig } from './config';
 import { CryptoSecrets } from './adapters/crypto/cryptoSecrets';
 import { GraphConnectionOptions, createGraphClient } from './adapters/graph/graphClient';
@@ -106,6 +107,11 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       webhookUrls: config.lockbox.webhookUrls,
     },
   };
+
+  // Nothing undecidable (DESIGN.md §1): say at start-up that lockbox requests are refused until approvers have a channel.
+  if (!(await approvalsQueue(deps))) {
+    logger.warn({ code: 'QUEUE.NONE' }, 'No channel is registered for approvals: lockbox requests are refused until an admin says "@Doorman register approvals" in the approvers\' channel');
+  }
 
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botAuthSettings(config)));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {

@@ -133,6 +133,11 @@ describe('channels registered for a purpose', () => {
     expect(doctor).toMatch(/Sessions: Approvers/);
   });
 
+  it('says at start-up that lockbox requests are refused while no approvals channel is registered', async () => {
+    const warning = t.logs.map((line) => JSON.parse(line)).find((entry) => entry.code === 'QUEUE.NONE');
+    expect(warning?.msg).toMatch(/register approvals/);
+  });
+
   it('a lockbox request goes to the approvals channel, never to a sessions queue that sorts first', async () => {
     await sayIn(TIER2_CHANNEL, 'register queue Aardvark');
     await t.registerApprovals();
