@@ -20,6 +20,15 @@ describe('helpCard', () => {
     expect(getById(card, 'roles').text).toBe('Your roles: agent, admin.');
   });
 
+  it('greets at install: what Doorman does and to say help, with the commands and roles', () => {
+    const card = helpCard({ commands, roles: ['engineer'], greeting: true });
+    validateCard(card);
+    expect(getById(card, 'title').text).toBe('Welcome to Doorman');
+    expect(getById(card, 'greeting').text).toMatch(/Say \*\*help\*\* any time/);
+    expect(getById(card, 'roles').text).toBe('Your roles: engineer.');
+    expect(JSON.stringify(card)).not.toMatch(/support session/i);
+  });
+
   it('tells people without a role whom to ask', () => {
     const card = helpCard({ commands, roles: [], greeting: false });
     validateCard(card);
