@@ -1,5 +1,7 @@
 // `npm run doctor`: the same checklist as the admin chat command, from the command line; exit 1 when a check fails.
+import { channelsAndPeopleReport } from '../src/adapters/diagnostics/channelsAndPeopleReport';
 import { doctorReport } from '../src/adapters/diagnostics/doctorReport';
+import { ConfiguredDirectory, readRolesFile } from '../src/adapters/local/configuredDirectory';
 import { createGraphClient } from '../src/adapters/graph/graphClient';
 import { openPostgresRequestStore } from '../src/adapters/storage/postgresRequestStore';
 import { openSqliteRequestStore } from '../src/adapters/storage/sqliteRequestStore';
@@ -16,8 +18,16 @@ async function main(): Promise<number> {
   const store = config.store.kind === 'postgres' ? await openPostgresRequestStore(config.store.url) : openSqliteRequestStore(config.store.path);
   try {
     const report = await doctorReport(config, store, config.graph ? createGraphClient(config.graph) : null);
-    process.stdout.write(`${report.text}\n`);
-    return report.problems > 0 ? 1 : 0;
+    const rolesFile = config.roles.file ? readRolesFile(config.roles.file) : null;
+    const directory = new ConfiguredDirectory(rolesFile?.users ?? [], {
+      admin: config.roles.admins,
+      agent: config.roles.agents,
+      approver: config.roles.approvers,
+      engineer: config.roles.engineers,
+    });
+    const people = await channelsAndPeopleReport(store, directory);
+    process.stdout.write(`${report.text}\n\n${people.text}\n`);
+    return report.problems + people.problems > 0 ? 1 : 0;
   } finally {
     await store.close();
   }

@@ -240,10 +240,11 @@ export function samplePreviews(): CardPreview[] {
       card: sessionFormCard({
         agents: [ALEX, BEA],
         queues: [{ id: 'tier-1', name: 'Tier 1' }],
+        defaultQueue: { name: 'Tier 1', reason: 'only' },
         values: {},
         problems: [],
         timeZone: TIME_ZONE,
-        defaultExpiresAt: { date: '2030-03-05', time: '11:00' },
+        defaultHours: 24,
       }),
     },
     {

@@ -60,7 +60,6 @@ const environmentSchema = z.object({
   SESSION_DEFAULT_HOURS: positiveInt(24),
   OUTBOX_LEASE_SECONDS: positiveInt(60),
 
-  LOCKBOX_QUEUE: z.string().default('Approvers'),
   ACCESS: z.enum(['local', 'graph']).optional(),
   LOCKBOX_ACCESS_GROUP_ID: z.string().optional(),
   WEBHOOK_URLS: idList,
@@ -109,7 +108,6 @@ export interface Config {
   /** How long a claimed outbox row stays invisible to other instances; after a crash, delivery resumes then. */
   outboxLeaseMs: number;
   lockbox: {
-    queueName: string;
     access: { kind: 'local' } | { kind: 'graph'; groupId: string };
     webhookUrls: string[];
     webhookSecret: string | null;
@@ -261,7 +259,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionDefaultHours: e.SESSION_DEFAULT_HOURS,
     outboxLeaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
     lockbox: {
-      queueName: e.LOCKBOX_QUEUE,
       access: accessKind === 'graph' ? { kind: 'graph', groupId: e.LOCKBOX_ACCESS_GROUP_ID ?? '' } : { kind: 'local' },
       webhookUrls: e.WEBHOOK_URLS,
       webhookSecret: e.WEBHOOK_SECRET ?? null,

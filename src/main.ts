@@ -7,12 +7,14 @@ import { DispatcherOptions, OutboxDispatcher } from './application/outboxDispatc
 import { AccessGranter, Clock, Mailer, MeetingProvider, RequestStore, Secrets, WebhookSender } from './application/ports';
 import { InProcessRequestChanges } from './application/requestChanges';
 import { UseCaseDeps } from './application/useCaseDeps';
+import { approvalsQueue } from './application/queues';
 import { Config, ConfigError, loadConfig } from './config';
 import { CryptoSecrets } from './adapters/crypto/cryptoSecrets';
 import { GraphConnectionOptions, createGraphClient } from './adapters/graph/graphClient';
 import { GraphMailer } from './adapters/graph/graphMailer';
 import { GraphMeetingProvider } from './adapters/graph/graphMeetingProvider';
 import { doctorReport } from './adapters/diagnostics/doctorReport';
+import { channelsAndPeopleReport } from './adapters/diagnostics/channelsAndPeopleReport';
 import { GraphGroupAccessGranter } from './adapters/graph/graphGroupAccessGranter';
 import { EntraTokenVerifier } from './adapters/http/entraTokenVerifier';
 import { createHttpServer } from './adapters/http/httpServer';
@@ -102,10 +104,14 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       defaultTimeZone: config.defaultTimeZone,
       meetingProvider: meetings.provider,
       lobbyBypassSeconds: config.graph?.lobbyBypassAfterAdmit ? 90 : 0,
-      lockboxQueueName: config.lockbox.queueName,
       webhookUrls: config.lockbox.webhookUrls,
     },
   };
+
+  // Nothing undecidable (DESIGN.md §1): say at start-up that lockbox requests are refused until approvers have a channel.
+  if (!(await approvalsQueue(deps))) {
+    logger.warn({ code: 'QUEUE.NONE' }, 'No channel is registered for approvals: lockbox requests are refused until an admin says "@Doorman register approvals" in the approvers\' channel');
+  }
 
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botAuthSettings(config)));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
@@ -122,7 +128,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock);
   dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings, access, webhooks }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
   const sweeper = new DeadlineSweeper(deps);
-  const doctor = async () => (await doctorReport(config, store, graph)).text;
+  const doctor = async () => [(await doctorReport(config, store, graph)).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
   const tenants = config.allowedTenantIds.length > 0 || !config.localMode || !rolesFile?.tenantId ? config.allowedTenantIds : [rolesFile.tenantId];
   const bot = new DoormanBot(deps, renderer, tenants, doctor);

@@ -4,6 +4,7 @@ import { Actor, Person } from '../domain/people';
 import { SessionCommand, SessionRequest, decideSession, isPastDeadline } from '../domain/session';
 import { InvitationCardPlace, invitationCard, invitationFor, invitationMail, initialMeeting } from './createSessionRequest';
 import { CardActivity, OutboxMessage } from './ports';
+import { canReachInChat } from './personalChats';
 import { commitSession } from './sessionCommit';
 import { UseCaseDeps } from './useCaseDeps';
 
@@ -123,7 +124,9 @@ export async function assignSession(
   assignTo: string,
 ): Promise<AgentActionResult> {
   const assignee = await resolveAssignee(deps, actor, assignTo);
-  return runAgentAction(deps, actor, pointer, () => ({ action: 'assign', assignee }));
+  // Known at commit time: the assigner's card says at once when the assignee cannot be told (no chat with Doorman).
+  const assigneeReachable = assignee === null || (await canReachInChat(deps, assignee.aadObjectId));
+  return runAgentAction(deps, actor, pointer, () => ({ action: 'assign', assignee, assigneeReachable }));
 }
 
 async function resolveAssignee(deps: UseCaseDeps, actor: Actor, assignTo: string): Promise<Person | null> {

@@ -44,6 +44,7 @@ const SESSION_PHRASES: Readonly<Record<SessionAction | SessionSideAction, TrailP
   reopen: { says: (actor) => `${actor} reopened the request with a new link` },
   assign: { says: (actor) => `${actor} changed who has the request` },
   rebind: { says: (actor) => `${actor} released the link so the customer can switch device` },
+  reach: { says: () => 'Doorman tried to reach the assignee', quotesReason: true },
   expire: { says: () => 'the link expired before anyone connected' },
   'lobby.close': { says: () => 'the meeting lobby closed again' },
   'meeting.ready': { says: () => 'the meeting is ready' },

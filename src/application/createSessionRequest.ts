@@ -1,6 +1,8 @@
+import { Language } from '../domain/language';
 import { Actor } from '../domain/people';
 import { SessionMeeting, SessionRequest, createSession } from '../domain/session';
 import { invitationText } from './i18n/invitationText';
+import { canReachInChat } from './personalChats';
 import { CardActivity, OutboxMessage } from './ports';
 import { commitSession } from './sessionCommit';
 import { SessionFormValues } from './sessionForm';
@@ -30,6 +32,8 @@ export async function createSessionRequest(
 ): Promise<IssuedInvitation> {
   const now = deps.clock.now();
   const link = deps.secrets.newLinkCode();
+  // Known at commit time, so the creator's card can say at once that the assignee has not been told.
+  const assigneeReachable = form.assignee === null || (await canReachInChat(deps, form.assignee.aadObjectId));
   const { request, event } = createSession(
     {
       id: deps.secrets.newRequestId(),
@@ -43,6 +47,7 @@ export async function createSessionRequest(
       sendEmail: form.sendEmail,
       tag: deps.secrets.newTag(),
       linkHash: link.hash,
+      assigneeReachable,
     },
     { actor, now, source: 'card' },
   );
@@ -70,6 +75,14 @@ export function meetingWork(deps: UseCaseDeps, request: SessionRequest): OutboxM
   return due ? [{ type: 'meeting.create', requestId: request.id, generation: request.generation }] : [];
 }
 
+/**
+ * The language of the mail and of the text the agent copies. A mail must be in some language: with the customer's
+ * browser language chosen (null) it is English, while the portal follows the customer's Accept-Language.
+ */
+export function invitationLanguage(request: Pick<SessionRequest, 'language'>): Language {
+  return request.language ?? 'en';
+}
+
 /** The link, the text the agent copies, and the mail, all in the request's language. */
 export function invitationFor(
   deps: UseCaseDeps,
@@ -78,7 +91,7 @@ export function invitationFor(
   timeZone: string,
 ): { link: string; inviteText: string; mail: ReturnType<typeof invitationText> } {
   const link = `${deps.settings.publicBaseUrl}/j/${code}`;
-  const mail = invitationText(request.language, {
+  const mail = invitationText(invitationLanguage(request), {
     recipientName: request.recipient.name,
     agentName: (request.assignee ?? request.createdBy).name,
     link,
@@ -101,7 +114,7 @@ export function invitationMail(request: SessionRequest, mail: ReturnType<typeof 
         subject: mail.subject,
         text: mail.text,
         html: mail.html,
-        language: request.language,
+        language: invitationLanguage(request),
       },
     },
   ];

@@ -23,7 +23,8 @@ export interface PortalState {
   startsLater: boolean;
   expiresAt: string;
   closedReason: string | null;
-  language: Language;
+  /** Null: the customer's browser decides (Accept-Language). */
+  language: Language | null;
   join: { url: string; isTeamsMeeting: boolean; joinAs: string; label: string } | null;
   preparing: boolean;
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FieldProblem } from '../domain/errors';
-import { LOCKBOX_MAX_MINUTES } from '../domain/lockbox';
+import { LOCKBOX_MAX_MINUTES, LOCKBOX_MIN_MINUTES } from '../domain/lockbox';
 import { LockboxSettings } from './ports';
 import { LockboxAsk } from './lockboxRequests';
 
@@ -9,7 +9,6 @@ export type LockboxFormResult =
   | { ok: true; ask: LockboxAsk }
   | { ok: false; problems: FieldProblem[]; typed: Record<string, string> };
 
-const MIN_MINUTES = 15;
 const text = z
   .union([z.string(), z.number()])
   .optional()
@@ -33,7 +32,7 @@ export function parseLockboxForm(inputs: unknown, settings: LockboxSettings): Lo
   const maximum = Math.min(settings.maxDurationMinutes, LOCKBOX_MAX_MINUTES);
   const duration = form.durationMinutes.trim() === '' ? settings.defaultDurationMinutes : Number(form.durationMinutes);
   if (!Number.isInteger(duration)) problems.push({ field: 'durationMinutes', problem: 'invalid' });
-  else if (duration < MIN_MINUTES) problems.push({ field: 'durationMinutes', problem: 'tooShort' });
+  else if (duration < LOCKBOX_MIN_MINUTES) problems.push({ field: 'durationMinutes', problem: 'tooShort' });
   else if (duration > maximum) problems.push({ field: 'durationMinutes', problem: 'tooLong' });
   if (problems.length > 0) return { ok: false, problems, typed: { ...form } };
   return {

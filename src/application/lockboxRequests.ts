@@ -7,12 +7,14 @@ import {
   createLockbox,
   decideLockbox,
   isDecisionOverdue,
+  lockboxLimitProblems,
   withAccessRemoved,
 } from '../domain/lockbox';
 import { Actor, Person, actorId } from '../domain/people';
 import { SettingChange, encodeSettingChanges } from './auditTrail';
 import { lockboxApproverMail } from './i18n/lockboxApproverMail';
 import { LockboxSettings, OutboxMessage, StoredRequest } from './ports';
+import { approvalsQueue } from './queues';
 import { commitRequest } from './requestCommit';
 import { UseCaseDeps } from './useCaseDeps';
 
@@ -114,8 +116,10 @@ export async function requestLockboxAccess(
   if (ask.durationMinutes > settings.maxDurationMinutes) {
     throw new DoormanError('INPUT.INVALID', 'duration above the maximum', [{ field: 'durationMinutes', problem: 'tooLong' }]);
   }
+  // Nothing undecidable: without a channel registered for approvals, nobody would see the request.
+  const queue = await approvalsQueue(deps);
+  if (!queue) throw new DoormanError('QUEUE.NONE', 'no channel is registered for approvals');
   const now = deps.clock.now();
-  const queue = await lockboxQueue(deps);
   const context: DecisionContext = { actor, now, source: source === 'api' ? 'api' : 'chat' };
   const created = createLockbox(
     {
@@ -125,7 +129,7 @@ export async function requestLockboxAccess(
       ...ask,
       decisionHours: settings.decisionHours,
       leadReview: settings.approvalRequired && settings.leadReview,
-      queueId: queue?.id ?? null,
+      queueId: queue.id,
     },
     context,
   );
@@ -142,7 +146,7 @@ export async function requestLockboxAccess(
   }
   const approvers = await deps.directory.listByRole('approver');
   const outbox: OutboxMessage[] = [
-    ...(queue ? [{ type: 'card.post' as const, requestId: request.id, target: { role: 'queue' as const, queueId: queue.id } }] : []),
+    { type: 'card.post', requestId: request.id, target: { role: 'queue', queueId: queue.id } },
     ...(place ? [] : [{ type: 'card.post' as const, requestId: request.id, target: { role: 'requester' as const, userId: requester.aadObjectId } }]),
     ...lockboxEffects(deps, request, events).filter((effect) => effect.type !== 'card.update'),
   ];
@@ -167,11 +171,6 @@ function approvalOffReason(settings: LockboxSettings): string {
   return `approval turned off by setting (set by ${settings.updatedBy ?? 'configuration'} at ${when})`;
 }
 
-async function lockboxQueue(deps: UseCaseDeps) {
-  const queues = await deps.store.listQueues();
-  const wanted = deps.settings.lockboxQueueName.toLowerCase();
-  return queues.find((queue) => queue.name.toLowerCase() === wanted) ?? queues[0] ?? null;
-}
 
 /**
  * The story of every decision on a lockbox card or through the API: load, refuse a stale version, expire an overdue
@@ -272,6 +271,8 @@ export async function saveLockboxSettings(
   next: Omit<LockboxSettings, 'updatedBy' | 'updatedAt'>,
 ): Promise<LockboxSettings> {
   if (actor.type !== 'person' || !actor.roles.includes('admin')) throw new DoormanError('AUTH.NOT_PERMITTED');
+  const problems = lockboxLimitProblems(next);
+  if (problems.length > 0) throw new DoormanError('INPUT.INVALID', 'lockbox limits out of range', problems);
   const current = await deps.store.getLockboxSettings();
   const now = deps.clock.now();
   const saved: LockboxSettings = { ...next, updatedBy: actor.person.name, updatedAt: now };

@@ -2,6 +2,7 @@ import { auditEvent } from '../domain/audit';
 import { isDoormanError } from '../domain/errors';
 import { SessionMeeting, SessionRequest } from '../domain/session';
 import { loadSession } from './actOnSession';
+import { recordAssigneeReach } from './assigneeReach';
 import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from './lockboxRequests';
 import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, RetryableError, StoredRequest, WebhookSender } from './ports';
 import { commitSession } from './sessionCommit';
@@ -129,6 +130,7 @@ export class OutboxDispatcher {
       if (item.attempts >= this.options.maxAttempts) {
         await store.failOutbox(item.id, summary);
         logger.error({ ...fields, err: summary }, 'outbox gave up');
+        await this.afterCardPost(item.message, false);
         return;
       }
       const backoff = Math.min(this.options.maxBackoffMs, 1000 * 2 ** Math.max(0, item.attempts - 1));
@@ -146,6 +148,7 @@ export class OutboxDispatcher {
         const request = await this.load(message.requestId);
         const card = await notifier.postCard(request, message.target);
         await store.saveCardActivity(card);
+        await this.afterCardPost(message, true);
         return;
       }
       case 'card.update': {
@@ -200,6 +203,14 @@ export class OutboxDispatcher {
         return;
       }
     }
+  }
+
+  /** The assigner's card says whether the assignee was told; the post itself is done and never repeated for it. */
+  private async afterCardPost(message: OutboxMessage, delivered: boolean): Promise<void> {
+    if (message.type !== 'card.post') return;
+    await recordAssigneeReach(this.deps, message.requestId, message.target, delivered).catch((error: unknown) =>
+      this.deps.logger.warn({ requestId: message.requestId, err: errorSummary(error) }, 'could not record whether the assignee was told'),
+    );
   }
 
   private async recordMailProblem(requestId: string, problem: string): Promise<void> {

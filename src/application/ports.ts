@@ -2,6 +2,7 @@ import { AuditEvent } from '../domain/audit';
 import { Language } from '../domain/language';
 import { Person, Role } from '../domain/people';
 import { LockboxRequest } from '../domain/lockbox';
+import { QueuePurpose } from '../domain/queues';
 import { SessionRequest } from '../domain/session';
 
 /** Every request kind the store holds. Later kinds join this union. */
@@ -77,6 +78,15 @@ export interface OutboxHealth {
   failedByType: Record<string, number>;
 }
 
+/** Messages for one person that cannot reach them: they have no personal chat with Doorman. */
+export interface UnreachablePerson {
+  userId: string;
+  /** Cards and notices still being retried. */
+  pending: number;
+  /** Cards and notices given up. */
+  failed: number;
+}
+
 /** A stored outbox row as the dispatcher sees it. */
 export interface OutboxItem {
   id: number;
@@ -114,10 +124,16 @@ export interface Change {
   cardActivities?: CardActivity[];
 }
 
-/** A queue: a Teams channel registered with `register queue <name>`. */
+/**
+ * A Teams channel registered for a purpose: `register queue <name>` (sessions), `register approvals`,
+ * `register assistance`. At most one queue per purpose is the default.
+ */
 export interface Queue {
   id: string;
   name: string;
+  purpose: QueuePurpose;
+  /** The queue of its purpose used when nobody picks one; saving a default clears the previous one. */
+  isDefault: boolean;
   teamId: string | null;
   channelId: string;
   serviceUrl: string;
@@ -178,15 +194,20 @@ export interface RequestStore {
   pendingOutboxCount(): Promise<number>;
   /** The outbox as an operator sees it: backlog, age of the oldest waiting row, rows given up by message type. */
   outboxHealth(now: Date): Promise<OutboxHealth>;
+  /** People with cards or notices waiting or given up who have no personal chat with Doorman (for `doctor`). */
+  unreachablePeople(): Promise<UnreachablePerson[]>;
 
   /** Claims due deadlines for `leaseMs`; the commit of the resulting change removes them. */
   claimDeadlines(now: Date, limit: number, leaseMs: number): Promise<Deadline[]>;
 
+  /** Saves a queue; a default clears the default flag of the other queues of its purpose, in one transaction. */
   saveQueue(queue: Queue): Promise<void>;
   getQueue(id: string): Promise<Queue | null>;
   listQueues(): Promise<Queue[]>;
 
   savePersonalConversation(conversation: PersonalConversation): Promise<void>;
+  /** Records that a person or a team was greeted; true only the first time for `scope` (Teams repeats install events). */
+  recordGreeting(scope: string, at: Date): Promise<boolean>;
   getPersonalConversation(aadObjectId: string): Promise<PersonalConversation | null>;
 
   getLockboxSettings(): Promise<LockboxSettings>;

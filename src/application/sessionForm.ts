@@ -6,8 +6,11 @@ import { NewSession } from '../domain/session';
 import { Queue } from './ports';
 import { zonedWallClockToInstant } from './zonedTime';
 
+/** The `emailLanguage` value that leaves the language to the customer's browser. */
+export const BROWSER_LANGUAGE = 'auto';
+
 /** The validated contents of the "new session" form: a new session but for what Doorman generates. */
-export type SessionFormValues = Omit<NewSession, 'id' | 'tag' | 'linkHash'>;
+export type SessionFormValues = Omit<NewSession, 'id' | 'tag' | 'linkHash' | 'assigneeReachable'>;
 
 /** What the form is checked against: who fills it in, when, where, and who could be assigned. */
 export interface SessionFormContext {
@@ -16,8 +19,9 @@ export interface SessionFormContext {
   defaultHours: number;
   agent: Person;
   agents: Person[];
+  /** The queues an agent may pick; only those registered for sessions are ever accepted. */
   queues: Queue[];
-  /** The queue of the channel the form was opened in, if any; else the first registered queue. */
+  /** The queue used when the agent picks none (the default sessions queue, else the only one); null for none. */
   defaultQueueId: string | null;
 }
 
@@ -75,8 +79,10 @@ export function parseSessionForm(inputs: unknown, context: SessionFormContext): 
   const comments = form.comments.trim();
   if (comments.length > MAX_COMMENTS) problem('comments', 'tooLong');
 
-  const language = form.emailLanguage === '' ? 'en' : form.emailLanguage;
-  if (!isLanguage(language)) problem('emailLanguage', 'invalid');
+  // "auto" (or nothing): the portal follows the customer's browser; the request stores no language.
+  const chosenLanguage = form.emailLanguage.trim();
+  const language = chosenLanguage === '' || chosenLanguage === BROWSER_LANGUAGE ? null : chosenLanguage;
+  if (language !== null && !isLanguage(language)) problem('emailLanguage', 'invalid');
 
   const { assignee, queueId } = resolveAssignment(form.assignTo, context, problem);
 
@@ -102,7 +108,7 @@ export function parseSessionForm(inputs: unknown, context: SessionFormContext): 
     }
   }
 
-  if (problems.length > 0 || expiresAt === null || !isLanguage(language)) {
+  if (problems.length > 0 || expiresAt === null || (language !== null && !isLanguage(language))) {
     return { ok: false, problems, typed };
   }
   return {
@@ -129,7 +135,7 @@ function resolveAssignment(
   if (choice === 'me') return { assignee: context.agent, queueId: context.defaultQueueId };
   if (choice === 'unassigned') return { assignee: null, queueId: context.defaultQueueId };
   if (choice.startsWith('queue:')) {
-    const queue = context.queues.find((candidate) => candidate.id === choice.slice('queue:'.length));
+    const queue = context.queues.find((candidate) => candidate.id === choice.slice('queue:'.length) && candidate.purpose === 'sessions');
     if (!queue) problem('assignTo', 'unknownQueue');
     return { assignee: null, queueId: queue?.id ?? null };
   }

@@ -17,8 +17,6 @@ export interface UseCaseDeps {
     meetingProvider: 'local' | 'teams';
     /** Seconds the Teams lobby opens to everyone after Admit; 0 keeps it closed (DESIGN.md §4). */
     lobbyBypassSeconds: number;
-    /** The queue (by name) whose channel gets lockbox request cards; the first queue when none has that name. */
-    lockboxQueueName: string;
     /** Receivers of signed lockbox webhooks. */
     webhookUrls: string[];
   };

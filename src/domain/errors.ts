@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'LINK.EXPIRED'
   | 'LINK.CLOSED'
   | 'LINK.NOT_YET'
+  /** No channel is registered for what the request needs (lockbox: approvals). */
+  | 'QUEUE.NONE'
   | 'RATE.LIMITED'
   | 'GRAPH.THROTTLED'
   | 'GRAPH.FORBIDDEN'

@@ -1,5 +1,5 @@
 import { AuditEvent, DecisionContext, auditEvent } from './audit';
-import { DoormanError } from './errors';
+import { DoormanError, FieldProblem } from './errors';
 import { Actor, Person, Role, actorId, hasRole } from './people';
 
 /** States of a lockbox request (DESIGN.md §1); `review` only when a support lead reviews first. */
@@ -50,6 +50,39 @@ export const LOCKBOX_STATES: readonly LockboxState[] = ['review', 'pending', 'ap
 
 /** The hard cap on an access window: 24 hours. */
 export const LOCKBOX_MAX_MINUTES = 24 * 60;
+
+/** The shortest access window anyone may ask for or make the default, in minutes. */
+export const LOCKBOX_MIN_MINUTES = 15;
+
+/** The shortest and longest time approvers may be given to decide, in hours. */
+export const LOCKBOX_DECISION_HOURS = { min: 1, max: 72 } as const;
+
+/** The limits an admin sets for lockbox requests. */
+export interface LockboxLimits {
+  defaultDurationMinutes: number;
+  maxDurationMinutes: number;
+  decisionHours: number;
+}
+
+/**
+ * Every limit outside its range, by field (`range`, or `aboveMax` for a default longer than the maximum). Values
+ * out of range are refused, never clamped: the admin sees what was wrong next to the field and nothing is saved.
+ */
+export function lockboxLimitProblems(limits: LockboxLimits): FieldProblem[] {
+  const problems: FieldProblem[] = [];
+  const within = (value: number, min: number, max: number) => Number.isInteger(value) && value >= min && value <= max;
+  const maxOk = within(limits.maxDurationMinutes, LOCKBOX_MIN_MINUTES, LOCKBOX_MAX_MINUTES);
+  if (!maxOk) problems.push({ field: 'maxDurationMinutes', problem: 'range' });
+  if (!within(limits.defaultDurationMinutes, LOCKBOX_MIN_MINUTES, LOCKBOX_MAX_MINUTES)) {
+    problems.push({ field: 'defaultDurationMinutes', problem: 'range' });
+  } else if (maxOk && limits.defaultDurationMinutes > limits.maxDurationMinutes) {
+    problems.push({ field: 'defaultDurationMinutes', problem: 'aboveMax' });
+  }
+  if (!within(limits.decisionHours, LOCKBOX_DECISION_HOURS.min, LOCKBOX_DECISION_HOURS.max)) {
+    problems.push({ field: 'decisionHours', problem: 'range' });
+  }
+  return problems;
+}
 
 /** Where granted access stands: Doorman only says "ended" once removal is confirmed. */
 export interface LockboxAccess {

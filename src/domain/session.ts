@@ -18,7 +18,9 @@ export type SessionAction =
   | 'expire'
   | 'reopen'
   | 'assign'
-  | 'rebind';
+  | 'rebind'
+  /** The dispatcher learnt whether the assignee's card reached them (their personal chat with Doorman). */
+  | 'reach';
 
 /** Why a session ended in `closed`. */
 export type ClosedReason = 'denied' | 'cancelled' | 'refused' | 'left' | 'ended';
@@ -41,6 +43,7 @@ export const SESSION_TRANSITIONS: Readonly<
   assign: { by: 'agent', from: { open: 'open', waiting: 'waiting', ready: 'ready', connected: 'connected' } },
   rebind: { by: 'agent', from: { waiting: 'open', ready: 'open' } },
   expire: { by: 'system', from: { open: 'expired', waiting: 'expired', ready: 'expired' } },
+  reach: { by: 'system', from: { open: 'open', waiting: 'waiting', ready: 'ready', connected: 'connected' } },
 };
 
 /** Every session state, in lifecycle order. */
@@ -79,7 +82,8 @@ export interface SessionRequest {
   comments: string;
   scheduledFor: Date | null;
   expiresAt: Date;
-  language: Language;
+  /** The customer's language chosen by the agent; null: the customer's browser decides (Accept-Language). */
+  language: Language | null;
   sendEmail: boolean;
   /** The 4-digit verification tag shown on the portal page and on the cards. */
   tag: string;
@@ -91,10 +95,21 @@ export interface SessionRequest {
   meeting: SessionMeeting | null;
   /** While set, the Teams lobby is open to everyone (optional 90 s after Admit); a deadline closes it again. */
   lobbyOpenUntil: Date | null;
+  /**
+   * The assignee was not told of the request: they have no personal chat with Doorman (`noChat`, known when it
+   * was assigned) or delivering their card was given up (`deliveryFailed`). Cleared once their card reaches them.
+   */
+  assigneeNotTold?: AssigneeNotTold | null;
   /** Why the invitation mail could not be sent ("CODE: what the admin must grant"), shown on the agent's card. */
   mailProblem?: string | null;
   createdAt: Date;
   updatedAt: Date;
+}
+
+/** Why an assignee has not been told of a request they were given. */
+export interface AssigneeNotTold {
+  aadObjectId: string;
+  reason: 'noChat' | 'deliveryFailed';
 }
 
 /** What an agent fills in to create a session request (already validated). */
@@ -106,10 +121,13 @@ export interface NewSession {
   comments: string;
   scheduledFor: Date | null;
   expiresAt: Date;
-  language: Language;
+  /** The customer's language chosen by the agent; null: the customer's browser decides (Accept-Language). */
+  language: Language | null;
   sendEmail: boolean;
   tag: string;
   linkHash: string;
+  /** False when the assignee (someone other than the creator) has no personal chat with Doorman to be told in. */
+  assigneeReachable?: boolean;
 }
 
 /** The inputs an action needs beyond the actor and time. */
@@ -117,7 +135,8 @@ export type SessionCommand =
   | { action: 'arrive'; customerName: string; bindingHash: string }
   | { action: 'allow' | 'refuse' | 'leave' | 'admit' | 'deny' | 'close' | 'expire' | 'rebind' }
   | { action: 'reopen'; linkHash: string; tag: string; expiresAt: Date; scheduledFor: Date | null }
-  | { action: 'assign'; assignee: Person | null; queueId?: string | null };
+  | { action: 'assign'; assignee: Person | null; queueId?: string | null; assigneeReachable?: boolean }
+  | { action: 'reach'; aadObjectId: string; reached: boolean };
 
 /** A decided transition: the request as it is now and the event that records it. */
 export interface SessionDecision {
@@ -153,10 +172,17 @@ export function createSession(input: NewSession, context: DecisionContext): Sess
     closedReason: null,
     meeting: null,
     lobbyOpenUntil: null,
+    assigneeNotTold: notToldOf(input.assignee, context.actor.person, input.assigneeReachable),
     createdAt: context.now,
     updatedAt: context.now,
   };
   return { request, event: auditEvent(request, 'create', null, 'open', context) };
+}
+
+/** Who was not told at assignment: an assignee other than the one assigning, without a chat to be told in. */
+function notToldOf(assignee: Person | null, assigner: Person | null, reachable: boolean | undefined): AssigneeNotTold | null {
+  if (assignee === null || reachable !== false || assignee.aadObjectId === assigner?.aadObjectId) return null;
+  return { aadObjectId: assignee.aadObjectId, reason: 'noChat' };
 }
 
 /** True when the request still waits for a connection but its deadline has passed. */
@@ -247,7 +273,12 @@ function changesFor(
       return {
         assignee: command.assignee,
         queueId: command.queueId === undefined ? request.queueId : command.queueId,
+        assigneeNotTold: notToldOf(command.assignee, context.actor.type === 'person' ? context.actor.person : null, command.assigneeReachable),
       };
+    case 'reach':
+      // Only about the current assignee: a late answer about someone the request was taken from changes nothing.
+      if (request.assignee?.aadObjectId !== command.aadObjectId) return {};
+      return { assigneeNotTold: command.reached ? null : { aadObjectId: command.aadObjectId, reason: 'deliveryFailed' } };
     case 'reopen':
       checkSchedule(command.scheduledFor, command.expiresAt, context.now);
       return {

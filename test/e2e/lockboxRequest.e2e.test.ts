@@ -43,7 +43,7 @@ describe('lockbox request end to end: Playground + Chromium + the real HTTP serv
 
   it('an engineer requests, an approver approves, the card updates for both and the requester’s chat says approved', async () => {
     await channel.openConversation({ channel: 'General' });
-    await channel.postInChannel([{ mention: 'Doorman' }, ' register queue Approvers']);
+    await channel.postInChannel([{ mention: 'Doorman' }, ' register approvals']);
     await channel.waitForCard('Queue registered');
 
     await dana.openConversation('personal');

@@ -55,8 +55,9 @@ describe('the Requests tab in Chromium', () => {
       env: { TAB_SSO_CLIENT_ID: CLIENT_ID, ENTRA_JWKS_URL: jwks.url, ROLE_APPROVERS: PEOPLE.alex.aadObjectId },
     });
     await t.message('alex', '<at>Doorman</at> register queue Tier 1', 'channel');
+    await t.registerApprovals();
     for (const who of ['alex', 'bea', 'dana'] as const) await t.message(who, 'hi');
-    queueId = (await t.store.listQueues())[0].id;
+    queueId = (await t.store.listQueues()).find((queue) => queue.purpose === 'sessions')!.id;
     await seedRequests();
     browser = await launchChromium();
   });

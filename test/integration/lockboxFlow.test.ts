@@ -11,7 +11,7 @@ describe('lockbox requests through the HTTP server', () => {
 
   beforeEach(async () => {
     t = await startTestDoorman();
-    await t.message('alex', '<at>Doorman</at> register queue Approvers', 'channel');
+    await t.message('alex', '<at>Doorman</at> register approvals', 'channel');
     for (const who of ['alex', 'carl', 'dana', 'finn', 'eve'] as const) await t.message(who, 'hi');
     t.connector.calls.length = 0;
   });

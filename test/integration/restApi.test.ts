@@ -51,6 +51,7 @@ describe('REST API v1 and signed webhooks', () => {
     receiver = new Receiver(() => Math.floor(t.clock.now().getTime() / 1000));
     await receiver.start();
     t = await startTestDoorman({ env: { WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET } });
+    await t.registerApprovals();
     for (const who of ['carl', 'dana'] as const) await t.message(who, 'hi');
     key = `dk_${randomBytes(32).toString('base64url')}`;
     await t.store.saveApiKey({
@@ -170,6 +171,7 @@ describe('REST API v1 with an Entra app-only token instead of a key', () => {
   afterAll(() => jwks.stop());
   beforeEach(async () => {
     t = await startTestDoorman({ env: { API_TOKEN_AUDIENCES: audience, ENTRA_JWKS_URL: jwks.url } });
+    await t.registerApprovals();
   });
   afterEach(() => t.stop());
 

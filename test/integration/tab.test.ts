@@ -24,6 +24,7 @@ describe('the Teams tab', () => {
       env: { TAB_SSO_CLIENT_ID: CLIENT_ID, TAB_SSO_APP_ID_URI: APP_ID_URI, ENTRA_JWKS_URL: jwks.url },
     });
     await t.message('alex', '<at>Doorman</at> register queue Tier 1', 'channel');
+    await t.registerApprovals();
   });
   afterEach(() => t.stop());
 
@@ -95,7 +96,7 @@ describe('the Teams tab', () => {
   });
 
   it('adds the queue’s sessions for agents only, and only for a queue of the caller’s tenant', async () => {
-    const [queue] = await t.store.listQueues();
+    const queue = (await t.store.listQueues()).find((candidate) => candidate.purpose === 'sessions')!;
     const queued = await createSession('bea', { assignTo: `queue:${queue.id}` });
     const mine = await createSession('alex');
 
@@ -199,9 +200,11 @@ describe('the Teams tab', () => {
   });
 
   it('lists the queues of the caller’s tenant for the configuration page, only with a token', async () => {
-    const [queue] = await t.store.listQueues();
+    const queues = await t.store.listQueues();
     const answer = await get('/tab/api/queues', tokenFor('eve'));
-    expect(answer.json).toEqual({ queues: [{ id: queue.id, name: 'Tier 1', channelId: queue.channelId }] });
+    // Every registered channel of the tenant, the approvers' one included: a tab may sit in either.
+    expect(answer.json).toEqual({ queues: queues.map((queue) => ({ id: queue.id, name: queue.name, channelId: queue.channelId })) });
+    expect(queues.map((queue) => queue.name)).toEqual(['Approvals', 'Tier 1']);
     expect((await get('/tab/api/queues')).status).toBe(401);
   });
 

@@ -25,7 +25,7 @@ export function testDeps(): { deps: UseCaseDeps; clock: FakeClock; wakes: () => 
     wakeDispatcher: () => {
       wakes += 1;
     },
-    settings: { publicBaseUrl: 'https://doorman.example', sessionDefaultHours: 24, defaultTimeZone: 'UTC', meetingProvider: 'local', lobbyBypassSeconds: 0, lockboxQueueName: 'Approvers', webhookUrls: [] },
+    settings: { publicBaseUrl: 'https://doorman.example', sessionDefaultHours: 24, defaultTimeZone: 'UTC', meetingProvider: 'local', lobbyBypassSeconds: 0, webhookUrls: [] },
   };
   return {
     deps,

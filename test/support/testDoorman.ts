@@ -21,6 +21,8 @@ export const PEOPLE = {
 /** The test tenant and the queue channel. */
 export const TENANT = 'tenant-test';
 export const QUEUE_CHANNEL = '19:tier1@thread.tacv2';
+/** The approvers' channel, registered with `register approvals` by `registerApprovals()`. */
+export const APPROVALS_CHANNEL = '19:approvers@thread.tacv2';
 
 type PersonKey = keyof typeof PEOPLE;
 
@@ -36,6 +38,8 @@ export interface TestDoorman {
   post(activity: Record<string, unknown>): Promise<{ status: number; body: any }>;
   message(who: PersonKey, text: string, where?: 'personal' | 'channel'): Promise<{ status: number; body: any }>;
   invoke(who: PersonKey, verb: string, data: Record<string, unknown>, where?: 'personal' | 'channel', replyToId?: string): Promise<{ status: number; body: any }>;
+  /** An admin registers the approvers' channel (lockbox requests are refused without one). */
+  registerApprovals(): Promise<{ status: number; body: any }>;
   /** Runs the outbox until nothing is due. */
   deliver(): Promise<number>;
   stop(): Promise<void>;
@@ -115,6 +119,14 @@ export async function startTestDoorman(overrides: DoormanOverrides & { env?: Rec
         name: 'adaptiveCard/action',
         replyToId,
         value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      }),
+    registerApprovals: () =>
+      post({
+        ...base('alex', 'channel'),
+        type: 'message',
+        text: '<at>Doorman</at> register approvals',
+        conversation: { id: APPROVALS_CHANNEL, conversationType: 'channel', isGroup: true, tenantId: TENANT },
+        channelData: { tenant: { id: TENANT }, team: { id: '19:team@thread.tacv2' }, channel: { id: APPROVALS_CHANNEL } },
       }),
     deliver: () => doorman.dispatcher.drain(),
     async stop() {

@@ -20,6 +20,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   'REQUEST.ILLEGAL_TRANSITION': 409,
   'REQUEST.STALE_VERSION': 409,
   'REQUEST.EXPIRED': 409,
+  'QUEUE.NONE': 409,
   'RATE.LIMITED': 429,
 };
 

@@ -343,4 +343,39 @@ export const migrations: readonly Migration[] = [
     sqlite: `ALTER TABLE personal_conversations ADD COLUMN time_zone TEXT;`,
     postgres: `ALTER TABLE personal_conversations ADD COLUMN time_zone text;`,
   },
+  {
+    id: 8,
+    name: 'queue_purpose_and_default',
+    // A channel serves one purpose. Before, the lockbox used the queue named by LOCKBOX_QUEUE (default "Approvers"),
+    // so that queue becomes the approvals channel; every other queue served sessions. The newest one of a purpose
+    // that has no choice otherwise becomes its default. Greetings: who was welcomed at install, so only once.
+    sqlite: `
+      ALTER TABLE queues ADD COLUMN purpose TEXT NOT NULL DEFAULT 'sessions'
+        CHECK (purpose IN ('sessions', 'approvals', 'assistance'));
+      ALTER TABLE queues ADD COLUMN is_default INTEGER NOT NULL DEFAULT 0 CHECK (is_default IN (0, 1));
+      UPDATE queues SET purpose = 'approvals' WHERE lower(name) = 'approvers';
+      UPDATE queues SET is_default = 1
+        WHERE id = (SELECT id FROM queues WHERE purpose = 'approvals' ORDER BY registered_at DESC, id LIMIT 1);
+      CREATE UNIQUE INDEX queues_one_default ON queues (purpose) WHERE is_default = 1;
+
+      CREATE TABLE greetings (
+        scope TEXT PRIMARY KEY,
+        greeted_at INTEGER NOT NULL
+      ) STRICT;
+    `,
+    postgres: `
+      ALTER TABLE queues ADD COLUMN purpose text NOT NULL DEFAULT 'sessions'
+        CHECK (purpose IN ('sessions', 'approvals', 'assistance'));
+      ALTER TABLE queues ADD COLUMN is_default boolean NOT NULL DEFAULT false;
+      UPDATE queues SET purpose = 'approvals' WHERE lower(name) = 'approvers';
+      UPDATE queues SET is_default = true
+        WHERE id = (SELECT id FROM queues WHERE purpose = 'approvals' ORDER BY registered_at DESC, id LIMIT 1);
+      CREATE UNIQUE INDEX queues_one_default ON queues (purpose) WHERE is_default;
+
+      CREATE TABLE greetings (
+        scope text PRIMARY KEY,
+        greeted_at timestamptz NOT NULL
+      );
+    `,
+  },
 ];

@@ -11,6 +11,7 @@ import {
   OutboxMessage,
   PersonalConversation,
   Queue,
+  UnreachablePerson,
   RequestFilter,
   RequestStore,
   StoredRequest,
@@ -314,23 +315,30 @@ export class PostgresRequestStore implements RequestStore {
   }
 
   async saveQueue(queue: Queue): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO queues (id, name, team_id, channel_id, service_url, tenant_id, registered_by, registered_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (id) DO UPDATE SET name = excluded.name, team_id = excluded.team_id,
-         channel_id = excluded.channel_id, service_url = excluded.service_url, tenant_id = excluded.tenant_id,
-         registered_by = excluded.registered_by, registered_at = excluded.registered_at`,
-      [
-        queue.id,
-        queue.name,
-        queue.teamId,
-        queue.channelId,
-        queue.serviceUrl,
-        queue.tenantId,
-        queue.registeredBy,
-        queue.registeredAt,
-      ],
-    );
+    await inTransaction(this.pool, async (client) => {
+      if (queue.isDefault) {
+        await client.query('UPDATE queues SET is_default = false WHERE purpose = $1 AND id <> $2 AND is_default', [queue.purpose, queue.id]);
+      }
+      await client.query(
+        `INSERT INTO queues (id, name, purpose, is_default, team_id, channel_id, service_url, tenant_id, registered_by, registered_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, purpose = excluded.purpose, is_default = excluded.is_default,
+           team_id = excluded.team_id, channel_id = excluded.channel_id, service_url = excluded.service_url,
+           tenant_id = excluded.tenant_id, registered_by = excluded.registered_by, registered_at = excluded.registered_at`,
+        [
+          queue.id,
+          queue.name,
+          queue.purpose,
+          queue.isDefault,
+          queue.teamId,
+          queue.channelId,
+          queue.serviceUrl,
+          queue.tenantId,
+          queue.registeredBy,
+          queue.registeredAt,
+        ],
+      );
+    });
   }
 
   async getQueue(id: string): Promise<Queue | null> {
@@ -341,6 +349,24 @@ export class PostgresRequestStore implements RequestStore {
   async listQueues(): Promise<Queue[]> {
     const { rows } = await this.pool.query('SELECT * FROM queues ORDER BY name, id');
     return rows.map(toQueue);
+  }
+
+  async unreachablePeople(): Promise<UnreachablePerson[]> {
+    // Personal targets only: a queue card has no userId. Delivered rows are done with and not counted.
+    const { rows } = await this.pool.query(
+      `SELECT personal.user_id, count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'failed') AS failed
+       FROM (SELECT coalesce(payload -> 'target' ->> 'userId', payload ->> 'userId') AS user_id, status
+             FROM outbox WHERE type IN ('card.post', 'chat.notify') AND status IN ('pending', 'failed')) AS personal
+       WHERE personal.user_id IS NOT NULL
+         AND NOT EXISTS (SELECT 1 FROM personal_conversations chat WHERE chat.aad_object_id = personal.user_id)
+       GROUP BY personal.user_id ORDER BY personal.user_id`,
+    );
+    return rows.map((row: Row) => ({ userId: row.user_id as string, pending: Number(row.pending), failed: Number(row.failed) }));
+  }
+
+  async recordGreeting(scope: string, at: Date): Promise<boolean> {
+    const { rowCount } = await this.pool.query('INSERT INTO greetings (scope, greeted_at) VALUES ($1, $2) ON CONFLICT (scope) DO NOTHING', [scope, at]);
+    return rowCount === 1;
   }
 
   async savePersonalConversation(conversation: PersonalConversation): Promise<void> {

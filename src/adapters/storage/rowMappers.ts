@@ -1,3 +1,4 @@
+import { QueuePurpose } from '../../domain/queues';
 import { AccessGrant, ApiKey, CardActivity, PersonalConversation, Queue } from '../../application/ports';
 import { AuditEvent } from '../../domain/audit';
 
@@ -48,6 +49,9 @@ export function toQueue(row: Row): Queue {
   return {
     id: row.id as string,
     name: row.name as string,
+    purpose: row.purpose as QueuePurpose,
+    // SQLite stores the flag as 0/1, PostgreSQL as a boolean.
+    isDefault: row.is_default === true || row.is_default === 1,
     teamId: (row.team_id as string | null) ?? null,
     channelId: row.channel_id as string,
     serviceUrl: row.service_url as string,

@@ -13,6 +13,7 @@ import {
   OutboxMessage,
   PersonalConversation,
   Queue,
+  UnreachablePerson,
   RequestFilter,
   RequestStore,
   StoredRequest,
@@ -178,12 +179,21 @@ export class SqliteRequestStore implements RequestStore {
       eraseOutbox: db.prepare(`UPDATE outbox SET status = 'failed', claimed_until = NULL,
           last_error = 'personal data erased', completed_at = ${DB_NOW_MS}, payload = ${SCRUBBED_PAYLOAD}
         WHERE request_id = ? AND status = 'pending' AND type IN (${SCRUBBED_OUTBOX_TYPES_SQL})`),
+      clearQueueDefault: db.prepare('UPDATE queues SET is_default = 0 WHERE purpose = ? AND id <> ? AND is_default = 1'),
       upsertQueue: db.prepare(`INSERT INTO queues
-        (id, name, team_id, channel_id, service_url, tenant_id, registered_by, registered_at)
-        VALUES (@id, @name, @teamId, @channelId, @serviceUrl, @tenantId, @registeredBy, @registeredAt)
-        ON CONFLICT (id) DO UPDATE SET name = excluded.name, team_id = excluded.team_id,
+        (id, name, purpose, is_default, team_id, channel_id, service_url, tenant_id, registered_by, registered_at)
+        VALUES (@id, @name, @purpose, @isDefault, @teamId, @channelId, @serviceUrl, @tenantId, @registeredBy, @registeredAt)
+        ON CONFLICT (id) DO UPDATE SET name = excluded.name, purpose = excluded.purpose,
+          is_default = excluded.is_default, team_id = excluded.team_id,
           channel_id = excluded.channel_id, service_url = excluded.service_url, tenant_id = excluded.tenant_id,
           registered_by = excluded.registered_by, registered_at = excluded.registered_at`),
+      // Personal targets only: a queue card has no userId. Delivered rows are done with and not counted.
+      selectUnreachable: db.prepare(`SELECT user_id, sum(status = 'pending') AS pending, sum(status = 'failed') AS failed
+        FROM (SELECT coalesce(json_extract(payload, '$.target.userId'), json_extract(payload, '$.userId')) AS user_id, status
+              FROM outbox WHERE type IN ('card.post', 'chat.notify') AND status IN ('pending', 'failed'))
+        WHERE user_id IS NOT NULL AND user_id NOT IN (SELECT aad_object_id FROM personal_conversations)
+        GROUP BY user_id ORDER BY user_id`),
+      insertGreeting: db.prepare('INSERT INTO greetings (scope, greeted_at) VALUES (?, ?) ON CONFLICT (scope) DO NOTHING'),
       selectQueue: db.prepare('SELECT * FROM queues WHERE id = ?'),
       selectQueues: db.prepare('SELECT * FROM queues ORDER BY name, id'),
       upsertConversation: db.prepare(`INSERT INTO personal_conversations
@@ -348,7 +358,10 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async saveQueue(queue: Queue): Promise<void> {
-    this.statements.upsertQueue.run({ ...queue, registeredAt: queue.registeredAt.getTime() });
+    this.db.transaction(() => {
+      if (queue.isDefault) this.statements.clearQueueDefault.run(queue.purpose, queue.id);
+      this.statements.upsertQueue.run({ ...queue, isDefault: queue.isDefault ? 1 : 0, registeredAt: queue.registeredAt.getTime() });
+    }).immediate();
   }
 
   async getQueue(id: string): Promise<Queue | null> {
@@ -362,6 +375,15 @@ export class SqliteRequestStore implements RequestStore {
 
   async savePersonalConversation(conversation: PersonalConversation): Promise<void> {
     this.statements.upsertConversation.run({ ...conversation, timeZone: conversation.timeZone ?? null });
+  }
+
+  async unreachablePeople(): Promise<UnreachablePerson[]> {
+    const rows = this.statements.selectUnreachable.all() as Row[];
+    return rows.map((row) => ({ userId: row.user_id as string, pending: Number(row.pending), failed: Number(row.failed) }));
+  }
+
+  async recordGreeting(scope: string, at: Date): Promise<boolean> {
+    return this.statements.insertGreeting.run(scope, at.getTime()).changes === 1;
   }
 
   async getPersonalConversation(aadObjectId: string): Promise<PersonalConversation | null> {

@@ -17,6 +17,8 @@ export const CHAT_COMMANDS: readonly ChatCommand[] = [
   { title: 'lockbox', description: 'Ask for time-limited access to customer content', scopes: ['personal'] },
   { title: 'settings', description: 'Lockbox approval settings (admins)', scopes: ['personal'] },
   { title: 'whoami', description: 'Who Doorman thinks you are, and your roles', scopes: ['personal', 'team', 'groupChat'] },
-  { title: 'register queue', description: 'Make this channel a queue: register queue <name>', scopes: ['team'] },
+  { title: 'register queue', description: 'Make this channel a sessions queue: register queue <name> [default]', scopes: ['team'] },
+  { title: 'register approvals', description: 'Make this channel the one where approvers decide lockbox requests', scopes: ['team'] },
+  { title: 'register assistance', description: 'Make this channel the one for assistance requests', scopes: ['team'] },
   { title: 'doctor', description: 'Check the configuration (admins)', scopes: ['personal'] },
 ];

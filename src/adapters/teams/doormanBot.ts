@@ -6,10 +6,11 @@ import {
   TeamsActivityHandler,
   TurnContext,
 } from 'botbuilder';
-import { randomUUID } from 'node:crypto';
 import { lockboxTrails, settingsHistory } from '../../application/auditTrail';
 import { UseCaseDeps } from '../../application/useCaseDeps';
-import { instantToZonedWallClock } from '../../application/zonedTime';
+import { firstGreeting, rememberPersonalChat } from '../../application/personalChats';
+import { ChannelRegistration, approvalsQueue, registerChannel, sessionQueueChoice } from '../../application/queues';
+import { isDoormanError } from '../../domain/errors';
 import { hasRole } from '../../domain/people';
 import { LockboxRequest } from '../../domain/lockbox';
 import { SessionRequest } from '../../domain/session';
@@ -23,6 +24,8 @@ import { requestListCard } from './cards/requestListCard';
 import { sessionFormCard } from './cards/sessionFormCard';
 import { textCard } from './cards/textCard';
 import { escapeMarkdown } from './cards/escapeMarkdown';
+import { noticeText } from './cards/cardTexts';
+import { Queue } from '../../application/ports';
 import { CardRenderer } from './cardRenderer';
 import { actorOf, tenantAllowed, tenantOf, timeZoneOf } from './teamsIdentity';
 import { routeCardAction } from './verbRouter';
@@ -41,6 +44,16 @@ export class DoormanBot extends TeamsActivityHandler {
     super();
     this.onMessage(async (context, next) => {
       await this.answerMessage(context);
+      await next();
+    });
+    // Teams sends both on install (the Playground on every page load); the greeting is recorded, so it comes once.
+    this.onInstallationUpdateAdd(async (context, next) => {
+      await this.welcome(context);
+      await next();
+    });
+    this.onMembersAdded(async (context, next) => {
+      const { activity } = context;
+      if (activity.membersAdded?.some((member) => member.id === activity.recipient.id)) await this.welcome(context);
       await next();
     });
   }
@@ -78,28 +91,59 @@ export class DoormanBot extends TeamsActivityHandler {
     if (command === 'lockbox') return this.lockboxForm(context);
     if (command === 'settings') return this.settings(context);
     if (command.startsWith('register queue')) return this.registerQueue(context, text.slice('register queue'.length).trim());
+    if (command === 'register approvals') return this.registerChannel(context, { purpose: 'approvals', name: 'Approvals', makeDefault: true });
+    if (command === 'register assistance') return this.registerChannel(context, { purpose: 'assistance', name: 'Assistance', makeDefault: true });
     await send(context, textCard({ title: 'Sorry, I did not get that', text: `I don't know "${text.slice(0, 60)}". Say **help** to see what I can do.`, id: 'unknownCommand' }));
   }
 
   private async rememberPersonalChat(context: TurnContext): Promise<void> {
     const { activity } = context;
     if (activity.conversation.conversationType !== 'personal' || !activity.from.aadObjectId) return;
-    await this.deps.store.savePersonalConversation({
+    await rememberPersonalChat(this.deps, {
       aadObjectId: activity.from.aadObjectId,
       conversationId: activity.conversation.id,
       serviceUrl: activity.serviceUrl,
       tenantId: tenantOf(context) ?? '',
       botId: activity.recipient.id,
       userId: activity.from.id,
-      name: activity.from.name ?? activity.from.aadObjectId,
+      // Install events carry no name: the one known already (or the directory's) is kept.
+      name: activity.from.name ?? null,
       timeZone: timeZoneOf(context, this.deps.settings.defaultTimeZone),
     });
+  }
+
+  /**
+   * Installed for a person: their chat is recorded at once (so they are reachable before they type) and they get
+   * a greeting once. Installed in a team: a short note on registering channels, once per team.
+   */
+  private async welcome(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    if (activity.conversation.conversationType === 'personal') {
+      if (!activity.from.aadObjectId) return;
+      await this.rememberPersonalChat(context);
+      if (!(await firstGreeting(this.deps, { personal: activity.from.aadObjectId }))) return;
+      const actor = await actorOf(context, this.deps.directory);
+      const roles = actor.type === 'person' ? actor.roles : [];
+      await send(context, helpCard({ commands: CHAT_COMMANDS.map(({ title, description }) => ({ title, description })), roles, greeting: true }));
+      return;
+    }
+    const teamId = (activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
+    if (!teamId || !(await firstGreeting(this.deps, { team: teamId }))) return;
+    await send(context, textCard({
+      title: 'Doorman is in this team',
+      text:
+        'An admin registers each channel for what it is for, in that channel: ' +
+        '**@Doorman register queue <name>** for session requests (add **default** to make it the queue used when ' +
+        'agents pick none), **@Doorman register approvals** for lockbox approvals, ' +
+        '**@Doorman register assistance** for assistance requests. Say **@Doorman help** for more.',
+      id: 'teamWelcome',
+    }));
   }
 
   private async help(context: TurnContext): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
     const roles = actor.type === 'person' ? actor.roles : [];
-    await send(context, helpCard({ commands: CHAT_COMMANDS.map(({ title, description }) => ({ title, description })), roles }));
+    await send(context, helpCard({ commands: CHAT_COMMANDS.map(({ title, description }) => ({ title, description })), roles, greeting: false }));
   }
 
   private async whoami(context: TurnContext): Promise<void> {
@@ -126,15 +170,15 @@ export class DoormanBot extends TeamsActivityHandler {
       return;
     }
     const timeZone = timeZoneOf(context, this.deps.settings.defaultTimeZone);
-    const now = this.deps.clock.now();
-    const [agents, queues] = await Promise.all([this.deps.directory.listAgents(), this.deps.store.listQueues()]);
+    const [agents, choice] = await Promise.all([this.deps.directory.listAgents(), sessionQueueChoice(this.deps)]);
     await send(context, sessionFormCard({
       agents,
-      queues,
+      queues: choice.queues,
+      defaultQueue: choice.defaultQueue ? { name: choice.defaultQueue.queue.name, reason: choice.defaultQueue.reason } : null,
       values: {},
       problems: [],
       timeZone,
-      defaultExpiresAt: instantToZonedWallClock(new Date(now.getTime() + this.deps.settings.sessionDefaultHours * 3600_000), timeZone),
+      defaultHours: this.deps.settings.sessionDefaultHours,
     }));
   }
 
@@ -142,6 +186,11 @@ export class DoormanBot extends TeamsActivityHandler {
     const actor = await actorOf(context, this.deps.directory);
     if (!hasRole(actor, 'engineer')) {
       await send(context, textCard({ title: 'Not permitted', text: 'Asking for lockbox access needs the engineer role. Say **whoami** to see your roles.', id: 'notPermitted' }));
+      return;
+    }
+    if (!(await approvalsQueue(this.deps))) {
+      // Nothing undecidable: without an approvals channel no approver would ever see the request.
+      await send(context, textCard({ title: 'Lockbox requests are not possible yet', text: noticeText('QUEUE.NONE'), id: 'noApprovalsQueue' }));
       return;
     }
     const settings = await this.deps.store.getLockboxSettings();
@@ -190,35 +239,53 @@ export class DoormanBot extends TeamsActivityHandler {
     await send(context, textCard({ title: 'Doorman doctor', text: await this.doctor(), id: 'doctor' }));
   }
 
-  private async registerQueue(context: TurnContext, name: string): Promise<void> {
+  private async registerQueue(context: TurnContext, rest: string): Promise<void> {
+    // "register queue Tier 1 default" makes it the queue used when the agent picks none.
+    const makeDefault = /\s+default$/i.test(rest);
+    const name = makeDefault ? rest.replace(/\s+default$/i, '').trim() : rest;
+    if (name === '' || name.length > 60) {
+      await send(context, textCard({ title: 'Which name?', text: 'Give the queue a name of up to 60 characters: **register queue Tier 1** (add **default** to make it the default queue).', id: 'queueNeedsName' }));
+      return;
+    }
+    await this.registerChannel(context, { purpose: 'sessions', name, makeDefault });
+  }
+
+  private async registerChannel(context: TurnContext, registration: ChannelRegistration): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
     const channelData = context.activity.channelData as { channel?: { id?: string }; team?: { id?: string } } | undefined;
     const channelId = channelData?.channel?.id;
-    if (!hasRole(actor, 'admin')) {
-      await send(context, textCard({ title: 'Not permitted', text: 'Registering queues is for admins.', id: 'notPermitted' }));
-      return;
-    }
     if (!channelId) {
-      await send(context, textCard({ title: 'Use this in a channel', text: 'Say **@Doorman register queue <name>** in the channel that should become a queue.', id: 'queueNeedsChannel' }));
+      await send(context, textCard({ title: 'Use this in a channel', text: 'Say **@Doorman register queue <name>**, **@Doorman register approvals** or **@Doorman register assistance** in the channel it is for.', id: 'queueNeedsChannel' }));
       return;
     }
-    if (name === '' || name.length > 60) {
-      await send(context, textCard({ title: 'Which name?', text: 'Give the queue a name of up to 60 characters: **register queue Tier 1**.', id: 'queueNeedsName' }));
-      return;
+    try {
+      const registered = await registerChannel(this.deps, actor, {
+        channelId,
+        teamId: channelData?.team?.id ?? null,
+        serviceUrl: context.activity.serviceUrl,
+        tenantId: tenantOf(context) ?? '',
+      }, registration);
+      await send(context, textCard({ title: 'Queue registered', text: registeredText(registered.queue, registered.defaultQueue), id: 'queueRegistered' }));
+    } catch (error) {
+      if (!isDoormanError(error, 'AUTH.NOT_PERMITTED')) throw error;
+      await send(context, textCard({ title: 'Not permitted', text: 'Registering channels is for admins.', id: 'notPermitted' }));
     }
-    const existing = (await this.deps.store.listQueues()).find((queue) => queue.channelId === channelId);
-    await this.deps.store.saveQueue({
-      id: existing?.id ?? randomUUID(),
-      name,
-      teamId: channelData?.team?.id ?? null,
-      channelId,
-      serviceUrl: context.activity.serviceUrl,
-      tenantId: tenantOf(context) ?? '',
-      registeredBy: actor.type === 'person' ? actor.person.aadObjectId : 'unknown',
-      registeredAt: this.deps.clock.now(),
-    });
-    await send(context, textCard({ title: 'Queue registered', text: `This channel is now the queue **${escapeMarkdown(name)}**. New session requests for it appear here as threads.`, id: 'queueRegistered' }));
   }
+}
+
+/** What a registration answers: what the channel now receives, and which sessions queue is used by default. */
+function registeredText(queue: Queue, defaultQueue: Queue | null): string {
+  if (queue.purpose === 'approvals') {
+    return 'This channel now receives **lockbox approval requests**: approvers decide them here. Session requests never come here.';
+  }
+  if (queue.purpose === 'assistance') {
+    return 'This channel is now registered for **assistance requests**. Session requests and approvals never come here.';
+  }
+  const name = escapeMarkdown(queue.name);
+  const lead = `This channel is now the sessions queue **${name}**: session requests for it appear here as threads.`;
+  if (defaultQueue?.id === queue.id) return `${lead} It is the **default queue**: requests go here when the agent picks no queue.`;
+  if (defaultQueue) return `${lead} The default queue stays **${escapeMarkdown(defaultQueue.name)}**; say **register queue ${name} default** to make this one the default.`;
+  return `${lead} No queue is the default yet, so requests come here only when the agent picks it; say **register queue ${name} default** to change that.`;
 }
 
 /** The command the user typed, without the @mention Teams puts in channel messages. */

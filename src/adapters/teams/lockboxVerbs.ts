@@ -30,8 +30,15 @@ async function lockboxCreate(turn: TurnContext, actor: Actor, data: unknown, ver
     return verbs.renderer.render(request, 'requester', null, actor);
   } catch (error) {
     if (isDoormanError(error, 'INPUT.INVALID')) return lockboxFormAgain(verbs, {}, error.fields);
+    if (isDoormanError(error, 'QUEUE.NONE')) return lockboxFormAgain(verbs, typedStrings(data), [{ field: 'form', problem: 'noApprovalsQueue' }]);
     throw error;
   }
+}
+
+/** What was typed into a form, kept when it is answered again. */
+function typedStrings(data: unknown): Record<string, string> {
+  if (typeof data !== 'object' || data === null) return {};
+  return Object.fromEntries(Object.entries(data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
 }
 
 const decisionSchema = pointerSchema.extend({ comment: z.string().max(500).optional(), stage: z.enum(['review']).optional() });
@@ -55,39 +62,37 @@ const settingsSchema = z.object({
   decisionHours: z.coerce.number().int(),
 });
 
+const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours'] as const;
+
+/** Saves the settings; values out of range are refused field by field (the domain's ranges), never clamped. */
 async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
   const { deps } = verbs;
-  const problems: FieldProblem[] = [];
+  let problems: FieldProblem[] = [];
   const parsed = settingsSchema.safeParse(data);
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) problems.push({ field: String(issue.path[0] ?? 'form'), problem: 'invalid' });
+    problems = parsed.error.issues.map((issue) => ({ field: String(issue.path[0] ?? 'form'), problem: 'invalid' }));
   } else {
-    const { maxDurationMinutes, defaultDurationMinutes, decisionHours } = parsed.data;
-    if (maxDurationMinutes < 15 || maxDurationMinutes > 1440) problems.push({ field: 'maxDurationMinutes', problem: 'range' });
-    if (defaultDurationMinutes < 15 || defaultDurationMinutes > maxDurationMinutes) problems.push({ field: 'defaultDurationMinutes', problem: 'range' });
-    if (decisionHours < 1 || decisionHours > 72) problems.push({ field: 'decisionHours', problem: 'range' });
-  }
-  let notice: string | null = null;
-  if (problems.length === 0 && parsed.success) {
     try {
       await saveLockboxSettings(deps, actor, {
         ...parsed.data,
         approvalRequired: parsed.data.approvalRequired === 'true',
         leadReview: parsed.data.leadReview === 'true',
       });
-      notice = 'Settings saved.';
     } catch (error) {
-      if (!isDoormanError(error, 'AUTH.NOT_PERMITTED')) throw error;
-      problems.push({ field: 'form', problem: 'notPermitted' });
+      if (isDoormanError(error, 'AUTH.NOT_PERMITTED')) problems = [{ field: 'form', problem: 'notPermitted' }];
+      else if (isDoormanError(error, 'INPUT.INVALID')) problems = error.fields;
+      else throw error;
     }
   }
+  const typed = typedStrings(data);
   return lockboxSettingsCard({
     settings: await deps.store.getLockboxSettings(),
     history: await settingsHistory(deps),
     now: deps.clock.now(),
     timeZone: timeZoneOf(turn, deps.settings.defaultTimeZone),
     problems,
-    notice,
+    notice: problems.length === 0 ? 'Settings saved.' : null,
+    typed: problems.length === 0 ? undefined : Object.fromEntries(LIMIT_FIELDS.filter((field) => field in typed).map((field) => [field, typed[field]])),
   });
 }
 

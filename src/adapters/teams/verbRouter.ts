@@ -13,7 +13,7 @@ import {
 import { createSessionRequest } from '../../application/createSessionRequest';
 import { parseSessionForm } from '../../application/sessionForm';
 import { UseCaseDeps } from '../../application/useCaseDeps';
-import { instantToZonedWallClock } from '../../application/zonedTime';
+import { sessionQueueChoice } from '../../application/queues';
 import { DoormanError, isDoormanError } from '../../domain/errors';
 import { Actor, hasRole } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';
@@ -57,8 +57,9 @@ async function sessionCreate(turn: TurnContext, actor: Actor, data: unknown, ver
   const { deps } = verbs;
   const timeZone = timeZoneOf(turn, deps.settings.defaultTimeZone);
   const now = deps.clock.now();
-  const [agents, queues] = await Promise.all([deps.directory.listAgents(), deps.store.listQueues()]);
-  const form = { agents, queues, timeZone, defaultExpiresAt: instantToZonedWallClock(new Date(now.getTime() + deps.settings.sessionDefaultHours * 3600_000), timeZone) };
+  const [agents, choice] = await Promise.all([deps.directory.listAgents(), sessionQueueChoice(deps)]);
+  const defaultQueue = choice.defaultQueue ? { name: choice.defaultQueue.queue.name, reason: choice.defaultQueue.reason } : null;
+  const form = { agents, queues: choice.queues, defaultQueue, timeZone, defaultHours: deps.settings.sessionDefaultHours };
   if (actor.type !== 'person' || !hasRole(actor, 'agent')) {
     return sessionFormCard({ ...form, values: {}, problems: [{ field: 'form', problem: 'notPermitted' }] });
   }
@@ -68,8 +69,8 @@ async function sessionCreate(turn: TurnContext, actor: Actor, data: unknown, ver
     defaultHours: deps.settings.sessionDefaultHours,
     agent: actor.person,
     agents,
-    queues,
-    defaultQueueId: queues[0]?.id ?? null,
+    queues: choice.queues,
+    defaultQueueId: choice.defaultQueue?.queue.id ?? null,
   });
   if (!parsed.ok) return sessionFormCard({ ...form, values: parsed.typed, problems: parsed.problems });
   try {

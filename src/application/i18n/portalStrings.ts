@@ -398,6 +398,7 @@ export const PORTAL_ERROR_KEYS: Readonly<Record<ErrorCode, PortalStringKey>> = {
   'LINK.EXPIRED': 'errorLinkExpired',
   'LINK.CLOSED': 'errorLinkClosed',
   'LINK.NOT_YET': 'errorLinkNotYet',
+  'QUEUE.NONE': 'errorGeneric',
   'RATE.LIMITED': 'errorRateLimited',
   'GRAPH.THROTTLED': 'errorGeneric',
   'GRAPH.FORBIDDEN': 'errorGeneric',

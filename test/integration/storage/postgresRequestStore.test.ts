@@ -174,6 +174,39 @@ describe('PostgreSQL request store', () => {
     ).toEqual([{ is_nullable: 'YES' }]);
   });
 
+  it('gives queues from before a purpose: the lockbox queue "Approvers" serves approvals (its default), the rest sessions', async () => {
+    const url = await freshDatabase();
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query('CREATE TABLE schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+      for (const migration of migrations.filter(({ id }) => id < 8)) {
+        await client.query(migration.postgres);
+        await client.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [migration.id, migration.name]);
+      }
+      for (const [id, name] of [['q-approvers', 'Approvers'], ['q-tier1', 'Tier 1']]) {
+        await client.query(
+          `INSERT INTO queues (id, name, team_id, channel_id, service_url, tenant_id, registered_by, registered_at)
+           VALUES ($1, $2, NULL, $3, 'https://smba.example/', 'tenant-1', 'admin-ada', 'epoch')`,
+          [id, name, `19:${id}`],
+        );
+      }
+    } finally {
+      await client.end();
+    }
+
+    const store = await openPostgresRequestStore(url);
+    try {
+      const queues = await store.listQueues();
+      expect(queues.map(({ id, purpose, isDefault }) => ({ id, purpose, isDefault }))).toEqual([
+        { id: 'q-approvers', purpose: 'approvals', isDefault: true },
+        { id: 'q-tier1', purpose: 'sessions', isDefault: false },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('hands each outbox row to one of many claimers on separate pools', async () => {
     const url = await freshDatabase();
     const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresRequestStore(url)));

@@ -630,6 +630,8 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         const queue = {
           id: 'queue-1',
           name: 'Service desk',
+          purpose: 'sessions' as const,
+          isDefault: false,
           teamId: 'team-1',
           channelId: '19:desk@thread.tacv2',
           serviceUrl: 'https://smba.example/emea/',
@@ -645,6 +647,71 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(await store.getQueue('queue-1')).toEqual({ ...queue, name: 'Service desk EMEA' });
         expect(await store.getQueue('no-such-queue')).toBeNull();
         expect(await store.listQueues()).toEqual([other, { ...queue, name: 'Service desk EMEA' }]);
+      });
+
+      it('keeps one default queue per purpose: saving a default clears the previous one of that purpose only', async () => {
+        const store = await openStore();
+        const base = {
+          teamId: 'team-1',
+          serviceUrl: 'https://smba.example/emea/',
+          tenantId: 'tenant-1',
+          registeredBy: anna.aadObjectId,
+          registeredAt: T0,
+        };
+        const tier1 = { ...base, id: 'q-tier1', name: 'Tier 1', purpose: 'sessions' as const, isDefault: true, channelId: '19:t1' };
+        const tier2 = { ...base, id: 'q-tier2', name: 'Tier 2', purpose: 'sessions' as const, isDefault: false, channelId: '19:t2' };
+        const approvals = { ...base, id: 'q-appr', name: 'Approvals', purpose: 'approvals' as const, isDefault: true, channelId: '19:ap' };
+        await store.saveQueue(tier1);
+        await store.saveQueue(tier2);
+        await store.saveQueue(approvals);
+        await store.saveQueue({ ...tier2, isDefault: true });
+
+        const byId = Object.fromEntries((await store.listQueues()).map((queue) => [queue.id, queue]));
+        expect(byId['q-tier1']).toEqual({ ...tier1, isDefault: false });
+        expect(byId['q-tier2']).toEqual({ ...tier2, isDefault: true });
+        expect(byId['q-appr']).toEqual(approvals);
+      });
+
+      it('names the people whose cards and notices cannot reach them (no personal chat), pending and given up', async () => {
+        const store = await openStore();
+        const request = aSessionRequest({ createdBy: anna, updatedAt: T0 });
+        await store.commit(
+          creation(request, {
+            outbox: [
+              { type: 'card.post', requestId: request.id, target: { role: 'agent', userId: ben.aadObjectId } },
+              { type: 'card.post', requestId: request.id, target: { role: 'agent', userId: ben.aadObjectId } },
+              { type: 'card.post', requestId: request.id, target: { role: 'agent', userId: anna.aadObjectId } },
+              { type: 'card.post', requestId: request.id, target: { role: 'queue', queueId: 'queue-1' } },
+              { type: 'chat.notify', requestId: null, userId: carl.aadObjectId, notice: { kind: 'lockboxReminder' } },
+            ],
+          }),
+        );
+        await store.savePersonalConversation({
+          aadObjectId: anna.aadObjectId,
+          conversationId: 'a:1',
+          serviceUrl: 'https://smba.example/',
+          tenantId: 'tenant-1',
+          botId: '28:bot',
+          userId: '29:anna',
+          name: anna.name,
+        });
+        const claimed = await store.claimOutbox(FAR_FUTURE, 10, 60_000);
+        const toBen = claimed.find((item) => item.message.type === 'card.post' && 'userId' in item.message.target && item.message.target.userId === ben.aadObjectId);
+        await store.failOutbox(toBen!.id, 'the person has no personal chat with Doorman yet');
+
+        expect(await store.unreachablePeople()).toEqual([
+          { userId: ben.aadObjectId, pending: 1, failed: 1 },
+          { userId: carl.aadObjectId, pending: 1, failed: 0 },
+        ]);
+      });
+
+      it('records a greeting once per scope, also when two instances race', async () => {
+        const store = await openStore();
+        const second = await openStore(store);
+        const results = await Promise.all([store.recordGreeting('personal:anna', T0), second.recordGreeting('personal:anna', T0)]);
+        expect(results.filter(Boolean)).toHaveLength(1);
+        expect(await store.recordGreeting('personal:anna', at(5))).toBe(false);
+        expect(await store.recordGreeting('team:19:team', at(5))).toBe(true);
       });
 
       it('saves and updates personal conversations', async () => {

@@ -211,6 +211,33 @@ describe('SQLite request store', () => {
     }
   });
 
+  it('gives queues from before a purpose: the lockbox queue "Approvers" serves approvals (its default), the rest sessions', async () => {
+    const file = freshFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const old = new Database(file);
+    old.exec('CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
+    for (const migration of migrations.filter(({ id }) => id < 8)) {
+      old.exec(migration.sqlite);
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(migration.id, migration.name);
+    }
+    const insert = old.prepare(`INSERT INTO queues (id, name, team_id, channel_id, service_url, tenant_id, registered_by, registered_at)
+      VALUES (?, ?, NULL, ?, 'https://smba.example/', 'tenant-1', 'admin-ada', 0)`);
+    insert.run('q-approvers', 'Approvers', '19:approvers');
+    insert.run('q-tier1', 'Tier 1', '19:tier1');
+    old.close();
+
+    const store = openSqliteRequestStore(file);
+    try {
+      const queues = await store.listQueues();
+      expect(queues.map(({ id, purpose, isDefault }) => ({ id, purpose, isDefault }))).toEqual([
+        { id: 'q-approvers', purpose: 'approvals', isDefault: true },
+        { id: 'q-tier1', purpose: 'sessions', isDefault: false },
+      ]);
+    } finally {
+      await store.close();
+    }
+  });
+
   it('migrates once when two processes open a new file at the same moment', async () => {
     const file = freshFile();
     await inTwoProcessesAtOnce(['open', file]);

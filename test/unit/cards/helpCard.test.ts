@@ -10,7 +10,7 @@ describe('helpCard', () => {
   ];
 
   it('lists every command with what it does, shown literally', () => {
-    const card = helpCard({ commands, roles: ['agent', 'admin'] });
+    const card = helpCard({ commands, roles: ['agent', 'admin'], greeting: false });
     validateCard(card);
     const facts = getById(card, 'commands').facts as Array<{ title: string; value: string }>;
     expect(facts.map((fact) => fact.title)).toEqual(commands.map((command) => command.title));
@@ -20,8 +20,17 @@ describe('helpCard', () => {
     expect(getById(card, 'roles').text).toBe('Your roles: agent, admin.');
   });
 
+  it('greets at install: what Doorman does and to say help, with the commands and roles', () => {
+    const card = helpCard({ commands, roles: ['engineer'], greeting: true });
+    validateCard(card);
+    expect(getById(card, 'title').text).toBe('Welcome to Doorman');
+    expect(getById(card, 'greeting').text).toMatch(/Say \*\*help\*\* any time/);
+    expect(getById(card, 'roles').text).toBe('Your roles: engineer.');
+    expect(JSON.stringify(card)).not.toMatch(/support session/i);
+  });
+
   it('tells people without a role whom to ask', () => {
-    const card = helpCard({ commands, roles: [] });
+    const card = helpCard({ commands, roles: [], greeting: false });
     validateCard(card);
     expect(getById(card, 'roles').text).toMatch(/no Doorman role/);
   });

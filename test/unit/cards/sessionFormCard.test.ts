@@ -7,10 +7,11 @@ function formView(overrides: Partial<SessionFormView> = {}): SessionFormView {
   return {
     agents: [ALEX, BEA],
     queues: [{ id: 'q-1', name: 'Tier 1' }],
+    defaultQueue: { name: 'Tier 1', reason: 'only' },
     values: {},
     problems: [],
     timeZone: 'Europe/Berlin',
-    defaultExpiresAt: { date: '2030-03-05', time: '11:00' },
+    defaultHours: 24,
     ...overrides,
   };
 }
@@ -84,14 +85,27 @@ describe('sessionFormCard', () => {
     expect(String(comments.placeholder)).toMatch(/never shown to the customer/);
   });
 
-  it('prefills the deadline with the default and explains it', () => {
+  // Issue 9: a prefilled deadline counted from when the form was opened, not from Create.
+  it('leaves the deadline empty and says it counts from Create', () => {
     const card = sessionFormCard(formView());
-    expect(getById(card, 'expiresAt')).toMatchObject({
-      value: '2030-03-05',
-      label: 'Link expires (default 24 h; after the start when scheduled)',
-    });
-    expect(getById(card, 'expiresAtTime').value).toBe('11:00');
+    expect(getById(card, 'expiresAt')).toMatchObject({ label: 'Link expires (optional)' });
+    expect(getById(card, 'expiresAt').value).toBeUndefined();
+    expect(getById(card, 'expiresAtTime').value).toBeUndefined();
+    expect(getById(card, 'expiryNote').text).toBe('Left empty, the link expires 24 h after you press Create (after the start when scheduled).');
     expect(getById(card, 'scheduledFor').value).toBeUndefined();
+  });
+
+  it.each([
+    [{ name: 'Tier 1', reason: 'default' as const }, 'Unless you pick a queue, the request also goes to **Tier 1** (the default queue).'],
+    [{ name: 'Tier 1', reason: 'only' as const }, 'Unless you pick a queue, the request also goes to **Tier 1** (the only queue).'],
+    [null, expect.stringMatching(/^No default queue is set/)],
+  ])('says which queue a request goes to when the agent picks none (%j)', (defaultQueue, text) => {
+    expect(getById(sessionFormCard(formView({ defaultQueue })), 'queueNote').text).toEqual(text);
+  });
+
+  it('says when no queue is registered for sessions', () => {
+    const card = sessionFormCard(formView({ queues: [], defaultQueue: null }));
+    expect(getById(card, 'queueNote').text).toMatch(/^No queue is registered for sessions/);
   });
 
   it('says which time zone the times are in', () => {
@@ -103,10 +117,14 @@ describe('sessionFormCard', () => {
     expect(toggle).toMatchObject({ valueOn: 'true', valueOff: 'false', value: 'false' });
   });
 
-  it('offers the five invitation languages, English first', () => {
-    const language = getById(sessionFormCard(formView()), 'emailLanguage');
-    expect(language.value).toBe('en');
+  // Issue 9: English was always set, so the customer's Accept-Language was never used.
+  it("offers the customer's browser language first and by default, then the five languages", () => {
+    const card = sessionFormCard(formView());
+    const language = getById(card, 'emailLanguage');
+    expect(language.value).toBe('auto');
+    expect(getById(card, 'languageNote').text).toMatch(/mail and the text you copy are in English/);
     expect(language.choices).toEqual([
+      { title: "The customer's browser language", value: 'auto' },
       { title: 'English', value: 'en' },
       { title: 'Deutsch', value: 'de' },
       { title: 'Français', value: 'fr' },
@@ -194,10 +212,10 @@ describe('sessionFormCard', () => {
     for (const [id, value] of Object.entries(values)) expect([id, getById(card, id).value]).toEqual([id, value]);
   });
 
-  it('keeps an emptied field empty and an untouched deadline at its default', () => {
-    const card = withProblems([{ field: 'recipientName', problem: 'required' }], { recipientName: '', scheduledFor: '' });
+  it('keeps an emptied field empty and an untouched deadline empty (it still counts from Create)', () => {
+    const card = withProblems([{ field: 'recipientName', problem: 'required' }], { recipientName: '', scheduledFor: '', expiresAt: '' });
     expect(findById(card, 'recipientName')?.value).toBe('');
     expect(findById(card, 'scheduledFor')?.value).toBe('');
-    expect(getById(card, 'expiresAt').value).toBe('2030-03-05');
+    expect(getById(card, 'expiresAt').value).toBe('');
   });
 });

@@ -11,10 +11,11 @@ describe('sessionQueueCard', () => {
   });
 
   it.each([
-    ['open', ['close', 'takeIt']],
-    ['waiting', ['deny', 'close', 'rebind', 'takeIt']],
-    ['ready', ['admit', 'deny', 'rebind', 'takeIt']],
-    ['connected', ['close', 'takeIt']],
+    // Issue 9, defect 6: "Take it" was offered to the person who already had the request.
+    ['open', ['close', 'assignMenu']],
+    ['waiting', ['deny', 'close', 'rebind', 'assignMenu']],
+    ['ready', ['admit', 'deny', 'rebind', 'assignMenu']],
+    ['connected', ['close', 'assignMenu']],
     ['closed', []],
     ['expired', []],
   ] as const)('offers in %s (assigned): %j', (state, ids) => {
@@ -26,12 +27,23 @@ describe('sessionQueueCard', () => {
     expect(actionIds(render('ready', { assignee: null }))).toEqual(['takeIt', 'admit', 'deny', 'rebind']);
   });
 
+  it('never offers "Take it" once someone has the request, whoever looks at the shared card; Assign… hands it on', () => {
+    for (const state of SESSION_STATES) {
+      const card = render(state);
+      expect(JSON.stringify(card)).not.toContain('"takeIt"');
+    }
+    const card = render('waiting');
+    const menu = getById(card, 'assignMenu') as { card: unknown };
+    expect(getById(menu.card, 'assignTo')).toMatchObject({ type: 'Input.ChoiceSet' });
+    expect(getById(menu.card, 'assign')).toMatchObject({ verb: 'session.assign' });
+  });
+
   it('never offers Reopen: the new link may only appear on the agent card', () => {
     for (const state of SESSION_STATES) expect(actionIds(render(state))).not.toContain('reopen');
   });
 
   it('takes a request with one click: session.assign to me', () => {
-    const request = requestIn('waiting', { version: 9 });
+    const request = requestIn('waiting', { version: 9, assignee: null });
     expect(getById(sessionQueueCard(sessionCardView(request)), 'takeIt')).toEqual({
       type: 'Action.Execute',
       id: 'takeIt',

@@ -33,6 +33,7 @@ const commandFor: Record<SessionAction, SessionCommand> = {
   assign: { action: 'assign', assignee: { aadObjectId: 'agent-2', name: 'Bea' } },
   rebind: { action: 'rebind' },
   expire: { action: 'expire' },
+  reach: { action: 'reach', aadObjectId: 'agent-2', reached: false },
 };
 
 const performer: Record<SessionAction, Actor> = {
@@ -47,6 +48,7 @@ const performer: Record<SessionAction, Actor> = {
   assign: agent,
   rebind: agent,
   expire: sweeper,
+  reach: sweeper,
 };
 
 /** The table the product promises (DESIGN.md §1), written out independently of SESSION_TRANSITIONS. */
@@ -62,6 +64,7 @@ const expected: Record<SessionAction, Partial<Record<SessionState, SessionState>
   assign: { open: 'open', waiting: 'waiting', ready: 'ready', connected: 'connected' },
   rebind: { waiting: 'open', ready: 'open' },
   expire: { open: 'expired', waiting: 'expired', ready: 'expired' },
+  reach: { open: 'open', waiting: 'waiting', ready: 'ready', connected: 'connected' },
 };
 
 const actions = Object.keys(SESSION_TRANSITIONS) as SessionAction[];
@@ -159,6 +162,45 @@ describe('session deadlines and schedule', () => {
       const deadlines = sessionDeadlines(aSessionRequest({ state }));
       expect(deadlines.length).toBe(['open', 'waiting', 'ready'].includes(state) ? 1 : 0);
     }
+  });
+});
+
+describe('an assignee who cannot be told (issue 9, defect 4)', () => {
+  const bea = { aadObjectId: 'agent-2', name: 'Bea' };
+  const assign = (assigneeReachable: boolean, assignee = bea) =>
+    decideSession(aSessionRequest({ state: 'open' }), { action: 'assign', assignee, assigneeReachable }, contextFor('assign')).request;
+
+  it('is recorded at assignment when the assignee has no chat with Doorman, and not otherwise', () => {
+    expect(assign(false).assigneeNotTold).toEqual({ aadObjectId: 'agent-2', reason: 'noChat' });
+    expect(assign(true).assigneeNotTold).toBeNull();
+    // Whoever assigns to themselves is looking at the card.
+    expect(assign(false, { aadObjectId: 'agent-1', name: 'Alex' }).assigneeNotTold).toBeNull();
+  });
+
+  it('becomes "delivery failed" or is cleared once the dispatcher knows, only for the current assignee', () => {
+    const assigned = assign(false);
+    const context = { actor: sweeper, now: beforeDeadline, source: 'timer' as const };
+    expect(decideSession(assigned, { action: 'reach', aadObjectId: 'agent-2', reached: false }, context).request.assigneeNotTold).toEqual({
+      aadObjectId: 'agent-2',
+      reason: 'deliveryFailed',
+    });
+    expect(decideSession(assigned, { action: 'reach', aadObjectId: 'agent-2', reached: true }, context).request.assigneeNotTold).toBeNull();
+    expect(decideSession(assigned, { action: 'reach', aadObjectId: 'agent-9', reached: true }, context).request.assigneeNotTold).toEqual({
+      aadObjectId: 'agent-2',
+      reason: 'noChat',
+    });
+  });
+
+  it('is recorded at creation for an assignee other than the creator', () => {
+    const input = {
+      id: 'r1', recipient: { name: 'Chris', email: null }, assignee: bea, queueId: null, comments: '', scheduledFor: null,
+      expiresAt: new Date('2030-03-05T09:00:00Z'), language: null, sendEmail: false, tag: '1234', linkHash: 'h',
+    };
+    expect(createSession({ ...input, assigneeReachable: false }, { actor: agent, now: created, source: 'card' }).request.assigneeNotTold).toEqual({
+      aadObjectId: 'agent-2',
+      reason: 'noChat',
+    });
+    expect(createSession({ ...input, assigneeReachable: true }, { actor: agent, now: created, source: 'card' }).request.assigneeNotTold).toBeNull();
   });
 });
 

@@ -16,6 +16,8 @@ const NOTICES: Readonly<Record<ErrorCode, string>> = {
   'LINK.EXPIRED': 'The link has expired.',
   'LINK.CLOSED': 'The link no longer works because the request is closed.',
   'LINK.NOT_YET': 'The session has not started yet.',
+  'QUEUE.NONE':
+    'No channel is registered for approvals, so nobody could decide: an admin says "@Doorman register approvals" in the approvers\' channel.',
   'RATE.LIMITED': 'Too many attempts. Please wait a moment and try again.',
   'GRAPH.THROTTLED': 'Microsoft 365 is busy. Doorman will retry automatically.',
   'GRAPH.FORBIDDEN': 'Doorman lacks a Microsoft 365 permission for this. Ask an admin to run the doctor command.',
@@ -103,6 +105,8 @@ const PROBLEMS: Readonly<Record<string, string>> = {
   // Problems with the whole form rather than one field (field `form`).
   malformed: 'The form could not be read. Please fill it in again.',
   notPermitted: "You don't have the agent role.",
+  noApprovalsQueue:
+    'No channel is registered for approvals, so nobody could decide: an admin says "@Doorman register approvals" in the approvers\' channel.',
 };
 
 /** Longest accepted inputs, matching the form's maxLength, so "too long" can say how long is fine. */

@@ -6,6 +6,8 @@ import { escapeMarkdown } from './escapeMarkdown';
 export interface HelpView {
   commands: ReadonlyArray<{ title: string; description: string }>;
   roles: readonly string[];
+  /** True for the greeting sent once at install, before the person has typed anything. */
+  greeting: boolean;
 }
 
 /** The `help` answer: every command with what it does, and the asker's roles. */
@@ -14,11 +16,24 @@ export function helpCard(view: HelpView): AdaptiveCard {
     view.roles.length === 0
       ? 'You hold no Doorman role yet. Ask an admin to add you as an agent.'
       : `Your roles: ${escapeMarkdown(view.roles.join(', '))}.`;
+  const intro = view.greeting
+    ? [
+        heading('Welcome to Doorman', 'title'),
+        textBlock(
+          // Worded so that it shares no phrase with the request cards that arrive in this chat later.
+          'Doorman lets people in: a customer into a meeting with you through a one-time link you control, and an ' +
+            'engineer into customer data once an approver agrees. Cards for you arrive in this chat. Say **help** any time to see this list again.',
+          { id: 'greeting', spacing: 'small' },
+        ),
+      ]
+    : [
+        heading('Doorman', 'title'),
+        textBlock('Doorman lets people in: customers into support sessions, with a one-time link you control.', {
+          spacing: 'small',
+        }),
+      ];
   return adaptiveCard([
-    heading('Doorman', 'title'),
-    textBlock('Doorman lets people in: customers into support sessions, with a one-time link you control.', {
-      spacing: 'small',
-    }),
+    ...intro,
     factSet(
       view.commands.map((command) => [escapeMarkdown(command.title), escapeMarkdown(command.description)] as const),
       'commands',

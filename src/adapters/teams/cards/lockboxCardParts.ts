@@ -15,8 +15,8 @@ export const LOCKBOX_FIELD_MAX_LENGTHS: Readonly<Record<'resource' | 'reason' | 
   comment: 1000,
 };
 
-/** The shortest access window a form offers, in minutes. */
-export const LOCKBOX_MIN_MINUTES = 15;
+/** The shortest access window a form offers, in minutes (lockbox policy, kept in the domain). */
+export { LOCKBOX_MIN_MINUTES } from '../../../domain/lockbox';
 
 /** The pointer every action on a lockbox request carries. */
 export function lockboxPointer(request: LockboxRequest): RequestPointer {

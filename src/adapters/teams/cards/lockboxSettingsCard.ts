@@ -1,7 +1,7 @@
 import { SETTINGS_HISTORY_LENGTH, SettingsHistoryLine } from '../../../application/auditTrail';
 import { LockboxSettings } from '../../../application/ports';
 import { FieldProblem } from '../../../domain/errors';
-import { LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';
+import { LOCKBOX_DECISION_HOURS, LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';
 import { cardTime } from './cardTime';
 import { adaptiveCard, container, executeAction, heading, inputToggle, statusBadge, textBlock } from './cardElements';
 import { AdaptiveCard } from './cardTypes';
@@ -18,13 +18,15 @@ export interface LockboxSettingsView {
   problems: FieldProblem[];
   /** A plain text answer to a save, such as "Settings saved."; shown literally. */
   notice?: string | null;
+  /** What the admin typed in a refused save, shown again instead of the stored values so nothing looks clamped. */
+  typed?: Partial<Record<'defaultDurationMinutes' | 'maxDurationMinutes' | 'decisionHours', string>>;
 }
 
 /** How many recent changes the card lists. */
 export { SETTINGS_HISTORY_LENGTH };
 
-/** The shortest and longest decision deadline, in hours. */
-export const DECISION_HOURS_RANGE = { min: 1, max: 72 } as const;
+/** The shortest and longest decision deadline, in hours (lockbox policy, kept in the domain). */
+export const DECISION_HOURS_RANGE = LOCKBOX_DECISION_HOURS;
 
 const minutesRange = `Choose between ${LOCKBOX_MIN_MINUTES} and ${LOCKBOX_MAX_MINUTES} minutes (${durationText(LOCKBOX_MAX_MINUTES)}).`;
 const hoursRange = `Choose between ${DECISION_HOURS_RANGE.min} and ${DECISION_HOURS_RANGE.max} hours.`;
@@ -45,6 +47,10 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
   const { settings } = view;
   const answers = formProblems(view.problems, FIELDS, 'Nothing was saved.');
   const toggleValue = (on: boolean): string => (on ? 'true' : 'false');
+  const shown = (field: keyof NonNullable<LockboxSettingsView['typed']>): number => {
+    const typed = Number(view.typed?.[field]);
+    return view.typed?.[field] !== undefined && Number.isFinite(typed) ? typed : settings[field];
+  };
 
   const body: unknown[] = [heading('Lockbox settings', 'settingsTitle')];
   if (view.notice) body.push(textBlock(escapeMarkdown(view.notice), { id: 'notice', color: 'accent', weight: 'bolder' }));
@@ -64,7 +70,7 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
       label: 'Default access duration (minutes)',
       min: LOCKBOX_MIN_MINUTES,
       max: LOCKBOX_MAX_MINUTES,
-      value: settings.defaultDurationMinutes,
+      value: shown('defaultDurationMinutes'),
       isRequired: true,
       errorMessage: minutesRange,
     }),
@@ -73,7 +79,7 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
       label: `Maximum access duration (minutes, at most ${LOCKBOX_MAX_MINUTES})`,
       min: LOCKBOX_MIN_MINUTES,
       max: LOCKBOX_MAX_MINUTES,
-      value: settings.maxDurationMinutes,
+      value: shown('maxDurationMinutes'),
       isRequired: true,
       errorMessage: minutesRange,
     }),
@@ -82,7 +88,7 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
       label: `Hours approvers have to decide (${DECISION_HOURS_RANGE.min}–${DECISION_HOURS_RANGE.max})`,
       min: DECISION_HOURS_RANGE.min,
       max: DECISION_HOURS_RANGE.max,
-      value: settings.decisionHours,
+      value: shown('decisionHours'),
       isRequired: true,
       errorMessage: hoursRange,
     }),

@@ -1,7 +1,7 @@
 import { SessionRequest } from '../../../domain/session';
 import { AdaptiveCard } from './cardTypes';
-import { adaptiveCard, executeAction, inputChoiceSet, openUrlAction, showCardAction } from './cardElements';
-import { isAssignable, pointerTo, SessionCardView, sessionCardBody, sessionCardRefresh, sessionStateActions } from './sessionCardParts';
+import { adaptiveCard, executeAction, openUrlAction } from './cardElements';
+import { assignMenu, isAssignable, pointerTo, SessionCardView, sessionCardBody, sessionCardRefresh, sessionStateActions } from './sessionCardParts';
 
 /**
  * The agent's own card of a session request: state, verification tag and decisions, the Teams join link when
@@ -31,19 +31,4 @@ function joinMeeting(request: SessionRequest): unknown[] {
   }
   const style = request.state === 'connected' ? 'positive' : undefined;
   return [openUrlAction('Join Teams meeting', meeting.joinUrl, 'joinMeeting', style)];
-}
-
-function assignMenu(view: SessionCardView): unknown {
-  const agents = view.agents ?? [];
-  const choices = [
-    { title: 'Me', value: 'me' },
-    { title: 'Unassigned', value: 'unassigned' },
-    ...agents.map((agent) => ({ title: agent.name, value: `user:${agent.aadObjectId}` })),
-  ];
-  return showCardAction(
-    'Assign…',
-    'assignMenu',
-    [inputChoiceSet('assignTo', choices, { label: 'Assign to', style: 'compact', value: 'me' })],
-    [executeAction('Assign', 'session.assign', pointerTo(view.request), 'assign')],
-  );
 }

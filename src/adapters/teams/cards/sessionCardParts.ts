@@ -3,7 +3,7 @@ import { Person } from '../../../domain/people';
 import { SESSION_PENDING_STATES, SessionMeeting, SessionRequest, startsLater } from '../../../domain/session';
 import { cardTime, cardTimeWithDistance } from './cardTime';
 import { isKnownErrorCode, noticeText, sessionStateText, sessionStateTone } from './cardTexts';
-import { actionSet, container, executeAction, factSet, heading, statusBadge, textBlock } from './cardElements';
+import { actionSet, container, executeAction, factSet, heading, inputChoiceSet, showCardAction, statusBadge, textBlock } from './cardElements';
 import { CardElement, RequestPointer } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 
@@ -50,6 +50,8 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
   if (hint) body.push(textBlock(hint, { id: 'hint', isSubtle: true, spacing: 'small' }));
   if (hasArrived(request)) body.push(verificationTag(request));
   body.push(factSet(sessionFacts(view), 'facts'));
+  const notTold = assigneeNotToldText(request);
+  if (notTold) body.push(textBlock(notTold, { id: 'assigneeNotTold', color: 'attention', weight: 'bolder', spacing: 'small' }));
   body.push(...meetingDetails(liveMeeting(request)));
   if (request.mailProblem) {
     const [code, ...detail] = request.mailProblem.split(': ');
@@ -104,9 +106,35 @@ export function sessionStateActions(request: SessionRequest): CardElement[] {
   }
 }
 
+/** "Assign…": take the request, leave it unassigned, or hand it to another agent. */
+export function assignMenu(view: SessionCardView): CardElement {
+  const agents = view.agents ?? [];
+  const choices = [
+    { title: 'Me', value: 'me' },
+    { title: 'Unassigned', value: 'unassigned' },
+    ...agents.map((agent) => ({ title: agent.name, value: `user:${agent.aadObjectId}` })),
+  ];
+  return showCardAction(
+    'Assign…',
+    'assignMenu',
+    [inputChoiceSet('assignTo', choices, { label: 'Assign to', style: 'compact', value: 'me' })],
+    [executeAction('Assign', 'session.assign', pointerTo(view.request), 'assign')],
+  );
+}
+
 /** An automatic refresh (read-only verb `card.refresh`), so a card Teams kept stale shows the stored state. */
 export function sessionCardRefresh(request: SessionRequest): unknown {
   return { action: executeAction('Refresh', 'card.refresh', pointerTo(request), 'refresh') };
+}
+
+/** Said plainly while the assignee cannot be told: they never opened Doorman, so their card cannot reach them. */
+function assigneeNotToldText(request: SessionRequest): string | null {
+  const told = request.assigneeNotTold ?? null;
+  if (told === null || request.assignee?.aadObjectId !== told.aadObjectId) return null;
+  const name = escapeMarkdown(request.assignee.name);
+  return told.reason === 'noChat'
+    ? `${name} has not opened Doorman in Teams yet, so they have not been told about this request. Ask them to open Doorman in Teams: their card arrives as soon as they do.`
+    : `${name} was not told about this request: they have not opened Doorman in Teams, and Doorman stopped trying. Ask them to open Doorman in Teams, then assign the request to them again.`;
 }
 
 function hasArrived(request: SessionRequest): boolean {

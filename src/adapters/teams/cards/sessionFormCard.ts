@@ -2,6 +2,8 @@ import { SUPPORTED_LANGUAGES, Language } from '../../../domain/language';
 import { FieldProblem } from '../../../domain/errors';
 import { Person } from '../../../domain/people';
 import { Queue } from '../../../application/ports';
+import { DefaultQueueReason } from '../../../domain/queues';
+import { BROWSER_LANGUAGE } from '../../../application/sessionForm';
 import { fieldLabel, FIELD_MAX_LENGTHS, problemText } from './cardTexts';
 import {
   adaptiveCard,
@@ -21,13 +23,17 @@ import { escapeMarkdown } from './escapeMarkdown';
 /** What the "New session request" form shows: choices, what was typed before, and what was wrong with it. */
 export interface SessionFormView {
   agents: ReadonlyArray<Pick<Person, 'aadObjectId' | 'name'>>;
+  /** Queues registered for sessions (never the approvals or assistance channels). */
   queues: ReadonlyArray<Pick<Queue, 'id' | 'name'>>;
+  /** The queue used when the agent picks none ("Me", "Unassigned", a person), and why; null when there is none. */
+  defaultQueue: { name: string; reason: DefaultQueueReason } | null;
   /** Input values of a failed submit, by input id, so that nothing typed is lost. */
   values: Partial<Record<string, string>>;
   problems: readonly FieldProblem[];
   /** IANA time zone the date and time inputs are read in. */
   timeZone: string;
-  defaultExpiresAt: { date: string; time: string };
+  /** Hours the link lives when the agent leaves the expiry empty, counted from Create (or the scheduled start). */
+  defaultHours: number;
 }
 
 const LANGUAGE_NAMES: Readonly<Record<Language, string>> = {
@@ -90,6 +96,7 @@ export function sessionFormCard(view: SessionFormView): AdaptiveCard {
     ...errorsAt('recipientEmail'),
     inputChoiceSet('assignTo', assignChoices, { label: 'Assign to', style: 'compact', value: value('assignTo') ?? 'me' }),
     ...errorsAt('assignTo'),
+    textBlock(queueNote(view), { id: 'queueNote', isSubtle: true, size: 'small', spacing: 'small' }),
     inputText('comments', {
       label: 'Internal comments',
       placeholder: 'Internal only: never shown to the customer',
@@ -104,25 +111,49 @@ export function sessionFormCard(view: SessionFormView): AdaptiveCard {
       time: inputTime('scheduledForTime', { label: 'Start time', value: value('scheduledForTime') }),
     }),
     ...errorsAt('schedule'),
+    // Left empty on purpose: a prefilled time would count from when the form was opened, not from Create.
     dateTimePair('expiry', {
-      date: inputDate('expiresAt', {
-        label: 'Link expires (default 24 h; after the start when scheduled)',
-        value: value('expiresAt') ?? view.defaultExpiresAt.date,
-      }),
-      time: inputTime('expiresAtTime', { label: 'Expiry time', value: value('expiresAtTime') ?? view.defaultExpiresAt.time }),
+      date: inputDate('expiresAt', { label: 'Link expires (optional)', value: value('expiresAt') }),
+      time: inputTime('expiresAtTime', { label: 'Expiry time', value: value('expiresAtTime') }),
     }),
     ...errorsAt('expiry'),
+    textBlock(`Left empty, the link expires ${view.defaultHours} h after you press Create (after the start when scheduled).`, {
+      id: 'expiryNote',
+      isSubtle: true,
+      size: 'small',
+      spacing: 'small',
+    }),
     inputToggle('sendEmail', 'Send the invitation by e-mail', { value: value('sendEmail') === 'true' ? 'true' : 'false' }),
     ...errorsAt('sendEmail'),
     inputChoiceSet(
       'emailLanguage',
-      SUPPORTED_LANGUAGES.map((language) => ({ title: LANGUAGE_NAMES[language], value: language })),
-      { label: 'Invitation language', style: 'compact', value: value('emailLanguage') ?? 'en' },
+      [
+        { title: "The customer's browser language", value: BROWSER_LANGUAGE },
+        ...SUPPORTED_LANGUAGES.map((language) => ({ title: LANGUAGE_NAMES[language], value: language })),
+      ],
+      { label: 'Invitation language', style: 'compact', value: value('emailLanguage') ?? BROWSER_LANGUAGE },
     ),
     ...errorsAt('emailLanguage'),
+    textBlock(
+      "With the customer's browser language, the portal speaks the language the customer's browser asks for; " +
+        'the mail and the text you copy are in English.',
+      { id: 'languageNote', isSubtle: true, size: 'small', spacing: 'small' },
+    ),
   );
 
   return adaptiveCard(body, [executeAction('Create request', 'session.create', {}, 'create', 'positive')]);
+}
+
+/** Which queue the request goes to when the agent picks none, so nothing lands somewhere unexpected. */
+function queueNote(view: SessionFormView): string {
+  if (view.queues.length === 0) {
+    return 'No queue is registered for sessions: the request is shown only to you and the assignee. An admin registers one with **@Doorman register queue <name>** in a channel.';
+  }
+  if (view.defaultQueue === null) {
+    return 'No default queue is set: unless you pick a queue, the request is shown only to you and the assignee. An admin sets one with **@Doorman register queue <name> default**.';
+  }
+  const why = view.defaultQueue.reason === 'default' ? 'the default queue' : 'the only queue';
+  return `Unless you pick a queue, the request also goes to **${escapeMarkdown(view.defaultQueue.name)}** (${why}).`;
 }
 
 function dateTimePair(id: string, inputs: { date: unknown; time: unknown }): unknown {

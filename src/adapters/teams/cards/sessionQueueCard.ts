@@ -1,6 +1,6 @@
 import { AdaptiveCard } from './cardTypes';
 import { adaptiveCard, executeAction } from './cardElements';
-import { isAssignable, pointerTo, SessionCardView, sessionCardBody, sessionCardRefresh, sessionStateActions } from './sessionCardParts';
+import { assignMenu, isAssignable, pointerTo, SessionCardView, sessionCardBody, sessionCardRefresh, sessionStateActions } from './sessionCardParts';
 
 /**
  * The card of a session request in its queue channel, read by everyone there: no portal link, no Teams join
@@ -9,12 +9,11 @@ import { isAssignable, pointerTo, SessionCardView, sessionCardBody, sessionCardR
 export function sessionQueueCard(view: SessionCardView): AdaptiveCard {
   const { request } = view;
   const actions: unknown[] = [...sessionStateActions(request)];
-  // A shared card does not know who is looking at it, so "Take it" stays on offer while the request is live;
-  // it comes first while nobody has the request.
+  // The card is shared by the whole channel, so it cannot offer "Take it" to everyone but the assignee: it offers it
+  // (first) only while nobody has the request; once someone has it, the facts name them and "Assign…" hands it on.
   if (isAssignable(request)) {
-    const takeIt = executeAction('Take it', 'session.assign', { ...pointerTo(request), assignTo: 'me' }, 'takeIt');
-    if (request.assignee === null) actions.unshift(takeIt);
-    else actions.push(takeIt);
+    if (request.assignee === null) actions.unshift(executeAction('Take it', 'session.assign', { ...pointerTo(request), assignTo: 'me' }, 'takeIt'));
+    else actions.push(assignMenu(view));
   }
   return adaptiveCard(sessionCardBody(view), actions, { refresh: sessionCardRefresh(request) });
 }

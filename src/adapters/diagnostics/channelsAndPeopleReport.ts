@@ -1,0 +1,64 @@
+import { Directory, Queue, RequestStore } from '../../application/ports';
+import { QueuePurpose, defaultQueueOf } from '../../domain/queues';
+import { Role } from '../../domain/people';
+
+const ROLES: readonly Role[] = ['admin', 'agent', 'approver', 'engineer'];
+
+/**
+ * The `doctor` section on where requests go and who cannot be reached: the channel of each purpose (a missing
+ * approvals channel is a problem: lockbox requests are refused), and every person with cards or notices waiting
+ * or given up because they never opened Doorman, by display name.
+ */
+export async function channelsAndPeopleReport(store: RequestStore, directory: Directory | null): Promise<{ text: string; problems: number }> {
+  let problems = 0;
+  const queues = await store.listQueues().catch(() => [] as Queue[]);
+  const lines = [`Sessions: ${sessionsLine(queues)}`];
+  const approvals = defaultQueueOf(queues, 'approvals');
+  if (approvals) {
+    lines.push(`Approvals: ${approvals.queue.name} — lockbox requests are decided there`);
+  } else {
+    problems += 1;
+    lines.push('No channel is registered for approvals: lockbox requests are refused until an admin says "@Doorman register approvals" in the approvers\' channel.');
+  }
+  lines.push(`Assistance: ${names(queues, 'assistance') || 'none registered ("@Doorman register assistance")'}`);
+
+  const unreachable = await store.unreachablePeople().catch(() => []);
+  if (unreachable.length === 0) {
+    lines.push('Everyone Doorman has cards or notices for can be reached in Teams.');
+  } else {
+    problems += 1;
+    const nameOf = await displayNames(directory);
+    const people = unreachable.map((person) => {
+      const counts = [person.pending > 0 ? `${person.pending} waiting` : '', person.failed > 0 ? `${person.failed} given up` : ''].filter(Boolean);
+      return `${nameOf(person.userId)} (${counts.join(', ')})`;
+    });
+    lines.push(`Not reachable — never opened Doorman in Teams, so cards and notices for them are not delivered: ${people.join('; ')}. Ask them to open Doorman in Teams.`);
+  }
+  return { text: lines.join('\n\n'), problems };
+}
+
+function sessionsLine(queues: readonly Queue[]): string {
+  const listed = names(queues, 'sessions');
+  if (!listed) return 'none — say "@Doorman register queue <name>" in a channel';
+  if (defaultQueueOf(queues, 'sessions') === null) {
+    return `${listed} — no default queue: requests nobody routes go to no channel ("@Doorman register queue <name> default")`;
+  }
+  return listed;
+}
+
+function names(queues: readonly Queue[], purpose: QueuePurpose): string {
+  return queues
+    .filter((queue) => queue.purpose === purpose)
+    .map((queue) => (queue.isDefault && purpose === 'sessions' ? `${queue.name} (default)` : queue.name))
+    .join(', ');
+}
+
+async function displayNames(directory: Directory | null): Promise<(id: string) => string> {
+  const known = new Map<string, string>();
+  if (directory) {
+    for (const role of ROLES) {
+      for (const person of await directory.listByRole(role).catch(() => [])) known.set(person.aadObjectId, person.name);
+    }
+  }
+  return (id) => known.get(id) ?? `unknown person ${id}`;
+}
