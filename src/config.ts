@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
@@ -128,8 +131,18 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates the environment; the only place that reads `process.env`. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The environment Doorman runs with: the keys of `.env` in `dir` (when there is one), under the real environment,
+ * which wins. README and `.env.sample` tell people to put their settings there.
+ */
+export function loadEnvironment(dir: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const file = join(dir, '.env');
+  if (!existsSync(file)) return env;
+  return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
+}
+
+/** Reads and validates the environment (`.env` under the real one); the only place that reads `process.env`. */
+export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
