@@ -31,12 +31,14 @@ export interface PortalVisit {
 
 const MAX_CUSTOMER_NAME = 80;
 
-/** Finds the request behind a one-time code; the code is hashed first, so lookups leak nothing through timing. */
+/** Finds the request behind a one-time code (hashed first, so lookups leak nothing through timing), or says why not. */
 export async function findByCode(deps: UseCaseDeps, code: string): Promise<SessionRequest> {
   if (!/^[A-Za-z0-9_-]{22,64}$/.test(code)) throw new DoormanError('REQUEST.NOT_FOUND');
-  const request = await deps.store.findSessionByLinkHash(deps.secrets.hash(code));
-  if (!request) throw new DoormanError('REQUEST.NOT_FOUND');
-  return request;
+  const hash = deps.secrets.hash(code);
+  const request = await deps.store.findSessionByLinkHash(hash);
+  if (request) return request;
+  // A reopened request has a new link; its old one says so rather than "not found".
+  throw new DoormanError((await deps.store.findReplacedLink(hash)) ? 'LINK.REPLACED' : 'REQUEST.NOT_FOUND');
 }
 
 /** True when the browser's cookie secret is the one bound to the request. */

@@ -12,6 +12,8 @@ export type ErrorCode =
   | 'LINK.EXPIRED'
   | 'LINK.CLOSED'
   | 'LINK.NOT_YET'
+  /** The link was replaced by a newer one (the agent reopened the request). */
+  | 'LINK.REPLACED'
   | 'RATE.LIMITED'
   | 'GRAPH.THROTTLED'
   | 'GRAPH.FORBIDDEN'

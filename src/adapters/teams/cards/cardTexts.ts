@@ -15,6 +15,7 @@ const NOTICES: Readonly<Record<ErrorCode, string>> = {
   'LINK.EXPIRED': 'The link has expired.',
   'LINK.CLOSED': 'The link no longer works because the request is closed.',
   'LINK.NOT_YET': 'The session has not started yet.',
+  'LINK.REPLACED': 'The link was replaced by a newer one.',
   'RATE.LIMITED': 'Too many attempts. Please wait a moment and try again.',
   'GRAPH.THROTTLED': 'Microsoft 365 is busy. Doorman will retry automatically.',
   'GRAPH.FORBIDDEN': 'Doorman lacks a Microsoft 365 permission for this. Ask an admin to run the doctor command.',
