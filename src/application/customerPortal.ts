@@ -12,6 +12,8 @@ export interface PortalState {
   state: SessionState;
   boundToYou: boolean;
   inUse: boolean;
+  /** This browser was bound until the agent used Switch device: it is told why it was let go, nothing more. */
+  released: boolean;
   name: string | null;
   tag: string | null;
   scheduledFor: string | null;
@@ -47,6 +49,12 @@ export function isBoundBrowser(deps: UseCaseDeps, request: SessionRequest, cooki
   return deps.secrets.sameHash(deps.secrets.hash(cookieSecret), request.bindingHash);
 }
 
+/** True when the browser's cookie secret is the binding that Switch device released. */
+function isReleasedBrowser(deps: UseCaseDeps, request: SessionRequest, cookieSecret: string | null): boolean {
+  if (!cookieSecret || !request.releasedBindingHash) return false;
+  return deps.secrets.sameHash(deps.secrets.hash(cookieSecret), request.releasedBindingHash);
+}
+
 /** Reads the portal state without changing anything (GET never changes state: link scanners fetch links). */
 export async function visitPortal(deps: UseCaseDeps, code: string, cookieSecret: string | null): Promise<PortalVisit> {
   const request = await findByCode(deps, code);
@@ -77,6 +85,7 @@ export function portalState(
     state,
     boundToYou: bound,
     inUse: !bound && request.bindingHash !== null && live,
+    released: !bound && ['open', 'waiting', 'ready', 'connected'].includes(state) && isReleasedBrowser(deps, request, cookieSecret),
     name: bound ? request.customerName : null,
     tag: bound ? request.tag : null,
     scheduledFor: request.scheduledFor?.toISOString() ?? null,

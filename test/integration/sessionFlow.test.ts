@@ -238,8 +238,12 @@ describe('a session request, end to end through the HTTP server', () => {
     expect((await laptop.call('POST', `/j/${code}/arrive`, { name: 'Chris' })).status).toBe(409);
     const bound = await t.store.getRequest(request.id);
     await t.invoke('bea', 'session.rebind', { requestId: request.id, version: bound?.version }, 'channel');
-    expect((await laptop.call('POST', `/j/${code}/arrive`, { name: 'Chris' })).json).toMatchObject({ state: 'waiting', boundToYou: true });
-    expect((await phone.call('GET', `/j/${code}/state`)).json.boundToYou).toBe(false);
+    // The released browser is told why it went back to the start; nobody else learns anything.
+    expect((await phone.call('GET', `/j/${code}/state`)).json).toMatchObject({ state: 'open', boundToYou: false, released: true });
+    expect((await laptop.call('GET', `/j/${code}/state`)).json).toMatchObject({ state: 'open', released: false });
+    expect((await laptop.call('POST', `/j/${code}/arrive`, { name: 'Chris' })).json).toMatchObject({ state: 'waiting', boundToYou: true, released: false });
+    expect((await phone.call('GET', `/j/${code}/state`)).json).toMatchObject({ boundToYou: false, inUse: true, released: true, name: null, tag: null });
+    expect((await new Browser(t.doorman.url).call('GET', `/j/${code}/state`)).json).toMatchObject({ inUse: true, released: false });
   });
 
   it('refuses a person without the agent role and changes nothing', async () => {

@@ -20,6 +20,7 @@ const hostileState: PortalState = {
   state: 'waiting',
   boundToYou: true,
   inUse: false,
+  released: false,
   name: '</script><script>alert(1)</script><!--',
   tag: '4815',
   scheduledFor: null,
