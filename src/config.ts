@@ -28,6 +28,7 @@ const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   PUBLIC_BASE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PLAYGROUND_PORT: z.coerce.number().int().min(1).max(65535).default(56150),
 
   BOT_ID: z.string().optional(),
   BOT_PASSWORD: z.string().optional(),
@@ -83,6 +84,8 @@ export interface Config {
   port: number;
   publicBaseUrl: string;
   logLevel: string;
+  /** Where `npm start` runs the Agents Playground (the first persona; the next ones on the following ports). */
+  playgroundPort: number;
   /** True when Doorman runs without a bot app id, on loopback, against the Agents Playground. */
   localMode: boolean;
   bot: { appId: string; password: string | null; tenantId: string | null; type: string } | null;
@@ -248,6 +251,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
     port: e.PORT,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
+    playgroundPort: e.PLAYGROUND_PORT,
     localMode,
     bot: localMode
       ? null
