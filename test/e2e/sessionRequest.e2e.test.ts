@@ -104,19 +104,21 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('session request end to end on 
 
     // Reopen: the clicked card becomes the new invitation card and stays; one new status card follows the request.
     await agent.openConversation('personal');
-    expect((await agentCard.click('End session')).status).toBe(200);
-    await agentCard.waitForText('Reopen with a new link');
+    // Switching conversations redraws the chat, so the card is found again.
+    const connectedCard = await agent.waitForCard('End session');
+    expect((await connectedCard.click('End session')).status).toBe(200);
+    await connectedCard.waitForText('Reopen with a new link');
     const topLevelCards = agent.page.locator('.ac-preview-panel > .ac-adaptiveCard');
     const cardsBefore = await topLevelCards.count();
-    expect((await agentCard.click('Reopen with a new link')).status).toBe(200);
-    await agentCard.waitForText('Copy this text');
-    const newLink = /(http:\/\/127\.0\.0\.1:\d+\/j\/[A-Za-z0-9_-]+)/.exec(await agentCard.value('inviteText'))?.[1];
+    expect((await connectedCard.click('Reopen with a new link')).status).toBe(200);
+    await connectedCard.waitForText('Copy this text');
+    const newLink = /(http:\/\/127\.0\.0\.1:\d+\/j\/[A-Za-z0-9_-]+)/.exec(await connectedCard.value('inviteText'))?.[1];
     expect(newLink).toBeDefined();
     expect(newLink).not.toBe(link);
     await topLevelCards.nth(cardsBefore).waitFor({ timeout: 10_000 });
     // The outbox has run (the new status card is there); give a late in-place update time to show itself.
     await agent.page.waitForTimeout(1_500);
-    expect(await agentCard.value('inviteText')).toContain(newLink as string);
+    expect(await connectedCard.value('inviteText')).toContain(newLink as string);
     expect(await topLevelCards.count()).toBe(cardsBefore + 1);
     await agent.screenshot(join(screenshots, 'e2e-reopened.png'));
 
