@@ -149,6 +149,7 @@ async function main() {
   const botHost = config.host.includes(':') ? `[${config.host}]` : config.host;
   const botUrl = `http://${botHost}:${config.port}`;
   await waitFor(`${botUrl}/healthz`, 'The bot', 60_000);
+  if (stopping) return;
 
   say(`starting the Microsoft 365 Agents Playground for ${chosen.map((p) => p.name).join(', ')}…`);
   chosen.forEach((persona, index) => startPlayground(tenant, persona, ports[index], `${botUrl}/api/messages`, env));
