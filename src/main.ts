@@ -157,7 +157,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     apiTokenVerifier,
   });
   await new Promise<void>((resolve, reject) => {
-    server.server.once('error', reject);
+    server.once('error', reject);
     server.listen(config.port, config.host, resolve);
   });
   const port = (server.address() as AddressInfo).port;

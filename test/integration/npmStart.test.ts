@@ -66,6 +66,25 @@ describe('npm start when it cannot start', () => {
     expect(run.stderr).toContain(`port ${taken.port} is already in use`);
   }, 60_000);
 
+  it('the bot alone (src/main.ts) also exits non-zero naming the port and PORT, without a stack trace', async () => {
+    const run = await new Promise<Run>((resolve) => {
+      execFile(
+        process.execPath,
+        ['-r', require.resolve('ts-node/register/transpile-only'), join(__dirname, '..', '..', 'src', 'main.ts')],
+        {
+          cwd: join(__dirname, '..', '..'),
+          env: { PATH: process.env.PATH ?? '', PORT: String(taken.port), SQLITE_PATH: join(dir, 'doorman.db'), MAIL_DIR: join(dir, 'mail') },
+          timeout: 60_000,
+        },
+        (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
+      );
+    });
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`Doorman could not start: port ${taken.port} on 127.0.0.1 is already in use`);
+    expect(run.stderr).toContain('set PORT to a free port');
+    expect(run.stderr).not.toMatch(/^\s+at /m);
+  }, 60_000);
+
   it('names the personas when asked for one that does not exist', async () => {
     const run = await npmStart(['--as', 'zed'], dir, { PORT: String(taken.port) });
     expect(run.code).toBe(1);
