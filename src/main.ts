@@ -219,7 +219,7 @@ if (require.main === module) {
       process.once('SIGTERM', shutdown);
     },
     (error: unknown) => {
-      const taken = (error as { code?: unknown }).code === 'EADDRINUSE';
+      const taken = error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
       const problem = taken
         ? `port ${config.port} on ${config.host} is already in use (another Doorman?). Stop that, or set PORT to a free port.`
         : error instanceof Error ? error.message : String(error);
