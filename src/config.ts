@@ -1,3 +1,6 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
 import { z } from 'zod';
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
@@ -25,6 +28,7 @@ const environmentSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3978),
   PUBLIC_BASE_URL: z.string().url().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PLAYGROUND_PORT: z.coerce.number().int().min(1).max(65535).default(56150),
 
   BOT_ID: z.string().optional(),
   BOT_PASSWORD: z.string().optional(),
@@ -79,6 +83,8 @@ export interface Config {
   port: number;
   publicBaseUrl: string;
   logLevel: string;
+  /** Where `npm start` runs the Agents Playground (the first persona; the next ones on the following ports). */
+  playgroundPort: number;
   /** True when Doorman runs without a bot app id, on loopback, against the Agents Playground. */
   localMode: boolean;
   bot: { appId: string; password: string | null; tenantId: string | null; type: string } | null;
@@ -126,8 +132,18 @@ export class ConfigError extends Error {
   }
 }
 
-/** Reads and validates the environment; the only place that reads `process.env`. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+/**
+ * The environment Doorman runs with: the keys of `.env` in `dir` (when there is one), under the real environment,
+ * which wins. README and `.env.sample` tell people to put their settings there.
+ */
+export function loadEnvironment(dir: string = process.cwd(), env: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+  const file = join(dir, '.env');
+  if (!existsSync(file)) return env;
+  return { ...parseEnv(readFileSync(file, 'utf8')), ...env };
+}
+
+/** Reads and validates the environment (`.env` under the real one); the only place that reads `process.env`. */
+export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
   const parsed = environmentSchema.safeParse(env);
   if (!parsed.success) {
     throw new ConfigError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
@@ -233,6 +249,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     port: e.PORT,
     publicBaseUrl: (e.PUBLIC_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ''),
     logLevel: e.LOG_LEVEL,
+    playgroundPort: e.PLAYGROUND_PORT,
     localMode,
     bot: localMode
       ? null

@@ -25,7 +25,7 @@ import { Metrics } from './adapters/http/metrics';
 import { ConfiguredDirectory, readRolesFile } from './adapters/local/configuredDirectory';
 import { EmlMailer } from './adapters/local/emlMailer';
 import { LocalMeetingProvider } from './adapters/local/localMeetingProvider';
-import { createLogger } from './adapters/local/pinoLogger';
+import { consoleDestination, createLogger } from './adapters/local/pinoLogger';
 import { systemClock } from './adapters/local/systemClock';
 import { openPostgresRequestStore } from './adapters/storage/postgresRequestStore';
 import { openSqliteRequestStore } from './adapters/storage/sqliteRequestStore';
@@ -162,7 +162,10 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     tabTokenVerifier,
     apiTokenVerifier,
   });
-  await new Promise<void>((resolve) => server.listen(config.port, config.host, resolve));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
   const port = (server.address() as AddressInfo).port;
   if (overrides.backgroundWork !== false) {
     dispatcher.start();
@@ -215,14 +218,18 @@ if (require.main === module) {
     process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
     process.exit(2);
   }
-  startDoorman(config).then(
+  startDoorman(config, { logDestination: consoleDestination(config.localMode) }).then(
     (doorman) => {
       const shutdown = () => void doorman.stop().then(() => process.exit(0));
-      process.on('SIGINT', shutdown);
-      process.on('SIGTERM', shutdown);
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
     },
     (error: unknown) => {
-      process.stderr.write(`Doorman could not start: ${error instanceof Error ? error.message : String(error)}\n`);
+      const taken = error instanceof Error && (error as NodeJS.ErrnoException).code === 'EADDRINUSE';
+      const problem = taken
+        ? `port ${config.port} on ${config.host} is already in use (another Doorman?). Stop that, or set PORT to a free port.`
+        : error instanceof Error ? error.message : String(error);
+      process.stderr.write(`Doorman could not start: ${problem}\n`);
       process.exit(1);
     },
   );

@@ -12,6 +12,8 @@ export interface PortalState {
   state: SessionState;
   boundToYou: boolean;
   inUse: boolean;
+  /** This browser was bound until the agent used Switch device: it is told why it was let go, nothing more. */
+  released: boolean;
   name: string | null;
   /**
    * The name the agent typed for the customer, to prefill the name field (the customer may change it). Only while
@@ -37,18 +39,26 @@ export interface PortalVisit {
 
 const MAX_CUSTOMER_NAME = 80;
 
-/** Finds the request behind a one-time code; the code is hashed first, so lookups leak nothing through timing. */
+/** Finds the request behind a one-time code (hashed first, so lookups leak nothing through timing), or says why not. */
 export async function findByCode(deps: UseCaseDeps, code: string): Promise<SessionRequest> {
   if (!/^[A-Za-z0-9_-]{22,64}$/.test(code)) throw new DoormanError('REQUEST.NOT_FOUND');
-  const request = await deps.store.findSessionByLinkHash(deps.secrets.hash(code));
-  if (!request) throw new DoormanError('REQUEST.NOT_FOUND');
-  return request;
+  const hash = deps.secrets.hash(code);
+  const request = await deps.store.findSessionByLinkHash(hash);
+  if (request) return request;
+  // A reopened request has a new link; its old one says so rather than "not found".
+  throw new DoormanError((await deps.store.findReplacedLink(hash)) ? 'LINK.REPLACED' : 'REQUEST.NOT_FOUND');
 }
 
 /** True when the browser's cookie secret is the one bound to the request. */
 export function isBoundBrowser(deps: UseCaseDeps, request: SessionRequest, cookieSecret: string | null): boolean {
   if (!cookieSecret || !request.bindingHash) return false;
   return deps.secrets.sameHash(deps.secrets.hash(cookieSecret), request.bindingHash);
+}
+
+/** True when the browser's cookie secret is the binding that Switch device released. */
+function isReleasedBrowser(deps: UseCaseDeps, request: SessionRequest, cookieSecret: string | null): boolean {
+  if (!cookieSecret || !request.releasedBindingHash) return false;
+  return deps.secrets.sameHash(deps.secrets.hash(cookieSecret), request.releasedBindingHash);
 }
 
 /** Reads the portal state without changing anything (GET never changes state: link scanners fetch links). */
@@ -81,6 +91,7 @@ export function portalState(
     state,
     boundToYou: bound,
     inUse: !bound && request.bindingHash !== null && live,
+    released: !bound && ['open', 'waiting', 'ready', 'connected'].includes(state) && isReleasedBrowser(deps, request, cookieSecret),
     name: bound ? request.customerName : null,
     suggestedName: state === 'open' && request.bindingHash === null && request.recipient.name.trim() !== '' ? request.recipient.name : null,
     tag: bound ? request.tag : null,

@@ -121,7 +121,10 @@ export interface Change {
   outbox: OutboxMessage[];
   /** The request's deadlines after the change; they replace the stored ones. */
   deadlines: Deadline[];
+  /** Cards to record; a card (conversation + activity) holds one role, so recording it under a new role moves it. */
   cardActivities?: CardActivity[];
+  /** The hash of a link this change replaced (reopen), remembered so the old link can say so. */
+  replacedLinkHash?: string;
 }
 
 /**
@@ -179,6 +182,8 @@ export interface RequestStore {
   commit(change: Change): Promise<void>;
   getRequest(id: string): Promise<StoredRequest | null>;
   findSessionByLinkHash(linkHash: string): Promise<SessionRequest | null>;
+  /** The id of the request whose link with this hash was replaced by a newer one, or null. */
+  findReplacedLink(linkHash: string): Promise<string | null>;
   listRequests(filter: RequestFilter): Promise<StoredRequest[]>;
   eventsOf(requestId: string): Promise<AuditEvent[]>;
 

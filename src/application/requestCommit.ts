@@ -10,6 +10,12 @@ export function deadlinesOf(request: StoredRequest): Deadline[] {
   return due.map((deadline) => ({ requestId: request.id, ...deadline }));
 }
 
+/** The link a reopen replaced: its hash is kept so the old link can say it was replaced, not unknown. */
+function replacedLinkHash(before: StoredRequest | null, after: StoredRequest): string | undefined {
+  if (before?.kind !== 'session' || after.kind !== 'session' || before.linkHash === after.linkHash) return undefined;
+  return before.linkHash;
+}
+
 /**
  * Writes a transition, its audit events, its deadlines and its outbox in one transaction (compare-and-set on the
  * version read), then tells live pages and wakes the dispatcher.
@@ -29,6 +35,7 @@ export async function commitRequest(
     outbox,
     deadlines: deadlinesOf(after),
     cardActivities,
+    replacedLinkHash: replacedLinkHash(before, after),
   });
   for (const event of events) {
     deps.logger.info(

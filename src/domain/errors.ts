@@ -14,6 +14,8 @@ export type ErrorCode =
   | 'LINK.NOT_YET'
   /** No channel is registered for what the request needs (lockbox: approvals). */
   | 'QUEUE.NONE'
+  /** The link was replaced by a newer one (the agent reopened the request). */
+  | 'LINK.REPLACED'
   | 'RATE.LIMITED'
   | 'GRAPH.THROTTLED'
   | 'GRAPH.FORBIDDEN'

@@ -91,6 +91,8 @@ export interface SessionRequest {
   linkHash: string;
   /** Hash of the secret in the bound browser's cookie, set on arrival. */
   bindingHash: string | null;
+  /** Hash of the binding Switch device released, so that browser can be told why it was let go. */
+  releasedBindingHash?: string | null;
   closedReason: ClosedReason | null;
   meeting: SessionMeeting | null;
   /** While set, the Teams lobby is open to everyone (optional 90 s after Admit); a deadline closes it again. */
@@ -268,7 +270,7 @@ function changesFor(
     case 'close':
       return { closedReason: request.state === 'connected' ? 'ended' : 'cancelled' };
     case 'rebind':
-      return { customerName: null, bindingHash: null };
+      return { customerName: null, bindingHash: null, releasedBindingHash: request.bindingHash };
     case 'assign':
       return {
         assignee: command.assignee,
@@ -289,6 +291,7 @@ function changesFor(
         scheduledFor: command.scheduledFor,
         customerName: null,
         bindingHash: null,
+        releasedBindingHash: null,
         closedReason: null,
         meeting: null,
         lobbyOpenUntil: null,

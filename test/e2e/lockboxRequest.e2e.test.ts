@@ -1,50 +1,67 @@
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Browser } from 'playwright-core';
+import { openSqliteRequestStore } from '../../src/adapters/storage/sqliteRequestStore';
 import { LockboxRequest } from '../../src/domain/lockbox';
-import { RunningDoorman } from '../../src/main';
-import { startLocalDoorman } from './support/localDoorman';
-import { PlaygroundHandle, PlaygroundPage, launchChromium, openPlayground, startPlayground } from './support/playground';
+import { findFreePortPair, playgroundOfNpmStart, runNpmStart } from './support/npmStart';
+import { PlaygroundPage, findFreePort, launchChromium, openPlayground } from './support/playground';
 
 const root = join(__dirname, '..', '..');
 const screenshots = join(root, 'docs', 'screenshots');
 
 /**
- * Lockbox through the real parts. The Playground types as one user only, so two Playgrounds run against the same
- * bot: Dana (engineer) asks in her chat; Alex's Playground shows the approvers' channel, where Carl clicks — the
- * Playground itself sends a card action as any member of the conversation, and the bot decides who acts from that.
+ * Lockbox from `npm start` alone, as a new user walks it: `npm start` (Alex, an admin) registers the approvers'
+ * queue; then `npm start -- --as carl,dana` runs Carl's Playground on PLAYGROUND_PORT (where the queue's channel
+ * lives) and Dana's on the next port. Dana asks in her chat; Carl approves in the channel. Each is a Playground of
+ * its own, with the committed tenant, roles file and persona mechanism of `npm start`.
  */
-describe('lockbox request end to end: Playground + Chromium + the real HTTP server', () => {
+describe('lockbox request end to end from npm start: Playground per persona + Chromium', () => {
   let dir: string;
-  let doorman: RunningDoorman;
-  let admin: PlaygroundHandle;
-  let engineer: PlaygroundHandle;
   let browser: Browser;
-  let channel: PlaygroundPage;
-  let dana: PlaygroundPage;
+  const pages: PlaygroundPage[] = [];
 
   beforeAll(async () => {
     mkdirSync(screenshots, { recursive: true });
-    ({ doorman, dir } = await startLocalDoorman());
-    admin = await startPlayground({ botUrl: `${doorman.url}/api/messages` });
-    engineer = await startPlayground({ botUrl: `${doorman.url}/api/messages`, actingUser: 'Dana Engineer' });
+    dir = mkdtempSync(join(tmpdir(), 'doorman-e2e-start-'));
     browser = await launchChromium();
-    channel = await openPlayground(browser, admin);
-    dana = await openPlayground(browser, engineer);
   });
 
   afterAll(async () => {
-    for (const page of [channel, dana]) await page?.close().catch(() => undefined);
+    for (const page of pages) await page.close().catch(() => undefined);
     await browser?.close().catch(() => undefined);
-    for (const playground of [admin, engineer]) await playground?.stop().catch(() => undefined);
-    await doorman?.stop().catch(() => undefined);
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  it('an engineer requests, an approver approves, the card updates for both and the requester’s chat says approved', async () => {
-    await channel.openConversation({ channel: 'General' });
-    await channel.postInChannel([{ mention: 'Doorman' }, ' register approvals']);
-    await channel.waitForCard('Queue registered');
+  it('Alex registers the approvers; as Dana and Carl: Dana asks, Carl approves, both cards and Dana’s chat say so', async () => {
+    const env = {
+      PORT: String(await findFreePort()),
+      PLAYGROUND_PORT: String(await findFreePortPair()),
+      SQLITE_PATH: join(dir, 'doorman.db'),
+      MAIL_DIR: join(dir, 'mail'),
+      LOG_LEVEL: 'warn',
+    };
+    const firstPort = Number(env.PLAYGROUND_PORT);
+
+    const asAlex = await runNpmStart([], env);
+    expect(asAlex.stdout()).toContain(`Open http://localhost:${firstPort} — you are "Alex Agent" (admin + agent)`);
+    const alex = await openPlayground(browser, playgroundOfNpmStart(asAlex, firstPort, 'alex'));
+    pages.push(alex);
+    await alex.openConversation({ channel: 'General' });
+    await alex.postInChannel([{ mention: 'Doorman' }, ' register approvals']);
+    await alex.waitForCard('Queue registered');
+    await alex.close();
+    // Ctrl+C: everything stops, quietly.
+    expect(await asAlex.interrupt()).toEqual({ code: 0, signal: null });
+    expect(asAlex.stdout().trimEnd().endsWith('[doorman] stopped.')).toBe(true);
+    expect(asAlex.stderr()).toBe('');
+
+    const asCarlAndDana = await runNpmStart(['--as', 'carl,dana'], env);
+    expect(asCarlAndDana.stdout()).toContain(`Open http://localhost:${firstPort} — you are "Carl Approver" (approver)`);
+    expect(asCarlAndDana.stdout()).toContain(`Open http://localhost:${firstPort + 1} — you are "Dana Engineer" (engineer)`);
+    const carl = await openPlayground(browser, playgroundOfNpmStart(asCarlAndDana, firstPort, 'carl'));
+    const dana = await openPlayground(browser, playgroundOfNpmStart(asCarlAndDana, firstPort + 1, 'dana'));
+    pages.push(carl, dana);
 
     await dana.openConversation('personal');
     await dana.sendMessage('lockbox');
@@ -53,30 +70,34 @@ describe('lockbox request end to end: Playground + Chromium + the real HTTP serv
     await form.fill('reason', 'Case 4711: mail flow broken');
     await form.fill('ticket', 'T-4711');
     await form.fill('durationMinutes', '60');
-    const created = await form.click('Request access');
-    expect(created.status).toBe(200);
+    expect((await form.click('Request access')).status).toBe(200);
     await form.waitForText('Awaiting approval');
     await dana.screenshot(join(screenshots, 'e2e-lockbox-requested.png'));
 
-    const queueCard = await channel.waitForCard('Access request');
+    await carl.openConversation({ channel: 'General' });
+    const queueCard = await carl.waitForCard('Access request');
     expect(await queueCard.text()).not.toContain('Approve');
-    await channel.actAs('Carl Approver');
     await queueCard.click('Show my options');
     await queueCard.waitForText('Approve');
-    await channel.screenshot(join(screenshots, 'e2e-lockbox-approver.png'));
-    const approved = await queueCard.click('Approve');
-    expect(approved.status).toBe(200);
+    await carl.screenshot(join(screenshots, 'e2e-lockbox-approver.png'));
+    expect((await queueCard.click('Approve')).status).toBe(200);
     await queueCard.waitForText('Access granted until');
-    await channel.screenshot(join(screenshots, 'e2e-lockbox-approved.png'));
-    await channel.actAs(null);
+    await carl.screenshot(join(screenshots, 'e2e-lockbox-approved.png'));
 
     await form.waitForText('Access granted until');
     await dana.waitForCard('Approved by Carl Approver');
     await dana.screenshot(join(screenshots, 'e2e-lockbox-requester-told.png'));
+    expect(await asCarlAndDana.interrupt()).toEqual({ code: 0, signal: null });
+    expect(asCarlAndDana.stderr()).toBe('');
 
-    const [request] = (await doorman.deps.store.listRequests({ kind: 'lockbox' })) as LockboxRequest[];
-    expect(request).toMatchObject({ state: 'approved', access: { status: 'granted' } });
-    expect(request.decisions.map((decision) => decision.byName)).toEqual(['Carl Approver']);
-    expect(await doorman.deps.store.listGrants()).toEqual([expect.objectContaining({ requestId: request.id, revokedAt: null })]);
+    const store = openSqliteRequestStore(env.SQLITE_PATH);
+    try {
+      const [request] = (await store.listRequests({ kind: 'lockbox' })) as LockboxRequest[];
+      expect(request).toMatchObject({ state: 'approved', access: { status: 'granted' } });
+      expect(request.decisions.map((decision) => decision.byName)).toEqual(['Carl Approver']);
+      expect(await store.listGrants()).toEqual([expect.objectContaining({ requestId: request.id, revokedAt: null })]);
+    } finally {
+      await store.close();
+    }
   });
 });

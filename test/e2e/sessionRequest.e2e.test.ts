@@ -102,6 +102,40 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('session request end to end on 
     await queueCard.waitForText('Connected');
     expect(await queueCard.text()).not.toContain('/j/');
     await agent.screenshot(join(screenshots, 'e2e-queue-connected.png'));
+
+    // Reopen: the clicked card becomes the new invitation card and stays; one new status card follows the request.
+    await agent.openConversation('personal');
+    // Switching conversations redraws the chat, so the card is found again.
+    const connectedCard = await agent.waitForCard('End session');
+    expect((await connectedCard.click('End session')).status).toBe(200);
+    await connectedCard.waitForText('Reopen with a new link');
+    const topLevelCards = agent.page.locator('.ac-preview-panel > .ac-adaptiveCard');
+    const cardsBefore = await topLevelCards.count();
+    expect((await connectedCard.click('Reopen with a new link')).status).toBe(200);
+    await connectedCard.waitForText('Copy this text');
+    const newLink = /(http:\/\/127\.0\.0\.1:\d+\/j\/[A-Za-z0-9_-]+)/.exec(await connectedCard.value('inviteText'))?.[1];
+    expect(newLink).toBeDefined();
+    expect(newLink).not.toBe(link);
+    await topLevelCards.nth(cardsBefore).waitFor({ timeout: 10_000 });
+    // The outbox has run (the new status card is there); give a late in-place update time to show itself.
+    await agent.page.waitForTimeout(1_500);
+    expect(await connectedCard.value('inviteText')).toContain(newLink as string);
+    expect(await topLevelCards.count()).toBe(cardsBefore + 1);
+    await agent.screenshot(join(screenshots, 'e2e-reopened.png'));
+
+    await customer.goto(link as string);
+    await customer.getByText('This link was replaced by a newer one').first().waitFor();
+    await customer.goto(newLink as string);
+    await customer.getByLabel('Your name').fill('Chris');
+    await customer.getByRole('button', { name: 'Continue' }).click();
+    await customer.getByRole('button', { name: 'Allow' }).waitFor();
+
+    // Switch device: the released browser is told why it is back at the start.
+    const statusCard = await agent.waitForCard('Switch device');
+    expect((await statusCard.click('Switch device')).status).toBe(200);
+    await customer.getByText('Your agent moved this session to another device').waitFor({ timeout: 10_000 });
+    await customer.getByLabel('Your name').waitFor();
+    await customer.screenshot({ path: join(screenshots, 'e2e-portal-released.png') });
     await customerContext.close();
   });
 });

@@ -191,10 +191,43 @@ describe('a session request, end to end through the HTTP server', () => {
     const newCode = /\/j\/([A-Za-z0-9_-]+)/.exec(newText)?.[1];
     expect(newCode).toBeDefined();
     expect(newCode).not.toBe(code);
-    expect((await customer.call('GET', `/j/${code}/state`)).status).toBe(404);
+    const oldLink = await customer.call('GET', `/j/${code}/state`);
+    expect(oldLink).toMatchObject({ status: 410, json: { error: { code: 'LINK.REPLACED' } } });
+    const oldPage = await fetch(`${t.doorman.url}/j/${code}`, { headers: { 'Accept-Language': 'de' } });
+    expect(oldPage.status).toBe(410);
+    expect(await oldPage.text()).toContain('durch einen neueren ersetzt');
+    expect((await customer.call('GET', '/j/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/state')).status).toBe(404);
     const fresh = new Browser(t.doorman.url);
     expect((await fresh.call('POST', `/j/${newCode}/arrive`, { name: 'Chris' })).json.state).toBe('waiting');
     expect(((await t.store.getRequest(request.id)) as SessionRequest).generation).toBe(2);
+  });
+
+  it('reopen turns the clicked card into the new invitation card and keeps exactly one status card following', async () => {
+    const { code, request } = await createRequest({ sendEmail: 'false' });
+    await t.deliver();
+    const agentCard = (await t.store.cardActivitiesOf(request.id)).find((card) => card.role === 'agent');
+    if (!agentCard) throw new Error('no agent card');
+    const customer = new Browser(t.doorman.url);
+    await customer.call('POST', `/j/${code}/arrive`, { name: 'Chris' });
+    await customer.call('POST', `/j/${code}/leave`);
+    await t.deliver();
+    const callsBefore = t.connector.calls.length;
+
+    const closed = await t.store.getRequest(request.id);
+    const reopened = await t.invoke('alex', 'session.reopen', { requestId: request.id, version: closed?.version }, 'personal', agentCard.activityId);
+    expect(textOf(reopened.body.value)).toContain('/j/');
+    await t.deliver();
+
+    const after = t.connector.calls.slice(callsBefore).filter((call) => call.conversationId === agentCard.conversationId);
+    // The clicked card keeps the new link: nothing overwrites it, and one new status card is posted below it.
+    expect(after.filter((call) => call.kind === 'update' && call.activityId === agentCard.activityId)).toEqual([]);
+    const posted = after.filter((call) => call.kind === 'send' || call.kind === 'reply');
+    expect(posted).toHaveLength(1);
+    const cards = await t.store.cardActivitiesOf(request.id);
+    expect(cards.filter((card) => card.conversationId === agentCard.conversationId).map((card) => [card.role, card.activityId])).toEqual([
+      ['invitation', agentCard.activityId],
+      ['agent', posted[0].activityId],
+    ]);
   });
 
   it('rebind lets the customer continue on another device', async () => {
@@ -205,8 +238,12 @@ describe('a session request, end to end through the HTTP server', () => {
     expect((await laptop.call('POST', `/j/${code}/arrive`, { name: 'Chris' })).status).toBe(409);
     const bound = await t.store.getRequest(request.id);
     await t.invoke('bea', 'session.rebind', { requestId: request.id, version: bound?.version }, 'channel');
-    expect((await laptop.call('POST', `/j/${code}/arrive`, { name: 'Chris' })).json).toMatchObject({ state: 'waiting', boundToYou: true });
-    expect((await phone.call('GET', `/j/${code}/state`)).json.boundToYou).toBe(false);
+    // The released browser is told why it went back to the start; nobody else learns anything.
+    expect((await phone.call('GET', `/j/${code}/state`)).json).toMatchObject({ state: 'open', boundToYou: false, released: true });
+    expect((await laptop.call('GET', `/j/${code}/state`)).json).toMatchObject({ state: 'open', released: false });
+    expect((await laptop.call('POST', `/j/${code}/arrive`, { name: 'Chris' })).json).toMatchObject({ state: 'waiting', boundToYou: true, released: false });
+    expect((await phone.call('GET', `/j/${code}/state`)).json).toMatchObject({ boundToYou: false, inUse: true, released: true, name: null, tag: null });
+    expect((await new Browser(t.doorman.url).call('GET', `/j/${code}/state`)).json).toMatchObject({ inUse: true, released: false });
   });
 
   it('refuses a person without the agent role and changes nothing', async () => {

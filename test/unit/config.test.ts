@@ -1,4 +1,7 @@
-import { ConfigError, loadConfig } from '../../src/config';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig, loadEnvironment } from '../../src/config';
 
 const production = {
   BOT_ID: '11111111-1111-1111-1111-111111111111',
@@ -78,5 +81,29 @@ describe('the Graph permissions doctor asks for', () => {
     const withoutGroup = loadConfig({ ...production, ...graph, MEETINGS: 'graph' });
     expect(requiredGraphPermissions(withGroup, false).map((need) => need.permission)).toContain('GroupMember.ReadWrite.All');
     expect(requiredGraphPermissions(withoutGroup, false).map((need) => need.permission)).not.toContain('GroupMember.ReadWrite.All');
+  });
+});
+
+describe('.env (README: "copy .env.sample to .env")', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'doorman-dotenv-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('reads the values of .env', () => {
+    writeFileSync(join(dir, '.env'), '# mine\nPORT=4100\nSESSION_DEFAULT_HOURS=6\nLOCKBOX_QUEUE="Change board"\n');
+    const config = loadConfig(loadEnvironment(dir, {}));
+    expect(config).toMatchObject({ port: 4100, sessionDefaultHours: 6, lockbox: { queueName: 'Change board' } });
+  });
+
+  it('lets a real environment variable win over the file', () => {
+    writeFileSync(join(dir, '.env'), 'PORT=4100\nSESSION_DEFAULT_HOURS=6\n');
+    const config = loadConfig(loadEnvironment(dir, { PORT: '4200' }));
+    expect(config).toMatchObject({ port: 4200, sessionDefaultHours: 6 });
+  });
+
+  it('runs on defaults without a .env', () => {
+    expect(loadEnvironment(dir, { PORT: '4300' })).toEqual({ PORT: '4300' });
   });
 });

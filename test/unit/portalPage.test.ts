@@ -20,6 +20,7 @@ const hostileState: PortalState = {
   state: 'waiting',
   boundToYou: true,
   inUse: false,
+  released: false,
   name: '</script><script>alert(1)</script><!--',
   suggestedName: null,
   tag: '4815',

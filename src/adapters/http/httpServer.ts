@@ -42,7 +42,7 @@ export function createHttpServer(parts: HttpServerParts): Server {
       const route = redactPath(req.url ?? '');
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
       metrics.countHttp(route.startsWith('/j/') ? '/j/:code' : route.split('/').slice(0, 3).join('/'), res.statusCode);
-      deps.logger.info({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(ms) }, 'http');
+      deps.logger.debug({ requestId, method: req.method, route, status: res.statusCode, ms: Math.round(ms) }, 'http');
     });
     return next();
   });

@@ -31,7 +31,7 @@ export interface RoomPageInput {
 }
 
 /** The plain pages a link can end on without any script. */
-export type PortalMessageKind = 'notFound' | 'expired' | 'inUse' | 'closed' | 'rateLimited' | 'error';
+export type PortalMessageKind = 'notFound' | 'replaced' | 'expired' | 'inUse' | 'closed' | 'rateLimited' | 'error';
 
 /** What a message page needs. */
 export interface MessagePageInput {
@@ -42,6 +42,7 @@ export interface MessagePageInput {
 
 const MESSAGE_TEXTS: Readonly<Record<PortalMessageKind, [PortalStringKey, PortalStringKey]>> = {
   notFound: ['notFoundTitle', 'notFoundText'],
+  replaced: ['replacedTitle', 'replacedText'],
   expired: ['expiredTitle', 'expiredText'],
   inUse: ['inUseTitle', 'inUseText'],
   closed: ['closedTitle', 'closedGeneric'],
@@ -59,6 +60,8 @@ export function messageKindForErrorCode(code: string): PortalMessageKind {
   switch (code) {
     case 'REQUEST.NOT_FOUND':
       return 'notFound';
+    case 'LINK.REPLACED':
+      return 'replaced';
     case 'LINK.EXPIRED':
     case 'REQUEST.EXPIRED':
       return 'expired';
@@ -131,7 +134,7 @@ export function renderRoomPage(input: RoomPageInput): string {
   return layout({ language: input.language, strings, title: strings.roomTitle, body, boot });
 }
 
-/** A plain page without script for links that are unknown, expired, in use, closed, or hit a limit. */
+/** A plain page without script for links that are unknown, replaced, expired, in use, closed, or hit a limit. */
 export function renderMessagePage(input: MessagePageInput): string {
   const strings = input.strings ?? portalStrings(input.language);
   const [titleKey, textKey] = MESSAGE_TEXTS[input.kind];

@@ -44,6 +44,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   'LINK.EXPIRED': 410,
   'LINK.CLOSED': 410,
   'LINK.NOT_YET': 409,
+  'LINK.REPLACED': 410,
   'REQUEST.ILLEGAL_TRANSITION': 409,
   'RATE.LIMITED': 429,
 };

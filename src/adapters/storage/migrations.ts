@@ -378,4 +378,21 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 10,
+    name: 'replaced_links',
+    // Only hashes, like requests.link_hash: an old link's page can say "replaced by a newer one" instead of "not found".
+    sqlite: `
+      CREATE TABLE replaced_links (
+        link_hash TEXT PRIMARY KEY,
+        request_id TEXT NOT NULL REFERENCES requests (id)
+      ) STRICT;
+    `,
+    postgres: `
+      CREATE TABLE replaced_links (
+        link_hash text PRIMARY KEY,
+        request_id text NOT NULL REFERENCES requests (id)
+      );
+    `,
+  },
 ];

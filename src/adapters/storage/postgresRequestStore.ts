@@ -170,6 +170,12 @@ export class PostgresRequestStore implements RequestStore {
       // The change carries no clock: its messages are due from the moment the request says it changed.
       await insertOutbox(client, change.outbox, request.updatedAt);
       for (const card of change.cardActivities ?? []) await upsertCard(client, card);
+      if (change.replacedLinkHash) {
+        await client.query(
+          'INSERT INTO replaced_links (link_hash, request_id) VALUES ($1, $2) ON CONFLICT (link_hash) DO NOTHING',
+          [change.replacedLinkHash, request.id],
+        );
+      }
     });
   }
 
@@ -180,6 +186,11 @@ export class PostgresRequestStore implements RequestStore {
       [id],
     );
     return rows.length > 0 ? decodeRequest(rows[0].data, rows[0].personal ?? null) : null;
+  }
+
+  async findReplacedLink(linkHash: string): Promise<string | null> {
+    const { rows } = await this.pool.query('SELECT request_id FROM replaced_links WHERE link_hash = $1', [linkHash]);
+    return rows.length > 0 ? (rows[0].request_id as string) : null;
   }
 
   async findSessionByLinkHash(linkHash: string): Promise<SessionRequest | null> {
@@ -518,9 +529,14 @@ async function insertOutbox(client: Pick<PoolClient, 'query'>, outbox: readonly 
   }
 }
 
+/** One card holds one role: the card the agent clicked to reopen becomes the invitation card, not both. */
 async function upsertCard(client: Pick<Pool, 'query'>, card: CardActivity): Promise<void> {
+  // One statement, so saveCardActivity outside a transaction moves the card atomically too.
   await client.query(
-    `INSERT INTO card_activities (request_id, role, conversation_id, activity_id, service_url, thread_id)
+    `WITH moved AS (
+       DELETE FROM card_activities WHERE request_id = $1 AND conversation_id = $3 AND activity_id = $4 AND role <> $2
+     )
+     INSERT INTO card_activities (request_id, role, conversation_id, activity_id, service_url, thread_id)
      VALUES ($1, $2, $3, $4, $5, $6)
      ON CONFLICT (request_id, role, conversation_id) DO UPDATE SET activity_id = excluded.activity_id,
        service_url = excluded.service_url, thread_id = excluded.thread_id`,

@@ -110,6 +110,7 @@ function migrateSqlite(db: Database.Database): void {
 export class SqliteRequestStore implements RequestStore {
   private readonly statements;
   private readonly commitTransaction: (change: Change) => void;
+  private readonly saveCardTransaction: (card: CardActivity) => void;
   private readonly eraseTransaction: (requestId: string) => void;
   private readonly settingsTransaction: (
     settings: LockboxSettings,
@@ -138,6 +139,11 @@ export class SqliteRequestStore implements RequestStore {
       insertDeadline: db.prepare('INSERT INTO deadlines (request_id, kind, due_at) VALUES (?, ?, ?)'),
       insertOutbox: db.prepare(`INSERT INTO outbox (request_id, type, payload, status, next_attempt_at, created_at)
         VALUES (?, ?, ?, 'pending', ?, ?)`),
+      deleteOtherRolesOfCard: db.prepare(`DELETE FROM card_activities
+        WHERE request_id = @requestId AND conversation_id = @conversationId AND activity_id = @activityId AND role <> @role`),
+      insertReplacedLink: db.prepare(`INSERT INTO replaced_links (link_hash, request_id) VALUES (?, ?)
+        ON CONFLICT (link_hash) DO NOTHING`),
+      selectReplacedLink: db.prepare('SELECT request_id FROM replaced_links WHERE link_hash = ?'),
       upsertCard: db.prepare(`INSERT INTO card_activities
         (request_id, role, conversation_id, activity_id, service_url, thread_id)
         VALUES (@requestId, @role, @conversationId, @activityId, @serviceUrl, @threadId)
@@ -225,6 +231,7 @@ export class SqliteRequestStore implements RequestStore {
       ping: db.prepare('SELECT 1'),
     };
     this.commitTransaction = db.transaction((change: Change) => this.writeChange(change)).immediate;
+    this.saveCardTransaction = db.transaction((card: CardActivity) => this.writeCard(card)).immediate;
     this.eraseTransaction = db.transaction((requestId: string) => this.erase(requestId)).immediate;
     this.settingsTransaction = db.transaction(
       (settings: LockboxSettings, audit: { actorId: string; at: Date; change: string }, outbox: OutboxMessage[]) =>
@@ -238,6 +245,11 @@ export class SqliteRequestStore implements RequestStore {
 
   async getRequest(id: string): Promise<StoredRequest | null> {
     return this.toRequest(this.statements.selectRequest.get(id) as Row | undefined);
+  }
+
+  async findReplacedLink(linkHash: string): Promise<string | null> {
+    const row = this.statements.selectReplacedLink.get(linkHash) as Row | undefined;
+    return row ? (row.request_id as string) : null;
   }
 
   async findSessionByLinkHash(linkHash: string): Promise<SessionRequest | null> {
@@ -296,7 +308,7 @@ export class SqliteRequestStore implements RequestStore {
   }
 
   async saveCardActivity(card: CardActivity): Promise<void> {
-    this.statements.upsertCard.run(card);
+    this.saveCardTransaction(card);
   }
 
   async claimOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]> {
@@ -500,7 +512,14 @@ export class SqliteRequestStore implements RequestStore {
     for (const message of change.outbox) {
       this.statements.insertOutbox.run(message.requestId, message.type, JSON.stringify(message), at, at);
     }
-    for (const card of change.cardActivities ?? []) this.statements.upsertCard.run(card);
+    for (const card of change.cardActivities ?? []) this.writeCard(card);
+    if (change.replacedLinkHash) this.statements.insertReplacedLink.run(change.replacedLinkHash, request.id);
+  }
+
+  /** One card holds one role: the card the agent clicked to reopen becomes the invitation card, not both. */
+  private writeCard(card: CardActivity): void {
+    this.statements.deleteOtherRolesOfCard.run(card);
+    this.statements.upsertCard.run(card);
   }
 
   private writeSettings(

@@ -55,6 +55,10 @@ const en = {
   inUseTitle: 'This link is in use on another device',
   inUseText:
     'For your security, the link works on one device only. If you need to switch devices, please contact your support agent: they can release the link for you.',
+  replacedTitle: 'This link was replaced by a newer one',
+  replacedText: 'Please ask your support agent for the new link.',
+  releasedNotice: 'Your agent moved this session to another device, so this device was let go. To continue here instead, enter your name again.',
+  releasedInUse: 'Your agent moved this session to another device. Please continue there, or ask your agent to release the link again.',
   notFoundTitle: 'Link not found',
   notFoundText:
     'Please check that you opened the complete link from your invitation, or ask your support agent for a new one.',
@@ -69,6 +73,7 @@ const en = {
   errorLinkClosed: 'This session has already ended.',
   errorLinkNotYet: 'Your session has not started yet.',
   errorRequestNotFound: 'This link is not valid.',
+  errorLinkReplaced: 'This link was replaced by a newer one. Please ask your support agent for the new link.',
   errorIllegalTransition: 'That is no longer possible; the page has been updated.',
   errorRateLimited: 'Too many attempts. Please wait a moment and try again.',
   errorNetwork: 'The server could not be reached. Please check your connection and try again.',
@@ -135,6 +140,10 @@ const de: PortalStrings = {
   inUseTitle: 'Dieser Link wird auf einem anderen Gerät verwendet',
   inUseText:
     'Zu Ihrer Sicherheit funktioniert der Link nur auf einem Gerät. Wenn Sie das Gerät wechseln müssen, wenden Sie sich bitte an Ihre Ansprechperson: Sie kann den Link für Sie freigeben.',
+  replacedTitle: 'Dieser Link wurde durch einen neueren ersetzt',
+  replacedText: 'Bitte fragen Sie Ihre Ansprechperson nach dem neuen Link.',
+  releasedNotice: 'Ihre Ansprechperson hat diese Sitzung auf ein anderes Gerät verlegt; dieses Gerät wurde freigegeben. Um hier fortzufahren, geben Sie Ihren Namen erneut ein.',
+  releasedInUse: 'Ihre Ansprechperson hat diese Sitzung auf ein anderes Gerät verlegt. Bitte fahren Sie dort fort oder bitten Sie Ihre Ansprechperson, den Link erneut freizugeben.',
   notFoundTitle: 'Link nicht gefunden',
   notFoundText:
     'Bitte prüfen Sie, ob Sie den vollständigen Link aus Ihrer Einladung geöffnet haben, oder fordern Sie bei Ihrer Ansprechperson einen neuen an.',
@@ -149,6 +158,7 @@ const de: PortalStrings = {
   errorLinkClosed: 'Diese Sitzung ist bereits beendet.',
   errorLinkNotYet: 'Ihre Sitzung hat noch nicht begonnen.',
   errorRequestNotFound: 'Dieser Link ist ungültig.',
+  errorLinkReplaced: 'Dieser Link wurde durch einen neueren ersetzt. Bitte fragen Sie Ihre Ansprechperson nach dem neuen Link.',
   errorIllegalTransition: 'Das ist nicht mehr möglich; die Seite wurde aktualisiert.',
   errorRateLimited: 'Zu viele Versuche. Bitte warten Sie einen Moment und versuchen Sie es erneut.',
   errorNetwork: 'Der Server ist nicht erreichbar. Bitte prüfen Sie Ihre Verbindung und versuchen Sie es erneut.',
@@ -210,6 +220,10 @@ const fr: PortalStrings = {
   inUseTitle: 'Ce lien est utilisé sur un autre appareil',
   inUseText:
     'Pour votre sécurité, ce lien ne fonctionne que sur un seul appareil. Si vous devez changer d’appareil, veuillez contacter votre conseiller\u00a0: il peut libérer le lien pour vous.',
+  replacedTitle: 'Ce lien a été remplacé par un lien plus récent',
+  replacedText: 'Veuillez demander le nouveau lien à votre conseiller.',
+  releasedNotice: 'Votre conseiller a transféré cette session sur un autre appareil ; cet appareil a été libéré. Pour continuer ici, saisissez à nouveau votre nom.',
+  releasedInUse: 'Votre conseiller a transféré cette session sur un autre appareil. Veuillez continuer sur celui-ci, ou demandez à votre conseiller de libérer à nouveau le lien.',
   notFoundTitle: 'Lien introuvable',
   notFoundText:
     'Vérifiez que vous avez ouvert le lien complet figurant dans votre invitation, ou demandez-en un nouveau à votre conseiller.',
@@ -224,6 +238,7 @@ const fr: PortalStrings = {
   errorLinkClosed: 'Cette session est déjà terminée.',
   errorLinkNotYet: 'Votre session n’a pas encore commencé.',
   errorRequestNotFound: 'Ce lien n’est pas valide.',
+  errorLinkReplaced: 'Ce lien a été remplacé par un lien plus récent. Veuillez demander le nouveau lien à votre conseiller.',
   errorIllegalTransition: 'Cette action n’est plus possible\u00a0; la page a été mise à jour.',
   errorRateLimited: 'Trop de tentatives. Veuillez patienter un instant, puis réessayer.',
   errorNetwork: 'Impossible de joindre le serveur. Vérifiez votre connexion et réessayez.',
@@ -282,6 +297,10 @@ const nl: PortalStrings = {
   inUseTitle: 'Deze link wordt op een ander apparaat gebruikt',
   inUseText:
     'Voor uw veiligheid werkt de link maar op één apparaat. Moet u van apparaat wisselen? Neem dan contact op met uw supportmedewerker; die kan de link voor u vrijgeven.',
+  replacedTitle: 'Deze link is vervangen door een nieuwere',
+  replacedText: 'Vraag uw supportmedewerker om de nieuwe link.',
+  releasedNotice: 'Uw supportmedewerker heeft deze sessie naar een ander apparaat verplaatst; dit apparaat is vrijgegeven. Wilt u hier verdergaan, vul dan opnieuw uw naam in.',
+  releasedInUse: 'Uw supportmedewerker heeft deze sessie naar een ander apparaat verplaatst. Ga daar verder, of vraag uw supportmedewerker de link opnieuw vrij te geven.',
   notFoundTitle: 'Link niet gevonden',
   notFoundText:
     'Controleer of u de volledige link uit uw uitnodiging hebt geopend, of vraag uw supportmedewerker om een nieuwe.',
@@ -296,6 +315,7 @@ const nl: PortalStrings = {
   errorLinkClosed: 'Deze sessie is al beëindigd.',
   errorLinkNotYet: 'Uw sessie is nog niet begonnen.',
   errorRequestNotFound: 'Deze link is ongeldig.',
+  errorLinkReplaced: 'Deze link is vervangen door een nieuwere. Vraag uw supportmedewerker om de nieuwe link.',
   errorIllegalTransition: 'Dat is niet meer mogelijk; de pagina is bijgewerkt.',
   errorRateLimited: 'Te veel pogingen. Wacht even en probeer het opnieuw.',
   errorNetwork: 'De server is niet bereikbaar. Controleer uw verbinding en probeer het opnieuw.',
@@ -356,6 +376,10 @@ const hu: PortalStrings = {
   inUseTitle: 'Ez a hivatkozás egy másik eszközön használatban van',
   inUseText:
     'Biztonsági okokból a hivatkozás csak egy eszközön működik. Ha eszközt kell váltania, forduljon ügyintézőjéhez: ő fel tudja oldani a hivatkozást.',
+  replacedTitle: 'Ezt a hivatkozást egy újabb váltotta fel',
+  replacedText: 'Kérjük, kérje el ügyintézőjétől az új hivatkozást.',
+  releasedNotice: 'Ügyintézője áthelyezte ezt a munkamenetet egy másik eszközre, ezért ezt az eszközt felszabadította. Ha mégis itt folytatná, adja meg újra a nevét.',
+  releasedInUse: 'Ügyintézője áthelyezte ezt a munkamenetet egy másik eszközre. Kérjük, ott folytassa, vagy kérje meg ügyintézőjét, hogy ismét szabadítsa fel a hivatkozást.',
   notFoundTitle: 'A hivatkozás nem található',
   notFoundText:
     'Ellenőrizze, hogy a meghívóban szereplő teljes hivatkozást nyitotta-e meg, vagy kérjen újat ügyintézőjétől.',
@@ -370,6 +394,7 @@ const hu: PortalStrings = {
   errorLinkClosed: 'Ez a munkamenet már véget ért.',
   errorLinkNotYet: 'A munkamenet még nem kezdődött el.',
   errorRequestNotFound: 'Ez a hivatkozás érvénytelen.',
+  errorLinkReplaced: 'Ezt a hivatkozást egy újabb váltotta fel. Kérjük, kérje el ügyintézőjétől az új hivatkozást.',
   errorIllegalTransition: 'Ez már nem lehetséges; az oldal frissült.',
   errorRateLimited: 'Túl sok próbálkozás. Kérjük, várjon egy kicsit, majd próbálja újra.',
   errorNetwork: 'A kiszolgáló nem érhető el. Ellenőrizze a kapcsolatot, és próbálja újra.',
@@ -399,6 +424,7 @@ export const PORTAL_ERROR_KEYS: Readonly<Record<ErrorCode, PortalStringKey>> = {
   'LINK.CLOSED': 'errorLinkClosed',
   'LINK.NOT_YET': 'errorLinkNotYet',
   'QUEUE.NONE': 'errorGeneric',
+  'LINK.REPLACED': 'errorLinkReplaced',
   'RATE.LIMITED': 'errorRateLimited',
   'GRAPH.THROTTLED': 'errorGeneric',
   'GRAPH.FORBIDDEN': 'errorGeneric',

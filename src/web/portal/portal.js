@@ -601,6 +601,12 @@
     return nodes;
   }
 
+  // Switch device let this browser go: say so above the start, instead of silently starting over.
+  function withReleasedNotice(state, nodes) {
+    if (!state.released) return nodes;
+    return [el('p', { className: 'notice released-notice', text: text('releasedNotice'), attrs: { role: 'status' } })].concat(nodes);
+  }
+
   function viewMessage(iconName, titleKey, textKey) {
     return [icon(iconName, 'neutral'), heading(titleKey), paragraph(text(textKey))];
   }
@@ -608,8 +614,8 @@
   function viewFor(state) {
     if (state.state === 'expired') return viewMessage('clock', 'expiredTitle', 'expiredText');
     if (state.state === 'closed') return viewClosed(state);
-    if (state.inUse) return viewMessage('device', 'inUseTitle', 'inUseText');
-    if (state.state === 'open') return state.startsLater ? viewScheduled(state) : viewWelcome(state);
+    if (state.inUse) return viewMessage('device', 'inUseTitle', state.released ? 'releasedInUse' : 'inUseText');
+    if (state.state === 'open') return state.startsLater ? viewScheduled(state) : withReleasedNotice(state, viewWelcome(state));
     // Waiting, ready or connected in a browser the link is not bound to: that browser may see nothing more.
     if (!state.boundToYou) return viewMessage('device', 'inUseTitle', 'inUseText');
     if (state.state === 'waiting') return viewConsent(state);
@@ -620,7 +626,7 @@
   function viewKey(state) {
     var join = state.join || null;
     return JSON.stringify([
-      state.state, !!state.boundToYou, !!state.inUse, !!state.startsLater, state.tag, state.closedReason,
+      state.state, !!state.boundToYou, !!state.inUse, !!state.released, !!state.startsLater, state.tag, state.closedReason,
       state.scheduledFor, state.expiresAt, join && [join.url, join.isTeamsMeeting, join.joinAs, join.label],
     ]);
   }

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Route } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
+import { tenantActingAs } from '../../../scripts/localPersonas';
 
 const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const PLAYGROUND_CLI = require.resolve('@microsoft/m365agentsplayground/cli.js');
@@ -77,11 +78,8 @@ export function findUser(config: PlaygroundConfig, who: string): PlaygroundUser 
 
 /** The same tenant with `who` as the acting user: the Playground UI only ever types as `currentUser`. */
 export function withActingUser(config: PlaygroundConfig, who: string): PlaygroundConfig {
-  const acting = findUser(config, who);
-  if (acting.id === config.currentUser.id) return config;
-  const others = allUsers(config).filter((u) => u.id !== acting.id);
-  // The personal chat belongs to the acting user; a fresh id keeps it apart from the default user's chat.
-  return { ...config, currentUser: acting, users: others, personalChat: { id: `a:personal-${acting.aadObjectId}` } };
+  // The very mechanism `npm start -- --as <persona>` uses.
+  return tenantActingAs(config, findUser(config, who).id);
 }
 
 /** Conversation id of a team channel by display name; "General" is the team id itself. */

@@ -296,6 +296,18 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(await store.findSessionByLinkHash('unknown')).toBeNull();
       });
 
+      it('remembers a link a change replaced, so the old link can be told apart from an unknown one', async () => {
+        const store = await openStore();
+        const request = aSessionRequest({ linkHash: 'hash-generation-1' });
+        await store.commit(creation(request));
+        const { change } = transition(request, { generation: 2, linkHash: 'hash-generation-2' }, { replacedLinkHash: 'hash-generation-1' });
+        await store.commit(change);
+
+        expect(await store.findReplacedLink('hash-generation-1')).toBe(request.id);
+        expect(await store.findReplacedLink('hash-generation-2')).toBeNull();
+        expect(await store.findReplacedLink('unknown')).toBeNull();
+      });
+
       it('applies a change from the current version and keeps the events in order', async () => {
         const store = await openStore();
         const request = aSessionRequest();
@@ -623,6 +635,33 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
 
         expect(await store.cardActivitiesOf(request.id)).toEqual([{ ...queueCard, activityId: 'activity-2' }, agentCard]);
         expect(await store.cardActivitiesOf('no-such-request')).toEqual([]);
+      });
+
+      it('moves a card to its new role: one card (conversation + activity) is never recorded under two roles', async () => {
+        const store = await openStore();
+        const request = aSessionRequest();
+        const agentCard = {
+          requestId: request.id,
+          role: 'agent' as const,
+          conversationId: 'a:personal',
+          activityId: 'activity-1',
+          serviceUrl: 'https://smba.example/emea/',
+          threadId: null,
+        };
+        const firstInvitation = { ...agentCard, role: 'invitation' as const, activityId: 'activity-0' };
+        await store.commit(creation(request, { cardActivities: [firstInvitation, agentCard] }));
+
+        // Reopen: the clicked agent card now shows the new link; a new agent card is posted later.
+        const { change } = transition(request, { generation: 2 }, { cardActivities: [{ ...agentCard, role: 'invitation' }] });
+        await store.commit(change);
+        expect(await store.cardActivitiesOf(request.id)).toEqual([{ ...agentCard, role: 'invitation' }]);
+
+        await store.saveCardActivity({ ...agentCard, activityId: 'activity-2' });
+        await store.saveCardActivity({ ...agentCard, activityId: 'activity-2', role: 'agent' });
+        expect(await store.cardActivitiesOf(request.id)).toEqual([
+          { ...agentCard, role: 'invitation' },
+          { ...agentCard, activityId: 'activity-2' },
+        ]);
       });
 
       it('saves, updates and lists queues', async () => {

@@ -149,12 +149,12 @@ describe('session deadlines and schedule', () => {
   it('reopen issues a new generation, link, tag and deadline and forgets the old binding', () => {
     const closed = aSessionRequest({ state: 'closed', closedReason: 'left', customerName: 'Chris', bindingHash: 'old' });
     const { request } = decideSession(closed, commandFor.reopen, contextFor('reopen'));
-    expect(request).toMatchObject({ state: 'open', generation: 2, linkHash: 'new-hash', tag: '0042', customerName: null, bindingHash: null, closedReason: null });
+    expect(request).toMatchObject({ state: 'open', generation: 2, linkHash: 'new-hash', tag: '0042', customerName: null, bindingHash: null, releasedBindingHash: null, closedReason: null });
   });
 
   it('rebind releases the browser binding', () => {
     const { request } = decideSession(aSessionRequest({ state: 'ready', customerName: 'Chris', bindingHash: 'b' }), commandFor.rebind, contextFor('rebind'));
-    expect(request).toMatchObject({ state: 'open', bindingHash: null, customerName: null });
+    expect(request).toMatchObject({ state: 'open', bindingHash: null, customerName: null, releasedBindingHash: 'b' });
   });
 
   it('has an expiry deadline only while pending', () => {

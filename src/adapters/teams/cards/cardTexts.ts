@@ -18,6 +18,7 @@ const NOTICES: Readonly<Record<ErrorCode, string>> = {
   'LINK.NOT_YET': 'The session has not started yet.',
   'QUEUE.NONE':
     'No channel is registered for approvals, so nobody could decide: an admin says "@Doorman register approvals" in the approvers\' channel.',
+  'LINK.REPLACED': 'The link was replaced by a newer one.',
   'RATE.LIMITED': 'Too many attempts. Please wait a moment and try again.',
   'GRAPH.THROTTLED': 'Microsoft 365 is busy. Doorman will retry automatically.',
   'GRAPH.FORBIDDEN': 'Doorman lacks a Microsoft 365 permission for this. Ask an admin to run the doctor command.',
