@@ -13,7 +13,7 @@ describe('audit trails and settings history read as people talk', () => {
 
   beforeEach(async () => {
     t = await startTestDoorman();
-    await t.message('alex', '<at>Doorman</at> register queue Approvers', 'channel');
+    await t.message('alex', '<at>Doorman</at> register approvals', 'channel');
     for (const who of ['alex', 'carl', 'dana'] as const) await t.message(who, 'hi');
   });
   afterEach(() => t.stop());
