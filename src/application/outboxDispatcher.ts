@@ -3,7 +3,7 @@ import { isDoormanError } from '../domain/errors';
 import { SessionMeeting, SessionRequest } from '../domain/session';
 import { loadSession } from './actOnSession';
 import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from './lockboxRequests';
-import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, RetryableError, StoredRequest, WebhookSender } from './ports';
+import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from './ports';
 import { commitSession } from './sessionCommit';
 import { UseCaseDeps } from './useCaseDeps';
 
@@ -126,7 +126,7 @@ export class OutboxDispatcher {
       logger.debug(fields, 'outbox delivered');
     } catch (error) {
       const summary = errorSummary(error);
-      if (item.attempts >= this.options.maxAttempts) {
+      if (item.attempts >= this.options.maxAttempts || error instanceof PermanentError) {
         await store.failOutbox(item.id, summary);
         logger.error({ ...fields, err: summary }, 'outbox gave up');
         return;

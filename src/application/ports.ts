@@ -306,6 +306,17 @@ export class RetryableError extends Error {
   }
 }
 
+/**
+ * A failure retrying cannot heal (a webhook target Doorman refuses to reach is a configuration problem): the
+ * dispatcher fails the row at once, logs it at error and counts it among the rows given up (metrics, `doctor`).
+ */
+export class PermanentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentError';
+  }
+}
+
 /** Something that changed a request; the portal's live pages listen for it. */
 export interface RequestChanges {
   publish(requestId: string): void;
