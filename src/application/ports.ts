@@ -150,6 +150,8 @@ export interface RequestFilter {
   kind?: string;
   states?: readonly string[];
   involving?: string;
+  /** Requests of any of these people (session creator or assignee, lockbox requester); empty matches nothing. */
+  involvingAnyOf?: readonly string[];
   assignee?: string;
   queueId?: string;
   from?: Date;
