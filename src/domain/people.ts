@@ -12,7 +12,7 @@ export type Actor =
   | { type: 'person'; person: Person; roles: Role[] }
   | { type: 'customer' }
   | { type: 'system'; name: 'sweeper' | 'dispatcher' | 'settings' }
-  /** A system calling the REST API with an API key (or app token), named by its client. */
+  /** A system calling the REST API, by its stable id: `key:<API key id>` or `app:<Entra client id>` (never a name). */
   | { type: 'service'; client: string };
 
 /** Where an action came from, recorded on every audit event. */
