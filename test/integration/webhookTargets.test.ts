@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
-import nock from 'nock';
 import { HttpWebhookSender, ResolvedAddress } from '../../src/adapters/http/httpWebhookSender';
 import { PermanentError, RetryableError } from '../../src/application/ports';
 import { FakeClock } from '../support/fakeClock';
@@ -23,8 +22,8 @@ class LoopbackReceiver {
   });
   port = 0;
 
-  async start(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.listen(0, '127.0.0.1', resolve));
+  async start(address = '127.0.0.1'): Promise<void> {
+    await new Promise<void>((resolve) => this.server.listen(0, address, resolve));
     this.port = (this.server.address() as AddressInfo).port;
   }
 
@@ -103,21 +102,21 @@ describe('the webhook sender checks every address at connection time', () => {
   });
 
   it('in local mode delivers to loopback, connecting only to the address that was checked (no second lookup)', async () => {
-    // The name exists only in the resolver double: if node:http looked it up again itself, delivery would fail.
-    const dns = resolverFor({ 'receiver.doorman.test': ['127.0.0.1'] });
-    nock.enableNetConnect((host) => /^(127\.0\.0\.1|localhost|receiver\.doorman\.test)(:\d+)?$/.test(host));
+    // The resolver double answers 127.0.0.2 for localhost, where only this receiver listens; the system resolver would
+    // answer 127.0.0.1 or ::1, where nothing does. So delivery proves the socket went to the checked address.
+    const elsewhere = new LoopbackReceiver();
+    await elsewhere.start('127.0.0.2');
     try {
+      const dns = resolverFor({ localhost: ['127.0.0.2'] });
       const sender = new HttpWebhookSender(SECRET, clock, { localMode: true, resolve: dns.resolve });
-      await sender.send(`http://receiver.doorman.test:${receiver.port}/x`, '{"a":1}');
+      await sender.send(`http://localhost:${elsewhere.port}/x`, '{"a":1}');
       await sender.send(`http://127.0.0.1:${receiver.port}/y`, '{"b":2}');
+      expect(elsewhere.hits).toEqual([{ host: `localhost:${elsewhere.port}`, body: '{"a":1}' }]);
+      expect(receiver.hits).toEqual([{ host: `127.0.0.1:${receiver.port}`, body: '{"b":2}' }]);
+      expect(dns.asked).toEqual(['localhost']);
     } finally {
-      nock.enableNetConnect(/^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/);
+      await elsewhere.stop();
     }
-    expect(receiver.hits).toEqual([
-      { host: `receiver.doorman.test:${receiver.port}`, body: '{"a":1}' },
-      { host: `127.0.0.1:${receiver.port}`, body: '{"b":2}' },
-    ]);
-    expect(dns.asked).toEqual(['receiver.doorman.test']);
   });
 
   it('gives up on a receiver that accepts and never answers after the timeout, as a retryable failure', async () => {
