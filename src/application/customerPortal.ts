@@ -14,6 +14,11 @@ export interface PortalState {
   boundToYou: boolean;
   inUse: boolean;
   name: string | null;
+  /**
+   * The name the agent typed for the customer, to prefill the name field (the customer may change it). Only while
+   * the request is open and no browser is bound: the invitation that carried the link already names the recipient.
+   */
+  suggestedName: string | null;
   tag: string | null;
   scheduledFor: string | null;
   startsLater: boolean;
@@ -77,6 +82,7 @@ export function portalState(
     boundToYou: bound,
     inUse: !bound && request.bindingHash !== null && live,
     name: bound ? request.customerName : null,
+    suggestedName: state === 'open' && request.bindingHash === null && request.recipient.name.trim() !== '' ? request.recipient.name : null,
     tag: bound ? request.tag : null,
     scheduledFor: request.scheduledFor?.toISOString() ?? null,
     startsLater: startsLater(request, now),

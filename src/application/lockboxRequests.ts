@@ -10,6 +10,7 @@ import {
   withAccessRemoved,
 } from '../domain/lockbox';
 import { Actor, Person, actorId } from '../domain/people';
+import { SettingChange, encodeSettingChanges } from './auditTrail';
 import { lockboxApproverMail } from './i18n/lockboxApproverMail';
 import { LockboxSettings, OutboxMessage, StoredRequest } from './ports';
 import { commitRequest } from './requestCommit';
@@ -274,9 +275,9 @@ export async function saveLockboxSettings(
   const current = await deps.store.getLockboxSettings();
   const now = deps.clock.now();
   const saved: LockboxSettings = { ...next, updatedBy: actor.person.name, updatedAt: now };
-  const changes = (Object.keys(next) as (keyof typeof next)[])
+  const changes: SettingChange[] = (Object.keys(next) as (keyof typeof next)[])
     .filter((key) => current[key] !== next[key])
-    .map((key) => `${key}: ${String(current[key])} → ${String(next[key])}`);
+    .map((key) => ({ key, from: current[key], to: next[key] }));
   if (changes.length === 0) return current;
   const outbox: OutboxMessage[] = [];
   if (current.approvalRequired !== next.approvalRequired) {
@@ -289,8 +290,8 @@ export async function saveLockboxSettings(
       });
     }
   }
-  await deps.store.saveLockboxSettings(saved, { actorId: actorId(actor), at: now, change: changes.join('; ') }, outbox);
-  deps.logger.info({ actor: actorId(actor), change: changes.join('; ') }, 'lockbox settings changed');
+  await deps.store.saveLockboxSettings(saved, { actorId: actorId(actor), at: now, change: encodeSettingChanges(changes) }, outbox);
+  deps.logger.info({ actor: actorId(actor), changes }, 'lockbox settings changed');
   deps.wakeDispatcher();
   return saved;
 }

@@ -192,7 +192,10 @@ export interface RequestStore {
   getPersonalConversation(aadObjectId: string): Promise<PersonalConversation | null>;
 
   getLockboxSettings(): Promise<LockboxSettings>;
-  /** Saves settings and appends the audit line of who changed what, in one transaction with the outbox rows. */
+  /**
+   * Saves settings and appends the audit line of who changed what, in one transaction with the outbox rows.
+   * `change` is auditTrail's encodeSettingChanges JSON (rows written before it read "key: a → b; …").
+   */
   saveLockboxSettings(settings: LockboxSettings, audit: { actorId: string; at: Date; change: string }, outbox: OutboxMessage[]): Promise<void>;
   settingsEvents(): Promise<{ actorId: string; at: Date; change: string }[]>;
 
@@ -239,6 +242,8 @@ export interface Directory {
   listAgents(): Promise<Person[]>;
   /** Everyone holding `role`, with a mail address where known. */
   listByRole(role: Role): Promise<(Person & { email: string | null })[]>;
+  /** The name a person is shown by in trails and histories; null when the directory does not (or no longer) know them. */
+  displayName(aadObjectId: string): Promise<string | null>;
 }
 
 /** A mail ready to send: every text already in the recipient's language. */

@@ -62,6 +62,7 @@ describe.each(['SQLite', 'PostgreSQL'] as const)('session request end to end on 
     const customerContext = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'en-US' });
     const customer = await customerContext.newPage();
     await customer.goto(link as string);
+    expect(await customer.getByLabel('Your name').inputValue()).toBe('Chris Customer');
     await customer.getByLabel('Your name').fill('Chris');
     await customer.getByRole('button', { name: 'Continue' }).click();
     await customer.getByRole('button', { name: 'Allow' }).waitFor();

@@ -64,6 +64,23 @@ describe('the customer portal over HTTP', () => {
     expect((await t.store.getRequest(requestId))?.version).toBe(1);
   });
 
+  it('prefills the name the agent typed while the link is open and unbound, never once a browser is bound', async () => {
+    const { code } = await newLink(t, { recipientName: 'Chris Customer' });
+    const state = await raw(`${t.doorman.url}/j/${code}/state`, 'GET', undefined as unknown as string);
+    expect(state.json).toMatchObject({ state: 'open', suggestedName: 'Chris Customer', name: null });
+    // The page carries the same state for its first render, so the field is filled before any fetch.
+    const page = await (await fetch(`${t.doorman.url}/j/${code}`)).text();
+    expect(page).toContain('"suggestedName":"Chris Customer"');
+
+    const arrive = await raw(`${t.doorman.url}/j/${code}/arrive`, 'POST', JSON.stringify({ name: 'Chris C.' }));
+    expect(arrive.json).toMatchObject({ state: 'waiting', name: 'Chris C.', suggestedName: null });
+    const other = await raw(`${t.doorman.url}/j/${code}/state`, 'GET', undefined as unknown as string);
+    expect(other.json).toMatchObject({ inUse: true, suggestedName: null, name: null });
+    expect(JSON.stringify(other.json)).not.toContain('Chris Customer');
+    const otherPage = await (await fetch(`${t.doorman.url}/j/${code}`)).text();
+    expect(otherPage).not.toContain('Chris Customer');
+  });
+
   it('answers unknown and malformed codes with 404 and a code, never a stack trace', async () => {
     for (const code of ['x', 'A'.repeat(32), '%3Cscript%3E', '..%2F..%2Fetc%2Fpasswd']) {
       const response = await raw(`${t.doorman.url}/j/${code}/state`, 'GET', undefined as unknown as string);

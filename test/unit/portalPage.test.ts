@@ -21,6 +21,7 @@ const hostileState: PortalState = {
   boundToYou: true,
   inUse: false,
   name: '</script><script>alert(1)</script><!--',
+  suggestedName: null,
   tag: '4815',
   scheduledFor: null,
   startsLater: false,

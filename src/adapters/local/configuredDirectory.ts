@@ -73,6 +73,12 @@ export class ConfiguredDirectory implements Directory {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  /** The configured name; null for strangers and for ids listed only by role (they have no name to show). */
+  async displayName(aadObjectId: string): Promise<string | null> {
+    const entry = this.people.get(aadObjectId);
+    return entry && entry.name !== entry.aadObjectId ? entry.name : null;
+  }
+
   /** Every agent, by name. */
   async listAgents(): Promise<Person[]> {
     return [...this.people.values()]

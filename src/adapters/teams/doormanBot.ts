@@ -7,6 +7,7 @@ import {
   TurnContext,
 } from 'botbuilder';
 import { randomUUID } from 'node:crypto';
+import { lockboxTrails, settingsHistory } from '../../application/auditTrail';
 import { UseCaseDeps } from '../../application/useCaseDeps';
 import { instantToZonedWallClock } from '../../application/zonedTime';
 import { hasRole } from '../../domain/people';
@@ -155,7 +156,7 @@ export class DoormanBot extends TeamsActivityHandler {
     }
     await send(context, lockboxSettingsCard({
       settings: await this.deps.store.getLockboxSettings(),
-      events: (await this.deps.store.settingsEvents()).slice(-5),
+      history: await settingsHistory(this.deps),
       now: this.deps.clock.now(),
       timeZone: timeZoneOf(context, this.deps.settings.defaultTimeZone),
       problems: [],
@@ -175,8 +176,7 @@ export class DoormanBot extends TeamsActivityHandler {
     }
     const lockboxes = (await this.deps.store.listRequests({ kind: 'lockbox', involving: me, limit: MAX_LOCKBOX_ROWS })) as LockboxRequest[];
     if (lockboxes.length > 0 || hasRole(actor, 'engineer')) {
-      const requests = await Promise.all(lockboxes.map(async (request) => ({ request, events: await this.deps.store.eventsOf(request.id) })));
-      await send(context, lockboxListCard({ requests, now, timeZone }));
+      await send(context, lockboxListCard({ requests: await lockboxTrails(this.deps, lockboxes), now, timeZone }));
     }
   }
 

@@ -1,5 +1,6 @@
 import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
+import { settingsHistory } from '../../application/auditTrail';
 import { LockboxDecisionVerb, decideOnLockbox, requestLockboxAccess, saveLockboxSettings } from '../../application/lockboxRequests';
 import { parseLockboxForm } from '../../application/lockboxForm';
 import { FieldProblem, isDoormanError } from '../../domain/errors';
@@ -82,7 +83,7 @@ async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verb
   }
   return lockboxSettingsCard({
     settings: await deps.store.getLockboxSettings(),
-    events: (await deps.store.settingsEvents()).slice(-5),
+    history: await settingsHistory(deps),
     now: deps.clock.now(),
     timeZone: timeZoneOf(turn, deps.settings.defaultTimeZone),
     problems,

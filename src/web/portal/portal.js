@@ -490,6 +490,8 @@
         'aria-describedby': hintId,
       },
     });
+    // The name the agent typed; the customer may change it.
+    if (state.suggestedName) input.value = state.suggestedName;
     var problem = el('p', { className: 'field-problem', id: problemId });
     var submit = el('button', { className: 'btn btn-primary', text: text('continue'), attrs: { type: 'submit' } });
     var form = el('form', { className: 'form', attrs: { novalidate: true } }, [

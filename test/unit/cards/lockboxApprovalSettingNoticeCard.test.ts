@@ -18,7 +18,8 @@ describe('approvalSettingNoticeCard', () => {
     const text = String(getById(card, 'noticeText').text);
     expect(text).toMatch(/^Sam Admin turned approval off at Mon 4 Mar, 10:55 \(Europe\/Berlin\)\./);
     expect(text).toMatch(/approved automatically/);
-    expect(getById(card, 'noticeText').color).toBe('attention');
+    expect(getById(card, 'noticeText').color).toBe('default');
+    expect(getById(card, 'noticeTextBadge').style).toBe('attention');
   });
 
   it('tells approvers when approval is back on', () => {

@@ -1,5 +1,6 @@
 import { lockboxCard, REFRESH_USER_LIMIT } from '../../../src/adapters/teams/cards/lockboxCard';
 import { noticeText } from '../../../src/adapters/teams/cards/cardTexts';
+import { STATUS_TONES } from '../../../src/adapters/teams/cards/cardElements';
 import { ErrorCode } from '../../../src/domain/errors';
 import {
   ADA,
@@ -122,17 +123,20 @@ describe('lockboxCard', () => {
   });
 
   it.each([
-    ['review', 'Awaiting review', 'warning'],
-    ['pending', 'Awaiting approval', 'warning'],
-    ['granting', 'Approved — access being granted', 'good'],
+    ['review', 'Awaiting review', 'action'],
+    ['pending', 'Awaiting approval', 'action'],
+    ['granting', 'Approved — access being granted', 'pending'],
     ['approved', 'Access granted until Mon 4 Mar, 14:35', 'good'],
-    ['ending', 'Access ending…', 'warning'],
-    ['denied', 'Denied', 'attention'],
-    ['expired', 'Expired', 'attention'],
-    ['cancelled', 'Cancelled', 'default'],
-    ['ended', 'Ended — revoked by an approver', 'default'],
-  ] as const)('badges %s as "%s"', (variant, text, color) => {
-    expect(getById(renderLockbox(variant, 'readOnly'), 'state')).toMatchObject({ text, color });
+    ['ending', 'Access ending…', 'pending'],
+    ['denied', 'Denied', 'stopped'],
+    ['expired', 'Expired', 'stopped'],
+    ['cancelled', 'Cancelled', 'done'],
+    ['ended', 'Ended — revoked by an approver', 'done'],
+  ] as const)('badges %s as "%s" (%s), in default-colour text with a symbol', (variant, text, tone) => {
+    const card = renderLockbox(variant, 'readOnly');
+    expect(getById(card, 'state')).toMatchObject({ text, color: 'default' });
+    expect(getById(card, 'stateBadge').style).toBe(STATUS_TONES[tone].style);
+    expect(JSON.stringify(getById(card, 'stateBadge'))).toContain(STATUS_TONES[tone].symbol);
   });
 
   it.each([

@@ -1,20 +1,22 @@
 import { lockboxListCard } from '../../../src/adapters/teams/cards/lockboxListCard';
-import { AuditEvent } from '../../../src/domain/audit';
+import { TrailLine } from '../../../src/application/auditTrail';
 import { lockboxIn, NOW, TIME_ZONE } from '../../support/lockboxCardFixtures';
-import { findById, validateCard } from '../../support/validateCard';
+import { findById, getById, validateCard } from '../../support/validateCard';
 
-function event(action: string, actorId: string, reason: string | null): AuditEvent {
-  return { requestId: 'r', kind: 'lockbox', action, fromState: 'pending', toState: 'approved', actorId, actorType: 'person', source: 'card', reason, at: NOW, version: 2 };
+function line(text: string, reason: string | null): TrailLine {
+  return { at: NOW, text, reason };
 }
 
 describe('lockboxListCard', () => {
-  it('lists each request with its audit trail, escaped, as a valid card', () => {
+  it('lists each request with its trail lines as given, names and reasons escaped, as a valid card', () => {
     const request = lockboxIn('approved');
-    const card = lockboxListCard({ requests: [{ request, events: [event('create', 'dana', null), event('approve', 'carl', '**ok** [x](y)')] }], now: NOW, timeZone: TIME_ZONE });
+    const trail = [line('Dana Engineer asked for access', null), line('Carl *Approver* approved', '**ok** [x](y)')];
+    const card = lockboxListCard({ requests: [{ request, trail }], now: NOW, timeZone: TIME_ZONE });
     validateCard(card);
-    const text = JSON.stringify(findById(card, `lockbox-${request.id}`));
-    expect(text).toContain('approve by carl');
-    expect(text).toContain('\\\\*\\\\*ok\\\\*\\\\*');
+    expect(String(getById(card, `trail-${request.id}`).text).split('\n\n')).toEqual([
+      'Mon 4 Mar, 11:00 · Dana Engineer asked for access',
+      'Mon 4 Mar, 11:00 · Carl \\*Approver\\* approved — “\\*\\*ok\\*\\* \\[x\\]\\(y\\)”',
+    ]);
   });
 
   it('says so when there is nothing', () => {

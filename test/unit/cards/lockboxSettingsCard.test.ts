@@ -14,7 +14,7 @@ const SETTINGS: LockboxSettings = {
 };
 
 function settingsView(overrides: Partial<LockboxSettingsView> = {}): LockboxSettingsView {
-  return { settings: SETTINGS, events: [], now: NOW, timeZone: TIME_ZONE, problems: [], ...overrides };
+  return { settings: SETTINGS, history: [], now: NOW, timeZone: TIME_ZONE, problems: [], ...overrides };
 }
 
 const hoursAgo = (hours: number): Date => new Date(NOW.getTime() - hours * 3600_000);
@@ -27,7 +27,7 @@ describe('lockboxSettingsCard', () => {
         settingsView({
           settings: { ...SETTINGS, approvalRequired: false, leadReview: true },
           notice: 'Settings saved.',
-          events: [{ actorId: 'aad-sam', at: hoursAgo(1), change: 'approvalRequired: true → false' }],
+          history: [{ actor: 'Sam Admin', at: hoursAgo(1), change: 'approval turned off: requests are approved automatically' }],
           problems: [
             { field: 'maxDurationMinutes', problem: 'range' },
             { field: 'decisionHours', problem: 'range' },
@@ -60,26 +60,28 @@ describe('lockboxSettingsCard', () => {
     const warning = getById(card, 'approvalOffWarning');
     expect(warning.text).toMatch(/approved automatically/);
     expect(warning.text).toMatch(/every approver is notified/);
-    expect(warning.color).toBe('warning');
+    // Explaining, not a status: default colour (Teams' warning yellow is 1.47:1 on white).
+    expect(warning.color).toBeUndefined();
   });
 
   it('makes the warning stand out while approval is off', () => {
-    const warning = getById(lockboxSettingsCard(settingsView({ settings: { ...SETTINGS, approvalRequired: false } })), 'approvalOffWarning');
-    expect(warning).toMatchObject({ color: 'attention', weight: 'bolder' });
+    const card = lockboxSettingsCard(settingsView({ settings: { ...SETTINGS, approvalRequired: false } }));
+    const warning = getById(card, 'approvalOffWarning');
+    expect(warning).toMatchObject({ color: 'default', weight: 'bolder' });
+    expect(getById(card, 'approvalOffWarningBadge').style).toBe('attention');
     expect(String(warning.text)).toMatch(/^Approval is off\./);
   });
 
   it('lists the five newest changes, newest first', () => {
-    const events = [1, 7, 3, 2, 6, 4, 5].map((hours) => ({ actorId: `aad-${hours}`, at: hoursAgo(hours), change: `change ${hours}` }));
-    const card = lockboxSettingsCard(settingsView({ events }));
-    const history = getById(card, 'history');
-    const lines = [1, 2, 3, 4, 5].map((index) => String(getById(history, `history${index}`).text));
+    const history = [1, 7, 3, 2, 6, 4, 5].map((hours) => ({ actor: `Admin ${hours}`, at: hoursAgo(hours), change: `change ${hours}` }));
+    const card = lockboxSettingsCard(settingsView({ history }));
+    const lines = [1, 2, 3, 4, 5].map((index) => String(getById(getById(card, 'history'), `history${index}`).text));
     expect(lines).toEqual([
-      'Mon 4 Mar, 10:00 · aad-1: change 1',
-      'Mon 4 Mar, 09:00 · aad-2: change 2',
-      'Mon 4 Mar, 08:00 · aad-3: change 3',
-      'Mon 4 Mar, 07:00 · aad-4: change 4',
-      'Mon 4 Mar, 06:00 · aad-5: change 5',
+      'Mon 4 Mar, 10:00 · Admin 1: change 1',
+      'Mon 4 Mar, 09:00 · Admin 2: change 2',
+      'Mon 4 Mar, 08:00 · Admin 3: change 3',
+      'Mon 4 Mar, 07:00 · Admin 4: change 4',
+      'Mon 4 Mar, 06:00 · Admin 5: change 5',
     ]);
     expect(findById(card, 'history6')).toBeUndefined();
   });
@@ -112,7 +114,7 @@ describe('lockboxSettingsCard', () => {
   });
 
   it('escapes changes and actors in the history', () => {
-    const card = lockboxSettingsCard(settingsView({ events: [{ actorId: HOSTILE, at: hoursAgo(1), change: HOSTILE }], notice: HOSTILE }));
+    const card = lockboxSettingsCard(settingsView({ history: [{ actor: HOSTILE, at: hoursAgo(1), change: HOSTILE }], notice: HOSTILE }));
     for (const text of visibleTexts(card)) {
       expect(text).not.toContain('**x**');
       expect(text).not.toContain('{{DATE');

@@ -33,7 +33,8 @@ describe.each(CARDS)('the %s card', (_, card) => {
   it('titles the session with the recipient and shows the state as a badge', () => {
     const rendered = card(sessionCardView(requestIn('ready')));
     expect(getById(rendered, 'title').text).toBe('Support session · Chris Customer');
-    expect(getById(rendered, 'state')).toMatchObject({ text: 'Ready to admit', color: 'good' });
+    expect(getById(rendered, 'state')).toMatchObject({ text: 'Ready to admit', color: 'default' });
+    expect(getById(rendered, 'stateBadge').style).toBe('good');
   });
 
   it.each([

@@ -1,5 +1,7 @@
 import { sessionInvitationCard, SessionInvitationView } from '../../../src/adapters/teams/cards/sessionInvitationCard';
 import { SessionRequest, SESSION_STATES } from '../../../src/domain/session';
+import { escapeMarkdown } from '../../../src/adapters/teams/cards/escapeMarkdown';
+import { invitationText } from '../../../src/application/i18n/invitationText';
 import { HOSTILE_NAME, NOW, PORTAL_LINK, TIME_ZONE, requestIn } from '../../support/cardFixtures';
 import { findById, getById, validateCard } from '../../support/validateCard';
 
@@ -26,6 +28,34 @@ describe('sessionInvitationCard with the link (the one render that has it)', () 
       value: INVITE_TEXT,
       label: 'Copy this text to the customer',
     });
+  });
+
+  it('shows the whole invitation, link included, as text to read before copying (not only in a 2-line box)', () => {
+    const full = invitationText('en', {
+      recipientName: 'Chris Customer',
+      agentName: 'Alex Agent',
+      link: PORTAL_LINK,
+      expiresAt: new Date(NOW.getTime() + 3 * 3600_000),
+      scheduledFor: null,
+      timeZone: TIME_ZONE,
+    }).text;
+    const fullCard = sessionInvitationCard({ ...invitation(requestIn('open'), true), inviteText: full });
+    validateCard(fullCard);
+    const lines = (getById(fullCard, 'invitePreview').items as { text: string }[]).slice(1).map((item) => item.text);
+    // Markdown-escaped as every typed text on a card is (Teams shows the escaped characters literally).
+    const expected = full.split('\n').filter((line) => line.trim() !== '').map((line) => (line === PORTAL_LINK ? line : escapeMarkdown(line)));
+    expect(lines).toEqual(expected);
+    expect(lines).toContain(PORTAL_LINK);
+    expect(lines.length).toBeGreaterThanOrEqual(9);
+    expect(getById(fullCard, 'inviteText')).toMatchObject({ type: 'Input.Text', value: full });
+  });
+
+  it('escapes what people typed in the shown invitation, but not the link Doorman made', () => {
+    const text = `Hello ${HOSTILE_NAME},\n\nTo join, open this link:\n${PORTAL_LINK}`;
+    const hostileCard = sessionInvitationCard({ ...invitation(requestIn('open'), true), inviteText: text });
+    const lines = (getById(hostileCard, 'invitePreview').items as { text: string }[]).map((item) => item.text);
+    expect(lines).toContain(PORTAL_LINK);
+    expect(lines.join('\n')).not.toContain(HOSTILE_NAME);
   });
 
   it('gives the deadline in the agent time zone and says mail went out', () => {

@@ -1,6 +1,6 @@
 import { usableTimeZone } from '../../../application/zonedTime';
 import { cardTime } from './cardTime';
-import { adaptiveCard, heading, textBlock } from './cardElements';
+import { adaptiveCard, heading, statusBadge, textBlock } from './cardElements';
 import { AdaptiveCard } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 
@@ -31,6 +31,6 @@ export function approvalSettingNoticeCard(view: ApprovalSettingNoticeView): Adap
       ];
   return adaptiveCard([
     heading(title, 'noticeTitle'),
-    textBlock(text, { id: 'noticeText', spacing: 'small', color: view.approvalRequired ? 'default' : 'attention' }),
+    view.approvalRequired ? textBlock(text, { id: 'noticeText', spacing: 'small' }) : statusBadge(text, 'stopped', 'noticeText', { weight: 'default' }),
   ]);
 }

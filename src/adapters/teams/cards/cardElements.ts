@@ -5,7 +5,8 @@ export interface TextOptions {
   id?: string;
   size?: 'small' | 'default' | 'medium' | 'large' | 'extraLarge';
   weight?: 'lighter' | 'default' | 'bolder';
-  color?: 'default' | 'dark' | 'light' | 'accent' | 'good' | 'warning' | 'attention';
+  /** No `good` or `warning`: they fail contrast in Teams (see STATUS_TONES); statuses use statusBadge. */
+  color?: 'default' | 'dark' | 'light' | 'accent' | 'attention';
   isSubtle?: boolean;
   spacing?: 'none' | 'small' | 'default' | 'medium' | 'large' | 'extraLarge' | 'padding';
   separator?: boolean;
@@ -65,6 +66,48 @@ export function columnSet(
     ...options,
     columns: columns.map((column) => ({ type: 'Column', width: column.width ?? 'stretch', ...column })),
   };
+}
+
+/** What a status means to the reader, not its colour: someone must act, wait, all is well, stopped, or over. */
+export type StatusTone = 'action' | 'pending' | 'good' | 'stopped' | 'done';
+
+/**
+ * How each status tone is shown. Teams decides what TextBlock colours look like, and its published host configs
+ * (microsoft/AdaptiveCards samples/HostConfig/microsoft-teams-light.json and -dark.json) give these WCAG contrast
+ * ratios against the card background (light #ffffff, dark #2d2c2c), AA needing 4.5:1 for normal text:
+ *   warning #f8d22a: light 1.47 (fails), dark 9.44   good #92c353: light 2.07 (fails), dark 6.73
+ *   attention #c4314b / #d74654: light 5.40, dark 3.24 (fails)   accent #6264a7 / #a6a7dc: light 5.38, dark 6.09
+ *   default #252424 / #ffffff: light 15.48, dark 13.92
+ * So a status is never coloured text: it is default-colour bold text on a Container `style` background, where the
+ * host draws its own default foreground (light theme #252424 on warning #ffe2b2 12.37, attention #ffc5b2 10.23,
+ * good #ccffcc 13.82, accent #c7def9 11.24, emphasis #f9f8f7 14.60; the dark theme's styled containers keep light
+ * backgrounds with #201f1f text, 10.87 or more). A symbol before the words carries the meaning without colour too;
+ * the symbols are plain text characters every Teams font has (a rarer one, ⧗, showed as an empty box in Chromium).
+ * The ratios are recomputed from those colours in test/unit/cards/statusContrast.test.ts.
+ */
+export const STATUS_TONES: Readonly<Record<StatusTone, { symbol: string; style: 'warning' | 'accent' | 'good' | 'attention' | 'emphasis' }>> = {
+  action: { symbol: '●', style: 'warning' },
+  pending: { symbol: '►', style: 'accent' },
+  good: { symbol: '✓', style: 'good' },
+  stopped: { symbol: '✕', style: 'attention' },
+  done: { symbol: '○', style: 'emphasis' },
+};
+
+/**
+ * A status line: a styled Container (`${id}Badge`) holding a symbol and the status words in a TextBlock `id`, both
+ * in the host's default colour, bold. The words stay exactly the status text, so they can be read and tested alone.
+ */
+export function statusBadge(text: string, tone: StatusTone, id: string, options: { spacing?: TextOptions['spacing']; weight?: TextOptions['weight'] } = {}): CardElement {
+  const weight = options.weight ?? 'bolder';
+  return container(
+    [
+      columnSet([
+        { items: [textBlock(STATUS_TONES[tone].symbol, { weight, color: 'default' })], width: 'auto' },
+        { items: [textBlock(text, { id, weight, color: 'default' })], width: 'stretch' },
+      ]),
+    ],
+    { id: `${id}Badge`, style: STATUS_TONES[tone].style, spacing: options.spacing ?? 'small' },
+  );
 }
 
 /** An Action.Execute (Universal Actions): Teams sends `verb` and `data` plus the card's inputs to the bot. */

@@ -1,5 +1,6 @@
 import { ErrorCode } from '../../../domain/errors';
 import { ClosedReason, SessionRequest, SessionState } from '../../../domain/session';
+import type { StatusTone } from './cardElements';
 
 // A Record over the union makes the compiler insist on a text for every code added to errors.ts.
 const NOTICES: Readonly<Record<ErrorCode, string>> = {
@@ -53,20 +54,20 @@ export function sessionStateText(request: Pick<SessionRequest, 'state' | 'closed
   return request.closedReason ? `Closed — ${CLOSED_REASONS[request.closedReason]}` : 'Closed';
 }
 
-/** The badge colour of a state: what needs the agent stands out. */
-export function sessionStateColor(state: SessionState): 'accent' | 'warning' | 'good' | 'default' | 'attention' {
+/** What a session state means to the agent (statusBadge shows it without relying on colour). */
+export function sessionStateTone(state: SessionState): StatusTone {
   switch (state) {
     case 'open':
-      return 'accent';
+      return 'pending';
     case 'waiting':
-      return 'warning';
+      return 'action';
     case 'ready':
     case 'connected':
       return 'good';
     case 'expired':
-      return 'attention';
-    default:
-      return 'default';
+      return 'stopped';
+    case 'closed':
+      return 'done';
   }
 }
 

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../../../domain/errors';
 import { LockboxRequest, isDecisionOverdue, lockboxParties } from '../../../domain/lockbox';
 import { cardTime, cardTimeWithDistance } from './cardTime';
-import { adaptiveCard, executeAction, factSet, heading, inputText, textBlock } from './cardElements';
+import { adaptiveCard, executeAction, factSet, heading, statusBadge, inputText, textBlock } from './cardElements';
 import { AdaptiveCard, CardElement } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 import {
@@ -12,7 +12,7 @@ import {
   LOCKBOX_FIELD_MAX_LENGTHS,
   lockboxNoticeText,
   lockboxPointer,
-  lockboxStateColor,
+  lockboxStateTone,
   lockboxStateText,
 } from './lockboxCardParts';
 
@@ -49,12 +49,7 @@ export function lockboxCard(view: LockboxCardView): AdaptiveCard {
   }
   body.push(
     heading(`Access request · ${escapeMarkdown(request.resource)}`, 'title'),
-    textBlock(lockboxStateText(request, timeZone, now), {
-      id: 'state',
-      color: lockboxStateColor(request),
-      weight: 'bolder',
-      spacing: 'small',
-    }),
+    statusBadge(lockboxStateText(request, timeZone, now), lockboxStateTone(request), 'state'),
   );
   const hint = stateHint(view);
   if (hint) body.push(textBlock(hint, { id: 'hint', isSubtle: true, spacing: 'small' }));

@@ -1,8 +1,9 @@
+import { durationText } from '../../../application/auditTrail';
 import { ErrorCode, FieldProblem } from '../../../domain/errors';
 import { LockboxDecision, LockboxEndReason, LockboxRequest } from '../../../domain/lockbox';
 import { cardTime } from './cardTime';
 import { noticeText, problemText } from './cardTexts';
-import { InputOptions, textBlock } from './cardElements';
+import { InputOptions, StatusTone, textBlock } from './cardElements';
 import { CardElement, RequestPointer } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 
@@ -32,13 +33,8 @@ export function isAccessRunning(request: LockboxRequest): boolean {
   return request.state === 'approved' && request.ending === null;
 }
 
-/** A duration as a card shows it: "45 min", "4 h", "1 h 30 min". */
-export function durationText(minutes: number): string {
-  const hours = Math.floor(minutes / 60);
-  const rest = minutes % 60;
-  if (hours === 0) return `${rest} min`;
-  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
-}
+/** A duration as people say it (one wording for cards, trails and histories). */
+export { durationText };
 
 const END_REASONS: Readonly<Record<LockboxEndReason, string>> = {
   'window elapsed': 'access window elapsed',
@@ -78,19 +74,20 @@ export function lockboxStateText(request: LockboxRequest, timeZone: string, now:
   }
 }
 
-/** The badge colour: what waits for a decision stands out, running access is good, refusals are attention. */
-export function lockboxStateColor(request: LockboxRequest): 'accent' | 'warning' | 'good' | 'default' | 'attention' {
+/** What a lockbox state means: a decision is awaited, access runs, refusals stop, the rest is over. */
+export function lockboxStateTone(request: LockboxRequest): StatusTone {
   switch (request.state) {
     case 'review':
     case 'pending':
-      return 'warning';
+      return 'action';
     case 'approved':
-      return request.ending === null ? 'good' : 'warning';
+      return request.ending === null && request.access.status === 'granted' ? 'good' : 'pending';
     case 'denied':
     case 'expired':
-      return 'attention';
-    default:
-      return 'default';
+      return 'stopped';
+    case 'cancelled':
+    case 'ended':
+      return 'done';
   }
 }
 

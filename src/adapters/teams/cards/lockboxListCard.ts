@@ -1,4 +1,4 @@
-import { AuditEvent } from '../../../domain/audit';
+import { TrailLine } from '../../../application/auditTrail';
 import { LockboxRequest } from '../../../domain/lockbox';
 import { adaptiveCard, container, heading, textBlock } from './cardElements';
 import { lockboxStateText } from './lockboxCardParts';
@@ -6,9 +6,9 @@ import { cardTime } from './cardTime';
 import { AdaptiveCard } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 
-/** What the `requests` command shows of lockbox requests: each with its audit trail. */
+/** What the `requests` command shows of lockbox requests: each with its audit trail, actors already named. */
 export interface LockboxListView {
-  requests: readonly { request: LockboxRequest; events: readonly AuditEvent[] }[];
+  requests: readonly { request: LockboxRequest; trail: readonly TrailLine[] }[];
   now: Date;
   timeZone: string;
 }
@@ -24,16 +24,16 @@ export function lockboxListCard(view: LockboxListView): AdaptiveCard {
     body.push(textBlock('No lockbox requests yet.', { id: 'lockboxEmpty' }));
     return adaptiveCard(body);
   }
-  for (const { request, events } of view.requests.slice(0, MAX_LOCKBOX_ROWS)) {
-    const trail = events.slice(-MAX_EVENTS).map((event) => {
-      const reason = event.reason ? ` — ${escapeMarkdown(event.reason)}` : '';
-      return `${cardTime(event.at, view.timeZone, view.now)} · ${escapeMarkdown(event.action)} by ${escapeMarkdown(event.actorId)} (${event.source})${reason}`;
+  for (const { request, trail } of view.requests.slice(0, MAX_LOCKBOX_ROWS)) {
+    const lines = trail.slice(-MAX_EVENTS).map((line) => {
+      const reason = line.reason ? ` — “${escapeMarkdown(line.reason)}”` : '';
+      return `${cardTime(line.at, view.timeZone, view.now)} · ${escapeMarkdown(line.text)}${reason}`;
     });
     body.push(
       container(
         [
           textBlock(`**${escapeMarkdown(request.resource)}** · ${lockboxStateText(request, view.timeZone, view.now)}`),
-          textBlock(trail.join('\n\n'), { isSubtle: true, size: 'small', spacing: 'small' }),
+          textBlock(lines.join('\n\n'), { id: `trail-${request.id}`, isSubtle: true, size: 'small', spacing: 'small' }),
         ],
         { id: `lockbox-${request.id}`, separator: true },
       ),

@@ -1,24 +1,18 @@
+import { SETTINGS_HISTORY_LENGTH, SettingsHistoryLine } from '../../../application/auditTrail';
 import { LockboxSettings } from '../../../application/ports';
 import { FieldProblem } from '../../../domain/errors';
 import { LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';
 import { cardTime } from './cardTime';
-import { adaptiveCard, container, executeAction, heading, inputToggle, textBlock } from './cardElements';
+import { adaptiveCard, container, executeAction, heading, inputToggle, statusBadge, textBlock } from './cardElements';
 import { AdaptiveCard } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 import { durationText, formProblems, FormField, inputNumber, LOCKBOX_MIN_MINUTES } from './lockboxCardParts';
 
-/** One audited change of the settings. */
-export interface SettingsChange {
-  actorId: string;
-  at: Date;
-  change: string;
-}
-
 /** What the admin's lockbox settings card shows: the stored settings, recent changes and what was wrong with a save. */
 export interface LockboxSettingsView {
   settings: LockboxSettings;
-  /** Audited changes, in any order; the card lists the newest five. */
-  events: SettingsChange[];
+  /** Audited changes with the admin named and the change in words, in any order; the card lists the newest five. */
+  history: readonly SettingsHistoryLine[];
   now: Date;
   timeZone: string;
   problems: FieldProblem[];
@@ -27,7 +21,7 @@ export interface LockboxSettingsView {
 }
 
 /** How many recent changes the card lists. */
-export const SETTINGS_HISTORY_LENGTH = 5;
+export { SETTINGS_HISTORY_LENGTH };
 
 /** The shortest and longest decision deadline, in hours. */
 export const DECISION_HOURS_RANGE = { min: 1, max: 72 } as const;
@@ -103,22 +97,20 @@ function approvalOffWarning(approvalRequired: boolean): unknown {
   const text =
     'With approval off, every access request is approved automatically and access is granted at once; ' +
     'every approver is notified when it is turned off, and the audit trail names the setting and who set it.';
-  return textBlock(approvalRequired ? text : `Approval is off. ${text}`, {
-    id: 'approvalOffWarning',
-    color: approvalRequired ? 'warning' : 'attention',
-    weight: approvalRequired ? 'default' : 'bolder',
-    spacing: 'small',
-  });
+  // While approval is on this only explains; once off it is a status, shown as one (no coloured text, see cardElements).
+  return approvalRequired
+    ? textBlock(text, { id: 'approvalOffWarning', isSubtle: true, spacing: 'small' })
+    : statusBadge(`Approval is off. ${text}`, 'stopped', 'approvalOffWarning');
 }
 
 function history(view: LockboxSettingsView): unknown {
-  const recent = [...view.events].sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, SETTINGS_HISTORY_LENGTH);
+  const recent = [...view.history].sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, SETTINGS_HISTORY_LENGTH);
   const lines =
     recent.length === 0
       ? [textBlock('No changes yet.', { id: 'historyEmpty', isSubtle: true, spacing: 'small' })]
       : recent.map((event, index) =>
           textBlock(
-            `${cardTime(event.at, view.timeZone, view.now)} · ${escapeMarkdown(event.actorId)}: ${escapeMarkdown(event.change)}`,
+            `${cardTime(event.at, view.timeZone, view.now)} · ${escapeMarkdown(event.actor)}: ${escapeMarkdown(event.change)}`,
             { id: `history${index + 1}`, size: 'small', spacing: 'small' },
           ),
         );

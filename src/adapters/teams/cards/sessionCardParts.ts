@@ -2,8 +2,8 @@ import { ErrorCode } from '../../../domain/errors';
 import { Person } from '../../../domain/people';
 import { SESSION_PENDING_STATES, SessionMeeting, SessionRequest, startsLater } from '../../../domain/session';
 import { cardTime, cardTimeWithDistance } from './cardTime';
-import { isKnownErrorCode, noticeText, sessionStateColor, sessionStateText } from './cardTexts';
-import { actionSet, container, executeAction, factSet, heading, textBlock } from './cardElements';
+import { isKnownErrorCode, noticeText, sessionStateText, sessionStateTone } from './cardTexts';
+import { actionSet, container, executeAction, factSet, heading, statusBadge, textBlock } from './cardElements';
 import { CardElement, RequestPointer } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 
@@ -44,12 +44,7 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
   }
   body.push(
     heading(`Support session · ${escapeMarkdown(request.recipient.name)}`, 'title'),
-    textBlock(sessionStateText(request), {
-      id: 'state',
-      color: sessionStateColor(request.state),
-      weight: 'bolder',
-      spacing: 'small',
-    }),
+    statusBadge(sessionStateText(request), sessionStateTone(request.state), 'state'),
   );
   const hint = stateHint(view);
   if (hint) body.push(textBlock(hint, { id: 'hint', isSubtle: true, spacing: 'small' }));

@@ -1,6 +1,6 @@
 import { SessionRequest } from '../../../domain/session';
 import { cardTime, cardTimeWithDistance } from './cardTime';
-import { adaptiveCard, heading, inputText, textBlock } from './cardElements';
+import { adaptiveCard, container, heading, inputText, statusBadge, textBlock } from './cardElements';
 import { AdaptiveCard } from './cardTypes';
 import { escapeMarkdown } from './escapeMarkdown';
 
@@ -23,7 +23,7 @@ export function sessionInvitationCard(view: SessionInvitationView): AdaptiveCard
   const body: unknown[] = [heading(`Invitation for ${escapeMarkdown(request.recipient.name)}`, 'title')];
 
   if (view.link === null) {
-    body.push(textBlock(`This link is no longer usable: ${goneReason(request)}.`, { id: 'linkGone', color: 'warning' }));
+    body.push(statusBadge(`This link is no longer usable: ${goneReason(request)}.`, 'done', 'linkGone', { weight: 'default' }));
     body.push(statusNote());
     return adaptiveCard(body);
   }
@@ -37,7 +37,10 @@ export function sessionInvitationCard(view: SessionInvitationView): AdaptiveCard
     textBlock(view.link, { id: 'link', weight: 'bolder', color: 'accent' }),
   );
   if (view.inviteText !== null) {
-    // Adaptive Cards 1.5 has no clipboard action; a prefilled multi-line input is the copyable text box.
+    body.push(invitePreview(view.inviteText, view.link));
+    // Adaptive Cards 1.5 has no clipboard action; a prefilled multi-line input is the copyable text box. Input.Text
+    // has no height in rows and Teams shows a multi-line input about two lines high (`height: "stretch"` only fills
+    // a column), so the whole text is also shown above as plain text to read before copying.
     body.push(inputText('inviteText', { label: 'Copy this text to the customer', isMultiline: true, value: view.inviteText }));
   }
   if (request.scheduledFor !== null) {
@@ -57,6 +60,28 @@ export function sessionInvitationCard(view: SessionInvitationView): AdaptiveCard
     statusNote(),
   );
   return adaptiveCard(body);
+}
+
+/**
+ * The whole invitation as the customer will read it, one TextBlock per line (a single newline in markdown would
+ * run lines together); an empty line becomes space before the next one. Lines hold names people typed, so they
+ * are escaped, except the link line, which Doorman made (escaping it could break the link Teams recognises).
+ */
+function invitePreview(inviteText: string, link: string): unknown {
+  const items: unknown[] = [];
+  let gap = false;
+  for (const line of inviteText.split(/\r\n|\r|\n/)) {
+    if (line.trim() === '') {
+      gap = items.length > 0;
+      continue;
+    }
+    items.push(textBlock(line === link ? line : escapeMarkdown(line), { spacing: gap ? 'medium' : 'none' }));
+    gap = false;
+  }
+  return container(
+    [textBlock('The invitation the customer gets:', { isSubtle: true, size: 'small' }), ...items],
+    { id: 'invitePreview', style: 'emphasis', spacing: 'medium' },
+  );
 }
 
 function goneReason(request: SessionRequest): string {
