@@ -179,7 +179,7 @@ async function authenticate(deps: UseCaseDeps, req: IncomingMessage, appTokens: 
   const key = await deps.store.findApiKeyByHash(deps.secrets.hash(presented));
   if (!key || key.revokedAt !== null) throw new ApiFailure(401, 'AUTH.NOT_PERMITTED');
   // The key's id, never its name: a name is a label an admin chose, and could mimic another caller.
-  return { actor: { type: 'service', client: `key:${key.id}` }, onBehalfOf: key.onBehalfOf, scope: readScopeFor(key.onBehalfOf) };
+  return { actor: { type: 'service', client: `key:${key.id}`, label: key.name }, onBehalfOf: key.onBehalfOf, scope: readScopeFor(key.onBehalfOf) };
 }
 
 async function listRequests(deps: UseCaseDeps, req: IncomingMessage, scope: ReadScope): Promise<StoredRequest[]> {

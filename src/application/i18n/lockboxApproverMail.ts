@@ -15,11 +15,15 @@ export interface LockboxApproverMail {
  * deadline in `timeZone`. Like Customer Lockbox notifications it holds no links at all, so a phished copy cannot lead
  * anyone to approve anything: approvers decide on the card in Teams. Typed values cannot become links either.
  */
-export function lockboxApproverMail(request: LockboxRequest, options: { timeZone: string }): LockboxApproverMail {
+export function lockboxApproverMail(
+  request: LockboxRequest,
+  /** `via`: how approvers know the system that asked (an API key's label); else its id from `requestedVia`. */
+  options: { timeZone: string; via?: string | null },
+): LockboxApproverMail {
   // Every value goes through the shared sanitiser: one line where a line break could forge a header or a line,
   // nothing invisible (a right-to-left override in the subject reorders what approvers read), nothing clickable.
   const requester = shownName(request.requester.name);
-  const via = request.requestedVia === null ? null : shownName(request.requestedVia);
+  const via = request.requestedVia === null ? null : shownName(options.via ?? request.requestedVia);
   const resource = shownName(request.resource);
   const ticket = shownName(request.ticket) === '' ? 'none' : shownName(request.ticket);
   const reason = defangLinks(cleanText(request.reason).replace(/\t/g, ' ').trim());

@@ -28,6 +28,8 @@ describe('lockboxApproverMail', () => {
   it('names the API client that asked on the requester’s behalf', () => {
     const viaApi = lockboxApproverMail({ ...request, requestedVia: 'ops-portal' }, { timeZone: 'UTC' });
     expect(viaApi.text).toContain('Requested by: Erin Engineer (through ops-portal)');
+    const byKey = lockboxApproverMail({ ...request, requestedVia: 'key:4f1c' }, { timeZone: 'UTC', via: 'Ticketing' });
+    expect(byKey.text).toContain('Requested by: Erin Engineer (through Ticketing)');
   });
 
   it('contains no links at all, not even from typed values', () => {
