@@ -16,8 +16,9 @@ export const USAGE = `Usage:
   npm run apikey -- list
   npm run apikey -- revoke <key id>
 
-create   issues a key for a system (its name) that may ask for lockbox access for the listed people (Entra object
-         ids), or for anyone with '*'. The key is shown once: store it in that system's secret store.
+create   issues a key for a system that may ask for lockbox access for the listed people (Entra object ids), or
+         for anyone with '*'. The key is shown once: store it in that system's secret store. The name is a unique
+         label (letters, digits, space, - _ . ; up to 60; no ':'); the audit trail records the key's id as key:<id>.
 list     shows every key's id, name, people and state (never the key itself).
 revoke   stops a key from working at once.
 
@@ -34,7 +35,8 @@ type Command =
   | { name: 'revoke'; id: string };
 
 const OBJECT_ID = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$/;
-const MAX_NAME_LENGTH = 100;
+/** A key's name is a label: unique (any letter case), and never shaped like another caller's id (`app:…`, `key:…`). */
+export const KEY_NAME = /^[a-z0-9][a-z0-9\-_. ]{0,59}$/i;
 
 /** Reads the command line (everything after `--`); throws UsageError with what is wrong. */
 export function parseCommand(argv: readonly string[]): Command {
@@ -83,8 +85,11 @@ function parseOptions(args: string[]) {
 function checkedName(value: string | undefined): string {
   const name = value?.trim() ?? '';
   if (name === '') throw new UsageError('--name is required: the system the key is for, e.g. --name "Ticketing".');
-  if (name.length > MAX_NAME_LENGTH) throw new UsageError(`--name is longer than ${MAX_NAME_LENGTH} characters.`);
-  if (/\p{Cc}/u.test(name)) throw new UsageError('--name must not contain control characters.');
+  if (!KEY_NAME.test(name)) {
+    throw new UsageError(
+      '--name may hold letters, digits, spaces and - _ . (up to 60, starting with a letter or digit); no ":", so no name looks like another caller.',
+    );
+  }
   return name;
 }
 
@@ -123,6 +128,13 @@ export async function runCommand(
 ): Promise<number> {
   switch (command.name) {
     case 'create': {
+      const taken = async () => (await store.listApiKeys()).find((key) => key.name.toLowerCase() === command.keyName.toLowerCase());
+      const refuseTaken = (key: ApiKey) => {
+        err(`An API key named "${key.name}" already exists (${key.id}${key.revokedAt ? ', revoked' : ''}). Names are unique labels: choose another.`);
+        return 1;
+      };
+      const existing = await taken();
+      if (existing) return refuseTaken(existing);
       const secret = newApiKeySecret();
       const key: ApiKey = {
         id: randomUUID(),
@@ -132,7 +144,14 @@ export async function runCommand(
         createdAt: clock.now(),
         revokedAt: null,
       };
-      await store.saveApiKey(key);
+      try {
+        await store.saveApiKey(key);
+      } catch (error) {
+        // Another create with the same name won the race: the store's unique index refused this one.
+        const winner = await taken();
+        if (winner) return refuseTaken(winner);
+        throw error;
+      }
       out(`Created API key ${key.id} "${key.name}" on behalf of ${describePeople(key.onBehalfOf)}.`);
       out('The key is shown only now; store it in the calling system\'s secret store (header "Authorization: Bearer <key>"):');
       out(secret);

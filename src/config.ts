@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import { addressRefusal, classifyAddress } from './domain/networkAddress';
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
@@ -286,10 +287,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
   };
 }
 
-const PRIVATE_HOST =
-  /^(localhost|.*\.localhost|.*\.local|.*\.internal|127\.\d+\.\d+\.\d+|10\.\d+\.\d+\.\d+|192\.168\.\d+\.\d+|172\.(1[6-9]|2\d|3[01])\.\d+\.\d+|169\.254\.\d+\.\d+|0\.0\.0\.0|\[?::1?\]?|\[?f[cd][0-9a-f]{2}:.*|\[?fe80:.*)$/i;
+/** Names that only ever reach this machine or a private network, whatever DNS says about them. */
+const PRIVATE_NAME = /(^|\.)(localhost|local|internal|intranet|lan|home\.arpa|localdomain)$/i;
 
-/** Why a webhook target is refused: https only, and never a private or loopback address outside local mode. */
+/**
+ * Why a webhook target is refused at start-up: https only, and never a private, loopback, link-local, CGNAT,
+ * metadata or unspecified address outside local mode (local mode adds loopback, over http too). This is the first
+ * line only: it cannot resolve names, so the webhook sender checks every resolved address again at each connection.
+ */
 export function webhookUrlProblem(url: string, localMode: boolean): string | null {
   let parsed: URL;
   try {
@@ -297,11 +302,19 @@ export function webhookUrlProblem(url: string, localMode: boolean): string | nul
   } catch {
     return `${url} is not a URL`;
   }
-  const loopback = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/.test(parsed.hostname);
-  if (localMode && loopback) return null;
-  if (parsed.protocol !== 'https:') return `${url} must use https`;
-  if (PRIVATE_HOST.test(parsed.hostname)) return `${url} points at a private or loopback address`;
-  return null;
+  // URL has already turned 2130706433, 0x7f.1 and ::ffff:127.0.0.1 into the address they reach.
+  const host = parsed.hostname.replace(/\.+$/, '');
+  const refusal = addressRefusal(host, localMode);
+  const loopbackName = localMode && /^localhost$/i.test(host);
+  if (parsed.protocol !== 'https:' && !(parsed.protocol === 'http:' && localMode && (classifyAddress(host) === 'loopback' || loopbackName))) {
+    return `${url} must use https`;
+  }
+  if (refusal === 'notAnAddress') {
+    if (loopbackName) return null;
+    if (PRIVATE_NAME.test(host) || !host.includes('.')) return `${url} points at a private or loopback address`;
+    return null;
+  }
+  return refusal === null ? null : `${url} points at a private or loopback address (${refusal})`;
 }
 
 /** The keys `loadConfig` reads, for the infrastructure check and `.env.sample`. */

@@ -125,7 +125,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     (config.lockbox.access.kind === 'graph' && graph
       ? new GraphGroupAccessGranter(graph.client, config.lockbox.access.groupId, clock, logger)
       : new LocalAccessGranter(store, clock));
-  const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock);
+  const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock, { localMode: config.localMode });
   dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings, access, webhooks }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
   const sweeper = new DeadlineSweeper(deps);
   const doctor = async () => [(await doctorReport(config, store, graph)).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');

@@ -95,8 +95,12 @@ export function actorDisplayName(event: Pick<AuditEvent, 'actorId' | 'actorType'
     case 'system':
       return SYSTEM_NAMES[event.actorId] ?? 'Doorman';
     case 'service': {
+      // API keys act as `key:<id>` and are shown by their admin-chosen label (looked up like a person's name);
+      // an Entra app token names the app by its id, which people cannot read. Older events carry the label itself.
+      const label = people.get(event.actorId);
+      if (label) return label;
       const client = event.actorId.replace(/^service:/, '');
-      // An Entra app token names the app by its id, which people cannot read; API keys have an admin-chosen label.
+      if (client.startsWith('key:')) return 'a system with an API key';
       return client.startsWith('app:') || client === '' ? 'an app with API access' : client;
     }
   }
@@ -122,6 +126,9 @@ export async function lockboxTrails(
 ): Promise<{ request: LockboxRequest; trail: TrailLine[] }[]> {
   const eventsOf = await Promise.all(requests.map((request) => deps.store.eventsOf(request.id)));
   const people = await displayNames(deps.directory, eventsOf.flat().filter((event) => event.actorType === 'person').map((event) => event.actorId));
+  if (eventsOf.flat().some((event) => event.actorId.startsWith('service:key:'))) {
+    for (const key of await deps.store.listApiKeys()) people.set(`service:key:${key.id}`, key.name);
+  }
   return requests.map((request, index) => ({
     request,
     trail: eventsOf[index].map((event) => trailLine(event, actorDisplayName(event, people))),

@@ -1,6 +1,7 @@
 import { DecisionContext } from '../domain/audit';
 import { DoormanError, isDoormanError } from '../domain/errors';
 import { Language } from '../domain/language';
+import { oneLine } from '../domain/shownText';
 import { SessionCommand, SessionRequest, SessionState, decideSession, isPastDeadline, startsLater } from '../domain/session';
 import { expireSession } from './actOnSession';
 import { meetingWork } from './createSessionRequest';
@@ -112,8 +113,9 @@ export async function customerArrives(
   cookieSecret: string | null,
   name: unknown,
 ): Promise<PortalVisit & { bindingSecret: string | null }> {
-  const customerName = typeof name === 'string' ? name.trim().replace(/\s+/g, ' ') : '';
-  if (customerName === '' || [...customerName].length > MAX_CUSTOMER_NAME || /[\u0000-\u001f\u007f]/.test(customerName)) {
+  // Cleaned at intake (nothing invisible, one line), so every place that shows the name starts from clean text.
+  const customerName = typeof name === 'string' ? oneLine(name) : '';
+  if (customerName === '' || [...customerName].length > MAX_CUSTOMER_NAME) {
     throw new DoormanError('INPUT.INVALID', 'customer name', [{ field: 'name', problem: customerName === '' ? 'required' : 'invalid' }]);
   }
   const request = await findByCode(deps, code);

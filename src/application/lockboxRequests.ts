@@ -151,7 +151,8 @@ export async function requestLockboxAccess(
     ...lockboxEffects(deps, request, events).filter((effect) => effect.type !== 'card.update'),
   ];
   if (settings.approvalRequired) {
-    const mail = lockboxApproverMail(request, { timeZone: deps.settings.defaultTimeZone });
+    const via = actor.type === 'service' ? actor.label ?? null : null;
+    const mail = lockboxApproverMail(request, { timeZone: deps.settings.defaultTimeZone, via });
     for (const approver of approvers) {
       if (!approver.email || approver.aadObjectId === requester.aadObjectId) continue;
       outbox.push({

@@ -4,7 +4,7 @@ import { SessionMeeting, SessionRequest } from '../domain/session';
 import { loadSession } from './actOnSession';
 import { recordAssigneeReach } from './assigneeReach';
 import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from './lockboxRequests';
-import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, RetryableError, StoredRequest, WebhookSender } from './ports';
+import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from './ports';
 import { commitSession } from './sessionCommit';
 import { UseCaseDeps } from './useCaseDeps';
 
@@ -127,7 +127,7 @@ export class OutboxDispatcher {
       logger.debug(fields, 'outbox delivered');
     } catch (error) {
       const summary = errorSummary(error);
-      if (item.attempts >= this.options.maxAttempts) {
+      if (item.attempts >= this.options.maxAttempts || error instanceof PermanentError) {
         await store.failOutbox(item.id, summary);
         logger.error({ ...fields, err: summary }, 'outbox gave up');
         await this.afterCardPost(item.message, false);

@@ -169,6 +169,8 @@ export interface RequestFilter {
   kind?: string;
   states?: readonly string[];
   involving?: string;
+  /** Requests of any of these people (session creator or assignee, lockbox requester); empty matches nothing. */
+  involvingAnyOf?: readonly string[];
   assignee?: string;
   queueId?: string;
   from?: Date;
@@ -334,6 +336,17 @@ export class RetryableError extends Error {
   ) {
     super(message);
     this.name = 'RetryableError';
+  }
+}
+
+/**
+ * A failure retrying cannot heal (a webhook target Doorman refuses to reach is a configuration problem): the
+ * dispatcher fails the row at once, logs it at error and counts it among the rows given up (metrics, `doctor`).
+ */
+export class PermanentError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PermanentError';
   }
 }
 

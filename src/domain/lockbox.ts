@@ -109,7 +109,7 @@ export interface LockboxRequest {
   state: LockboxState;
   /** The person who asked in chat, or for whom a system asked. */
   requester: Person;
-  /** The API client that asked on the requester's behalf, if any. */
+  /** The stable id of the system that asked on the requester's behalf (`key:<key id>`, `app:<client id>`), if any. */
   requestedVia: string | null;
   resource: string;
   reason: string;
@@ -232,6 +232,8 @@ export function decideLockbox(request: LockboxRequest, command: LockboxCommand, 
   return { request: next, event: auditEvent(next, command.action, request.state, to, { ...context, reason: context.reason ?? reason }) };
 }
 
+const STABLE_CLIENT_ID = /^(key|app):./;
+
 function checkPerformer(request: LockboxRequest, by: LockboxPerformer, actor: Actor): void {
   if (by === 'system') {
     if (actor.type !== 'system') throw new DoormanError('AUTH.NOT_PERMITTED');
@@ -239,7 +241,8 @@ function checkPerformer(request: LockboxRequest, by: LockboxPerformer, actor: Ac
   }
   if (by === 'requester') {
     const isRequester = actor.type === 'person' && lockboxParties(request).includes(actor.person.aadObjectId);
-    const isRequestingService = actor.type === 'service' && actor.client === request.requestedVia;
+    // A system is known by its stable id (`key:<key id>`, `app:<client id>`), never by a name anyone could pick.
+    const isRequestingService = actor.type === 'service' && STABLE_CLIENT_ID.test(actor.client) && actor.client === request.requestedVia;
     if (!isRequester && !isRequestingService) throw new DoormanError('AUTH.NOT_PERMITTED');
     return;
   }

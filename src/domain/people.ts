@@ -12,8 +12,11 @@ export type Actor =
   | { type: 'person'; person: Person; roles: Role[] }
   | { type: 'customer' }
   | { type: 'system'; name: 'sweeper' | 'dispatcher' | 'settings' }
-  /** A system calling the REST API with an API key (or app token), named by its client. */
-  | { type: 'service'; client: string };
+  /**
+   * A system calling the REST API, known by its stable id: `key:<API key id>` or `app:<Entra client id>`. The label
+   * (an API key's admin-chosen name) is only for people to read, never to decide who acts.
+   */
+  | { type: 'service'; client: string; label?: string };
 
 /** Where an action came from, recorded on every audit event. */
 export type Source = 'card' | 'chat' | 'portal' | 'api' | 'timer';

@@ -137,6 +137,11 @@ test.each([
   [['create', '--name'], /--name/],
   [['list', 'everything'], /list takes no arguments/],
   [['revoke'], /revoke needs exactly one key id/],
+  [['create', '--name', 'app:ticketing-app', '--on-behalf-of', '*'], /no ":"/],
+  [['create', '--name', 'key:1234', '--on-behalf-of', '*'], /no ":"/],
+  [['create', '--name=.ticketing', '--on-behalf-of', '*'], /starting with a letter or digit/],
+  [['create', '--name', 'x'.repeat(61), '--on-behalf-of', '*'], /up to 60/],
+  [['create', '--name', 'Ticketing\u202e', '--on-behalf-of', '*'], /letters, digits/],
 ])('bad usage %j → the problem and the usage text, exit 2', async (args, problem) => {
   const file = freshDatabase();
   const run = await apikey(file, args);
@@ -148,6 +153,27 @@ test.each([
   noStackTrace(run);
   // Nothing was opened or created for a command that could not be understood.
   expect(fs.existsSync(file)).toBe(false);
+}, 30_000);
+
+test('create refuses a name another key has, in any letter case and even when that key is revoked', async () => {
+  const file = freshDatabase();
+  const first = await apikey(file, ['create', '--name', 'Ticketing', '--on-behalf-of', 'engineer-erin']);
+  const firstId = UUID.exec(first.stdout)?.[0] as string;
+
+  const twin = await apikey(file, ['create', '--name', 'ticketing', '--on-behalf-of', '*']);
+  expect(twin.code).toBe(1);
+  expect(twin.stdout).toBe('');
+  expect(twin.stderr).toContain(`An API key named "Ticketing" already exists (${firstId}). Names are unique labels: choose another.`);
+  noStackTrace(twin);
+
+  await apikey(file, ['revoke', firstId]);
+  const afterRevoke = await apikey(file, ['create', '--name', 'TICKETING', '--on-behalf-of', '*']);
+  expect(afterRevoke.code).toBe(1);
+  expect(afterRevoke.stderr).toContain('revoked');
+  expect(apiKeyRows(file)).toHaveLength(1);
+
+  const other = await apikey(file, ['create', '--name', 'Ticketing 2', '--on-behalf-of', '*']);
+  expect(other.code).toBe(0);
 }, 30_000);
 
 test('a configuration Doorman would refuse is reported the same way, exit 2', async () => {

@@ -118,6 +118,20 @@ describe('the customer portal over HTTP', () => {
     expect(updates.some((text) => text.includes('\\\\*\\\\*bold\\\\*\\\\*'))).toBe(true);
   });
 
+  it('cleans the name at intake, and the cards show it with nothing hidden and no link (issue 8, finding 11)', async () => {
+    const { code, requestId } = await newLink(t);
+    const blank = await raw(`${t.doorman.url}/j/${code}/arrive`, 'POST', JSON.stringify({ name: '\u200b\u2060\ufeff\u202e' }));
+    expect(blank.json.error).toMatchObject({ code: 'INPUT.INVALID', fields: [{ field: 'name', problem: 'required' }] });
+    const arrive = await raw(`${t.doorman.url}/j/${code}/arrive`, 'POST', JSON.stringify({ name: 'Chris\u200b\u202e  https://evil.example.com' }));
+    expect(arrive.status).toBe(200);
+    expect(arrive.json.name).toBe('Chris https://evil.example.com');
+    expect(await t.store.getRequest(requestId)).toMatchObject({ customerName: 'Chris https://evil.example.com' });
+    await t.deliver();
+    const updates = t.connector.callsOf('update').map((call) => JSON.stringify(call.body));
+    expect(updates.some((text) => text.includes('Chris hxxps\\\\[://\\\\]evil.example\\\\[.\\\\]com'))).toBe(true);
+    expect(updates.join('')).not.toContain('https://evil');
+  });
+
   it('streams the state live with server-sent events', async () => {
     const { code } = await newLink(t);
     const arrive = await raw(`${t.doorman.url}/j/${code}/arrive`, 'POST', JSON.stringify({ name: 'Chris' }));

@@ -45,6 +45,23 @@ describe('audit trails and settings history read as people talk', () => {
     }
   });
 
+  it("a request made through an API key names the key by its label, never its id", async () => {
+    const secret = `dk_${'k'.repeat(43)}`;
+    await t.store.saveApiKey({ id: '4f1c0000-0000-4000-8000-000000000001', name: 'ticketing', onBehalfOf: ['*'], hash: t.doorman.deps.secrets.hash(secret), createdAt: t.clock.now(), revokedAt: null });
+    const created = await fetch(`${t.doorman.url}/api/v1/lockbox`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${secret}` },
+      body: JSON.stringify({ ...ask, durationMinutes: 60, onBehalfOf: PEOPLE.dana.aadObjectId }),
+    });
+    const { id } = (await created.json()) as { id: string };
+    await t.deliver();
+
+    await t.message('dana', 'requests');
+    const trail = String(getById(lastCardWith('dana', `trail-${id}`), `trail-${id}`).text);
+    expect(trail).toMatch(/ · Ticketing asked for access$/);
+    expect(trail).not.toMatch(/key:|4f1c/);
+  });
+
   it('the settings history names the admin and says what changed in words, old rows included', async () => {
     // A row as Doorman stored it before changes were structured, by an admin who has since left the directory.
     await t.store.saveLockboxSettings(

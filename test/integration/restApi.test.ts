@@ -3,6 +3,8 @@ import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../../src/adapters/http/webhookSignature';
 import { JwksDouble, signToken } from '../support/entraDouble';
+import { aLockboxRequest } from '../support/lockboxBuilder';
+import { aSessionRequest } from '../support/sessionBuilder';
 import { PEOPLE, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
 
 const SECRET = 'a-webhook-secret-of-at-least-32-characters';
@@ -100,7 +102,7 @@ describe('REST API v1 and signed webhooks', () => {
   it('creates on a person’s behalf, reads state, window, decision and audit trail, resolves; each transition is a signed webhook', async () => {
     const created = await api('POST', '/api/v1/lockbox', valid);
     expect(created.status).toBe(201);
-    expect(created.json).toMatchObject({ state: 'pending', requester: PEOPLE.dana.aadObjectId, requestedVia: 'ticketing' });
+    expect(created.json).toMatchObject({ state: 'pending', requester: PEOPLE.dana.aadObjectId, requestedVia: 'key:key-1' });
     const id = created.json.id as string;
 
     const self = await t.invoke('dana', 'lockbox.approve', { requestId: id, version: created.json.version }, 'channel');
@@ -115,7 +117,7 @@ describe('REST API v1 and signed webhooks', () => {
     const resolved = await api('POST', `/api/v1/lockbox/${id}/resolve`);
     expect(resolved.status).toBe(200);
     await t.deliver();
-    expect((await api('GET', `/api/v1/lockbox/${id}`)).json).toMatchObject({ state: 'ended', ending: { reason: 'resolved', by: 'service:ticketing' } });
+    expect((await api('GET', `/api/v1/lockbox/${id}`)).json).toMatchObject({ state: 'ended', ending: { reason: 'resolved', by: 'service:key:key-1' } });
 
     const types = receiver.received.map((hook) => JSON.parse(hook.body).type);
     expect(types).toEqual(['lockbox.create', 'lockbox.approve', 'lockbox.confirmGrant', 'lockbox.resolve', 'lockbox.end']);
@@ -145,6 +147,95 @@ describe('REST API v1 and signed webhooks', () => {
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe('id,kind,state,createdAt,updatedAt,owner,assignee,deadline');
     expect(lines).toHaveLength(2);
+  });
+});
+
+describe('REST API v1: who a key is, what it reads, how it is limited', () => {
+  let t: TestDoorman;
+  const keys = { dana: '', anyone: '', other: '' };
+
+  beforeEach(async () => {
+    t = await startTestDoorman();
+    await t.message('dana', 'hi');
+    const save = async (id: string, name: string, onBehalfOf: string[]) => {
+      const secret = `dk_${randomBytes(32).toString('base64url')}`;
+      await t.store.saveApiKey({ id, name, onBehalfOf, hash: t.doorman.deps.secrets.hash(secret), createdAt: t.clock.now(), revokedAt: null });
+      return secret;
+    };
+    keys.dana = await save('key-dana', 'ticketing', [PEOPLE.dana.aadObjectId]);
+    keys.other = await save('key-other', 'ticketing-2', [PEOPLE.dana.aadObjectId]);
+    keys.anyone = await save('key-anyone', 'soar', ['*']);
+  });
+  afterEach(() => t.stop());
+
+  const api = async (method: string, path: string, auth: string, body?: unknown) => {
+    const response = await fetch(`${t.doorman.url}${path}`, {
+      method,
+      headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${auth}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text.startsWith('{') ? JSON.parse(text) : text };
+  };
+  const ask = { onBehalfOf: PEOPLE.dana.aadObjectId, resource: 'Contoso mailbox', reason: 'Case 4711', durationMinutes: 60 };
+
+  it("records the key's id, never its name, as the requesting system and in the audit trail", async () => {
+    const created = await api('POST', '/api/v1/lockbox', keys.dana, ask);
+    expect(created.json.requestedVia).toBe('key:key-dana');
+    const read = await api('GET', `/api/v1/requests/${created.json.id}`, keys.dana);
+    expect(read.json.events[0]).toMatchObject({ action: 'create', actor: 'service:key:key-dana', actorType: 'service', source: 'api' });
+  });
+
+  it('only the key that asked may cancel or resolve; another key for the same person may not', async () => {
+    const created = await api('POST', '/api/v1/lockbox', keys.dana, ask);
+    expect((await api('POST', `/api/v1/lockbox/${created.json.id}/cancel`, keys.other)).json.error.code).toBe('AUTH.NOT_PERMITTED');
+    expect((await api('POST', `/api/v1/lockbox/${created.json.id}/cancel`, keys.anyone)).status).toBe(403);
+    const cancelled = await api('POST', `/api/v1/lockbox/${created.json.id}/cancel`, keys.dana);
+    expect(cancelled).toMatchObject({ status: 200, json: { state: 'cancelled' } });
+    expect((await api('POST', `/api/v1/lockbox/${created.json.id}/cancel`, keys.dana)).json.error.code).toBe('REQUEST.ILLEGAL_TRANSITION');
+    const events = (await t.store.eventsOf(created.json.id)).map((event) => [event.action, event.actorId]);
+    expect(events).toEqual([['create', 'service:key:key-dana'], ['cancel', 'service:key:key-dana']]);
+  });
+
+  it("reads are scoped like writes: a key for Dana sees only Dana's requests, and another's is 404", async () => {
+    const danas = await api('POST', '/api/v1/lockbox', keys.dana, ask);
+    const erins = aLockboxRequest({ requester: { aadObjectId: 'engineer-erin', name: 'Erin' }, createdAt: t.clock.now(), updatedAt: t.clock.now() });
+    const assignedToDana = aSessionRequest({ createdBy: PEOPLE.alex, assignee: PEOPLE.dana, createdAt: t.clock.now(), updatedAt: t.clock.now() });
+    const alexs = aSessionRequest({ createdBy: PEOPLE.alex, createdAt: t.clock.now(), updatedAt: t.clock.now() });
+    for (const request of [erins, assignedToDana, alexs]) await t.store.commit({ request, expectedVersion: null, events: [], outbox: [], deadlines: [] });
+
+    const listed = (await api('GET', '/api/v1/requests', keys.dana)).json.requests.map((request: { id: string }) => request.id);
+    expect(listed.sort()).toEqual([danas.json.id, assignedToDana.id].sort());
+    const csv = (await api('GET', '/api/v1/requests.csv', keys.dana)).json as string;
+    expect(csv.trim().split('\r\n')).toHaveLength(3);
+    expect(csv).not.toContain(erins.id);
+    expect(csv).not.toContain(alexs.id);
+    for (const path of [`/api/v1/requests/${erins.id}`, `/api/v1/requests/${alexs.id}`, `/api/v1/lockbox/${erins.id}`]) {
+      expect(await api('GET', path, keys.dana)).toEqual({ status: 404, json: { error: { code: 'REQUEST.NOT_FOUND', message: 'REQUEST.NOT_FOUND' } } });
+    }
+    expect((await api('POST', `/api/v1/lockbox/${erins.id}/cancel`, keys.dana)).status).toBe(404);
+    expect((await t.store.getRequest(erins.id))?.state).toBe('pending');
+    expect((await api('GET', `/api/v1/requests/${assignedToDana.id}`, keys.dana)).status).toBe(200);
+
+    const all = (await api('GET', '/api/v1/requests', keys.anyone)).json.requests;
+    expect(all).toHaveLength(4);
+    expect((await api('GET', `/api/v1/lockbox/${erins.id}`, keys.anyone)).status).toBe(200);
+  });
+
+  it('a flood of bad keys from an address never blocks a valid key from the same address; each key has its own budget', async () => {
+    const statuses: number[] = [];
+    for (let index = 0; index < 130; index += 1) statuses.push((await api('GET', '/api/v1/requests', `dk_${'x'.repeat(43)}`)).status);
+    expect(statuses.slice(0, 120).every((status) => status === 401)).toBe(true);
+    expect(statuses.slice(120).every((status) => status === 429)).toBe(true);
+    expect((await api('GET', '/api/v1/requests', keys.dana)).status).toBe(200);
+
+    for (let index = 0; index < 119; index += 1) await api('GET', '/api/v1/requests', keys.dana);
+    const over = await fetch(`${t.doorman.url}/api/v1/requests`, { headers: { Authorization: `Bearer ${keys.dana}` } });
+    expect(over.status).toBe(429);
+    expect(Number(over.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect((await api('GET', '/api/v1/requests', keys.anyone)).status).toBe(200);
+    t.clock.advance(60_000);
+    expect((await api('GET', '/api/v1/requests', keys.dana)).status).toBe(200);
   });
 });
 
@@ -194,6 +285,19 @@ describe('REST API v1 with an Entra app-only token instead of a key', () => {
     const response = await create(appToken());
     expect(response.status).toBe(201);
     expect(await response.json()).toMatchObject({ requestedVia: 'app:ticketing-app', requester: PEOPLE.dana.aadObjectId });
+  });
+
+  it('a key named like the app cannot act as it: the app resolves its own request, the look-alike key is refused', async () => {
+    const created = (await (await create(appToken())).json()) as { id: string; version: number; requestedVia: string };
+    expect(created.requestedVia).toBe('app:ticketing-app');
+    await t.message('carl', 'hi');
+    await t.invoke('carl', 'lockbox.approve', { requestId: created.id, version: created.version }, 'channel');
+    await t.deliver();
+    const lookAlike = `dk_${randomBytes(32).toString('base64url')}`;
+    await t.store.saveApiKey({ id: 'key-fake', name: 'app:ticketing-app', onBehalfOf: ['*'], hash: t.doorman.deps.secrets.hash(lookAlike), createdAt: t.clock.now(), revokedAt: null });
+    const resolve = (token: string) => fetch(`${t.doorman.url}/api/v1/lockbox/${created.id}/resolve`, { method: 'POST', headers: { Authorization: `Bearer ${token}` } });
+    expect((await resolve(lookAlike)).status).toBe(403);
+    expect((await resolve(appToken())).status).toBe(200);
   });
 
   it('refuses tokens without the role, with a delegated scope, for another audience, or expired', async () => {

@@ -65,6 +65,9 @@ describe('trail lines', () => {
     expect(line(event('lockbox', 'create', { actorId: 'service:Ticketing', actorType: 'service' }))).toBe('Ticketing asked for access');
     const app = line(event('lockbox', 'create', { actorId: `service:app:${GONE}`, actorType: 'service' }));
     expect(app).toBe('An app with API access asked for access');
+    const key = event('lockbox', 'create', { actorId: 'service:key:4f1c', actorType: 'service' });
+    expect(trailLine(key, actorDisplayName(key, new Map([['service:key:4f1c', 'Ticketing']]))).text).toBe('Ticketing asked for access');
+    expect(trailLine(key, actorDisplayName(key, new Map())).text).toBe('A system with an API key asked for access');
   });
 
   it('quotes what a person wrote, and leaves machine reasons out', () => {

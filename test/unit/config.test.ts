@@ -71,6 +71,35 @@ describe('configuration', () => {
     expect(problems).toContain('private or loopback');
     expect(problems).toContain('WEBHOOK_SECRET');
   });
+
+  it('refuses, before resolving anything, every spelling of a loopback, private, metadata or CGNAT target', async () => {
+    const { webhookUrlProblem } = await import('../../src/config');
+    const refused = [
+      'https://[::ffff:127.0.0.1]/x',
+      'https://[::ffff:169.254.169.254]/latest',
+      'https://[64:ff9b::a9fe:a9fe]/x',
+      'https://[64:ff9b::7f00:1]/x',
+      'https://100.64.0.1/x',
+      'https://localhost./x',
+      'https://2130706433/x',
+      'https://0x7f.1/x',
+      'https://0177.0.0.1/x',
+      'https://[fd00:ec2::254]/x',
+      'https://0.0.0.0/x',
+      'https://[::]/x',
+      'https://224.0.0.1/x',
+      'https://printer.local/x',
+      'https://metadata.google.internal/x',
+      'https://intranet/x',
+    ];
+    for (const url of refused) expect([url, webhookUrlProblem(url, false)]).toEqual([url, expect.stringContaining('private or loopback')]);
+    expect(webhookUrlProblem('https://hooks.example.com/doorman', false)).toBeNull();
+    expect(webhookUrlProblem('https://93.184.216.34/doorman', false)).toBeNull();
+    expect(webhookUrlProblem('http://127.0.0.1:8080/x', true)).toBeNull();
+    expect(webhookUrlProblem('http://localhost:8080/x', true)).toBeNull();
+    expect(webhookUrlProblem('http://hooks.example.com/x', true)).toContain('https');
+    expect(webhookUrlProblem('https://10.0.0.1/x', true)).toContain('private');
+  });
 });
 
 describe('the Graph permissions doctor asks for', () => {

@@ -1,10 +1,12 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Server } from 'restify';
 import { z } from 'zod';
-import { decideOnLockbox, loadLockbox, lockboxSummary, requestLockboxAccess } from '../../application/lockboxRequests';
+import { decideOnLockbox, lockboxSummary, requestLockboxAccess } from '../../application/lockboxRequests';
 import { parseLockboxForm } from '../../application/lockboxForm';
-import { ApiKey, StoredRequest } from '../../application/ports';
+import { StoredRequest } from '../../application/ports';
+import { ReadScope, listReadableRequests, readRequest, readScopeFor } from '../../application/requestReads';
 import { UseCaseDeps } from '../../application/useCaseDeps';
+import { AuditEvent } from '../../domain/audit';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import { Actor } from '../../domain/people';
 import { ClientRateLimiter } from './clientRateLimiter';
@@ -24,10 +26,14 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   'RATE.LIMITED': 429,
 };
 
-/** A caller authenticated by API key: acts as a service, only for the people its key names. */
+/**
+ * An authenticated system: an API key (`key:<key id>`) or an Entra app (`app:<client id>`). It acts and reads only
+ * for the people it may act for; names are labels and never identify a caller.
+ */
 interface ApiCaller {
-  key: ApiKey;
-  actor: Actor;
+  actor: Actor & { type: 'service' };
+  onBehalfOf: readonly string[];
+  scope: ReadScope;
 }
 
 class ApiFailure extends Error {
@@ -50,18 +56,17 @@ const listQuery = z.object({
 
 /**
  * REST API v1 (DESIGN.md §5) for systems that must ask before touching customer data: every route is the same
- * chain — rate limit → authenticate (API key, stored hashed) → validate → use case → present (JSON, codes only).
+ * chain — authenticate (API key, stored hashed) → rate limit → validate → use case → present (JSON, codes only).
+ *
+ * The rate limit counts after authentication so that callers cannot spend each other's budget: a key (or app) has
+ * its own bucket, and failed attempts count per address in another, so a flood of bad keys from an address (a
+ * shared NAT, a proxy) never blocks a valid key used from the same address.
  */
 export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientRateLimiter, appTokens: EntraTokenVerifier | null = null): void {
   const route = (handler: (req: IncomingMessage & { params?: Record<string, string> }, caller: ApiCaller) => Promise<{ status: number; body: unknown; csv?: boolean }>) =>
     async (req: IncomingMessage & { params?: Record<string, string> }, res: ServerResponse) => {
       try {
-        const wait = limiter.hit('api', req.socket.remoteAddress ?? 'unknown');
-        if (wait > 0) {
-          res.setHeader('Retry-After', String(wait));
-          throw new ApiFailure(429, 'RATE.LIMITED');
-        }
-        const caller = await authenticate(deps, req, appTokens);
+        const caller = await authenticatedWithinLimit(deps, req, res, limiter, appTokens);
         const answer = await handler(req, caller);
         if (answer.csv) {
           res.writeHead(answer.status, { 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'no-store' });
@@ -79,7 +84,7 @@ export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientR
     const body = await readJsonObject(req, MAX_BODY_BYTES);
     const onBehalfOf = typeof body.onBehalfOf === 'string' ? body.onBehalfOf.trim() : '';
     if (onBehalfOf === '') throw new ApiFailure(400, 'INPUT.INVALID', [{ field: 'onBehalfOf', problem: 'required' }]);
-    if (!caller.key.onBehalfOf.includes('*') && !caller.key.onBehalfOf.includes(onBehalfOf)) {
+    if (!caller.onBehalfOf.includes('*') && !caller.onBehalfOf.includes(onBehalfOf)) {
       throw new ApiFailure(403, 'AUTH.NOT_PERMITTED', [{ field: 'onBehalfOf', problem: 'notAllowedForKey' }]);
     }
     const engineers = await deps.directory.listByRole('engineer');
@@ -91,20 +96,26 @@ export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientR
     return { status: 201, body: lockboxSummary(request) };
   }));
 
-  server.get('/api/v1/lockbox/:id', route(async (req) => {
-    const request = await loadLockbox(deps, req.params?.id ?? '');
-    return { status: 200, body: { ...lockboxSummary(request), events: await eventsOf(deps, request.id) } };
+  server.get('/api/v1/lockbox/:id', route(async (req, caller) => {
+    const { request, events } = await readRequest(deps, caller.scope, req.params?.id ?? '');
+    if (request.kind !== 'lockbox') throw new ApiFailure(404, 'REQUEST.NOT_FOUND');
+    return { status: 200, body: { ...lockboxSummary(request), events: events.map(presentEvent) } };
   }));
 
-  server.post('/api/v1/lockbox/:id/resolve', route(async (req, caller) => {
-    await readJsonObject(req, MAX_BODY_BYTES, true);
-    const result = await decideOnLockbox(deps, caller.actor, { requestId: req.params?.id ?? '', version: null }, 'resolve', null, 'api');
-    if (result.refused) throw new ApiFailure(STATUS_OF[result.refused] ?? 409, result.refused);
-    return { status: 200, body: lockboxSummary(result.request) };
-  }));
+  // Only the system that asked may resolve (end access early) or cancel (withdraw while pending): domain policy.
+  for (const verb of ['resolve', 'cancel'] as const) {
+    server.post(`/api/v1/lockbox/:id/${verb}`, route(async (req, caller) => {
+      await readJsonObject(req, MAX_BODY_BYTES, true);
+      const { request } = await readRequest(deps, caller.scope, req.params?.id ?? '');
+      if (request.kind !== 'lockbox') throw new ApiFailure(404, 'REQUEST.NOT_FOUND');
+      const result = await decideOnLockbox(deps, caller.actor, { requestId: request.id, version: null }, verb, null, 'api');
+      if (result.refused) throw new ApiFailure(STATUS_OF[result.refused] ?? 409, result.refused);
+      return { status: 200, body: lockboxSummary(result.request) };
+    }));
+  }
 
-  server.get('/api/v1/requests.csv', route(async (req) => {
-    const rows = (await listRequests(deps, req)).map(summaryOf);
+  server.get('/api/v1/requests.csv', route(async (req, caller) => {
+    const rows = (await listRequests(deps, req, caller.scope)).map(summaryOf);
     const columns = ['id', 'kind', 'state', 'createdAt', 'updatedAt', 'owner', 'assignee', 'deadline'];
     const escape = (value: unknown) => {
       const text = value === null || value === undefined ? '' : String(value);
@@ -116,17 +127,41 @@ export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientR
     return { status: 200, body: `${lines.join('\r\n')}\r\n`, csv: true };
   }));
 
-  server.get('/api/v1/requests', route(async (req) => ({ status: 200, body: { requests: (await listRequests(deps, req)).map(summaryOf) } })));
+  server.get('/api/v1/requests', route(async (req, caller) => ({ status: 200, body: { requests: (await listRequests(deps, req, caller.scope)).map(summaryOf) } })));
 
-  server.get('/api/v1/requests/:id', route(async (req) => {
-    const request = await deps.store.getRequest(req.params?.id ?? '');
-    if (!request) throw new ApiFailure(404, 'REQUEST.NOT_FOUND');
-    return { status: 200, body: { ...summaryOf(request), events: await eventsOf(deps, request.id) } };
+  server.get('/api/v1/requests/:id', route(async (req, caller) => {
+    const { request, events } = await readRequest(deps, caller.scope, req.params?.id ?? '');
+    return { status: 200, body: { ...summaryOf(request), events: events.map(presentEvent) } };
   }));
 }
 
 /** The app role an Entra application must hold to use the REST API with a token instead of a key. */
 export const API_APP_ROLE = 'Lockbox.Request';
+
+/** Authenticates, then counts the hit in the caller's own bucket, or in the address's bucket for failed attempts. */
+async function authenticatedWithinLimit(
+  deps: UseCaseDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  limiter: ClientRateLimiter,
+  appTokens: EntraTokenVerifier | null,
+): Promise<ApiCaller> {
+  const limited = (client: string) => {
+    const wait = limiter.hit('api', client);
+    if (wait === 0) return;
+    res.setHeader('Retry-After', String(wait));
+    throw new ApiFailure(429, 'RATE.LIMITED');
+  };
+  let caller: ApiCaller;
+  try {
+    caller = await authenticate(deps, req, appTokens);
+  } catch (error) {
+    limited(`unauthenticated|${req.socket.remoteAddress ?? 'unknown'}`);
+    throw error;
+  }
+  limited(`caller|${caller.actor.client}`);
+  return caller;
+}
 
 async function authenticate(deps: UseCaseDeps, req: IncomingMessage, appTokens: EntraTokenVerifier | null): Promise<ApiCaller> {
   const header = req.headers.authorization ?? '';
@@ -139,21 +174,20 @@ async function authenticate(deps: UseCaseDeps, req: IncomingMessage, appTokens: 
     } catch {
       throw new ApiFailure(401, 'AUTH.NOT_PERMITTED');
     }
-    const client = `app:${app.appId ?? app.oid}`;
-    const key: ApiKey = { id: client, name: client, onBehalfOf: ['*'], hash: '', createdAt: deps.clock.now(), revokedAt: null };
-    return { key, actor: { type: 'service', client } };
+    return { actor: { type: 'service', client: `app:${app.appId ?? app.oid}` }, onBehalfOf: ['*'], scope: readScopeFor(['*']) };
   }
   if (!/^dk_[A-Za-z0-9_-]{20,100}$/.test(presented)) throw new ApiFailure(401, 'AUTH.NOT_PERMITTED');
   const key = await deps.store.findApiKeyByHash(deps.secrets.hash(presented));
   if (!key || key.revokedAt !== null) throw new ApiFailure(401, 'AUTH.NOT_PERMITTED');
-  return { key, actor: { type: 'service', client: key.name } };
+  // The key's id, never its name: a name is a label an admin chose, and could mimic another caller.
+  return { actor: { type: 'service', client: `key:${key.id}`, label: key.name }, onBehalfOf: key.onBehalfOf, scope: readScopeFor(key.onBehalfOf) };
 }
 
-async function listRequests(deps: UseCaseDeps, req: IncomingMessage): Promise<StoredRequest[]> {
+async function listRequests(deps: UseCaseDeps, req: IncomingMessage, scope: ReadScope): Promise<StoredRequest[]> {
   const query = listQuery.safeParse(Object.fromEntries(new URL(req.url ?? '/', 'http://api').searchParams));
   if (!query.success) throw new ApiFailure(400, 'INPUT.INVALID', query.error.issues.map((issue) => ({ field: String(issue.path[0]), problem: 'invalid' })));
   const { kind, state, assignee, from, to } = query.data;
-  return deps.store.listRequests({
+  return listReadableRequests(deps, scope, {
     kind,
     states: state ? state.split(',') : undefined,
     assignee,
@@ -184,8 +218,8 @@ export function summaryOf(request: StoredRequest): Record<string, unknown> {
   };
 }
 
-async function eventsOf(deps: UseCaseDeps, requestId: string): Promise<unknown[]> {
-  return (await deps.store.eventsOf(requestId)).map((event) => ({
+function presentEvent(event: AuditEvent): Record<string, unknown> {
+  return {
     action: event.action,
     from: event.fromState,
     to: event.toState,
@@ -194,7 +228,7 @@ async function eventsOf(deps: UseCaseDeps, requestId: string): Promise<unknown[]
     source: event.source,
     reason: event.reason,
     at: event.at.toISOString(),
-  }));
+  };
 }
 
 function asFailure(error: unknown, deps: UseCaseDeps): { status: number; code: ErrorCode; fields: unknown[] } {

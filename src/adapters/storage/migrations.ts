@@ -344,6 +344,37 @@ export const migrations: readonly Migration[] = [
     postgres: `ALTER TABLE personal_conversations ADD COLUMN time_zone text;`,
   },
   {
+    id: 7,
+    name: 'api_key_names_unique',
+    // API keys used to act under their name, and names could repeat. Requests a key asked for now record
+    // `key:<id>`; old rows are rewritten where the name points at exactly one key (and has no ':', which could also
+    // be an Entra app's `app:<client id>`). Ambiguous rows keep the old name, which no caller matches any more, so
+    // only the requester can end them. Then duplicate names get the key id appended, and names are unique.
+    sqlite: `
+      UPDATE requests
+        SET data = json_set(data, '$.requestedVia',
+          'key:' || (SELECT k.id FROM api_keys k WHERE k.name = json_extract(requests.data, '$.requestedVia')))
+        WHERE kind = 'lockbox'
+          AND json_extract(data, '$.requestedVia') IN (
+            SELECT name FROM api_keys WHERE instr(name, ':') = 0 GROUP BY name HAVING count(*) = 1);
+      UPDATE api_keys SET name = name || ' (' || id || ')'
+        WHERE EXISTS (SELECT 1 FROM api_keys older WHERE lower(older.name) = lower(api_keys.name)
+          AND (older.created_at < api_keys.created_at OR (older.created_at = api_keys.created_at AND older.id < api_keys.id)));
+      CREATE UNIQUE INDEX api_keys_name ON api_keys (lower(name));
+    `,
+    postgres: `
+      UPDATE requests r
+        SET data = jsonb_set(r.data, '{requestedVia}', to_jsonb('key:' || k.id))
+        FROM api_keys k
+        WHERE r.kind = 'lockbox' AND r.data->>'requestedVia' = k.name AND position(':' in k.name) = 0
+          AND (SELECT count(*) FROM api_keys same WHERE same.name = k.name) = 1;
+      UPDATE api_keys k SET name = k.name || ' (' || k.id || ')'
+        WHERE EXISTS (SELECT 1 FROM api_keys older WHERE lower(older.name) = lower(k.name)
+          AND (older.created_at < k.created_at OR (older.created_at = k.created_at AND older.id < k.id)));
+      CREATE UNIQUE INDEX api_keys_name ON api_keys (lower(name));
+    `,
+  },
+  {
     id: 8,
     name: 'queue_purpose_and_default',
     // A channel serves one purpose. Before, the lockbox used the queue named by LOCKBOX_QUEUE (default "Approvers"),

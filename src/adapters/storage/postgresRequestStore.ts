@@ -205,6 +205,7 @@ export class PostgresRequestStore implements RequestStore {
 
   async listRequests(filter: RequestFilter): Promise<StoredRequest[]> {
     if (filter.states && filter.states.length === 0) return [];
+    if (filter.involvingAnyOf && filter.involvingAnyOf.length === 0) return [];
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown): string => {
@@ -216,6 +217,10 @@ export class PostgresRequestStore implements RequestStore {
     if (filter.involving !== undefined) {
       const involving = param(filter.involving);
       where.push(`(r.created_by = ${involving} OR r.assignee = ${involving})`);
+    }
+    if (filter.involvingAnyOf !== undefined) {
+      const people = param([...filter.involvingAnyOf]);
+      where.push(`(r.created_by = ANY(${people}::text[]) OR r.assignee = ANY(${people}::text[]))`);
     }
     if (filter.assignee !== undefined) where.push(`r.assignee = ${param(filter.assignee)}`);
     if (filter.queueId !== undefined) where.push(`r.queue_id = ${param(filter.queueId)}`);

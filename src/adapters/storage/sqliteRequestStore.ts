@@ -259,6 +259,7 @@ export class SqliteRequestStore implements RequestStore {
 
   async listRequests(filter: RequestFilter): Promise<StoredRequest[]> {
     if (filter.states && filter.states.length === 0) return [];
+    if (filter.involvingAnyOf && filter.involvingAnyOf.length === 0) return [];
     const where: string[] = [];
     const params: unknown[] = [];
     if (filter.kind !== undefined) {
@@ -272,6 +273,11 @@ export class SqliteRequestStore implements RequestStore {
     if (filter.involving !== undefined) {
       where.push('(r.created_by = ? OR r.assignee = ?)');
       params.push(filter.involving, filter.involving);
+    }
+    if (filter.involvingAnyOf !== undefined) {
+      const marks = filter.involvingAnyOf.map(() => '?').join(', ');
+      where.push(`(r.created_by IN (${marks}) OR r.assignee IN (${marks}))`);
+      params.push(...filter.involvingAnyOf, ...filter.involvingAnyOf);
     }
     if (filter.assignee !== undefined) {
       where.push('r.assignee = ?');

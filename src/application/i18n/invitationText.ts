@@ -1,3 +1,4 @@
+import { oneLine, shownName } from '../../domain/shownText';
 import { customerFacingTime } from './customerFacingTime';
 import { escapeHtml } from './escapeHtml';
 import type { Language } from './languages';
@@ -109,8 +110,9 @@ const COPY: Readonly<Record<Language, InvitationCopy>> = {
  */
 export function invitationText(language: Language, details: InvitationDetails): Invitation {
   const copy = COPY[language];
-  const recipientName = oneLine(details.recipientName);
-  const agentName = oneLine(details.agentName);
+  // Names are typed by people: clean, one line, and never a link (the only link is Doorman's own).
+  const recipientName = shownName(details.recipientName);
+  const agentName = shownName(details.agentName);
   const link = details.link.trim();
   const deadline = customerFacingTime(details.expiresAt, language, details.timeZone);
   const start = details.scheduledFor ? customerFacingTime(details.scheduledFor, language, details.timeZone) : null;
@@ -146,9 +148,4 @@ export function invitationText(language: Language, details: InvitationDetails): 
   ].join('\n');
 
   return { subject: oneLine(copy.subject(agentName)), text, html };
-}
-
-// A name with line breaks or control characters could forge extra lines in the text or headers in the subject.
-function oneLine(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
 }

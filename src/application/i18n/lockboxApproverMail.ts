@@ -1,4 +1,5 @@
 import { LockboxRequest } from '../../domain/lockbox';
+import { cleanText, defangLinks, shownName } from '../../domain/shownText';
 import { customerFacingTime } from './customerFacingTime';
 import { escapeHtml } from './escapeHtml';
 
@@ -14,12 +15,18 @@ export interface LockboxApproverMail {
  * deadline in `timeZone`. Like Customer Lockbox notifications it holds no links at all, so a phished copy cannot lead
  * anyone to approve anything: approvers decide on the card in Teams. Typed values cannot become links either.
  */
-export function lockboxApproverMail(request: LockboxRequest, options: { timeZone: string }): LockboxApproverMail {
-  const requester = noLinks(oneLine(request.requester.name));
-  const via = request.requestedVia === null ? null : noLinks(oneLine(request.requestedVia));
-  const resource = noLinks(oneLine(request.resource));
-  const ticket = request.ticket.trim() === '' ? 'none' : noLinks(oneLine(request.ticket));
-  const reason = noLinks(request.reason.replace(/\r\n?/g, '\n').replace(/[\u0000-\u0009\u000b-\u001f\u007f\u2028\u2029]/g, ' ').trim());
+export function lockboxApproverMail(
+  request: LockboxRequest,
+  /** `via`: how approvers know the system that asked (an API key's label); else its id from `requestedVia`. */
+  options: { timeZone: string; via?: string | null },
+): LockboxApproverMail {
+  // Every value goes through the shared sanitiser: one line where a line break could forge a header or a line,
+  // nothing invisible (a right-to-left override in the subject reorders what approvers read), nothing clickable.
+  const requester = shownName(request.requester.name);
+  const via = request.requestedVia === null ? null : shownName(options.via ?? request.requestedVia);
+  const resource = shownName(request.resource);
+  const ticket = shownName(request.ticket) === '' ? 'none' : shownName(request.ticket);
+  const reason = defangLinks(cleanText(request.reason).replace(/\t/g, ' ').trim());
   const decideBy = customerFacingTime(request.decideBy, 'en', options.timeZone);
 
   const subject = `Access request: ${resource} (requested by ${requester})`;
@@ -76,21 +83,4 @@ function durationWords(minutes: number): string {
   const part = (amount: number, unit: string): string => `${amount} ${unit}${amount === 1 ? '' : 's'}`;
   if (hours === 0) return part(rest, 'minute');
   return rest === 0 ? part(hours, 'hour') : `${part(hours, 'hour')} ${part(rest, 'minute')}`;
-}
-
-// A name with line breaks or control characters could forge extra lines in the text or headers in the subject.
-function oneLine(value: string): string {
-  return value.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s{2,}/g, ' ').trim();
-}
-
-/**
- * Defangs what mail clients would turn into links (web addresses, host names, e-mail addresses, mailto:), the way
- * security notices quote indicators: "hxxps[://]contoso[.]com". The text stays readable; nothing can be clicked.
- */
-function noLinks(value: string): string {
-  return value
-    .replace(/:\/\//g, '[://]')
-    .replace(/\bhttp(s?)(?=\[:\/\/\])/gi, 'hxxp$1')
-    .replace(/\b(mailto|tel|sip|callto|ms-[a-z-]+):/gi, '$1[:]')
-    .replace(/([a-z0-9])\.(?=[a-z]{2,})/gi, '$1[.]');
 }

@@ -174,6 +174,55 @@ describe('PostgreSQL request store', () => {
     ).toEqual([{ is_nullable: 'YES' }]);
   });
 
+  it('makes API key names unique on a database from before, moving requests to key ids where the name was unambiguous', async () => {
+    const url = await freshDatabase();
+    const client = new Client({ connectionString: url });
+    await client.connect();
+    try {
+      await client.query('CREATE TABLE schema_migrations (id integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())');
+      for (const migration of migrations.filter(({ id }) => id <= 5)) {
+        await client.query(migration.postgres);
+        await client.query('INSERT INTO schema_migrations (id, name) VALUES ($1, $2)', [migration.id, migration.name]);
+      }
+      const keys: [string, string, number][] = [
+        ['key-old', 'ticketing', 1],
+        ['key-new', 'ticketing', 2],
+        ['key-soar', 'soar', 3],
+        ['key-fake-app', 'app:ticketing-app', 4],
+        ['key-soar-2', 'SOAR', 5],
+      ];
+      for (const [id, name, second] of keys) {
+        await client.query(`INSERT INTO api_keys (id, name, on_behalf_of, hash, created_at) VALUES ($1, $2, '["*"]', $1, to_timestamp($3))`, [id, name, second]);
+      }
+      for (const [id, via] of [['r-soar', 'soar'], ['r-ticketing', 'ticketing'], ['r-app', 'app:ticketing-app'], ['r-chat', null]]) {
+        await client.query(
+          `INSERT INTO requests (id, kind, state, version, generation, created_by, created_at, updated_at, data)
+           VALUES ($1, 'lockbox', 'pending', 1, 1, 'engineer-erin', now(), now(), $2)`,
+          [id, JSON.stringify({ kind: 'lockbox', id, requestedVia: via })],
+        );
+      }
+    } finally {
+      await client.end();
+    }
+
+    await (await openPostgresRequestStore(url)).close();
+
+    expect(await query(url, 'SELECT id, name FROM api_keys ORDER BY created_at')).toEqual([
+      { id: 'key-old', name: 'ticketing' },
+      { id: 'key-new', name: 'ticketing (key-new)' },
+      { id: 'key-soar', name: 'soar' },
+      { id: 'key-fake-app', name: 'app:ticketing-app' },
+      { id: 'key-soar-2', name: 'SOAR (key-soar-2)' },
+    ]);
+    expect(await query(url, `SELECT id, data->>'requestedVia' AS via FROM requests ORDER BY id`)).toEqual([
+      { id: 'r-app', via: 'app:ticketing-app' },
+      { id: 'r-chat', via: null },
+      { id: 'r-soar', via: 'key:key-soar' },
+      { id: 'r-ticketing', via: 'ticketing' },
+    ]);
+  });
+
+
   it('gives queues from before a purpose: the lockbox queue "Approvers" serves approvals (its default), the rest sessions', async () => {
     const url = await freshDatabase();
     const client = new Client({ connectionString: url });

@@ -417,6 +417,25 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           r2.id,
         ]);
       });
+
+      it('lists the requests of any of several people (a scoped API key reads only those), before the limit', async () => {
+        const store = await openStore();
+        const r1 = aSessionRequest({ createdAt: at(0), createdBy: anna, state: 'open' });
+        const r2 = aSessionRequest({ createdAt: at(60), createdBy: ben, assignee: carl, state: 'waiting' });
+        const r3 = aSessionRequest({ createdAt: at(120), createdBy: ben, state: 'closed' });
+        const r4 = aSessionRequest({ createdAt: at(180), createdBy: carl, state: 'open' });
+        const lockbox = aLockboxRequest({ createdAt: at(240), requester: { aadObjectId: 'engineer-erin', name: 'Erin' } });
+        for (const request of [r1, r2, r3, r4]) await store.commit(creation(request));
+        await store.commit(lockboxCreation(lockbox));
+        const ids = async (filter: Parameters<RequestStore['listRequests']>[0]): Promise<string[]> =>
+          (await store.listRequests(filter)).map((request) => request.id);
+
+        expect(await ids({ involvingAnyOf: [carl.aadObjectId] })).toEqual([r4.id, r2.id]);
+        expect(await ids({ involvingAnyOf: [anna.aadObjectId, 'engineer-erin'] })).toEqual([lockbox.id, r1.id]);
+        expect(await ids({ involvingAnyOf: [carl.aadObjectId, anna.aadObjectId], limit: 2 })).toEqual([r4.id, r2.id]);
+        expect(await ids({ involvingAnyOf: [carl.aadObjectId], states: ['waiting'] })).toEqual([r2.id]);
+        expect(await ids({ involvingAnyOf: [] })).toEqual([]);
+      });
     });
 
     describe('outbox', () => {
@@ -975,6 +994,16 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         const revoked = await store.findApiKeyByHash('a'.repeat(64));
         expect(revoked?.revokedAt).toEqual(at(5));
         expect(await store.listApiKeys()).toEqual([{ ...ticketing, revokedAt: at(5) }, anyone]);
+      });
+
+      it('refuses a second key with the same name in any letter case, revoked or not: names are unique labels', async () => {
+        const store = await openStore();
+        await store.saveApiKey(anApiKey({ revokedAt: at(1) }));
+        for (const name of ['Ticketing', 'ticketing', 'TICKETING']) {
+          expect(await failureOf(store.saveApiKey(anApiKey({ id: `key-${name}`, name, hash: 'e'.repeat(64) })))).toMatch(/unique|duplicate key/i);
+        }
+        await store.saveApiKey(anApiKey({ id: 'key-2', name: 'Ticketing 2', hash: 'f'.repeat(64) }));
+        expect((await store.listApiKeys()).map((key) => key.name)).toEqual(['Ticketing', 'Ticketing 2']);
       });
 
       it('refuses a second key with the same hash or id', async () => {

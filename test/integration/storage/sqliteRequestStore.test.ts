@@ -211,6 +211,49 @@ describe('SQLite request store', () => {
     }
   });
 
+  it('makes API key names unique on a database from before, moving requests to key ids where the name was unambiguous', async () => {
+    const file = freshFile();
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    const old = new Database(file);
+    old.exec('CREATE TABLE schema_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT');
+    for (const migration of migrations.filter(({ id }) => id <= 5)) {
+      old.exec(migration.sqlite);
+      old.prepare('INSERT INTO schema_migrations VALUES (?, ?, 0)').run(migration.id, migration.name);
+    }
+    const key = old.prepare(`INSERT INTO api_keys (id, name, on_behalf_of, hash, created_at) VALUES (?, ?, '["*"]', ?, ?)`);
+    key.run('key-old', 'ticketing', 'h1', 1);
+    key.run('key-new', 'ticketing', 'h2', 2);
+    key.run('key-soar', 'soar', 'h3', 3);
+    key.run('key-fake-app', 'app:ticketing-app', 'h4', 4);
+    key.run('key-soar-2', 'SOAR', 'h5', 5);
+    const request = old.prepare(`INSERT INTO requests (id, kind, state, version, generation, created_by, created_at, updated_at, data)
+      VALUES (?, 'lockbox', 'pending', 1, 1, 'engineer-erin', 0, 0, ?)`);
+    for (const [id, via] of [['r-soar', 'soar'], ['r-ticketing', 'ticketing'], ['r-app', 'app:ticketing-app'], ['r-chat', null]]) {
+      request.run(id, JSON.stringify({ kind: 'lockbox', id, requestedVia: via }));
+    }
+    old.close();
+
+    await openSqliteRequestStore(file).close();
+
+    const db = new Database(file, { readonly: true });
+    try {
+      expect(db.prepare('SELECT id, name FROM api_keys ORDER BY created_at').all()).toEqual([
+        { id: 'key-old', name: 'ticketing' },
+        { id: 'key-new', name: 'ticketing (key-new)' },
+        { id: 'key-soar', name: 'soar' },
+        { id: 'key-fake-app', name: 'app:ticketing-app' },
+        { id: 'key-soar-2', name: 'SOAR (key-soar-2)' },
+      ]);
+      const via = (db.prepare('SELECT id, data FROM requests ORDER BY id').all() as { id: string; data: string }[]).map((row) => [row.id, JSON.parse(row.data).requestedVia]);
+      // "ticketing" was two keys (names were compared exactly): no caller matches it any more, so only the requester
+      // can act. "app:…" could be the Entra app as well as the key that borrowed its name: left alone.
+      expect(via).toEqual([['r-app', 'app:ticketing-app'], ['r-chat', null], ['r-soar', 'key:key-soar'], ['r-ticketing', 'ticketing']]);
+    } finally {
+      db.close();
+    }
+  });
+
+
   it('gives queues from before a purpose: the lockbox queue "Approvers" serves approvals (its default), the rest sessions', async () => {
     const file = freshFile();
     fs.mkdirSync(path.dirname(file), { recursive: true });

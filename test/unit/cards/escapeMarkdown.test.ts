@@ -7,7 +7,7 @@ function shown(markdown: string): string {
 
 describe('escapeMarkdown', () => {
   it('escapes emphasis, links and HTML', () => {
-    expect(escapeMarkdown('**x** [y](http://e) <b>')).toBe('\\*\\*x\\*\\* \\[y\\]\\(http://e\\) \\<b\\>');
+    expect(escapeMarkdown('**x** [y](http://e) <b>')).toBe('\\*\\*x\\*\\* \\[y\\]\\(hxxp\\[://\\]e\\) \\<b\\>');
   });
 
   it.each([
@@ -56,9 +56,23 @@ describe('escapeMarkdown', () => {
     expect(escapeMarkdown('Eve\u202e1284 gat\u0007')).toBe('Eve1284 gat');
   });
 
-  it('shows exactly what was typed once rendered', () => {
-    for (const raw of ['**x** [y](http://e) <b>', '#1 fan_of {{x}} & <i>', '1. - > ~ |', 'C:\\Users\\*']) {
+  it('shows exactly what was typed once rendered, links defanged', () => {
+    for (const raw of ['#1 fan_of {{x}} & <i>', '1. - > ~ |', 'C:\\Users\\*', 'Anna **x** <b>']) {
       expect(shown(escapeMarkdown(raw))).toBe(raw);
     }
+    expect(shown(escapeMarkdown('**x** [y](http://e) <b>'))).toBe('**x** [y](hxxp[://]e) <b>');
+  });
+
+  // Finding 11 of issue 8: the same sanitiser as mails and the portal, so no text typed by a person can hide
+  // characters or become a link in Teams, which autolinks bare URLs, www. names, host names and addresses.
+  it.each([
+    ['zero-width characters in a name', 'Ad\u200bmin\u2060 Anna\ufeff', 'Admin Anna'],
+    ['a right-to-left override', 'Eve\u202e1284 gat', 'Eve1284 gat'],
+    ['bidi isolates', '\u2067Anna\u2069', 'Anna'],
+    ['a bare URL in a customer name', 'Chris https://evil.example.com/login', 'Chris hxxps[://]evil.example[.]com/login'],
+    ['a www. name', 'www.contoso-support.com', 'www[.]contoso-support[.]com'],
+    ['an e-mail address', 'chris@contoso.com', 'chris@contoso[.]com'],
+  ])('cleans %s', (_case, raw, seen) => {
+    expect(shown(escapeMarkdown(raw))).toBe(seen);
   });
 });

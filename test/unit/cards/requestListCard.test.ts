@@ -77,7 +77,7 @@ describe('requestListCard', () => {
     validateCard(card);
     expect(getById(card, 'title').text).toBe('\\*Mine\\*');
     expect(rows(getById(card, 'upcoming'))[0]?.[0]).toBe(
-      '\\*\\*x\\*\\* \\[y\\]\\(http://e\\) \\<b\\> {\\{DATE\\(2030-01-01T00:00:00Z\\)}}',
+      '\\*\\*x\\*\\* \\[y\\]\\(hxxp\\[://\\]e\\) \\<b\\> {\\{DATE\\(2030-01-01T00:00:00Z\\)}}',
     );
   });
 

@@ -110,7 +110,7 @@ describe.each(CARDS)('the %s card', (_, card) => {
 
   it('escapes a notice text given by the caller', () => {
     const rendered = card(sessionCardView(requestIn('ready'), { notice: { code: 'INTERNAL', text: '[click](http://e)' } }));
-    expect(getById(rendered, 'notice').text).toBe('\\[click\\]\\(http://e\\)');
+    expect(getById(rendered, 'notice').text).toBe('\\[click\\]\\(hxxp\\[://\\]e\\)');
   });
 
   it('escapes every name people typed, wherever it appears', () => {
@@ -122,7 +122,7 @@ describe.each(CARDS)('the %s card', (_, card) => {
     });
     const rendered = card(sessionCardView(request, { queueName: HOSTILE_NAME }));
     validateCard(rendered);
-    const escaped = '\\*\\*x\\*\\* \\[y\\]\\(http://e\\) \\<b\\> {\\{DATE\\(2030-01-01T00:00:00Z\\)}}';
+    const escaped = '\\*\\*x\\*\\* \\[y\\]\\(hxxp\\[://\\]e\\) \\<b\\> {\\{DATE\\(2030-01-01T00:00:00Z\\)}}';
     expect(getById(rendered, 'title').text).toBe(`Support session · ${escaped}`);
     const facts = factsOf(rendered);
     expect(facts.Recipient).toBe(escaped);

@@ -23,12 +23,14 @@ const approver: Actor = { type: 'person', person: { aadObjectId: 'carl', name: '
 const lead: Actor = { type: 'person', person: { aadObjectId: 'lea', name: 'Lea Lead' }, roles: ['admin'] };
 const stranger: Actor = { type: 'person', person: { aadObjectId: 'eve', name: 'Eve' }, roles: [] };
 const system: Actor = { type: 'system', name: 'sweeper' };
-const requestingService: Actor = { type: 'service', client: 'ticketing' };
-const otherService: Actor = { type: 'service', client: 'intruder' };
+const requestingService: Actor = { type: 'service', client: 'key:k-ticketing' };
+const otherService: Actor = { type: 'service', client: 'key:k-intruder' };
+// What the REST API used to record: a key's name, which another key (or an `app:` look-alike) could share.
+const serviceByName: Actor = { type: 'service', client: 'ticketing' };
 
 function aLockbox(overrides: Partial<LockboxRequest> = {}): LockboxRequest {
   const { request } = createLockbox(
-    { id: 'lb-1', requester: dana, requestedVia: 'ticketing', resource: 'Contoso mailbox', reason: 'case 42', ticket: 'T-42', durationMinutes: 60, decisionHours: 12, leadReview: false, queueId: null },
+    { id: 'lb-1', requester: dana, requestedVia: 'key:k-ticketing', resource: 'Contoso mailbox', reason: 'case 42', ticket: 'T-42', durationMinutes: 60, decisionHours: 12, leadReview: false, queueId: null },
     { actor: engineer, now: start, source: 'chat' },
   );
   return { ...request, ...overrides };
@@ -131,7 +133,7 @@ describe('separation of duties', () => {
   });
 
   it('the person a system asked for cannot approve it either', () => {
-    const forDana = aLockbox({ requestedVia: 'ticketing' });
+    const forDana = aLockbox({ requestedVia: 'key:k-ticketing' });
     expect(() => decideLockbox(forDana, commandFor.approve, contextFor('approve', engineer))).toThrow(expect.objectContaining({ code: 'AUTH.SELF_APPROVAL' }));
   });
 
@@ -139,6 +141,14 @@ describe('separation of duties', () => {
     for (const actor of [stranger, lead, requestingService, system]) {
       expect(() => decideLockbox(inState('pending'), commandFor.approve, contextFor('approve', actor))).toThrow(expect.objectContaining({ code: 'AUTH.NOT_PERMITTED' }));
     }
+  });
+
+  it('a system is recognised by its stable id only: a bare name never matches, even one equal to what a request recorded', () => {
+    const recordedByName = { ...inState('approved'), requestedVia: 'ticketing' };
+    expect(() => decideLockbox(recordedByName, commandFor.resolve, contextFor('resolve', serviceByName))).toThrow(expect.objectContaining({ code: 'AUTH.NOT_PERMITTED' }));
+    const app: Actor = { type: 'service', client: 'app:ticketing-app' };
+    const askedByApp = { ...inState('approved'), requestedVia: 'app:ticketing-app' };
+    expect(decideLockbox(askedByApp, commandFor.resolve, contextFor('resolve', app)).request.ending?.reason).toBe('resolved');
   });
 
   it('only the requester or the system that asked may cancel or resolve', () => {

@@ -58,7 +58,7 @@ describe('invitationText', () => {
 
   it('keeps names on one line, so nothing can forge lines or headers', () => {
     const invitation = invitationText('en', { ...details, agentName: 'Bob\r\nBcc: victim@example.com' });
-    expect(invitation.subject).toBe('Support session with Bob Bcc: victim@example.com');
+    expect(invitation.subject).toBe('Support session with Bob Bcc: victim@example[.]com');
     expect(invitation.subject).not.toMatch(/[\r\n]/);
   });
 

@@ -28,6 +28,8 @@ describe('lockboxApproverMail', () => {
   it('names the API client that asked on the requester’s behalf', () => {
     const viaApi = lockboxApproverMail({ ...request, requestedVia: 'ops-portal' }, { timeZone: 'UTC' });
     expect(viaApi.text).toContain('Requested by: Erin Engineer (through ops-portal)');
+    const byKey = lockboxApproverMail({ ...request, requestedVia: 'key:4f1c' }, { timeZone: 'UTC', via: 'Ticketing' });
+    expect(byKey.text).toContain('Requested by: Erin Engineer (through Ticketing)');
   });
 
   it('contains no links at all, not even from typed values', () => {
@@ -51,7 +53,7 @@ describe('lockboxApproverMail', () => {
       expect(part.toLowerCase()).not.toContain('mailto:');
       expect(part.toLowerCase()).not.toContain('www.');
     }
-    expect(hostile.text).toContain('hxxps[://]evil[.]example[.]com/approve?id=1');
+    expect(hostile.text).toContain('hxxps[://]evil.example[.]com/approve?id=1');
   });
 
   it('HTML-escapes every inserted value', () => {
@@ -74,6 +76,16 @@ describe('lockboxApproverMail', () => {
     expect(forged.subject).not.toMatch(/[\r\n]/);
     expect(forged.text).not.toMatch(/^Bcc:/m);
     expect(forged.text).not.toMatch(/^To:/m);
+  });
+
+  it('drops invisible and direction-changing characters everywhere, the subject included', () => {
+    const hidden = lockboxApproverMail(
+      { ...request, resource: 'Contoso\u202e tpircs.exe\u200b', requester: { aadObjectId: 'x', name: 'Er\u200bin\u2066 Engineer\ufeff' }, reason: 'r\u202ae\u2069ason\u00ad' },
+      { timeZone: 'UTC' },
+    );
+    expect(hidden.subject).toBe('Access request: Contoso tpircs.exe (requested by Erin Engineer)');
+    for (const part of [hidden.subject, hidden.text, hidden.html]) expect(part).not.toMatch(/[\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff\u00ad]/);
+    expect(hidden.text).toContain('Reason: reason');
   });
 
   it('says "none" for a missing ticket and tells approvers where to decide', () => {

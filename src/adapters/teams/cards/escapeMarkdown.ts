@@ -1,14 +1,16 @@
+import { shownText } from '../../../domain/shownText';
+
 // Characters Adaptive Card markdown (Teams and markdown-it) gives a meaning anywhere in a line.
 const INLINE_SPECIALS = /[\\`*_[\]()#>~|<&]/g;
-// Control and bidirectional-override characters: invisible, but able to reorder what the agent reads.
-const INVISIBLE_CONTROLS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 /**
  * Makes text typed by people (customer and recipient names, comments, queue names) show literally in a
- * TextBlock or fact: markdown is escaped, and `{{` is broken because Teams expands `{{DATE(...)}}` functions.
+ * TextBlock or fact: first the shared sanitiser (invisible and direction-changing characters dropped, URLs, host
+ * names and addresses defanged, because Teams turns bare ones into links), then markdown is escaped, and `{{` is
+ * broken because Teams expands `{{DATE(...)}}` functions.
  */
 export function escapeMarkdown(text: string): string {
-  return text.replace(INVISIBLE_CONTROLS, '').split(/\r\n|\r|\n/).map(escapeLine).join('\n');
+  return shownText(text).split('\n').map(escapeLine).join('\n');
 }
 
 function escapeLine(line: string): string {
