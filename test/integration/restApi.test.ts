@@ -156,6 +156,7 @@ describe('REST API v1: who a key is, what it reads, how it is limited', () => {
 
   beforeEach(async () => {
     t = await startTestDoorman();
+    await t.registerApprovals();
     await t.message('dana', 'hi');
     const save = async (id: string, name: string, onBehalfOf: string[]) => {
       const secret = `dk_${randomBytes(32).toString('base64url')}`;
