@@ -64,7 +64,9 @@ export function createHttpServer(parts: HttpServerParts): Server {
     });
     // restify's router parses the target with url.parse and throws out of its own callback when it cannot (an
     // absolute-form target with a broken host, `http://[::1/healthz`): that would end the process. Parse it here.
+    // WHATWG parsing first: url.parse warns about (and echoes) an invalid host on stderr before it throws.
     try {
+      if (!(req.url ?? '').startsWith('/')) new URL(req.url ?? '');
       req.getUrl();
     } catch {
       sendJsonError(res, 400, 'INPUT.INVALID', [{ field: 'target', problem: 'malformed' }]);
@@ -124,6 +126,22 @@ export function createHttpServer(parts: HttpServerParts): Server {
     const code = codeForStatus(status);
     error.toJSON = () => ({ error: { code, message: code } });
     return callback();
+  });
+  // Requests Node's HTTP parser itself cannot read (a broken request line, oversized headers) never reach restify:
+  // they get the same JSON error shape, and the connection is closed.
+  server.server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || error.code === 'ECONNRESET') return socket.destroy();
+    const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+    const body = JSON.stringify({ error: { code: 'INPUT.INVALID', message: 'INPUT.INVALID' } });
+    const headers = [
+      `HTTP/1.1 ${status} ${status === 431 ? 'Request Header Fields Too Large' : status === 408 ? 'Request Timeout' : 'Bad Request'}`,
+      'Content-Type: application/json; charset=utf-8',
+      'X-Content-Type-Options: nosniff',
+      ...(parts.secureCookies ? [`Strict-Transport-Security: ${HSTS}`] : []),
+      'Connection: close',
+      `Content-Length: ${Buffer.byteLength(body)}`,
+    ];
+    socket.end(`${headers.join('\r\n')}\r\n\r\n${body}`);
   });
   return server;
 }
