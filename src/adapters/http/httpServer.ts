@@ -57,6 +57,7 @@ export function createHttpServer(parts: HttpServerParts): Server {
     if (parts.secureCookies) res.setHeader('Strict-Transport-Security', HSTS);
     res.setHeader('X-Request-Id', requestId);
     res.once('finish', () => {
+      discardUnreadBody(req);
       const route = routeOf(req);
       const seconds = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.observeHttp(route, req.method ?? 'other', res.statusCode, seconds);
@@ -152,6 +153,22 @@ type restifyErrorShape = Error & { statusCode?: number; toJSON?: () => unknown }
 function routeOf(req: Request): string {
   const path = (req as Request & { getRoute?: () => { path?: unknown } | null }).getRoute?.()?.path;
   return typeof path === 'string' ? path : OTHER_ROUTE;
+}
+
+const MAX_DISCARDED_BYTES = 1024 * 1024;
+
+/**
+ * A refusal answered before the body was read (415, 413 by Content-Length, 401) leaves the client still sending,
+ * and blocked until someone reads: read and drop up to 1 MB so it sees the answer, then close the connection.
+ */
+function discardUnreadBody(req: IncomingMessage): void {
+  if (req.complete || req.destroyed) return;
+  let discarded = 0;
+  req.on('data', (chunk: Buffer) => {
+    discarded += chunk.length;
+    if (discarded > MAX_DISCARDED_BYTES) req.socket.destroy();
+  });
+  req.resume();
 }
 
 function codeForStatus(status: number): ErrorCode {
