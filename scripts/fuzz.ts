@@ -528,16 +528,17 @@ export async function runFuzz(options: FuzzOptions): Promise<FuzzSummary> {
   try {
     const context = await seedContext(local, connector.url, jwks);
     const dice = new Dice(prng(options.seed));
-    const requests = Array.from({ length: options.requests }, () => nextRequest(dice, context));
     const summary: FuzzSummary = { seed: options.seed, total: 0, byStatus: {}, byTarget: {}, failures: [], failureCount: 0, rssBaselineMb: 0, rssPeakMb: 0, alive: false };
     const rssMb = () => Math.round(process.memoryUsage().rss / 1024 / 1024);
     summary.rssBaselineMb = rssMb();
     summary.rssPeakMb = summary.rssBaselineMb;
 
-    let index = 0;
+    // Requests are made one at a time, in the seed's order, as workers take them: big bodies never pile up in memory.
+    let made = 0;
     const worker = async () => {
-      while (index < requests.length) {
-        const request = requests[index++];
+      while (made < options.requests) {
+        made += 1;
+        const request = nextRequest(dice, context);
         const base = instances[request.instance].url;
         const answer = request.raw ? await sendRaw(base, request.raw, request.from) : await sendHttp(base, request);
         const status = answer.status === null ? 'no answer' : String(answer.status);
