@@ -39,12 +39,6 @@ export const GUESS_BUDGET = { max: 100, windowMs: 10 * 60_000 };
 
 const HSTS = 'max-age=31536000; includeSubDomains';
 
-/** The path as logged: one-time codes never reach the logs. */
-export function redactPath(url: string): string {
-  const path = url.split('?')[0];
-  return path.replace(/^\/j\/[^/]+/, '/j/:code');
-}
-
 /** Builds the restify server: bot endpoint, customer portal, REST API, tab, health, readiness and metrics. */
 export function createHttpServer(parts: HttpServerParts): Server {
   const { deps, adapter, bot, metrics } = parts;
