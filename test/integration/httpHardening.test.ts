@@ -192,6 +192,9 @@ describe('the bot endpoint in local mode (findings 5, 6, 7)', () => {
     ['a timestamp that is not a time', () => activity({ timestamp: 'yesterday-ish' })],
     ['text that is an object', () => activity({ text: { toString: 'x' } })],
     ['only prototype keys', () => JSON.parse('{"__proto__":{"isAdmin":true},"constructor":{"prototype":{}}}')],
+    ['a prototype key beside a valid activity', () => JSON.parse(`{"__proto__":{"value":{"x":1}},${JSON.stringify(activity()).slice(1)}`)],
+    ['a constructor key in the card data', () => activity({ type: 'invoke', name: 'adaptiveCard/action', value: JSON.parse('{"action":{"data":{"constructor":{"prototype":{"x":1}}}}}') })],
+    ['nesting deeper than any card', () => activity({ value: JSON.parse(`${'{"a":'.repeat(100)}1${'}'.repeat(100)}`) })],
   ])('answers %s with 400 INPUT.INVALID, never 5xx', async (_what, body) => {
     const answer = await postJson(body());
     expect({ status: answer.status, code: answer.json?.error?.code }).toEqual({ status: 400, code: 'INPUT.INVALID' });

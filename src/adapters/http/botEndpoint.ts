@@ -110,6 +110,8 @@ export function botEndpoint(options: BotEndpointOptions) {
       // Local mode has no credentials to check a token with; production refuses a missing or misshapen one at once.
       const authHeader = localMode ? '' : bearerFor(req, options.appId);
       const body = await readJsonObject(req, MAX_ACTIVITY_BYTES);
+      const hostile = shapeProblem(body);
+      if (hostile) throw new Refusal(400, 'INPUT.INVALID', [hostile]);
       const parsed = activitySchema.safeParse(body);
       if (!parsed.success) {
         const fields = parsed.error.issues.slice(0, 10).map((issue) => ({ field: issue.path.join('.') || 'body', problem: issue.code }));
@@ -173,6 +175,28 @@ function bearerFor(req: IncomingMessage, appId: string | null): string {
     throw new Refusal(401, 'AUTH.NOT_PERMITTED');
   }
   return header;
+}
+
+const MAX_DEPTH = 64;
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Refuses what no Bot Framework activity holds and what would hurt later: keys that reach an object's prototype
+ * when copied (zod copies keys into a fresh object) and nesting deeper than any card (recursive code downstream).
+ * Walked without recursion, so a 100,000-level body cannot overflow the stack here.
+ */
+function shapeProblem(body: Record<string, unknown>): FieldProblem | null {
+  const stack: { value: unknown; depth: number }[] = [{ value: body, depth: 0 }];
+  while (stack.length > 0) {
+    const { value, depth } = stack.pop() as { value: unknown; depth: number };
+    if (typeof value !== 'object' || value === null) continue;
+    if (depth > MAX_DEPTH) return { field: 'body', problem: 'tooDeep' };
+    for (const key of Object.keys(value)) {
+      if (PROTOTYPE_KEYS.has(key)) return { field: key, problem: 'notAllowed' };
+      stack.push({ value: (value as Record<string, unknown>)[key], depth: depth + 1 });
+    }
+  }
+  return null;
 }
 
 function mediaType(contentType: string | undefined): string {
