@@ -72,6 +72,7 @@ const environmentSchema = z.object({
   WEBHOOK_SECRET: z.string().optional(),
   DEFAULT_TIME_ZONE: z.string().default('UTC'),
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
+  METRICS_TOKEN: z.string().optional(),
 
   TAB_SSO_CLIENT_ID: z.string().optional(),
   TAB_SSO_APP_ID_URI: z.string().optional(),
@@ -121,6 +122,8 @@ export interface Config {
     /** Entra app-only tokens the REST API accepts (app role Lockbox.Request), or null: API keys only. */
     apiTokens: { audiences: string[]; jwksUrl: string } | null;
   };
+  /** Bearer token for /metrics in production (null: /metrics answers 404 there); local mode serves it openly. */
+  metricsToken: string | null;
   /** Single sign-on of the Teams tab; null when TAB_SSO_CLIENT_ID is empty (the tab then says SSO is not set up). */
   tabSso: { clientId: string; appIdUri: string | null; jwksUrl: string } | null;
 }
@@ -243,6 +246,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
   const usesEntraKeys = tabSso !== null || e.API_TOKEN_AUDIENCES.length > 0;
   if (usesEntraKeys && !localMode && !e.ENTRA_JWKS_URL.startsWith('https://')) problems.push('ENTRA_JWKS_URL must use https.');
 
+  const metricsToken = blank(e.METRICS_TOKEN) ? null : (e.METRICS_TOKEN ?? '').trim();
+  if (metricsToken !== null && metricsToken.length < 32) problems.push('METRICS_TOKEN must be at least 32 characters (or empty: no /metrics in production).');
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   return {
@@ -283,6 +289,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
       apiTokens: e.API_TOKEN_AUDIENCES.length > 0 ? { audiences: e.API_TOKEN_AUDIENCES, jwksUrl: e.ENTRA_JWKS_URL } : null,
     },
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
+    metricsToken,
     tabSso,
   };
 }

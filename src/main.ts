@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { CloudAdapter, ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
+import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
 import { DeadlineSweeper } from './application/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/outboxDispatcher';
-import { AccessGranter, Clock, Mailer, MeetingProvider, RequestStore, Secrets, WebhookSender } from './application/ports';
+import { AccessGranter, Clock, Logger, Mailer, MeetingProvider, RequestStore, Secrets, WebhookSender } from './application/ports';
 import { InProcessRequestChanges } from './application/requestChanges';
 import { UseCaseDeps } from './application/useCaseDeps';
 import { approvalsQueue } from './application/queues';
@@ -17,6 +17,7 @@ import { doctorReport } from './adapters/diagnostics/doctorReport';
 import { channelsAndPeopleReport } from './adapters/diagnostics/channelsAndPeopleReport';
 import { GraphGroupAccessGranter } from './adapters/graph/graphGroupAccessGranter';
 import { EntraTokenVerifier } from './adapters/http/entraTokenVerifier';
+import { BotEndpointAdapter } from './adapters/http/botEndpoint';
 import { createHttpServer } from './adapters/http/httpServer';
 import { HttpWebhookSender } from './adapters/http/httpWebhookSender';
 import { API_APP_ROLE } from './adapters/http/restApi';
@@ -113,7 +114,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     logger.warn({ code: 'QUEUE.NONE' }, 'No channel is registered for approvals: lockbox requests are refused until an admin says "@Doorman register approvals" in the approvers\' channel');
   }
 
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(botAuthSettings(config)));
+  const adapter = new BotEndpointAdapter(new ConfigurationBotFrameworkAuthentication(botAuthSettings(config)));
   adapter.onTurnError = async (context: TurnContext, error: Error) => {
     logger.error({ err: error.message, type: context.activity.type }, 'unhandled bot error');
     if (context.activity.type === 'message') await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
@@ -156,9 +157,12 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     deps,
     adapter,
     bot,
-    metrics: new Metrics(store),
+    metrics: new Metrics(store, clock),
     portalAssetsDir: portalAssetsDir(),
     secureCookies: config.publicBaseUrl.startsWith('https://'),
+    localMode: config.localMode,
+    botAppId: config.bot?.appId ?? null,
+    metricsToken: config.metricsToken,
     tabTokenVerifier,
     apiTokenVerifier,
   });
@@ -210,6 +214,23 @@ function botAuthSettings(config: Config): Record<string, string> {
   };
 }
 
+/**
+ * The last line of defence, for the process started from the command line (`npm run start:bot`, App Service):
+ * - an unhandled promise rejection is one failed piece of work: logged, and Doorman keeps serving;
+ * - an uncaught exception leaves the process in an unknown state: logged, and the process exits with 1 so the
+ *   supervisor (App Service, systemd, `npm start`) starts a fresh one; the outbox and deadline rows resume there.
+ * Only the error's name and code are logged: messages and stacks can hold request data (a URL, a link code).
+ */
+export function installLastLineOfDefence(logger: Logger, exit: (code: number) => void = (code) => process.exit(code)): void {
+  const described = (error: unknown) =>
+    error instanceof Error ? { err: error.name, code: (error as { code?: unknown }).code ?? null } : { err: typeof error, code: null };
+  process.on('unhandledRejection', (reason) => logger.error(described(reason), 'unhandled rejection; still serving'));
+  process.on('uncaughtException', (error) => {
+    logger.error(described(error), 'uncaught exception; exiting for the supervisor to restart Doorman');
+    exit(1);
+  });
+}
+
 if (require.main === module) {
   let config: Config;
   try {
@@ -218,6 +239,7 @@ if (require.main === module) {
     process.stderr.write(`${error instanceof ConfigError ? error.message : String(error)}\n`);
     process.exit(2);
   }
+  installLastLineOfDefence(createLogger(config.logLevel, consoleDestination(config.localMode)));
   startDoorman(config, { logDestination: consoleDestination(config.localMode) }).then(
     (doorman) => {
       const shutdown = () => void doorman.stop().then(() => process.exit(0));

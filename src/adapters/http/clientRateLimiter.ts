@@ -41,3 +41,43 @@ export class ClientRateLimiter {
     for (const [key, window] of this.windows) if (now - window.startedAt >= longest) this.windows.delete(key);
   }
 }
+
+/** What the guess budget reports: the unknown codes counted in this window, and whether this one was refused. */
+export type GuessObserver = (inWindow: number, refused: boolean) => void;
+
+/**
+ * The portal's budget of unknown link codes from all addresses together, per window. The per-address limit stops one
+ * guesser; this notices many addresses guessing a little each. Past the budget, unknown codes are refused (429) and
+ * reported (metric, one warning per window); known codes keep working, so real customers are never locked out.
+ * In memory, per instance.
+ */
+export class GuessBudget {
+  private startedAt = -Infinity;
+  private misses = 0;
+  private warned = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly limit: { max: number; windowMs: number },
+    private readonly observe: GuessObserver,
+    private readonly warn: (fields: Record<string, unknown>) => void,
+  ) {}
+
+  /** Counts one unknown code; true when the budget of this window is spent and the answer should be a refusal. */
+  miss(): { refused: boolean; retryAfterSeconds: number } {
+    const now = this.clock.now().getTime();
+    if (now - this.startedAt >= this.limit.windowMs) {
+      this.startedAt = now;
+      this.misses = 0;
+      this.warned = false;
+    }
+    this.misses += 1;
+    const refused = this.misses > this.limit.max;
+    this.observe(this.misses, refused);
+    if (refused && !this.warned) {
+      this.warned = true;
+      this.warn({ misses: this.misses, budget: this.limit.max, windowSeconds: this.limit.windowMs / 1000 });
+    }
+    return { refused, retryAfterSeconds: Math.max(1, Math.ceil((this.startedAt + this.limit.windowMs - now) / 1000)) };
+  }
+}

@@ -1,4 +1,5 @@
-import { KeyObject, createPublicKey, verify as verifySignature } from 'node:crypto';
+import { createPublicKey } from 'node:crypto';
+import { FlattenedJWSInput, JSONWebKeySet, JWK, JWSHeaderParameters, JWTPayload, createLocalJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify } from 'jose';
 import { Clock, Logger } from '../../application/ports';
 import { DoormanError } from '../../domain/errors';
 
@@ -41,64 +42,64 @@ const MAX_KEYS = 100;
 const FETCH_TIMEOUT_MS = 5_000;
 /** The scope the tab's app registration exposes and Teams asks for (Teams tab SSO set-up). */
 const TAB_SCOPE = 'access_as_user';
-const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
+type KeyResolver = ReturnType<typeof createLocalJWKSet>;
 
 /**
- * Verifies the Microsoft Entra access token Teams hands the tab (`authentication.getAuthToken()`), with node:crypto
- * only: RS256 signature against Entra's published keys, audience, issuer, tenant, lifetime, and the delegated scope.
+ * Verifies the Microsoft Entra access tokens Teams hands the tab (`authentication.getAuthToken()`) and systems
+ * present to the REST API. `jose` does the JOSE work — RS256 only, the signature against Entra's published keys,
+ * `aud`, `iss`, `exp` / `nbf` with five minutes of skew, judged by the injected clock; Doorman keeps its own rules:
+ * the tenant allow-list, the issuer of *that* tenant, and the delegated scope or application role.
  *
- * What is checked, and where it is documented (Microsoft Learn):
- * - Teams tab SSO: the token's `aud` is the tab's app registration, `scp` is `access_as_user`, `oid` / `tid` / `name`
- *   identify the user — https://learn.microsoft.com/microsoftteams/platform/tabs/how-to/authentication/tab-sso-code
- *   and the App ID URI `api://<domain>/<client id>` —
- *   https://learn.microsoft.com/microsoftteams/platform/tabs/how-to/authentication/tab-sso-register-aad
- * - Claims: `aud` is the client id in v2.0 tokens and the client id or the App ID URI in v1.0 tokens; `iss` ends in
- *   `/v2.0` for v2.0 tokens (`https://login.microsoftonline.com/<tid>/v2.0`), v1.0 tokens come from
- *   `https://sts.windows.net/<tid>/`; `nbf` / `exp` are Unix seconds —
- *   https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference
- * - Keys roll over periodically and in emergencies at once, so an unknown `kid` means "fetch the key set again" —
- *   https://learn.microsoft.com/entra/identity-platform/signing-key-rollover
+ * The key set is fetched here rather than by jose's `createRemoteJWKSet`, whose cache runs on the wall clock: the
+ * refetch rules (an unknown `kid` refetches at most once a minute, a day-old set is refreshed, a failed fetch keeps
+ * the keys we had) are then testable with the fake clock.
+ *
+ * Documented at Microsoft Learn: tab SSO tokens (`aud` = the tab's app registration, `scp` = `access_as_user`) —
+ * https://learn.microsoft.com/microsoftteams/platform/tabs/how-to/authentication/tab-sso-code ; claims (`iss` ends
+ * in `/v2.0` for v2.0 tokens, v1.0 tokens come from `https://sts.windows.net/<tid>/`) —
+ * https://learn.microsoft.com/entra/identity-platform/access-token-claims-reference ; key rollover (an unknown
+ * `kid` means "fetch the key set again") — https://learn.microsoft.com/entra/identity-platform/signing-key-rollover
  *
  * Every failure is `AUTH.NOT_PERMITTED`; the reason goes into the error detail and the debug log, the token never.
  */
 export class EntraTokenVerifier {
-  private keys = new Map<string, KeyObject>();
+  private keys: KeyResolver | null = null;
+  private knownKids = new Set<string>();
   private fetchedAt: number | null = null;
   private attemptedAt: number | null = null;
   private inFlight: Promise<void> | null = null;
-  private readonly audiences: ReadonlySet<string>;
+  private readonly audiences: string[];
   private readonly tenants: ReadonlySet<string>;
   private readonly fetchJwks: JwksFetcher;
 
   constructor(private readonly options: EntraTokenVerifierOptions) {
-    this.audiences = new Set(options.audiences.filter((audience) => audience.trim() !== ''));
+    this.audiences = options.audiences.filter((audience) => audience.trim() !== '');
     this.tenants = new Set(options.allowedTenantIds.filter((tenant) => tenant.trim() !== ''));
     this.fetchJwks = options.fetchJwks ?? fetchJwksOverHttps;
   }
 
   /** Verifies `token` and returns who it names; throws DoormanError('AUTH.NOT_PERMITTED') for anything wrong. */
   async verify(token: string): Promise<EntraUser> {
-    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) this.refuse('malformed');
-    const [headerPart, payloadPart, signaturePart] = token.split('.');
-    const header = decodeJson(headerPart) ?? this.refuse('malformed header');
-    const payload = decodeJson(payloadPart) ?? this.refuse('malformed payload');
-    // Only RS256: never `none`, never an HMAC that would turn the public key into a shared secret.
+    if (typeof token !== 'string' || token.length > MAX_TOKEN_LENGTH) this.refuse('malformed');
+    // Decoding first (no key needed) refuses garbage without ever fetching keys.
+    let header;
+    let unverified: JWTPayload;
+    try {
+      header = decodeProtectedHeader(token);
+      unverified = decodeJwt(token);
+    } catch {
+      return this.refuse('malformed');
+    }
     if (header.alg !== 'RS256') this.refuse('algorithm');
     if (header.crit !== undefined) this.refuse('critical header');
     if (typeof header.kid !== 'string' || header.kid === '') this.refuse('no key id');
-
-    const key = await this.keyFor(header.kid as string);
-    const signed = Buffer.from(`${headerPart}.${payloadPart}`, 'ascii');
-    if (!signatureMatches(signed, key, signaturePart)) this.refuse('signature');
-
-    const now = this.options.clock.now().getTime() / 1000;
-    if (typeof payload.exp !== 'number' || now > payload.exp + LEEWAY_SECONDS) this.refuse('expired');
-    if (payload.nbf !== undefined && (typeof payload.nbf !== 'number' || now < payload.nbf - LEEWAY_SECONDS)) this.refuse('not yet valid');
-    if (typeof payload.aud !== 'string' || !this.audiences.has(payload.aud)) this.refuse('audience');
-    const tid = payload.tid;
+    const tid = unverified.tid;
     if (typeof tid !== 'string' || !this.tenants.has(tid)) this.refuse('tenant');
-    const issuers = [`https://login.microsoftonline.com/${tid}/v2.0`, `https://sts.windows.net/${tid}/`];
-    if (typeof payload.iss !== 'string' || !issuers.includes(payload.iss)) this.refuse('issuer');
+
+    const payload = await this.verified(token, tid);
+    // Entra access tokens name one audience; a list is someone else's token format.
+    if (typeof payload.aud !== 'string') this.refuse('audience');
     // Delegated tokens (a person) carry `scp`; app-only tokens carry `roles` and never a scope.
     const requirement = this.options.requirement ?? { scope: TAB_SCOPE };
     if ('scope' in requirement) {
@@ -113,13 +114,37 @@ export class EntraTokenVerifier {
     return { oid: payload.oid as string, tid, name: typeof payload.name === 'string' ? payload.name : null, appId };
   }
 
-  /** The key for `kid`: from the cached set, else after a refetch (at most one a minute). */
-  private async keyFor(kid: string): Promise<KeyObject> {
+  /** jose's verification: RS256 signature by a published key, audience, the tenant's issuer, lifetime. */
+  private async verified(token: string, tid: string): Promise<JWTPayload> {
+    try {
+      const { payload } = await jwtVerify(token, (header, jws) => this.keyFor(header, jws), {
+        algorithms: ['RS256'],
+        audience: this.audiences,
+        issuer: [`https://login.microsoftonline.com/${tid}/v2.0`, `https://sts.windows.net/${tid}/`],
+        requiredClaims: ['exp'],
+        clockTolerance: LEEWAY_SECONDS,
+        currentDate: this.options.clock.now(),
+      });
+      return payload;
+    } catch (error) {
+      if (error instanceof DoormanError) throw error;
+      return this.refuse(reasonFor(error));
+    }
+  }
+
+  /** The key for the token's `kid`: from the cached set, else after a refetch (at most one a minute). */
+  private async keyFor(header: JWSHeaderParameters, jws: FlattenedJWSInput) {
+    const kid = header.kid ?? '';
     const now = this.options.clock.now().getTime();
     const stale = this.fetchedAt === null || now - this.fetchedAt >= MAX_KEY_SET_AGE_MS;
     const mayFetch = this.attemptedAt === null || now - this.attemptedAt >= MIN_REFETCH_MS;
-    if ((stale || !this.keys.has(kid)) && (mayFetch || this.inFlight)) await this.refresh();
-    return this.keys.get(kid) ?? this.refuse('unknown key');
+    if ((stale || !this.knows(kid)) && (mayFetch || this.inFlight)) await this.refresh();
+    if (!this.keys || !this.knows(kid)) return this.refuse('unknown key');
+    return this.keys(header, jws);
+  }
+
+  private knows(kid: string): boolean {
+    return this.knownKids.has(kid);
   }
 
   private refresh(): Promise<void> {
@@ -129,7 +154,8 @@ export class EntraTokenVerifier {
       .then((body) => {
         const keys = parseKeySet(body);
         if (keys.size === 0) throw new Error('no usable RSA signing keys');
-        this.keys = keys;
+        this.keys = createLocalJWKSet({ keys: [...keys.values()] } as JSONWebKeySet);
+        this.knownKids = new Set(keys.keys());
         this.fetchedAt = this.options.clock.now().getTime();
       })
       .catch((error: unknown) => {
@@ -148,26 +174,22 @@ export class EntraTokenVerifier {
   }
 }
 
-function signatureMatches(signed: Buffer, key: KeyObject, signaturePart: string): boolean {
-  try {
-    return verifySignature('sha256', signed, key, Buffer.from(signaturePart, 'base64url'));
-  } catch {
-    return false;
+/** Names jose's refusal in Doorman's words (the debug log and the error detail). */
+function reasonFor(error: unknown): string {
+  if (error instanceof errors.JWTExpired) return 'expired';
+  if (error instanceof errors.JWTClaimValidationFailed) {
+    const byClaim: Record<string, string> = { exp: 'expired', nbf: 'not yet valid', aud: 'audience', iss: 'issuer' };
+    return byClaim[error.claim] ?? `claim ${error.claim}`;
   }
+  if (error instanceof errors.JWSSignatureVerificationFailed) return 'signature';
+  if (error instanceof errors.JOSEAlgNotAllowed) return 'algorithm';
+  if (error instanceof errors.JWKSNoMatchingKey || error instanceof errors.JWKSMultipleMatchingKeys) return 'unknown key';
+  return 'malformed';
 }
 
-function decodeJson(part: string): Record<string, unknown> | null {
-  try {
-    const value: unknown = JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : null;
-  } catch {
-    return null;
-  }
-}
-
-/** The RSA signing keys of a JWKS document by `kid`; anything else in it is ignored. */
-export function parseKeySet(body: unknown): Map<string, KeyObject> {
-  const keys = new Map<string, KeyObject>();
+/** The RSA signing keys (2048 bits or more) of a JWKS document by `kid`; anything else in it is ignored. */
+export function parseKeySet(body: unknown): Map<string, JWK> {
+  const keys = new Map<string, JWK>();
   const list = (body as { keys?: unknown } | null)?.keys;
   if (!Array.isArray(list)) return keys;
   for (const jwk of list.slice(0, MAX_KEYS)) {
@@ -178,7 +200,7 @@ export function parseKeySet(body: unknown): Map<string, KeyObject> {
     try {
       const key = createPublicKey({ key: { kty: 'RSA', n, e }, format: 'jwk' });
       // Entra signs with 2048-bit RSA keys; a shorter modulus is a broken or hostile entry.
-      if ((key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048) keys.set(kid, key);
+      if ((key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048) keys.set(kid, { kty: 'RSA', kid, n, e, use: 'sig', alg: 'RS256' });
     } catch {
       // a malformed key is skipped; the others still verify
     }

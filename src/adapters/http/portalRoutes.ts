@@ -2,6 +2,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Server } from 'restify';
+import { parse as parseCookies, serialize as serializeCookie } from 'cookie';
 import {
   PortalState,
   customerArrives,
@@ -13,7 +14,7 @@ import {
 import { pickLanguage } from '../../application/i18n/languages';
 import { UseCaseDeps } from '../../application/useCaseDeps';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
-import { ClientRateLimiter } from './clientRateLimiter';
+import { ClientRateLimiter, GuessBudget } from './clientRateLimiter';
 import { BodyRefused, readJsonObject, sendJson, sendJsonError } from './jsonReplies';
 import { PORTAL_ASSETS_PATH, messageKindForErrorCode, renderMessagePage, renderPortalPage, renderRoomPage } from './portalPage';
 
@@ -54,6 +55,8 @@ export interface PortalOptions {
   assetsDir: string;
   secureCookies: boolean;
   limiter: ClientRateLimiter;
+  /** Unknown codes from all addresses together; past it they are refused and reported. */
+  guesses: GuessBudget;
 }
 
 /** Mounts the customer portal (DESIGN.md §4–§5): page, arrive, consent, leave, state, live events, local room. */
@@ -77,8 +80,8 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
       const visit = await visitPortal(deps, code, cookies.read(req, code));
       const lang = languageFor(req, visit.request.language);
       sendHtml(res, 200, renderPortalPage({ code, language: lang, nonceFreeStateJson: JSON.stringify(visit.view) }));
-    } catch (error) {
-      noteMiss(options.limiter, req, error);
+    } catch (caught) {
+      const error = noteMiss(options, req, res, caught);
       const failure = asFailure(error, deps);
       sendHtml(res, failure.status, renderMessagePage({ language, kind: messageKindForErrorCode(failure.code) }));
     }
@@ -89,9 +92,8 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
     if (limited(options.limiter, req, res, 'read')) return;
     try {
       sendPortalJson(res, 200, (await visitPortal(deps, code, cookies.read(req, code))).view);
-    } catch (error) {
-      noteMiss(options.limiter, req, error);
-      sendFailure(res, error, deps);
+    } catch (caught) {
+      sendFailure(res, noteMiss(options, req, res, caught), deps);
     }
   });
 
@@ -104,8 +106,8 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
       if (!visit.view.boundToYou) throw new DoormanError('LINK.IN_USE');
       if (visit.view.state !== 'connected' || visit.request.customerName === null) throw new DoormanError('LINK.CLOSED');
       sendHtml(res, 200, renderRoomPage({ code, language: lang, name: visit.request.customerName, tag: visit.request.tag }));
-    } catch (error) {
-      noteMiss(options.limiter, req, error);
+    } catch (caught) {
+      const error = noteMiss(options, req, res, caught);
       const failure = asFailure(error, deps);
       sendHtml(res, failure.status, renderMessagePage({ language: languageFor(req, null), kind: messageKindForErrorCode(failure.code) }));
     }
@@ -119,9 +121,8 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
       const result = await customerArrives(deps, code, cookies.read(req, code), body.name);
       if (result.bindingSecret) cookies.write(res, code, result.bindingSecret, result.request.expiresAt);
       sendPortalJson(res, 200, result.view);
-    } catch (error) {
-      noteMiss(options.limiter, req, error);
-      sendFailure(res, error, deps);
+    } catch (caught) {
+      sendFailure(res, noteMiss(options, req, res, caught), deps);
     }
   });
 
@@ -131,9 +132,8 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
     try {
       const body = await readJsonObject(req, MAX_BODY_BYTES);
       sendPortalJson(res, 200, (await customerConsents(deps, code, cookies.read(req, code), body.allow)).view);
-    } catch (error) {
-      noteMiss(options.limiter, req, error);
-      sendFailure(res, error, deps);
+    } catch (caught) {
+      sendFailure(res, noteMiss(options, req, res, caught), deps);
     }
   });
 
@@ -143,9 +143,8 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
     try {
       await readJsonObject(req, MAX_BODY_BYTES, true);
       sendPortalJson(res, 200, (await customerLeaves(deps, code, cookies.read(req, code))).view);
-    } catch (error) {
-      noteMiss(options.limiter, req, error);
-      sendFailure(res, error, deps);
+    } catch (caught) {
+      sendFailure(res, noteMiss(options, req, res, caught), deps);
     }
   });
 
@@ -155,9 +154,8 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
     let first;
     try {
       first = await visitPortal(deps, code, cookies.read(req, code));
-    } catch (error) {
-      noteMiss(options.limiter, req, error);
-      return sendFailure(res, error, deps);
+    } catch (caught) {
+      return sendFailure(res, noteMiss(options, req, res, caught), deps);
     }
     streamState(req, res, deps, code, cookies.read(req, code), first.request.id, first.view);
   });
@@ -222,28 +220,34 @@ class BindingCookies {
     private readonly secure: boolean,
   ) {}
 
-  /** Reads this link's binding secret from the request's cookies. */
+  /** Reads this link's binding secret from the request's cookies; a malformed escape in it is INPUT.INVALID. */
   read(req: IncomingMessage, code: string): string | null {
-    const wanted = this.name(code);
-    for (const part of (req.headers.cookie ?? '').split(';')) {
-      const [name, ...rest] = part.trim().split('=');
-      if (name === wanted) return decodeURIComponent(rest.join('='));
-    }
-    return null;
+    const value = parseCookies(req.headers.cookie ?? '', { decode: decodeOrMark })[this.name(code)];
+    if (value === MALFORMED) throw new DoormanError('INPUT.INVALID', 'binding cookie', [{ field: 'cookie', problem: 'malformed' }]);
+    return value ?? null;
   }
 
   /** Sets the binding cookie until a day after the link's deadline. */
   write(res: ServerResponse, code: string, secret: string, expiresAt: Date): void {
     const maxAge = Math.max(60, Math.floor((expiresAt.getTime() - this.deps.clock.now().getTime()) / 1000) + 86_400);
-    const attributes = [`${this.name(code)}=${encodeURIComponent(secret)}`, 'Path=/', 'HttpOnly', 'SameSite=Strict', `Max-Age=${maxAge}`];
-    if (this.secure) attributes.push('Secure');
-    res.setHeader('Set-Cookie', attributes.join('; '));
+    res.setHeader('Set-Cookie', serializeCookie(this.name(code), secret, { path: '/', httpOnly: true, sameSite: 'strict', maxAge, secure: this.secure }));
   }
 
   // The cookie name holds a prefix of the code's hash, never the code: one browser can hold several links.
   private name(code: string): string {
     const id = this.deps.secrets.hash(code).slice(0, 16);
     return this.secure ? `__Host-doorman-${id}` : `doorman-${id}`;
+  }
+}
+
+// A cookie whose escape cannot be decoded: the cookie package would hand back the raw text; Doorman refuses it.
+const MALFORMED = '\u0000malformed';
+
+function decodeOrMark(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return MALFORMED;
   }
 }
 
@@ -272,8 +276,17 @@ function limited(limiter: ClientRateLimiter, req: IncomingMessage, res: ServerRe
   return true;
 }
 
-function noteMiss(limiter: ClientRateLimiter, req: IncomingMessage, error: unknown): void {
-  if (isDoormanError(error, 'REQUEST.NOT_FOUND')) limiter.hit('misses', clientOf(req));
+/**
+ * Counts an unknown code against the address and against the guess budget of all addresses; past the budget the
+ * answer becomes 429 (the caller turns RATE.LIMITED into it), while known codes are never affected.
+ */
+function noteMiss(options: PortalOptions, req: IncomingMessage, res: ServerResponse, error: unknown): unknown {
+  if (!isDoormanError(error, 'REQUEST.NOT_FOUND')) return error;
+  options.limiter.hit('misses', clientOf(req));
+  const budget = options.guesses.miss();
+  if (!budget.refused) return error;
+  res.setHeader('Retry-After', String(budget.retryAfterSeconds));
+  return new DoormanError('RATE.LIMITED');
 }
 
 function asFailure(error: unknown, deps: UseCaseDeps): { status: number; code: ErrorCode } {
