@@ -113,7 +113,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     if (context.activity.type === 'message') await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
   };
   const renderer = new CardRenderer(store, directory, clock, config.defaultTimeZone);
-  const notifier = new TeamsNotifier(adapter, config.bot?.appId ?? '', store, renderer, new ThreadRateLimiter(clock));
+  const notifier = new TeamsNotifier(adapter, config.bot?.appId ?? '', store, renderer, new ThreadRateLimiter(clock), clock);
   const access: AccessGranter =
     overrides.access ??
     (config.lockbox.access.kind === 'graph' && graph

@@ -321,6 +321,8 @@ export class RetryableError extends Error {
   constructor(
     message: string,
     readonly retryAfterMs: number | null = null,
+    /** A rate limit, not a failure: rescheduled after `retryAfterMs` without spending an attempt. */
+    readonly throttled = false,
   ) {
     super(message);
     this.name = 'RetryableError';
@@ -333,7 +335,7 @@ export class RetryableError extends Error {
  */
 export class ThrottledError extends RetryableError {
   constructor(message: string, retryAfterMs: number) {
-    super(message, retryAfterMs);
+    super(message, retryAfterMs, true);
     this.name = 'ThrottledError';
   }
 }

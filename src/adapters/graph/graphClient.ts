@@ -143,7 +143,8 @@ export class GraphUnavailableError extends RetryableError {
     readonly status: number,
     retryAfterMs: number | null,
   ) {
-    super(`Graph ${operation} unavailable (HTTP ${status})`, retryAfterMs);
+    // A 429 is Graph asking Doorman to wait: rescheduled without spending an attempt (with Retry-After, or 2 s).
+    super(`Graph ${operation} unavailable (HTTP ${status})`, status === 429 ? (retryAfterMs ?? 2000) : retryAfterMs, status === 429);
     this.name = 'GraphUnavailableError';
   }
 }
