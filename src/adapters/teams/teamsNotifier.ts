@@ -201,9 +201,16 @@ export class TeamsNotifier implements Notifier {
   ): Promise<T | undefined> {
     let result: T | undefined;
     try {
+      // The adapter hands errors thrown inside the turn to onTurnError, which only logs: carry them out by hand.
+      let failure: { error: unknown } | null = null;
       await this.adapter.continueConversationAsync(this.botAppId, reference(serviceUrl, conversationId, tenantId, this.botAppId), async (context) => {
-        result = await logic(context);
+        try {
+          result = await logic(context);
+        } catch (error) {
+          failure = { error };
+        }
       });
+      if (failure) throw (failure as { error: unknown }).error;
     } catch (error) {
       const mapped = asRetryable(error);
       if (mapped instanceof RetryableError && !(mapped instanceof ThrottledError) && noAnswer(error)) {
