@@ -174,7 +174,7 @@ export class OutboxDispatcher {
    */
   private async pump(enough: () => boolean): Promise<number> {
     let handled = 0;
-    while (!enough()) {
+    while (!enough() && !this.closing) {
       const claimed = [...(await this.claim('access')), ...(await this.claim('delivery'))];
       for (const item of claimed) this.enqueue(item);
       handled += claimed.length;
@@ -184,7 +184,8 @@ export class OutboxDispatcher {
       if (this.lanes.size === 0) break;
       await this.nextEvent();
     }
-    await Promise.all([...this.lanes.values()].map((lane) => lane.done));
+    // At shutdown the lanes still running are stop()'s to wait for (or abandon), not the pump's.
+    if (!this.closing) await Promise.all([...this.lanes.values()].map((lane) => lane.done));
     return handled;
   }
 
@@ -403,9 +404,31 @@ async function recordMeeting(deps: UseCaseDeps, request: SessionRequest, meeting
   }
 }
 
-/** One lane per request and lane kind: a request's messages keep their order, different requests do not wait. */
+/**
+ * The lane a message travels in. A request's cards (post, updates, thread replies) keep their order in one lane;
+ * its mail, meeting work, webhooks and access changes each have their own, and chat notices go in the person's
+ * lane: a chat that does not answer holds up no webhook, mail or grant.
+ */
 function laneKey(message: OutboxMessage): string {
-  return `${LANE_OF_TYPE[message.type]}:${message.requestId ?? (message.type === 'chat.notify' ? `user:${message.userId}` : 'none')}`;
+  switch (message.type) {
+    case 'card.post':
+    case 'card.update':
+    case 'thread.mention':
+      return `cards:${message.requestId}`;
+    case 'chat.notify':
+      return `chat:${message.userId}`;
+    case 'mail.send':
+      return `mail:${message.requestId}`;
+    case 'meeting.create':
+    case 'meeting.delete':
+    case 'meeting.lobby':
+      return `meeting:${message.requestId}`;
+    case 'access.grant':
+    case 'access.revoke':
+      return `access:${message.requestId}`;
+    case 'webhook':
+      return `webhook:${message.requestId}`;
+  }
 }
 
 function typesOf(kind: 'access' | 'delivery'): OutboxMessage['type'][] {

@@ -52,7 +52,10 @@ export class BotConnectorDouble {
   recover(): void {
     this.hanging.clear();
     this.unreachable.clear();
-    for (const res of this.held) if (!res.writableEnded && !res.destroyed) res.writeHead(503).end();
+    for (const res of this.held) if (!res.writableEnded && !res.destroyed) {
+        res.writeHead(503);
+        res.end();
+      }
     this.held.clear();
   }
 
