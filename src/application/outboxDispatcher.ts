@@ -19,7 +19,10 @@ export interface DispatcherOptions {
   concurrency: number;
   /** Access grants and revokes in flight at once: their own lanes, never behind card posts. */
   accessConcurrency: number;
-  /** A delivery that has not finished by then counts as failed and is retried; each port has its own, shorter timeout. */
+  /**
+   * The last resort: a delivery that has not finished by then counts as failed and is retried. Each port has its own,
+   * much shorter timeout; this one only catches a port without (the abandoned call may still complete: a repeat).
+   */
   deliveryTimeoutMs: number;
   /** How long `stop()` waits for deliveries in flight before it hands their rows back for the next start. */
   stopGraceMs: number;
@@ -33,7 +36,7 @@ const DEFAULT_OPTIONS: DispatcherOptions = {
   maxBackoffMs: 5 * 60_000,
   concurrency: 8,
   accessConcurrency: 4,
-  deliveryTimeoutMs: 30_000,
+  deliveryTimeoutMs: 60_000,
   stopGraceMs: 3_000,
 };
 

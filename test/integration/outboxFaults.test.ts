@@ -1,7 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
+import { HttpWebhookSender } from '../../src/adapters/http/httpWebhookSender';
 import { LockboxRequest } from '../../src/domain/lockbox';
+import { FakeClock } from '../support/fakeClock';
 import { GraphDouble, startGraphDouble } from '../support/graphDouble';
 import { PEOPLE, QUEUE_CHANNEL, TestDoorman, startTestDoorman } from '../support/testDoorman';
 
@@ -58,11 +60,13 @@ describe('Bot Connector, Graph and webhook receivers down or hanging for a while
     receiver = new Receiver();
     await receiver.start();
     const config = graph.graphConfig();
+    const clock = new FakeClock();
     t = await startTestDoorman({
-      graphConnection: { credentialOptions: graph.credentialOptions, fetchOptions: graph.fetchOptions },
-      // Short real-time limits so that hanging calls give up within the test; the fake clock does the rest.
-      dispatcher: { deliveryTimeoutMs: 400 },
-      connectorTimings: { callTimeoutMs: 200 },
+      clock,
+      graphConnection: { credentialOptions: graph.credentialOptions, fetchOptions: graph.fetchOptions, callTimeoutMs: 500 },
+      // Short real-time timeouts so that hanging calls give up within the test; the fake clock does the rest.
+      connectorTimings: { callTimeoutMs: 500 },
+      webhooks: new HttpWebhookSender(SECRET, clock, 500),
       env: {
         MAIL: 'graph',
         MAIL_SENDER: 'support@contoso.com',
@@ -143,6 +147,7 @@ describe('Bot Connector, Graph and webhook receivers down or hanging for a while
     }
 
     expect(await t.store.pendingOutboxCount()).toBe(0);
+    expect((await t.store.failedOutbox(20)).map((failure) => `${failure.type}: ${failure.error}`)).toEqual([]);
     expect((await t.store.outboxHealth(t.clock.now())).failedByType).toEqual({});
     expect(t.connector.callsOf('createConversation')).toHaveLength(5);
     expect(t.connector.postsIn(DANA_CHAT).length).toBeGreaterThanOrEqual(5 + approvedIds.length);

@@ -14,7 +14,8 @@ export interface ConnectorTimings {
 
 const DEFAULT_TIMINGS: ConnectorTimings = { callTimeoutMs: 15_000, unreachableForMs: 30_000 };
 
-// Another message to the same conversation is on its way: come back shortly (one at a time keeps the order).
+// Another message to the same conversation is on its way: wait this long for it, then come back shortly.
+const BUSY_WAIT_MS = 2000;
 const BUSY_RETRY_MS = 1000;
 // A 429 without Retry-After still means "later", not "broken".
 const DEFAULT_THROTTLE_MS = 2000;
@@ -26,7 +27,7 @@ const DEFAULT_THROTTLE_MS = 2000;
  */
 export class TeamsNotifier implements Notifier {
   private readonly timings: ConnectorTimings;
-  private readonly busy = new Set<string>();
+  private readonly locks = new ConversationLocks();
   private readonly unreachableUntil = new Map<string, number>();
 
   constructor(
@@ -95,7 +96,7 @@ export class TeamsNotifier implements Notifier {
     const renders = new Map<CardActivity['role'], AdaptiveCard>();
     for (const card of cards) renders.set(card.role, renders.get(card.role) ?? (await this.renderer.render(request, card.role)));
     const conversations = [...new Set(cards.map((card) => card.conversationId))];
-    const release = this.admit(conversations);
+    const release = await this.admit(conversations);
     try {
       for (const card of cards) {
         await this.withConnector(card.serviceUrl, card.conversationId, null, (client, options) =>
@@ -156,7 +157,7 @@ export class TeamsNotifier implements Notifier {
     tenantId: string | null,
     call: (client: ConnectorClient, options: CallOptions) => Promise<T>,
   ): Promise<T> {
-    const release = this.admit(conversations);
+    const release = await this.admit(conversations);
     try {
       return await this.withConnector(serviceUrl, conversationId, tenantId, call);
     } finally {
@@ -165,32 +166,46 @@ export class TeamsNotifier implements Notifier {
   }
 
   /**
-   * Lets a delivery into `conversations` only when each is free, answering, and within Teams' per-thread limits;
-   * otherwise throws before anything is sent: ThrottledError (waiting, no attempt spent) or a RetryableError for a
-   * conversation that did not answer a moment ago. Returns the release of the conversations.
+   * Lets a delivery into `conversations` once each is free (one call at a time per conversation, waiting briefly
+   * for the one before), answering, and within Teams' per-thread limits; otherwise throws before anything is sent:
+   * ThrottledError (waiting, no attempt spent) or a RetryableError for a conversation that did not answer a moment
+   * ago. Returns the release of the conversations.
    */
-  private admit(conversations: readonly string[]): () => void {
-    const now = this.clock.now().getTime();
-    for (const conversationId of conversations) {
-      const until = this.unreachableUntil.get(conversationId) ?? 0;
-      if (until > now) throw new RetryableError('the conversation did not answer a moment ago');
-      if (this.busy.has(conversationId)) throw new ThrottledError('another message to this conversation is on its way', BUSY_RETRY_MS);
-    }
-    const taken: string[] = [];
-    let waitMs = 0;
-    for (const conversationId of conversations) {
-      const wait = this.limiter.reserve(conversationId);
-      if (wait === 0) taken.push(conversationId);
-      waitMs = Math.max(waitMs, wait);
-    }
-    if (waitMs > 0) {
-      for (const conversationId of taken) this.limiter.release(conversationId);
-      throw new ThrottledError('Teams per-thread limit reached', waitMs);
-    }
-    for (const conversationId of conversations) this.busy.add(conversationId);
-    return () => {
-      for (const conversationId of conversations) this.busy.delete(conversationId);
+  private async admit(conversations: readonly string[]): Promise<() => void> {
+    const held: string[] = [];
+    const release = () => {
+      for (const conversationId of held.splice(0)) this.locks.release(conversationId);
     };
+    // Sorted, so that two multi-card updates never wait for each other crosswise.
+    for (const conversationId of [...conversations].sort()) {
+      if (!(await this.locks.acquire(conversationId, BUSY_WAIT_MS))) {
+        release();
+        throw new ThrottledError('another message to this conversation is on its way', BUSY_RETRY_MS);
+      }
+      held.push(conversationId);
+    }
+    try {
+      const now = this.clock.now().getTime();
+      for (const conversationId of conversations) {
+        const until = this.unreachableUntil.get(conversationId) ?? 0;
+        if (until > now) throw new RetryableError('the conversation did not answer a moment ago');
+      }
+      const taken: string[] = [];
+      let waitMs = 0;
+      for (const conversationId of conversations) {
+        const wait = this.limiter.reserve(conversationId);
+        if (wait === 0) taken.push(conversationId);
+        waitMs = Math.max(waitMs, wait);
+      }
+      if (waitMs > 0) {
+        for (const conversationId of taken) this.limiter.release(conversationId);
+        throw new ThrottledError('Teams per-thread limit reached', waitMs);
+      }
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return release;
   }
 
   private async continueIn<T>(
@@ -261,6 +276,43 @@ const RETRIES_REMOVED = new WeakSet<object>();
 /** True when the Bot Connector never answered (timeout, refused, reset): worth leaving the conversation alone a while. */
 function noAnswer(error: unknown): boolean {
   return (error as { statusCode?: number }).statusCode === undefined;
+}
+
+/** One holder per conversation; the next waits its turn (in order) for at most a given time. */
+class ConversationLocks {
+  private readonly held = new Set<string>();
+  private readonly waiting = new Map<string, (() => void)[]>();
+
+  /** Resolves true once the caller holds `conversationId`, false when `maxWaitMs` passed first. */
+  acquire(conversationId: string, maxWaitMs: number): Promise<boolean> {
+    if (!this.held.has(conversationId)) {
+      this.held.add(conversationId);
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const queue = this.waiting.get(conversationId) ?? [];
+      const handOver = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        queue.splice(queue.indexOf(handOver), 1);
+        resolve(false);
+      }, maxWaitMs);
+      queue.push(handOver);
+      this.waiting.set(conversationId, queue);
+    });
+  }
+
+  /** Hands the conversation to the next waiter, or frees it. */
+  release(conversationId: string): void {
+    const next = this.waiting.get(conversationId)?.shift();
+    if (next) next();
+    else {
+      this.held.delete(conversationId);
+      this.waiting.delete(conversationId);
+    }
+  }
 }
 
 function cardMessage(card: AdaptiveCard): Partial<Activity> {
