@@ -225,7 +225,7 @@ export class OutboxDispatcher {
 
   private async runLane(queue: OutboxItem[]): Promise<void> {
     for (let item = queue.shift(); item && !this.closing; item = queue.shift()) {
-      if (this.abandoned.has(item.id)) continue;
+      if (this.abandoned.delete(item.id)) continue;
       await this.deliver(item);
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -251,11 +251,11 @@ export class OutboxDispatcher {
     const fields = { outboxId: item.id, type: item.message.type, requestId: item.message.requestId, attempt: item.attempts };
     try {
       await withTimeout(this.handle(item.message), this.options.deliveryTimeoutMs);
-      if (this.abandoned.has(item.id)) return;
+      if (this.abandoned.delete(item.id)) return;
       await store.completeOutbox(item.id);
       logger.debug(fields, 'outbox delivered');
     } catch (error) {
-      if (this.abandoned.has(item.id)) return;
+      if (this.abandoned.delete(item.id)) return;
       const summary = errorSummary(error);
       if (error instanceof RetryableError && error.throttled) {
         // Waiting, not failing: the attempt this claim counted is given back.
@@ -443,6 +443,7 @@ async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new RetryableError(`delivery did not finish within ${Math.round(ms / 1000)} s`)), ms);
+    timer.unref();
   });
   try {
     return await Promise.race([work, timeout]);

@@ -299,6 +299,7 @@ class ConversationLocks {
         queue.splice(queue.indexOf(handOver), 1);
         resolve(false);
       }, maxWaitMs);
+      timer.unref();
       queue.push(handOver);
       this.waiting.set(conversationId, queue);
     });
