@@ -32,7 +32,7 @@ import { openPostgresRequestStore } from './adapters/storage/postgresRequestStor
 import { openSqliteRequestStore } from './adapters/storage/sqliteRequestStore';
 import { DoormanBot } from './adapters/teams/doormanBot';
 import { CardRenderer } from './adapters/teams/cardRenderer';
-import { TeamsNotifier } from './adapters/teams/teamsNotifier';
+import { ConnectorTimings, TeamsNotifier } from './adapters/teams/teamsNotifier';
 import { ThreadRateLimiter } from './adapters/teams/threadRateLimiter';
 import pino from 'pino';
 
@@ -47,6 +47,8 @@ export interface DoormanOverrides {
   webhooks?: WebhookSender;
   logDestination?: pino.DestinationStream;
   dispatcher?: Partial<DispatcherOptions>;
+  /** Bot Connector call timeout and how long a conversation that did not answer is left alone (tests shorten them). */
+  connectorTimings?: Partial<ConnectorTimings>;
   /** TLS trust for a Graph double on loopback (tests); production uses the platform's trust store. */
   graphConnection?: GraphConnectionOptions;
   /** Tests drive the sweeper and dispatcher by hand when false. */
@@ -120,7 +122,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     if (context.activity.type === 'message') await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
   };
   const renderer = new CardRenderer(store, directory, clock, config.defaultTimeZone);
-  const notifier = new TeamsNotifier(adapter, config.bot?.appId ?? '', store, renderer, new ThreadRateLimiter(clock));
+  const notifier = new TeamsNotifier(adapter, config.bot?.appId ?? '', store, renderer, new ThreadRateLimiter(clock), clock, overrides.connectorTimings);
   const access: AccessGranter =
     overrides.access ??
     (config.lockbox.access.kind === 'graph' && graph
@@ -129,7 +131,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock, { localMode: config.localMode });
   dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings, access, webhooks }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
   const sweeper = new DeadlineSweeper(deps);
-  const doctor = async () => [(await doctorReport(config, store, graph)).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');
+  const doctor = async () => [(await doctorReport(config, store, graph, clock.now())).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
   const tenants = config.allowedTenantIds.length > 0 || !config.localMode || !rolesFile?.tenantId ? config.allowedTenantIds : [rolesFile.tenantId];
   const bot = new DoormanBot(deps, renderer, tenants, doctor);

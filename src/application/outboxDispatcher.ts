@@ -10,11 +10,23 @@ import { UseCaseDeps } from './useCaseDeps';
 
 /** Tuning of the dispatcher; tests shorten the poll, production keeps the defaults. */
 export interface DispatcherOptions {
+  /** Rows claimed at once for one lane kind. */
   batchSize: number;
   leaseMs: number;
   pollMs: number;
   maxAttempts: number;
   maxBackoffMs: number;
+  /** Deliveries (card posts, mail, webhooks, meetings) in flight at once, one lane per request. */
+  concurrency: number;
+  /** Access grants and revokes in flight at once: their own lanes, never behind card posts. */
+  accessConcurrency: number;
+  /**
+   * The last resort: a delivery that has not finished by then counts as failed and is retried. Each port has its own,
+   * much shorter timeout; this one only catches a port without (the abandoned call may still complete: a repeat).
+   */
+  deliveryTimeoutMs: number;
+  /** How long `stop()` waits for deliveries in flight before it hands their rows back for the next start. */
+  stopGraceMs: number;
 }
 
 const DEFAULT_OPTIONS: DispatcherOptions = {
@@ -23,7 +35,28 @@ const DEFAULT_OPTIONS: DispatcherOptions = {
   pollMs: 250,
   maxAttempts: 12,
   maxBackoffMs: 5 * 60_000,
+  concurrency: 8,
+  accessConcurrency: 4,
+  deliveryTimeoutMs: 60_000,
+  stopGraceMs: 3_000,
 };
+
+/** Which lane each message type travels in; a Record so that a new message type must say. */
+const LANE_OF_TYPE: Record<OutboxMessage['type'], 'access' | 'delivery'> = {
+  'access.grant': 'access',
+  'access.revoke': 'access',
+  'card.post': 'delivery',
+  'card.update': 'delivery',
+  'thread.mention': 'delivery',
+  'mail.send': 'delivery',
+  'meeting.create': 'delivery',
+  'meeting.delete': 'delivery',
+  'meeting.lobby': 'delivery',
+  'chat.notify': 'delivery',
+  webhook: 'delivery',
+};
+const ACCESS_TYPES = typesOf('access');
+const DELIVERY_TYPES = typesOf('delivery');
 
 /** The ports the dispatcher delivers through. */
 export interface DeliveryPorts {
@@ -35,8 +68,12 @@ export interface DeliveryPorts {
 }
 
 /**
- * Delivers what committed transitions put in the outbox: card posts and in-place updates, thread mentions, mail and
- * meeting work, retrying with backoff that honours Retry-After. Rows are leased, so several instances can run.
+ * Delivers what committed transitions put in the outbox: card posts and in-place updates, thread mentions, mail,
+ * meeting and access work, webhooks. Rows are leased, so several instances can run. Each request's messages go
+ * one after another in their own lane, in the order they were written; lanes run side by side (bounded), so one slow
+ * or unreachable destination holds up nobody else, and access changes have lanes of their own. Throttled messages
+ * are rescheduled without spending an attempt; real failures back off (honouring Retry-After) and are finally given
+ * up, visibly (`doctor`, metrics, log).
  */
 export class OutboxDispatcher {
   private readonly options: DispatcherOptions;
@@ -44,6 +81,15 @@ export class OutboxDispatcher {
   private running: Promise<void> | null = null;
   private wakeAgain = false;
   private stopped = true;
+  /** Rows claimed and not yet settled, by id: handed back at shutdown. */
+  private readonly inFlight = new Map<number, OutboxItem>();
+  /** Rows handed back at shutdown: whatever their call does later, it no longer writes. */
+  private readonly abandoned = new Set<number>();
+  /** Each running lane's queue of claimed rows, by lane key. */
+  private readonly lanes = new Map<string, { kind: 'access' | 'delivery'; queue: OutboxItem[]; done: Promise<void> }>();
+  private nudge: (() => void) | null = null;
+  /** Set by stop(): no more claims, no more rows started. */
+  private closing = false;
 
   constructor(
     private readonly deps: UseCaseDeps,
@@ -56,42 +102,52 @@ export class OutboxDispatcher {
   /** Starts polling the outbox. */
   start(): void {
     this.stopped = false;
+    this.closing = false;
     this.schedule(0);
   }
 
-  /** Stops polling and waits for the batch in flight. */
+  /**
+   * Stops polling, waits up to `stopGraceMs` for deliveries in flight, and hands the rest back (attempt returned,
+   * due now) so the next start delivers them. A call still hanging is abandoned: its row no longer listens to it.
+   */
   async stop(): Promise<void> {
     this.stopped = true;
+    this.closing = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    await this.running;
+    this.nudge?.();
+    const settled = Promise.all([this.running, ...[...this.lanes.values()].map((lane) => lane.done)]);
+    let grace: NodeJS.Timeout | undefined;
+    await Promise.race([settled, new Promise<void>((resolve) => (grace = setTimeout(resolve, this.options.stopGraceMs)))]);
+    clearTimeout(grace);
+    const unfinished = [...this.inFlight.values()];
+    for (const item of unfinished) this.abandoned.add(item.id);
+    this.inFlight.clear();
+    const now = this.deps.clock.now();
+    for (const item of unfinished) await this.deps.store.deferOutbox(item.id, now).catch(() => undefined);
+    if (unfinished.length > 0) this.deps.logger.warn({ rows: unfinished.length }, 'outbox rows handed back at shutdown');
   }
 
-  /** Runs a batch now (called after a commit, so cards update within a second). */
+  /** Claims again now (called after a commit, so cards update within a second). */
   wake(): void {
     if (this.stopped) return;
     if (this.running) {
       this.wakeAgain = true;
+      this.nudge?.();
       return;
     }
     this.schedule(0);
   }
 
-  /** Delivers every due row, batch after batch, until none is left; returns how many rows were handled. */
+  /** Delivers every due row, lane by lane, until none is due and none is in flight; returns how many were handled. */
   async drain(): Promise<number> {
-    let total = 0;
-    for (;;) {
-      const handled = await this.runOnce();
-      total += handled;
-      if (handled === 0) return total;
-    }
+    return this.pump(() => false);
   }
 
-  /** Claims and delivers one batch; returns how many rows were handled. */
+  /** Claims one round of rows and delivers them; returns how many rows were handled. */
   async runOnce(): Promise<number> {
-    const items = await this.deps.store.claimOutbox(this.deps.clock.now(), this.options.batchSize, this.options.leaseMs);
-    for (const item of items) await this.deliver(item);
-    return items.length;
+    let rounds = 0;
+    return this.pump(() => ++rounds > 1);
   }
 
   private schedule(delayMs: number): void {
@@ -110,23 +166,105 @@ export class OutboxDispatcher {
 
   private async loop(): Promise<void> {
     try {
-      while (!this.stopped && (await this.runOnce()) > 0) {
-        // keep going while there is work
-      }
+      await this.pump(() => this.stopped);
     } catch (error) {
       this.deps.logger.error({ err: errorSummary(error) }, 'outbox batch failed');
     }
+  }
+
+  /**
+   * Claims rows while lanes have room and starts their lanes; when nothing more can be claimed it waits for a lane to
+   * finish, a wake or the poll, and returns once nothing is due and nothing is in flight (or `enough` says so).
+   */
+  private async pump(enough: () => boolean): Promise<number> {
+    let handled = 0;
+    while (!enough() && !this.closing) {
+      const claimed = [...(await this.claim('access')), ...(await this.claim('delivery'))];
+      for (const item of claimed) this.enqueue(item);
+      handled += claimed.length;
+      // Synchronous SQLite would otherwise keep the event loop from HTTP for as long as rows keep coming.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (claimed.length > 0) continue;
+      if (this.lanes.size === 0) break;
+      await this.nextEvent();
+    }
+    // At shutdown the lanes still running are stop()'s to wait for (or abandon), not the pump's.
+    if (!this.closing) await Promise.all([...this.lanes.values()].map((lane) => lane.done));
+    return handled;
+  }
+
+  private async claim(kind: 'access' | 'delivery'): Promise<OutboxItem[]> {
+    const limit = kind === 'access' ? this.options.accessConcurrency : this.options.concurrency;
+    const room = Math.min(this.options.batchSize, limit - [...this.lanes.values()].filter((lane) => lane.kind === kind).length);
+    if (room <= 0 || this.closing) return [];
+    const items = await this.deps.store.claimOutbox(
+      this.deps.clock.now(),
+      room,
+      this.options.leaseMs,
+      kind === 'access' ? ACCESS_TYPES : DELIVERY_TYPES,
+    );
+    for (const item of items) this.inFlight.set(item.id, item);
+    return items;
+  }
+
+  /** Puts a claimed row at the end of its request's lane, starting the lane when it is not running. */
+  private enqueue(item: OutboxItem): void {
+    const key = laneKey(item.message);
+    const lane = this.lanes.get(key);
+    if (lane) {
+      lane.queue.push(item);
+      return;
+    }
+    const queue = [item];
+    const started = { kind: LANE_OF_TYPE[item.message.type], queue, done: Promise.resolve() };
+    this.lanes.set(key, started);
+    started.done = this.runLane(queue).finally(() => {
+      this.lanes.delete(key);
+      this.nudge?.();
+    });
+  }
+
+  private async runLane(queue: OutboxItem[]): Promise<void> {
+    for (let item = queue.shift(); item && !this.closing; item = queue.shift()) {
+      if (this.abandoned.delete(item.id)) continue;
+      await this.deliver(item);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  /** Resolves when a lane finishes, a wake arrives, or the poll interval passes. */
+  private nextEvent(): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const poll = setTimeout(done, this.options.pollMs);
+      function done(): void {
+        clearTimeout(poll);
+        resolve();
+      }
+      this.nudge = () => {
+        this.nudge = null;
+        done();
+      };
+    });
   }
 
   private async deliver(item: OutboxItem): Promise<void> {
     const { store, clock, logger } = this.deps;
     const fields = { outboxId: item.id, type: item.message.type, requestId: item.message.requestId, attempt: item.attempts };
     try {
-      await this.handle(item.message);
+      await withTimeout(this.handle(item.message), this.options.deliveryTimeoutMs);
+      if (this.abandoned.delete(item.id)) return;
       await store.completeOutbox(item.id);
       logger.debug(fields, 'outbox delivered');
     } catch (error) {
+      if (this.abandoned.delete(item.id)) return;
       const summary = errorSummary(error);
+      if (error instanceof RetryableError && error.throttled) {
+        // Waiting, not failing: the attempt this claim counted is given back.
+        const wait = Math.max(error.retryAfterMs ?? 0, 1);
+        await store.deferOutbox(item.id, new Date(clock.now().getTime() + wait));
+        logger.debug({ ...fields, err: summary, retryInMs: wait }, 'outbox delivery throttled');
+        return;
+      }
       if (item.attempts >= this.options.maxAttempts || error instanceof PermanentError) {
         await store.failOutbox(item.id, summary);
         logger.error({ ...fields, err: summary }, 'outbox gave up');
@@ -137,6 +275,8 @@ export class OutboxDispatcher {
       const wait = error instanceof RetryableError && error.retryAfterMs !== null ? error.retryAfterMs : backoff;
       await store.retryOutbox(item.id, new Date(clock.now().getTime() + wait), summary);
       logger.warn({ ...fields, err: summary, retryInMs: wait }, 'outbox delivery will be retried');
+    } finally {
+      this.inFlight.delete(item.id);
     }
   }
 
@@ -275,6 +415,51 @@ async function recordMeeting(deps: UseCaseDeps, request: SessionRequest, meeting
   } catch (error) {
     if (isDoormanError(error, 'REQUEST.STALE_VERSION')) throw new RetryableError('request changed while the meeting was made', 0);
     throw error;
+  }
+}
+
+/**
+ * The lane a message travels in. A request's cards (post, updates, thread replies) keep their order in one lane;
+ * its mail, meeting work, webhooks and access changes each have their own, and chat notices go in the person's
+ * lane: a chat that does not answer holds up no webhook, mail or grant.
+ */
+function laneKey(message: OutboxMessage): string {
+  switch (message.type) {
+    case 'card.post':
+    case 'card.update':
+    case 'thread.mention':
+      return `cards:${message.requestId}`;
+    case 'chat.notify':
+      return `chat:${message.userId}`;
+    case 'mail.send':
+      return `mail:${message.requestId}`;
+    case 'meeting.create':
+    case 'meeting.delete':
+    case 'meeting.lobby':
+      return `meeting:${message.requestId}`;
+    case 'access.grant':
+    case 'access.revoke':
+      return `access:${message.requestId}`;
+    case 'webhook':
+      return `webhook:${message.requestId}`;
+  }
+}
+
+function typesOf(kind: 'access' | 'delivery'): OutboxMessage['type'][] {
+  return (Object.keys(LANE_OF_TYPE) as OutboxMessage['type'][]).filter((type) => LANE_OF_TYPE[type] === kind);
+}
+
+/** Rejects with a RetryableError when `work` has not settled within `ms`; the work itself is left to finish. */
+async function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RetryableError(`delivery did not finish within ${Math.round(ms / 1000)} s`)), ms);
+    timer.unref();
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -87,6 +87,16 @@ export interface UnreachablePerson {
   failed: number;
 }
 
+/** An outbox row given up for good, as `doctor` shows it. */
+export interface FailedDelivery {
+  id: number;
+  type: OutboxMessage['type'];
+  requestId: string | null;
+  attempts: number;
+  error: string | null;
+  failedAt: Date;
+}
+
 /** A stored outbox row as the dispatcher sees it. */
 export interface OutboxItem {
   id: number;
@@ -192,12 +202,23 @@ export interface RequestStore {
   cardActivitiesOf(requestId: string): Promise<CardActivity[]>;
   saveCardActivity(card: CardActivity): Promise<void>;
 
-  /** Claims up to `limit` due outbox rows for `leaseMs`, so that other instances skip them. */
-  claimOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]>;
+  /**
+   * Claims up to `limit` due outbox rows for `leaseMs`, so that other instances skip them; each claim counts an
+   * attempt. `types` limits the claim to those message types (access changes have their own lane).
+   */
+  claimOutbox(now: Date, limit: number, leaseMs: number, types?: readonly OutboxMessage['type'][]): Promise<OutboxItem[]>;
   completeOutbox(id: number): Promise<void>;
+  /** A failed attempt: the row is due again at `nextAttemptAt`, the attempt stays counted. */
   retryOutbox(id: number, nextAttemptAt: Date, error: string): Promise<void>;
+  /**
+   * Throttled, or handed back unfinished at shutdown: the row is due again at `nextAttemptAt` and the claim's attempt
+   * is given back, so waiting never brings a message closer to being given up. The last real error is kept.
+   */
+  deferOutbox(id: number, nextAttemptAt: Date): Promise<void>;
   /** Gives up on a row (kept for inspection, never retried). */
   failOutbox(id: number, error: string): Promise<void>;
+  /** The newest rows given up, newest first, with why: what `doctor` lists. */
+  failedOutbox(limit: number): Promise<FailedDelivery[]>;
   pendingOutboxCount(): Promise<number>;
   /** The outbox as an operator sees it: backlog, age of the oldest waiting row, rows given up by message type. */
   outboxHealth(now: Date): Promise<OutboxHealth>;
@@ -333,6 +354,8 @@ export class RetryableError extends Error {
   constructor(
     message: string,
     readonly retryAfterMs: number | null = null,
+    /** A rate limit, not a failure: rescheduled after `retryAfterMs` without spending an attempt. */
+    readonly throttled = false,
   ) {
     super(message);
     this.name = 'RetryableError';
@@ -347,6 +370,17 @@ export class PermanentError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'PermanentError';
+  }
+}
+
+/**
+ * A rate limit said "not yet" (Doorman's own per-thread limiter, or a 429 with Retry-After): the dispatcher
+ * reschedules the message for `retryAfterMs` without spending an attempt. Throttling is waiting, not failing.
+ */
+export class ThrottledError extends RetryableError {
+  constructor(message: string, retryAfterMs: number) {
+    super(message, retryAfterMs, true);
+    this.name = 'ThrottledError';
   }
 }
 

@@ -151,6 +151,7 @@ describe('a refused webhook target through the outbox', () => {
     // Production rules (localMode false) with a name that resolves to this machine: the DNS-rebinding case.
     const webhooks = new HttpWebhookSender(SECRET, clock, { resolve: resolverFor({ 'hooks.doorman.test': ['127.0.0.1'] }).resolve });
     t = await startTestDoorman({ clock, webhooks, env: { WEBHOOK_URLS: `https://hooks.doorman.test:${receiver.port}/x`, WEBHOOK_SECRET: SECRET } });
+    await t.registerApprovals();
   });
   afterEach(async () => {
     await t.stop();
@@ -174,5 +175,24 @@ describe('a refused webhook target through the outbox', () => {
     expect(receiver.hits).toHaveLength(0);
     const gaveUp = t.logs.map((line) => JSON.parse(line)).find((line) => line.msg === 'outbox gave up');
     expect(gaveUp).toMatchObject({ type: 'webhook', attempt: 1, err: expect.stringContaining('PermanentError: webhook target hooks.doorman.test refused') });
+  });
+});
+
+describe('a receiver that throttles', () => {
+  it('answers 429: the sender says throttled (no attempt spent) and honours Retry-After', async () => {
+    const server = createServer((_req, res) => {
+      res.writeHead(429, { 'Retry-After': '7' });
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const sender = new HttpWebhookSender(SECRET, new FakeClock(), { localMode: true });
+      const port = (server.address() as AddressInfo).port;
+      const failure = await sender.send(`http://127.0.0.1:${port}/hook`, '{}').catch((error: unknown) => error);
+      expect(failure).toBeInstanceOf(RetryableError);
+      expect(failure).toMatchObject({ throttled: true, retryAfterMs: 7000 });
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 });

@@ -10,9 +10,17 @@ export interface ConnectorCall {
   body: Record<string, unknown>;
 }
 
+/** Teams' per-thread limits for bots (7 a second, 60 in 30 seconds), as the real service enforces them. */
+const TEAMS_LIMITS = [
+  { windowMs: 1000, max: 7 },
+  { windowMs: 30_000, max: 60 },
+];
+
 /**
  * A stateful Bot Connector double on loopback with the v3 REST shapes (POST /v3/conversations → {id, activityId};
  * POST …/activities → {id}; PUT …/activities/{id} → {id}). It stands in for the Azure service tests cannot reach.
+ * It can enforce Teams' per-thread limits on a test's clock (429 with Retry-After), hang (accept and never answer),
+ * or be unreachable (connections reset), for one conversation or for all.
  */
 export class BotConnectorDouble {
   readonly calls: ConnectorCall[] = [];
@@ -20,9 +28,36 @@ export class BotConnectorDouble {
   readonly failNext: { status: number; retryAfterSeconds?: number }[] = [];
   /** Called after a call is recorded and before it is answered: a test can crash the bot right there. */
   onAccepted: ((call: ConnectorCall) => void) | null = null;
+  /** When set, Teams' per-thread limits are enforced on this clock: over the limit is a 429 with Retry-After. */
+  threadLimitsOn: { now(): Date } | null = null;
+  /** Calls answered 429 because of the per-thread limits. */
+  throttled = 0;
+  /** Conversations (or '*' for all) whose calls are accepted and never answered, until `recover()`. */
+  readonly hanging = new Set<string>();
+  /** Conversations (or '*' for all) whose connections are reset, until `recover()`. */
+  readonly unreachable = new Set<string>();
+  /** Calls being held by `hanging`. */
+  private readonly held = new Set<ServerResponse>();
+  private readonly sentAt = new Map<string, number[]>();
   private server: Server | null = null;
   private counter = 0;
   url = '';
+
+  /** How many calls are being held open right now. */
+  get heldCalls(): number {
+    return this.held.size;
+  }
+
+  /** Answers every held call with 503 and stops hanging and resetting. */
+  recover(): void {
+    this.hanging.clear();
+    this.unreachable.clear();
+    for (const res of this.held) if (!res.writableEnded && !res.destroyed) {
+        res.writeHead(503);
+        res.end();
+      }
+    this.held.clear();
+  }
 
   /** Starts listening on a free loopback port. */
   async start(): Promise<void> {
@@ -33,6 +68,9 @@ export class BotConnectorDouble {
 
   /** Stops listening. */
   async stop(): Promise<void> {
+    for (const res of this.held) res.destroy();
+    this.held.clear();
+    (this.server as { closeAllConnections?: () => void } | null)?.closeAllConnections?.();
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 
@@ -50,6 +88,21 @@ export class BotConnectorDouble {
   static cardOf(call: ConnectorCall): Record<string, unknown> {
     const activity = (call.kind === 'createConversation' ? call.body.activity : call.body) as { attachments?: { content: Record<string, unknown> }[] };
     return activity.attachments?.[0]?.content ?? {};
+  }
+
+  /** Milliseconds until `thread` may take another message, counting this one when it may go now. */
+  private overLimit(thread: string): number {
+    if (!this.threadLimitsOn) return 0;
+    const now = this.threadLimitsOn.now().getTime();
+    const times = (this.sentAt.get(thread) ?? []).filter((time) => time > now - 30_000);
+    let wait = 0;
+    for (const limit of TEAMS_LIMITS) {
+      const inWindow = times.filter((time) => time > now - limit.windowMs);
+      if (inWindow.length >= limit.max) wait = Math.max(wait, inWindow[inWindow.length - limit.max] + limit.windowMs - now);
+    }
+    if (wait === 0) times.push(now);
+    this.sentAt.set(thread, times);
+    return wait;
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -72,14 +125,30 @@ export class BotConnectorDouble {
       return;
     }
     const [, conversationId, activityId] = match;
+    const thread = conversationId ?? ((body.channelData as { channel?: { id?: string } })?.channel?.id ?? 'conversation');
+    if (this.unreachable.has('*') || this.unreachable.has(thread)) {
+      req.socket.destroy();
+      return;
+    }
+    if (this.hanging.has('*') || this.hanging.has(thread)) {
+      this.held.add(res);
+      res.on('close', () => this.held.delete(res));
+      return;
+    }
+    const waitMs = this.overLimit(thread);
+    if (waitMs > 0) {
+      this.throttled += 1;
+      res.writeHead(429, { 'Content-Type': 'application/json', 'Retry-After': String(Math.ceil(waitMs / 1000)) });
+      res.end(JSON.stringify({ error: { code: 'Throttled', message: 'thread limit' } }));
+      return;
+    }
     let call: ConnectorCall;
     let answer: Record<string, unknown>;
     if (!conversationId) {
-      const channel = ((body.channelData as { channel?: { id?: string } })?.channel?.id ?? 'conversation') as string;
       const newActivity = `msg-${++this.counter}`;
-      const thread = `${channel};messageid=${newActivity}`;
-      call = { method: 'POST', kind: 'createConversation', conversationId: thread, activityId: newActivity, body };
-      answer = { id: thread, activityId: newActivity };
+      const newThread = `${thread};messageid=${newActivity}`;
+      call = { method: 'POST', kind: 'createConversation', conversationId: newThread, activityId: newActivity, body };
+      answer = { id: newThread, activityId: newActivity };
     } else if (req.method === 'PUT') {
       call = { method: 'PUT', kind: 'update', conversationId, activityId: activityId ?? null, body };
       answer = { id: activityId };

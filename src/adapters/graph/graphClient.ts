@@ -12,7 +12,9 @@ import {
 import {
   AuthenticationHandler,
   Client,
+  Context,
   FetchOptions,
+  Middleware,
   GraphClientError,
   GraphError,
   HTTPMessageHandler,
@@ -143,7 +145,8 @@ export class GraphUnavailableError extends RetryableError {
     readonly status: number,
     retryAfterMs: number | null,
   ) {
-    super(`Graph ${operation} unavailable (HTTP ${status})`, retryAfterMs);
+    // A 429 is Graph asking Doorman to wait: rescheduled without spending an attempt (with Retry-After, or 2 s).
+    super(`Graph ${operation} unavailable (HTTP ${status})`, status === 429 ? (retryAfterMs ?? 2000) : retryAfterMs, status === 429);
     this.name = 'GraphUnavailableError';
   }
 }
@@ -154,7 +157,12 @@ export interface GraphConnectionOptions {
   credentialOptions?: TokenCredentialOptions;
   /** Extra `fetch` options for Graph calls, for example an undici `dispatcher` that trusts a local double. */
   fetchOptions?: Record<string, unknown>;
+  /** How long one Graph call may take (default 20 s). */
+  callTimeoutMs?: number;
 }
+
+/** How long one Graph call may take before it is abandoned and retried from the outbox. */
+export const GRAPH_CALL_TIMEOUT_MS = 20_000;
 
 const KNOWN_AUTHORITY_HOSTS = new Set<string>(Object.values(AzureAuthorityHosts).map((host) => host.replace(/\/+$/, '')));
 
@@ -191,7 +199,7 @@ export interface GraphConnection {
 /** Builds the credential and the Graph client from the configuration (baseUrl, authority host, credential). */
 export function createGraphClient(graph: GraphConfig, options: GraphConnectionOptions = {}): GraphConnection {
   const credential = createGraphCredential(graph, options.credentialOptions);
-  return { credential, client: buildGraphClient(graph.baseUrl, credential, options.fetchOptions) };
+  return { credential, client: buildGraphClient(graph.baseUrl, credential, options.fetchOptions, options.callTimeoutMs) };
 }
 
 /** Builds a Graph client on `baseUrl` (for example https://graph.microsoft.com/v1.0) that authenticates with `credential`. */
@@ -199,6 +207,7 @@ export function buildGraphClient(
   baseUrl: string,
   credential: TokenCredential,
   fetchOptions?: Record<string, unknown>,
+  callTimeoutMs = GRAPH_CALL_TIMEOUT_MS,
 ): Client {
   const url = new URL(baseUrl);
   if (url.protocol !== 'https:') {
@@ -215,7 +224,9 @@ export function buildGraphClient(
   authentication.setNext(telemetry);
   // No RetryHandler: the SDK's default chain would sleep and retry 429/503 inside the call; Doorman's outbox
   // dispatcher owns retries (it honours Retry-After and never blocks a worker), so errors surface at once.
-  telemetry.setNext(new HTTPMessageHandler());
+  const timeout = new TimeoutHandler(callTimeoutMs);
+  telemetry.setNext(timeout);
+  timeout.setNext(new HTTPMessageHandler());
   return Client.initWithMiddleware({
     middleware: authentication,
     baseUrl: root,
@@ -224,6 +235,27 @@ export function buildGraphClient(
     customHosts: GRAPH_HOSTS.has(url.hostname) ? undefined : new Set([url.hostname]),
     fetchOptions: fetchOptions as FetchOptions | undefined,
   });
+}
+
+/**
+ * Gives every Graph request an abort signal that fires after `timeoutMs`: an endpoint that accepts the connection
+ * and never answers fails the call (a GraphError without status, retried from the outbox) instead of holding it.
+ */
+class TimeoutHandler implements Middleware {
+  private next: Middleware | undefined;
+
+  constructor(private readonly timeoutMs: number) {}
+
+  async execute(context: Context): Promise<void> {
+    const timeout = AbortSignal.timeout(this.timeoutMs);
+    const given = context.options?.signal ?? undefined;
+    context.options = { ...context.options, signal: given ? AbortSignal.any([given, timeout]) : timeout };
+    await this.next?.execute(context);
+  }
+
+  setNext(next: Middleware): void {
+    this.next = next;
+  }
 }
 
 const GRAPH_HOSTS = new Set([

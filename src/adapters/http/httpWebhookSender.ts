@@ -2,7 +2,7 @@ import { lookup as dnsLookup } from 'node:dns/promises';
 import { request as httpRequest, IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { LookupFunction } from 'node:net';
-import { Clock, PermanentError, RetryableError, WebhookSender } from '../../application/ports';
+import { Clock, PermanentError, RetryableError, ThrottledError, WebhookSender } from '../../application/ports';
 import { addressRefusal } from '../../domain/networkAddress';
 import { signWebhook } from './webhookSignature';
 
@@ -64,9 +64,10 @@ export class HttpWebhookSender implements WebhookSender {
     if (response.statusCode !== undefined && response.statusCode >= 200 && response.statusCode < 300) return;
     const status = response.statusCode ?? 0;
     const retryAfter = Number(response.headers['retry-after']);
-    if (status === 429 || status >= 500) {
-      throw new RetryableError(`webhook receiver answered ${status}`, Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null);
-    }
+    const retryAfterMs = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : null;
+    // A receiver's 429 is throttling: waiting, not failing, so it spends no attempt (a minute when it names no time).
+    if (status === 429) throw new ThrottledError('webhook receiver answered 429', retryAfterMs ?? 60_000);
+    if (status >= 500) throw new RetryableError(`webhook receiver answered ${status}`, retryAfterMs);
     // Redirects are not followed: a 3xx could point anywhere, past every check above.
     throw new Error(`webhook receiver refused with ${status}`);
   }

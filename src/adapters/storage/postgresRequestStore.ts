@@ -6,6 +6,7 @@ import {
   Change,
   Deadline,
   LockboxSettings,
+  FailedDelivery,
   OutboxHealth,
   OutboxItem,
   OutboxMessage,
@@ -253,14 +254,15 @@ export class PostgresRequestStore implements RequestStore {
     await upsertCard(this.pool, card);
   }
 
-  async claimOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]> {
+  async claimOutbox(now: Date, limit: number, leaseMs: number, types?: readonly OutboxMessage['type'][]): Promise<OutboxItem[]> {
     const { rows } = await this.pool.query(
       `UPDATE outbox SET claimed_until = $2, attempts = attempts + 1
        WHERE id IN (SELECT id FROM outbox
          WHERE status = 'pending' AND next_attempt_at <= $1 AND (claimed_until IS NULL OR claimed_until < $1)
+           AND ($4::text[] IS NULL OR type = ANY($4::text[]))
          ORDER BY id LIMIT $3 FOR UPDATE SKIP LOCKED)
        RETURNING id, payload, attempts, created_at`,
-      [now, new Date(now.getTime() + leaseMs), limit],
+      [now, new Date(now.getTime() + leaseMs), limit, types ? [...types] : null],
     );
     return rows
       .map((row: Row) => ({
@@ -287,6 +289,30 @@ export class PostgresRequestStore implements RequestStore {
        WHERE id = $1 AND status = 'pending'`,
       [id, nextAttemptAt, error],
     );
+  }
+
+  async deferOutbox(id: number, nextAttemptAt: Date): Promise<void> {
+    await this.pool.query(
+      `UPDATE outbox SET next_attempt_at = $2, claimed_until = NULL, attempts = greatest(attempts - 1, 0)
+       WHERE id = $1 AND status = 'pending'`,
+      [id, nextAttemptAt],
+    );
+  }
+
+  async failedOutbox(limit: number): Promise<FailedDelivery[]> {
+    const { rows } = await this.pool.query(
+      `SELECT id, type, request_id, attempts, last_error, completed_at FROM outbox
+       WHERE status = 'failed' ORDER BY completed_at DESC, id DESC LIMIT $1`,
+      [limit],
+    );
+    return rows.map((row: Row) => ({
+      id: Number(row.id),
+      type: row.type as FailedDelivery['type'],
+      requestId: (row.request_id as string | null) ?? null,
+      attempts: Number(row.attempts),
+      error: (row.last_error as string | null) ?? null,
+      failedAt: toDate(row.completed_at as Date),
+    }));
   }
 
   async failOutbox(id: number, error: string): Promise<void> {

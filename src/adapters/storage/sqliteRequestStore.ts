@@ -8,6 +8,7 @@ import {
   Change,
   Deadline,
   LockboxSettings,
+  FailedDelivery,
   OutboxHealth,
   OutboxItem,
   OutboxMessage,
@@ -158,6 +159,7 @@ export class SqliteRequestStore implements RequestStore {
       claimOutbox: db.prepare(`UPDATE outbox SET claimed_until = @claimedUntil, attempts = attempts + 1
         WHERE id IN (SELECT id FROM outbox
           WHERE status = 'pending' AND next_attempt_at <= @now AND (claimed_until IS NULL OR claimed_until < @now)
+            AND (@types IS NULL OR type IN (SELECT value FROM json_each(@types)))
           ORDER BY id LIMIT @limit)
         RETURNING id, payload, attempts, created_at`),
       completeOutbox: db.prepare(`UPDATE outbox SET status = 'done', claimed_until = NULL, completed_at = ${DB_NOW_MS},
@@ -165,6 +167,10 @@ export class SqliteRequestStore implements RequestStore {
         WHERE id = ?`),
       retryOutbox: db.prepare(`UPDATE outbox SET next_attempt_at = ?, claimed_until = NULL, last_error = ?
         WHERE id = ? AND status = 'pending'`),
+      deferOutbox: db.prepare(`UPDATE outbox SET next_attempt_at = ?, claimed_until = NULL, attempts = max(attempts - 1, 0)
+        WHERE id = ? AND status = 'pending'`),
+      failedOutbox: db.prepare(`SELECT id, type, request_id, attempts, last_error, completed_at FROM outbox
+        WHERE status = 'failed' ORDER BY completed_at DESC, id DESC LIMIT ?`),
       failOutbox: db.prepare(`UPDATE outbox SET status = 'failed', claimed_until = NULL, last_error = ?,
           completed_at = ${DB_NOW_MS},
           payload = CASE WHEN type IN (${SCRUBBED_OUTBOX_TYPES_SQL}) THEN ${SCRUBBED_PAYLOAD} ELSE payload END
@@ -317,12 +323,13 @@ export class SqliteRequestStore implements RequestStore {
     this.saveCardTransaction(card);
   }
 
-  async claimOutbox(now: Date, limit: number, leaseMs: number): Promise<OutboxItem[]> {
+  async claimOutbox(now: Date, limit: number, leaseMs: number, types?: readonly OutboxMessage['type'][]): Promise<OutboxItem[]> {
     // One UPDATE statement holds the write lock from selection to claim, so no other connection claims the same rows.
     const rows = this.statements.claimOutbox.all({
       now: now.getTime(),
       claimedUntil: now.getTime() + leaseMs,
       limit,
+      types: types ? JSON.stringify(types) : null,
     }) as Row[];
     return rows
       .map((row) => ({
@@ -342,8 +349,23 @@ export class SqliteRequestStore implements RequestStore {
     this.statements.retryOutbox.run(nextAttemptAt.getTime(), error, id);
   }
 
+  async deferOutbox(id: number, nextAttemptAt: Date): Promise<void> {
+    this.statements.deferOutbox.run(nextAttemptAt.getTime(), id);
+  }
+
   async failOutbox(id: number, error: string): Promise<void> {
     this.statements.failOutbox.run(error, id);
+  }
+
+  async failedOutbox(limit: number): Promise<FailedDelivery[]> {
+    return (this.statements.failedOutbox.all(limit) as Row[]).map((row) => ({
+      id: Number(row.id),
+      type: row.type as FailedDelivery['type'],
+      requestId: (row.request_id as string | null) ?? null,
+      attempts: Number(row.attempts),
+      error: (row.last_error as string | null) ?? null,
+      failedAt: toDate(row.completed_at),
+    }));
   }
 
   async pendingOutboxCount(): Promise<number> {

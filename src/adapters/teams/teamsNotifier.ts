@@ -1,20 +1,46 @@
 import { Activity, CardFactory, CloudAdapter, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
-import { CardActivity, CardTarget, ChatNotice, Notifier, RequestStore, RetryableError, StoredRequest } from '../../application/ports';
+import { CardActivity, CardTarget, ChatNotice, Clock, Notifier, RequestStore, RetryableError, StoredRequest, ThrottledError } from '../../application/ports';
 import { escapeMarkdown } from './cards/escapeMarkdown';
 import { AdaptiveCard } from './cards/cardTypes';
 import { CardRenderer } from './cardRenderer';
 import { ThreadRateLimiter } from './threadRateLimiter';
 
-/** Delivers cards through the Bot Connector, proactively, outside any user's turn. */
+/** How long one Bot Connector call may take, and how long a conversation that did not answer is left alone. */
+export interface ConnectorTimings {
+  callTimeoutMs: number;
+  unreachableForMs: number;
+}
+
+const DEFAULT_TIMINGS: ConnectorTimings = { callTimeoutMs: 15_000, unreachableForMs: 30_000 };
+
+// Another message to the same conversation is on its way: wait this long for it, then come back shortly.
+const BUSY_WAIT_MS = 2000;
+const BUSY_RETRY_MS = 1000;
+// A 429 without Retry-After still means "later", not "broken".
+const DEFAULT_THROTTLE_MS = 2000;
+
+/**
+ * Delivers cards through the Bot Connector, proactively, outside any user's turn. One call at a time per
+ * conversation, each with a timeout; a conversation that did not answer is left alone for a while, so one unreachable
+ * chat never ties up the dispatcher.
+ */
 export class TeamsNotifier implements Notifier {
+  private readonly timings: ConnectorTimings;
+  private readonly locks = new ConversationLocks();
+  private readonly unreachableUntil = new Map<string, number>();
+
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
     private readonly store: RequestStore,
     private readonly renderer: CardRenderer,
     private readonly limiter: ThreadRateLimiter,
-  ) {}
+    private readonly clock: Clock,
+    timings: Partial<ConnectorTimings> = {},
+  ) {
+    this.timings = { ...DEFAULT_TIMINGS, ...timings };
+  }
 
   /** Posts a queue card as a new channel thread, or an agent card into the agent's personal chat. */
   async postCard(request: StoredRequest, target: CardTarget): Promise<CardActivity> {
@@ -22,15 +48,17 @@ export class TeamsNotifier implements Notifier {
     if (target.role === 'queue') {
       const queue = await this.store.getQueue(target.queueId);
       if (!queue) throw new Error(`queue ${target.queueId} is not registered`);
-      this.throttle(queue.channelId);
-      const created = await this.withConnector(queue.serviceUrl, queue.channelId, queue.tenantId, (client) =>
-        client.conversations.createConversation({
-          isGroup: true,
-          bot: { id: this.botAppId, name: 'Doorman' },
-          tenantId: queue.tenantId,
-          channelData: { channel: { id: queue.channelId }, tenant: { id: queue.tenantId } },
-          activity: cardMessage(card) as Activity,
-        }),
+      const created = await this.send([queue.channelId], queue.serviceUrl, queue.channelId, queue.tenantId, (client, options) =>
+        client.conversations.createConversation(
+          {
+            isGroup: true,
+            bot: { id: this.botAppId, name: 'Doorman' },
+            tenantId: queue.tenantId,
+            channelData: { channel: { id: queue.channelId }, tenant: { id: queue.tenantId } },
+            activity: cardMessage(card) as Activity,
+          },
+          options,
+        ),
       );
       return {
         requestId: request.id,
@@ -43,10 +71,9 @@ export class TeamsNotifier implements Notifier {
     }
     const chat = await this.store.getPersonalConversation(target.userId);
     if (!chat) throw new Error('the person has no personal chat with Doorman yet');
-    this.throttle(chat.conversationId);
     // Straight to the conversation: a turn's sendActivity would make it a reply to the synthetic continuation event.
-    const sent = await this.withConnector(chat.serviceUrl, chat.conversationId, chat.tenantId, (client) =>
-      client.conversations.sendToConversation(chat.conversationId, cardMessage(card) as Activity),
+    const sent = await this.send([chat.conversationId], chat.serviceUrl, chat.conversationId, chat.tenantId, (client, options) =>
+      client.conversations.sendToConversation(chat.conversationId, cardMessage(card) as Activity, options),
     );
     if (!sent.id) throw new Error('the Bot Connector did not return the id of the posted card');
     return {
@@ -59,20 +86,30 @@ export class TeamsNotifier implements Notifier {
     };
   }
 
-  /** Overwrites each card with the request's current render, drawn once per role; a repeat is harmless. */
+  /**
+   * Overwrites each card with the request's current render, drawn once per role; a repeat is harmless. Slots for
+   * every conversation are taken before the first card goes out, so a throttled update is retried whole, never
+   * half sent and then sent again.
+   */
   async updateCards(request: StoredRequest, cards: readonly CardActivity[]): Promise<void> {
+    if (cards.length === 0) return;
     const renders = new Map<CardActivity['role'], AdaptiveCard>();
-    for (const card of cards) {
-      const rendered = renders.get(card.role) ?? (await this.renderer.render(request, card.role));
-      renders.set(card.role, rendered);
-      this.throttle(card.conversationId);
-      await this.withConnector(card.serviceUrl, card.conversationId, null, (client) =>
-        client.conversations.updateActivity(card.conversationId, card.activityId, {
-          ...cardMessage(rendered),
-          id: card.activityId,
-          conversation: { id: card.conversationId },
-        } as Activity),
-      );
+    for (const card of cards) renders.set(card.role, renders.get(card.role) ?? (await this.renderer.render(request, card.role)));
+    const conversations = [...new Set(cards.map((card) => card.conversationId))];
+    const release = await this.admit(conversations);
+    try {
+      for (const card of cards) {
+        await this.withConnector(card.serviceUrl, card.conversationId, null, (client, options) =>
+          client.conversations.updateActivity(
+            card.conversationId,
+            card.activityId,
+            { ...cardMessage(renders.get(card.role) as AdaptiveCard), id: card.activityId, conversation: { id: card.conversationId } } as Activity,
+            options,
+          ),
+        );
+      }
+    } finally {
+      release();
     }
   }
 
@@ -82,9 +119,8 @@ export class TeamsNotifier implements Notifier {
     if (!chat) throw new Error('the person has no personal chat with Doorman yet');
     // Told in the person's own time zone (the access window, above all), as Teams reported it on their last message.
     const card = this.renderer.renderNotice(notice, request, chat.timeZone ?? undefined);
-    this.throttle(chat.conversationId);
-    await this.withConnector(chat.serviceUrl, chat.conversationId, chat.tenantId, (client) =>
-      client.conversations.sendToConversation(chat.conversationId, cardMessage(card) as Activity),
+    await this.send([chat.conversationId], chat.serviceUrl, chat.conversationId, chat.tenantId, (client, options) =>
+      client.conversations.sendToConversation(chat.conversationId, cardMessage(card) as Activity, options),
     );
   }
 
@@ -109,15 +145,67 @@ export class TeamsNotifier implements Notifier {
         { type: 'mention', text: mentionText, mentioned: { id: request.assignee.aadObjectId, name: request.assignee.name } },
       ];
     }
-    this.throttle(thread);
-    await this.withConnector(card.serviceUrl, thread, null, (client) =>
-      client.conversations.sendToConversation(thread, message as Activity),
+    await this.send([thread], card.serviceUrl, thread, null, (client, options) =>
+      client.conversations.sendToConversation(thread, message as Activity, options),
     );
   }
 
-  private throttle(conversationId: string): void {
-    const waitMs = this.limiter.reserve(conversationId);
-    if (waitMs > 0) throw new RetryableError('Teams per-thread limit reached', waitMs);
+  private async send<T>(
+    conversations: readonly string[],
+    serviceUrl: string,
+    conversationId: string,
+    tenantId: string | null,
+    call: (client: ConnectorClient, options: CallOptions) => Promise<T>,
+  ): Promise<T> {
+    const release = await this.admit(conversations);
+    try {
+      return await this.withConnector(serviceUrl, conversationId, tenantId, call);
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Lets a delivery into `conversations` once each is free (one call at a time per conversation, waiting briefly
+   * for the one before), answering, and within Teams' per-thread limits; otherwise throws before anything is sent:
+   * ThrottledError (waiting, no attempt spent) or a RetryableError for a conversation that did not answer a moment
+   * ago. Returns the release of the conversations.
+   */
+  private async admit(conversations: readonly string[]): Promise<() => void> {
+    const held: string[] = [];
+    const release = () => {
+      for (const conversationId of held.splice(0)) this.locks.release(conversationId);
+    };
+    // Sorted, so that two multi-card updates never wait for each other crosswise.
+    for (const conversationId of [...conversations].sort()) {
+      if (!(await this.locks.acquire(conversationId, BUSY_WAIT_MS))) {
+        release();
+        throw new ThrottledError('another message to this conversation is on its way', BUSY_RETRY_MS);
+      }
+      held.push(conversationId);
+    }
+    try {
+      const now = this.clock.now().getTime();
+      for (const conversationId of conversations) {
+        const until = this.unreachableUntil.get(conversationId) ?? 0;
+        if (until > now) throw new RetryableError('the conversation did not answer a moment ago');
+      }
+      const taken: string[] = [];
+      let waitMs = 0;
+      for (const conversationId of conversations) {
+        const wait = this.limiter.reserve(conversationId);
+        if (wait === 0) taken.push(conversationId);
+        waitMs = Math.max(waitMs, wait);
+      }
+      if (waitMs > 0) {
+        for (const conversationId of taken) this.limiter.release(conversationId);
+        throw new ThrottledError('Teams per-thread limit reached', waitMs);
+      }
+    } catch (error) {
+      release();
+      throw error;
+    }
+    return release;
   }
 
   private async continueIn<T>(
@@ -128,12 +216,24 @@ export class TeamsNotifier implements Notifier {
   ): Promise<T | undefined> {
     let result: T | undefined;
     try {
+      // The adapter hands errors thrown inside the turn to onTurnError, which only logs: carry them out by hand.
+      let failure: { error: unknown } | null = null;
       await this.adapter.continueConversationAsync(this.botAppId, reference(serviceUrl, conversationId, tenantId, this.botAppId), async (context) => {
-        result = await logic(context);
+        try {
+          result = await logic(context);
+        } catch (error) {
+          failure = { error };
+        }
       });
+      if (failure) throw (failure as { error: unknown }).error;
     } catch (error) {
-      throw asRetryable(error);
+      const mapped = asRetryable(error);
+      if (mapped instanceof RetryableError && !(mapped instanceof ThrottledError) && noAnswer(error)) {
+        this.unreachableUntil.set(conversationId, this.clock.now().getTime() + this.timings.unreachableForMs);
+      }
+      throw mapped;
     }
+    this.unreachableUntil.delete(conversationId);
     return result;
   }
 
@@ -141,16 +241,78 @@ export class TeamsNotifier implements Notifier {
     serviceUrl: string,
     conversationId: string,
     tenantId: string | null,
-    call: (client: ConnectorClient) => Promise<T>,
+    call: (client: ConnectorClient, options: CallOptions) => Promise<T>,
   ): Promise<T> {
     let result: T | undefined;
     await this.continueIn(serviceUrl, conversationId, tenantId, async (context) => {
       // The turn's own connector client is already authenticated for this service URL.
       const client = context.turnState.get<ConnectorClient>(this.adapter.ConnectorClientKey);
-      result = await call(client);
+      withoutInCallRetries(client);
+      // The abort covers the whole call (token, connection, answer); a hanging endpoint never holds a delivery longer.
+      result = await call(client, { abortSignal: AbortSignal.timeout(this.timings.callTimeoutMs), timeout: this.timings.callTimeoutMs });
     });
     if (result === undefined) throw new Error('the Bot Connector returned nothing');
     return result;
+  }
+}
+
+type CallOptions = { abortSignal: AbortSignal; timeout: number };
+
+/**
+ * The connector client's pipeline retries 429 and 5xx inside the call, sleeping out Retry-After while the delivery
+ * waits. The outbox dispatcher owns retries (it reschedules throttled messages without holding a worker), so the
+ * pipeline's Retry phase is removed. The pipeline sits on a private field of the compat client: when it is not
+ * there, the abort above still bounds the call.
+ */
+function withoutInCallRetries(client: ConnectorClient): void {
+  const pipeline = (client as unknown as { client?: { pipeline?: { removePolicy?(options: { phase: string }): unknown } } }).client?.pipeline;
+  if (!pipeline || RETRIES_REMOVED.has(pipeline)) return;
+  pipeline.removePolicy?.({ phase: 'Retry' });
+  RETRIES_REMOVED.add(pipeline);
+}
+
+const RETRIES_REMOVED = new WeakSet<object>();
+
+/** True when the Bot Connector never answered (timeout, refused, reset): worth leaving the conversation alone a while. */
+function noAnswer(error: unknown): boolean {
+  return (error as { statusCode?: number }).statusCode === undefined;
+}
+
+/** One holder per conversation; the next waits its turn (in order) for at most a given time. */
+class ConversationLocks {
+  private readonly held = new Set<string>();
+  private readonly waiting = new Map<string, (() => void)[]>();
+
+  /** Resolves true once the caller holds `conversationId`, false when `maxWaitMs` passed first. */
+  acquire(conversationId: string, maxWaitMs: number): Promise<boolean> {
+    if (!this.held.has(conversationId)) {
+      this.held.add(conversationId);
+      return Promise.resolve(true);
+    }
+    return new Promise((resolve) => {
+      const queue = this.waiting.get(conversationId) ?? [];
+      const handOver = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      const timer = setTimeout(() => {
+        queue.splice(queue.indexOf(handOver), 1);
+        resolve(false);
+      }, maxWaitMs);
+      timer.unref();
+      queue.push(handOver);
+      this.waiting.set(conversationId, queue);
+    });
+  }
+
+  /** Hands the conversation to the next waiter, or frees it. */
+  release(conversationId: string): void {
+    const next = this.waiting.get(conversationId)?.shift();
+    if (next) next();
+    else {
+      this.held.delete(conversationId);
+      this.waiting.delete(conversationId);
+    }
   }
 }
 
@@ -167,14 +329,20 @@ function reference(serviceUrl: string, conversationId: string, tenantId: string 
   };
 }
 
-/** Throttling and server errors from the Bot Connector are retried; Retry-After is honoured. */
+/**
+ * A 429 is throttling: rescheduled after Retry-After without spending an attempt. Server errors, timeouts and
+ * connection failures are retried with backoff; anything else (400, 403, 404) is a real error.
+ */
 function asRetryable(error: unknown): unknown {
   const status = (error as { statusCode?: number }).statusCode;
   const code = (error as { code?: string }).code;
-  if (status === 429 || (status !== undefined && status >= 500) || code === 'ECONNREFUSED' || code === 'ECONNRESET') {
-    const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } }).response?.headers;
-    const retryAfter = Number(headers?.get?.('retry-after'));
-    return new RetryableError(`Bot Connector answered ${status ?? code}`, Number.isFinite(retryAfter) ? retryAfter * 1000 : null);
-  }
+  const name = (error as { name?: string }).name;
+  const headers = (error as { response?: { headers?: { get?(name: string): string | undefined } } }).response?.headers;
+  const retryAfterSeconds = Number(headers?.get?.('retry-after') ?? Number.NaN);
+  const retryAfterMs = Number.isFinite(retryAfterSeconds) ? retryAfterSeconds * 1000 : null;
+  if (status === 429) return new ThrottledError('Bot Connector answered 429', retryAfterMs ?? DEFAULT_THROTTLE_MS);
+  if (status !== undefined && status >= 500) return new RetryableError(`Bot Connector answered ${status}`, retryAfterMs);
+  if (name === 'AbortError' || name === 'TimeoutError') return new RetryableError('Bot Connector did not answer in time');
+  if (status === undefined && code !== undefined) return new RetryableError(`Bot Connector unreachable (${code})`);
   return error;
 }

@@ -57,6 +57,25 @@ describe('the client', () => {
     expect((error as RetryableError).retryAfterMs).toBe(1000);
   });
 
+  test('a Graph endpoint that accepts and never answers fails the call after its timeout, to be retried', async () => {
+    const client = buildGraphClient(
+      `${GRAPH}/v1.0`,
+      { getToken: async () => ({ token: 'abc', expiresOnTimestamp: 4_102_444_800_000 }) },
+      undefined,
+      50,
+    );
+    // nock holds the answer back far longer than the timeout; without one the call would wait it out.
+    nock(GRAPH).get('/v1.0/users/u-1').delay(60_000).reply(200, { id: 'u-1' });
+
+    const error = await client.api('/users/u-1').get().then(
+      () => null,
+      (e: unknown) => mapGraphError(e, 'users', NOW),
+    );
+
+    expect(error).toBeInstanceOf(GraphUnavailableError);
+    expect((error as GraphUnavailableError).status).toBe(-1);
+  });
+
   test('a credential that is refused (invalid secret) → GRAPH.FORBIDDEN about the credential', async () => {
     const refusing: TokenCredential = {
       getToken: async () => {

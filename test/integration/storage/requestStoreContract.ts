@@ -543,6 +543,57 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           lastError: 'GRAPH.FORBIDDEN',
         });
       });
+
+      it('defers a throttled message without spending its attempt, keeping the last real error', async () => {
+        const store = await openStore();
+        const request = aSessionRequest({ updatedAt: T0 });
+        await store.commit(creation(request));
+        const [item] = await store.claimOutbox(T0, 10, 60 * MINUTE);
+        await store.retryOutbox(item.id, at(1), 'Bot Connector answered 503');
+        const [again] = await store.claimOutbox(at(1), 10, 60 * MINUTE);
+        expect(again.attempts).toBe(2);
+        // Throttled twice: each claim is given back, so the count stays at the one real failure plus this claim.
+        for (const minute of [2, 3]) {
+          await store.deferOutbox(again.id, at(minute));
+          expect(await store.claimOutbox(at(minute - 0.5), 10, MINUTE)).toEqual([]);
+          const [deferred] = await store.claimOutbox(at(minute), 10, MINUTE);
+          expect(deferred).toEqual({ ...item, attempts: 2 });
+        }
+        expect((await inspect.outboxRow(store, item.id)).lastError).toBe('Bot Connector answered 503');
+      });
+
+      it('claims only the message types asked for, leaving the others due', async () => {
+        const store = await openStore();
+        const lockbox = aLockboxRequest();
+        const messages: OutboxMessage[] = [
+          { type: 'card.update', requestId: lockbox.id, version: 1 },
+          { type: 'access.grant', requestId: lockbox.id },
+          { type: 'webhook', requestId: lockbox.id, url: 'https://hooks.example/doorman', body: '{}' },
+        ];
+        await store.commit(lockboxCreation(lockbox, { outbox: messages }));
+        const access = await store.claimOutbox(FAR_FUTURE, 10, MINUTE, ['access.grant', 'access.revoke']);
+        expect(access.map((item) => item.message)).toEqual([messages[1]]);
+        const rest = await store.claimOutbox(FAR_FUTURE, 10, MINUTE);
+        expect(rest.map((item) => item.message)).toEqual([messages[0], messages[2]]);
+      });
+
+      it('lists the messages given up, newest first, with the request and the reason', async () => {
+        const store = await openStore();
+        expect(await store.failedOutbox(5)).toEqual([]);
+        const request = aSessionRequest();
+        await store.commit(creation(request, { outbox: [mailTo(request), cardUpdate(request), cardUpdate(request)] }));
+        const [mailItem, cardItem] = await store.claimOutbox(T0, 2, MINUTE);
+        await store.failOutbox(mailItem.id, 'GraphUnavailableError: Graph sendMail unavailable (HTTP 503)');
+        await store.failOutbox(cardItem.id, 'Error: the person has no personal chat with Doorman yet');
+
+        const failed = await store.failedOutbox(5);
+        expect(failed.map(({ failedAt, ...rest }) => rest)).toEqual([
+          { id: cardItem.id, type: 'card.update', requestId: request.id, attempts: 1, error: 'Error: the person has no personal chat with Doorman yet' },
+          { id: mailItem.id, type: 'mail.send', requestId: request.id, attempts: 1, error: 'GraphUnavailableError: Graph sendMail unavailable (HTTP 503)' },
+        ]);
+        expect(failed[0].failedAt).toBeInstanceOf(Date);
+        expect(await store.failedOutbox(1)).toHaveLength(1);
+      });
     });
 
     describe('deadlines', () => {
