@@ -29,7 +29,7 @@ describe('a burst of lockbox requests against a Bot Connector that enforces Team
   };
   beforeEach(async () => {
     t = await startTestDoorman();
-    await t.message('alex', '<at>Doorman</at> register queue Approvers', 'channel');
+    await t.registerApprovals();
     for (const who of ['alex', 'carl', 'dana', 'finn'] as const) await t.message(who, 'hi');
     await t.deliver();
     t.connector.calls.length = 0;

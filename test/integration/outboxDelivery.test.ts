@@ -12,7 +12,7 @@ import { openSqliteRequestStore } from '../../src/adapters/storage/sqliteRequest
 import { LockboxRequest } from '../../src/domain/lockbox';
 import { BotConnectorDouble, ConnectorCall } from '../support/botConnectorDouble';
 import { FakeClock } from '../support/fakeClock';
-import { PEOPLE, QUEUE_CHANNEL, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
+import { APPROVALS_CHANNEL, PEOPLE, QUEUE_CHANNEL, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
 
 const root = join(__dirname, '..', '..');
 
@@ -197,6 +197,15 @@ describe('the outbox across kills at random points of a mixed load', () => {
         current = proc;
         if (generation === 0) {
           await post(proc.url, activity(connector, 'alex', 'channel', { type: 'message', text: '<at>Doorman</at> register queue Tier 1' }));
+          await post(
+            proc.url,
+            activity(connector, 'alex', 'channel', {
+              type: 'message',
+              text: '<at>Doorman</at> register approvals',
+              conversation: { id: APPROVALS_CHANNEL, conversationType: 'channel', isGroup: true, tenantId: TENANT },
+              channelData: { tenant: { id: TENANT }, channel: { id: APPROVALS_CHANNEL }, team: { id: 'team' } },
+            }),
+          );
           for (const who of ['alex', 'carl', 'dana'] as const) await post(proc.url, activity(connector, who, 'personal', { type: 'message', text: 'hi' }));
         }
         // Arm the kill: after the k-th Bot Connector call or webhook this generation sees, chosen by the seed.

@@ -5,7 +5,7 @@ import { HttpWebhookSender } from '../../src/adapters/http/httpWebhookSender';
 import { LockboxRequest } from '../../src/domain/lockbox';
 import { FakeClock } from '../support/fakeClock';
 import { GraphDouble, startGraphDouble } from '../support/graphDouble';
-import { PEOPLE, QUEUE_CHANNEL, TestDoorman, startTestDoorman } from '../support/testDoorman';
+import { APPROVALS_CHANNEL, PEOPLE, TestDoorman, startTestDoorman } from '../support/testDoorman';
 
 const SECRET = 'a-webhook-secret-of-at-least-32-characters';
 const DANA_CHAT = `a:personal-${PEOPLE.dana.aadObjectId}`;
@@ -79,7 +79,7 @@ describe('Bot Connector, Graph and webhook receivers down or hanging for a while
         WEBHOOK_SECRET: SECRET,
       },
     });
-    await t.message('alex', '<at>Doorman</at> register queue Approvers', 'channel');
+    await t.registerApprovals();
     for (const who of ['alex', 'carl', 'dana', 'finn'] as const) await t.message(who, 'hi');
     await t.deliver();
     t.connector.calls.length = 0;
@@ -113,7 +113,7 @@ describe('Bot Connector, Graph and webhook receivers down or hanging for a while
 
   it('delivers everything afterwards, in order per conversation, with nothing given up and access changes on time', async () => {
     // The outage: the approvers' channel hangs, Dana's chat is unreachable, Graph answers 503, the receiver hangs.
-    t.connector.hanging.add(QUEUE_CHANNEL);
+    t.connector.hanging.add(APPROVALS_CHANNEL);
     t.connector.unreachable.add(DANA_CHAT);
     graph.failNext(40, { status: 503 }, { path: /sendMail/ });
     receiver.mode = 'hanging';

@@ -55,7 +55,7 @@ describe('one chat that never answers', () => {
     receiver = new Receiver();
     await receiver.start();
     t = await startTestDoorman({ env: { WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET } });
-    await t.message('alex', '<at>Doorman</at> register queue Approvers', 'channel');
+    await t.registerApprovals();
     for (const who of ['alex', 'carl', 'dana', 'finn'] as const) await t.message(who, 'hi');
     await t.deliver();
     key = `dk_${randomBytes(32).toString('base64url')}`;
