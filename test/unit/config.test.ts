@@ -121,9 +121,9 @@ describe('.env (README: "copy .env.sample to .env")', () => {
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it('reads the values of .env', () => {
-    writeFileSync(join(dir, '.env'), '# mine\nPORT=4100\nSESSION_DEFAULT_HOURS=6\nLOCKBOX_QUEUE="Change board"\n');
+    writeFileSync(join(dir, '.env'), '# mine\nPORT=4100\nSESSION_DEFAULT_HOURS=6\nDEFAULT_TIME_ZONE="America/New_York"\n');
     const config = loadConfig(loadEnvironment(dir, {}));
-    expect(config).toMatchObject({ port: 4100, sessionDefaultHours: 6, lockbox: { queueName: 'Change board' } });
+    expect(config).toMatchObject({ port: 4100, sessionDefaultHours: 6, defaultTimeZone: 'America/New_York' });
   });
 
   it('lets a real environment variable win over the file', () => {
