@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
 import { DeadlineSweeper } from './application/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/outboxDispatcher';
-import { AccessGranter, Clock, Logger, Mailer, MeetingProvider, RequestStore, Secrets, WebhookSender } from './application/ports';
+import { AccessGranter, Clock, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
 import { InProcessRequestChanges } from './application/requestChanges';
 import { UseCaseDeps } from './application/useCaseDeps';
 import { approvalsQueue } from './application/queues';
@@ -40,7 +40,7 @@ import pino from 'pino';
 export interface DoormanOverrides {
   clock?: Clock;
   secrets?: Secrets;
-  store?: RequestStore;
+  store?: Store;
   meetings?: MeetingProvider;
   mailer?: Mailer;
   access?: AccessGranter;
@@ -59,6 +59,7 @@ export interface DoormanOverrides {
 export interface RunningDoorman {
   url: string;
   deps: UseCaseDeps;
+  store: Store;
   dispatcher: OutboxDispatcher;
   sweeper: DeadlineSweeper;
   stop(): Promise<void>;
@@ -94,7 +95,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
 
   let dispatcher: OutboxDispatcher | null = null;
   const deps: UseCaseDeps = {
-    store,
+    ...storePorts(store),
     clock,
     secrets: overrides.secrets ?? new CryptoSecrets(),
     directory,
@@ -157,6 +158,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     : null;
   const server = createHttpServer({
     deps,
+    ready: () => store.ping(),
     adapter,
     bot,
     metrics: new Metrics(store, clock),
@@ -182,6 +184,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   return {
     url,
     deps,
+    store,
     dispatcher,
     sweeper,
     async stop() {
@@ -202,7 +205,7 @@ function portalAssetsDir(): string {
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
 }
 
-async function openStore(config: Config): Promise<RequestStore> {
+async function openStore(config: Config): Promise<Store> {
   return config.store.kind === 'postgres' ? openPostgresRequestStore(config.store.url) : openSqliteRequestStore(config.store.path);
 }
 

@@ -31,7 +31,7 @@ interface ActionExtras {
 
 /** Loads a session request or fails with REQUEST.NOT_FOUND. */
 export async function loadSession(deps: UseCaseDeps, requestId: string): Promise<SessionRequest> {
-  const request = await deps.store.getRequest(requestId);
+  const request = await deps.requests.getRequest(requestId);
   if (!request || request.kind !== 'session') throw new DoormanError('REQUEST.NOT_FOUND');
   return request;
 }

@@ -18,7 +18,7 @@ export async function recordAssigneeReach(deps: UseCaseDeps, requestId: string, 
   if (!delivered && (await canReachInChat(deps, target.userId))) return;
   // A concurrent transition moves the version on: read again and decide again, a few times at most.
   for (let attempt = 0; attempt < 3; attempt += 1) {
-    const request = await deps.store.getRequest(requestId);
+    const request = await deps.requests.getRequest(requestId);
     if (!request || request.kind !== 'session' || request.assignee?.aadObjectId !== target.userId) return;
     const told = request.assigneeNotTold ?? null;
     if (delivered ? told === null : told?.reason === 'deliveryFailed') return;

@@ -124,10 +124,10 @@ export async function lockboxTrails(
   deps: UseCaseDeps,
   requests: readonly LockboxRequest[],
 ): Promise<{ request: LockboxRequest; trail: TrailLine[] }[]> {
-  const eventsOf = await Promise.all(requests.map((request) => deps.store.eventsOf(request.id)));
+  const eventsOf = await Promise.all(requests.map((request) => deps.requests.eventsOf(request.id)));
   const people = await displayNames(deps.directory, eventsOf.flat().filter((event) => event.actorType === 'person').map((event) => event.actorId));
   if (eventsOf.flat().some((event) => event.actorId.startsWith('service:key:'))) {
-    for (const key of await deps.store.listApiKeys()) people.set(`service:key:${key.id}`, key.name);
+    for (const key of await deps.apiKeys.listApiKeys()) people.set(`service:key:${key.id}`, key.name);
   }
   return requests.map((request, index) => ({
     request,
@@ -228,7 +228,7 @@ export const SETTINGS_HISTORY_LENGTH = 5;
 
 /** The newest settings changes, newest first, with the admin's display name and plain phrases. */
 export async function settingsHistory(deps: UseCaseDeps): Promise<SettingsHistoryLine[]> {
-  const recent = (await deps.store.settingsEvents())
+  const recent = (await deps.lockboxSettings.settingsEvents())
     .sort((a, b) => b.at.getTime() - a.at.getTime())
     .slice(0, SETTINGS_HISTORY_LENGTH);
   // Settings are changed by admins only, so every actor id is a person's.

@@ -44,10 +44,10 @@ const MAX_CUSTOMER_NAME = 80;
 export async function findByCode(deps: UseCaseDeps, code: string): Promise<SessionRequest> {
   if (!/^[A-Za-z0-9_-]{22,64}$/.test(code)) throw new DoormanError('REQUEST.NOT_FOUND');
   const hash = deps.secrets.hash(code);
-  const request = await deps.store.findSessionByLinkHash(hash);
+  const request = await deps.requests.findSessionByLinkHash(hash);
   if (request) return request;
   // A reopened request has a new link; its old one says so rather than "not found".
-  throw new DoormanError((await deps.store.findReplacedLink(hash)) ? 'LINK.REPLACED' : 'REQUEST.NOT_FOUND');
+  throw new DoormanError((await deps.requests.findReplacedLink(hash)) ? 'LINK.REPLACED' : 'REQUEST.NOT_FOUND');
 }
 
 /** True when the browser's cookie secret is the one bound to the request. */

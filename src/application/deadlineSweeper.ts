@@ -39,10 +39,10 @@ export class DeadlineSweeper {
 
   /** Handles every deadline due now; returns how many were handled. */
   async sweep(): Promise<number> {
-    const due = await this.deps.store.claimDeadlines(this.deps.clock.now(), this.options.batchSize, this.options.leaseMs);
+    const due = await this.deps.deadlines.claimDeadlines(this.deps.clock.now(), this.options.batchSize, this.options.leaseMs);
     for (const deadline of due) {
       try {
-        const request = await this.deps.store.getRequest(deadline.requestId);
+        const request = await this.deps.requests.getRequest(deadline.requestId);
         if (request?.kind === 'session') {
           if (deadline.kind === 'expire') await expireSession(this.deps, request);
           if (deadline.kind === 'lobby.close') await closeLobby(this.deps, request);

@@ -37,7 +37,7 @@ const SYSTEM_DISPATCHER: Actor = { type: 'system', name: 'dispatcher' };
 
 /** Loads a lockbox request or fails with REQUEST.NOT_FOUND. */
 export async function loadLockbox(deps: UseCaseDeps, requestId: string): Promise<LockboxRequest> {
-  const request = await deps.store.getRequest(requestId);
+  const request = await deps.requests.getRequest(requestId);
   if (!request || request.kind !== 'lockbox') throw new DoormanError('REQUEST.NOT_FOUND');
   return request;
 }
@@ -112,7 +112,7 @@ export async function requestLockboxAccess(
 ): Promise<LockboxRequest> {
   if (actor.type === 'person' && !actor.roles.includes('engineer')) throw new DoormanError('AUTH.NOT_PERMITTED');
   if (actor.type !== 'person' && actor.type !== 'service') throw new DoormanError('AUTH.NOT_PERMITTED');
-  const settings = await deps.store.getLockboxSettings();
+  const settings = await deps.lockboxSettings.getLockboxSettings();
   if (ask.durationMinutes > settings.maxDurationMinutes) {
     throw new DoormanError('INPUT.INVALID', 'duration above the maximum', [{ field: 'durationMinutes', problem: 'tooLong' }]);
   }
@@ -274,7 +274,7 @@ export async function saveLockboxSettings(
   if (actor.type !== 'person' || !actor.roles.includes('admin')) throw new DoormanError('AUTH.NOT_PERMITTED');
   const problems = lockboxLimitProblems(next);
   if (problems.length > 0) throw new DoormanError('INPUT.INVALID', 'lockbox limits out of range', problems);
-  const current = await deps.store.getLockboxSettings();
+  const current = await deps.lockboxSettings.getLockboxSettings();
   const now = deps.clock.now();
   const saved: LockboxSettings = { ...next, updatedBy: actor.person.name, updatedAt: now };
   const changes: SettingChange[] = (Object.keys(next) as (keyof typeof next)[])
@@ -292,7 +292,7 @@ export async function saveLockboxSettings(
       });
     }
   }
-  await deps.store.saveLockboxSettings(saved, { actorId: actorId(actor), at: now, change: encodeSettingChanges(changes) }, outbox);
+  await deps.lockboxSettings.saveLockboxSettings(saved, { actorId: actorId(actor), at: now, change: encodeSettingChanges(changes) }, outbox);
   deps.logger.info({ actor: actorId(actor), changes }, 'lockbox settings changed');
   deps.wakeDispatcher();
   return saved;

@@ -124,7 +124,7 @@ export class OutboxDispatcher {
     for (const item of unfinished) this.abandoned.add(item.id);
     this.inFlight.clear();
     const now = this.deps.clock.now();
-    for (const item of unfinished) await this.deps.store.deferOutbox(item.id, now).catch(() => undefined);
+    for (const item of unfinished) await this.deps.outbox.deferOutbox(item.id, now).catch(() => undefined);
     if (unfinished.length > 0) this.deps.logger.warn({ rows: unfinished.length }, 'outbox rows handed back at shutdown');
   }
 
@@ -197,7 +197,7 @@ export class OutboxDispatcher {
     const limit = kind === 'access' ? this.options.accessConcurrency : this.options.concurrency;
     const room = Math.min(this.options.batchSize, limit - [...this.lanes.values()].filter((lane) => lane.kind === kind).length);
     if (room <= 0 || this.closing) return [];
-    const items = await this.deps.store.claimOutbox(
+    const items = await this.deps.outbox.claimOutbox(
       this.deps.clock.now(),
       room,
       this.options.leaseMs,
@@ -248,12 +248,12 @@ export class OutboxDispatcher {
   }
 
   private async deliver(item: OutboxItem): Promise<void> {
-    const { store, clock, logger } = this.deps;
+    const { outbox, clock, logger } = this.deps;
     const fields = { outboxId: item.id, type: item.message.type, requestId: item.message.requestId, attempt: item.attempts };
     try {
       await withTimeout(this.handle(item.message), this.options.deliveryTimeoutMs);
       if (this.abandoned.delete(item.id)) return;
-      await store.completeOutbox(item.id);
+      await outbox.completeOutbox(item.id);
       logger.debug(fields, 'outbox delivered');
     } catch (error) {
       if (this.abandoned.delete(item.id)) return;
@@ -261,19 +261,19 @@ export class OutboxDispatcher {
       if (error instanceof RetryableError && error.throttled) {
         // Waiting, not failing: the attempt this claim counted is given back.
         const wait = Math.max(error.retryAfterMs ?? 0, 1);
-        await store.deferOutbox(item.id, new Date(clock.now().getTime() + wait));
+        await outbox.deferOutbox(item.id, new Date(clock.now().getTime() + wait));
         logger.debug({ ...fields, err: summary, retryInMs: wait }, 'outbox delivery throttled');
         return;
       }
       if (item.attempts >= this.options.maxAttempts || error instanceof PermanentError) {
-        await store.failOutbox(item.id, summary);
+        await outbox.failOutbox(item.id, summary);
         logger.error({ ...fields, err: summary }, 'outbox gave up');
         await this.afterCardPost(item.message, false);
         return;
       }
       const backoff = Math.min(this.options.maxBackoffMs, 1000 * 2 ** Math.max(0, item.attempts - 1));
       const wait = error instanceof RetryableError && error.retryAfterMs !== null ? error.retryAfterMs : backoff;
-      await store.retryOutbox(item.id, new Date(clock.now().getTime() + wait), summary);
+      await outbox.retryOutbox(item.id, new Date(clock.now().getTime() + wait), summary);
       logger.warn({ ...fields, err: summary, retryInMs: wait }, 'outbox delivery will be retried');
     } finally {
       this.inFlight.delete(item.id);
@@ -281,13 +281,13 @@ export class OutboxDispatcher {
   }
 
   private async handle(message: OutboxMessage): Promise<void> {
-    const { store } = this.deps;
+    const { requests } = this.deps;
     const { notifier, mailer } = this.ports;
     switch (message.type) {
       case 'card.post': {
         const request = await this.load(message.requestId);
         const card = await notifier.postCard(request, message.target);
-        await store.saveCardActivity(card);
+        await requests.saveCardActivity(card);
         await this.afterCardPost(message, true);
         return;
       }
@@ -295,12 +295,12 @@ export class OutboxDispatcher {
         const request = await this.load(message.requestId);
         // The invitation card shows the link once and is only retired, never re-rendered: the code is not stored.
         const keepsLink = (card: { role: string }) => card.role === 'invitation' && request.kind === 'session' && request.state === 'open';
-        await notifier.updateCards(request, (await store.cardActivitiesOf(request.id)).filter((card) => !keepsLink(card)));
+        await notifier.updateCards(request, (await requests.cardActivitiesOf(request.id)).filter((card) => !keepsLink(card)));
         return;
       }
       case 'thread.mention': {
         const request = await loadSession(this.deps, message.requestId);
-        const threads = (await store.cardActivitiesOf(request.id)).filter((card) => card.role === 'queue');
+        const threads = (await requests.cardActivitiesOf(request.id)).filter((card) => card.role === 'queue');
         for (const card of threads) await notifier.mentionInThread(request, card, message.event);
         return;
       }
@@ -376,7 +376,7 @@ export class OutboxDispatcher {
   }
 
   private async load(requestId: string): Promise<StoredRequest> {
-    const request = await this.deps.store.getRequest(requestId);
+    const request = await this.deps.requests.getRequest(requestId);
     if (!request) throw new Error(`request ${requestId} is gone`);
     return request;
   }

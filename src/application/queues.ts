@@ -36,7 +36,7 @@ export async function registerChannel(
   registration: ChannelRegistration,
 ): Promise<RegisteredChannel> {
   if (actor.type !== 'person' || !hasRole(actor, 'admin')) throw new DoormanError('AUTH.NOT_PERMITTED');
-  const queues = await deps.store.listQueues();
+  const queues = await deps.queues.listQueues();
   const existing = queues.find((queue) => queue.channelId === place.channelId);
   const keepsDefault = existing?.purpose === registration.purpose && existing.isDefault;
   const queue: Queue = {
@@ -51,9 +51,9 @@ export async function registerChannel(
     registeredBy: actor.person.aadObjectId,
     registeredAt: deps.clock.now(),
   };
-  await deps.store.saveQueue(queue);
+  await deps.queues.saveQueue(queue);
   deps.logger.info({ queueId: queue.id, purpose: queue.purpose, isDefault: queue.isDefault }, 'channel registered');
-  const now = await deps.store.listQueues();
+  const now = await deps.queues.listQueues();
   return { queue, defaultQueue: defaultQueueOf(now, registration.purpose)?.queue ?? null };
 }
 
@@ -65,11 +65,11 @@ export interface SessionQueueChoice {
 
 /** The queues a new session request may go to: only channels registered for sessions. */
 export async function sessionQueueChoice(deps: UseCaseDeps): Promise<SessionQueueChoice> {
-  const queues = (await deps.store.listQueues()).filter((queue) => queue.purpose === 'sessions');
+  const queues = (await deps.queues.listQueues()).filter((queue) => queue.purpose === 'sessions');
   return { queues, defaultQueue: defaultQueueOf(queues, 'sessions') };
 }
 
 /** The channel approvers decide lockbox requests in, or null when none is registered for approvals. */
 export async function approvalsQueue(deps: UseCaseDeps): Promise<Queue | null> {
-  return defaultQueueOf(await deps.store.listQueues(), 'approvals')?.queue ?? null;
+  return defaultQueueOf(await deps.queues.listQueues(), 'approvals')?.queue ?? null;
 }

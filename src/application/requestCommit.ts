@@ -28,7 +28,7 @@ export async function commitRequest(
   outbox: OutboxMessage[],
   cardActivities?: CardActivity[],
 ): Promise<void> {
-  await deps.store.commit({
+  await deps.requests.commit({
     request: after,
     expectedVersion: before === null ? null : before.version,
     events,

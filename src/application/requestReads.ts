@@ -28,12 +28,12 @@ export function mayRead(scope: ReadScope, request: StoredRequest): boolean {
 
 /** The requests matching `filter` that the scope may read (the store filters, so the limit counts only those). */
 export function listReadableRequests(deps: UseCaseDeps, scope: ReadScope, filter: RequestFilter): Promise<StoredRequest[]> {
-  return deps.store.listRequests(scope.everyone ? filter : { ...filter, involvingAnyOf: scope.people });
+  return deps.requests.listRequests(scope.everyone ? filter : { ...filter, involvingAnyOf: scope.people });
 }
 
 /** One request and its audit trail; another's request is REQUEST.NOT_FOUND, so its existence does not leak. */
 export async function readRequest(deps: UseCaseDeps, scope: ReadScope, requestId: string): Promise<{ request: StoredRequest; events: AuditEvent[] }> {
-  const request = await deps.store.getRequest(requestId);
+  const request = await deps.requests.getRequest(requestId);
   if (!request || !mayRead(scope, request)) throw new DoormanError('REQUEST.NOT_FOUND');
-  return { request, events: await deps.store.eventsOf(request.id) };
+  return { request, events: await deps.requests.eventsOf(request.id) };
 }

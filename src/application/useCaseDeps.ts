@@ -1,8 +1,7 @@
-import { Clock, Directory, Logger, RequestChanges, RequestStore, Secrets } from './ports';
+import { Clock, Directory, Logger, RequestChanges, Secrets, StorePorts } from './ports';
 
-/** What every use case may use; built once in main.ts. */
-export interface UseCaseDeps {
-  store: RequestStore;
+/** What every use case may use, the store by role (`requests`, `outbox`, `queues`, …); built once in main.ts. */
+export interface UseCaseDeps extends StorePorts {
   clock: Clock;
   secrets: Secrets;
   directory: Directory;

@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InProcessRequestChanges } from '../../src/application/requestChanges';
+import { storePorts } from '../../src/application/ports';
 import { UseCaseDeps } from '../../src/application/useCaseDeps';
 import { CryptoSecrets } from '../../src/adapters/crypto/cryptoSecrets';
 import { ConfiguredDirectory, readRolesFile } from '../../src/adapters/local/configuredDirectory';
@@ -16,7 +17,7 @@ export function testDeps(): { deps: UseCaseDeps; clock: FakeClock; wakes: () => 
   const store = openSqliteRequestStore(join(dir, 'doorman.db'));
   let wakes = 0;
   const deps: UseCaseDeps = {
-    store,
+    ...storePorts(store),
     clock,
     secrets: new CryptoSecrets(),
     directory: new ConfiguredDirectory(readRolesFile(join(__dirname, '..', 'fixtures', 'roles.json')).users),

@@ -17,6 +17,8 @@ import { TabTokenVerifier, mountTab } from './tabRoutes';
 /** What the HTTP server serves. */
 export interface HttpServerParts {
   deps: UseCaseDeps;
+  /** Resolves when the store answers (`/readyz`). */
+  ready: () => Promise<void>;
   adapter: BotEndpointAdapter;
   bot: ActivityHandler;
   metrics: Metrics;
@@ -81,7 +83,7 @@ export function createHttpServer(parts: HttpServerParts): Server {
   });
   server.get('/readyz', async (_req, res) => {
     try {
-      await deps.store.ping();
+      await parts.ready();
       sendJson(res, 200, { status: 'ready' });
     } catch {
       sendJson(res, 503, { status: 'store unreachable' });

@@ -187,7 +187,7 @@ function streamState(
     if (checking) return;
     checking = true;
     try {
-      const request = await deps.store.getRequest(requestId);
+      const request = await deps.requests.getRequest(requestId);
       if (request && request.kind === 'session') {
         const next = JSON.stringify(portalState(deps, request, code, cookieSecret));
         if (next !== last) {

@@ -1,4 +1,4 @@
-import { AccessGranter, Clock, RequestStore } from '../../application/ports';
+import { AccessGranter, Clock, GrantStore } from '../../application/ports';
 import { LockboxRequest } from '../../domain/lockbox';
 import { systemClock } from './systemClock';
 
@@ -8,7 +8,7 @@ import { systemClock } from './systemClock';
  */
 export class LocalAccessGranter implements AccessGranter {
   constructor(
-    private readonly store: Pick<RequestStore, 'recordGrant' | 'recordRevoke'>,
+    private readonly store: Pick<GrantStore, 'recordGrant' | 'recordRevoke'>,
     private readonly clock: Clock = systemClock,
   ) {}
 

@@ -1,4 +1,4 @@
-import { ChatNotice, Directory, RequestStore, StoredRequest } from '../../application/ports';
+import { ChatNotice, Directory, QueueStore, StoredRequest } from '../../application/ports';
 import { ErrorCode } from '../../domain/errors';
 import { LockboxRequest, lockboxParties } from '../../domain/lockbox';
 import { Actor, hasRole } from '../../domain/people';
@@ -31,7 +31,7 @@ export function lockboxViewerOf(request: LockboxRequest, actor: Actor | null): L
 /** Renders a request's cards from stored state: a card is a view, re-rendered and overwritten in place. */
 export class CardRenderer {
   constructor(
-    private readonly store: RequestStore,
+    private readonly store: QueueStore,
     private readonly directory: Directory,
     private readonly clock: { now(): Date },
     private readonly timeZone: string,

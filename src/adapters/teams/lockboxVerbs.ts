@@ -14,7 +14,7 @@ import type { VerbContext, VerbHandler } from './verbRouter';
 
 /** The form answered again with every problem next to its field and what was typed kept. */
 async function lockboxFormAgain(verbs: VerbContext, typed: Record<string, string>, problems: FieldProblem[]): Promise<AdaptiveCard> {
-  const settings = await verbs.deps.store.getLockboxSettings();
+  const settings = await verbs.deps.lockboxSettings.getLockboxSettings();
   return lockboxFormCard({ values: typed, problems, defaultDurationMinutes: settings.defaultDurationMinutes, maxDurationMinutes: settings.maxDurationMinutes });
 }
 
@@ -23,7 +23,7 @@ async function lockboxCreate(turn: TurnContext, actor: Actor, data: unknown, ver
   if (actor.type !== 'person' || !hasRole(actor, 'engineer')) {
     return lockboxFormAgain(verbs, {}, [{ field: 'form', problem: 'notPermitted' }]);
   }
-  const parsed = parseLockboxForm(data, await deps.store.getLockboxSettings());
+  const parsed = parseLockboxForm(data, await deps.lockboxSettings.getLockboxSettings());
   if (!parsed.ok) return lockboxFormAgain(verbs, parsed.typed, parsed.problems);
   try {
     const request = await requestLockboxAccess(deps, actor, actor.person, parsed.ask, 'chat', clickedCard(turn));
@@ -49,7 +49,7 @@ function lockboxDecision(verb: LockboxDecisionVerb): VerbHandler {
     const chosen: LockboxDecisionVerb = verb === 'approve' && input.stage === 'review' ? 'passReview' : verb;
     const comment = input.comment?.trim() ? input.comment.trim() : null;
     const result = await decideOnLockbox(verbs.deps, actor, input, chosen, comment);
-    const role = await roleOfClickedCard(turn, verbs.deps.store, result.request.id);
+    const role = await roleOfClickedCard(turn, verbs.deps.requests, result.request.id);
     return verbs.renderer.render(result.request, role, result.refused, actor);
   };
 }
@@ -86,7 +86,7 @@ async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verb
   }
   const typed = typedStrings(data);
   return lockboxSettingsCard({
-    settings: await deps.store.getLockboxSettings(),
+    settings: await deps.lockboxSettings.getLockboxSettings(),
     history: await settingsHistory(deps),
     now: deps.clock.now(),
     timeZone: timeZoneOf(turn, deps.settings.defaultTimeZone),
