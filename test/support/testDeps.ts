@@ -1,9 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InProcessRequestChanges } from '../../src/application/requestChanges';
+import { InProcessRequestChanges } from '../../src/application/shared/requestChanges';
 import { storePorts } from '../../src/application/ports';
-import { UseCaseDeps } from '../../src/application/useCaseDeps';
+import { UseCaseDeps } from '../../src/application/shared/useCaseDeps';
 import { CryptoSecrets } from '../../src/adapters/crypto/cryptoSecrets';
 import { ConfiguredDirectory, readRolesFile } from '../../src/adapters/local/configuredDirectory';
 import { createLogger } from '../../src/adapters/local/pinoLogger';

@@ -3,7 +3,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ActivityHandler } from 'botbuilder';
 import restify, { Request, Server } from 'restify';
-import { UseCaseDeps } from '../../application/useCaseDeps';
+import { UseCaseDeps } from '../../application/shared/useCaseDeps';
 import { ErrorCode } from '../../domain/errors';
 import { BotEndpointAdapter, botEndpoint } from './botEndpoint';
 import { Metrics, OTHER_ROUTE } from './metrics';

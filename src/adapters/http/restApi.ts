@@ -1,11 +1,11 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Server } from 'restify';
 import { z } from 'zod';
-import { decideOnLockbox, lockboxSummary, requestLockboxAccess } from '../../application/lockboxRequests';
-import { parseLockboxForm } from '../../application/lockboxForm';
+import { decideOnLockbox, lockboxSummary, requestLockboxAccess } from '../../application/lockbox/lockboxRequests';
+import { parseLockboxForm } from '../../application/lockbox/lockboxForm';
 import { StoredRequest } from '../../application/ports';
-import { ReadScope, listReadableRequests, readRequest, readScopeFor } from '../../application/requestReads';
-import { UseCaseDeps } from '../../application/useCaseDeps';
+import { ReadScope, listReadableRequests, readRequest, readScopeFor } from '../../application/shared/requestReads';
+import { UseCaseDeps } from '../../application/shared/useCaseDeps';
 import { AuditEvent } from '../../domain/audit';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import { Actor } from '../../domain/people';

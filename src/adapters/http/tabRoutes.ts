@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Server } from 'restify';
 import { z } from 'zod';
 import { Queue, StoredRequest } from '../../application/ports';
-import { UseCaseDeps } from '../../application/useCaseDeps';
+import { UseCaseDeps } from '../../application/shared/useCaseDeps';
 import { escapeHtml } from '../../application/i18n/escapeHtml';
 import { DoormanError } from '../../domain/errors';
 import { Role } from '../../domain/people';

@@ -6,10 +6,10 @@ import {
   TeamsActivityHandler,
   TurnContext,
 } from 'botbuilder';
-import { lockboxTrails, settingsHistory } from '../../application/auditTrail';
-import { UseCaseDeps } from '../../application/useCaseDeps';
-import { firstGreeting, rememberPersonalChat } from '../../application/personalChats';
-import { ChannelRegistration, approvalsQueue, registerChannel, sessionQueueChoice } from '../../application/queues';
+import { lockboxTrails, settingsHistory } from '../../application/people/auditTrail';
+import { UseCaseDeps } from '../../application/shared/useCaseDeps';
+import { firstGreeting, rememberPersonalChat } from '../../application/people/personalChats';
+import { ChannelRegistration, approvalsQueue, registerChannel, sessionQueueChoice } from '../../application/people/queues';
 import { isDoormanError } from '../../domain/errors';
 import { hasRole } from '../../domain/people';
 import { LockboxRequest } from '../../domain/lockbox';

@@ -1,8 +1,8 @@
 import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { settingsHistory } from '../../application/auditTrail';
-import { LockboxDecisionVerb, decideOnLockbox, requestLockboxAccess, saveLockboxSettings } from '../../application/lockboxRequests';
-import { parseLockboxForm } from '../../application/lockboxForm';
+import { settingsHistory } from '../../application/people/auditTrail';
+import { LockboxDecisionVerb, decideOnLockbox, requestLockboxAccess, saveLockboxSettings } from '../../application/lockbox/lockboxRequests';
+import { parseLockboxForm } from '../../application/lockbox/lockboxForm';
 import { FieldProblem, isDoormanError } from '../../domain/errors';
 import { Actor, hasRole } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';

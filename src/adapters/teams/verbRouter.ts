@@ -9,11 +9,11 @@ import {
   denyCustomer,
   rebindSession,
   reopenSession,
-} from '../../application/actOnSession';
-import { createSessionRequest } from '../../application/createSessionRequest';
-import { parseSessionForm } from '../../application/sessionForm';
-import { UseCaseDeps } from '../../application/useCaseDeps';
-import { sessionQueueChoice } from '../../application/queues';
+} from '../../application/session/actOnSession';
+import { createSessionRequest } from '../../application/session/createSessionRequest';
+import { parseSessionForm } from '../../application/session/sessionForm';
+import { UseCaseDeps } from '../../application/shared/useCaseDeps';
+import { sessionQueueChoice } from '../../application/people/queues';
 import { DoormanError, isDoormanError } from '../../domain/errors';
 import { Actor, hasRole } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';

@@ -2,7 +2,7 @@ import { Activity, TestAdapter } from 'botbuilder';
 import { CardRenderer } from '../../../src/adapters/teams/cardRenderer';
 import { DoormanBot } from '../../../src/adapters/teams/doormanBot';
 import { VERBS } from '../../../src/adapters/teams/verbRouter';
-import { UseCaseDeps } from '../../../src/application/useCaseDeps';
+import { UseCaseDeps } from '../../../src/application/shared/useCaseDeps';
 import { SessionRequest } from '../../../src/domain/session';
 import { PEOPLE, TENANT } from '../../support/testDoorman';
 import { testDeps } from '../../support/testDeps';

@@ -1,4 +1,4 @@
-import { usableTimeZone } from '../../../application/zonedTime';
+import { usableTimeZone } from '../../../application/shared/zonedTime';
 import { cardTime } from './cardTime';
 import { adaptiveCard, heading, statusBadge, textBlock } from './cardElements';
 import { AdaptiveCard } from './cardTypes';

@@ -1,4 +1,4 @@
-import { durationText } from '../../../application/auditTrail';
+import { durationText } from '../../../application/people/auditTrail';
 import { ErrorCode, FieldProblem } from '../../../domain/errors';
 import { LockboxDecision, LockboxEndReason, LockboxRequest } from '../../../domain/lockbox';
 import { cardTime } from './cardTime';

@@ -1,4 +1,4 @@
-import { TrailLine } from '../../../application/auditTrail';
+import { TrailLine } from '../../../application/people/auditTrail';
 import { LockboxRequest } from '../../../domain/lockbox';
 import { adaptiveCard, container, heading, textBlock } from './cardElements';
 import { lockboxStateText } from './lockboxCardParts';

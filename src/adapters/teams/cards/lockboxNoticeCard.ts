@@ -1,5 +1,5 @@
 import { LockboxRequest } from '../../../domain/lockbox';
-import { usableTimeZone } from '../../../application/zonedTime';
+import { usableTimeZone } from '../../../application/shared/zonedTime';
 import { cardTime } from './cardTime';
 import { adaptiveCard, heading, textBlock } from './cardElements';
 import { AdaptiveCard } from './cardTypes';

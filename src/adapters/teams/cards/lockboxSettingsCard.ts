@@ -1,4 +1,4 @@
-import { SETTINGS_HISTORY_LENGTH, SettingsHistoryLine } from '../../../application/auditTrail';
+import { SETTINGS_HISTORY_LENGTH, SettingsHistoryLine } from '../../../application/people/auditTrail';
 import { LockboxSettings } from '../../../application/ports';
 import { FieldProblem } from '../../../domain/errors';
 import { LOCKBOX_DECISION_HOURS, LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';

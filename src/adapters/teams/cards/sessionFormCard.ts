@@ -3,7 +3,7 @@ import { FieldProblem } from '../../../domain/errors';
 import { Person } from '../../../domain/people';
 import { Queue } from '../../../application/ports';
 import { DefaultQueueReason } from '../../../domain/queues';
-import { BROWSER_LANGUAGE } from '../../../application/sessionForm';
+import { BROWSER_LANGUAGE } from '../../../application/session/sessionForm';
 import { fieldLabel, FIELD_MAX_LENGTHS, problemText } from './cardTexts';
 import {
   adaptiveCard,

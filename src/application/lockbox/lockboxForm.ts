@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { FieldProblem } from '../domain/errors';
-import { LOCKBOX_MAX_MINUTES, LOCKBOX_MIN_MINUTES } from '../domain/lockbox';
-import { LockboxSettings } from './ports';
+import { FieldProblem } from '../../domain/errors';
+import { LOCKBOX_MAX_MINUTES, LOCKBOX_MIN_MINUTES } from '../../domain/lockbox';
+import { LockboxSettings } from '../ports';
 import { LockboxAsk } from './lockboxRequests';
 
 /** Either a valid ask, or every problem by field plus what was typed (so nothing is lost). */

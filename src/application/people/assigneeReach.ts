@@ -1,10 +1,10 @@
-import { isDoormanError } from '../domain/errors';
-import { Actor } from '../domain/people';
-import { decideSession } from '../domain/session';
+import { isDoormanError } from '../../domain/errors';
+import { Actor } from '../../domain/people';
+import { decideSession } from '../../domain/session';
 import { canReachInChat } from './personalChats';
-import { CardTarget } from './ports';
-import { commitSession } from './sessionCommit';
-import { UseCaseDeps } from './useCaseDeps';
+import { CardTarget } from '../ports';
+import { commitSession } from '../session/sessionCommit';
+import { UseCaseDeps } from '../shared/useCaseDeps';
 
 const DISPATCHER: Actor = { type: 'system', name: 'dispatcher' };
 

@@ -1,12 +1,12 @@
-import { DecisionContext } from '../domain/audit';
-import { DoormanError, isDoormanError } from '../domain/errors';
-import { Language } from '../domain/language';
-import { oneLine } from '../domain/shownText';
-import { SessionCommand, SessionRequest, SessionState, decideSession, isPastDeadline, startsLater } from '../domain/session';
+import { DecisionContext } from '../../domain/audit';
+import { DoormanError, isDoormanError } from '../../domain/errors';
+import { Language } from '../../domain/language';
+import { oneLine } from '../../domain/shownText';
+import { SessionCommand, SessionRequest, SessionState, decideSession, isPastDeadline, startsLater } from '../../domain/session';
 import { expireSession } from './actOnSession';
 import { meetingWork } from './createSessionRequest';
 import { commitSession } from './sessionCommit';
-import { UseCaseDeps } from './useCaseDeps';
+import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** What the customer's page shows; only the bound browser learns the name, tag and where to join. */
 export interface PortalState {

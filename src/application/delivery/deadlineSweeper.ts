@@ -1,7 +1,7 @@
-import { closeLobby, expireSession } from './actOnSession';
-import { elapseLockbox, expireLockbox, remindApprovers } from './lockboxRequests';
-import { UseCaseDeps } from './useCaseDeps';
-import { isDoormanError } from '../domain/errors';
+import { closeLobby, expireSession } from '../session/actOnSession';
+import { elapseLockbox, expireLockbox, remindApprovers } from '../lockbox/lockboxRequests';
+import { UseCaseDeps } from '../shared/useCaseDeps';
+import { isDoormanError } from '../../domain/errors';
 
 /**
  * Claims due deadline rows and runs what they stand for. Claims are leased, so any number of instances can sweep;

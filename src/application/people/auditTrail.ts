@@ -1,8 +1,8 @@
-import { AuditEvent } from '../domain/audit';
-import { LockboxAction, LockboxRequest } from '../domain/lockbox';
-import { SessionAction } from '../domain/session';
-import { Directory, LockboxSettings } from './ports';
-import { UseCaseDeps } from './useCaseDeps';
+import { AuditEvent } from '../../domain/audit';
+import { LockboxAction, LockboxRequest } from '../../domain/lockbox';
+import { SessionAction } from '../../domain/session';
+import { Directory, LockboxSettings } from '../ports';
+import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** Audit actions outside a kind's transition table: the creation, and side events that change no state. */
 type LockboxSideAction = 'create' | 'remind';

@@ -1,12 +1,12 @@
-import { Language } from '../domain/language';
-import { Actor } from '../domain/people';
-import { SessionMeeting, SessionRequest, createSession } from '../domain/session';
-import { invitationText } from './i18n/invitationText';
-import { canReachInChat } from './personalChats';
-import { CardActivity, OutboxMessage } from './ports';
+import { Language } from '../../domain/language';
+import { Actor } from '../../domain/people';
+import { SessionMeeting, SessionRequest, createSession } from '../../domain/session';
+import { invitationText } from '../i18n/invitationText';
+import { canReachInChat } from '../people/personalChats';
+import { CardActivity, OutboxMessage } from '../ports';
 import { commitSession } from './sessionCommit';
 import { SessionFormValues } from './sessionForm';
-import { UseCaseDeps } from './useCaseDeps';
+import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** What the agent gets back once: the only time the one-time link exists outside the customer's hands. */
 export interface IssuedInvitation {

@@ -1,4 +1,4 @@
-import { RequestChanges } from './ports';
+import { RequestChanges } from '../ports';
 
 /** In-process change notifications: the portal's live pages listen here for their request. */
 export class InProcessRequestChanges implements RequestChanges {

@@ -1,12 +1,12 @@
-import { DecisionContext, auditEvent } from '../domain/audit';
-import { DoormanError, ErrorCode, isDoormanError } from '../domain/errors';
-import { Actor, Person } from '../domain/people';
-import { SessionCommand, SessionRequest, decideSession, isPastDeadline } from '../domain/session';
+import { DecisionContext, auditEvent } from '../../domain/audit';
+import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
+import { Actor, Person } from '../../domain/people';
+import { SessionCommand, SessionRequest, decideSession, isPastDeadline } from '../../domain/session';
 import { InvitationCardPlace, invitationCard, invitationFor, invitationMail, initialMeeting } from './createSessionRequest';
-import { CardActivity, OutboxMessage } from './ports';
-import { canReachInChat } from './personalChats';
+import { CardActivity, OutboxMessage } from '../ports';
+import { canReachInChat } from '../people/personalChats';
 import { commitSession } from './sessionCommit';
-import { UseCaseDeps } from './useCaseDeps';
+import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** The outcome of an agent's click: the request as it is now, and why nothing happened when it was refused. */
 export interface AgentActionResult {

@@ -1,8 +1,8 @@
-import { DoormanError } from '../domain/errors';
-import { Actor, hasRole } from '../domain/people';
-import { DefaultQueueReason, QueuePurpose, defaultQueueOf } from '../domain/queues';
-import { Queue } from './ports';
-import { UseCaseDeps } from './useCaseDeps';
+import { DoormanError } from '../../domain/errors';
+import { Actor, hasRole } from '../../domain/people';
+import { DefaultQueueReason, QueuePurpose, defaultQueueOf } from '../../domain/queues';
+import { Queue } from '../ports';
+import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** The Teams channel a registration is said in. */
 export interface ChannelPlace {

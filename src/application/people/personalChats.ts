@@ -1,6 +1,6 @@
-import { Role } from '../domain/people';
-import { PersonalConversation } from './ports';
-import { UseCaseDeps } from './useCaseDeps';
+import { Role } from '../../domain/people';
+import { PersonalConversation } from '../ports';
+import { UseCaseDeps } from '../shared/useCaseDeps';
 
 const ROLES: readonly Role[] = ['admin', 'agent', 'approver', 'engineer'];
 

@@ -1,7 +1,7 @@
-import { AuditEvent } from '../domain/audit';
-import { lockboxDeadlines } from '../domain/lockbox';
-import { sessionDeadlines } from '../domain/session';
-import { CardActivity, Deadline, OutboxMessage, StoredRequest } from './ports';
+import { AuditEvent } from '../../domain/audit';
+import { lockboxDeadlines } from '../../domain/lockbox';
+import { sessionDeadlines } from '../../domain/session';
+import { CardActivity, Deadline, OutboxMessage, StoredRequest } from '../ports';
 import { UseCaseDeps } from './useCaseDeps';
 
 /** The deadline rows a request has in its current state, whatever its kind. */

@@ -1,7 +1,7 @@
-import { DoormanError } from '../domain/errors';
-import { AuditEvent } from '../domain/audit';
-import { lockboxParties } from '../domain/lockbox';
-import { RequestFilter, StoredRequest } from './ports';
+import { DoormanError } from '../../domain/errors';
+import { AuditEvent } from '../../domain/audit';
+import { lockboxParties } from '../../domain/lockbox';
+import { RequestFilter, StoredRequest } from '../ports';
 import { UseCaseDeps } from './useCaseDeps';
 
 /**

@@ -1,12 +1,12 @@
-import { auditEvent } from '../domain/audit';
-import { isDoormanError } from '../domain/errors';
-import { SessionMeeting, SessionRequest } from '../domain/session';
-import { loadSession } from './actOnSession';
-import { recordAssigneeReach } from './assigneeReach';
-import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from './lockboxRequests';
-import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from './ports';
-import { commitSession } from './sessionCommit';
-import { UseCaseDeps } from './useCaseDeps';
+import { auditEvent } from '../../domain/audit';
+import { isDoormanError } from '../../domain/errors';
+import { SessionMeeting, SessionRequest } from '../../domain/session';
+import { loadSession } from '../session/actOnSession';
+import { recordAssigneeReach } from '../people/assigneeReach';
+import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from '../lockbox/lockboxRequests';
+import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from '../ports';
+import { commitSession } from '../session/sessionCommit';
+import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** Tuning of the dispatcher; tests shorten the poll, production keeps the defaults. */
 export interface DispatcherOptions {

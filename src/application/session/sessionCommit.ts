@@ -1,8 +1,8 @@
-import { AuditEvent } from '../domain/audit';
-import { SessionRequest } from '../domain/session';
-import { CardActivity, OutboxMessage } from './ports';
-import { commitRequest } from './requestCommit';
-import { UseCaseDeps } from './useCaseDeps';
+import { AuditEvent } from '../../domain/audit';
+import { SessionRequest } from '../../domain/session';
+import { CardActivity, OutboxMessage } from '../ports';
+import { commitRequest } from '../shared/requestCommit';
+import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** The cards and messages a session transition causes, besides any the use case adds itself. */
 export function sessionEffects(before: SessionRequest | null, after: SessionRequest, action: string): OutboxMessage[] {

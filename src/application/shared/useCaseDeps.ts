@@ -1,4 +1,4 @@
-import { Clock, Directory, Logger, RequestChanges, Secrets, StorePorts } from './ports';
+import { Clock, Directory, Logger, RequestChanges, Secrets, StorePorts } from '../ports';
 
 /** What every use case may use, the store by role (`requests`, `outbox`, `queues`, …); built once in main.ts. */
 export interface UseCaseDeps extends StorePorts {

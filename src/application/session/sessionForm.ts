@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { FieldProblem } from '../domain/errors';
-import { isLanguage } from '../domain/language';
-import { Person } from '../domain/people';
-import { NewSession } from '../domain/session';
-import { Queue } from './ports';
-import { zonedWallClockToInstant } from './zonedTime';
+import { FieldProblem } from '../../domain/errors';
+import { isLanguage } from '../../domain/language';
+import { Person } from '../../domain/people';
+import { NewSession } from '../../domain/session';
+import { Queue } from '../ports';
+import { zonedWallClockToInstant } from '../shared/zonedTime';
 
 /** The `emailLanguage` value that leaves the language to the customer's browser. */
 export const BROWSER_LANGUAGE = 'auto';

@@ -1,5 +1,5 @@
-import { AuditEvent, DecisionContext, auditEvent } from '../domain/audit';
-import { DoormanError, ErrorCode, isDoormanError } from '../domain/errors';
+import { AuditEvent, DecisionContext, auditEvent } from '../../domain/audit';
+import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import {
   LockboxAction,
   LockboxCommand,
@@ -9,14 +9,14 @@ import {
   isDecisionOverdue,
   lockboxLimitProblems,
   withAccessRemoved,
-} from '../domain/lockbox';
-import { Actor, Person, actorId } from '../domain/people';
-import { SettingChange, encodeSettingChanges } from './auditTrail';
-import { lockboxApproverMail } from './i18n/lockboxApproverMail';
-import { LockboxSettings, OutboxMessage, StoredRequest } from './ports';
-import { approvalsQueue } from './queues';
-import { commitRequest } from './requestCommit';
-import { UseCaseDeps } from './useCaseDeps';
+} from '../../domain/lockbox';
+import { Actor, Person, actorId } from '../../domain/people';
+import { SettingChange, encodeSettingChanges } from '../people/auditTrail';
+import { lockboxApproverMail } from '../i18n/lockboxApproverMail';
+import { LockboxSettings, OutboxMessage, StoredRequest } from '../ports';
+import { approvalsQueue } from '../people/queues';
+import { commitRequest } from '../shared/requestCommit';
+import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** What someone asks for (already validated against the settings). */
 export interface LockboxAsk {
