@@ -3,7 +3,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { CryptoSecrets } from '../src/adapters/crypto/cryptoSecrets';
-import { systemClock } from '../src/adapters/local/systemClock';
+import { systemClock } from '../src/adapters/system/systemClock';
 import { openPostgresRequestStore } from '../src/adapters/storage/postgresRequestStore';
 import { openSqliteRequestStore } from '../src/adapters/storage/sqliteRequestStore';
 import { ApiKey, Clock, Store } from '../src/application/ports';

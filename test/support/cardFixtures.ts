@@ -1,4 +1,4 @@
-import { SessionCardView } from '../../src/adapters/teams/cards/sessionCardParts';
+import { SessionCardView } from '../../src/adapters/teams/session/sessionCardParts';
 import { Person } from '../../src/domain/people';
 import { SessionMeeting, SessionRequest, SessionState } from '../../src/domain/session';
 import { aSessionRequest } from './sessionBuilder';

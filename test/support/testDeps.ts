@@ -5,8 +5,8 @@ import { InProcessRequestChanges } from '../../src/application/shared/requestCha
 import { storePorts } from '../../src/application/ports';
 import { UseCaseDeps } from '../../src/application/shared/useCaseDeps';
 import { CryptoSecrets } from '../../src/adapters/crypto/cryptoSecrets';
-import { ConfiguredDirectory, readRolesFile } from '../../src/adapters/local/configuredDirectory';
-import { createLogger } from '../../src/adapters/local/pinoLogger';
+import { ConfiguredDirectory, readRolesFile } from '../../src/adapters/directory/configuredDirectory';
+import { createLogger } from '../../src/adapters/logging/pinoLogger';
 import { openSqliteRequestStore } from '../../src/adapters/storage/sqliteRequestStore';
 import { FakeClock } from './fakeClock';
 

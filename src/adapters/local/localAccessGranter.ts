@@ -1,6 +1,6 @@
 import { AccessGranter, Clock, GrantStore } from '../../application/ports';
 import { LockboxRequest } from '../../domain/lockbox';
-import { systemClock } from './systemClock';
+import { systemClock } from '../system/systemClock';
 
 /**
  * Local mode's access: a row in the store's grant table per request, which the REST API reports. Granting twice

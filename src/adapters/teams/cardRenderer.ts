@@ -2,13 +2,13 @@ import { ChatNotice, Directory, QueueStore, StoredRequest } from '../../applicat
 import { ErrorCode } from '../../domain/errors';
 import { LockboxRequest, lockboxParties } from '../../domain/lockbox';
 import { Actor, hasRole } from '../../domain/people';
-import { approvalSettingNoticeCard } from './cards/approvalSettingNoticeCard';
+import { approvalSettingNoticeCard } from './lockbox/approvalSettingNoticeCard';
 import { AdaptiveCard } from './cards/cardTypes';
-import { lockboxCard } from './cards/lockboxCard';
-import { lockboxNoticeCard } from './cards/lockboxNoticeCard';
-import { sessionAgentCard } from './cards/sessionAgentCard';
-import { sessionInvitationCard } from './cards/sessionInvitationCard';
-import { sessionQueueCard } from './cards/sessionQueueCard';
+import { lockboxCard } from './lockbox/lockboxCard';
+import { lockboxNoticeCard } from './lockbox/lockboxNoticeCard';
+import { sessionAgentCard } from './session/sessionAgentCard';
+import { sessionInvitationCard } from './session/sessionInvitationCard';
+import { sessionQueueCard } from './session/sessionQueueCard';
 
 /** Which card of a request is being drawn. */
 export type CardRole = 'queue' | 'agent' | 'invitation' | 'requester';

@@ -17,11 +17,11 @@ import { sessionQueueChoice } from '../../application/people/queues';
 import { DoormanError, isDoormanError } from '../../domain/errors';
 import { Actor, hasRole } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';
-import { sessionFormCard } from './cards/sessionFormCard';
-import { sessionInvitationCard } from './cards/sessionInvitationCard';
+import { sessionFormCard } from './session/sessionFormCard';
+import { sessionInvitationCard } from './session/sessionInvitationCard';
 import { CardRenderer } from './cardRenderer';
 import { pointerSchema, roleOfClickedCard } from './cardActionSupport';
-import { LOCKBOX_VERBS } from './lockboxVerbs';
+import { LOCKBOX_VERBS } from './lockbox/lockboxVerbs';
 import { actorOf, clickedCard, timeZoneOf } from './teamsIdentity';
 
 /** What verb handlers work with. */

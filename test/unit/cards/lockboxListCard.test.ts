@@ -1,4 +1,4 @@
-import { lockboxListCard } from '../../../src/adapters/teams/cards/lockboxListCard';
+import { lockboxListCard } from '../../../src/adapters/teams/lockbox/lockboxListCard';
 import { TrailLine } from '../../../src/application/people/auditTrail';
 import { lockboxIn, NOW, TIME_ZONE } from '../../support/lockboxCardFixtures';
 import { findById, getById, validateCard } from '../../support/validateCard';

@@ -1,6 +1,6 @@
 import { SessionRequest } from '../../../domain/session';
-import { AdaptiveCard } from './cardTypes';
-import { adaptiveCard, executeAction, openUrlAction } from './cardElements';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { adaptiveCard, executeAction, openUrlAction } from '../cards/cardElements';
 import { assignMenu, isAssignable, pointerTo, SessionCardView, sessionCardBody, sessionCardRefresh, sessionStateActions } from './sessionCardParts';
 
 /**

@@ -1,11 +1,11 @@
 import { ErrorCode } from '../../../domain/errors';
 import { Person } from '../../../domain/people';
 import { SESSION_PENDING_STATES, SessionMeeting, SessionRequest, startsLater } from '../../../domain/session';
-import { cardTime, cardTimeWithDistance } from './cardTime';
-import { isKnownErrorCode, noticeText, sessionStateText, sessionStateTone } from './cardTexts';
-import { actionSet, container, executeAction, factSet, heading, inputChoiceSet, showCardAction, statusBadge, textBlock } from './cardElements';
-import { CardElement, RequestPointer } from './cardTypes';
-import { escapeMarkdown } from './escapeMarkdown';
+import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
+import { isKnownErrorCode, noticeText, sessionStateText, sessionStateTone } from '../cards/cardTexts';
+import { actionSet, container, executeAction, factSet, heading, inputChoiceSet, showCardAction, statusBadge, textBlock } from '../cards/cardElements';
+import { CardElement, RequestPointer } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
 
 /** What the agent's and the queue's card of a session request show; `notice` answers a failed action. */
 export interface SessionCardView {

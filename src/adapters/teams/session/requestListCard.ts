@@ -1,9 +1,9 @@
 import { SESSION_PENDING_STATES, SessionRequest, startsLater } from '../../../domain/session';
-import { cardTime } from './cardTime';
-import { sessionStateText } from './cardTexts';
-import { adaptiveCard, columnSet, container, heading, textBlock } from './cardElements';
-import { AdaptiveCard } from './cardTypes';
-import { escapeMarkdown } from './escapeMarkdown';
+import { cardTime } from '../cards/cardTime';
+import { sessionStateText } from '../cards/cardTexts';
+import { adaptiveCard, columnSet, container, heading, textBlock } from '../cards/cardElements';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
 
 /** What the `requests` command lists. */
 export interface RequestListView {

@@ -1,10 +1,10 @@
 import { TrailLine } from '../../../application/people/auditTrail';
 import { LockboxRequest } from '../../../domain/lockbox';
-import { adaptiveCard, container, heading, textBlock } from './cardElements';
+import { adaptiveCard, container, heading, textBlock } from '../cards/cardElements';
 import { lockboxStateText } from './lockboxCardParts';
-import { cardTime } from './cardTime';
-import { AdaptiveCard } from './cardTypes';
-import { escapeMarkdown } from './escapeMarkdown';
+import { cardTime } from '../cards/cardTime';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
 
 /** What the `requests` command shows of lockbox requests: each with its audit trail, actors already named. */
 export interface LockboxListView {

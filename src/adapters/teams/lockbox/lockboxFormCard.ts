@@ -1,7 +1,7 @@
 import { FieldProblem } from '../../../domain/errors';
 import { LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';
-import { adaptiveCard, executeAction, heading, inputText, textBlock } from './cardElements';
-import { AdaptiveCard } from './cardTypes';
+import { adaptiveCard, executeAction, heading, inputText, textBlock } from '../cards/cardElements';
+import { AdaptiveCard } from '../cards/cardTypes';
 import { durationText, formProblems, FormField, inputNumber, LOCKBOX_FIELD_MAX_LENGTHS, LOCKBOX_MIN_MINUTES } from './lockboxCardParts';
 
 /** What the "Request access" form shows: what was typed before, what was wrong with it, and the duration limits. */

@@ -4,7 +4,7 @@ import { Person } from '../../../domain/people';
 import { Queue } from '../../../application/ports';
 import { DefaultQueueReason } from '../../../domain/queues';
 import { BROWSER_LANGUAGE } from '../../../application/session/sessionForm';
-import { fieldLabel, FIELD_MAX_LENGTHS, problemText } from './cardTexts';
+import { fieldLabel, FIELD_MAX_LENGTHS, problemText } from '../cards/cardTexts';
 import {
   adaptiveCard,
   columnSet,
@@ -16,9 +16,9 @@ import {
   inputTime,
   inputToggle,
   textBlock,
-} from './cardElements';
-import { AdaptiveCard } from './cardTypes';
-import { escapeMarkdown } from './escapeMarkdown';
+} from '../cards/cardElements';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
 
 /** What the "New session request" form shows: choices, what was typed before, and what was wrong with it. */
 export interface SessionFormView {

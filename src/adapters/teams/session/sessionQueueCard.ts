@@ -1,5 +1,5 @@
-import { AdaptiveCard } from './cardTypes';
-import { adaptiveCard, executeAction } from './cardElements';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { adaptiveCard, executeAction } from '../cards/cardElements';
 import { assignMenu, isAssignable, pointerTo, SessionCardView, sessionCardBody, sessionCardRefresh, sessionStateActions } from './sessionCardParts';
 
 /**

@@ -1,8 +1,8 @@
 import { usableTimeZone } from '../../../application/shared/zonedTime';
-import { cardTime } from './cardTime';
-import { adaptiveCard, heading, statusBadge, textBlock } from './cardElements';
-import { AdaptiveCard } from './cardTypes';
-import { escapeMarkdown } from './escapeMarkdown';
+import { cardTime } from '../cards/cardTime';
+import { adaptiveCard, heading, statusBadge, textBlock } from '../cards/cardElements';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
 
 /** Who switched lockbox approval off or on, and when; told to every approver. */
 export interface ApprovalSettingNoticeView {

@@ -1,16 +1,16 @@
 import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { settingsHistory } from '../../application/people/auditTrail';
-import { LockboxDecisionVerb, decideOnLockbox, requestLockboxAccess, saveLockboxSettings } from '../../application/lockbox/lockboxRequests';
-import { parseLockboxForm } from '../../application/lockbox/lockboxForm';
-import { FieldProblem, isDoormanError } from '../../domain/errors';
-import { Actor, hasRole } from '../../domain/people';
-import { AdaptiveCard } from './cards/cardTypes';
-import { lockboxFormCard } from './cards/lockboxFormCard';
-import { lockboxSettingsCard } from './cards/lockboxSettingsCard';
-import { clickedCard, timeZoneOf } from './teamsIdentity';
-import { pointerSchema, roleOfClickedCard } from './cardActionSupport';
-import type { VerbContext, VerbHandler } from './verbRouter';
+import { settingsHistory } from '../../../application/people/auditTrail';
+import { LockboxDecisionVerb, decideOnLockbox, requestLockboxAccess, saveLockboxSettings } from '../../../application/lockbox/lockboxRequests';
+import { parseLockboxForm } from '../../../application/lockbox/lockboxForm';
+import { FieldProblem, isDoormanError } from '../../../domain/errors';
+import { Actor, hasRole } from '../../../domain/people';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { lockboxFormCard } from './lockboxFormCard';
+import { lockboxSettingsCard } from './lockboxSettingsCard';
+import { clickedCard, timeZoneOf } from '../teamsIdentity';
+import { pointerSchema, roleOfClickedCard } from '../cardActionSupport';
+import type { VerbContext, VerbHandler } from '../verbRouter';
 
 /** The form answered again with every problem next to its field and what was typed kept. */
 async function lockboxFormAgain(verbs: VerbContext, typed: Record<string, string>, problems: FieldProblem[]): Promise<AdaptiveCard> {

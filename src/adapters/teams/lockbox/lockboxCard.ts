@@ -1,9 +1,9 @@
 import { ErrorCode } from '../../../domain/errors';
 import { LockboxRequest, isDecisionOverdue, lockboxParties } from '../../../domain/lockbox';
-import { cardTime, cardTimeWithDistance } from './cardTime';
-import { adaptiveCard, executeAction, factSet, heading, statusBadge, inputText, textBlock } from './cardElements';
-import { AdaptiveCard, CardElement } from './cardTypes';
-import { escapeMarkdown } from './escapeMarkdown';
+import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
+import { adaptiveCard, executeAction, factSet, heading, statusBadge, inputText, textBlock } from '../cards/cardElements';
+import { AdaptiveCard, CardElement } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
 import {
   decisionFact,
   durationText,

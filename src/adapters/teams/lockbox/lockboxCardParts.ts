@@ -1,11 +1,11 @@
 import { durationText } from '../../../application/people/auditTrail';
 import { ErrorCode, FieldProblem } from '../../../domain/errors';
 import { LockboxDecision, LockboxEndReason, LockboxRequest } from '../../../domain/lockbox';
-import { cardTime } from './cardTime';
-import { noticeText, problemText } from './cardTexts';
-import { InputOptions, StatusTone, textBlock } from './cardElements';
-import { CardElement, RequestPointer } from './cardTypes';
-import { escapeMarkdown } from './escapeMarkdown';
+import { cardTime } from '../cards/cardTime';
+import { noticeText, problemText } from '../cards/cardTexts';
+import { InputOptions, StatusTone, textBlock } from '../cards/cardElements';
+import { CardElement, RequestPointer } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
 
 /** Longest accepted lockbox inputs; the form's maxLength and its "too long" texts use the same numbers. */
 export const LOCKBOX_FIELD_MAX_LENGTHS: Readonly<Record<'resource' | 'reason' | 'ticket' | 'comment', number>> = {

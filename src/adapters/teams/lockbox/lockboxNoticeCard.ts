@@ -1,9 +1,9 @@
 import { LockboxRequest } from '../../../domain/lockbox';
 import { usableTimeZone } from '../../../application/shared/zonedTime';
-import { cardTime } from './cardTime';
-import { adaptiveCard, heading, textBlock } from './cardElements';
-import { AdaptiveCard } from './cardTypes';
-import { escapeMarkdown } from './escapeMarkdown';
+import { cardTime } from '../cards/cardTime';
+import { adaptiveCard, heading, textBlock } from '../cards/cardElements';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
 import { endReasonText, lastDecision } from './lockboxCardParts';
 
 /** What a lockbox chat message tells: the requester a decision or the end of access, approvers a reminder. */

@@ -1,8 +1,8 @@
 import { SessionRequest } from '../../../domain/session';
-import { cardTime, cardTimeWithDistance } from './cardTime';
-import { adaptiveCard, container, heading, inputText, statusBadge, textBlock } from './cardElements';
-import { AdaptiveCard } from './cardTypes';
-import { escapeMarkdown } from './escapeMarkdown';
+import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
+import { adaptiveCard, container, heading, inputText, statusBadge, textBlock } from '../cards/cardElements';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
 
 /** What the invitation card shows; `link` and `inviteText` exist only in the render that creates or reopens. */
 export interface SessionInvitationView {

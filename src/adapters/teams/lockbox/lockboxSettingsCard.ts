@@ -2,10 +2,10 @@ import { SETTINGS_HISTORY_LENGTH, SettingsHistoryLine } from '../../../applicati
 import { LockboxSettings } from '../../../application/ports';
 import { FieldProblem } from '../../../domain/errors';
 import { LOCKBOX_DECISION_HOURS, LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';
-import { cardTime } from './cardTime';
-import { adaptiveCard, container, executeAction, heading, inputToggle, statusBadge, textBlock } from './cardElements';
-import { AdaptiveCard } from './cardTypes';
-import { escapeMarkdown } from './escapeMarkdown';
+import { cardTime } from '../cards/cardTime';
+import { adaptiveCard, container, executeAction, heading, inputToggle, statusBadge, textBlock } from '../cards/cardElements';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
 import { durationText, formProblems, FormField, inputNumber, LOCKBOX_MIN_MINUTES } from './lockboxCardParts';
 
 /** What the admin's lockbox settings card shows: the stored settings, recent changes and what was wrong with a save. */
