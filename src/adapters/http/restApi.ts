@@ -1,7 +1,8 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Server } from 'restify';
 import { z } from 'zod';
-import { decideOnLockbox, lockboxSummary, requestLockboxAccess } from '../../application/lockbox/lockboxRequests';
+import { lockboxSummary } from '../../application/lockbox/lockboxEffects';
+import { decideOnLockbox, requestLockboxAccess } from '../../application/lockbox/lockboxRequests';
 import { parseLockboxForm } from '../../application/lockbox/lockboxForm';
 import { StoredRequest } from '../../application/ports';
 import { ReadScope, listReadableRequests, readRequest, readScopeFor } from '../../application/shared/requestReads';

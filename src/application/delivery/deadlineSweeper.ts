@@ -1,7 +1,22 @@
-import { closeLobby, expireSession } from '../session/actOnSession';
-import { elapseLockbox, expireLockbox, remindApprovers } from '../lockbox/lockboxRequests';
-import { UseCaseDeps } from '../shared/useCaseDeps';
 import { isDoormanError } from '../../domain/errors';
+import { LOCKBOX_DEADLINE_HANDLERS } from '../lockbox/lockboxRequests';
+import { StoredRequest } from '../ports';
+import { SESSION_DEADLINE_HANDLERS } from '../session/actOnSession';
+import { UseCaseDeps } from '../shared/useCaseDeps';
+
+type DeadlineHandler<R extends StoredRequest> = (deps: UseCaseDeps, request: R) => Promise<unknown>;
+type DeadlineHandlerTable = { [K in StoredRequest['kind']]: Readonly<Record<string, DeadlineHandler<Extract<StoredRequest, { kind: K }>>>> };
+
+/** Kind → deadline kind → what runs: one line per request kind; a kind missing here does not compile. */
+const ON_DEADLINE: DeadlineHandlerTable = {
+  session: SESSION_DEADLINE_HANDLERS,
+  lockbox: LOCKBOX_DEADLINE_HANDLERS,
+};
+
+function handlerFor<R extends StoredRequest>(request: R, deadlineKind: string): DeadlineHandler<R> | undefined {
+  const handlers = ON_DEADLINE[request.kind] as Readonly<Record<string, DeadlineHandler<R>>>;
+  return Object.hasOwn(handlers, deadlineKind) ? handlers[deadlineKind] : undefined;
+}
 
 /**
  * Claims due deadline rows and runs what they stand for. Claims are leased, so any number of instances can sweep;
@@ -43,15 +58,8 @@ export class DeadlineSweeper {
     for (const deadline of due) {
       try {
         const request = await this.deps.requests.getRequest(deadline.requestId);
-        if (request?.kind === 'session') {
-          if (deadline.kind === 'expire') await expireSession(this.deps, request);
-          if (deadline.kind === 'lobby.close') await closeLobby(this.deps, request);
-        }
-        if (request?.kind === 'lockbox') {
-          if (deadline.kind === 'expire') await expireLockbox(this.deps, request);
-          if (deadline.kind === 'remind') await remindApprovers(this.deps, request);
-          if (deadline.kind === 'elapse') await elapseLockbox(this.deps, request);
-        }
+        const handle = request ? handlerFor(request, deadline.kind) : undefined;
+        if (request && handle) await handle(this.deps, request);
       } catch (error) {
         // The lease runs out and the next sweep tries again; an illegal transition means the row was already moot.
         if (!isDoormanError(error, 'REQUEST.ILLEGAL_TRANSITION')) {

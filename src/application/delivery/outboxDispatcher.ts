@@ -5,7 +5,7 @@ import { loadSession } from '../session/actOnSession';
 import { recordAssigneeReach } from '../people/assigneeReach';
 import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from '../lockbox/lockboxRequests';
 import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from '../ports';
-import { commitSession } from '../session/sessionCommit';
+import { commitRequest } from '../shared/requestCommit';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** Tuning of the dispatcher; tests shorten the poll, production keeps the defaults. */
@@ -342,6 +342,11 @@ export class OutboxDispatcher {
         await this.ports.meetings.deleteMeeting(message.meetingId, request.assignee ?? request.createdBy);
         return;
       }
+      default: {
+        // A new message type must be handled above: this line stops compiling until it is.
+        const unhandled: never = message;
+        throw new PermanentError(`no handler for outbox message ${(unhandled as OutboxMessage).type}`);
+      }
     }
   }
 
@@ -368,7 +373,7 @@ export class OutboxDispatcher {
       reason: problem,
     });
     try {
-      await commitSession(this.deps, request, after, event);
+      await commitRequest(this.deps, request, after, [event]);
     } catch (error) {
       if (isDoormanError(error, 'REQUEST.STALE_VERSION')) throw new RetryableError('request changed while recording the mail problem', 0);
       throw error;
@@ -411,7 +416,7 @@ async function recordMeeting(deps: UseCaseDeps, request: SessionRequest, meeting
     reason: meeting.problem,
   });
   try {
-    await commitSession(deps, request, after, event);
+    await commitRequest(deps, request, after, [event]);
   } catch (error) {
     if (isDoormanError(error, 'REQUEST.STALE_VERSION')) throw new RetryableError('request changed while the meeting was made', 0);
     throw error;

@@ -1,8 +1,9 @@
-import { AuditEvent, DecisionContext, auditEvent } from '../../domain/audit';
+import { DecisionContext, auditEvent } from '../../domain/audit';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import {
   LockboxAction,
   LockboxCommand,
+  LockboxDeadlineKind,
   LockboxRequest,
   createLockbox,
   decideLockbox,
@@ -40,61 +41,6 @@ export async function loadLockbox(deps: UseCaseDeps, requestId: string): Promise
   const request = await deps.requests.getRequest(requestId);
   if (!request || request.kind !== 'lockbox') throw new DoormanError('REQUEST.NOT_FOUND');
   return request;
-}
-
-/** A public, link-free summary of a lockbox request: the REST API's body and every webhook's payload. */
-export function lockboxSummary(request: LockboxRequest): Record<string, unknown> {
-  const lastDecision = request.decisions[request.decisions.length - 1] ?? null;
-  return {
-    id: request.id,
-    kind: 'lockbox',
-    state: request.state,
-    version: request.version,
-    requester: request.requester.aadObjectId,
-    requestedVia: request.requestedVia,
-    resource: request.resource,
-    ticket: request.ticket,
-    durationMinutes: request.durationMinutes,
-    decideBy: request.decideBy.toISOString(),
-    decision: lastDecision
-      ? { action: lastDecision.action, by: lastDecision.byId, at: lastDecision.at.toISOString(), comment: lastDecision.comment }
-      : null,
-    access: {
-      status: request.access.status,
-      grantedAt: request.access.grantedAt?.toISOString() ?? null,
-      endsAt: request.access.endsAt?.toISOString() ?? null,
-      removedAt: request.access.removedAt?.toISOString() ?? null,
-    },
-    ending: request.ending ? { reason: request.ending.reason, by: request.ending.byId, at: request.ending.at.toISOString() } : null,
-    createdAt: request.createdAt.toISOString(),
-    updatedAt: request.updatedAt.toISOString(),
-  };
-}
-
-/** The cards, chat notices, access work and webhooks one lockbox transition causes. */
-function lockboxEffects(deps: UseCaseDeps, after: LockboxRequest, events: AuditEvent[]): OutboxMessage[] {
-  const effects: OutboxMessage[] = [{ type: 'card.update', requestId: after.id, version: after.version }];
-  const actions = events.map((event) => event.action);
-  const requester = after.requester.aadObjectId;
-  if (actions.some((action) => ['approve', 'autoApprove', 'deny', 'expire'].includes(action))) {
-    effects.push({ type: 'chat.notify', requestId: after.id, userId: requester, notice: { kind: 'lockboxDecision' } });
-  }
-  if (actions.includes('approve') || actions.includes('autoApprove')) effects.push({ type: 'access.grant', requestId: after.id });
-  if (actions.some((action) => ['resolve', 'revoke', 'elapse'].includes(action))) {
-    effects.push({ type: 'access.revoke', requestId: after.id });
-  }
-  if (actions.includes('end')) {
-    effects.push({ type: 'chat.notify', requestId: after.id, userId: requester, notice: { kind: 'lockboxEnded' } });
-  }
-  for (const event of events) {
-    const body = JSON.stringify({ type: `lockbox.${event.action}`, at: event.at.toISOString(), request: lockboxSummary(after) });
-    for (const url of deps.settings.webhookUrls) effects.push({ type: 'webhook', requestId: after.id, url, body });
-  }
-  return effects;
-}
-
-async function commitLockbox(deps: UseCaseDeps, before: LockboxRequest, after: LockboxRequest, events: AuditEvent[]): Promise<void> {
-  await commitRequest(deps, before, after, events, lockboxEffects(deps, after, events));
 }
 
 /**
@@ -146,9 +92,7 @@ export async function requestLockboxAccess(
   }
   const approvers = await deps.directory.listByRole('approver');
   const outbox: OutboxMessage[] = [
-    { type: 'card.post', requestId: request.id, target: { role: 'queue', queueId: queue.id } },
     ...(place ? [] : [{ type: 'card.post' as const, requestId: request.id, target: { role: 'requester' as const, userId: requester.aadObjectId } }]),
-    ...lockboxEffects(deps, request, events).filter((effect) => effect.type !== 'card.update'),
   ];
   if (settings.approvalRequired) {
     const via = actor.type === 'service' ? actor.label ?? null : null;
@@ -163,7 +107,7 @@ export async function requestLockboxAccess(
     }
   }
   const cards = place ? [{ requestId: request.id, role: 'requester' as const, ...place, threadId: null }] : [];
-  await commitRequest(deps, null, request, events, outbox, cards);
+  await commitRequest(deps, null, request, events, { outbox, cardActivities: cards });
   return request;
 }
 
@@ -190,7 +134,7 @@ async function runLockboxAction(
   if (isDecisionOverdue(request, now)) return { request: await expireLockbox(deps, request), refused: 'REQUEST.EXPIRED' };
   try {
     const decided = decideLockbox(request, command, { actor, now, source });
-    await commitLockbox(deps, request, decided.request, [decided.event]);
+    await commitRequest(deps, request, decided.request, [decided.event]);
     return { request: decided.request, refused: null };
   } catch (error) {
     if (isDoormanError(error) && error.code !== 'INPUT.INVALID') {
@@ -219,7 +163,7 @@ export function decideOnLockbox(
 
 async function systemAction(deps: UseCaseDeps, request: LockboxRequest, command: LockboxCommand, actor: Actor): Promise<LockboxRequest> {
   const decided = decideLockbox(request, command, { actor, now: deps.clock.now(), source: 'timer' });
-  await commitLockbox(deps, request, decided.request, [decided.event]);
+  await commitRequest(deps, request, decided.request, [decided.event]);
   return decided.request;
 }
 
@@ -248,7 +192,7 @@ export async function remindApprovers(deps: UseCaseDeps, request: LockboxRequest
   const outbox: OutboxMessage[] = approvers
     .filter((approver) => approver.aadObjectId !== request.requester.aadObjectId)
     .map((approver) => ({ type: 'chat.notify', requestId: request.id, userId: approver.aadObjectId, notice: { kind: 'lockboxReminder' } }));
-  await commitRequest(deps, request, after, [event], outbox);
+  await commitRequest(deps, request, after, [event], { outbox });
 }
 
 /** The AccessGranter confirmed the grant: the window starts now and its end becomes a deadline. */
@@ -302,3 +246,10 @@ export async function saveLockboxSettings(
 export function isLockbox(request: StoredRequest | null): request is LockboxRequest {
   return request?.kind === 'lockbox';
 }
+
+/** What each lockbox deadline runs when it falls due (the sweeper's table). */
+export const LOCKBOX_DEADLINE_HANDLERS: Record<LockboxDeadlineKind, (deps: UseCaseDeps, request: LockboxRequest) => Promise<unknown>> = {
+  expire: expireLockbox,
+  remind: remindApprovers,
+  elapse: elapseLockbox,
+};

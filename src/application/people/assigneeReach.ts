@@ -3,7 +3,7 @@ import { Actor } from '../../domain/people';
 import { decideSession } from '../../domain/session';
 import { canReachInChat } from './personalChats';
 import { CardTarget } from '../ports';
-import { commitSession } from '../session/sessionCommit';
+import { commitRequest } from '../shared/requestCommit';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 const DISPATCHER: Actor = { type: 'system', name: 'dispatcher' };
@@ -29,7 +29,7 @@ export async function recordAssigneeReach(deps: UseCaseDeps, requestId: string, 
         source: 'timer',
         reason: delivered ? 'card delivered to the assignee' : 'the assignee has no personal chat with Doorman',
       });
-      await commitSession(deps, request, decided.request, decided.event);
+      await commitRequest(deps, request, decided.request, [decided.event]);
       return;
     } catch (error) {
       if (isDoormanError(error, 'REQUEST.STALE_VERSION')) continue;

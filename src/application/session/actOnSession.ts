@@ -1,11 +1,11 @@
 import { DecisionContext, auditEvent } from '../../domain/audit';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import { Actor, Person } from '../../domain/people';
-import { SessionCommand, SessionRequest, decideSession, isPastDeadline } from '../../domain/session';
+import { SessionCommand, SessionDeadlineKind, SessionRequest, decideSession, isPastDeadline } from '../../domain/session';
 import { InvitationCardPlace, invitationCard, invitationFor, invitationMail, initialMeeting } from './createSessionRequest';
 import { CardActivity, OutboxMessage } from '../ports';
 import { canReachInChat } from '../people/personalChats';
-import { commitSession } from './sessionCommit';
+import { commitRequest } from '../shared/requestCommit';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** The outcome of an agent's click: the request as it is now, and why nothing happened when it was refused. */
@@ -58,7 +58,7 @@ async function runAgentAction(
   try {
     const decided = decideSession(request, command(request), context);
     const { request: after, ...effects } = extras(decided.request);
-    await commitSession(deps, request, after, decided.event, effects);
+    await commitRequest(deps, request, after, [decided.event], effects);
     return { request: after, refused: null };
   } catch (error) {
     if (isDoormanError(error) && error.code !== 'INPUT.INVALID') {
@@ -96,7 +96,7 @@ export async function closeLobby(deps: UseCaseDeps, request: SessionRequest): Pr
     source: 'timer',
     reason: 'lobby bypass window over',
   });
-  await commitSession(deps, request, after, event, {
+  await commitRequest(deps, request, after, [event], {
     outbox: meetingId ? [{ type: 'meeting.lobby', requestId: request.id, meetingId, open: false }] : [],
   });
 }
@@ -194,10 +194,16 @@ export async function expireSession(deps: UseCaseDeps, request: SessionRequest):
   };
   try {
     const { request: after, event } = decideSession(request, { action: 'expire' }, context);
-    await commitSession(deps, request, after, event);
+    await commitRequest(deps, request, after, [event]);
     return after;
   } catch (error) {
     if (isDoormanError(error, 'REQUEST.STALE_VERSION')) return loadSession(deps, request.id);
     throw error;
   }
 }
+
+/** What each session deadline runs when it falls due (the sweeper's table). */
+export const SESSION_DEADLINE_HANDLERS: Record<SessionDeadlineKind, (deps: UseCaseDeps, request: SessionRequest) => Promise<unknown>> = {
+  expire: expireSession,
+  'lobby.close': closeLobby,
+};

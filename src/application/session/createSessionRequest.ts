@@ -4,7 +4,7 @@ import { SessionMeeting, SessionRequest, createSession } from '../../domain/sess
 import { invitationText } from '../i18n/invitationText';
 import { canReachInChat } from '../people/personalChats';
 import { CardActivity, OutboxMessage } from '../ports';
-import { commitSession } from './sessionCommit';
+import { commitRequest } from '../shared/requestCommit';
 import { SessionFormValues } from './sessionForm';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
@@ -53,7 +53,7 @@ export async function createSessionRequest(
   );
   const withMeeting: SessionRequest = { ...request, meeting: initialMeeting(deps) };
   const issued = invitationFor(deps, withMeeting, link.code, timeZone);
-  await commitSession(deps, null, withMeeting, event, {
+  await commitRequest(deps, null, withMeeting, [event], {
     outbox: [...invitationMail(withMeeting, issued.mail), ...meetingWork(deps, withMeeting)],
     cardActivities: place ? [invitationCard(withMeeting.id, place)] : [],
   });

@@ -5,7 +5,7 @@ import { oneLine } from '../../domain/shownText';
 import { SessionCommand, SessionRequest, SessionState, decideSession, isPastDeadline, startsLater } from '../../domain/session';
 import { expireSession } from './actOnSession';
 import { meetingWork } from './createSessionRequest';
-import { commitSession } from './sessionCommit';
+import { commitRequest } from '../shared/requestCommit';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** What the customer's page shows; only the bound browser learns the name, tag and where to join. */
@@ -172,7 +172,7 @@ async function decideAsCustomer(deps: UseCaseDeps, request: SessionRequest, comm
   const { request: decided, event } = decideSession(request, command, context);
   const outbox = command.action === 'allow' ? meetingWork(deps, decided) : [];
   try {
-    await commitSession(deps, request, decided, event, { outbox });
+    await commitRequest(deps, request, decided, [event], { outbox });
   } catch (error) {
     // Another click of the same customer (or the agent) got there first: the page simply shows the new state.
     if (isDoormanError(error, 'REQUEST.STALE_VERSION')) throw new DoormanError('REQUEST.ILLEGAL_TRANSITION');

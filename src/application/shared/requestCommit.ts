@@ -1,13 +1,11 @@
 import { AuditEvent } from '../../domain/audit';
-import { lockboxDeadlines } from '../../domain/lockbox';
-import { sessionDeadlines } from '../../domain/session';
 import { CardActivity, Deadline, OutboxMessage, StoredRequest } from '../ports';
+import { commitRulesOf } from './requestKinds';
 import { UseCaseDeps } from './useCaseDeps';
 
-/** The deadline rows a request has in its current state, whatever its kind. */
+/** The deadline rows a request has in its current state, by its kind's rules. */
 export function deadlinesOf(request: StoredRequest): Deadline[] {
-  const due = request.kind === 'session' ? sessionDeadlines(request) : lockboxDeadlines(request);
-  return due.map((deadline) => ({ requestId: request.id, ...deadline }));
+  return commitRulesOf(request).deadlines(request).map((deadline) => ({ requestId: request.id, ...deadline }));
 }
 
 /** The link a reopen replaced: its hash is kept so the old link can say it was replaced, not unknown. */
@@ -17,24 +15,24 @@ function replacedLinkHash(before: StoredRequest | null, after: StoredRequest): s
 }
 
 /**
- * Writes a transition, its audit events, its deadlines and its outbox in one transaction (compare-and-set on the
- * version read), then tells live pages and wakes the dispatcher.
+ * The one commit path for every kind: writes a transition, its audit events, its deadlines and its outbox (the
+ * kind's effects, then `extra.outbox` from the use case) in one transaction, compare-and-set on the version read;
+ * then tells live pages and wakes the dispatcher.
  */
-export async function commitRequest(
+export async function commitRequest<R extends StoredRequest>(
   deps: UseCaseDeps,
-  before: StoredRequest | null,
-  after: StoredRequest,
+  before: R | null,
+  after: R,
   events: AuditEvent[],
-  outbox: OutboxMessage[],
-  cardActivities?: CardActivity[],
+  extra: { outbox?: OutboxMessage[]; cardActivities?: CardActivity[] } = {},
 ): Promise<void> {
   await deps.requests.commit({
     request: after,
     expectedVersion: before === null ? null : before.version,
     events,
-    outbox,
+    outbox: [...commitRulesOf(after).effects(deps, before, after, events), ...(extra.outbox ?? [])],
     deadlines: deadlinesOf(after),
-    cardActivities,
+    cardActivities: extra.cardActivities,
     replacedLinkHash: replacedLinkHash(before, after),
   });
   for (const event of events) {

@@ -1,11 +1,10 @@
 import { AuditEvent } from '../../domain/audit';
 import { SessionRequest } from '../../domain/session';
-import { CardActivity, OutboxMessage } from '../ports';
-import { commitRequest } from '../shared/requestCommit';
-import { UseCaseDeps } from '../shared/useCaseDeps';
+import { OutboxMessage } from '../ports';
 
 /** The cards and messages a session transition causes, besides any the use case adds itself. */
-export function sessionEffects(before: SessionRequest | null, after: SessionRequest, action: string): OutboxMessage[] {
+export function sessionEffects(before: SessionRequest | null, after: SessionRequest, events: readonly AuditEvent[]): OutboxMessage[] {
+  const action = events[events.length - 1]?.action;
   const effects: OutboxMessage[] = [];
   if (before === null) {
     if (after.queueId) effects.push({ type: 'card.post', requestId: after.id, target: { role: 'queue', queueId: after.queueId } });
@@ -35,16 +34,4 @@ export function sessionEffects(before: SessionRequest | null, after: SessionRequ
     });
   }
   return effects;
-}
-
-/** Writes a session transition with the cards and messages it causes (see commitRequest). */
-export async function commitSession(
-  deps: UseCaseDeps,
-  before: SessionRequest | null,
-  after: SessionRequest,
-  event: AuditEvent,
-  extra: { outbox?: OutboxMessage[]; cardActivities?: CardActivity[] } = {},
-): Promise<void> {
-  const outbox = [...sessionEffects(before, after, event.action), ...(extra.outbox ?? [])];
-  await commitRequest(deps, before, after, [event], outbox, extra.cardActivities);
 }
