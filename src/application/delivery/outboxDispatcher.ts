@@ -1,12 +1,14 @@
-import { auditEvent } from '../../domain/audit';
-import { isDoormanError } from '../../domain/errors';
-import { SessionMeeting, SessionRequest } from '../../domain/session';
+import { Problem, isDoormanError, problemLine } from '../../domain/errors';
+import { Actor } from '../../domain/people';
+import { SessionMeeting, SessionRequest, recordSessionSide } from '../../domain/session';
 import { loadSession } from '../session/actOnSession';
 import { recordAssigneeReach } from '../people/assigneeReach';
 import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from '../lockbox/lockboxRequests';
 import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from '../ports';
 import { commitRequest } from '../shared/requestCommit';
 import { UseCaseDeps } from '../shared/useCaseDeps';
+
+const DISPATCHER: Actor = { type: 'system', name: 'dispatcher' };
 
 /** Tuning of the dispatcher; tests shorten the poll, production keeps the defaults. */
 export interface DispatcherOptions {
@@ -310,7 +312,7 @@ export class OutboxDispatcher {
         } catch (error) {
           // A missing permission will not heal by retrying: the agent's card says what the admin must grant.
           if (!isDoormanError(error, 'GRAPH.FORBIDDEN') || !message.requestId) throw error;
-          await this.recordMailProblem(message.requestId, error.message);
+          await this.recordMailProblem(message.requestId, error.problem());
         }
         return;
       case 'meeting.create':
@@ -358,19 +360,16 @@ export class OutboxDispatcher {
     );
   }
 
-  private async recordMailProblem(requestId: string, problem: string): Promise<void> {
+  private async recordMailProblem(requestId: string, problem: Problem): Promise<void> {
     const request = await this.load(requestId);
     if (request.kind !== 'session') {
-      this.deps.logger.error({ requestId, err: problem }, 'mail refused');
+      this.deps.logger.error({ requestId, err: problemLine(problem) }, 'mail refused');
       return;
     }
-    const now = this.deps.clock.now();
-    const after: SessionRequest = { ...request, mailProblem: problem, version: request.version + 1, updatedAt: now };
-    const event = auditEvent(after, 'mail.failed', request.state, request.state, {
-      actor: { type: 'system', name: 'dispatcher' },
-      now,
+    const { request: after, event } = recordSessionSide(request, { action: 'mail.failed', problem }, {
+      actor: DISPATCHER,
+      now: this.deps.clock.now(),
       source: 'timer',
-      reason: problem,
     });
     try {
       await commitRequest(this.deps, request, after, [event]);
@@ -399,7 +398,7 @@ export class OutboxDispatcher {
     } catch (error) {
       if (!isDoormanError(error) || error.code !== 'GRAPH.FORBIDDEN') throw error;
       // Missing permission or access policy: the session stays usable in the portal's room, and the card says why.
-      meeting = { provider: 'local', status: 'ready', joinUrl: null, meetingId: null, problem: error.message };
+      meeting = { provider: 'local', status: 'ready', joinUrl: null, meetingId: null, problem: error.problem() };
     }
     await recordMeeting(this.deps, request, meeting);
   }
@@ -407,14 +406,11 @@ export class OutboxDispatcher {
 
 /** Stores the meeting made for a request; a concurrent transition makes the dispatcher retry (createOrGet is safe). */
 async function recordMeeting(deps: UseCaseDeps, request: SessionRequest, meeting: SessionMeeting): Promise<void> {
-  const now = deps.clock.now();
-  const after: SessionRequest = { ...request, meeting, version: request.version + 1, updatedAt: now };
-  const event = auditEvent(after, meeting.problem ? 'meeting.failed' : 'meeting.ready', request.state, request.state, {
-    actor: { type: 'system', name: 'dispatcher' },
-    now,
-    source: 'timer',
-    reason: meeting.problem,
-  });
+  const { request: after, event } = recordSessionSide(
+    request,
+    { action: meeting.problem ? 'meeting.failed' : 'meeting.ready', meeting },
+    { actor: DISPATCHER, now: deps.clock.now(), source: 'timer' },
+  );
   try {
     await commitRequest(deps, request, after, [event]);
   } catch (error) {

@@ -1,4 +1,4 @@
-import { DecisionContext, auditEvent } from '../../domain/audit';
+import { DecisionContext } from '../../domain/audit';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import {
   LockboxAction,
@@ -9,6 +9,8 @@ import {
   decideLockbox,
   isDecisionOverdue,
   lockboxLimitProblems,
+  recordLockboxSide,
+  remindedRole,
   withAccessRemoved,
 } from '../../domain/lockbox';
 import { Actor, Person, actorId } from '../../domain/people';
@@ -182,13 +184,10 @@ export async function elapseLockbox(deps: UseCaseDeps, request: LockboxRequest):
   await systemAction(deps, request, { action: 'elapse' }, SYSTEM_SWEEPER);
 }
 
-/** One hour before the decision deadline, every approver gets a reminder in chat. */
+/** One hour before the decision deadline, every approver (admins, while a lead reviews) gets a reminder in chat. */
 export async function remindApprovers(deps: UseCaseDeps, request: LockboxRequest): Promise<void> {
-  if (!request.remindAt || !['pending', 'review'].includes(request.state)) return;
-  const now = deps.clock.now();
-  const after: LockboxRequest = { ...request, remindAt: null, version: request.version + 1, updatedAt: now };
-  const event = auditEvent(after, 'remind', request.state, request.state, { actor: SYSTEM_SWEEPER, now, source: 'timer', reason: '1 hour left' });
-  const approvers = await deps.directory.listByRole(request.state === 'review' ? 'admin' : 'approver');
+  const { request: after, event } = recordLockboxSide(request, 'remind', { actor: SYSTEM_SWEEPER, now: deps.clock.now(), source: 'timer' });
+  const approvers = await deps.directory.listByRole(remindedRole(request));
   const outbox: OutboxMessage[] = approvers
     .filter((approver) => approver.aadObjectId !== request.requester.aadObjectId)
     .map((approver) => ({ type: 'chat.notify', requestId: request.id, userId: approver.aadObjectId, notice: { kind: 'lockboxReminder' } }));

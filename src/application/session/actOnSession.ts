@@ -1,7 +1,7 @@
-import { DecisionContext, auditEvent } from '../../domain/audit';
+import { DecisionContext } from '../../domain/audit';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import { Actor, Person } from '../../domain/people';
-import { SessionCommand, SessionDeadlineKind, SessionRequest, decideSession, isPastDeadline } from '../../domain/session';
+import { SessionCommand, SessionDeadlineKind, SessionRequest, decideSession, isPastDeadline, recordSessionSide } from '../../domain/session';
 import { InvitationCardPlace, invitationCard, invitationFor, invitationMail, initialMeeting } from './createSessionRequest';
 import { CardActivity, OutboxMessage } from '../ports';
 import { canReachInChat } from '../people/personalChats';
@@ -88,13 +88,10 @@ export function admitCustomer(deps: UseCaseDeps, actor: Actor, pointer: CardPoin
 export async function closeLobby(deps: UseCaseDeps, request: SessionRequest): Promise<void> {
   const meetingId = request.meeting?.meetingId;
   if (!request.lobbyOpenUntil) return;
-  const now = deps.clock.now();
-  const after: SessionRequest = { ...request, lobbyOpenUntil: null, version: request.version + 1, updatedAt: now };
-  const event = auditEvent(after, 'lobby.close', request.state, request.state, {
+  const { request: after, event } = recordSessionSide(request, { action: 'lobby.close' }, {
     actor: { type: 'system', name: 'sweeper' },
-    now,
+    now: deps.clock.now(),
     source: 'timer',
-    reason: 'lobby bypass window over',
   });
   await commitRequest(deps, request, after, [event], {
     outbox: meetingId ? [{ type: 'meeting.lobby', requestId: request.id, meetingId, open: false }] : [],

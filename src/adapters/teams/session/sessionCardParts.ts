@@ -1,4 +1,4 @@
-import { ErrorCode } from '../../../domain/errors';
+import { ErrorCode, problemLine } from '../../../domain/errors';
 import { Person } from '../../../domain/people';
 import { SESSION_PENDING_STATES, SessionMeeting, SessionRequest, startsLater } from '../../../domain/session';
 import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
@@ -54,7 +54,7 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
   if (notTold) body.push(textBlock(notTold, { id: 'assigneeNotTold', color: 'attention', weight: 'bolder', spacing: 'small' }));
   body.push(...meetingDetails(liveMeeting(request)));
   if (request.mailProblem) {
-    const [code, ...detail] = request.mailProblem.split(': ');
+    const { code, detail } = request.mailProblem;
     body.push(
       textBlock(`The invitation mail was not sent: ${isKnownErrorCode(code) ? noticeText(code) : noticeText('INTERNAL')}`, {
         id: 'mailProblem',
@@ -62,7 +62,7 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
         spacing: 'small',
       }),
     );
-    if (detail.length > 0) body.push(textBlock(escapeMarkdown(detail.join(': ')), { id: 'mailProblemDetail', isSubtle: true, size: 'small', spacing: 'none' }));
+    if (detail) body.push(textBlock(escapeMarkdown(detail), { id: 'mailProblemDetail', isSubtle: true, size: 'small', spacing: 'none' }));
   }
   if (meetingActions.length > 0) body.push(actionSet(meetingActions, 'meetingActions'));
   if (request.comments.trim() !== '') {
@@ -213,7 +213,7 @@ function liveMeeting(request: SessionRequest): SessionMeeting | null {
 
 function meetingStatus(meeting: SessionMeeting | null): string | null {
   if (meeting === null) return null;
-  if (meeting.status === 'failed') return `Meeting problem: ${escapeMarkdown(meeting.problem ?? 'unknown')}`;
+  if (meeting.status === 'failed') return `Meeting problem: ${escapeMarkdown(meeting.problem ? problemLine(meeting.problem) : 'unknown')}`;
   if (meeting.problem) return 'Teams meeting unavailable — using the local room';
   if (meeting.status === 'preparing') return 'Preparing meeting…';
   return meeting.provider === 'teams' ? 'Teams meeting ready' : 'Local meeting room ready';
@@ -223,12 +223,12 @@ function meetingDetails(meeting: SessionMeeting | null): unknown[] {
   if (meeting === null) return [];
   const details: unknown[] = [];
   if (meeting.problem) {
-    // Stored as "CODE: what the admin must grant" (the Graph adapter names the permission or policy).
-    const [code, ...detail] = meeting.problem.split(': ');
+    // The detail says what the admin must grant (the Graph adapter names the permission or policy).
+    const { code, detail } = meeting.problem;
     const text = isKnownErrorCode(code) ? noticeText(code) : noticeText('INTERNAL');
     details.push(textBlock(text, { id: 'meetingProblem', color: 'attention', spacing: 'small' }));
-    if (detail.length > 0) {
-      details.push(textBlock(escapeMarkdown(detail.join(': ')), { id: 'meetingProblemDetail', isSubtle: true, size: 'small', spacing: 'none' }));
+    if (detail) {
+      details.push(textBlock(escapeMarkdown(detail), { id: 'meetingProblemDetail', isSubtle: true, size: 'small', spacing: 'none' }));
     }
   }
   if (meeting.provider === 'local') {
