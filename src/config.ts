@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
+import type { GraphConfig } from './adapters/graph/graphClient';
 import { addressRefusal, classifyAddress } from './domain/networkAddress';
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
@@ -94,16 +95,8 @@ export interface Config {
   store: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
   meetings: 'local' | 'graph';
   mail: { kind: 'local'; dir: string } | { kind: 'graph'; sender: string };
-  graph: {
-    tenantId: string;
-    clientId: string;
-    credential: { kind: 'secret'; secret: string } | { kind: 'certificate'; path: string } | { kind: 'managedIdentity' };
-    meetingMode: 'onlineMeeting' | 'calendarEvent';
-    organizer: string;
-    baseUrl: string;
-    authorityHost: string | null;
-    lobbyBypassAfterAdmit: boolean;
-  } | null;
+  /** The Graph adapters' own settings, plus whether the lobby opens briefly after Admit. */
+  graph: (GraphConfig & { lobbyBypassAfterAdmit: boolean }) | null;
   roles: {
     file: string | null;
     admins: string[];

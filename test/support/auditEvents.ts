@@ -1,4 +1,4 @@
-import { AuditEvent } from '../../src/domain/audit';
+import { AuditEvent, auditEvent } from '../../src/domain/audit';
 
 /** The audit event of a person's transition of `request` into its current state; `overrides` replace any field. */
 export function anAuditEvent(
@@ -7,18 +7,6 @@ export function anAuditEvent(
   fromState: string | null,
   overrides: Partial<AuditEvent> = {},
 ): AuditEvent {
-  return {
-    requestId: request.id,
-    kind: request.kind,
-    action,
-    fromState,
-    toState: request.state,
-    actorId: 'agent-anna',
-    actorType: 'person',
-    source: 'card',
-    reason: null,
-    at: request.updatedAt,
-    version: request.version,
-    ...overrides,
-  };
+  const actor = { type: 'person' as const, person: { aadObjectId: 'agent-anna', name: 'Anna Agent' }, roles: [] };
+  return { ...auditEvent(request, action, fromState, request.state, { actor, now: request.updatedAt, source: 'card' }), ...overrides };
 }

@@ -41,3 +41,24 @@ export function testDeps(options: { inMemory?: boolean } = {}): { deps: UseCaseD
     },
   };
 }
+
+/** For a use-case test file: fresh deps on SQLite in memory and a fake clock before each test, closed after it. */
+export function useCaseDepsPerTest(): { readonly deps: UseCaseDeps; readonly clock: FakeClock } {
+  let current: ReturnType<typeof testDeps> | null = null;
+  beforeEach(() => {
+    current = testDeps({ inMemory: true });
+  });
+  afterEach(() => current?.cleanup());
+  const now = () => {
+    if (!current) throw new Error('use-case deps exist only inside a test');
+    return current;
+  };
+  return {
+    get deps() {
+      return now().deps;
+    },
+    get clock() {
+      return now().clock;
+    },
+  };
+}

@@ -100,19 +100,7 @@ const amy = { aadObjectId: 'approver-amy', name: 'Amy Approver' };
 const lee = { aadObjectId: 'lead-lee', name: 'Lee Lead' };
 
 function lockboxEvent(request: LockboxRequest, action: string, fromState: string | null): AuditEvent {
-  return {
-    requestId: request.id,
-    kind: request.kind,
-    action,
-    fromState,
-    toState: request.state,
-    actorId: request.requester.aadObjectId,
-    actorType: 'person',
-    source: 'chat',
-    reason: null,
-    at: request.updatedAt,
-    version: request.version,
-  };
+  return anAuditEvent(request, action, fromState, { actorId: request.requester.aadObjectId, source: 'chat' });
 }
 
 /** The change that creates a lockbox request: its event, a card update and its decision deadline. */
