@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
-import type { GraphConfig } from './adapters/graph/graphClient';
 import { addressRefusal, classifyAddress } from './domain/networkAddress';
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
@@ -80,6 +79,18 @@ const environmentSchema = z.object({
   ENTRA_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
 });
 
+/** What the Graph adapters are given (they take this, never the whole Config). */
+export interface GraphSettings {
+  tenantId: string;
+  clientId: string;
+  credential: { kind: 'secret'; secret: string } | { kind: 'certificate'; path: string } | { kind: 'managedIdentity' };
+  meetingMode: 'onlineMeeting' | 'calendarEvent';
+  /** 'agent' (the assignee, else the creator, organizes) or the object id / UPN of a service account. */
+  organizer: string;
+  baseUrl: string;
+  authorityHost: string | null;
+}
+
 /** Doorman's configuration, validated once at start-up. */
 export interface Config {
   host: string;
@@ -95,8 +106,8 @@ export interface Config {
   store: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
   meetings: 'local' | 'graph';
   mail: { kind: 'local'; dir: string } | { kind: 'graph'; sender: string };
-  /** The Graph adapters' own settings, plus whether the lobby opens briefly after Admit. */
-  graph: (GraphConfig & { lobbyBypassAfterAdmit: boolean }) | null;
+  /** The Graph adapters' settings, plus whether the lobby opens briefly after Admit. */
+  graph: (GraphSettings & { lobbyBypassAfterAdmit: boolean }) | null;
   roles: {
     file: string | null;
     admins: string[];

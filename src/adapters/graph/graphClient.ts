@@ -23,6 +23,7 @@ import {
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { RetryableError } from '../../application/ports';
 import { DoormanError } from '../../domain/errors';
+import type { GraphSettings } from '../../config';
 
 /*
  * Sources relied on (Microsoft Learn / microsoft-graph-docs-contrib):
@@ -36,16 +37,7 @@ import { DoormanError } from '../../domain/errors';
  */
 
 /** The Graph settings the Graph adapters read (main.ts passes config.graph, present when MEETINGS or MAIL is graph). */
-export interface GraphConfig {
-  tenantId: string;
-  clientId: string;
-  credential: { kind: 'secret'; secret: string } | { kind: 'certificate'; path: string } | { kind: 'managedIdentity' };
-  meetingMode: 'onlineMeeting' | 'calendarEvent';
-  /** 'agent' (the assignee, else the creator, organizes) or the object id / UPN of a service account. */
-  organizer: string;
-  baseUrl: string;
-  authorityHost: string | null;
-}
+export type GraphConfig = GraphSettings;
 
 /** App-only tokens always ask for the resource's `.default` scope: the app roles granted with admin consent. */
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
