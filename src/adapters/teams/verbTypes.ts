@@ -1,16 +1,22 @@
 import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { ClickedCard } from '../../application/shared/cardViews';
+import { RequestCardView } from '../../application/ports';
+import { CardRole, ClickedCard } from '../../application/shared/cardViews';
 import { UseCaseDeps } from '../../application/shared/useCaseDeps';
+import { ErrorCode } from '../../domain/errors';
 import { Actor } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';
-import { CardRenderer } from './cardRenderer';
 import { clickedCard } from './teamsIdentity';
+
+/** Draws a request's card from its view (the CardRenderer). */
+export interface CardDrawing {
+  render(view: RequestCardView, role: CardRole, notice?: ErrorCode | null, viewer?: Actor | null): AdaptiveCard;
+}
 
 /** What verb handlers work with. */
 export interface VerbContext {
   deps: UseCaseDeps;
-  renderer: CardRenderer;
+  renderer: CardDrawing;
 }
 
 /** One verb's handler: the answer card for the clicked card. */
