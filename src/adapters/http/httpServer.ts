@@ -3,7 +3,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ActivityHandler } from 'botbuilder';
 import restify, { Request, Server } from 'restify';
-import { UseCaseDeps } from '../../application/useCaseDeps';
+import { UseCaseDeps } from '../../application/shared/useCaseDeps';
 import { ErrorCode } from '../../domain/errors';
 import { BotEndpointAdapter, botEndpoint } from './botEndpoint';
 import { Metrics, OTHER_ROUTE } from './metrics';
@@ -17,6 +17,8 @@ import { TabTokenVerifier, mountTab } from './tabRoutes';
 /** What the HTTP server serves. */
 export interface HttpServerParts {
   deps: UseCaseDeps;
+  /** Resolves when the store answers (`/readyz`). */
+  ready: () => Promise<void>;
   adapter: BotEndpointAdapter;
   bot: ActivityHandler;
   metrics: Metrics;
@@ -81,7 +83,7 @@ export function createHttpServer(parts: HttpServerParts): Server {
   });
   server.get('/readyz', async (_req, res) => {
     try {
-      await deps.store.ping();
+      await parts.ready();
       sendJson(res, 200, { status: 'ready' });
     } catch {
       sendJson(res, 503, { status: 'store unreachable' });

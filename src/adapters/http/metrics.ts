@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { Clock, RequestStore } from '../../application/ports';
+import { Clock, OutboxStore } from '../../application/ports';
 
 /** The label every path that is not one of Doorman's routes shares: random paths never grow the exposition. */
 export const OTHER_ROUTE = 'other';
@@ -16,7 +16,7 @@ export class Metrics {
   private readonly guessesInWindow: Gauge;
   private readonly startedAt: number;
 
-  constructor(store: RequestStore, clock: Clock) {
+  constructor(store: OutboxStore, clock: Clock) {
     const registry = this.registry;
     this.startedAt = clock.now().getTime();
     collectDefaultMetrics({ register: registry, prefix: 'doorman_' });

@@ -10,9 +10,9 @@ import {
   customerLeaves,
   portalState,
   visitPortal,
-} from '../../application/customerPortal';
+} from '../../application/session/customerPortal';
 import { pickLanguage } from '../../application/i18n/languages';
-import { UseCaseDeps } from '../../application/useCaseDeps';
+import { UseCaseDeps } from '../../application/shared/useCaseDeps';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import { ClientRateLimiter, GuessBudget } from './clientRateLimiter';
 import { BodyRefused, readJsonObject, sendJson, sendJsonError } from './jsonReplies';
@@ -187,7 +187,7 @@ function streamState(
     if (checking) return;
     checking = true;
     try {
-      const request = await deps.store.getRequest(requestId);
+      const request = await deps.requests.getRequest(requestId);
       if (request && request.kind === 'session') {
         const next = JSON.stringify(portalState(deps, request, code, cookieSecret));
         if (next !== last) {

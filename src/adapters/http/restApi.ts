@@ -1,11 +1,12 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Server } from 'restify';
 import { z } from 'zod';
-import { decideOnLockbox, lockboxSummary, requestLockboxAccess } from '../../application/lockboxRequests';
-import { parseLockboxForm } from '../../application/lockboxForm';
+import { lockboxSummary } from '../../application/lockbox/lockboxEffects';
+import { decideOnLockbox, requestLockboxAccess } from '../../application/lockbox/lockboxRequests';
+import { parseLockboxForm } from '../../application/lockbox/lockboxForm';
 import { StoredRequest } from '../../application/ports';
-import { ReadScope, listReadableRequests, readRequest, readScopeFor } from '../../application/requestReads';
-import { UseCaseDeps } from '../../application/useCaseDeps';
+import { ReadScope, listReadableRequests, readRequest, readScopeFor } from '../../application/shared/requestReads';
+import { UseCaseDeps } from '../../application/shared/useCaseDeps';
 import { AuditEvent } from '../../domain/audit';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import { Actor } from '../../domain/people';
@@ -90,7 +91,7 @@ export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientR
     const engineers = await deps.directory.listByRole('engineer');
     const person = engineers.find((candidate) => candidate.aadObjectId === onBehalfOf);
     if (!person) throw new ApiFailure(400, 'INPUT.INVALID', [{ field: 'onBehalfOf', problem: 'notAnEngineer' }]);
-    const parsed = parseLockboxForm(body, await deps.store.getLockboxSettings());
+    const parsed = parseLockboxForm(body, await deps.lockboxSettings.getLockboxSettings());
     if (!parsed.ok) throw new ApiFailure(400, 'INPUT.INVALID', parsed.problems);
     const request = await requestLockboxAccess(deps, caller.actor, { aadObjectId: person.aadObjectId, name: person.name }, parsed.ask, 'api');
     return { status: 201, body: lockboxSummary(request) };
@@ -177,7 +178,7 @@ async function authenticate(deps: UseCaseDeps, req: IncomingMessage, appTokens: 
     return { actor: { type: 'service', client: `app:${app.appId ?? app.oid}` }, onBehalfOf: ['*'], scope: readScopeFor(['*']) };
   }
   if (!/^dk_[A-Za-z0-9_-]{20,100}$/.test(presented)) throw new ApiFailure(401, 'AUTH.NOT_PERMITTED');
-  const key = await deps.store.findApiKeyByHash(deps.secrets.hash(presented));
+  const key = await deps.apiKeys.findApiKeyByHash(deps.secrets.hash(presented));
   if (!key || key.revokedAt !== null) throw new ApiFailure(401, 'AUTH.NOT_PERMITTED');
   // The key's id, never its name: a name is a label an admin chose, and could mimic another caller.
   return { actor: { type: 'service', client: `key:${key.id}`, label: key.name }, onBehalfOf: key.onBehalfOf, scope: readScopeFor(key.onBehalfOf) };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Server } from 'restify';
 import { z } from 'zod';
 import { Queue, StoredRequest } from '../../application/ports';
-import { UseCaseDeps } from '../../application/useCaseDeps';
+import { UseCaseDeps } from '../../application/shared/useCaseDeps';
 import { escapeHtml } from '../../application/i18n/escapeHtml';
 import { DoormanError } from '../../domain/errors';
 import { Role } from '../../domain/people';
@@ -129,7 +129,7 @@ export function mountTab(server: Server, deps: UseCaseDeps, options: TabOptions)
 
   // The configuration page offers the queues of the caller's tenant; their names are not given to anonymous callers.
   server.get('/tab/api/queues', api(async (_req, user) => ({
-    queues: (await deps.store.listQueues())
+    queues: (await deps.queues.listQueues())
       .filter((queue) => queue.tenantId === user.tid)
       .map((queue) => ({ id: queue.id, name: queue.name, channelId: queue.channelId })),
   })));
@@ -149,16 +149,16 @@ export async function requestsForTab(
   const add = (requests: StoredRequest[]) => requests.forEach((request) => found.set(request.id, request));
 
   // `involving` matches the creator or the assignee of a session, and the requester of a lockbox request.
-  if (wants('session')) add(await deps.store.listRequests({ kind: 'session', states, involving: user.oid, limit: MAX_ROWS }));
-  if (wants('lockbox')) add(await deps.store.listRequests({ kind: 'lockbox', states, involving: user.oid, limit: MAX_ROWS }));
+  if (wants('session')) add(await deps.requests.listRequests({ kind: 'session', states, involving: user.oid, limit: MAX_ROWS }));
+  if (wants('lockbox')) add(await deps.requests.listRequests({ kind: 'lockbox', states, involving: user.oid, limit: MAX_ROWS }));
 
-  let queue: Queue | null = query.queue ? await deps.store.getQueue(query.queue) : null;
+  let queue: Queue | null = query.queue ? await deps.queues.getQueue(query.queue) : null;
   if (queue && queue.tenantId !== user.tid) queue = null;
   if (queue && roles.includes('agent') && wants('session')) {
-    add(await deps.store.listRequests({ kind: 'session', states, queueId: queue.id, limit: MAX_ROWS }));
+    add(await deps.requests.listRequests({ kind: 'session', states, queueId: queue.id, limit: MAX_ROWS }));
   }
   if (roles.includes('approver') && wants('lockbox') && stateAllowed('pending')) {
-    add(await deps.store.listRequests({ kind: 'lockbox', states: ['pending'], limit: MAX_ROWS }));
+    add(await deps.requests.listRequests({ kind: 'lockbox', states: ['pending'], limit: MAX_ROWS }));
   }
 
   const requests = [...found.values()]

@@ -1,38 +1,33 @@
-import { ChatNotice, Directory, RequestStore, StoredRequest } from '../../application/ports';
+import { CardRole } from '../../application/shared/cardViews';
+import { ChatNotice, RequestCardView, StoredRequest } from '../../application/ports';
 import { ErrorCode } from '../../domain/errors';
-import { LockboxRequest, lockboxParties } from '../../domain/lockbox';
-import { Actor, hasRole } from '../../domain/people';
-import { approvalSettingNoticeCard } from './cards/approvalSettingNoticeCard';
+import { Actor } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';
-import { lockboxCard } from './cards/lockboxCard';
-import { lockboxNoticeCard } from './cards/lockboxNoticeCard';
-import { sessionAgentCard } from './cards/sessionAgentCard';
-import { sessionInvitationCard } from './cards/sessionInvitationCard';
-import { sessionQueueCard } from './cards/sessionQueueCard';
+import { approvalSettingNoticeCard } from './lockbox/approvalSettingNoticeCard';
+import { lockboxCardFor } from './lockbox/lockboxCardFor';
+import { lockboxNoticeCard } from './lockbox/lockboxNoticeCard';
+import { sessionCardFor } from './session/sessionCardFor';
 
-/** Which card of a request is being drawn. */
-export type CardRole = 'queue' | 'agent' | 'invitation' | 'requester';
+export type { CardRole };
 
-/** Who looks at a lockbox card: the buttons depend on it; the server decides, never the card. */
-export type LockboxViewer = 'approver' | 'requester' | 'reviewer' | 'readOnly';
+type CardDrawer<R extends StoredRequest> = (
+  view: RequestCardView & { request: R },
+  role: CardRole,
+  notice: ErrorCode | null,
+  now: Date,
+  timeZone: string,
+  viewer: Actor | null,
+) => AdaptiveCard;
 
-/** Teams refreshes a card for at most 60 listed users (Universal Actions `refresh.userIds`). */
-const MAX_REFRESH_USERS = 60;
+/** Each kind's card, one line per kind; a kind missing here does not compile. */
+const CARD_OF_KIND: { [K in StoredRequest['kind']]: CardDrawer<Extract<StoredRequest, { kind: K }>> } = {
+  session: sessionCardFor,
+  lockbox: lockboxCardFor,
+};
 
-/** The lockbox view a person gets: the requester their own, an approver (never the requester) the decision buttons. */
-export function lockboxViewerOf(request: LockboxRequest, actor: Actor | null): LockboxViewer {
-  if (!actor || actor.type !== 'person') return 'readOnly';
-  if (lockboxParties(request).includes(actor.person.aadObjectId)) return 'requester';
-  if (request.state === 'review' && hasRole(actor, 'admin')) return 'reviewer';
-  if (request.state !== 'review' && hasRole(actor, 'approver')) return 'approver';
-  return 'readOnly';
-}
-
-/** Renders a request's cards from stored state: a card is a view, re-rendered and overwritten in place. */
+/** Renders a request's cards from its view: a card is a view, re-rendered and overwritten in place. Reads nothing. */
 export class CardRenderer {
   constructor(
-    private readonly store: RequestStore,
-    private readonly directory: Directory,
     private readonly clock: { now(): Date },
     private readonly timeZone: string,
   ) {}
@@ -41,32 +36,9 @@ export class CardRenderer {
    * The current card for `role`, with a notice when an action was refused. `viewer` is the person the card is
    * answered to (an invoke or a refresh); without one, shared cards render read-only with a refresh for deciders.
    */
-  async render(request: StoredRequest, role: CardRole, notice: ErrorCode | null = null, viewer: Actor | null = null): Promise<AdaptiveCard> {
-    const now = this.clock.now();
-    if (request.kind === 'lockbox') {
-      const who: LockboxViewer = viewer ? lockboxViewerOf(request, viewer) : role === 'requester' ? 'requester' : 'readOnly';
-      return lockboxCard({
-        request,
-        viewer: who,
-        approverIds: await this.deciderIds(request),
-        now,
-        timeZone: this.timeZone,
-        notice: notice ? { code: notice } : null,
-      });
-    }
-    if (role === 'invitation') {
-      return sessionInvitationCard({ request, link: null, inviteText: null, now, timeZone: this.timeZone });
-    }
-    const queue = request.queueId ? await this.store.getQueue(request.queueId) : null;
-    const view = {
-      request,
-      queueName: queue?.name ?? null,
-      now,
-      timeZone: this.timeZone,
-      notice: notice ? { code: notice } : null,
-      agents: await this.directory.listAgents(),
-    };
-    return role === 'queue' ? sessionQueueCard(view) : sessionAgentCard(view);
+  render(cardView: RequestCardView, role: CardRole, notice: ErrorCode | null = null, viewer: Actor | null = null): AdaptiveCard {
+    const draw = CARD_OF_KIND[cardView.request.kind] as CardDrawer<StoredRequest>;
+    return draw(cardView, role, notice, this.clock.now(), this.timeZone, viewer);
   }
 
   /** A notice card for someone's personal chat. */
@@ -84,15 +56,5 @@ export class CardRenderer {
     if (!request || request.kind !== 'lockbox') throw new Error(`notice ${notice.kind} needs its lockbox request`);
     const kind = notice.kind === 'lockboxDecision' ? 'decision' : notice.kind === 'lockboxReminder' ? 'reminder' : 'ended';
     return lockboxNoticeCard({ request, notice: kind, now, timeZone });
-  }
-
-  // Who gets the automatic refresh (and so their buttons): approvers, or admins while a lead review is pending.
-  private async deciderIds(request: LockboxRequest): Promise<string[]> {
-    const role = request.state === 'review' ? 'admin' : 'approver';
-    const people = await this.directory.listByRole(role);
-    return people
-      .map((person) => person.aadObjectId)
-      .filter((id) => !lockboxParties(request).includes(id))
-      .slice(0, MAX_REFRESH_USERS);
   }
 }

@@ -1,13 +1,14 @@
 import { Client } from 'pg';
-import { RequestStore } from '../../../src/application/ports';
+import { Store } from '../../../src/application/ports';
 import { migrations } from '../../../src/adapters/storage/migrations';
 import { openPostgresRequestStore } from '../../../src/adapters/storage/postgresRequestStore';
 import { PostgresServer, createDatabase, startPostgres } from '../../support/postgresServer';
+import { anAuditEvent } from '../../support/auditEvents';
 import { aSessionRequest } from '../../support/sessionBuilder';
 import { describeRequestStoreContract } from './requestStoreContract';
 
 let server: PostgresServer | undefined;
-const urls = new Map<RequestStore, string>();
+const urls = new Map<Store, string>();
 let databases = 0;
 
 beforeAll(async () => {
@@ -31,7 +32,7 @@ async function freshDatabase(): Promise<string> {
   return running().urlFor(name);
 }
 
-async function open(sameDatabaseAs?: RequestStore): Promise<RequestStore> {
+async function open(sameDatabaseAs?: Store): Promise<Store> {
   const url = sameDatabaseAs ? urls.get(sameDatabaseAs) : await freshDatabase();
   if (!url) throw new Error('unknown store');
   const store = await openPostgresRequestStore(url);
@@ -92,19 +93,7 @@ describe('PostgreSQL request store', () => {
       request,
       expectedVersion: null,
       events: [
-        {
-          requestId: request.id,
-          kind: 'session',
-          action: 'create',
-          fromState: null,
-          toState: 'open',
-          actorId: 'agent-anna',
-          actorType: 'person',
-          source: 'card',
-          reason: null,
-          at: request.createdAt,
-          version: 1,
-        },
+        anAuditEvent(request, 'create', null),
       ],
       outbox: [],
       deadlines: [],

@@ -5,25 +5,26 @@ import {
   LockboxSettings,
   OutboxItem,
   OutboxMessage,
-  RequestStore,
+  Store,
 } from '../../../src/application/ports';
 import { AuditEvent } from '../../../src/domain/audit';
 import { isDoormanError } from '../../../src/domain/errors';
 import { LockboxRequest } from '../../../src/domain/lockbox';
 import { SessionRequest } from '../../../src/domain/session';
 import { aLockboxRequest } from '../../support/lockboxBuilder';
+import { anAuditEvent } from '../../support/auditEvents';
 import { aSessionRequest } from '../../support/sessionBuilder';
 
 /** Opens a store on a new, empty database, or another instance on the database of `sameDatabaseAs`. */
-export type OpenRequestStore = (sameDatabaseAs?: RequestStore) => Promise<RequestStore>;
+export type OpenRequestStore = (sameDatabaseAs?: Store) => Promise<Store>;
 
 /** Reads rows the port never shows again (handed-over outbox rows, erased personal data), with a separate connection. */
 export interface RawStoreInspector {
-  outboxRow(store: RequestStore, id: number): Promise<{ status: string; payload: unknown; lastError: string | null }>;
+  outboxRow(store: Store, id: number): Promise<{ status: string; payload: unknown; lastError: string | null }>;
   /** The stored personal data of a request, parsed; null once erased. */
-  personalData(store: RequestStore, requestId: string): Promise<unknown>;
+  personalData(store: Store, requestId: string): Promise<unknown>;
   /** The non-personal JSON of a request (`requests.data`), parsed. */
-  requestData(store: RequestStore, requestId: string): Promise<unknown>;
+  requestData(store: Store, requestId: string): Promise<unknown>;
 }
 
 const T0 = new Date('2030-03-04T09:00:00.000Z');
@@ -39,19 +40,7 @@ const ben = { aadObjectId: 'agent-ben', name: 'Ben Agent' };
 const carl = { aadObjectId: 'agent-carl', name: 'Carl Agent' };
 
 function eventOf(request: SessionRequest, action: string, fromState: string | null): AuditEvent {
-  return {
-    requestId: request.id,
-    kind: request.kind,
-    action,
-    fromState,
-    toState: request.state,
-    actorId: request.createdBy.aadObjectId,
-    actorType: 'person',
-    source: 'card',
-    reason: null,
-    at: request.updatedAt,
-    version: request.version,
-  };
+  return anAuditEvent(request, action, fromState, { actorId: request.createdBy.aadObjectId });
 }
 
 function cardUpdate(request: SessionRequest): OutboxMessage {
@@ -111,19 +100,7 @@ const amy = { aadObjectId: 'approver-amy', name: 'Amy Approver' };
 const lee = { aadObjectId: 'lead-lee', name: 'Lee Lead' };
 
 function lockboxEvent(request: LockboxRequest, action: string, fromState: string | null): AuditEvent {
-  return {
-    requestId: request.id,
-    kind: request.kind,
-    action,
-    fromState,
-    toState: request.state,
-    actorId: request.requester.aadObjectId,
-    actorType: 'person',
-    source: 'chat',
-    reason: null,
-    at: request.updatedAt,
-    version: request.version,
-  };
+  return anAuditEvent(request, action, fromState, { actorId: request.requester.aadObjectId, source: 'chat' });
 }
 
 /** The change that creates a lockbox request: its event, a card update and its decision deadline. */
@@ -228,7 +205,7 @@ async function expectStale(promise: Promise<unknown>): Promise<void> {
   expect(isDoormanError(error, 'REQUEST.STALE_VERSION')).toBe(true);
 }
 
-async function claimAll(store: RequestStore, now: Date, batch: number): Promise<OutboxItem[]> {
+async function claimAll(store: Store, now: Date, batch: number): Promise<OutboxItem[]> {
   const claimed: OutboxItem[] = [];
   for (;;) {
     const items = await store.claimOutbox(now, batch, 10 * MINUTE);
@@ -243,8 +220,8 @@ async function claimAll(store: RequestStore, now: Date, batch: number): Promise<
  */
 export function describeRequestStoreContract(name: string, open: OpenRequestStore, inspect: RawStoreInspector): void {
   describe(`RequestStore contract: ${name}`, () => {
-    const opened: RequestStore[] = [];
-    const openStore = async (sameDatabaseAs?: RequestStore): Promise<RequestStore> => {
+    const opened: Store[] = [];
+    const openStore = async (sameDatabaseAs?: Store): Promise<Store> => {
       const store = await open(sameDatabaseAs);
       opened.push(store);
       return store;
@@ -398,7 +375,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         const r4 = aSessionRequest({ createdAt: at(180), createdBy: carl, state: 'expired', queueId: 'queue-9' });
         const r5 = aSessionRequest({ createdAt: at(240), createdBy: anna, assignee: ben, state: 'connected' });
         for (const request of [r3, r1, r5, r2, r4]) await store.commit(creation(request));
-        const ids = async (filter: Parameters<RequestStore['listRequests']>[0]): Promise<string[]> =>
+        const ids = async (filter: Parameters<Store['listRequests']>[0]): Promise<string[]> =>
           (await store.listRequests(filter)).map((request) => request.id);
 
         expect(await store.listRequests({})).toEqual([r5, r4, r3, r2, r1]);
@@ -427,7 +404,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         const lockbox = aLockboxRequest({ createdAt: at(240), requester: { aadObjectId: 'engineer-erin', name: 'Erin' } });
         for (const request of [r1, r2, r3, r4]) await store.commit(creation(request));
         await store.commit(lockboxCreation(lockbox));
-        const ids = async (filter: Parameters<RequestStore['listRequests']>[0]): Promise<string[]> =>
+        const ids = async (filter: Parameters<Store['listRequests']>[0]): Promise<string[]> =>
           (await store.listRequests(filter)).map((request) => request.id);
 
         expect(await ids({ involvingAnyOf: [carl.aadObjectId] })).toEqual([r4.id, r2.id]);

@@ -1,0 +1,81 @@
+import { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { LockboxDecisionVerb, decideOnLockbox } from '../../../application/lockbox/lockboxRequests';
+import { LockboxFormLimits, submitLockboxForm, submitLockboxSettings } from '../../../application/lockbox/lockboxViews';
+import { typedInputs } from '../../../application/shared/typedInputs';
+import { withClickedCard } from '../../../application/shared/cardViews';
+import { FieldProblem } from '../../../domain/errors';
+import { Actor } from '../../../domain/people';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { clickedCard, timeZoneOf } from '../teamsIdentity';
+import { VerbContext, VerbHandler, clickedOf, pointerSchema } from '../verbTypes';
+import { lockboxFormCard } from './lockboxFormCard';
+import { lockboxSettingsCard } from './lockboxSettingsCard';
+
+/** The lockbox form, with every problem next to its field and what was typed kept. */
+export function lockboxForm(limits: LockboxFormLimits, typed: Record<string, string> = {}, problems: FieldProblem[] = []): AdaptiveCard {
+  return lockboxFormCard({ values: typed, problems, ...limits });
+}
+
+async function lockboxCreate(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
+  const answer = await submitLockboxForm(verbs.deps, actor, data, clickedCard(turn));
+  if (answer.kind === 'form') return lockboxForm(answer.limits, answer.typed, answer.problems);
+  return verbs.renderer.render(answer.card.view, answer.card.role, null, actor);
+}
+
+const decisionSchema = pointerSchema.extend({ comment: z.string().max(500).optional(), stage: z.enum(['review']).optional() });
+
+function lockboxDecision(verb: LockboxDecisionVerb): VerbHandler {
+  return async (turn, actor, data, verbs) => {
+    const input = decisionSchema.parse(data);
+    const chosen: LockboxDecisionVerb = verb === 'approve' && input.stage === 'review' ? 'passReview' : verb;
+    const comment = input.comment?.trim() ? input.comment.trim() : null;
+    const result = await withClickedCard(verbs.deps, clickedOf(turn), () => decideOnLockbox(verbs.deps, actor, input, chosen, comment));
+    return verbs.renderer.render(result.card.view, result.card.role, result.refused, actor);
+  };
+}
+
+const settingsSchema = z.object({
+  approvalRequired: z.enum(['true', 'false']),
+  leadReview: z.enum(['true', 'false']),
+  defaultDurationMinutes: z.coerce.number().int(),
+  maxDurationMinutes: z.coerce.number().int(),
+  decisionHours: z.coerce.number().int(),
+});
+
+const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours'] as const;
+
+/** Saves the settings; values out of range are refused field by field (the domain's ranges), never clamped. */
+async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
+  const { deps } = verbs;
+  const parsed = settingsSchema.safeParse(data);
+  const view = await submitLockboxSettings(
+    deps,
+    actor,
+    parsed.success
+      ? { ...parsed.data, approvalRequired: parsed.data.approvalRequired === 'true', leadReview: parsed.data.leadReview === 'true' }
+      : { problems: parsed.error.issues.map((issue) => ({ field: String(issue.path[0] ?? 'form'), problem: 'invalid' })) },
+  );
+  const { problems } = view;
+  const typed = typedInputs(data);
+  return lockboxSettingsCard({
+    settings: view.settings,
+    history: view.history,
+    now: view.now,
+    timeZone: timeZoneOf(turn, deps.settings.defaultTimeZone),
+    problems,
+    notice: problems.length === 0 ? 'Settings saved.' : null,
+    typed: problems.length === 0 ? undefined : Object.fromEntries(LIMIT_FIELDS.filter((field) => field in typed).map((field) => [field, typed[field]])),
+  });
+}
+
+/** The lockbox verbs of DESIGN.md §5, plus `settings.save`. */
+export const LOCKBOX_VERBS: Readonly<Record<string, VerbHandler>> = {
+  'lockbox.create': lockboxCreate,
+  'lockbox.approve': lockboxDecision('approve'),
+  'lockbox.deny': lockboxDecision('deny'),
+  'lockbox.cancel': lockboxDecision('cancel'),
+  'lockbox.revoke': lockboxDecision('revoke'),
+  'lockbox.resolve': lockboxDecision('resolve'),
+  'settings.save': settingsSave,
+};
