@@ -20,7 +20,7 @@ import { EntraTokenVerifier } from './adapters/http/entraTokenVerifier';
 import { BotEndpointAdapter } from './adapters/http/botEndpoint';
 import { createHttpServer } from './adapters/http/httpServer';
 import { HttpWebhookSender } from './adapters/http/httpWebhookSender';
-import { API_APP_ROLE } from './adapters/http/restApi';
+import { API_APP_ROLE } from './adapters/http/rest/restApi';
 import { LocalAccessGranter } from './adapters/local/localAccessGranter';
 import { Metrics } from './adapters/http/metrics';
 import { ConfiguredDirectory, readRolesFile } from './adapters/local/configuredDirectory';

@@ -68,6 +68,12 @@ export async function visitPortal(deps: UseCaseDeps, code: string, cookieSecret:
   return { request, view: portalState(deps, request, code, cookieSecret) };
 }
 
+/** The page state now, re-read for a live stream; null when the request is gone or not a session. */
+export async function currentPortalState(deps: UseCaseDeps, requestId: string, code: string, cookieSecret: string | null): Promise<PortalState | null> {
+  const request = await deps.store.getRequest(requestId);
+  return request && request.kind === 'session' ? portalState(deps, request, code, cookieSecret) : null;
+}
+
 /** Builds the page state; past the deadline a pending request already reads as expired. */
 export function portalState(
   deps: UseCaseDeps,

@@ -3,16 +3,17 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ActivityHandler } from 'botbuilder';
 import restify, { Request, Server } from 'restify';
+import { storeIsReachable } from '../../application/health';
 import { UseCaseDeps } from '../../application/useCaseDeps';
 import { ErrorCode } from '../../domain/errors';
 import { BotEndpointAdapter, botEndpoint } from './botEndpoint';
 import { Metrics, OTHER_ROUTE } from './metrics';
 import { ClientRateLimiter, GuessBudget } from './clientRateLimiter';
-import { mountPortal } from './portalRoutes';
+import { mountPortal } from './portal/portalRoutes';
 import { EntraTokenVerifier } from './entraTokenVerifier';
 import { sendJson, sendJsonError } from './jsonReplies';
-import { mountRestApi } from './restApi';
-import { TabTokenVerifier, mountTab } from './tabRoutes';
+import { mountRestApi } from './rest/restApi';
+import { TabTokenVerifier, mountTab } from './tab/tabRoutes';
 
 /** What the HTTP server serves. */
 export interface HttpServerParts {
@@ -80,12 +81,8 @@ export function createHttpServer(parts: HttpServerParts): Server {
     return next();
   });
   server.get('/readyz', async (_req, res) => {
-    try {
-      await deps.store.ping();
-      sendJson(res, 200, { status: 'ready' });
-    } catch {
-      sendJson(res, 503, { status: 'store unreachable' });
-    }
+    if (await storeIsReachable(deps)) sendJson(res, 200, { status: 'ready' });
+    else sendJson(res, 503, { status: 'store unreachable' });
   });
   server.get('/metrics', async (req, res) => {
     if (!parts.localMode) {

@@ -1,5 +1,6 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { Clock, RequestStore } from '../../application/ports';
+import { OutboxHealthSource } from '../../application/health';
+import { Clock } from '../../application/ports';
 
 /** The label every path that is not one of Doorman's routes shares: random paths never grow the exposition. */
 export const OTHER_ROUTE = 'other';
@@ -16,7 +17,7 @@ export class Metrics {
   private readonly guessesInWindow: Gauge;
   private readonly startedAt: number;
 
-  constructor(store: RequestStore, clock: Clock) {
+  constructor(outbox: OutboxHealthSource, clock: Clock) {
     const registry = this.registry;
     this.startedAt = clock.now().getTime();
     collectDefaultMetrics({ register: registry, prefix: 'doorman_' });
@@ -40,10 +41,10 @@ export class Metrics {
       labelNames: ['type'],
       registers: [registry],
     });
-    // One store query per scrape, shared by the three outbox gauges (prom-client collects them one by one).
+    // One outbox query per scrape, shared by the three outbox gauges (prom-client collects them one by one).
     let health: Promise<void> | null = null;
     const refresh = () => {
-      health ??= store.outboxHealth(clock.now()).then(
+      health ??= outbox.outboxHealth(clock.now()).then(
         (now) => {
           pending.set(now.pending);
           oldest.set(now.oldestPendingSeconds);

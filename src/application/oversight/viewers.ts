@@ -1,14 +1,18 @@
-import { DoormanError } from '../domain/errors';
-import { AuditEvent } from '../domain/audit';
-import { lockboxParties } from '../domain/lockbox';
-import { RequestFilter, StoredRequest } from './ports';
-import { UseCaseDeps } from './useCaseDeps';
+import { Role } from '../../domain/people';
+import { StoredRequest } from '../ports';
+import { lockboxParties } from '../../domain/lockbox';
 
 /**
  * Whose requests a system may read: everyone's (`*` keys, Entra app tokens, whose trust is the admin who granted
  * the app role), or only those of the people it may act for. Reads are scoped like writes.
  */
 export type ReadScope = { everyone: true } | { everyone: false; people: readonly string[] };
+
+/** A person signed in to the tab with Teams SSO: object id and tenant, as the verified token says. */
+export interface TabViewer {
+  oid: string;
+  tid: string;
+}
 
 /** The scope of a caller that may act for `onBehalfOf` (object ids, or `*` for anyone). */
 export function readScopeFor(onBehalfOf: readonly string[]): ReadScope {
@@ -26,14 +30,10 @@ export function mayRead(scope: ReadScope, request: StoredRequest): boolean {
   return scope.everyone || requestParties(request).some((person) => scope.people.includes(person));
 }
 
-/** The requests matching `filter` that the scope may read (the store filters, so the limit counts only those). */
-export function listReadableRequests(deps: UseCaseDeps, scope: ReadScope, filter: RequestFilter): Promise<StoredRequest[]> {
-  return deps.store.listRequests(scope.everyone ? filter : { ...filter, involvingAnyOf: scope.people });
-}
-
-/** One request and its audit trail; another's request is REQUEST.NOT_FOUND, so its existence does not leak. */
-export async function readRequest(deps: UseCaseDeps, scope: ReadScope, requestId: string): Promise<{ request: StoredRequest; events: AuditEvent[] }> {
-  const request = await deps.store.getRequest(requestId);
-  if (!request || !mayRead(scope, request)) throw new DoormanError('REQUEST.NOT_FOUND');
-  return { request, events: await deps.store.eventsOf(request.id) };
+/**
+ * What a person sees in the tab beyond their own requests: an agent sees the sessions of a queue of their tenant,
+ * an approver sees every pending lockbox request.
+ */
+export function tabVisibility(roles: readonly Role[]): { queueSessions: boolean; pendingLockbox: boolean } {
+  return { queueSessions: roles.includes('agent'), pendingLockbox: roles.includes('approver') };
 }
