@@ -3,10 +3,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { CryptoSecrets } from '../src/adapters/crypto/cryptoSecrets';
-import { systemClock } from '../src/adapters/local/systemClock';
+import { systemClock } from '../src/adapters/system/systemClock';
 import { openPostgresRequestStore } from '../src/adapters/storage/postgresRequestStore';
 import { openSqliteRequestStore } from '../src/adapters/storage/sqliteRequestStore';
-import { ApiKey, Clock, RequestStore } from '../src/application/ports';
+import { ApiKey, Clock, Store } from '../src/application/ports';
 import { Config, ConfigError, loadConfig } from '../src/config';
 
 /** How to call the script; printed with every usage error. */
@@ -122,7 +122,7 @@ interface Output {
 /** Runs a parsed command against the store; returns the exit code. */
 export async function runCommand(
   command: Exclude<Command, { name: 'help' }>,
-  store: RequestStore,
+  store: Store,
   clock: Clock,
   { out, err }: Output,
 ): Promise<number> {
@@ -187,7 +187,7 @@ function describePeople(ids: readonly string[]): string {
   return ids.includes('*') ? 'anyone (*)' : ids.join(', ');
 }
 
-async function openStore(config: Config): Promise<RequestStore> {
+async function openStore(config: Config): Promise<Store> {
   return config.store.kind === 'postgres' ? openPostgresRequestStore(config.store.url) : openSqliteRequestStore(config.store.path);
 }
 
@@ -212,7 +212,7 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${error.message}\n`);
     return 2;
   }
-  let store: RequestStore;
+  let store: Store;
   try {
     store = await openStore(config);
   } catch (error) {

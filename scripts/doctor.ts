@@ -1,7 +1,7 @@
 // `npm run doctor`: the same checklist as the admin chat command, from the command line; exit 1 when a check fails.
 import { channelsAndPeopleReport } from '../src/adapters/diagnostics/channelsAndPeopleReport';
 import { doctorReport } from '../src/adapters/diagnostics/doctorReport';
-import { ConfiguredDirectory, readRolesFile } from '../src/adapters/local/configuredDirectory';
+import { ConfiguredDirectory, readRolesFile } from '../src/adapters/directory/configuredDirectory';
 import { createGraphClient } from '../src/adapters/graph/graphClient';
 import { openPostgresRequestStore } from '../src/adapters/storage/postgresRequestStore';
 import { openSqliteRequestStore } from '../src/adapters/storage/sqliteRequestStore';

@@ -16,7 +16,7 @@ import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
 import { zipSync } from 'fflate';
 import { PNG } from 'pngjs';
-import { CHAT_COMMANDS, type ChatCommand, type CommandScope } from '../src/adapters/teams/chatCommands';
+import { CHAT_COMMANDS, type ChatCommand, type CommandScope } from '../src/adapters/teams/commands';
 
 /** Repository root (this file lives in `scripts/`). */
 export const REPO_ROOT = join(__dirname, '..');

@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
-import { DeadlineSweeper } from './application/deadlineSweeper';
-import { DispatcherOptions, OutboxDispatcher } from './application/outboxDispatcher';
-import { AccessGranter, Clock, Logger, Mailer, MeetingProvider, RequestStore, Secrets, WebhookSender } from './application/ports';
-import { InProcessRequestChanges } from './application/requestChanges';
-import { UseCaseDeps } from './application/useCaseDeps';
-import { approvalsQueue } from './application/queues';
+import { DeadlineSweeper } from './application/delivery/deadlineSweeper';
+import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outboxDispatcher';
+import { AccessGranter, Clock, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
+import { InProcessRequestChanges } from './application/shared/requestChanges';
+import { UseCaseDeps } from './application/shared/useCaseDeps';
+import { approvalsQueue } from './application/people/queues';
 import { Config, ConfigError, loadConfig } from './config';
 import { CryptoSecrets } from './adapters/crypto/cryptoSecrets';
 import { GraphConnectionOptions, createGraphClient } from './adapters/graph/graphClient';
@@ -23,11 +23,11 @@ import { HttpWebhookSender } from './adapters/http/httpWebhookSender';
 import { API_APP_ROLE } from './adapters/http/rest/restApi';
 import { LocalAccessGranter } from './adapters/local/localAccessGranter';
 import { Metrics } from './adapters/http/metrics';
-import { ConfiguredDirectory, readRolesFile } from './adapters/local/configuredDirectory';
+import { ConfiguredDirectory, readRolesFile } from './adapters/directory/configuredDirectory';
 import { EmlMailer } from './adapters/local/emlMailer';
 import { LocalMeetingProvider } from './adapters/local/localMeetingProvider';
-import { consoleDestination, createLogger } from './adapters/local/pinoLogger';
-import { systemClock } from './adapters/local/systemClock';
+import { consoleDestination, createLogger } from './adapters/logging/pinoLogger';
+import { systemClock } from './adapters/system/systemClock';
 import { openPostgresRequestStore } from './adapters/storage/postgresRequestStore';
 import { openSqliteRequestStore } from './adapters/storage/sqliteRequestStore';
 import { DoormanBot } from './adapters/teams/doormanBot';
@@ -40,7 +40,7 @@ import pino from 'pino';
 export interface DoormanOverrides {
   clock?: Clock;
   secrets?: Secrets;
-  store?: RequestStore;
+  store?: Store;
   meetings?: MeetingProvider;
   mailer?: Mailer;
   access?: AccessGranter;
@@ -59,6 +59,7 @@ export interface DoormanOverrides {
 export interface RunningDoorman {
   url: string;
   deps: UseCaseDeps;
+  store: Store;
   dispatcher: OutboxDispatcher;
   sweeper: DeadlineSweeper;
   stop(): Promise<void>;
@@ -94,7 +95,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
 
   let dispatcher: OutboxDispatcher | null = null;
   const deps: UseCaseDeps = {
-    store,
+    ...storePorts(store),
     clock,
     secrets: overrides.secrets ?? new CryptoSecrets(),
     directory,
@@ -157,6 +158,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     : null;
   const server = createHttpServer({
     deps,
+    ready: () => store.ping(),
     adapter,
     bot,
     metrics: new Metrics(store, clock),
@@ -182,6 +184,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   return {
     url,
     deps,
+    store,
     dispatcher,
     sweeper,
     async stop() {
@@ -202,7 +205,7 @@ function portalAssetsDir(): string {
   return candidates.find((candidate) => existsSync(candidate)) ?? candidates[0];
 }
 
-async function openStore(config: Config): Promise<RequestStore> {
+async function openStore(config: Config): Promise<Store> {
   return config.store.kind === 'postgres' ? openPostgresRequestStore(config.store.url) : openSqliteRequestStore(config.store.path);
 }
 

@@ -21,6 +21,23 @@ export type ErrorCode =
   | 'GRAPH.FORBIDDEN'
   | 'INTERNAL';
 
+/** Why something outside Doorman failed (a meeting, a mail), stored structured and shown by its code. */
+export interface Problem {
+  code: string;
+  detail: string | null;
+}
+
+/** A problem from a stored `"CODE: detail"` string (rows written before problems were structured), or from an error. */
+export function problemOf(value: string): Problem {
+  const [code, ...detail] = value.split(': ');
+  return { code, detail: detail.length > 0 ? detail.join(': ') : null };
+}
+
+/** A problem as one line, `CODE: detail`, for audit reasons and logs. */
+export function problemLine(problem: Problem): string {
+  return problem.detail === null ? problem.code : `${problem.code}: ${problem.detail}`;
+}
+
 /** One problem with one form field, answered next to that field. */
 export interface FieldProblem {
   field: string;
@@ -31,11 +48,16 @@ export interface FieldProblem {
 export class DoormanError extends Error {
   constructor(
     readonly code: ErrorCode,
-    detail?: string,
+    readonly detail?: string,
     readonly fields: FieldProblem[] = [],
   ) {
     super(detail ? `${code}: ${detail}` : code);
     this.name = 'DoormanError';
+  }
+
+  /** The error as a stored problem: its code and its detail. */
+  problem(): Problem {
+    return { code: this.code, detail: this.detail ?? null };
   }
 }
 

@@ -57,6 +57,15 @@ export const LOCKBOX_MIN_MINUTES = 15;
 /** The shortest and longest time approvers may be given to decide, in hours. */
 export const LOCKBOX_DECISION_HOURS = { min: 1, max: 72 } as const;
 
+/** The lockbox policy before an admin has saved anything: approval required, 4 h default, 24 h max, 12 h to decide. */
+export const LOCKBOX_DEFAULT_POLICY = Object.freeze({
+  approvalRequired: true,
+  leadReview: false,
+  defaultDurationMinutes: 240,
+  maxDurationMinutes: LOCKBOX_MAX_MINUTES,
+  decisionHours: 12,
+});
+
 /** The limits an admin sets for lockbox requests. */
 export interface LockboxLimits {
   defaultDurationMinutes: number;
@@ -300,6 +309,32 @@ function changesFor(request: LockboxRequest, command: LockboxCommand, context: D
     case 'end':
       return {};
   }
+}
+
+/** Facts the system records on a lockbox request without moving its state. */
+export type LockboxSideAction = 'remind';
+
+/** The side transitions: the states each is legal in, what must hold, what it changes, and the audit reason. */
+export const LOCKBOX_SIDE_TRANSITIONS: Readonly<
+  Record<LockboxSideAction, { from: readonly LockboxState[]; holds(request: LockboxRequest): boolean; changes: Partial<LockboxRequest>; reason: string }>
+> = {
+  remind: { from: ['pending', 'review'], holds: (request) => request.remindAt !== null, changes: { remindAt: null }, reason: '1 hour left' },
+};
+
+/** Records a side transition (the system only); REQUEST.ILLEGAL_TRANSITION when it is moot (already sent, decided). */
+export function recordLockboxSide(request: LockboxRequest, action: LockboxSideAction, context: DecisionContext): LockboxDecided {
+  if (context.actor.type !== 'system') throw new DoormanError('AUTH.NOT_PERMITTED');
+  const rule = LOCKBOX_SIDE_TRANSITIONS[action];
+  if (!rule.from.includes(request.state) || !rule.holds(request)) {
+    throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', `${action} in ${request.state}`);
+  }
+  const next: LockboxRequest = { ...request, ...rule.changes, version: request.version + 1, updatedAt: context.now };
+  return { request: next, event: auditEvent(next, action, request.state, request.state, { ...context, reason: rule.reason }) };
+}
+
+/** Who is reminded that a decision is due: admins while a lead reviews, approvers otherwise. */
+export function remindedRole(request: LockboxRequest): Role {
+  return request.state === 'review' ? 'admin' : 'approver';
 }
 
 /** Marks the access as removed (the AccessGranter confirmed); `end` may follow. */

@@ -1,5 +1,5 @@
 import { AuditEvent, DecisionContext, auditEvent } from './audit';
-import { DoormanError } from './errors';
+import { DoormanError, Problem, problemLine } from './errors';
 import { Language } from './language';
 import { Person, hasRole } from './people';
 
@@ -46,6 +46,48 @@ export const SESSION_TRANSITIONS: Readonly<
   reach: { by: 'system', from: { open: 'open', waiting: 'waiting', ready: 'ready', connected: 'connected' } },
 };
 
+/** Facts the system records on a session without moving its state: legal in every state, deadline or not. */
+export type SessionSideAction = 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed';
+
+/** What a side transition records. */
+export type SessionSideCommand =
+  | { action: 'lobby.close' }
+  | { action: 'meeting.ready'; meeting: SessionMeeting }
+  | { action: 'meeting.failed'; meeting: SessionMeeting }
+  | { action: 'mail.failed'; problem: Problem };
+
+/**
+ * The side transitions: each says what it changes and why the audit line says so. The state stays; the version
+ * moves, so a card or a page drawn from the old version is stale like after any transition.
+ */
+export const SESSION_SIDE_TRANSITIONS: {
+  readonly [A in SessionSideAction]: (
+    request: SessionRequest,
+    command: Extract<SessionSideCommand, { action: A }>,
+  ) => { changes: Partial<SessionRequest>; reason: string | null };
+} = {
+  'lobby.close': () => ({ changes: { lobbyOpenUntil: null }, reason: 'lobby bypass window over' }),
+  'meeting.ready': (_request, command) => ({ changes: { meeting: command.meeting }, reason: null }),
+  'meeting.failed': (_request, command) => ({ changes: { meeting: command.meeting }, reason: problemReason(command.meeting.problem) }),
+  'mail.failed': (_request, command) => ({ changes: { mailProblem: command.problem }, reason: problemReason(command.problem) }),
+};
+
+function problemReason(problem: Problem | null): string | null {
+  return problem === null ? null : problemLine(problem);
+}
+
+/** Records a side transition; only the system (sweeper, dispatcher) records them. */
+export function recordSessionSide(request: SessionRequest, command: SessionSideCommand, context: DecisionContext): SessionDecision {
+  if (context.actor.type !== 'system') throw new DoormanError('AUTH.NOT_PERMITTED');
+  const rule = SESSION_SIDE_TRANSITIONS[command.action] as (request: SessionRequest, command: SessionSideCommand) => {
+    changes: Partial<SessionRequest>;
+    reason: string | null;
+  };
+  const { changes, reason } = rule(request, command);
+  const next: SessionRequest = { ...request, ...changes, version: request.version + 1, updatedAt: context.now };
+  return { request: next, event: auditEvent(next, command.action, request.state, request.state, { ...context, reason }) };
+}
+
 /** Every session state, in lifecycle order. */
 export const SESSION_STATES: readonly SessionState[] = ['open', 'waiting', 'ready', 'connected', 'closed', 'expired'];
 
@@ -59,8 +101,8 @@ export interface SessionMeeting {
   /** Teams join URL; shown only to the bound browser and on the agent's own card. Null for the local room. */
   joinUrl: string | null;
   meetingId: string | null;
-  /** Error code of the last failure (for example GRAPH.FORBIDDEN), shown to the agent. */
-  problem: string | null;
+  /** Why the Teams meeting could not be made (for example GRAPH.FORBIDDEN), shown to the agent. */
+  problem: Problem | null;
 }
 
 /** A support session with one external customer, reached through a one-time link. */
@@ -102,8 +144,8 @@ export interface SessionRequest {
    * was assigned) or delivering their card was given up (`deliveryFailed`). Cleared once their card reaches them.
    */
   assigneeNotTold?: AssigneeNotTold | null;
-  /** Why the invitation mail could not be sent ("CODE: what the admin must grant"), shown on the agent's card. */
-  mailProblem?: string | null;
+  /** Why the invitation mail could not be sent (code, and what the admin must grant), shown on the agent's card. */
+  mailProblem?: Problem | null;
   createdAt: Date;
   updatedAt: Date;
 }

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Change, RequestStore } from '../../src/application/ports';
+import { Change, Store } from '../../src/application/ports';
 import { openSqliteRequestStore } from '../../src/adapters/storage/sqliteRequestStore';
 import { SessionRequest } from '../../src/domain/session';
 import { BotConnectorDouble } from '../support/botConnectorDouble';
@@ -10,9 +10,9 @@ import { PEOPLE, TestDoorman, startTestDoorman } from '../support/testDoorman';
 import { findById } from '../support/validateCard';
 
 /** A store that "crashes" once: the commit that would save the made meeting fails, as if the process died there. */
-function crashOnceBeforeSavingMeeting(store: RequestStore): { store: RequestStore; crashes: () => number } {
+function crashOnceBeforeSavingMeeting(store: Store): { store: Store; crashes: () => number } {
   let crashes = 0;
-  const wrapped = Object.create(store) as RequestStore;
+  const wrapped = Object.create(store) as Store;
   wrapped.commit = async (change: Change) => {
     if (crashes === 0 && change.events.some((event) => event.action === 'meeting.ready')) {
       crashes += 1;

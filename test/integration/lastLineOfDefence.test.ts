@@ -64,7 +64,7 @@ describe('the Doorman process (finding 1)', () => {
 describe('the last line of defence', () => {
   const script = `
     const { installLastLineOfDefence } = require('./src/main');
-    const { createLogger } = require('./src/adapters/local/pinoLogger');
+    const { createLogger } = require('./src/adapters/logging/pinoLogger');
     installLastLineOfDefence(createLogger('info'));
     Promise.reject(Object.assign(new Error('rejected while handling /j/REJECTEDSECRET'), { code: 'E_TEST' }));
     setTimeout(() => process.stdout.write('still serving\\n'), 100);

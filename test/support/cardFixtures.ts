@@ -1,4 +1,5 @@
-import { SessionCardView } from '../../src/adapters/teams/cards/sessionCardParts';
+import { SessionCardView } from '../../src/adapters/teams/session/sessionCardParts';
+import { problemOf } from '../../src/domain/errors';
 import { Person } from '../../src/domain/people';
 import { SessionMeeting, SessionRequest, SessionState } from '../../src/domain/session';
 import { aSessionRequest } from './sessionBuilder';
@@ -55,7 +56,7 @@ export function teamsMeeting(status: SessionMeeting['status'], problem: string |
     status,
     joinUrl: status === 'ready' ? TEAMS_JOIN_URL : null,
     meetingId: status === 'ready' ? 'meeting-1' : null,
-    problem,
+    problem: problem === null ? null : problemOf(problem),
   };
 }
 

@@ -1,5 +1,5 @@
 import { AdaptiveCard } from '../../src/adapters/teams/cards/cardTypes';
-import { LockboxCardView, LockboxViewer, lockboxCard } from '../../src/adapters/teams/cards/lockboxCard';
+import { LockboxCardView, LockboxViewer, lockboxCard } from '../../src/adapters/teams/lockbox/lockboxCard';
 import { LockboxAccess, LockboxDecision, LockboxRequest, LockboxState } from '../../src/domain/lockbox';
 import { Person } from '../../src/domain/people';
 

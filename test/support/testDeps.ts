@@ -1,11 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { InProcessRequestChanges } from '../../src/application/requestChanges';
-import { UseCaseDeps } from '../../src/application/useCaseDeps';
+import { InProcessRequestChanges } from '../../src/application/shared/requestChanges';
+import { storePorts } from '../../src/application/ports';
+import { UseCaseDeps } from '../../src/application/shared/useCaseDeps';
 import { CryptoSecrets } from '../../src/adapters/crypto/cryptoSecrets';
-import { ConfiguredDirectory, readRolesFile } from '../../src/adapters/local/configuredDirectory';
-import { createLogger } from '../../src/adapters/local/pinoLogger';
+import { ConfiguredDirectory, readRolesFile } from '../../src/adapters/directory/configuredDirectory';
+import { createLogger } from '../../src/adapters/logging/pinoLogger';
 import { openSqliteRequestStore } from '../../src/adapters/storage/sqliteRequestStore';
 import { FakeClock } from './fakeClock';
 
@@ -16,7 +17,7 @@ export function testDeps(): { deps: UseCaseDeps; clock: FakeClock; wakes: () => 
   const store = openSqliteRequestStore(join(dir, 'doorman.db'));
   let wakes = 0;
   const deps: UseCaseDeps = {
-    store,
+    ...storePorts(store),
     clock,
     secrets: new CryptoSecrets(),
     directory: new ConfiguredDirectory(readRolesFile(join(__dirname, '..', 'fixtures', 'roles.json')).users),

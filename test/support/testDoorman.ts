@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { RequestStore } from '../../src/application/ports';
+import { Store } from '../../src/application/ports';
 import { loadConfig } from '../../src/config';
 import { DoormanOverrides, RunningDoorman, startDoorman } from '../../src/main';
 import { BotConnectorDouble } from './botConnectorDouble';
@@ -33,7 +33,7 @@ export interface TestDoorman {
   connector: BotConnectorDouble;
   dir: string;
   logs: string[];
-  store: RequestStore;
+  store: Store;
   /** POSTs an activity to /api/messages and returns the HTTP status and body. */
   post(activity: Record<string, unknown>): Promise<{ status: number; body: any }>;
   message(who: PersonKey, text: string, where?: 'personal' | 'channel'): Promise<{ status: number; body: any }>;
@@ -109,7 +109,7 @@ export async function startTestDoorman(overrides: DoormanOverrides & { env?: Rec
     connector,
     dir,
     logs,
-    store: doorman.deps.store,
+    store: doorman.store,
     post,
     message: (who, text, where = 'personal') => post({ ...base(who, where), type: 'message', text }),
     invoke: (who, verb, data, where = 'personal', replyToId = 'card-1') =>

@@ -6,7 +6,7 @@ import {
   encodeSettingChanges,
   settingChangesText,
   trailLine,
-} from '../../src/application/auditTrail';
+} from '../../src/application/people/auditTrail';
 import { AuditEvent } from '../../src/domain/audit';
 import { LOCKBOX_TRANSITIONS } from '../../src/domain/lockbox';
 import { SESSION_TRANSITIONS } from '../../src/domain/session';

@@ -1,4 +1,4 @@
-import { ConfiguredDirectory } from '../../src/adapters/local/configuredDirectory';
+import { ConfiguredDirectory } from '../../src/adapters/directory/configuredDirectory';
 
 describe('ConfiguredDirectory.displayName', () => {
   const directory = new ConfiguredDirectory(

@@ -1,4 +1,4 @@
-import { OutboxHealth, RequestStore } from '../../src/application/ports';
+import { OutboxHealth, Store } from '../../src/application/ports';
 import { Metrics, OTHER_ROUTE } from '../../src/adapters/http/metrics';
 import { FakeClock } from '../support/fakeClock';
 
@@ -10,7 +10,7 @@ function storeReporting(health: OutboxHealth) {
       askedAt.push(now);
       return health;
     },
-  } as unknown as RequestStore;
+  } as unknown as Store;
   return { store, askedAt };
 }
 

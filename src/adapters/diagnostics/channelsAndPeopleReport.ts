@@ -1,4 +1,4 @@
-import { Directory, Queue, RequestStore } from '../../application/ports';
+import { Directory, OutboxStore, Queue, QueueStore } from '../../application/ports';
 import { QueuePurpose, defaultQueueOf } from '../../domain/queues';
 import { Role } from '../../domain/people';
 
@@ -9,7 +9,7 @@ const ROLES: readonly Role[] = ['admin', 'agent', 'approver', 'engineer'];
  * approvals channel is a problem: lockbox requests are refused), and every person with cards or notices waiting
  * or given up because they never opened Doorman, by display name.
  */
-export async function channelsAndPeopleReport(store: RequestStore, directory: Directory | null): Promise<{ text: string; problems: number }> {
+export async function channelsAndPeopleReport(store: QueueStore & OutboxStore, directory: Directory | null): Promise<{ text: string; problems: number }> {
   let problems = 0;
   const queues = await store.listQueues().catch(() => [] as Queue[]);
   const lines = [`Sessions: ${sessionsLine(queues)}`];

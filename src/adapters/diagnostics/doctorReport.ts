@@ -1,4 +1,4 @@
-import { RequestStore } from '../../application/ports';
+import { Store } from '../../application/ports';
 import { Config } from '../../config';
 import { GraphConnection } from '../graph/graphClient';
 import { formatDoctorReport, runGraphDoctor } from '../graph/graphDoctor';
@@ -12,7 +12,7 @@ const NEWEST_FAILURES = 5;
  */
 export async function doctorReport(
   config: Config,
-  store: RequestStore,
+  store: Store,
   graph: GraphConnection | null,
   now: Date = new Date(),
 ): Promise<{ text: string; problems: number }> {
@@ -44,7 +44,7 @@ export async function doctorReport(
 }
 
 /** Deliveries the outbox gave up on: never silent. */
-async function failedDeliveries(store: RequestStore, now: Date): Promise<{ text: string; count: number }> {
+async function failedDeliveries(store: Store, now: Date): Promise<{ text: string; count: number }> {
   try {
     const [health, newest] = await Promise.all([store.outboxHealth(now), store.failedOutbox(NEWEST_FAILURES)]);
     const byType = Object.entries(health.failedByType).sort(([a], [b]) => a.localeCompare(b));

@@ -3,7 +3,7 @@ import { Clock, RequestStore } from '../../application/ports';
 import { Config } from '../../config';
 import { GRAPH_SCOPE, GraphConnection, credentialFailureCode, graphRequirement, mapGraphError } from './graphClient';
 import { MEETINGS_PER_ORGANIZER_PER_MONTH } from './graphMeetingProvider';
-import { systemClock } from '../local/systemClock';
+import { systemClock } from '../system/systemClock';
 
 /*
  * What doctor can and cannot see:

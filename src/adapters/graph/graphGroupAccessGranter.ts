@@ -2,7 +2,7 @@ import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { AccessGranter, Clock, Logger } from '../../application/ports';
 import { LockboxRequest } from '../../domain/lockbox';
 import { isGraphNotFound, mapGraphError } from './graphClient';
-import { systemClock } from '../local/systemClock';
+import { systemClock } from '../system/systemClock';
 
 /*
  * Sources relied on (Microsoft Learn / microsoft-graph-docs-contrib):

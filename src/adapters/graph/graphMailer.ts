@@ -2,7 +2,7 @@ import { Client } from '@microsoft/microsoft-graph-client';
 import { Clock, Logger, Mailer, OutgoingMail } from '../../application/ports';
 import { renderMime } from '../mail/renderMime';
 import { mapGraphError } from './graphClient';
-import { systemClock } from '../local/systemClock';
+import { systemClock } from '../system/systemClock';
 
 /*
  * "user: sendMail" (https://learn.microsoft.com/graph/api/user-sendmail): `POST /users/{id | userPrincipalName}/sendMail`

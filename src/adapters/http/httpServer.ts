@@ -3,8 +3,7 @@ import { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { ActivityHandler } from 'botbuilder';
 import restify, { Request, Server } from 'restify';
-import { storeIsReachable } from '../../application/health';
-import { UseCaseDeps } from '../../application/useCaseDeps';
+import { UseCaseDeps } from '../../application/shared/useCaseDeps';
 import { ErrorCode } from '../../domain/errors';
 import { BotEndpointAdapter, botEndpoint } from './botEndpoint';
 import { Metrics, OTHER_ROUTE } from './metrics';
@@ -18,6 +17,8 @@ import { TabTokenVerifier, mountTab } from './tab/tabRoutes';
 /** What the HTTP server serves. */
 export interface HttpServerParts {
   deps: UseCaseDeps;
+  /** Resolves when the store answers (`/readyz`). */
+  ready: () => Promise<void>;
   adapter: BotEndpointAdapter;
   bot: ActivityHandler;
   metrics: Metrics;
@@ -81,8 +82,12 @@ export function createHttpServer(parts: HttpServerParts): Server {
     return next();
   });
   server.get('/readyz', async (_req, res) => {
-    if (await storeIsReachable(deps)) sendJson(res, 200, { status: 'ready' });
-    else sendJson(res, 503, { status: 'store unreachable' });
+    try {
+      await parts.ready();
+      sendJson(res, 200, { status: 'ready' });
+    } catch {
+      sendJson(res, 503, { status: 'store unreachable' });
+    }
   });
   server.get('/metrics', async (req, res) => {
     if (!parts.localMode) {

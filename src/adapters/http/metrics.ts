@@ -1,6 +1,10 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { OutboxHealthSource } from '../../application/health';
-import { Clock } from '../../application/ports';
+import { Clock, OutboxHealth } from '../../application/ports';
+
+/** Where the metrics read the outbox's health once per scrape (main.ts passes the outbox store). */
+export interface OutboxHealthSource {
+  outboxHealth(now: Date): Promise<OutboxHealth>;
+}
 
 /** The label every path that is not one of Doorman's routes shares: random paths never grow the exposition. */
 export const OTHER_ROUTE = 'other';

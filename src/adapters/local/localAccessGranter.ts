@@ -1,6 +1,6 @@
-import { AccessGranter, Clock, RequestStore } from '../../application/ports';
+import { AccessGranter, Clock, GrantStore } from '../../application/ports';
 import { LockboxRequest } from '../../domain/lockbox';
-import { systemClock } from './systemClock';
+import { systemClock } from '../system/systemClock';
 
 /**
  * Local mode's access: a row in the store's grant table per request, which the REST API reports. Granting twice
@@ -8,7 +8,7 @@ import { systemClock } from './systemClock';
  */
 export class LocalAccessGranter implements AccessGranter {
   constructor(
-    private readonly store: Pick<RequestStore, 'recordGrant' | 'recordRevoke'>,
+    private readonly store: Pick<GrantStore, 'recordGrant' | 'recordRevoke'>,
     private readonly clock: Clock = systemClock,
   ) {}
 

@@ -1,19 +1,12 @@
 import { LockboxSettings } from '../../application/ports';
+import { LOCKBOX_DEFAULT_POLICY } from '../../domain/lockbox';
 import { parseObject } from './requestCodec';
 
 /** The `settings` row that holds the lockbox settings. */
 export const LOCKBOX_SETTINGS_KEY = 'lockbox';
 
-/** What Doorman does before an admin has saved anything: approval required, 4 h default, 24 h max, 12 h to decide. */
-export const DEFAULT_LOCKBOX_SETTINGS: Readonly<LockboxSettings> = Object.freeze({
-  approvalRequired: true,
-  leadReview: false,
-  defaultDurationMinutes: 240,
-  maxDurationMinutes: 1440,
-  decisionHours: 12,
-  updatedBy: null,
-  updatedAt: null,
-});
+/** The settings before an admin has saved anything: the domain's default policy, changed by nobody. */
+export const DEFAULT_LOCKBOX_SETTINGS: Readonly<LockboxSettings> = Object.freeze({ ...LOCKBOX_DEFAULT_POLICY, updatedBy: null, updatedAt: null });
 
 /** The JSON stored in `settings.value`. */
 export function encodeLockboxSettings(settings: LockboxSettings): string {

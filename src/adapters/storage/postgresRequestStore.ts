@@ -14,7 +14,7 @@ import {
   Queue,
   UnreachablePerson,
   RequestFilter,
-  RequestStore,
+  Store,
   StoredRequest,
 } from '../../application/ports';
 import { AuditEvent } from '../../domain/audit';
@@ -91,8 +91,8 @@ async function inTransaction<T>(pool: Pool, work: (client: PoolClient) => Promis
   }
 }
 
-/** RequestStore on PostgreSQL (pg): claims use FOR UPDATE SKIP LOCKED, so any number of instances can run. */
-export class PostgresRequestStore implements RequestStore {
+/** Store on PostgreSQL (pg): claims use FOR UPDATE SKIP LOCKED, so any number of instances can run. */
+export class PostgresRequestStore implements Store {
   constructor(private readonly pool: Pool) {}
 
   async commit(change: Change): Promise<void> {

@@ -1,4 +1,5 @@
 import { OutboxMessage, StoredRequest } from '../../application/ports';
+import { problemOf } from '../../domain/errors';
 import { LockboxRequest } from '../../domain/lockbox';
 import { SessionRequest } from '../../domain/session';
 
@@ -44,6 +45,8 @@ interface KindShape<R> {
   /** What each personal field reads as once erased (inside arrays: each element's value). */
   erased: { readonly [path: string]: unknown };
   columns(request: R): RequestColumns;
+  /** Reads fields stored in an older form (after dates are restored); absent when nothing changed form. */
+  readOlder?(stored: Record<string, unknown>): Record<string, unknown>;
 }
 
 const sessionShape: KindShape<SessionRequest> = {
@@ -63,6 +66,15 @@ const sessionShape: KindShape<SessionRequest> = {
     createdAt: request.createdAt,
     updatedAt: request.updatedAt,
   }),
+  // Rows written before problems were structured hold them as "CODE: detail" strings.
+  readOlder: (stored) => {
+    const meeting = stored.meeting as Record<string, unknown> | null | undefined;
+    return {
+      ...stored,
+      ...(typeof stored.mailProblem === 'string' ? { mailProblem: problemOf(stored.mailProblem) } : {}),
+      ...(meeting && typeof meeting.problem === 'string' ? { meeting: { ...meeting, problem: problemOf(meeting.problem) } } : {}),
+    };
+  },
 };
 
 // Names are personal data (DESIGN.md §1); the object ids stay, so the audit trail and the filters keep working.
@@ -139,6 +151,7 @@ export function decodeRequest(data: unknown, personal: unknown): StoredRequest {
       value === null || value === undefined ? null : new Date(value as string),
     );
   }
+  if (shape.readOlder) merged = shape.readOlder(merged as Record<string, unknown>);
   return merged as StoredRequest;
 }
 

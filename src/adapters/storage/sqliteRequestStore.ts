@@ -16,7 +16,7 @@ import {
   Queue,
   UnreachablePerson,
   RequestFilter,
-  RequestStore,
+  Store,
   StoredRequest,
 } from '../../application/ports';
 import { AuditEvent } from '../../domain/audit';
@@ -107,8 +107,8 @@ function migrateSqlite(db: Database.Database): void {
   }).immediate();
 }
 
-/** RequestStore on SQLite (better-sqlite3). Calls are synchronous underneath; the port's promises wrap them. */
-export class SqliteRequestStore implements RequestStore {
+/** Store on SQLite (better-sqlite3). Calls are synchronous underneath; the port's promises wrap them. */
+export class SqliteRequestStore implements Store {
   private readonly statements;
   private readonly commitTransaction: (change: Change) => void;
   private readonly saveCardTransaction: (card: CardActivity) => void;

@@ -1,14 +1,14 @@
-import { ChatNotice, Directory, RequestStore, StoredRequest } from '../../application/ports';
+import { ChatNotice, Directory, QueueStore, StoredRequest } from '../../application/ports';
 import { ErrorCode } from '../../domain/errors';
 import { LockboxRequest, lockboxParties } from '../../domain/lockbox';
 import { Actor, hasRole } from '../../domain/people';
-import { approvalSettingNoticeCard } from './cards/approvalSettingNoticeCard';
+import { approvalSettingNoticeCard } from './lockbox/approvalSettingNoticeCard';
 import { AdaptiveCard } from './cards/cardTypes';
-import { lockboxCard } from './cards/lockboxCard';
-import { lockboxNoticeCard } from './cards/lockboxNoticeCard';
-import { sessionAgentCard } from './cards/sessionAgentCard';
-import { sessionInvitationCard } from './cards/sessionInvitationCard';
-import { sessionQueueCard } from './cards/sessionQueueCard';
+import { lockboxCard } from './lockbox/lockboxCard';
+import { lockboxNoticeCard } from './lockbox/lockboxNoticeCard';
+import { sessionAgentCard } from './session/sessionAgentCard';
+import { sessionInvitationCard } from './session/sessionInvitationCard';
+import { sessionQueueCard } from './session/sessionQueueCard';
 
 /** Which card of a request is being drawn. */
 export type CardRole = 'queue' | 'agent' | 'invitation' | 'requester';
@@ -31,7 +31,7 @@ export function lockboxViewerOf(request: LockboxRequest, actor: Actor | null): L
 /** Renders a request's cards from stored state: a card is a view, re-rendered and overwritten in place. */
 export class CardRenderer {
   constructor(
-    private readonly store: RequestStore,
+    private readonly store: QueueStore,
     private readonly directory: Directory,
     private readonly clock: { now(): Date },
     private readonly timeZone: string,

@@ -6,22 +6,22 @@ import {
   TeamsActivityHandler,
   TurnContext,
 } from 'botbuilder';
-import { lockboxTrails, settingsHistory } from '../../application/auditTrail';
-import { UseCaseDeps } from '../../application/useCaseDeps';
-import { firstGreeting, rememberPersonalChat } from '../../application/personalChats';
-import { ChannelRegistration, approvalsQueue, registerChannel, sessionQueueChoice } from '../../application/queues';
+import { lockboxTrails, settingsHistory } from '../../application/people/auditTrail';
+import { UseCaseDeps } from '../../application/shared/useCaseDeps';
+import { firstGreeting, rememberPersonalChat } from '../../application/people/personalChats';
+import { ChannelRegistration, approvalsQueue, registerChannel, sessionQueueChoice } from '../../application/people/queues';
 import { isDoormanError } from '../../domain/errors';
 import { hasRole } from '../../domain/people';
 import { LockboxRequest } from '../../domain/lockbox';
 import { SessionRequest } from '../../domain/session';
-import { CHAT_COMMANDS } from './chatCommands';
+import { CHAT_COMMANDS } from './commands';
 import { AdaptiveCard } from './cards/cardTypes';
 import { helpCard } from './cards/helpCard';
-import { lockboxFormCard } from './cards/lockboxFormCard';
-import { MAX_LOCKBOX_ROWS, lockboxListCard } from './cards/lockboxListCard';
-import { lockboxSettingsCard } from './cards/lockboxSettingsCard';
-import { requestListCard } from './cards/requestListCard';
-import { sessionFormCard } from './cards/sessionFormCard';
+import { lockboxFormCard } from './lockbox/lockboxFormCard';
+import { MAX_LOCKBOX_ROWS, lockboxListCard } from './lockbox/lockboxListCard';
+import { lockboxSettingsCard } from './lockbox/lockboxSettingsCard';
+import { requestListCard } from './session/requestListCard';
+import { sessionFormCard } from './session/sessionFormCard';
 import { textCard } from './cards/textCard';
 import { escapeMarkdown } from './cards/escapeMarkdown';
 import { noticeText } from './cards/cardTexts';
@@ -193,7 +193,7 @@ export class DoormanBot extends TeamsActivityHandler {
       await send(context, textCard({ title: 'Lockbox requests are not possible yet', text: noticeText('QUEUE.NONE'), id: 'noApprovalsQueue' }));
       return;
     }
-    const settings = await this.deps.store.getLockboxSettings();
+    const settings = await this.deps.lockboxSettings.getLockboxSettings();
     await send(context, lockboxFormCard({ values: {}, problems: [], defaultDurationMinutes: settings.defaultDurationMinutes, maxDurationMinutes: settings.maxDurationMinutes }));
   }
 
@@ -204,7 +204,7 @@ export class DoormanBot extends TeamsActivityHandler {
       return;
     }
     await send(context, lockboxSettingsCard({
-      settings: await this.deps.store.getLockboxSettings(),
+      settings: await this.deps.lockboxSettings.getLockboxSettings(),
       history: await settingsHistory(this.deps),
       now: this.deps.clock.now(),
       timeZone: timeZoneOf(context, this.deps.settings.defaultTimeZone),
@@ -219,11 +219,11 @@ export class DoormanBot extends TeamsActivityHandler {
     const now = this.deps.clock.now();
     const timeZone = timeZoneOf(context, this.deps.settings.defaultTimeZone);
     const me = actor.person.aadObjectId;
-    const sessions = (await this.deps.store.listRequests({ kind: 'session', involving: me, limit: 100 })) as SessionRequest[];
+    const sessions = (await this.deps.requests.listRequests({ kind: 'session', involving: me, limit: 100 })) as SessionRequest[];
     if (sessions.length > 0 || !hasRole(actor, 'engineer')) {
       await send(context, requestListCard({ title: 'Your session requests', requests: sessions, now, timeZone }));
     }
-    const lockboxes = (await this.deps.store.listRequests({ kind: 'lockbox', involving: me, limit: MAX_LOCKBOX_ROWS })) as LockboxRequest[];
+    const lockboxes = (await this.deps.requests.listRequests({ kind: 'lockbox', involving: me, limit: MAX_LOCKBOX_ROWS })) as LockboxRequest[];
     if (lockboxes.length > 0 || hasRole(actor, 'engineer')) {
       await send(context, lockboxListCard({ requests: await lockboxTrails(this.deps, lockboxes), now, timeZone }));
     }

@@ -1,6 +1,6 @@
 import { TurnContext } from 'botbuilder';
 import { Directory } from '../../application/ports';
-import { isTimeZone } from '../../application/zonedTime';
+import { isTimeZone } from '../../application/shared/zonedTime';
 import { DoormanError } from '../../domain/errors';
 import { Actor } from '../../domain/people';
 

@@ -1,6 +1,6 @@
 import { Activity, CardFactory, CloudAdapter, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
-import { CardActivity, CardTarget, ChatNotice, Clock, Notifier, RequestStore, RetryableError, StoredRequest, ThrottledError } from '../../application/ports';
+import { CardActivity, CardTarget, ChatNotice, Clock, Notifier, QueueStore, ConversationStore, RetryableError, StoredRequest, ThrottledError } from '../../application/ports';
 import { escapeMarkdown } from './cards/escapeMarkdown';
 import { AdaptiveCard } from './cards/cardTypes';
 import { CardRenderer } from './cardRenderer';
@@ -33,7 +33,7 @@ export class TeamsNotifier implements Notifier {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
-    private readonly store: RequestStore,
+    private readonly store: QueueStore & ConversationStore,
     private readonly renderer: CardRenderer,
     private readonly limiter: ThreadRateLimiter,
     private readonly clock: Clock,

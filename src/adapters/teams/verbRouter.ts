@@ -9,19 +9,19 @@ import {
   denyCustomer,
   rebindSession,
   reopenSession,
-} from '../../application/actOnSession';
-import { createSessionRequest } from '../../application/createSessionRequest';
-import { parseSessionForm } from '../../application/sessionForm';
-import { UseCaseDeps } from '../../application/useCaseDeps';
-import { sessionQueueChoice } from '../../application/queues';
+} from '../../application/session/actOnSession';
+import { createSessionRequest } from '../../application/session/createSessionRequest';
+import { parseSessionForm } from '../../application/session/sessionForm';
+import { UseCaseDeps } from '../../application/shared/useCaseDeps';
+import { sessionQueueChoice } from '../../application/people/queues';
 import { DoormanError, isDoormanError } from '../../domain/errors';
 import { Actor, hasRole } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';
-import { sessionFormCard } from './cards/sessionFormCard';
-import { sessionInvitationCard } from './cards/sessionInvitationCard';
+import { sessionFormCard } from './session/sessionFormCard';
+import { sessionInvitationCard } from './session/sessionInvitationCard';
 import { CardRenderer } from './cardRenderer';
 import { pointerSchema, roleOfClickedCard } from './cardActionSupport';
-import { LOCKBOX_VERBS } from './lockboxVerbs';
+import { LOCKBOX_VERBS } from './lockbox/lockboxVerbs';
 import { actorOf, clickedCard, timeZoneOf } from './teamsIdentity';
 
 /** What verb handlers work with. */
@@ -48,7 +48,7 @@ function sessionAction(
         timeZone: timeZoneOf(turn, verbs.deps.settings.defaultTimeZone),
       });
     }
-    const role = await roleOfClickedCard(turn, verbs.deps.store, result.request.id);
+    const role = await roleOfClickedCard(turn, verbs.deps.requests, result.request.id);
     return verbs.renderer.render(result.request, role === 'invitation' ? 'agent' : role, result.refused);
   };
 }
@@ -92,10 +92,10 @@ function typedInputs(data: unknown): Record<string, string> {
 
 async function cardRefresh(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
   const pointer = pointerSchema.parse(data);
-  const request = await verbs.deps.store.getRequest(pointer.requestId);
+  const request = await verbs.deps.requests.getRequest(pointer.requestId);
   if (!request) throw new DoormanError('REQUEST.NOT_FOUND');
   // Read-only: an automatic refresh only re-renders, for the person looking (approvers get their buttons).
-  return verbs.renderer.render(request, await roleOfClickedCard(turn, verbs.deps.store, request.id), null, actor);
+  return verbs.renderer.render(request, await roleOfClickedCard(turn, verbs.deps.requests, request.id), null, actor);
 }
 
 /** The one routing table of card verbs (DESIGN.md §5); anything else is a 400, never a default card. */

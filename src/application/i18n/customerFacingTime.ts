@@ -1,4 +1,4 @@
-import { usableTimeZone } from '../zonedTime';
+import { usableTimeZone } from '../shared/zonedTime';
 import type { Language } from './languages';
 
 /**

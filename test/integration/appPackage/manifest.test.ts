@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CHAT_COMMANDS } from '../../../src/adapters/teams/chatCommands';
+import { CHAT_COMMANDS } from '../../../src/adapters/teams/commands';
 import { ACCENT_COLOR } from '../../../scripts/makeIcons';
 import {
   DOORMAN_RSC_PERMISSIONS,

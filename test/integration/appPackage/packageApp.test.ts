@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { unzipSync, strFromU8 } from 'fflate';
-import { CHAT_COMMANDS } from '../../../src/adapters/teams/chatCommands';
+import { CHAT_COMMANDS } from '../../../src/adapters/teams/commands';
 import {
   PackageError,
   REPO_ROOT,

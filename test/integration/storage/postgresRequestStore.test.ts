@@ -1,5 +1,5 @@
 import { Client } from 'pg';
-import { RequestStore } from '../../../src/application/ports';
+import { Store } from '../../../src/application/ports';
 import { migrations } from '../../../src/adapters/storage/migrations';
 import { openPostgresRequestStore } from '../../../src/adapters/storage/postgresRequestStore';
 import { PostgresServer, createDatabase, startPostgres } from '../../support/postgresServer';
@@ -7,7 +7,7 @@ import { aSessionRequest } from '../../support/sessionBuilder';
 import { describeRequestStoreContract } from './requestStoreContract';
 
 let server: PostgresServer | undefined;
-const urls = new Map<RequestStore, string>();
+const urls = new Map<Store, string>();
 let databases = 0;
 
 beforeAll(async () => {
@@ -31,7 +31,7 @@ async function freshDatabase(): Promise<string> {
   return running().urlFor(name);
 }
 
-async function open(sameDatabaseAs?: RequestStore): Promise<RequestStore> {
+async function open(sameDatabaseAs?: Store): Promise<Store> {
   const url = sameDatabaseAs ? urls.get(sameDatabaseAs) : await freshDatabase();
   if (!url) throw new Error('unknown store');
   const store = await openPostgresRequestStore(url);

@@ -5,7 +5,7 @@ import {
   LockboxSettings,
   OutboxItem,
   OutboxMessage,
-  RequestStore,
+  Store,
 } from '../../../src/application/ports';
 import { AuditEvent } from '../../../src/domain/audit';
 import { isDoormanError } from '../../../src/domain/errors';
@@ -15,15 +15,15 @@ import { aLockboxRequest } from '../../support/lockboxBuilder';
 import { aSessionRequest } from '../../support/sessionBuilder';
 
 /** Opens a store on a new, empty database, or another instance on the database of `sameDatabaseAs`. */
-export type OpenRequestStore = (sameDatabaseAs?: RequestStore) => Promise<RequestStore>;
+export type OpenRequestStore = (sameDatabaseAs?: Store) => Promise<Store>;
 
 /** Reads rows the port never shows again (handed-over outbox rows, erased personal data), with a separate connection. */
 export interface RawStoreInspector {
-  outboxRow(store: RequestStore, id: number): Promise<{ status: string; payload: unknown; lastError: string | null }>;
+  outboxRow(store: Store, id: number): Promise<{ status: string; payload: unknown; lastError: string | null }>;
   /** The stored personal data of a request, parsed; null once erased. */
-  personalData(store: RequestStore, requestId: string): Promise<unknown>;
+  personalData(store: Store, requestId: string): Promise<unknown>;
   /** The non-personal JSON of a request (`requests.data`), parsed. */
-  requestData(store: RequestStore, requestId: string): Promise<unknown>;
+  requestData(store: Store, requestId: string): Promise<unknown>;
 }
 
 const T0 = new Date('2030-03-04T09:00:00.000Z');
@@ -228,7 +228,7 @@ async function expectStale(promise: Promise<unknown>): Promise<void> {
   expect(isDoormanError(error, 'REQUEST.STALE_VERSION')).toBe(true);
 }
 
-async function claimAll(store: RequestStore, now: Date, batch: number): Promise<OutboxItem[]> {
+async function claimAll(store: Store, now: Date, batch: number): Promise<OutboxItem[]> {
   const claimed: OutboxItem[] = [];
   for (;;) {
     const items = await store.claimOutbox(now, batch, 10 * MINUTE);
@@ -243,8 +243,8 @@ async function claimAll(store: RequestStore, now: Date, batch: number): Promise<
  */
 export function describeRequestStoreContract(name: string, open: OpenRequestStore, inspect: RawStoreInspector): void {
   describe(`RequestStore contract: ${name}`, () => {
-    const opened: RequestStore[] = [];
-    const openStore = async (sameDatabaseAs?: RequestStore): Promise<RequestStore> => {
+    const opened: Store[] = [];
+    const openStore = async (sameDatabaseAs?: Store): Promise<Store> => {
       const store = await open(sameDatabaseAs);
       opened.push(store);
       return store;
@@ -398,7 +398,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         const r4 = aSessionRequest({ createdAt: at(180), createdBy: carl, state: 'expired', queueId: 'queue-9' });
         const r5 = aSessionRequest({ createdAt: at(240), createdBy: anna, assignee: ben, state: 'connected' });
         for (const request of [r3, r1, r5, r2, r4]) await store.commit(creation(request));
-        const ids = async (filter: Parameters<RequestStore['listRequests']>[0]): Promise<string[]> =>
+        const ids = async (filter: Parameters<Store['listRequests']>[0]): Promise<string[]> =>
           (await store.listRequests(filter)).map((request) => request.id);
 
         expect(await store.listRequests({})).toEqual([r5, r4, r3, r2, r1]);
@@ -427,7 +427,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         const lockbox = aLockboxRequest({ createdAt: at(240), requester: { aadObjectId: 'engineer-erin', name: 'Erin' } });
         for (const request of [r1, r2, r3, r4]) await store.commit(creation(request));
         await store.commit(lockboxCreation(lockbox));
-        const ids = async (filter: Parameters<RequestStore['listRequests']>[0]): Promise<string[]> =>
+        const ids = async (filter: Parameters<Store['listRequests']>[0]): Promise<string[]> =>
           (await store.listRequests(filter)).map((request) => request.id);
 
         expect(await ids({ involvingAnyOf: [carl.aadObjectId] })).toEqual([r4.id, r2.id]);

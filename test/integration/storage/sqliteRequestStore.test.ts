@@ -3,14 +3,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { RequestStore } from '../../../src/application/ports';
+import { Store } from '../../../src/application/ports';
 import { migrations } from '../../../src/adapters/storage/migrations';
 import { openSqliteRequestStore } from '../../../src/adapters/storage/sqliteRequestStore';
 import { aSessionRequest } from '../../support/sessionBuilder';
 import { describeRequestStoreContract } from './requestStoreContract';
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'doorman-sqlite-'));
-const files = new Map<RequestStore, string>();
+const files = new Map<Store, string>();
 let databases = 0;
 
 afterAll(() => fs.rmSync(workDir, { recursive: true, force: true }));
@@ -20,7 +20,7 @@ function freshFile(): string {
   return path.join(workDir, `store-${databases}`, 'doorman.db');
 }
 
-async function open(sameDatabaseAs?: RequestStore): Promise<RequestStore> {
+async function open(sameDatabaseAs?: Store): Promise<Store> {
   const file = sameDatabaseAs ? files.get(sameDatabaseAs) : freshFile();
   if (!file) throw new Error('unknown store');
   const store = openSqliteRequestStore(file);
@@ -28,7 +28,7 @@ async function open(sameDatabaseAs?: RequestStore): Promise<RequestStore> {
   return store;
 }
 
-function readRow<T>(store: RequestStore, sql: string, ...params: unknown[]): T | undefined {
+function readRow<T>(store: Store, sql: string, ...params: unknown[]): T | undefined {
   const db = new Database(files.get(store) as string, { readonly: true });
   try {
     return db.prepare(sql).get(...params) as T | undefined;

@@ -2,7 +2,7 @@ import { Activity, TestAdapter } from 'botbuilder';
 import { CardRenderer } from '../../../src/adapters/teams/cardRenderer';
 import { DoormanBot } from '../../../src/adapters/teams/doormanBot';
 import { VERBS } from '../../../src/adapters/teams/verbRouter';
-import { UseCaseDeps } from '../../../src/application/useCaseDeps';
+import { UseCaseDeps } from '../../../src/application/shared/useCaseDeps';
 import { SessionRequest } from '../../../src/domain/session';
 import { PEOPLE, TENANT } from '../../support/testDoorman';
 import { testDeps } from '../../support/testDeps';
@@ -21,7 +21,7 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
   beforeEach(() => {
     const built = testDeps();
     ({ deps, clock, cleanup } = built);
-    const bot = new DoormanBot(deps, new CardRenderer(deps.store, deps.directory, clock, 'UTC'), [TENANT], async () => 'ok');
+    const bot = new DoormanBot(deps, new CardRenderer(deps.queues, deps.directory, clock, 'UTC'), [TENANT], async () => 'ok');
     adapter = new TestAdapter(async (context) => {
       await bot.run(context);
       buffered = [...context.bufferedReplyActivities];
@@ -56,13 +56,13 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
   async function created(): Promise<SessionRequest> {
     const response = await invoke('alex', 'session.create', { recipientName: 'Chris', assignTo: 'me', sendEmail: 'false' });
     expect(response.body.statusCode).toBe(200);
-    const [request] = await deps.store.listRequests({ kind: 'session' });
+    const [request] = await deps.requests.listRequests({ kind: 'session' });
     return request as SessionRequest;
   }
 
   async function moveTo(request: SessionRequest, changes: Partial<SessionRequest>): Promise<SessionRequest> {
     const next = { ...request, ...changes, version: request.version + 1 };
-    await deps.store.commit({ request: next, expectedVersion: request.version, events: [], outbox: [], deadlines: [] });
+    await deps.requests.commit({ request: next, expectedVersion: request.version, events: [], outbox: [], deadlines: [] });
     return next;
   }
 
@@ -110,7 +110,7 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
     expect(response.status).toBe(200);
     expect(response.body.statusCode).toBe(200);
     validateCard(response.body.value);
-    const after = (await deps.store.getRequest(request.id)) as SessionRequest;
+    const after = (await deps.requests.getRequest(request.id)) as SessionRequest;
     expect(after.state).toBe(to);
     expect(after.version).toBe(request.version + 1);
     if (verb === 'session.assign') expect(after.assignee?.aadObjectId).toBe(PEOPLE.bea.aadObjectId);
@@ -119,26 +119,26 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
   it.each(transitions)('%s twice with the same version changes nothing the second time', async (verb, from) => {
     const request = await moveTo(await created(), from);
     await invoke('bea', verb, { requestId: request.id, version: request.version, assignTo: 'me' });
-    const once = (await deps.store.getRequest(request.id)) as SessionRequest;
+    const once = (await deps.requests.getRequest(request.id)) as SessionRequest;
     const second = await invoke('bea', verb, { requestId: request.id, version: request.version, assignTo: 'me' });
     expect(second.body.statusCode).toBe(200);
     expect(findById(second.body.value, 'notice')).toBeTruthy();
-    expect(((await deps.store.getRequest(request.id)) as SessionRequest).version).toBe(once.version);
-    expect(await deps.store.eventsOf(request.id)).toHaveLength(2);
+    expect(((await deps.requests.getRequest(request.id)) as SessionRequest).version).toBe(once.version);
+    expect(await deps.requests.eventsOf(request.id)).toHaveLength(2);
   });
 
   it('a person without the agent role is refused with AUTH.NOT_PERMITTED and nothing changes', async () => {
     const request = await moveTo(await created(), { state: 'ready', bindingHash: 'b' });
     const response = await invoke('eve', 'session.admit', { requestId: request.id, version: request.version });
     expect(JSON.stringify(findById(response.body.value, 'notice'))).toContain('agent role');
-    expect(((await deps.store.getRequest(request.id)) as SessionRequest).state).toBe('ready');
+    expect(((await deps.requests.getRequest(request.id)) as SessionRequest).state).toBe('ready');
   });
 
   it('an illegal transition answers with the current card and a notice', async () => {
     const request = await created();
     const response = await invoke('alex', 'session.admit', { requestId: request.id, version: request.version });
     expect(findById(response.body.value, 'notice')).toBeTruthy();
-    expect(((await deps.store.getRequest(request.id)) as SessionRequest).state).toBe('open');
+    expect(((await deps.requests.getRequest(request.id)) as SessionRequest).state).toBe('open');
   });
 
   it('card.refresh never changes state', async () => {
@@ -146,7 +146,7 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
     clock.advance(60_000);
     const response = await invoke('bea', 'card.refresh', { requestId: request.id, version: request.version }, 'channel');
     validateCard(response.body.value);
-    expect(((await deps.store.getRequest(request.id)) as SessionRequest).version).toBe(request.version);
+    expect(((await deps.requests.getRequest(request.id)) as SessionRequest).version).toBe(request.version);
   });
 
   it.each([
@@ -162,6 +162,6 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
   it('the actor comes from the activity, not from card data', async () => {
     const request = await moveTo(await created(), { state: 'ready', bindingHash: 'b' });
     await invoke('eve', 'session.admit', { requestId: request.id, version: request.version, actor: PEOPLE.alex, from: PEOPLE.alex });
-    expect(((await deps.store.getRequest(request.id)) as SessionRequest).state).toBe('ready');
+    expect(((await deps.requests.getRequest(request.id)) as SessionRequest).state).toBe('ready');
   });
 });

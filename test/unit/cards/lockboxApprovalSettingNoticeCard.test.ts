@@ -1,4 +1,4 @@
-import { approvalSettingNoticeCard } from '../../../src/adapters/teams/cards/approvalSettingNoticeCard';
+import { approvalSettingNoticeCard } from '../../../src/adapters/teams/lockbox/approvalSettingNoticeCard';
 import { HOSTILE, NOW, TIME_ZONE } from '../../support/lockboxCardFixtures';
 import { executeActions, getById, validateCard, visibleTexts } from '../../support/validateCard';
 

@@ -1,4 +1,4 @@
-import { lockboxCard, REFRESH_USER_LIMIT } from '../../../src/adapters/teams/cards/lockboxCard';
+import { lockboxCard, REFRESH_USER_LIMIT } from '../../../src/adapters/teams/lockbox/lockboxCard';
 import { noticeText } from '../../../src/adapters/teams/cards/cardTexts';
 import { STATUS_TONES } from '../../../src/adapters/teams/cards/cardElements';
 import { ErrorCode } from '../../../src/domain/errors';

@@ -1,4 +1,4 @@
-import { durationText, formProblems, inputNumber } from '../../../src/adapters/teams/cards/lockboxCardParts';
+import { durationText, formProblems, inputNumber } from '../../../src/adapters/teams/lockbox/lockboxCardParts';
 
 describe('lockboxCardParts', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { lockboxFormCard, LockboxFormView } from '../../../src/adapters/teams/cards/lockboxFormCard';
+import { lockboxFormCard, LockboxFormView } from '../../../src/adapters/teams/lockbox/lockboxFormCard';
 import { FieldProblem } from '../../../src/domain/errors';
 import { HOSTILE } from '../../support/lockboxCardFixtures';
 import { allIds, cardProblems, elementAfter, findById, getById, validateCard } from '../../support/validateCard';

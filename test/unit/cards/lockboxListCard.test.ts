@@ -1,5 +1,5 @@
-import { lockboxListCard } from '../../../src/adapters/teams/cards/lockboxListCard';
-import { TrailLine } from '../../../src/application/auditTrail';
+import { lockboxListCard } from '../../../src/adapters/teams/lockbox/lockboxListCard';
+import { TrailLine } from '../../../src/application/people/auditTrail';
 import { lockboxIn, NOW, TIME_ZONE } from '../../support/lockboxCardFixtures';
 import { findById, getById, validateCard } from '../../support/validateCard';
 

@@ -1,4 +1,4 @@
-import { lockboxNoticeCard } from '../../../src/adapters/teams/cards/lockboxNoticeCard';
+import { lockboxNoticeCard } from '../../../src/adapters/teams/lockbox/lockboxNoticeCard';
 import { LockboxRequest } from '../../../src/domain/lockbox';
 import { ADA, decisionBy, HOSTILE, lockboxIn, NOW, STATES, TIME_ZONE } from '../../support/lockboxCardFixtures';
 import { executeActions, getById, validateCard, visibleTexts } from '../../support/validateCard';

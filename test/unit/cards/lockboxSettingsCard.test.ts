@@ -1,4 +1,4 @@
-import { LockboxSettingsView, lockboxSettingsCard } from '../../../src/adapters/teams/cards/lockboxSettingsCard';
+import { LockboxSettingsView, lockboxSettingsCard } from '../../../src/adapters/teams/lockbox/lockboxSettingsCard';
 import { LockboxSettings } from '../../../src/application/ports';
 import { HOSTILE, NOW, TIME_ZONE } from '../../support/lockboxCardFixtures';
 import { allIds, elementAfter, findById, getById, visibleTexts, validateCard } from '../../support/validateCard';

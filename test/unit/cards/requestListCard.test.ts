@@ -1,4 +1,4 @@
-import { MAX_ROWS_PER_SECTION, requestListCard } from '../../../src/adapters/teams/cards/requestListCard';
+import { MAX_ROWS_PER_SECTION, requestListCard } from '../../../src/adapters/teams/session/requestListCard';
 import { SessionRequest } from '../../../src/domain/session';
 import { HOSTILE_NAME, NOW, TIME_ZONE, cardRequest, requestIn } from '../../support/cardFixtures';
 import { CardNode, findById, getById, validateCard, visibleTexts } from '../../support/validateCard';

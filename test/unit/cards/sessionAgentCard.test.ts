@@ -1,5 +1,5 @@
 import { noticeText } from '../../../src/adapters/teams/cards/cardTexts';
-import { sessionAgentCard } from '../../../src/adapters/teams/cards/sessionAgentCard';
+import { sessionAgentCard } from '../../../src/adapters/teams/session/sessionAgentCard';
 import { SESSION_STATES, SessionState } from '../../../src/domain/session';
 import {
   BEA,

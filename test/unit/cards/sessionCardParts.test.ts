@@ -1,6 +1,6 @@
-import { sessionAgentCard } from '../../../src/adapters/teams/cards/sessionAgentCard';
-import { sessionQueueCard } from '../../../src/adapters/teams/cards/sessionQueueCard';
-import { SessionCardView } from '../../../src/adapters/teams/cards/sessionCardParts';
+import { sessionAgentCard } from '../../../src/adapters/teams/session/sessionAgentCard';
+import { sessionQueueCard } from '../../../src/adapters/teams/session/sessionQueueCard';
+import { SessionCardView } from '../../../src/adapters/teams/session/sessionCardParts';
 import { AdaptiveCard } from '../../../src/adapters/teams/cards/cardTypes';
 import { SESSION_STATES } from '../../../src/domain/session';
 import {

@@ -1,4 +1,4 @@
-import { sessionFormCard, SessionFormView } from '../../../src/adapters/teams/cards/sessionFormCard';
+import { sessionFormCard, SessionFormView } from '../../../src/adapters/teams/session/sessionFormCard';
 import { FieldProblem } from '../../../src/domain/errors';
 import { ALEX, BEA } from '../../support/cardFixtures';
 import { allIds, elementAfter, findById, getById, validateCard } from '../../support/validateCard';

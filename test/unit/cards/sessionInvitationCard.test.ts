@@ -1,4 +1,4 @@
-import { sessionInvitationCard, SessionInvitationView } from '../../../src/adapters/teams/cards/sessionInvitationCard';
+import { sessionInvitationCard, SessionInvitationView } from '../../../src/adapters/teams/session/sessionInvitationCard';
 import { SessionRequest, SESSION_STATES } from '../../../src/domain/session';
 import { escapeMarkdown } from '../../../src/adapters/teams/cards/escapeMarkdown';
 import { invitationText } from '../../../src/application/i18n/invitationText';

@@ -1,4 +1,4 @@
-import { sessionQueueCard } from '../../../src/adapters/teams/cards/sessionQueueCard';
+import { sessionQueueCard } from '../../../src/adapters/teams/session/sessionQueueCard';
 import { SESSION_STATES, SessionState } from '../../../src/domain/session';
 import { requestIn, sessionCardView } from '../../support/cardFixtures';
 import { actionIds, executeActions, getById, validateCard } from '../../support/validateCard';

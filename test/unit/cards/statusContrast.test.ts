@@ -1,9 +1,9 @@
-import { approvalSettingNoticeCard } from '../../../src/adapters/teams/cards/approvalSettingNoticeCard';
+import { approvalSettingNoticeCard } from '../../../src/adapters/teams/lockbox/approvalSettingNoticeCard';
 import { STATUS_TONES, StatusTone } from '../../../src/adapters/teams/cards/cardElements';
-import { lockboxSettingsCard } from '../../../src/adapters/teams/cards/lockboxSettingsCard';
-import { sessionAgentCard } from '../../../src/adapters/teams/cards/sessionAgentCard';
-import { sessionInvitationCard } from '../../../src/adapters/teams/cards/sessionInvitationCard';
-import { sessionQueueCard } from '../../../src/adapters/teams/cards/sessionQueueCard';
+import { lockboxSettingsCard } from '../../../src/adapters/teams/lockbox/lockboxSettingsCard';
+import { sessionAgentCard } from '../../../src/adapters/teams/session/sessionAgentCard';
+import { sessionInvitationCard } from '../../../src/adapters/teams/session/sessionInvitationCard';
+import { sessionQueueCard } from '../../../src/adapters/teams/session/sessionQueueCard';
 import { SESSION_STATES } from '../../../src/domain/session';
 import { AA_NORMAL_TEXT, contrastRatio } from '../../support/contrast';
 import { NOW, TIME_ZONE, requestIn, sessionCardView } from '../../support/cardFixtures';

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { consoleDestination, createLogger, humanLogLine, humanLogLines } from '../../../src/adapters/local/pinoLogger';
+import { consoleDestination, createLogger, humanLogLine, humanLogLines } from '../../../src/adapters/logging/pinoLogger';
 
 function collector(): { lines: string[]; out: { write(text: string): boolean } } {
   const lines: string[] = [];

@@ -11,7 +11,7 @@ import {
 export const PORTAL_ASSETS_PATH = '/portal-assets';
 
 /** The state of a session as the customer's browser sees it: `GET /j/:code/state` and each SSE `state` event. */
-export type { PortalState } from '../../../application/customerPortal';
+export type { PortalState } from '../../../application/session/customerPortal';
 
 /** What the portal page needs; `nonceFreeStateJson` is the PortalState JSON to show before the first fetch. */
 export interface PortalPageInput {

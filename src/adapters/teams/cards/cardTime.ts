@@ -1,4 +1,4 @@
-import { usableTimeZone } from '../../../application/zonedTime';
+import { usableTimeZone } from '../../../application/shared/zonedTime';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

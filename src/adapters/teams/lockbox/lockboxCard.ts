@@ -1,0 +1,173 @@
+import { ErrorCode } from '../../../domain/errors';
+import { LockboxRequest, isDecisionOverdue, lockboxParties } from '../../../domain/lockbox';
+import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
+import { adaptiveCard, executeAction, factSet, heading, statusBadge, inputText, textBlock } from '../cards/cardElements';
+import { AdaptiveCard, CardElement } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
+import {
+  decisionFact,
+  durationText,
+  isAccessRunning,
+  isUndecided,
+  LOCKBOX_FIELD_MAX_LENGTHS,
+  lockboxNoticeText,
+  lockboxPointer,
+  lockboxStateTone,
+  lockboxStateText,
+} from './lockboxCardParts';
+
+/**
+ * Who the render is for. The bot decides it from the signed activity and the stored request, never from card data:
+ * `approver` (approver role, not the requester), `reviewer` (support lead while in review), `requester`, or
+ * `readOnly` (everyone else, and the base card posted to the queue channel).
+ */
+export type LockboxViewer = 'approver' | 'requester' | 'reviewer' | 'readOnly';
+
+/** What the request card of a lockbox request shows; `notice` answers a failed action. */
+export interface LockboxCardView {
+  request: LockboxRequest;
+  viewer: LockboxViewer;
+  /** Entra object ids of the people whose view differs from the base card (approvers; reviewers while in review). */
+  approverIds: string[];
+  now: Date;
+  timeZone: string;
+  notice: { code: ErrorCode } | null;
+}
+
+/** Teams refreshes a card automatically for at most 60 listed users. */
+export const REFRESH_USER_LIMIT = 60;
+
+/**
+ * The card of a lockbox request, in the approvers' queue channel and (viewer `requester`) in the requester's chat.
+ * Buttons depend on viewer and state; the server checks both again on every action.
+ */
+export function lockboxCard(view: LockboxCardView): AdaptiveCard {
+  const { request, now, timeZone } = view;
+  const body: unknown[] = [];
+  if (view.notice) {
+    body.push(textBlock(lockboxNoticeText(view.notice.code), { id: 'notice', color: 'attention', weight: 'bolder' }));
+  }
+  body.push(
+    heading(`Access request · ${escapeMarkdown(request.resource)}`, 'title'),
+    statusBadge(lockboxStateText(request, timeZone, now), lockboxStateTone(request), 'state'),
+  );
+  const hint = stateHint(view);
+  if (hint) body.push(textBlock(hint, { id: 'hint', isSubtle: true, spacing: 'small' }));
+  body.push(factSet(facts(view), 'facts'));
+
+  const actions = viewerActions(view);
+  if (actions.inputs.length > 0) body.push(...actions.inputs);
+  if (view.viewer === 'readOnly' && isUndecided(request)) {
+    body.push(
+      textBlock("Only approvers can decide; you can't approve your own request.", {
+        id: 'readOnlyNote',
+        isSubtle: true,
+        spacing: 'medium',
+      }),
+    );
+  }
+  body.push(textBlock(`Times in ${escapeMarkdown(timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }));
+
+  const refresh = cardRefresh(view);
+  return adaptiveCard(body, actions.buttons, refresh ? { refresh } : {});
+}
+
+function facts(view: LockboxCardView): Array<[string, string | null]> {
+  const { request, now, timeZone } = view;
+  const { access } = request;
+  const decideBy = isUndecided(request)
+    ? cardTimeWithDistance(request.decideBy, timeZone, now)
+    : request.state === 'expired'
+      ? cardTime(request.decideBy, timeZone, now)
+      : null;
+  return [
+    ['Requester', escapeMarkdown(request.requester.name)],
+    ['Requested via', request.requestedVia === null ? null : escapeMarkdown(request.requestedVia)],
+    ['Resource', escapeMarkdown(request.resource)],
+    ['Reason', escapeMarkdown(request.reason)],
+    ['Ticket', request.ticket.trim() === '' ? null : escapeMarkdown(request.ticket)],
+    ['Duration', durationText(request.durationMinutes)],
+    ['Decide by', decideBy],
+    ...request.decisions.map((decision) => decisionFact(decision, timeZone, now)),
+    [
+      'Access window',
+      access.grantedAt && access.endsAt ? `${cardTime(access.grantedAt, timeZone, now)} → ${cardTime(access.endsAt, timeZone, now)}` : null,
+    ],
+    ['Access removed', access.removedAt ? cardTime(access.removedAt, timeZone, now) : null],
+  ];
+}
+
+function stateHint(view: LockboxCardView): string | null {
+  const { request, now } = view;
+  if (isUndecided(request) && isDecisionOverdue(request, now)) return 'The decision deadline has passed; the request expires.';
+  if (request.state === 'review') return 'A support lead reviews this request before approvers decide.';
+  if (request.state === 'approved' && request.ending !== null) {
+    return 'Access is being removed; the request ends once removal is confirmed.';
+  }
+  if (request.state === 'approved' && request.access.status !== 'granted') {
+    return 'Access is being granted; the window starts once the grant is confirmed.';
+  }
+  return null;
+}
+
+/** Inputs (in the body, so Action.Execute sends them) and buttons for this viewer in this state. */
+function viewerActions(view: LockboxCardView): { inputs: CardElement[]; buttons: CardElement[] } {
+  const { request, viewer, now } = view;
+  const pointer = lockboxPointer(request);
+  const none = { inputs: [], buttons: [] };
+  // Past the deadline every decision fails until the sweeper expires the request, so none is offered.
+  if (isUndecided(request) && isDecisionOverdue(request, now)) return none;
+  const comment = inputText('comment', {
+    label: 'Comment (optional)',
+    placeholder: 'Shown on the card and to the requester',
+    isMultiline: true,
+    maxLength: LOCKBOX_FIELD_MAX_LENGTHS.comment,
+  });
+  const deny = executeAction('Deny', 'lockbox.deny', pointer, 'deny', 'destructive');
+  switch (viewer) {
+    case 'approver':
+      if (request.state === 'pending') {
+        return { inputs: [comment], buttons: [executeAction('Approve', 'lockbox.approve', pointer, 'approve', 'positive'), deny] };
+      }
+      if (isAccessRunning(request)) {
+        return { inputs: [], buttons: [executeAction('Revoke access', 'lockbox.revoke', pointer, 'revoke', 'destructive')] };
+      }
+      return none;
+    case 'reviewer':
+      if (request.state === 'review') {
+        const pass = executeAction('Pass to approvers', 'lockbox.approve', { ...pointer, stage: 'review' }, 'passReview', 'positive');
+        return { inputs: [comment], buttons: [pass, deny] };
+      }
+      return none;
+    case 'requester':
+      if (isUndecided(request)) return { inputs: [], buttons: [executeAction('Cancel request', 'lockbox.cancel', pointer, 'cancel')] };
+      if (isAccessRunning(request)) {
+        return { inputs: [], buttons: [executeAction("I'm done — end access", 'lockbox.resolve', pointer, 'resolve')] };
+      }
+      return none;
+    case 'readOnly':
+      // Teams refreshes automatically for at most 60 people, and not every client does: anyone may ask for their own
+      // view (read-only `card.refresh`); the server decides from the signed activity what that view contains.
+      if (isUndecided(request) || isAccessRunning(request)) {
+        return { inputs: [], buttons: [executeAction('Show my options', 'card.refresh', pointer, 'showOptions')] };
+      }
+      return none;
+  }
+}
+
+/**
+ * The automatic refresh (read-only verb `card.refresh`) through which Teams asks the bot for each listed person's
+ * own view. Only while someone could still act; the requester's chat render has none (its card is updated in place).
+ */
+function cardRefresh(view: LockboxCardView): unknown {
+  const { request, viewer } = view;
+  if (viewer === 'requester' || !(isUndecided(request) || request.state === 'approved')) return undefined;
+  const parties = lockboxParties(request);
+  const userIds = [...new Set(view.approverIds)].filter((id) => !parties.includes(id)).slice(0, REFRESH_USER_LIMIT).map(userMri);
+  return { action: executeAction('Refresh', 'card.refresh', lockboxPointer(request), 'refresh'), userIds };
+}
+
+// Teams matches `userIds` against user MRIs ("8:orgid:<Entra object id>"); a bare object id never triggers a refresh.
+function userMri(id: string): string {
+  return /^\d+:/.test(id) ? id : `8:orgid:${id}`;
+}

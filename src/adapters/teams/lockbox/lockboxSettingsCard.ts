@@ -1,0 +1,128 @@
+import { SETTINGS_HISTORY_LENGTH, SettingsHistoryLine } from '../../../application/people/auditTrail';
+import { LockboxSettings } from '../../../application/ports';
+import { FieldProblem } from '../../../domain/errors';
+import { LOCKBOX_DECISION_HOURS, LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';
+import { cardTime } from '../cards/cardTime';
+import { adaptiveCard, container, executeAction, heading, inputToggle, statusBadge, textBlock } from '../cards/cardElements';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
+import { durationText, formProblems, FormField, inputNumber, LOCKBOX_MIN_MINUTES } from './lockboxCardParts';
+
+/** What the admin's lockbox settings card shows: the stored settings, recent changes and what was wrong with a save. */
+export interface LockboxSettingsView {
+  settings: LockboxSettings;
+  /** Audited changes with the admin named and the change in words, in any order; the card lists the newest five. */
+  history: readonly SettingsHistoryLine[];
+  now: Date;
+  timeZone: string;
+  problems: FieldProblem[];
+  /** A plain text answer to a save, such as "Settings saved."; shown literally. */
+  notice?: string | null;
+  /** What the admin typed in a refused save, shown again instead of the stored values so nothing looks clamped. */
+  typed?: Partial<Record<'defaultDurationMinutes' | 'maxDurationMinutes' | 'decisionHours', string>>;
+}
+
+/** How many recent changes the card lists. */
+export { SETTINGS_HISTORY_LENGTH };
+
+/** The shortest and longest decision deadline, in hours (lockbox policy, kept in the domain). */
+export const DECISION_HOURS_RANGE = LOCKBOX_DECISION_HOURS;
+
+const minutesRange = `Choose between ${LOCKBOX_MIN_MINUTES} and ${LOCKBOX_MAX_MINUTES} minutes (${durationText(LOCKBOX_MAX_MINUTES)}).`;
+const hoursRange = `Choose between ${DECISION_HOURS_RANGE.min} and ${DECISION_HOURS_RANGE.max} hours.`;
+
+const FIELDS: Readonly<Record<string, FormField>> = {
+  approvalRequired: { label: 'Approval required' },
+  leadReview: { label: 'Lead review' },
+  defaultDurationMinutes: {
+    label: 'Default duration',
+    texts: { range: minutesRange, invalid: minutesRange, required: minutesRange, aboveMax: 'The default cannot be longer than the maximum.' },
+  },
+  maxDurationMinutes: { label: 'Maximum duration', texts: { range: minutesRange, invalid: minutesRange, required: minutesRange } },
+  decisionHours: { label: 'Decision deadline', texts: { range: hoursRange, invalid: hoursRange, required: hoursRange } },
+};
+
+/** The admin's lockbox settings (verb `settings.save`): approval, lead review, durations, deadline, recent changes. */
+export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
+  const { settings } = view;
+  const answers = formProblems(view.problems, FIELDS, 'Nothing was saved.');
+  const toggleValue = (on: boolean): string => (on ? 'true' : 'false');
+  const shown = (field: keyof NonNullable<LockboxSettingsView['typed']>): number => {
+    const typed = Number(view.typed?.[field]);
+    return view.typed?.[field] !== undefined && Number.isFinite(typed) ? typed : settings[field];
+  };
+
+  const body: unknown[] = [heading('Lockbox settings', 'settingsTitle')];
+  if (view.notice) body.push(textBlock(escapeMarkdown(view.notice), { id: 'notice', color: 'accent', weight: 'bolder' }));
+  if (answers.summary) body.push(answers.summary);
+  body.push(
+    ...answers.unplaced,
+    inputToggle('approvalRequired', 'Approval required: an approver decides every access request', {
+      value: toggleValue(settings.approvalRequired),
+    }),
+    ...answers.after('approvalRequired'),
+    approvalOffWarning(settings.approvalRequired),
+    inputToggle('leadReview', 'A support lead reviews each request before approvers see it', {
+      value: toggleValue(settings.leadReview),
+    }),
+    ...answers.after('leadReview'),
+    inputNumber('defaultDurationMinutes', {
+      label: 'Default access duration (minutes)',
+      min: LOCKBOX_MIN_MINUTES,
+      max: LOCKBOX_MAX_MINUTES,
+      value: shown('defaultDurationMinutes'),
+      isRequired: true,
+      errorMessage: minutesRange,
+    }),
+    ...answers.after('defaultDurationMinutes'),
+    inputNumber('maxDurationMinutes', {
+      label: `Maximum access duration (minutes, at most ${LOCKBOX_MAX_MINUTES})`,
+      min: LOCKBOX_MIN_MINUTES,
+      max: LOCKBOX_MAX_MINUTES,
+      value: shown('maxDurationMinutes'),
+      isRequired: true,
+      errorMessage: minutesRange,
+    }),
+    ...answers.after('maxDurationMinutes'),
+    inputNumber('decisionHours', {
+      label: `Hours approvers have to decide (${DECISION_HOURS_RANGE.min}–${DECISION_HOURS_RANGE.max})`,
+      min: DECISION_HOURS_RANGE.min,
+      max: DECISION_HOURS_RANGE.max,
+      value: shown('decisionHours'),
+      isRequired: true,
+      errorMessage: hoursRange,
+    }),
+    ...answers.after('decisionHours'),
+    history(view),
+    textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }),
+  );
+  return adaptiveCard(body, [executeAction('Save', 'settings.save', {}, 'save', 'positive')]);
+}
+
+function approvalOffWarning(approvalRequired: boolean): unknown {
+  const text =
+    'With approval off, every access request is approved automatically and access is granted at once; ' +
+    'every approver is notified when it is turned off, and the audit trail names the setting and who set it.';
+  // While approval is on this only explains; once off it is a status, shown as one (no coloured text, see cardElements).
+  return approvalRequired
+    ? textBlock(text, { id: 'approvalOffWarning', isSubtle: true, spacing: 'small' })
+    : statusBadge(`Approval is off. ${text}`, 'stopped', 'approvalOffWarning');
+}
+
+function history(view: LockboxSettingsView): unknown {
+  const recent = [...view.history].sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, SETTINGS_HISTORY_LENGTH);
+  const lines =
+    recent.length === 0
+      ? [textBlock('No changes yet.', { id: 'historyEmpty', isSubtle: true, spacing: 'small' })]
+      : recent.map((event, index) =>
+          textBlock(
+            `${cardTime(event.at, view.timeZone, view.now)} · ${escapeMarkdown(event.actor)}: ${escapeMarkdown(event.change)}`,
+            { id: `history${index + 1}`, size: 'small', spacing: 'small' },
+          ),
+        );
+  return container([textBlock('Recent changes', { weight: 'bolder', size: 'small' }), ...lines], {
+    id: 'history',
+    separator: true,
+    spacing: 'medium',
+  });
+}

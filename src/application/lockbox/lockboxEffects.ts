@@ -1,0 +1,72 @@
+import { AuditEvent } from '../../domain/audit';
+import { LockboxRequest } from '../../domain/lockbox';
+import { OutboxMessage } from '../ports';
+import { UseCaseDeps } from '../shared/useCaseDeps';
+
+/** A public, link-free summary of a lockbox request: the REST API's body and every webhook's payload. */
+export function lockboxSummary(request: LockboxRequest): Record<string, unknown> {
+  const lastDecision = request.decisions[request.decisions.length - 1] ?? null;
+  return {
+    id: request.id,
+    kind: 'lockbox',
+    state: request.state,
+    version: request.version,
+    requester: request.requester.aadObjectId,
+    requestedVia: request.requestedVia,
+    resource: request.resource,
+    ticket: request.ticket,
+    durationMinutes: request.durationMinutes,
+    decideBy: request.decideBy.toISOString(),
+    decision: lastDecision
+      ? { action: lastDecision.action, by: lastDecision.byId, at: lastDecision.at.toISOString(), comment: lastDecision.comment }
+      : null,
+    access: {
+      status: request.access.status,
+      grantedAt: request.access.grantedAt?.toISOString() ?? null,
+      endsAt: request.access.endsAt?.toISOString() ?? null,
+      removedAt: request.access.removedAt?.toISOString() ?? null,
+    },
+    ending: request.ending ? { reason: request.ending.reason, by: request.ending.byId, at: request.ending.at.toISOString() } : null,
+    createdAt: request.createdAt.toISOString(),
+    updatedAt: request.updatedAt.toISOString(),
+  };
+}
+
+/** Transitions nobody sees on a card or a webhook: the approvers' reminder only sends its chat notices. */
+const QUIET_ACTIONS: readonly string[] = ['remind'];
+
+/**
+ * The cards, chat notices, access work and webhooks one lockbox transition causes. A new request's queue card is
+ * posted here; the requester's card and the approvers' mail are the use case's (they depend on where it was asked).
+ */
+export function lockboxEffects(
+  deps: Pick<UseCaseDeps, 'settings'>,
+  before: LockboxRequest | null,
+  after: LockboxRequest,
+  events: readonly AuditEvent[],
+): OutboxMessage[] {
+  const actions = events.map((event) => event.action);
+  if (actions.every((action) => QUIET_ACTIONS.includes(action))) return [];
+  const effects: OutboxMessage[] =
+    before !== null
+      ? [{ type: 'card.update', requestId: after.id, version: after.version }]
+      : after.queueId
+        ? [{ type: 'card.post', requestId: after.id, target: { role: 'queue', queueId: after.queueId } }]
+        : [];
+  const requester = after.requester.aadObjectId;
+  if (actions.some((action) => ['approve', 'autoApprove', 'deny', 'expire'].includes(action))) {
+    effects.push({ type: 'chat.notify', requestId: after.id, userId: requester, notice: { kind: 'lockboxDecision' } });
+  }
+  if (actions.includes('approve') || actions.includes('autoApprove')) effects.push({ type: 'access.grant', requestId: after.id });
+  if (actions.some((action) => ['resolve', 'revoke', 'elapse'].includes(action))) {
+    effects.push({ type: 'access.revoke', requestId: after.id });
+  }
+  if (actions.includes('end')) {
+    effects.push({ type: 'chat.notify', requestId: after.id, userId: requester, notice: { kind: 'lockboxEnded' } });
+  }
+  for (const event of events) {
+    const body = JSON.stringify({ type: `lockbox.${event.action}`, at: event.at.toISOString(), request: lockboxSummary(after) });
+    for (const url of deps.settings.webhookUrls) effects.push({ type: 'webhook', requestId: after.id, url, body });
+  }
+  return effects;
+}

@@ -1,0 +1,254 @@
+import { DecisionContext } from '../../domain/audit';
+import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
+import {
+  LockboxAction,
+  LockboxCommand,
+  LockboxDeadlineKind,
+  LockboxRequest,
+  createLockbox,
+  decideLockbox,
+  isDecisionOverdue,
+  lockboxLimitProblems,
+  recordLockboxSide,
+  remindedRole,
+  withAccessRemoved,
+} from '../../domain/lockbox';
+import { Actor, Person, actorId } from '../../domain/people';
+import { SettingChange, encodeSettingChanges } from '../people/auditTrail';
+import { lockboxApproverMail } from '../i18n/lockboxApproverMail';
+import { LockboxSettings, OutboxMessage, StoredRequest } from '../ports';
+import { approvalsQueue } from '../people/queues';
+import { commitRequest } from '../shared/requestCommit';
+import { UseCaseDeps } from '../shared/useCaseDeps';
+
+/** What someone asks for (already validated against the settings). */
+export interface LockboxAsk {
+  resource: string;
+  reason: string;
+  ticket: string;
+  durationMinutes: number;
+}
+
+/** The result of a click or an API call: the request now, and why nothing happened if it was refused. */
+export interface LockboxActionResult {
+  request: LockboxRequest;
+  refused: ErrorCode | null;
+}
+
+const SYSTEM_SWEEPER: Actor = { type: 'system', name: 'sweeper' };
+const SYSTEM_DISPATCHER: Actor = { type: 'system', name: 'dispatcher' };
+
+/** Loads a lockbox request or fails with REQUEST.NOT_FOUND. */
+export async function loadLockbox(deps: UseCaseDeps, requestId: string): Promise<LockboxRequest> {
+  const request = await deps.requests.getRequest(requestId);
+  if (!request || request.kind !== 'lockbox') throw new DoormanError('REQUEST.NOT_FOUND');
+  return request;
+}
+
+/**
+ * An engineer (in chat) or a system (REST API, for a person) asks for access. The card goes to the approvers' queue
+ * and the requester's chat; approvers get a mail without links. With approval off, the setting approves at once.
+ */
+export async function requestLockboxAccess(
+  deps: UseCaseDeps,
+  actor: Actor,
+  requester: Person,
+  ask: LockboxAsk,
+  source: 'chat' | 'api',
+  /** The requester's form card, which becomes their request card; without it a new card is posted to their chat. */
+  place: { conversationId: string; activityId: string; serviceUrl: string } | null = null,
+): Promise<LockboxRequest> {
+  if (actor.type === 'person' && !actor.roles.includes('engineer')) throw new DoormanError('AUTH.NOT_PERMITTED');
+  if (actor.type !== 'person' && actor.type !== 'service') throw new DoormanError('AUTH.NOT_PERMITTED');
+  const settings = await deps.lockboxSettings.getLockboxSettings();
+  if (ask.durationMinutes > settings.maxDurationMinutes) {
+    throw new DoormanError('INPUT.INVALID', 'duration above the maximum', [{ field: 'durationMinutes', problem: 'tooLong' }]);
+  }
+  // Nothing undecidable: without a channel registered for approvals, nobody would see the request.
+  const queue = await approvalsQueue(deps);
+  if (!queue) throw new DoormanError('QUEUE.NONE', 'no channel is registered for approvals');
+  const now = deps.clock.now();
+  const context: DecisionContext = { actor, now, source: source === 'api' ? 'api' : 'chat' };
+  const created = createLockbox(
+    {
+      id: deps.secrets.newRequestId(),
+      requester,
+      requestedVia: actor.type === 'service' ? actor.client : null,
+      ...ask,
+      decisionHours: settings.decisionHours,
+      leadReview: settings.approvalRequired && settings.leadReview,
+      queueId: queue.id,
+    },
+    context,
+  );
+  let request = created.request;
+  const events = [created.event];
+  if (!settings.approvalRequired) {
+    const auto = decideLockbox(
+      request,
+      { action: 'autoApprove', setting: approvalOffReason(settings) },
+      { actor: { type: 'system', name: 'settings' }, now, source: context.source },
+    );
+    request = auto.request;
+    events.push(auto.event);
+  }
+  const approvers = await deps.directory.listByRole('approver');
+  const outbox: OutboxMessage[] = [
+    ...(place ? [] : [{ type: 'card.post' as const, requestId: request.id, target: { role: 'requester' as const, userId: requester.aadObjectId } }]),
+  ];
+  if (settings.approvalRequired) {
+    const via = actor.type === 'service' ? actor.label ?? null : null;
+    const mail = lockboxApproverMail(request, { timeZone: deps.settings.defaultTimeZone, via });
+    for (const approver of approvers) {
+      if (!approver.email || approver.aadObjectId === requester.aadObjectId) continue;
+      outbox.push({
+        type: 'mail.send',
+        requestId: request.id,
+        mail: { to: { name: approver.name, address: approver.email }, ...mail, language: 'en' },
+      });
+    }
+  }
+  const cards = place ? [{ requestId: request.id, role: 'requester' as const, ...place, threadId: null }] : [];
+  await commitRequest(deps, null, request, events, { outbox, cardActivities: cards });
+  return request;
+}
+
+function approvalOffReason(settings: LockboxSettings): string {
+  const when = settings.updatedAt ? settings.updatedAt.toISOString() : 'the default';
+  return `approval turned off by setting (set by ${settings.updatedBy ?? 'configuration'} at ${when})`;
+}
+
+
+/**
+ * The story of every decision on a lockbox card or through the API: load, refuse a stale version, expire an overdue
+ * request, let the domain check who acts (never the requester) and what the table allows, commit with its outbox.
+ */
+async function runLockboxAction(
+  deps: UseCaseDeps,
+  actor: Actor,
+  pointer: { requestId: string; version: number | null },
+  command: LockboxCommand,
+  source: 'card' | 'api',
+): Promise<LockboxActionResult> {
+  const request = await loadLockbox(deps, pointer.requestId);
+  if (pointer.version !== null && request.version !== pointer.version) return { request, refused: 'REQUEST.STALE_VERSION' };
+  const now = deps.clock.now();
+  if (isDecisionOverdue(request, now)) return { request: await expireLockbox(deps, request), refused: 'REQUEST.EXPIRED' };
+  try {
+    const decided = decideLockbox(request, command, { actor, now, source });
+    await commitRequest(deps, request, decided.request, [decided.event]);
+    return { request: decided.request, refused: null };
+  } catch (error) {
+    if (isDoormanError(error) && error.code !== 'INPUT.INVALID') {
+      return { request: await loadLockbox(deps, pointer.requestId), refused: error.code };
+    }
+    throw error;
+  }
+}
+
+/** The verbs people and systems use on a lockbox request, by the action they stand for. */
+export type LockboxDecisionVerb = Extract<LockboxAction, 'approve' | 'deny' | 'passReview' | 'cancel' | 'resolve' | 'revoke'>;
+
+/** Runs a person's or a system's decision (approve, deny, pass review, cancel, resolve, revoke). */
+export function decideOnLockbox(
+  deps: UseCaseDeps,
+  actor: Actor,
+  pointer: { requestId: string; version: number | null },
+  verb: LockboxDecisionVerb,
+  comment: string | null,
+  source: 'card' | 'api' = 'card',
+): Promise<LockboxActionResult> {
+  const command: LockboxCommand =
+    verb === 'approve' || verb === 'deny' || verb === 'passReview' ? { action: verb, comment } : { action: verb };
+  return runLockboxAction(deps, actor, pointer, command, source);
+}
+
+async function systemAction(deps: UseCaseDeps, request: LockboxRequest, command: LockboxCommand, actor: Actor): Promise<LockboxRequest> {
+  const decided = decideLockbox(request, command, { actor, now: deps.clock.now(), source: 'timer' });
+  await commitRequest(deps, request, decided.request, [decided.event]);
+  return decided.request;
+}
+
+/** Nobody decided in time: the request expires (sweeper, or lazily on the next click). */
+export async function expireLockbox(deps: UseCaseDeps, request: LockboxRequest): Promise<LockboxRequest> {
+  try {
+    return await systemAction(deps, request, { action: 'expire' }, SYSTEM_SWEEPER);
+  } catch (error) {
+    if (isDoormanError(error, 'REQUEST.STALE_VERSION')) return loadLockbox(deps, request.id);
+    throw error;
+  }
+}
+
+/** The access window is over: access is removed through the outbox, and `ended` follows once removal is confirmed. */
+export async function elapseLockbox(deps: UseCaseDeps, request: LockboxRequest): Promise<void> {
+  await systemAction(deps, request, { action: 'elapse' }, SYSTEM_SWEEPER);
+}
+
+/** One hour before the decision deadline, every approver (admins, while a lead reviews) gets a reminder in chat. */
+export async function remindApprovers(deps: UseCaseDeps, request: LockboxRequest): Promise<void> {
+  const { request: after, event } = recordLockboxSide(request, 'remind', { actor: SYSTEM_SWEEPER, now: deps.clock.now(), source: 'timer' });
+  const approvers = await deps.directory.listByRole(remindedRole(request));
+  const outbox: OutboxMessage[] = approvers
+    .filter((approver) => approver.aadObjectId !== request.requester.aadObjectId)
+    .map((approver) => ({ type: 'chat.notify', requestId: request.id, userId: approver.aadObjectId, notice: { kind: 'lockboxReminder' } }));
+  await commitRequest(deps, request, after, [event], { outbox });
+}
+
+/** The AccessGranter confirmed the grant: the window starts now and its end becomes a deadline. */
+export async function confirmLockboxGrant(deps: UseCaseDeps, requestId: string): Promise<void> {
+  const request = await loadLockbox(deps, requestId);
+  if (request.access.status !== 'granting') return;
+  await systemAction(deps, request, { action: 'confirmGrant' }, SYSTEM_DISPATCHER);
+}
+
+/** The AccessGranter confirmed the removal: only now does the request reach `ended`. */
+export async function confirmLockboxRemoval(deps: UseCaseDeps, requestId: string): Promise<void> {
+  const request = await loadLockbox(deps, requestId);
+  if (request.state !== 'approved' || request.access.status !== 'removing') return;
+  await systemAction(deps, withAccessRemoved(request, deps.clock.now()), { action: 'end' }, SYSTEM_DISPATCHER);
+}
+
+/** An admin changes the lockbox settings; turning approval off tells every approver at once. */
+export async function saveLockboxSettings(
+  deps: UseCaseDeps,
+  actor: Actor,
+  next: Omit<LockboxSettings, 'updatedBy' | 'updatedAt'>,
+): Promise<LockboxSettings> {
+  if (actor.type !== 'person' || !actor.roles.includes('admin')) throw new DoormanError('AUTH.NOT_PERMITTED');
+  const problems = lockboxLimitProblems(next);
+  if (problems.length > 0) throw new DoormanError('INPUT.INVALID', 'lockbox limits out of range', problems);
+  const current = await deps.lockboxSettings.getLockboxSettings();
+  const now = deps.clock.now();
+  const saved: LockboxSettings = { ...next, updatedBy: actor.person.name, updatedAt: now };
+  const changes: SettingChange[] = (Object.keys(next) as (keyof typeof next)[])
+    .filter((key) => current[key] !== next[key])
+    .map((key) => ({ key, from: current[key], to: next[key] }));
+  if (changes.length === 0) return current;
+  const outbox: OutboxMessage[] = [];
+  if (current.approvalRequired !== next.approvalRequired) {
+    for (const approver of await deps.directory.listByRole('approver')) {
+      outbox.push({
+        type: 'chat.notify',
+        requestId: null,
+        userId: approver.aadObjectId,
+        notice: { kind: 'approvalSetting', approvalRequired: next.approvalRequired, changedBy: actor.person.name, changedAt: now.toISOString() },
+      });
+    }
+  }
+  await deps.lockboxSettings.saveLockboxSettings(saved, { actorId: actorId(actor), at: now, change: encodeSettingChanges(changes) }, outbox);
+  deps.logger.info({ actor: actorId(actor), changes }, 'lockbox settings changed');
+  deps.wakeDispatcher();
+  return saved;
+}
+
+/** True for lockbox requests (the store holds several kinds). */
+export function isLockbox(request: StoredRequest | null): request is LockboxRequest {
+  return request?.kind === 'lockbox';
+}
+
+/** What each lockbox deadline runs when it falls due (the sweeper's table). */
+export const LOCKBOX_DEADLINE_HANDLERS: Record<LockboxDeadlineKind, (deps: UseCaseDeps, request: LockboxRequest) => Promise<unknown>> = {
+  expire: expireLockbox,
+  remind: remindApprovers,
+  elapse: elapseLockbox,
+};

@@ -1,0 +1,253 @@
+import { AuditEvent } from '../../domain/audit';
+import { LockboxAction, LockboxRequest } from '../../domain/lockbox';
+import { SessionAction } from '../../domain/session';
+import { Directory, LockboxSettings } from '../ports';
+import { UseCaseDeps } from '../shared/useCaseDeps';
+
+/** Audit actions outside a kind's transition table: the creation, and side events that change no state. */
+type LockboxSideAction = 'create' | 'remind';
+type SessionSideAction = 'create' | 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed';
+
+/** How one action reads in a trail; `quotesReason` when the event's reason is what a person wrote. */
+interface TrailPhrase {
+  says(actor: string): string;
+  quotesReason?: boolean;
+}
+
+// Records over the action unions: the compiler insists on a phrase for every action added to a transition table.
+const LOCKBOX_PHRASES: Readonly<Record<LockboxAction | LockboxSideAction, TrailPhrase>> = {
+  create: { says: (actor) => `${actor} asked for access` },
+  passReview: { says: (actor) => `${actor} passed the review; approvers decide now`, quotesReason: true },
+  approve: { says: (actor) => `${actor} approved`, quotesReason: true },
+  // The reason of an automatic approval repeats the setting with a machine timestamp; the phrase says it all.
+  autoApprove: { says: (actor) => `approved automatically by ${actor}` },
+  deny: { says: (actor) => `${actor} denied`, quotesReason: true },
+  cancel: { says: (actor) => `${actor} cancelled the request`, quotesReason: true },
+  expire: { says: () => 'expired: nobody decided in time' },
+  remind: { says: (actor) => `${actor} reminded the approvers: 1 hour left to decide` },
+  confirmGrant: { says: () => 'access granted, confirmed' },
+  resolve: { says: (actor) => `${actor} marked the work done; access is being removed`, quotesReason: true },
+  revoke: { says: (actor) => `${actor} revoked access; access is being removed`, quotesReason: true },
+  elapse: { says: () => 'the access window ended; access is being removed' },
+  end: { says: () => 'access removed, confirmed' },
+};
+
+const SESSION_PHRASES: Readonly<Record<SessionAction | SessionSideAction, TrailPhrase>> = {
+  create: { says: (actor) => `${actor} created the request and its link` },
+  arrive: { says: () => 'the customer arrived and entered a name' },
+  allow: { says: () => 'the customer allowed access' },
+  refuse: { says: () => 'the customer refused access' },
+  leave: { says: () => 'the customer left' },
+  admit: { says: (actor) => `${actor} admitted the customer` },
+  deny: { says: (actor) => `${actor} denied the customer`, quotesReason: true },
+  close: { says: (actor) => `${actor} closed the request`, quotesReason: true },
+  reopen: { says: (actor) => `${actor} reopened the request with a new link` },
+  assign: { says: (actor) => `${actor} changed who has the request` },
+  rebind: { says: (actor) => `${actor} released the link so the customer can switch device` },
+  reach: { says: () => 'Doorman tried to reach the assignee', quotesReason: true },
+  expire: { says: () => 'the link expired before anyone connected' },
+  'lobby.close': { says: () => 'the meeting lobby closed again' },
+  'meeting.ready': { says: () => 'the meeting is ready' },
+  'meeting.failed': { says: () => "the Teams meeting could not be made; the portal's room is used instead" },
+  'mail.failed': { says: () => 'the invitation mail was not sent' },
+};
+
+/** The phrase table of each kind (tests check that every action of every kind reads as words). */
+export const TRAIL_PHRASES: Readonly<Record<string, Readonly<Record<string, TrailPhrase>>>> = {
+  lockbox: LOCKBOX_PHRASES,
+  session: SESSION_PHRASES,
+};
+
+/** Who a person the directory no longer knows is, in a trail: never their object id. */
+export const UNKNOWN_PERSON = 'someone no longer in the directory';
+
+/** One line of an audit trail as people read it. */
+export interface TrailLine {
+  at: Date;
+  /** "Dana Engineer asked for access", "Access granted, confirmed"; plain text, not yet escaped for markdown. */
+  text: string;
+  /** What the person wrote with the action (an approver's comment), or null. */
+  reason: string | null;
+}
+
+/**
+ * How an audit event reads: a phrase per kind and action with the actor's display name. An action no table knows
+ * (a future kind read by an older instance) reads as a change, never as its internal name.
+ */
+export function trailLine(event: AuditEvent, actorName: string): TrailLine {
+  // Own keys only: an action named "toString" must not find Object.prototype's members.
+  const table = Object.prototype.hasOwnProperty.call(TRAIL_PHRASES, event.kind) ? TRAIL_PHRASES[event.kind] : {};
+  const phrase = Object.prototype.hasOwnProperty.call(table, event.action) ? table[event.action] : undefined;
+  const text = phrase ? phrase.says(actorName) : `${actorName} changed the request`;
+  return { at: event.at, text: sentence(text), reason: phrase?.quotesReason && event.reason ? event.reason : null };
+}
+
+/**
+ * The name an actor is shown by: a person's display name from the directory, "the customer", Doorman itself for the
+ * sweeper and the dispatcher, the approval setting, or a service's API key label. Never an object id.
+ */
+export function actorDisplayName(event: Pick<AuditEvent, 'actorId' | 'actorType'>, people: ReadonlyMap<string, string | null>): string {
+  switch (event.actorType) {
+    case 'person':
+      return people.get(event.actorId) ?? UNKNOWN_PERSON;
+    case 'customer':
+      return 'the customer';
+    case 'system':
+      return SYSTEM_NAMES[event.actorId] ?? 'Doorman';
+    case 'service': {
+      // API keys act as `key:<id>` and are shown by their admin-chosen label (looked up like a person's name);
+      // an Entra app token names the app by its id, which people cannot read. Older events carry the label itself.
+      const label = people.get(event.actorId);
+      if (label) return label;
+      const client = event.actorId.replace(/^service:/, '');
+      if (client.startsWith('key:')) return 'a system with an API key';
+      return client.startsWith('app:') || client === '' ? 'an app with API access' : client;
+    }
+  }
+}
+
+const SYSTEM_NAMES: Readonly<Record<string, string>> = {
+  'system:sweeper': 'Doorman (timer)',
+  'system:dispatcher': 'Doorman',
+  'system:settings': 'the approval setting',
+};
+
+/** Looks up the display name of each person id, each once; null for people the directory does not know. */
+export async function displayNames(directory: Directory, personIds: Iterable<string>): Promise<Map<string, string | null>> {
+  const unique = [...new Set(personIds)];
+  const names = await Promise.all(unique.map((id) => directory.displayName(id)));
+  return new Map(unique.map((id, index) => [id, names[index]]));
+}
+
+/** The trail of each lockbox request, newest events last, with actors named (the `requests` command). */
+export async function lockboxTrails(
+  deps: UseCaseDeps,
+  requests: readonly LockboxRequest[],
+): Promise<{ request: LockboxRequest; trail: TrailLine[] }[]> {
+  const eventsOf = await Promise.all(requests.map((request) => deps.requests.eventsOf(request.id)));
+  const people = await displayNames(deps.directory, eventsOf.flat().filter((event) => event.actorType === 'person').map((event) => event.actorId));
+  if (eventsOf.flat().some((event) => event.actorId.startsWith('service:key:'))) {
+    for (const key of await deps.apiKeys.listApiKeys()) people.set(`service:key:${key.id}`, key.name);
+  }
+  return requests.map((request, index) => ({
+    request,
+    trail: eventsOf[index].map((event) => trailLine(event, actorDisplayName(event, people))),
+  }));
+}
+
+/** The lockbox settings people can change, as stored in the settings history. */
+type SettingKey = keyof Omit<LockboxSettings, 'updatedBy' | 'updatedAt'>;
+
+/** One changed setting: which, from what, to what. */
+export interface SettingChange {
+  key: SettingKey;
+  from: boolean | number;
+  to: boolean | number;
+}
+
+const SETTING_PHRASES: Readonly<Record<SettingKey, (change: SettingChange) => string>> = {
+  approvalRequired: (change) => (change.to ? 'approval turned on' : 'approval turned off: requests are approved automatically'),
+  leadReview: (change) => (change.to ? 'lead review turned on' : 'lead review turned off'),
+  defaultDurationMinutes: (change) => `default access ${durationText(Number(change.from))} → ${durationText(Number(change.to))}`,
+  maxDurationMinutes: (change) => `longest access ${durationText(Number(change.from))} → ${durationText(Number(change.to))}`,
+  decisionHours: (change) => `decision time ${change.from} h → ${change.to} h`,
+};
+
+const SETTING_KEYS = Object.keys(SETTING_PHRASES) as SettingKey[];
+
+/** How a settings change is stored: JSON with the changed keys and their old and new values. */
+export function encodeSettingChanges(changes: readonly SettingChange[]): string {
+  return JSON.stringify({ changes });
+}
+
+/**
+ * Reads a stored settings change: the JSON of encodeSettingChanges, or an older row's "key: a → b; …" text.
+ * Whatever cannot be read as a known setting is left out (null when nothing could be read).
+ */
+export function decodeSettingChanges(stored: string): SettingChange[] | null {
+  const changes = stored.trimStart().startsWith('{') ? fromJson(stored) : fromLegacyText(stored);
+  return changes.length > 0 ? changes : null;
+}
+
+function fromJson(stored: string): SettingChange[] {
+  try {
+    const parsed = JSON.parse(stored) as { changes?: unknown };
+    if (!Array.isArray(parsed.changes)) return [];
+    return parsed.changes.flatMap((item: unknown) => {
+      const change = item as Partial<SettingChange>;
+      return isSettingKey(change.key) && isSettingValue(change.from) && isSettingValue(change.to)
+        ? [{ key: change.key, from: change.from, to: change.to }]
+        : [];
+    });
+  } catch {
+    return [];
+  }
+}
+
+// Rows written before structured changes: "defaultDurationMinutes: 240 → 1440; approvalRequired: true → false".
+function fromLegacyText(stored: string): SettingChange[] {
+  return stored.split(';').flatMap((part) => {
+    const match = /^\s*(\w+):\s*(\S+)\s*→\s*(\S+)\s*$/.exec(part);
+    if (!match || !isSettingKey(match[1])) return [];
+    const from = legacyValue(match[2]);
+    const to = legacyValue(match[3]);
+    return from === null || to === null ? [] : [{ key: match[1], from, to }];
+  });
+}
+
+function legacyValue(text: string): boolean | number | null {
+  if (text === 'true' || text === 'false') return text === 'true';
+  return /^-?\d+$/.test(text) ? Number(text) : null;
+}
+
+function isSettingKey(value: unknown): value is SettingKey {
+  return typeof value === 'string' && (SETTING_KEYS as string[]).includes(value);
+}
+
+function isSettingValue(value: unknown): value is boolean | number {
+  return typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
+}
+
+/** A stored settings change in plain words: "decision time 12 h → 72 h; approval turned off: …". */
+export function settingChangesText(stored: string): string {
+  const changes = decodeSettingChanges(stored);
+  return changes ? changes.map((change) => SETTING_PHRASES[change.key](change)).join('; ') : 'settings changed';
+}
+
+/** One line of the settings history as people read it. */
+export interface SettingsHistoryLine {
+  at: Date;
+  /** Who changed it: a display name, never an object id. */
+  actor: string;
+  /** What changed, in plain words. */
+  change: string;
+}
+
+/** How many recent changes the settings card lists. */
+export const SETTINGS_HISTORY_LENGTH = 5;
+
+/** The newest settings changes, newest first, with the admin's display name and plain phrases. */
+export async function settingsHistory(deps: UseCaseDeps): Promise<SettingsHistoryLine[]> {
+  const recent = (await deps.lockboxSettings.settingsEvents())
+    .sort((a, b) => b.at.getTime() - a.at.getTime())
+    .slice(0, SETTINGS_HISTORY_LENGTH);
+  // Settings are changed by admins only, so every actor id is a person's.
+  const people = await displayNames(deps.directory, recent.map((event) => event.actorId));
+  return recent.map((event) => ({
+    at: event.at,
+    actor: people.get(event.actorId) ?? UNKNOWN_PERSON,
+    change: settingChangesText(event.change),
+  }));
+}
+
+/** A duration as people say it: "45 min", "4 h", "1 h 30 min". */
+export function durationText(minutes: number): string {
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours === 0) return `${rest} min`;
+  return rest === 0 ? `${hours} h` : `${hours} h ${rest} min`;
+}
+
+function sentence(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

@@ -1,0 +1,39 @@
+import { Role } from '../../domain/people';
+import { PersonalConversation } from '../ports';
+import { UseCaseDeps } from '../shared/useCaseDeps';
+
+const ROLES: readonly Role[] = ['admin', 'agent', 'approver', 'engineer'];
+
+/**
+ * Records how to reach a person in their personal chat with Doorman (on every message and at install), so cards
+ * and notices can be posted to them later. Install events carry no name; the one known already is kept.
+ */
+export async function rememberPersonalChat(
+  deps: UseCaseDeps,
+  chat: Omit<PersonalConversation, 'name'> & { name: string | null },
+): Promise<void> {
+  const name = chat.name ?? (await knownName(deps, chat.aadObjectId));
+  await deps.conversations.savePersonalConversation({ ...chat, name });
+}
+
+/** True when the person has a personal chat with Doorman, so a card for them can be delivered now. */
+export async function canReachInChat(deps: UseCaseDeps, aadObjectId: string): Promise<boolean> {
+  return (await deps.conversations.getPersonalConversation(aadObjectId)) !== null;
+}
+
+/** True the first time a person or a team is greeted; Teams repeats install events, the greeting must not repeat. */
+export function firstGreeting(deps: UseCaseDeps, scope: { personal: string } | { team: string }): Promise<boolean> {
+  const key = 'personal' in scope ? `personal:${scope.personal}` : `team:${scope.team}`;
+  return deps.conversations.recordGreeting(key, deps.clock.now());
+}
+
+/** The display name Doorman knows for a person: from their chat, else the directory, else their object id. */
+export async function knownName(deps: UseCaseDeps, aadObjectId: string): Promise<string> {
+  const chat = await deps.conversations.getPersonalConversation(aadObjectId);
+  if (chat && chat.name !== aadObjectId) return chat.name;
+  for (const role of ROLES) {
+    const person = (await deps.directory.listByRole(role)).find((candidate) => candidate.aadObjectId === aadObjectId);
+    if (person) return person.name;
+  }
+  return aadObjectId;
+}

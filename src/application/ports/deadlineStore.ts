@@ -1,0 +1,12 @@
+/** A deadline row: claimed by the sweeper when `dueAt` has passed. */
+export interface Deadline {
+  requestId: string;
+  kind: string;
+  dueAt: Date;
+}
+
+/** Deadline rows; written by `RequestStore.commit`, claimed by the sweeper. */
+export interface DeadlineStore {
+  /** Claims due deadlines for `leaseMs`; the commit of the resulting change removes them. */
+  claimDeadlines(now: Date, limit: number, leaseMs: number): Promise<Deadline[]>;
+}

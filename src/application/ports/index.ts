@@ -1,0 +1,55 @@
+import { ApiKeyStore } from './apiKeyStore';
+import { ConversationStore } from './conversationStore';
+import { DeadlineStore } from './deadlineStore';
+import { GrantStore } from './grantStore';
+import { OutboxStore } from './outboxStore';
+import { QueueStore } from './queueStore';
+import { RequestStore } from './requestStore';
+import { SettingsStore } from './settingsStore';
+
+export * from './apiKeyStore';
+export * from './conversationStore';
+export * from './deadlineStore';
+export * from './deliveryErrors';
+export * from './grantStore';
+export * from './mailer';
+export * from './meetingProvider';
+export * from './notifier';
+export * from './outboxStore';
+export * from './queueStore';
+export * from './requestStore';
+export * from './services';
+export * from './settingsStore';
+
+/** The store ports by role, as use cases name them (`deps.requests`, `deps.outbox`, …). */
+export interface StorePorts {
+  requests: RequestStore;
+  outbox: OutboxStore;
+  deadlines: DeadlineStore;
+  queues: QueueStore;
+  conversations: ConversationStore;
+  lockboxSettings: SettingsStore;
+  apiKeys: ApiKeyStore;
+  grants: GrantStore;
+}
+
+/** One database behind every role port: what the SQLite and PostgreSQL stores implement. */
+export interface Store
+  extends RequestStore, OutboxStore, DeadlineStore, QueueStore, ConversationStore, SettingsStore, ApiKeyStore, GrantStore {
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The role ports of one store, for wiring (main.ts, test harnesses). */
+export function storePorts(store: Store): StorePorts {
+  return {
+    requests: store,
+    outbox: store,
+    deadlines: store,
+    queues: store,
+    conversations: store,
+    lockboxSettings: store,
+    apiKeys: store,
+    grants: store,
+  };
+}

@@ -1,0 +1,19 @@
+import { Person } from '../../domain/people';
+import { SessionRequest } from '../../domain/session';
+
+/** A meeting for one generation of a session request. */
+export interface MeetingDetails {
+  provider: 'local' | 'teams';
+  meetingId: string | null;
+  joinUrl: string | null;
+}
+
+/** Creates and deletes the meeting a session's customer joins. */
+export interface MeetingProvider {
+  readonly provider: 'local' | 'teams';
+  /** Idempotent per `externalId` (request id + generation): a retry never makes a second meeting. */
+  createMeeting(request: SessionRequest, externalId: string): Promise<MeetingDetails>;
+  deleteMeeting(meetingId: string, organizer: Person): Promise<void>;
+  /** Opens the lobby to everyone for a moment after Admit, or closes it again (Teams meetings only). */
+  setLobbyBypass?(meetingId: string, open: boolean): Promise<unknown>;
+}

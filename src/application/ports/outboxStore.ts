@@ -1,0 +1,87 @@
+import { OutgoingMail } from './mailer';
+import { CardTarget } from './requestStore';
+
+/** Work the dispatcher delivers after the transaction that caused it has committed. */
+export type OutboxMessage =
+  | { type: 'card.post'; requestId: string; target: CardTarget }
+  | { type: 'card.update'; requestId: string; version: number }
+  | { type: 'thread.mention'; requestId: string; event: 'customerWaiting' | 'customerReady' }
+  | { type: 'mail.send'; requestId: string; mail: OutgoingMail }
+  | { type: 'meeting.create'; requestId: string; generation: number }
+  | { type: 'meeting.delete'; requestId: string; generation: number; meetingId: string }
+  | { type: 'meeting.lobby'; requestId: string; meetingId: string; open: boolean }
+  /** A chat message (a card) into a person's personal chat: decisions for requesters, reminders for approvers. */
+  | { type: 'chat.notify'; requestId: string | null; userId: string; notice: ChatNotice }
+  | { type: 'access.grant'; requestId: string }
+  | { type: 'access.revoke'; requestId: string }
+  /** A signed webhook: the body is fixed at commit time so every retry sends the same bytes. */
+  | { type: 'webhook'; requestId: string; url: string; body: string };
+
+/** What a chat notification says; the Teams adapter renders it in the person's time zone. */
+export type ChatNotice =
+  | { kind: 'lockboxDecision' }
+  | { kind: 'lockboxReminder' }
+  | { kind: 'lockboxEnded' }
+  | { kind: 'approvalSetting'; approvalRequired: boolean; changedBy: string; changedAt: string };
+
+/** The outbox as an operator sees it (metrics, `doctor`): nothing given up may go unnoticed. */
+export interface OutboxHealth {
+  pending: number;
+  /** Seconds the oldest pending row has waited since it was written; 0 when nothing is pending. */
+  oldestPendingSeconds: number;
+  /** Rows given up (status `failed`), by message type. */
+  failedByType: Record<string, number>;
+}
+
+/** Messages for one person that cannot reach them: they have no personal chat with Doorman. */
+export interface UnreachablePerson {
+  userId: string;
+  /** Cards and notices still being retried. */
+  pending: number;
+  /** Cards and notices given up. */
+  failed: number;
+}
+
+/** An outbox row given up for good, as `doctor` shows it. */
+export interface FailedDelivery {
+  id: number;
+  type: OutboxMessage['type'];
+  requestId: string | null;
+  attempts: number;
+  error: string | null;
+  failedAt: Date;
+}
+
+/** A stored outbox row as the dispatcher sees it. */
+export interface OutboxItem {
+  id: number;
+  message: OutboxMessage;
+  attempts: number;
+  createdAt: Date;
+}
+
+/** The outbox the dispatcher drains; rows are written by `RequestStore.commit` and `SettingsStore.saveLockboxSettings`. */
+export interface OutboxStore {
+  /**
+   * Claims up to `limit` due outbox rows for `leaseMs`, so that other instances skip them; each claim counts an
+   * attempt. `types` limits the claim to those message types (access changes have their own lane).
+   */
+  claimOutbox(now: Date, limit: number, leaseMs: number, types?: readonly OutboxMessage['type'][]): Promise<OutboxItem[]>;
+  completeOutbox(id: number): Promise<void>;
+  /** A failed attempt: the row is due again at `nextAttemptAt`, the attempt stays counted. */
+  retryOutbox(id: number, nextAttemptAt: Date, error: string): Promise<void>;
+  /**
+   * Throttled, or handed back unfinished at shutdown: the row is due again at `nextAttemptAt` and the claim's attempt
+   * is given back, so waiting never brings a message closer to being given up. The last real error is kept.
+   */
+  deferOutbox(id: number, nextAttemptAt: Date): Promise<void>;
+  /** Gives up on a row (kept for inspection, never retried). */
+  failOutbox(id: number, error: string): Promise<void>;
+  /** The newest rows given up, newest first, with why: what `doctor` lists. */
+  failedOutbox(limit: number): Promise<FailedDelivery[]>;
+  pendingOutboxCount(): Promise<number>;
+  /** The outbox as an operator sees it: backlog, age of the oldest waiting row, rows given up by message type. */
+  outboxHealth(now: Date): Promise<OutboxHealth>;
+  /** People with cards or notices waiting or given up who have no personal chat with Doorman (for `doctor`). */
+  unreachablePeople(): Promise<UnreachablePerson[]>;
+}

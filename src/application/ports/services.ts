@@ -1,0 +1,47 @@
+import { Person, Role } from '../../domain/people';
+
+/** The time, injected so tests move it instead of sleeping. */
+export interface Clock {
+  now(): Date;
+}
+
+/** Fresh identifiers and secrets (CSPRNG in production). */
+export interface Secrets {
+  newRequestId(): string;
+  /** A one-time link code (≥128 bits) and the hash that is stored instead of it. */
+  newLinkCode(): { code: string; hash: string };
+  /** A browser binding secret (cookie) and its hash. */
+  newBindingSecret(): { secret: string; hash: string };
+  /** Hashes a link code or binding secret the same way it was stored. */
+  hash(value: string): string;
+  /** Compares two hashes in constant time. */
+  sameHash(a: string, b: string): boolean;
+  /** A 4-digit verification tag. */
+  newTag(): string;
+}
+
+/** Who people are and which roles they hold. */
+export interface Directory {
+  rolesOf(aadObjectId: string): Promise<Role[]>;
+  /** Agents known by object id or name, for `assignTo`. */
+  findAgent(idOrName: string): Promise<Person | null>;
+  listAgents(): Promise<Person[]>;
+  /** Everyone holding `role`, with a mail address where known. */
+  listByRole(role: Role): Promise<(Person & { email: string | null })[]>;
+  /** The name a person is shown by in trails and histories; null when the directory does not (or no longer) know them. */
+  displayName(aadObjectId: string): Promise<string | null>;
+}
+
+/** Structured logging (pino behind it); never log tokens, secrets, link codes or mail bodies. */
+export interface Logger {
+  debug(fields: Record<string, unknown>, message: string): void;
+  info(fields: Record<string, unknown>, message: string): void;
+  warn(fields: Record<string, unknown>, message: string): void;
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** Something that changed a request; the portal's live pages listen for it. */
+export interface RequestChanges {
+  publish(requestId: string): void;
+  subscribe(requestId: string, listener: () => void): () => void;
+}

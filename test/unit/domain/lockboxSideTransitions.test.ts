@@ -1,0 +1,42 @@
+import { DecisionContext } from '../../../src/domain/audit';
+import { LOCKBOX_DEFAULT_POLICY, LOCKBOX_STATES, lockboxLimitProblems, recordLockboxSide, remindedRole } from '../../../src/domain/lockbox';
+import { Actor } from '../../../src/domain/people';
+import { aLockboxRequest } from '../../support/lockboxBuilder';
+
+const sweeper: Actor = { type: 'system', name: 'sweeper' };
+const context: DecisionContext = { actor: sweeper, now: new Date('2030-03-04T20:00:00Z'), source: 'timer' };
+
+describe('lockbox side transition "remind"', () => {
+  it.each(LOCKBOX_STATES)('in %s: legal only while a decision is awaited and the reminder is unsent', (state) => {
+    const request = aLockboxRequest({ state });
+    if (state !== 'pending' && state !== 'review') {
+      expect(() => recordLockboxSide(request, 'remind', context)).toThrow(expect.objectContaining({ code: 'REQUEST.ILLEGAL_TRANSITION' }));
+      return;
+    }
+    const { request: after, event } = recordLockboxSide(request, 'remind', context);
+    expect(after).toMatchObject({ state, remindAt: null, version: request.version + 1, updatedAt: context.now });
+    expect(event).toMatchObject({ action: 'remind', fromState: state, toState: state, reason: '1 hour left', version: after.version });
+  });
+
+  it('is moot once sent, and only the system sends it', () => {
+    expect(() => recordLockboxSide(aLockboxRequest({ remindAt: null }), 'remind', context)).toThrow(
+      expect.objectContaining({ code: 'REQUEST.ILLEGAL_TRANSITION' }),
+    );
+    const approver: Actor = { type: 'person', person: { aadObjectId: 'carl', name: 'Carl' }, roles: ['approver'] };
+    expect(() => recordLockboxSide(aLockboxRequest(), 'remind', { ...context, actor: approver })).toThrow(
+      expect.objectContaining({ code: 'AUTH.NOT_PERMITTED' }),
+    );
+  });
+
+  it('reminds admins while a lead reviews, approvers otherwise', () => {
+    expect(remindedRole(aLockboxRequest({ state: 'review' }))).toBe('admin');
+    expect(remindedRole(aLockboxRequest({ state: 'pending' }))).toBe('approver');
+  });
+});
+
+describe('lockbox default policy', () => {
+  it('is approval required, 4 h by default, 24 h at most, 12 h to decide, and within its own ranges', () => {
+    expect(LOCKBOX_DEFAULT_POLICY).toEqual({ approvalRequired: true, leadReview: false, defaultDurationMinutes: 240, maxDurationMinutes: 1440, decisionHours: 12 });
+    expect(lockboxLimitProblems(LOCKBOX_DEFAULT_POLICY)).toEqual([]);
+  });
+});
