@@ -1,10 +1,11 @@
-import { DoormanError } from '../domain/errors';
-import { Actor } from '../domain/people';
-import { decideOnLockbox, lockboxSummary, requestLockboxAccess } from './lockboxRequests';
-import { parseLockboxForm } from './lockboxForm';
-import { readableRequest } from './oversight/requestLists';
-import { ReadScope, readScopeFor } from './oversight/viewers';
-import { UseCaseDeps } from './useCaseDeps';
+import { DoormanError } from '../../domain/errors';
+import { Actor } from '../../domain/people';
+import { lockboxSummary } from '../lockbox/lockboxEffects';
+import { decideOnLockbox, requestLockboxAccess } from '../lockbox/lockboxRequests';
+import { parseLockboxForm } from '../lockbox/lockboxForm';
+import { readableRequest } from './requestLists';
+import { ReadScope, readScopeFor } from './viewers';
+import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /**
  * An authenticated system: an API key (`key:<key id>`) or an Entra app (`app:<client id>`). It acts and reads only
@@ -21,7 +22,7 @@ const API_KEY = /^dk_[A-Za-z0-9_-]{20,100}$/;
 /** The caller behind an API key (looked up by its hash); an unknown, malformed or revoked key is AUTH.NOT_PERMITTED. */
 export async function authenticateApiKey(deps: UseCaseDeps, presented: string): Promise<ApiCaller> {
   if (!API_KEY.test(presented)) throw new DoormanError('AUTH.NOT_PERMITTED', 'no valid API key');
-  const key = await deps.store.findApiKeyByHash(deps.secrets.hash(presented));
+  const key = await deps.apiKeys.findApiKeyByHash(deps.secrets.hash(presented));
   if (!key || key.revokedAt !== null) throw new DoormanError('AUTH.NOT_PERMITTED', 'unknown or revoked API key');
   // The key's id, never its name: a name is a label an admin chose, and could mimic another caller.
   return { actor: { type: 'service', client: `key:${key.id}`, label: key.name }, onBehalfOf: key.onBehalfOf, scope: readScopeFor(key.onBehalfOf) };
@@ -42,7 +43,7 @@ export async function askLockboxForEngineer(deps: UseCaseDeps, caller: ApiCaller
   const engineers = await deps.directory.listByRole('engineer');
   const person = engineers.find((candidate) => candidate.aadObjectId === onBehalfOf);
   if (!person) throw new DoormanError('INPUT.INVALID', 'onBehalfOf', [{ field: 'onBehalfOf', problem: 'notAnEngineer' }]);
-  const parsed = parseLockboxForm(body, await deps.store.getLockboxSettings());
+  const parsed = parseLockboxForm(body, await deps.lockboxSettings.getLockboxSettings());
   if (!parsed.ok) throw new DoormanError('INPUT.INVALID', 'lockbox form', parsed.problems);
   const request = await requestLockboxAccess(deps, caller.actor, { aadObjectId: person.aadObjectId, name: person.name }, parsed.ask, 'api');
   return lockboxSummary(request);

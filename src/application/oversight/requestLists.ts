@@ -1,8 +1,8 @@
 import { DoormanError } from '../../domain/errors';
 import { Role } from '../../domain/people';
 import { Queue, StoredRequest } from '../ports';
-import { UseCaseDeps } from '../useCaseDeps';
-import { lockboxSummary } from '../lockboxRequests';
+import { UseCaseDeps } from '../shared/useCaseDeps';
+import { lockboxSummary } from '../lockbox/lockboxEffects';
 import { csvRows, requestSummary, trailEntry } from './requestSummary';
 import { ReadScope, TabViewer, mayRead, tabVisibility } from './viewers';
 
@@ -42,16 +42,16 @@ export async function requestsForPerson(deps: UseCaseDeps, viewer: TabViewer, qu
   const add = (requests: StoredRequest[]) => requests.forEach((request) => found.set(request.id, request));
 
   // `involving` matches the creator or the assignee of a session, and the requester of a lockbox request.
-  if (wants('session')) add(await deps.store.listRequests({ kind: 'session', states, involving: viewer.oid, limit: MAX_ROWS }));
-  if (wants('lockbox')) add(await deps.store.listRequests({ kind: 'lockbox', states, involving: viewer.oid, limit: MAX_ROWS }));
+  if (wants('session')) add(await deps.requests.listRequests({ kind: 'session', states, involving: viewer.oid, limit: MAX_ROWS }));
+  if (wants('lockbox')) add(await deps.requests.listRequests({ kind: 'lockbox', states, involving: viewer.oid, limit: MAX_ROWS }));
 
-  let queue: Queue | null = query.queue ? await deps.store.getQueue(query.queue) : null;
+  let queue: Queue | null = query.queue ? await deps.queues.getQueue(query.queue) : null;
   if (queue && queue.tenantId !== viewer.tid) queue = null;
   if (queue && sees.queueSessions && wants('session')) {
-    add(await deps.store.listRequests({ kind: 'session', states, queueId: queue.id, limit: MAX_ROWS }));
+    add(await deps.requests.listRequests({ kind: 'session', states, queueId: queue.id, limit: MAX_ROWS }));
   }
   if (sees.pendingLockbox && wants('lockbox') && stateAllowed('pending')) {
-    add(await deps.store.listRequests({ kind: 'lockbox', states: ['pending'], limit: MAX_ROWS }));
+    add(await deps.requests.listRequests({ kind: 'lockbox', states: ['pending'], limit: MAX_ROWS }));
   }
 
   const requests = [...found.values()]
@@ -64,7 +64,7 @@ export async function requestsForPerson(deps: UseCaseDeps, viewer: TabViewer, qu
 /** The queues of the person's tenant, for the channel tab's configuration page; other tenants' names stay hidden. */
 export async function queuesForPerson(deps: UseCaseDeps, viewer: TabViewer): Promise<{ queues: { id: string; name: string; channelId: string }[] }> {
   return {
-    queues: (await deps.store.listQueues())
+    queues: (await deps.queues.listQueues())
       .filter((queue) => queue.tenantId === viewer.tid)
       .map((queue) => ({ id: queue.id, name: queue.name, channelId: queue.channelId })),
   };
@@ -73,7 +73,7 @@ export async function queuesForPerson(deps: UseCaseDeps, viewer: TabViewer): Pro
 /** The requests matching `query` that the scope may read (the store filters, so the limit counts only those). */
 export function requestsForSystem(deps: UseCaseDeps, scope: ReadScope, query: SystemQuery): Promise<StoredRequest[]> {
   const filter = { ...query, limit: MAX_ROWS };
-  return deps.store.listRequests(scope.everyone ? filter : { ...filter, involvingAnyOf: scope.people });
+  return deps.requests.listRequests(scope.everyone ? filter : { ...filter, involvingAnyOf: scope.people });
 }
 
 /** The REST list: summaries of the requests the scope may read. */
@@ -88,7 +88,7 @@ export async function requestCsvForSystem(deps: UseCaseDeps, scope: ReadScope, q
 
 /** A request the scope may read; another's request (or one of another kind) is REQUEST.NOT_FOUND, so it does not leak. */
 export async function readableRequest(deps: UseCaseDeps, scope: ReadScope, requestId: string, kind?: 'lockbox'): Promise<StoredRequest> {
-  const request = await deps.store.getRequest(requestId);
+  const request = await deps.requests.getRequest(requestId);
   if (!request || !mayRead(scope, request) || (kind !== undefined && request.kind !== kind)) throw new DoormanError('REQUEST.NOT_FOUND');
   return request;
 }
@@ -96,12 +96,12 @@ export async function readableRequest(deps: UseCaseDeps, scope: ReadScope, reque
 /** One request's summary with its audit trail. */
 export async function requestWithTrail(deps: UseCaseDeps, scope: ReadScope, requestId: string): Promise<Record<string, unknown>> {
   const request = await readableRequest(deps, scope, requestId);
-  return { ...requestSummary(request), events: (await deps.store.eventsOf(request.id)).map(trailEntry) };
+  return { ...requestSummary(request), events: (await deps.requests.eventsOf(request.id)).map(trailEntry) };
 }
 
 /** One lockbox request's summary with its audit trail. */
 export async function lockboxWithTrail(deps: UseCaseDeps, scope: ReadScope, requestId: string): Promise<Record<string, unknown>> {
   const request = await readableRequest(deps, scope, requestId, 'lockbox');
   if (request.kind !== 'lockbox') throw new DoormanError('REQUEST.NOT_FOUND');
-  return { ...lockboxSummary(request), events: (await deps.store.eventsOf(request.id)).map(trailEntry) };
+  return { ...lockboxSummary(request), events: (await deps.requests.eventsOf(request.id)).map(trailEntry) };
 }

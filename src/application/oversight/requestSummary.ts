@@ -1,5 +1,5 @@
 import { AuditEvent } from '../../domain/audit';
-import { lockboxSummary } from '../lockboxRequests';
+import { lockboxSummary } from '../lockbox/lockboxEffects';
 import { StoredRequest } from '../ports';
 
 /** The link-free, name-free view of any request that the tab, the REST list and the CSV export show. */

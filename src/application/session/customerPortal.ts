@@ -70,7 +70,7 @@ export async function visitPortal(deps: UseCaseDeps, code: string, cookieSecret:
 
 /** The page state now, re-read for a live stream; null when the request is gone or not a session. */
 export async function currentPortalState(deps: UseCaseDeps, requestId: string, code: string, cookieSecret: string | null): Promise<PortalState | null> {
-  const request = await deps.store.getRequest(requestId);
+  const request = await deps.requests.getRequest(requestId);
   return request && request.kind === 'session' ? portalState(deps, request, code, cookieSecret) : null;
 }
 

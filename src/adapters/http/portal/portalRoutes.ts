@@ -11,9 +11,9 @@ import {
   customerConsents,
   customerLeaves,
   visitPortal,
-} from '../../../application/customerPortal';
+} from '../../../application/session/customerPortal';
 import { pickLanguage } from '../../../application/i18n/languages';
-import { UseCaseDeps } from '../../../application/useCaseDeps';
+import { UseCaseDeps } from '../../../application/shared/useCaseDeps';
 import { DoormanError, isDoormanError } from '../../../domain/errors';
 import { ClientRateLimiter, GuessBudget } from '../clientRateLimiter';
 import { Failure } from '../httpFailures';

@@ -1,8 +1,8 @@
 import { Server } from 'restify';
 import { z } from 'zod';
-import { ApiCaller, appCaller, askLockboxForEngineer, authenticateApiKey, settleLockboxForCaller } from '../../../application/apiAccess';
+import { ApiCaller, appCaller, askLockboxForEngineer, authenticateApiKey, settleLockboxForCaller } from '../../../application/oversight/apiAccess';
 import { SystemQuery, lockboxWithTrail, requestCsvForSystem, requestListForSystem, requestWithTrail } from '../../../application/oversight/requestLists';
-import { UseCaseDeps } from '../../../application/useCaseDeps';
+import { UseCaseDeps } from '../../../application/shared/useCaseDeps';
 import { DoormanError } from '../../../domain/errors';
 import { ClientRateLimiter } from '../clientRateLimiter';
 import { EntraTokenVerifier } from '../entraTokenVerifier';

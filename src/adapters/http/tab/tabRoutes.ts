@@ -4,7 +4,7 @@ import { Server } from 'restify';
 import { z } from 'zod';
 import { queuesForPerson, requestsForPerson } from '../../../application/oversight/requestLists';
 import { TabViewer } from '../../../application/oversight/viewers';
-import { UseCaseDeps } from '../../../application/useCaseDeps';
+import { UseCaseDeps } from '../../../application/shared/useCaseDeps';
 import { escapeHtml } from '../../../application/i18n/escapeHtml';
 import { DoormanError } from '../../../domain/errors';
 import { ClientRateLimiter } from '../clientRateLimiter';
