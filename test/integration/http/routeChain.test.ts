@@ -53,7 +53,7 @@ describe('the route chain', () => {
         handle: async ({ params }) => {
           throw new DoormanError(params.code as ErrorCode, 'detail that must not be answered');
         },
-        present: json(),
+        present: json<unknown>(),
       }),
       route({
         method: 'get',
@@ -61,7 +61,7 @@ describe('the route chain', () => {
         handle: async () => {
           throw new Error('connection string postgres://secret@db');
         },
-        present: json(),
+        present: json<unknown>(),
       }),
       route({
         method: 'post',
@@ -88,7 +88,7 @@ describe('the route chain', () => {
         handle: async () => {
           throw new HttpRefusal(503, 'AUTH.NOT_PERMITTED', [], 'NOT_CONFIGURED');
         },
-        present: json(),
+        present: json<unknown>(),
       }),
     ]);
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
