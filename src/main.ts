@@ -122,8 +122,8 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     logger.error({ err: error.message, type: context.activity.type }, 'unhandled bot error');
     if (context.activity.type === 'message') await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
   };
-  const renderer = new CardRenderer(store, directory, clock, config.defaultTimeZone);
-  const notifier = new TeamsNotifier(adapter, config.bot?.appId ?? '', store, renderer, new ThreadRateLimiter(clock), clock, overrides.connectorTimings);
+  const renderer = new CardRenderer(clock, config.defaultTimeZone);
+  const notifier = new TeamsNotifier(adapter, config.bot?.appId ?? '', { channel: (id) => store.getQueue(id), personalChat: (id) => store.getPersonalConversation(id) }, renderer, new ThreadRateLimiter(clock), clock, overrides.connectorTimings);
   const access: AccessGranter =
     overrides.access ??
     (config.lockbox.access.kind === 'graph' && graph

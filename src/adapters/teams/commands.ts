@@ -7,18 +7,37 @@ export interface ChatCommand {
   title: string;
   description: string;
   scopes: readonly CommandScope[];
+  /** Words after the title belong to the command (`register queue Tier 1 default`). */
+  takesArgument?: true;
 }
 
-/** Every command the bot answers today, in the order `help` lists them. */
-export const CHAT_COMMANDS: readonly ChatCommand[] = [
+/**
+ * The one command table: `help` lists it, the bot dispatches on it (DoormanBot's handlers are keyed by its titles, so
+ * a command without a handler does not compile), and scripts/packageApp.ts writes the manifest's command lists from it.
+ */
+export const CHAT_COMMANDS = [
   { title: 'help', description: 'What Doorman can do for you', scopes: ['personal', 'team', 'groupChat'] },
   { title: 'new session', description: 'Create a one-time session link for a customer', scopes: ['personal', 'team'] },
   { title: 'requests', description: 'Your past and upcoming requests', scopes: ['personal', 'team'] },
   { title: 'lockbox', description: 'Ask for time-limited access to customer content', scopes: ['personal'] },
   { title: 'settings', description: 'Lockbox approval settings (admins)', scopes: ['personal'] },
   { title: 'whoami', description: 'Who Doorman thinks you are, and your roles', scopes: ['personal', 'team', 'groupChat'] },
-  { title: 'register queue', description: 'Make this channel a sessions queue: register queue <name> [default]', scopes: ['team'] },
+  { title: 'register queue', description: 'Make this channel a sessions queue: register queue <name> [default]', scopes: ['team'], takesArgument: true },
   { title: 'register approvals', description: 'Make this channel the one where approvers decide lockbox requests', scopes: ['team'] },
   { title: 'register assistance', description: 'Make this channel the one for assistance requests', scopes: ['team'] },
   { title: 'doctor', description: 'Check the configuration (admins)', scopes: ['personal'] },
-];
+] as const satisfies readonly ChatCommand[];
+
+/** The title of a command the bot answers. */
+export type CommandTitle = (typeof CHAT_COMMANDS)[number]['title'];
+
+/** The command `text` (lower case, mention removed) asks for, with the rest of what was typed; null when none. */
+export function commandOf(text: string): { title: CommandTitle; rest: string } | null {
+  const lower = text.toLowerCase();
+  if (lower === '') return { title: 'help', rest: '' };
+  for (const command of CHAT_COMMANDS as readonly ChatCommand[]) {
+    if (lower === command.title) return { title: command.title as CommandTitle, rest: '' };
+    if (command.takesArgument && lower.startsWith(command.title)) return { title: command.title as CommandTitle, rest: text.slice(command.title.length).trim() };
+  }
+  return null;
+}

@@ -6,27 +6,28 @@ import {
   TeamsActivityHandler,
   TurnContext,
 } from 'botbuilder';
-import { lockboxTrails, settingsHistory } from '../../application/people/auditTrail';
-import { UseCaseDeps } from '../../application/shared/useCaseDeps';
+import { lockboxFormLimits, lockboxSettingsView } from '../../application/lockbox/lockboxViews';
+import { runDoctor } from '../../application/people/administration';
+import { myRequests } from '../../application/people/myRequests';
 import { firstGreeting, rememberPersonalChat } from '../../application/people/personalChats';
-import { ChannelRegistration, approvalsQueue, registerChannel, sessionQueueChoice } from '../../application/people/queues';
-import { isDoormanError } from '../../domain/errors';
-import { hasRole } from '../../domain/people';
-import { LockboxRequest } from '../../domain/lockbox';
-import { SessionRequest } from '../../domain/session';
-import { CHAT_COMMANDS } from './commands';
-import { AdaptiveCard } from './cards/cardTypes';
-import { helpCard } from './cards/helpCard';
-import { lockboxFormCard } from './lockbox/lockboxFormCard';
-import { MAX_LOCKBOX_ROWS, lockboxListCard } from './lockbox/lockboxListCard';
-import { lockboxSettingsCard } from './lockbox/lockboxSettingsCard';
-import { requestListCard } from './session/requestListCard';
-import { sessionFormCard } from './session/sessionFormCard';
-import { textCard } from './cards/textCard';
-import { escapeMarkdown } from './cards/escapeMarkdown';
-import { noticeText } from './cards/cardTexts';
+import { ChannelRegistration, registerChannel } from '../../application/people/queues';
 import { Queue } from '../../application/ports';
+import { newSessionForm } from '../../application/session/sessionViews';
+import { UseCaseDeps } from '../../application/shared/useCaseDeps';
+import { ErrorCode, isDoormanError } from '../../domain/errors';
+import { rolesOf } from '../../domain/policy';
+import { CHAT_COMMANDS, CommandTitle, commandOf } from './commands';
+import { AdaptiveCard } from './cards/cardTypes';
+import { noticeText } from './cards/cardTexts';
+import { escapeMarkdown } from './cards/escapeMarkdown';
+import { helpCard } from './cards/helpCard';
+import { textCard } from './cards/textCard';
 import { CardRenderer } from './cardRenderer';
+import { lockboxListCard } from './lockbox/lockboxListCard';
+import { lockboxSettingsCard } from './lockbox/lockboxSettingsCard';
+import { lockboxForm } from './lockbox/lockboxVerbs';
+import { requestListCard } from './session/requestListCard';
+import { sessionForm } from './session/sessionVerbs';
 import { actorOf, tenantAllowed, tenantOf, timeZoneOf } from './teamsIdentity';
 import { routeCardAction } from './verbRouter';
 
@@ -79,20 +80,25 @@ export class DoormanBot extends TeamsActivityHandler {
     return routeCardAction(context, action?.verb, action?.data ?? {}, { deps: this.deps, renderer: this.renderer });
   }
 
+  /** One handler per command of the command table (commands.ts); a command without one does not compile. */
+  private readonly commands: Record<CommandTitle, (context: TurnContext, rest: string) => Promise<void>> = {
+    help: (context) => this.help(context),
+    'new session': (context) => this.newSession(context),
+    requests: (context) => this.requests(context),
+    lockbox: (context) => this.lockboxForm(context),
+    settings: (context) => this.settings(context),
+    whoami: (context) => this.whoami(context),
+    'register queue': (context, rest) => this.registerQueue(context, rest),
+    'register approvals': (context) => this.registerChannel(context, { purpose: 'approvals', name: 'Approvals', makeDefault: true }),
+    'register assistance': (context) => this.registerChannel(context, { purpose: 'assistance', name: 'Assistance', makeDefault: true }),
+    doctor: (context) => this.runDoctor(context),
+  };
+
   private async answerMessage(context: TurnContext): Promise<void> {
     await this.rememberPersonalChat(context);
     const text = commandText(context);
-    const command = text.toLowerCase();
-    if (command === '' || command === 'help') return this.help(context);
-    if (command === 'whoami') return this.whoami(context);
-    if (command === 'new session') return this.newSession(context);
-    if (command === 'requests') return this.requests(context);
-    if (command === 'doctor') return this.runDoctor(context);
-    if (command === 'lockbox') return this.lockboxForm(context);
-    if (command === 'settings') return this.settings(context);
-    if (command.startsWith('register queue')) return this.registerQueue(context, text.slice('register queue'.length).trim());
-    if (command === 'register approvals') return this.registerChannel(context, { purpose: 'approvals', name: 'Approvals', makeDefault: true });
-    if (command === 'register assistance') return this.registerChannel(context, { purpose: 'assistance', name: 'Assistance', makeDefault: true });
+    const command = commandOf(text);
+    if (command) return this.commands[command.title](context, command.rest);
     await send(context, textCard({ title: 'Sorry, I did not get that', text: `I don't know "${text.slice(0, 60)}". Say **help** to see what I can do.`, id: 'unknownCommand' }));
   }
 
@@ -122,8 +128,7 @@ export class DoormanBot extends TeamsActivityHandler {
       if (!activity.from.aadObjectId) return;
       await this.rememberPersonalChat(context);
       if (!(await firstGreeting(this.deps, { personal: activity.from.aadObjectId }))) return;
-      const actor = await actorOf(context, this.deps.directory);
-      const roles = actor.type === 'person' ? actor.roles : [];
+      const roles = rolesOf(await actorOf(context, this.deps.directory));
       await send(context, helpCard({ commands: CHAT_COMMANDS.map(({ title, description }) => ({ title, description })), roles, greeting: true }));
       return;
     }
@@ -141,14 +146,14 @@ export class DoormanBot extends TeamsActivityHandler {
   }
 
   private async help(context: TurnContext): Promise<void> {
-    const actor = await actorOf(context, this.deps.directory);
-    const roles = actor.type === 'person' ? actor.roles : [];
+    const roles = rolesOf(await actorOf(context, this.deps.directory));
     await send(context, helpCard({ commands: CHAT_COMMANDS.map(({ title, description }) => ({ title, description })), roles, greeting: false }));
   }
 
   private async whoami(context: TurnContext): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
-    const roles = actor.type === 'person' && actor.roles.length > 0 ? actor.roles.join(', ') : 'none';
+    const held = rolesOf(actor);
+    const roles = held.length > 0 ? held.join(', ') : 'none';
     const name = actor.type === 'person' ? actor.person.name : '?';
     const id = actor.type === 'person' ? actor.person.aadObjectId : '?';
     await send(context, textCard({
@@ -160,7 +165,8 @@ export class DoormanBot extends TeamsActivityHandler {
 
   private async newSession(context: TurnContext): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
-    if (!hasRole(actor, 'agent')) {
+    const form = await refusedAs(newSessionForm(this.deps, actor), 'AUTH.NOT_PERMITTED');
+    if (form === 'AUTH.NOT_PERMITTED') {
       await send(context, textCard({ title: 'Not permitted', text: 'Creating session requests needs the agent role. Say **whoami** to see your roles.', id: 'notPermitted' }));
       return;
     }
@@ -169,44 +175,32 @@ export class DoormanBot extends TeamsActivityHandler {
       await send(context, textCard({ title: 'Let us do this in private', text: 'Open a personal chat with Doorman and say **new session**: the one-time link must only appear on your own card.', id: 'goPersonal' }));
       return;
     }
-    const timeZone = timeZoneOf(context, this.deps.settings.defaultTimeZone);
-    const [agents, choice] = await Promise.all([this.deps.directory.listAgents(), sessionQueueChoice(this.deps)]);
-    await send(context, sessionFormCard({
-      agents,
-      queues: choice.queues,
-      defaultQueue: choice.defaultQueue ? { name: choice.defaultQueue.queue.name, reason: choice.defaultQueue.reason } : null,
-      values: {},
-      problems: [],
-      timeZone,
-      defaultHours: this.deps.settings.sessionDefaultHours,
-    }));
+    await send(context, sessionForm(form, timeZoneOf(context, this.deps.settings.defaultTimeZone)));
   }
 
   private async lockboxForm(context: TurnContext): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
-    if (!hasRole(actor, 'engineer')) {
+    const limits = await refusedAs(lockboxFormLimits(this.deps, actor), 'AUTH.NOT_PERMITTED', 'QUEUE.NONE');
+    if (limits === 'AUTH.NOT_PERMITTED') {
       await send(context, textCard({ title: 'Not permitted', text: 'Asking for lockbox access needs the engineer role. Say **whoami** to see your roles.', id: 'notPermitted' }));
       return;
     }
-    if (!(await approvalsQueue(this.deps))) {
-      // Nothing undecidable: without an approvals channel no approver would ever see the request.
+    if (limits === 'QUEUE.NONE') {
       await send(context, textCard({ title: 'Lockbox requests are not possible yet', text: noticeText('QUEUE.NONE'), id: 'noApprovalsQueue' }));
       return;
     }
-    const settings = await this.deps.lockboxSettings.getLockboxSettings();
-    await send(context, lockboxFormCard({ values: {}, problems: [], defaultDurationMinutes: settings.defaultDurationMinutes, maxDurationMinutes: settings.maxDurationMinutes }));
+    await send(context, lockboxForm(limits));
   }
 
   private async settings(context: TurnContext): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
-    if (!hasRole(actor, 'admin')) {
+    const view = await refusedAs(lockboxSettingsView(this.deps, actor), 'AUTH.NOT_PERMITTED');
+    if (view === 'AUTH.NOT_PERMITTED') {
       await send(context, textCard({ title: 'Not permitted', text: '`settings` is for admins.', id: 'notPermitted' }));
       return;
     }
     await send(context, lockboxSettingsCard({
-      settings: await this.deps.lockboxSettings.getLockboxSettings(),
-      history: await settingsHistory(this.deps),
-      now: this.deps.clock.now(),
+      ...view,
       timeZone: timeZoneOf(context, this.deps.settings.defaultTimeZone),
       problems: [],
       notice: null,
@@ -214,29 +208,24 @@ export class DoormanBot extends TeamsActivityHandler {
   }
 
   private async requests(context: TurnContext): Promise<void> {
-    const actor = await actorOf(context, this.deps.directory);
-    if (actor.type !== 'person') return;
-    const now = this.deps.clock.now();
+    const view = await myRequests(this.deps, await actorOf(context, this.deps.directory));
+    if (!view) return;
     const timeZone = timeZoneOf(context, this.deps.settings.defaultTimeZone);
-    const me = actor.person.aadObjectId;
-    const sessions = (await this.deps.requests.listRequests({ kind: 'session', involving: me, limit: 100 })) as SessionRequest[];
-    if (sessions.length > 0 || !hasRole(actor, 'engineer')) {
-      await send(context, requestListCard({ title: 'Your session requests', requests: sessions, now, timeZone }));
-    }
-    const lockboxes = (await this.deps.requests.listRequests({ kind: 'lockbox', involving: me, limit: MAX_LOCKBOX_ROWS })) as LockboxRequest[];
-    if (lockboxes.length > 0 || hasRole(actor, 'engineer')) {
-      await send(context, lockboxListCard({ requests: await lockboxTrails(this.deps, lockboxes), now, timeZone }));
-    }
+    if (view.sessions) await send(context, requestListCard({ title: 'Your session requests', requests: view.sessions, now: view.now, timeZone }));
+    if (view.lockboxes) await send(context, lockboxListCard({ requests: view.lockboxes, now: view.now, timeZone }));
   }
 
   private async runDoctor(context: TurnContext): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
-    if (!hasRole(actor, 'admin')) {
+    const report = await refusedAs(runDoctor(actor, async () => {
+      await context.sendActivity({ type: 'typing' });
+      return this.doctor();
+    }), 'AUTH.NOT_PERMITTED');
+    if (report === 'AUTH.NOT_PERMITTED') {
       await send(context, textCard({ title: 'Not permitted', text: '`doctor` is for admins.', id: 'notPermitted' }));
       return;
     }
-    await context.sendActivity({ type: 'typing' });
-    await send(context, textCard({ title: 'Doorman doctor', text: await this.doctor(), id: 'doctor' }));
+    await send(context, textCard({ title: 'Doorman doctor', text: report, id: 'doctor' }));
   }
 
   private async registerQueue(context: TurnContext, rest: string): Promise<void> {
@@ -292,6 +281,16 @@ function registeredText(queue: Queue, defaultQueue: Queue | null): string {
 export function commandText(context: TurnContext): string {
   const withoutMentions = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
   return withoutMentions.replace(/<at>[^<]*<\/at>/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/** The use case's answer, or the code it refused with when that is one of `codes` (the caller answers those). */
+async function refusedAs<T, C extends ErrorCode>(answer: Promise<T>, ...codes: C[]): Promise<T | C> {
+  try {
+    return await answer;
+  } catch (error) {
+    if (isDoormanError(error) && (codes as ErrorCode[]).includes(error.code)) return error.code as C;
+    throw error;
+  }
 }
 
 async function send(context: TurnContext, card: AdaptiveCard): Promise<void> {

@@ -1,6 +1,6 @@
 import { Activity, CardFactory, CloudAdapter, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
-import { CardActivity, CardTarget, ChatNotice, Clock, Notifier, QueueStore, ConversationStore, RetryableError, StoredRequest, ThrottledError } from '../../application/ports';
+import { CardActivity, CardAddresses, CardTarget, ChatNotice, Clock, Notifier, RequestCardView, RetryableError, StoredRequest, ThrottledError } from '../../application/ports';
 import { escapeMarkdown } from './cards/escapeMarkdown';
 import { AdaptiveCard } from './cards/cardTypes';
 import { CardRenderer } from './cardRenderer';
@@ -33,7 +33,7 @@ export class TeamsNotifier implements Notifier {
   constructor(
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
-    private readonly store: QueueStore & ConversationStore,
+    private readonly addresses: CardAddresses,
     private readonly renderer: CardRenderer,
     private readonly limiter: ThreadRateLimiter,
     private readonly clock: Clock,
@@ -43,10 +43,11 @@ export class TeamsNotifier implements Notifier {
   }
 
   /** Posts a queue card as a new channel thread, or an agent card into the agent's personal chat. */
-  async postCard(request: StoredRequest, target: CardTarget): Promise<CardActivity> {
-    const card = await this.renderer.render(request, target.role);
+  async postCard(view: RequestCardView, target: CardTarget): Promise<CardActivity> {
+    const { request } = view;
+    const card = this.renderer.render(view, target.role);
     if (target.role === 'queue') {
-      const queue = await this.store.getQueue(target.queueId);
+      const queue = await this.addresses.channel(target.queueId);
       if (!queue) throw new Error(`queue ${target.queueId} is not registered`);
       const created = await this.send([queue.channelId], queue.serviceUrl, queue.channelId, queue.tenantId, (client, options) =>
         client.conversations.createConversation(
@@ -69,7 +70,7 @@ export class TeamsNotifier implements Notifier {
         threadId: created.id,
       };
     }
-    const chat = await this.store.getPersonalConversation(target.userId);
+    const chat = await this.addresses.personalChat(target.userId);
     if (!chat) throw new Error('the person has no personal chat with Doorman yet');
     // Straight to the conversation: a turn's sendActivity would make it a reply to the synthetic continuation event.
     const sent = await this.send([chat.conversationId], chat.serviceUrl, chat.conversationId, chat.tenantId, (client, options) =>
@@ -91,10 +92,10 @@ export class TeamsNotifier implements Notifier {
    * every conversation are taken before the first card goes out, so a throttled update is retried whole, never
    * half sent and then sent again.
    */
-  async updateCards(request: StoredRequest, cards: readonly CardActivity[]): Promise<void> {
+  async updateCards(view: RequestCardView, cards: readonly CardActivity[]): Promise<void> {
     if (cards.length === 0) return;
     const renders = new Map<CardActivity['role'], AdaptiveCard>();
-    for (const card of cards) renders.set(card.role, renders.get(card.role) ?? (await this.renderer.render(request, card.role)));
+    for (const card of cards) renders.set(card.role, renders.get(card.role) ?? this.renderer.render(view, card.role));
     const conversations = [...new Set(cards.map((card) => card.conversationId))];
     const release = await this.admit(conversations);
     try {
@@ -115,7 +116,7 @@ export class TeamsNotifier implements Notifier {
 
   /** Posts a notice card into the person's personal chat. */
   async notify(userId: string, notice: ChatNotice, request: StoredRequest | null): Promise<void> {
-    const chat = await this.store.getPersonalConversation(userId);
+    const chat = await this.addresses.personalChat(userId);
     if (!chat) throw new Error('the person has no personal chat with Doorman yet');
     // Told in the person's own time zone (the access window, above all), as Teams reported it on their last message.
     const card = this.renderer.renderNotice(notice, request, chat.timeZone ?? undefined);

@@ -6,6 +6,7 @@ import { recordAssigneeReach } from '../people/assigneeReach';
 import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from '../lockbox/lockboxRequests';
 import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from '../ports';
 import { commitRequest } from '../shared/requestCommit';
+import { cardViewOf } from '../shared/cardViews';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 const DISPATCHER: Actor = { type: 'system', name: 'dispatcher' };
@@ -288,7 +289,7 @@ export class OutboxDispatcher {
     switch (message.type) {
       case 'card.post': {
         const request = await this.load(message.requestId);
-        const card = await notifier.postCard(request, message.target);
+        const card = await notifier.postCard(await cardViewOf(this.deps, request), message.target);
         await requests.saveCardActivity(card);
         await this.afterCardPost(message, true);
         return;
@@ -297,7 +298,7 @@ export class OutboxDispatcher {
         const request = await this.load(message.requestId);
         // The invitation card shows the link once and is only retired, never re-rendered: the code is not stored.
         const keepsLink = (card: { role: string }) => card.role === 'invitation' && request.kind === 'session' && request.state === 'open';
-        await notifier.updateCards(request, (await requests.cardActivitiesOf(request.id)).filter((card) => !keepsLink(card)));
+        await notifier.updateCards(await cardViewOf(this.deps, request), (await requests.cardActivitiesOf(request.id)).filter((card) => !keepsLink(card)));
         return;
       }
       case 'thread.mention': {

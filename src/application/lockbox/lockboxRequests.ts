@@ -14,6 +14,7 @@ import {
   withAccessRemoved,
 } from '../../domain/lockbox';
 import { Actor, Person, actorId } from '../../domain/people';
+import { mayAdminister, mayAskLockbox } from '../../domain/policy';
 import { SettingChange, encodeSettingChanges } from '../people/auditTrail';
 import { lockboxApproverMail } from '../i18n/lockboxApproverMail';
 import { LockboxSettings, OutboxMessage, StoredRequest } from '../ports';
@@ -58,8 +59,7 @@ export async function requestLockboxAccess(
   /** The requester's form card, which becomes their request card; without it a new card is posted to their chat. */
   place: { conversationId: string; activityId: string; serviceUrl: string } | null = null,
 ): Promise<LockboxRequest> {
-  if (actor.type === 'person' && !actor.roles.includes('engineer')) throw new DoormanError('AUTH.NOT_PERMITTED');
-  if (actor.type !== 'person' && actor.type !== 'service') throw new DoormanError('AUTH.NOT_PERMITTED');
+  if (!mayAskLockbox(actor)) throw new DoormanError('AUTH.NOT_PERMITTED');
   const settings = await deps.lockboxSettings.getLockboxSettings();
   if (ask.durationMinutes > settings.maxDurationMinutes) {
     throw new DoormanError('INPUT.INVALID', 'duration above the maximum', [{ field: 'durationMinutes', problem: 'tooLong' }]);
@@ -214,7 +214,7 @@ export async function saveLockboxSettings(
   actor: Actor,
   next: Omit<LockboxSettings, 'updatedBy' | 'updatedAt'>,
 ): Promise<LockboxSettings> {
-  if (actor.type !== 'person' || !actor.roles.includes('admin')) throw new DoormanError('AUTH.NOT_PERMITTED');
+  if (actor.type !== 'person' || !mayAdminister(actor)) throw new DoormanError('AUTH.NOT_PERMITTED');
   const problems = lockboxLimitProblems(next);
   if (problems.length > 0) throw new DoormanError('INPUT.INVALID', 'lockbox limits out of range', problems);
   const current = await deps.lockboxSettings.getLockboxSettings();

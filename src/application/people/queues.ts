@@ -1,5 +1,6 @@
 import { DoormanError } from '../../domain/errors';
-import { Actor, hasRole } from '../../domain/people';
+import { Actor } from '../../domain/people';
+import { mayAdminister } from '../../domain/policy';
 import { DefaultQueueReason, QueuePurpose, defaultQueueOf } from '../../domain/queues';
 import { Queue } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
@@ -35,7 +36,7 @@ export async function registerChannel(
   place: ChannelPlace,
   registration: ChannelRegistration,
 ): Promise<RegisteredChannel> {
-  if (actor.type !== 'person' || !hasRole(actor, 'admin')) throw new DoormanError('AUTH.NOT_PERMITTED');
+  if (actor.type !== 'person' || !mayAdminister(actor)) throw new DoormanError('AUTH.NOT_PERMITTED');
   const queues = await deps.queues.listQueues();
   const existing = queues.find((queue) => queue.channelId === place.channelId);
   const keepsDefault = existing?.purpose === registration.purpose && existing.isDefault;

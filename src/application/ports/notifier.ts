@@ -1,12 +1,32 @@
 import { ChatNotice } from './outboxStore';
+import { Person } from '../../domain/people';
+import { PersonalConversation } from './conversationStore';
+import { Queue } from './queueStore';
 import { CardActivity, CardTarget, StoredRequest } from './requestStore';
+
+/** Everything a request's cards show besides the request: the renderer draws from this and reads nothing else. */
+export interface RequestCardView {
+  request: StoredRequest;
+  /** The session's queue name, when it has one. */
+  queueName: string | null;
+  /** Agents a session can be assigned to. */
+  agents: Person[];
+  /** Who gets a lockbox card's automatic refresh (and so their buttons): the deciders, never the requester. */
+  deciderIds: string[];
+}
+
+/** Where cards go: a registered channel, a person's personal chat (the notifier's address book). */
+export interface CardAddresses {
+  channel(queueId: string): Promise<Queue | null>;
+  personalChat(aadObjectId: string): Promise<PersonalConversation | null>;
+}
 
 /** Delivers cards and messages to Teams. Adapters render views into cards. */
 export interface Notifier {
   /** Posts the request's card for `target` as a new message (a new thread in a queue channel). */
-  postCard(request: StoredRequest, target: CardTarget): Promise<CardActivity>;
+  postCard(view: RequestCardView, target: CardTarget): Promise<CardActivity>;
   /** Replaces each stored card with the request's current render for its role (idempotent). */
-  updateCards(request: StoredRequest, cards: readonly CardActivity[]): Promise<void>;
+  updateCards(view: RequestCardView, cards: readonly CardActivity[]): Promise<void>;
   /** Posts a notice card into a person's personal chat (decisions, reminders, setting changes). */
   notify(userId: string, notice: ChatNotice, request: StoredRequest | null): Promise<void>;
   /** Replies in a queue thread, @mentioning the assignee when there is one. */

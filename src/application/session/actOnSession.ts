@@ -1,6 +1,7 @@
 import { DecisionContext } from '../../domain/audit';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import { Actor, Person } from '../../domain/people';
+import { mayWorkSessions } from '../../domain/policy';
 import { SessionCommand, SessionDeadlineKind, SessionRequest, decideSession, isPastDeadline, recordSessionSide } from '../../domain/session';
 import { InvitationCardPlace, invitationCard, invitationFor, invitationMail, initialMeeting } from './createSessionRequest';
 import { CardActivity, OutboxMessage } from '../ports';
@@ -48,7 +49,7 @@ async function runAgentAction(
   extras: (after: SessionRequest) => ActionExtras = (after) => ({ request: after }),
 ): Promise<AgentActionResult> {
   const request = await loadSession(deps, pointer.requestId);
-  if (actor.type !== 'person' || !actor.roles.includes('agent')) return { request, refused: 'AUTH.NOT_PERMITTED' };
+  if (actor.type !== 'person' || !mayWorkSessions(actor)) return { request, refused: 'AUTH.NOT_PERMITTED' };
   if (request.version !== pointer.version) return { request, refused: 'REQUEST.STALE_VERSION' };
   const now = deps.clock.now();
   if (isPastDeadline(request, now)) {

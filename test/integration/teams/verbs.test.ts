@@ -21,7 +21,7 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
   beforeEach(() => {
     const built = testDeps();
     ({ deps, clock, cleanup } = built);
-    const bot = new DoormanBot(deps, new CardRenderer(deps.queues, deps.directory, clock, 'UTC'), [TENANT], async () => 'ok');
+    const bot = new DoormanBot(deps, new CardRenderer(clock, 'UTC'), [TENANT], async () => 'ok');
     adapter = new TestAdapter(async (context) => {
       await bot.run(context);
       buffered = [...context.bufferedReplyActivities];

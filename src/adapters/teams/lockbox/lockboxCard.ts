@@ -1,3 +1,4 @@
+import type { LockboxViewer } from '../../../domain/policy';
 import { ErrorCode } from '../../../domain/errors';
 import { LockboxRequest, isDecisionOverdue, lockboxParties } from '../../../domain/lockbox';
 import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
@@ -21,7 +22,7 @@ import {
  * `approver` (approver role, not the requester), `reviewer` (support lead while in review), `requester`, or
  * `readOnly` (everyone else, and the base card posted to the queue channel).
  */
-export type LockboxViewer = 'approver' | 'requester' | 'reviewer' | 'readOnly';
+export type { LockboxViewer };
 
 /** What the request card of a lockbox request shows; `notice` answers a failed action. */
 export interface LockboxCardView {

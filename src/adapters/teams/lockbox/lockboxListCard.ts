@@ -1,3 +1,4 @@
+import { MAX_LOCKBOX_ROWS } from '../../../application/lockbox/lockboxViews';
 import { TrailLine } from '../../../application/people/auditTrail';
 import { LockboxRequest } from '../../../domain/lockbox';
 import { adaptiveCard, container, heading, textBlock } from '../cards/cardElements';
@@ -13,8 +14,7 @@ export interface LockboxListView {
   timeZone: string;
 }
 
-/** Requests shown, newest first; each with its latest audit events (the REST API has the whole trail). */
-export const MAX_LOCKBOX_ROWS = 10;
+export { MAX_LOCKBOX_ROWS };
 const MAX_EVENTS = 6;
 
 /** Your lockbox requests, newest first, each with who did what when (the append-only audit trail). */

@@ -1,0 +1,81 @@
+import { DoormanError, FieldProblem, isDoormanError } from '../../domain/errors';
+import { Actor, Person } from '../../domain/people';
+import { mayWorkSessions } from '../../domain/policy';
+import { DefaultQueueReason } from '../../domain/queues';
+import { SessionRequest } from '../../domain/session';
+import { Queue } from '../ports';
+import { sessionQueueChoice } from '../people/queues';
+import { UseCaseDeps } from '../shared/useCaseDeps';
+import { IssuedInvitation, InvitationCardPlace, createSessionRequest } from './createSessionRequest';
+import { parseSessionForm } from './sessionForm';
+
+/** What the `new session` form offers: agents to assign, queues, the default queue, the default deadline. */
+export interface SessionFormView {
+  agents: Person[];
+  queues: Queue[];
+  defaultQueue: { name: string; reason: DefaultQueueReason } | null;
+  defaultHours: number;
+}
+
+async function formView(deps: UseCaseDeps): Promise<SessionFormView & { defaultQueueId: string | null }> {
+  const [agents, choice] = await Promise.all([deps.directory.listAgents(), sessionQueueChoice(deps)]);
+  return {
+    agents,
+    queues: choice.queues,
+    defaultQueue: choice.defaultQueue ? { name: choice.defaultQueue.queue.name, reason: choice.defaultQueue.reason } : null,
+    defaultQueueId: choice.defaultQueue?.queue.id ?? null,
+    defaultHours: deps.settings.sessionDefaultHours,
+  };
+}
+
+/** `new session`: the empty form, for agents only (AUTH.NOT_PERMITTED otherwise). */
+export async function newSessionForm(deps: UseCaseDeps, actor: Actor): Promise<SessionFormView> {
+  if (!mayWorkSessions(actor)) throw new DoormanError('AUTH.NOT_PERMITTED');
+  const { defaultQueueId: _unused, ...view } = await formView(deps);
+  return view;
+}
+
+/** The answer to a submitted form: the invitation, or the form again with every problem and what was typed. */
+export type SessionFormAnswer =
+  | { kind: 'invitation'; issued: IssuedInvitation }
+  | { kind: 'form'; form: SessionFormView; typed: Record<string, string>; problems: FieldProblem[] };
+
+/** `session.create`: checks who asks and what was typed, then creates the request (see createSessionRequest). */
+export async function submitSessionForm(
+  deps: UseCaseDeps,
+  actor: Actor,
+  inputs: unknown,
+  place: InvitationCardPlace | null,
+  timeZone: string,
+): Promise<SessionFormAnswer> {
+  const { defaultQueueId, ...form } = await formView(deps);
+  if (actor.type !== 'person' || !mayWorkSessions(actor)) return { kind: 'form', form, typed: {}, problems: [{ field: 'form', problem: 'notPermitted' }] };
+  const parsed = parseSessionForm(inputs, {
+    now: deps.clock.now(),
+    timeZone,
+    defaultHours: deps.settings.sessionDefaultHours,
+    agent: actor.person,
+    agents: form.agents,
+    queues: form.queues,
+    defaultQueueId,
+  });
+  if (!parsed.ok) return { kind: 'form', form, typed: parsed.typed, problems: parsed.problems };
+  try {
+    return { kind: 'invitation', issued: await createSessionRequest(deps, actor, parsed.values, place, timeZone) };
+  } catch (error) {
+    if (isDoormanError(error, 'INPUT.INVALID')) return { kind: 'form', form, typed: typedInputs(inputs), problems: error.fields };
+    throw error;
+  }
+}
+
+/** The strings typed into a form, to put back after a refusal so nothing typed is lost. */
+export function typedInputs(data: unknown): Record<string, string> {
+  if (typeof data !== 'object' || data === null) return {};
+  return Object.fromEntries(Object.entries(data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
+}
+
+/** The sessions a person is involved in, for `requests`. */
+export async function sessionsOf(deps: UseCaseDeps, actor: Actor): Promise<SessionRequest[]> {
+  if (actor.type !== 'person') return [];
+  return (await deps.requests.listRequests({ kind: 'session', involving: actor.person.aadObjectId, limit: 100 })) as SessionRequest[];
+}

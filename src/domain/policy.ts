@@ -1,0 +1,51 @@
+import { LockboxRequest, lockboxParties, remindedRole } from './lockbox';
+import { Actor, Role, hasRole } from './people';
+
+/** Who may run which chat command and card verb. Use cases ask here; adapters never check roles. */
+
+/** `new session` and every session card button: agents. */
+export function mayWorkSessions(actor: Actor): boolean {
+  return hasRole(actor, 'agent');
+}
+
+/** `lockbox` (the form) and asking through it: engineers; systems ask through the REST API with a key or token. */
+export function mayAskLockbox(actor: Actor): boolean {
+  return actor.type === 'service' || hasRole(actor, 'engineer');
+}
+
+/** `settings`, `doctor`, `register …`: admins. */
+export function mayAdminister(actor: Actor): boolean {
+  return hasRole(actor, 'admin');
+}
+
+/** The roles a person holds (none for anyone else), as `help` and `whoami` show them. */
+export function rolesOf(actor: Actor): Role[] {
+  return actor.type === 'person' ? [...actor.roles] : [];
+}
+
+/** Whether `requests` shows a lockbox list: to engineers always, to others when they have lockbox requests. */
+export function seesLockboxList(actor: Actor, hasLockboxes: boolean): boolean {
+  return hasLockboxes || hasRole(actor, 'engineer');
+}
+
+/** Whether `requests` shows a session list: to everyone but engineers without sessions. */
+export function seesSessionList(actor: Actor, hasSessions: boolean): boolean {
+  return hasSessions || !hasRole(actor, 'engineer');
+}
+
+/** Who looks at a lockbox card: the buttons depend on it; the server decides, never the card. */
+export type LockboxViewer = 'approver' | 'requester' | 'reviewer' | 'readOnly';
+
+/** The lockbox view a person gets: the requester their own, an approver (never the requester) the decision buttons. */
+export function lockboxViewerOf(request: LockboxRequest, actor: Actor | null): LockboxViewer {
+  if (!actor || actor.type !== 'person') return 'readOnly';
+  if (lockboxParties(request).includes(actor.person.aadObjectId)) return 'requester';
+  if (request.state === 'review' && hasRole(actor, 'admin')) return 'reviewer';
+  if (request.state !== 'review' && hasRole(actor, 'approver')) return 'approver';
+  return 'readOnly';
+}
+
+/** The role whose holders decide a lockbox request now (and get its card refreshed with their buttons). */
+export function decidingRole(request: LockboxRequest): Role {
+  return remindedRole(request);
+}
