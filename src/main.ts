@@ -161,7 +161,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     ready: () => store.ping(),
     adapter,
     bot,
-    metrics: new Metrics(store, clock),
+    metrics: new Metrics((now) => store.outboxHealth(now), clock),
     portalAssetsDir: portalAssetsDir(),
     secureCookies: config.publicBaseUrl.startsWith('https://'),
     localMode: config.localMode,

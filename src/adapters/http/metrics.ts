@@ -1,10 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Clock, OutboxHealth } from '../../application/ports';
 
-/** Where the metrics read the outbox's health once per scrape (main.ts passes the outbox store). */
-export interface OutboxHealthSource {
-  outboxHealth(now: Date): Promise<OutboxHealth>;
-}
+/** Reads the outbox's health once per scrape (main.ts passes the outbox store's query). */
+export type ReadOutboxHealth = (now: Date) => Promise<OutboxHealth>;
 
 /** The label every path that is not one of Doorman's routes shares: random paths never grow the exposition. */
 export const OTHER_ROUTE = 'other';
@@ -21,7 +19,7 @@ export class Metrics {
   private readonly guessesInWindow: Gauge;
   private readonly startedAt: number;
 
-  constructor(outbox: OutboxHealthSource, clock: Clock) {
+  constructor(readOutboxHealth: ReadOutboxHealth, clock: Clock) {
     const registry = this.registry;
     this.startedAt = clock.now().getTime();
     collectDefaultMetrics({ register: registry, prefix: 'doorman_' });
@@ -48,7 +46,7 @@ export class Metrics {
     // One outbox query per scrape, shared by the three outbox gauges (prom-client collects them one by one).
     let health: Promise<void> | null = null;
     const refresh = () => {
-      health ??= outbox.outboxHealth(clock.now()).then(
+      health ??= readOutboxHealth(clock.now()).then(
         (now) => {
           pending.set(now.pending);
           oldest.set(now.oldestPendingSeconds);

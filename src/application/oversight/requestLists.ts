@@ -1,10 +1,11 @@
 import { DoormanError } from '../../domain/errors';
 import { Role } from '../../domain/people';
+import { lockboxViewerOf, mayWorkSessions } from '../../domain/policy';
 import { Queue, StoredRequest } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 import { lockboxSummary } from '../lockbox/lockboxEffects';
 import { csvRows, requestSummary, trailEntry } from './requestSummary';
-import { ReadScope, TabViewer, mayRead, tabVisibility } from './viewers';
+import { ReadScope, TabViewer, mayRead, viewerActor } from './viewers';
 
 const MAX_ROWS = 500;
 
@@ -31,10 +32,13 @@ export interface TabList {
   roles: Role[];
 }
 
-/** What the tab lists for one person: their own requests, their queue's (agents), pending approvals (approvers). */
+/**
+ * What the tab lists for one person: their own requests, the sessions of a queue of their tenant when they work
+ * sessions, and the pending lockbox requests they would decide. The domain's policy decides both.
+ */
 export async function requestsForPerson(deps: UseCaseDeps, viewer: TabViewer, query: TabQuery): Promise<TabList> {
   const roles = await deps.directory.rolesOf(viewer.oid);
-  const sees = tabVisibility(roles);
+  const actor = viewerActor(viewer, roles);
   const states = query.state ? query.state.split(',') : undefined;
   const wants = (kind: 'session' | 'lockbox') => query.kind === undefined || query.kind === kind;
   const stateAllowed = (state: string) => states === undefined || states.includes(state);
@@ -47,11 +51,12 @@ export async function requestsForPerson(deps: UseCaseDeps, viewer: TabViewer, qu
 
   let queue: Queue | null = query.queue ? await deps.queues.getQueue(query.queue) : null;
   if (queue && queue.tenantId !== viewer.tid) queue = null;
-  if (queue && sees.queueSessions && wants('session')) {
+  if (queue && mayWorkSessions(actor) && wants('session')) {
     add(await deps.requests.listRequests({ kind: 'session', states, queueId: queue.id, limit: MAX_ROWS }));
   }
-  if (sees.pendingLockbox && wants('lockbox') && stateAllowed('pending')) {
-    add(await deps.requests.listRequests({ kind: 'lockbox', states: ['pending'], limit: MAX_ROWS }));
+  if (wants('lockbox') && stateAllowed('pending')) {
+    const pending = await deps.requests.listRequests({ kind: 'lockbox', states: ['pending'], limit: MAX_ROWS });
+    add(pending.filter((request) => request.kind === 'lockbox' && lockboxViewerOf(request, actor) === 'approver'));
   }
 
   const requests = [...found.values()]

@@ -1,4 +1,4 @@
-import { Role } from '../../domain/people';
+import { Actor, Role } from '../../domain/people';
 import { StoredRequest } from '../ports';
 import { lockboxParties } from '../../domain/lockbox';
 
@@ -30,10 +30,7 @@ export function mayRead(scope: ReadScope, request: StoredRequest): boolean {
   return scope.everyone || requestParties(request).some((person) => scope.people.includes(person));
 }
 
-/**
- * What a person sees in the tab beyond their own requests: an agent sees the sessions of a queue of their tenant,
- * an approver sees every pending lockbox request.
- */
-export function tabVisibility(roles: readonly Role[]): { queueSessions: boolean; pendingLockbox: boolean } {
-  return { queueSessions: roles.includes('agent'), pendingLockbox: roles.includes('approver') };
+/** The tab's viewer as an actor holding the roles the directory gives them, for the domain's policy to judge. */
+export function viewerActor(viewer: TabViewer, roles: readonly Role[]): Actor {
+  return { type: 'person', person: { aadObjectId: viewer.oid, name: '' }, roles: [...roles] };
 }

@@ -1,6 +1,6 @@
 import { UseCaseDeps } from '../../../src/application/shared/useCaseDeps';
 import { lockboxWithTrail, queuesForPerson, requestWithTrail, requestsForPerson, requestsForSystem } from '../../../src/application/oversight/requestLists';
-import { readScopeFor, tabVisibility } from '../../../src/application/oversight/viewers';
+import { readScopeFor } from '../../../src/application/oversight/viewers';
 import { Queue, StoredRequest } from '../../../src/application/ports';
 import { isDoormanError } from '../../../src/domain/errors';
 import { aLockboxRequest } from '../../support/lockboxBuilder';
@@ -56,14 +56,6 @@ describe('who sees which requests (oversight use cases, SQLite, fake clock)', ()
   });
 
   afterAll(() => t.cleanup());
-
-  it('decides visibility by role: agents see a queue, approvers see pending approvals, others only their own', () => {
-    expect(tabVisibility([])).toEqual({ queueSessions: false, pendingLockbox: false });
-    expect(tabVisibility(['agent'])).toEqual({ queueSessions: true, pendingLockbox: false });
-    expect(tabVisibility(['approver'])).toEqual({ queueSessions: false, pendingLockbox: true });
-    expect(tabVisibility(['engineer', 'approver'])).toEqual({ queueSessions: false, pendingLockbox: true });
-    expect(tabVisibility(['admin'])).toEqual({ queueSessions: false, pendingLockbox: false });
-  });
 
   it('shows a person without roles only their own requests, whatever queue the tab asks for', async () => {
     const list = await requestsForPerson(deps, { oid: EVE_NO_ROLE, tid: TENANT }, { queue: 'q-contoso' });
