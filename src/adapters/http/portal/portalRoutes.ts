@@ -10,6 +10,7 @@ import {
   customerArrives,
   customerConsents,
   customerLeaves,
+  enterLocalRoom,
   visitPortal,
 } from '../../../application/session/customerPortal';
 import { pickLanguage } from '../../../application/i18n/languages';
@@ -105,11 +106,8 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
       rateLimit: perAddress('read'),
       params: linkParams,
       handle: async ({ params, call }) => {
-        const visit = await visitPortal(deps, params.code, cookies.read(call.req, params.code));
-        const language = languageFor(call, visit.request.language);
-        if (!visit.view.boundToYou) throw new DoormanError('LINK.IN_USE');
-        if (visit.view.state !== 'connected' || visit.request.customerName === null) throw new DoormanError('LINK.CLOSED');
-        return renderRoomPage({ code: params.code, language, name: visit.request.customerName, tag: visit.request.tag });
+        const room = await enterLocalRoom(deps, params.code, cookies.read(call.req, params.code));
+        return renderRoomPage({ code: params.code, language: languageFor(call, room.language), name: room.name, tag: room.tag });
       },
       present: html,
       errorPage: messagePage,
