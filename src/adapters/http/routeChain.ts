@@ -6,6 +6,12 @@ import { DoormanError } from '../../domain/errors';
 import { Failure, HttpRefusal, failureOf } from './httpFailures';
 import { readJsonObject, sendJson, sendJsonError } from './jsonReplies';
 
+/*
+ * Every route of the portal, the REST API and the tab is a declaration run by the same chain (in the spirit of
+ * Outline's API routes): rate limit → authenticate → validate with zod → one use case → present. A failure anywhere
+ * is answered once, here, from the one table in httpFailures.ts: a code and a status, never internal text.
+ */
+
 /** One surface (portal, REST API, tab): its headers, how it logs a failure, and whether a 401 names the scheme. */
 export interface Surface {
   headers: Readonly<Record<string, string>>;
