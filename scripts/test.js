@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `npm test`: every tier, in order — typecheck; unit; integration (SQLite and PostgreSQL); end to end (the real
+// `npm test`: every tier, in order — typecheck; unit; use cases; integration (SQLite and PostgreSQL); end to end (the real
 // HTTP server + Agents Playground + headless Chromium). Tiers that need PostgreSQL or Chromium provision them first
 // (Debian packages, as root) or stop with a message saying what to install. Nothing is skipped silently.
 const { spawnSync } = require('node:child_process');
@@ -44,6 +44,7 @@ const only = process.argv[2];
 const tiers = {
   typecheck: () => step('typecheck', bin('tsc'), ['-p', 'tsconfig.json', '--noEmit']),
   unit: () => jest('unit tests', ['--selectProjects', 'unit']),
+  usecases: () => jest('use-case tests (SQLite in memory, fake clock)', ['--selectProjects', 'usecases']),
   integration: () => {
     step('PostgreSQL for the integration tier', process.execPath, [join(__dirname, 'ensurePostgres.js')]);
     jest('integration tests (SQLite and PostgreSQL)', ['--selectProjects', 'integration']);

@@ -79,6 +79,18 @@ const environmentSchema = z.object({
   ENTRA_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
 });
 
+/** What the Graph adapters are given (they take this, never the whole Config). */
+export interface GraphSettings {
+  tenantId: string;
+  clientId: string;
+  credential: { kind: 'secret'; secret: string } | { kind: 'certificate'; path: string } | { kind: 'managedIdentity' };
+  meetingMode: 'onlineMeeting' | 'calendarEvent';
+  /** 'agent' (the assignee, else the creator, organizes) or the object id / UPN of a service account. */
+  organizer: string;
+  baseUrl: string;
+  authorityHost: string | null;
+}
+
 /** Doorman's configuration, validated once at start-up. */
 export interface Config {
   host: string;
@@ -94,16 +106,8 @@ export interface Config {
   store: { kind: 'sqlite'; path: string } | { kind: 'postgres'; url: string };
   meetings: 'local' | 'graph';
   mail: { kind: 'local'; dir: string } | { kind: 'graph'; sender: string };
-  graph: {
-    tenantId: string;
-    clientId: string;
-    credential: { kind: 'secret'; secret: string } | { kind: 'certificate'; path: string } | { kind: 'managedIdentity' };
-    meetingMode: 'onlineMeeting' | 'calendarEvent';
-    organizer: string;
-    baseUrl: string;
-    authorityHost: string | null;
-    lobbyBypassAfterAdmit: boolean;
-  } | null;
+  /** The Graph adapters' settings, plus whether the lobby opens briefly after Admit. */
+  graph: (GraphSettings & { lobbyBypassAfterAdmit: boolean }) | null;
   roles: {
     file: string | null;
     admins: string[];

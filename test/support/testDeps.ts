@@ -10,11 +10,14 @@ import { createLogger } from '../../src/adapters/logging/pinoLogger';
 import { openSqliteRequestStore } from '../../src/adapters/storage/sqliteRequestStore';
 import { FakeClock } from './fakeClock';
 
-/** Use-case dependencies on a temp SQLite file and a fake clock, for adapter-tier tests without HTTP. */
-export function testDeps(): { deps: UseCaseDeps; clock: FakeClock; wakes: () => number; cleanup(): Promise<void> } {
+/**
+ * Use-case dependencies on SQLite and a fake clock, without Teams or HTTP: a temp file for adapter-tier tests, or
+ * `:memory:` for the use-case tier (`{ inMemory: true }`).
+ */
+export function testDeps(options: { inMemory?: boolean } = {}): { deps: UseCaseDeps; clock: FakeClock; wakes: () => number; cleanup(): Promise<void> } {
   const dir = mkdtempSync(join(tmpdir(), 'doorman-deps-'));
   const clock = new FakeClock();
-  const store = openSqliteRequestStore(join(dir, 'doorman.db'));
+  const store = openSqliteRequestStore(options.inMemory ? ':memory:' : join(dir, 'doorman.db'));
   let wakes = 0;
   const deps: UseCaseDeps = {
     ...storePorts(store),
@@ -35,6 +38,27 @@ export function testDeps(): { deps: UseCaseDeps; clock: FakeClock; wakes: () => 
     async cleanup() {
       await store.close();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** For a use-case test file: fresh deps on SQLite in memory and a fake clock before each test, closed after it. */
+export function useCaseDepsPerTest(): { readonly deps: UseCaseDeps; readonly clock: FakeClock } {
+  let current: ReturnType<typeof testDeps> | null = null;
+  beforeEach(() => {
+    current = testDeps({ inMemory: true });
+  });
+  afterEach(() => current?.cleanup());
+  const now = () => {
+    if (!current) throw new Error('use-case deps exist only inside a test');
+    return current;
+  };
+  return {
+    get deps() {
+      return now().deps;
+    },
+    get clock() {
+      return now().clock;
     },
   };
 }

@@ -5,6 +5,7 @@ import { Writable } from 'node:stream';
 import { Store } from '../../src/application/ports';
 import { loadConfig } from '../../src/config';
 import { DoormanOverrides, RunningDoorman, startDoorman } from '../../src/main';
+import { teamsActivity } from './activities';
 import { BotConnectorDouble } from './botConnectorDouble';
 import { FakeClock } from './fakeClock';
 
@@ -81,28 +82,17 @@ export async function startTestDoorman(overrides: DoormanOverrides & { env?: Rec
     return { status: response.status, body: text ? JSON.parse(text) : null };
   };
   let counter = 0;
-  const base = (who: PersonKey, where: 'personal' | 'channel') => {
-    const person = PEOPLE[who];
-    const conversation =
-      where === 'personal'
-        ? { id: `a:personal-${person.aadObjectId}`, conversationType: 'personal', tenantId: TENANT }
-        : { id: QUEUE_CHANNEL, conversationType: 'channel', isGroup: true, tenantId: TENANT };
-    return {
+  const base = (who: PersonKey, where: 'personal' | 'channel') =>
+    teamsActivity({
+      from: PEOPLE[who],
+      place: where === 'personal' ? { personal: true } : { channel: QUEUE_CHANNEL, team: '19:team@thread.tacv2' },
+      tenantId: TENANT,
+      serviceUrl: connector.url,
       id: `incoming-${++counter}`,
       timestamp: clock.now().toISOString(),
-      channelId: 'msteams',
-      serviceUrl: connector.url,
-      from: { id: `29:${person.aadObjectId}`, aadObjectId: person.aadObjectId, name: person.name },
-      recipient: { id: '28:doorman', name: 'Doorman' },
-      conversation,
       // Dana works from New York: times told to her must be in her zone, not the service's default.
-      localTimezone: who === 'dana' ? 'America/New_York' : 'Europe/Berlin',
-      channelData:
-        where === 'personal'
-          ? { tenant: { id: TENANT } }
-          : { tenant: { id: TENANT }, team: { id: '19:team@thread.tacv2' }, channel: { id: QUEUE_CHANNEL } },
-    };
-  };
+      timeZone: who === 'dana' ? 'America/New_York' : 'Europe/Berlin',
+    });
   return {
     doorman,
     clock,

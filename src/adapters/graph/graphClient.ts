@@ -22,8 +22,8 @@ import {
 } from '@microsoft/microsoft-graph-client';
 import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials';
 import { RetryableError } from '../../application/ports';
-import { Config } from '../../config';
 import { DoormanError } from '../../domain/errors';
+import type { GraphSettings } from '../../config';
 
 /*
  * Sources relied on (Microsoft Learn / microsoft-graph-docs-contrib):
@@ -36,8 +36,8 @@ import { DoormanError } from '../../domain/errors';
  *   policy answers 403 (`Forbidden` / `Unauthorized`, "App … is not authorized to Create meeting on behalf of user").
  */
 
-/** The Graph configuration block Doorman reads (config.graph, present when MEETINGS or MAIL is graph). */
-export type GraphConfig = NonNullable<Config['graph']>;
+/** The Graph settings the Graph adapters read (main.ts passes config.graph, present when MEETINGS or MAIL is graph). */
+export type GraphConfig = GraphSettings;
 
 /** App-only tokens always ask for the resource's `.default` scope: the app roles granted with admin consent. */
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';

@@ -1,7 +1,6 @@
 import { GraphError } from '@microsoft/microsoft-graph-client';
 import { Clock, RequestStore } from '../../application/ports';
-import { Config } from '../../config';
-import { GRAPH_SCOPE, GraphConnection, credentialFailureCode, graphRequirement, mapGraphError } from './graphClient';
+import { GRAPH_SCOPE, GraphConfig, GraphConnection, credentialFailureCode, graphRequirement, mapGraphError } from './graphClient';
 import { MEETINGS_PER_ORGANIZER_PER_MONTH } from './graphMeetingProvider';
 import { systemClock } from '../system/systemClock';
 
@@ -49,11 +48,20 @@ const SATISFIED_BY: Record<string, readonly string[]> = {
   'GroupMember.ReadWrite.All': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
 };
 
+/** What the Graph checks read of the configuration: what runs through Graph, and who holds the roles. */
+export interface GraphDoctorSettings {
+  meetings: 'local' | 'graph';
+  mail: { kind: 'local' } | { kind: 'graph'; sender: string };
+  graph: GraphConfig | null;
+  lockbox: { access: { kind: 'local' } | { kind: 'graph' } };
+  roles: { admins: string[]; agents: string[]; approvers: string[]; engineers: string[] };
+}
+
 const MAX_AGENTS_CHECKED = 5;
 const PROBE_JOIN_URL = 'https://teams.microsoft.com/l/meetup-join/doorman-doctor-probe';
 
 /** The application permissions this configuration needs, each with why. */
-export function requiredGraphPermissions(config: Config, rolesFromGroups: boolean): { permission: string; why: string }[] {
+export function requiredGraphPermissions(config: GraphDoctorSettings, rolesFromGroups: boolean): { permission: string; why: string }[] {
   const needed: { permission: string; why: string }[] = [];
   if (config.meetings === 'graph' && config.graph) {
     needed.push(
@@ -72,7 +80,7 @@ export function requiredGraphPermissions(config: Config, rolesFromGroups: boolea
 }
 
 /** Checks the Graph set-up end to end and returns a checklist; it never throws for a failed check. */
-export async function runGraphDoctor(config: Config, deps: GraphDoctorDeps): Promise<DoctorCheck[]> {
+export async function runGraphDoctor(config: GraphDoctorSettings, deps: GraphDoctorDeps): Promise<DoctorCheck[]> {
   const graph = config.graph;
   if (!graph) {
     return [{ name: 'Microsoft Graph', status: 'ok', detail: 'not configured: meetings and mail run locally' }];

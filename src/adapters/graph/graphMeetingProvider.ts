@@ -253,11 +253,6 @@ export class GraphMeetingProvider implements MeetingProvider, LobbyControl {
   }
 }
 
-/** The organizer object id the configuration points at for a request (before any UPN is resolved). */
-export function organizerFor(request: SessionRequest, organizerSetting: string): string {
-  return organizerSetting === 'agent' ? (request.assignee ?? request.createdBy).aadObjectId : organizerSetting;
-}
-
 /** Start and end of the meeting: the schedule if there is one, else now; booked for `minutes` (30). */
 export function meetingWindow(
   request: Pick<SessionRequest, 'scheduledFor'>,

@@ -2,16 +2,28 @@ import { CardRole } from '../../application/shared/cardViews';
 import { ChatNotice, RequestCardView, StoredRequest } from '../../application/ports';
 import { ErrorCode } from '../../domain/errors';
 import { Actor } from '../../domain/people';
-import { LockboxViewer, lockboxViewerOf } from '../../domain/policy';
-import { approvalSettingNoticeCard } from './lockbox/approvalSettingNoticeCard';
 import { AdaptiveCard } from './cards/cardTypes';
-import { lockboxCard } from './lockbox/lockboxCard';
+import { approvalSettingNoticeCard } from './lockbox/approvalSettingNoticeCard';
+import { lockboxCardFor } from './lockbox/lockboxCardFor';
 import { lockboxNoticeCard } from './lockbox/lockboxNoticeCard';
-import { sessionAgentCard } from './session/sessionAgentCard';
-import { sessionInvitationCard } from './session/sessionInvitationCard';
-import { sessionQueueCard } from './session/sessionQueueCard';
+import { sessionCardFor } from './session/sessionCardFor';
 
 export type { CardRole };
+
+type CardDrawer<R extends StoredRequest> = (
+  view: RequestCardView & { request: R },
+  role: CardRole,
+  notice: ErrorCode | null,
+  now: Date,
+  timeZone: string,
+  viewer: Actor | null,
+) => AdaptiveCard;
+
+/** Each kind's card, one line per kind; a kind missing here does not compile. */
+const CARD_OF_KIND: { [K in StoredRequest['kind']]: CardDrawer<Extract<StoredRequest, { kind: K }>> } = {
+  session: sessionCardFor,
+  lockbox: lockboxCardFor,
+};
 
 /** Renders a request's cards from its view: a card is a view, re-rendered and overwritten in place. Reads nothing. */
 export class CardRenderer {
@@ -25,31 +37,8 @@ export class CardRenderer {
    * answered to (an invoke or a refresh); without one, shared cards render read-only with a refresh for deciders.
    */
   render(cardView: RequestCardView, role: CardRole, notice: ErrorCode | null = null, viewer: Actor | null = null): AdaptiveCard {
-    const now = this.clock.now();
-    const { request } = cardView;
-    if (request.kind === 'lockbox') {
-      const who: LockboxViewer = viewer ? lockboxViewerOf(request, viewer) : role === 'requester' ? 'requester' : 'readOnly';
-      return lockboxCard({
-        request,
-        viewer: who,
-        approverIds: cardView.deciderIds,
-        now,
-        timeZone: this.timeZone,
-        notice: notice ? { code: notice } : null,
-      });
-    }
-    if (role === 'invitation') {
-      return sessionInvitationCard({ request, link: null, inviteText: null, now, timeZone: this.timeZone });
-    }
-    const view = {
-      request,
-      queueName: cardView.queueName,
-      now,
-      timeZone: this.timeZone,
-      notice: notice ? { code: notice } : null,
-      agents: cardView.agents,
-    };
-    return role === 'queue' ? sessionQueueCard(view) : sessionAgentCard(view);
+    const draw = CARD_OF_KIND[cardView.request.kind] as CardDrawer<StoredRequest>;
+    return draw(cardView, role, notice, this.clock.now(), this.timeZone, viewer);
   }
 
   /** A notice card for someone's personal chat. */

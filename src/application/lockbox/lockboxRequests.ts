@@ -17,7 +17,7 @@ import { Actor, Person, actorId } from '../../domain/people';
 import { mayAdminister, mayAskLockbox } from '../../domain/policy';
 import { SettingChange, encodeSettingChanges } from '../people/auditTrail';
 import { lockboxApproverMail } from '../i18n/lockboxApproverMail';
-import { LockboxSettings, OutboxMessage, StoredRequest } from '../ports';
+import { LockboxSettings, OutboxMessage } from '../ports';
 import { approvalsQueue } from '../people/queues';
 import { commitRequest } from '../shared/requestCommit';
 import { UseCaseDeps } from '../shared/useCaseDeps';
@@ -239,11 +239,6 @@ export async function saveLockboxSettings(
   deps.logger.info({ actor: actorId(actor), changes }, 'lockbox settings changed');
   deps.wakeDispatcher();
   return saved;
-}
-
-/** True for lockbox requests (the store holds several kinds). */
-export function isLockbox(request: StoredRequest | null): request is LockboxRequest {
-  return request?.kind === 'lockbox';
 }
 
 /** What each lockbox deadline runs when it falls due (the sweeper's table). */

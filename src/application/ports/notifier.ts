@@ -2,7 +2,8 @@ import { ChatNotice } from './outboxStore';
 import { Person } from '../../domain/people';
 import { PersonalConversation } from './conversationStore';
 import { Queue } from './queueStore';
-import { CardActivity, CardTarget, StoredRequest } from './requestStore';
+import { CardTarget } from './outboxStore';
+import { CardActivity, StoredRequest } from './requestStore';
 
 /** Everything a request's cards show besides the request: the renderer draws from this and reads nothing else. */
 export interface RequestCardView {

@@ -1,5 +1,10 @@
 import { OutgoingMail } from './mailer';
-import { CardTarget } from './requestStore';
+
+/** Who a new card is posted for. */
+export type CardTarget =
+  | { role: 'queue'; queueId: string }
+  | { role: 'agent'; userId: string }
+  | { role: 'requester'; userId: string };
 
 /** Work the dispatcher delivers after the transaction that caused it has committed. */
 export type OutboxMessage =

@@ -7,12 +7,6 @@ import { OutboxMessage } from './outboxStore';
 /** Every request kind the store holds. Later kinds join this union. */
 export type StoredRequest = SessionRequest | LockboxRequest;
 
-/** Who a new card is posted for. */
-export type CardTarget =
-  | { role: 'queue'; queueId: string }
-  | { role: 'agent'; userId: string }
-  | { role: 'requester'; userId: string };
-
 /** A card Teams holds for a request, updated in place on every transition. */
 export interface CardActivity {
   requestId: string;

@@ -3,6 +3,7 @@ import { Store } from '../../../src/application/ports';
 import { migrations } from '../../../src/adapters/storage/migrations';
 import { openPostgresRequestStore } from '../../../src/adapters/storage/postgresRequestStore';
 import { PostgresServer, createDatabase, startPostgres } from '../../support/postgresServer';
+import { anAuditEvent } from '../../support/auditEvents';
 import { aSessionRequest } from '../../support/sessionBuilder';
 import { describeRequestStoreContract } from './requestStoreContract';
 
@@ -92,19 +93,7 @@ describe('PostgreSQL request store', () => {
       request,
       expectedVersion: null,
       events: [
-        {
-          requestId: request.id,
-          kind: 'session',
-          action: 'create',
-          fromState: null,
-          toState: 'open',
-          actorId: 'agent-anna',
-          actorType: 'person',
-          source: 'card',
-          reason: null,
-          at: request.createdAt,
-          version: 1,
-        },
+        anAuditEvent(request, 'create', null),
       ],
       outbox: [],
       deadlines: [],

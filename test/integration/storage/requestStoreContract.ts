@@ -12,6 +12,7 @@ import { isDoormanError } from '../../../src/domain/errors';
 import { LockboxRequest } from '../../../src/domain/lockbox';
 import { SessionRequest } from '../../../src/domain/session';
 import { aLockboxRequest } from '../../support/lockboxBuilder';
+import { anAuditEvent } from '../../support/auditEvents';
 import { aSessionRequest } from '../../support/sessionBuilder';
 
 /** Opens a store on a new, empty database, or another instance on the database of `sameDatabaseAs`. */
@@ -39,19 +40,7 @@ const ben = { aadObjectId: 'agent-ben', name: 'Ben Agent' };
 const carl = { aadObjectId: 'agent-carl', name: 'Carl Agent' };
 
 function eventOf(request: SessionRequest, action: string, fromState: string | null): AuditEvent {
-  return {
-    requestId: request.id,
-    kind: request.kind,
-    action,
-    fromState,
-    toState: request.state,
-    actorId: request.createdBy.aadObjectId,
-    actorType: 'person',
-    source: 'card',
-    reason: null,
-    at: request.updatedAt,
-    version: request.version,
-  };
+  return anAuditEvent(request, action, fromState, { actorId: request.createdBy.aadObjectId });
 }
 
 function cardUpdate(request: SessionRequest): OutboxMessage {
@@ -111,19 +100,7 @@ const amy = { aadObjectId: 'approver-amy', name: 'Amy Approver' };
 const lee = { aadObjectId: 'lead-lee', name: 'Lee Lead' };
 
 function lockboxEvent(request: LockboxRequest, action: string, fromState: string | null): AuditEvent {
-  return {
-    requestId: request.id,
-    kind: request.kind,
-    action,
-    fromState,
-    toState: request.state,
-    actorId: request.requester.aadObjectId,
-    actorType: 'person',
-    source: 'chat',
-    reason: null,
-    at: request.updatedAt,
-    version: request.version,
-  };
+  return anAuditEvent(request, action, fromState, { actorId: request.requester.aadObjectId, source: 'chat' });
 }
 
 /** The change that creates a lockbox request: its event, a card update and its decision deadline. */

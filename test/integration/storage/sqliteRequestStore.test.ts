@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { Store } from '../../../src/application/ports';
 import { migrations } from '../../../src/adapters/storage/migrations';
 import { openSqliteRequestStore } from '../../../src/adapters/storage/sqliteRequestStore';
+import { anAuditEvent } from '../../support/auditEvents';
 import { aSessionRequest } from '../../support/sessionBuilder';
 import { describeRequestStoreContract } from './requestStoreContract';
 
@@ -112,19 +113,7 @@ describe('SQLite request store', () => {
       request,
       expectedVersion: null,
       events: [
-        {
-          requestId: request.id,
-          kind: 'session',
-          action: 'create',
-          fromState: null,
-          toState: 'open',
-          actorId: 'agent-anna',
-          actorType: 'person',
-          source: 'card',
-          reason: null,
-          at: request.createdAt,
-          version: 1,
-        },
+        anAuditEvent(request, 'create', null),
       ],
       outbox: [],
       deadlines: [],

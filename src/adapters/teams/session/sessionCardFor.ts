@@ -1,0 +1,22 @@
+import { CardRole } from '../../../application/shared/cardViews';
+import { RequestCardView } from '../../../application/ports';
+import { ErrorCode } from '../../../domain/errors';
+import { SessionRequest } from '../../../domain/session';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { sessionAgentCard } from './sessionAgentCard';
+import { sessionInvitationCard } from './sessionInvitationCard';
+import { sessionQueueCard } from './sessionQueueCard';
+
+/** A session request's card for `role`, drawn from its view (the invitation card without its link: retired). */
+export function sessionCardFor(
+  cardView: RequestCardView & { request: SessionRequest },
+  role: CardRole,
+  notice: ErrorCode | null,
+  now: Date,
+  timeZone: string,
+): AdaptiveCard {
+  const { request } = cardView;
+  if (role === 'invitation') return sessionInvitationCard({ request, link: null, inviteText: null, now, timeZone });
+  const view = { request, queueName: cardView.queueName, now, timeZone, notice: notice ? { code: notice } : null, agents: cardView.agents };
+  return role === 'queue' ? sessionQueueCard(view) : sessionAgentCard(view);
+}
