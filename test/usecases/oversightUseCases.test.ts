@@ -1,11 +1,11 @@
-import { UseCaseDeps } from '../../../src/application/shared/useCaseDeps';
-import { lockboxWithTrail, queuesForPerson, requestWithTrail, requestsForPerson, requestsForSystem } from '../../../src/application/oversight/requestLists';
-import { readScopeFor } from '../../../src/application/oversight/viewers';
-import { Queue, StoredRequest } from '../../../src/application/ports';
-import { isDoormanError } from '../../../src/domain/errors';
-import { aLockboxRequest } from '../../support/lockboxBuilder';
-import { aSessionRequest } from '../../support/sessionBuilder';
-import { testDeps } from '../../support/testDeps';
+import { UseCaseDeps } from '../../src/application/shared/useCaseDeps';
+import { lockboxWithTrail, queuesForPerson, requestWithTrail, requestsForPerson, requestsForSystem } from '../../src/application/oversight/requestLists';
+import { readScopeFor } from '../../src/application/oversight/viewers';
+import { Queue, StoredRequest } from '../../src/application/ports';
+import { isDoormanError } from '../../src/domain/errors';
+import { aLockboxRequest } from '../support/lockboxBuilder';
+import { aSessionRequest } from '../support/sessionBuilder';
+import { testDeps } from '../support/testDeps';
 
 // People from test/fixtures/roles.json.
 const ALEX_ADMIN_AGENT = '00000000-0000-0000-0000-00000000a001';
@@ -46,7 +46,7 @@ describe('who sees which requests (oversight use cases, SQLite, fake clock)', ()
   const evesLockbox = aLockboxRequest({ id: 'eve-lockbox', state: 'approved', requester: { aadObjectId: EVE_NO_ROLE, name: 'Eve' }, createdAt: at(7) });
 
   beforeAll(async () => {
-    t = testDeps();
+    t = testDeps({ inMemory: true });
     deps = t.deps;
     await deps.queues.saveQueue(aQueue('q-contoso', TENANT));
     await deps.queues.saveQueue(aQueue('q-fabrikam', OTHER_TENANT));
