@@ -33,7 +33,11 @@ export function seesSessionList(actor: Actor, hasSessions: boolean): boolean {
   return hasSessions || !hasRole(actor, 'engineer');
 }
 
-/** Who looks at a lockbox card: the buttons depend on it; the server decides, never the card. */
+/**
+ * Who looks at a lockbox card: the buttons depend on it; the server decides, never the card. `approver` (approver
+ * role, not the requester), `reviewer` (support lead while in review), `requester`, or `readOnly` (everyone else,
+ * and the base card posted to the queue channel).
+ */
 export type LockboxViewer = 'approver' | 'requester' | 'reviewer' | 'readOnly';
 
 /** The lockbox view a person gets: the requester their own, an approver (never the requester) the decision buttons. */

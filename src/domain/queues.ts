@@ -4,9 +4,6 @@
  */
 export type QueuePurpose = 'sessions' | 'approvals' | 'assistance';
 
-/** Every purpose a channel can be registered for. */
-export const QUEUE_PURPOSES: readonly QueuePurpose[] = ['sessions', 'approvals', 'assistance'];
-
 /** What the choice of a queue looks at. */
 export interface PurposedQueue {
   purpose: QueuePurpose;

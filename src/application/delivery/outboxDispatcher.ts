@@ -2,7 +2,7 @@ import { Problem, isDoormanError, problemLine } from '../../domain/errors';
 import { Actor } from '../../domain/people';
 import { SessionMeeting, SessionRequest, recordSessionSide } from '../../domain/session';
 import { loadSession } from '../session/actOnSession';
-import { recordAssigneeReach } from '../people/assigneeReach';
+import { recordAssigneeReach } from '../session/assigneeReach';
 import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from '../lockbox/lockboxRequests';
 import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from '../ports';
 import { commitRequest } from '../shared/requestCommit';

@@ -1,13 +1,12 @@
 import { DoormanError, FieldProblem, isDoormanError } from '../../domain/errors';
-import { LockboxRequest } from '../../domain/lockbox';
 import { Actor } from '../../domain/people';
 import { mayAdminister, mayAskLockbox } from '../../domain/policy';
-import { SettingsHistoryLine, TrailLine, lockboxTrails, settingsHistory } from '../people/auditTrail';
+import { SettingsHistoryLine, settingsHistory } from '../people/auditTrail';
 import { approvalsQueue } from '../people/queues';
 import { LockboxSettings } from '../ports';
 import { ClickedCardView, cardViewOf } from '../shared/cardViews';
 import { UseCaseDeps } from '../shared/useCaseDeps';
-import { typedInputs } from '../session/sessionViews';
+import { typedInputs } from '../shared/typedInputs';
 import { parseLockboxForm } from './lockboxForm';
 import { requestLockboxAccess, saveLockboxSettings } from './lockboxRequests';
 
@@ -16,9 +15,6 @@ export interface LockboxFormLimits {
   defaultDurationMinutes: number;
   maxDurationMinutes: number;
 }
-
-/** How many lockbox requests `requests` lists (a chat is no report). */
-export const MAX_LOCKBOX_ROWS = 10;
 
 /** `lockbox`: the empty form for engineers; AUTH.NOT_PERMITTED, or QUEUE.NONE while no channel takes approvals. */
 export async function lockboxFormLimits(deps: UseCaseDeps, actor: Actor): Promise<LockboxFormLimits> {
@@ -98,11 +94,4 @@ export async function submitLockboxSettings(
     }
   }
   return { ...(await currentSettingsView(deps)), problems };
-}
-
-/** A person's lockbox requests with their trails, for `requests`. */
-export async function lockboxesOf(deps: UseCaseDeps, actor: Actor): Promise<{ request: LockboxRequest; trail: TrailLine[] }[]> {
-  if (actor.type !== 'person') return [];
-  const mine = (await deps.requests.listRequests({ kind: 'lockbox', involving: actor.person.aadObjectId, limit: MAX_LOCKBOX_ROWS })) as LockboxRequest[];
-  return lockboxTrails(deps, mine);
 }

@@ -2,9 +2,9 @@ import { DoormanError, FieldProblem, isDoormanError } from '../../domain/errors'
 import { Actor, Person } from '../../domain/people';
 import { mayWorkSessions } from '../../domain/policy';
 import { DefaultQueueReason } from '../../domain/queues';
-import { SessionRequest } from '../../domain/session';
 import { Queue } from '../ports';
 import { sessionQueueChoice } from '../people/queues';
+import { typedInputs } from '../shared/typedInputs';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 import { IssuedInvitation, InvitationCardPlace, createSessionRequest } from './createSessionRequest';
 import { parseSessionForm } from './sessionForm';
@@ -66,16 +66,4 @@ export async function submitSessionForm(
     if (isDoormanError(error, 'INPUT.INVALID')) return { kind: 'form', form, typed: typedInputs(inputs), problems: error.fields };
     throw error;
   }
-}
-
-/** The strings typed into a form, to put back after a refusal so nothing typed is lost. */
-export function typedInputs(data: unknown): Record<string, string> {
-  if (typeof data !== 'object' || data === null) return {};
-  return Object.fromEntries(Object.entries(data).filter((entry): entry is [string, string] => typeof entry[1] === 'string'));
-}
-
-/** The sessions a person is involved in, for `requests`. */
-export async function sessionsOf(deps: UseCaseDeps, actor: Actor): Promise<SessionRequest[]> {
-  if (actor.type !== 'person') return [];
-  return (await deps.requests.listRequests({ kind: 'session', involving: actor.person.aadObjectId, limit: 100 })) as SessionRequest[];
 }

@@ -49,10 +49,3 @@ export function zonedWallClockToInstant(date: string, time: string, timeZone: st
   instant = wall - timeZoneOffsetMinutes(new Date(instant), timeZone) * 60000;
   return new Date(instant);
 }
-
-/** The wall-clock date (`YYYY-MM-DD`) and time (`HH:mm`) of `instant` in `timeZone`, for prefilling inputs. */
-export function instantToZonedWallClock(instant: Date, timeZone: string): { date: string; time: string } {
-  const shifted = new Date(instant.getTime() + timeZoneOffsetMinutes(instant, timeZone) * 60000);
-  const iso = shifted.toISOString();
-  return { date: iso.slice(0, 10), time: iso.slice(11, 16) };
-}

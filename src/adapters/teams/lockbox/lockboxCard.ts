@@ -17,11 +17,7 @@ import {
   lockboxStateText,
 } from './lockboxCardParts';
 
-/**
- * Who the render is for. The bot decides it from the signed activity and the stored request, never from card data:
- * `approver` (approver role, not the requester), `reviewer` (support lead while in review), `requester`, or
- * `readOnly` (everyone else, and the base card posted to the queue channel).
- */
+/** Who the render is for: decided in the domain (domain/policy.ts), never from card data. */
 export type { LockboxViewer };
 
 /** What the request card of a lockbox request shows; `notice` answers a failed action. */

@@ -1,4 +1,4 @@
-import { MAX_LOCKBOX_ROWS } from '../../../application/lockbox/lockboxViews';
+import { MAX_LOCKBOX_ROWS } from '../../../application/people/myRequests';
 import { TrailLine } from '../../../application/people/auditTrail';
 import { LockboxRequest } from '../../../domain/lockbox';
 import { adaptiveCard, container, heading, textBlock } from '../cards/cardElements';

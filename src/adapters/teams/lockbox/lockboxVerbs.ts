@@ -2,7 +2,7 @@ import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { LockboxDecisionVerb, decideOnLockbox } from '../../../application/lockbox/lockboxRequests';
 import { LockboxFormLimits, submitLockboxForm, submitLockboxSettings } from '../../../application/lockbox/lockboxViews';
-import { typedInputs } from '../../../application/session/sessionViews';
+import { typedInputs } from '../../../application/shared/typedInputs';
 import { withClickedCard } from '../../../application/shared/cardViews';
 import { FieldProblem } from '../../../domain/errors';
 import { Actor } from '../../../domain/people';

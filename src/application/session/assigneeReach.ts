@@ -1,7 +1,7 @@
 import { isDoormanError } from '../../domain/errors';
 import { Actor } from '../../domain/people';
 import { decideSession } from '../../domain/session';
-import { canReachInChat } from './personalChats';
+import { canReachInChat } from '../people/personalChats';
 import { CardTarget } from '../ports';
 import { commitRequest } from '../shared/requestCommit';
 import { UseCaseDeps } from '../shared/useCaseDeps';
