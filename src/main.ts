@@ -20,7 +20,7 @@ import { EntraTokenVerifier } from './adapters/http/entraTokenVerifier';
 import { BotEndpointAdapter } from './adapters/http/botEndpoint';
 import { createHttpServer } from './adapters/http/httpServer';
 import { HttpWebhookSender } from './adapters/http/httpWebhookSender';
-import { API_APP_ROLE } from './adapters/http/restApi';
+import { API_APP_ROLE } from './adapters/http/rest/restApi';
 import { LocalAccessGranter } from './adapters/local/localAccessGranter';
 import { Metrics } from './adapters/http/metrics';
 import { ConfiguredDirectory, readRolesFile } from './adapters/directory/configuredDirectory';
@@ -161,7 +161,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     ready: () => store.ping(),
     adapter,
     bot,
-    metrics: new Metrics(store, clock),
+    metrics: new Metrics((now) => store.outboxHealth(now), clock),
     portalAssetsDir: portalAssetsDir(),
     secureCookies: config.publicBaseUrl.startsWith('https://'),
     localMode: config.localMode,

@@ -55,24 +55,10 @@ export function roleChecks(text: string): string[] {
  */
 const NOT_DOORMAN_ROLES = ['src/adapters/directory/configuredDirectory.ts', 'src/adapters/http/entraTokenVerifier.ts', 'src/adapters/graph/graphDoctor.ts'];
 
-/** HTTP files that still check roles while the http branch is being merged; emptied like PENDING_HTTP_MERGE. */
-const PENDING_HTTP_ROLE_CHECKS: readonly string[] = ['src/adapters/http/tabRoutes.ts'];
-
 /** A version bumped by hand: `version + 1`, `version: x.version + 1`, `version += 1`, `version++`. */
 export function versionBumps(text: string): string[] {
   return [...text.matchAll(/\bversion\s*\+\s*1\b|\bversion\s*\+=\s*1\b|\bversion\s*\+\+|\+\+\s*[\w.]*version\b/gi)].map((match) => match[0]);
 }
-
-/**
- * HTTP files that still reach into the store while the http branch of issue 10 is being merged. The lead empties
- * this list when h/http is in: the test below fails for a listed file that no longer leaks, so it cannot rot.
- */
-const PENDING_HTTP_MERGE: readonly string[] = [
-  'src/adapters/http/metrics.ts',
-  'src/adapters/http/portalRoutes.ts',
-  'src/adapters/http/restApi.ts',
-  'src/adapters/http/tabRoutes.ts',
-];
 
 const drivingAdapters = files.filter((file) => file.path.startsWith('src/adapters/teams/') || file.path.startsWith('src/adapters/http/'));
 
@@ -96,30 +82,20 @@ describe('the scanners find what they look for', () => {
 });
 
 describe('driving adapters call use cases only', () => {
-  it.each(drivingAdapters.filter((file) => !PENDING_HTTP_MERGE.includes(file.path)).map((file) => [file.path, file.text]))(
+  it.each(drivingAdapters.map((file) => [file.path, file.text]))(
     '%s neither imports a store port nor calls the store',
     (_path, text) => {
       expect(storeLeaks(text)).toEqual([]);
     },
   );
-
-  it.each(PENDING_HTTP_MERGE.map((path) => [path]))('%s is still on the list for the http merge (remove it once it no longer leaks)', (path) => {
-    const file = files.find((candidate) => candidate.path === path);
-    expect(file).toBeDefined();
-    expect(storeLeaks(file?.text ?? '')).not.toEqual([]);
-  });
 });
 
 describe('who may do what is decided in the domain', () => {
   const outsideDomain = files.filter(
-    (file) => !file.path.startsWith('src/domain/') && !NOT_DOORMAN_ROLES.includes(file.path) && !PENDING_HTTP_ROLE_CHECKS.includes(file.path),
+    (file) => !file.path.startsWith('src/domain/') && !NOT_DOORMAN_ROLES.includes(file.path),
   );
   it.each(outsideDomain.map((file) => [file.path, file.text]))('%s checks no role', (_path, text) => {
     expect(roleChecks(text)).toEqual([]);
-  });
-
-  it.each(PENDING_HTTP_ROLE_CHECKS.map((path) => [path]))('%s is still on the list for the http merge (remove it once it checks no role)', (path) => {
-    expect(roleChecks(files.find((file) => file.path === path)?.text ?? '')).not.toEqual([]);
   });
 });
 

@@ -3,6 +3,11 @@ import { Metrics, OTHER_ROUTE } from '../../src/adapters/http/metrics';
 import { FakeClock } from '../support/fakeClock';
 
 /** Only what the metrics read: the outbox health the store reports, and the instants it was asked at. */
+/** The query main.ts hands to the metrics. */
+function readingOf(store: Store) {
+  return (now: Date) => store.outboxHealth(now);
+}
+
 function storeReporting(health: OutboxHealth) {
   const askedAt: Date[] = [];
   const store = {
@@ -18,7 +23,7 @@ describe('Metrics', () => {
   it('exposes outbox backlog, oldest age and rows given up by type, read from the store at the clock\'s now', async () => {
     const clock = new FakeClock();
     const { store, askedAt } = storeReporting({ pending: 3, oldestPendingSeconds: 42, failedByType: { cardPost: 2, mail: 1 } });
-    const metrics = new Metrics(store, clock);
+    const metrics = new Metrics((now) => store.outboxHealth(now), clock);
     clock.advance(90_000);
     const { body, contentType } = await metrics.render();
     expect(contentType).toMatch(/^text\/plain/);
@@ -32,7 +37,7 @@ describe('Metrics', () => {
   });
 
   it('keeps the number of series bounded: methods outside the HTTP set share one label', async () => {
-    const metrics = new Metrics(storeReporting({ pending: 0, oldestPendingSeconds: 0, failedByType: {} }).store, new FakeClock());
+    const metrics = new Metrics(readingOf(storeReporting({ pending: 0, oldestPendingSeconds: 0, failedByType: {} }).store), new FakeClock());
     for (let i = 0; i < 50; i++) metrics.observeHttp(OTHER_ROUTE, `M${i}`, 405, 0.001);
     const { body } = await metrics.render();
     expect(body).toMatch(/doorman_http_request_duration_seconds_count\{route="other",method="other",status="405"\} 50/);
@@ -40,7 +45,7 @@ describe('Metrics', () => {
   });
 
   it('counts guess-budget refusals and shows the window\'s unknown codes', async () => {
-    const metrics = new Metrics(storeReporting({ pending: 0, oldestPendingSeconds: 0, failedByType: {} }).store, new FakeClock());
+    const metrics = new Metrics(readingOf(storeReporting({ pending: 0, oldestPendingSeconds: 0, failedByType: {} }).store), new FakeClock());
     metrics.recordGuesses(100, false);
     metrics.recordGuesses(101, true);
     metrics.recordGuesses(102, true);

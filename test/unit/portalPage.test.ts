@@ -6,7 +6,7 @@ import {
   renderMessagePage,
   renderPortalPage,
   renderRoomPage,
-} from '../../src/adapters/http/portalPage';
+} from '../../src/adapters/http/portal/portalPage';
 
 const bootJsonOf = (html: string): unknown => {
   const match = /<script type="application\/json" id="doorman-boot">([\s\S]*?)<\/script>/.exec(html);

@@ -3,8 +3,9 @@ import { Activity, ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthe
 import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import { Logger } from '../../application/ports';
-import { ErrorCode, FieldProblem } from '../../domain/errors';
-import { BodyRefused, readJsonObject, sendJson, sendJsonError } from './jsonReplies';
+import { FieldProblem } from '../../domain/errors';
+import { HttpRefusal } from './httpFailures';
+import { readJsonObject, sendJson, sendJsonError } from './jsonReplies';
 
 /** Bot Framework activities are small; Teams caps a message at about 28 KB, a card action well below 1 MB. */
 export const MAX_ACTIVITY_BYTES = 1024 * 1024;
@@ -83,16 +84,6 @@ export interface BotEndpointOptions {
   logger: Logger;
 }
 
-class Refusal extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: ErrorCode,
-    readonly fields: FieldProblem[] = [],
-  ) {
-    super(code);
-  }
-}
-
 /**
  * `POST /api/messages`: JSON only (415 otherwise), at most 1 MB read into memory (413), an activity of the expected
  * shape (400), in local mode only from loopback pages (`Origin`) and only replying to a loopback `serviceUrl`, then
@@ -102,23 +93,23 @@ export function botEndpoint(options: BotEndpointOptions) {
   const { adapter, bot, localMode, logger } = options;
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     try {
-      if (mediaType(req.headers['content-type']) !== 'application/json') throw new Refusal(415, 'INPUT.INVALID', [{ field: 'content-type', problem: 'notJson' }]);
+      if (mediaType(req.headers['content-type']) !== 'application/json') throw new HttpRefusal(415, 'INPUT.INVALID', [{ field: 'content-type', problem: 'notJson' }]);
       // A browser sends Origin on a cross-site POST; only a page served from this machine may drive a local bot.
       if (localMode && req.headers.origin !== undefined && !LOOPBACK_URL.test(`${req.headers.origin}/`)) {
-        throw new Refusal(403, 'AUTH.NOT_PERMITTED', [{ field: 'origin', problem: 'notLoopback' }]);
+        throw new HttpRefusal(403, 'AUTH.NOT_PERMITTED', [{ field: 'origin', problem: 'notLoopback' }]);
       }
       // Local mode has no credentials to check a token with; production refuses a missing or misshapen one at once.
       const authHeader = localMode ? '' : bearerFor(req, options.appId);
       const body = await readJsonObject(req, MAX_ACTIVITY_BYTES);
       const hostile = shapeProblem(body);
-      if (hostile) throw new Refusal(400, 'INPUT.INVALID', [hostile]);
+      if (hostile) throw new HttpRefusal(400, 'INPUT.INVALID', [hostile]);
       const parsed = activitySchema.safeParse(body);
       if (!parsed.success) {
         const fields = parsed.error.issues.slice(0, 10).map((issue) => ({ field: issue.path.join('.') || 'body', problem: issue.code }));
-        throw new Refusal(400, 'INPUT.INVALID', fields);
+        throw new HttpRefusal(400, 'INPUT.INVALID', fields);
       }
       // Replies go to serviceUrl: a local bot must never be talked into sending them off the machine.
-      if (localMode && !LOOPBACK_URL.test(parsed.data.serviceUrl)) throw new Refusal(400, 'INPUT.INVALID', [{ field: 'serviceUrl', problem: 'notLoopback' }]);
+      if (localMode && !LOOPBACK_URL.test(parsed.data.serviceUrl)) throw new HttpRefusal(400, 'INPUT.INVALID', [{ field: 'serviceUrl', problem: 'notLoopback' }]);
       const activity = withDates(parsed.data as unknown as Activity);
 
       let auth: AuthenticateRequestResult;
@@ -126,12 +117,12 @@ export function botEndpoint(options: BotEndpointOptions) {
         auth = await adapter.authenticate(activity, authHeader);
       } catch (error) {
         logger.debug({ err: error instanceof Error ? error.name : 'unknown' }, 'bot request not authenticated');
-        throw new Refusal(401, 'AUTH.NOT_PERMITTED');
+        throw new HttpRefusal(401, 'AUTH.NOT_PERMITTED');
       }
       const invoke = await adapter.runTurn(auth, activity, (context) => bot.run(context));
       answer(res, invoke, activity, logger);
     } catch (error) {
-      if (error instanceof Refusal || error instanceof BodyRefused) {
+      if (error instanceof HttpRefusal) {
         if (error.status === 401) res.setHeader('WWW-Authenticate', 'Bearer');
         sendJsonError(res, error.status, error.code, error.fields);
         return;
@@ -167,12 +158,12 @@ function answer(res: ServerResponse, invoke: InvokeResponse | undefined, activit
 /** The Authorization header when it can be a token for this bot; anything else is refused without a network call. */
 function bearerFor(req: IncomingMessage, appId: string | null): string {
   const header = req.headers.authorization ?? '';
-  if (header.length > MAX_AUTHORIZATION_LENGTH || !BEARER_JWT.test(header)) throw new Refusal(401, 'AUTH.NOT_PERMITTED');
+  if (header.length > MAX_AUTHORIZATION_LENGTH || !BEARER_JWT.test(header)) throw new HttpRefusal(401, 'AUTH.NOT_PERMITTED');
   try {
     const claims = decodeJwt(header.slice('Bearer '.length));
-    if (appId !== null && claims.aud !== appId) throw new Refusal(401, 'AUTH.NOT_PERMITTED');
+    if (appId !== null && claims.aud !== appId) throw new HttpRefusal(401, 'AUTH.NOT_PERMITTED');
   } catch {
-    throw new Refusal(401, 'AUTH.NOT_PERMITTED');
+    throw new HttpRefusal(401, 'AUTH.NOT_PERMITTED');
   }
   return header;
 }

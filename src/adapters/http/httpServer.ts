@@ -8,11 +8,11 @@ import { ErrorCode } from '../../domain/errors';
 import { BotEndpointAdapter, botEndpoint } from './botEndpoint';
 import { Metrics, OTHER_ROUTE } from './metrics';
 import { ClientRateLimiter, GuessBudget } from './clientRateLimiter';
-import { mountPortal } from './portalRoutes';
+import { mountPortal } from './portal/portalRoutes';
 import { EntraTokenVerifier } from './entraTokenVerifier';
 import { sendJson, sendJsonError } from './jsonReplies';
-import { mountRestApi } from './restApi';
-import { TabTokenVerifier, mountTab } from './tabRoutes';
+import { mountRestApi } from './rest/restApi';
+import { TabTokenVerifier, mountTab } from './tab/tabRoutes';
 
 /** What the HTTP server serves. */
 export interface HttpServerParts {

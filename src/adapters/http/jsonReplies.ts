@@ -1,13 +1,10 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
-import { DoormanError } from '../../domain/errors';
+import { HttpRefusal } from './httpFailures';
 
 /** A request body refused before any use case saw it: 413 when too large, 400 when not a JSON object. */
-export class BodyRefused extends DoormanError {
-  constructor(
-    readonly status: 400 | 413,
-    problem: string,
-  ) {
-    super('INPUT.INVALID', `request body ${problem}`, [{ field: 'body', problem }]);
+export class BodyRefused extends HttpRefusal {
+  constructor(status: 400 | 413, problem: string) {
+    super(status, 'INPUT.INVALID', [{ field: 'body', problem }]);
   }
 }
 

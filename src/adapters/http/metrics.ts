@@ -1,5 +1,8 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import { Clock, OutboxStore } from '../../application/ports';
+import { Clock, OutboxHealth } from '../../application/ports';
+
+/** Reads the outbox's health once per scrape (main.ts passes the outbox store's query). */
+export type ReadOutboxHealth = (now: Date) => Promise<OutboxHealth>;
 
 /** The label every path that is not one of Doorman's routes shares: random paths never grow the exposition. */
 export const OTHER_ROUTE = 'other';
@@ -16,7 +19,7 @@ export class Metrics {
   private readonly guessesInWindow: Gauge;
   private readonly startedAt: number;
 
-  constructor(store: OutboxStore, clock: Clock) {
+  constructor(readOutboxHealth: ReadOutboxHealth, clock: Clock) {
     const registry = this.registry;
     this.startedAt = clock.now().getTime();
     collectDefaultMetrics({ register: registry, prefix: 'doorman_' });
@@ -40,10 +43,10 @@ export class Metrics {
       labelNames: ['type'],
       registers: [registry],
     });
-    // One store query per scrape, shared by the three outbox gauges (prom-client collects them one by one).
+    // One outbox query per scrape, shared by the three outbox gauges (prom-client collects them one by one).
     let health: Promise<void> | null = null;
     const refresh = () => {
-      health ??= store.outboxHealth(clock.now()).then(
+      health ??= readOutboxHealth(clock.now()).then(
         (now) => {
           pending.set(now.pending);
           oldest.set(now.oldestPendingSeconds);

@@ -68,6 +68,24 @@ export async function visitPortal(deps: UseCaseDeps, code: string, cookieSecret:
   return { request, view: portalState(deps, request, code, cookieSecret) };
 }
 
+/** The local meeting room (local mode): only the bound browser of a connected customer enters; anyone else is refused. */
+export async function enterLocalRoom(
+  deps: UseCaseDeps,
+  code: string,
+  cookieSecret: string | null,
+): Promise<{ language: Language | null; name: string; tag: string }> {
+  const visit = await visitPortal(deps, code, cookieSecret);
+  if (!visit.view.boundToYou) throw new DoormanError('LINK.IN_USE');
+  if (visit.view.state !== 'connected' || visit.request.customerName === null) throw new DoormanError('LINK.CLOSED');
+  return { language: visit.request.language, name: visit.request.customerName, tag: visit.request.tag };
+}
+
+/** The page state now, re-read for a live stream; null when the request is gone or not a session. */
+export async function currentPortalState(deps: UseCaseDeps, requestId: string, code: string, cookieSecret: string | null): Promise<PortalState | null> {
+  const request = await deps.requests.getRequest(requestId);
+  return request && request.kind === 'session' ? portalState(deps, request, code, cookieSecret) : null;
+}
+
 /** Builds the page state; past the deadline a pending request already reads as expired. */
 export function portalState(
   deps: UseCaseDeps,

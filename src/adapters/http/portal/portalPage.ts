@@ -1,17 +1,17 @@
-import { escapeHtml } from '../../application/i18n/escapeHtml';
-import type { Language } from '../../application/i18n/languages';
+import { escapeHtml } from '../../../application/i18n/escapeHtml';
+import type { Language } from '../../../application/i18n/languages';
 import {
   PORTAL_ERROR_KEYS,
   portalStrings,
   type PortalStringKey,
   type PortalStrings,
-} from '../../application/i18n/portalStrings';
+} from '../../../application/i18n/portalStrings';
 
 /** Where the portal's static files are served from (`src/web/portal/`). */
 export const PORTAL_ASSETS_PATH = '/portal-assets';
 
 /** The state of a session as the customer's browser sees it: `GET /j/:code/state` and each SSE `state` event. */
-export type { PortalState } from '../../application/session/customerPortal';
+export type { PortalState } from '../../../application/session/customerPortal';
 
 /** What the portal page needs; `nonceFreeStateJson` is the PortalState JSON to show before the first fetch. */
 export interface PortalPageInput {

@@ -1,14 +1,18 @@
-import { DoormanError } from '../../domain/errors';
-import { AuditEvent } from '../../domain/audit';
+import { Actor, Role } from '../../domain/people';
+import { StoredRequest } from '../ports';
 import { lockboxParties } from '../../domain/lockbox';
-import { RequestFilter, StoredRequest } from '../ports';
-import { UseCaseDeps } from './useCaseDeps';
 
 /**
  * Whose requests a system may read: everyone's (`*` keys, Entra app tokens, whose trust is the admin who granted
  * the app role), or only those of the people it may act for. Reads are scoped like writes.
  */
 export type ReadScope = { everyone: true } | { everyone: false; people: readonly string[] };
+
+/** A person signed in to the tab with Teams SSO: object id and tenant, as the verified token says. */
+export interface TabViewer {
+  oid: string;
+  tid: string;
+}
 
 /** The scope of a caller that may act for `onBehalfOf` (object ids, or `*` for anyone). */
 export function readScopeFor(onBehalfOf: readonly string[]): ReadScope {
@@ -26,14 +30,7 @@ export function mayRead(scope: ReadScope, request: StoredRequest): boolean {
   return scope.everyone || requestParties(request).some((person) => scope.people.includes(person));
 }
 
-/** The requests matching `filter` that the scope may read (the store filters, so the limit counts only those). */
-export function listReadableRequests(deps: UseCaseDeps, scope: ReadScope, filter: RequestFilter): Promise<StoredRequest[]> {
-  return deps.requests.listRequests(scope.everyone ? filter : { ...filter, involvingAnyOf: scope.people });
-}
-
-/** One request and its audit trail; another's request is REQUEST.NOT_FOUND, so its existence does not leak. */
-export async function readRequest(deps: UseCaseDeps, scope: ReadScope, requestId: string): Promise<{ request: StoredRequest; events: AuditEvent[] }> {
-  const request = await deps.requests.getRequest(requestId);
-  if (!request || !mayRead(scope, request)) throw new DoormanError('REQUEST.NOT_FOUND');
-  return { request, events: await deps.requests.eventsOf(request.id) };
+/** The tab's viewer as an actor holding the roles the directory gives them, for the domain's policy to judge. */
+export function viewerActor(viewer: TabViewer, roles: readonly Role[]): Actor {
+  return { type: 'person', person: { aadObjectId: viewer.oid, name: '' }, roles: [...roles] };
 }

@@ -1,0 +1,183 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Server } from 'restify';
+import { z } from 'zod';
+import { queuesForPerson, requestsForPerson } from '../../../application/oversight/requestLists';
+import { TabViewer } from '../../../application/oversight/viewers';
+import { UseCaseDeps } from '../../../application/shared/useCaseDeps';
+import { escapeHtml } from '../../../application/i18n/escapeHtml';
+import { DoormanError } from '../../../domain/errors';
+import { ClientRateLimiter } from '../clientRateLimiter';
+import { EntraUser } from '../entraTokenVerifier';
+import { HttpRefusal } from '../httpFailures';
+import { scriptSafeJson } from '../portal/portalPage';
+import { RouteCall, Surface, asset, html, json, mountRoutes, route } from '../routeChain';
+
+/** Where the tab's static files are served from (`src/web/tab/` and the teams-js bundle). */
+export const TAB_ASSETS_PATH = '/tab-assets';
+
+/** Where an admin reads how to set up the tab's single sign-on. */
+export const TAB_SSO_SETUP_DOC = 'docs/deploy.md, section "What the Teams app asks for"';
+
+/**
+ * Headers on every tab response. Unlike the portal, Teams must be able to frame the tab, so `frame-ancestors`
+ * names the Teams, Outlook and Microsoft 365 hosts instead of 'none', and there is no X-Frame-Options (it has no
+ * allow-list). `connect-src` allows res.cdn.office.net, where teams-js fetches its list of valid host origins
+ * (without it the SDK falls back to the list built into its bundle, and logs a CSP error).
+ */
+export const TAB_SECURITY_HEADERS: Readonly<Record<string, string>> = {
+  'Content-Security-Policy':
+    "default-src 'self'; script-src 'self'; style-src 'self'; connect-src 'self' https://res.cdn.office.net; " +
+    'frame-ancestors https://teams.microsoft.com https://*.teams.microsoft.com https://*.skype.com ' +
+    "https://*.cloud.microsoft https://*.office.com; base-uri 'none'; form-action 'none'",
+  'Referrer-Policy': 'no-referrer',
+  'X-Content-Type-Options': 'nosniff',
+  'Cache-Control': 'no-store',
+};
+
+/** Checks a Teams SSO token (EntraTokenVerifier in production). */
+export interface TabTokenVerifier {
+  verify(token: string): Promise<EntraUser>;
+}
+
+/** Options of the tab: its assets, the token verifier (null: SSO not configured), the rate limiter. */
+export interface TabOptions {
+  assetsDir: string;
+  verifier: TabTokenVerifier | null;
+  limiter: ClientRateLimiter;
+  /** The teams-js browser bundle; defaults to the installed `@microsoft/teams-js` package's UMD build. */
+  teamsJsPath?: string;
+}
+
+const QUEUE_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+const listQuery = z.object({
+  kind: z.enum(['session', 'lockbox']).optional(),
+  state: z
+    .string()
+    .max(80)
+    .regex(/^[a-z]+(,[a-z]+)*$/)
+    .optional(),
+  queue: z.string().regex(QUEUE_ID).optional(),
+});
+
+// An invalid queue id in the page's address shows the personal view, it is not an error.
+const pageQuery = z.object({ queue: z.string().optional() }).transform(({ queue }) => (queue !== undefined && QUEUE_ID.test(queue) ? queue : null));
+
+/**
+ * Mounts the Teams tab (DESIGN.md §5): the personal tab `GET /tab`, the channel tab's configuration page
+ * `GET /tab/config`, their static assets, and the JSON the tab reads with the user's Teams SSO token.
+ */
+export function mountTab(server: Server, deps: UseCaseDeps, options: TabOptions): void {
+  const assets = new Map<string, { path: string; type: string }>([
+    ['tab.js', { path: join(options.assetsDir, 'tab.js'), type: 'text/javascript; charset=utf-8' }],
+    ['tab.css', { path: join(options.assetsDir, 'tab.css'), type: 'text/css; charset=utf-8' }],
+    ['MicrosoftTeams.min.js', { path: options.teamsJsPath ?? teamsJsBundle(), type: 'text/javascript; charset=utf-8' }],
+  ]);
+  const ssoConfigured = options.verifier !== null;
+  const surface: Surface = { headers: TAB_SECURITY_HEADERS, failureLog: 'tab API request failed', bearerChallenge: true };
+  const authenticate = async (call: RouteCall): Promise<TabViewer> => {
+    if (!options.verifier) throw new HttpRefusal(503, 'AUTH.NOT_PERMITTED', [], 'TAB_SSO_NOT_CONFIGURED');
+    const user = await options.verifier.verify(bearerToken(call));
+    return { oid: user.oid, tid: user.tid };
+  };
+  // Counted per person, not per address: behind a company's NAT every Teams client has the same one.
+  const rateLimit = (_call: RouteCall, viewer: TabViewer | null) => (viewer ? options.limiter.hit('api', `tab:${viewer.tid}:${viewer.oid}`) : 0);
+
+  mountRoutes(server, surface, deps.logger, [
+    route({
+      method: 'get',
+      path: `${TAB_ASSETS_PATH}/:file`,
+      params: z.object({ file: z.string() }),
+      handle: async ({ params }) => {
+        const file = assets.get(params.file);
+        if (!file) throw new DoormanError('REQUEST.NOT_FOUND');
+        return { type: file.type, body: await readFile(file.path) };
+      },
+      present: asset,
+    }),
+    // The pages are static shells and are not limited per address: a whole company's Teams clients often share one.
+    route({
+      method: 'get',
+      path: '/tab',
+      query: pageQuery,
+      handle: async ({ query }) => renderTabPage({ page: 'requests', ssoConfigured, queueId: query }),
+      present: html,
+    }),
+    route({
+      method: 'get',
+      path: '/tab/config',
+      handle: async () => renderTabPage({ page: 'config', ssoConfigured, queueId: null }),
+      present: html,
+    }),
+    route({
+      method: 'get',
+      path: '/tab/api/requests',
+      authenticate,
+      rateLimit,
+      query: listQuery,
+      handle: ({ caller, query }) => requestsForPerson(deps, caller, query),
+      present: json(),
+    }),
+    // The configuration page offers the queues of the caller's tenant; their names are not given to anonymous callers.
+    route({
+      method: 'get',
+      path: '/tab/api/queues',
+      authenticate,
+      rateLimit,
+      handle: ({ caller }) => queuesForPerson(deps, caller),
+      present: json(),
+    }),
+  ]);
+}
+
+function bearerToken(call: RouteCall): string {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(call.req.headers.authorization ?? '');
+  if (!match) throw new DoormanError('AUTH.NOT_PERMITTED', 'no bearer token');
+  return match[1];
+}
+
+/** The tab's HTML shell; tab.js does the rest. Without SSO the page says so and needs no script to say it. */
+export function renderTabPage(input: { page: 'requests' | 'config'; ssoConfigured: boolean; queueId: string | null }): string {
+  const boot = { page: input.page, ssoConfigured: input.ssoConfigured, queue: input.queueId, setupDoc: TAB_SSO_SETUP_DOC };
+  const title = input.page === 'config' ? 'Doorman: show a queue in this channel' : 'Doorman requests';
+  const heading = input.page === 'config' ? 'Show a queue’s requests in this channel' : 'Requests';
+  const body = input.ssoConfigured
+    ? `<p id="notice" class="notice" role="status" aria-live="polite">Loading…</p>
+<div id="content"></div>`
+    : `<div id="notice" class="notice notice-problem" role="alert">
+<h2>Single sign-on is not set up</h2>
+<p>This tab shows your Doorman requests once Teams has signed you in to Doorman (single sign-on). This Doorman has no
+tab sign-on configured yet (<code>TAB_SSO_CLIENT_ID</code> is empty), so the tab cannot tell who you are and shows nothing.</p>
+<p>Admins: register the tab’s app in Microsoft Entra ID, expose the scope <code>access_as_user</code> under
+<code>api://&lt;your Doorman domain&gt;/&lt;client id&gt;</code>, then set <code>TAB_SSO_CLIENT_ID</code> and
+<code>TAB_SSO_APP_ID_URI</code>. See ${escapeHtml(TAB_SSO_SETUP_DOC)}.</p>
+<p>Meanwhile, say <strong>requests</strong> to Doorman in your chat with it.</p>
+</div>`;
+  return `<!DOCTYPE html>
+<html lang="en" dir="ltr" data-theme="default">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<title>${escapeHtml(title)}</title>
+<link rel="stylesheet" href="${TAB_ASSETS_PATH}/tab.css">
+<script src="${TAB_ASSETS_PATH}/MicrosoftTeams.min.js" defer></script>
+<script src="${TAB_ASSETS_PATH}/tab.js" defer></script>
+</head>
+<body>
+<main class="tab" aria-labelledby="title">
+<h1 id="title">${escapeHtml(heading)}</h1>
+${body}
+</main>
+<script type="application/json" id="doorman-tab-boot">${scriptSafeJson(boot)}</script>
+</body>
+</html>
+`;
+}
+
+/** The installed teams-js UMD bundle, served by Doorman itself (never from a CDN: the CSP allows 'self' only). */
+function teamsJsBundle(): string {
+  // The package's `main` is dist/umd/MicrosoftTeams.min.js.
+  return require.resolve('@microsoft/teams-js');
+}

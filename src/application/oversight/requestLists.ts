@@ -1,0 +1,112 @@
+import { DoormanError } from '../../domain/errors';
+import { Role } from '../../domain/people';
+import { lockboxViewerOf, mayWorkSessions } from '../../domain/policy';
+import { Queue, StoredRequest } from '../ports';
+import { UseCaseDeps } from '../shared/useCaseDeps';
+import { lockboxSummary } from '../lockbox/lockboxEffects';
+import { csvRows, requestSummary, trailEntry } from './requestSummary';
+import { ReadScope, TabViewer, mayRead, viewerActor } from './viewers';
+
+const MAX_ROWS = 500;
+
+/** What the tab asks for: a kind, states (comma-separated), and the queue a channel tab shows. */
+export interface TabQuery {
+  kind?: 'session' | 'lockbox';
+  state?: string;
+  queue?: string;
+}
+
+/** What the REST API filters by. */
+export interface SystemQuery {
+  kind?: 'session' | 'lockbox';
+  states?: readonly string[];
+  assignee?: string;
+  from?: Date;
+  to?: Date;
+}
+
+/** The tab's list: the person's rows, the queue it shows (if theirs), and their roles (the page adapts to them). */
+export interface TabList {
+  requests: Record<string, unknown>[];
+  queue: { id: string; name: string } | null;
+  roles: Role[];
+}
+
+/**
+ * What the tab lists for one person: their own requests, the sessions of a queue of their tenant when they work
+ * sessions, and the pending lockbox requests they would decide. The domain's policy decides both.
+ */
+export async function requestsForPerson(deps: UseCaseDeps, viewer: TabViewer, query: TabQuery): Promise<TabList> {
+  const roles = await deps.directory.rolesOf(viewer.oid);
+  const actor = viewerActor(viewer, roles);
+  const states = query.state ? query.state.split(',') : undefined;
+  const wants = (kind: 'session' | 'lockbox') => query.kind === undefined || query.kind === kind;
+  const stateAllowed = (state: string) => states === undefined || states.includes(state);
+  const found = new Map<string, StoredRequest>();
+  const add = (requests: StoredRequest[]) => requests.forEach((request) => found.set(request.id, request));
+
+  // `involving` matches the creator or the assignee of a session, and the requester of a lockbox request.
+  if (wants('session')) add(await deps.requests.listRequests({ kind: 'session', states, involving: viewer.oid, limit: MAX_ROWS }));
+  if (wants('lockbox')) add(await deps.requests.listRequests({ kind: 'lockbox', states, involving: viewer.oid, limit: MAX_ROWS }));
+
+  let queue: Queue | null = query.queue ? await deps.queues.getQueue(query.queue) : null;
+  if (queue && queue.tenantId !== viewer.tid) queue = null;
+  if (queue && mayWorkSessions(actor) && wants('session')) {
+    add(await deps.requests.listRequests({ kind: 'session', states, queueId: queue.id, limit: MAX_ROWS }));
+  }
+  if (wants('lockbox') && stateAllowed('pending')) {
+    const pending = await deps.requests.listRequests({ kind: 'lockbox', states: ['pending'], limit: MAX_ROWS });
+    add(pending.filter((request) => request.kind === 'lockbox' && lockboxViewerOf(request, actor) === 'approver'));
+  }
+
+  const requests = [...found.values()]
+    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
+    .slice(0, MAX_ROWS)
+    .map(requestSummary);
+  return { requests, queue: queue ? { id: queue.id, name: queue.name } : null, roles };
+}
+
+/** The queues of the person's tenant, for the channel tab's configuration page; other tenants' names stay hidden. */
+export async function queuesForPerson(deps: UseCaseDeps, viewer: TabViewer): Promise<{ queues: { id: string; name: string; channelId: string }[] }> {
+  return {
+    queues: (await deps.queues.listQueues())
+      .filter((queue) => queue.tenantId === viewer.tid)
+      .map((queue) => ({ id: queue.id, name: queue.name, channelId: queue.channelId })),
+  };
+}
+
+/** The requests matching `query` that the scope may read (the store filters, so the limit counts only those). */
+export function requestsForSystem(deps: UseCaseDeps, scope: ReadScope, query: SystemQuery): Promise<StoredRequest[]> {
+  const filter = { ...query, limit: MAX_ROWS };
+  return deps.requests.listRequests(scope.everyone ? filter : { ...filter, involvingAnyOf: scope.people });
+}
+
+/** The REST list: summaries of the requests the scope may read. */
+export async function requestListForSystem(deps: UseCaseDeps, scope: ReadScope, query: SystemQuery): Promise<{ requests: Record<string, unknown>[] }> {
+  return { requests: (await requestsForSystem(deps, scope, query)).map(requestSummary) };
+}
+
+/** The CSV export as rows of data (header first). */
+export async function requestCsvForSystem(deps: UseCaseDeps, scope: ReadScope, query: SystemQuery): Promise<unknown[][]> {
+  return csvRows(await requestsForSystem(deps, scope, query));
+}
+
+/** A request the scope may read; another's request (or one of another kind) is REQUEST.NOT_FOUND, so it does not leak. */
+export async function readableRequest(deps: UseCaseDeps, scope: ReadScope, requestId: string, kind?: 'lockbox'): Promise<StoredRequest> {
+  const request = await deps.requests.getRequest(requestId);
+  if (!request || !mayRead(scope, request) || (kind !== undefined && request.kind !== kind)) throw new DoormanError('REQUEST.NOT_FOUND');
+  return request;
+}
+
+/** One request's summary with its audit trail. */
+export async function requestWithTrail(deps: UseCaseDeps, scope: ReadScope, requestId: string): Promise<Record<string, unknown>> {
+  const request = await readableRequest(deps, scope, requestId);
+  return { ...requestSummary(request), events: (await deps.requests.eventsOf(request.id)).map(trailEntry) };
+}
+
+/** One lockbox request's summary with its audit trail. */
+export async function lockboxWithTrail(deps: UseCaseDeps, scope: ReadScope, requestId: string): Promise<Record<string, unknown>> {
+  const request = await readableRequest(deps, scope, requestId, 'lockbox');
+  if (request.kind !== 'lockbox') throw new DoormanError('REQUEST.NOT_FOUND');
+  return { ...lockboxSummary(request), events: (await deps.requests.eventsOf(request.id)).map(trailEntry) };
+}
