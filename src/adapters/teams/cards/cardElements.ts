@@ -5,8 +5,11 @@ export interface TextOptions {
   id?: string;
   size?: 'small' | 'default' | 'medium' | 'large' | 'extraLarge';
   weight?: 'lighter' | 'default' | 'bolder';
-  /** No `good` or `warning`: they fail contrast in Teams (see STATUS_TONES); statuses use statusBadge. */
-  color?: 'default' | 'dark' | 'light' | 'accent' | 'attention';
+  /**
+   * Only colours that reach 4.5:1 in both Teams themes (see STATUS_TONES): `good` and `warning` fail on white,
+   * `attention` on dark, `light` on white and `dark` on dark. Statuses use statusBadge, problems use problemNotice.
+   */
+  color?: 'default' | 'accent';
   isSubtle?: boolean;
   spacing?: 'none' | 'small' | 'default' | 'medium' | 'large' | 'extraLarge' | 'padding';
   separator?: boolean;
@@ -107,6 +110,27 @@ export function statusBadge(text: string, tone: StatusTone, id: string, options:
       ]),
     ],
     { id: `${id}Badge`, style: STATUS_TONES[tone].style, spacing: options.spacing ?? 'small' },
+  );
+}
+
+/** The symbol before every problem line; a plain text character every Teams font has. */
+export const PROBLEM_SYMBOL = '⚠';
+
+/**
+ * A problem (a refusal, a form error, a mail or meeting that failed): an `attention` Container (`${id}Box`) holding
+ * PROBLEM_SYMBOL and the words in a TextBlock `id`, both in the host's default colour. Red text would read 3.24:1 on
+ * Teams' dark theme (see STATUS_TONES); the symbol says "problem" without colour. The words stay exactly the text.
+ */
+export function problemNotice(text: string, id: string, options: { spacing?: TextOptions['spacing']; weight?: TextOptions['weight'] } = {}): CardElement {
+  const weight = options.weight ?? 'default';
+  return container(
+    [
+      columnSet([
+        { items: [textBlock(PROBLEM_SYMBOL, { weight, color: 'default' })], width: 'auto' },
+        { items: [textBlock(text, { id, weight, color: 'default' })], width: 'stretch' },
+      ]),
+    ],
+    { id: `${id}Box`, style: 'attention', ...(options.spacing ? { spacing: options.spacing } : {}) },
   );
 }
 
