@@ -132,11 +132,11 @@ export function elementAfter(card: unknown, id: string): CardNode | undefined {
 }
 
 /**
- * How the problem notice `id` (see problemNotice) is shown: the style of its `${id}Box` Container, the first text
+ * How the problem notice `id` (see problemNotice) is shown: the style of its `${id}Alert` Container, the first text
  * in the box (the symbol), and the colour and words of the TextBlock `id`. Undefined when the card has no such box.
  */
 export function problemNoticeOf(card: unknown, id: string): { style: unknown; symbol: unknown; color: unknown; text: unknown } | undefined {
-  const box = findById(card, `${id}Box`);
+  const box = findById(card, `${id}Alert`);
   if (!box) return undefined;
   const texts = allNodes(box).filter((node) => node.type === 'TextBlock');
   const words = getById(box, id);

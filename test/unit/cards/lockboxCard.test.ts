@@ -280,7 +280,7 @@ describe('lockboxCard', () => {
     it('answers a failed action at the top of the card', () => {
       const card = withNotice('REQUEST.STALE_VERSION');
       // Was red text (color: 'attention'), 3.24:1 on Teams' dark theme: now default-colour words with ⚠ in an attention box.
-      expect(card.body[0]).toMatchObject({ id: 'noticeBox' });
+      expect(card.body[0]).toMatchObject({ id: 'noticeAlert' });
       expect(problemNoticeOf(card, 'notice')).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text: noticeText('REQUEST.STALE_VERSION') });
       validateCard(card);
     });

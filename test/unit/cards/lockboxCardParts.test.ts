@@ -21,7 +21,7 @@ describe('lockboxCardParts', () => {
 
   it('treats field names and problem codes as data, never as properties of Object', () => {
     const answers = formProblems([{ field: 'constructor', problem: 'toString' }, { field: 'a', problem: 'constructor' }], { a: { label: 'A' } }, 'Nothing.');
-    expect(answers.unplaced.map((block) => block.id)).toEqual(['constructorErrorBox']);
+    expect(answers.unplaced.map((block) => block.id)).toEqual(['constructorErrorAlert']);
     expect(getById(answers.unplaced, 'constructorError').text).toBe('constructor: Please check this field.');
     expect(typeof getById(answers.after('a'), 'aError').text).toBe('string');
   });

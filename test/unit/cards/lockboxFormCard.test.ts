@@ -61,7 +61,7 @@ describe('lockboxFormCard', () => {
   ])('answers %s/%s right after its field', (field, problem, text) => {
     // Was red text (color: 'attention'), 3.24:1 on Teams' dark theme: now default-colour words with ⚠ in an attention box.
     const card = withProblems([{ field, problem }]);
-    expect(elementAfter(card, field)?.id).toBe(`${field}ErrorBox`);
+    expect(elementAfter(card, field)?.id).toBe(`${field}ErrorAlert`);
     expect(problemNoticeOf(card, `${field}Error`)).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text });
   });
 
@@ -70,7 +70,7 @@ describe('lockboxFormCard', () => {
       { field: 'resource', problem: 'required' },
       { field: 'durationMinutes', problem: 'range' },
     ]);
-    expect(card.body[1]).toMatchObject({ id: 'formErrorBox' });
+    expect(card.body[1]).toMatchObject({ id: 'formErrorAlert' });
     expect(problemNoticeOf(card, 'formError')).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text: 'Nothing was requested. Please check: Resource, Duration.' });
   });
 
@@ -82,7 +82,7 @@ describe('lockboxFormCard', () => {
 
   it('answers a problem with a field the form does not have at the top, naming the field', () => {
     const card = withProblems([{ field: 'onBehalfOf', problem: 'required' }]);
-    expect(elementAfter(card, 'formErrorBox')?.id).toBe('onBehalfOfErrorBox');
+    expect(elementAfter(card, 'formErrorAlert')?.id).toBe('onBehalfOfErrorAlert');
     expect(getById(card, 'onBehalfOfError').text).toBe('onBehalfOf: This field is required.');
   });
 

@@ -100,9 +100,9 @@ describe('lockboxSettingsCard', () => {
       }),
     );
     expect(getById(card, 'formError').text).toBe('Nothing was saved. Please check: Decision deadline, Default duration.');
-    expect(elementAfter(card, 'decisionHours')?.id).toBe('decisionHoursErrorBox');
+    expect(elementAfter(card, 'decisionHours')?.id).toBe('decisionHoursErrorAlert');
     expect(getById(card, 'decisionHoursError').text).toBe('Choose between 1 and 72 hours.');
-    expect(elementAfter(card, 'defaultDurationMinutes')?.id).toBe('defaultDurationMinutesErrorBox');
+    expect(elementAfter(card, 'defaultDurationMinutes')?.id).toBe('defaultDurationMinutesErrorAlert');
     expect(getById(card, 'defaultDurationMinutesError').text).toBe('The default cannot be longer than the maximum.');
     expect(allIds(lockboxSettingsCard(settingsView())).filter((id) => id.endsWith('Error'))).toEqual([]);
   });

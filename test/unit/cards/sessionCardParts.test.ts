@@ -99,7 +99,7 @@ describe.each(CARDS)('the %s card', (_, card) => {
     const rendered = card(sessionCardView(requestIn('ready'), { notice: { code: 'REQUEST.STALE_VERSION' } }));
     validateCard(rendered);
     // Was red text (color: 'attention'), 3.24:1 on Teams' dark theme: now default-colour words with ⚠ in an attention box.
-    expect(rendered.body[0]).toMatchObject({ id: 'noticeBox' });
+    expect(rendered.body[0]).toMatchObject({ id: 'noticeAlert' });
     expect(problemNoticeOf(rendered, 'notice')).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text: 'Someone else acted first — this is the current state.' });
     const forbidden = card(sessionCardView(requestIn('ready'), { notice: { code: 'AUTH.NOT_PERMITTED' } }));
     expect(getById(forbidden, 'notice').text).toBe("You don't have the agent role.");

@@ -161,7 +161,7 @@ describe('sessionFormCard', () => {
   ])('answers %s/%s right after its field', (field, problem, anchor, text) => {
     const card = withProblems([{ field, problem }]);
     // Was red text (color: 'attention'), 3.24:1 on Teams' dark theme: now default-colour words with ⚠ in an attention box.
-    expect(elementAfter(card, anchor)?.id).toBe(`${field}ErrorBox`);
+    expect(elementAfter(card, anchor)?.id).toBe(`${field}ErrorAlert`);
     expect(problemNoticeOf(card, `${field}Error`)).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text });
   });
 
@@ -171,7 +171,7 @@ describe('sessionFormCard', () => {
       { field: 'expiresAt', problem: 'past' },
       { field: 'expiresAtTime', problem: 'badDate' },
     ]);
-    expect(card.body[1]).toMatchObject({ id: 'formErrorBox' });
+    expect(card.body[1]).toMatchObject({ id: 'formErrorAlert' });
     expect(problemNoticeOf(card, 'formError')).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text: 'Nothing was created. Please check: Customer name, Link expires.' });
   });
 
@@ -183,7 +183,7 @@ describe('sessionFormCard', () => {
 
   it('answers a problem with a field the form does not have at the top, naming the field', () => {
     const card = withProblems([{ field: 'ticket', problem: 'required' }]);
-    expect(elementAfter(card, 'formErrorBox')?.id).toBe('ticketErrorBox');
+    expect(elementAfter(card, 'formErrorAlert')?.id).toBe('ticketErrorAlert');
     expect(getById(card, 'ticketError').text).toBe('ticket: This field is required.');
   });
 

@@ -117,7 +117,7 @@ export function statusBadge(text: string, tone: StatusTone, id: string, options:
 export const PROBLEM_SYMBOL = '⚠';
 
 /**
- * A problem (a refusal, a form error, a mail or meeting that failed): an `attention` Container (`${id}Box`) holding
+ * A problem (a refusal, a form error, a mail or meeting that failed): an `attention` Container (`${id}Alert`) holding
  * PROBLEM_SYMBOL and the words in a TextBlock `id`, both in the host's default colour. Red text would read 3.24:1 on
  * Teams' dark theme (see STATUS_TONES); the symbol says "problem" without colour. The words stay exactly the text.
  */
@@ -130,7 +130,7 @@ export function problemNotice(text: string, id: string, options: { spacing?: Tex
         { items: [textBlock(text, { id, weight, color: 'default' })], width: 'stretch' },
       ]),
     ],
-    { id: `${id}Box`, style: 'attention', ...(options.spacing ? { spacing: options.spacing } : {}) },
+    { id: `${id}Alert`, style: 'attention', ...(options.spacing ? { spacing: options.spacing } : {}) },
   );
 }
 
