@@ -86,7 +86,8 @@ export type StatusTone = 'action' | 'pending' | 'good' | 'stopped' | 'done';
  * good #ccffcc 13.82, accent #c7def9 11.24, emphasis #f9f8f7 14.60; the dark theme's styled containers keep light
  * backgrounds with #201f1f text, 10.87 or more). A symbol before the words carries the meaning without colour too;
  * the symbols are plain text characters every Teams font has (a rarer one, ⧗, showed as an empty box in Chromium).
- * The ratios are recomputed from those colours in test/unit/cards/statusContrast.test.ts.
+ * The ratios are recomputed from those colours in test/unit/cards/statusContrast.test.ts; textContrast.test.ts checks
+ * every text of every card the same way.
  */
 export const STATUS_TONES: Readonly<Record<StatusTone, { symbol: string; style: 'warning' | 'accent' | 'good' | 'attention' | 'emphasis' }>> = {
   action: { symbol: '●', style: 'warning' },
@@ -113,7 +114,7 @@ export function statusBadge(text: string, tone: StatusTone, id: string, options:
   );
 }
 
-/** The symbol before every problem line; a plain text character every Teams font has. */
+/** The symbol before every problem notice: a plain text character (U+26A0) of the common symbol fonts. */
 export const PROBLEM_SYMBOL = '⚠';
 
 /**
