@@ -130,3 +130,15 @@ export function elementAfter(card: unknown, id: string): CardNode | undefined {
   visit(card);
   return found;
 }
+
+/**
+ * How the problem notice `id` (see problemNotice) is shown: the style of its `${id}Alert` Container, the first text
+ * in the box (the symbol), and the colour and words of the TextBlock `id`. Undefined when the card has no such box.
+ */
+export function problemNoticeOf(card: unknown, id: string): { style: unknown; symbol: unknown; color: unknown; text: unknown } | undefined {
+  const box = findById(card, `${id}Alert`);
+  if (!box) return undefined;
+  const texts = allNodes(box).filter((node) => node.type === 'TextBlock');
+  const words = getById(box, id);
+  return { style: box.style, symbol: texts[0]?.text, color: words.color, text: words.text };
+}

@@ -17,7 +17,7 @@ import {
   TERMINAL_STATES,
   VIEWERS,
 } from '../../support/lockboxCardFixtures';
-import { actionIds, allIds, CardNode, executeActions, findById, getById, validateCard, visibleTexts } from '../../support/validateCard';
+import { actionIds, allIds, CardNode, executeActions, findById, getById, problemNoticeOf, validateCard, visibleTexts } from '../../support/validateCard';
 
 const VARIANTS: LockboxVariant[] = [...STATES, 'granting', 'ending'];
 const APPROVER_ONLY = ['approve', 'deny', 'revoke', 'passReview', 'comment'];
@@ -279,7 +279,9 @@ describe('lockboxCard', () => {
 
     it('answers a failed action at the top of the card', () => {
       const card = withNotice('REQUEST.STALE_VERSION');
-      expect(card.body[0]).toMatchObject({ id: 'notice', color: 'attention', text: noticeText('REQUEST.STALE_VERSION') });
+      // Was red text (color: 'attention'), 3.24:1 on Teams' dark theme: now default-colour words with ⚠ in an attention box.
+      expect(card.body[0]).toMatchObject({ id: 'noticeAlert' });
+      expect(problemNoticeOf(card, 'notice')).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text: noticeText('REQUEST.STALE_VERSION') });
       validateCard(card);
     });
 

@@ -1,3 +1,4 @@
+import { getById } from '../../support/validateCard';
 import { durationText, formProblems, inputNumber } from '../../../src/adapters/teams/lockbox/lockboxCardParts';
 
 describe('lockboxCardParts', () => {
@@ -20,8 +21,8 @@ describe('lockboxCardParts', () => {
 
   it('treats field names and problem codes as data, never as properties of Object', () => {
     const answers = formProblems([{ field: 'constructor', problem: 'toString' }, { field: 'a', problem: 'constructor' }], { a: { label: 'A' } }, 'Nothing.');
-    expect(answers.unplaced.map((block) => block.id)).toEqual(['constructorError']);
-    expect(answers.unplaced[0]?.text).toBe('constructor: Please check this field.');
-    expect(typeof answers.after('a')[0]?.text).toBe('string');
+    expect(answers.unplaced.map((block) => block.id)).toEqual(['constructorErrorAlert']);
+    expect(getById(answers.unplaced, 'constructorError').text).toBe('constructor: Please check this field.');
+    expect(typeof getById(answers.after('a'), 'aError').text).toBe('string');
   });
 });

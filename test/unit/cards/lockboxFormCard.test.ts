@@ -1,7 +1,7 @@
 import { lockboxFormCard, LockboxFormView } from '../../../src/adapters/teams/lockbox/lockboxFormCard';
 import { FieldProblem } from '../../../src/domain/errors';
 import { HOSTILE } from '../../support/lockboxCardFixtures';
-import { allIds, cardProblems, elementAfter, findById, getById, validateCard } from '../../support/validateCard';
+import { allIds, cardProblems, elementAfter, findById, getById, problemNoticeOf, validateCard } from '../../support/validateCard';
 
 function formView(overrides: Partial<LockboxFormView> = {}): LockboxFormView {
   return { values: {}, problems: [], defaultDurationMinutes: 240, maxDurationMinutes: 480, ...overrides };
@@ -59,12 +59,10 @@ describe('lockboxFormCard', () => {
     ['ticket', 'tooLong', 'This is too long: use at most 100 characters.'],
     ['durationMinutes', 'range', 'Choose between 15 and 480 minutes (8 h).'],
   ])('answers %s/%s right after its field', (field, problem, text) => {
-    expect(elementAfter(withProblems([{ field, problem }]), field)).toMatchObject({
-      type: 'TextBlock',
-      id: `${field}Error`,
-      color: 'attention',
-      text,
-    });
+    // Was red text (color: 'attention'), 3.24:1 on Teams' dark theme: now default-colour words with ⚠ in an attention box.
+    const card = withProblems([{ field, problem }]);
+    expect(elementAfter(card, field)?.id).toBe(`${field}ErrorAlert`);
+    expect(problemNoticeOf(card, `${field}Error`)).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text });
   });
 
   it('sums the problems up at the top', () => {
@@ -72,8 +70,8 @@ describe('lockboxFormCard', () => {
       { field: 'resource', problem: 'required' },
       { field: 'durationMinutes', problem: 'range' },
     ]);
-    expect(card.body[1]).toMatchObject({ id: 'formError', color: 'attention' });
-    expect(getById(card, 'formError').text).toBe('Nothing was requested. Please check: Resource, Duration.');
+    expect(card.body[1]).toMatchObject({ id: 'formErrorAlert' });
+    expect(problemNoticeOf(card, 'formError')).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text: 'Nothing was requested. Please check: Resource, Duration.' });
   });
 
   it('answers a problem with the whole form in the summary only', () => {
@@ -84,7 +82,8 @@ describe('lockboxFormCard', () => {
 
   it('answers a problem with a field the form does not have at the top, naming the field', () => {
     const card = withProblems([{ field: 'onBehalfOf', problem: 'required' }]);
-    expect(elementAfter(card, 'formError')).toMatchObject({ id: 'onBehalfOfError', text: 'onBehalfOf: This field is required.' });
+    expect(elementAfter(card, 'formErrorAlert')?.id).toBe('onBehalfOfErrorAlert');
+    expect(getById(card, 'onBehalfOfError').text).toBe('onBehalfOf: This field is required.');
   });
 
   it('keeps everything typed after a failed submit', () => {

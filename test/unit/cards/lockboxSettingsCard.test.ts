@@ -100,11 +100,10 @@ describe('lockboxSettingsCard', () => {
       }),
     );
     expect(getById(card, 'formError').text).toBe('Nothing was saved. Please check: Decision deadline, Default duration.');
-    expect(elementAfter(card, 'decisionHours')).toMatchObject({ id: 'decisionHoursError', text: 'Choose between 1 and 72 hours.' });
-    expect(elementAfter(card, 'defaultDurationMinutes')).toMatchObject({
-      id: 'defaultDurationMinutesError',
-      text: 'The default cannot be longer than the maximum.',
-    });
+    expect(elementAfter(card, 'decisionHours')?.id).toBe('decisionHoursErrorAlert');
+    expect(getById(card, 'decisionHoursError').text).toBe('Choose between 1 and 72 hours.');
+    expect(elementAfter(card, 'defaultDurationMinutes')?.id).toBe('defaultDurationMinutesErrorAlert');
+    expect(getById(card, 'defaultDurationMinutesError').text).toBe('The default cannot be longer than the maximum.');
     expect(allIds(lockboxSettingsCard(settingsView())).filter((id) => id.endsWith('Error'))).toEqual([]);
   });
 

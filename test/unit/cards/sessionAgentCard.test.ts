@@ -10,7 +10,7 @@ import {
   sessionCardView,
   teamsMeeting,
 } from '../../support/cardFixtures';
-import { actionIds, elementAfter, executeActions, findById, getById, validateCard } from '../../support/validateCard';
+import { actionIds, elementAfter, executeActions, findById, getById, problemNoticeOf, validateCard } from '../../support/validateCard';
 
 const render = (state: SessionState, overrides = {}) => sessionAgentCard(sessionCardView(requestIn(state, overrides)));
 
@@ -134,7 +134,7 @@ describe('sessionAgentCard', () => {
       expect(meetingFact(render('ready'))).toBe('Teams meeting ready');
       const failed = render('ready', { meeting: teamsMeeting('failed', 'GRAPH.FORBIDDEN') });
       expect(meetingFact(failed)).toBe('Meeting problem: GRAPH.FORBIDDEN');
-      expect(getById(failed, 'meetingProblem')).toMatchObject({ text: noticeText('GRAPH.FORBIDDEN'), color: 'attention' });
+      expect(problemNoticeOf(failed, 'meetingProblem')).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text: noticeText('GRAPH.FORBIDDEN') });
       expect(meetingFact(render('open'))).toBeUndefined();
     });
 

@@ -11,7 +11,7 @@ import {
   requestIn,
   sessionCardView,
 } from '../../support/cardFixtures';
-import { findById, getById, validateCard, visibleTexts } from '../../support/validateCard';
+import { findById, getById, problemNoticeOf, validateCard, visibleTexts } from '../../support/validateCard';
 
 const CARDS: Array<[string, (view: SessionCardView) => AdaptiveCard]> = [
   ['agent', sessionAgentCard],
@@ -98,11 +98,9 @@ describe.each(CARDS)('the %s card', (_, card) => {
   it('puts a notice at the top after a failed action', () => {
     const rendered = card(sessionCardView(requestIn('ready'), { notice: { code: 'REQUEST.STALE_VERSION' } }));
     validateCard(rendered);
-    expect(rendered.body[0]).toMatchObject({
-      id: 'notice',
-      color: 'attention',
-      text: 'Someone else acted first — this is the current state.',
-    });
+    // Was red text (color: 'attention'), 3.24:1 on Teams' dark theme: now default-colour words with ⚠ in an attention box.
+    expect(rendered.body[0]).toMatchObject({ id: 'noticeAlert' });
+    expect(problemNoticeOf(rendered, 'notice')).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text: 'Someone else acted first — this is the current state.' });
     const forbidden = card(sessionCardView(requestIn('ready'), { notice: { code: 'AUTH.NOT_PERMITTED' } }));
     expect(getById(forbidden, 'notice').text).toBe("You don't have the agent role.");
     expect(findById(card(sessionCardView(requestIn('ready'))), 'notice')).toBeUndefined();

@@ -1,7 +1,7 @@
 import { sessionFormCard, SessionFormView } from '../../../src/adapters/teams/session/sessionFormCard';
 import { FieldProblem } from '../../../src/domain/errors';
 import { ALEX, BEA } from '../../support/cardFixtures';
-import { allIds, elementAfter, findById, getById, validateCard } from '../../support/validateCard';
+import { allIds, elementAfter, findById, getById, problemNoticeOf, validateCard } from '../../support/validateCard';
 
 function formView(overrides: Partial<SessionFormView> = {}): SessionFormView {
   return {
@@ -160,8 +160,9 @@ describe('sessionFormCard', () => {
     ['emailLanguage', 'invalid', 'emailLanguage', 'This value cannot be used.'],
   ])('answers %s/%s right after its field', (field, problem, anchor, text) => {
     const card = withProblems([{ field, problem }]);
-    const error = elementAfter(card, anchor);
-    expect(error).toMatchObject({ type: 'TextBlock', id: `${field}Error`, color: 'attention', text, wrap: true });
+    // Was red text (color: 'attention'), 3.24:1 on Teams' dark theme: now default-colour words with ⚠ in an attention box.
+    expect(elementAfter(card, anchor)?.id).toBe(`${field}ErrorAlert`);
+    expect(problemNoticeOf(card, `${field}Error`)).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text });
   });
 
   it('sums the problems up at the top', () => {
@@ -170,8 +171,8 @@ describe('sessionFormCard', () => {
       { field: 'expiresAt', problem: 'past' },
       { field: 'expiresAtTime', problem: 'badDate' },
     ]);
-    expect(card.body[1]).toMatchObject({ id: 'formError', color: 'attention' });
-    expect(getById(card, 'formError').text).toBe('Nothing was created. Please check: Customer name, Link expires.');
+    expect(card.body[1]).toMatchObject({ id: 'formErrorAlert' });
+    expect(problemNoticeOf(card, 'formError')).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text: 'Nothing was created. Please check: Customer name, Link expires.' });
   });
 
   it('answers a problem with the whole form in the summary, without a second formError', () => {
@@ -182,7 +183,8 @@ describe('sessionFormCard', () => {
 
   it('answers a problem with a field the form does not have at the top, naming the field', () => {
     const card = withProblems([{ field: 'ticket', problem: 'required' }]);
-    expect(elementAfter(card, 'formError')).toMatchObject({ id: 'ticketError', text: 'ticket: This field is required.' });
+    expect(elementAfter(card, 'formErrorAlert')?.id).toBe('ticketErrorAlert');
+    expect(getById(card, 'ticketError').text).toBe('ticket: This field is required.');
   });
 
   it('joins two problems of one field in one text', () => {

@@ -9,32 +9,10 @@ import { AA_NORMAL_TEXT, contrastRatio } from '../../support/contrast';
 import { NOW, TIME_ZONE, requestIn, sessionCardView } from '../../support/cardFixtures';
 import { LockboxVariant, renderLockbox } from '../../support/lockboxCardFixtures';
 import { CardNode } from '../../support/validateCard';
+import { ContainerStyle, TEAMS, TextColour } from '../../support/teamsHostColours';
 
-type Style = 'default' | 'emphasis' | 'accent' | 'good' | 'attention' | 'warning';
-type TextColor = 'default' | 'accent' | 'good' | 'warning' | 'attention';
-
-/**
- * Teams' colours as published in microsoft/AdaptiveCards samples/HostConfig/microsoft-teams-light.json and
- * microsoft-teams-dark.json: each container style's background and the default text colours drawn on it.
- */
-const TEAMS: Readonly<Record<'light' | 'dark', Record<Style, { background: string; text: Record<TextColor, string> }>>> = {
-  light: {
-    default: { background: '#ffffff', text: { default: '#ff252424', accent: '#6264a7', good: '#92c353', warning: '#f8d22a', attention: '#c4314b' } },
-    emphasis: { background: '#fff9f8f7', text: { default: '#ff252424', accent: '#6264a7', good: '#92c353', warning: '#f8d22a', attention: '#c4314b' } },
-    accent: { background: '#C7DEF9', text: { default: '#ff252424', accent: '#6264a7', good: '#92c353', warning: '#f8d22a', attention: '#c4314b' } },
-    good: { background: '#CCFFCC', text: { default: '#ff252424', accent: '#6264a7', good: '#92c353', warning: '#f8d22a', attention: '#c4314b' } },
-    attention: { background: '#FFC5B2', text: { default: '#ff252424', accent: '#6264a7', good: '#92c353', warning: '#f8d22a', attention: '#c4314b' } },
-    warning: { background: '#FFE2B2', text: { default: '#ff252424', accent: '#6264a7', good: '#92c353', warning: '#f8d22a', attention: '#c4314b' } },
-  },
-  dark: {
-    default: { background: '#ff2d2c2c', text: { default: '#ffffffff', accent: '#ffa6a7dc', good: '#ff92c353', warning: '#fff8d22a', attention: '#ffd74654' } },
-    emphasis: { background: '#ff292828', text: { default: '#ffffffff', accent: '#ffa6a7dc', good: '#ff92c353', warning: '#fff8d22a', attention: '#ffd74654' } },
-    accent: { background: '#C7DEF9', text: { default: '#ff201f1f', accent: '#ffa6a7dc', good: '#ff92c353', warning: '#fff8d22a', attention: '#ffd74654' } },
-    good: { background: '#CCFFCC', text: { default: '#ff201f1f', accent: '#ffa6a7dc', good: '#ff92c353', warning: '#fff8d22a', attention: '#ffd74654' } },
-    attention: { background: '#FFC5B2', text: { default: '#ff201f1f', accent: '#ffa6a7dc', good: '#ff92c353', warning: '#fff8d22a', attention: '#ffd74654' } },
-    warning: { background: '#FFE2B2', text: { default: '#ff201f1f', accent: '#ffa6a7dc', good: '#ff92c353', warning: '#fff8d22a', attention: '#ffd74654' } },
-  },
-};
+type Style = ContainerStyle;
+type TextColor = TextColour;
 
 /** Every TextBlock with the container style it sits on (the nearest styled Container or Column). */
 function textBlocksWithStyle(card: unknown): { block: CardNode; style: Style; inBadge: boolean }[] {

@@ -5,8 +5,11 @@ export interface TextOptions {
   id?: string;
   size?: 'small' | 'default' | 'medium' | 'large' | 'extraLarge';
   weight?: 'lighter' | 'default' | 'bolder';
-  /** No `good` or `warning`: they fail contrast in Teams (see STATUS_TONES); statuses use statusBadge. */
-  color?: 'default' | 'dark' | 'light' | 'accent' | 'attention';
+  /**
+   * Only colours that reach 4.5:1 in both Teams themes (see STATUS_TONES): `good` and `warning` fail on white,
+   * `attention` on dark, `light` on white and `dark` on dark. Statuses use statusBadge, problems use problemNotice.
+   */
+  color?: 'default' | 'accent';
   isSubtle?: boolean;
   spacing?: 'none' | 'small' | 'default' | 'medium' | 'large' | 'extraLarge' | 'padding';
   separator?: boolean;
@@ -83,7 +86,8 @@ export type StatusTone = 'action' | 'pending' | 'good' | 'stopped' | 'done';
  * good #ccffcc 13.82, accent #c7def9 11.24, emphasis #f9f8f7 14.60; the dark theme's styled containers keep light
  * backgrounds with #201f1f text, 10.87 or more). A symbol before the words carries the meaning without colour too;
  * the symbols are plain text characters every Teams font has (a rarer one, ⧗, showed as an empty box in Chromium).
- * The ratios are recomputed from those colours in test/unit/cards/statusContrast.test.ts.
+ * The ratios are recomputed from those colours in test/unit/cards/statusContrast.test.ts; textContrast.test.ts checks
+ * every text of every card the same way.
  */
 export const STATUS_TONES: Readonly<Record<StatusTone, { symbol: string; style: 'warning' | 'accent' | 'good' | 'attention' | 'emphasis' }>> = {
   action: { symbol: '●', style: 'warning' },
@@ -107,6 +111,27 @@ export function statusBadge(text: string, tone: StatusTone, id: string, options:
       ]),
     ],
     { id: `${id}Badge`, style: STATUS_TONES[tone].style, spacing: options.spacing ?? 'small' },
+  );
+}
+
+/** The symbol before every problem notice: a plain text character (U+26A0) of the common symbol fonts. */
+export const PROBLEM_SYMBOL = '⚠';
+
+/**
+ * A problem (a refusal, a form error, a mail or meeting that failed): an `attention` Container (`${id}Alert`) holding
+ * PROBLEM_SYMBOL and the words in a TextBlock `id`, both in the host's default colour. Red text would read 3.24:1 on
+ * Teams' dark theme (see STATUS_TONES); the symbol says "problem" without colour. The words stay exactly the text.
+ */
+export function problemNotice(text: string, id: string, options: { spacing?: TextOptions['spacing']; weight?: TextOptions['weight'] } = {}): CardElement {
+  const weight = options.weight ?? 'default';
+  return container(
+    [
+      columnSet([
+        { items: [textBlock(PROBLEM_SYMBOL, { weight, color: 'default' })], width: 'auto' },
+        { items: [textBlock(text, { id, weight, color: 'default' })], width: 'stretch' },
+      ]),
+    ],
+    { id: `${id}Alert`, style: 'attention', ...(options.spacing ? { spacing: options.spacing } : {}) },
   );
 }
 

@@ -2,7 +2,7 @@ import type { LockboxViewer } from '../../../domain/policy';
 import { ErrorCode } from '../../../domain/errors';
 import { LockboxRequest, isDecisionOverdue, lockboxParties } from '../../../domain/lockbox';
 import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
-import { adaptiveCard, executeAction, factSet, heading, statusBadge, inputText, textBlock } from '../cards/cardElements';
+import { adaptiveCard, executeAction, factSet, heading, statusBadge, inputText, problemNotice, textBlock } from '../cards/cardElements';
 import { AdaptiveCard, CardElement } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 import {
@@ -42,7 +42,7 @@ export function lockboxCard(view: LockboxCardView): AdaptiveCard {
   const { request, now, timeZone } = view;
   const body: unknown[] = [];
   if (view.notice) {
-    body.push(textBlock(lockboxNoticeText(view.notice.code), { id: 'notice', color: 'attention', weight: 'bolder' }));
+    body.push(problemNotice(lockboxNoticeText(view.notice.code), 'notice', { weight: 'bolder' }));
   }
   body.push(
     heading(`Access request · ${escapeMarkdown(request.resource)}`, 'title'),

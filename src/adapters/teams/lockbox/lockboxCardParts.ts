@@ -3,7 +3,7 @@ import { ErrorCode, FieldProblem } from '../../../domain/errors';
 import { LockboxDecision, LockboxEndReason, LockboxRequest } from '../../../domain/lockbox';
 import { cardTime } from '../cards/cardTime';
 import { noticeText, problemText } from '../cards/cardTexts';
-import { InputOptions, StatusTone, textBlock } from '../cards/cardElements';
+import { InputOptions, StatusTone, problemNotice } from '../cards/cardElements';
 import { CardElement, RequestPointer } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 
@@ -172,12 +172,12 @@ export function formProblems(
   const named = [...byField.keys()].map(label);
   const parts = [nothingDone, ...general];
   if (named.length > 0) parts.push(`Please check: ${escapeMarkdown([...new Set(named)].join(', '))}.`);
-  const summary = problems.length > 0 ? textBlock(parts.join(' '), { id: 'formError', color: 'attention', weight: 'bolder' }) : null;
+  const summary = problems.length > 0 ? problemNotice(parts.join(' '), 'formError', { weight: 'bolder' }) : null;
 
   const errorFor = (field: string, named: boolean): CardElement => {
     const texts = byField.get(field) ?? [];
     const prefix = named ? `${escapeMarkdown(label(field))}: ` : '';
-    return textBlock(`${prefix}${texts.join(' ')}`, { id: `${field}Error`, color: 'attention', spacing: 'small' });
+    return problemNotice(`${prefix}${texts.join(' ')}`, `${field}Error`, { spacing: 'small' });
   };
   return {
     summary,

@@ -3,7 +3,7 @@ import { Person } from '../../../domain/people';
 import { SESSION_PENDING_STATES, SessionMeeting, SessionRequest, startsLater } from '../../../domain/session';
 import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
 import { isKnownErrorCode, noticeText, sessionStateText, sessionStateTone } from '../cards/cardTexts';
-import { actionSet, container, executeAction, factSet, heading, inputChoiceSet, showCardAction, statusBadge, textBlock } from '../cards/cardElements';
+import { actionSet, container, executeAction, factSet, heading, inputChoiceSet, problemNotice, showCardAction, statusBadge, textBlock } from '../cards/cardElements';
 import { CardElement, RequestPointer } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 
@@ -40,7 +40,7 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
   const body: unknown[] = [];
   if (view.notice) {
     const text = view.notice.text === undefined ? noticeText(view.notice.code) : escapeMarkdown(view.notice.text);
-    body.push(textBlock(text, { id: 'notice', color: 'attention', weight: 'bolder' }));
+    body.push(problemNotice(text, 'notice', { weight: 'bolder' }));
   }
   body.push(
     heading(`Support session · ${escapeMarkdown(request.recipient.name)}`, 'title'),
@@ -51,14 +51,12 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
   if (hasArrived(request)) body.push(verificationTag(request));
   body.push(factSet(sessionFacts(view), 'facts'));
   const notTold = assigneeNotToldText(request);
-  if (notTold) body.push(textBlock(notTold, { id: 'assigneeNotTold', color: 'attention', weight: 'bolder', spacing: 'small' }));
+  if (notTold) body.push(problemNotice(notTold, 'assigneeNotTold', { weight: 'bolder', spacing: 'small' }));
   body.push(...meetingDetails(liveMeeting(request)));
   if (request.mailProblem) {
     const { code, detail } = request.mailProblem;
     body.push(
-      textBlock(`The invitation mail was not sent: ${isKnownErrorCode(code) ? noticeText(code) : noticeText('INTERNAL')}`, {
-        id: 'mailProblem',
-        color: 'attention',
+      problemNotice(`The invitation mail was not sent: ${isKnownErrorCode(code) ? noticeText(code) : noticeText('INTERNAL')}`, 'mailProblem', {
         spacing: 'small',
       }),
     );
@@ -226,7 +224,7 @@ function meetingDetails(meeting: SessionMeeting | null): unknown[] {
     // The detail says what the admin must grant (the Graph adapter names the permission or policy).
     const { code, detail } = meeting.problem;
     const text = isKnownErrorCode(code) ? noticeText(code) : noticeText('INTERNAL');
-    details.push(textBlock(text, { id: 'meetingProblem', color: 'attention', spacing: 'small' }));
+    details.push(problemNotice(text, 'meetingProblem', { spacing: 'small' }));
     if (detail) {
       details.push(textBlock(escapeMarkdown(detail), { id: 'meetingProblemDetail', isSubtle: true, size: 'small', spacing: 'none' }));
     }

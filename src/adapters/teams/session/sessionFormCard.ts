@@ -15,6 +15,7 @@ import {
   inputText,
   inputTime,
   inputToggle,
+  problemNotice,
   textBlock,
 } from '../cards/cardElements';
 import { AdaptiveCard } from '../cards/cardTypes';
@@ -175,7 +176,7 @@ function formSummary(problems: readonly FieldProblem[]): unknown {
   const fields = [...new Set(problems.filter((p) => p.field !== FORM_FIELD).map((p) => fieldLabel(p.field)))];
   const parts = ['Nothing was created.', ...general];
   if (fields.length > 0) parts.push(`Please check: ${escapeMarkdown(fields.join(', '))}.`);
-  return textBlock(parts.join(' '), { id: 'formError', color: 'attention', weight: 'bolder' });
+  return problemNotice(parts.join(' '), 'formError', { weight: 'bolder' });
 }
 
 function groupProblems(problems: readonly FieldProblem[]): Map<string, string[]> {
@@ -193,5 +194,5 @@ function groupProblems(problems: readonly FieldProblem[]): Map<string, string[]>
 function fieldError(field: string, texts: string[]): unknown {
   // A problem without a place in the form is answered at the top, so it names its field.
   const label = ERROR_ANCHORS[field] ? '' : `${escapeMarkdown(fieldLabel(field))}: `;
-  return textBlock(`${label}${texts.join(' ')}`, { id: `${field}Error`, color: 'attention', spacing: 'small' });
+  return problemNotice(`${label}${texts.join(' ')}`, `${field}Error`, { spacing: 'small' });
 }
