@@ -37,6 +37,10 @@ param botAppRegistrationId string = ''
 @description('SingleTenant only: its client secret, stored in Key Vault as bot-password. Leave empty to set that secret yourself.')
 param botPassword string = ''
 
+@secure()
+@description('Bearer token for /metrics (at least 32 characters), stored in Key Vault as metrics-token. Empty: no METRICS_TOKEN, and /metrics answers 404.')
+param metricsToken string = ''
+
 @maxLength(42)
 param botDisplayName string = 'Doorman'
 
@@ -233,6 +237,14 @@ resource botPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (
   }
 }
 
+resource metricsTokenSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (!empty(metricsToken)) {
+  parent: vault
+  name: 'metrics-token'
+  properties: {
+    value: metricsToken
+  }
+}
+
 resource plan 'Microsoft.Web/serverfarms@2023-12-01' = {
   name: 'plan-${baseName}'
   location: location
@@ -317,6 +329,12 @@ var singleTenantSettings = {
   BOT_PASSWORD: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=bot-password)'
 }
 
+// Only with a token: App Service passes an unresolved Key Vault reference on as its own text, and that text (vault
+// and secret name) would then be the bearer token of /metrics.
+var metricsSettings = {
+  METRICS_TOKEN: '@Microsoft.KeyVault(VaultName=${vault.name};SecretName=metrics-token)'
+}
+
 resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
   parent: webApp
   name: 'appsettings'
@@ -324,7 +342,7 @@ resource appSettings 'Microsoft.Web/sites/config@2023-12-01' = {
   dependsOn: [
     secretsUser
   ]
-  properties: union(platformSettings, doormanSettings, botType == 'SingleTenant' ? singleTenantSettings : {})
+  properties: union(platformSettings, doormanSettings, botType == 'SingleTenant' ? singleTenantSettings : {}, empty(metricsToken) ? {} : metricsSettings)
 }
 
 resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
@@ -357,7 +375,7 @@ resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
 }
 
 // Named like env keys; arm/deploy writes them into env/.env.<env>. No output carries a secret:
-// DATABASE_URL and BOT_PASSWORD exist only in Key Vault.
+// DATABASE_URL, BOT_PASSWORD and METRICS_TOKEN exist only in Key Vault.
 output AZURE_APP_SERVICE_RESOURCE_ID string = webApp.id
 output AZURE_WEB_APP_NAME string = webApp.name
 output AZURE_KEY_VAULT_NAME string = vault.name

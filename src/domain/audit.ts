@@ -45,3 +45,17 @@ export function auditEvent(
     version: request.version,
   };
 }
+
+/**
+ * One append-only administrative event: a change that belongs to no request (a channel registered, a personal chat
+ * recorded). Ids only, never a person's name or e-mail (DESIGN.md §1); a channel's name is the one an admin gave it.
+ */
+export type AdminEvent = {
+  actorId: string;
+  actorType: Actor['type'];
+  source: Source;
+  at: Date;
+} & (
+  | { action: 'channel.registered'; subjectId: string; detail: { purpose: string; name: string } }
+  | { action: 'chat.recorded'; subjectId: string; detail: null }
+);

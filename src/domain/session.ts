@@ -97,7 +97,8 @@ export const SESSION_PENDING_STATES: readonly SessionState[] = ['open', 'waiting
 /** Where the customer will meet the agent once admitted. */
 export interface SessionMeeting {
   provider: 'local' | 'teams';
-  status: 'preparing' | 'ready' | 'failed';
+  /** A meeting Graph could not make is recorded as the local room, ready, with its `problem`. */
+  status: 'preparing' | 'ready';
   /** Teams join URL; shown only to the bound browser and on the agent's own card. Null for the local room. */
   joinUrl: string | null;
   meetingId: string | null;

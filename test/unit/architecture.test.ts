@@ -20,17 +20,17 @@ function sourceFiles(dir: string): string[] {
 const files = sourceFiles(SRC).map((path) => ({ path: relative(ROOT, path).split('\\').join('/'), text: readFileSync(path, 'utf8') }));
 
 /** The store ports by role, and the one store behind them. */
-const STORE_PORTS = ['RequestStore', 'OutboxStore', 'DeadlineStore', 'QueueStore', 'ConversationStore', 'SettingsStore', 'ApiKeyStore', 'GrantStore', 'Store', 'StorePorts', 'storePorts'];
+const STORE_PORTS = ['RequestStore', 'OutboxStore', 'DeadlineStore', 'QueueStore', 'ConversationStore', 'SettingsStore', 'ApiKeyStore', 'GrantStore', 'AdminEventStore', 'Store', 'StorePorts', 'storePorts'];
 /** Every method of the store ports. */
 const STORE_METHODS = [
   'commit', 'getRequest', 'findSessionByLinkHash', 'findReplacedLink', 'listRequests', 'eventsOf', 'cardActivitiesOf', 'saveCardActivity',
   'erasePersonalData', 'claimOutbox', 'completeOutbox', 'retryOutbox', 'deferOutbox', 'failOutbox', 'failedOutbox', 'pendingOutboxCount',
-  'outboxHealth', 'unreachablePeople', 'claimDeadlines', 'saveQueue', 'getQueue', 'listQueues', 'savePersonalConversation', 'recordGreeting',
+  'outboxHealth', 'unreachablePeople', 'claimDeadlines', 'saveQueue', 'getQueue', 'listQueues', 'savePersonalConversation', 'recordGreeting', 'listAdminEvents',
   'getPersonalConversation', 'getLockboxSettings', 'saveLockboxSettings', 'settingsEvents', 'saveApiKey', 'findApiKeyByHash', 'listApiKeys',
   'revokeApiKey', 'recordGrant', 'recordRevoke', 'listGrants',
 ];
 /** The role fields of UseCaseDeps. */
-const STORE_ROLES = ['requests', 'outbox', 'deadlines', 'queues', 'conversations', 'lockboxSettings', 'apiKeys', 'grants'];
+const STORE_ROLES = ['requests', 'outbox', 'deadlines', 'queues', 'conversations', 'lockboxSettings', 'apiKeys', 'grants', 'adminEvents'];
 
 /** What a driving adapter's file does with the store: imports of store ports, store method calls, store roles used. */
 export function storeLeaks(text: string): string[] {

@@ -8,7 +8,8 @@ const NEWEST_FAILURES = 5;
 
 /**
  * The `doctor` checklist: the store and delivery backlog, deliveries given up (by type, and the newest with request
- * and reason), the modes in use, and every Graph check that applies.
+ * and reason), the modes in use, and every Graph check that applies. The channels of each purpose follow in
+ * channelsAndPeopleReport.
  */
 export async function doctorReport(
   config: Config,
@@ -24,14 +25,12 @@ export async function doctorReport(
       return 'UNREACHABLE — check DATABASE_URL / SQLITE_PATH';
     },
   );
-  const queues = await store.listQueues().catch(() => []);
   const failures = await failedDeliveries(store, now);
   problems += failures.count;
   const lines = [
     `Store: ${config.store.kind} — ${reachable}`,
     `Outbox backlog: ${await store.pendingOutboxCount().catch(() => 'unknown')}`,
     failures.text,
-    `Queues registered: ${queues.map((queue) => queue.name).join(', ') || 'none — say "@Doorman register queue <name>" in a channel'}`,
     `Meetings: ${config.meetings === 'graph' ? `Teams meetings through Graph (${config.graph?.meetingMode})` : 'local room (not a Teams meeting)'}`,
     `Mail: ${config.mail.kind === 'graph' ? `Graph sendMail from ${config.mail.sender}` : `.eml files in ${config.mail.dir}`}`,
   ];

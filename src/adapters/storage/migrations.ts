@@ -426,4 +426,42 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 12,
+    name: 'admin_events',
+    // Changes that belong to no request (a channel registered, a personal chat recorded), audited like request_events:
+    // append-only, ids only. `detail` is JSON (a registration's purpose and channel name) or null.
+    sqlite: `
+      CREATE TABLE admin_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        action TEXT NOT NULL,
+        subject_id TEXT NOT NULL,
+        actor_id TEXT NOT NULL,
+        actor_type TEXT NOT NULL,
+        source TEXT NOT NULL,
+        at INTEGER NOT NULL,
+        detail TEXT
+      ) STRICT;
+      CREATE TRIGGER admin_events_no_update BEFORE UPDATE ON admin_events
+        BEGIN SELECT RAISE(ABORT, 'admin_events is append-only'); END;
+      CREATE TRIGGER admin_events_no_delete BEFORE DELETE ON admin_events
+        BEGIN SELECT RAISE(ABORT, 'admin_events is append-only'); END;
+    `,
+    postgres: `
+      CREATE TABLE admin_events (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        action text NOT NULL,
+        subject_id text NOT NULL,
+        actor_id text NOT NULL,
+        actor_type text NOT NULL,
+        source text NOT NULL,
+        at timestamptz NOT NULL,
+        detail jsonb
+      );
+      CREATE TRIGGER admin_events_append_only BEFORE UPDATE OR DELETE ON admin_events
+        FOR EACH ROW EXECUTE FUNCTION doorman_append_only();
+      CREATE TRIGGER admin_events_no_truncate BEFORE TRUNCATE ON admin_events
+        FOR EACH STATEMENT EXECUTE FUNCTION doorman_append_only();
+    `,
+  },
 ];

@@ -17,7 +17,7 @@ import {
   Store,
   StoredRequest,
 } from '../../application/ports';
-import { AuditEvent } from '../../domain/audit';
+import { AdminEvent, AuditEvent } from '../../domain/audit';
 import { DoormanError } from '../../domain/errors';
 import { SessionRequest } from '../../domain/session';
 import {
@@ -30,7 +30,9 @@ import { migrations } from './migrations';
 import { SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, parseObject } from './requestCodec';
 import {
   Row,
+  adminEventColumns,
   toAccessGrant,
+  toAdminEvent,
   toApiKey,
   toAuditEvent,
   toCardActivity,
@@ -356,7 +358,7 @@ export class PostgresRequestStore implements Store {
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   }
 
-  async saveQueue(queue: Queue): Promise<void> {
+  async saveQueue(queue: Queue, audit?: AdminEvent): Promise<void> {
     await inTransaction(this.pool, async (client) => {
       if (queue.isDefault) {
         await client.query('UPDATE queues SET is_default = false WHERE purpose = $1 AND id <> $2 AND is_default', [queue.purpose, queue.id]);
@@ -380,6 +382,7 @@ export class PostgresRequestStore implements Store {
           queue.registeredAt,
         ],
       );
+      if (audit) await insertAdminEvent(client, audit);
     });
   }
 
@@ -411,25 +414,33 @@ export class PostgresRequestStore implements Store {
     return rowCount === 1;
   }
 
-  async savePersonalConversation(conversation: PersonalConversation): Promise<void> {
-    await this.pool.query(
-      `INSERT INTO personal_conversations
-         (aad_object_id, conversation_id, service_url, tenant_id, bot_id, user_id, name, time_zone)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-       ON CONFLICT (aad_object_id) DO UPDATE SET conversation_id = excluded.conversation_id,
-         service_url = excluded.service_url, tenant_id = excluded.tenant_id, bot_id = excluded.bot_id,
-         user_id = excluded.user_id, name = excluded.name, time_zone = excluded.time_zone`,
-      [
-        conversation.aadObjectId,
-        conversation.conversationId,
-        conversation.serviceUrl,
-        conversation.tenantId,
-        conversation.botId,
-        conversation.userId,
-        conversation.name,
-        conversation.timeZone ?? null,
-      ],
-    );
+  async savePersonalConversation(conversation: PersonalConversation, audit?: AdminEvent | null): Promise<void> {
+    await inTransaction(this.pool, async (client) => {
+      await client.query(
+        `INSERT INTO personal_conversations
+           (aad_object_id, conversation_id, service_url, tenant_id, bot_id, user_id, name, time_zone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (aad_object_id) DO UPDATE SET conversation_id = excluded.conversation_id,
+           service_url = excluded.service_url, tenant_id = excluded.tenant_id, bot_id = excluded.bot_id,
+           user_id = excluded.user_id, name = excluded.name, time_zone = excluded.time_zone`,
+        [
+          conversation.aadObjectId,
+          conversation.conversationId,
+          conversation.serviceUrl,
+          conversation.tenantId,
+          conversation.botId,
+          conversation.userId,
+          conversation.name,
+          conversation.timeZone ?? null,
+        ],
+      );
+      if (audit) await insertAdminEvent(client, audit);
+    });
+  }
+
+  async listAdminEvents(): Promise<AdminEvent[]> {
+    const { rows } = await this.pool.query('SELECT * FROM admin_events ORDER BY id');
+    return rows.map(toAdminEvent);
   }
 
   async getPersonalConversation(aadObjectId: string): Promise<PersonalConversation | null> {
@@ -572,5 +583,13 @@ async function upsertCard(client: Pick<Pool, 'query'>, card: CardActivity): Prom
      ON CONFLICT (request_id, role, conversation_id) DO UPDATE SET activity_id = excluded.activity_id,
        service_url = excluded.service_url, thread_id = excluded.thread_id`,
     [card.requestId, card.role, card.conversationId, card.activityId, card.serviceUrl, card.threadId],
+  );
+}
+
+async function insertAdminEvent(client: PoolClient, event: AdminEvent): Promise<void> {
+  const [action, subjectId, actorId, actorType, source, detail] = adminEventColumns(event);
+  await client.query(
+    `INSERT INTO admin_events (action, subject_id, actor_id, actor_type, source, at, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [action, subjectId, actorId, actorType, source, event.at, detail],
   );
 }

@@ -1,6 +1,6 @@
 import { QueuePurpose } from '../../domain/queues';
 import { AccessGrant, ApiKey, CardActivity, PersonalConversation, Queue } from '../../application/ports';
-import { AuditEvent } from '../../domain/audit';
+import { AdminEvent, AuditEvent } from '../../domain/audit';
 
 /** A row as either driver returns it. */
 export type Row = Record<string, unknown>;
@@ -102,4 +102,23 @@ export function toAccessGrant(row: Row): AccessGrant {
 /** Maps a `settings_events` row. */
 export function toSettingsEvent(row: Row): { actorId: string; at: Date; change: string } {
   return { actorId: row.actor_id as string, at: toDate(row.at), change: row.change as string };
+}
+
+/** Maps an `admin_events` row; `detail` is TEXT in SQLite and jsonb (already parsed) in PostgreSQL. */
+export function toAdminEvent(row: Row): AdminEvent {
+  const detail = typeof row.detail === 'string' ? (JSON.parse(row.detail) as unknown) : (row.detail ?? null);
+  return {
+    action: row.action,
+    subjectId: row.subject_id as string,
+    actorId: row.actor_id as string,
+    actorType: row.actor_type,
+    source: row.source,
+    at: toDate(row.at),
+    detail,
+  } as AdminEvent;
+}
+
+/** The columns of an `admin_events` row, in insert order (action, subject, actor, actor type, source, at, detail JSON). */
+export function adminEventColumns(event: AdminEvent): [string, string, string, string, string, string | null] {
+  return [event.action, event.subjectId, event.actorId, event.actorType, event.source, event.detail === null ? null : JSON.stringify(event.detail)];
 }

@@ -19,7 +19,7 @@ import {
   Store,
   StoredRequest,
 } from '../../application/ports';
-import { AuditEvent } from '../../domain/audit';
+import { AdminEvent, AuditEvent } from '../../domain/audit';
 import { DoormanError } from '../../domain/errors';
 import { SessionRequest } from '../../domain/session';
 import {
@@ -32,7 +32,9 @@ import { migrations } from './migrations';
 import { SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest } from './requestCodec';
 import {
   Row,
+  adminEventColumns,
   toAccessGrant,
+  toAdminEvent,
   toApiKey,
   toAuditEvent,
   toCardActivity,
@@ -220,6 +222,9 @@ export class SqliteRequestStore implements Store {
         ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
       insertSettingsEvent: db.prepare('INSERT INTO settings_events (actor_id, at, change) VALUES (?, ?, ?)'),
       selectSettingsEvents: db.prepare('SELECT actor_id, at, change FROM settings_events ORDER BY id'),
+      insertAdminEvent: db.prepare(`INSERT INTO admin_events (action, subject_id, actor_id, actor_type, source, at, detail)
+        VALUES (?, ?, ?, ?, ?, ?, ?)`),
+      selectAdminEvents: db.prepare('SELECT * FROM admin_events ORDER BY id'),
       insertApiKey: db.prepare(`INSERT INTO api_keys (id, name, on_behalf_of, hash, created_at, revoked_at)
         VALUES (?, ?, ?, ?, ?, ?)`),
       selectApiKeyByHash: db.prepare('SELECT * FROM api_keys WHERE hash = ?'),
@@ -397,10 +402,11 @@ export class SqliteRequestStore implements Store {
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   }
 
-  async saveQueue(queue: Queue): Promise<void> {
+  async saveQueue(queue: Queue, audit?: AdminEvent): Promise<void> {
     this.db.transaction(() => {
       if (queue.isDefault) this.statements.clearQueueDefault.run(queue.purpose, queue.id);
       this.statements.upsertQueue.run({ ...queue, isDefault: queue.isDefault ? 1 : 0, registeredAt: queue.registeredAt.getTime() });
+      if (audit) this.insertAdminEvent(audit);
     }).immediate();
   }
 
@@ -413,8 +419,20 @@ export class SqliteRequestStore implements Store {
     return (this.statements.selectQueues.all() as Row[]).map(toQueue);
   }
 
-  async savePersonalConversation(conversation: PersonalConversation): Promise<void> {
-    this.statements.upsertConversation.run({ ...conversation, timeZone: conversation.timeZone ?? null });
+  async savePersonalConversation(conversation: PersonalConversation, audit?: AdminEvent | null): Promise<void> {
+    this.db.transaction(() => {
+      this.statements.upsertConversation.run({ ...conversation, timeZone: conversation.timeZone ?? null });
+      if (audit) this.insertAdminEvent(audit);
+    }).immediate();
+  }
+
+  async listAdminEvents(): Promise<AdminEvent[]> {
+    return (this.statements.selectAdminEvents.all() as Row[]).map(toAdminEvent);
+  }
+
+  private insertAdminEvent(event: AdminEvent): void {
+    const [action, subjectId, actorId, actorType, source, detail] = adminEventColumns(event);
+    this.statements.insertAdminEvent.run(action, subjectId, actorId, actorType, source, event.at.getTime(), detail);
   }
 
   async unreachablePeople(): Promise<UnreachablePerson[]> {

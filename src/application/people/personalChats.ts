@@ -1,3 +1,4 @@
+import { AdminEvent } from '../../domain/audit';
 import { Role } from '../../domain/people';
 import { PersonalConversation } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
@@ -6,14 +7,26 @@ const ROLES: readonly Role[] = ['admin', 'agent', 'approver', 'engineer'];
 
 /**
  * Records how to reach a person in their personal chat with Doorman (on every message and at install), so cards
- * and notices can be posted to them later. Install events carry no name; the one known already is kept.
+ * and notices can be posted to them later. Install events carry no name; the one known already is kept. A new
+ * address (a first chat, a reinstall, another bot or tenant) is audited as `chat.recorded`, by object id only;
+ * a name or time zone that changes is not an event, or every message would write one.
  */
 export async function rememberPersonalChat(
   deps: UseCaseDeps,
   chat: Omit<PersonalConversation, 'name'> & { name: string | null },
 ): Promise<void> {
+  const before = await deps.conversations.getPersonalConversation(chat.aadObjectId);
   const name = chat.name ?? (await knownName(deps, chat.aadObjectId));
-  await deps.conversations.savePersonalConversation({ ...chat, name });
+  const audit: AdminEvent | null = isNewAddress(before, chat)
+    ? { action: 'chat.recorded', subjectId: chat.aadObjectId, detail: null, actorId: chat.aadObjectId, actorType: 'person', source: 'chat', at: deps.clock.now() }
+    : null;
+  await deps.conversations.savePersonalConversation({ ...chat, name }, audit);
+}
+
+const ADDRESS_FIELDS = ['conversationId', 'serviceUrl', 'tenantId', 'botId', 'userId'] as const;
+
+function isNewAddress(before: PersonalConversation | null, chat: Pick<PersonalConversation, (typeof ADDRESS_FIELDS)[number]>): boolean {
+  return before === null || ADDRESS_FIELDS.some((field) => before[field] !== chat[field]);
 }
 
 /** True when the person has a personal chat with Doorman, so a card for them can be delivered now. */

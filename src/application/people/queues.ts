@@ -1,5 +1,5 @@
 import { DoormanError } from '../../domain/errors';
-import { Actor } from '../../domain/people';
+import { Actor, actorId } from '../../domain/people';
 import { mayAdminister } from '../../domain/policy';
 import { DefaultQueueReason, QueuePurpose, defaultQueueOf } from '../../domain/queues';
 import { Queue } from '../ports';
@@ -29,6 +29,7 @@ export interface RegisteredChannel {
 /**
  * An admin registers the channel they speak in for a purpose (DESIGN.md §5): a channel serves one purpose, so a
  * second registration changes it. Approvals and assistance have one channel each, so registering makes it theirs.
+ * The registration and its `channel.registered` audit event are saved together.
  */
 export async function registerChannel(
   deps: UseCaseDeps,
@@ -52,7 +53,15 @@ export async function registerChannel(
     registeredBy: actor.person.aadObjectId,
     registeredAt: deps.clock.now(),
   };
-  await deps.queues.saveQueue(queue);
+  await deps.queues.saveQueue(queue, {
+    action: 'channel.registered',
+    subjectId: queue.id,
+    detail: { purpose: queue.purpose, name: queue.name },
+    actorId: actorId(actor),
+    actorType: actor.type,
+    source: 'chat',
+    at: queue.registeredAt,
+  });
   deps.logger.info({ queueId: queue.id, purpose: queue.purpose, isDefault: queue.isDefault }, 'channel registered');
   const now = await deps.queues.listQueues();
   return { queue, defaultQueue: defaultQueueOf(now, registration.purpose)?.queue ?? null };

@@ -1,3 +1,4 @@
+import { AdminEventStore } from './adminEventStore';
 import { ApiKeyStore } from './apiKeyStore';
 import { ConversationStore } from './conversationStore';
 import { DeadlineStore } from './deadlineStore';
@@ -7,6 +8,7 @@ import { QueueStore } from './queueStore';
 import { RequestStore } from './requestStore';
 import { SettingsStore } from './settingsStore';
 
+export * from './adminEventStore';
 export * from './apiKeyStore';
 export * from './conversationStore';
 export * from './deadlineStore';
@@ -31,11 +33,13 @@ export interface StorePorts {
   lockboxSettings: SettingsStore;
   apiKeys: ApiKeyStore;
   grants: GrantStore;
+  adminEvents: AdminEventStore;
 }
 
 /** One database behind every role port: what the SQLite and PostgreSQL stores implement. */
 export interface Store
-  extends RequestStore, OutboxStore, DeadlineStore, QueueStore, ConversationStore, SettingsStore, ApiKeyStore, GrantStore {
+  extends RequestStore, OutboxStore, DeadlineStore, QueueStore, ConversationStore, SettingsStore, ApiKeyStore, GrantStore,
+    AdminEventStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -51,5 +55,6 @@ export function storePorts(store: Store): StorePorts {
     lockboxSettings: store,
     apiKeys: store,
     grants: store,
+    adminEvents: store,
   };
 }

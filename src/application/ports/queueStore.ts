@@ -1,3 +1,4 @@
+import { AdminEvent } from '../../domain/audit';
 import { QueuePurpose } from '../../domain/queues';
 
 /**
@@ -20,8 +21,11 @@ export interface Queue {
 
 /** Teams channels registered for a purpose. */
 export interface QueueStore {
-  /** Saves a queue; a default clears the default flag of the other queues of its purpose, in one transaction. */
-  saveQueue(queue: Queue): Promise<void>;
+  /**
+   * Saves a queue; a default clears the default flag of the other queues of its purpose, and `audit` (the
+   * registration's event) is appended, all in one transaction.
+   */
+  saveQueue(queue: Queue, audit?: AdminEvent): Promise<void>;
   getQueue(id: string): Promise<Queue | null>;
   listQueues(): Promise<Queue[]>;
 }

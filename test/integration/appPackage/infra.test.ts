@@ -24,7 +24,7 @@ const DEPLOYMENT_OUTPUTS: Record<string, string> = {
 };
 
 /** Config keys whose values are secrets: never an output, never a plain app setting. */
-const SECRET_CONFIG_KEYS = ['BOT_PASSWORD', 'DATABASE_URL', 'GRAPH_CLIENT_SECRET'];
+const SECRET_CONFIG_KEYS = ['BOT_PASSWORD', 'DATABASE_URL', 'GRAPH_CLIENT_SECRET', 'METRICS_TOKEN'];
 
 /** Stand-ins for values only Azure knows at deployment time (resource properties, tenant id). */
 const DEPLOYMENT_TIME_SAMPLES: Record<string, string> = {
@@ -35,6 +35,7 @@ const DEPLOYMENT_TIME_SAMPLES: Record<string, string> = {
   GRAPH_CLIENT_ID: '5a0f7e52-2f0c-4d8e-9a61-3f1b2c4d5e6f',
   DATABASE_URL: 'postgresql://doorman:pw@psql-doorman-dev-abc123.postgres.database.azure.com:5432/doorman?sslmode=verify-full',
   BOT_PASSWORD: 'app-registration-client-secret',
+  METRICS_TOKEN: 'metrics-token-from-key-vault-0123456789abcdef',
   APPLICATIONINSIGHTS_CONNECTION_STRING: 'InstrumentationKey=00000000-0000-0000-0000-000000000000',
 };
 
@@ -45,6 +46,7 @@ const devValues = {
   ...loadEnvironment('dev'),
   SECRET_POSTGRES_ADMIN_PASSWORD: 'a-test-password-long-enough',
   SECRET_BOT_PASSWORD: '',
+  SECRET_METRICS_TOKEN: '',
 };
 
 function unquote(source: string): string | null {
@@ -73,6 +75,7 @@ function appSettings(overrides: Record<string, string> = {}): Record<string, str
   const settings: Record<string, string> = {};
   for (const varName of appSettingsVars(bicep)) {
     if (varName === 'singleTenantSettings' && botType !== 'SingleTenant') continue;
+    if (varName === 'metricsSettings' && parameterValue('metricsToken', overrides) === '') continue;
     for (const [key, source] of bicep.objectVars.get(varName) ?? []) {
       const literal = unquote(source);
       if (literal !== null) settings[key] = literal;
@@ -148,7 +151,7 @@ describe('infra/main.bicep', () => {
     }
     expect(sources.has('DATABASE_URL')).toBe(true);
     const secureParams = [...bicep.params].filter(([, param]) => param.secure).map(([name]) => name);
-    expect(secureParams).toEqual(expect.arrayContaining(['postgresAdminPassword', 'botPassword']));
+    expect(secureParams).toEqual(expect.arrayContaining(['postgresAdminPassword', 'botPassword', 'metricsToken']));
     for (const [name, expression] of bicep.outputs) {
       expect(SECRET_CONFIG_KEYS).not.toContain(name);
       for (const secret of secureParams) expect(expression).not.toMatch(new RegExp(`\\b${secret}\\b`));
@@ -170,6 +173,20 @@ describe('infra/main.bicep', () => {
       if (botType === 'SingleTenant') expect(config.bot?.password).not.toBeNull();
     },
   );
+
+  it('sets METRICS_TOKEN from Key Vault only when a token is given (an unresolved reference would be the token)', () => {
+    expect(settingSources().get('METRICS_TOKEN')).toMatch(/^'@Microsoft\.KeyVault\(VaultName=\$\{vault\.name\};SecretName=metrics-token\)'$/);
+    const secret = bicep.resources.find((resource) => /^\s*name: 'metrics-token'$/m.test(resource.body));
+    expect(secret?.body).toContain('if (!empty(metricsToken))');
+    expect(secret?.body).toContain('value: metricsToken');
+    const config = bicep.resources.find((resource) => resource.type === 'Microsoft.Web/sites/config');
+    expect(config?.body).toContain('empty(metricsToken) ? {} : metricsSettings');
+    expect(appSettings().METRICS_TOKEN).toBeUndefined();
+    const token = 'a-metrics-token-of-at-least-32-characters';
+    const withToken = appSettings({ metricsToken: token });
+    expect(withToken.METRICS_TOKEN).toBe(DEPLOYMENT_TIME_SAMPLES.METRICS_TOKEN);
+    expect(loadConfig(withToken).metricsToken).toBe(DEPLOYMENT_TIME_SAMPLES.METRICS_TOKEN);
+  });
 
   it('would notice an infra that dropped a required key', () => {
     const env = appSettings();

@@ -118,6 +118,19 @@ describe('PostgreSQL request store', () => {
     await expect(query(url, 'TRUNCATE settings_events')).rejects.toThrow(/append-only/);
   });
 
+  it('refuses to change or delete administrative audit events', async () => {
+    const url = await freshDatabase();
+    const store = await openPostgresRequestStore(url);
+    await store.savePersonalConversation(
+      { aadObjectId: 'person-1', conversationId: 'a:1', serviceUrl: 'https://smba.example/', tenantId: 't', botId: '28:bot', userId: '29:p', name: 'P' },
+      { action: 'chat.recorded', subjectId: 'person-1', detail: null, actorId: 'person-1', actorType: 'person', source: 'chat', at: new Date('2030-03-04T09:00:00.000Z') },
+    );
+    await store.close();
+    await expect(query(url, `UPDATE admin_events SET subject_id = 'tampered'`)).rejects.toThrow(/append-only/);
+    await expect(query(url, 'DELETE FROM admin_events')).rejects.toThrow(/append-only/);
+    await expect(query(url, 'TRUNCATE admin_events')).rejects.toThrow(/append-only/);
+  });
+
   it('makes outbox.request_id nullable on a database from before, keeping its rows', async () => {
     const url = await freshDatabase();
     const client = new Client({ connectionString: url });

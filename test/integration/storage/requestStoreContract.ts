@@ -791,6 +791,40 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         ]);
       });
 
+      it('appends the administrative event with the queue or chat it audits, and reads it back in order', async () => {
+        const store = await openStore();
+        const queue = {
+          id: 'queue-1',
+          name: 'Service desk',
+          purpose: 'sessions' as const,
+          isDefault: true,
+          teamId: 'team-1',
+          channelId: '19:desk@thread.tacv2',
+          serviceUrl: 'https://smba.example/emea/',
+          tenantId: 'tenant-1',
+          registeredBy: anna.aadObjectId,
+          registeredAt: T0,
+        };
+        const registered = {
+          action: 'channel.registered' as const,
+          subjectId: queue.id,
+          detail: { purpose: 'sessions', name: 'Service desk' },
+          actorId: anna.aadObjectId,
+          actorType: 'person' as const,
+          source: 'chat' as const,
+          at: T0,
+        };
+        const recorded = { action: 'chat.recorded' as const, subjectId: ben.aadObjectId, detail: null, actorId: ben.aadObjectId, actorType: 'person' as const, source: 'chat' as const, at: at(5) };
+        const chat = { aadObjectId: ben.aadObjectId, conversationId: 'a:1', serviceUrl: 'https://smba.example/', tenantId: 'tenant-1', botId: '28:bot', userId: '29:ben', name: ben.name };
+        await store.saveQueue(queue, registered);
+        await store.savePersonalConversation(chat, recorded);
+        await store.savePersonalConversation({ ...chat, timeZone: 'Asia/Tokyo' }, null);
+        await store.saveQueue({ ...queue, name: 'Service desk EMEA' });
+
+        expect(await store.listAdminEvents()).toEqual([registered, recorded]);
+        expect(await store.getQueue(queue.id)).toMatchObject({ name: 'Service desk EMEA' });
+      });
+
       it('records a greeting once per scope, also when two instances race', async () => {
         const store = await openStore();
         const second = await openStore(store);

@@ -146,6 +146,23 @@ describe('SQLite request store', () => {
     }
   });
 
+  it('refuses to change or delete administrative audit events', async () => {
+    const file = freshFile();
+    const store = openSqliteRequestStore(file);
+    await store.savePersonalConversation(
+      { aadObjectId: 'person-1', conversationId: 'a:1', serviceUrl: 'https://smba.example/', tenantId: 't', botId: '28:bot', userId: '29:p', name: 'P' },
+      { action: 'chat.recorded', subjectId: 'person-1', detail: null, actorId: 'person-1', actorType: 'person', source: 'chat', at: new Date('2030-03-04T09:00:00.000Z') },
+    );
+    await store.close();
+    const db = new Database(file);
+    try {
+      expect(() => db.prepare(`UPDATE admin_events SET subject_id = 'tampered'`).run()).toThrow(/append-only/);
+      expect(() => db.prepare('DELETE FROM admin_events').run()).toThrow(/append-only/);
+    } finally {
+      db.close();
+    }
+  });
+
   it('makes outbox.request_id nullable on a database from before, keeping rows, ids, indexes and the foreign key', async () => {
     const file = freshFile();
     fs.mkdirSync(path.dirname(file), { recursive: true });

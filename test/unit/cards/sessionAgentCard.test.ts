@@ -1,6 +1,7 @@
 import { noticeText } from '../../../src/adapters/teams/cards/cardTexts';
 import { sessionAgentCard } from '../../../src/adapters/teams/session/sessionAgentCard';
-import { SESSION_STATES, SessionState } from '../../../src/domain/session';
+import { problemOf } from '../../../src/domain/errors';
+import { SESSION_STATES, SessionMeeting, SessionState } from '../../../src/domain/session';
 import {
   BEA,
   NOW,
@@ -110,7 +111,6 @@ describe('sessionAgentCard', () => {
 
     it.each([
       ['preparing', teamsMeeting('preparing')],
-      ['failed', teamsMeeting('failed', 'GRAPH.FORBIDDEN')],
       ['local', localMeeting()],
     ])('is absent while the meeting is %s', (_, meeting) => {
       const card = render('connected', { meeting });
@@ -129,13 +129,22 @@ describe('sessionAgentCard', () => {
     const meetingFact = (card: ReturnType<typeof render>) =>
       (getById(card, 'facts').facts as Array<{ title: string; value: string }>).find((fact) => fact.title === 'Meeting')?.value;
 
-    it('says when the meeting is being prepared, ready, or failed (and why)', () => {
-      expect(meetingFact(render('ready', { meeting: teamsMeeting('preparing') }))).toBe('Preparing meeting…');
-      expect(meetingFact(render('ready'))).toBe('Teams meeting ready');
-      const failed = render('ready', { meeting: teamsMeeting('failed', 'GRAPH.FORBIDDEN') });
-      expect(meetingFact(failed)).toBe('Meeting problem: GRAPH.FORBIDDEN');
-      expect(problemNoticeOf(failed, 'meetingProblem')).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text: noticeText('GRAPH.FORBIDDEN') });
+    // One fact per status the dispatcher sets: the Record fails to compile if a status is added or left unused.
+    const TEAMS_MEETING_FACTS: Record<SessionMeeting['status'], string> = {
+      preparing: 'Preparing meeting…',
+      ready: 'Teams meeting ready',
+    };
+
+    it.each(Object.entries(TEAMS_MEETING_FACTS))('says when the Teams meeting is %s', (status, fact) => {
+      expect(meetingFact(render('ready', { meeting: teamsMeeting(status as SessionMeeting['status']) }))).toBe(fact);
       expect(meetingFact(render('open'))).toBeUndefined();
+    });
+
+    it('says why, when Graph could not make the meeting and the local room is used instead', () => {
+      // What the dispatcher records on GRAPH.FORBIDDEN: the local room, ready, with the problem.
+      const fallback = render('ready', { meeting: { ...localMeeting(), problem: problemOf('GRAPH.FORBIDDEN') } });
+      expect(meetingFact(fallback)).toBe('Teams meeting unavailable — using the local room');
+      expect(problemNoticeOf(fallback, 'meetingProblem')).toEqual({ style: 'attention', symbol: '⚠', color: 'default', text: noticeText('GRAPH.FORBIDDEN') });
     });
 
     it('labels the local room as not a Teams meeting', () => {

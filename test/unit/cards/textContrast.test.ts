@@ -13,9 +13,9 @@ import { sessionInvitationCard } from '../../../src/adapters/teams/session/sessi
 import { sessionQueueCard } from '../../../src/adapters/teams/session/sessionQueueCard';
 import { PROBLEM_SYMBOL } from '../../../src/adapters/teams/cards/cardElements';
 import { LockboxSettings } from '../../../src/application/ports';
-import { FieldProblem } from '../../../src/domain/errors';
+import { FieldProblem, problemOf } from '../../../src/domain/errors';
 import { SESSION_STATES, SessionRequest } from '../../../src/domain/session';
-import { ALEX, BEA, NOW, PORTAL_LINK, TIME_ZONE, localMeeting, requestIn, sessionCardView, teamsMeeting } from '../../support/cardFixtures';
+import { ALEX, BEA, NOW, PORTAL_LINK, TIME_ZONE, localMeeting, requestIn, sessionCardView } from '../../support/cardFixtures';
 import { contrastRatio, AA_NORMAL_TEXT } from '../../support/contrast';
 import { ERIN, LockboxVariant, STATES, VIEWERS, lockboxIn, lockboxView } from '../../support/lockboxCardFixtures';
 import { ContainerStyle, SHOW_CARD_STYLE, TEAMS, TextColour, Theme } from '../../support/teamsHostColours';
@@ -89,7 +89,7 @@ const troubledSession = (state: SessionRequest['state']): SessionRequest =>
     assignee: BEA,
     assigneeNotTold: { aadObjectId: BEA.aadObjectId, reason: 'noChat' },
     mailProblem: { code: 'GRAPH.FORBIDDEN', detail: 'grant Mail.Send' },
-    meeting: teamsMeeting('failed', 'GRAPH.FORBIDDEN'),
+    meeting: { ...localMeeting(), problem: problemOf('GRAPH.FORBIDDEN') },
   } as Partial<SessionRequest>);
 
 /** Every card Doorman draws, in every state, with and without problems, notices and refusals. */

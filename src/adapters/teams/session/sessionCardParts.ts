@@ -1,4 +1,4 @@
-import { ErrorCode, problemLine } from '../../../domain/errors';
+import { ErrorCode } from '../../../domain/errors';
 import { Person } from '../../../domain/people';
 import { SESSION_PENDING_STATES, SessionMeeting, SessionRequest, startsLater } from '../../../domain/session';
 import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
@@ -211,7 +211,6 @@ function liveMeeting(request: SessionRequest): SessionMeeting | null {
 
 function meetingStatus(meeting: SessionMeeting | null): string | null {
   if (meeting === null) return null;
-  if (meeting.status === 'failed') return `Meeting problem: ${escapeMarkdown(meeting.problem ? problemLine(meeting.problem) : 'unknown')}`;
   if (meeting.problem) return 'Teams meeting unavailable — using the local room';
   if (meeting.status === 'preparing') return 'Preparing meeting…';
   return meeting.provider === 'teams' ? 'Teams meeting ready' : 'Local meeting room ready';
