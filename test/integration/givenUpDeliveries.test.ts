@@ -1,4 +1,8 @@
 import { randomBytes } from 'node:crypto';
+import { Server, createServer } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { HttpWebhookSender } from '../../src/adapters/http/httpWebhookSender';
+import { FakeClock } from '../support/fakeClock';
 import { LockboxRequest } from '../../src/domain/lockbox';
 import { SessionRequest } from '../../src/domain/session';
 import { BotConnectorDouble } from '../support/botConnectorDouble';
@@ -142,5 +146,59 @@ describe('a delivery given up shows on the request’s other cards', () => {
     // Bea has a chat: this is not the "has not opened Doorman" case, which stays for people without one.
     expect(findById(alexsCard, 'assigneeNotTold')).toBeUndefined();
     expect(findById(newestCardIn(QUEUE_CHANNEL), 'notReached')).toBeTruthy();
+  });
+});
+
+describe('a webhook given up shows on the lockbox cards, and causes no webhook of its own', () => {
+  const SECRET = 'a-webhook-secret-of-at-least-32-characters';
+  let receiver: Server;
+  let received = 0;
+  let t: TestDoorman;
+
+  beforeEach(async () => {
+    received = 0;
+    receiver = createServer((_req, res) => {
+      received += 1;
+      res.writeHead(503);
+      res.end();
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hooks`;
+    const clock = new FakeClock();
+    t = await startTestDoorman({
+      clock,
+      dispatcher: { maxAttempts: 3, maxBackoffMs: 60_000 },
+      webhooks: new HttpWebhookSender(SECRET, clock, { localMode: true, timeoutMs: 2_000 }),
+      env: { WEBHOOK_URLS: url, WEBHOOK_SECRET: SECRET },
+    });
+  });
+  afterEach(async () => {
+    await t.stop();
+    (receiver as { closeAllConnections?: () => void }).closeAllConnections?.();
+    await new Promise<void>((resolve) => receiver.close(() => resolve()));
+  });
+
+  it('says the system that asked was not told, on the requester’s card', async () => {
+    await t.registerApprovals();
+    await t.message('dana', 'hi');
+    await t.deliver();
+    const created = await t.invoke('dana', 'lockbox.create', { resource: 'Contoso mailbox', reason: 'Case', ticket: 'T-1', durationMinutes: '60' });
+    expect(created.body.statusCode).toBe(200);
+    const [request] = (await t.store.listRequests({ kind: 'lockbox' })) as LockboxRequest[];
+
+    await t.deliver();
+    for (let round = 0; round < 6; round += 1) {
+      t.clock.advance(60_000);
+      await t.deliver();
+    }
+
+    const after = (await t.store.getRequest(request.id)) as LockboxRequest;
+    expect(after.deliveryFailures).toEqual([expect.objectContaining({ type: 'webhook', target: { kind: 'system' } })]);
+    // One webhook (lockbox.create), tried three times; recording its failure sent none of its own.
+    expect(received).toBe(3);
+    const calls = t.connector.calls.filter((call) => ['send', 'update'].includes(call.kind) && call.conversationId === personalChat('dana'));
+    expect(getById(BotConnectorDouble.cardOf(calls[calls.length - 1]), 'notReached').text).toBe(
+      'The system that asked was not told of a change: a webhook could not be delivered. An admin should run doctor.',
+    );
   });
 });
