@@ -16,7 +16,8 @@ describe('a delivery given up shows on the request’s other cards', () => {
   let t: TestDoorman;
 
   beforeEach(async () => {
-    t = await startTestDoorman({ dispatcher: { maxAttempts: 3, maxBackoffMs: 60_000 } });
+    // A short real-time call timeout, so that no abandoned Bot Connector call outlives the test.
+    t = await startTestDoorman({ dispatcher: { maxAttempts: 3, maxBackoffMs: 60_000 }, connectorTimings: { callTimeoutMs: 500 } });
   });
   afterEach(async () => {
     t.connector.recover();
