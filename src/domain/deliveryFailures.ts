@@ -22,6 +22,16 @@ export function withDeliveryFailure(failures: readonly DeliveryFailure[] | undef
   return [...(failures ?? []).filter((other) => !same(other)), failure].slice(-KEPT_DELIVERY_FAILURES);
 }
 
+/** The failures after a card reached `aadObjectId` after all: what was said about them is no longer true. */
+export function withPersonReached(failures: readonly DeliveryFailure[] | undefined, aadObjectId: string): DeliveryFailure[] {
+  return (failures ?? []).filter((failure) => !sameTarget(failure.target, { kind: 'person', aadObjectId }));
+}
+
+/** True when something given up for `aadObjectId` is recorded (a later card reaching them clears it). */
+export function isPersonNotReached(failures: readonly DeliveryFailure[] | undefined, aadObjectId: string): boolean {
+  return withPersonReached(failures, aadObjectId).length !== (failures ?? []).length;
+}
+
 function sameTarget(a: UndeliveredTarget, b: UndeliveredTarget): boolean {
   if (a.kind === 'person' && b.kind === 'person') return a.aadObjectId === b.aadObjectId;
   return a.kind === b.kind;

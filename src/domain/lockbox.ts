@@ -1,5 +1,5 @@
 import { AuditEvent, DecisionContext, auditEvent } from './audit';
-import { DeliveryFailure, withDeliveryFailure } from './deliveryFailures';
+import { DeliveryFailure, withDeliveryFailure, withPersonReached } from './deliveryFailures';
 import { DoormanError, FieldProblem, problemLine } from './errors';
 import { Actor, Person, Role, actorId, hasRole } from './people';
 
@@ -315,10 +315,14 @@ function changesFor(request: LockboxRequest, command: LockboxCommand, context: D
 }
 
 /** Facts the system records on a lockbox request without moving its state. */
-export type LockboxSideAction = 'remind' | 'delivery.failed';
+export type LockboxSideAction = 'remind' | 'delivery.failed' | 'delivery.reached';
 
 /** What a side transition records. */
-export type LockboxSideCommand = { action: 'remind' } | { action: 'delivery.failed'; failure: DeliveryFailure };
+export type LockboxSideCommand =
+  | { action: 'remind' }
+  | { action: 'delivery.failed'; failure: DeliveryFailure }
+  /** A later card reached a person something was given up for: the cards stop saying they were not told. */
+  | { action: 'delivery.reached'; aadObjectId: string };
 
 /** The side transitions: the states each is legal in, what must hold, what it changes, and the audit reason. */
 export const LOCKBOX_SIDE_TRANSITIONS: {
@@ -335,6 +339,12 @@ export const LOCKBOX_SIDE_TRANSITIONS: {
     holds: () => true,
     changes: (request, command) => ({ deliveryFailures: withDeliveryFailure(request.deliveryFailures, command.failure) }),
     reason: (command) => `${command.failure.type} given up: ${problemLine(command.failure)}`,
+  },
+  'delivery.reached': {
+    from: LOCKBOX_STATES,
+    holds: () => true,
+    changes: (request, command) => ({ deliveryFailures: withPersonReached(request.deliveryFailures, command.aadObjectId) }),
+    reason: () => 'a later card reached them',
   },
 };
 

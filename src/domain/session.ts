@@ -1,5 +1,5 @@
 import { AuditEvent, DecisionContext, auditEvent } from './audit';
-import { DeliveryFailure, withDeliveryFailure } from './deliveryFailures';
+import { DeliveryFailure, withDeliveryFailure, withPersonReached } from './deliveryFailures';
 import { DoormanError, Problem, problemLine } from './errors';
 import { Language } from './language';
 import { Person, hasRole } from './people';
@@ -48,7 +48,7 @@ export const SESSION_TRANSITIONS: Readonly<
 };
 
 /** Facts the system records on a session without moving its state: legal in every state, deadline or not. */
-export type SessionSideAction = 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed' | 'delivery.failed';
+export type SessionSideAction = 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed' | 'delivery.failed' | 'delivery.reached';
 
 /** What a side transition records. */
 export type SessionSideCommand =
@@ -57,7 +57,9 @@ export type SessionSideCommand =
   | { action: 'meeting.failed'; meeting: SessionMeeting }
   | { action: 'mail.failed'; problem: Problem }
   /** The dispatcher gave up on a card, notice, mention, mail or webhook of this request. */
-  | { action: 'delivery.failed'; failure: DeliveryFailure };
+  | { action: 'delivery.failed'; failure: DeliveryFailure }
+  /** A later card reached a person something was given up for: the cards stop saying they were not told. */
+  | { action: 'delivery.reached'; aadObjectId: string };
 
 /**
  * The side transitions: each says what it changes and why the audit line says so. The state stays; the version
@@ -76,6 +78,10 @@ export const SESSION_SIDE_TRANSITIONS: {
   'delivery.failed': (request, command) => ({
     changes: { deliveryFailures: withDeliveryFailure(request.deliveryFailures, command.failure) },
     reason: `${command.failure.type} given up: ${problemLine(command.failure)}`,
+  }),
+  'delivery.reached': (request, command) => ({
+    changes: { deliveryFailures: withPersonReached(request.deliveryFailures, command.aadObjectId) },
+    reason: 'a later card reached them',
   }),
 };
 

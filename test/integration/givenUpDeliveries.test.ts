@@ -147,6 +147,17 @@ describe('a delivery given up shows on the request’s other cards', () => {
     // Bea has a chat: this is not the "has not opened Doorman" case, which stays for people without one.
     expect(findById(alexsCard, 'assigneeNotTold')).toBeUndefined();
     expect(findById(newestCardIn(QUEUE_CHANNEL), 'notReached')).toBeTruthy();
+
+    // Her chat answers again and she is assigned again: her card reaches her, and the cards stop saying she was not told.
+    t.connector.recover();
+    for (const assignTo of ['me', `user:${PEOPLE.bea.aadObjectId}`]) {
+      const current = (await t.store.getRequest(request.id)) as SessionRequest;
+      const again = await t.invoke('alex', 'session.assign', { requestId: current.id, version: current.version, assignTo }, 'personal', agentCard.activityId!);
+      expect(again.body.statusCode).toBe(200);
+      await t.deliver();
+    }
+    expect(((await t.store.getRequest(request.id)) as SessionRequest).deliveryFailures).toEqual([]);
+    expect(findById(newestCardIn(personalChat('alex')), 'notReached')).toBeUndefined();
   });
 });
 

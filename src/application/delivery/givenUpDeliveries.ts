@@ -1,4 +1,4 @@
-import { DeliveryFailure } from '../../domain/deliveryFailures';
+import { DeliveryFailure, isPersonNotReached } from '../../domain/deliveryFailures';
 import { isDoormanError } from '../../domain/errors';
 import { recordLockboxSide } from '../../domain/lockbox';
 import { Actor } from '../../domain/people';
@@ -46,11 +46,22 @@ export function deliveryFailureOf(message: OutboxMessage, error: unknown): Deliv
  * cards say who was not reached and what to do. A concurrent transition moves the version on: read again, a few times.
  */
 export async function recordDeliveryFailure(deps: UseCaseDeps, requestId: string, failure: DeliveryFailure): Promise<void> {
+  await recordDelivery(deps, requestId, { action: 'delivery.failed', failure });
+}
+
+/** A card reached a person the request's cards said was not told: they stop saying so. Nothing when none did. */
+export async function recordPersonReached(deps: UseCaseDeps, requestId: string, aadObjectId: string): Promise<void> {
+  await recordDelivery(deps, requestId, { action: 'delivery.reached', aadObjectId });
+}
+
+type DeliveryCommand = { action: 'delivery.failed'; failure: DeliveryFailure } | { action: 'delivery.reached'; aadObjectId: string };
+
+async function recordDelivery(deps: UseCaseDeps, requestId: string, command: DeliveryCommand): Promise<void> {
   for (let attempt = 0; attempt < 3; attempt += 1) {
     const request = await deps.requests.getRequest(requestId);
     if (!request) return;
+    if (command.action === 'delivery.reached' && !isPersonNotReached(request.deliveryFailures, command.aadObjectId)) return;
     const context = { actor: DISPATCHER, now: deps.clock.now(), source: 'timer' as const };
-    const command = { action: 'delivery.failed' as const, failure };
     const decided = request.kind === 'session' ? recordSessionSide(request, command, context) : recordLockboxSide(request, command, context);
     try {
       await commitRequest(deps, request, decided.request, [decided.event]);

@@ -3,7 +3,7 @@ import { Actor } from '../../domain/people';
 import { SessionMeeting, SessionRequest, recordSessionSide } from '../../domain/session';
 import { loadSession } from '../session/actOnSession';
 import { recordAssigneeReach } from '../session/assigneeReach';
-import { deliveryFailureOf, recordDeliveryFailure } from './givenUpDeliveries';
+import { deliveryFailureOf, recordDeliveryFailure, recordPersonReached } from './givenUpDeliveries';
 import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from '../lockbox/lockboxRequests';
 import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from '../ports';
 import { commitRequest } from '../shared/requestCommit';
@@ -359,6 +359,10 @@ export class OutboxDispatcher {
     if (message.type !== 'card.post') return;
     await recordAssigneeReach(this.deps, message.requestId, message.target, delivered).catch((error: unknown) =>
       this.deps.logger.warn({ requestId: message.requestId, err: errorSummary(error) }, 'could not record whether the assignee was told'),
+    );
+    if (!delivered || message.target.role === 'queue') return;
+    await recordPersonReached(this.deps, message.requestId, message.target.userId).catch((error: unknown) =>
+      this.deps.logger.warn({ requestId: message.requestId, err: errorSummary(error) }, 'could not record that a person was reached'),
     );
   }
 

@@ -36,7 +36,7 @@ export function lockboxSummary(request: LockboxRequest): Record<string, unknown>
 const QUIET_ACTIONS: readonly string[] = ['remind'];
 
 /** Transitions only the cards show. */
-const CARD_ONLY_ACTIONS: readonly string[] = ['delivery.failed'];
+const CARD_ONLY_ACTIONS: readonly string[] = ['delivery.failed', 'delivery.reached'];
 
 /**
  * The cards, chat notices, access work and webhooks one lockbox transition causes. A new request's queue card is

@@ -5,8 +5,8 @@ import { Directory, LockboxSettings } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** Audit actions outside a kind's transition table: the creation, and side events that change no state. */
-type LockboxSideAction = 'create' | 'remind' | 'delivery.failed';
-type SessionSideAction = 'create' | 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed' | 'delivery.failed';
+type LockboxSideAction = 'create' | 'remind' | 'delivery.failed' | 'delivery.reached';
+type SessionSideAction = 'create' | 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed' | 'delivery.failed' | 'delivery.reached';
 
 /** How one action reads in a trail; `quotesReason` when the event's reason is what a person wrote. */
 interface TrailPhrase {
@@ -26,6 +26,7 @@ const LOCKBOX_PHRASES: Readonly<Record<LockboxAction | LockboxSideAction, TrailP
   expire: { says: () => 'expired: nobody decided in time' },
   remind: { says: (actor) => `${actor} reminded the approvers: 1 hour left to decide` },
   'delivery.failed': { says: () => 'a card or message about this request could not be delivered' },
+  'delivery.reached': { says: () => 'a card about this request reached someone who had not been told' },
   confirmGrant: { says: () => 'access granted, confirmed' },
   resolve: { says: (actor) => `${actor} marked the work done; access is being removed`, quotesReason: true },
   revoke: { says: (actor) => `${actor} revoked access; access is being removed`, quotesReason: true },
@@ -52,6 +53,7 @@ const SESSION_PHRASES: Readonly<Record<SessionAction | SessionSideAction, TrailP
   'meeting.failed': { says: () => "the Teams meeting could not be made; the portal's room is used instead" },
   'mail.failed': { says: () => 'the invitation mail was not sent' },
   'delivery.failed': { says: () => 'a card or message about this request could not be delivered' },
+  'delivery.reached': { says: () => 'a card about this request reached someone who had not been told' },
 };
 
 /** The phrase table of each kind (tests check that every action of every kind reads as words). */

@@ -51,6 +51,15 @@ describe('lockbox side transition "delivery.failed"', () => {
     expect(request.deliveryFailures).toEqual([failure(1), failure(3), failure(4)]);
   });
 
+  it('"delivery.reached" forgets only what was given up for that person', () => {
+    const channel = { type: 'card.post' as const, target: { kind: 'channel' as const }, code: 'RetryableError', detail: null };
+    let request = aLockboxRequest();
+    for (const failure1 of [failure(1), channel, failure(2)]) request = recordLockboxSide(request, { action: 'delivery.failed', failure: failure1 }, context).request;
+    const { request: after, event } = recordLockboxSide(request, { action: 'delivery.reached', aadObjectId: 'p-1' }, context);
+    expect(after.deliveryFailures).toEqual([channel, failure(2)]);
+    expect(event).toMatchObject({ action: 'delivery.reached', version: request.version + 1, reason: 'a later card reached them' });
+  });
+
   it('is recorded by the system only', () => {
     const approver: Actor = { type: 'person', person: { aadObjectId: 'carl', name: 'Carl' }, roles: ['approver'] };
     expect(() => recordLockboxSide(aLockboxRequest(), { action: 'delivery.failed', failure: failure(1) }, { ...context, actor: approver })).toThrow(

@@ -25,6 +25,7 @@ const expected: Record<SessionSideAction, { command: SessionSideCommand; changed
     changed: { deliveryFailures: [{ type: 'card.post', target: { kind: 'channel' }, code: 'RetryableError', detail: '503' }] },
     reason: 'card.post given up: RetryableError: 503',
   },
+  'delivery.reached': { command: { action: 'delivery.reached', aadObjectId: 'agent-2' }, changed: { deliveryFailures: [] }, reason: 'a later card reached them' },
 };
 
 describe('session side transitions', () => {
