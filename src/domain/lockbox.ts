@@ -1,5 +1,6 @@
 import { AuditEvent, DecisionContext, auditEvent } from './audit';
-import { DoormanError, FieldProblem } from './errors';
+import { DeliveryFailure, withDeliveryFailure, withPersonReached } from './deliveryFailures';
+import { DoormanError, FieldProblem, problemLine } from './errors';
 import { Actor, Person, Role, actorId, hasRole } from './people';
 
 /** States of a lockbox request (DESIGN.md §1); `review` only when a support lead reviews first. */
@@ -132,6 +133,8 @@ export interface LockboxRequest {
   /** Set when access must end; the request reaches `ended` only when removal is confirmed. */
   ending: { reason: LockboxEndReason; byId: string; at: Date } | null;
   queueId: string | null;
+  /** The last messages about this request that were given up (cards say who was not reached). */
+  deliveryFailures?: DeliveryFailure[];
   createdAt: Date;
   updatedAt: Date;
 }
@@ -312,24 +315,54 @@ function changesFor(request: LockboxRequest, command: LockboxCommand, context: D
 }
 
 /** Facts the system records on a lockbox request without moving its state. */
-export type LockboxSideAction = 'remind';
+export type LockboxSideAction = 'remind' | 'delivery.failed' | 'delivery.reached';
+
+/** What a side transition records. */
+export type LockboxSideCommand =
+  | { action: 'remind' }
+  | { action: 'delivery.failed'; failure: DeliveryFailure }
+  /** A later card reached a person something was given up for: the cards stop saying they were not told. */
+  | { action: 'delivery.reached'; aadObjectId: string };
 
 /** The side transitions: the states each is legal in, what must hold, what it changes, and the audit reason. */
-export const LOCKBOX_SIDE_TRANSITIONS: Readonly<
-  Record<LockboxSideAction, { from: readonly LockboxState[]; holds(request: LockboxRequest): boolean; changes: Partial<LockboxRequest>; reason: string }>
-> = {
-  remind: { from: ['pending', 'review'], holds: (request) => request.remindAt !== null, changes: { remindAt: null }, reason: '1 hour left' },
+export const LOCKBOX_SIDE_TRANSITIONS: {
+  readonly [A in LockboxSideAction]: {
+    from: readonly LockboxState[];
+    holds(request: LockboxRequest): boolean;
+    changes(request: LockboxRequest, command: Extract<LockboxSideCommand, { action: A }>): Partial<LockboxRequest>;
+    reason(command: Extract<LockboxSideCommand, { action: A }>): string;
+  };
+} = {
+  remind: { from: ['pending', 'review'], holds: (request) => request.remindAt !== null, changes: () => ({ remindAt: null }), reason: () => '1 hour left' },
+  'delivery.failed': {
+    from: LOCKBOX_STATES,
+    holds: () => true,
+    changes: (request, command) => ({ deliveryFailures: withDeliveryFailure(request.deliveryFailures, command.failure) }),
+    reason: (command) => `${command.failure.type} given up: ${problemLine(command.failure)}`,
+  },
+  'delivery.reached': {
+    from: LOCKBOX_STATES,
+    holds: () => true,
+    changes: (request, command) => ({ deliveryFailures: withPersonReached(request.deliveryFailures, command.aadObjectId) }),
+    reason: () => 'a later card reached them',
+  },
 };
 
 /** Records a side transition (the system only); REQUEST.ILLEGAL_TRANSITION when it is moot (already sent, decided). */
-export function recordLockboxSide(request: LockboxRequest, action: LockboxSideAction, context: DecisionContext): LockboxDecided {
+export function recordLockboxSide(request: LockboxRequest, side: LockboxSideAction | LockboxSideCommand, context: DecisionContext): LockboxDecided {
   if (context.actor.type !== 'system') throw new DoormanError('AUTH.NOT_PERMITTED');
-  const rule = LOCKBOX_SIDE_TRANSITIONS[action];
+  const command = (typeof side === 'string' ? { action: side } : side) as LockboxSideCommand;
+  const rule = LOCKBOX_SIDE_TRANSITIONS[command.action] as {
+    from: readonly LockboxState[];
+    holds(request: LockboxRequest): boolean;
+    changes(request: LockboxRequest, command: LockboxSideCommand): Partial<LockboxRequest>;
+    reason(command: LockboxSideCommand): string;
+  };
   if (!rule.from.includes(request.state) || !rule.holds(request)) {
-    throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', `${action} in ${request.state}`);
+    throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', `${command.action} in ${request.state}`);
   }
-  const next: LockboxRequest = { ...request, ...rule.changes, version: request.version + 1, updatedAt: context.now };
-  return { request: next, event: auditEvent(next, action, request.state, request.state, { ...context, reason: rule.reason }) };
+  const next: LockboxRequest = { ...request, ...rule.changes(request, command), version: request.version + 1, updatedAt: context.now };
+  return { request: next, event: auditEvent(next, command.action, request.state, request.state, { ...context, reason: rule.reason(command) }) };
 }
 
 /** Who is reminded that a decision is due: admins while a lead reviews, approvers otherwise. */

@@ -1,4 +1,5 @@
 import { AuditEvent, DecisionContext, auditEvent } from './audit';
+import { DeliveryFailure, withDeliveryFailure, withPersonReached } from './deliveryFailures';
 import { DoormanError, Problem, problemLine } from './errors';
 import { Language } from './language';
 import { Person, hasRole } from './people';
@@ -47,14 +48,18 @@ export const SESSION_TRANSITIONS: Readonly<
 };
 
 /** Facts the system records on a session without moving its state: legal in every state, deadline or not. */
-export type SessionSideAction = 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed';
+export type SessionSideAction = 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed' | 'delivery.failed' | 'delivery.reached';
 
 /** What a side transition records. */
 export type SessionSideCommand =
   | { action: 'lobby.close' }
   | { action: 'meeting.ready'; meeting: SessionMeeting }
   | { action: 'meeting.failed'; meeting: SessionMeeting }
-  | { action: 'mail.failed'; problem: Problem };
+  | { action: 'mail.failed'; problem: Problem }
+  /** The dispatcher gave up on a card, notice, mention, mail or webhook of this request. */
+  | { action: 'delivery.failed'; failure: DeliveryFailure }
+  /** A later card reached a person something was given up for: the cards stop saying they were not told. */
+  | { action: 'delivery.reached'; aadObjectId: string };
 
 /**
  * The side transitions: each says what it changes and why the audit line says so. The state stays; the version
@@ -70,6 +75,14 @@ export const SESSION_SIDE_TRANSITIONS: {
   'meeting.ready': (_request, command) => ({ changes: { meeting: command.meeting }, reason: null }),
   'meeting.failed': (_request, command) => ({ changes: { meeting: command.meeting }, reason: problemReason(command.meeting.problem) }),
   'mail.failed': (_request, command) => ({ changes: { mailProblem: command.problem }, reason: problemReason(command.problem) }),
+  'delivery.failed': (request, command) => ({
+    changes: { deliveryFailures: withDeliveryFailure(request.deliveryFailures, command.failure) },
+    reason: `${command.failure.type} given up: ${problemLine(command.failure)}`,
+  }),
+  'delivery.reached': (request, command) => ({
+    changes: { deliveryFailures: withPersonReached(request.deliveryFailures, command.aadObjectId) },
+    reason: 'a later card reached them',
+  }),
 };
 
 function problemReason(problem: Problem | null): string | null {
@@ -147,6 +160,8 @@ export interface SessionRequest {
   assigneeNotTold?: AssigneeNotTold | null;
   /** Why the invitation mail could not be sent (code, and what the admin must grant), shown on the agent's card. */
   mailProblem?: Problem | null;
+  /** The last messages about this request that were given up (cards say who was not reached). */
+  deliveryFailures?: DeliveryFailure[];
   createdAt: Date;
   updatedAt: Date;
 }

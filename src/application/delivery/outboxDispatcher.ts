@@ -3,6 +3,7 @@ import { Actor } from '../../domain/people';
 import { SessionMeeting, SessionRequest, recordSessionSide } from '../../domain/session';
 import { loadSession } from '../session/actOnSession';
 import { recordAssigneeReach } from '../session/assigneeReach';
+import { deliveryFailureOf, recordDeliveryFailure, recordPersonReached } from './givenUpDeliveries';
 import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from '../lockbox/lockboxRequests';
 import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from '../ports';
 import { commitRequest } from '../shared/requestCommit';
@@ -271,7 +272,7 @@ export class OutboxDispatcher {
       if (item.attempts >= this.options.maxAttempts || error instanceof PermanentError) {
         await outbox.failOutbox(item.id, summary);
         logger.error({ ...fields, err: summary }, 'outbox gave up');
-        await this.afterCardPost(item.message, false);
+        await this.afterGivenUp(item.message, error);
         return;
       }
       const backoff = Math.min(this.options.maxBackoffMs, 1000 * 2 ** Math.max(0, item.attempts - 1));
@@ -359,6 +360,26 @@ export class OutboxDispatcher {
     await recordAssigneeReach(this.deps, message.requestId, message.target, delivered).catch((error: unknown) =>
       this.deps.logger.warn({ requestId: message.requestId, err: errorSummary(error) }, 'could not record whether the assignee was told'),
     );
+    if (!delivered || message.target.role === 'queue') return;
+    await recordPersonReached(this.deps, message.requestId, message.target.userId).catch((error: unknown) =>
+      this.deps.logger.warn({ requestId: message.requestId, err: errorSummary(error) }, 'could not record that a person was reached'),
+    );
+  }
+
+  /**
+   * Never silent: a given-up card, notice, mention, mail or webhook is recorded on its request, so the request's other
+   * cards say who was not reached (an assignee without a chat is said as "not told", the existing way).
+   */
+  private async afterGivenUp(message: OutboxMessage, error: unknown): Promise<void> {
+    const failure = deliveryFailureOf(message, error);
+    if (failure === null || message.requestId === null) return;
+    const requestId = message.requestId;
+    try {
+      if (message.type === 'card.post' && (await recordAssigneeReach(this.deps, requestId, message.target, false))) return;
+      await recordDeliveryFailure(this.deps, requestId, failure);
+    } catch (recordError) {
+      this.deps.logger.warn({ requestId, err: errorSummary(recordError) }, 'could not record the given-up delivery on its request');
+    }
   }
 
   private async recordMailProblem(requestId: string, problem: Problem): Promise<void> {

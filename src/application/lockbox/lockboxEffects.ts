@@ -35,6 +35,9 @@ export function lockboxSummary(request: LockboxRequest): Record<string, unknown>
 /** Transitions nobody sees on a card or a webhook: the approvers' reminder only sends its chat notices. */
 const QUIET_ACTIONS: readonly string[] = ['remind'];
 
+/** Transitions only the cards show. */
+const CARD_ONLY_ACTIONS: readonly string[] = ['delivery.failed', 'delivery.reached'];
+
 /**
  * The cards, chat notices, access work and webhooks one lockbox transition causes. A new request's queue card is
  * posted here; the requester's card and the approvers' mail are the use case's (they depend on where it was asked).
@@ -47,6 +50,8 @@ export function lockboxEffects(
 ): OutboxMessage[] {
   const actions = events.map((event) => event.action);
   if (actions.every((action) => QUIET_ACTIONS.includes(action))) return [];
+  // A message given up shows on the cards only: a webhook about it would be one more message that may fail.
+  if (actions.every((action) => CARD_ONLY_ACTIONS.includes(action))) return [{ type: 'card.update', requestId: after.id, version: after.version }];
   const effects: OutboxMessage[] =
     before !== null
       ? [{ type: 'card.update', requestId: after.id, version: after.version }]

@@ -5,8 +5,8 @@ import { Directory, LockboxSettings } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** Audit actions outside a kind's transition table: the creation, and side events that change no state. */
-type LockboxSideAction = 'create' | 'remind';
-type SessionSideAction = 'create' | 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed';
+type LockboxSideAction = 'create' | 'remind' | 'delivery.failed' | 'delivery.reached';
+type SessionSideAction = 'create' | 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed' | 'delivery.failed' | 'delivery.reached';
 
 /** How one action reads in a trail; `quotesReason` when the event's reason is what a person wrote. */
 interface TrailPhrase {
@@ -25,6 +25,8 @@ const LOCKBOX_PHRASES: Readonly<Record<LockboxAction | LockboxSideAction, TrailP
   cancel: { says: (actor) => `${actor} cancelled the request`, quotesReason: true },
   expire: { says: () => 'expired: nobody decided in time' },
   remind: { says: (actor) => `${actor} reminded the approvers: 1 hour left to decide` },
+  'delivery.failed': { says: () => 'a card or message about this request could not be delivered' },
+  'delivery.reached': { says: () => 'a card about this request reached someone who had not been told' },
   confirmGrant: { says: () => 'access granted, confirmed' },
   resolve: { says: (actor) => `${actor} marked the work done; access is being removed`, quotesReason: true },
   revoke: { says: (actor) => `${actor} revoked access; access is being removed`, quotesReason: true },
@@ -50,6 +52,8 @@ const SESSION_PHRASES: Readonly<Record<SessionAction | SessionSideAction, TrailP
   'meeting.ready': { says: () => 'the meeting is ready' },
   'meeting.failed': { says: () => "the Teams meeting could not be made; the portal's room is used instead" },
   'mail.failed': { says: () => 'the invitation mail was not sent' },
+  'delivery.failed': { says: () => 'a card or message about this request could not be delivered' },
+  'delivery.reached': { says: () => 'a card about this request reached someone who had not been told' },
 };
 
 /** The phrase table of each kind (tests check that every action of every kind reads as words). */
@@ -127,12 +131,17 @@ export async function lockboxTrails(
   const eventsOf = await Promise.all(requests.map((request) => deps.requests.eventsOf(request.id)));
   const people = await displayNames(deps.directory, eventsOf.flat().filter((event) => event.actorType === 'person').map((event) => event.actorId));
   if (eventsOf.flat().some((event) => event.actorId.startsWith('service:key:'))) {
-    for (const key of await deps.apiKeys.listApiKeys()) people.set(`service:key:${key.id}`, key.name);
+    for (const [client, label] of await apiKeyLabels(deps)) people.set(`service:${client}`, label);
   }
   return requests.map((request, index) => ({
     request,
     trail: eventsOf[index].map((event) => trailLine(event, actorDisplayName(event, people))),
   }));
+}
+
+/** Each API key's admin-chosen label, by the client id it acts as (`key:<id>`): how people know the system that asked. */
+export async function apiKeyLabels(deps: Pick<UseCaseDeps, 'apiKeys'>): Promise<Map<string, string>> {
+  return new Map((await deps.apiKeys.listApiKeys()).map((key) => [`key:${key.id}`, key.name]));
 }
 
 /** The lockbox settings people can change, as stored in the settings history. */

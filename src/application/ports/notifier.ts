@@ -1,3 +1,4 @@
+import { DeliveryFailure } from '../../domain/deliveryFailures';
 import { ChatNotice } from './outboxStore';
 import { Person } from '../../domain/people';
 import { PersonalConversation } from './conversationStore';
@@ -14,7 +15,14 @@ export interface RequestCardView {
   agents: Person[];
   /** Who gets a lockbox card's automatic refresh (and so their buttons): the deciders, never the requester. */
   deciderIds: string[];
+  /** The label of the API key a lockbox request was made through (`requestedVia` is `key:<id>`), when known. */
+  requestedViaLabel?: string | null;
+  /** Messages about the request that were given up, newest last, with the person's name where one was not reached. */
+  notReached?: NotReached[];
 }
+
+/** A given-up message as a card says it: what it was, and who was not reached. */
+export type NotReached = DeliveryFailure & { name: string | null };
 
 /** Where cards go: a registered channel, a person's personal chat (the notifier's address book). */
 export interface CardAddresses {

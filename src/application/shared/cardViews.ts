@@ -1,7 +1,8 @@
 import { DoormanError } from '../../domain/errors';
 import { LockboxRequest, lockboxParties } from '../../domain/lockbox';
 import { decidingRole } from '../../domain/policy';
-import { CardActivity, RequestCardView, StoredRequest } from '../ports';
+import { apiKeyLabels } from '../people/auditTrail';
+import { CardActivity, NotReached, RequestCardView, StoredRequest } from '../ports';
 import { UseCaseDeps } from './useCaseDeps';
 
 /** Teams refreshes a card for at most 60 listed users (Universal Actions `refresh.userIds`). */
@@ -11,10 +12,34 @@ const MAX_REFRESH_USERS = 60;
 export type CardRole = CardActivity['role'];
 
 /** The view of `request`'s cards, read once: after a use case, before delivery. */
-export async function cardViewOf(deps: Pick<UseCaseDeps, 'queues' | 'directory'>, request: StoredRequest): Promise<RequestCardView> {
-  if (request.kind === 'lockbox') return { request, queueName: null, agents: [], deciderIds: await deciderIds(deps, request) };
+export async function cardViewOf(deps: Pick<UseCaseDeps, 'queues' | 'directory' | 'apiKeys'>, request: StoredRequest): Promise<RequestCardView> {
+  const notReached = await notReachedOf(deps, request);
+  if (request.kind === 'lockbox') {
+    const [deciders, requestedViaLabel] = await Promise.all([deciderIds(deps, request), requestedViaLabelOf(deps, request)]);
+    return { request, queueName: null, agents: [], deciderIds: deciders, requestedViaLabel, notReached };
+  }
   const [queue, agents] = await Promise.all([request.queueId ? deps.queues.getQueue(request.queueId) : null, deps.directory.listAgents()]);
-  return { request, queueName: queue?.name ?? null, agents, deciderIds: [] };
+  return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached };
+}
+
+/** A request made through the REST API names its API key by label, as the audit trail does. */
+async function requestedViaLabelOf(deps: Pick<UseCaseDeps, 'apiKeys'>, request: LockboxRequest): Promise<string | null> {
+  if (request.requestedVia === null || !request.requestedVia.startsWith('key:')) return null;
+  return (await apiKeyLabels(deps)).get(request.requestedVia) ?? null;
+}
+
+/** The request's given-up messages, each person not reached named: from the request itself, else the directory. */
+async function notReachedOf(deps: Pick<UseCaseDeps, 'directory'>, request: StoredRequest): Promise<NotReached[]> {
+  const known = new Map<string, string>();
+  if (request.kind === 'lockbox') known.set(request.requester.aadObjectId, request.requester.name);
+  else for (const person of [request.createdBy, request.assignee]) if (person) known.set(person.aadObjectId, person.name);
+  return Promise.all(
+    (request.deliveryFailures ?? []).map(async (failure) => {
+      if (failure.target.kind !== 'person') return { ...failure, name: null };
+      const id = failure.target.aadObjectId;
+      return { ...failure, name: known.get(id) ?? (await deps.directory.displayName(id)) };
+    }),
+  );
 }
 
 async function deciderIds(deps: Pick<UseCaseDeps, 'directory'>, request: LockboxRequest): Promise<string[]> {

@@ -195,6 +195,27 @@ describe('lockboxCard', () => {
     expect(facts(card)['Approved automatically']).toBe('approval turned off by Sam Admin, Mon 4 Mar, 11:00');
   });
 
+  it("names the API key by its label, escaped, and falls back to the stored client id when the label is unknown", () => {
+    const request = lockboxIn('pending', { requestedVia: 'key:key-1' });
+    expect(facts(lockboxCard(lockboxView(request, 'readOnly', { requestedViaLabel: 'Ticketing *system*' })))['Requested via']).toBe('Ticketing \\*system\\*');
+    expect(facts(lockboxCard(lockboxView(request, 'readOnly')))['Requested via']).toBe('key:key-1');
+  });
+
+  it('says plainly, on a valid card, who or what was not reached, and nothing when all was delivered', () => {
+    const request = lockboxIn('pending');
+    const notReached = [
+      { type: 'card.post' as const, target: { kind: 'channel' as const }, code: 'RetryableError', detail: null, name: null },
+      { type: 'chat.notify' as const, target: { kind: 'person' as const, aadObjectId: 'aad-erin' }, code: 'RetryableError', detail: null, name: HOSTILE },
+    ];
+    const card = lockboxCard(lockboxView(request, 'requester', { notReached }));
+    validateCard(card);
+    const text = String(getById(card, 'notReached').text);
+    expect(text).toContain("The approvers' channel card could not be posted, so approvers may not know of this request. An admin should run doctor.");
+    expect(text).toContain('was not told about this request: Doorman could not deliver to their chat. An admin should run doctor.');
+    expect(text).not.toContain('**x**');
+    expect(findById(lockboxCard(lockboxView(request, 'requester')), 'notReached')).toBeUndefined();
+  });
+
   it('escapes resource, reason, ticket, requester, API client and comments', () => {
     const card = renderLockbox('denied', 'readOnly', {
       resource: HOSTILE,

@@ -4,6 +4,7 @@ import { Actor } from '../../../src/domain/people';
 import { aLockboxRequest } from '../../support/lockboxBuilder';
 
 const sweeper: Actor = { type: 'system', name: 'sweeper' };
+const dispatcher: Actor = { type: 'system', name: 'dispatcher' };
 const context: DecisionContext = { actor: sweeper, now: new Date('2030-03-04T20:00:00Z'), source: 'timer' };
 
 describe('lockbox side transition "remind"', () => {
@@ -31,6 +32,39 @@ describe('lockbox side transition "remind"', () => {
   it('reminds admins while a lead reviews, approvers otherwise', () => {
     expect(remindedRole(aLockboxRequest({ state: 'review' }))).toBe('admin');
     expect(remindedRole(aLockboxRequest({ state: 'pending' }))).toBe('approver');
+  });
+});
+
+describe('lockbox side transition "delivery.failed"', () => {
+  const failure = (n: number) => ({ type: 'chat.notify' as const, target: { kind: 'person' as const, aadObjectId: `p-${n}` }, code: 'RetryableError', detail: null });
+
+  it.each(LOCKBOX_STATES)('in %s: records the failure, keeps the state, moves the version', (state) => {
+    const request = aLockboxRequest({ state });
+    const { request: after, event } = recordLockboxSide(request, { action: 'delivery.failed', failure: failure(1) }, { ...context, actor: dispatcher });
+    expect(after).toMatchObject({ state, version: request.version + 1, deliveryFailures: [failure(1)] });
+    expect(event).toMatchObject({ action: 'delivery.failed', fromState: state, toState: state, reason: 'chat.notify given up: RetryableError' });
+  });
+
+  it('keeps the newest failure per type and target, and only the last three', () => {
+    let request = aLockboxRequest();
+    for (const n of [1, 2, 1, 3, 4]) request = recordLockboxSide(request, { action: 'delivery.failed', failure: failure(n) }, context).request;
+    expect(request.deliveryFailures).toEqual([failure(1), failure(3), failure(4)]);
+  });
+
+  it('"delivery.reached" forgets only what was given up for that person', () => {
+    const channel = { type: 'card.post' as const, target: { kind: 'channel' as const }, code: 'RetryableError', detail: null };
+    let request = aLockboxRequest();
+    for (const failure1 of [failure(1), channel, failure(2)]) request = recordLockboxSide(request, { action: 'delivery.failed', failure: failure1 }, context).request;
+    const { request: after, event } = recordLockboxSide(request, { action: 'delivery.reached', aadObjectId: 'p-1' }, context);
+    expect(after.deliveryFailures).toEqual([channel, failure(2)]);
+    expect(event).toMatchObject({ action: 'delivery.reached', version: request.version + 1, reason: 'a later card reached them' });
+  });
+
+  it('is recorded by the system only', () => {
+    const approver: Actor = { type: 'person', person: { aadObjectId: 'carl', name: 'Carl' }, roles: ['approver'] };
+    expect(() => recordLockboxSide(aLockboxRequest(), { action: 'delivery.failed', failure: failure(1) }, { ...context, actor: approver })).toThrow(
+      expect.objectContaining({ code: 'AUTH.NOT_PERMITTED' }),
+    );
   });
 });
 

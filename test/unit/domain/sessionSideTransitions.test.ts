@@ -20,6 +20,12 @@ const expected: Record<SessionSideAction, { command: SessionSideCommand; changed
     reason: 'GRAPH.FORBIDDEN: grant OnlineMeetings.ReadWrite.All',
   },
   'mail.failed': { command: { action: 'mail.failed', problem }, changed: { mailProblem: problem }, reason: 'GRAPH.FORBIDDEN: grant OnlineMeetings.ReadWrite.All' },
+  'delivery.failed': {
+    command: { action: 'delivery.failed', failure: { type: 'card.post', target: { kind: 'channel' }, code: 'RetryableError', detail: '503' } },
+    changed: { deliveryFailures: [{ type: 'card.post', target: { kind: 'channel' }, code: 'RetryableError', detail: '503' }] },
+    reason: 'card.post given up: RetryableError: 503',
+  },
+  'delivery.reached': { command: { action: 'delivery.reached', aadObjectId: 'agent-2' }, changed: { deliveryFailures: [] }, reason: 'a later card reached them' },
 };
 
 describe('session side transitions', () => {

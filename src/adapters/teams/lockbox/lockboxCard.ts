@@ -1,3 +1,4 @@
+import { NotReached } from '../../../application/ports';
 import type { LockboxViewer } from '../../../domain/policy';
 import { ErrorCode } from '../../../domain/errors';
 import { LockboxRequest, isDecisionOverdue, lockboxParties } from '../../../domain/lockbox';
@@ -5,6 +6,7 @@ import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
 import { adaptiveCard, executeAction, factSet, heading, statusBadge, inputText, problemNotice, textBlock } from '../cards/cardElements';
 import { AdaptiveCard, CardElement } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
+import { notReachedBlock } from '../cards/notReachedBlock';
 import {
   decisionFact,
   durationText,
@@ -29,6 +31,10 @@ export interface LockboxCardView {
   now: Date;
   timeZone: string;
   notice: { code: ErrorCode } | null;
+  /** The label of the API key the request was made through, when it was (else `requestedVia` is shown as is). */
+  requestedViaLabel?: string | null;
+  /** Messages about the request that were given up: said plainly on the card. */
+  notReached?: readonly NotReached[];
 }
 
 /** Teams refreshes a card automatically for at most 60 listed users. */
@@ -51,6 +57,8 @@ export function lockboxCard(view: LockboxCardView): AdaptiveCard {
   const hint = stateHint(view);
   if (hint) body.push(textBlock(hint, { id: 'hint', isSubtle: true, spacing: 'small' }));
   body.push(factSet(facts(view), 'facts'));
+  const notReached = notReachedBlock('lockbox', view.notReached);
+  if (notReached) body.push(notReached);
 
   const actions = viewerActions(view);
   if (actions.inputs.length > 0) body.push(...actions.inputs);
@@ -79,7 +87,7 @@ function facts(view: LockboxCardView): Array<[string, string | null]> {
       : null;
   return [
     ['Requester', escapeMarkdown(request.requester.name)],
-    ['Requested via', request.requestedVia === null ? null : escapeMarkdown(request.requestedVia)],
+    ['Requested via', request.requestedVia === null ? null : escapeMarkdown(view.requestedViaLabel ?? request.requestedVia)],
     ['Resource', escapeMarkdown(request.resource)],
     ['Reason', escapeMarkdown(request.reason)],
     ['Ticket', request.ticket.trim() === '' ? null : escapeMarkdown(request.ticket)],

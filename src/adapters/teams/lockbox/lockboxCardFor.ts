@@ -18,5 +18,14 @@ export function lockboxCardFor(
 ): AdaptiveCard {
   const { request } = cardView;
   const who: LockboxViewer = viewer ? lockboxViewerOf(request, viewer) : role === 'requester' ? 'requester' : 'readOnly';
-  return lockboxCard({ request, viewer: who, approverIds: cardView.deciderIds, now, timeZone, notice: notice ? { code: notice } : null });
+  return lockboxCard({
+    request,
+    viewer: who,
+    approverIds: cardView.deciderIds,
+    now,
+    timeZone,
+    notice: notice ? { code: notice } : null,
+    requestedViaLabel: cardView.requestedViaLabel ?? null,
+    notReached: cardView.notReached ?? [],
+  });
 }

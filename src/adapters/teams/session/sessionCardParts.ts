@@ -1,3 +1,4 @@
+import { NotReached } from '../../../application/ports';
 import { ErrorCode } from '../../../domain/errors';
 import { Person } from '../../../domain/people';
 import { SESSION_PENDING_STATES, SessionMeeting, SessionRequest, startsLater } from '../../../domain/session';
@@ -6,6 +7,7 @@ import { isKnownErrorCode, noticeText, sessionStateText, sessionStateTone } from
 import { actionSet, container, executeAction, factSet, heading, inputChoiceSet, problemNotice, showCardAction, statusBadge, textBlock } from '../cards/cardElements';
 import { CardElement, RequestPointer } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
+import { notReachedBlock } from '../cards/notReachedBlock';
 
 /** What the agent's and the queue's card of a session request show; `notice` answers a failed action. */
 export interface SessionCardView {
@@ -16,6 +18,8 @@ export interface SessionCardView {
   notice: { code: ErrorCode; text?: string } | null;
   /** Agents offered in the agent card's "Assign…" menu. */
   agents?: ReadonlyArray<Pick<Person, 'aadObjectId' | 'name'>>;
+  /** Messages about the request that were given up: said plainly on the card. */
+  notReached?: readonly NotReached[];
 }
 
 const ARRIVED_STATES: readonly string[] = ['waiting', 'ready', 'connected'];
@@ -52,6 +56,8 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
   body.push(factSet(sessionFacts(view), 'facts'));
   const notTold = assigneeNotToldText(request);
   if (notTold) body.push(problemNotice(notTold, 'assigneeNotTold', { weight: 'bolder', spacing: 'small' }));
+  const notReached = notReachedBlock('session', view.notReached);
+  if (notReached) body.push(notReached);
   body.push(...meetingDetails(liveMeeting(request)));
   if (request.mailProblem) {
     const { code, detail } = request.mailProblem;
