@@ -107,6 +107,15 @@ export class GraphDirectory implements Directory {
     for (const groupId of this.groupIds) await this.membersOf(groupId);
   }
 
+  /** Resolves when every read in flight (background refreshes included) has finished; for shutdown and tests. */
+  async settled(): Promise<void> {
+    for (;;) {
+      const pending = [...this.inflight.values()].flatMap((reads) => [...reads.values()]);
+      if (pending.length === 0) return;
+      await Promise.allSettled(pending);
+    }
+  }
+
   async rolesOf(aadObjectId: string): Promise<Role[]> {
     return [...new Set((await this.roleSources(aadObjectId)).map((source) => source.role))];
   }
