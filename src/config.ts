@@ -56,6 +56,7 @@ const environmentSchema = z.object({
   GRAPH_AUTHORITY_HOST: z.string().url().optional(),
   LOBBY_BYPASS_AFTER_ADMIT: flag,
 
+  DIRECTORY: z.enum(['configured', 'graph']).default('configured'),
   ROLES_FILE: z.string().optional(),
   ROLE_ADMINS: idList,
   ROLE_AGENTS: idList,
@@ -108,6 +109,8 @@ export interface Config {
   mail: { kind: 'local'; dir: string } | { kind: 'graph'; sender: string };
   /** The Graph adapters' settings, plus whether the lobby opens briefly after Admit. */
   graph: (GraphSettings & { lobbyBypassAfterAdmit: boolean }) | null;
+  /** Where people and roles come from: the roles file and ROLE_* ids, or Entra through Graph (names, groups). */
+  directory: 'configured' | 'graph';
   roles: {
     file: string | null;
     admins: string[];
@@ -182,11 +185,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
 
   const meetings = e.MEETINGS ?? 'local';
   const mailKind = e.MAIL ?? 'local';
-  const needsGraph = meetings === 'graph' || mailKind === 'graph' || e.ACCESS === 'graph';
+  const needsGraph = meetings === 'graph' || mailKind === 'graph' || e.ACCESS === 'graph' || e.DIRECTORY === 'graph';
   let graph: Config['graph'] = null;
   if (needsGraph) {
     for (const key of ['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID'] as const) {
-      if (blank(e[key])) problems.push(`${key} is required when MEETINGS, MAIL or ACCESS is graph.`);
+      if (blank(e[key])) problems.push(`${key} is required when MEETINGS, MAIL, ACCESS or DIRECTORY is graph.`);
     }
     const credentialKind =
       e.GRAPH_CREDENTIAL ??
@@ -236,6 +239,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
     problems.push('ROLE_APPROVERS is empty: nobody could decide lockbox requests. List approver object ids (or group:<id>).');
   }
 
+  // Only the Graph directory resolves groups; elsewhere a group entry would silently give the role to nobody.
+  const groupEntries = [...e.ROLE_ADMINS, ...e.ROLE_AGENTS, ...e.ROLE_APPROVERS, ...e.ROLE_ENGINEERS].filter((id) => id.startsWith('group:'));
+  if (groupEntries.length > 0 && e.DIRECTORY !== 'graph') {
+    problems.push(`ROLE_* names groups (${groupEntries.join(', ')}): set DIRECTORY=graph so that Doorman reads their members from Entra.`);
+  }
+
   const tabSso = blank(e.TAB_SSO_CLIENT_ID)
     ? null
     : {
@@ -277,6 +286,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
     meetings,
     mail: mailKind === 'graph' ? { kind: 'graph', sender: e.MAIL_SENDER ?? '' } : { kind: 'local', dir: e.MAIL_DIR },
     graph,
+    directory: e.DIRECTORY,
     roles: {
       file: rolesFile,
       admins: e.ROLE_ADMINS,

@@ -4,13 +4,13 @@ import { join } from 'node:path';
 import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
 import { DeadlineSweeper } from './application/delivery/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outboxDispatcher';
-import { AccessGranter, Clock, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
+import { AccessGranter, Clock, Directory, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
 import { InProcessRequestChanges } from './application/shared/requestChanges';
 import { UseCaseDeps } from './application/shared/useCaseDeps';
 import { approvalsQueue } from './application/people/queues';
 import { Config, ConfigError, loadConfig } from './config';
 import { CryptoSecrets } from './adapters/crypto/cryptoSecrets';
-import { GraphConnectionOptions, createGraphClient } from './adapters/graph/graphClient';
+import { GraphConnectionOptions, GraphForbiddenError, createGraphClient } from './adapters/graph/graphClient';
 import { GraphMailer } from './adapters/graph/graphMailer';
 import { GraphMeetingProvider } from './adapters/graph/graphMeetingProvider';
 import { doctorReport } from './adapters/diagnostics/doctorReport';
@@ -24,6 +24,7 @@ import { API_APP_ROLE } from './adapters/http/rest/restApi';
 import { LocalAccessGranter } from './adapters/local/localAccessGranter';
 import { Metrics } from './adapters/http/metrics';
 import { ConfiguredDirectory, readRolesFile } from './adapters/directory/configuredDirectory';
+import { GraphDirectory } from './adapters/graph/graphDirectory';
 import { EmlMailer } from './adapters/local/emlMailer';
 import { LocalMeetingProvider } from './adapters/local/localMeetingProvider';
 import { consoleDestination, createLogger } from './adapters/logging/pinoLogger';
@@ -71,17 +72,16 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const clock = overrides.clock ?? systemClock;
   const store = overrides.store ?? (await openStore(config));
   const rolesFile = config.roles.file ? readRolesFile(config.roles.file) : null;
-  const directory = new ConfiguredDirectory(rolesFile?.users ?? [], {
-    admin: config.roles.admins,
-    agent: config.roles.agents,
-    approver: config.roles.approvers,
-    engineer: config.roles.engineers,
-  });
+  const graph = config.graph ? createGraphClient(config.graph, overrides.graphConnection) : null;
+  const roleLists = { admin: config.roles.admins, agent: config.roles.agents, approver: config.roles.approvers, engineer: config.roles.engineers };
+  const directory: Directory =
+    config.directory === 'graph' && graph
+      ? await startGraphDirectory(new GraphDirectory(graph.client, { roles: roleLists }, clock, logger))
+      : new ConfiguredDirectory(rolesFile?.users ?? [], roleLists);
   // Lockbox requests would wait for nobody: refuse to start rather than let them expire unseen.
   if ((await directory.listByRole('approver')).length === 0) {
     throw new ConfigError(['Nobody holds the approver role: set ROLE_APPROVERS (or add approvers to the roles file).']);
   }
-  const graph = config.graph ? createGraphClient(config.graph, overrides.graphConnection) : null;
   const meetings: MeetingProvider =
     overrides.meetings ??
     (config.meetings === 'graph' && graph && config.graph
@@ -260,4 +260,15 @@ if (require.main === module) {
       process.exit(1);
     },
   );
+}
+
+/** Reads every role group once; a group Doorman may not read stops start-up with the permission to grant. */
+async function startGraphDirectory(directory: GraphDirectory): Promise<GraphDirectory> {
+  try {
+    await directory.start();
+  } catch (error) {
+    if (error instanceof GraphForbiddenError) throw new ConfigError([`Roles from Entra groups (DIRECTORY=graph): ${error.message}`]);
+    throw error;
+  }
+  return directory;
 }

@@ -28,6 +28,15 @@ export interface DoubleUser {
   displayName: string;
   /** Null for an account without an Exchange mailbox. */
   mail: string | null;
+  /** ISO 639-1 with region, or null (Graph's default). */
+  preferredLanguage?: string | null;
+}
+
+/** An Entra group the double knows: its direct members are user ids and ids of nested groups. */
+export interface DoubleGroup {
+  id: string;
+  displayName: string;
+  members: string[];
 }
 
 /** A stored online meeting (onlineMeeting resource, trimmed). */
@@ -102,6 +111,7 @@ export interface GraphDouble {
   credentialOptions: { tlsOptions: { ca: string } };
   fetchOptions: Record<string, unknown>;
   users: Map<string, DoubleUser>;
+  groups: Map<string, DoubleGroup>;
   meetings: Map<string, DoubleMeeting>;
   events: Map<string, DoubleEvent>;
   mails: DoubleMail[];
@@ -112,6 +122,10 @@ export interface GraphDouble {
   /** A Graph configuration pointing at the double (client secret credential). */
   graphConfig(overrides?: Partial<GraphConfig>): GraphConfig;
   addUser(user: Partial<DoubleUser> & { id: string }): DoubleUser;
+  /** Adds or replaces a group; `members` are user ids and nested group ids. */
+  addGroup(group: Partial<DoubleGroup> & { id: string }): DoubleGroup;
+  /** How many users one page of transitiveMembers holds at most (Graph: $top up to 999; default 100). */
+  setMembersPageSize(size: number): void;
   setRoles(roles: string[]): void;
   setMeetingPolicy(policy: 'global' | string[]): void;
   /** The next `count` matching requests answer `failure` instead. */
@@ -123,6 +137,7 @@ const GRAPH_VERSION = 'v1.0';
 const EVOLVABLE_MEMBERS = new Set(['invited', 'organizationExcludingGuests', 'coorganizer', 'producer']);
 const SUPERSETS: Record<string, string[]> = {
   'User.Read.All': ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'GroupMember.Read.All': ['GroupMember.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
 };
 
 let certificate: { key: string; cert: string } | null = null;
@@ -161,6 +176,8 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
   const tokens = new Map<string, string[]>();
   const injections: { remaining: number; failure: InjectedFailure; match: FailureMatch }[] = [];
   const users = new Map<string, DoubleUser>();
+  const groups = new Map<string, DoubleGroup>();
+  let membersPageSize = 100;
   const meetings = new Map<string, DoubleMeeting>();
   const events = new Map<string, DoubleEvent>();
   const mails: DoubleMail[] = [];
@@ -209,6 +226,11 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     if (segments[0] === tenantId && segments.slice(1).join('/') === 'oauth2/v2.0/token' && method === 'POST') {
       return tokenEndpoint(res, body);
     }
+    if (segments[0] === GRAPH_VERSION && segments[1] === 'groups' && segments.length >= 3) {
+      const grantedToGroups = tokens.get(bearer(req.headers.authorization) ?? '');
+      if (!grantedToGroups) return send(res, 401, graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.'));
+      return groupRoutes(res, method, grantedToGroups, segments[2], segments.slice(3), url.searchParams);
+    }
     if (segments[0] !== GRAPH_VERSION || segments[1] !== 'users' || segments.length < 3) {
       return send(res, 404, graphError('UnknownRoute', `no route ${method} ${url.pathname}`));
     }
@@ -222,12 +244,55 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     if (rest.length === 0 && method === 'GET') {
       if (!hasRole(granted, 'User.Read.All')) return forbiddenDirectory(res);
       if (!user) return send(res, 404, graphError('Request_ResourceNotFound', `Resource '${segments[2]}' does not exist.`));
-      return send(res, 200, { id: user.id, userPrincipalName: user.userPrincipalName, displayName: user.displayName, mail: user.mail, accountEnabled: true });
+      return send(res, 200, {
+        id: user.id,
+        userPrincipalName: user.userPrincipalName,
+        displayName: user.displayName,
+        mail: user.mail,
+        preferredLanguage: user.preferredLanguage ?? null,
+        accountEnabled: true,
+      });
     }
     if (rest[0] === 'onlineMeetings') return onlineMeetings(res, method, granted, user, segments[2], rest.slice(1), body, prefer);
     if (rest[0] === 'events') return calendarEvents(res, method, granted, user, rest.slice(1), body);
     if (rest[0] === 'sendMail' && method === 'POST') return sendMail(res, granted, user, req.headers['content-type'], body);
     return send(res, 404, graphError('UnknownRoute', `no route ${method} ${url.pathname}`));
+  }
+
+  function groupRoutes(res: ServerResponse, method: string, granted: string[], groupId: string, rest: string[], query: URLSearchParams): void {
+    // "List group transitive members": GET /groups/{id}/transitiveMembers/microsoft.graph.user, pages of $top
+    // (default 100, at most 999) joined by an absolute @odata.nextLink carrying a $skiptoken.
+    if (method !== 'GET' || rest.join('/') !== 'transitiveMembers/microsoft.graph.user') {
+      return send(res, 404, graphError('UnknownRoute', `no route ${method} /groups/${groupId}/${rest.join('/')}`));
+    }
+    if (!hasRole(granted, 'GroupMember.Read.All')) return forbiddenDirectory(res);
+    if (!groups.has(groupId)) return send(res, 404, graphError('Request_ResourceNotFound', `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`));
+    const all = [...transitiveUsers(groupId, new Set())].sort();
+    const top = Math.min(Number(query.get('$top') ?? 100) || 100, 999, membersPageSize);
+    const skip = Number(query.get('$skiptoken') ?? 0) || 0;
+    const page = all.slice(skip, skip + top).map((id) => ({ '@odata.type': '#microsoft.graph.user', id }));
+    const next = skip + top < all.length ? new URL(`${origin}/${GRAPH_VERSION}/groups/${groupId}/transitiveMembers/microsoft.graph.user`) : null;
+    if (next) {
+      next.searchParams.set('$select', query.get('$select') ?? 'id');
+      next.searchParams.set('$top', String(top));
+      next.searchParams.set('$skiptoken', String(skip + top));
+    }
+    send(res, 200, {
+      '@odata.context': `${origin}/${GRAPH_VERSION}/$metadata#users(id)`,
+      ...(next ? { '@odata.nextLink': next.toString() } : {}),
+      value: page,
+    });
+  }
+
+  function transitiveUsers(groupId: string, seen: Set<string>): Set<string> {
+    const found = new Set<string>();
+    if (seen.has(groupId)) return found;
+    seen.add(groupId);
+    for (const member of groups.get(groupId)?.members ?? []) {
+      if (groups.has(member)) for (const nested of transitiveUsers(member, seen)) found.add(nested);
+      else if (users.has(member)) found.add(member);
+    }
+    return found;
   }
 
   function tokenEndpoint(res: ServerResponse, body: string): void {
@@ -415,6 +480,7 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     credentialOptions: { tlsOptions: { ca: cert } },
     fetchOptions: { dispatcher },
     users,
+    groups,
     meetings,
     events,
     mails,
@@ -450,6 +516,14 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
       };
       users.set(user.id, user);
       return user;
+    },
+    addGroup(partial) {
+      const group: DoubleGroup = { displayName: partial.id, members: [], ...partial };
+      groups.set(group.id, group);
+      return group;
+    },
+    setMembersPageSize(size) {
+      membersPageSize = size;
     },
     setRoles(next) {
       roles = [...next];

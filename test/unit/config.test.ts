@@ -113,6 +113,21 @@ describe('the Graph permissions doctor asks for', () => {
   });
 });
 
+describe('DIRECTORY', () => {
+  const graph = { GRAPH_TENANT_ID: 't', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's' };
+
+  it('group:<id> in a role list needs DIRECTORY=graph: the configured directory would give the role to nobody', () => {
+    expect(() => loadConfig({ ...production, ROLE_APPROVERS: 'group:0a1b' })).toThrow(/group:0a1b.*DIRECTORY=graph/);
+    expect(loadConfig({ ...production, ...graph, DIRECTORY: 'graph', ROLE_APPROVERS: 'group:0a1b' }).directory).toBe('graph');
+  });
+
+  it('DIRECTORY=graph needs the Graph settings; the default stays the configured directory', () => {
+    expect(() => loadConfig({ ...production, DIRECTORY: 'graph' })).toThrow(/GRAPH_TENANT_ID is required when MEETINGS, MAIL, ACCESS or DIRECTORY is graph/);
+    expect(loadConfig({ ...production }).directory).toBe('configured');
+    expect(() => loadConfig({ ...production, DIRECTORY: 'entra' })).toThrow();
+  });
+});
+
 describe('.env (README: "copy .env.sample to .env")', () => {
   let dir: string;
   beforeEach(() => {

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { Directory } from '../../application/ports';
+import { Directory, RoleSource } from '../../application/ports';
 import { Person, Role } from '../../domain/people';
 
 const ROLES: readonly Role[] = ['admin', 'agent', 'approver', 'engineer'];
@@ -51,6 +51,11 @@ export class ConfiguredDirectory implements Directory {
   /** The roles configured for an object id (none for strangers). */
   async rolesOf(aadObjectId: string): Promise<Role[]> {
     return [...(this.people.get(aadObjectId)?.roles ?? [])];
+  }
+
+  /** Every configured role is named directly (local mode resolves no groups). */
+  async roleSources(aadObjectId: string): Promise<RoleSource[]> {
+    return (await this.rolesOf(aadObjectId)).map((role) => ({ role, via: { kind: 'named' } }));
   }
 
   /** An agent by object id, or by name (case-insensitive). */

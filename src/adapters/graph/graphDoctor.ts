@@ -55,6 +55,8 @@ export interface GraphDoctorSettings {
   graph: GraphConfig | null;
   lockbox: { access: { kind: 'local' } | { kind: 'graph' } };
   roles: { admins: string[]; agents: string[]; approvers: string[]; engineers: string[] };
+  /** 'graph': people's names, mail and language come from Entra (optional: older callers mean 'configured'). */
+  directory?: 'configured' | 'graph';
 }
 
 const MAX_AGENTS_CHECKED = 5;
@@ -71,8 +73,19 @@ export function requiredGraphPermissions(config: GraphDoctorSettings, rolesFromG
     );
   }
   if (config.mail.kind === 'graph') needed.push({ permission: 'Mail.Send', why: 'send invitation mail' });
-  needed.push({ permission: 'User.Read.All', why: 'check organizers and the mailbox, resolve UPNs and agents' });
-  if (rolesFromGroups) needed.push({ permission: 'GroupMember.Read.All', why: 'read roles from Entra groups' });
+  needed.push({
+    permission: 'User.Read.All',
+    why:
+      config.directory === 'graph'
+        ? "show people by their Entra name, mail address and language (without it: start-up stops; names can't be read)"
+        : 'check organizers and the mailbox, resolve UPNs and agents',
+  });
+  if (rolesFromGroups) {
+    needed.push({
+      permission: 'GroupMember.Read.All',
+      why: 'give roles to the members of the groups in ROLE_* (without it: start-up stops; nobody gets a role through a group)',
+    });
+  }
   if (config.lockbox.access.kind === 'graph') {
     needed.push({ permission: 'GroupMember.ReadWrite.All', why: 'add and remove lockbox access (Entra group membership)' });
   }
@@ -129,6 +142,9 @@ export async function runGraphDoctor(config: GraphDoctorSettings, deps: GraphDoc
         : { name, status: 'problem', detail: `missing from the token's roles (needed to ${why})`, fix: consentFix(permission) },
     );
   }
+
+  const roleGroups = [...new Set(allRoleIds.filter((id) => id.startsWith('group:')).map((id) => id.slice('group:'.length)))];
+  for (const groupId of roleGroups.slice(0, MAX_AGENTS_CHECKED)) await checkRoleGroup(checks, context, groupId);
 
   const meetingsViaGraph = config.meetings === 'graph';
   let serviceAccountId: string | null = null;
@@ -260,6 +276,28 @@ async function checkOrganizer(
     }
   }
   return id;
+}
+
+async function checkRoleGroup(checks: DoctorCheck[], deps: ProbeContext, groupId: string): Promise<void> {
+  const name = `Role group ${groupId}`;
+  try {
+    // One member is enough to prove the group can be read; the directory pages through all of them.
+    await deps.client
+      .api(`/groups/${encodeURIComponent(groupId)}/transitiveMembers/microsoft.graph.user`)
+      .select(['id'])
+      .top(1)
+      .get();
+    checks.push({ name, status: 'ok', detail: 'members readable (nested groups included)' });
+  } catch (error) {
+    const status = error instanceof GraphError ? error.statusCode : -1;
+    if (status === 403) {
+      checks.push({ name, status: 'problem', detail: 'not allowed to read its members: nobody gets a role through it', fix: graphRequirement('groups', groupId).summary });
+    } else if (status === 404) {
+      checks.push({ name, status: 'problem', detail: 'no such group in this tenant', fix: 'Use the object id of an existing Entra group in ROLE_* (group:<object id>).' });
+    } else {
+      checks.push({ name, status: 'problem', detail: `could not be checked: ${mapGraphError(error, 'groups', deps.now()).message}` });
+    }
+  }
 }
 
 async function checkMailbox(checks: DoctorCheck[], deps: ProbeContext, sender: string): Promise<void> {

@@ -9,6 +9,7 @@ import {
 import { lockboxFormLimits, lockboxSettingsView } from '../../application/lockbox/lockboxViews';
 import { runDoctor } from '../../application/people/administration';
 import { myRequests } from '../../application/people/myRequests';
+import { WhoAmIView, whoAmI } from '../../application/people/whoAmI';
 import { firstGreeting, rememberPersonalChat } from '../../application/people/personalChats';
 import { ChannelRegistration, registerChannel } from '../../application/people/queues';
 import { Queue } from '../../application/ports';
@@ -151,14 +152,11 @@ export class DoormanBot extends TeamsActivityHandler {
   }
 
   private async whoami(context: TurnContext): Promise<void> {
-    const actor = await actorOf(context, this.deps.directory);
-    const held = rolesOf(actor);
-    const roles = held.length > 0 ? held.join(', ') : 'none';
-    const name = actor.type === 'person' ? actor.person.name : '?';
-    const id = actor.type === 'person' ? actor.person.aadObjectId : '?';
+    const view = await whoAmI(this.deps, await actorOf(context, this.deps.directory));
+    const roles = view.roles.length > 0 ? view.roles.map(({ role, sources }) => `${role}${roleSourceText(sources)}`).join(', ') : 'none';
     await send(context, textCard({
       title: 'Who you are to Doorman',
-      text: `**${escapeMarkdown(name)}**\n\nObject id: ${id}\n\nTenant: ${tenantOf(context) ?? 'unknown'}\n\nRoles: ${roles}`,
+      text: `**${escapeMarkdown(view.name ?? '?')}**\n\nObject id: ${view.aadObjectId ?? '?'}\n\nTenant: ${tenantOf(context) ?? 'unknown'}\n\nRoles: ${roles}`,
       id: 'whoami',
     }));
   }
@@ -295,4 +293,12 @@ async function refusedAs<T, C extends ErrorCode>(answer: Promise<T>, ...codes: C
 
 async function send(context: TurnContext, card: AdaptiveCard): Promise<void> {
   await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}
+
+/** " (through the Entra group 0a1b…)" when a group gave the role; nothing for a role named directly. */
+function roleSourceText(sources: WhoAmIView['roles'][number]['sources']): string {
+  const groups = sources.flatMap((source) => (source.kind === 'group' ? [source.groupName ?? source.groupId] : []));
+  if (groups.length === 0) return '';
+  const named = sources.some((source) => source.kind === 'named') ? 'named directly and ' : '';
+  return ` (${named}through the Entra group${groups.length > 1 ? 's' : ''} ${escapeMarkdown(groups.join(', '))})`;
 }

@@ -30,6 +30,14 @@ export interface Directory {
   listByRole(role: Role): Promise<(Person & { email: string | null })[]>;
   /** The name a person is shown by in trails and histories; null when the directory does not (or no longer) know them. */
   displayName(aadObjectId: string): Promise<string | null>;
+  /** Where each role a person holds comes from (`whoami`): named directly, or through an Entra group. */
+  roleSources(aadObjectId: string): Promise<RoleSource[]>;
+}
+
+/** One role and what gave it: the person's own id in a ROLE_* list or roles file, or a group they are in. */
+export interface RoleSource {
+  role: Role;
+  via: { kind: 'named' } | { kind: 'group'; groupId: string; groupName: string | null };
 }
 
 /** Structured logging (pino behind it); never log tokens, secrets, link codes or mail bodies. */

@@ -210,6 +210,7 @@ describe('doctor', () => {
       GRAPH_AUTHORITY_HOST: double.authorityHost,
       GRAPH_ORGANIZER: 'doorman@contoso.example',
       ROLE_AGENTS: 'agent-anna,group:1234',
+      DIRECTORY: 'graph',
       ...overrides,
     });
   }
@@ -221,6 +222,7 @@ describe('doctor', () => {
 
   test('all in place: every check ok, manual steps listed', async () => {
     double.setRoles(['OnlineMeetings.ReadWrite.All', 'Mail.Send', 'User.Read.All', 'GroupMember.Read.All']);
+    double.addGroup({ id: '1234', displayName: 'Support agents', members: ['agent-anna'] });
     const config = doctorConfig();
 
     const checks = await runGraphDoctor(config, { graph: graphOf(config), clock, meetingsThisMonth: async () => 12 });
@@ -233,6 +235,7 @@ describe('doctor', () => {
         'Permission Mail.Send',
         'Permission User.Read.All',
         'Permission GroupMember.Read.All',
+        'Role group 1234',
         'Organizer (service account)',
         'Organizer (service account): onlineMeetings access',
         'Mailbox support@contoso.example',
@@ -257,9 +260,12 @@ describe('doctor', () => {
       'Permission OnlineMeetings.ReadWrite.All',
       'Permission Mail.Send',
       'Permission GroupMember.Read.All',
+      'Role group 1234',
       'Organizer (service account): onlineMeetings access',
     ]);
     expect(report).toContain('[PROBLEM] Permission Mail.Send');
+    expect(report).toContain('[PROBLEM] Role group 1234: not allowed to read its members');
+    expect(report).toContain('GroupMember.Read.All with admin consent (1234)');
     expect(report).toContain('Grant admin consent');
     expect(report).toContain('New-CsApplicationAccessPolicy -Identity Doorman-Meetings');
   });

@@ -1,0 +1,157 @@
+import nock from 'nock';
+import { GraphForbiddenError, GraphUnavailableError } from '../../../src/adapters/graph/graphClient';
+import { GraphDirectory } from '../../../src/adapters/graph/graphDirectory';
+import { Role } from '../../../src/domain/people';
+import { FakeClock } from '../../support/fakeClock';
+import { GRAPH, nockedGraphClient, recordingLogger } from './graphTestKit';
+
+// Response bodies follow Microsoft Learn ("Get user", "List group transitive members") and the directory's error
+// messages; ids are made up.
+const DANA = '8a7c50d3-fcbd-4727-a889-8ab232dfea01';
+const OMAR = '5f1c0a8e-2b3d-4e5f-8a9b-0c1d2e3f4a5b';
+const GROUP = '02bd9fd6-8f93-4758-87c3-1fb73740a315';
+const USER_QUERY = { $select: 'id,displayName,mail,userPrincipalName,preferredLanguage' };
+const MEMBERS = `/v1.0/groups/${GROUP}/transitiveMembers/microsoft.graph.user`;
+const TTL = 60_000;
+
+let clock: FakeClock;
+
+beforeEach(() => {
+  clock = new FakeClock('2030-03-04T09:00:00.000Z');
+});
+
+afterEach(() => {
+  expect(nock.pendingMocks()).toEqual([]);
+  nock.cleanAll();
+});
+
+function directory(roles: Partial<Record<Role, string[]>> = {}) {
+  const logger = recordingLogger();
+  return { logger, people: new GraphDirectory(nockedGraphClient(), { roles, ttlMs: TTL }, clock, logger) };
+}
+
+function graphError(code: string, message: string) {
+  return { error: { code, message, innerError: { 'request-id': 'b3f9e7c4-1111-2222-3333-444455556666', date: '2030-03-04T09:00:00' } } };
+}
+
+function userBody(id: string, displayName: string, mail: string | null, preferredLanguage: string | null) {
+  return {
+    '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users(id,displayName,mail,userPrincipalName,preferredLanguage)/$entity',
+    id,
+    displayName,
+    mail,
+    userPrincipalName: mail ?? `${id}@contoso.onmicrosoft.com`,
+    preferredLanguage,
+  };
+}
+
+test('a person: GET /users/{id} with $select; name, mail and language from Entra, no time zone', async () => {
+  const { people } = directory();
+  nock(GRAPH).get(`/v1.0/users/${DANA}`).query(USER_QUERY).reply(200, userBody(DANA, 'Dana Approver', 'dana@contoso.example', 'de-CH'));
+
+  const profile = await people.profile(DANA);
+
+  expect(profile).toEqual({
+    aadObjectId: DANA,
+    name: 'Dana Approver',
+    email: 'dana@contoso.example',
+    preferredLanguage: 'de-CH',
+    timeZone: null,
+    left: false,
+  });
+  expect(await people.displayName(DANA)).toBe('Dana Approver'); // cached: no second request
+});
+
+test('someone who left (404) shows as gone under the name last seen, never as an id; first seen gone: a phrase', async () => {
+  const { people } = directory();
+  nock(GRAPH)
+    .get(`/v1.0/users/${DANA}`)
+    .query(USER_QUERY)
+    .reply(200, userBody(DANA, 'Dana Approver', 'dana@contoso.example', null))
+    .get(`/v1.0/users/${DANA}`)
+    .query(USER_QUERY)
+    .reply(404, graphError('Request_ResourceNotFound', `Resource '${DANA}' does not exist or one of its queried reference-property objects are not present.`))
+    .get(`/v1.0/users/${OMAR}`)
+    .query(USER_QUERY)
+    .reply(404, graphError('Request_ResourceNotFound', `Resource '${OMAR}' does not exist or one of its queried reference-property objects are not present.`));
+
+  expect(await people.displayName(DANA)).toBe('Dana Approver');
+  clock.advance(TTL);
+  expect(await people.displayName(DANA)).toBe('Dana Approver (left the organisation)');
+  expect(await people.displayName(OMAR)).toBe('a person who left the organisation');
+});
+
+test('a role group: transitiveMembers cast to users, $select=id, $top=999, every page followed through @odata.nextLink', async () => {
+  const { people } = directory({ approver: [`group:${GROUP}`], agent: [OMAR] });
+  const nextLink = `https://graph.microsoft.com/v1.0/groups/${GROUP}/transitiveMembers/microsoft.graph.user?$select=id&$top=999&$skiptoken=RFNwdAIAAQAAAB`;
+  nock(GRAPH)
+    .get(MEMBERS)
+    .query({ $select: 'id', $top: '999' })
+    .reply(200, {
+      '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users(id)',
+      '@odata.nextLink': nextLink,
+      value: [{ '@odata.type': '#microsoft.graph.user', id: OMAR }],
+    })
+    .get(MEMBERS)
+    .query({ $select: 'id', $top: '999', $skiptoken: 'RFNwdAIAAQAAAB' })
+    .reply(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users(id)', value: [{ '@odata.type': '#microsoft.graph.user', id: DANA }] });
+
+  await people.start();
+
+  expect(await people.rolesOf(DANA)).toEqual(['approver']);
+  expect(await people.rolesOf(OMAR)).toEqual(['agent', 'approver']);
+  expect(await people.roleSources(OMAR)).toEqual([
+    { role: 'agent', via: { kind: 'named' } },
+    { role: 'approver', via: { kind: 'group', groupId: GROUP, groupName: null } },
+  ]);
+  expect(await people.rolesOf('stranger')).toEqual([]);
+});
+
+test('a role group Doorman may not read (403) stops start-up naming GroupMember.Read.All, never "nobody"', async () => {
+  const { people } = directory({ approver: [`group:${GROUP}`] });
+  nock(GRAPH).get(MEMBERS).query(true).reply(403, graphError('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'));
+
+  const error = await people.start().catch((e: unknown) => e);
+
+  expect(error).toBeInstanceOf(GraphForbiddenError);
+  expect((error as GraphForbiddenError).requirement.permission).toBe('GroupMember.Read.All');
+  expect((error as GraphForbiddenError).message).toContain(GROUP);
+});
+
+test('a role group that does not exist (404) stops start-up naming the entry', async () => {
+  const { people } = directory({ agent: [`group:${GROUP}`] });
+  nock(GRAPH).get(MEMBERS).query(true).reply(404, graphError('Request_ResourceNotFound', `Resource '${GROUP}' does not exist.`));
+
+  const error = (await people.start().catch((e: unknown) => e)) as GraphForbiddenError;
+
+  expect(error).toBeInstanceOf(GraphForbiddenError);
+  expect(error.message).toContain(`The role group ${GROUP} does not exist`);
+});
+
+test('throttled (429 with Retry-After) at start-up: a retryable error with the wait, not an empty role', async () => {
+  const { people } = directory({ agent: [`group:${GROUP}`] });
+  nock(GRAPH).get(MEMBERS).query(true).reply(429, graphError('TooManyRequests', 'Too many requests'), { 'Retry-After': '7' });
+
+  const error = (await people.start().catch((e: unknown) => e)) as GraphUnavailableError;
+
+  expect(error).toBeInstanceOf(GraphUnavailableError);
+  expect(error.retryAfterMs).toBe(7000);
+});
+
+test('after half the TTL a read answers from the cache and refreshes in the background; past the TTL Graph down serves the last value', async () => {
+  const { people, logger } = directory({ approver: [`group:${GROUP}`] });
+  const page = (ids: string[]) => ({ value: ids.map((id) => ({ '@odata.type': '#microsoft.graph.user', id })) });
+  nock(GRAPH).get(MEMBERS).query(true).reply(200, page([DANA]));
+  await people.start();
+
+  clock.advance(TTL / 2);
+  nock(GRAPH).get(MEMBERS).query(true).reply(200, page([DANA, OMAR]));
+  expect(await people.rolesOf(OMAR)).toEqual([]); // answered from the cache at once
+  await people.settled();
+  expect(await people.rolesOf(OMAR)).toEqual(['approver']); // the background refresh landed
+
+  clock.advance(TTL);
+  nock(GRAPH).get(MEMBERS).query(true).reply(503, graphError('ServiceUnavailable', 'try later'));
+  expect(await people.rolesOf(OMAR)).toEqual(['approver']);
+  expect(logger.lines.map((line) => line.message)).toContain('Graph is unavailable: the directory serves its last value past the TTL');
+});

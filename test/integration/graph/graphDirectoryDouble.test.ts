@@ -1,0 +1,127 @@
+import { createGraphClient } from '../../../src/adapters/graph/graphClient';
+import { GraphDirectory } from '../../../src/adapters/graph/graphDirectory';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from '../../../src/config';
+import { startDoorman } from '../../../src/main';
+import { FakeClock } from '../../support/fakeClock';
+import { GraphDouble, startGraphDouble } from '../../support/graphDouble';
+import { PEOPLE, startTestDoorman } from '../../support/testDoorman';
+import { recordingLogger } from './graphTestKit';
+
+// The Graph directory against the stateful double: real credential, real client, groups with nested groups and
+// paged transitive membership, time moved by the fake clock.
+
+const TTL = 5 * 60_000;
+const APPROVERS = 'aaaaaaaa-0000-0000-0000-000000000001';
+const NIGHT_SHIFT = 'aaaaaaaa-0000-0000-0000-000000000002';
+let double: GraphDouble;
+let clock: FakeClock;
+
+beforeEach(async () => {
+  clock = new FakeClock('2030-03-04T09:00:00.000Z');
+  double = await startGraphDouble({ roles: ['User.Read.All', 'GroupMember.Read.All'] });
+  for (const person of Object.values(PEOPLE)) double.addUser({ id: person.aadObjectId, displayName: person.name });
+  // Carl is an approver only through Night shift, a group nested in Approvers; Finn is in Approvers directly.
+  double.addGroup({ id: NIGHT_SHIFT, displayName: 'Night shift', members: [PEOPLE.carl.aadObjectId] });
+  double.addGroup({ id: APPROVERS, displayName: 'Approvers', members: [NIGHT_SHIFT, PEOPLE.finn.aadObjectId] });
+  double.setMembersPageSize(1);
+});
+
+afterEach(async () => {
+  await double.close();
+});
+
+function graphDirectory() {
+  const { client } = createGraphClient(double.graphConfig(), { credentialOptions: double.credentialOptions, fetchOptions: double.fetchOptions });
+  return new GraphDirectory(client, { roles: { approver: [`group:${APPROVERS}`], agent: [PEOPLE.alex.aadObjectId] }, ttlMs: TTL }, clock, recordingLogger());
+}
+
+test('a member of a nested group gets the role; removed, they lose it within the TTL', async () => {
+  const directory = graphDirectory();
+  await directory.start();
+
+  expect(await directory.rolesOf(PEOPLE.carl.aadObjectId)).toEqual(['approver']);
+  expect((await directory.listByRole('approver')).map((person) => person.name)).toEqual(['Carl Approver', 'Finn Approver']);
+  expect(await directory.roleSources(PEOPLE.carl.aadObjectId)).toEqual([
+    { role: 'approver', via: { kind: 'group', groupId: APPROVERS, groupName: null } },
+  ]);
+
+  double.groups.get(NIGHT_SHIFT)?.members.splice(0);
+  clock.advance(TTL - 1);
+  await directory.rolesOf(PEOPLE.carl.aadObjectId); // past half the TTL: starts the background refresh
+  await directory.settled();
+  expect(await directory.rolesOf(PEOPLE.carl.aadObjectId)).toEqual([]);
+  expect(await directory.rolesOf(PEOPLE.finn.aadObjectId)).toEqual(['approver']);
+});
+
+test('without background reads, the removal still holds once the TTL has passed', async () => {
+  const directory = graphDirectory();
+  await directory.start();
+  expect(await directory.rolesOf(PEOPLE.carl.aadObjectId)).toEqual(['approver']);
+
+  double.groups.get(NIGHT_SHIFT)?.members.splice(0);
+  clock.advance(TTL);
+
+  expect(await directory.rolesOf(PEOPLE.carl.aadObjectId)).toEqual([]);
+});
+
+test('a person removed from the tenant reads as gone under their last name', async () => {
+  const directory = graphDirectory();
+  expect(await directory.displayName(PEOPLE.finn.aadObjectId)).toBe('Finn Approver');
+
+  double.users.delete(PEOPLE.finn.aadObjectId);
+  clock.advance(TTL);
+
+  expect(await directory.displayName(PEOPLE.finn.aadObjectId)).toBe('Finn Approver (left the organisation)');
+});
+
+describe('Doorman with DIRECTORY=graph', () => {
+  function env(): Record<string, string> {
+    const config = double.graphConfig();
+    return {
+      DIRECTORY: 'graph',
+      GRAPH_TENANT_ID: config.tenantId,
+      GRAPH_CLIENT_ID: config.clientId,
+      GRAPH_CLIENT_SECRET: config.credential.kind === 'secret' ? config.credential.secret : '',
+      GRAPH_BASE_URL: config.baseUrl,
+      GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
+      ROLE_ADMINS: PEOPLE.alex.aadObjectId,
+      ROLE_AGENTS: PEOPLE.alex.aadObjectId,
+      ROLE_APPROVERS: `group:${APPROVERS}`,
+    };
+  }
+
+  test('whoami says which group gave which role', async () => {
+    const t = await startTestDoorman({ graphConnection: { credentialOptions: double.credentialOptions, fetchOptions: double.fetchOptions }, env: env() });
+    try {
+      await t.message('carl', 'whoami');
+      const reply = JSON.stringify(t.connector.calls.at(-1)?.body);
+      expect(reply).toContain(`Roles: approver (through the Entra group ${APPROVERS})`);
+
+      await t.message('alex', 'whoami');
+      expect(JSON.stringify(t.connector.calls.at(-1)?.body)).toContain('Roles: admin, agent');
+    } finally {
+      await t.stop();
+    }
+  });
+
+  test('a role group Doorman may not read stops start-up naming GroupMember.Read.All', async () => {
+    double.setRoles(['User.Read.All']);
+
+    const dir = mkdtempSync(join(tmpdir(), 'doorman-directory-'));
+    const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', SQLITE_PATH: join(dir, 'doorman.db'), LOG_LEVEL: 'silent', ...env() });
+
+    const error = await startDoorman(config, {
+      backgroundWork: false,
+      clock,
+      graphConnection: { credentialOptions: double.credentialOptions, fetchOptions: double.fetchOptions },
+    }).catch((e: unknown) => e);
+    rmSync(dir, { recursive: true, force: true });
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain('GroupMember.Read.All');
+    expect((error as ConfigError).message).toContain(APPROVERS);
+  });
+});
