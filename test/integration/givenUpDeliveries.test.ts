@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { HttpWebhookSender } from '../../src/adapters/http/httpWebhookSender';
@@ -41,15 +40,7 @@ describe('a delivery given up shows on the request’s other cards', () => {
   };
 
   async function askThroughTheApi(): Promise<LockboxRequest> {
-    const key = `dk_${randomBytes(32).toString('base64url')}`;
-    await t.store.saveApiKey({
-      id: 'key-1',
-      name: 'Ticketing system',
-      onBehalfOf: [PEOPLE.dana.aadObjectId],
-      hash: t.doorman.deps.secrets.hash(key),
-      createdAt: t.clock.now(),
-      revokedAt: null,
-    });
+    const key = await t.issueApiKey({ id: 'key-1', name: 'Ticketing system', onBehalfOf: [PEOPLE.dana.aadObjectId] });
     const response = await fetch(`${t.doorman.url}/api/v1/lockbox`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },

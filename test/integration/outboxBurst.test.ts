@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { PEOPLE, TestDoorman, startTestDoorman } from '../support/testDoorman';
 
@@ -34,15 +33,7 @@ describe('a burst of lockbox requests against a Bot Connector that enforces Team
     await t.deliver();
     t.connector.calls.length = 0;
     t.connector.threadLimitsOn = t.clock;
-    key = `dk_${randomBytes(32).toString('base64url')}`;
-    await t.store.saveApiKey({
-      id: 'key-1',
-      name: 'ticketing',
-      onBehalfOf: [PEOPLE.dana.aadObjectId],
-      hash: t.doorman.deps.secrets.hash(key),
-      createdAt: t.clock.now(),
-      revokedAt: null,
-    });
+    key = await t.issueApiKey({ id: 'key-1', name: 'ticketing', onBehalfOf: [PEOPLE.dana.aadObjectId] });
   });
   afterEach(() => t.stop());
 

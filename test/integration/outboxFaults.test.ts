@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { HttpWebhookSender } from '../../src/adapters/http/httpWebhookSender';
@@ -83,15 +82,7 @@ describe('Bot Connector, Graph and webhook receivers down or hanging for a while
     for (const who of ['alex', 'carl', 'dana', 'finn'] as const) await t.message(who, 'hi');
     await t.deliver();
     t.connector.calls.length = 0;
-    key = `dk_${randomBytes(32).toString('base64url')}`;
-    await t.store.saveApiKey({
-      id: 'key-1',
-      name: 'ticketing',
-      onBehalfOf: [PEOPLE.dana.aadObjectId],
-      hash: t.doorman.deps.secrets.hash(key),
-      createdAt: t.clock.now(),
-      revokedAt: null,
-    });
+    key = await t.issueApiKey({ id: 'key-1', name: 'ticketing', onBehalfOf: [PEOPLE.dana.aadObjectId] });
   });
 
   afterEach(async () => {

@@ -1,5 +1,4 @@
 import Database from 'better-sqlite3';
-import { randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -58,15 +57,7 @@ describe('one chat that never answers', () => {
     await t.registerApprovals();
     for (const who of ['alex', 'carl', 'dana', 'finn'] as const) await t.message(who, 'hi');
     await t.deliver();
-    key = `dk_${randomBytes(32).toString('base64url')}`;
-    await t.store.saveApiKey({
-      id: 'key-1',
-      name: 'ticketing',
-      onBehalfOf: [PEOPLE.dana.aadObjectId],
-      hash: t.doorman.deps.secrets.hash(key),
-      createdAt: t.clock.now(),
-      revokedAt: null,
-    });
+    key = await t.issueApiKey({ id: 'key-1', name: 'ticketing', onBehalfOf: [PEOPLE.dana.aadObjectId] });
   });
   afterEach(async () => {
     t.connector.recover();

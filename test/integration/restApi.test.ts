@@ -55,15 +55,7 @@ describe('REST API v1 and signed webhooks', () => {
     t = await startTestDoorman({ env: { WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET } });
     await t.registerApprovals();
     for (const who of ['carl', 'dana'] as const) await t.message(who, 'hi');
-    key = `dk_${randomBytes(32).toString('base64url')}`;
-    await t.store.saveApiKey({
-      id: 'key-1',
-      name: 'ticketing',
-      onBehalfOf: [PEOPLE.dana.aadObjectId],
-      hash: t.doorman.deps.secrets.hash(key),
-      createdAt: t.clock.now(),
-      revokedAt: null,
-    });
+    key = await t.issueApiKey({ id: 'key-1', name: 'ticketing', onBehalfOf: [PEOPLE.dana.aadObjectId] });
   });
   afterEach(async () => {
     await t.stop();
@@ -158,11 +150,7 @@ describe('REST API v1: who a key is, what it reads, how it is limited', () => {
     t = await startTestDoorman();
     await t.registerApprovals();
     await t.message('dana', 'hi');
-    const save = async (id: string, name: string, onBehalfOf: string[]) => {
-      const secret = `dk_${randomBytes(32).toString('base64url')}`;
-      await t.store.saveApiKey({ id, name, onBehalfOf, hash: t.doorman.deps.secrets.hash(secret), createdAt: t.clock.now(), revokedAt: null });
-      return secret;
-    };
+    const save = (id: string, name: string, onBehalfOf: string[]) => t.issueApiKey({ id, name, onBehalfOf });
     keys.dana = await save('key-dana', 'ticketing', [PEOPLE.dana.aadObjectId]);
     keys.other = await save('key-other', 'ticketing-2', [PEOPLE.dana.aadObjectId]);
     keys.anyone = await save('key-anyone', 'soar', ['*']);

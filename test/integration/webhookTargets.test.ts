@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { HttpWebhookSender, ResolvedAddress } from '../../src/adapters/http/httpWebhookSender';
@@ -159,9 +158,8 @@ describe('a refused webhook target through the outbox', () => {
   });
 
   it('fails the row on the first attempt, visibly (outbox health, error log), and delivers nothing', async () => {
-    const key = `dk_${randomBytes(32).toString('base64url')}`;
     await t.message('dana', 'hi');
-    await t.store.saveApiKey({ id: 'key-1', name: 'ticketing', onBehalfOf: ['*'], hash: t.doorman.deps.secrets.hash(key), createdAt: t.clock.now(), revokedAt: null });
+    const key = await t.issueApiKey({ id: 'key-1', name: 'ticketing', onBehalfOf: ['*'] });
     const created = await fetch(`${t.doorman.url}/api/v1/lockbox`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${key}` },

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +42,8 @@ export interface TestDoorman {
   invoke(who: PersonKey, verb: string, data: Record<string, unknown>, where?: 'personal' | 'channel', replyToId?: string): Promise<{ status: number; body: any }>;
   /** An admin registers the approvers' channel (lockbox requests are refused without one). */
   registerApprovals(): Promise<{ status: number; body: any }>;
+  /** Issues an API key (stored hashed, like `npm run apikey -- create`) and returns the secret a system would send. */
+  issueApiKey(key: { id: string; name: string; onBehalfOf: string[] }): Promise<string>;
   /** Runs the outbox until nothing is due. */
   deliver(): Promise<number>;
   stop(): Promise<void>;
@@ -110,6 +113,11 @@ export async function startTestDoorman(overrides: DoormanOverrides & { env?: Rec
         replyToId,
         value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
       }),
+    async issueApiKey({ id, name, onBehalfOf }) {
+      const secret = `dk_${randomBytes(32).toString('base64url')}`;
+      await doorman.deps.apiKeys.saveApiKey({ id, name, onBehalfOf, hash: doorman.deps.secrets.hash(secret), createdAt: clock.now(), revokedAt: null });
+      return secret;
+    },
     registerApprovals: () =>
       post({
         ...base('alex', 'channel'),
