@@ -3,12 +3,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Locator, type Page, type Route } from 'playwright-core';
 import { parse as parseYaml } from 'yaml';
-import { tenantActingAs } from '../../../scripts/localPersonas';
+import { PLAYGROUND_TENANT_PATH, PlaygroundTenant, PlaygroundUser, tenantActingAs } from '../../../scripts/localPersonas';
 
-const REPO_ROOT = resolve(__dirname, '..', '..', '..');
 const PLAYGROUND_CLI = require.resolve('@microsoft/m365agentsplayground/cli.js');
 const CHROMIUM_PATH = '/usr/bin/chromium';
 // Without the background-networking flags Chromium keeps dialling Google on this closed network.
@@ -27,30 +26,13 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 const SEND_MESSAGE_PATH = /^\/_conversation\/v1\/conversations\/[^/]+\/messages$/;
 
 /** Path of the committed Playground tenant (users, team, channels). */
-export const PLAYGROUND_CONFIG_PATH = join(REPO_ROOT, '.m365agentsplayground.yml');
+export const PLAYGROUND_CONFIG_PATH = PLAYGROUND_TENANT_PATH;
 
-/** One user of the Playground's mock tenant (schema 0.1.1 really spells it `userPrincipleName`). */
-export interface PlaygroundUser {
-  id: string;
-  name: string;
-  userPrincipleName: string;
-  aadObjectId: string;
-  givenName: string;
-  surname: string;
-  email: string;
-}
+/** One user of the Playground's mock tenant; the shape lives with the local personas (scripts/localPersonas.ts). */
+export type { PlaygroundUser };
 
 /** The Playground's mock tenant as written in `.m365agentsplayground.yml` (schema 0.1.1). */
-export interface PlaygroundConfig {
-  version: string;
-  tenantId: string;
-  bot: { id: string; name: string };
-  currentUser: PlaygroundUser;
-  users: PlaygroundUser[];
-  personalChat: { id: string };
-  groupChat: { id: string; name: string };
-  team: { id: string; name: string; aadGroupId: string; channels: Array<{ id: string; name: string }> };
-}
+export type PlaygroundConfig = PlaygroundTenant;
 
 /** Reads and sanity-checks the Playground tenant file. */
 export async function loadPlaygroundConfig(path: string = PLAYGROUND_CONFIG_PATH): Promise<PlaygroundConfig> {
