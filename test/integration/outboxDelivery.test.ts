@@ -1,7 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +7,7 @@ import { RetryableError } from '../../src/application/ports';
 import { TEAMS_THREAD_LIMITS, ThreadRateLimiter } from '../../src/adapters/teams/threadRateLimiter';
 import { CryptoSecrets } from '../../src/adapters/crypto/cryptoSecrets';
 import { openSqliteRequestStore } from '../../src/adapters/storage/sqliteRequestStore';
+import { WebhookReceiver } from '../support/webhookReceiver';
 import { LockboxRequest } from '../../src/domain/lockbox';
 import { BotConnectorDouble, ConnectorCall } from '../support/botConnectorDouble';
 import { FakeClock } from '../support/fakeClock';
@@ -134,36 +133,6 @@ function seeded(seed: number): () => number {
   };
 }
 
-/** A webhook receiver that notes which Doorman process generation each delivery came from. */
-class GenerationReceiver {
-  readonly received: { body: string; generation: number }[] = [];
-  generation = 0;
-  /** Called once a webhook is recorded, before it is answered: the test can kill Doorman right there. */
-  onReceived: (() => void) | null = null;
-  private server: Server | null = null;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        this.received.push({ body: Buffer.concat(chunks).toString('utf8'), generation: this.generation });
-        this.onReceived?.();
-        res.writeHead(204);
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
-  }
-
-  async stop(): Promise<void> {
-    (this.server as { closeAllConnections?: () => void } | null)?.closeAllConnections?.();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
 describe('the outbox across kills at random points of a mixed load', () => {
   const WEBHOOK_SECRET = 'a-webhook-secret-of-at-least-32-characters';
   const seed = Number(process.env.CRASH_SEED ?? 20301204);
@@ -173,8 +142,11 @@ describe('the outbox across kills at random points of a mixed load', () => {
     const dir = mkdtempSync(join(tmpdir(), 'doorman-kills-'));
     const connector = new BotConnectorDouble();
     await connector.start();
-    const receiver = new GenerationReceiver();
+    const receiver = new WebhookReceiver();
     await receiver.start();
+    // Which Doorman process generation each delivered webhook came from.
+    const hooksReceived: { body: string; generation: number }[] = [];
+    let currentGeneration = 0;
     const callGeneration: number[] = [];
     const env = { WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET };
     const key = `dk_${randomBytes(32).toString('base64url')}`;
@@ -192,7 +164,7 @@ describe('the outbox across kills at random points of a mixed load', () => {
     const alive = (child: ChildProcess) => child.exitCode === null && child.signalCode === null;
     try {
       for (let generation = 0; generation <= kills; generation += 1) {
-        receiver.generation = generation;
+        currentGeneration = generation;
         const proc = await startProcess(dir, env);
         current = proc;
         if (generation === 0) {
@@ -220,7 +192,8 @@ describe('the outbox across kills at random points of a mixed load', () => {
           callGeneration[connector.calls.indexOf(call)] = generation;
           if (!onWebhooks) maybeKill();
         };
-        receiver.onReceived = () => {
+        receiver.onReceived = (body) => {
+          hooksReceived.push({ body, generation: currentGeneration });
           if (onWebhooks) maybeKill();
         };
         if (generation < kills) {
@@ -301,7 +274,7 @@ describe('the outbox across kills at random points of a mixed load', () => {
       }
       for (const request of lockboxes) {
         const events = await store.eventsOf(request.id);
-        const hooks = receiver.received.filter((hook) => (JSON.parse(hook.body) as { request: { id: string } }).request.id === request.id);
+        const hooks = hooksReceived.filter((hook) => (JSON.parse(hook.body) as { request: { id: string } }).request.id === request.id);
         for (const event of events) {
           const copies = hooks.filter((hook) => (JSON.parse(hook.body) as { type: string }).type === `lockbox.${event.action}`).map((hook) => hook.generation);
           expect(copies.length).toBeGreaterThanOrEqual(1);

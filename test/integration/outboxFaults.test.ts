@@ -1,62 +1,23 @@
-import { createServer, Server, ServerResponse } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { HttpWebhookSender } from '../../src/adapters/http/httpWebhookSender';
 import { LockboxRequest } from '../../src/domain/lockbox';
 import { FakeClock } from '../support/fakeClock';
 import { GraphDouble, startGraphDouble } from '../support/graphDouble';
+import { WebhookReceiver } from '../support/webhookReceiver';
 import { APPROVALS_CHANNEL, PEOPLE, TestDoorman, startTestDoorman } from '../support/testDoorman';
 
 const SECRET = 'a-webhook-secret-of-at-least-32-characters';
 const DANA_CHAT = `a:personal-${PEOPLE.dana.aadObjectId}`;
 
-/** A webhook receiver that can be down (503) or hang (accept, never answer), then come back. */
-class Receiver {
-  readonly bodies: string[] = [];
-  mode: 'up' | 'down' | 'hanging' = 'up';
-  private readonly held = new Set<ServerResponse>();
-  private server: Server | null = null;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        if (this.mode === 'hanging') {
-          this.held.add(res);
-          return;
-        }
-        if (this.mode === 'down') {
-          res.writeHead(503);
-          res.end();
-          return;
-        }
-        this.bodies.push(Buffer.concat(chunks).toString('utf8'));
-        res.writeHead(204);
-        res.end();
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
-  }
-
-  async stop(): Promise<void> {
-    for (const res of this.held) res.destroy();
-    (this.server as { closeAllConnections?: () => void } | null)?.closeAllConnections?.();
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
-
 describe('Bot Connector, Graph and webhook receivers down or hanging for a while, then back', () => {
   let graph: GraphDouble;
-  let receiver: Receiver;
+  let receiver: WebhookReceiver;
   let t: TestDoorman;
   let key: string;
 
   beforeEach(async () => {
     graph = await startGraphDouble({ roles: ['Mail.Send', 'User.Read.All'] });
     graph.addUser({ id: 'support-mailbox', displayName: 'Support', userPrincipalName: 'support@contoso.com', mail: 'support@contoso.com' });
-    receiver = new Receiver();
+    receiver = new WebhookReceiver();
     await receiver.start();
     const config = graph.graphConfig();
     const clock = new FakeClock();

@@ -1,44 +1,11 @@
 import Database from 'better-sqlite3';
-import { createServer, Server } from 'node:http';
-import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { LockboxRequest } from '../../src/domain/lockbox';
 import { PEOPLE, TestDoorman, startTestDoorman } from '../support/testDoorman';
+import { WebhookReceiver } from '../support/webhookReceiver';
 
 const SECRET = 'a-webhook-secret-of-at-least-32-characters';
 const DANA_CHAT = `a:personal-${PEOPLE.dana.aadObjectId}`;
-
-/** A webhook receiver on loopback; `next(n)` resolves once n webhooks have arrived. */
-class Receiver {
-  readonly bodies: string[] = [];
-  private waiters: { count: number; resolve: () => void }[] = [];
-  private server: Server | null = null;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (chunk: Buffer) => chunks.push(chunk));
-      req.on('end', () => {
-        this.bodies.push(Buffer.concat(chunks).toString('utf8'));
-        res.writeHead(204);
-        res.end();
-        this.waiters = this.waiters.filter((waiter) => (this.bodies.length >= waiter.count ? (waiter.resolve(), false) : true));
-      });
-    });
-    await new Promise<void>((resolve) => this.server?.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}/hooks`;
-  }
-
-  received(count: number): Promise<void> {
-    if (this.bodies.length >= count) return Promise.resolve();
-    return new Promise((resolve) => this.waiters.push({ count, resolve }));
-  }
-
-  async stop(): Promise<void> {
-    await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
-  }
-}
 
 /** Resolves once `check` holds, looking again after every turn of the event loop (the test's timeout bounds it). */
 async function until(check: () => Promise<boolean> | boolean): Promise<void> {
@@ -47,11 +14,11 @@ async function until(check: () => Promise<boolean> | boolean): Promise<void> {
 
 describe('one chat that never answers', () => {
   let t: TestDoorman;
-  let receiver: Receiver;
+  let receiver: WebhookReceiver;
   let key: string;
 
   beforeEach(async () => {
-    receiver = new Receiver();
+    receiver = new WebhookReceiver();
     await receiver.start();
     t = await startTestDoorman({ env: { WEBHOOK_URLS: receiver.url, WEBHOOK_SECRET: SECRET } });
     await t.registerApprovals();
