@@ -13,6 +13,7 @@ export * from './apiKeyStore';
 export * from './conversationStore';
 export * from './deadlineStore';
 export * from './deliveryErrors';
+export * from './deviceManagement';
 export * from './grantStore';
 export * from './mailer';
 export * from './meetingProvider';
