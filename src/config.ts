@@ -78,6 +78,8 @@ const environmentSchema = z.object({
   TAB_SSO_CLIENT_ID: z.string().optional(),
   TAB_SSO_APP_ID_URI: z.string().optional(),
   ENTRA_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
+
+  DEVICES: z.enum(['intune', 'local', 'off']).optional(),
 });
 
 /** What the Graph adapters are given (they take this, never the whole Config). */
@@ -133,6 +135,11 @@ export interface Config {
   metricsToken: string | null;
   /** Single sign-on of the Teams tab; null when TAB_SSO_CLIENT_ID is empty (the tab then says SSO is not set up). */
   tabSso: { clientId: string; appIdUri: string | null; jwksUrl: string } | null;
+  /**
+   * Devices of `assist`: Intune through Graph, the labelled local stand-in, or none (the form asks in free text, no
+   * device actions). Default: local in local mode, off in production.
+   */
+  devices: 'intune' | 'local' | 'off';
 }
 
 /** Thrown at start-up with every configuration problem at once. */
@@ -185,11 +192,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
 
   const meetings = e.MEETINGS ?? 'local';
   const mailKind = e.MAIL ?? 'local';
-  const needsGraph = meetings === 'graph' || mailKind === 'graph' || e.ACCESS === 'graph' || e.DIRECTORY === 'graph';
+  const needsGraph = meetings === 'graph' || mailKind === 'graph' || e.ACCESS === 'graph' || e.DIRECTORY === 'graph' || e.DEVICES === 'intune';
   let graph: Config['graph'] = null;
   if (needsGraph) {
     for (const key of ['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID'] as const) {
-      if (blank(e[key])) problems.push(`${key} is required when MEETINGS, MAIL, ACCESS or DIRECTORY is graph.`);
+      if (blank(e[key])) problems.push(`${key} is required when MEETINGS, MAIL, ACCESS or DIRECTORY is graph, or DEVICES is intune.`);
     }
     const credentialKind =
       e.GRAPH_CREDENTIAL ??
@@ -305,6 +312,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
     metricsToken,
     tabSso,
+    devices: e.DEVICES ?? (localMode ? 'local' : 'off'),
   };
 }
 

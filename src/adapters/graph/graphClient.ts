@@ -43,7 +43,8 @@ export type GraphConfig = GraphSettings;
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /** What a Graph call was for; decides which permission or policy a 403 names. */
-export type GraphOperation = 'onlineMeetings' | 'calendarEvents' | 'sendMail' | 'users' | 'groups' | 'groupMembers' | 'credential';
+export type GraphOperation = 'onlineMeetings' | 'calendarEvents' | 'sendMail' | 'users' | 'groups' | 'groupMembers' | 'credential'
+  | 'managedDevices' | 'deviceActions';
 
 /** What an admin must grant so that an operation works. */
 export interface GraphRequirement {
@@ -110,6 +111,24 @@ export function graphRequirement(operation: GraphOperation, subject?: string): G
         permission: 'GroupMember.Read.All',
         policy: null,
         summary: `Grant the application permission GroupMember.Read.All with admin consent${who}.`,
+      };
+    case 'managedDevices':
+      return {
+        operation,
+        permission: 'DeviceManagementManagedDevices.Read.All',
+        policy: null,
+        summary:
+          `Grant the application permission DeviceManagementManagedDevices.Read.All with admin consent${who}: it lists a ` +
+          "user's Intune devices in the assist form and shows the status of Restart and Sync (the tenant needs an Intune licence).",
+      };
+    case 'deviceActions':
+      return {
+        operation,
+        permission: 'DeviceManagementManagedDevices.PrivilegedOperations.All',
+        policy: null,
+        summary:
+          `Grant the application permission DeviceManagementManagedDevices.PrivilegedOperations.All with admin consent${who}: ` +
+          "it enables the Restart PC and Sync buttons on the helper's assist card.",
       };
     case 'credential':
       return {
