@@ -16,6 +16,7 @@ import { GraphMeetingProvider } from './adapters/graph/graphMeetingProvider';
 import { doctorReport } from './adapters/diagnostics/doctorReport';
 import { channelsAndPeopleReport } from './adapters/diagnostics/channelsAndPeopleReport';
 import { GraphGroupAccessGranter } from './adapters/graph/graphGroupAccessGranter';
+import { GraphDeviceManagement, intuneDevicesFor } from './adapters/graph/graphDeviceManagement';
 import { EntraTokenVerifier } from './adapters/http/entraTokenVerifier';
 import { BotEndpointAdapter } from './adapters/http/botEndpoint';
 import { createHttpServer } from './adapters/http/httpServer';
@@ -63,6 +64,8 @@ export interface RunningDoorman {
   store: Store;
   dispatcher: OutboxDispatcher;
   sweeper: DeadlineSweeper;
+  /** DEVICES=intune: the Intune adapter, the assist use cases' DeviceManagement; null otherwise. */
+  intuneDevices: GraphDeviceManagement | null;
   stop(): Promise<void>;
 }
 
@@ -92,6 +95,9 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     (config.mail.kind === 'graph' && graph
       ? new GraphMailer(graph.client, config.mail.sender, clock, logger)
       : new EmlMailer(config.mail.kind === 'local' ? config.mail.dir : './data/mail', clock));
+
+  // Devices of assist through Intune (DEVICES=intune): permissions read now, again on doctor and every 10 minutes.
+  const intuneDevices = await intuneDevicesFor(config, graph, clock, logger);
 
   let dispatcher: OutboxDispatcher | null = null;
   const deps: UseCaseDeps = {
@@ -132,7 +138,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock, { localMode: config.localMode });
   dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings, access, webhooks }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
   const sweeper = new DeadlineSweeper(deps);
-  const doctor = async () => [(await doctorReport(config, store, graph, clock.now())).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');
+  const doctor = async () => [(await doctorReport(config, store, graph, clock.now(), intuneDevices ?? undefined)).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
   const tenants = config.allowedTenantIds.length > 0 || !config.localMode || !rolesFile?.tenantId ? config.allowedTenantIds : [rolesFile.tenantId];
   const bot = new DoormanBot(deps, renderer, tenants, doctor);
@@ -187,8 +193,10 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     store,
     dispatcher,
     sweeper,
+    intuneDevices,
     async stop() {
       await sweeper.stop();
+      await intuneDevices?.settled();
       await dispatcher?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live portal pages hold server-sent-event streams open; close them, or shutdown would wait for every browser.

@@ -87,6 +87,26 @@ export interface FailureMatch {
   path?: RegExp;
 }
 
+/** One entry of a managed device's deviceActionResults ("deviceActionResult resource type"). */
+export interface DoubleDeviceActionResult {
+  actionName: string;
+  actionState: 'none' | 'pending' | 'canceled' | 'active' | 'done' | 'failed' | 'notSupported';
+  startDateTime: string;
+  lastUpdatedDateTime: string;
+}
+
+/** An Intune managed device (managedDevice resource, trimmed), with the user it belongs to. */
+export interface DoubleManagedDevice {
+  id: string;
+  userId: string;
+  deviceName: string;
+  operatingSystem: string;
+  osVersion: string;
+  /** Intune's "never" is 0001-01-01T00:00:00Z. */
+  lastSyncDateTime: string;
+  deviceActionResults: DoubleDeviceActionResult[];
+}
+
 /** How the double starts. */
 export interface GraphDoubleOptions {
   tenantId?: string;
@@ -131,6 +151,14 @@ export interface GraphDouble {
   /** The next `count` matching requests answer `failure` instead. */
   failNext(count: number, failure: InjectedFailure, match?: FailureMatch): void;
   close(): Promise<void>;
+  /** Intune managed devices by id. */
+  managedDevices: Map<string, DoubleManagedDevice>;
+  /** Adds or replaces a managed device of `userId` (a user the double knows, or the list answers 404). */
+  addManagedDevice(device: Partial<DoubleManagedDevice> & { id: string; userId: string }): DoubleManagedDevice;
+  /** How many devices one page of /users/{id}/managedDevices holds (default 100). */
+  setManagedDevicesPageSize(size: number): void;
+  /** Moves the device's latest `actionName` result on, as Intune does when the device reports back. */
+  settleDeviceAction(deviceId: string, actionName: 'rebootNow' | 'syncDevice', state: DoubleDeviceActionResult['actionState']): void;
 }
 
 const GRAPH_VERSION = 'v1.0';
@@ -138,6 +166,7 @@ const EVOLVABLE_MEMBERS = new Set(['invited', 'organizationExcludingGuests', 'co
 const SUPERSETS: Record<string, string[]> = {
   'User.Read.All': ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'GroupMember.Read.All': ['GroupMember.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'DeviceManagementManagedDevices.Read.All': ['DeviceManagementManagedDevices.ReadWrite.All'],
 };
 
 let certificate: { key: string; cert: string } | null = null;
@@ -182,6 +211,8 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
   const events = new Map<string, DoubleEvent>();
   const mails: DoubleMail[] = [];
   const requests: RecordedRequest[] = [];
+  const managedDevices = new Map<string, DoubleManagedDevice>();
+  let managedDevicesPageSize = 100;
   const counters = { meetings: 0, events: 0, tokens: 0 };
   let sequence = 0;
 
@@ -231,6 +262,11 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
       if (!grantedToGroups) return send(res, 401, graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.'));
       return groupRoutes(res, method, grantedToGroups, segments[2], segments.slice(3), url.searchParams);
     }
+    if (segments[0] === GRAPH_VERSION && segments[1] === 'deviceManagement' && segments[2] === 'managedDevices' && segments.length >= 4) {
+      const grantedToDevices = tokens.get(bearer(req.headers.authorization) ?? '');
+      if (!grantedToDevices) return send(res, 401, graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.'));
+      return deviceRoutes(res, method, grantedToDevices, segments[3], segments.slice(4), url.searchParams);
+    }
     if (segments[0] !== GRAPH_VERSION || segments[1] !== 'users' || segments.length < 3) {
       return send(res, 404, graphError('UnknownRoute', `no route ${method} ${url.pathname}`));
     }
@@ -256,6 +292,7 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     if (rest[0] === 'onlineMeetings') return onlineMeetings(res, method, granted, user, segments[2], rest.slice(1), body, prefer);
     if (rest[0] === 'events') return calendarEvents(res, method, granted, user, rest.slice(1), body);
     if (rest[0] === 'sendMail' && method === 'POST') return sendMail(res, granted, user, req.headers['content-type'], body);
+    if (rest.length === 1 && rest[0] === 'managedDevices' && method === 'GET') return userManagedDevices(res, granted, user, segments[2], url.searchParams);
     return send(res, 404, graphError('UnknownRoute', `no route ${method} ${url.pathname}`));
   }
 
@@ -466,6 +503,60 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     send(res, 202, null);
   }
 
+  function userManagedDevices(res: ServerResponse, granted: string[], user: DoubleUser | undefined, userKey: string, query: URLSearchParams): void {
+    // The user's managedDevices relationship ("List managedDevices"): a collection in `value`, pages joined by an
+    // absolute @odata.nextLink with a $skiptoken; the real service pages at its own size, the double at
+    // setManagedDevicesPageSize.
+    if (!hasRole(granted, 'DeviceManagementManagedDevices.Read.All')) return forbiddenIntune(res, 'DeviceManagementManagedDevices.Read.All, DeviceManagementManagedDevices.ReadWrite.All');
+    if (!user) return send(res, 404, graphError('Request_ResourceNotFound', `Resource '${userKey}' does not exist.`));
+    const all = [...managedDevices.values()].filter((device) => device.userId === user.id).sort((a, b) => a.id.localeCompare(b.id));
+    const skip = Number(query.get('$skiptoken') ?? 0) || 0;
+    const page = all.slice(skip, skip + managedDevicesPageSize).map((device) => selected(device, query.get('$select')));
+    const next = skip + managedDevicesPageSize < all.length ? new URL(`${origin}/${GRAPH_VERSION}/users/${user.id}/managedDevices`) : null;
+    if (next) {
+      if (query.get('$select')) next.searchParams.set('$select', query.get('$select') ?? '');
+      next.searchParams.set('$skiptoken', String(skip + managedDevicesPageSize));
+    }
+    send(res, 200, {
+      '@odata.context': `${origin}/${GRAPH_VERSION}/$metadata#users('${user.id}')/managedDevices`,
+      ...(next ? { '@odata.nextLink': next.toString() } : {}),
+      value: page,
+    });
+  }
+
+  function deviceRoutes(res: ServerResponse, method: string, granted: string[], deviceId: string, rest: string[], query: URLSearchParams): void {
+    // "Get managedDevice" (the entity, $select honoured) and the actions rebootNow / syncDevice (no body, 204). An
+    // action is recorded in deviceActionResults as pending, replacing the previous result of the same action; tests
+    // move it on with settleDeviceAction, as the device reporting back would.
+    const device = managedDevices.get(deviceId);
+    if (rest.length === 0 && method === 'GET') {
+      if (!hasRole(granted, 'DeviceManagementManagedDevices.Read.All')) return forbiddenIntune(res, 'DeviceManagementManagedDevices.Read.All, DeviceManagementManagedDevices.ReadWrite.All');
+      if (!device) return send(res, 404, graphError('ResourceNotFound', `{"Message": "Resource not found: ${deviceId}"}`));
+      return send(res, 200, {
+        '@odata.context': `${origin}/${GRAPH_VERSION}/$metadata#deviceManagement/managedDevices/$entity`,
+        ...selected(device, query.get('$select')),
+      });
+    }
+    if (rest.length === 1 && (rest[0] === 'rebootNow' || rest[0] === 'syncDevice') && method === 'POST') {
+      if (!hasRole(granted, 'DeviceManagementManagedDevices.PrivilegedOperations.All')) return forbiddenIntune(res, 'DeviceManagementManagedDevices.PrivilegedOperations.All');
+      if (!device) return send(res, 404, graphError('ResourceNotFound', `{"Message": "Resource not found: ${deviceId}"}`));
+      const at = now().toISOString();
+      device.deviceActionResults = [
+        ...device.deviceActionResults.filter((result) => result.actionName !== rest[0]),
+        { actionName: rest[0], actionState: 'pending', startDateTime: at, lastUpdatedDateTime: at },
+      ];
+      return send(res, 204, null);
+    }
+    return send(res, 404, graphError('UnknownRoute', `no route ${method} /deviceManagement/managedDevices/${deviceId}/${rest.join('/')}`));
+  }
+
+  function selected(device: DoubleManagedDevice, select: string | null): Record<string, unknown> {
+    const { userId: _owner, ...resource } = device;
+    if (!select) return { '@odata.type': '#microsoft.graph.managedDevice', ...resource, userId: device.userId };
+    const fields = new Set(['id', ...select.split(',').map((field) => field.trim())]);
+    return Object.fromEntries(Object.entries({ ...resource, userId: device.userId }).filter(([field]) => fields.has(field)));
+  }
+
   function findUser(key: string): DoubleUser | undefined {
     const lower = key.toLowerCase();
     return users.get(key) ?? [...users.values()].find((u) => u.userPrincipalName.toLowerCase() === lower || u.mail?.toLowerCase() === lower);
@@ -534,6 +625,28 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     failNext(count, failure, match = {}) {
       injections.push({ remaining: count, failure, match });
     },
+    managedDevices,
+    addManagedDevice(partial) {
+      const device: DoubleManagedDevice = {
+        deviceName: partial.id,
+        operatingSystem: 'Windows',
+        osVersion: '10.0.22631.4460',
+        lastSyncDateTime: now().toISOString(),
+        deviceActionResults: [],
+        ...partial,
+      };
+      managedDevices.set(device.id, device);
+      return device;
+    },
+    setManagedDevicesPageSize(size) {
+      managedDevicesPageSize = size;
+    },
+    settleDeviceAction(deviceId, actionName, state) {
+      const result = managedDevices.get(deviceId)?.deviceActionResults.find((entry) => entry.actionName === actionName);
+      if (!result) throw new Error(`no ${actionName} was started on ${deviceId}`);
+      result.actionState = state;
+      result.lastUpdatedDateTime = now().toISOString();
+    },
     async close() {
       await dispatcher.close();
       await new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve())));
@@ -556,6 +669,19 @@ function hasRole(granted: string[], role: string): boolean {
 
 function forbiddenDirectory(res: ServerResponse): void {
   send(res, 403, graphError('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'));
+}
+
+function forbiddenIntune(res: ServerResponse, scopes: string): void {
+  // Intune's refusal: 403 Forbidden whose message is a JSON text naming the scopes (microsoft-graph-docs-contrib#87).
+  const message = JSON.stringify({
+    _version: 3,
+    Message: `Application is not authorized to perform this operation. Application must have one of the following scopes: ${scopes} - Operation ID (for customer support): 00000000-0000-0000-0000-000000000000`,
+    CustomApiErrorPhrase: '',
+    RetryAfter: null,
+    ErrorSourceService: '',
+    HttpHeaders: '{}',
+  });
+  send(res, 403, graphError('Forbidden', message));
 }
 
 function bearer(header: string | undefined): string | null {

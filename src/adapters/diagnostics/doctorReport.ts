@@ -1,7 +1,7 @@
 import { Store } from '../../application/ports';
 import { Config } from '../../config';
 import { GraphConnection } from '../graph/graphClient';
-import { formatDoctorReport, runGraphDoctor } from '../graph/graphDoctor';
+import { GraphDoctorDeps, formatDoctorReport, runGraphDoctor } from '../graph/graphDoctor';
 
 /** How many of the newest given-up deliveries `doctor` lists. */
 const NEWEST_FAILURES = 5;
@@ -16,6 +16,7 @@ export async function doctorReport(
   store: Store,
   graph: GraphConnection | null,
   now: Date = new Date(),
+  devices?: GraphDoctorDeps['devices'],
 ): Promise<{ text: string; problems: number }> {
   let problems = 0;
   const reachable = await store.ping().then(
@@ -35,7 +36,7 @@ export async function doctorReport(
     `Mail: ${config.mail.kind === 'graph' ? `Graph sendMail from ${config.mail.sender}` : `.eml files in ${config.mail.dir}`}`,
   ];
   if (graph && config.graph) {
-    const checks = await runGraphDoctor(config, { graph, store });
+    const checks = await runGraphDoctor(config, { graph, store, devices });
     problems += checks.filter((check) => check.status === 'problem').length;
     lines.push('', formatDoctorReport(checks));
   }

@@ -339,3 +339,19 @@ function dateOrNull(value: string | null | undefined): Date | null {
   const date = new Date(value);
   return Number.isNaN(date.getTime()) ? null : date;
 }
+
+/**
+ * The composition root's one line for DEVICES=intune: the adapter on the Graph connection, its permissions read once
+ * before Doorman serves (so the first form already knows); null for any other DEVICES.
+ */
+export async function intuneDevicesFor(
+  config: { devices: 'intune' | 'local' | 'off' },
+  graph: GraphConnection | null,
+  clock: Clock,
+  logger: Logger,
+): Promise<GraphDeviceManagement | null> {
+  if (config.devices !== 'intune' || !graph) return null;
+  const devices = new GraphDeviceManagement(graph, clock, logger);
+  await devices.probe();
+  return devices;
+}

@@ -2,6 +2,7 @@ import { GraphError } from '@microsoft/microsoft-graph-client';
 import { Clock, RequestStore } from '../../application/ports';
 import { GRAPH_SCOPE, GraphConfig, GraphConnection, credentialFailureCode, graphRequirement, mapGraphError } from './graphClient';
 import { MEETINGS_PER_ORGANIZER_PER_MONTH } from './graphMeetingProvider';
+import type { IntunePermissions } from './graphDeviceManagement';
 import { systemClock } from '../system/systemClock';
 
 /*
@@ -36,6 +37,8 @@ export interface GraphDoctorDeps {
   meetingsThisMonth?: (organizerId: string) => Promise<number>;
   /** Without `meetingsThisMonth`: an estimate from the store (session requests created this month with a Teams meeting). */
   store?: Pick<RequestStore, 'listRequests'>;
+  /** DEVICES=intune: the adapter, probed again so that its device list and buttons follow what doctor finds. */
+  devices?: { probe(): Promise<IntunePermissions> };
 }
 
 // Higher-privileged roles that also satisfy a requirement (Microsoft Graph permissions reference).
@@ -46,6 +49,8 @@ const SATISFIED_BY: Record<string, readonly string[]> = {
   'OnlineMeetings.ReadWrite.All': [],
   'Mail.Send': [],
   'GroupMember.ReadWrite.All': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'DeviceManagementManagedDevices.Read.All': ['DeviceManagementManagedDevices.ReadWrite.All'],
+  'DeviceManagementManagedDevices.PrivilegedOperations.All': [],
 };
 
 /** What the Graph checks read of the configuration: what runs through Graph, and who holds the roles. */
@@ -57,6 +62,8 @@ export interface GraphDoctorSettings {
   roles: { admins: string[]; agents: string[]; approvers: string[]; engineers: string[] };
   /** 'graph': people's names, mail and language come from Entra (optional: older callers mean 'configured'). */
   directory?: 'configured' | 'graph';
+  /** 'intune': assist devices and device actions through Graph (optional: older callers mean not intune). */
+  devices?: 'intune' | 'local' | 'off';
 }
 
 const MAX_AGENTS_CHECKED = 5;
@@ -88,6 +95,18 @@ export function requiredGraphPermissions(config: GraphDoctorSettings, rolesFromG
   }
   if (config.lockbox.access.kind === 'graph') {
     needed.push({ permission: 'GroupMember.ReadWrite.All', why: 'add and remove lockbox access (Entra group membership)' });
+  }
+  if (config.devices === 'intune') {
+    needed.push(
+      {
+        permission: 'DeviceManagementManagedDevices.Read.All',
+        why: "list the user's Intune devices in the assist form and show the status of Restart/Sync (without it: the form asks for the device in free text, and no Restart/Sync buttons)",
+      },
+      {
+        permission: 'DeviceManagementManagedDevices.PrivilegedOperations.All',
+        why: "offer the Restart PC and Sync buttons on the helper's assist card (without it: the buttons are absent)",
+      },
+    );
   }
   return needed;
 }
@@ -142,6 +161,8 @@ export async function runGraphDoctor(config: GraphDoctorSettings, deps: GraphDoc
         : { name, status: 'problem', detail: `missing from the token's roles (needed to ${why})`, fix: consentFix(permission) },
     );
   }
+
+  if (config.devices === 'intune' && deps.devices) checks.push(await intuneDevicesCheck(deps.devices));
 
   const roleGroups = [...new Set(allRoleIds.filter((id) => id.startsWith('group:')).map((id) => id.slice('group:'.length)))];
   for (const groupId of roleGroups.slice(0, MAX_AGENTS_CHECKED)) await checkRoleGroup(checks, context, groupId);
@@ -198,6 +219,25 @@ export async function runGraphDoctor(config: GraphDoctorSettings, deps: GraphDoc
     await checkMeetingQuota(checks, meetingsThisMonth, graph.organizer === 'agent' ? [...agentIds] : [serviceAccountId ?? graph.organizer]);
   }
   return checks;
+}
+
+/** What the assist cards offer now, after probing the Intune adapter again (it keeps what doctor found). */
+async function intuneDevicesCheck(devices: { probe(): Promise<IntunePermissions> }): Promise<DoctorCheck> {
+  const found = await devices.probe();
+  const listDevices = found.read === 'granted';
+  const actions = listDevices && found.actions === 'granted';
+  const detail = `device list in the assist form ${listDevices ? 'on' : 'off'}; Restart PC and Sync buttons ${actions ? 'on' : 'off'}`;
+  return listDevices && actions
+    ? { name: 'Intune devices (assist)', status: 'ok', detail }
+    : {
+        name: 'Intune devices (assist)',
+        status: 'problem',
+        detail: `${detail}. ${found.notes.join(' ')}`,
+        fix:
+          'Grant the missing permission(s) above with admin consent (docs/graph.md, "Intune devices"); the tenant needs an Intune ' +
+          "licence. Doorman reads them from its Graph token: they count once the token is renewed (within about an hour) at " +
+          'the next check (every 10 minutes) or doctor run; restarting Doorman picks them up at once.',
+      };
 }
 
 /** Renders the checklist as plain text (chat and `npm run doctor`). */
