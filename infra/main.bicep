@@ -78,6 +78,14 @@ param access string = 'graph'
 param lockboxAccessGroupId string = ''
 
 @allowed([
+  'intune'
+  'local'
+  'off'
+])
+@description('intune: assist lists the user\'s Intune devices and offers Restart/Sync through Graph (docs/graph.md §2b). off: free text, no device actions. local: a labelled stand-in.')
+param devices string = 'off'
+
+@allowed([
   'graph'
   'local'
 ])
@@ -309,6 +317,7 @@ var doormanSettings = {
   MAIL_SENDER: mailSender
   ACCESS: access
   LOCKBOX_ACCESS_GROUP_ID: lockboxAccessGroupId
+  DEVICES: devices
   GRAPH_TENANT_ID: tenant().tenantId
   GRAPH_CLIENT_ID: identity.properties.clientId
   GRAPH_CREDENTIAL: 'managedIdentity'

@@ -232,7 +232,7 @@ async function intuneDevicesCheck(devices: { probe(): Promise<IntunePermissions>
     : {
         name: 'Intune devices (assist)',
         status: 'problem',
-        detail: `${detail}. ${found.notes.join(' ')}`,
+        detail: `${detail}. Why: ${found.notes.map((note) => note.replace(/^[^:]*: /, '')).join(' ')}`,
         fix:
           'Grant the missing permission(s) above with admin consent (docs/graph.md, "Intune devices"); the tenant needs an Intune ' +
           "licence. Doorman reads them from its Graph token: they count once the token is renewed (within about an hour) at " +

@@ -184,7 +184,7 @@ describe('doctor with DEVICES=intune', () => {
       status: 'problem',
       detail: expect.stringContaining('Restart PC and Sync buttons off'),
     });
-    expect(formatDoctorReport(first)).toContain(`Restart PC and Sync buttons off: ${INTUNE_ACTIONS_PERMISSION} missing`);
+    expect(formatDoctorReport(first)).toContain(`Restart PC and Sync buttons off. Why: ${INTUNE_ACTIONS_PERMISSION} missing from the token's roles.`);
 
     // The admin grants it; the adapter's next token carries it (a new adapter connection stands for the token refresh).
     double.setRoles(['User.Read.All', INTUNE_READ_PERMISSION, INTUNE_ACTIONS_PERMISSION]);
