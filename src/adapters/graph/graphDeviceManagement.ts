@@ -259,12 +259,13 @@ export class GraphDeviceManagement implements DeviceManagement {
       );
       return this.permissions();
     }
-    const roles = Array.isArray(claims?.roles) ? claims.roles.filter((role): role is string => typeof role === 'string') : [];
+    // The token's `roles` are the app's Graph application permissions, not Doorman's roles of people.
+    const appPermissions = new Set(Array.isArray(claims?.roles) ? claims.roles.filter((role): role is string => typeof role === 'string') : []);
     const issuedAt = typeof claims?.iat === 'number' ? claims.iat * 1000 : now.getTime();
     const before = this.capabilitiesNow();
     this.state = {
-      read: this.decide('read', roles.some((role) => READ_SATISFIED_BY.includes(role)), issuedAt),
-      actions: this.decide('actions', roles.includes(INTUNE_ACTIONS_PERMISSION), issuedAt),
+      read: this.decide('read', READ_SATISFIED_BY.some((permission) => appPermissions.has(permission)), issuedAt),
+      actions: this.decide('actions', appPermissions.has(INTUNE_ACTIONS_PERMISSION), issuedAt),
     };
     this.checkedAt = now;
     const after = this.capabilitiesNow();
