@@ -118,9 +118,8 @@ export class GraphDeviceManagement implements DeviceManagement {
 
   capabilities(): DeviceCapabilities {
     this.probeIfStale();
-    const listDevices = this.state.read === 'granted';
-    // An action nobody can follow is not offered: its status is read with the device (Read.All).
-    return { source: 'intune', listDevices, actions: listDevices && this.state.actions === 'granted' };
+    const { listDevices, actions } = this.capabilitiesNow();
+    return { source: 'intune', listDevices, actions };
   }
 
   /** The permissions as last read, with why each part is off. */
@@ -280,6 +279,7 @@ export class GraphDeviceManagement implements DeviceManagement {
 
   private capabilitiesNow(): { listDevices: boolean; actions: boolean; first: boolean } {
     const listDevices = this.state.read === 'granted';
+    // An action nobody can follow is not offered: its status is read with the device (Read.All).
     return { listDevices, actions: listDevices && this.state.actions === 'granted', first: this.checkedAt === null };
   }
 
