@@ -75,8 +75,9 @@ function managedDevice(id: string, deviceName: string, lastSyncDateTime: string,
 }
 
 afterEach(() => {
-  expect(nock.pendingMocks()).toEqual([]);
+  const pending = nock.pendingMocks();
   nock.cleanAll();
+  expect(pending).toEqual([]);
 });
 
 describe('devicesOf', () => {
