@@ -76,6 +76,7 @@ const environmentSchema = z.object({
   METRICS_TOKEN: z.string().optional(),
 
   TAB_SSO_CLIENT_ID: z.string().optional(),
+  TEAMS_APP_ID: z.string().optional(),
   TAB_SSO_APP_ID_URI: z.string().optional(),
   ENTRA_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
 });
@@ -133,6 +134,11 @@ export interface Config {
   metricsToken: string | null;
   /** Single sign-on of the Teams tab; null when TAB_SSO_CLIENT_ID is empty (the tab then says SSO is not set up). */
   tabSso: { clientId: string; appIdUri: string | null; jwksUrl: string } | null;
+  /**
+   * The Teams app id (the manifest's `id`, TEAMS_APP_ID): activity-feed deep links name it. Null: activity-feed
+   * notifications are off in production (local mode shows them in the console and on the cards either way).
+   */
+  teamsAppId: string | null;
 }
 
 /** Thrown at start-up with every configuration problem at once. */
@@ -305,6 +311,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
     metricsToken,
     tabSso,
+    teamsAppId: blank(e.TEAMS_APP_ID) ? null : (e.TEAMS_APP_ID ?? '').trim(),
   };
 }
 

@@ -43,7 +43,7 @@ export type GraphConfig = GraphSettings;
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /** What a Graph call was for; decides which permission or policy a 403 names. */
-export type GraphOperation = 'onlineMeetings' | 'calendarEvents' | 'sendMail' | 'users' | 'groups' | 'groupMembers' | 'credential';
+export type GraphOperation = 'onlineMeetings' | 'calendarEvents' | 'sendMail' | 'users' | 'groups' | 'groupMembers' | 'credential' | 'activityFeed';
 
 /** What an admin must grant so that an operation works. */
 export interface GraphRequirement {
@@ -110,6 +110,15 @@ export function graphRequirement(operation: GraphOperation, subject?: string): G
         permission: 'GroupMember.Read.All',
         policy: null,
         summary: `Grant the application permission GroupMember.Read.All with admin consent${who}.`,
+      };
+    case 'activityFeed':
+      return {
+        operation,
+        permission: 'TeamsActivity.Send',
+        policy: null,
+        summary:
+          `Grant the application permission TeamsActivity.Send with admin consent (Teams activity-feed notifications${who}); ` +
+          "the app manifest's webApplicationInfo.id must be this app's client id, and Doorman must be installed for the person.",
       };
     case 'credential':
       return {

@@ -19,6 +19,8 @@ export interface RequestCardView {
   requestedViaLabel?: string | null;
   /** Messages about the request that were given up, newest last, with the person's name where one was not reached. */
   notReached?: NotReached[];
+  /** Local mode: the people the stand-in activity feed notified about the request (the cards say so). */
+  notified?: string[];
 }
 
 /** A given-up message as a card says it: what it was, and who was not reached. */

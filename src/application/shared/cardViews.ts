@@ -12,14 +12,16 @@ const MAX_REFRESH_USERS = 60;
 export type CardRole = CardActivity['role'];
 
 /** The view of `request`'s cards, read once: after a use case, before delivery. */
-export async function cardViewOf(deps: Pick<UseCaseDeps, 'queues' | 'directory' | 'apiKeys'>, request: StoredRequest): Promise<RequestCardView> {
+export async function cardViewOf(deps: Pick<UseCaseDeps, 'queues' | 'directory' | 'apiKeys' | 'activityFeed'>, request: StoredRequest): Promise<RequestCardView> {
   const notReached = await notReachedOf(deps, request);
+  const notified = deps.activityFeed?.notifiedAbout?.(request.id) ?? [];
+  const shown = notified.length > 0 ? { notified: [...notified] } : {};
   if (request.kind === 'lockbox') {
     const [deciders, requestedViaLabel] = await Promise.all([deciderIds(deps, request), requestedViaLabelOf(deps, request)]);
-    return { request, queueName: null, agents: [], deciderIds: deciders, requestedViaLabel, notReached };
+    return { request, queueName: null, agents: [], deciderIds: deciders, requestedViaLabel, notReached, ...shown };
   }
   const [queue, agents] = await Promise.all([request.queueId ? deps.queues.getQueue(request.queueId) : null, deps.directory.listAgents()]);
-  return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached };
+  return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached, ...shown };
 }
 
 /** A request made through the REST API names its API key by label, as the audit trail does. */
