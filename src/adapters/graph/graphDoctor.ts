@@ -46,6 +46,7 @@ const SATISFIED_BY: Record<string, readonly string[]> = {
   'OnlineMeetings.ReadWrite.All': [],
   'Mail.Send': [],
   'GroupMember.ReadWrite.All': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'TeamsActivity.Send': [],
 };
 
 /** What the Graph checks read of the configuration: what runs through Graph, and who holds the roles. */
@@ -57,6 +58,8 @@ export interface GraphDoctorSettings {
   roles: { admins: string[]; agents: string[]; approvers: string[]; engineers: string[] };
   /** 'graph': people's names, mail and language come from Entra (optional: older callers mean 'configured'). */
   directory?: 'configured' | 'graph';
+  /** The Teams app id (TEAMS_APP_ID): set, Doorman sends activity-feed notifications through Graph. */
+  teamsAppId?: string | null;
 }
 
 const MAX_AGENTS_CHECKED = 5;
@@ -88,6 +91,14 @@ export function requiredGraphPermissions(config: GraphDoctorSettings, rolesFromG
   }
   if (config.lockbox.access.kind === 'graph') {
     needed.push({ permission: 'GroupMember.ReadWrite.All', why: 'add and remove lockbox access (Entra group membership)' });
+  }
+  if (config.teamsAppId) {
+    needed.push({
+      permission: 'TeamsActivity.Send',
+      why:
+        'notify people in their Teams activity feed when they must act (customer waiting or ready, assigned, approval needed); ' +
+        "without it each notification is given up and the request's cards say who was not notified",
+    });
   }
   return needed;
 }
