@@ -27,7 +27,7 @@ export type { LockboxViewer };
 export interface LockboxCardView {
   request: LockboxRequest;
   viewer: LockboxViewer;
-  /** Entra object ids of the people whose view differs from the base card (approvers; reviewers while in review). */
+  /** The people whose view differs from the base card (approvers; reviewers while in review): Teams user MRIs, or Entra object ids (sent as `8:orgid:` MRIs). */
   approverIds: string[];
   now: Date;
   timeZone: string;

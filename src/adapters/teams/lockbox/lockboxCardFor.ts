@@ -21,7 +21,7 @@ export function lockboxCardFor(
   return lockboxCard({
     request,
     viewer: who,
-    approverIds: cardView.deciderIds,
+    approverIds: cardView.refreshUserIds ?? cardView.deciderIds,
     now,
     timeZone,
     notice: notice ? { code: notice } : null,
