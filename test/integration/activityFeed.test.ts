@@ -178,4 +178,13 @@ describe('activity-feed notifications in local mode (console and cards)', () => 
     const cards = t.connector.callsOf('update').map((call) => JSON.stringify(call.body));
     expect(cards.some((card) => card.includes(`🔔 Notified ${PEOPLE.alex.name}`))).toBe(true);
   });
+
+  it('never redraws the invitation card (its one-time link is shown once) when it marks a notification on the cards', async () => {
+    await createSession(t, `user:${PEOPLE.bea.aadObjectId}`);
+    const invitation = (await t.store.cardActivitiesOf((await t.store.listRequests({ kind: 'session' }))[0].id)).find((card) => card.role === 'invitation');
+    expect(invitation).toBeDefined();
+    await t.deliver();
+    expect(t.logs.some((line) => line.includes('🔔 activity feed (local stand-in): Bea Agent'))).toBe(true);
+    expect(t.connector.callsOf('update').filter((call) => call.activityId === invitation?.activityId)).toEqual([]);
+  });
 });

@@ -299,13 +299,9 @@ export class OutboxDispatcher {
         await this.afterCardPost(message, true);
         return;
       }
-      case 'card.update': {
-        const request = await this.load(message.requestId);
-        // The invitation card shows the link once and is only retired, never re-rendered: the code is not stored.
-        const keepsLink = (card: { role: string }) => card.role === 'invitation' && request.kind === 'session' && request.state === 'open';
-        await notifier.updateCards(await cardViewOf(this.deps, request), (await requests.cardActivitiesOf(request.id)).filter((card) => !keepsLink(card)));
+      case 'card.update':
+        await this.updateCards(await this.load(message.requestId));
         return;
-      }
       case 'thread.mention': {
         const request = await loadSession(this.deps, message.requestId);
         const threads = (await requests.cardActivitiesOf(request.id)).filter((card) => card.role === 'queue');
@@ -366,7 +362,7 @@ export class OutboxDispatcher {
    * feed is the local stand-in, the request's cards are drawn again so they say who was notified.
    */
   private async notifyActivity(message: Extract<OutboxMessage, { type: 'activity.notify' }>): Promise<void> {
-    const { activityFeed, notifier } = this.ports;
+    const { activityFeed } = this.ports;
     const request = await this.load(message.requestId);
     const notification = activityNotificationOf(request, message.activity, message.userId);
     if (notification === null) {
@@ -374,8 +370,15 @@ export class OutboxDispatcher {
       return;
     }
     await activityFeed.notify({ aadObjectId: message.userId, name: await knownName(this.deps, message.userId) }, notification);
-    if (!activityFeed.notifiedAbout) return;
-    await notifier.updateCards(await cardViewOf(this.deps, request), await this.deps.requests.cardActivitiesOf(request.id));
+    if (activityFeed.notifiedAbout) await this.updateCards(request);
+  }
+
+  /** Draws every card of the request again from its current view (idempotent PUTs). */
+  private async updateCards(request: StoredRequest): Promise<void> {
+    // The invitation card shows the link once and is only retired, never re-rendered: the code is not stored.
+    const keepsLink = (card: { role: string }) => card.role === 'invitation' && request.kind === 'session' && request.state === 'open';
+    const cards = (await this.deps.requests.cardActivitiesOf(request.id)).filter((card) => !keepsLink(card));
+    await this.ports.notifier.updateCards(await cardViewOf(this.deps, request), cards);
   }
 
   /** The assigner's card says whether the assignee was told; the post itself is done and never repeated for it. */
