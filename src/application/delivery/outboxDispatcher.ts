@@ -369,8 +369,10 @@ export class OutboxDispatcher {
       this.deps.logger.debug({ requestId: request.id, activity: message.activity }, 'activity notification no longer due');
       return;
     }
+    const shownBefore = activityFeed.notifiedAbout?.(request.id).length ?? 0;
     await activityFeed.notify({ aadObjectId: message.userId, name: await knownName(this.deps, message.userId) }, notification);
-    if (activityFeed.notifiedAbout) await this.updateCards(request);
+    // Only when the cards would say something new: a person told again is already named there.
+    if ((activityFeed.notifiedAbout?.(request.id).length ?? 0) > shownBefore) await this.updateCards(request);
   }
 
   /** Draws every card of the request again from its current view (idempotent PUTs). */
