@@ -126,6 +126,26 @@ describe('activity-feed notifications through Microsoft Graph (stateful double)'
     expect(feedOf('dana')).toEqual([]);
   });
 
+  it('with a lead review: the admins first, then the approvers once the lead passes it on', async () => {
+    await start(['Mail.Send', 'User.Read.All', 'TeamsActivity.Send']);
+    await t.registerApprovals();
+    const saved = await t.invoke('alex', 'settings.save', { approvalRequired: 'true', leadReview: 'true', defaultDurationMinutes: '240', maxDurationMinutes: '1440', decisionHours: '12' });
+    expect(saved.body.statusCode).toBe(200);
+    await t.invoke('dana', 'lockbox.create', ask);
+    const [request] = (await t.store.listRequests({ kind: 'lockbox' })) as LockboxRequest[];
+    expect(request.state).toBe('review');
+    await t.deliver();
+    expect(feedOf('alex').map((n) => n.activityType)).toEqual(['approvalNeeded']);
+    expect(feedOf('carl')).toEqual([]);
+
+    const passed = await t.invoke('alex', 'lockbox.approve', { requestId: request.id, version: request.version, stage: 'review' }, 'channel');
+    expect(passed.body.statusCode).toBe(200);
+    await t.deliver();
+    expect(feedOf('carl').map((n) => n.activityType)).toEqual(['approvalNeeded']);
+    expect(feedOf('finn').map((n) => n.activityType)).toEqual(['approvalNeeded']);
+    expect(feedOf('dana')).toEqual([]);
+  });
+
   it('a throttled notification waits without spending an attempt and arrives later', async () => {
     await start(['Mail.Send', 'User.Read.All', 'TeamsActivity.Send']);
     await t.registerApprovals();
