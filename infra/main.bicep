@@ -117,6 +117,9 @@ param tabSsoClientId string = ''
 @description('Application ID URI of that registration: api://<BOT_DOMAIN>/<client id>.')
 param tabSsoAppIdUri string = ''
 
+@description('The Teams app id (the manifest id); empty: Teams activity-feed notifications are off.')
+param teamsAppId string = ''
+
 // Global names (web app, Key Vault, PostgreSQL, bot handle) must be unique in Azure; the suffix is stable per resource group.
 var suffix = take(uniqueString(resourceGroup().id), 6)
 var baseName = '${resourceBaseName}-${environmentName}-${suffix}'
@@ -330,6 +333,7 @@ var doormanSettings = {
   DEFAULT_TIME_ZONE: defaultTimeZone
   TAB_SSO_CLIENT_ID: tabSsoClientId
   TAB_SSO_APP_ID_URI: tabSsoAppIdUri
+  TEAMS_APP_ID: teamsAppId
   APPLICATIONINSIGHTS_CONNECTION_STRING: insights.properties.ConnectionString
 }
 

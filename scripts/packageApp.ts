@@ -17,6 +17,7 @@ import addFormats from 'ajv-formats';
 import { zipSync } from 'fflate';
 import { PNG } from 'pngjs';
 import { CHAT_COMMANDS, type ChatCommand, type CommandScope } from '../src/adapters/teams/commands';
+import { manifestActivityTypes } from '../src/adapters/teams/activityTypes';
 
 /** Repository root (this file lives in `scripts/`). */
 export const REPO_ROOT = join(__dirname, '..');
@@ -228,7 +229,10 @@ export function zipFiles(files: readonly PackageFile[]): Uint8Array {
   return zipSync(Object.fromEntries(files.map((file) => [file.name, file.data])), { level: 9 });
 }
 
-/** Reads the manifest template and replaces its command lists with the ones generated from CHAT_COMMANDS. */
+/**
+ * Reads the manifest template and replaces its command lists with the ones generated from CHAT_COMMANDS, and its
+ * `activities` with the activity-feed types Doorman sends (src/adapters/teams/activityTypes.ts).
+ */
 export function templateWithGeneratedCommands(templateText: string): { text: string; changed: boolean } {
   const template = JSON.parse(templateText) as Record<string, unknown>;
   const lists = commandListsFrom();
@@ -237,6 +241,9 @@ export function templateWithGeneratedCommands(templateText: string): { text: str
     if (!sameJson(bot.commandLists, lists)) changed = true;
     bot.commandLists = lists;
   }
+  const activities = { activityTypes: manifestActivityTypes() };
+  if (!sameJson(template.activities, activities)) changed = true;
+  template.activities = activities;
   return { text: `${JSON.stringify(template, null, 2)}\n`, changed };
 }
 
@@ -248,7 +255,7 @@ export function buildAppPackage(envName: string, root = REPO_ROOT): PackageResul
   const generated = templateWithGeneratedCommands(templateText);
   if (generated.changed) {
     warnings.push(
-      'appPackage/manifest.json lists other commands than CHAT_COMMANDS; the package uses CHAT_COMMANDS. ' +
+      'appPackage/manifest.json lists other commands than CHAT_COMMANDS (or other activity types than Doorman sends); the package uses the generated ones. ' +
         'Run `npm run package -- --sync-template` to update the template.',
     );
   }

@@ -76,6 +76,7 @@ const environmentSchema = z.object({
   METRICS_TOKEN: z.string().optional(),
 
   TAB_SSO_CLIENT_ID: z.string().optional(),
+  TEAMS_APP_ID: z.string().optional(),
   TAB_SSO_APP_ID_URI: z.string().optional(),
   ENTRA_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
 
@@ -140,6 +141,11 @@ export interface Config {
    * device actions). Default: local in local mode, off in production.
    */
   devices: 'intune' | 'local' | 'off';
+  /**
+   * The Teams app id (the manifest's `id`, TEAMS_APP_ID): activity-feed deep links name it. Null: activity-feed
+   * notifications are off in production (local mode shows them in the console and on the cards either way).
+   */
+  teamsAppId: string | null;
 }
 
 /** Thrown at start-up with every configuration problem at once. */
@@ -313,6 +319,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
     metricsToken,
     tabSso,
     devices: e.DEVICES ?? (localMode ? 'local' : 'off'),
+    teamsAppId: blank(e.TEAMS_APP_ID) ? null : (e.TEAMS_APP_ID ?? '').trim(),
   };
 }
 

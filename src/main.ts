@@ -4,14 +4,17 @@ import { join } from 'node:path';
 import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
 import { DeadlineSweeper } from './application/delivery/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outboxDispatcher';
-import { AccessGranter, Clock, Directory, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
+import { AccessGranter, ActivityFeed, Clock, Directory, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
 import { InProcessRequestChanges } from './application/shared/requestChanges';
 import { UseCaseDeps } from './application/shared/useCaseDeps';
 import { approvalsQueue } from './application/people/queues';
 import { Config, ConfigError, loadConfig } from './config';
 import { CryptoSecrets } from './adapters/crypto/cryptoSecrets';
-import { GraphConnectionOptions, GraphForbiddenError, createGraphClient } from './adapters/graph/graphClient';
+import { GraphConnection, GraphConnectionOptions, GraphForbiddenError, createGraphClient } from './adapters/graph/graphClient';
 import { GraphMailer } from './adapters/graph/graphMailer';
+import { GraphActivityFeed } from './adapters/graph/graphActivityFeed';
+import { ConsoleActivityFeed } from './adapters/local/consoleActivityFeed';
+import { NoActivityFeed } from './adapters/system/noActivityFeed';
 import { GraphMeetingProvider } from './adapters/graph/graphMeetingProvider';
 import { doctorReport } from './adapters/diagnostics/doctorReport';
 import { channelsAndPeopleReport } from './adapters/diagnostics/channelsAndPeopleReport';
@@ -98,6 +101,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
 
   // Devices of assist through Intune (DEVICES=intune): permissions read now, again on doctor and every 10 minutes.
   const intuneDevices = await intuneDevicesFor(config, graph, clock, logger);
+  const activityFeed = chooseActivityFeed(config, graph, clock, logger);
 
   let dispatcher: OutboxDispatcher | null = null;
   const deps: UseCaseDeps = {
@@ -108,6 +112,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     changes: new InProcessRequestChanges(),
     logger,
     wakeDispatcher: () => dispatcher?.wake(),
+    ...(activityFeed.notifiedAbout ? { activityFeed } : {}),
     settings: {
       publicBaseUrl: config.publicBaseUrl,
       sessionDefaultHours: config.sessionDefaultHours,
@@ -136,7 +141,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       ? new GraphGroupAccessGranter(graph.client, config.lockbox.access.groupId, clock, logger)
       : new LocalAccessGranter(store, clock));
   const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock, { localMode: config.localMode });
-  dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings, access, webhooks }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
+  dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings, access, webhooks, activityFeed }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
   const sweeper = new DeadlineSweeper(deps);
   const doctor = async () => [(await doctorReport(config, store, graph, clock.now(), intuneDevices ?? undefined)).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
@@ -279,4 +284,15 @@ async function startGraphDirectory(directory: GraphDirectory): Promise<GraphDire
     throw error;
   }
   return directory;
+}
+
+/**
+ * The Teams activity feed: Graph when Graph is configured and the Teams app id is known (TEAMS_APP_ID); else the
+ * console stand-in in local mode; else off (production without TEAMS_APP_ID), said once at start-up.
+ */
+function chooseActivityFeed(config: Config, graph: { client: GraphConnection['client'] } | null, clock: Clock, logger: Logger): ActivityFeed {
+  if (graph && config.teamsAppId) return new GraphActivityFeed(graph.client, config.teamsAppId, clock, logger);
+  if (config.localMode) return new ConsoleActivityFeed(logger);
+  logger.info({ feature: 'activityFeed' }, 'Teams activity-feed notifications are off: set TEAMS_APP_ID (and Graph with TeamsActivity.Send) to turn them on');
+  return new NoActivityFeed(logger);
 }

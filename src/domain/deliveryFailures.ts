@@ -1,5 +1,5 @@
 /** What kind of message about a request Doorman finally gave up delivering. */
-export type UndeliveredType = 'card.post' | 'chat.notify' | 'thread.mention' | 'mail.send' | 'webhook';
+export type UndeliveredType = 'card.post' | 'chat.notify' | 'thread.mention' | 'mail.send' | 'webhook' | 'activity.notify';
 
 /** Who or what a given-up message was for: the request's channel, one person, or the system that asked (webhook). */
 export type UndeliveredTarget = { kind: 'channel' } | { kind: 'person'; aadObjectId: string } | { kind: 'system' };

@@ -15,14 +15,15 @@ import { launchChromium } from './support/playground';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 /** The stand-in Teams host: what teams-js would answer inside Teams, recorded on window for the test. */
-function teamsHostStub(options: { token: string | null; theme?: string; channelId?: string; tokenError?: string }): string {
+function teamsHostStub(options: { token: string | null; theme?: string; channelId?: string; tokenError?: string; subPageId?: string }): string {
   return `window.__teams = { valid: null, config: null, save: null };
 window.microsoftTeams = {
   app: {
     initialize: function () { return Promise.resolve(); },
     getContext: function () {
       return Promise.resolve({ app: { theme: ${JSON.stringify(options.theme ?? 'default')}, locale: 'en-us' },
-        channel: ${options.channelId ? `{ id: ${JSON.stringify(options.channelId)} }` : 'undefined'} });
+        channel: ${options.channelId ? `{ id: ${JSON.stringify(options.channelId)} }` : 'undefined'},
+        page: ${options.subPageId ? `{ id: 'requests', subPageId: ${JSON.stringify(options.subPageId)} }` : 'undefined'} });
     },
     notifySuccess: function () {},
     registerOnThemeChangeHandler: function () {},
@@ -163,6 +164,18 @@ describe('the Requests tab in Chromium', () => {
     expect(await page.locator('table.requests tbody th').allInnerTexts()).toEqual(['Lockbox access', 'Lockbox access']);
     await page.selectOption('#filter-state', 'approved');
     await page.getByText('Nothing matches these filters').waitFor();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('opens on the request an activity-feed notification named (deep link subEntityId): highlighted, the others not', async () => {
+    const [lockbox] = await t.store.listRequests({ kind: 'lockbox', limit: 1 });
+    const { page, errors } = await open('/tab', { token: tokenFor('alex'), subPageId: lockbox.id });
+    await page.locator('table.requests tbody tr').first().waitFor();
+    const focused = page.locator('table.requests tbody tr.focused');
+    expect(await focused.count()).toBe(1);
+    expect(await focused.getAttribute('data-request-id')).toBe(lockbox.id);
+    expect(await focused.getAttribute('aria-current')).toBe('true');
     expect(errors).toEqual([]);
     await page.context().close();
   });

@@ -104,9 +104,11 @@ describe('a session request, end to end through the HTTP server', () => {
     t.connector.calls.length = 0;
     await t.deliver();
     const updates = t.connector.callsOf('update');
-    expect(updates.map((call) => call.conversationId).sort()).toEqual(
-      [`a:personal-${PEOPLE.alex.aadObjectId}`, `a:personal-${PEOPLE.alex.aadObjectId}`, queuePosts[0].conversationId].sort(),
-    );
+    // Each card is updated for the transition, and once more when the local activity feed has notified Alex
+    // (the cards then say "🔔 Notified Alex Agent").
+    const cardsUpdated = [`a:personal-${PEOPLE.alex.aadObjectId}`, `a:personal-${PEOPLE.alex.aadObjectId}`, queuePosts[0].conversationId];
+    expect(updates.map((call) => call.conversationId).sort()).toEqual([...cardsUpdated, ...cardsUpdated].sort());
+    expect(textOf(BotConnectorDouble.cardOf(updates[updates.length - 1]))).toContain(`🔔 Notified ${PEOPLE.alex.name}`);
     for (const update of updates.filter((call) => call.conversationId === queuePosts[0].conversationId)) {
       expect(textOf(BotConnectorDouble.cardOf(update))).toContain(tag);
     }

@@ -63,6 +63,15 @@ export interface DoubleMail {
   html: string | null;
 }
 
+/** An activity-feed notification accepted by sendActivityNotification, as the recipient's feed holds it. */
+export interface DoubleActivityNotification {
+  topic: { source: 'text' | 'entityUrl'; value: string; webUrl?: string };
+  activityType: string;
+  previewText: { content: string };
+  templateParameters: { name: string; value: string }[];
+  teamsAppId: string | null;
+}
+
 /** One request the double saw (without the Authorization header). */
 export interface RecordedRequest {
   method: string;
@@ -135,6 +144,8 @@ export interface GraphDouble {
   meetings: Map<string, DoubleMeeting>;
   events: Map<string, DoubleEvent>;
   mails: DoubleMail[];
+  /** Activity-feed notifications by recipient (user object id), oldest first. */
+  activityNotifications: Map<string, DoubleActivityNotification[]>;
   requests: RecordedRequest[];
   readonly meetingsCreated: number;
   readonly eventsCreated: number;
@@ -210,6 +221,7 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
   const meetings = new Map<string, DoubleMeeting>();
   const events = new Map<string, DoubleEvent>();
   const mails: DoubleMail[] = [];
+  const activityNotifications = new Map<string, DoubleActivityNotification[]>();
   const requests: RecordedRequest[] = [];
   const managedDevices = new Map<string, DoubleManagedDevice>();
   let managedDevicesPageSize = 100;
@@ -293,6 +305,7 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     if (rest[0] === 'events') return calendarEvents(res, method, granted, user, rest.slice(1), body);
     if (rest[0] === 'sendMail' && method === 'POST') return sendMail(res, granted, user, req.headers['content-type'], body);
     if (rest.length === 1 && rest[0] === 'managedDevices' && method === 'GET') return userManagedDevices(res, granted, user, segments[2], url.searchParams);
+    if (rest.join('/') === 'teamwork/sendActivityNotification' && method === 'POST') return sendActivityNotification(res, granted, user, segments[2], body);
     return send(res, 404, graphError('UnknownRoute', `no route ${method} ${url.pathname}`));
   }
 
@@ -476,6 +489,44 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     return send(res, 405, graphError('MethodNotAllowed', method));
   }
 
+  function sendActivityNotification(res: ServerResponse, granted: string[], user: DoubleUser | undefined, userKey: string, body: string): void {
+    // userteamwork-sendactivitynotification: application permission TeamsActivity.Send; 204 No Content on success.
+    if (!hasRole(granted, 'TeamsActivity.Send')) return send(res, 403, graphError('Forbidden', 'Missing role permissions on the request. API requires one of \'TeamsActivity.Send\'.'));
+    if (!user) return send(res, 404, graphError('NotFound', `user ${userKey} not found`));
+    let input: Partial<DoubleActivityNotification>;
+    try {
+      input = JSON.parse(body || '{}') as Partial<DoubleActivityNotification>;
+    } catch {
+      return send(res, 400, graphError('BadRequest', 'Invalid JSON'));
+    }
+    const topic = input.topic;
+    // teamworkActivityTopic: source entityUrl or text; webUrl is required with text (where a click leads).
+    const topicProblem =
+      !topic || !['text', 'entityUrl'].includes(topic.source) || typeof topic.value !== 'string' || topic.value === ''
+        ? 'topic must have source (text or entityUrl) and value'
+        : topic.source === 'text' && (typeof topic.webUrl !== 'string' || topic.webUrl === '')
+          ? 'topic.webUrl is required when topic.source is text'
+          : null;
+    const parameters = input.templateParameters ?? [];
+    if (topicProblem) return send(res, 400, graphError('BadRequest', topicProblem));
+    if (typeof input.activityType !== 'string' || input.activityType === '') return send(res, 400, graphError('BadRequest', 'activityType is required'));
+    if (typeof input.previewText?.content !== 'string') return send(res, 400, graphError('BadRequest', 'previewText must be an itemBody with content'));
+    if (!Array.isArray(parameters) || parameters.some((p) => typeof p?.name !== 'string' || typeof p?.value !== 'string')) {
+      return send(res, 400, graphError('BadRequest', 'templateParameters must be keyValuePair objects {name, value}'));
+    }
+    const feed = activityNotifications.get(user.id) ?? [];
+    feed.push({
+      topic: topic as DoubleActivityNotification['topic'],
+      activityType: input.activityType,
+      previewText: { content: input.previewText.content },
+      templateParameters: parameters,
+      teamsAppId: typeof input.teamsAppId === 'string' ? input.teamsAppId : null,
+    });
+    activityNotifications.set(user.id, feed);
+    res.writeHead(204);
+    res.end();
+  }
+
   function sendMail(res: ServerResponse, granted: string[], user: DoubleUser | undefined, contentType: string | undefined, body: string): void {
     if (!hasRole(granted, 'Mail.Send')) return send(res, 403, graphError('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
     if (!user || !user.mail) return send(res, 404, graphError('ErrorInvalidUser', 'The requested user is invalid.'));
@@ -575,6 +626,7 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     meetings,
     events,
     mails,
+    activityNotifications,
     requests,
     get meetingsCreated() {
       return counters.meetings;

@@ -20,6 +20,7 @@ const expected: Record<OutboxMessage['type'], { message: OutboxMessage; target: 
   'meeting.lobby': { message: { type: 'meeting.lobby', requestId: 'r', meetingId: 'm', open: true }, target: null },
   'access.grant': { message: { type: 'access.grant', requestId: 'r' }, target: null },
   'access.revoke': { message: { type: 'access.revoke', requestId: 'r' }, target: null },
+  'activity.notify': { message: { type: 'activity.notify', requestId: 'r', userId: 'u', activity: 'approvalNeeded' }, target: { kind: 'person', aadObjectId: 'u' } },
 };
 
 describe('what a given-up message means for its request', () => {

@@ -44,7 +44,7 @@ export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /** What a Graph call was for; decides which permission or policy a 403 names. */
 export type GraphOperation = 'onlineMeetings' | 'calendarEvents' | 'sendMail' | 'users' | 'groups' | 'groupMembers' | 'credential'
-  | 'managedDevices' | 'deviceActions';
+  | 'managedDevices' | 'deviceActions' | 'activityFeed';
 
 /** What an admin must grant so that an operation works. */
 export interface GraphRequirement {
@@ -129,6 +129,15 @@ export function graphRequirement(operation: GraphOperation, subject?: string): G
         summary:
           `Grant the application permission DeviceManagementManagedDevices.PrivilegedOperations.All with admin consent${who}: ` +
           "it enables the Restart PC and Sync buttons on the helper's assist card.",
+      };
+    case 'activityFeed':
+      return {
+        operation,
+        permission: 'TeamsActivity.Send',
+        policy: null,
+        summary:
+          `Grant the application permission TeamsActivity.Send with admin consent (Teams activity-feed notifications${who}); ` +
+          "the app manifest's webApplicationInfo.id must be this app's client id, and Doorman must be installed for the person.",
       };
     case 'credential':
       return {

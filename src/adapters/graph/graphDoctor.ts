@@ -51,6 +51,7 @@ const SATISFIED_BY: Record<string, readonly string[]> = {
   'GroupMember.ReadWrite.All': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
   'DeviceManagementManagedDevices.Read.All': ['DeviceManagementManagedDevices.ReadWrite.All'],
   'DeviceManagementManagedDevices.PrivilegedOperations.All': [],
+  'TeamsActivity.Send': [],
 };
 
 /** What the Graph checks read of the configuration: what runs through Graph, and who holds the roles. */
@@ -64,6 +65,8 @@ export interface GraphDoctorSettings {
   directory?: 'configured' | 'graph';
   /** 'intune': assist devices and device actions through Graph (optional: older callers mean not intune). */
   devices?: 'intune' | 'local' | 'off';
+  /** The Teams app id (TEAMS_APP_ID): set, Doorman sends activity-feed notifications through Graph. */
+  teamsAppId?: string | null;
 }
 
 const MAX_AGENTS_CHECKED = 5;
@@ -107,6 +110,14 @@ export function requiredGraphPermissions(config: GraphDoctorSettings, rolesFromG
         why: "offer the Restart PC and Sync buttons on the helper's assist card (without it: the buttons are absent)",
       },
     );
+  }
+  if (config.teamsAppId) {
+    needed.push({
+      permission: 'TeamsActivity.Send',
+      why:
+        'notify people in their Teams activity feed when they must act (customer waiting or ready, assigned, approval needed); ' +
+        "without it each notification is given up and the request's cards say who was not notified",
+    });
   }
   return needed;
 }

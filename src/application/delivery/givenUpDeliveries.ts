@@ -24,6 +24,8 @@ export function deliveryFailureOf(message: OutboxMessage, error: unknown): Deliv
         code,
         detail,
       };
+    case 'activity.notify':
+      return { type: message.type, target: { kind: 'person', aadObjectId: message.userId }, code, detail };
     case 'chat.notify':
       return message.requestId === null ? null : { type: message.type, target: { kind: 'person', aadObjectId: message.userId }, code, detail };
     case 'thread.mention':

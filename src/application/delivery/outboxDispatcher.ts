@@ -5,8 +5,10 @@ import { loadSession } from '../session/actOnSession';
 import { recordAssigneeReach } from '../session/assigneeReach';
 import { deliveryFailureOf, recordDeliveryFailure, recordPersonReached } from './givenUpDeliveries';
 import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from '../lockbox/lockboxRequests';
-import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from '../ports';
+import { AccessGranter, ActivityFeed, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from '../ports';
 import { commitRequest } from '../shared/requestCommit';
+import { knownName } from '../people/personalChats';
+import { activityNotificationOf } from './activityNotifications';
 import { cardViewOf } from '../shared/cardViews';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
@@ -58,6 +60,7 @@ const LANE_OF_TYPE: Record<OutboxMessage['type'], 'access' | 'delivery'> = {
   'meeting.lobby': 'delivery',
   'chat.notify': 'delivery',
   webhook: 'delivery',
+  'activity.notify': 'delivery',
 };
 const ACCESS_TYPES = typesOf('access');
 const DELIVERY_TYPES = typesOf('delivery');
@@ -69,6 +72,7 @@ export interface DeliveryPorts {
   meetings: MeetingProvider;
   access: AccessGranter;
   webhooks: WebhookSender;
+  activityFeed: ActivityFeed;
 }
 
 /**
@@ -269,7 +273,7 @@ export class OutboxDispatcher {
         logger.debug({ ...fields, err: summary, retryInMs: wait }, 'outbox delivery throttled');
         return;
       }
-      if (item.attempts >= this.options.maxAttempts || error instanceof PermanentError) {
+      if (item.attempts >= this.options.maxAttempts || error instanceof PermanentError || isGivenUpAtOnce(item.message, error)) {
         await outbox.failOutbox(item.id, summary);
         logger.error({ ...fields, err: summary }, 'outbox gave up');
         await this.afterGivenUp(item.message, error);
@@ -295,13 +299,9 @@ export class OutboxDispatcher {
         await this.afterCardPost(message, true);
         return;
       }
-      case 'card.update': {
-        const request = await this.load(message.requestId);
-        // The invitation card shows the link once and is only retired, never re-rendered: the code is not stored.
-        const keepsLink = (card: { role: string }) => card.role === 'invitation' && request.kind === 'session' && request.state === 'open';
-        await notifier.updateCards(await cardViewOf(this.deps, request), (await requests.cardActivitiesOf(request.id)).filter((card) => !keepsLink(card)));
+      case 'card.update':
+        await this.updateCards(await this.load(message.requestId));
         return;
-      }
       case 'thread.mention': {
         const request = await loadSession(this.deps, message.requestId);
         const threads = (await requests.cardActivitiesOf(request.id)).filter((card) => card.role === 'queue');
@@ -346,12 +346,41 @@ export class OutboxDispatcher {
         await this.ports.meetings.deleteMeeting(message.meetingId, request.assignee ?? request.createdBy);
         return;
       }
+      case 'activity.notify':
+        await this.notifyActivity(message);
+        return;
       default: {
         // A new message type must be handled above: this line stops compiling until it is.
         const unhandled: never = message;
         throw new PermanentError(`no handler for outbox message ${(unhandled as OutboxMessage).type}`);
       }
     }
+  }
+
+  /**
+   * One activity-feed notification, worded from the request as it is now; nothing when its moment has passed. Where the
+   * feed is the local stand-in, the request's cards are drawn again so they say who was notified.
+   */
+  private async notifyActivity(message: Extract<OutboxMessage, { type: 'activity.notify' }>): Promise<void> {
+    const { activityFeed } = this.ports;
+    const request = await this.load(message.requestId);
+    const notification = activityNotificationOf(request, message.activity, message.userId);
+    if (notification === null) {
+      this.deps.logger.debug({ requestId: request.id, activity: message.activity }, 'activity notification no longer due');
+      return;
+    }
+    const shownBefore = activityFeed.notifiedAbout?.(request.id).length ?? 0;
+    await activityFeed.notify({ aadObjectId: message.userId, name: await knownName(this.deps, message.userId) }, notification);
+    // Only when the cards would say something new: a person told again is already named there.
+    if ((activityFeed.notifiedAbout?.(request.id).length ?? 0) > shownBefore) await this.updateCards(request);
+  }
+
+  /** Draws every card of the request again from its current view (idempotent PUTs). */
+  private async updateCards(request: StoredRequest): Promise<void> {
+    // The invitation card shows the link once and is only retired, never re-rendered: the code is not stored.
+    const keepsLink = (card: { role: string }) => card.role === 'invitation' && request.kind === 'session' && request.state === 'open';
+    const cards = (await this.deps.requests.cardActivitiesOf(request.id)).filter((card) => !keepsLink(card));
+    await this.ports.notifier.updateCards(await cardViewOf(this.deps, request), cards);
   }
 
   /** The assigner's card says whether the assignee was told; the post itself is done and never repeated for it. */
@@ -465,7 +494,17 @@ function laneKey(message: OutboxMessage): string {
       return `access:${message.requestId}`;
     case 'webhook':
       return `webhook:${message.requestId}`;
+    case 'activity.notify':
+      return `feed:${message.userId}`;
   }
+}
+
+/**
+ * A feed notification refused for a missing permission (GRAPH.FORBIDDEN) will not heal by retrying before its moment
+ * passes: it is given up at once, and the request's cards and `doctor` say what to grant.
+ */
+function isGivenUpAtOnce(message: OutboxMessage, error: unknown): boolean {
+  return message.type === 'activity.notify' && isDoormanError(error, 'GRAPH.FORBIDDEN');
 }
 
 function typesOf(kind: 'access' | 'delivery'): OutboxMessage['type'][] {

@@ -9,6 +9,7 @@ import {
   decideLockbox,
   isDecisionOverdue,
   lockboxLimitProblems,
+  lockboxParties,
   recordLockboxSide,
   remindedRole,
   withAccessRemoved,
@@ -108,6 +109,7 @@ export async function requestLockboxAccess(
       });
     }
   }
+  if (request.state === 'pending' || request.state === 'review') outbox.push(...(await decidersFeed(deps, request, 'approvalNeeded')));
   const cards = place ? [{ requestId: request.id, role: 'requester' as const, ...place, threadId: null }] : [];
   await commitRequest(deps, null, request, events, { outbox, cardActivities: cards });
   return request;
@@ -136,7 +138,9 @@ async function runLockboxAction(
   if (isDecisionOverdue(request, now)) return { request: await expireLockbox(deps, request), refused: 'REQUEST.EXPIRED' };
   try {
     const decided = decideLockbox(request, command, { actor, now, source });
-    await commitRequest(deps, request, decided.request, [decided.event]);
+    // A lead passed the review: the approvers are the ones who must act now.
+    const outbox = command.action === 'passReview' ? await decidersFeed(deps, decided.request, 'approvalNeeded') : [];
+    await commitRequest(deps, request, decided.request, [decided.event], { outbox });
     return { request: decided.request, refused: null };
   } catch (error) {
     if (isDoormanError(error) && error.code !== 'INPUT.INVALID') {
@@ -191,7 +195,16 @@ export async function remindApprovers(deps: UseCaseDeps, request: LockboxRequest
   const outbox: OutboxMessage[] = approvers
     .filter((approver) => approver.aadObjectId !== request.requester.aadObjectId)
     .map((approver) => ({ type: 'chat.notify', requestId: request.id, userId: approver.aadObjectId, notice: { kind: 'lockboxReminder' } }));
+  outbox.push(...(await decidersFeed(deps, request, 'approvalReminder')));
   await commitRequest(deps, request, after, [event], { outbox });
+}
+
+/** An activity-feed notification for each person who decides `request` now (never the requester). */
+async function decidersFeed(deps: UseCaseDeps, request: LockboxRequest, activity: 'approvalNeeded' | 'approvalReminder'): Promise<OutboxMessage[]> {
+  const deciders = await deps.directory.listByRole(remindedRole(request));
+  return deciders
+    .filter((person) => !lockboxParties(request).includes(person.aadObjectId))
+    .map((person) => ({ type: 'activity.notify', requestId: request.id, userId: person.aadObjectId, activity }));
 }
 
 /** The AccessGranter confirmed the grant: the window starts now and its end becomes a deadline. */

@@ -8,6 +8,7 @@ import { QueueStore } from './queueStore';
 import { RequestStore } from './requestStore';
 import { SettingsStore } from './settingsStore';
 
+export * from './activityFeed';
 export * from './adminEventStore';
 export * from './apiKeyStore';
 export * from './conversationStore';

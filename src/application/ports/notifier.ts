@@ -13,12 +13,16 @@ export interface RequestCardView {
   queueName: string | null;
   /** Agents a session can be assigned to. */
   agents: Person[];
-  /** Who gets a lockbox card's automatic refresh (and so their buttons): the deciders, never the requester. */
+  /** Entra object ids of the people who can act on a lockbox request now (its deciders, never the requester). */
   deciderIds: string[];
+  /** `refresh.userIds` of a lockbox card: those deciders as Teams user MRIs, at most 60 (cardViews.ts says the order). */
+  refreshUserIds?: string[];
   /** The label of the API key a lockbox request was made through (`requestedVia` is `key:<id>`), when known. */
   requestedViaLabel?: string | null;
   /** Messages about the request that were given up, newest last, with the person's name where one was not reached. */
   notReached?: NotReached[];
+  /** Local mode: the people the stand-in activity feed notified about the request (the cards say so). */
+  notified?: string[];
 }
 
 /** A given-up message as a card says it: what it was, and who was not reached. */

@@ -1,3 +1,4 @@
+import { ActivityKind } from './activityFeed';
 import { OutgoingMail } from './mailer';
 
 /** Who a new card is posted for. */
@@ -20,7 +21,9 @@ export type OutboxMessage =
   | { type: 'access.grant'; requestId: string }
   | { type: 'access.revoke'; requestId: string }
   /** A signed webhook: the body is fixed at commit time so every retry sends the same bytes. */
-  | { type: 'webhook'; requestId: string; url: string; body: string };
+  | { type: 'webhook'; requestId: string; url: string; body: string }
+  /** A Teams activity-feed notification for one person who must act; its words are drawn at delivery from the request. */
+  | { type: 'activity.notify'; requestId: string; userId: string; activity: ActivityKind };
 
 /** What a chat notification says; the Teams adapter renders it in the person's time zone. */
 export type ChatNotice =

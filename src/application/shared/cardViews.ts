@@ -6,20 +6,26 @@ import { CardActivity, NotReached, RequestCardView, StoredRequest } from '../por
 import { UseCaseDeps } from './useCaseDeps';
 
 /** Teams refreshes a card for at most 60 listed users (Universal Actions `refresh.userIds`). */
-const MAX_REFRESH_USERS = 60;
+export const MAX_REFRESH_USERS = 60;
 
 /** Which card of a request is being drawn. */
 export type CardRole = CardActivity['role'];
 
 /** The view of `request`'s cards, read once: after a use case, before delivery. */
-export async function cardViewOf(deps: Pick<UseCaseDeps, 'queues' | 'directory' | 'apiKeys'>, request: StoredRequest): Promise<RequestCardView> {
+export async function cardViewOf(
+  deps: Pick<UseCaseDeps, 'queues' | 'directory' | 'apiKeys' | 'activityFeed' | 'conversations'>,
+  request: StoredRequest,
+): Promise<RequestCardView> {
   const notReached = await notReachedOf(deps, request);
+  const notified = deps.activityFeed?.notifiedAbout?.(request.id) ?? [];
+  const shown = notified.length > 0 ? { notified: [...notified] } : {};
   if (request.kind === 'lockbox') {
     const [deciders, requestedViaLabel] = await Promise.all([deciderIds(deps, request), requestedViaLabelOf(deps, request)]);
-    return { request, queueName: null, agents: [], deciderIds: deciders, requestedViaLabel, notReached };
+    const refreshUserIds = await refreshUserIdsOf(deps, deciders);
+    return { request, queueName: null, agents: [], deciderIds: deciders.slice(0, MAX_REFRESH_USERS), refreshUserIds, requestedViaLabel, notReached, ...shown };
   }
   const [queue, agents] = await Promise.all([request.queueId ? deps.queues.getQueue(request.queueId) : null, deps.directory.listAgents()]);
-  return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached };
+  return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached, ...shown };
 }
 
 /** A request made through the REST API names its API key by label, as the audit trail does. */
@@ -42,12 +48,24 @@ async function notReachedOf(deps: Pick<UseCaseDeps, 'directory'>, request: Store
   );
 }
 
+/** Who can act on the request now (its deciding role, never its parties), each once. */
 async function deciderIds(deps: Pick<UseCaseDeps, 'directory'>, request: LockboxRequest): Promise<string[]> {
   const people = await deps.directory.listByRole(decidingRole(request));
-  return people
-    .map((person) => person.aadObjectId)
-    .filter((id) => !lockboxParties(request).includes(id))
-    .slice(0, MAX_REFRESH_USERS);
+  return [...new Set(people.map((person) => person.aadObjectId))].filter((id) => !lockboxParties(request).includes(id));
+}
+
+/**
+ * `refresh.userIds` as Teams documents them: user MRIs, the `29:` id Teams gave each person in their activities
+ * (recorded with their personal chat). The list holds only people who can act now (`deciders`), so who must see their
+ * own view first is settled before the cap; of those, people whose MRI Teams has given Doorman come first (they use
+ * it, and their id is the documented one), then the rest as `8:orgid:<object id>` (the same user's MRI in the form
+ * Teams derives from the Entra id) in directory order; at most 60.
+ */
+async function refreshUserIdsOf(deps: Pick<UseCaseDeps, 'conversations'>, deciders: readonly string[]): Promise<string[]> {
+  const recorded = await Promise.all(deciders.map(async (id) => (await deps.conversations.getPersonalConversation(id))?.userId ?? null));
+  const known = recorded.filter((mri): mri is string => mri !== null && mri.startsWith('29:'));
+  const unknown = deciders.filter((_, index) => !(recorded[index] ?? '').startsWith('29:')).map((id) => `8:orgid:${id}`);
+  return [...new Set([...known, ...unknown])].slice(0, MAX_REFRESH_USERS);
 }
 
 /** Where a card was clicked: the message that holds it, and whether it sits in a channel. */

@@ -1,4 +1,4 @@
-import { Clock, Directory, Logger, RequestChanges, Secrets, StorePorts } from '../ports';
+import { ActivityFeed, Clock, Directory, Logger, RequestChanges, Secrets, StorePorts } from '../ports';
 
 /** What every use case may use, the store by role (`requests`, `outbox`, `queues`, …); built once in main.ts. */
 export interface UseCaseDeps extends StorePorts {
@@ -9,6 +9,8 @@ export interface UseCaseDeps extends StorePorts {
   logger: Logger;
   /** Wakes the outbox dispatcher after a commit so cards update within a second. */
   wakeDispatcher: () => void;
+  /** The local stand-in of the Teams activity feed, so cards say who was notified; absent in production. */
+  activityFeed?: Pick<ActivityFeed, 'notifiedAbout'>;
   settings: {
     publicBaseUrl: string;
     sessionDefaultHours: number;

@@ -58,6 +58,8 @@
   }
   var filters = { kind: '', state: '' };
   var loadEpoch = 0;
+  // The request an activity-feed notification's deep link names (its subEntityId): highlighted and scrolled to.
+  var focusId = '';
 
   // ---------- small helpers ----------
 
@@ -356,14 +358,18 @@
     }
     notice.hidden = true;
     replaceChildren(notice, []);
+    var focused = null;
     var rows = requests.map(function (request) {
       var state = String(request.state || '');
-      return el('tr', {}, [
+      var isFocus = focusId !== '' && String(request.id) === focusId;
+      var row = el('tr', { className: isFocus ? 'focused' : '', attrs: { 'data-request-id': String(request.id), 'aria-current': isFocus ? 'true' : null } }, [
         el('th', { attrs: { scope: 'row' }, className: 'kind', text: KIND_LABELS[request.kind] || String(request.kind) }),
         el('td', {}, [el('span', { className: 'state state-' + (STATE_TONES[state] || 'neutral'), text: STATE_LABELS[state] || state })]),
         timeCell(deadlineOf(request)),
         timeCell(request.createdAt),
       ]);
+      if (isFocus) focused = row;
+      return row;
     });
     var table = el('table', { className: 'requests' }, [
       el('caption', { className: 'visually-hidden', text: 'Your requests, newest first. Times in ' + (timeZone || 'your time zone') + '.' }),
@@ -381,6 +387,7 @@
       el('div', { className: 'table-wrap' }, [table]),
       el('p', { className: 'footnote muted', text: requests.length + (requests.length === 1 ? ' request' : ' requests') + ' · times in ' + (timeZone || 'your time zone') }),
     ]);
+    if (focused && focused.scrollIntoView) focused.scrollIntoView({ block: 'center' });
   }
 
   // ---------- the channel tab's configuration page ----------
@@ -460,6 +467,7 @@
   connectToTeams().then(
     function (context) {
       var app = (context && context.app) || {};
+      focusId = String((context && context.page && context.page.subPageId) || '');
       locale = app.locale || navigator.language || undefined;
       applyTheme(app.theme);
       try {

@@ -31,5 +31,7 @@ function notReachedLine(kind: StoredRequest['kind'], failure: NotReached): strin
       return kind === 'lockbox' ? `The approvers' mail could not be sent. ${ASK_ADMIN}` : `The invitation mail could not be sent. ${ASK_ADMIN}`;
     case 'webhook':
       return `The system that asked was not told of a change: a webhook could not be delivered. ${ASK_ADMIN}`;
+    case 'activity.notify':
+      return `${failure.name === null ? 'Someone' : escapeMarkdown(failure.name)} got no Teams activity notification about this request${failure.code === 'GRAPH.FORBIDDEN' ? ': Doorman lacks the Graph permission TeamsActivity.Send' : ''}. ${ASK_ADMIN}`;
   }
 }

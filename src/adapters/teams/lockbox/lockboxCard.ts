@@ -7,6 +7,7 @@ import { adaptiveCard, executeAction, factSet, heading, statusBadge, inputText, 
 import { AdaptiveCard, CardElement } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 import { notReachedBlock } from '../cards/notReachedBlock';
+import { notifiedLine } from '../cards/notifiedLine';
 import {
   decisionFact,
   durationText,
@@ -26,7 +27,7 @@ export type { LockboxViewer };
 export interface LockboxCardView {
   request: LockboxRequest;
   viewer: LockboxViewer;
-  /** Entra object ids of the people whose view differs from the base card (approvers; reviewers while in review). */
+  /** The people whose view differs from the base card (approvers; reviewers while in review): Teams user MRIs, or Entra object ids (sent as `8:orgid:` MRIs). */
   approverIds: string[];
   now: Date;
   timeZone: string;
@@ -35,6 +36,8 @@ export interface LockboxCardView {
   requestedViaLabel?: string | null;
   /** Messages about the request that were given up: said plainly on the card. */
   notReached?: readonly NotReached[];
+  /** Local mode: people the stand-in activity feed notified. */
+  notified?: readonly string[];
 }
 
 /** Teams refreshes a card automatically for at most 60 listed users. */
@@ -59,6 +62,8 @@ export function lockboxCard(view: LockboxCardView): AdaptiveCard {
   body.push(factSet(facts(view), 'facts'));
   const notReached = notReachedBlock('lockbox', view.notReached);
   if (notReached) body.push(notReached);
+  const notified = notifiedLine(view.notified);
+  if (notified) body.push(notified);
 
   const actions = viewerActions(view);
   if (actions.inputs.length > 0) body.push(...actions.inputs);

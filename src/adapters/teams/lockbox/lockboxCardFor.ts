@@ -21,11 +21,12 @@ export function lockboxCardFor(
   return lockboxCard({
     request,
     viewer: who,
-    approverIds: cardView.deciderIds,
+    approverIds: cardView.refreshUserIds ?? cardView.deciderIds,
     now,
     timeZone,
     notice: notice ? { code: notice } : null,
     requestedViaLabel: cardView.requestedViaLabel ?? null,
     notReached: cardView.notReached ?? [],
+    notified: cardView.notified,
   });
 }

@@ -8,6 +8,7 @@ import { actionSet, container, executeAction, factSet, heading, inputChoiceSet, 
 import { CardElement, RequestPointer } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 import { notReachedBlock } from '../cards/notReachedBlock';
+import { notifiedLine } from '../cards/notifiedLine';
 
 /** What the agent's and the queue's card of a session request show; `notice` answers a failed action. */
 export interface SessionCardView {
@@ -20,6 +21,8 @@ export interface SessionCardView {
   agents?: ReadonlyArray<Pick<Person, 'aadObjectId' | 'name'>>;
   /** Messages about the request that were given up: said plainly on the card. */
   notReached?: readonly NotReached[];
+  /** Local mode: people the stand-in activity feed notified. */
+  notified?: readonly string[];
 }
 
 const ARRIVED_STATES: readonly string[] = ['waiting', 'ready', 'connected'];
@@ -58,6 +61,8 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
   if (notTold) body.push(problemNotice(notTold, 'assigneeNotTold', { weight: 'bolder', spacing: 'small' }));
   const notReached = notReachedBlock('session', view.notReached);
   if (notReached) body.push(notReached);
+  const notified = notifiedLine(view.notified);
+  if (notified) body.push(notified);
   body.push(...meetingDetails(liveMeeting(request)));
   if (request.mailProblem) {
     const { code, detail } = request.mailProblem;

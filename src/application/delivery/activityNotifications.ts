@@ -1,0 +1,36 @@
+import { ActivityKind, ActivityNotification, StoredRequest } from '../ports';
+
+/**
+ * The words of an activity-feed notification, drawn at delivery from the request as it is then (the outbox row holds
+ * no personal data), or null when the moment has passed (the customer left, the request was decided): a notification
+ * retried after that would send someone to act on nothing.
+ */
+export function activityNotificationOf(request: StoredRequest, activity: ActivityKind, userId: string): ActivityNotification | null {
+  if (request.kind === 'session') {
+    const customer = request.customerName ?? request.recipient.name;
+    const base = { requestId: request.id, templateParameters: { customer } };
+    switch (activity) {
+      case 'customerWaiting':
+        if (request.state !== 'waiting') return null;
+        return { ...base, activity, topic: `Session with ${customer}`, previewText: `${customer} opened the link and is waiting for access to be granted.` };
+      case 'customerReady':
+        if (request.state !== 'ready') return null;
+        return { ...base, activity, topic: `Session with ${customer}`, previewText: `${customer} granted access and is ready: admit them from the card (tag ${request.tag}).` };
+      case 'requestAssigned':
+        if (request.assignee?.aadObjectId !== userId || ['closed', 'expired'].includes(request.state)) return null;
+        return { ...base, activity, topic: `Session with ${customer}`, previewText: `You were assigned the session with ${customer}.` };
+      default:
+        return null;
+    }
+  }
+  if (request.state !== 'pending' && request.state !== 'review') return null;
+  const base = { requestId: request.id, templateParameters: { resource: request.resource }, topic: `Access request · ${request.resource}` };
+  switch (activity) {
+    case 'approvalNeeded':
+      return { ...base, activity, previewText: `${request.requester.name} asks for access to ${request.resource}: your decision is needed.` };
+    case 'approvalReminder':
+      return { ...base, activity, previewText: `1 hour left to decide on ${request.requester.name}'s access to ${request.resource}.` };
+    default:
+      return null;
+  }
+}
