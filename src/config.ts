@@ -75,6 +75,7 @@ const environmentSchema = z.object({
   APPLICATIONINSIGHTS_CONNECTION_STRING: z.string().optional(),
   METRICS_TOKEN: z.string().optional(),
 
+  TEAMS_APP_ID: z.string().optional(),
   TAB_SSO_CLIENT_ID: z.string().optional(),
   TAB_SSO_APP_ID_URI: z.string().optional(),
   ENTRA_JWKS_URL: z.string().url().default('https://login.microsoftonline.com/common/discovery/v2.0/keys'),
@@ -131,6 +132,11 @@ export interface Config {
   };
   /** Bearer token for /metrics in production (null: /metrics answers 404 there); local mode serves it openly. */
   metricsToken: string | null;
+  /**
+   * Doorman's id in the organization's Teams app catalog (TEAMS_APP_ID), so it can install itself for people who never
+   * opened it (Graph). Null: such people are reached by mail where a notice has a mail form, and cards say so.
+   */
+  teamsAppId: string | null;
   /** Single sign-on of the Teams tab; null when TAB_SSO_CLIENT_ID is empty (the tab then says SSO is not set up). */
   tabSso: { clientId: string; appIdUri: string | null; jwksUrl: string } | null;
 }
@@ -185,11 +191,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
 
   const meetings = e.MEETINGS ?? 'local';
   const mailKind = e.MAIL ?? 'local';
-  const needsGraph = meetings === 'graph' || mailKind === 'graph' || e.ACCESS === 'graph' || e.DIRECTORY === 'graph';
+  const needsGraph = meetings === 'graph' || mailKind === 'graph' || e.ACCESS === 'graph' || e.DIRECTORY === 'graph' || !blank(e.TEAMS_APP_ID);
   let graph: Config['graph'] = null;
   if (needsGraph) {
     for (const key of ['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID'] as const) {
-      if (blank(e[key])) problems.push(`${key} is required when MEETINGS, MAIL, ACCESS or DIRECTORY is graph.`);
+      if (blank(e[key])) problems.push(`${key} is required when MEETINGS, MAIL, ACCESS or DIRECTORY is graph, or TEAMS_APP_ID is set.`);
     }
     const credentialKind =
       e.GRAPH_CREDENTIAL ??
@@ -305,6 +311,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
     metricsToken,
     tabSso,
+    teamsAppId: blank(e.TEAMS_APP_ID) ? null : (e.TEAMS_APP_ID ?? '').trim(),
   };
 }
 

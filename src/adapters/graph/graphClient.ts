@@ -43,7 +43,15 @@ export type GraphConfig = GraphSettings;
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /** What a Graph call was for; decides which permission or policy a 403 names. */
-export type GraphOperation = 'onlineMeetings' | 'calendarEvents' | 'sendMail' | 'users' | 'groups' | 'groupMembers' | 'credential';
+export type GraphOperation =
+  | 'onlineMeetings'
+  | 'calendarEvents'
+  | 'sendMail'
+  | 'users'
+  | 'groups'
+  | 'groupMembers'
+  | 'credential'
+  | 'teamsAppInstallation';
 
 /** What an admin must grant so that an operation works. */
 export interface GraphRequirement {
@@ -110,6 +118,16 @@ export function graphRequirement(operation: GraphOperation, subject?: string): G
         permission: 'GroupMember.Read.All',
         policy: null,
         summary: `Grant the application permission GroupMember.Read.All with admin consent${who}.`,
+      };
+    case 'teamsAppInstallation':
+      return {
+        operation,
+        permission: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
+        policy: null,
+        summary:
+          `Grant the application permission TeamsAppInstallation.ReadWriteSelfForUser.All with admin consent${who}, so ` +
+          'that Doorman can install itself for people who never opened it and reach them in Teams; the app must be ' +
+          'allowed by the Teams app permission policies.',
       };
     case 'credential':
       return {

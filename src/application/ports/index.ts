@@ -10,6 +10,7 @@ import { SettingsStore } from './settingsStore';
 
 export * from './adminEventStore';
 export * from './apiKeyStore';
+export * from './appInstaller';
 export * from './conversationStore';
 export * from './deadlineStore';
 export * from './deliveryErrors';

@@ -28,6 +28,8 @@ export type NotReached = DeliveryFailure & { name: string | null };
 export interface CardAddresses {
   channel(queueId: string): Promise<Queue | null>;
   personalChat(aadObjectId: string): Promise<PersonalConversation | null>;
+  /** A registered channel, whose service URL and tenant a chat opened for someone who never wrote can use. */
+  anyChannel?(): Promise<Queue | null>;
 }
 
 /** Delivers cards and messages to Teams. Adapters render views into cards. */
