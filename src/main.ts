@@ -128,7 +128,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const notifier = new TeamsNotifier(
     adapter,
     config.bot?.appId ?? '',
-    { channel: (id) => store.getQueue(id), personalChat: (id) => store.getPersonalConversation(id), anyChannel: async () => (await store.listQueues())[0] ?? null },
+    { channel: (id) => store.getQueue(id), personalChat: (id) => store.getPersonalConversation(id), serviceEndpoint: async () => (await store.listQueues())[0] ?? (await store.anyPersonalConversation()) },
     renderer,
     new ThreadRateLimiter(clock),
     clock,

@@ -30,6 +30,11 @@ export class BotConnectorDouble {
   onAccepted: ((call: ConnectorCall) => void) | null = null;
   /** When set, Teams' per-thread limits are enforced on this clock: over the limit is a 429 with Retry-After. */
   threadLimitsOn: { now(): Date } | null = null;
+  /**
+   * Who has Doorman in their personal scope, when the test says: opening a one-to-one conversation with anyone else
+   * answers 403, as Teams does for a bot the user has not installed. Null: everyone has it (the Playground's people).
+   */
+  personalScope: ((aadObjectId: string) => boolean) | null = null;
   /** Calls answered 429 because of the per-thread limits. */
   throttled = 0;
   /** Conversations (or '*' for all) whose calls are accepted and never answered, until `recover()`. */
@@ -144,7 +149,18 @@ export class BotConnectorDouble {
     }
     let call: ConnectorCall;
     let answer: Record<string, unknown>;
-    if (!conversationId) {
+    const member = (body.members as { id?: string }[] | undefined)?.[0]?.id;
+    if (!conversationId && body.isGroup === false && member) {
+      // A one-to-one conversation: Teams answers with the chat's id, the same every time, and posts nothing.
+      if (this.personalScope && !this.personalScope(member)) {
+        res.writeHead(403, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
+        return;
+      }
+      const chat = `a:personal-${member}`;
+      call = { method: 'POST', kind: 'createConversation', conversationId: chat, activityId: null, body };
+      answer = { id: chat };
+    } else if (!conversationId) {
       const newActivity = `msg-${++this.counter}`;
       const newThread = `${thread};messageid=${newActivity}`;
       call = { method: 'POST', kind: 'createConversation', conversationId: newThread, activityId: newActivity, body };

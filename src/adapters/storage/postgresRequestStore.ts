@@ -494,6 +494,12 @@ export class PostgresRequestStore implements Store {
     return rows.length > 0 ? toPersonalConversation(rows[0]) : null;
   }
 
+  async anyPersonalConversation(): Promise<PersonalConversation | null> {
+    // Without a creation time, any row serves: every chat of a tenant shares its service URL.
+    const { rows } = await this.pool.query('SELECT * FROM personal_conversations LIMIT 1');
+    return rows.length > 0 ? toPersonalConversation(rows[0]) : null;
+  }
+
   async getLockboxSettings(): Promise<LockboxSettings> {
     const { rows } = await this.pool.query('SELECT value FROM settings WHERE key = $1', [LOCKBOX_SETTINGS_KEY]);
     return rows.length > 0 ? decodeLockboxSettings(rows[0].value) : { ...DEFAULT_LOCKBOX_SETTINGS };

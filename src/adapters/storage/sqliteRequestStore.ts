@@ -237,6 +237,7 @@ export class SqliteRequestStore implements Store {
           service_url = excluded.service_url, tenant_id = excluded.tenant_id, bot_id = excluded.bot_id,
           user_id = excluded.user_id, name = excluded.name, time_zone = excluded.time_zone`),
       selectConversation: db.prepare('SELECT * FROM personal_conversations WHERE aad_object_id = ?'),
+      selectAnyConversation: db.prepare('SELECT * FROM personal_conversations ORDER BY rowid DESC LIMIT 1'),
       selectSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
       upsertSetting: db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?)
         ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
@@ -491,6 +492,11 @@ export class SqliteRequestStore implements Store {
 
   async getPersonalConversation(aadObjectId: string): Promise<PersonalConversation | null> {
     const row = this.statements.selectConversation.get(aadObjectId) as Row | undefined;
+    return row ? toPersonalConversation(row) : null;
+  }
+
+  async anyPersonalConversation(): Promise<PersonalConversation | null> {
+    const row = this.statements.selectAnyConversation.get() as Row | undefined;
     return row ? toPersonalConversation(row) : null;
   }
 

@@ -73,9 +73,9 @@ export class TeamsNotifier implements Notifier, ChatOpener {
    * every time). Fails (403 from Teams) while the app is not installed for them.
    */
   async openPersonalChat(aadObjectId: string, chatId: string | null): Promise<Omit<PersonalConversation, 'name' | 'timeZone'>> {
-    const channel = await this.addresses.anyChannel?.();
-    const serviceUrl = channel?.serviceUrl ?? this.personalChatDefaults.serviceUrl;
-    const tenantId = channel?.tenantId ?? this.personalChatDefaults.tenantId ?? '';
+    const known = await this.addresses.serviceEndpoint?.();
+    const serviceUrl = known?.serviceUrl ?? this.personalChatDefaults.serviceUrl;
+    const tenantId = known?.tenantId || this.personalChatDefaults.tenantId || '';
     const key = `personal:${aadObjectId}`;
     const created = await this.send([key], serviceUrl, key, tenantId || null, (client, options) =>
       client.conversations.createConversation(

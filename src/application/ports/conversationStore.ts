@@ -35,6 +35,8 @@ export interface ConversationStore {
   /** Records that a person or a team was greeted; true only the first time for `scope` (Teams repeats install events). */
   recordGreeting(scope: string, at: Date): Promise<boolean>;
   getPersonalConversation(aadObjectId: string): Promise<PersonalConversation | null>;
+  /** Any recorded personal chat (its service URL and tenant serve a chat opened for someone else). */
+  anyPersonalConversation(): Promise<PersonalConversation | null>;
   /**
    * Starts opening a chat for a person who has none: records `opening` and queues the install step (`chat.install`) in
    * one transaction. False, and nothing written, when it is being opened already.
