@@ -22,7 +22,7 @@ export function noticeMail(notice: ChatNotice, request: StoredRequest | null, ti
     case 'lockboxReminder': {
       if (request?.kind !== 'lockbox') return null;
       const mail = lockboxApproverMail(request, { timeZone });
-      const lead = 'Reminder: one hour is left to decide this access request.';
+      const lead = 'Reminder: less than an hour is left to decide this access request.';
       return {
         subject: `Reminder: ${mail.subject}`,
         text: `${lead}\n\n${mail.text}`,
