@@ -46,6 +46,7 @@ const SATISFIED_BY: Record<string, readonly string[]> = {
   'OnlineMeetings.ReadWrite.All': [],
   'Mail.Send': [],
   'GroupMember.ReadWrite.All': ['Group.ReadWrite.All', 'Directory.ReadWrite.All'],
+  'TeamsAppInstallation.ReadWriteSelfForUser.All': ['TeamsAppInstallation.ReadWriteForUser.All'],
 };
 
 /** What the Graph checks read of the configuration: what runs through Graph, and who holds the roles. */
@@ -57,6 +58,8 @@ export interface GraphDoctorSettings {
   roles: { admins: string[]; agents: string[]; approvers: string[]; engineers: string[] };
   /** 'graph': people's names, mail and language come from Entra (optional: older callers mean 'configured'). */
   directory?: 'configured' | 'graph';
+  /** TEAMS_APP_ID: Doorman installs itself for people who never opened it (null or absent: it cannot). */
+  teamsAppId?: string | null;
 }
 
 const MAX_AGENTS_CHECKED = 5;
@@ -88,6 +91,12 @@ export function requiredGraphPermissions(config: GraphDoctorSettings, rolesFromG
   }
   if (config.lockbox.access.kind === 'graph') {
     needed.push({ permission: 'GroupMember.ReadWrite.All', why: 'add and remove lockbox access (Entra group membership)' });
+  }
+  if (config.teamsAppId) {
+    needed.push({
+      permission: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
+      why: 'install Doorman for people who never opened it and reach them in Teams (without it: notices with a mail form go by mail, other cards for them are given up and say so)',
+    });
   }
   return needed;
 }
@@ -141,6 +150,15 @@ export async function runGraphDoctor(config: GraphDoctorSettings, deps: GraphDoc
         ? { name, status: 'ok', detail: `granted (needed to ${why})` }
         : { name, status: 'problem', detail: `missing from the token's roles (needed to ${why})`, fix: consentFix(permission) },
     );
+  }
+
+  if (!config.teamsAppId) {
+    checks.push({
+      name: 'Reaching people who never opened Doorman',
+      status: 'manual',
+      detail: 'TEAMS_APP_ID is not set: Doorman cannot install itself for them, so they get notices with a mail form by mail only',
+      fix: 'Set TEAMS_APP_ID to the app id in the organization app catalog and grant TeamsAppInstallation.ReadWriteSelfForUser.All (docs/graph.md §2b).',
+    });
   }
 
   const roleGroups = [...new Set(allRoleIds.filter((id) => id.startsWith('group:')).map((id) => id.slice('group:'.length)))];
