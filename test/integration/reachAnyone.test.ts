@@ -259,6 +259,25 @@ describe('when Doorman may not reach a person in Teams', () => {
     ]);
   });
 
+  it('an opening whose record was lost (a crash after its steps gave up) does not hold notices forever: after 2 h they fall back', async () => {
+    setup = await startIn('local');
+    t = setup.t;
+    await t.registerApprovals();
+    await t.message('alex', 'hi');
+    await t.store.startOpeningChat(PEOPLE.finn.aadObjectId, t.clock.now());
+    const [install] = await t.store.claimOutbox(t.clock.now(), 10, 60_000, ['chat.install']);
+    await t.store.failOutbox(install.id, 'lost with the process that gave up');
+    await t.invoke('alex', 'settings.save', { approvalRequired: 'false', leadReview: 'false', defaultDurationMinutes: '240', maxDurationMinutes: '1440', decisionHours: '12' });
+    await deliverAll(t);
+    expect(mailsTo(setup, 'finn@example.com')).toEqual([]);
+
+    t.clock.advance(2 * 3600_000);
+    await deliverAll(t);
+
+    expect(mailsTo(setup, 'finn@example.com').filter((mail) => mail.includes('Lockbox approval turned off'))).toHaveLength(1);
+    expect(await t.store.chatReachOf(PEOPLE.finn.aadObjectId)).toMatchObject({ status: 'unreachable', problem: { code: 'REACH.FAILED' } });
+  });
+
   it('without TEAMS_APP_ID in production settings, nothing is retried in vain: the card names the missing setting at once', async () => {
     setup = await startIn('graph');
     await setup.t.stop();

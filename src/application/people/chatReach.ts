@@ -7,6 +7,13 @@ import { canReachInChat, rememberPersonalChat } from './personalChats';
 /** Why a chat could not be opened when the install or open step outlasted its retries. */
 export const REACH_FAILED = 'REACH.FAILED';
 
+/**
+ * An opening that has not finished by then is taken as failed: its steps give up after about 18 minutes of retries,
+ * so only a lost record (a crash between giving up and saying so) or endless throttling lasts this long. Waiting
+ * messages never wait forever.
+ */
+export const OPENING_GIVEN_UP_AFTER_MS = 2 * 3600_000;
+
 /** Whether a card or notice for a person can go out now. */
 export type ChatReadiness = { kind: 'ready' } | { kind: 'opening' } | { kind: 'unreachable'; problem: Problem };
 
@@ -18,11 +25,17 @@ export type ChatReadiness = { kind: 'ready' } | { kind: 'opening' } | { kind: 'u
 export async function chatReadiness(deps: UseCaseDeps, aadObjectId: string, writtenAt: Date): Promise<ChatReadiness> {
   if (await canReachInChat(deps, aadObjectId)) return { kind: 'ready' };
   const reach = await deps.conversations.chatReachOf(aadObjectId);
-  if (reach?.status === 'opening') return { kind: 'opening' };
+  const now = deps.clock.now();
+  if (reach?.status === 'opening' && now.getTime() - reach.since.getTime() < OPENING_GIVEN_UP_AFTER_MS) return { kind: 'opening' };
+  if (reach?.status === 'opening') {
+    const problem = { code: REACH_FAILED, detail: 'opening the chat did not finish within 2 hours' };
+    await deps.conversations.recordChatUnreachable(aadObjectId, problem, now);
+    return { kind: 'unreachable', problem };
+  }
   if (reach?.status === 'unreachable' && reach.since.getTime() >= writtenAt.getTime()) {
     return { kind: 'unreachable', problem: reach.problem ?? { code: REACH_FAILED, detail: null } };
   }
-  if (await deps.conversations.startOpeningChat(aadObjectId, deps.clock.now())) {
+  if (await deps.conversations.startOpeningChat(aadObjectId, now)) {
     deps.logger.info({ userId: aadObjectId }, 'opening a personal chat for a person who has none');
     deps.wakeDispatcher();
   }
