@@ -278,7 +278,7 @@ describe('when Doorman may not reach a person in Teams', () => {
     expect(await t.store.chatReachOf(PEOPLE.finn.aadObjectId)).toMatchObject({ status: 'unreachable', problem: { code: 'REACH.FAILED' } });
   });
 
-  it('without TEAMS_APP_ID in production settings, nothing is retried in vain: the card names the missing setting at once', async () => {
+  it('with Graph configured but no TEAMS_APP_ID, nothing is retried in vain: the card names the missing setting at once', async () => {
     setup = await startIn('graph');
     await setup.t.stop();
     const graph = setup.graph as GraphDouble;
