@@ -128,7 +128,14 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const notifier = new TeamsNotifier(
     adapter,
     config.bot?.appId ?? '',
-    { channel: (id) => store.getQueue(id), personalChat: (id) => store.getPersonalConversation(id), serviceEndpoint: async () => (await store.listQueues())[0] ?? (await store.anyPersonalConversation()) },
+    {
+      channel: (id) => store.getQueue(id),
+      personalChat: (id) => store.getPersonalConversation(id),
+      serviceEndpoint: async () => {
+        const queue = (await store.listQueues())[0];
+        return queue ? { serviceUrl: queue.serviceUrl, tenantId: queue.tenantId, channelId: queue.channelId } : store.anyPersonalConversation();
+      },
+    },
     renderer,
     new ThreadRateLimiter(clock),
     clock,

@@ -164,6 +164,17 @@ describe.each(['local', 'graph'] as const)('reaching people who never typed to D
     expect(await t.store.getPersonalConversation(PEOPLE.bea.aadObjectId)).toMatchObject({ conversationId: personalChat('bea'), name: 'Bea Agent' });
   });
 
+  it("opens the chat with the person's Teams user id when the channel's roster lists them", async () => {
+    t.connector.roster = [{ id: '29:bea-teams-id', objectId: PEOPLE.bea.aadObjectId, name: 'Bea Agent' }];
+    await t.invoke('alex', 'session.create', { recipientName: 'Chris Customer', assignTo: `user:${PEOPLE.bea.aadObjectId}` });
+    await deliverAll(t);
+
+    const [opened] = t.connector.calls.filter((call) => call.kind === 'createConversation' && call.body.isGroup === false);
+    expect(opened.body.members).toEqual([{ id: '29:bea-teams-id', name: '' }]);
+    expect(await t.store.getPersonalConversation(PEOPLE.bea.aadObjectId)).toMatchObject({ userId: '29:bea-teams-id', conversationId: 'a:personal-29:bea-teams-id' });
+    expect(t.connector.postsIn('a:personal-29:bea-teams-id').filter((call) => findById(BotConnectorDouble.cardOf(call), 'facts'))).toHaveLength(1);
+  });
+
   it('an engineer whose request came through the REST API gets their card and is told of the decision', async () => {
     await installedByThemselves(t, 'carl');
     const key = await t.issueApiKey({ id: 'key-1', name: 'ticketing', onBehalfOf: [PEOPLE.dana.aadObjectId] });

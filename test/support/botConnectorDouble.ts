@@ -31,10 +31,12 @@ export class BotConnectorDouble {
   /** When set, Teams' per-thread limits are enforced on this clock: over the limit is a 429 with Retry-After. */
   threadLimitsOn: { now(): Date } | null = null;
   /**
-   * Who has Doorman in their personal scope, when the test says: opening a one-to-one conversation with anyone else
-   * answers 403, as Teams does for a bot the user has not installed. Null: everyone has it (the Playground's people).
+   * Who (by object id) has Doorman in their personal scope, when the test says: opening a one-to-one conversation
+   * with anyone else answers 403, as Teams does for a bot the user has not installed. Null: everyone has it.
    */
   personalScope: ((aadObjectId: string) => boolean) | null = null;
+  /** The team's roster, as `GET /v3/conversations/{id}/members` answers it (Teams names the object id `objectId`). */
+  roster: { id: string; objectId: string; name: string }[] = [];
   /** Calls answered 429 because of the per-thread limits. */
   throttled = 0;
   /** Conversations (or '*' for all) whose calls are accepted and never answered, until `recover()`. */
@@ -124,6 +126,11 @@ export class BotConnectorDouble {
       return;
     }
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://double').pathname);
+    if (req.method === 'GET' && /^\/v3\/conversations\/[^/]+\/members$/.test(path)) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(this.roster));
+      return;
+    }
     const match = /^\/v3\/conversations(?:\/(.+?)\/activities(?:\/([^/]+))?)?$/.exec(path);
     if (!match) {
       res.writeHead(404).end();
@@ -152,7 +159,8 @@ export class BotConnectorDouble {
     const member = (body.members as { id?: string }[] | undefined)?.[0]?.id;
     if (!conversationId && body.isGroup === false && member) {
       // A one-to-one conversation: Teams answers with the chat's id, the same every time, and posts nothing.
-      if (this.personalScope && !this.personalScope(member)) {
+      const objectId = this.roster.find((known) => known.id === member)?.objectId ?? member;
+      if (this.personalScope && !this.personalScope(objectId)) {
         res.writeHead(403, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
         return;

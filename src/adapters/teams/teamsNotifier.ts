@@ -77,12 +77,13 @@ export class TeamsNotifier implements Notifier, ChatOpener {
     const serviceUrl = known?.serviceUrl ?? this.personalChatDefaults.serviceUrl;
     const tenantId = known?.tenantId || this.personalChatDefaults.tenantId || '';
     const key = `personal:${aadObjectId}`;
+    const memberId = (known?.channelId ? await this.rosterId(serviceUrl, tenantId, known.channelId, aadObjectId) : null) ?? aadObjectId;
     const created = await this.send([key], serviceUrl, key, tenantId || null, (client, options) =>
       client.conversations.createConversation(
         {
           isGroup: false,
           bot: { id: this.botAppId, name: 'Doorman' },
-          members: [{ id: aadObjectId, name: '' }],
+          members: [{ id: memberId, name: '' }],
           tenantId,
           channelData: { tenant: { id: tenantId } },
         } as Parameters<ConnectorClient['conversations']['createConversation']>[0],
@@ -97,8 +98,27 @@ export class TeamsNotifier implements Notifier, ChatOpener {
       serviceUrl: created.serviceUrl ?? serviceUrl,
       tenantId,
       botId: this.botAppId,
-      userId: aadObjectId,
+      userId: memberId,
     };
+  }
+
+  /**
+   * The person's Teams user id (`29:…`) from a registered channel's roster, when they are in its team: Teams takes
+   * the object id too, but the Agents Playground keys personal chats by the user id only. Null when the roster does
+   * not list them or cannot be read (the object id is used then).
+   */
+  private async rosterId(serviceUrl: string, tenantId: string, channelId: string, aadObjectId: string): Promise<string | null> {
+    try {
+      // Its own key: a roster that does not answer must not hold up the channel's cards.
+      const members = await this.withConnector(serviceUrl, `roster:${channelId}`, tenantId || null, (client, options) =>
+        client.conversations.getConversationMembers(channelId, options),
+      );
+      // Teams' roster names the object id `objectId`; botbuilder's type calls it `aadObjectId`.
+      const member = members.find((candidate) => (candidate.aadObjectId ?? (candidate as { objectId?: string }).objectId) === aadObjectId);
+      return member?.id ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** Posts a queue card as a new channel thread, or an agent card into the agent's personal chat. */

@@ -29,10 +29,10 @@ export interface CardAddresses {
   channel(queueId: string): Promise<Queue | null>;
   personalChat(aadObjectId: string): Promise<PersonalConversation | null>;
   /**
-   * A service URL and tenant Teams gave Doorman (a registered channel's, else a recorded chat's), for a chat opened
-   * for someone who never wrote; null when none is known yet.
+   * A service URL and tenant Teams gave Doorman (a registered channel's, with its id for the roster, else a recorded
+   * chat's), for a chat opened for someone who never wrote; null when none is known yet.
    */
-  serviceEndpoint?(): Promise<{ serviceUrl: string; tenantId: string } | null>;
+  serviceEndpoint?(): Promise<{ serviceUrl: string; tenantId: string; channelId?: string } | null>;
 }
 
 /** Delivers cards and messages to Teams. Adapters render views into cards. */
