@@ -60,6 +60,8 @@ export interface GraphDoctorSettings {
   directory?: 'configured' | 'graph';
   /** TEAMS_APP_ID: Doorman installs itself for people who never opened it (null or absent: it cannot). */
   teamsAppId?: string | null;
+  /** The tab's app registration: the manifest's webApplicationInfo.id, which "install itself" permissions key on. */
+  tabSso?: { clientId: string } | null;
 }
 
 const MAX_AGENTS_CHECKED = 5;
@@ -152,6 +154,14 @@ export async function runGraphDoctor(config: GraphDoctorSettings, deps: GraphDoc
     );
   }
 
+  if (config.teamsAppId && config.tabSso?.clientId !== graph.clientId) {
+    checks.push({
+      name: 'Installing Doorman for people',
+      status: 'manual',
+      detail: `the manifest's webApplicationInfo.id is ${config.tabSso?.clientId ? `TAB_SSO_CLIENT_ID (${config.tabSso.clientId})` : 'empty (no TAB_SSO_CLIENT_ID)'}, not GRAPH_CLIENT_ID: TeamsAppInstallation.ReadWriteSelfForUser.All lets an app install only the Teams app that names it there`,
+      fix: 'Use one app registration for Graph and the tab (GRAPH_CLIENT_ID = TAB_SSO_CLIENT_ID), or installs answer 403 (docs/graph.md §2b).',
+    });
+  }
   if (!config.teamsAppId) {
     checks.push({
       name: 'Reaching people who never opened Doorman',

@@ -287,6 +287,9 @@ describe('doctor', () => {
     expect(line(granted, 'Reaching people who never opened Doorman')).toBeUndefined();
     expect(line(unset, 'Permission TeamsAppInstallation.ReadWriteSelfForUser.All')).toBeUndefined();
     expect(line(unset, 'Reaching people who never opened Doorman')).toMatchObject({ status: 'manual', detail: expect.stringMatching(/TEAMS_APP_ID is not set/) });
+    expect(line(granted, 'Installing Doorman for people')).toMatchObject({ status: 'manual', detail: expect.stringMatching(/webApplicationInfo\.id is empty/) });
+    const sameApp = doctorConfig({ TEAMS_APP_ID: 'a1b2c3d4-0000-4000-8000-00000000d00a', TAB_SSO_CLIENT_ID: double.clientId });
+    expect(line(await runGraphDoctor(sameApp, { graph: graphOf(sameApp), clock }), 'Installing Doorman for people')).toBeUndefined();
   });
 
   test('a wrong secret: the credential line says invalid_client with the AADSTS code', async () => {
