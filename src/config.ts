@@ -134,6 +134,13 @@ export interface Config {
   };
   /** Bearer token for /metrics in production (null: /metrics answers 404 there); local mode serves it openly. */
   metricsToken: string | null;
+  /**
+   * Doorman's id in the organization's Teams app catalog (TEAMS_APP_ID), so it can install itself for people who never
+   * opened it (Graph), and name in activity-feed deep links. Null: such people are reached by mail where a notice has
+   * a mail form, and cards say so; activity-feed notifications are off in production (local mode shows them in the
+   * console and on the cards either way).
+   */
+  teamsAppId: string | null;
   /** Single sign-on of the Teams tab; null when TAB_SSO_CLIENT_ID is empty (the tab then says SSO is not set up). */
   tabSso: { clientId: string; appIdUri: string | null; jwksUrl: string } | null;
   /**
@@ -141,11 +148,6 @@ export interface Config {
    * device actions). Default: local in local mode, off in production.
    */
   devices: 'intune' | 'local' | 'off';
-  /**
-   * The Teams app id (the manifest's `id`, TEAMS_APP_ID): activity-feed deep links name it. Null: activity-feed
-   * notifications are off in production (local mode shows them in the console and on the cards either way).
-   */
-  teamsAppId: string | null;
 }
 
 /** Thrown at start-up with every configuration problem at once. */
@@ -198,11 +200,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
 
   const meetings = e.MEETINGS ?? 'local';
   const mailKind = e.MAIL ?? 'local';
-  const needsGraph = meetings === 'graph' || mailKind === 'graph' || e.ACCESS === 'graph' || e.DIRECTORY === 'graph' || e.DEVICES === 'intune';
+  const needsGraph =
+    meetings === 'graph' || mailKind === 'graph' || e.ACCESS === 'graph' || e.DIRECTORY === 'graph' || e.DEVICES === 'intune' || !blank(e.TEAMS_APP_ID);
   let graph: Config['graph'] = null;
   if (needsGraph) {
     for (const key of ['GRAPH_TENANT_ID', 'GRAPH_CLIENT_ID'] as const) {
-      if (blank(e[key])) problems.push(`${key} is required when MEETINGS, MAIL, ACCESS or DIRECTORY is graph, or DEVICES is intune.`);
+      if (blank(e[key])) problems.push(`${key} is required when MEETINGS, MAIL, ACCESS or DIRECTORY is graph, DEVICES is intune, or TEAMS_APP_ID is set.`);
     }
     const credentialKind =
       e.GRAPH_CREDENTIAL ??

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
 import { DeadlineSweeper } from './application/delivery/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outboxDispatcher';
-import { AccessGranter, ActivityFeed, Clock, Directory, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
+import { AccessGranter, ActivityFeed, AppInstaller, Clock, Directory, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
 import { InProcessRequestChanges } from './application/shared/requestChanges';
 import { UseCaseDeps } from './application/shared/useCaseDeps';
 import { approvalsQueue } from './application/people/queues';
 import { Config, ConfigError, loadConfig } from './config';
 import { CryptoSecrets } from './adapters/crypto/cryptoSecrets';
 import { GraphConnection, GraphConnectionOptions, GraphForbiddenError, createGraphClient } from './adapters/graph/graphClient';
+import { GraphAppInstaller } from './adapters/graph/graphAppInstaller';
 import { GraphMailer } from './adapters/graph/graphMailer';
 import { GraphActivityFeed } from './adapters/graph/graphActivityFeed';
 import { ConsoleActivityFeed } from './adapters/local/consoleActivityFeed';
@@ -26,6 +27,7 @@ import { createHttpServer } from './adapters/http/httpServer';
 import { HttpWebhookSender } from './adapters/http/httpWebhookSender';
 import { API_APP_ROLE } from './adapters/http/rest/restApi';
 import { LocalAccessGranter } from './adapters/local/localAccessGranter';
+import { LocalAppInstaller, UnconfiguredAppInstaller } from './adapters/local/localAppInstaller';
 import { Metrics } from './adapters/http/metrics';
 import { ConfiguredDirectory, readRolesFile } from './adapters/directory/configuredDirectory';
 import { GraphDirectory } from './adapters/graph/graphDirectory';
@@ -134,14 +136,35 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     if (context.activity.type === 'message') await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
   };
   const renderer = new CardRenderer(clock, config.defaultTimeZone);
-  const notifier = new TeamsNotifier(adapter, config.bot?.appId ?? '', { channel: (id) => store.getQueue(id), personalChat: (id) => store.getPersonalConversation(id) }, renderer, new ThreadRateLimiter(clock), clock, overrides.connectorTimings);
+  const notifier = new TeamsNotifier(
+    adapter,
+    config.bot?.appId ?? '',
+    {
+      channel: (id) => store.getQueue(id),
+      personalChat: (id) => store.getPersonalConversation(id),
+      serviceEndpoint: async () => {
+        const queue = (await store.listQueues())[0];
+        return queue ? { serviceUrl: queue.serviceUrl, tenantId: queue.tenantId, channelId: queue.channelId } : store.anyPersonalConversation();
+      },
+    },
+    renderer,
+    new ThreadRateLimiter(clock),
+    clock,
+    overrides.connectorTimings,
+    { serviceUrl: 'https://smba.trafficmanager.net/teams/', tenantId: config.bot?.tenantId ?? config.graph?.tenantId ?? null },
+  );
+  const installer = appInstaller(config, graph?.client ?? null, clock);
   const access: AccessGranter =
     overrides.access ??
     (config.lockbox.access.kind === 'graph' && graph
       ? new GraphGroupAccessGranter(graph.client, config.lockbox.access.groupId, clock, logger)
       : new LocalAccessGranter(store, clock));
   const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock, { localMode: config.localMode });
-  dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings, access, webhooks, activityFeed }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
+  dispatcher = new OutboxDispatcher(
+    deps,
+    { notifier, mailer, meetings, access, webhooks, activityFeed, installer, chatOpener: notifier },
+    { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher },
+  );
   const sweeper = new DeadlineSweeper(deps);
   const doctor = async () => [(await doctorReport(config, store, graph, clock.now(), intuneDevices ?? undefined)).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
@@ -295,4 +318,16 @@ function chooseActivityFeed(config: Config, graph: { client: GraphConnection['cl
   if (config.localMode) return new ConsoleActivityFeed(logger);
   logger.info({ feature: 'activityFeed' }, 'Teams activity-feed notifications are off: set TEAMS_APP_ID (and Graph with TeamsActivity.Send) to turn them on');
   return new NoActivityFeed(logger);
+}
+
+/**
+ * How Doorman installs itself for people who never opened it: through Graph with TEAMS_APP_ID; in local mode a
+ * stand-in (the Playground's people have the app); otherwise not at all, said as why they cannot be reached.
+ */
+function appInstaller(config: Config, graph: GraphConnection['client'] | null, clock: Clock): AppInstaller {
+  if (config.teamsAppId && graph) return new GraphAppInstaller(graph, config.teamsAppId, clock);
+  if (config.localMode && !config.graph) return new LocalAppInstaller();
+  return new UnconfiguredAppInstaller(
+    'TEAMS_APP_ID is not set: Doorman cannot install itself for people who never opened it (set it to the app id in the organization app catalog).',
+  );
 }

@@ -11,6 +11,8 @@ export interface DeliveryFailure {
   /** An error code, or the error's name when it had none. */
   code: string;
   detail: string | null;
+  /** Set when a notice that could not reach the person in Teams reached them by mail instead. */
+  fallback?: 'mail';
 }
 
 /** A request keeps only its last few failures: enough to say who was not reached, never a log. */

@@ -66,6 +66,17 @@ describe('installing Doorman', () => {
     expect(cardsIn(`a:personal-${PEOPLE.bea.aadObjectId}`).some((card) => findById(card, 'facts'))).toBe(true);
   });
 
+  it('records the chat from a personal conversationUpdate that lists only the person as added (issue 11)', async () => {
+    await t.post({
+      ...personal('finn'),
+      type: 'conversationUpdate',
+      id: 'update-finn',
+      membersAdded: [{ id: `29:${PEOPLE.finn.aadObjectId}`, aadObjectId: PEOPLE.finn.aadObjectId }],
+    });
+    expect(await t.store.getPersonalConversation(PEOPLE.finn.aadObjectId)).toMatchObject({ conversationId: `a:personal-${PEOPLE.finn.aadObjectId}`, name: 'Finn Approver' });
+    expect((await t.store.listAdminEvents()).filter((event) => event.action === 'chat.recorded' && event.subjectId === PEOPLE.finn.aadObjectId)).toHaveLength(1);
+  });
+
   it('in a team, posts one short note on registering channels', async () => {
     const team = {
       channelId: 'msteams',

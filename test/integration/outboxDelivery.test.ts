@@ -122,6 +122,53 @@ describe('the outbox across a crash', () => {
   }, 60_000);
 });
 
+describe('opening a chat for someone who never wrote, across a crash (issue 11)', () => {
+  it('a kill after Teams opened the chat and before Doorman recorded it: the next process opens it again and delivers once', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'doorman-reach-crash-'));
+    const connector = new BotConnectorDouble();
+    await connector.start();
+    let first = await startProcess(dir);
+    try {
+      await post(first.url, activity(connector, 'alex', 'channel', { type: 'message', text: '<at>Doorman</at> register queue Tier 1' }));
+      await post(first.url, activity(connector, 'alex', 'personal', { type: 'message', text: 'hi' }));
+      let killed = false;
+      connector.onAccepted = (call) => {
+        // Teams has opened Bea's one-to-one chat; Doorman has not recorded it yet.
+        if (call.kind === 'createConversation' && call.body.isGroup === false && !killed) {
+          killed = true;
+          first.child.kill('SIGKILL');
+        }
+      };
+      const created = await post(first.url, activity(connector, 'alex', 'personal', {
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        replyToId: 'form-1',
+        value: { action: { type: 'Action.Execute', verb: 'session.create', data: { recipientName: 'Chris', sendEmail: 'false', assignTo: `user:${PEOPLE.bea.aadObjectId}` } } },
+      }));
+      expect(created.statusCode).toBe(200);
+      await waitUntil(() => first.child.exitCode !== null || first.child.signalCode !== null, 'the first process to die');
+
+      const second = await startProcess(dir);
+      try {
+        const beaChat = `a:personal-${PEOPLE.bea.aadObjectId}`;
+        await waitUntil(() => connector.postsIn(beaChat).length >= 1, "Bea's card after the restart", 30_000);
+        await new Promise((resolve) => setTimeout(resolve, 500));
+        const opened = connector.callsOf('createConversation', beaChat).length;
+        process.stdout.write(`reach crash window: ${opened - 1} repeated chat opening(s), ${connector.postsIn(beaChat).length} card(s) for Bea\n`);
+        expect(opened).toBe(2);
+        expect(connector.postsIn(beaChat)).toHaveLength(1);
+        expect(JSON.stringify(connector.postsIn(beaChat)[0].body)).toContain('Support session');
+      } finally {
+        second.child.kill('SIGKILL');
+      }
+    } finally {
+      first.child.kill('SIGKILL');
+      await connector.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
+});
+
 /** A small seeded generator (mulberry32): the same seed kills at the same points. */
 function seeded(seed: number): () => number {
   let state = seed >>> 0;

@@ -36,7 +36,7 @@ describe('assigning to someone who never opened Doorman', () => {
     const { request, answer } = await sessionAssignedToBea();
     expect(request.assignee?.aadObjectId).toBe(PEOPLE.bea.aadObjectId);
     expect(getById(answer, 'assigneeNotTold').text).toBe(
-      'Bea Agent has not opened Doorman in Teams yet, so they have not been told about this request. Ask them to open Doorman in Teams: their card arrives as soon as they do.',
+      'Bea Agent has not opened Doorman in Teams yet, so they have not been told about this request yet. Doorman is opening a chat with them: their card arrives there.',
     );
     await t.deliver();
     expect(findById(alexsCard(), 'assigneeNotTold')).toBeTruthy();
@@ -55,11 +55,13 @@ describe('assigning to someone who never opened Doorman', () => {
   });
 
   it('says delivery failed when Doorman gives up, and doctor names the person', async () => {
+    // Issue 11: Doorman now opens a chat for people who never opened it; here Teams refuses it for Bea.
+    t.connector.personalScope = (id) => id !== PEOPLE.bea.aadObjectId;
     const { request } = await sessionAssignedToBea();
     await t.deliver();
     await t.message('alex', 'doctor');
     const doctor = String(getById(BotConnectorDouble.cardOf(t.connector.postsIn(personalChat('alex')).at(-1)!), 'doctor').text);
-    expect(doctor).toMatch(/Not reachable .*Bea Agent \(1 waiting\)/);
+    expect(doctor).toMatch(/Not reachable in Teams.*Bea Agent \(1 waiting; a chat is being opened for them; no mail address either\)/s);
 
     for (let round = 0; round < 5; round += 1) {
       t.clock.advance(60_000);
@@ -68,8 +70,12 @@ describe('assigning to someone who never opened Doorman', () => {
     const after = (await t.store.getRequest(request.id)) as SessionRequest;
     expect(after.assigneeNotTold).toEqual({ aadObjectId: PEOPLE.bea.aadObjectId, reason: 'deliveryFailed' });
     expect(String(getById(alexsCard(), 'assigneeNotTold').text)).toMatch(/^Bea Agent was not told about this request/);
+    expect(String(getById(alexsCard(), 'notReached').text)).toMatch(/^Bea Agent was not told about this request\. Doorman could not install itself for them or open a chat with them/);
     const events = await t.store.eventsOf(request.id);
-    expect(events.at(-1)).toMatchObject({ action: 'reach', actorId: 'system:dispatcher' });
+    expect(events.slice(-2)).toMatchObject([
+      { action: 'reach', actorId: 'system:dispatcher' },
+      { action: 'delivery.failed', actorId: 'system:dispatcher' },
+    ]);
   });
 
   it('says nothing when the assignee can be reached', async () => {

@@ -30,6 +30,13 @@ export class BotConnectorDouble {
   onAccepted: ((call: ConnectorCall) => void) | null = null;
   /** When set, Teams' per-thread limits are enforced on this clock: over the limit is a 429 with Retry-After. */
   threadLimitsOn: { now(): Date } | null = null;
+  /**
+   * Who (by object id) has Doorman in their personal scope, when the test says: opening a one-to-one conversation
+   * with anyone else answers 403, as Teams does for a bot the user has not installed. Null: everyone has it.
+   */
+  personalScope: ((aadObjectId: string) => boolean) | null = null;
+  /** The team's roster, as `GET /v3/conversations/{id}/members` answers it (Teams names the object id `objectId`). */
+  roster: { id: string; objectId: string; name: string }[] = [];
   /** Calls answered 429 because of the per-thread limits. */
   throttled = 0;
   /** Conversations (or '*' for all) whose calls are accepted and never answered, until `recover()`. */
@@ -119,6 +126,11 @@ export class BotConnectorDouble {
       return;
     }
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://double').pathname);
+    if (req.method === 'GET' && /^\/v3\/conversations\/[^/]+\/members$/.test(path)) {
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify(this.roster));
+      return;
+    }
     const match = /^\/v3\/conversations(?:\/(.+?)\/activities(?:\/([^/]+))?)?$/.exec(path);
     if (!match) {
       res.writeHead(404).end();
@@ -144,7 +156,19 @@ export class BotConnectorDouble {
     }
     let call: ConnectorCall;
     let answer: Record<string, unknown>;
-    if (!conversationId) {
+    const member = (body.members as { id?: string }[] | undefined)?.[0]?.id;
+    if (!conversationId && body.isGroup === false && member) {
+      // A one-to-one conversation: Teams answers with the chat's id, the same every time, and posts nothing.
+      const objectId = this.roster.find((known) => known.id === member)?.objectId ?? member;
+      if (this.personalScope && !this.personalScope(objectId)) {
+        res.writeHead(403, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify({ error: { code: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' } }));
+        return;
+      }
+      const chat = `a:personal-${member}`;
+      call = { method: 'POST', kind: 'createConversation', conversationId: chat, activityId: null, body };
+      answer = { id: chat };
+    } else if (!conversationId) {
       const newActivity = `msg-${++this.counter}`;
       const newThread = `${thread};messageid=${newActivity}`;
       call = { method: 'POST', kind: 'createConversation', conversationId: newThread, activityId: newActivity, body };

@@ -72,6 +72,14 @@ export interface DoubleActivityNotification {
   teamsAppId: string | null;
 }
 
+/** An app in the organization's Teams app catalog (teamsApp, trimmed). */
+export interface DoubleTeamsApp {
+  id: string;
+  externalId: string;
+  displayName: string;
+  distributionMethod: 'organization' | 'sideloaded' | 'store';
+}
+
 /** One request the double saw (without the Authorization header). */
 export interface RecordedRequest {
   method: string;
@@ -150,6 +158,14 @@ export interface GraphDouble {
   readonly meetingsCreated: number;
   readonly eventsCreated: number;
   readonly tokensIssued: number;
+  /** The organization's app catalog, by teamsApp id. */
+  teamsApps: Map<string, DoubleTeamsApp>;
+  /** Apps installed in each user's personal scope: user id → installation id → app id. */
+  installedApps: Map<string, Map<string, string>>;
+  /** Adds an app to the catalog (Doorman's, uploaded by an admin). */
+  addTeamsApp(app: Partial<DoubleTeamsApp> & { id: string }): DoubleTeamsApp;
+  /** True when the app (any app, without `teamsAppId`) is installed for the user. */
+  isInstalledFor(userId: string, teamsAppId?: string): boolean;
   /** A Graph configuration pointing at the double (client secret credential). */
   graphConfig(overrides?: Partial<GraphConfig>): GraphConfig;
   addUser(user: Partial<DoubleUser> & { id: string }): DoubleUser;
@@ -218,6 +234,8 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
   const users = new Map<string, DoubleUser>();
   const groups = new Map<string, DoubleGroup>();
   let membersPageSize = 100;
+  const teamsApps = new Map<string, DoubleTeamsApp>();
+  const installedApps = new Map<string, Map<string, string>>();
   const meetings = new Map<string, DoubleMeeting>();
   const events = new Map<string, DoubleEvent>();
   const mails: DoubleMail[] = [];
@@ -306,6 +324,7 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     if (rest[0] === 'sendMail' && method === 'POST') return sendMail(res, granted, user, req.headers['content-type'], body);
     if (rest.length === 1 && rest[0] === 'managedDevices' && method === 'GET') return userManagedDevices(res, granted, user, segments[2], url.searchParams);
     if (rest.join('/') === 'teamwork/sendActivityNotification' && method === 'POST') return sendActivityNotification(res, granted, user, segments[2], body);
+    if (rest[0] === 'teamwork' && rest[1] === 'installedApps') return userInstalledApps(res, method, granted, user, segments[2], rest.slice(2), body, url.searchParams);
     return send(res, 404, graphError('UnknownRoute', `no route ${method} ${url.pathname}`));
   }
 
@@ -608,6 +627,59 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     return Object.fromEntries(Object.entries({ ...resource, userId: device.userId }).filter(([field]) => fields.has(field)));
   }
 
+  /*
+   * "Install app for user" (POST …/teamwork/installedApps, body {"teamsApp@odata.bind": ".../appCatalogs/teamsApps/{id}"},
+   * 201 Created, no body), "List apps installed for user" (GET with $expand=teamsApp and $filter on teamsApp/id or
+   * teamsApp/externalId) and "Get chat between user and app" (GET …/installedApps/{installation id}/chat → a chat).
+   * Learn documents no answer for installing an app that is installed already; the double answers 409 Conflict, as
+   * Graph does. Installation ids are base64 of "<user id>##<app id>", the shape Graph's examples decode to.
+   */
+  function userInstalledApps(
+    res: ServerResponse,
+    method: string,
+    granted: string[],
+    user: DoubleUser | undefined,
+    userKey: string,
+    rest: string[],
+    body: string,
+    query: URLSearchParams,
+  ): void {
+    const writes = method !== 'GET';
+    const allowed = writes
+      ? hasRole(granted, 'TeamsAppInstallation.ReadWriteSelfForUser.All')
+      : hasRole(granted, 'TeamsAppInstallation.ReadForUser.All') || hasRole(granted, 'TeamsAppInstallation.ReadWriteSelfForUser.All');
+    if (!allowed) {
+      return send(res, 403, graphError('Forbidden', 'Missing role permissions on the request. API requires one of \'TeamsAppInstallation.ReadWriteSelfForUser.All, TeamsAppInstallation.ReadWriteForUser.All\'.'));
+    }
+    if (!user) return send(res, 404, graphError('NotFound', `User ${userKey} not found.`));
+    const mine = installedApps.get(user.id) ?? new Map<string, string>();
+    installedApps.set(user.id, mine);
+    if (rest.length === 0 && method === 'POST') {
+      const bind = String((JSON.parse(body || '{}') as Record<string, unknown>)['teamsApp@odata.bind'] ?? '');
+      const appId = /\/appCatalogs\/teamsApps\/([^/?]+)$/.exec(bind)?.[1];
+      if (!appId) return send(res, 400, graphError('BadRequest', 'teamsApp@odata.bind is required.'));
+      if (!teamsApps.has(appId)) return send(res, 404, graphError('NotFound', `App ${appId} not found in the app catalog.`));
+      const installationId = Buffer.from(`${user.id}##${appId}`).toString('base64');
+      if (mine.has(installationId)) return send(res, 409, graphError('Conflict', 'App is already installed.'));
+      mine.set(installationId, appId);
+      return send(res, 201, null);
+    }
+    if (rest.length === 0 && method === 'GET') {
+      const filter = /^teamsApp\/(id|externalId) eq '([^']*)'$/.exec(query.get('$filter') ?? '');
+      const expand = (query.get('$expand') ?? '').split(',').includes('teamsApp');
+      const value = [...mine.entries()]
+        .map(([id, appId]) => ({ id, app: teamsApps.get(appId) }))
+        .filter(({ app }) => !filter || (app && app[filter[1] as 'id' | 'externalId'] === filter[2]))
+        .map(({ id, app }) => (expand ? { id, teamsApp: app ?? null } : { id }));
+      return send(res, 200, { '@odata.context': `${origin}/${GRAPH_VERSION}/$metadata#users('${user.id}')/teamwork/installedApps`, value });
+    }
+    if (rest.length === 2 && rest[1] === 'chat' && method === 'GET') {
+      if (!mine.has(rest[0])) return send(res, 404, graphError('NotFound', 'Installation not found.'));
+      return send(res, 200, { '@odata.context': `${origin}/${GRAPH_VERSION}/$metadata#chats/$entity`, id: `19:${user.id}_${clientId}@unq.gbl.spaces` });
+    }
+    return send(res, 405, graphError('MethodNotAllowed', method));
+  }
+
   function findUser(key: string): DoubleUser | undefined {
     const lower = key.toLowerCase();
     return users.get(key) ?? [...users.values()].find((u) => u.userPrincipalName.toLowerCase() === lower || u.mail?.toLowerCase() === lower);
@@ -636,6 +708,16 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     },
     get tokensIssued() {
       return counters.tokens;
+    },
+    teamsApps,
+    installedApps,
+    addTeamsApp(partial) {
+      const app: DoubleTeamsApp = { externalId: randomUUID(), displayName: 'Doorman', distributionMethod: 'organization', ...partial };
+      teamsApps.set(app.id, app);
+      return app;
+    },
+    isInstalledFor(userId, teamsAppId) {
+      return [...(installedApps.get(userId)?.values() ?? [])].some((appId) => teamsAppId === undefined || appId === teamsAppId);
     },
     graphConfig(overrides = {}) {
       return {

@@ -151,3 +151,13 @@ describe('.env (README: "copy .env.sample to .env")', () => {
     expect(loadEnvironment(dir, { PORT: '4300' })).toEqual({ PORT: '4300' });
   });
 });
+
+describe('TEAMS_APP_ID', () => {
+  const graph = { GRAPH_TENANT_ID: 't', GRAPH_CLIENT_ID: 'c', GRAPH_CLIENT_SECRET: 's' };
+
+  it('is the app catalog id Doorman installs itself with; it needs the Graph settings', () => {
+    expect(loadConfig({ ...production, ...graph, TEAMS_APP_ID: ' a1b2 ' }).teamsAppId).toBe('a1b2');
+    expect(loadConfig({ ...production }).teamsAppId).toBeNull();
+    expect(() => loadConfig({ ...production, TEAMS_APP_ID: 'a1b2' })).toThrow(/GRAPH_TENANT_ID is required when .* or TEAMS_APP_ID is set/);
+  });
+});

@@ -1,5 +1,5 @@
 import { deliveryFailureOf } from '../../src/application/delivery/givenUpDeliveries';
-import { OutboxMessage, PermanentError } from '../../src/application/ports';
+import { OutboxMessage, PermanentError, PersonUnreachableError } from '../../src/application/ports';
 import { DoormanError } from '../../src/domain/errors';
 
 const mail = { to: [], subject: '', html: '', text: '' } as unknown as Extract<OutboxMessage, { type: 'mail.send' }>['mail'];
@@ -21,6 +21,9 @@ const expected: Record<OutboxMessage['type'], { message: OutboxMessage; target: 
   'access.grant': { message: { type: 'access.grant', requestId: 'r' }, target: null },
   'access.revoke': { message: { type: 'access.revoke', requestId: 'r' }, target: null },
   'activity.notify': { message: { type: 'activity.notify', requestId: 'r', userId: 'u', activity: 'approvalNeeded' }, target: { kind: 'person', aadObjectId: 'u' } },
+  // Opening a chat concerns a person, not a request: its giving up is recorded as why they cannot be reached.
+  'chat.install': { message: { type: 'chat.install', requestId: null, userId: 'u' }, target: null },
+  'chat.open': { message: { type: 'chat.open', requestId: null, userId: 'u' }, target: null },
 };
 
 describe('what a given-up message means for its request', () => {
@@ -35,6 +38,16 @@ describe('what a given-up message means for its request', () => {
     expect(deliveryFailureOf(message, new DoormanError('GRAPH.FORBIDDEN', 'grant Mail.Send'))).toMatchObject({
       target: { kind: 'person', aadObjectId: 'dana' },
       code: 'GRAPH.FORBIDDEN',
+    });
+  });
+
+  it('says why a person could not be reached (the problem), not the error class', () => {
+    const message: OutboxMessage = { type: 'chat.notify', requestId: 'r', userId: 'carl', notice: { kind: 'lockboxReminder' } };
+    expect(deliveryFailureOf(message, new PersonUnreachableError({ code: 'REACH.NO_APP_ID', detail: 'TEAMS_APP_ID is not set' }))).toEqual({
+      type: 'chat.notify',
+      target: { kind: 'person', aadObjectId: 'carl' },
+      code: 'REACH.NO_APP_ID',
+      detail: 'TEAMS_APP_ID is not set',
     });
   });
 

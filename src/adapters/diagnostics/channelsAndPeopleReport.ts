@@ -1,4 +1,4 @@
-import { Directory, OutboxStore, Queue, QueueStore } from '../../application/ports';
+import { Directory, OutboxStore, Queue, QueueStore, UnreachablePerson } from '../../application/ports';
 import { QueuePurpose, defaultQueueOf } from '../../domain/queues';
 import { Role } from '../../domain/people';
 
@@ -27,12 +27,14 @@ export async function channelsAndPeopleReport(store: QueueStore & OutboxStore, d
     lines.push('Everyone Doorman has cards or notices for can be reached in Teams.');
   } else {
     problems += 1;
-    const nameOf = await displayNames(directory);
+    const known = await knownPeople(directory);
     const people = unreachable.map((person) => {
+      const who = known.get(person.userId);
       const counts = [person.pending > 0 ? `${person.pending} waiting` : '', person.failed > 0 ? `${person.failed} given up` : ''].filter(Boolean);
-      return `${nameOf(person.userId)} (${counts.join(', ')})`;
+      const mail = who?.email ? '' : 'no mail address either';
+      return `${who?.name ?? `unknown person ${person.userId}`} (${[counts.join(', '), reachText(person), mail].filter(Boolean).join('; ')})`;
     });
-    lines.push(`Not reachable — never opened Doorman in Teams, so cards and notices for them are not delivered: ${people.join('; ')}. Ask them to open Doorman in Teams.`);
+    lines.push(`Not reachable in Teams — cards and notices for these people wait, went by mail or were given up: ${people.join('; ')}.`);
   }
   return { text: lines.join('\n\n'), problems };
 }
@@ -53,12 +55,29 @@ function names(queues: readonly Queue[], purpose: QueuePurpose): string {
     .join(', ');
 }
 
-async function displayNames(directory: Directory | null): Promise<(id: string) => string> {
-  const known = new Map<string, string>();
+async function knownPeople(directory: Directory | null): Promise<Map<string, { name: string; email: string | null }>> {
+  const known = new Map<string, { name: string; email: string | null }>();
   if (directory) {
     for (const role of ROLES) {
-      for (const person of await directory.listByRole(role).catch(() => [])) known.set(person.aadObjectId, person.name);
+      for (const person of await directory.listByRole(role).catch(() => [])) {
+        known.set(person.aadObjectId, { name: person.name, email: person.email ?? known.get(person.aadObjectId)?.email ?? null });
+      }
     }
   }
-  return (id) => known.get(id) ?? `unknown person ${id}`;
+  return known;
+}
+
+/** Why a person cannot be reached in Teams, and the fix, as `doctor` says it. */
+function reachText(person: UnreachablePerson): string {
+  const reach = person.reach;
+  if (reach === null) return 'never opened Doorman in Teams';
+  if (reach.status === 'opening') return 'a chat is being opened for them';
+  switch (reach.problem?.code) {
+    case 'GRAPH.FORBIDDEN':
+      return `install forbidden: ${reach.problem.detail ?? 'grant TeamsAppInstallation.ReadWriteSelfForUser.All'}`;
+    case 'REACH.NO_APP_ID':
+      return 'no app id configured: set TEAMS_APP_ID to the app id in the organization app catalog so Doorman can install itself for them';
+    default:
+      return `installing Doorman for them or opening their chat failed${reach.problem?.detail ? ` (${reach.problem.detail})` : ''}: ask them to open Doorman in Teams once`;
+  }
 }

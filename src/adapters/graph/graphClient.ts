@@ -44,7 +44,7 @@ export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /** What a Graph call was for; decides which permission or policy a 403 names. */
 export type GraphOperation = 'onlineMeetings' | 'calendarEvents' | 'sendMail' | 'users' | 'groups' | 'groupMembers' | 'credential'
-  | 'managedDevices' | 'deviceActions' | 'activityFeed';
+  | 'managedDevices' | 'deviceActions' | 'activityFeed' | 'teamsAppInstallation';
 
 /** What an admin must grant so that an operation works. */
 export interface GraphRequirement {
@@ -138,6 +138,16 @@ export function graphRequirement(operation: GraphOperation, subject?: string): G
         summary:
           `Grant the application permission TeamsActivity.Send with admin consent (Teams activity-feed notifications${who}); ` +
           "the app manifest's webApplicationInfo.id must be this app's client id, and Doorman must be installed for the person.",
+      };
+    case 'teamsAppInstallation':
+      return {
+        operation,
+        permission: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
+        policy: null,
+        summary:
+          `Grant the application permission TeamsAppInstallation.ReadWriteSelfForUser.All with admin consent${who}, so ` +
+          'that Doorman can install itself for people who never opened it and reach them in Teams; the app must be ' +
+          'allowed by the Teams app permission policies.',
       };
     case 'credential':
       return {

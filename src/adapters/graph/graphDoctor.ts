@@ -52,6 +52,7 @@ const SATISFIED_BY: Record<string, readonly string[]> = {
   'DeviceManagementManagedDevices.Read.All': ['DeviceManagementManagedDevices.ReadWrite.All'],
   'DeviceManagementManagedDevices.PrivilegedOperations.All': [],
   'TeamsActivity.Send': [],
+  'TeamsAppInstallation.ReadWriteSelfForUser.All': ['TeamsAppInstallation.ReadWriteForUser.All'],
 };
 
 /** What the Graph checks read of the configuration: what runs through Graph, and who holds the roles. */
@@ -65,8 +66,13 @@ export interface GraphDoctorSettings {
   directory?: 'configured' | 'graph';
   /** 'intune': assist devices and device actions through Graph (optional: older callers mean not intune). */
   devices?: 'intune' | 'local' | 'off';
-  /** The Teams app id (TEAMS_APP_ID): set, Doorman sends activity-feed notifications through Graph. */
+  /**
+   * The Teams app id (TEAMS_APP_ID): set, Doorman sends activity-feed notifications through Graph and installs itself
+   * for people who never opened it (null or absent: it does neither).
+   */
   teamsAppId?: string | null;
+  /** The tab's app registration: the manifest's webApplicationInfo.id, which "install itself" permissions key on. */
+  tabSso?: { clientId: string } | null;
 }
 
 const MAX_AGENTS_CHECKED = 5;
@@ -117,6 +123,12 @@ export function requiredGraphPermissions(config: GraphDoctorSettings, rolesFromG
       why:
         'notify people in their Teams activity feed when they must act (customer waiting or ready, assigned, approval needed); ' +
         "without it each notification is given up and the request's cards say who was not notified",
+    });
+  }
+  if (config.teamsAppId) {
+    needed.push({
+      permission: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
+      why: 'install Doorman for people who never opened it and reach them in Teams (without it: notices with a mail form go by mail, other cards for them are given up and say so)',
     });
   }
   return needed;
@@ -174,6 +186,22 @@ export async function runGraphDoctor(config: GraphDoctorSettings, deps: GraphDoc
   }
 
   if (config.devices === 'intune' && deps.devices) checks.push(await intuneDevicesCheck(deps.devices));
+  if (config.teamsAppId && config.tabSso?.clientId !== graph.clientId) {
+    checks.push({
+      name: 'Installing Doorman for people',
+      status: 'manual',
+      detail: `the manifest's webApplicationInfo.id is ${config.tabSso?.clientId ? `TAB_SSO_CLIENT_ID (${config.tabSso.clientId})` : 'empty (no TAB_SSO_CLIENT_ID)'}, not GRAPH_CLIENT_ID: TeamsAppInstallation.ReadWriteSelfForUser.All lets an app install only the Teams app that names it there`,
+      fix: 'Use one app registration for Graph and the tab (GRAPH_CLIENT_ID = TAB_SSO_CLIENT_ID), or installs answer 403 (docs/graph.md §2c).',
+    });
+  }
+  if (!config.teamsAppId) {
+    checks.push({
+      name: 'Reaching people who never opened Doorman',
+      status: 'manual',
+      detail: 'TEAMS_APP_ID is not set: Doorman cannot install itself for them, so they get notices with a mail form by mail only',
+      fix: 'Set TEAMS_APP_ID to the app id in the organization app catalog and grant TeamsAppInstallation.ReadWriteSelfForUser.All (docs/graph.md §2c).',
+    });
+  }
 
   const roleGroups = [...new Set(allRoleIds.filter((id) => id.startsWith('group:')).map((id) => id.slice('group:'.length)))];
   for (const groupId of roleGroups.slice(0, MAX_AGENTS_CHECKED)) await checkRoleGroup(checks, context, groupId);

@@ -464,4 +464,28 @@ export const migrations: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION doorman_append_only();
     `,
   },
+  {
+    id: 13,
+    name: 'chat_reach',
+    // Opening a personal chat for someone who never opened Doorman: `opening` while the install and open steps are in
+    // the outbox, `unreachable` with why (problem code and detail) when it cannot be done. Cleared when a chat is saved.
+    sqlite: `
+      CREATE TABLE chat_reach (
+        aad_object_id TEXT PRIMARY KEY,
+        status TEXT NOT NULL CHECK (status IN ('opening', 'unreachable')),
+        problem_code TEXT,
+        problem_detail TEXT,
+        since INTEGER NOT NULL
+      ) STRICT;
+    `,
+    postgres: `
+      CREATE TABLE chat_reach (
+        aad_object_id text PRIMARY KEY,
+        status text NOT NULL CHECK (status IN ('opening', 'unreachable')),
+        problem_code text,
+        problem_detail text,
+        since timestamptz NOT NULL
+      );
+    `,
+  },
 ];

@@ -4,6 +4,7 @@ import {
   ApiKey,
   CardActivity,
   Change,
+  ChatReach,
   Deadline,
   LockboxSettings,
   FailedDelivery,
@@ -18,7 +19,7 @@ import {
   StoredRequest,
 } from '../../application/ports';
 import { AdminEvent, AuditEvent } from '../../domain/audit';
-import { DoormanError } from '../../domain/errors';
+import { DoormanError, Problem } from '../../domain/errors';
 import { SessionRequest } from '../../domain/session';
 import {
   DEFAULT_LOCKBOX_SETTINGS,
@@ -36,6 +37,7 @@ import {
   toApiKey,
   toAuditEvent,
   toCardActivity,
+  toChatReach,
   toDate,
   toPersonalConversation,
   toQueue,
@@ -397,16 +399,57 @@ export class PostgresRequestStore implements Store {
   }
 
   async unreachablePeople(): Promise<UnreachablePerson[]> {
-    // Personal targets only: a queue card has no userId. Delivered rows are done with and not counted.
+    // Personal targets only: a queue card has no userId. Delivered rows are done with and not counted. People whose
+    // chat could not be opened are listed even when nothing waits for them (a notice went by mail instead).
     const { rows } = await this.pool.query(
-      `SELECT personal.user_id, count(*) FILTER (WHERE status = 'pending') AS pending, count(*) FILTER (WHERE status = 'failed') AS failed
-       FROM (SELECT coalesce(payload -> 'target' ->> 'userId', payload ->> 'userId') AS user_id, status
-             FROM outbox WHERE type IN ('card.post', 'chat.notify') AND status IN ('pending', 'failed')) AS personal
-       WHERE personal.user_id IS NOT NULL
-         AND NOT EXISTS (SELECT 1 FROM personal_conversations chat WHERE chat.aad_object_id = personal.user_id)
-       GROUP BY personal.user_id ORDER BY personal.user_id`,
+      `WITH waiting AS (
+         SELECT coalesce(payload -> 'target' ->> 'userId', payload ->> 'userId') AS user_id, status
+         FROM outbox WHERE type IN ('card.post', 'chat.notify') AND status IN ('pending', 'failed')),
+       people AS (SELECT user_id FROM waiting WHERE user_id IS NOT NULL UNION SELECT aad_object_id FROM chat_reach)
+       SELECT people.user_id,
+         (SELECT count(*) FROM waiting WHERE waiting.user_id = people.user_id AND waiting.status = 'pending') AS pending,
+         (SELECT count(*) FROM waiting WHERE waiting.user_id = people.user_id AND waiting.status = 'failed') AS failed,
+         reach.status, reach.problem_code, reach.problem_detail, reach.since
+       FROM people LEFT JOIN chat_reach reach ON reach.aad_object_id = people.user_id
+       WHERE NOT EXISTS (SELECT 1 FROM personal_conversations chat WHERE chat.aad_object_id = people.user_id)
+       ORDER BY people.user_id`,
     );
-    return rows.map((row: Row) => ({ userId: row.user_id as string, pending: Number(row.pending), failed: Number(row.failed) }));
+    return rows.map((row: Row) => ({ userId: row.user_id as string, reach: toChatReach(row), pending: Number(row.pending), failed: Number(row.failed) }));
+  }
+
+  async queueOutbox(messages: readonly OutboxMessage[], at: Date): Promise<void> {
+    await inTransaction(this.pool, (client) => insertOutbox(client, messages, at));
+  }
+
+  async startOpeningChat(aadObjectId: string, at: Date): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      const { rowCount } = await client.query(
+        `INSERT INTO chat_reach (aad_object_id, status, problem_code, problem_detail, since)
+         VALUES ($1, 'opening', NULL, NULL, $2)
+         ON CONFLICT (aad_object_id) DO UPDATE SET status = 'opening', problem_code = NULL, problem_detail = NULL,
+           since = excluded.since
+         WHERE chat_reach.status <> 'opening'`,
+        [aadObjectId, at],
+      );
+      if (rowCount !== 1) return false;
+      await insertOutbox(client, [{ type: 'chat.install', requestId: null, userId: aadObjectId }], at);
+      return true;
+    });
+  }
+
+  async recordChatUnreachable(aadObjectId: string, problem: Problem, at: Date): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO chat_reach (aad_object_id, status, problem_code, problem_detail, since)
+       VALUES ($1, 'unreachable', $2, $3, $4)
+       ON CONFLICT (aad_object_id) DO UPDATE SET status = 'unreachable', problem_code = excluded.problem_code,
+         problem_detail = excluded.problem_detail, since = excluded.since`,
+      [aadObjectId, problem.code, problem.detail, at],
+    );
+  }
+
+  async chatReachOf(aadObjectId: string): Promise<ChatReach | null> {
+    const { rows } = await this.pool.query('SELECT * FROM chat_reach WHERE aad_object_id = $1', [aadObjectId]);
+    return rows.length > 0 ? toChatReach(rows[0]) : null;
   }
 
   async recordGreeting(scope: string, at: Date): Promise<boolean> {
@@ -434,6 +477,7 @@ export class PostgresRequestStore implements Store {
           conversation.timeZone ?? null,
         ],
       );
+      await client.query('DELETE FROM chat_reach WHERE aad_object_id = $1', [conversation.aadObjectId]);
       if (audit) await insertAdminEvent(client, audit);
     });
   }
@@ -447,6 +491,12 @@ export class PostgresRequestStore implements Store {
     const { rows } = await this.pool.query('SELECT * FROM personal_conversations WHERE aad_object_id = $1', [
       aadObjectId,
     ]);
+    return rows.length > 0 ? toPersonalConversation(rows[0]) : null;
+  }
+
+  async anyPersonalConversation(): Promise<PersonalConversation | null> {
+    // Without a creation time, any row serves: every chat of a tenant shares its service URL.
+    const { rows } = await this.pool.query('SELECT * FROM personal_conversations LIMIT 1');
     return rows.length > 0 ? toPersonalConversation(rows[0]) : null;
   }
 

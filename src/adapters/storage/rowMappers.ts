@@ -1,5 +1,5 @@
 import { QueuePurpose } from '../../domain/queues';
-import { AccessGrant, ApiKey, CardActivity, PersonalConversation, Queue } from '../../application/ports';
+import { AccessGrant, ApiKey, CardActivity, ChatReach, PersonalConversation, Queue } from '../../application/ports';
 import { AdminEvent, AuditEvent } from '../../domain/audit';
 
 /** A row as either driver returns it. */
@@ -121,4 +121,15 @@ export function toAdminEvent(row: Row): AdminEvent {
 /** The columns of an `admin_events` row, in insert order (action, subject, actor, actor type, source, at, detail JSON). */
 export function adminEventColumns(event: AdminEvent): [string, string, string, string, string, string | null] {
   return [event.action, event.subjectId, event.actorId, event.actorType, event.source, event.detail === null ? null : JSON.stringify(event.detail)];
+}
+
+/** Maps a `chat_reach` row (or the same columns joined into another query); null when the columns are empty. */
+export function toChatReach(row: Row): ChatReach | null {
+  if (row.status === null || row.status === undefined) return null;
+  const code = (row.problem_code as string | null) ?? null;
+  return {
+    status: row.status as ChatReach['status'],
+    problem: code === null ? null : { code, detail: (row.problem_detail as string | null) ?? null },
+    since: toDate(row.since),
+  };
 }

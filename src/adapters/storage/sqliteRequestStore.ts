@@ -6,6 +6,7 @@ import {
   ApiKey,
   CardActivity,
   Change,
+  ChatReach,
   Deadline,
   LockboxSettings,
   FailedDelivery,
@@ -20,7 +21,7 @@ import {
   StoredRequest,
 } from '../../application/ports';
 import { AdminEvent, AuditEvent } from '../../domain/audit';
-import { DoormanError } from '../../domain/errors';
+import { DoormanError, Problem } from '../../domain/errors';
 import { SessionRequest } from '../../domain/session';
 import {
   DEFAULT_LOCKBOX_SETTINGS,
@@ -38,6 +39,7 @@ import {
   toApiKey,
   toAuditEvent,
   toCardActivity,
+  toChatReach,
   toDate,
   toPersonalConversation,
   toQueue,
@@ -201,12 +203,30 @@ export class SqliteRequestStore implements Store {
           is_default = excluded.is_default, team_id = excluded.team_id,
           channel_id = excluded.channel_id, service_url = excluded.service_url, tenant_id = excluded.tenant_id,
           registered_by = excluded.registered_by, registered_at = excluded.registered_at`),
-      // Personal targets only: a queue card has no userId. Delivered rows are done with and not counted.
-      selectUnreachable: db.prepare(`SELECT user_id, sum(status = 'pending') AS pending, sum(status = 'failed') AS failed
-        FROM (SELECT coalesce(json_extract(payload, '$.target.userId'), json_extract(payload, '$.userId')) AS user_id, status
-              FROM outbox WHERE type IN ('card.post', 'chat.notify') AND status IN ('pending', 'failed'))
-        WHERE user_id IS NOT NULL AND user_id NOT IN (SELECT aad_object_id FROM personal_conversations)
-        GROUP BY user_id ORDER BY user_id`),
+      // Personal targets only: a queue card has no userId. Delivered rows are done with and not counted. People whose
+      // chat could not be opened are listed even when nothing waits for them (a notice went by mail instead).
+      selectUnreachable: db.prepare(`WITH waiting AS (
+          SELECT coalesce(json_extract(payload, '$.target.userId'), json_extract(payload, '$.userId')) AS user_id, status
+          FROM outbox WHERE type IN ('card.post', 'chat.notify') AND status IN ('pending', 'failed')),
+        people AS (SELECT user_id FROM waiting WHERE user_id IS NOT NULL UNION SELECT aad_object_id FROM chat_reach)
+        SELECT people.user_id,
+          (SELECT count(*) FROM waiting WHERE waiting.user_id = people.user_id AND waiting.status = 'pending') AS pending,
+          (SELECT count(*) FROM waiting WHERE waiting.user_id = people.user_id AND waiting.status = 'failed') AS failed,
+          reach.status, reach.problem_code, reach.problem_detail, reach.since
+        FROM people LEFT JOIN chat_reach reach ON reach.aad_object_id = people.user_id
+        WHERE people.user_id NOT IN (SELECT aad_object_id FROM personal_conversations)
+        ORDER BY people.user_id`),
+      selectChatReach: db.prepare('SELECT * FROM chat_reach WHERE aad_object_id = ?'),
+      insertOpening: db.prepare(`INSERT INTO chat_reach (aad_object_id, status, problem_code, problem_detail, since)
+        VALUES (?, 'opening', NULL, NULL, ?)
+        ON CONFLICT (aad_object_id) DO UPDATE SET status = 'opening', problem_code = NULL, problem_detail = NULL,
+          since = excluded.since
+        WHERE chat_reach.status <> 'opening'`),
+      upsertUnreachable: db.prepare(`INSERT INTO chat_reach (aad_object_id, status, problem_code, problem_detail, since)
+        VALUES (?, 'unreachable', ?, ?, ?)
+        ON CONFLICT (aad_object_id) DO UPDATE SET status = 'unreachable', problem_code = excluded.problem_code,
+          problem_detail = excluded.problem_detail, since = excluded.since`),
+      deleteChatReach: db.prepare('DELETE FROM chat_reach WHERE aad_object_id = ?'),
       insertGreeting: db.prepare('INSERT INTO greetings (scope, greeted_at) VALUES (?, ?) ON CONFLICT (scope) DO NOTHING'),
       selectQueue: db.prepare('SELECT * FROM queues WHERE id = ?'),
       selectQueues: db.prepare('SELECT * FROM queues ORDER BY name, id'),
@@ -217,6 +237,7 @@ export class SqliteRequestStore implements Store {
           service_url = excluded.service_url, tenant_id = excluded.tenant_id, bot_id = excluded.bot_id,
           user_id = excluded.user_id, name = excluded.name, time_zone = excluded.time_zone`),
       selectConversation: db.prepare('SELECT * FROM personal_conversations WHERE aad_object_id = ?'),
+      selectAnyConversation: db.prepare('SELECT * FROM personal_conversations ORDER BY rowid DESC LIMIT 1'),
       selectSetting: db.prepare('SELECT value FROM settings WHERE key = ?'),
       upsertSetting: db.prepare(`INSERT INTO settings (key, value) VALUES (?, ?)
         ON CONFLICT (key) DO UPDATE SET value = excluded.value`),
@@ -422,6 +443,7 @@ export class SqliteRequestStore implements Store {
   async savePersonalConversation(conversation: PersonalConversation, audit?: AdminEvent | null): Promise<void> {
     this.db.transaction(() => {
       this.statements.upsertConversation.run({ ...conversation, timeZone: conversation.timeZone ?? null });
+      this.statements.deleteChatReach.run(conversation.aadObjectId);
       if (audit) this.insertAdminEvent(audit);
     }).immediate();
   }
@@ -437,7 +459,31 @@ export class SqliteRequestStore implements Store {
 
   async unreachablePeople(): Promise<UnreachablePerson[]> {
     const rows = this.statements.selectUnreachable.all() as Row[];
-    return rows.map((row) => ({ userId: row.user_id as string, pending: Number(row.pending), failed: Number(row.failed) }));
+    return rows.map((row) => ({ userId: row.user_id as string, reach: toChatReach(row), pending: Number(row.pending), failed: Number(row.failed) }));
+  }
+
+  async queueOutbox(messages: readonly OutboxMessage[], at: Date): Promise<void> {
+    this.db.transaction(() => {
+      for (const message of messages) this.statements.insertOutbox.run(message.requestId, message.type, JSON.stringify(message), at.getTime(), at.getTime());
+    }).immediate();
+  }
+
+  async startOpeningChat(aadObjectId: string, at: Date): Promise<boolean> {
+    return this.db.transaction(() => {
+      if (this.statements.insertOpening.run(aadObjectId, at.getTime()).changes === 0) return false;
+      const install: OutboxMessage = { type: 'chat.install', requestId: null, userId: aadObjectId };
+      this.statements.insertOutbox.run(null, install.type, JSON.stringify(install), at.getTime(), at.getTime());
+      return true;
+    }).immediate();
+  }
+
+  async recordChatUnreachable(aadObjectId: string, problem: Problem, at: Date): Promise<void> {
+    this.statements.upsertUnreachable.run(aadObjectId, problem.code, problem.detail, at.getTime());
+  }
+
+  async chatReachOf(aadObjectId: string): Promise<ChatReach | null> {
+    const row = this.statements.selectChatReach.get(aadObjectId) as Row | undefined;
+    return row ? toChatReach(row) : null;
   }
 
   async recordGreeting(scope: string, at: Date): Promise<boolean> {
@@ -446,6 +492,11 @@ export class SqliteRequestStore implements Store {
 
   async getPersonalConversation(aadObjectId: string): Promise<PersonalConversation | null> {
     const row = this.statements.selectConversation.get(aadObjectId) as Row | undefined;
+    return row ? toPersonalConversation(row) : null;
+  }
+
+  async anyPersonalConversation(): Promise<PersonalConversation | null> {
+    const row = this.statements.selectAnyConversation.get() as Row | undefined;
     return row ? toPersonalConversation(row) : null;
   }
 

@@ -55,7 +55,9 @@ export class DoormanBot extends TeamsActivityHandler {
     });
     this.onMembersAdded(async (context, next) => {
       const { activity } = context;
-      if (activity.membersAdded?.some((member) => member.id === activity.recipient.id)) await this.welcome(context);
+      // A personal chat has only the bot and the person: whichever Teams lists as added, the chat exists now.
+      const personal = activity.conversation.conversationType === 'personal' && (activity.membersAdded?.length ?? 0) > 0;
+      if (personal || activity.membersAdded?.some((member) => member.id === activity.recipient.id)) await this.welcome(context);
       await next();
     });
   }

@@ -1,6 +1,19 @@
 import { Activity, CardFactory, CloudAdapter, ConversationReference, MessageFactory, TurnContext } from 'botbuilder';
 import { ConnectorClient } from 'botframework-connector';
-import { CardActivity, CardAddresses, CardTarget, ChatNotice, Clock, Notifier, RequestCardView, RetryableError, StoredRequest, ThrottledError } from '../../application/ports';
+import {
+  CardActivity,
+  CardAddresses,
+  CardTarget,
+  ChatNotice,
+  ChatOpener,
+  Clock,
+  Notifier,
+  PersonalConversation,
+  RequestCardView,
+  RetryableError,
+  StoredRequest,
+  ThrottledError,
+} from '../../application/ports';
 import { escapeMarkdown } from './cards/escapeMarkdown';
 import { AdaptiveCard } from './cards/cardTypes';
 import { CardRenderer } from './cardRenderer';
@@ -14,6 +27,17 @@ export interface ConnectorTimings {
 
 const DEFAULT_TIMINGS: ConnectorTimings = { callTimeoutMs: 15_000, unreachableForMs: 30_000 };
 
+/**
+ * Where a one-to-one conversation is opened when no activity told Doorman its service URL: Teams' global endpoint
+ * ("Send proactive messages"), and the tenant Doorman serves. A registered channel's service URL is preferred.
+ */
+export interface PersonalChatDefaults {
+  serviceUrl: string;
+  tenantId: string | null;
+}
+
+const DEFAULT_PERSONAL_CHAT: PersonalChatDefaults = { serviceUrl: 'https://smba.trafficmanager.net/teams/', tenantId: null };
+
 // Another message to the same conversation is on its way: wait this long for it, then come back shortly.
 const BUSY_WAIT_MS = 2000;
 const BUSY_RETRY_MS = 1000;
@@ -25,7 +49,7 @@ const DEFAULT_THROTTLE_MS = 2000;
  * conversation, each with a timeout; a conversation that did not answer is left alone for a while, so one unreachable
  * chat never ties up the dispatcher.
  */
-export class TeamsNotifier implements Notifier {
+export class TeamsNotifier implements Notifier, ChatOpener {
   private readonly timings: ConnectorTimings;
   private readonly locks = new ConversationLocks();
   private readonly unreachableUntil = new Map<string, number>();
@@ -38,8 +62,63 @@ export class TeamsNotifier implements Notifier {
     private readonly limiter: ThreadRateLimiter,
     private readonly clock: Clock,
     timings: Partial<ConnectorTimings> = {},
+    private readonly personalChatDefaults: PersonalChatDefaults = DEFAULT_PERSONAL_CHAT,
   ) {
     this.timings = { ...DEFAULT_TIMINGS, ...timings };
+  }
+
+  /**
+   * Opens the one-to-one conversation with a person the app is installed for (Bot Connector `createConversation`
+   * with their Entra object id: Teams accepts it in the personal scope and answers with the chat's id, the same one
+   * every time). Fails (403 from Teams) while the app is not installed for them.
+   */
+  async openPersonalChat(aadObjectId: string, chatId: string | null): Promise<Omit<PersonalConversation, 'name' | 'timeZone'>> {
+    const known = await this.addresses.serviceEndpoint?.();
+    const serviceUrl = known?.serviceUrl ?? this.personalChatDefaults.serviceUrl;
+    const tenantId = known?.tenantId || this.personalChatDefaults.tenantId || '';
+    const key = `personal:${aadObjectId}`;
+    const memberId = (known?.channelId ? await this.rosterId(serviceUrl, tenantId, known.channelId, aadObjectId) : null) ?? aadObjectId;
+    const created = await this.send([key], serviceUrl, key, tenantId || null, (client, options) =>
+      client.conversations.createConversation(
+        {
+          isGroup: false,
+          bot: { id: this.botAppId, name: 'Doorman' },
+          members: [{ id: memberId, name: '' }],
+          tenantId,
+          channelData: { tenant: { id: tenantId } },
+        } as Parameters<ConnectorClient['conversations']['createConversation']>[0],
+        options,
+      ),
+    );
+    const conversationId = created.id ?? chatId;
+    if (!conversationId) throw new Error('the Bot Connector did not return the id of the opened chat');
+    return {
+      aadObjectId,
+      conversationId,
+      serviceUrl: created.serviceUrl ?? serviceUrl,
+      tenantId,
+      botId: this.botAppId,
+      userId: memberId,
+    };
+  }
+
+  /**
+   * The person's Teams user id (`29:…`) from a registered channel's roster, when they are in its team: Teams takes
+   * the object id too, but the Agents Playground keys personal chats by the user id only. Null when the roster does
+   * not list them or cannot be read (the object id is used then).
+   */
+  private async rosterId(serviceUrl: string, tenantId: string, channelId: string, aadObjectId: string): Promise<string | null> {
+    try {
+      // Its own key: a roster that does not answer must not hold up the channel's cards.
+      const members = await this.withConnector(serviceUrl, `roster:${channelId}`, tenantId || null, (client, options) =>
+        client.conversations.getConversationMembers(channelId, options),
+      );
+      // Teams' roster names the object id `objectId`; botbuilder's type calls it `aadObjectId`.
+      const member = members.find((candidate) => (candidate.aadObjectId ?? (candidate as { objectId?: string }).objectId) === aadObjectId);
+      return member?.id ?? null;
+    } catch {
+      return null;
+    }
   }
 
   /** Posts a queue card as a new channel thread, or an agent card into the agent's personal chat. */

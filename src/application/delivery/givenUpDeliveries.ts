@@ -3,7 +3,7 @@ import { isDoormanError } from '../../domain/errors';
 import { recordLockboxSide } from '../../domain/lockbox';
 import { Actor } from '../../domain/people';
 import { recordSessionSide } from '../../domain/session';
-import { OutboxMessage } from '../ports';
+import { OutboxMessage, PersonUnreachableError } from '../ports';
 import { commitRequest } from '../shared/requestCommit';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
@@ -14,8 +14,13 @@ const DISPATCHER: Actor = { type: 'system', name: 'dispatcher' };
  * knowledge of the request (card updates, meeting and access work: `doctor` and metrics list those).
  */
 export function deliveryFailureOf(message: OutboxMessage, error: unknown): DeliveryFailure | null {
-  const code = isDoormanError(error) ? error.code : error instanceof Error ? error.name : 'Error';
-  const detail = error instanceof Error && error.message !== '' ? error.message.slice(0, 200) : null;
+  if (error instanceof PersonUnreachableError) return deliveryFailureOf(message, { code: error.problem.code, detail: error.problem.detail });
+  const given = error as { code?: unknown; detail?: unknown } | null;
+  const code = isDoormanError(error) ? error.code : error instanceof Error ? error.name : typeof given?.code === 'string' ? given.code : 'Error';
+  const detail =
+    error instanceof Error
+      ? error.message !== '' ? error.message.slice(0, 200) : null
+      : typeof given?.detail === 'string' ? given.detail.slice(0, 200) : null;
   switch (message.type) {
     case 'card.post':
       return {
@@ -34,6 +39,8 @@ export function deliveryFailureOf(message: OutboxMessage, error: unknown): Deliv
     case 'webhook':
       return { type: message.type, target: { kind: 'system' }, code, detail };
     case 'card.update':
+    case 'chat.install':
+    case 'chat.open':
     case 'meeting.create':
     case 'meeting.delete':
     case 'meeting.lobby':

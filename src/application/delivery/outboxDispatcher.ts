@@ -5,7 +5,24 @@ import { loadSession } from '../session/actOnSession';
 import { recordAssigneeReach } from '../session/assigneeReach';
 import { deliveryFailureOf, recordDeliveryFailure, recordPersonReached } from './givenUpDeliveries';
 import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from '../lockbox/lockboxRequests';
-import { AccessGranter, ActivityFeed, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from '../ports';
+import {
+  ActivityFeed,
+  AccessGranter,
+  AppInstaller,
+  ChatOpener,
+  Mailer,
+  MeetingProvider,
+  Notifier,
+  OutboxItem,
+  OutboxMessage,
+  PermanentError,
+  PersonUnreachableError,
+  RetryableError,
+  StoredRequest,
+  ThrottledError,
+  WebhookSender,
+} from '../ports';
+import { chatOpeningGivenUp, chatReadiness, installForChat, noticeByMail, openChat } from '../people/chatReach';
 import { commitRequest } from '../shared/requestCommit';
 import { knownName } from '../people/personalChats';
 import { activityNotificationOf } from './activityNotifications';
@@ -61,6 +78,8 @@ const LANE_OF_TYPE: Record<OutboxMessage['type'], 'access' | 'delivery'> = {
   'chat.notify': 'delivery',
   webhook: 'delivery',
   'activity.notify': 'delivery',
+  'chat.install': 'delivery',
+  'chat.open': 'delivery',
 };
 const ACCESS_TYPES = typesOf('access');
 const DELIVERY_TYPES = typesOf('delivery');
@@ -73,7 +92,14 @@ export interface DeliveryPorts {
   access: AccessGranter;
   webhooks: WebhookSender;
   activityFeed: ActivityFeed;
+  /** Puts Doorman in the personal scope of someone who never opened it (Graph; a stand-in locally). */
+  installer: AppInstaller;
+  /** Opens the one-to-one conversation once the app is installed (Bot Connector). */
+  chatOpener: ChatOpener;
 }
+
+/** How long a card or notice waits before it looks again whether the person's chat has been opened. */
+const WAIT_FOR_CHAT_MS = 5000;
 
 /**
  * Delivers what committed transitions put in the outbox: card posts and in-place updates, thread mentions, mail,
@@ -259,7 +285,7 @@ export class OutboxDispatcher {
     const { outbox, clock, logger } = this.deps;
     const fields = { outboxId: item.id, type: item.message.type, requestId: item.message.requestId, attempt: item.attempts };
     try {
-      await withTimeout(this.handle(item.message), this.options.deliveryTimeoutMs);
+      await withTimeout(this.handle(item.message, item.createdAt), this.options.deliveryTimeoutMs);
       if (this.abandoned.delete(item.id)) return;
       await outbox.completeOutbox(item.id);
       logger.debug(fields, 'outbox delivered');
@@ -288,11 +314,12 @@ export class OutboxDispatcher {
     }
   }
 
-  private async handle(message: OutboxMessage): Promise<void> {
+  private async handle(message: OutboxMessage, writtenAt: Date): Promise<void> {
     const { requests } = this.deps;
     const { notifier, mailer } = this.ports;
     switch (message.type) {
       case 'card.post': {
+        if (message.target.role !== 'queue') await this.waitForChat(message.target.userId, writtenAt);
         const request = await this.load(message.requestId);
         const card = await notifier.postCard(await cardViewOf(this.deps, request), message.target);
         await requests.saveCardActivity(card);
@@ -320,8 +347,23 @@ export class OutboxDispatcher {
       case 'meeting.create':
         await this.createMeeting(message.requestId, message.generation);
         return;
-      case 'chat.notify':
-        await notifier.notify(message.userId, message.notice, message.requestId ? await this.load(message.requestId) : null);
+      case 'chat.notify': {
+        const request = message.requestId ? await this.load(message.requestId) : null;
+        try {
+          await this.waitForChat(message.userId, writtenAt);
+        } catch (error) {
+          if (!(error instanceof PersonUnreachableError)) throw error;
+          await this.noticeByMailInstead(message, request, error);
+          return;
+        }
+        await notifier.notify(message.userId, message.notice, request);
+        return;
+      }
+      case 'chat.install':
+        await installForChat(this.deps, this.ports.installer, message.userId);
+        return;
+      case 'chat.open':
+        await openChat(this.deps, this.ports.installer, this.ports.chatOpener, message.userId);
         return;
       case 'access.grant': {
         const request = await loadLockbox(this.deps, message.requestId);
@@ -383,6 +425,35 @@ export class OutboxDispatcher {
     await this.ports.notifier.updateCards(await cardViewOf(this.deps, request), cards);
   }
 
+  /**
+   * Lets a card or notice for a person through once they have a chat. Until then it waits (rescheduled without
+   * spending an attempt) while Doorman installs itself for them and opens the chat; when that is not possible it
+   * throws PersonUnreachableError with why.
+   */
+  private async waitForChat(userId: string, writtenAt: Date): Promise<void> {
+    const readiness = await chatReadiness(this.deps, userId, writtenAt);
+    if (readiness.kind === 'opening') throw new ThrottledError("waiting for the person's chat to be opened", WAIT_FOR_CHAT_MS);
+    if (readiness.kind === 'unreachable') throw new PersonUnreachableError(readiness.problem);
+  }
+
+  /**
+   * A notice for someone Doorman cannot reach in Teams goes by mail when it has a mail form and the directory knows
+   * their address, and the request's cards say they were told by mail and why not in Teams. Otherwise it is given up.
+   */
+  private async noticeByMailInstead(
+    message: Extract<OutboxMessage, { type: 'chat.notify' }>,
+    request: StoredRequest | null,
+    unreachable: PersonUnreachableError,
+  ): Promise<void> {
+    const mail = await noticeByMail(this.deps, message.userId, message.notice, request);
+    if (mail === null) throw unreachable;
+    await this.ports.mailer.send(mail);
+    this.deps.logger.warn({ userId: message.userId, requestId: message.requestId, code: unreachable.problem.code }, 'notice sent by mail: the person cannot be reached in Teams');
+    if (message.requestId === null) return;
+    const failure = deliveryFailureOf(message, unreachable);
+    if (failure) await recordDeliveryFailure(this.deps, message.requestId, { ...failure, fallback: 'mail' });
+  }
+
   /** The assigner's card says whether the assignee was told; the post itself is done and never repeated for it. */
   private async afterCardPost(message: OutboxMessage, delivered: boolean): Promise<void> {
     if (message.type !== 'card.post') return;
@@ -400,11 +471,19 @@ export class OutboxDispatcher {
    * cards say who was not reached (an assignee without a chat is said as "not told", the existing way).
    */
   private async afterGivenUp(message: OutboxMessage, error: unknown): Promise<void> {
+    if (message.type === 'chat.install' || message.type === 'chat.open') {
+      await chatOpeningGivenUp(this.deps, message.userId, errorSummary(error)).catch((recordError: unknown) =>
+        this.deps.logger.warn({ userId: message.userId, err: errorSummary(recordError) }, 'could not record that a chat could not be opened'),
+      );
+      return;
+    }
     const failure = deliveryFailureOf(message, error);
     if (failure === null || message.requestId === null) return;
     const requestId = message.requestId;
     try {
-      if (message.type === 'card.post' && (await recordAssigneeReach(this.deps, requestId, message.target, false))) return;
+      // The assignee's "not told" line says a card did not arrive; why (and the fix) is the delivery failure's to say.
+      const saidAsNotTold = message.type === 'card.post' && (await recordAssigneeReach(this.deps, requestId, message.target, false));
+      if (saidAsNotTold && !(error instanceof PersonUnreachableError)) return;
       await recordDeliveryFailure(this.deps, requestId, failure);
     } catch (recordError) {
       this.deps.logger.warn({ requestId, err: errorSummary(recordError) }, 'could not record the given-up delivery on its request');
@@ -496,6 +575,9 @@ function laneKey(message: OutboxMessage): string {
       return `webhook:${message.requestId}`;
     case 'activity.notify':
       return `feed:${message.userId}`;
+    case 'chat.install':
+    case 'chat.open':
+      return `reach:${message.userId}`;
   }
 }
 

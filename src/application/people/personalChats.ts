@@ -14,11 +14,14 @@ const ROLES: readonly Role[] = ['admin', 'agent', 'approver', 'engineer'];
 export async function rememberPersonalChat(
   deps: UseCaseDeps,
   chat: Omit<PersonalConversation, 'name'> & { name: string | null },
+  /** Who recorded it: the person's own activity, or the dispatcher that opened the chat for them. */
+  by: 'person' | 'dispatcher' = 'person',
 ): Promise<void> {
   const before = await deps.conversations.getPersonalConversation(chat.aadObjectId);
   const name = chat.name ?? (await knownName(deps, chat.aadObjectId));
+  const actor = by === 'person' ? ({ actorId: chat.aadObjectId, actorType: 'person', source: 'chat' } as const) : ({ actorId: 'system:dispatcher', actorType: 'system', source: 'timer' } as const);
   const audit: AdminEvent | null = isNewAddress(before, chat)
-    ? { action: 'chat.recorded', subjectId: chat.aadObjectId, detail: null, actorId: chat.aadObjectId, actorType: 'person', source: 'chat', at: deps.clock.now() }
+    ? { action: 'chat.recorded', subjectId: chat.aadObjectId, detail: null, ...actor, at: deps.clock.now() }
     : null;
   await deps.conversations.savePersonalConversation({ ...chat, name }, audit);
 }

@@ -1,3 +1,5 @@
+import { Problem } from '../../domain/errors';
+
 /** A failure the dispatcher should retry later; `retryAfterMs` honours the service's Retry-After. */
 export class RetryableError extends Error {
   constructor(
@@ -30,5 +32,17 @@ export class ThrottledError extends RetryableError {
   constructor(message: string, retryAfterMs: number) {
     super(message, retryAfterMs, true);
     this.name = 'ThrottledError';
+  }
+}
+
+/**
+ * A person Doorman cannot reach in Teams (no chat, and one cannot be opened: a permission, no app id, a failure that
+ * outlasted its retries), with why: nothing to retry. The message falls back to mail where it has a mail form;
+ * otherwise it is given up at once and the request's cards say who was not reached and how to fix it.
+ */
+export class PersonUnreachableError extends PermanentError {
+  constructor(readonly problem: Problem) {
+    super(problem.detail === null ? problem.code : `${problem.code}: ${problem.detail}`);
+    this.name = 'PersonUnreachableError';
   }
 }

@@ -11,6 +11,7 @@ import { SettingsStore } from './settingsStore';
 export * from './activityFeed';
 export * from './adminEventStore';
 export * from './apiKeyStore';
+export * from './appInstaller';
 export * from './conversationStore';
 export * from './deadlineStore';
 export * from './deliveryErrors';

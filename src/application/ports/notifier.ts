@@ -32,6 +32,11 @@ export type NotReached = DeliveryFailure & { name: string | null };
 export interface CardAddresses {
   channel(queueId: string): Promise<Queue | null>;
   personalChat(aadObjectId: string): Promise<PersonalConversation | null>;
+  /**
+   * A service URL and tenant Teams gave Doorman (a registered channel's, with its id for the roster, else a recorded
+   * chat's), for a chat opened for someone who never wrote; null when none is known yet.
+   */
+  serviceEndpoint?(): Promise<{ serviceUrl: string; tenantId: string; channelId?: string } | null>;
 }
 
 /** Delivers cards and messages to Teams. Adapters render views into cards. */

@@ -1,4 +1,5 @@
 import { ActivityKind } from './activityFeed';
+import { ChatReach } from './conversationStore';
 import { OutgoingMail } from './mailer';
 
 /** Who a new card is posted for. */
@@ -23,7 +24,11 @@ export type OutboxMessage =
   /** A signed webhook: the body is fixed at commit time so every retry sends the same bytes. */
   | { type: 'webhook'; requestId: string; url: string; body: string }
   /** A Teams activity-feed notification for one person who must act; its words are drawn at delivery from the request. */
-  | { type: 'activity.notify'; requestId: string; userId: string; activity: ActivityKind };
+  | { type: 'activity.notify'; requestId: string; userId: string; activity: ActivityKind }
+  /** Reaching a person with no chat yet, step 1: install Doorman in their personal scope (already installed is fine). */
+  | { type: 'chat.install'; requestId: null; userId: string }
+  /** Step 2: find the installation's chat and open the one-to-one conversation, recorded like a chat from an activity. */
+  | { type: 'chat.open'; requestId: null; userId: string };
 
 /** What a chat notification says; the Teams adapter renders it in the person's time zone. */
 export type ChatNotice =
@@ -44,6 +49,8 @@ export interface OutboxHealth {
 /** Messages for one person that cannot reach them: they have no personal chat with Doorman. */
 export interface UnreachablePerson {
   userId: string;
+  /** Where opening a chat for them stands (being opened, or not possible and why); null when never tried. */
+  reach: ChatReach | null;
   /** Cards and notices still being retried. */
   pending: number;
   /** Cards and notices given up. */
@@ -90,6 +97,11 @@ export interface OutboxStore {
   pendingOutboxCount(): Promise<number>;
   /** The outbox as an operator sees it: backlog, age of the oldest waiting row, rows given up by message type. */
   outboxHealth(now: Date): Promise<OutboxHealth>;
-  /** People with cards or notices waiting or given up who have no personal chat with Doorman (for `doctor`). */
+  /**
+   * People with no personal chat with Doorman who have cards or notices waiting or given up, or for whom opening a
+   * chat failed (for `doctor`).
+   */
   unreachablePeople(): Promise<UnreachablePerson[]>;
+  /** Queues messages that belong to no request's transaction (the next step of opening a person's chat), due at `at`. */
+  queueOutbox(messages: readonly OutboxMessage[], at: Date): Promise<void>;
 }

@@ -1,5 +1,5 @@
 import { GraphForbiddenError, createGraphClient } from '../../../src/adapters/graph/graphClient';
-import { formatDoctorReport, runGraphDoctor } from '../../../src/adapters/graph/graphDoctor';
+import { DoctorCheck, formatDoctorReport, runGraphDoctor } from '../../../src/adapters/graph/graphDoctor';
 import { GraphMailer } from '../../../src/adapters/graph/graphMailer';
 import { GraphMeetingProvider } from '../../../src/adapters/graph/graphMeetingProvider';
 import { RetryableError } from '../../../src/application/ports';
@@ -268,6 +268,28 @@ describe('doctor', () => {
     expect(report).toContain('GroupMember.Read.All with admin consent (1234)');
     expect(report).toContain('Grant admin consent');
     expect(report).toContain('New-CsApplicationAccessPolicy -Identity Doorman-Meetings');
+  });
+
+  test('reaching people who never opened Doorman: TeamsAppInstallation.ReadWriteSelfForUser.All with TEAMS_APP_ID, a manual line without', async () => {
+    double.setRoles(['OnlineMeetings.ReadWrite.All', 'Mail.Send', 'User.Read.All', 'GroupMember.Read.All']);
+    double.addGroup({ id: '1234', displayName: 'Support agents', members: ['agent-anna'] });
+    const withAppId = doctorConfig({ TEAMS_APP_ID: 'a1b2c3d4-0000-4000-8000-00000000d00a' });
+    const without = doctorConfig();
+
+    const missing = await runGraphDoctor(withAppId, { graph: graphOf(withAppId), clock });
+    double.setRoles(['OnlineMeetings.ReadWrite.All', 'Mail.Send', 'User.Read.All', 'GroupMember.Read.All', 'TeamsAppInstallation.ReadWriteSelfForUser.All']);
+    const granted = await runGraphDoctor(withAppId, { graph: graphOf(withAppId), clock });
+    const unset = await runGraphDoctor(without, { graph: graphOf(without), clock });
+
+    const line = (checks: DoctorCheck[], name: string) => checks.find((check) => check.name === name);
+    expect(line(missing, 'Permission TeamsAppInstallation.ReadWriteSelfForUser.All')).toMatchObject({ status: 'problem', detail: expect.stringMatching(/install Doorman for people who never opened it/) });
+    expect(line(granted, 'Permission TeamsAppInstallation.ReadWriteSelfForUser.All')?.status).toBe('ok');
+    expect(line(granted, 'Reaching people who never opened Doorman')).toBeUndefined();
+    expect(line(unset, 'Permission TeamsAppInstallation.ReadWriteSelfForUser.All')).toBeUndefined();
+    expect(line(unset, 'Reaching people who never opened Doorman')).toMatchObject({ status: 'manual', detail: expect.stringMatching(/TEAMS_APP_ID is not set/) });
+    expect(line(granted, 'Installing Doorman for people')).toMatchObject({ status: 'manual', detail: expect.stringMatching(/webApplicationInfo\.id is empty/) });
+    const sameApp = doctorConfig({ TEAMS_APP_ID: 'a1b2c3d4-0000-4000-8000-00000000d00a', TAB_SSO_CLIENT_ID: double.clientId });
+    expect(line(await runGraphDoctor(sameApp, { graph: graphOf(sameApp), clock }), 'Installing Doorman for people')).toBeUndefined();
   });
 
   test('a wrong secret: the credential line says invalid_client with the AADSTS code', async () => {

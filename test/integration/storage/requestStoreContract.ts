@@ -786,9 +786,36 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         await store.failOutbox(toBen!.id, 'the person has no personal chat with Doorman yet');
 
         expect(await store.unreachablePeople()).toEqual([
-          { userId: ben.aadObjectId, pending: 1, failed: 1 },
-          { userId: carl.aadObjectId, pending: 1, failed: 0 },
+          { userId: ben.aadObjectId, reach: null, pending: 1, failed: 1 },
+          { userId: carl.aadObjectId, reach: null, pending: 1, failed: 0 },
         ]);
+      });
+
+      it('opens a chat for a person once (install step queued with it), records why it cannot be, and forgets it when a chat is saved', async () => {
+        const store = await openStore();
+        const second = await openStore(store);
+        const started = await Promise.all([store.startOpeningChat(ben.aadObjectId, T0), second.startOpeningChat(ben.aadObjectId, T0)]);
+        expect(started.filter(Boolean)).toHaveLength(1);
+        expect(await store.chatReachOf(ben.aadObjectId)).toEqual({ status: 'opening', problem: null, since: T0 });
+        const install = await store.claimOutbox(FAR_FUTURE, 10, 60_000);
+        expect(install.map((item) => item.message)).toEqual([{ type: 'chat.install', requestId: null, userId: ben.aadObjectId }]);
+        await store.completeOutbox(install[0].id);
+        await store.queueOutbox([{ type: 'chat.open', requestId: null, userId: ben.aadObjectId }], at(1));
+        expect((await store.claimOutbox(FAR_FUTURE, 10, 60_000)).map((item) => item.message.type)).toEqual(['chat.open']);
+
+        const forbidden = { code: 'GRAPH.FORBIDDEN', detail: 'Grant TeamsAppInstallation.ReadWriteSelfForUser.All' };
+        await store.recordChatUnreachable(ben.aadObjectId, forbidden, at(2));
+        expect(await store.chatReachOf(ben.aadObjectId)).toEqual({ status: 'unreachable', problem: forbidden, since: at(2) });
+        expect(await store.unreachablePeople()).toEqual([{ userId: ben.aadObjectId, reach: { status: 'unreachable', problem: forbidden, since: at(2) }, pending: 0, failed: 0 }]);
+        // A later message tries again: the unreachable record becomes `opening` once more, with a new install step.
+        expect(await store.startOpeningChat(ben.aadObjectId, at(3))).toBe(true);
+        expect(await store.chatReachOf(ben.aadObjectId)).toEqual({ status: 'opening', problem: null, since: at(3) });
+
+        const chat = { aadObjectId: ben.aadObjectId, conversationId: 'a:1', serviceUrl: 'https://smba.example/', tenantId: 'tenant-1', botId: '28:bot', userId: ben.aadObjectId, name: ben.name };
+        await store.savePersonalConversation(chat);
+        expect(await store.chatReachOf(ben.aadObjectId)).toBeNull();
+        expect(await store.unreachablePeople()).toEqual([]);
+        expect(await store.anyPersonalConversation()).toMatchObject({ serviceUrl: 'https://smba.example/', tenantId: 'tenant-1' });
       });
 
       it('appends the administrative event with the queue or chat it audits, and reads it back in order', async () => {

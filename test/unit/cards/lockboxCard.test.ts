@@ -216,6 +216,22 @@ describe('lockboxCard', () => {
     expect(findById(lockboxCard(lockboxView(request, 'requester')), 'notReached')).toBeUndefined();
   });
 
+  it('says why a person could not be reached in Teams, the fix, and when a mail told them instead', () => {
+    const request = lockboxIn('pending');
+    const person = { kind: 'person' as const, aadObjectId: 'aad-ada' };
+    const forbidden = { code: 'GRAPH.FORBIDDEN', detail: 'Grant the application permission TeamsAppInstallation.ReadWriteSelfForUser.All with admin consent. [HTTP 403 Forbidden]' };
+    const notReached = [
+      { type: 'chat.notify' as const, target: person, ...forbidden, fallback: 'mail' as const, name: 'Ada Approver' },
+      { type: 'card.post' as const, target: { kind: 'person' as const, aadObjectId: 'aad-erin' }, code: 'REACH.NO_APP_ID', detail: null, name: 'Erin Engineer' },
+    ];
+    const card = lockboxCard(lockboxView(request, 'readOnly', { notReached }));
+    validateCard(card);
+    const text = String(getById(card, 'notReached').text);
+    expect(text).toContain('Ada Approver could not be reached in Teams, so they were told by mail. Doorman is not allowed to do what reaching them needs. Grant the application permission TeamsAppInstallation.ReadWriteSelfForUser.All with admin consent. An admin should run doctor.');
+    expect(text).not.toContain('HTTP 403');
+    expect(text).toContain('Erin Engineer was not told about this request. Doorman cannot install itself for them: TEAMS_APP_ID');
+  });
+
   it('escapes resource, reason, ticket, requester, API client and comments', () => {
     const card = renderLockbox('denied', 'readOnly', {
       resource: HOSTILE,

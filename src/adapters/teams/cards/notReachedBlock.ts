@@ -24,7 +24,7 @@ function notReachedLine(kind: StoredRequest['kind'], failure: NotReached): strin
           ? `The approvers' channel card could not be posted, so approvers may not know of this request. ${ASK_ADMIN}`
           : `The queue card could not be posted to the channel, so the team may not see this request. ${ASK_ADMIN}`;
       }
-      return `${failure.name === null ? 'Someone' : escapeMarkdown(failure.name)} was not told about this request: Doorman could not deliver to their chat. ${ASK_ADMIN}`;
+      return personLine(failure);
     case 'thread.mention':
       return `The channel was not told about the customer: the reply in the queue thread could not be posted. ${ASK_ADMIN}`;
     case 'mail.send':
@@ -33,5 +33,31 @@ function notReachedLine(kind: StoredRequest['kind'], failure: NotReached): strin
       return `The system that asked was not told of a change: a webhook could not be delivered. ${ASK_ADMIN}`;
     case 'activity.notify':
       return `${failure.name === null ? 'Someone' : escapeMarkdown(failure.name)} got no Teams activity notification about this request${failure.code === 'GRAPH.FORBIDDEN' ? ': Doorman lacks the Graph permission TeamsActivity.Send' : ''}. ${ASK_ADMIN}`;
+  }
+}
+
+/** A person not reached in Teams: why and what fixes it, and whether a mail told them instead. */
+function personLine(failure: NotReached): string {
+  const who = failure.name === null ? 'Someone' : escapeMarkdown(failure.name);
+  const why = reachWhy(failure);
+  if (failure.fallback === 'mail') return `${who} could not be reached in Teams, so they were told by mail. ${why ?? ASK_ADMIN}`;
+  if (why !== null) return `${who} was not told about this request. ${why}`;
+  return `${who} was not told about this request: Doorman could not deliver to their chat. ${ASK_ADMIN}`;
+}
+
+/** Why Doorman could not open a chat with a person, and the fix; null for other failures. */
+function reachWhy(failure: NotReached): string | null {
+  switch (failure.code) {
+    case 'GRAPH.FORBIDDEN': {
+      // The detail names the permission to grant (never a token or a body): the admin's fix, as doctor says it.
+      const grant = failure.detail?.replace(/\s*\[HTTP [^\]]*\]\s*$/, '') ?? null;
+      return `Doorman is not allowed to do what reaching them needs.${grant ? ` ${escapeMarkdown(grant)}` : ''} ${ASK_ADMIN}`;
+    }
+    case 'REACH.NO_APP_ID':
+      return 'Doorman cannot install itself for them: TEAMS_APP_ID (the app id in the organization\'s app catalog) is not configured. An admin sets it, or they open Doorman in Teams once.';
+    case 'REACH.FAILED':
+      return `Doorman could not install itself for them or open a chat with them. Ask them to open Doorman in Teams once. ${ASK_ADMIN}`;
+    default:
+      return null;
   }
 }

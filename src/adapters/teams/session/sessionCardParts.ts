@@ -136,14 +136,14 @@ export function sessionCardRefresh(request: SessionRequest): unknown {
   return { action: executeAction('Refresh', 'card.refresh', pointerTo(request), 'refresh') };
 }
 
-/** Said plainly while the assignee cannot be told: they never opened Doorman, so their card cannot reach them. */
+/** Said plainly while the assignee has not been told: Doorman is opening a chat with them, or could not. */
 function assigneeNotToldText(request: SessionRequest): string | null {
   const told = request.assigneeNotTold ?? null;
   if (told === null || request.assignee?.aadObjectId !== told.aadObjectId) return null;
   const name = escapeMarkdown(request.assignee.name);
   return told.reason === 'noChat'
-    ? `${name} has not opened Doorman in Teams yet, so they have not been told about this request. Ask them to open Doorman in Teams: their card arrives as soon as they do.`
-    : `${name} was not told about this request: they have not opened Doorman in Teams, and Doorman stopped trying. Ask them to open Doorman in Teams, then assign the request to them again.`;
+    ? `${name} has not opened Doorman in Teams yet, so they have not been told about this request yet. Doorman is opening a chat with them: their card arrives there.`
+    : `${name} was not told about this request: Doorman could not reach them in Teams. Ask them to open Doorman in Teams, then assign the request to them again.`;
 }
 
 function hasArrived(request: SessionRequest): boolean {
