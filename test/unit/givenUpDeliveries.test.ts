@@ -20,6 +20,8 @@ const expected: Record<OutboxMessage['type'], { message: OutboxMessage; target: 
   'meeting.lobby': { message: { type: 'meeting.lobby', requestId: 'r', meetingId: 'm', open: true }, target: null },
   'access.grant': { message: { type: 'access.grant', requestId: 'r' }, target: null },
   'access.revoke': { message: { type: 'access.revoke', requestId: 'r' }, target: null },
+  'device.action': { message: { type: 'device.action', requestId: 'r', actionId: '1' }, target: null },
+  'device.status': { message: { type: 'device.status', requestId: 'r', actionId: '1' }, target: null },
 };
 
 describe('what a given-up message means for its request', () => {

@@ -1,6 +1,9 @@
 import { Problem, isDoormanError, problemLine } from '../../domain/errors';
 import { Actor } from '../../domain/people';
 import { SessionMeeting, SessionRequest, recordSessionSide } from '../../domain/session';
+import { AssistMeeting, AssistRequest } from '../../domain/assist';
+import { startDeviceAction, refreshDeviceAction } from '../assist/assistDevices';
+import { connectAssist, onCallAgents } from '../assist/assistRequests';
 import { loadSession } from '../session/actOnSession';
 import { recordAssigneeReach } from '../session/assigneeReach';
 import { deliveryFailureOf, recordDeliveryFailure, recordPersonReached } from './givenUpDeliveries';
@@ -58,6 +61,8 @@ const LANE_OF_TYPE: Record<OutboxMessage['type'], 'access' | 'delivery'> = {
   'meeting.lobby': 'delivery',
   'chat.notify': 'delivery',
   webhook: 'delivery',
+  'device.action': 'delivery',
+  'device.status': 'delivery',
 };
 const ACCESS_TYPES = typesOf('access');
 const DELIVERY_TYPES = typesOf('delivery');
@@ -303,9 +308,11 @@ export class OutboxDispatcher {
         return;
       }
       case 'thread.mention': {
-        const request = await loadSession(this.deps, message.requestId);
+        const request = await this.load(message.requestId);
         const threads = (await requests.cardActivitiesOf(request.id)).filter((card) => card.role === 'queue');
-        for (const card of threads) await notifier.mentionInThread(request, card, message.event);
+        // Assist: the on-call agents are @mentioned in the new thread (the activity feed joins them later).
+        const people = request.kind === 'assist' ? await onCallAgents(this.deps, request) : [];
+        for (const card of threads) await notifier.mentionInThread(request, card, message.event, people);
         return;
       }
       case 'mail.send':
@@ -342,10 +349,18 @@ export class OutboxDispatcher {
         await this.ports.meetings.setLobbyBypass?.(message.meetingId, message.open);
         return;
       case 'meeting.delete': {
-        const request = await loadSession(this.deps, message.requestId);
-        await this.ports.meetings.deleteMeeting(message.meetingId, request.assignee ?? request.createdBy);
+        const request = await this.load(message.requestId);
+        const organizer =
+          request.kind === 'assist' ? request.helper ?? request.requester : request.kind === 'session' ? request.assignee ?? request.createdBy : null;
+        if (organizer) await this.ports.meetings.deleteMeeting(message.meetingId, organizer);
         return;
       }
+      case 'device.action':
+        await startDeviceAction(this.deps, message.requestId, message.actionId);
+        return;
+      case 'device.status':
+        await refreshDeviceAction(this.deps, message.requestId, message.actionId);
+        return;
       default: {
         // A new message type must be handled above: this line stops compiling until it is.
         const unhandled: never = message;
@@ -408,6 +423,8 @@ export class OutboxDispatcher {
   }
 
   private async createMeeting(requestId: string, generation: number): Promise<void> {
+    const stored = await this.load(requestId);
+    if (stored.kind === 'assist') return this.createAssistMeeting(stored);
     const request = await loadSession(this.deps, requestId);
     if (request.generation !== generation || request.meeting?.meetingId || ['closed', 'expired'].includes(request.state)) {
       return;
@@ -423,6 +440,35 @@ export class OutboxDispatcher {
       meeting = { provider: 'local', status: 'ready', joinUrl: null, meetingId: null, problem: error.problem() };
     }
     await recordMeeting(this.deps, request, meeting);
+  }
+
+  private async createAssistMeeting(request: AssistRequest): Promise<void> {
+    if (request.state !== 'allowed') return;
+    const meeting = await assistMeeting(this.deps, this.ports.meetings, request);
+    try {
+      await connectAssist(this.deps, request, meeting);
+    } catch (error) {
+      if (isDoormanError(error, 'REQUEST.STALE_VERSION')) throw new RetryableError('request changed while the meeting was made', 0);
+      // Closed or expired meanwhile: a Teams meeting made for nothing is deleted again.
+      if (isDoormanError(error, 'REQUEST.ILLEGAL_TRANSITION') && meeting.meetingId && request.helper) {
+        await this.ports.meetings.deleteMeeting(meeting.meetingId, request.helper);
+        return;
+      }
+      throw error;
+    }
+  }
+}
+
+/** The meeting a helper and a user meet in once the user allowed control (local mode: the local room). */
+async function assistMeeting(deps: UseCaseDeps, meetings: MeetingProvider, request: AssistRequest): Promise<AssistMeeting> {
+  const localRoom = `${deps.settings.publicBaseUrl}/assist/${encodeURIComponent(request.id)}/room`;
+  try {
+    // createOrGet with externalId = request id + 1: a retry after a crash returns the same meeting.
+    const details = await meetings.createMeeting(request, `${request.id}-1`);
+    return { provider: details.provider, joinUrl: details.joinUrl ?? localRoom, meetingId: details.meetingId, problem: null };
+  } catch (error) {
+    if (!isDoormanError(error, 'GRAPH.FORBIDDEN')) throw error;
+    return { provider: 'local', joinUrl: localRoom, meetingId: null, problem: error.problem() };
   }
 }
 
@@ -465,6 +511,9 @@ function laneKey(message: OutboxMessage): string {
       return `access:${message.requestId}`;
     case 'webhook':
       return `webhook:${message.requestId}`;
+    case 'device.action':
+    case 'device.status':
+      return `device:${message.requestId}`;
   }
 }
 

@@ -163,6 +163,8 @@ function approvalOff(changedAt: Date): LockboxSettings {
     defaultDurationMinutes: 60,
     maxDurationMinutes: 480,
     decisionHours: 4,
+    assistUnansweredHours: 4,
+    assistAllowMinutes: 15,
     updatedBy: 'admin-ada',
     updatedAt: changedAt,
   };
