@@ -127,4 +127,31 @@ describe('assistance requests through the HTTP server (local device stand-in)', 
     expect(JSON.stringify(notice)).toContain('Nobody answered');
     expect(findById(notice, 'askAgain')).toBeTruthy();
   });
+
+  it('the local room, the REST API (kind=assist, one request with its trail) and `requests` cover assist', async () => {
+    const request = await asked();
+    await t.invoke('bea', 'assist.accept', { requestId: request.id, version: request.version }, 'channel');
+    const accepted = await current(request.id);
+    await t.invoke('eve', 'assist.allowControl', { requestId: accepted.id, version: accepted.version });
+    await t.deliver();
+    const connected = await current(request.id);
+    const room = await fetch(`${t.doorman.url}${new URL(connected.meeting!.joinUrl!).pathname}`);
+    expect(room.status).toBe(200);
+    expect(await room.text()).toContain('not a Teams meeting');
+    expect((await fetch(`${t.doorman.url}/assist/no-such-request/room`)).status).toBe(404);
+
+    const key = await t.issueApiKey({ id: 'k-all', name: 'reporting', onBehalfOf: ['*'] });
+    const headers = { authorization: `Bearer ${key}` };
+    const list = (await (await fetch(`${t.doorman.url}/api/v1/requests?kind=assist`, { headers })).json()) as { requests: Record<string, unknown>[] };
+    expect(list.requests).toEqual([expect.objectContaining({ id: request.id, kind: 'assist', state: 'connected', owner: PEOPLE.eve.aadObjectId, assignee: PEOPLE.bea.aadObjectId })]);
+    expect(JSON.stringify(list)).not.toContain('+49 30');
+    const one = (await (await fetch(`${t.doorman.url}/api/v1/requests/${request.id}`, { headers })).json()) as { events: { action: string }[] };
+    expect(one.events.map((event) => event.action)).toEqual(['create', 'accept', 'allowControl', 'connect']);
+
+    t.connector.calls.length = 0;
+    await t.message('eve', 'requests');
+    const cards = t.connector.postsIn(chat('eve')).map((call) => BotConnectorDouble.cardOf(call));
+    const mine = cards.find((card) => findById(card, 'assistTitle'));
+    expect(JSON.stringify(mine)).toContain('Bea Agent accepted and wants to connect');
+  });
 });

@@ -25,6 +25,7 @@ import { escapeMarkdown } from './cards/escapeMarkdown';
 import { helpCard } from './cards/helpCard';
 import { textCard } from './cards/textCard';
 import { CardRenderer } from './cardRenderer';
+import { assistListCard } from './assist/assistListCard';
 import { assistForm as assistFormCardOf } from './assist/assistVerbs';
 import { lockboxListCard } from './lockbox/lockboxListCard';
 import { lockboxSettingsCard } from './lockbox/lockboxSettingsCard';
@@ -237,6 +238,7 @@ export class DoormanBot extends TeamsActivityHandler {
     const timeZone = timeZoneOf(context, this.deps.settings.defaultTimeZone);
     if (view.sessions) await send(context, requestListCard({ title: 'Your session requests', requests: view.sessions, now: view.now, timeZone }));
     if (view.lockboxes) await send(context, lockboxListCard({ requests: view.lockboxes, now: view.now, timeZone }));
+    if (view.assists) await send(context, assistListCard({ requests: view.assists, now: view.now, timeZone }));
   }
 
   private async runDoctor(context: TurnContext): Promise<void> {

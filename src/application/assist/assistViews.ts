@@ -58,3 +58,22 @@ export async function submitAssistForm(deps: UseCaseDeps, actor: Actor, inputs: 
     throw error;
   }
 }
+
+/** What the local room page of an assistance request shows: who meets whom, on which device. */
+export interface AssistRoomView {
+  requesterName: string;
+  helperName: string;
+  deviceName: string;
+}
+
+/**
+ * The local room of a connected request (local mode only: its link is on the helper's and the user's own cards).
+ * Any other request, or one not connected in the local room, is REQUEST.NOT_FOUND.
+ */
+export async function assistRoom(deps: UseCaseDeps, requestId: string): Promise<AssistRoomView> {
+  const request = await deps.requests.getRequest(requestId);
+  if (!request || request.kind !== 'assist' || request.state !== 'connected' || request.meeting?.provider !== 'local' || !request.helper) {
+    throw new DoormanError('REQUEST.NOT_FOUND');
+  }
+  return { requesterName: request.requester.name, helperName: request.helper.name, deviceName: request.device.name };
+}

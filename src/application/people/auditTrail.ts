@@ -159,6 +159,13 @@ export async function lockboxTrails(
   }));
 }
 
+/** The trail of each request of any kind, actors named (the `requests` command's assistance list). */
+export async function requestTrails<R extends { id: string }>(deps: UseCaseDeps, requests: readonly R[]): Promise<{ request: R; trail: TrailLine[] }[]> {
+  const eventsOf = await Promise.all(requests.map((request) => deps.requests.eventsOf(request.id)));
+  const people = await displayNames(deps.directory, eventsOf.flat().filter((event) => event.actorType === 'person').map((event) => event.actorId));
+  return requests.map((request, index) => ({ request, trail: eventsOf[index].map((event) => trailLine(event, actorDisplayName(event, people))) }));
+}
+
 /** Each API key's admin-chosen label, by the client id it acts as (`key:<id>`): how people know the system that asked. */
 export async function apiKeyLabels(deps: Pick<UseCaseDeps, 'apiKeys'>): Promise<Map<string, string>> {
   return new Map((await deps.apiKeys.listApiKeys()).map((key) => [`key:${key.id}`, key.name]));
