@@ -106,4 +106,17 @@ describe('assist use cases (SQLite in memory, fake clock)', () => {
     const refused = await decideOnAssist(t.deps, eve, { requestId: request.id, version: accepted.request.version }, 'refuseControl', 'I fixed it myself');
     expect(refused.request).toMatchObject({ state: 'closed', closedReason: 'refused', closedComment: 'I fixed it myself' });
   });
+
+  it('every transition is a signed webhook `assist.<action>` with a summary that carries no phone number or names', async () => {
+    await registered();
+    t.deps.settings.webhookUrls = ['https://hooks.example/doorman'];
+    const request = await asked();
+    await decideOnAssist(t.deps, bea, { requestId: request.id, version: request.version }, 'accept');
+    const claimed = await t.deps.outbox.claimOutbox(t.clock.now(), 100, 60_000, ['webhook']);
+    const bodies = claimed.map((item) => (item.message.type === 'webhook' ? JSON.parse(item.message.body) : null));
+    expect(bodies.map((body) => body.type)).toEqual(['assist.create', 'assist.accept']);
+    expect(bodies[1].request).toMatchObject({ id: request.id, kind: 'assist', state: 'accepted', helper: '00000000-0000-0000-0000-00000000a002' });
+    expect(JSON.stringify(bodies)).not.toMatch(/Eve User|Bea Agent|\+49/);
+  });
 });
+
