@@ -7,6 +7,9 @@ import { findById, validateCard } from '../support/validateCard';
 const EVE_LAPTOP = `local-${PEOPLE.eve.aadObjectId}-laptop`;
 const ask = { problem: 'Outlook will not start since this morning', urgency: 'high', phone: '+49 30 1234567', deviceId: EVE_LAPTOP };
 
+// Each test starts a Doorman and walks several HTTP round trips; on a loaded 2-core machine that outgrows 5 s.
+jest.setTimeout(30_000);
+
 describe('assistance requests through the HTTP server (local device stand-in)', () => {
   let t: TestDoorman;
 

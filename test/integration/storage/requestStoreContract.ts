@@ -989,6 +989,8 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           defaultDurationMinutes: 240,
           maxDurationMinutes: 1440,
           decisionHours: 12,
+          assistUnansweredHours: 4,
+          assistAllowMinutes: 15,
           updatedBy: null,
           updatedAt: null,
         });
