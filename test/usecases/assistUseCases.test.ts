@@ -118,5 +118,18 @@ describe('assist use cases (SQLite in memory, fake clock)', () => {
     expect(bodies[1].request).toMatchObject({ id: request.id, kind: 'assist', state: 'accepted', helper: '00000000-0000-0000-0000-00000000a002' });
     expect(JSON.stringify(bodies)).not.toMatch(/Eve User|Bea Agent|\+49/);
   });
-});
 
+  it('without device actions (no Intune permission) Restart PC is refused with GRAPH.FORBIDDEN and nothing is recorded', async () => {
+    await registered();
+    const request = await asked();
+    const accepted = await decideOnAssist(t.deps, bea, { requestId: request.id, version: request.version }, 'accept');
+    const allowed = await decideOnAssist(t.deps, eve, { requestId: request.id, version: accepted.request.version }, 'allowControl');
+    const withoutActions = Object.assign(Object.create(t.deps.devices), { capabilities: () => ({ source: 'intune', listDevices: true, actions: false }) });
+    const deps = { ...t.deps, devices: withoutActions };
+    const refused = await decideOnAssist(deps, bea, { requestId: request.id, version: allowed.request.version }, 'restartDevice');
+    expect(refused.refused).toBe('GRAPH.FORBIDDEN');
+    expect((await current(request.id)).deviceActions).toEqual([]);
+    const done = await decideOnAssist(t.deps, bea, { requestId: request.id, version: allowed.request.version }, 'syncDevice');
+    expect(done.request.deviceActions.map((action) => action.action)).toEqual(['syncDevice']);
+  });
+});

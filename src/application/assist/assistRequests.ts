@@ -116,7 +116,11 @@ export async function actOnAssist(
 export type AssistVerb = 'accept' | 'decline' | 'allowControl' | 'refuseControl' | 'cancel' | 'close' | 'restartDevice' | 'syncDevice';
 
 /** Runs a person's click: accept / decline (agents), allow / refuse / cancel (the requester), close, device actions (the helper). */
-export function decideOnAssist(deps: UseCaseDeps, actor: Actor, pointer: AssistPointer, verb: AssistVerb, comment: string | null = null): Promise<AssistActionResult> {
+export async function decideOnAssist(deps: UseCaseDeps, actor: Actor, pointer: AssistPointer, verb: AssistVerb, comment: string | null = null): Promise<AssistActionResult> {
+  // Without device actions (no Intune permission) the buttons are absent; a crafted click is refused the same way.
+  if ((verb === 'restartDevice' || verb === 'syncDevice') && !deps.devices.capabilities().actions) {
+    return { request: await loadAssist(deps, pointer.requestId), refused: 'GRAPH.FORBIDDEN' };
+  }
   return actOnAssist(deps, actor, pointer, (request) => {
     switch (verb) {
       case 'refuseControl':
