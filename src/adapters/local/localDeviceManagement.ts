@@ -43,14 +43,22 @@ export class LocalDeviceManagement implements DeviceManagement {
 
   /** One stand-in device, or null. */
   async device(deviceId: string): Promise<ManagedDevice | null> {
+    await this.madeFor(deviceId);
     const device = this.devices.get(deviceId);
     return device ? withoutOwner(device) : null;
   }
 
   /** Records the action as started now; an unknown device is refused like Intune's 404. */
   async startAction(deviceId: string, action: DeviceAction): Promise<void> {
+    await this.madeFor(deviceId);
     if (!this.devices.has(deviceId)) throw new DoormanError('REQUEST.NOT_FOUND', 'no such stand-in device');
     this.actions.set(`${deviceId}/${action}`, { action, startedAt: this.clock.now() });
+  }
+
+  /** The list is kept in memory only: after a restart a device id from a stored request makes its owner's list again. */
+  private async madeFor(deviceId: string): Promise<void> {
+    const owner = STAND_IN_ID.exec(deviceId)?.[1];
+    if (owner && !this.devices.has(deviceId)) await this.devicesOf(owner);
   }
 
   /** Pending until LOCAL_ACTION_SECONDS after the start, then done (a sync also refreshes the last check-in). */
@@ -64,6 +72,9 @@ export class LocalDeviceManagement implements DeviceManagement {
     return { action, state: done ? 'done' : 'pending', startedAt: started.startedAt, lastUpdatedAt: done ? doneAt : started.startedAt };
   }
 }
+
+/** The person a stand-in device id was made for (`local-<user>-laptop`), so a restart of Doorman finds it again. */
+const STAND_IN_ID = /^local-(.+)-(laptop|desktop)$/;
 
 function withoutOwner(device: ManagedDevice & { userId: string }): ManagedDevice {
   const { userId: _owner, ...rest } = device;
