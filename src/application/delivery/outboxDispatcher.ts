@@ -3,7 +3,7 @@ import { Actor } from '../../domain/people';
 import { SessionMeeting, SessionRequest, recordSessionSide } from '../../domain/session';
 import { AssistMeeting, AssistRequest } from '../../domain/assist';
 import { startDeviceAction, refreshDeviceAction } from '../assist/assistDevices';
-import { connectAssist, onCallAgents } from '../assist/assistRequests';
+import { connectAssist, loadAssist, onCallAgents } from '../assist/assistRequests';
 import { loadSession } from '../session/actOnSession';
 import { recordAssigneeReach } from '../session/assigneeReach';
 import { deliveryFailureOf, recordDeliveryFailure, recordPersonReached } from './givenUpDeliveries';
@@ -448,13 +448,11 @@ export class OutboxDispatcher {
     try {
       await connectAssist(this.deps, request, meeting);
     } catch (error) {
-      if (isDoormanError(error, 'REQUEST.STALE_VERSION')) throw new RetryableError('request changed while the meeting was made', 0);
-      // Closed or expired meanwhile: a Teams meeting made for nothing is deleted again.
-      if (isDoormanError(error, 'REQUEST.ILLEGAL_TRANSITION') && meeting.meetingId && request.helper) {
-        await this.ports.meetings.deleteMeeting(meeting.meetingId, request.helper);
-        return;
-      }
-      throw error;
+      if (!isDoormanError(error, 'REQUEST.STALE_VERSION')) throw error;
+      // Still allowed (something else was recorded meanwhile): again, and createOrGet returns the same meeting.
+      if ((await loadAssist(this.deps, request.id)).state === 'allowed') throw new RetryableError('request changed while the meeting was made', 0);
+      // Closed meanwhile: the Teams meeting made for nothing is deleted again, never left behind.
+      if (meeting.meetingId && request.helper) await this.ports.meetings.deleteMeeting(meeting.meetingId, request.helper);
     }
   }
 }
