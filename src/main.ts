@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
 import { DeadlineSweeper } from './application/delivery/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outboxDispatcher';
-import { AccessGranter, ActivityFeed, AppInstaller, Clock, Directory, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
+import { AccessGranter, ActivityFeed, AppInstaller, Clock, DeviceManagement, Directory, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
 import { InProcessRequestChanges } from './application/shared/requestChanges';
 import { UseCaseDeps } from './application/shared/useCaseDeps';
 import { approvalsQueue } from './application/people/queues';
@@ -32,6 +32,8 @@ import { Metrics } from './adapters/http/metrics';
 import { ConfiguredDirectory, readRolesFile } from './adapters/directory/configuredDirectory';
 import { GraphDirectory } from './adapters/graph/graphDirectory';
 import { EmlMailer } from './adapters/local/emlMailer';
+import { LocalDeviceManagement } from './adapters/local/localDeviceManagement';
+import { NoDevices } from './adapters/system/noDevices';
 import { LocalMeetingProvider } from './adapters/local/localMeetingProvider';
 import { consoleDestination, createLogger } from './adapters/logging/pinoLogger';
 import { systemClock } from './adapters/system/systemClock';
@@ -52,6 +54,8 @@ export interface DoormanOverrides {
   mailer?: Mailer;
   access?: AccessGranter;
   webhooks?: WebhookSender;
+  /** Assist: the user's devices and device actions (local mode: the labelled stand-in). */
+  devices?: DeviceManagement;
   logDestination?: pino.DestinationStream;
   dispatcher?: Partial<DispatcherOptions>;
   /** Bot Connector call timeout and how long a conversation that did not answer is left alone (tests shorten them). */
@@ -111,6 +115,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     clock,
     secrets: overrides.secrets ?? new CryptoSecrets(),
     directory,
+    devices: overrides.devices ?? intuneDevices ?? (config.devices === 'local' ? new LocalDeviceManagement(clock) : new NoDevices()),
     changes: new InProcessRequestChanges(),
     logger,
     wakeDispatcher: () => dispatcher?.wake(),

@@ -8,6 +8,11 @@ export function mayWorkSessions(actor: Actor): boolean {
   return hasRole(actor, 'agent');
 }
 
+/** Accepting requests for help and seeing the unanswered ones (the tab): agents. Asking needs no role. */
+export function mayHelp(actor: Actor): boolean {
+  return hasRole(actor, 'agent');
+}
+
 /** `lockbox` (the form) and asking through it: engineers; systems ask through the REST API with a key or token. */
 export function mayAskLockbox(actor: Actor): boolean {
   return actor.type === 'service' || hasRole(actor, 'engineer');

@@ -180,6 +180,15 @@ describe('the Requests tab in Chromium', () => {
     await page.context().close();
   });
 
+  it('Ask for help: without a bot id (local mode) the tab says what to say to Doorman in the chat', async () => {
+    const { page, errors } = await open('/tab', { token: tokenFor('eve') });
+    await page.getByRole('button', { name: 'Ask for help' }).click();
+    await page.getByText('Ask for help in the chat with Doorman').waitFor();
+    expect(await page.locator('#notice').innerText()).toContain('Say “help me” to Doorman');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   it('follows the dark theme Teams reports', async () => {
     const { page, errors } = await open('/tab', { token: tokenFor('alex'), theme: 'dark' });
     await page.locator('table.requests tbody tr').first().waitFor();

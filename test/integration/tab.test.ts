@@ -114,6 +114,30 @@ describe('the Teams tab', () => {
     expect(foreign.json.queue).toBeNull();
   });
 
+  it('shows a request for help to the person who asked and to its helper, unanswered ones to every agent, and offers Ask for help', async () => {
+    const [queue] = await t.store.listQueues();
+    await t.store.saveQueue({ ...queue, id: 'q-assist', name: 'Help desk', purpose: 'assistance', isDefault: true, channelId: '19:assist@thread.tacv2' });
+    const asked = await t.invoke('eve', 'assist.create', { problem: 'Printer offline', urgency: 'low', deviceId: `local-${PEOPLE.eve.aadObjectId}-laptop` });
+    expect(asked.body.statusCode).toBe(200);
+    const [request] = await t.store.listRequests({ kind: 'assist' });
+
+    expect(idsOf((await get('/tab/api/requests', tokenFor('eve'))).json)).toEqual([request.id]);
+    expect(idsOf((await get('/tab/api/requests?kind=assist', tokenFor('alex'))).json)).toEqual([request.id]);
+    expect(idsOf((await get('/tab/api/requests', tokenFor('carl'))).json)).toEqual([]);
+    const row = (await get('/tab/api/requests?kind=assist&state=requested', tokenFor('bea'))).json.requests[0];
+    expect(row).toMatchObject({ kind: 'assist', state: 'requested', owner: PEOPLE.eve.aadObjectId, deadline: expect.any(String) });
+    expect(JSON.stringify(row)).not.toContain('Eve User');
+
+    await t.invoke('bea', 'assist.accept', { requestId: request.id, version: request.version }, 'channel');
+    expect(idsOf((await get('/tab/api/requests?kind=assist', tokenFor('bea'))).json)).toEqual([request.id]);
+    expect(idsOf((await get('/tab/api/requests?kind=assist', tokenFor('alex'))).json)).toEqual([]);
+
+    const page = await get('/tab');
+    expect(page.text).toContain('"botId":null');
+    const script = await get('/tab-assets/tab.js');
+    expect(script.text).toContain("button('Ask for help', askForHelp, true)");
+  });
+
   it('shows lockbox requests to their requester and pending ones to approvers, and filters by kind and state', async () => {
     const lockbox = await requestLockbox();
     const session = await createSession('alex');
@@ -132,7 +156,7 @@ describe('the Teams tab', () => {
   });
 
   it('answers 400 INPUT.INVALID for a bad filter', async () => {
-    for (const query of ['kind=assist', 'state=OPEN;drop', `queue=${'x'.repeat(65)}`]) {
+    for (const query of ['kind=invitation', 'state=OPEN;drop', `queue=${'x'.repeat(65)}`]) {
       const answer = await get(`/tab/api/requests?${query}`, tokenFor('alex'));
       expect({ query, status: answer.status, code: answer.json.error.code }).toEqual({ query, status: 400, code: 'INPUT.INVALID' });
     }

@@ -8,6 +8,7 @@ import { CryptoSecrets } from '../../src/adapters/crypto/cryptoSecrets';
 import { ConfiguredDirectory, readRolesFile } from '../../src/adapters/directory/configuredDirectory';
 import { createLogger } from '../../src/adapters/logging/pinoLogger';
 import { openSqliteRequestStore } from '../../src/adapters/storage/sqliteRequestStore';
+import { LocalDeviceManagement } from '../../src/adapters/local/localDeviceManagement';
 import { FakeClock } from './fakeClock';
 
 /**
@@ -24,6 +25,7 @@ export function testDeps(options: { inMemory?: boolean } = {}): { deps: UseCaseD
     clock,
     secrets: new CryptoSecrets(),
     directory: new ConfiguredDirectory(readRolesFile(join(__dirname, '..', 'fixtures', 'roles.json')).users),
+    devices: new LocalDeviceManagement(clock),
     changes: new InProcessRequestChanges(),
     logger: createLogger('silent'),
     wakeDispatcher: () => {

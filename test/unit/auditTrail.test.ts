@@ -77,7 +77,7 @@ describe('trail lines', () => {
 
   it('reads an action no table knows as a change, not as its name', () => {
     expect(line(event('lockbox', 'teleport', person(DANA)))).toBe('Dana Engineer changed the request');
-    expect(line(event('assist', 'accept', person(DANA)))).toBe('Dana Engineer changed the request');
+    expect(line(event('invitation', 'accept', person(DANA)))).toBe('Dana Engineer changed the request');
     expect(line(event('lockbox', 'toString', person(DANA)))).toBe('Dana Engineer changed the request');
     expect(line(event('constructor', 'create', person(DANA)))).toBe('Dana Engineer changed the request');
   });

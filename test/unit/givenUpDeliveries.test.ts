@@ -24,6 +24,8 @@ const expected: Record<OutboxMessage['type'], { message: OutboxMessage; target: 
   // Opening a chat concerns a person, not a request: its giving up is recorded as why they cannot be reached.
   'chat.install': { message: { type: 'chat.install', requestId: null, userId: 'u' }, target: null },
   'chat.open': { message: { type: 'chat.open', requestId: null, userId: 'u' }, target: null },
+  'device.action': { message: { type: 'device.action', requestId: 'r', actionId: '1' }, target: null },
+  'device.status': { message: { type: 'device.status', requestId: 'r', actionId: '1' }, target: null },
 };
 
 describe('what a given-up message means for its request', () => {

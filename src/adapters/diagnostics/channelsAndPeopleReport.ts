@@ -20,7 +20,12 @@ export async function channelsAndPeopleReport(store: QueueStore & OutboxStore, d
     problems += 1;
     lines.push('No channel is registered for approvals: lockbox requests are refused until an admin says "@Doorman register approvals" in the approvers\' channel.');
   }
-  lines.push(`Assistance: ${names(queues, 'assistance') || 'none registered ("@Doorman register assistance")'}`);
+  const assistance = names(queues, 'assistance');
+  lines.push(
+    assistance
+      ? `Assistance: ${assistance} — requests for help ("help me") are answered there`
+      : 'Assistance: none registered — "help me" is refused until an admin says "@Doorman register assistance" in the support channel',
+  );
 
   const unreachable = await store.unreachablePeople().catch(() => []);
   if (unreachable.length === 0) {

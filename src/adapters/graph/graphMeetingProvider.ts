@@ -3,6 +3,7 @@ import { Client } from '@microsoft/microsoft-graph-client';
 import { Clock, Logger, MeetingDetails, MeetingProvider } from '../../application/ports';
 import { Person } from '../../domain/people';
 import { SessionRequest } from '../../domain/session';
+import { AssistRequest } from '../../domain/assist';
 import { GraphConfig, GraphOperation, isGraphNotFound, mapGraphError } from './graphClient';
 
 /*
@@ -90,21 +91,22 @@ export class GraphMeetingProvider implements MeetingProvider, LobbyControl {
   }
 
   /** Creates (or, on a retry with the same externalId, finds) the meeting; never adds the customer to it. */
-  async createMeeting(request: SessionRequest, externalId: string): Promise<MeetingDetails> {
-    const agent = request.assignee ?? request.createdBy;
+  async createMeeting(request: SessionRequest | AssistRequest, externalId: string): Promise<MeetingDetails> {
+    // Assist: the helper organizes (or is invited), the user is a colleague in the tenant and waits in the lobby.
+    const agent = request.kind === 'assist' ? request.helper ?? request.requester : request.assignee ?? request.createdBy;
     const serviceAccount = this.settings.organizer !== 'agent';
     const operation: GraphOperation = this.settings.meetingMode === 'onlineMeeting' ? 'onlineMeetings' : 'calendarEvents';
     const organizerRef = serviceAccount ? this.settings.organizer : agent.aadObjectId;
     try {
       const organizer = await this.organizerId(organizerRef);
-      const { start, end } = meetingWindow(request, this.deps.clock.now(), this.settings.meetingMinutes);
-      const subject = `Support session: ${request.recipient.name}`;
+      const { start, end } = meetingWindow(request.kind === 'assist' ? { scheduledFor: null } : request, this.deps.clock.now(), this.settings.meetingMinutes);
+      const subject = request.kind === 'assist' ? `Remote assistance: ${request.requester.name}` : `Support session: ${request.recipient.name}`;
       const details =
         this.settings.meetingMode === 'onlineMeeting'
           ? await this.createOnlineMeeting(organizer, serviceAccount ? agent : null, externalId, subject, start, end)
           : await this.createCalendarEvent(organizer, serviceAccount ? agent : null, externalId, subject, start, end);
       this.deps.logger.info(
-        { requestId: request.id, generation: request.generation, mode: this.settings.meetingMode },
+        { requestId: request.id, generation: request.kind === 'assist' ? 1 : request.generation, mode: this.settings.meetingMode },
         'teams meeting ready',
       );
       return details;

@@ -113,7 +113,7 @@ export function createHttpServer(parts: HttpServerParts): Server {
   );
   mountPortal(server, deps, { assetsDir: parts.portalAssetsDir, secureCookies: parts.secureCookies, limiter, guesses });
   mountRestApi(server, deps, limiter, parts.apiTokenVerifier ?? null);
-  mountTab(server, deps, { assetsDir: join(parts.portalAssetsDir, '..', 'tab'), verifier: parts.tabTokenVerifier ?? null, limiter });
+  mountTab(server, deps, { assetsDir: join(parts.portalAssetsDir, '..', 'tab'), verifier: parts.tabTokenVerifier ?? null, limiter, botAppId: parts.botAppId });
 
   server.on('restifyError', (req: Request, _res: ServerResponse, error: restifyErrorShape, callback: () => void) => {
     const status = error.statusCode ?? 500;

@@ -1,4 +1,5 @@
 import { LockboxSettings } from '../../application/ports';
+import { ASSIST_ALLOW_MINUTES, ASSIST_UNANSWERED_HOURS } from '../../domain/assist';
 import { LOCKBOX_DEFAULT_POLICY } from '../../domain/lockbox';
 import { parseObject } from './requestCodec';
 
@@ -6,7 +7,13 @@ import { parseObject } from './requestCodec';
 export const LOCKBOX_SETTINGS_KEY = 'lockbox';
 
 /** The settings before an admin has saved anything: the domain's default policy, changed by nobody. */
-export const DEFAULT_LOCKBOX_SETTINGS: Readonly<LockboxSettings> = Object.freeze({ ...LOCKBOX_DEFAULT_POLICY, updatedBy: null, updatedAt: null });
+export const DEFAULT_LOCKBOX_SETTINGS: Readonly<LockboxSettings> = Object.freeze({
+  ...LOCKBOX_DEFAULT_POLICY,
+  assistUnansweredHours: ASSIST_UNANSWERED_HOURS.default,
+  assistAllowMinutes: ASSIST_ALLOW_MINUTES.default,
+  updatedBy: null,
+  updatedAt: null,
+});
 
 /** The JSON stored in `settings.value`. */
 export function encodeLockboxSettings(settings: LockboxSettings): string {

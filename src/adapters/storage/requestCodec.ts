@@ -1,5 +1,6 @@
 import { OutboxMessage, StoredRequest } from '../../application/ports';
 import { problemOf } from '../../domain/errors';
+import { AssistRequest } from '../../domain/assist';
 import { LockboxRequest } from '../../domain/lockbox';
 import { SessionRequest } from '../../domain/session';
 
@@ -108,10 +109,39 @@ const lockboxShape: KindShape<LockboxRequest> = {
   }),
 };
 
+// The requester's and helper's names and the phone number are personal data; the problem text is the support matter.
+const assistShape: KindShape<AssistRequest> = {
+  dateFields: [
+    'createdAt',
+    'updatedAt',
+    'answerBy',
+    'allowBy',
+    'deviceActions[].requestedAt',
+    'deviceActions[].startedAt',
+    'deviceActions[].lastUpdatedAt',
+  ],
+  personalFields: ['requester.name', 'helper.name', 'phone', 'deviceActions[].by.name'],
+  erased: { 'requester.name': ERASED_NAME, 'helper.name': ERASED_NAME, phone: null, 'deviceActions[].by.name': ERASED_NAME },
+  columns: (request) => ({
+    id: request.id,
+    kind: request.kind,
+    state: request.state,
+    version: request.version,
+    generation: 1,
+    linkHash: null,
+    createdBy: request.requester.aadObjectId,
+    assignee: request.helper?.aadObjectId ?? null,
+    queueId: request.queueId,
+    createdAt: request.createdAt,
+    updatedAt: request.updatedAt,
+  }),
+};
+
 // A new request kind in StoredRequest fails to compile here until its storage shape is declared.
 const shapes: { [K in StoredRequest['kind']]: KindShape<Extract<StoredRequest, { kind: K }>> } = {
   session: sessionShape,
   lockbox: lockboxShape,
+  assist: assistShape,
 };
 
 function shapeOf(kind: unknown): KindShape<StoredRequest> {

@@ -3,6 +3,8 @@ import { ChatNotice, RequestCardView, StoredRequest } from '../../application/po
 import { ErrorCode } from '../../domain/errors';
 import { Actor } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';
+import { assistCardFor } from './assist/assistCardFor';
+import { assistNoticeCard } from './assist/assistNoticeCard';
 import { approvalSettingNoticeCard } from './lockbox/approvalSettingNoticeCard';
 import { lockboxCardFor } from './lockbox/lockboxCardFor';
 import { lockboxNoticeCard } from './lockbox/lockboxNoticeCard';
@@ -23,6 +25,7 @@ type CardDrawer<R extends StoredRequest> = (
 const CARD_OF_KIND: { [K in StoredRequest['kind']]: CardDrawer<Extract<StoredRequest, { kind: K }>> } = {
   session: sessionCardFor,
   lockbox: lockboxCardFor,
+  assist: assistCardFor,
 };
 
 /** Renders a request's cards from its view: a card is a view, re-rendered and overwritten in place. Reads nothing. */
@@ -52,6 +55,10 @@ export class CardRenderer {
         timeZone,
         now,
       });
+    }
+    if (notice.kind === 'assistUpdate') {
+      if (!request || request.kind !== 'assist') throw new Error(`notice ${notice.kind} needs its assistance request`);
+      return assistNoticeCard({ request, about: notice.about });
     }
     if (!request || request.kind !== 'lockbox') throw new Error(`notice ${notice.kind} needs its lockbox request`);
     const kind = notice.kind === 'lockboxDecision' ? 'decision' : notice.kind === 'lockboxReminder' ? 'reminder' : 'ended';

@@ -6,6 +6,7 @@ import {
   TeamsActivityHandler,
   TurnContext,
 } from 'botbuilder';
+import { assistForm } from '../../application/assist/assistViews';
 import { lockboxFormLimits, lockboxSettingsView } from '../../application/lockbox/lockboxViews';
 import { runDoctor } from '../../application/people/administration';
 import { myRequests } from '../../application/people/myRequests';
@@ -24,6 +25,8 @@ import { escapeMarkdown } from './cards/escapeMarkdown';
 import { helpCard } from './cards/helpCard';
 import { textCard } from './cards/textCard';
 import { CardRenderer } from './cardRenderer';
+import { assistListCard } from './assist/assistListCard';
+import { assistForm as assistFormCardOf } from './assist/assistVerbs';
 import { lockboxListCard } from './lockbox/lockboxListCard';
 import { lockboxSettingsCard } from './lockbox/lockboxSettingsCard';
 import { lockboxForm } from './lockbox/lockboxVerbs';
@@ -89,6 +92,8 @@ export class DoormanBot extends TeamsActivityHandler {
     'new session': (context) => this.newSession(context),
     requests: (context) => this.requests(context),
     lockbox: (context) => this.lockboxForm(context),
+    'help me': (context) => this.assistForm(context),
+    assist: (context) => this.assistForm(context),
     settings: (context) => this.settings(context),
     whoami: (context) => this.whoami(context),
     'register queue': (context, rest) => this.registerQueue(context, rest),
@@ -192,6 +197,28 @@ export class DoormanBot extends TeamsActivityHandler {
     await send(context, lockboxForm(limits));
   }
 
+  private async assistForm(context: TurnContext): Promise<void> {
+    if (context.activity.conversation.conversationType !== 'personal') {
+      await send(context, textCard({ title: 'Let us do this in private', text: 'Open a personal chat with Doorman and say **help me**: your request and its answers stay between you and support.', id: 'goPersonal' }));
+      return;
+    }
+    const actor = await actorOf(context, this.deps.directory);
+    const form = await refusedAs(assistForm(this.deps, actor), 'AUTH.NOT_PERMITTED', 'QUEUE.NONE');
+    if (form === 'AUTH.NOT_PERMITTED') {
+      await send(context, textCard({ title: 'Not permitted', text: 'Only people of this organization can ask for help here.', id: 'notPermitted' }));
+      return;
+    }
+    if (form === 'QUEUE.NONE') {
+      await send(context, textCard({
+        title: 'Asking for help is not possible yet',
+        text: 'No channel is registered for assistance, so nobody would see your request. An admin says **@Doorman register assistance** in the support channel.',
+        id: 'noAssistanceQueue',
+      }));
+      return;
+    }
+    await send(context, assistFormCardOf(form));
+  }
+
   private async settings(context: TurnContext): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
     const view = await refusedAs(lockboxSettingsView(this.deps, actor), 'AUTH.NOT_PERMITTED');
@@ -213,6 +240,7 @@ export class DoormanBot extends TeamsActivityHandler {
     const timeZone = timeZoneOf(context, this.deps.settings.defaultTimeZone);
     if (view.sessions) await send(context, requestListCard({ title: 'Your session requests', requests: view.sessions, now: view.now, timeZone }));
     if (view.lockboxes) await send(context, lockboxListCard({ requests: view.lockboxes, now: view.now, timeZone }));
+    if (view.assists) await send(context, assistListCard({ requests: view.assists, now: view.now, timeZone }));
   }
 
   private async runDoctor(context: TurnContext): Promise<void> {

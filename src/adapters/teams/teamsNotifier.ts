@@ -12,8 +12,10 @@ import {
   RequestCardView,
   RetryableError,
   StoredRequest,
+  ThreadMentionEvent,
   ThrottledError,
 } from '../../application/ports';
+import { Person } from '../../domain/people';
 import { escapeMarkdown } from './cards/escapeMarkdown';
 import { AdaptiveCard } from './cards/cardTypes';
 import { CardRenderer } from './cardRenderer';
@@ -208,8 +210,10 @@ export class TeamsNotifier implements Notifier, ChatOpener {
   async mentionInThread(
     request: StoredRequest,
     card: CardActivity,
-    event: 'customerWaiting' | 'customerReady',
+    event: ThreadMentionEvent,
+    people: readonly Person[] = [],
   ): Promise<void> {
+    if (request.kind === 'assist') return this.mentionPeople(card, people, `${escapeMarkdown(request.requester.name)} asked for help (${request.urgency} urgency). Accept on the card above.`);
     if (request.kind !== 'session') return;
     const thread = card.threadId ?? card.conversationId;
     const who = request.customerName ? escapeMarkdown(request.customerName) : 'The customer';
@@ -224,6 +228,20 @@ export class TeamsNotifier implements Notifier, ChatOpener {
       message.entities = [
         { type: 'mention', text: mentionText, mentioned: { id: request.assignee.aadObjectId, name: request.assignee.name } },
       ];
+    }
+    await this.send([thread], card.serviceUrl, thread, null, (client, options) =>
+      client.conversations.sendToConversation(thread, message as Activity, options),
+    );
+  }
+
+  /** A reply in the thread that @mentions each of `people` (assist: the on-call agents). */
+  private async mentionPeople(card: CardActivity, people: readonly Person[], news: string): Promise<void> {
+    const thread = card.threadId ?? card.conversationId;
+    const message = MessageFactory.text(news);
+    if (people.length > 0) {
+      const mentions = people.map((person) => ({ person, text: `<at>${escapeMarkdown(person.name)}</at>` }));
+      message.text = `${mentions.map((mention) => mention.text).join(' ')} ${news}`;
+      message.entities = mentions.map(({ person, text }) => ({ type: 'mention', text, mentioned: { id: person.aadObjectId, name: person.name } }));
     }
     await this.send([thread], card.serviceUrl, thread, null, (client, options) =>
       client.conversations.sendToConversation(thread, message as Activity, options),

@@ -4,6 +4,7 @@ import { refreshCard } from '../../application/shared/cardViews';
 import { DoormanError, isDoormanError } from '../../domain/errors';
 import { Actor } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';
+import { ASSIST_VERBS } from './assist/assistVerbs';
 import { LOCKBOX_VERBS } from './lockbox/lockboxVerbs';
 import { SESSION_VERBS } from './session/sessionVerbs';
 import { actorOf } from './teamsIdentity';
@@ -23,6 +24,7 @@ export const VERBS: Readonly<Record<string, VerbHandler>> = {
   ...SESSION_VERBS,
   'card.refresh': cardRefresh,
   ...LOCKBOX_VERBS,
+  ...ASSIST_VERBS,
 };
 
 /** Answers an Action.Execute invoke: the new card on success, 400 for unknown verbs and malformed data. */

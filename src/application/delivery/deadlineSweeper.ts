@@ -1,4 +1,5 @@
 import { isDoormanError } from '../../domain/errors';
+import { ASSIST_DEADLINE_HANDLERS } from '../assist/assistRequests';
 import { LOCKBOX_DEADLINE_HANDLERS } from '../lockbox/lockboxRequests';
 import { StoredRequest } from '../ports';
 import { SESSION_DEADLINE_HANDLERS } from '../session/actOnSession';
@@ -11,6 +12,7 @@ type DeadlineHandlerTable = { [K in StoredRequest['kind']]: Readonly<Record<stri
 const ON_DEADLINE: DeadlineHandlerTable = {
   session: SESSION_DEADLINE_HANDLERS,
   lockbox: LOCKBOX_DEADLINE_HANDLERS,
+  assist: ASSIST_DEADLINE_HANDLERS,
 };
 
 function handlerFor<R extends StoredRequest>(request: R, deadlineKind: string): DeadlineHandler<R> | undefined {

@@ -1,5 +1,6 @@
 import { DeliveryFailure, isPersonNotReached } from '../../domain/deliveryFailures';
 import { isDoormanError } from '../../domain/errors';
+import { recordAssistSide } from '../../domain/assist';
 import { recordLockboxSide } from '../../domain/lockbox';
 import { Actor } from '../../domain/people';
 import { recordSessionSide } from '../../domain/session';
@@ -46,6 +47,8 @@ export function deliveryFailureOf(message: OutboxMessage, error: unknown): Deliv
     case 'meeting.lobby':
     case 'access.grant':
     case 'access.revoke':
+    case 'device.action':
+    case 'device.status':
       return null;
   }
 }
@@ -71,7 +74,12 @@ async function recordDelivery(deps: UseCaseDeps, requestId: string, command: Del
     if (!request) return;
     if (command.action === 'delivery.reached' && !isPersonNotReached(request.deliveryFailures, command.aadObjectId)) return;
     const context = { actor: DISPATCHER, now: deps.clock.now(), source: 'timer' as const };
-    const decided = request.kind === 'session' ? recordSessionSide(request, command, context) : recordLockboxSide(request, command, context);
+    const decided =
+      request.kind === 'session'
+        ? recordSessionSide(request, command, context)
+        : request.kind === 'lockbox'
+          ? recordLockboxSide(request, command, context)
+          : recordAssistSide(request, command, context);
     try {
       await commitRequest(deps, request, decided.request, [decided.event]);
       return;

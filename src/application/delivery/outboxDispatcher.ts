@@ -1,6 +1,9 @@
 import { Problem, isDoormanError, problemLine } from '../../domain/errors';
 import { Actor } from '../../domain/people';
 import { SessionMeeting, SessionRequest, recordSessionSide } from '../../domain/session';
+import { AssistMeeting, AssistRequest } from '../../domain/assist';
+import { startDeviceAction, refreshDeviceAction } from '../assist/assistDevices';
+import { connectAssist, loadAssist, onCallAgents } from '../assist/assistRequests';
 import { loadSession } from '../session/actOnSession';
 import { recordAssigneeReach } from '../session/assigneeReach';
 import { deliveryFailureOf, recordDeliveryFailure, recordPersonReached } from './givenUpDeliveries';
@@ -80,6 +83,8 @@ const LANE_OF_TYPE: Record<OutboxMessage['type'], 'access' | 'delivery'> = {
   'activity.notify': 'delivery',
   'chat.install': 'delivery',
   'chat.open': 'delivery',
+  'device.action': 'delivery',
+  'device.status': 'delivery',
 };
 const ACCESS_TYPES = typesOf('access');
 const DELIVERY_TYPES = typesOf('delivery');
@@ -330,9 +335,11 @@ export class OutboxDispatcher {
         await this.updateCards(await this.load(message.requestId));
         return;
       case 'thread.mention': {
-        const request = await loadSession(this.deps, message.requestId);
+        const request = await this.load(message.requestId);
         const threads = (await requests.cardActivitiesOf(request.id)).filter((card) => card.role === 'queue');
-        for (const card of threads) await notifier.mentionInThread(request, card, message.event);
+        // Assist: the on-call agents are @mentioned in the new thread (the activity feed joins them later).
+        const people = request.kind === 'assist' ? await onCallAgents(this.deps, request) : [];
+        for (const card of threads) await notifier.mentionInThread(request, card, message.event, people);
         return;
       }
       case 'mail.send':
@@ -384,12 +391,20 @@ export class OutboxDispatcher {
         await this.ports.meetings.setLobbyBypass?.(message.meetingId, message.open);
         return;
       case 'meeting.delete': {
-        const request = await loadSession(this.deps, message.requestId);
-        await this.ports.meetings.deleteMeeting(message.meetingId, request.assignee ?? request.createdBy);
+        const request = await this.load(message.requestId);
+        const organizer =
+          request.kind === 'assist' ? request.helper ?? request.requester : request.kind === 'session' ? request.assignee ?? request.createdBy : null;
+        if (organizer) await this.ports.meetings.deleteMeeting(message.meetingId, organizer);
         return;
       }
       case 'activity.notify':
         await this.notifyActivity(message);
+        return;
+      case 'device.action':
+        await startDeviceAction(this.deps, message.requestId, message.actionId);
+        return;
+      case 'device.status':
+        await refreshDeviceAction(this.deps, message.requestId, message.actionId);
         return;
       default: {
         // A new message type must be handled above: this line stops compiling until it is.
@@ -516,6 +531,8 @@ export class OutboxDispatcher {
   }
 
   private async createMeeting(requestId: string, generation: number): Promise<void> {
+    const stored = await this.load(requestId);
+    if (stored.kind === 'assist') return this.createAssistMeeting(stored);
     const request = await loadSession(this.deps, requestId);
     if (request.generation !== generation || request.meeting?.meetingId || ['closed', 'expired'].includes(request.state)) {
       return;
@@ -531,6 +548,33 @@ export class OutboxDispatcher {
       meeting = { provider: 'local', status: 'ready', joinUrl: null, meetingId: null, problem: error.problem() };
     }
     await recordMeeting(this.deps, request, meeting);
+  }
+
+  private async createAssistMeeting(request: AssistRequest): Promise<void> {
+    if (request.state !== 'allowed') return;
+    const meeting = await assistMeeting(this.deps, this.ports.meetings, request);
+    try {
+      await connectAssist(this.deps, request, meeting);
+    } catch (error) {
+      if (!isDoormanError(error, 'REQUEST.STALE_VERSION')) throw error;
+      // Still allowed (something else was recorded meanwhile): again, and createOrGet returns the same meeting.
+      if ((await loadAssist(this.deps, request.id)).state === 'allowed') throw new RetryableError('request changed while the meeting was made', 0);
+      // Closed meanwhile: the Teams meeting made for nothing is deleted again, never left behind.
+      if (meeting.meetingId && request.helper) await this.ports.meetings.deleteMeeting(meeting.meetingId, request.helper);
+    }
+  }
+}
+
+/** The meeting a helper and a user meet in once the user allowed control (local mode: the local room). */
+async function assistMeeting(deps: UseCaseDeps, meetings: MeetingProvider, request: AssistRequest): Promise<AssistMeeting> {
+  const localRoom = `${deps.settings.publicBaseUrl}/assist/${encodeURIComponent(request.id)}/room`;
+  try {
+    // createOrGet with externalId = request id + 1: a retry after a crash returns the same meeting.
+    const details = await meetings.createMeeting(request, `${request.id}-1`);
+    return { provider: details.provider, joinUrl: details.joinUrl ?? localRoom, meetingId: details.meetingId, problem: null };
+  } catch (error) {
+    if (!isDoormanError(error, 'GRAPH.FORBIDDEN')) throw error;
+    return { provider: 'local', joinUrl: localRoom, meetingId: null, problem: error.problem() };
   }
 }
 
@@ -578,6 +622,9 @@ function laneKey(message: OutboxMessage): string {
     case 'chat.install':
     case 'chat.open':
       return `reach:${message.userId}`;
+    case 'device.action':
+    case 'device.status':
+      return `device:${message.requestId}`;
   }
 }
 

@@ -43,6 +43,9 @@ export function noticeMail(notice: ChatNotice, request: StoredRequest | null, ti
         [`${changedBy} changed the lockbox setting at ${at}.`, what],
       );
     }
+    case 'assistUpdate':
+      // The person asked for help from Teams, so they have a chat; an assist notice has no mail form.
+      return null;
   }
 }
 

@@ -1,3 +1,4 @@
+import { AssistLimits, assistLimitProblems } from '../../domain/assist';
 import { DecisionContext } from '../../domain/audit';
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import {
@@ -225,12 +226,18 @@ export async function confirmLockboxRemoval(deps: UseCaseDeps, requestId: string
 export async function saveLockboxSettings(
   deps: UseCaseDeps,
   actor: Actor,
-  next: Omit<LockboxSettings, 'updatedBy' | 'updatedAt'>,
+  asked: Omit<LockboxSettings, 'updatedBy' | 'updatedAt' | keyof AssistLimits> & Partial<AssistLimits>,
 ): Promise<LockboxSettings> {
   if (actor.type !== 'person' || !mayAdminister(actor)) throw new DoormanError('AUTH.NOT_PERMITTED');
-  const problems = lockboxLimitProblems(next);
-  if (problems.length > 0) throw new DoormanError('INPUT.INVALID', 'lockbox limits out of range', problems);
   const current = await deps.lockboxSettings.getLockboxSettings();
+  // A form without the assistance fields (an older card) leaves them as they are.
+  const next: Omit<LockboxSettings, 'updatedBy' | 'updatedAt'> = {
+    ...asked,
+    assistUnansweredHours: asked.assistUnansweredHours ?? current.assistUnansweredHours,
+    assistAllowMinutes: asked.assistAllowMinutes ?? current.assistAllowMinutes,
+  };
+  const problems = [...lockboxLimitProblems(next), ...assistLimitProblems(next)];
+  if (problems.length > 0) throw new DoormanError('INPUT.INVALID', 'limits out of range', problems);
   const now = deps.clock.now();
   const saved: LockboxSettings = { ...next, updatedBy: actor.person.name, updatedAt: now };
   const changes: SettingChange[] = (Object.keys(next) as (keyof typeof next)[])

@@ -1,6 +1,6 @@
 import { DoormanError } from '../../domain/errors';
 import { Role } from '../../domain/people';
-import { lockboxViewerOf, mayWorkSessions } from '../../domain/policy';
+import { lockboxViewerOf, mayHelp, mayWorkSessions } from '../../domain/policy';
 import { Queue, StoredRequest } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 import { lockboxSummary } from '../lockbox/lockboxEffects';
@@ -11,14 +11,14 @@ const MAX_ROWS = 500;
 
 /** What the tab asks for: a kind, states (comma-separated), and the queue a channel tab shows. */
 export interface TabQuery {
-  kind?: 'session' | 'lockbox';
+  kind?: 'session' | 'lockbox' | 'assist';
   state?: string;
   queue?: string;
 }
 
 /** What the REST API filters by. */
 export interface SystemQuery {
-  kind?: 'session' | 'lockbox';
+  kind?: 'session' | 'lockbox' | 'assist';
   states?: readonly string[];
   assignee?: string;
   from?: Date;
@@ -34,13 +34,13 @@ export interface TabList {
 
 /**
  * What the tab lists for one person: their own requests, the sessions of a queue of their tenant when they work
- * sessions, and the pending lockbox requests they would decide. The domain's policy decides both.
+ * sessions, the unanswered requests for help when they are agents, and the pending lockbox requests they would decide. The domain's policy decides both.
  */
 export async function requestsForPerson(deps: UseCaseDeps, viewer: TabViewer, query: TabQuery): Promise<TabList> {
   const roles = await deps.directory.rolesOf(viewer.oid);
   const actor = viewerActor(viewer, roles);
   const states = query.state ? query.state.split(',') : undefined;
-  const wants = (kind: 'session' | 'lockbox') => query.kind === undefined || query.kind === kind;
+  const wants = (kind: 'session' | 'lockbox' | 'assist') => query.kind === undefined || query.kind === kind;
   const stateAllowed = (state: string) => states === undefined || states.includes(state);
   const found = new Map<string, StoredRequest>();
   const add = (requests: StoredRequest[]) => requests.forEach((request) => found.set(request.id, request));
@@ -48,11 +48,16 @@ export async function requestsForPerson(deps: UseCaseDeps, viewer: TabViewer, qu
   // `involving` matches the creator or the assignee of a session, and the requester of a lockbox request.
   if (wants('session')) add(await deps.requests.listRequests({ kind: 'session', states, involving: viewer.oid, limit: MAX_ROWS }));
   if (wants('lockbox')) add(await deps.requests.listRequests({ kind: 'lockbox', states, involving: viewer.oid, limit: MAX_ROWS }));
+  if (wants('assist')) add(await deps.requests.listRequests({ kind: 'assist', states, involving: viewer.oid, limit: MAX_ROWS }));
 
   let queue: Queue | null = query.queue ? await deps.queues.getQueue(query.queue) : null;
   if (queue && queue.tenantId !== viewer.tid) queue = null;
   if (queue && mayWorkSessions(actor) && wants('session')) {
     add(await deps.requests.listRequests({ kind: 'session', states, queueId: queue.id, limit: MAX_ROWS }));
+  }
+  // Agents see the requests for help nobody has answered yet, as the assistance channel does.
+  if (wants('assist') && stateAllowed('requested') && mayHelp(actor)) {
+    add(await deps.requests.listRequests({ kind: 'assist', states: ['requested'], limit: MAX_ROWS }));
   }
   if (wants('lockbox') && stateAllowed('pending')) {
     const pending = await deps.requests.listRequests({ kind: 'lockbox', states: ['pending'], limit: MAX_ROWS });

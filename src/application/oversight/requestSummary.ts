@@ -1,4 +1,5 @@
 import { AuditEvent } from '../../domain/audit';
+import { assistSummary } from '../assist/assistEffects';
 import { lockboxSummary } from '../lockbox/lockboxEffects';
 import { StoredRequest } from '../ports';
 
@@ -6,6 +7,10 @@ import { StoredRequest } from '../ports';
 export function requestSummary(request: StoredRequest): Record<string, unknown> {
   if (request.kind === 'lockbox') {
     return { ...lockboxSummary(request), owner: request.requester.aadObjectId, assignee: null, deadline: request.decideBy.toISOString() };
+  }
+  if (request.kind === 'assist') {
+    const deadline = request.state === 'requested' ? request.answerBy : request.state === 'accepted' ? request.allowBy : null;
+    return { ...assistSummary(request), owner: request.requester.aadObjectId, assignee: request.helper?.aadObjectId ?? null, deadline: deadline?.toISOString() ?? null };
   }
   return {
     id: request.id,

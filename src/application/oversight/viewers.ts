@@ -1,6 +1,7 @@
 import { Actor, Role } from '../../domain/people';
 import { StoredRequest } from '../ports';
 import { lockboxParties } from '../../domain/lockbox';
+import { assistParties } from '../../domain/assist';
 
 /**
  * Whose requests a system may read: everyone's (`*` keys, Entra app tokens, whose trust is the admin who granted
@@ -19,9 +20,10 @@ export function readScopeFor(onBehalfOf: readonly string[]): ReadScope {
   return onBehalfOf.includes('*') ? { everyone: true } : { everyone: false, people: onBehalfOf };
 }
 
-/** The people a request belongs to: a session's creator and assignee, a lockbox request's requester. */
+/** The people a request belongs to: a session's creator and assignee, a lockbox request's requester, an assist's requester and helper. */
 export function requestParties(request: StoredRequest): string[] {
   if (request.kind === 'lockbox') return lockboxParties(request);
+  if (request.kind === 'assist') return assistParties(request);
   return [request.createdBy.aadObjectId, ...(request.assignee ? [request.assignee.aadObjectId] : [])];
 }
 

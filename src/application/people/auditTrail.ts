@@ -1,3 +1,4 @@
+import { AssistAction, AssistSideCommand } from '../../domain/assist';
 import { AuditEvent } from '../../domain/audit';
 import { LockboxAction, LockboxRequest } from '../../domain/lockbox';
 import { SessionAction } from '../../domain/session';
@@ -56,10 +57,29 @@ const SESSION_PHRASES: Readonly<Record<SessionAction | SessionSideAction, TrailP
   'delivery.reached': { says: () => 'a card about this request reached someone who had not been told' },
 };
 
+const ASSIST_PHRASES: Readonly<Record<AssistAction | AssistSideCommand['action'] | 'create', TrailPhrase>> = {
+  create: { says: (actor) => `${actor} asked for help` },
+  accept: { says: (actor) => `${actor} accepted and wants to connect` },
+  decline: { says: (actor) => `${actor} declined the request` },
+  allowControl: { says: (actor) => `${actor} allowed the helper to connect and take control` },
+  refuseControl: { says: (actor) => `${actor} refused control`, quotesReason: true },
+  connect: { says: () => 'the meeting for the two of them is ready' },
+  cancel: { says: (actor) => `${actor} cancelled the request` },
+  close: { says: (actor) => `${actor} closed the request`, quotesReason: true },
+  expire: { says: () => 'expired', quotesReason: true },
+  restartDevice: { says: (actor) => `${actor} restarted the device`, quotesReason: true },
+  syncDevice: { says: (actor) => `${actor} synced the device with Intune`, quotesReason: true },
+  'device.started': { says: () => 'the device service took the action', quotesReason: true },
+  'device.result': { says: () => 'the device action reported its status', quotesReason: true },
+  'delivery.failed': { says: () => 'a card or message about this request could not be delivered' },
+  'delivery.reached': { says: () => 'a card about this request reached someone who had not been told' },
+};
+
 /** The phrase table of each kind (tests check that every action of every kind reads as words). */
 export const TRAIL_PHRASES: Readonly<Record<string, Readonly<Record<string, TrailPhrase>>>> = {
   lockbox: LOCKBOX_PHRASES,
   session: SESSION_PHRASES,
+  assist: ASSIST_PHRASES,
 };
 
 /** Who a person the directory no longer knows is, in a trail: never their object id. */
@@ -139,6 +159,13 @@ export async function lockboxTrails(
   }));
 }
 
+/** The trail of each request of any kind, actors named (the `requests` command's assistance list). */
+export async function requestTrails<R extends { id: string }>(deps: UseCaseDeps, requests: readonly R[]): Promise<{ request: R; trail: TrailLine[] }[]> {
+  const eventsOf = await Promise.all(requests.map((request) => deps.requests.eventsOf(request.id)));
+  const people = await displayNames(deps.directory, eventsOf.flat().filter((event) => event.actorType === 'person').map((event) => event.actorId));
+  return requests.map((request, index) => ({ request, trail: eventsOf[index].map((event) => trailLine(event, actorDisplayName(event, people))) }));
+}
+
 /** Each API key's admin-chosen label, by the client id it acts as (`key:<id>`): how people know the system that asked. */
 export async function apiKeyLabels(deps: Pick<UseCaseDeps, 'apiKeys'>): Promise<Map<string, string>> {
   return new Map((await deps.apiKeys.listApiKeys()).map((key) => [`key:${key.id}`, key.name]));
@@ -160,6 +187,8 @@ const SETTING_PHRASES: Readonly<Record<SettingKey, (change: SettingChange) => st
   defaultDurationMinutes: (change) => `default access ${durationText(Number(change.from))} → ${durationText(Number(change.to))}`,
   maxDurationMinutes: (change) => `longest access ${durationText(Number(change.from))} → ${durationText(Number(change.to))}`,
   decisionHours: (change) => `decision time ${change.from} h → ${change.to} h`,
+  assistUnansweredHours: (change) => `assistance unanswered after ${change.from} h → ${change.to} h`,
+  assistAllowMinutes: (change) => `time to allow control ${durationText(Number(change.from))} → ${durationText(Number(change.to))}`,
 };
 
 const SETTING_KEYS = Object.keys(SETTING_PHRASES) as SettingKey[];

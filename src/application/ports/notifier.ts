@@ -3,7 +3,7 @@ import { ChatNotice } from './outboxStore';
 import { Person } from '../../domain/people';
 import { PersonalConversation } from './conversationStore';
 import { Queue } from './queueStore';
-import { CardTarget } from './outboxStore';
+import { CardTarget, ThreadMentionEvent } from './outboxStore';
 import { CardActivity, StoredRequest } from './requestStore';
 
 /** Everything a request's cards show besides the request: the renderer draws from this and reads nothing else. */
@@ -23,6 +23,8 @@ export interface RequestCardView {
   notReached?: NotReached[];
   /** Local mode: the people the stand-in activity feed notified about the request (the cards say so). */
   notified?: string[];
+  /** Assist: where devices come from, and whether Restart / Sync can be offered (else the buttons are absent). */
+  devices?: { source: 'intune' | 'local'; actions: boolean };
 }
 
 /** A given-up message as a card says it: what it was, and who was not reached. */
@@ -47,8 +49,8 @@ export interface Notifier {
   updateCards(view: RequestCardView, cards: readonly CardActivity[]): Promise<void>;
   /** Posts a notice card into a person's personal chat (decisions, reminders, setting changes). */
   notify(userId: string, notice: ChatNotice, request: StoredRequest | null): Promise<void>;
-  /** Replies in a queue thread, @mentioning the assignee when there is one. */
-  mentionInThread(request: StoredRequest, card: CardActivity, event: 'customerWaiting' | 'customerReady'): Promise<void>;
+  /** Replies in a queue thread, @mentioning the assignee when there is one, else `people` (assist: on-call agents). */
+  mentionInThread(request: StoredRequest, card: CardActivity, event: ThreadMentionEvent, people?: readonly Person[]): Promise<void>;
 }
 
 /** Delivers signed webhooks (`X-Doorman-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "t.body">`). */

@@ -12,7 +12,7 @@ export type CardTarget =
 export type OutboxMessage =
   | { type: 'card.post'; requestId: string; target: CardTarget }
   | { type: 'card.update'; requestId: string; version: number }
-  | { type: 'thread.mention'; requestId: string; event: 'customerWaiting' | 'customerReady' }
+  | { type: 'thread.mention'; requestId: string; event: ThreadMentionEvent }
   | { type: 'mail.send'; requestId: string; mail: OutgoingMail }
   | { type: 'meeting.create'; requestId: string; generation: number }
   | { type: 'meeting.delete'; requestId: string; generation: number; meetingId: string }
@@ -28,14 +28,23 @@ export type OutboxMessage =
   /** Reaching a person with no chat yet, step 1: install Doorman in their personal scope (already installed is fine). */
   | { type: 'chat.install'; requestId: null; userId: string }
   /** Step 2: find the installation's chat and open the one-to-one conversation, recorded like a chat from an activity. */
-  | { type: 'chat.open'; requestId: null; userId: string };
+  | { type: 'chat.open'; requestId: null; userId: string }
+  /** Starts a device action a helper confirmed (assist: Intune `rebootNow` / `syncDevice`). */
+  | { type: 'device.action'; requestId: string; actionId: string }
+  /** Reads a started device action's status; waits and reads again (no attempt spent) until it settles. */
+  | { type: 'device.status'; requestId: string; actionId: string };
+
+/** What a reply in a queue thread tells the channel. */
+export type ThreadMentionEvent = 'customerWaiting' | 'customerReady' | 'assistRequested';
 
 /** What a chat notification says; the Teams adapter renders it in the person's time zone. */
 export type ChatNotice =
   | { kind: 'lockboxDecision' }
   | { kind: 'lockboxReminder' }
   | { kind: 'lockboxEnded' }
-  | { kind: 'approvalSetting'; approvalRequired: boolean; changedBy: string; changedAt: string };
+  | { kind: 'approvalSetting'; approvalRequired: boolean; changedBy: string; changedAt: string }
+  /** What just happened to an assistance request, told to the requester or the helper. */
+  | { kind: 'assistUpdate'; about: string };
 
 /** The outbox as an operator sees it (metrics, `doctor`): nothing given up may go unnoticed. */
 export interface OutboxHealth {

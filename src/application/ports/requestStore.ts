@@ -1,3 +1,4 @@
+import { AssistRequest } from '../../domain/assist';
 import { AuditEvent } from '../../domain/audit';
 import { LockboxRequest } from '../../domain/lockbox';
 import { SessionRequest } from '../../domain/session';
@@ -5,7 +6,7 @@ import { Deadline } from './deadlineStore';
 import { OutboxMessage } from './outboxStore';
 
 /** Every request kind the store holds. Later kinds join this union. */
-export type StoredRequest = SessionRequest | LockboxRequest;
+export type StoredRequest = SessionRequest | LockboxRequest | AssistRequest;
 
 /** A card Teams holds for a request, updated in place on every transition. */
 export interface CardActivity {

@@ -1,12 +1,19 @@
 import { OutboxMessage } from './outboxStore';
 
-/** Lockbox settings an admin changes with the `settings` card; every change is audited. */
+/**
+ * Settings an admin changes with the `settings` card (lockbox, and the assistance deadlines); every change is
+ * audited. A setting added after a row was saved reads as its default.
+ */
 export interface LockboxSettings {
   approvalRequired: boolean;
   leadReview: boolean;
   defaultDurationMinutes: number;
   maxDurationMinutes: number;
   decisionHours: number;
+  /** Assist: hours a request waits for a helper before it expires unanswered (default 4). */
+  assistUnansweredHours: number;
+  /** Assist: minutes the user has to allow control once a helper accepted. */
+  assistAllowMinutes: number;
   updatedBy: string | null;
   updatedAt: Date | null;
 }

@@ -13,7 +13,7 @@ export type CardRole = CardActivity['role'];
 
 /** The view of `request`'s cards, read once: after a use case, before delivery. */
 export async function cardViewOf(
-  deps: Pick<UseCaseDeps, 'queues' | 'directory' | 'apiKeys' | 'activityFeed' | 'conversations'>,
+  deps: Pick<UseCaseDeps, 'queues' | 'directory' | 'apiKeys' | 'activityFeed' | 'conversations' | 'devices'>,
   request: StoredRequest,
 ): Promise<RequestCardView> {
   const notReached = await notReachedOf(deps, request);
@@ -23,6 +23,11 @@ export async function cardViewOf(
     const [deciders, requestedViaLabel] = await Promise.all([deciderIds(deps, request), requestedViaLabelOf(deps, request)]);
     const refreshUserIds = await refreshUserIdsOf(deps, deciders);
     return { request, queueName: null, agents: [], deciderIds: deciders.slice(0, MAX_REFRESH_USERS), refreshUserIds, requestedViaLabel, notReached, ...shown };
+  }
+  if (request.kind === 'assist') {
+    const capabilities = deps.devices.capabilities();
+    const queue = await deps.queues.getQueue(request.queueId);
+    return { request, queueName: queue?.name ?? null, agents: [], deciderIds: [], notReached, devices: { source: capabilities.source, actions: capabilities.actions } };
   }
   const [queue, agents] = await Promise.all([request.queueId ? deps.queues.getQueue(request.queueId) : null, deps.directory.listAgents()]);
   return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached, ...shown };
@@ -37,8 +42,8 @@ async function requestedViaLabelOf(deps: Pick<UseCaseDeps, 'apiKeys'>, request: 
 /** The request's given-up messages, each person not reached named: from the request itself, else the directory. */
 async function notReachedOf(deps: Pick<UseCaseDeps, 'directory'>, request: StoredRequest): Promise<NotReached[]> {
   const known = new Map<string, string>();
-  if (request.kind === 'lockbox') known.set(request.requester.aadObjectId, request.requester.name);
-  else for (const person of [request.createdBy, request.assignee]) if (person) known.set(person.aadObjectId, person.name);
+  const people = request.kind === 'lockbox' ? [request.requester] : request.kind === 'assist' ? [request.requester, request.helper] : [request.createdBy, request.assignee];
+  for (const person of people) if (person) known.set(person.aadObjectId, person.name);
   return Promise.all(
     (request.deliveryFailures ?? []).map(async (failure) => {
       if (failure.target.kind !== 'person') return { ...failure, name: null };

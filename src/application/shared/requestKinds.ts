@@ -1,6 +1,8 @@
+import { assistDeadlines } from '../../domain/assist';
 import { AuditEvent } from '../../domain/audit';
 import { lockboxDeadlines } from '../../domain/lockbox';
 import { sessionDeadlines } from '../../domain/session';
+import { assistEffects } from '../assist/assistEffects';
 import { lockboxEffects } from '../lockbox/lockboxEffects';
 import { OutboxMessage, StoredRequest } from '../ports';
 import { sessionEffects } from '../session/sessionEffects';
@@ -18,6 +20,7 @@ type CommitRulesTable = { [K in StoredRequest['kind']]: KindCommitRules<Extract<
 const COMMIT_RULES: CommitRulesTable = {
   session: { deadlines: sessionDeadlines, effects: (_deps, before, after, events) => sessionEffects(before, after, events) },
   lockbox: { deadlines: lockboxDeadlines, effects: lockboxEffects },
+  assist: { deadlines: assistDeadlines, effects: assistEffects },
 };
 
 /** The commit rules of `request`'s kind. */

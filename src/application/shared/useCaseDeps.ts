@@ -1,10 +1,12 @@
-import { ActivityFeed, Clock, Directory, Logger, RequestChanges, Secrets, StorePorts } from '../ports';
+import { ActivityFeed, Clock, DeviceManagement, Directory, Logger, RequestChanges, Secrets, StorePorts } from '../ports';
 
 /** What every use case may use, the store by role (`requests`, `outbox`, `queues`, …); built once in main.ts. */
 export interface UseCaseDeps extends StorePorts {
   clock: Clock;
   secrets: Secrets;
   directory: Directory;
+  /** Assist: the user's devices and the helper's device actions (Intune, or the labelled local stand-in). */
+  devices: DeviceManagement;
   changes: RequestChanges;
   logger: Logger;
   /** Wakes the outbox dispatcher after a commit so cards update within a second. */

@@ -24,9 +24,10 @@
   var REQUEST_TIMEOUT_MS = 15000;
   var SETUP_DOC = String(boot.setupDoc || 'docs/deploy.md');
 
-  var KIND_LABELS = { session: 'Support session', lockbox: 'Lockbox access' };
+  var KIND_LABELS = { session: 'Support session', lockbox: 'Lockbox access', assist: 'Remote assistance' };
   var SESSION_STATES = ['open', 'waiting', 'ready', 'connected', 'closed', 'expired'];
   var LOCKBOX_STATES = ['review', 'pending', 'approved', 'denied', 'cancelled', 'ended', 'expired'];
+  var ASSIST_STATES = ['requested', 'accepted', 'allowed', 'connected', 'closed', 'cancelled', 'expired'];
   var STATE_LABELS = {
     open: 'Open',
     waiting: 'Customer waiting',
@@ -40,10 +41,14 @@
     denied: 'Denied',
     cancelled: 'Cancelled',
     ended: 'Ended',
+    requested: 'Waiting for a helper',
+    accepted: 'Helper waiting for consent',
+    allowed: 'Control allowed',
   };
   var STATE_TONES = {
     open: 'neutral', waiting: 'attention', ready: 'attention', connected: 'good', closed: 'done', expired: 'done',
     review: 'attention', pending: 'attention', approved: 'good', denied: 'bad', cancelled: 'done', ended: 'done',
+    requested: 'attention', accepted: 'attention', allowed: 'good',
   };
 
   var teams = window.microsoftTeams;
@@ -258,6 +263,7 @@
       el('option', { text: 'All kinds', attrs: { value: '' } }),
       el('option', { text: KIND_LABELS.session, attrs: { value: 'session' } }),
       el('option', { text: KIND_LABELS.lockbox, attrs: { value: 'lockbox' } }),
+      el('option', { text: KIND_LABELS.assist, attrs: { value: 'assist' } }),
     ]);
     var state = el('select', { id: 'filter-state', attrs: { name: 'state' } });
     fillStates(state, '');
@@ -275,6 +281,7 @@
       el('div', { className: 'field' }, [el('label', { text: 'Kind', attrs: { for: 'filter-kind' } }), kind]),
       el('div', { className: 'field' }, [el('label', { text: 'State', attrs: { for: 'filter-state' } }), state]),
       button('Refresh', function () { loadRequests(); }),
+      button('Ask for help', askForHelp, true),
     ]);
     content.parentNode.insertBefore(bar, notice);
     content.parentNode.insertBefore(el('p', { id: 'scope', className: 'scope muted' }), notice);
@@ -282,7 +289,7 @@
 
   function fillStates(select, kind) {
     var previous = select.value;
-    var states = kind === 'session' ? SESSION_STATES : kind === 'lockbox' ? LOCKBOX_STATES : SESSION_STATES.concat(LOCKBOX_STATES);
+    var states = kind === 'session' ? SESSION_STATES : kind === 'lockbox' ? LOCKBOX_STATES : kind === 'assist' ? ASSIST_STATES : SESSION_STATES.concat(LOCKBOX_STATES, ASSIST_STATES);
     var seen = {};
     var options = [el('option', { text: 'All states', attrs: { value: '' } })];
     states.forEach(function (state) {
@@ -292,6 +299,17 @@
     });
     replaceChildren(select, options);
     select.value = seen[previous] ? previous : '';
+  }
+
+  /**
+   * "Ask for help": the form lives in the chat with Doorman (it lists the user's devices and becomes their request
+   * card), so the tab opens that chat with "help me" typed in. Without a bot id (local mode) it says what to type.
+   */
+  function askForHelp() {
+    var link = boot.botId ? 'https://teams.microsoft.com/l/chat/0/0?users=28:' + encodeURIComponent(boot.botId) + '&message=' + encodeURIComponent('help me') : null;
+    var manual = ['Say “help me” to Doorman in your chat with it: a short form asks what is wrong and which device needs help.'];
+    if (!link || !teams || !teams.app || typeof teams.app.openLink !== 'function') return say('info', 'Ask for help in the chat with Doorman', manual);
+    teams.app.openLink(link).catch(function () { say('info', 'Ask for help in the chat with Doorman', manual); });
   }
 
   function loadRequests() {
@@ -336,6 +354,7 @@
 
   function deadlineOf(request) {
     if (request.kind === 'session') return ['open', 'waiting', 'ready'].indexOf(request.state) >= 0 ? request.deadline : null;
+    if (request.kind === 'assist') return request.deadline || null;
     if (request.kind === 'lockbox') {
       if (request.state === 'review' || request.state === 'pending') return request.deadline;
       if (request.state === 'approved' && request.access && request.access.endsAt) return request.access.endsAt;

@@ -46,7 +46,9 @@ describe('doctor', () => {
     const registered = { teamId: 'team-1', serviceUrl: 'https://smba.example/', tenantId: 'tenant-1', registeredBy: 'admin-1', registeredAt: NOW };
     await store.saveQueue({ ...registered, id: 'q-tier1', name: 'Tier 1', purpose: 'sessions', isDefault: true, channelId: '19:tier1' });
     await store.saveQueue({ ...registered, id: 'q-approvers', name: 'Approvers', purpose: 'approvals', isDefault: true, channelId: '19:approvers' });
+    await store.saveQueue({ ...registered, id: 'q-assist', name: 'Help desk', purpose: 'assistance', isDefault: true, channelId: '19:assist' });
     const text = (await doctorLines()).join('\n');
+    expect(text).toContain('Assistance: Help desk — requests for help ("help me") are answered there');
     expect(text.match(/Tier 1/g)).toEqual(['Tier 1']);
     expect(text.match(/Approvers/g)).toEqual(['Approvers']);
     expect(text).toContain('Sessions: Tier 1 (default)');

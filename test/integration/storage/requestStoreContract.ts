@@ -7,6 +7,8 @@ import {
   OutboxMessage,
   Store,
 } from '../../../src/application/ports';
+import { AssistRequest } from '../../../src/domain/assist';
+import { assistIn } from '../../support/assistCardFixtures';
 import { AuditEvent } from '../../../src/domain/audit';
 import { isDoormanError } from '../../../src/domain/errors';
 import { LockboxRequest } from '../../../src/domain/lockbox';
@@ -163,6 +165,8 @@ function approvalOff(changedAt: Date): LockboxSettings {
     defaultDurationMinutes: 60,
     maxDurationMinutes: 480,
     decisionHours: 4,
+    assistUnansweredHours: 4,
+    assistAllowMinutes: 15,
     updatedBy: 'admin-ada',
     updatedAt: changedAt,
   };
@@ -1012,6 +1016,8 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           defaultDurationMinutes: 240,
           maxDurationMinutes: 1440,
           decisionHours: 12,
+          assistUnansweredHours: 4,
+          assistAllowMinutes: 15,
           updatedBy: null,
           updatedAt: null,
         });
@@ -1148,6 +1154,35 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         await expect(store.ping()).resolves.toBeUndefined();
         await store.close();
         await expect(store.close()).resolves.toBeUndefined();
+      });
+    });
+
+    describe('assist requests', () => {
+      it('round-trips an assistance request (dates of device actions too), filters by requester and helper, erases names and phone', async () => {
+        const store = await openStore();
+        const request = { ...assistIn('requested'), id: 'assist-1', version: 1, phone: '+49 30 1234567' };
+        await store.commit({ request, expectedVersion: null, events: [anAuditEvent(request, 'create', null)], outbox: [], deadlines: [{ requestId: request.id, kind: 'expire', dueAt: request.answerBy }] });
+        const connected = { ...assistIn('connected'), id: 'assist-1', version: 2, phone: request.phone };
+        await store.commit({ request: connected, expectedVersion: 1, events: [anAuditEvent(connected, 'accept', 'requested')], outbox: [], deadlines: [] });
+        await expectStale(store.commit({ request: { ...connected, version: 3 }, expectedVersion: 1, events: [], outbox: [], deadlines: [] }));
+
+        const read = (await store.getRequest('assist-1')) as AssistRequest;
+        expect(read).toEqual(connected);
+        expect(read.deviceActions[0].startedAt).toBeInstanceOf(Date);
+        expect((await store.listRequests({ kind: 'assist', involving: connected.helper!.aadObjectId })).map((stored) => stored.id)).toEqual(['assist-1']);
+        expect((await store.listRequests({ kind: 'assist', assignee: connected.helper!.aadObjectId })).map((stored) => stored.id)).toEqual(['assist-1']);
+        expect((await store.listRequests({ involvingAnyOf: [connected.requester.aadObjectId] })).map((stored) => stored.id)).toEqual(['assist-1']);
+
+        await store.erasePersonalData('assist-1');
+        const erased = (await store.getRequest('assist-1')) as AssistRequest;
+        expect(erased).toEqual({
+          ...connected,
+          phone: null,
+          requester: { ...connected.requester, name: '(erased)' },
+          helper: { ...connected.helper!, name: '(erased)' },
+          deviceActions: connected.deviceActions.map((action) => ({ ...action, by: { ...action.by, name: '(erased)' } })),
+        });
+        expect(await inspect.personalData(store, 'assist-1')).toBeNull();
       });
     });
   });

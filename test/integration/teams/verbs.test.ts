@@ -66,7 +66,7 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
     return next;
   }
 
-  it('routes exactly the verbs of the contract built so far: session, lockbox, settings.save and card.refresh', () => {
+  it('routes exactly the verbs of the contract built so far: session, lockbox, assist, settings.save and card.refresh', () => {
     expect(Object.keys(VERBS).sort()).toEqual(
       [
         'card.refresh',
@@ -83,6 +83,15 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
         'lockbox.cancel',
         'lockbox.revoke',
         'lockbox.resolve',
+        'assist.create',
+        'assist.accept',
+        'assist.decline',
+        'assist.allowControl',
+        'assist.refuseControl',
+        'assist.cancel',
+        'assist.close',
+        'assist.restartDevice',
+        'assist.syncDevice',
         'settings.save',
       ].sort(),
     );

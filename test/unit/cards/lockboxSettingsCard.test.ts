@@ -9,6 +9,8 @@ const SETTINGS: LockboxSettings = {
   defaultDurationMinutes: 240,
   maxDurationMinutes: 1440,
   decisionHours: 12,
+  assistUnansweredHours: 4,
+  assistAllowMinutes: 15,
   updatedBy: 'aad-sam',
   updatedAt: new Date('2030-03-01T08:00:00Z'),
 };

@@ -20,6 +20,11 @@ import { contrastRatio, AA_NORMAL_TEXT } from '../../support/contrast';
 import { ERIN, LockboxVariant, STATES, VIEWERS, lockboxIn, lockboxView } from '../../support/lockboxCardFixtures';
 import { ContainerStyle, SHOW_CARD_STYLE, TEAMS, TextColour, Theme } from '../../support/teamsHostColours';
 import { CardNode, allNodes } from '../../support/validateCard';
+import { assistFormCard } from '../../../src/adapters/teams/assist/assistFormCard';
+import { assistNoticeCard } from '../../../src/adapters/teams/assist/assistNoticeCard';
+import { assistPersonCard } from '../../../src/adapters/teams/assist/assistPersonCard';
+import { assistQueueCard } from '../../../src/adapters/teams/assist/assistQueueCard';
+import { ASSIST_VARIANTS, assistView } from '../../support/assistCardFixtures';
 
 /** Elements whose `style` is a container style that changes the background behind their text. */
 const STYLED_CONTAINERS = new Set(['Container', 'Column', 'ColumnSet', 'TableCell', 'Table']);
@@ -63,6 +68,8 @@ const SETTINGS: LockboxSettings = {
   defaultDurationMinutes: 240,
   maxDurationMinutes: 1440,
   decisionHours: 12,
+  assistUnansweredHours: 4,
+  assistAllowMinutes: 15,
   updatedBy: 'aad-sam',
   updatedAt: new Date('2030-03-01T08:00:00Z'),
 };
@@ -131,6 +138,13 @@ const EVERY_CARD: [string, unknown][] = [
   ]),
   ['help', helpCard({ commands: [{ title: 'help', description: 'What Doorman can do for you' }], roles: ['agent', 'admin'], greeting: true })],
   ['text card', textCard({ title: 'Queue registered', text: 'This channel is now the queue **Tier 1**.', id: 'queueRegistered' })],
+  ...ASSIST_VARIANTS.flatMap((request): [string, unknown][] => [
+    [`assist queue card ${request.state}`, assistQueueCard(assistView(request, { notice: { code: 'REQUEST.STALE_VERSION' } }))],
+    [`assist requester card ${request.state}`, assistPersonCard(assistView(request, { notice: { code: 'AUTH.NOT_PERMITTED' } }), 'requester')],
+    [`assist helper card ${request.state}`, assistPersonCard(assistView(request), 'helper')],
+    [`assist notice ${request.state}`, assistNoticeCard({ request, about: 'expire' })],
+  ]),
+  ['assist form with problems', assistFormCard({ devices: null, source: null, values: {}, problems: [{ field: 'problem', problem: 'required' }, { field: 'form', problem: 'noAssistanceQueue' }] })],
 ];
 
 describe('text contrast on every card (WCAG AA 4.5:1 in the Teams light and dark themes)', () => {

@@ -134,6 +134,18 @@ export function renderRoomPage(input: RoomPageInput): string {
   return layout({ language: input.language, strings, title: strings.roomTitle, body, boot });
 }
 
+/** The local room of an assistance request (`/assist/:id/room`): stands in for a Teams meeting and says so plainly. */
+export function renderAssistRoomPage(input: { language: Language; requesterName: string; helperName: string; deviceName: string }): string {
+  const strings = portalStrings(input.language);
+  const body = `<main id="main" class="card">
+<p class="banner banner-room" role="note">${escapeHtml(strings.localRoomLabel)}</p>
+<h1 class="title">Remote assistance</h1>
+<p>${escapeHtml(input.helperName)} helps ${escapeHtml(input.requesterName)} with ${escapeHtml(input.deviceName)}.</p>
+<p class="muted">In production this is a Teams meeting for the two of you, where the helper asks for control as you allowed.</p>
+</main>`;
+  return layout({ language: input.language, strings, title: 'Remote assistance', body, boot: null });
+}
+
 /** A plain page without script for links that are unknown, replaced, expired, in use, closed, or hit a limit. */
 export function renderMessagePage(input: MessagePageInput): string {
   const strings = input.strings ?? portalStrings(input.language);

@@ -14,12 +14,13 @@ import {
   visitPortal,
 } from '../../../application/session/customerPortal';
 import { pickLanguage } from '../../../application/i18n/languages';
+import { assistRoom } from '../../../application/assist/assistViews';
 import { UseCaseDeps } from '../../../application/shared/useCaseDeps';
 import { DoormanError, isDoormanError } from '../../../domain/errors';
 import { ClientRateLimiter, GuessBudget } from '../clientRateLimiter';
 import { Failure } from '../httpFailures';
 import { RouteCall, Surface, asset, html, json, mountRoutes, route } from '../routeChain';
-import { PORTAL_ASSETS_PATH, messageKindForErrorCode, renderMessagePage, renderPortalPage, renderRoomPage } from './portalPage';
+import { PORTAL_ASSETS_PATH, messageKindForErrorCode, renderMessagePage, renderPortalPage, renderRoomPage, renderAssistRoomPage } from './portalPage';
 
 const MAX_BODY_BYTES = 4096;
 const HEARTBEAT_MS = 15_000;
@@ -109,6 +110,15 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
         const room = await enterLocalRoom(deps, params.code, cookies.read(call.req, params.code));
         return renderRoomPage({ code: params.code, language: languageFor(call, room.language), name: room.name, tag: room.tag });
       },
+      present: html,
+      errorPage: messagePage,
+    }),
+    route({
+      method: 'get',
+      path: '/assist/:requestId/room',
+      rateLimit: perAddress('read'),
+      params: z.object({ requestId: z.string().min(1).max(100) }),
+      handle: async ({ params, call }) => renderAssistRoomPage({ language: languageFor(call, null), ...(await assistRoom(deps, params.requestId)) }),
       present: html,
       errorPage: messagePage,
     }),

@@ -47,12 +47,14 @@ export interface TabOptions {
   limiter: ClientRateLimiter;
   /** The teams-js browser bundle; defaults to the installed `@microsoft/teams-js` package's UMD build. */
   teamsJsPath?: string;
+  /** The bot's app id: "Ask for help" opens the chat with Doorman (none locally: the tab says what to type). */
+  botAppId?: string | null;
 }
 
 const QUEUE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const listQuery = z.object({
-  kind: z.enum(['session', 'lockbox']).optional(),
+  kind: z.enum(['session', 'lockbox', 'assist']).optional(),
   state: z
     .string()
     .max(80)
@@ -101,7 +103,7 @@ export function mountTab(server: Server, deps: UseCaseDeps, options: TabOptions)
       method: 'get',
       path: '/tab',
       query: pageQuery,
-      handle: async ({ query }) => renderTabPage({ page: 'requests', ssoConfigured, queueId: query }),
+      handle: async ({ query }) => renderTabPage({ page: 'requests', ssoConfigured, queueId: query, botId: options.botAppId ?? null }),
       present: html,
     }),
     route({
@@ -138,8 +140,8 @@ function bearerToken(call: RouteCall): string {
 }
 
 /** The tab's HTML shell; tab.js does the rest. Without SSO the page says so and needs no script to say it. */
-export function renderTabPage(input: { page: 'requests' | 'config'; ssoConfigured: boolean; queueId: string | null }): string {
-  const boot = { page: input.page, ssoConfigured: input.ssoConfigured, queue: input.queueId, setupDoc: TAB_SSO_SETUP_DOC };
+export function renderTabPage(input: { page: 'requests' | 'config'; ssoConfigured: boolean; queueId: string | null; botId?: string | null }): string {
+  const boot = { page: input.page, ssoConfigured: input.ssoConfigured, queue: input.queueId, setupDoc: TAB_SSO_SETUP_DOC, botId: input.botId ?? null };
   const title = input.page === 'config' ? 'Doorman: show a queue in this channel' : 'Doorman requests';
   const heading = input.page === 'config' ? 'Show a queue’s requests in this channel' : 'Requests';
   const body = input.ssoConfigured

@@ -26,7 +26,9 @@ function notReachedLine(kind: StoredRequest['kind'], failure: NotReached): strin
       }
       return personLine(failure);
     case 'thread.mention':
-      return `The channel was not told about the customer: the reply in the queue thread could not be posted. ${ASK_ADMIN}`;
+      return kind === 'assist'
+        ? `The agents were not @mentioned: the reply in the assistance thread could not be posted. ${ASK_ADMIN}`
+        : `The channel was not told about the customer: the reply in the queue thread could not be posted. ${ASK_ADMIN}`;
     case 'mail.send':
       return kind === 'lockbox' ? `The approvers' mail could not be sent. ${ASK_ADMIN}` : `The invitation mail could not be sent. ${ASK_ADMIN}`;
     case 'webhook':

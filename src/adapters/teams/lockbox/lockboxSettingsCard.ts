@@ -1,5 +1,6 @@
 import { SETTINGS_HISTORY_LENGTH, SettingsHistoryLine } from '../../../application/people/auditTrail';
 import { LockboxSettings } from '../../../application/ports';
+import { ASSIST_ALLOW_MINUTES, ASSIST_UNANSWERED_HOURS } from '../../../domain/assist';
 import { FieldProblem } from '../../../domain/errors';
 import { LOCKBOX_DECISION_HOURS, LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';
 import { cardTime } from '../cards/cardTime';
@@ -19,7 +20,7 @@ export interface LockboxSettingsView {
   /** A plain text answer to a save, such as "Settings saved."; shown literally. */
   notice?: string | null;
   /** What the admin typed in a refused save, shown again instead of the stored values so nothing looks clamped. */
-  typed?: Partial<Record<'defaultDurationMinutes' | 'maxDurationMinutes' | 'decisionHours', string>>;
+  typed?: Partial<Record<'defaultDurationMinutes' | 'maxDurationMinutes' | 'decisionHours' | 'assistUnansweredHours' | 'assistAllowMinutes', string>>;
 }
 
 /** How many recent changes the card lists. */
@@ -31,7 +32,12 @@ export const DECISION_HOURS_RANGE = LOCKBOX_DECISION_HOURS;
 const minutesRange = `Choose between ${LOCKBOX_MIN_MINUTES} and ${LOCKBOX_MAX_MINUTES} minutes (${durationText(LOCKBOX_MAX_MINUTES)}).`;
 const hoursRange = `Choose between ${DECISION_HOURS_RANGE.min} and ${DECISION_HOURS_RANGE.max} hours.`;
 
+const unansweredRange = `Choose between ${ASSIST_UNANSWERED_HOURS.min} and ${ASSIST_UNANSWERED_HOURS.max} hours.`;
+const allowRange = `Choose between ${ASSIST_ALLOW_MINUTES.min} and ${ASSIST_ALLOW_MINUTES.max} minutes.`;
+
 const FIELDS: Readonly<Record<string, FormField>> = {
+  assistUnansweredHours: { label: 'Assistance unanswered', texts: { range: unansweredRange, invalid: unansweredRange, required: unansweredRange } },
+  assistAllowMinutes: { label: 'Time to allow control', texts: { range: allowRange, invalid: allowRange, required: allowRange } },
   approvalRequired: { label: 'Approval required' },
   leadReview: { label: 'Lead review' },
   defaultDurationMinutes: {
@@ -52,7 +58,7 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
     return view.typed?.[field] !== undefined && Number.isFinite(typed) ? typed : settings[field];
   };
 
-  const body: unknown[] = [heading('Lockbox settings', 'settingsTitle')];
+  const body: unknown[] = [heading('Lockbox and assistance settings', 'settingsTitle')];
   if (view.notice) body.push(textBlock(escapeMarkdown(view.notice), { id: 'notice', color: 'accent', weight: 'bolder' }));
   if (answers.summary) body.push(answers.summary);
   body.push(
@@ -93,6 +99,25 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
       errorMessage: hoursRange,
     }),
     ...answers.after('decisionHours'),
+    textBlock('Assistance requests', { id: 'assistSettingsTitle', weight: 'bolder', separator: true, spacing: 'medium' }),
+    inputNumber('assistUnansweredHours', {
+      label: `Hours a request for help waits for a helper before it expires (${ASSIST_UNANSWERED_HOURS.min}–${ASSIST_UNANSWERED_HOURS.max})`,
+      min: ASSIST_UNANSWERED_HOURS.min,
+      max: ASSIST_UNANSWERED_HOURS.max,
+      value: shown('assistUnansweredHours'),
+      isRequired: true,
+      errorMessage: unansweredRange,
+    }),
+    ...answers.after('assistUnansweredHours'),
+    inputNumber('assistAllowMinutes', {
+      label: `Minutes the user has to allow control once a helper accepted (${ASSIST_ALLOW_MINUTES.min}–${ASSIST_ALLOW_MINUTES.max})`,
+      min: ASSIST_ALLOW_MINUTES.min,
+      max: ASSIST_ALLOW_MINUTES.max,
+      value: shown('assistAllowMinutes'),
+      isRequired: true,
+      errorMessage: allowRange,
+    }),
+    ...answers.after('assistAllowMinutes'),
     history(view),
     textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }),
   );

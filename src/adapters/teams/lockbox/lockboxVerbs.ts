@@ -41,9 +41,12 @@ const settingsSchema = z.object({
   defaultDurationMinutes: z.coerce.number().int(),
   maxDurationMinutes: z.coerce.number().int(),
   decisionHours: z.coerce.number().int(),
+  // Optional: a settings card from before the assistance fields saves without them.
+  assistUnansweredHours: z.coerce.number().int().optional(),
+  assistAllowMinutes: z.coerce.number().int().optional(),
 });
 
-const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours'] as const;
+const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours', 'assistUnansweredHours', 'assistAllowMinutes'] as const;
 
 /** Saves the settings; values out of range are refused field by field (the domain's ranges), never clamped. */
 async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {

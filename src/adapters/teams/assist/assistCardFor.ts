@@ -1,0 +1,27 @@
+import { CardRole } from '../../../application/shared/cardViews';
+import { RequestCardView } from '../../../application/ports';
+import { AssistRequest } from '../../../domain/assist';
+import { ErrorCode } from '../../../domain/errors';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { assistPersonCard } from './assistPersonCard';
+import { assistQueueCard } from './assistQueueCard';
+
+/** An assistance request's card for `role`: the channel's, the user's own (`requester`), the helper's (`agent`). */
+export function assistCardFor(
+  cardView: RequestCardView & { request: AssistRequest },
+  role: CardRole,
+  notice: ErrorCode | null,
+  now: Date,
+  timeZone: string,
+): AdaptiveCard {
+  const view = {
+    request: cardView.request,
+    now,
+    timeZone,
+    notice: notice ? { code: notice } : null,
+    devices: cardView.devices ?? { source: 'intune' as const, actions: false },
+    notReached: cardView.notReached,
+  };
+  if (role === 'queue') return assistQueueCard(view);
+  return assistPersonCard(view, role === 'requester' ? 'requester' : 'helper');
+}

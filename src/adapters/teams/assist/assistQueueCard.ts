@@ -1,0 +1,50 @@
+import { cardTime } from '../cards/cardTime';
+import { adaptiveCard, executeAction, factSet, heading, problemNotice, statusBadge, textBlock } from '../cards/cardElements';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
+import { notReachedBlock } from '../cards/notReachedBlock';
+import { AssistCardView, assistFacts, assistNoticeText, assistPointer, assistStateText, assistStateTone, standInNote } from './assistCardParts';
+
+/** Problems longer than this are cut on the one line an expired request collapses to. */
+const COLLAPSED_PROBLEM_LENGTH = 80;
+
+/**
+ * The card in the assistance channel (a thread of its own): what is wrong, how urgent, which device, how long it has
+ * waited; **Accept** / **Decline** while nobody answered. Never a join link or a device button: those are on the
+ * helper's own card. An expired unanswered request collapses to one line.
+ */
+export function assistQueueCard(view: AssistCardView): AdaptiveCard {
+  const { request, now, timeZone } = view;
+  if (request.state === 'expired' && request.helper === null) {
+    const problem = request.problem.length > COLLAPSED_PROBLEM_LENGTH ? `${request.problem.slice(0, COLLAPSED_PROBLEM_LENGTH)}…` : request.problem;
+    return adaptiveCard([
+      textBlock(
+        `Expired unanswered: ${escapeMarkdown(request.requester.name)} asked for help ${cardTime(request.createdAt, timeZone, now)} — “${escapeMarkdown(problem)}”`,
+        { id: 'collapsed', isSubtle: true },
+      ),
+    ]);
+  }
+  const body: unknown[] = [];
+  if (view.notice) body.push(problemNotice(assistNoticeText(view.notice.code, request), 'notice', { weight: 'bolder' }));
+  body.push(
+    heading(`Help requested · ${escapeMarkdown(request.requester.name)}`, 'title'),
+    statusBadge(assistStateText(request), assistStateTone(request), 'state'),
+    factSet(assistFacts(view, { phone: true }), 'facts'),
+  );
+  const notReached = notReachedBlock('assist', view.notReached);
+  if (notReached) body.push(notReached);
+  if (request.state !== 'requested' && request.helper && ['accepted', 'allowed', 'connected'].includes(request.state)) {
+    body.push(textBlock(`${escapeMarkdown(request.helper.name)} works on it from their own chat with Doorman.`, { id: 'hint', isSubtle: true, spacing: 'small' }));
+  }
+  const note = standInNote(view);
+  if (note) body.push(note);
+  body.push(textBlock(`Times in ${escapeMarkdown(timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }));
+  const buttons =
+    request.state === 'requested'
+      ? [
+          executeAction('Accept', 'assist.accept', assistPointer(request), 'accept', 'positive'),
+          executeAction('Decline', 'assist.decline', assistPointer(request), 'decline'),
+        ]
+      : [];
+  return adaptiveCard(body, buttons);
+}

@@ -1,0 +1,78 @@
+import { assistFormCard } from '../../../src/adapters/teams/assist/assistFormCard';
+import { assistNoticeCard } from '../../../src/adapters/teams/assist/assistNoticeCard';
+import { assistPersonCard } from '../../../src/adapters/teams/assist/assistPersonCard';
+import { assistQueueCard } from '../../../src/adapters/teams/assist/assistQueueCard';
+import { ASSIST_VARIANTS, assistIn, assistView } from '../../support/assistCardFixtures';
+import { allIds, findById, validateCard, visibleTexts } from '../../support/validateCard';
+
+describe('assist cards', () => {
+  it.each(ASSIST_VARIANTS.map((request) => [`${request.state}${request.helper ? '' : ' (no helper)'}`, request] as const))(
+    'every card in %s parses and validates with the adaptivecards SDK',
+    (_name, request) => {
+      validateCard(assistQueueCard(assistView(request)));
+      validateCard(assistPersonCard(assistView(request), 'requester'));
+      validateCard(assistPersonCard(assistView(request), 'helper'));
+      for (const about of ['accept', 'decline', 'expire', 'refuseControl', 'connect', 'close']) validateCard(assistNoticeCard({ request, about }));
+    },
+  );
+
+  it('the queue card offers Accept and Decline only while nobody answered, and never a join link or device button', () => {
+    expect(findById(assistQueueCard(assistView(assistIn('requested'))), 'accept')).toBeTruthy();
+    for (const request of ASSIST_VARIANTS.filter((candidate) => candidate.state !== 'requested')) {
+      const card = assistQueueCard(assistView(request));
+      expect(allIds(card)).not.toContain('accept');
+      expect(JSON.stringify(card)).not.toContain('/room');
+      expect(JSON.stringify(card)).not.toContain('assist.restartDevice');
+    }
+  });
+
+  it('an expired unanswered request collapses to one line on the queue card', () => {
+    const card = assistQueueCard(assistView(assistIn('expired', { helper: null, allowBy: null })));
+    expect(card.body).toHaveLength(1);
+    expect(String(findById(card, 'collapsed')?.text)).toMatch(/^Expired unanswered: Eve \\\*User\\\* asked for help/);
+  });
+
+  it('the user allows or refuses; the helper gets Restart PC and Sync behind a confirmation, absent without device actions', () => {
+    const requester = assistPersonCard(assistView(assistIn('accepted')), 'requester');
+    expect(findById(requester, 'allowControl')).toBeTruthy();
+    expect(findById(requester, 'refuseControl')).toBeTruthy();
+    expect(String(findById(requester, 'consent')?.text)).toBe('Bea Agent wants to connect to LAPTOP-4711 and may take control. Allow or refuse.');
+    const helper = assistPersonCard(assistView(assistIn('connected')), 'helper');
+    expect(findById(helper, 'restartDevice')?.type).toBe('Action.ShowCard');
+    expect(findById(helper, 'restartDeviceConfirm')).toMatchObject({ verb: 'assist.restartDevice', data: { confirmed: true } });
+    expect(findById(helper, 'join')).toMatchObject({ url: 'https://doorman.example/assist/as-1/room' });
+    const without = assistPersonCard(assistView(assistIn('connected'), { devices: { source: 'intune', actions: false } }), 'helper');
+    expect(allIds(without)).not.toContain('restartDevice');
+    expect(allIds(without)).not.toContain('syncDevice');
+    expect(allIds(assistPersonCard(assistView(assistIn('accepted')), 'helper'))).not.toContain('restartDevice');
+  });
+
+  it('the user’s card says what was done to their device and by whom; the stand-in is labelled on every card', () => {
+    const card = assistPersonCard(assistView(assistIn('connected')), 'requester');
+    expect(visibleTexts(card).join('\n')).toContain('Done to your device');
+    expect(JSON.stringify(findById(card, 'deviceActions'))).toContain('pending, Mon 4 Mar, 11:00 — by Bea Agent');
+    for (const request of ASSIST_VARIANTS.filter((candidate) => candidate.state !== 'expired' || candidate.helper)) {
+      expect(findById(assistQueueCard(assistView(request)), 'standInNote')).toBeTruthy();
+      expect(findById(assistPersonCard(assistView(request), 'requester'), 'standInNote')).toBeTruthy();
+    }
+  });
+
+  it('a second agent is told who took the request', () => {
+    const card = assistQueueCard(assistView(assistIn('accepted'), { notice: { code: 'REQUEST.STALE_VERSION' } }));
+    expect(String(findById(card, 'notice')?.text)).toBe('Already taken by Bea Agent — this is the current state.');
+  });
+
+  it('the form lists the devices (labelled stand-in) or asks for a name, and answers problems by field', () => {
+    const devices = [{ id: 'dev-1', name: 'LAPTOP-4711', operatingSystem: 'Windows 11', lastSyncAt: null }];
+    const listed = assistFormCard({ devices, source: 'local', values: {}, problems: [] });
+    validateCard(listed);
+    expect(findById(listed, 'deviceId')?.type).toBe('Input.ChoiceSet');
+    expect(findById(listed, 'standInNote')).toBeTruthy();
+    const typed = assistFormCard({ devices: null, source: null, values: { problem: 'x' }, problems: [{ field: 'deviceId', problem: 'required' }, { field: 'phone', problem: 'phone' }] });
+    validateCard(typed);
+    expect(findById(typed, 'deviceId')?.type).toBe('Input.Text');
+    expect(findById(typed, 'deviceIdError')).toBeTruthy();
+    expect(String(findById(typed, 'phoneError')?.text)).toBe('This is not a phone number.');
+    validateCard(assistFormCard({ devices: null, source: null, values: {}, problems: [{ field: 'form', problem: 'noAssistanceQueue' }] }));
+  });
+});
