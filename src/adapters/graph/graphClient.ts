@@ -43,7 +43,7 @@ export type GraphConfig = GraphSettings;
 export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /** What a Graph call was for; decides which permission or policy a 403 names. */
-export type GraphOperation = 'onlineMeetings' | 'calendarEvents' | 'sendMail' | 'users' | 'groups' | 'groupMembers' | 'credential';
+export type GraphOperation = 'onlineMeetings' | 'calendarEvents' | 'sendMail' | 'users' | 'groups' | 'groupMembers' | 'credential' | 'mailboxSettings';
 
 /** What an admin must grant so that an operation works. */
 export interface GraphRequirement {
@@ -110,6 +110,15 @@ export function graphRequirement(operation: GraphOperation, subject?: string): G
         permission: 'GroupMember.Read.All',
         policy: null,
         summary: `Grant the application permission GroupMember.Read.All with admin consent${who}.`,
+      };
+    case 'mailboxSettings':
+      return {
+        operation,
+        permission: 'MailboxSettings.Read',
+        policy: 'exchangeMailboxScope',
+        summary:
+          'Grant the application permission MailboxSettings.Read with admin consent (people\'s time zones); if Exchange ' +
+          `limits this app to some mailboxes, include the people Doorman serves${who}.`,
       };
     case 'credential':
       return {
