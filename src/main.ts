@@ -123,7 +123,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     if (context.activity.type === 'message') await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
   };
   const renderer = new CardRenderer(clock, config.defaultTimeZone);
-  const notifier = new TeamsNotifier(adapter, config.bot?.appId ?? '', { channel: (id) => store.getQueue(id), personalChat: (id) => store.getPersonalConversation(id) }, renderer, new ThreadRateLimiter(clock), clock, overrides.connectorTimings);
+  const notifier = new TeamsNotifier(adapter, config.bot?.appId ?? '', { channel: (id) => store.getQueue(id), personalChat: (id) => store.getPersonalConversation(id), directoryTimeZone: async (id) => (await directory.profileOf(id))?.timeZone ?? null }, renderer, new ThreadRateLimiter(clock), clock, overrides.connectorTimings);
   const access: AccessGranter =
     overrides.access ??
     (config.lockbox.access.kind === 'graph' && graph

@@ -118,8 +118,10 @@ export class TeamsNotifier implements Notifier {
   async notify(userId: string, notice: ChatNotice, request: StoredRequest | null): Promise<void> {
     const chat = await this.addresses.personalChat(userId);
     if (!chat) throw new Error('the person has no personal chat with Doorman yet');
-    // Told in the person's own time zone (the access window, above all), as Teams reported it on their last message.
-    const card = this.renderer.renderNotice(notice, request, chat.timeZone ?? undefined);
+    // Told in the person's own time zone (the access window, above all): as Teams reported it on their last message,
+    // else their mailbox's from the directory (someone who only installed the app), else the service's default.
+    const timeZone = chat.timeZone ?? (await this.addresses.directoryTimeZone?.(userId)) ?? undefined;
+    const card = this.renderer.renderNotice(notice, request, timeZone);
     await this.send([chat.conversationId], chat.serviceUrl, chat.conversationId, chat.tenantId, (client, options) =>
       client.conversations.sendToConversation(chat.conversationId, cardMessage(card) as Activity, options),
     );

@@ -19,6 +19,11 @@ export interface RequestCardView {
   requestedViaLabel?: string | null;
   /** Messages about the request that were given up, newest last, with the person's name where one was not reached. */
   notReached?: NotReached[];
+  /**
+   * Names to show instead of the ones the request recorded, by object id: someone who has left the tenant
+   * ("Finn Approver (former member)"), or someone recorded without a name. Absent: the recorded names are right.
+   */
+  shownNames?: Readonly<Record<string, string>>;
 }
 
 /** A given-up message as a card says it: what it was, and who was not reached. */
@@ -28,6 +33,8 @@ export type NotReached = DeliveryFailure & { name: string | null };
 export interface CardAddresses {
   channel(queueId: string): Promise<Queue | null>;
   personalChat(aadObjectId: string): Promise<PersonalConversation | null>;
+  /** The person's time zone from the directory (the Entra mailbox's), for someone Teams has not reported one for. */
+  directoryTimeZone?(aadObjectId: string): Promise<string | null>;
 }
 
 /** Delivers cards and messages to Teams. Adapters render views into cards. */

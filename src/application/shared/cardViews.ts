@@ -1,7 +1,8 @@
 import { DoormanError } from '../../domain/errors';
 import { LockboxRequest, lockboxParties } from '../../domain/lockbox';
+import { Person } from '../../domain/people';
 import { decidingRole } from '../../domain/policy';
-import { apiKeyLabels } from '../people/auditTrail';
+import { UNKNOWN_PERSON, apiKeyLabels, serviceName } from '../people/auditTrail';
 import { CardActivity, NotReached, RequestCardView, StoredRequest } from '../ports';
 import { UseCaseDeps } from './useCaseDeps';
 
@@ -13,19 +14,46 @@ export type CardRole = CardActivity['role'];
 
 /** The view of `request`'s cards, read once: after a use case, before delivery. */
 export async function cardViewOf(deps: Pick<UseCaseDeps, 'queues' | 'directory' | 'apiKeys'>, request: StoredRequest): Promise<RequestCardView> {
-  const notReached = await notReachedOf(deps, request);
+  const [notReached, shownNames] = await Promise.all([notReachedOf(deps, request), shownNamesOf(deps, request)]);
   if (request.kind === 'lockbox') {
     const [deciders, requestedViaLabel] = await Promise.all([deciderIds(deps, request), requestedViaLabelOf(deps, request)]);
-    return { request, queueName: null, agents: [], deciderIds: deciders, requestedViaLabel, notReached };
+    return { request, queueName: null, agents: [], deciderIds: deciders, requestedViaLabel, notReached, shownNames };
   }
   const [queue, agents] = await Promise.all([request.queueId ? deps.queues.getQueue(request.queueId) : null, deps.directory.listAgents()]);
-  return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached };
+  return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached, shownNames };
 }
 
-/** A request made through the REST API names its API key by label, as the audit trail does. */
-async function requestedViaLabelOf(deps: Pick<UseCaseDeps, 'apiKeys'>, request: LockboxRequest): Promise<string | null> {
-  if (request.requestedVia === null || !request.requestedVia.startsWith('key:')) return null;
-  return (await apiKeyLabels(deps)).get(request.requestedVia) ?? null;
+/** The people a request's cards name: its requester and deciding approvers, or its creator and assignee. */
+function namedPeople(request: StoredRequest): Person[] {
+  if (request.kind === 'lockbox') {
+    const deciders = request.decisions.filter((decision) => decision.action !== 'autoApprove').map((decision) => ({ aadObjectId: decision.byId, name: decision.byName }));
+    return [request.requester, ...deciders];
+  }
+  return [request.createdBy, ...(request.assignee ? [request.assignee] : [])];
+}
+
+/**
+ * Names the cards show instead of the recorded ones: people who have left the tenant read as former members, and
+ * a person recorded by object id (an activity without a name) by the directory's name; never an id.
+ */
+async function shownNamesOf(deps: Pick<UseCaseDeps, 'directory'>, request: StoredRequest): Promise<Record<string, string>> {
+  const people = new Map(namedPeople(request).map((person) => [person.aadObjectId, person.name]));
+  const shown: Record<string, string> = {};
+  await Promise.all(
+    [...people].map(async ([id, recorded]) => {
+      const profile = await deps.directory.profileOf(id);
+      if (profile?.state === 'left') shown[id] = profile.displayName;
+      else if (recorded === id || recorded.trim() === '') shown[id] = profile?.displayName ?? UNKNOWN_PERSON;
+    }),
+  );
+  return shown;
+}
+
+/** A request made through the REST API names its API key by label and an Entra app by what it is, as the trail does. */
+export async function requestedViaLabelOf(deps: Pick<UseCaseDeps, 'apiKeys'>, request: LockboxRequest): Promise<string | null> {
+  if (request.requestedVia === null) return null;
+  const keyLabel = request.requestedVia.startsWith('key:') ? (await apiKeyLabels(deps)).get(request.requestedVia) ?? null : null;
+  return serviceName(request.requestedVia, keyLabel);
 }
 
 /** The request's given-up messages, each person not reached named: from the request itself, else the directory. */

@@ -27,5 +27,6 @@ export function lockboxCardFor(
     notice: notice ? { code: notice } : null,
     requestedViaLabel: cardView.requestedViaLabel ?? null,
     notReached: cardView.notReached ?? [],
+    shownNames: cardView.shownNames ?? {},
   });
 }
