@@ -113,13 +113,24 @@ export class GraphDirectory implements Directory {
   }
 
   /**
-   * Reads every role group once, at start-up: a group Doorman may not read throws GraphForbiddenError naming
-   * GroupMember.Read.All, so start-up stops with the fix instead of running with nobody in the role.
+   * Reads every role group and one person once, at start-up: a group Doorman may not read throws
+   * GraphForbiddenError naming GroupMember.Read.All, users it may not read name User.Read.All, so start-up stops
+   * with the fix instead of running with nobody in the role (a refused user read is otherwise only logged).
    */
   async start(): Promise<void> {
+    const someone = new Set<string>();
+    for (const ids of this.named.values()) for (const id of ids) someone.add(id);
     for (const groupId of this.groupIds) {
-      await this.membersOf(groupId);
+      for (const id of await this.membersOf(groupId)) someone.add(id);
       await this.groupName(groupId);
+    }
+    const [first] = someone;
+    if (first === undefined) return;
+    try {
+      await this.cached(this.people, first, () => this.readUser(first));
+    } catch (error) {
+      if (error instanceof GraphForbiddenError) throw error;
+      this.logger.warn({ code: errorCode(error), operation: 'users' }, 'a person could not be read from Graph at start-up; names are read when needed');
     }
   }
 

@@ -198,7 +198,13 @@ test('a role group: transitiveMembers cast to users, $select=id, $top=999, every
     .reply(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#users(id)', value: [{ '@odata.type': '#microsoft.graph.user', id: DANA }] })
     .get(`/v1.0/groups/${GROUP}`)
     .query(GROUP_QUERY)
-    .reply(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#groups(id,displayName)/$entity', id: GROUP, displayName: 'Tier 2 approvers' });
+    .reply(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#groups(id,displayName)/$entity', id: GROUP, displayName: 'Tier 2 approvers' })
+    // One person read at start-up proves User.Read.All (a refusal stops start-up naming it).
+    .get(`/v1.0/users/${OMAR}`)
+    .query(USER_QUERY)
+    .reply(200, userBody(OMAR, 'Omar Agent', null, null))
+    .get(`/v1.0/users/${OMAR}/mailboxSettings`)
+    .reply(200, mailboxBody(OMAR, 'UTC'));
 
   await people.start();
 
@@ -232,6 +238,16 @@ test('a role group that does not exist (404) stops start-up naming the entry', a
   expect(error.message).toContain(`The role group ${GROUP} does not exist`);
 });
 
+test('users Doorman may not read (403) stop start-up naming User.Read.All', async () => {
+  const { people } = directory({ agent: [OMAR] });
+  nock(GRAPH).get(`/v1.0/users/${OMAR}`).query(USER_QUERY).reply(403, graphError('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'));
+
+  const error = await people.start().catch((e: unknown) => e);
+
+  expect(error).toBeInstanceOf(GraphForbiddenError);
+  expect((error as GraphForbiddenError).requirement.permission).toBe('User.Read.All');
+});
+
 test('throttled (429 with Retry-After) at start-up: a retryable error with the wait, not an empty role', async () => {
   const { people } = directory({ agent: [`group:${GROUP}`] });
   nock(GRAPH).get(MEMBERS).query(true).reply(429, graphError('TooManyRequests', 'Too many requests'), { 'Retry-After': '7' });
@@ -245,7 +261,18 @@ test('throttled (429 with Retry-After) at start-up: a retryable error with the w
 test('after half the TTL a read answers from the cache and refreshes in the background; past the TTL Graph down serves the last value', async () => {
   const { people, logger } = directory({ approver: [`group:${GROUP}`] });
   const page = (ids: string[]) => ({ value: ids.map((id) => ({ '@odata.type': '#microsoft.graph.user', id })) });
-  nock(GRAPH).get(MEMBERS).query(true).reply(200, page([DANA])).get(`/v1.0/groups/${GROUP}`).query(GROUP_QUERY).reply(200, { id: GROUP, displayName: 'Approvers' });
+  nock(GRAPH)
+    .get(MEMBERS)
+    .query(true)
+    .reply(200, page([DANA]))
+    .get(`/v1.0/groups/${GROUP}`)
+    .query(GROUP_QUERY)
+    .reply(200, { id: GROUP, displayName: 'Approvers' })
+    .get(`/v1.0/users/${DANA}`)
+    .query(USER_QUERY)
+    .reply(200, userBody(DANA, 'Dana Approver', null, null))
+    .get(`/v1.0/users/${DANA}/mailboxSettings`)
+    .reply(200, mailboxBody(DANA, 'UTC'));
   await people.start();
 
   clock.advance(TTL / 2);

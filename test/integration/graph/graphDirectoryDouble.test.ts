@@ -120,6 +120,24 @@ describe('Doorman with DIRECTORY=graph', () => {
     }
   });
 
+  test('without User.Read.All start-up stops naming it, not with "nobody holds the approver role"', async () => {
+    double.setRoles(['GroupMember.Read.All']);
+
+    const dir = mkdtempSync(join(tmpdir(), 'doorman-directory-'));
+    const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', SQLITE_PATH: join(dir, 'doorman.db'), LOG_LEVEL: 'silent', ...env() });
+
+    const error = await startDoorman(config, {
+      backgroundWork: false,
+      clock,
+      graphConnection: { credentialOptions: double.credentialOptions, fetchOptions: double.fetchOptions },
+    }).catch((e: unknown) => e);
+    rmSync(dir, { recursive: true, force: true });
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain('User.Read.All');
+    expect((error as ConfigError).message).not.toContain('Nobody holds the approver role');
+  });
+
   test('a role group Doorman may not read stops start-up naming GroupMember.Read.All', async () => {
     double.setRoles(['User.Read.All']);
 
