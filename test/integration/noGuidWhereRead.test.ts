@@ -11,6 +11,9 @@ import { APPROVALS_CHANNEL, PEOPLE, TENANT, TestDoorman, startTestDoorman } from
 // double received, every card answered inline, every trail of the REST API, every mail and the tab are scanned.
 // Ids are allowed only in the API's id fields and in what Teams does not show (action data, refresh lists, mentions).
 
+// A whole walk over TLS to the Graph double: seconds alone, much longer on a loaded 2-core machine.
+jest.setTimeout(60_000);
+
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const APPROVERS = 'a1a1a1a1-0000-4000-8000-00000000a001';
 const NIGHT_SHIFT = 'a1a1a1a1-0000-4000-8000-00000000a002';

@@ -17,8 +17,9 @@ import { ianaTimeZone } from './windowsTimeZones';
  * - "Get user mailbox settings" (https://learn.microsoft.com/graph/api/user-get-mailboxsettings):
  *   `GET /users/{id}/mailboxSettings` answers `{ timeZone, language: { locale, displayName }, … }`; `timeZone` is
  *   a Windows name ("W. Europe Standard Time", the default) or an IANA name, as the admin set the mailbox up.
- *   Application permission: MailboxSettings.Read. A user without an Exchange Online mailbox answers 404
- *   (`MailboxNotEnabledForRESTAPI`) or 403 for a mailbox on premises: no time zone, the person is still there.
+ *   Application permission: MailboxSettings.Read. A user without an Exchange Online mailbox (none, or on premises)
+ *   answers 404 `MailboxNotEnabledForRESTAPI`: no time zone, the person is still there. A mailbox outside the
+ *   app's Exchange RBAC scope answers 403 `ErrorAccessDenied`, like a missing permission: no zone for that person.
  * - "Get group" (https://learn.microsoft.com/graph/api/group-get): `GET /groups/{id}?$select=displayName`;
  *   GroupMember.Read.All reads a group's basic properties, so whoami names the group without a further permission.
  *
@@ -90,7 +91,7 @@ export class GraphDirectory implements Directory {
   private readonly people = new Map<string, Cached<DirectoryProfile>>();
   private readonly members = new Map<string, Cached<Set<string>>>();
   private readonly groupNames = new Map<string, Cached<string | null>>();
-  private mailboxSettingsRefused = false;
+  private mailboxSettingsRefusalLogged = false;
   private readonly inflight = new Map<Map<string, unknown>, Map<string, Promise<unknown>>>();
 
   constructor(
@@ -132,11 +133,6 @@ export class GraphDirectory implements Directory {
       if (error instanceof GraphForbiddenError) throw error;
       this.logger.warn({ code: errorCode(error), operation: 'users' }, 'a person could not be read from Graph at start-up; names are read when needed');
     }
-  }
-
-  /** False once Graph refused a mailbox's settings (403): time zones then come from Teams or the default only. */
-  get readsTimeZones(): boolean {
-    return !this.mailboxSettingsRefused;
   }
 
   /** Resolves when every read in flight (background refreshes included) has finished; for shutdown and tests. */
@@ -259,20 +255,23 @@ export class GraphDirectory implements Directory {
   }
 
   /**
-   * The person's mailbox settings, or `{}` when they have none Doorman can read (no mailbox, a mailbox on premises,
-   * MailboxSettings.Read not granted: logged once); null when Graph could not be asked now (the last zone stays).
+   * The person's mailbox settings, or `{}` when they have none Doorman may read (no mailbox; MailboxSettings.Read
+   * not granted, or the mailbox outside its Exchange scope: logged once); null when Graph could not be asked now
+   * (the last zone stays). A refusal is asked again per person: an Exchange scope may cover some mailboxes only.
    */
   private async readMailboxSettings(aadObjectId: string): Promise<GraphMailboxSettings | null> {
-    if (this.mailboxSettingsRefused) return {};
     try {
       return (await this.client.api(`/users/${encodeURIComponent(aadObjectId)}/mailboxSettings`).get()) as GraphMailboxSettings;
     } catch (error) {
       if (isGraphNotFound(error)) return {};
       const mapped = mapGraphError(error, 'mailboxSettings', this.clock.now(), 'a person');
       if (mapped instanceof GraphForbiddenError) {
-        if (!this.mailboxSettingsRefused && isPermissionRefusal(error)) {
-          this.mailboxSettingsRefused = true;
-          this.logger.warn({ code: mapped.code, operation: 'mailboxSettings' }, 'MailboxSettings.Read is not granted: people\'s time zones come from Teams or DEFAULT_TIME_ZONE');
+        if (!this.mailboxSettingsRefusalLogged) {
+          this.mailboxSettingsRefusalLogged = true;
+          this.logger.warn(
+            { code: mapped.code, operation: 'mailboxSettings' },
+            'a mailbox\'s settings were refused (MailboxSettings.Read not granted, or the mailbox outside its Exchange scope): times follow Teams or DEFAULT_TIME_ZONE',
+          );
         }
         return {};
       }
@@ -373,12 +372,6 @@ export class GraphDirectory implements Directory {
     }
     return entry.value;
   }
-}
-
-// A mailbox on premises (hybrid) answers 403 too, but with its own code; only a refused permission stops the reads.
-function isPermissionRefusal(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return code === 'ErrorAccessDenied' || code === 'Authorization_RequestDenied' || code === 'AccessDenied';
 }
 
 function errorCode(error: unknown): string {
