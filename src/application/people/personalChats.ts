@@ -45,7 +45,7 @@ export function firstGreeting(deps: UseCaseDeps, scope: { personal: string } | {
 /** The display name Doorman knows for a person: from their chat, else the directory; never their object id. */
 export async function knownName(deps: UseCaseDeps, aadObjectId: string): Promise<string> {
   const chat = await deps.conversations.getPersonalConversation(aadObjectId);
-  if (chat && chat.name !== aadObjectId) return chat.name;
+  if (chat && chat.name !== aadObjectId && chat.name !== UNKNOWN_PERSON) return chat.name;
   const profile = await deps.directory.profileOf(aadObjectId);
   if (profile) return profile.displayName;
   for (const role of ROLES) {
