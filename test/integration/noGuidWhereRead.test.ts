@@ -273,7 +273,7 @@ describe('Graph mode: no object id where a person reads', () => {
     expect(problems).toEqual([]);
   });
 
-  it("tells times in each person's own zone: mail in the mailbox's zone, a notice to someone Teams gave no zone in their mailbox's", async () => {
+  it("tells times in each person's own zone: mail in the mailbox's, cards and notices in their chat in Teams' zone, else the mailbox's", async () => {
     await t.registerApprovals();
     for (const who of ['alex', 'carl', 'dana'] as const) await t.message(who, 'hi');
     // Finn only installed Doorman: the install event carries no time zone.
@@ -285,6 +285,21 @@ describe('Graph mode: no object id where a person reads', () => {
     const mailTo = (first: string) => graph.mails.find((mail) => mail.to?.includes(`${first}@contoso.com`))?.text ?? '';
     expect(mailTo('carl')).toMatch(/Decide by: .*\(Greenwich Mean Time\)/); // mailbox: GMT Standard Time
     expect(mailTo('finn')).toMatch(/Decide by: .*\(Japan Standard Time\)/); // mailbox: Tokyo Standard Time
+
+    // A request made through the REST API: its card goes into Dana's chat, in her zone (Teams reports New York),
+    // and stays in it when the approval updates it; the approvers' channel card says the service's zone.
+    const key = await t.issueApiKey({ id: 'ticketing-2', name: 'ticketing', onBehalfOf: [PEOPLE.dana.aadObjectId] });
+    const created = await call('POST', '/api/v1/lockbox', key, { onBehalfOf: PEOPLE.dana.aadObjectId, resource: 'Fabrikam tenant', reason: 'Case 4712', durationMinutes: 30 });
+    await deliverAll();
+    const viaApi = (await t.store.getRequest(created.json.id)) as LockboxRequest;
+    await t.invoke('carl', 'lockbox.approve', { requestId: viaApi.id, version: viaApi.version }, 'channel');
+    await deliverAll();
+    const danaCards = t.connector.calls.filter((call) => call.conversationId === `a:personal-${PEOPLE.dana.aadObjectId}` && JSON.stringify(call.body).includes('Access request · Fabrikam tenant'));
+    expect(danaCards.map((call) => call.kind)).toEqual(expect.arrayContaining(['send', 'update']));
+    // (Markdown escapes the underscore: New\_York.)
+    for (const call of danaCards) expect(JSON.stringify(call.body).replace(/\\/g, '')).toContain('Times in America/New_York.');
+    const channelCard = t.connector.calls.filter((call) => call.conversationId.startsWith(APPROVALS_CHANNEL) && JSON.stringify(call.body).includes('Fabrikam tenant')).at(-1);
+    expect(JSON.stringify(channelCard?.body)).toContain('Times in Europe/Berlin.');
 
     await t.invoke('alex', 'settings.save', { approvalRequired: 'false', leadReview: 'false', defaultDurationMinutes: '240', maxDurationMinutes: '1440', decisionHours: '12' });
     await deliverAll();
