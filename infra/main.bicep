@@ -103,7 +103,14 @@ param graphMeetingMode string = 'onlineMeeting'
 @description('agent (the agent who creates the request organizes the meeting) or a service account\'s user id / UPN.')
 param graphOrganizer string = 'agent'
 
-@description('Entra object ids of the people in each role, comma-separated.')
+@allowed([
+  'graph'
+  'configured'
+])
+@description('graph: names, mail, language and time zones from Entra, and ROLE_* may name groups (group:<object id>); the identity needs User.Read.All, MailboxSettings.Read and GroupMember.Read.All (docs/graph.md). configured: ROLE_* are object ids only.')
+param directory string = 'graph'
+
+@description('Entra object ids of the people in each role, comma-separated; with directory = graph also group:<object id>.')
 param roleAdmins string = ''
 param roleAgents string
 param roleApprovers string = ''
@@ -326,6 +333,7 @@ var doormanSettings = {
   GRAPH_CREDENTIAL: 'managedIdentity'
   GRAPH_MEETING_MODE: graphMeetingMode
   GRAPH_ORGANIZER: graphOrganizer
+  DIRECTORY: directory
   ROLE_ADMINS: roleAdmins
   ROLE_AGENTS: roleAgents
   ROLE_APPROVERS: roleApprovers

@@ -147,6 +147,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     {
       channel: (id) => store.getQueue(id),
       personalChat: (id) => store.getPersonalConversation(id),
+      directoryTimeZone: async (id) => (await directory.profileOf(id))?.timeZone ?? null,
       serviceEndpoint: async () => {
         const queue = (await store.listQueues())[0];
         return queue ? { serviceUrl: queue.serviceUrl, tenantId: queue.tenantId, channelId: queue.channelId } : store.anyPersonalConversation();
@@ -303,12 +304,12 @@ if (require.main === module) {
   );
 }
 
-/** Reads every role group once; a group Doorman may not read stops start-up with the permission to grant. */
+/** Reads every role group and one person once; what Doorman may not read stops start-up with the permission to grant. */
 async function startGraphDirectory(directory: GraphDirectory): Promise<GraphDirectory> {
   try {
     await directory.start();
   } catch (error) {
-    if (error instanceof GraphForbiddenError) throw new ConfigError([`Roles from Entra groups (DIRECTORY=graph): ${error.message}`]);
+    if (error instanceof GraphForbiddenError) throw new ConfigError([`People and roles from Entra (DIRECTORY=graph): ${error.message}`]);
     throw error;
   }
   return directory;

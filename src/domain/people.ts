@@ -33,3 +33,11 @@ export function actorId(actor: Actor): string {
   if (actor.type === 'service') return `service:${actor.client}`;
   return `system:${actor.name}`;
 }
+
+/** How a person who left the organisation is shown, with the name Doorman last saw (never their object id). */
+export function formerMemberName(lastKnownName: string | null): string {
+  return lastKnownName ? `${lastKnownName} (${FORMER_MEMBER})` : `a ${FORMER_MEMBER}`;
+}
+
+/** The words for someone whose account no longer exists in the tenant. */
+export const FORMER_MEMBER = 'former member';

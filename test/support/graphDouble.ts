@@ -30,6 +30,11 @@ export interface DoubleUser {
   mail: string | null;
   /** ISO 639-1 with region, or null (Graph's default). */
   preferredLanguage?: string | null;
+  /**
+   * The mailbox's settings as "Get user mailbox settings" returns them (`timeZone` Windows or IANA, as the admin
+   * set the mailbox up; `language.locale`); null for a user without an Exchange Online mailbox. Default: UTC.
+   */
+  mailboxSettings?: { timeZone?: string; language?: { locale: string; displayName?: string } } | null;
 }
 
 /** An Entra group the double knows: its direct members are user ids and ids of nested groups. */
@@ -192,6 +197,7 @@ const GRAPH_VERSION = 'v1.0';
 const EVOLVABLE_MEMBERS = new Set(['invited', 'organizationExcludingGuests', 'coorganizer', 'producer']);
 const SUPERSETS: Record<string, string[]> = {
   'User.Read.All': ['User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  'MailboxSettings.Read': ['MailboxSettings.ReadWrite'],
   'GroupMember.Read.All': ['GroupMember.ReadWrite.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   'DeviceManagementManagedDevices.Read.All': ['DeviceManagementManagedDevices.ReadWrite.All'],
 };
@@ -319,6 +325,7 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
         accountEnabled: true,
       });
     }
+    if (rest.join('/') === 'mailboxSettings' && method === 'GET') return mailboxSettings(res, granted, user, segments[2]);
     if (rest[0] === 'onlineMeetings') return onlineMeetings(res, method, granted, user, segments[2], rest.slice(1), body, prefer);
     if (rest[0] === 'events') return calendarEvents(res, method, granted, user, rest.slice(1), body);
     if (rest[0] === 'sendMail' && method === 'POST') return sendMail(res, granted, user, req.headers['content-type'], body);
@@ -328,7 +335,35 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     return send(res, 404, graphError('UnknownRoute', `no route ${method} ${url.pathname}`));
   }
 
+  function mailboxSettings(res: ServerResponse, granted: string[], user: DoubleUser | undefined, key: string): void {
+    // "Get user mailbox settings": 403 ErrorAccessDenied without MailboxSettings.Read; a user without an Exchange
+    // Online mailbox answers 404 MailboxNotEnabledForRESTAPI.
+    if (!hasRole(granted, 'MailboxSettings.Read')) return send(res, 403, graphError('ErrorAccessDenied', 'Access is denied. Check credentials and try again.'));
+    if (!user) return send(res, 404, graphError('ErrorInvalidUser', `The requested user '${key}' is invalid.`));
+    if (user.mailboxSettings === null) return send(res, 404, graphError('MailboxNotEnabledForRESTAPI', 'The mailbox is either inactive, soft-deleted, or is hosted on-premise.'));
+    const settings = user.mailboxSettings ?? {};
+    send(res, 200, {
+      '@odata.context': `${origin}/${GRAPH_VERSION}/$metadata#users('${user.id}')/mailboxSettings`,
+      archiveFolder: 'AAMkAGI2',
+      timeZone: settings.timeZone ?? 'UTC',
+      automaticRepliesSetting: { status: 'disabled', externalAudience: 'none' },
+      language: settings.language ?? { locale: 'en-US', displayName: 'English (United States)' },
+      dateFormat: 'M/d/yyyy',
+      timeFormat: 'h:mm tt',
+      userPurpose: 'user',
+      workingHours: { daysOfWeek: ['monday', 'tuesday', 'wednesday', 'thursday', 'friday'], startTime: '08:00:00.0000000', endTime: '17:00:00.0000000', timeZone: { name: settings.timeZone ?? 'UTC' } },
+      delegateMeetingMessageDeliveryOptions: 'sendToDelegateOnly',
+    });
+  }
+
   function groupRoutes(res: ServerResponse, method: string, granted: string[], groupId: string, rest: string[], query: URLSearchParams): void {
+    // "Get group": GET /groups/{id}?$select=… answers the selected properties (GroupMember.Read.All reads them).
+    if (method === 'GET' && rest.length === 0) {
+      if (!hasRole(granted, 'GroupMember.Read.All')) return forbiddenDirectory(res);
+      const group = groups.get(groupId);
+      if (!group) return send(res, 404, graphError('Request_ResourceNotFound', `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`));
+      return send(res, 200, { '@odata.context': `${origin}/${GRAPH_VERSION}/$metadata#groups(id,displayName)/$entity`, id: group.id, displayName: group.displayName });
+    }
     // "List group transitive members": GET /groups/{id}/transitiveMembers/microsoft.graph.user, pages of $top
     // (default 100, at most 999) joined by an absolute @odata.nextLink carrying a $skiptoken.
     if (method !== 'GET' || rest.join('/') !== 'transitiveMembers/microsoft.graph.user') {

@@ -64,3 +64,19 @@ describe('administrative audit events (SQLite in memory, fake clock)', () => {
     expect(await t.deps.conversations.getPersonalConversation(danaChat.aadObjectId)).toMatchObject({ conversationId: 'a:dana-2', name: 'Dana E.' });
   });
 });
+
+describe('a personal chat recorded from an install event (no name, no time zone)', () => {
+  const t = useCaseDepsPerTest();
+
+  it('takes the name from the directory and keeps the time zone Teams reported before; never the object id or the default', async () => {
+    await rememberPersonalChat(t.deps, danaChat);
+    await rememberPersonalChat(t.deps, { ...danaChat, name: null, timeZone: null });
+    expect(await t.deps.conversations.getPersonalConversation(danaChat.aadObjectId)).toMatchObject({ name: 'Dana Engineer', timeZone: 'Europe/Vienna' });
+
+    const stranger = { ...danaChat, aadObjectId: '0f0f0f0f-0000-4000-8000-000000000000', conversationId: 'a:stranger', userId: '29:stranger' };
+    await rememberPersonalChat(t.deps, { ...stranger, name: null, timeZone: null });
+    const recorded = await t.deps.conversations.getPersonalConversation(stranger.aadObjectId);
+    expect(recorded?.name).toBe('someone no longer in the directory');
+    expect(recorded?.timeZone ?? null).toBeNull();
+  });
+});

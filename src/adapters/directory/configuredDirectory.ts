@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import { Directory, RoleSource } from '../../application/ports';
+import { Directory, PersonProfile, RoleSource } from '../../application/ports';
+import { isTimeZone } from '../../application/shared/zonedTime';
 import { Person, Role } from '../../domain/people';
 
 const ROLES: readonly Role[] = ['admin', 'agent', 'approver', 'engineer'];
@@ -13,6 +14,10 @@ const rolesFileSchema = z.object({
       aadObjectId: z.string().min(1),
       name: z.string().min(1),
       email: z.string().email().optional(),
+      /** The person's IANA time zone, for times told to them before Teams reports one. */
+      timeZone: z.string().refine(isTimeZone, 'is not an IANA time zone').optional(),
+      /** BCP 47 language ("de-DE"). */
+      preferredLanguage: z.string().min(2).max(35).optional(),
       roles: z.array(z.enum(['admin', 'agent', 'approver', 'engineer'])),
     }),
   ),
@@ -22,6 +27,8 @@ const rolesFileSchema = z.object({
 export interface DirectoryEntry extends Person {
   roles: Role[];
   email?: string;
+  timeZone?: string;
+  preferredLanguage?: string;
 }
 
 /** Reads the committed local roles file (the Playground's users); a broken file stops start-up with the reason. */
@@ -82,6 +89,19 @@ export class ConfiguredDirectory implements Directory {
   async displayName(aadObjectId: string): Promise<string | null> {
     const entry = this.people.get(aadObjectId);
     return entry && entry.name !== entry.aadObjectId ? entry.name : null;
+  }
+
+  /** The configured person; null for strangers and for ids listed only by role. Nobody leaves a roles file. */
+  async profileOf(aadObjectId: string): Promise<PersonProfile | null> {
+    const entry = this.people.get(aadObjectId);
+    if (!entry || entry.name === entry.aadObjectId) return null;
+    return {
+      displayName: entry.name,
+      email: entry.email ?? null,
+      preferredLanguage: entry.preferredLanguage ?? null,
+      timeZone: entry.timeZone ?? null,
+      state: 'active',
+    };
   }
 
   /** Every agent, by name. */

@@ -44,7 +44,7 @@ export const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /** What a Graph call was for; decides which permission or policy a 403 names. */
 export type GraphOperation = 'onlineMeetings' | 'calendarEvents' | 'sendMail' | 'users' | 'groups' | 'groupMembers' | 'credential'
-  | 'managedDevices' | 'deviceActions' | 'activityFeed' | 'teamsAppInstallation';
+  | 'managedDevices' | 'deviceActions' | 'activityFeed' | 'teamsAppInstallation' | 'mailboxSettings';
 
 /** What an admin must grant so that an operation works. */
 export interface GraphRequirement {
@@ -148,6 +148,15 @@ export function graphRequirement(operation: GraphOperation, subject?: string): G
           `Grant the application permission TeamsAppInstallation.ReadWriteSelfForUser.All with admin consent${who}, so ` +
           'that Doorman can install itself for people who never opened it and reach them in Teams; the app must be ' +
           'allowed by the Teams app permission policies.',
+      };
+    case 'mailboxSettings':
+      return {
+        operation,
+        permission: 'MailboxSettings.Read',
+        policy: 'exchangeMailboxScope',
+        summary:
+          'Grant the application permission MailboxSettings.Read with admin consent (people\'s time zones); if Exchange ' +
+          `limits this app to some mailboxes, include the people Doorman serves${who}.`,
       };
     case 'credential':
       return {

@@ -1,7 +1,8 @@
 import { Client } from '@microsoft/microsoft-graph-client';
-import { Clock, Directory, Logger, RoleSource } from '../../application/ports';
-import { Person, Role } from '../../domain/people';
+import { Clock, Directory, Logger, PersonProfile, RoleSource } from '../../application/ports';
+import { Person, Role, formerMemberName } from '../../domain/people';
 import { GraphForbiddenError, GraphUnavailableError, graphRequirement, isGraphNotFound, mapGraphError } from './graphClient';
+import { ianaTimeZone } from './windowsTimeZones';
 
 /*
  * Sources relied on (Microsoft Learn / microsoft-graph-docs-contrib):
@@ -13,8 +14,14 @@ import { GraphForbiddenError, GraphUnavailableError, graphRequirement, isGraphNo
  *   `GET /groups/{id}/transitiveMembers/microsoft.graph.user` is a flat list of every nested member, cast to users;
  *   pages of up to 999 ($top) joined by `@odata.nextLink`. Least privileged application permission:
  *   GroupMember.Read.All.
- * - The time zone lives in `mailboxSettings`, which needs a further permission (MailboxSettings.Read) and a
- *   mailbox per user; that is not cheap, so Doorman does not ask for it and `timeZone` stays null.
+ * - "Get user mailbox settings" (https://learn.microsoft.com/graph/api/user-get-mailboxsettings):
+ *   `GET /users/{id}/mailboxSettings` answers `{ timeZone, language: { locale, displayName }, … }`; `timeZone` is
+ *   a Windows name ("W. Europe Standard Time", the default) or an IANA name, as the admin set the mailbox up.
+ *   Application permission: MailboxSettings.Read. A user without an Exchange Online mailbox (none, or on premises)
+ *   answers 404 `MailboxNotEnabledForRESTAPI`: no time zone, the person is still there. A mailbox outside the
+ *   app's Exchange RBAC scope answers 403 `ErrorAccessDenied`, like a missing permission: no zone for that person.
+ * - "Get group" (https://learn.microsoft.com/graph/api/group-get): `GET /groups/{id}?$select=displayName`;
+ *   GroupMember.Read.All reads a group's basic properties, so whoami names the group without a further permission.
  *
  * Why transitiveMembers and not checkMemberGroups: `listByRole` and `listAgents` need everyone in a role, which
  * checkMemberGroups (one call per user, for users already known) cannot give; one paged list per group and TTL
@@ -27,17 +34,17 @@ export const GROUP_PREFIX = 'group:';
 /** How long a person or a group's membership is trusted; after half of it a read also refreshes it in the background. */
 export const DIRECTORY_TTL_MS = 5 * 60_000;
 
-/** What a reader sees of a person who left the tenant (404), instead of their object id. */
-export const LEFT_ORGANISATION = 'left the organisation';
-
 /** A person as the Graph directory knows them. */
 export interface DirectoryProfile {
   aadObjectId: string;
+  /** The name people read: the Entra display name, or "<last known name> (former member)" for someone who left. */
   name: string;
+  /** The Entra display name last seen, kept when the person leaves so they are still recognisable. */
+  entraName: string | null;
   email: string | null;
   /** ISO 639-1 with region ("de-CH"), or null. */
   preferredLanguage: string | null;
-  /** Not read (it needs MailboxSettings.Read); always null for now. */
+  /** IANA zone from the mailbox settings (Windows names mapped), or null (no mailbox, no MailboxSettings.Read). */
   timeZone: string | null;
   /** True when Graph answered 404: the account no longer exists in the tenant. */
   left: boolean;
@@ -63,6 +70,11 @@ interface GraphUser {
   preferredLanguage?: string | null;
 }
 
+interface GraphMailboxSettings {
+  timeZone?: string | null;
+  language?: { locale?: string | null } | null;
+}
+
 const ROLES: readonly Role[] = ['admin', 'agent', 'approver', 'engineer'];
 const USER_FIELDS = ['id', 'displayName', 'mail', 'userPrincipalName', 'preferredLanguage'];
 
@@ -78,6 +90,8 @@ export class GraphDirectory implements Directory {
   private readonly groupsOf = new Map<Role, string[]>();
   private readonly people = new Map<string, Cached<DirectoryProfile>>();
   private readonly members = new Map<string, Cached<Set<string>>>();
+  private readonly groupNames = new Map<string, Cached<string | null>>();
+  private mailboxSettingsRefusalLogged = false;
   private readonly inflight = new Map<Map<string, unknown>, Map<string, Promise<unknown>>>();
 
   constructor(
@@ -100,11 +114,25 @@ export class GraphDirectory implements Directory {
   }
 
   /**
-   * Reads every role group once, at start-up: a group Doorman may not read throws GraphForbiddenError naming
-   * GroupMember.Read.All, so start-up stops with the fix instead of running with nobody in the role.
+   * Reads every role group and one person once, at start-up: a group Doorman may not read throws
+   * GraphForbiddenError naming GroupMember.Read.All, users it may not read name User.Read.All, so start-up stops
+   * with the fix instead of running with nobody in the role (a refused user read is otherwise only logged).
    */
   async start(): Promise<void> {
-    for (const groupId of this.groupIds) await this.membersOf(groupId);
+    const someone = new Set<string>();
+    for (const ids of this.named.values()) for (const id of ids) someone.add(id);
+    for (const groupId of this.groupIds) {
+      for (const id of await this.membersOf(groupId)) someone.add(id);
+      await this.groupName(groupId);
+    }
+    const [first] = someone;
+    if (first === undefined) return;
+    try {
+      await this.cached(this.people, first, () => this.readUser(first));
+    } catch (error) {
+      if (error instanceof GraphForbiddenError) throw error;
+      this.logger.warn({ code: errorCode(error), operation: 'users' }, 'a person could not be read from Graph at start-up; names are read when needed');
+    }
   }
 
   /** Resolves when every read in flight (background refreshes included) has finished; for shutdown and tests. */
@@ -120,16 +148,35 @@ export class GraphDirectory implements Directory {
     return [...new Set((await this.roleSources(aadObjectId)).map((source) => source.role))];
   }
 
-  /** Named roles first, then each group (by id; Doorman does not read group names) that gives one. */
+  /** Named roles first, then each group, by its Entra display name, that gives one. */
   async roleSources(aadObjectId: string): Promise<RoleSource[]> {
     const sources: RoleSource[] = [];
     for (const role of ROLES) {
       if (this.named.get(role)?.has(aadObjectId)) sources.push({ role, via: { kind: 'named' } });
       for (const groupId of this.groupsOf.get(role) ?? []) {
-        if ((await this.membersOf(groupId)).has(aadObjectId)) sources.push({ role, via: { kind: 'group', groupId, groupName: null } });
+        if ((await this.membersOf(groupId)).has(aadObjectId)) {
+          sources.push({ role, via: { kind: 'group', groupId, groupName: await this.groupName(groupId) } });
+        }
       }
     }
     return sources;
+  }
+
+  /** A role group's display name, cached like its members; a group that cannot be read throws (it names the permission). */
+  async groupName(groupId: string): Promise<string | null> {
+    return this.cached(this.groupNames, groupId, () => this.readGroupName(groupId));
+  }
+
+  async profileOf(aadObjectId: string): Promise<PersonProfile | null> {
+    const profile = await this.profile(aadObjectId);
+    if (!profile) return null;
+    return {
+      displayName: profile.name,
+      email: profile.email,
+      preferredLanguage: profile.preferredLanguage,
+      timeZone: profile.timeZone,
+      state: profile.left ? 'left' : 'active',
+    };
   }
 
   async findAgent(idOrName: string): Promise<Person | null> {
@@ -154,7 +201,7 @@ export class GraphDirectory implements Directory {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
-  /** The Entra display name; "<name> (left the organisation)" for someone who left; null when Graph cannot say. */
+  /** The Entra display name; "<name> (former member)" for someone who left; null when Graph cannot say. */
   async displayName(aadObjectId: string): Promise<string | null> {
     const profile = await this.profile(aadObjectId);
     return profile?.name ?? null;
@@ -179,26 +226,67 @@ export class GraphDirectory implements Directory {
         .api(`/users/${encodeURIComponent(aadObjectId)}`)
         .select(USER_FIELDS)
         .get()) as GraphUser;
+      const mailbox = await this.readMailboxSettings(aadObjectId);
+      const entraName = user.displayName?.trim() || user.mail || user.userPrincipalName || null;
       return {
         aadObjectId,
-        name: user.displayName?.trim() || user.mail || user.userPrincipalName || aadObjectId,
+        // Never the object id: an account with no name at all (Entra requires one) still reads as a person.
+        name: entraName ?? 'a person without a name in Entra',
+        entraName,
         email: user.mail ?? null,
-        preferredLanguage: user.preferredLanguage ?? null,
-        timeZone: null,
+        preferredLanguage: user.preferredLanguage ?? mailbox?.language?.locale ?? null,
+        timeZone: mailbox === null ? this.people.get(aadObjectId)?.value.timeZone ?? null : ianaTimeZone(mailbox.timeZone),
         left: false,
       };
     } catch (error) {
-      if (!isGraphNotFound(error)) throw mapGraphError(error, 'users', this.clock.now(), aadObjectId);
-      // Someone who left keeps the name Doorman last saw, marked as gone; never their bare id.
-      const known = this.people.get(aadObjectId)?.value;
+      if (!isGraphNotFound(error)) throw mapGraphError(error, 'users', this.clock.now(), 'a person');
+      // Someone who left keeps the name Doorman last saw, marked as a former member; never their bare id.
+      const known = this.people.get(aadObjectId)?.value ?? null;
       return {
         aadObjectId,
-        name: known?.left ? known.name : known ? `${known.name} (${LEFT_ORGANISATION})` : `a person who ${LEFT_ORGANISATION}`,
+        name: formerMemberName(known?.entraName ?? null),
+        entraName: known?.entraName ?? null,
         email: null,
         preferredLanguage: null,
         timeZone: null,
         left: true,
       };
+    }
+  }
+
+  /**
+   * The person's mailbox settings, or `{}` when they have none Doorman may read (no mailbox; MailboxSettings.Read
+   * not granted, or the mailbox outside its Exchange scope: logged once); null when Graph could not be asked now
+   * (the last zone stays). A refusal is asked again per person: an Exchange scope may cover some mailboxes only.
+   */
+  private async readMailboxSettings(aadObjectId: string): Promise<GraphMailboxSettings | null> {
+    try {
+      return (await this.client.api(`/users/${encodeURIComponent(aadObjectId)}/mailboxSettings`).get()) as GraphMailboxSettings;
+    } catch (error) {
+      if (isGraphNotFound(error)) return {};
+      const mapped = mapGraphError(error, 'mailboxSettings', this.clock.now(), 'a person');
+      if (mapped instanceof GraphForbiddenError) {
+        if (!this.mailboxSettingsRefusalLogged) {
+          this.mailboxSettingsRefusalLogged = true;
+          this.logger.warn(
+            { code: mapped.code, operation: 'mailboxSettings' },
+            'a mailbox\'s settings were refused (MailboxSettings.Read not granted, or the mailbox outside its Exchange scope): times follow Teams or DEFAULT_TIME_ZONE',
+          );
+        }
+        return {};
+      }
+      this.logger.warn({ code: errorCode(mapped), operation: 'mailboxSettings' }, 'a mailbox\'s settings could not be read now; the last time zone stays');
+      return null;
+    }
+  }
+
+  private async readGroupName(groupId: string): Promise<string | null> {
+    try {
+      const group = (await this.client.api(`/groups/${encodeURIComponent(groupId)}`).select(['id', 'displayName']).get()) as { displayName?: string | null };
+      return group.displayName?.trim() || null;
+    } catch (error) {
+      if (isGraphNotFound(error)) return null;
+      throw mapGraphError(error, 'groups', this.clock.now(), `role group ${groupId}`);
     }
   }
 

@@ -53,6 +53,7 @@ const SATISFIED_BY: Record<string, readonly string[]> = {
   'DeviceManagementManagedDevices.PrivilegedOperations.All': [],
   'TeamsActivity.Send': [],
   'TeamsAppInstallation.ReadWriteSelfForUser.All': ['TeamsAppInstallation.ReadWriteForUser.All'],
+  'MailboxSettings.Read': ['MailboxSettings.ReadWrite'],
 };
 
 /** What the Graph checks read of the configuration: what runs through Graph, and who holds the roles. */
@@ -93,13 +94,24 @@ export function requiredGraphPermissions(config: GraphDoctorSettings, rolesFromG
     permission: 'User.Read.All',
     why:
       config.directory === 'graph'
-        ? "show people by their Entra name, mail address and language (without it: start-up stops; names can't be read)"
+        ? 'name people by their Entra name on cards, trails, mails and the tab, mail approvers, and know who left ' +
+          "(without it: start-up stops; names can't be read)"
         : 'check organizers and the mailbox, resolve UPNs and agents',
   });
+  if (config.directory === 'graph') {
+    needed.push({
+      permission: 'MailboxSettings.Read',
+      why:
+        "tell people times in their own time zone (their mailbox's) in approver mails and in notices before Teams " +
+        'reported a zone (without it: the zone Teams reports, else DEFAULT_TIME_ZONE)',
+    });
+  }
   if (rolesFromGroups) {
     needed.push({
       permission: 'GroupMember.Read.All',
-      why: 'give roles to the members of the groups in ROLE_* (without it: start-up stops; nobody gets a role through a group)',
+      why:
+        'give roles to the members of the groups in ROLE_*, nested groups included, and name the groups in whoami ' +
+        '(without it: start-up stops; nobody gets a role through a group)',
     });
   }
   if (config.lockbox.access.kind === 'graph') {
@@ -366,7 +378,9 @@ async function checkRoleGroup(checks: DoctorCheck[], deps: ProbeContext, groupId
       .select(['id'])
       .top(1)
       .get();
-    checks.push({ name, status: 'ok', detail: 'members readable (nested groups included)' });
+    const group = (await deps.client.api(`/groups/${encodeURIComponent(groupId)}`).select(['id', 'displayName']).get()) as { displayName?: string | null };
+    const called = group.displayName ? `“${group.displayName}”: ` : '';
+    checks.push({ name, status: 'ok', detail: `${called}members readable (nested groups included)` });
   } catch (error) {
     const status = error instanceof GraphError ? error.statusCode : -1;
     if (status === 403) {
@@ -468,7 +482,7 @@ function consentFix(permission: string): string {
     : consent;
 }
 
-const EXCHANGE_RBAC_ROLES = new Set(['Mail.Send', 'Calendars.ReadWrite']);
+const EXCHANGE_RBAC_ROLES = new Set(['Mail.Send', 'Calendars.ReadWrite', 'MailboxSettings.Read']);
 
 function describeCredentialFailure(error: unknown): string {
   // AADSTS codes say exactly what is wrong (7000215 invalid secret, 700016 unknown app, 90002 unknown tenant).

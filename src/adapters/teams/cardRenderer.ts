@@ -39,9 +39,9 @@ export class CardRenderer {
    * The current card for `role`, with a notice when an action was refused. `viewer` is the person the card is
    * answered to (an invoke or a refresh); without one, shared cards render read-only with a refresh for deciders.
    */
-  render(cardView: RequestCardView, role: CardRole, notice: ErrorCode | null = null, viewer: Actor | null = null): AdaptiveCard {
+  render(cardView: RequestCardView, role: CardRole, notice: ErrorCode | null = null, viewer: Actor | null = null, timeZone: string = this.timeZone): AdaptiveCard {
     const draw = CARD_OF_KIND[cardView.request.kind] as CardDrawer<StoredRequest>;
-    return draw(cardView, role, notice, this.clock.now(), this.timeZone, viewer);
+    return draw(cardView, role, notice, this.clock.now(), timeZone, viewer);
   }
 
   /** A notice card for someone's personal chat. */

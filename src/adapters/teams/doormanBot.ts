@@ -32,7 +32,7 @@ import { lockboxSettingsCard } from './lockbox/lockboxSettingsCard';
 import { lockboxForm } from './lockbox/lockboxVerbs';
 import { requestListCard } from './session/requestListCard';
 import { sessionForm } from './session/sessionVerbs';
-import { actorOf, tenantAllowed, tenantOf, timeZoneOf } from './teamsIdentity';
+import { actorOf, reportedTimeZone, tenantAllowed, tenantOf, timeZoneOf } from './teamsIdentity';
 import { routeCardAction } from './verbRouter';
 
 /** Checks that `doctor` runs; local checks always, Graph checks when Graph is configured. */
@@ -122,7 +122,8 @@ export class DoormanBot extends TeamsActivityHandler {
       userId: activity.from.id,
       // Install events carry no name: the one known already (or the directory's) is kept.
       name: activity.from.name ?? null,
-      timeZone: timeZoneOf(context, this.deps.settings.defaultTimeZone),
+      // Only a zone Teams reported: an install event carries none, and the default must not pass for the person's.
+      timeZone: reportedTimeZone(context),
     });
   }
 

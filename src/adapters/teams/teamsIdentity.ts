@@ -17,15 +17,28 @@ export function tenantAllowed(context: TurnContext, allowedTenantIds: readonly s
   return tenant !== null && allowedTenantIds.includes(tenant);
 }
 
-/** The person acting, from the (signed) activity's `from.aadObjectId`; never from card data. */
+/**
+ * The person acting, from the (signed) activity's `from.aadObjectId`; never from card data. The name is the one
+ * Teams sends; an activity without one (the schema makes it optional) takes the directory's, never the object id.
+ */
 export async function actorOf(context: TurnContext, directory: Directory): Promise<Actor> {
   const from = context.activity.from;
   if (!from?.aadObjectId) throw new DoormanError('AUTH.NOT_PERMITTED', 'activity without aadObjectId');
-  return {
-    type: 'person',
-    person: { aadObjectId: from.aadObjectId, name: from.name ?? from.aadObjectId },
-    roles: await directory.rolesOf(from.aadObjectId),
-  };
+  const [roles, name] = await Promise.all([directory.rolesOf(from.aadObjectId), from.name?.trim() || nameFromDirectory(directory, from.aadObjectId)]);
+  return { type: 'person', person: { aadObjectId: from.aadObjectId, name }, roles };
+}
+
+async function nameFromDirectory(directory: Directory, aadObjectId: string): Promise<string> {
+  return (await directory.profileOf(aadObjectId))?.displayName ?? UNNAMED_PERSON;
+}
+
+/** A person neither Teams nor the directory names. */
+export const UNNAMED_PERSON = 'someone without a name in the directory';
+
+/** The IANA time zone Teams reports on this activity, or null when it reports none (install events). */
+export function reportedTimeZone(context: TurnContext): string | null {
+  const zone = context.activity.localTimezone;
+  return zone && isTimeZone(zone) ? zone : null;
 }
 
 /** The user's IANA time zone as Teams reports it, else the configured default. */

@@ -126,8 +126,8 @@ export class TeamsNotifier implements Notifier, ChatOpener {
   /** Posts a queue card as a new channel thread, or an agent card into the agent's personal chat. */
   async postCard(view: RequestCardView, target: CardTarget): Promise<CardActivity> {
     const { request } = view;
-    const card = this.renderer.render(view, target.role);
     if (target.role === 'queue') {
+      const card = this.renderer.render(view, target.role);
       const queue = await this.addresses.channel(target.queueId);
       if (!queue) throw new Error(`queue ${target.queueId} is not registered`);
       const created = await this.send([queue.channelId], queue.serviceUrl, queue.channelId, queue.tenantId, (client, options) =>
@@ -153,6 +153,8 @@ export class TeamsNotifier implements Notifier, ChatOpener {
     }
     const chat = await this.addresses.personalChat(target.userId);
     if (!chat) throw new Error('the person has no personal chat with Doorman yet');
+    // A card in someone's own chat tells times in their zone; a channel's card in the service's (it says which).
+    const card = this.renderer.render(view, target.role, null, null, await this.zoneOf(target.userId, chat));
     // Straight to the conversation: a turn's sendActivity would make it a reply to the synthetic continuation event.
     const sent = await this.send([chat.conversationId], chat.serviceUrl, chat.conversationId, chat.tenantId, (client, options) =>
       client.conversations.sendToConversation(chat.conversationId, cardMessage(card) as Activity, options),
@@ -175,8 +177,16 @@ export class TeamsNotifier implements Notifier, ChatOpener {
    */
   async updateCards(view: RequestCardView, cards: readonly CardActivity[]): Promise<void> {
     if (cards.length === 0) return;
-    const renders = new Map<CardActivity['role'], AdaptiveCard>();
-    for (const card of cards) renders.set(card.role, renders.get(card.role) ?? this.renderer.render(view, card.role));
+    // One render per role and reader's zone: a card in a personal chat keeps the zone it was posted in.
+    const renders = new Map<CardActivity, AdaptiveCard>();
+    const drawn = new Map<string, AdaptiveCard>();
+    for (const card of cards) {
+      const zone = card.role === 'queue' ? undefined : await this.zoneOfCard(view, card);
+      const key = `${card.role} ${zone ?? ''}`;
+      const render = drawn.get(key) ?? this.renderer.render(view, card.role, null, null, zone);
+      drawn.set(key, render);
+      renders.set(card, render);
+    }
     const conversations = [...new Set(cards.map((card) => card.conversationId))];
     const release = await this.admit(conversations);
     try {
@@ -185,7 +195,7 @@ export class TeamsNotifier implements Notifier, ChatOpener {
           client.conversations.updateActivity(
             card.conversationId,
             card.activityId,
-            { ...cardMessage(renders.get(card.role) as AdaptiveCard), id: card.activityId, conversation: { id: card.conversationId } } as Activity,
+            { ...cardMessage(renders.get(card) as AdaptiveCard), id: card.activityId, conversation: { id: card.conversationId } } as Activity,
             options,
           ),
         );
@@ -199,11 +209,35 @@ export class TeamsNotifier implements Notifier, ChatOpener {
   async notify(userId: string, notice: ChatNotice, request: StoredRequest | null): Promise<void> {
     const chat = await this.addresses.personalChat(userId);
     if (!chat) throw new Error('the person has no personal chat with Doorman yet');
-    // Told in the person's own time zone (the access window, above all), as Teams reported it on their last message.
-    const card = this.renderer.renderNotice(notice, request, chat.timeZone ?? undefined);
+    // Told in the person's own time zone (the access window, above all).
+    const card = this.renderer.renderNotice(notice, request, await this.zoneOf(userId, chat));
     await this.send([chat.conversationId], chat.serviceUrl, chat.conversationId, chat.tenantId, (client, options) =>
       client.conversations.sendToConversation(chat.conversationId, cardMessage(card) as Activity, options),
     );
+  }
+
+  /**
+   * A person's zone for what is posted into their chat: as Teams reported it on their last message, else their
+   * mailbox's from the directory (someone who only installed the app), else undefined (the service's default).
+   */
+  private async zoneOf(userId: string, chat: { timeZone?: string | null }): Promise<string | undefined> {
+    return chat.timeZone ?? (await this.addresses.directoryTimeZone?.(userId)) ?? undefined;
+  }
+
+  /** The zone of the person whose personal chat holds `card`: the request's requester, creator or assignee. */
+  private async zoneOfCard(view: RequestCardView, card: CardActivity): Promise<string | undefined> {
+    const { request } = view;
+    const owners =
+      request.kind === 'lockbox'
+        ? [request.requester.aadObjectId]
+        : request.kind === 'assist'
+          ? [request.requester.aadObjectId, ...(request.helper ? [request.helper.aadObjectId] : [])]
+          : [request.createdBy.aadObjectId, ...(request.assignee ? [request.assignee.aadObjectId] : [])];
+    for (const userId of owners) {
+      const chat = await this.addresses.personalChat(userId);
+      if (chat?.conversationId === card.conversationId) return this.zoneOf(userId, chat);
+    }
+    return undefined;
   }
 
   /** Replies in the queue thread and @mentions the assignee: edits notify nobody, a new reply does. */

@@ -18,6 +18,8 @@ import {
 import { Actor, Person, actorId } from '../../domain/people';
 import { mayAdminister, mayAskLockbox } from '../../domain/policy';
 import { SettingChange, encodeSettingChanges } from '../people/auditTrail';
+import { mailTimeZoneOf } from '../people/personTimeZone';
+import { requestedViaLabelOf } from '../shared/cardViews';
 import { lockboxApproverMail } from '../i18n/lockboxApproverMail';
 import { LockboxSettings, OutboxMessage } from '../ports';
 import { approvalsQueue } from '../people/queues';
@@ -99,10 +101,11 @@ export async function requestLockboxAccess(
     ...(place ? [] : [{ type: 'card.post' as const, requestId: request.id, target: { role: 'requester' as const, userId: requester.aadObjectId } }]),
   ];
   if (settings.approvalRequired) {
-    const via = actor.type === 'service' ? actor.label ?? null : null;
-    const mail = lockboxApproverMail(request, { timeZone: deps.settings.defaultTimeZone, via });
+    const via = actor.type === 'service' ? actor.label ?? (await requestedViaLabelOf(deps, request)) : null;
     for (const approver of approvers) {
       if (!approver.email || approver.aadObjectId === requester.aadObjectId) continue;
+      // The decision deadline in the approver's own zone: mail is read where the mailbox lives.
+      const mail = lockboxApproverMail(request, { timeZone: await mailTimeZoneOf(deps, approver.aadObjectId), via });
       outbox.push({
         type: 'mail.send',
         requestId: request.id,

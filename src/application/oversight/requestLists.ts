@@ -4,6 +4,8 @@ import { lockboxViewerOf, mayHelp, mayWorkSessions } from '../../domain/policy';
 import { Queue, StoredRequest } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 import { lockboxSummary } from '../lockbox/lockboxEffects';
+import { UNKNOWN_PERSON, actorDisplayName, apiKeyLabels, displayNames } from '../people/auditTrail';
+import { AuditEvent } from '../../domain/audit';
 import { csvRows, requestSummary, trailEntry } from './requestSummary';
 import { ReadScope, TabViewer, mayRead, viewerActor } from './viewers';
 
@@ -64,10 +66,11 @@ export async function requestsForPerson(deps: UseCaseDeps, viewer: TabViewer, qu
     add(pending.filter((request) => request.kind === 'lockbox' && lockboxViewerOf(request, actor) === 'approver'));
   }
 
-  const requests = [...found.values()]
+  const listed = [...found.values()]
     .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
-    .slice(0, MAX_ROWS)
-    .map(requestSummary);
+    .slice(0, MAX_ROWS);
+  const names = await displayNames(deps.directory, listed.flatMap(peopleOf));
+  const requests = listed.map((request) => ({ ...requestSummary(request), ...namesOf(request, names) }));
   return { requests, queue: queue ? { id: queue.id, name: queue.name } : null, roles };
 }
 
@@ -103,15 +106,68 @@ export async function readableRequest(deps: UseCaseDeps, scope: ReadScope, reque
   return request;
 }
 
-/** One request's summary with its audit trail. */
+/** One request's summary with its audit trail; each id a person stands behind comes with their name next to it. */
 export async function requestWithTrail(deps: UseCaseDeps, scope: ReadScope, requestId: string): Promise<Record<string, unknown>> {
   const request = await readableRequest(deps, scope, requestId);
-  return { ...requestSummary(request), events: (await deps.requests.eventsOf(request.id)).map(trailEntry) };
+  const events = await deps.requests.eventsOf(request.id);
+  const names = await displayNames(deps.directory, [...peopleOf(request), ...events.filter((event) => event.actorType === 'person').map((event) => event.actorId)]);
+  return { ...requestSummary(request), ...namesOf(request, names), events: await namedTrail(deps, events, names) };
 }
 
-/** One lockbox request's summary with its audit trail. */
+/** One lockbox request's summary with its audit trail, names next to ids. */
 export async function lockboxWithTrail(deps: UseCaseDeps, scope: ReadScope, requestId: string): Promise<Record<string, unknown>> {
   const request = await readableRequest(deps, scope, requestId, 'lockbox');
   if (request.kind !== 'lockbox') throw new DoormanError('REQUEST.NOT_FOUND');
-  return { ...lockboxSummary(request), events: (await deps.requests.eventsOf(request.id)).map(trailEntry) };
+  const events = await deps.requests.eventsOf(request.id);
+  const names = await displayNames(deps.directory, [...peopleOf(request), ...events.filter((event) => event.actorType === 'person').map((event) => event.actorId)]);
+  return { ...lockboxSummary(request), ...namesOf(request, names), events: await namedTrail(deps, events, names) };
+}
+
+/** The people a summary names by id: owner and assignee of a session, requester and deciding approvers of a lockbox. */
+function peopleOf(request: StoredRequest): string[] {
+  if (request.kind === 'lockbox') {
+    return [request.requester.aadObjectId, ...request.decisions.filter((decision) => decision.action !== 'autoApprove').map((decision) => decision.byId)];
+  }
+  if (request.kind === 'assist') return [request.requester.aadObjectId, ...(request.helper ? [request.helper.aadObjectId] : [])];
+  return [request.createdBy.aadObjectId, ...(request.assignee ? [request.assignee.aadObjectId] : [])];
+}
+
+/**
+ * A person's name next to their id: the directory's (someone who left reads as a former member), else the name the
+ * request recorded when it is one, else "someone no longer in the directory"; never the id.
+ */
+function nameOf(names: ReadonlyMap<string, string | null>, id: string, recorded: string | null): string {
+  return names.get(id) ?? (recorded && recorded !== id ? recorded : UNKNOWN_PERSON);
+}
+
+/** The names that go next to a summary's ids (additive fields: `ownerName`, `assigneeName`, `requesterName`, …). */
+function namesOf(request: StoredRequest, names: ReadonlyMap<string, string | null>): Record<string, unknown> {
+  if (request.kind === 'lockbox') {
+    const last = request.decisions[request.decisions.length - 1] ?? null;
+    return {
+      requesterName: nameOf(names, request.requester.aadObjectId, request.requester.name),
+      ownerName: nameOf(names, request.requester.aadObjectId, request.requester.name),
+      decisionByName: last ? (last.action === 'autoApprove' ? 'the approval setting' : nameOf(names, last.byId, last.byName)) : null,
+    };
+  }
+  if (request.kind === 'assist') {
+    return {
+      requesterName: nameOf(names, request.requester.aadObjectId, request.requester.name),
+      ownerName: nameOf(names, request.requester.aadObjectId, request.requester.name),
+      assigneeName: request.helper ? nameOf(names, request.helper.aadObjectId, request.helper.name) : null,
+    };
+  }
+  return {
+    ownerName: nameOf(names, request.createdBy.aadObjectId, request.createdBy.name),
+    assigneeName: request.assignee ? nameOf(names, request.assignee.aadObjectId, request.assignee.name) : null,
+  };
+}
+
+/** The trail as systems read it, each event with `actorName` next to `actor`, as the cards name them. */
+async function namedTrail(deps: UseCaseDeps, events: readonly AuditEvent[], names: Map<string, string | null>): Promise<Record<string, unknown>[]> {
+  const people = new Map(names);
+  if (events.some((event) => event.actorId.startsWith('service:key:'))) {
+    for (const [client, label] of await apiKeyLabels(deps)) people.set(`service:${client}`, label);
+  }
+  return events.map((event) => ({ ...trailEntry(event), actorName: actorDisplayName(event, people) }));
 }

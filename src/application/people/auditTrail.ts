@@ -119,15 +119,22 @@ export function actorDisplayName(event: Pick<AuditEvent, 'actorId' | 'actorType'
     case 'system':
       return SYSTEM_NAMES[event.actorId] ?? 'Doorman';
     case 'service': {
-      // API keys act as `key:<id>` and are shown by their admin-chosen label (looked up like a person's name);
-      // an Entra app token names the app by its id, which people cannot read. Older events carry the label itself.
+      // API keys act as `key:<id>` and are shown by their admin-chosen label (looked up like a person's name).
       const label = people.get(event.actorId);
-      if (label) return label;
-      const client = event.actorId.replace(/^service:/, '');
-      if (client.startsWith('key:')) return 'a system with an API key';
-      return client.startsWith('app:') || client === '' ? 'an app with API access' : client;
+      return label ?? serviceName(event.actorId.replace(/^service:/, ''), null);
     }
   }
+}
+
+/**
+ * How people know a system that called the REST API (`key:<id>` or `app:<Entra client id>`): an API key by its
+ * label; an Entra app by what it is, since its client id is a GUID nobody reads and Doorman may not read app names.
+ * Older rows carry a label itself, shown as is.
+ */
+export function serviceName(client: string, keyLabel: string | null): string {
+  if (keyLabel) return keyLabel;
+  if (client.startsWith('key:')) return 'a system with an API key';
+  return client.startsWith('app:') || client === '' ? 'an app with API access' : client;
 }
 
 const SYSTEM_NAMES: Readonly<Record<string, string>> = {

@@ -2,6 +2,7 @@ import { AdminEvent } from '../../domain/audit';
 import { Role } from '../../domain/people';
 import { PersonalConversation } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
+import { UNKNOWN_PERSON } from './auditTrail';
 
 const ROLES: readonly Role[] = ['admin', 'agent', 'approver', 'engineer'];
 
@@ -20,10 +21,11 @@ export async function rememberPersonalChat(
   const before = await deps.conversations.getPersonalConversation(chat.aadObjectId);
   const name = chat.name ?? (await knownName(deps, chat.aadObjectId));
   const actor = by === 'person' ? ({ actorId: chat.aadObjectId, actorType: 'person', source: 'chat' } as const) : ({ actorId: 'system:dispatcher', actorType: 'system', source: 'timer' } as const);
+  const timeZone = chat.timeZone ?? before?.timeZone ?? null;
   const audit: AdminEvent | null = isNewAddress(before, chat)
     ? { action: 'chat.recorded', subjectId: chat.aadObjectId, detail: null, ...actor, at: deps.clock.now() }
     : null;
-  await deps.conversations.savePersonalConversation({ ...chat, name }, audit);
+  await deps.conversations.savePersonalConversation({ ...chat, name, timeZone }, audit);
 }
 
 const ADDRESS_FIELDS = ['conversationId', 'serviceUrl', 'tenantId', 'botId', 'userId'] as const;
@@ -43,13 +45,15 @@ export function firstGreeting(deps: UseCaseDeps, scope: { personal: string } | {
   return deps.conversations.recordGreeting(key, deps.clock.now());
 }
 
-/** The display name Doorman knows for a person: from their chat, else the directory, else their object id. */
+/** The display name Doorman knows for a person: from their chat, else the directory; never their object id. */
 export async function knownName(deps: UseCaseDeps, aadObjectId: string): Promise<string> {
   const chat = await deps.conversations.getPersonalConversation(aadObjectId);
-  if (chat && chat.name !== aadObjectId) return chat.name;
+  if (chat && chat.name !== aadObjectId && chat.name !== UNKNOWN_PERSON) return chat.name;
+  const profile = await deps.directory.profileOf(aadObjectId);
+  if (profile) return profile.displayName;
   for (const role of ROLES) {
     const person = (await deps.directory.listByRole(role)).find((candidate) => candidate.aadObjectId === aadObjectId);
-    if (person) return person.name;
+    if (person && person.name !== aadObjectId) return person.name;
   }
-  return aadObjectId;
+  return UNKNOWN_PERSON;
 }

@@ -25,6 +25,11 @@ export interface RequestCardView {
   notified?: string[];
   /** Assist: where devices come from, and whether Restart / Sync can be offered (else the buttons are absent). */
   devices?: { source: 'intune' | 'local'; actions: boolean };
+  /**
+   * Names to show instead of the ones the request recorded, by object id: someone who has left the tenant
+   * ("Finn Approver (former member)"), or someone recorded without a name. Absent: the recorded names are right.
+   */
+  shownNames?: Readonly<Record<string, string>>;
 }
 
 /** A given-up message as a card says it: what it was, and who was not reached. */
@@ -39,6 +44,8 @@ export interface CardAddresses {
    * chat's), for a chat opened for someone who never wrote; null when none is known yet.
    */
   serviceEndpoint?(): Promise<{ serviceUrl: string; tenantId: string; channelId?: string } | null>;
+  /** The person's time zone from the directory (the Entra mailbox's), for someone Teams has not reported one for. */
+  directoryTimeZone?(aadObjectId: string): Promise<string | null>;
 }
 
 /** Delivers cards and messages to Teams. Adapters render views into cards. */

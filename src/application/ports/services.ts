@@ -32,6 +32,23 @@ export interface Directory {
   displayName(aadObjectId: string): Promise<string | null>;
   /** Where each role a person holds comes from (`whoami`): named directly, or through an Entra group. */
   roleSources(aadObjectId: string): Promise<RoleSource[]>;
+  /**
+   * What the directory knows of a person: name, mail, language and IANA time zone where it has them, and whether
+   * they are still in the organisation; null when it does not know them (or cannot be asked right now).
+   */
+  profileOf(aadObjectId: string): Promise<PersonProfile | null>;
+}
+
+/** A person as the directory knows them (Entra in production, the roles file locally). */
+export interface PersonProfile {
+  displayName: string;
+  email: string | null;
+  /** BCP 47 ("de-CH"), or null. */
+  preferredLanguage: string | null;
+  /** An IANA zone Intl knows ("Europe/Berlin"), or null. */
+  timeZone: string | null;
+  /** 'left': the account no longer exists in the tenant; `displayName` is then already marked as a former member. */
+  state: 'active' | 'left';
 }
 
 /** One role and what gave it: the person's own id in a ROLE_* list or roles file, or a group they are in. */

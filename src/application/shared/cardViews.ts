@@ -1,7 +1,8 @@
 import { DoormanError } from '../../domain/errors';
 import { LockboxRequest, lockboxParties } from '../../domain/lockbox';
+import { Person } from '../../domain/people';
 import { decidingRole } from '../../domain/policy';
-import { apiKeyLabels } from '../people/auditTrail';
+import { UNKNOWN_PERSON, apiKeyLabels, serviceName } from '../people/auditTrail';
 import { CardActivity, NotReached, RequestCardView, StoredRequest } from '../ports';
 import { UseCaseDeps } from './useCaseDeps';
 
@@ -16,27 +17,55 @@ export async function cardViewOf(
   deps: Pick<UseCaseDeps, 'queues' | 'directory' | 'apiKeys' | 'activityFeed' | 'conversations' | 'devices'>,
   request: StoredRequest,
 ): Promise<RequestCardView> {
-  const notReached = await notReachedOf(deps, request);
+  const [notReached, shownNames] = await Promise.all([notReachedOf(deps, request), shownNamesOf(deps, request)]);
   const notified = deps.activityFeed?.notifiedAbout?.(request.id) ?? [];
   const shown = notified.length > 0 ? { notified: [...notified] } : {};
   if (request.kind === 'lockbox') {
     const [deciders, requestedViaLabel] = await Promise.all([deciderIds(deps, request), requestedViaLabelOf(deps, request)]);
     const refreshUserIds = await refreshUserIdsOf(deps, deciders);
-    return { request, queueName: null, agents: [], deciderIds: deciders.slice(0, MAX_REFRESH_USERS), refreshUserIds, requestedViaLabel, notReached, ...shown };
+    return { request, queueName: null, agents: [], deciderIds: deciders.slice(0, MAX_REFRESH_USERS), refreshUserIds, requestedViaLabel, notReached, shownNames, ...shown };
   }
   if (request.kind === 'assist') {
     const capabilities = deps.devices.capabilities();
     const queue = await deps.queues.getQueue(request.queueId);
-    return { request, queueName: queue?.name ?? null, agents: [], deciderIds: [], notReached, devices: { source: capabilities.source, actions: capabilities.actions } };
+    return { request, queueName: queue?.name ?? null, agents: [], deciderIds: [], notReached, shownNames, devices: { source: capabilities.source, actions: capabilities.actions } };
   }
   const [queue, agents] = await Promise.all([request.queueId ? deps.queues.getQueue(request.queueId) : null, deps.directory.listAgents()]);
-  return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached, ...shown };
+  return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached, shownNames, ...shown };
 }
 
-/** A request made through the REST API names its API key by label, as the audit trail does. */
-async function requestedViaLabelOf(deps: Pick<UseCaseDeps, 'apiKeys'>, request: LockboxRequest): Promise<string | null> {
-  if (request.requestedVia === null || !request.requestedVia.startsWith('key:')) return null;
-  return (await apiKeyLabels(deps)).get(request.requestedVia) ?? null;
+/** The people a request's cards name: its requester and deciding approvers, its requester and helper, or its creator and assignee. */
+function namedPeople(request: StoredRequest): Person[] {
+  if (request.kind === 'lockbox') {
+    const deciders = request.decisions.filter((decision) => decision.action !== 'autoApprove').map((decision) => ({ aadObjectId: decision.byId, name: decision.byName }));
+    return [request.requester, ...deciders];
+  }
+  if (request.kind === 'assist') return [request.requester, ...(request.helper ? [request.helper] : [])];
+  return [request.createdBy, ...(request.assignee ? [request.assignee] : [])];
+}
+
+/**
+ * Names the cards show instead of the recorded ones: people who have left the tenant read as former members, and
+ * a person recorded by object id (an activity without a name) by the directory's name; never an id.
+ */
+async function shownNamesOf(deps: Pick<UseCaseDeps, 'directory'>, request: StoredRequest): Promise<Record<string, string>> {
+  const people = new Map(namedPeople(request).map((person) => [person.aadObjectId, person.name]));
+  const shown: Record<string, string> = {};
+  await Promise.all(
+    [...people].map(async ([id, recorded]) => {
+      const profile = await deps.directory.profileOf(id);
+      if (profile?.state === 'left') shown[id] = profile.displayName;
+      else if (recorded === id || recorded.trim() === '') shown[id] = profile?.displayName ?? UNKNOWN_PERSON;
+    }),
+  );
+  return shown;
+}
+
+/** A request made through the REST API names its API key by label and an Entra app by what it is, as the trail does. */
+export async function requestedViaLabelOf(deps: Pick<UseCaseDeps, 'apiKeys'>, request: LockboxRequest): Promise<string | null> {
+  if (request.requestedVia === null) return null;
+  const keyLabel = request.requestedVia.startsWith('key:') ? (await apiKeyLabels(deps)).get(request.requestedVia) ?? null : null;
+  return serviceName(request.requestedVia, keyLabel);
 }
 
 /** The request's given-up messages, each person not reached named: from the request itself, else the directory. */

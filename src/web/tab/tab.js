@@ -362,6 +362,14 @@
     return null;
   }
 
+  // The colleagues a request is about, by the names Doorman sends next to their ids (never the ids themselves).
+  function whoOf(request) {
+    if (request.kind === 'lockbox') return request.requesterName || '—';
+    var owner = request.ownerName || '—';
+    if (!request.assigneeName) return owner + ' · unassigned';
+    return request.assigneeName === owner ? owner : owner + ' → ' + request.assigneeName;
+  }
+
   function renderRequests(body) {
     var requests = (body && body.requests) || [];
     var scope = document.getElementById('scope');
@@ -384,6 +392,7 @@
       var row = el('tr', { className: isFocus ? 'focused' : '', attrs: { 'data-request-id': String(request.id), 'aria-current': isFocus ? 'true' : null } }, [
         el('th', { attrs: { scope: 'row' }, className: 'kind', text: KIND_LABELS[request.kind] || String(request.kind) }),
         el('td', {}, [el('span', { className: 'state state-' + (STATE_TONES[state] || 'neutral'), text: STATE_LABELS[state] || state })]),
+        el('td', { className: 'who', text: whoOf(request) }),
         timeCell(deadlineOf(request)),
         timeCell(request.createdAt),
       ]);
@@ -396,6 +405,7 @@
         el('tr', {}, [
           el('th', { text: 'Kind', attrs: { scope: 'col' } }),
           el('th', { text: 'State', attrs: { scope: 'col' } }),
+          el('th', { text: 'Who', attrs: { scope: 'col' } }),
           el('th', { text: 'Deadline', attrs: { scope: 'col' } }),
           el('th', { text: 'Created', attrs: { scope: 'col' } }),
         ]),

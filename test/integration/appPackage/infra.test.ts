@@ -188,6 +188,12 @@ describe('infra/main.bicep', () => {
     expect(loadConfig(withToken).metricsToken).toBe(DEPLOYMENT_TIME_SAMPLES.METRICS_TOKEN);
   });
 
+  it('carries DIRECTORY (issue 11): a deployment reads people, time zones and group roles from Entra by default', () => {
+    expect(settingSources().get('DIRECTORY')).toBe('directory');
+    expect(bicep.params.get('directory')).toMatchObject({ defaultSource: "'graph'" });
+    expect(loadConfig(appSettings()).directory).toBe('graph');
+  });
+
   it('would notice an infra that dropped a required key', () => {
     const env = appSettings();
     const required = Object.keys(env).filter((key) => {

@@ -45,7 +45,7 @@ test('a member of a nested group gets the role; removed, they lose it within the
   expect(await directory.rolesOf(PEOPLE.carl.aadObjectId)).toEqual(['approver']);
   expect((await directory.listByRole('approver')).map((person) => person.name)).toEqual(['Carl Approver', 'Finn Approver']);
   expect(await directory.roleSources(PEOPLE.carl.aadObjectId)).toEqual([
-    { role: 'approver', via: { kind: 'group', groupId: APPROVERS, groupName: null } },
+    { role: 'approver', via: { kind: 'group', groupId: APPROVERS, groupName: 'Approvers' } },
   ]);
 
   double.groups.get(NIGHT_SHIFT)?.members.splice(0);
@@ -67,14 +67,27 @@ test('without background reads, the removal still holds once the TTL has passed'
   expect(await directory.rolesOf(PEOPLE.carl.aadObjectId)).toEqual([]);
 });
 
-test('a person removed from the tenant reads as gone under their last name', async () => {
+test('time zone and language come from the mailbox settings, Windows names mapped to IANA', async () => {
+  double.setRoles(['User.Read.All', 'GroupMember.Read.All', 'MailboxSettings.Read']);
+  double.addUser({ id: PEOPLE.dana.aadObjectId, displayName: 'Dana Engineer', mailboxSettings: { timeZone: 'Eastern Standard Time', language: { locale: 'en-US' } } });
+  double.addUser({ id: PEOPLE.bea.aadObjectId, displayName: 'Bea Agent', mailboxSettings: { timeZone: 'Europe/Budapest', language: { locale: 'hu-HU' } } });
+  double.addUser({ id: PEOPLE.eve.aadObjectId, displayName: 'Eve User', mailboxSettings: null });
+  const directory = graphDirectory();
+
+  expect(await directory.profileOf(PEOPLE.dana.aadObjectId)).toMatchObject({ displayName: 'Dana Engineer', preferredLanguage: 'en-US', timeZone: 'America/New_York', state: 'active' });
+  expect(await directory.profileOf(PEOPLE.bea.aadObjectId)).toMatchObject({ timeZone: 'Europe/Budapest', preferredLanguage: 'hu-HU' });
+  expect(await directory.profileOf(PEOPLE.eve.aadObjectId)).toMatchObject({ displayName: 'Eve User', timeZone: null, state: 'active' });
+});
+
+test('a person removed from the tenant reads as a former member under their last name', async () => {
   const directory = graphDirectory();
   expect(await directory.displayName(PEOPLE.finn.aadObjectId)).toBe('Finn Approver');
 
   double.users.delete(PEOPLE.finn.aadObjectId);
   clock.advance(TTL);
 
-  expect(await directory.displayName(PEOPLE.finn.aadObjectId)).toBe('Finn Approver (left the organisation)');
+  expect(await directory.displayName(PEOPLE.finn.aadObjectId)).toBe('Finn Approver (former member)');
+  expect(await directory.profileOf(PEOPLE.finn.aadObjectId)).toMatchObject({ state: 'left', timeZone: null });
 });
 
 describe('Doorman with DIRECTORY=graph', () => {
@@ -98,13 +111,31 @@ describe('Doorman with DIRECTORY=graph', () => {
     try {
       await t.message('carl', 'whoami');
       const reply = JSON.stringify(t.connector.calls.at(-1)?.body);
-      expect(reply).toContain(`Roles: approver (through the Entra group ${APPROVERS})`);
+      expect(reply).toContain('Roles: approver (through the Entra group Approvers)');
 
       await t.message('alex', 'whoami');
       expect(JSON.stringify(t.connector.calls.at(-1)?.body)).toContain('Roles: admin, agent');
     } finally {
       await t.stop();
     }
+  });
+
+  test('without User.Read.All start-up stops naming it, not with "nobody holds the approver role"', async () => {
+    double.setRoles(['GroupMember.Read.All']);
+
+    const dir = mkdtempSync(join(tmpdir(), 'doorman-directory-'));
+    const config = loadConfig({ HOST: '127.0.0.1', PORT: '0', SQLITE_PATH: join(dir, 'doorman.db'), LOG_LEVEL: 'silent', ...env() });
+
+    const error = await startDoorman(config, {
+      backgroundWork: false,
+      clock,
+      graphConnection: { credentialOptions: double.credentialOptions, fetchOptions: double.fetchOptions },
+    }).catch((e: unknown) => e);
+    rmSync(dir, { recursive: true, force: true });
+
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).message).toContain('User.Read.All');
+    expect((error as ConfigError).message).not.toContain('Nobody holds the approver role');
   });
 
   test('a role group Doorman may not read stops start-up naming GroupMember.Read.All', async () => {

@@ -221,7 +221,7 @@ describe('doctor', () => {
   }
 
   test('all in place: every check ok, manual steps listed', async () => {
-    double.setRoles(['OnlineMeetings.ReadWrite.All', 'Mail.Send', 'User.Read.All', 'GroupMember.Read.All']);
+    double.setRoles(['OnlineMeetings.ReadWrite.All', 'Mail.Send', 'User.Read.All', 'GroupMember.Read.All', 'MailboxSettings.Read']);
     double.addGroup({ id: '1234', displayName: 'Support agents', members: ['agent-anna'] });
     const config = doctorConfig();
 
@@ -235,6 +235,7 @@ describe('doctor', () => {
         'Permission Mail.Send',
         'Permission User.Read.All',
         'Permission GroupMember.Read.All',
+        'Permission MailboxSettings.Read',
         'Role group 1234',
         'Organizer (service account)',
         'Organizer (service account): onlineMeetings access',
@@ -245,6 +246,8 @@ describe('doctor', () => {
       ]),
     );
     expect(checks.find((check) => check.name === 'Anonymous users can join meetings')?.status).toBe('manual');
+    expect(checks.find((check) => check.name === 'Role group 1234')?.detail).toBe('“Support agents”: members readable (nested groups included)');
+    expect(checks.find((check) => check.name === 'Permission MailboxSettings.Read')?.detail).toMatch(/granted \(needed to tell people times in their own time zone/);
   });
 
   test('missing permission and policy: problems with the fix', async () => {
@@ -259,10 +262,13 @@ describe('doctor', () => {
     expect(problems).toEqual([
       'Permission OnlineMeetings.ReadWrite.All',
       'Permission Mail.Send',
+      'Permission MailboxSettings.Read',
       'Permission GroupMember.Read.All',
       'Role group 1234',
       'Organizer (service account): onlineMeetings access',
     ]);
+    expect(report).toContain('[PROBLEM] Permission MailboxSettings.Read: missing from the token\'s roles (needed to tell people times in their own time zone');
+    expect(report).toContain('without it: the zone Teams reports, else DEFAULT_TIME_ZONE');
     expect(report).toContain('[PROBLEM] Permission Mail.Send');
     expect(report).toContain('[PROBLEM] Role group 1234: not allowed to read its members');
     expect(report).toContain('GroupMember.Read.All with admin consent (1234)');

@@ -120,3 +120,8 @@ export function problemText(problem: string, field?: string): string {
   // Own keys only: a problem code like "toString" must not find Object.prototype's members.
   return Object.prototype.hasOwnProperty.call(PROBLEMS, problem) ? PROBLEMS[problem] : 'Please check this field.';
 }
+
+/** The name a card shows for a person: the view's current one where it has one (a former member), else the recorded. */
+export function personName(shownNames: Readonly<Record<string, string>> | undefined, person: { aadObjectId: string; name: string }): string {
+  return shownNames?.[person.aadObjectId] ?? person.name;
+}

@@ -6,6 +6,7 @@ import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
 import { adaptiveCard, executeAction, factSet, heading, statusBadge, inputText, problemNotice, textBlock } from '../cards/cardElements';
 import { AdaptiveCard, CardElement } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
+import { personName } from '../cards/cardTexts';
 import { notReachedBlock } from '../cards/notReachedBlock';
 import { notifiedLine } from '../cards/notifiedLine';
 import {
@@ -38,6 +39,8 @@ export interface LockboxCardView {
   notReached?: readonly NotReached[];
   /** Local mode: people the stand-in activity feed notified. */
   notified?: readonly string[];
+  /** Names shown instead of the recorded ones, by object id (former members); see RequestCardView. */
+  shownNames?: Readonly<Record<string, string>>;
 }
 
 /** Teams refreshes a card automatically for at most 60 listed users. */
@@ -91,14 +94,14 @@ function facts(view: LockboxCardView): Array<[string, string | null]> {
       ? cardTime(request.decideBy, timeZone, now)
       : null;
   return [
-    ['Requester', escapeMarkdown(request.requester.name)],
+    ['Requester', escapeMarkdown(personName(view.shownNames, request.requester))],
     ['Requested via', request.requestedVia === null ? null : escapeMarkdown(view.requestedViaLabel ?? request.requestedVia)],
     ['Resource', escapeMarkdown(request.resource)],
     ['Reason', escapeMarkdown(request.reason)],
     ['Ticket', request.ticket.trim() === '' ? null : escapeMarkdown(request.ticket)],
     ['Duration', durationText(request.durationMinutes)],
     ['Decide by', decideBy],
-    ...request.decisions.map((decision) => decisionFact(decision, timeZone, now)),
+    ...request.decisions.map((decision) => decisionFact(decision, timeZone, now, view.shownNames)),
     [
       'Access window',
       access.grantedAt && access.endsAt ? `${cardTime(access.grantedAt, timeZone, now)} → ${cardTime(access.endsAt, timeZone, now)}` : null,

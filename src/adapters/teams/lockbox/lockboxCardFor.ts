@@ -28,5 +28,6 @@ export function lockboxCardFor(
     requestedViaLabel: cardView.requestedViaLabel ?? null,
     notReached: cardView.notReached ?? [],
     notified: cardView.notified,
+    shownNames: cardView.shownNames ?? {},
   });
 }

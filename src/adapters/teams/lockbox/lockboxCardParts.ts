@@ -2,7 +2,7 @@ import { durationText } from '../../../application/people/auditTrail';
 import { ErrorCode, FieldProblem } from '../../../domain/errors';
 import { LockboxDecision, LockboxEndReason, LockboxRequest } from '../../../domain/lockbox';
 import { cardTime } from '../cards/cardTime';
-import { noticeText, problemText } from '../cards/cardTexts';
+import { noticeText, personName, problemText } from '../cards/cardTexts';
 import { InputOptions, StatusTone, problemNotice } from '../cards/cardElements';
 import { CardElement, RequestPointer } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
@@ -99,14 +99,15 @@ const DECISION_TITLES: Readonly<Record<LockboxDecision['action'], string>> = {
 };
 
 /** A decision as a fact: title ("Denied") and value ("Ann Approver, Fri 5 Dec, 14:00 — “comment”"), escaped. */
-export function decisionFact(decision: LockboxDecision, timeZone: string, now: Date): [string, string] {
+export function decisionFact(decision: LockboxDecision, timeZone: string, now: Date, shownNames: Readonly<Record<string, string>> = {}): [string, string] {
   const at = cardTime(decision.at, timeZone, now);
   if (decision.action === 'autoApprove') {
     // The "comment" of an automatic approval names the setting that approved it; the actor is the system.
     return [DECISION_TITLES.autoApprove, `${escapeMarkdown(decision.comment ?? 'approval is turned off')}, ${at}`];
   }
   const comment = decision.comment && decision.comment.trim() !== '' ? ` — “${escapeMarkdown(decision.comment.trim())}”` : '';
-  return [DECISION_TITLES[decision.action], `${escapeMarkdown(decision.byName)}, ${at}${comment}`];
+  const by = personName(shownNames, { aadObjectId: decision.byId, name: decision.byName });
+  return [DECISION_TITLES[decision.action], `${escapeMarkdown(by)}, ${at}${comment}`];
 }
 
 /** The last decision of a kind, if any. */

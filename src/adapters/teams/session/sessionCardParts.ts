@@ -3,7 +3,7 @@ import { ErrorCode } from '../../../domain/errors';
 import { Person } from '../../../domain/people';
 import { SESSION_PENDING_STATES, SessionMeeting, SessionRequest, startsLater } from '../../../domain/session';
 import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
-import { isKnownErrorCode, noticeText, sessionStateText, sessionStateTone } from '../cards/cardTexts';
+import { isKnownErrorCode, noticeText, personName, sessionStateText, sessionStateTone } from '../cards/cardTexts';
 import { actionSet, container, executeAction, factSet, heading, inputChoiceSet, problemNotice, showCardAction, statusBadge, textBlock } from '../cards/cardElements';
 import { CardElement, RequestPointer } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
@@ -23,6 +23,8 @@ export interface SessionCardView {
   notReached?: readonly NotReached[];
   /** Local mode: people the stand-in activity feed notified. */
   notified?: readonly string[];
+  /** Names shown instead of the recorded ones, by object id (former members); see RequestCardView. */
+  shownNames?: Readonly<Record<string, string>>;
 }
 
 const ARRIVED_STATES: readonly string[] = ['waiting', 'ready', 'connected'];
@@ -199,7 +201,7 @@ function sessionFacts(view: SessionCardView): Array<[string, string | null]> {
       'Customer',
       hasArrived(request) ? `${escapeMarkdown(request.customerName ?? '')} (tag ${escapeMarkdown(request.tag)})` : null,
     ],
-    ['Assignee', request.assignee ? escapeMarkdown(request.assignee.name) : 'Unassigned'],
+    ['Assignee', request.assignee ? escapeMarkdown(personName(view.shownNames, request.assignee)) : 'Unassigned'],
     ['Queue', view.queueName === null ? null : escapeMarkdown(view.queueName)],
     [
       'Scheduled for',
@@ -211,7 +213,7 @@ function sessionFacts(view: SessionCardView): Array<[string, string | null]> {
     ],
     ['Deadline', pendingOrExpired ? cardTimeWithDistance(request.expiresAt, timeZone, now) : null],
     ['Meeting', meetingStatus(liveMeeting(request))],
-    ['Created by', `${escapeMarkdown(request.createdBy.name)}, ${cardTime(request.createdAt, timeZone, now)}`],
+    ['Created by', `${escapeMarkdown(personName(view.shownNames, request.createdBy))}, ${cardTime(request.createdAt, timeZone, now)}`],
   ];
 }
 
