@@ -19,6 +19,7 @@ export * from './deviceManagement';
 export * from './grantStore';
 export * from './mailer';
 export * from './meetingProvider';
+export * from './meetingParticipants';
 export * from './notifier';
 export * from './outboxStore';
 export * from './queueStore';
