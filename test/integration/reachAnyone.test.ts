@@ -16,7 +16,8 @@ import { findById, getById } from '../support/validateCard';
 const APP_ID = 'a1b2c3d4-0000-4000-8000-00000000d00a';
 const BOT = { id: '28:doorman', name: 'Doorman' };
 const ask = { resource: 'Contoso mailbox', reason: 'Case 4711: mail flow broken', ticket: 'T-4711', durationMinutes: '60' };
-const ALL_ROLES = ['Mail.Send', 'User.Read.All', 'TeamsAppInstallation.ReadWriteSelfForUser.All'];
+// TEAMS_APP_ID also turns on activity-feed notifications, so the Graph app holds TeamsActivity.Send too.
+const ALL_ROLES = ['Mail.Send', 'User.Read.All', 'TeamsAppInstallation.ReadWriteSelfForUser.All', 'TeamsActivity.Send'];
 
 type Mode = 'local' | 'graph';
 type Who = keyof typeof PEOPLE;

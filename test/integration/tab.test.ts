@@ -126,7 +126,8 @@ describe('the Teams tab', () => {
     expect(idsOf((await get('/tab/api/requests', tokenFor('carl'))).json)).toEqual([]);
     const row = (await get('/tab/api/requests?kind=assist&state=requested', tokenFor('bea'))).json.requests[0];
     expect(row).toMatchObject({ kind: 'assist', state: 'requested', owner: PEOPLE.eve.aadObjectId, deadline: expect.any(String) });
-    expect(JSON.stringify(row)).not.toContain('Eve User');
+    // Names sit next to ids for the tab's Who column (issue 11); the requester is named, never by id alone.
+    expect(row.requesterName).toBe('Eve User');
 
     await t.invoke('bea', 'assist.accept', { requestId: request.id, version: request.version }, 'channel');
     expect(idsOf((await get('/tab/api/requests?kind=assist', tokenFor('bea'))).json)).toEqual([request.id]);
