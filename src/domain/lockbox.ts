@@ -1,6 +1,6 @@
 import { AuditEvent, DecisionContext, auditEvent } from './audit';
 import { DeliveryFailure, withDeliveryFailure, withPersonReached } from './deliveryFailures';
-import { DoormanError, FieldProblem, problemLine } from './errors';
+import { DoormanError, FieldProblem, Problem, problemLine } from './errors';
 import { Actor, Person, Role, actorId, hasRole } from './people';
 
 /** States of a lockbox request (DESIGN.md §1); `review` only when a support lead reviews first. */
@@ -15,13 +15,14 @@ export type LockboxAction =
   | 'cancel'
   | 'expire'
   | 'confirmGrant'
+  | 'failGrant'
   | 'resolve'
   | 'revoke'
   | 'elapse'
   | 'end';
 
 /** Why access ended. */
-export type LockboxEndReason = 'window elapsed' | 'resolved' | 'revoked';
+export type LockboxEndReason = 'window elapsed' | 'resolved' | 'revoked' | 'grant failed';
 
 /**
  * Who may act: `requester` (the engineer, the person a system asked for, or the system itself), a role that must not
@@ -40,6 +41,7 @@ export const LOCKBOX_TRANSITIONS: Readonly<
   cancel: { by: 'requester', from: { pending: 'cancelled', review: 'cancelled' } },
   expire: { by: 'system', from: { pending: 'expired', review: 'expired' } },
   confirmGrant: { by: 'system', from: { approved: 'approved' } },
+  failGrant: { by: 'system', from: { approved: 'ended' } },
   resolve: { by: 'requester', from: { approved: 'approved' } },
   revoke: { by: { role: 'approver', notRequester: true }, from: { approved: 'approved' } },
   elapse: { by: 'system', from: { approved: 'approved' } },
@@ -94,12 +96,27 @@ export function lockboxLimitProblems(limits: LockboxLimits): FieldProblem[] {
   return problems;
 }
 
-/** Where granted access stands: Doorman only says "ended" once removal is confirmed. */
+/**
+ * How the person came to hold the access: Doorman `added` the membership; they were `alreadyMember` before (Doorman
+ * never removes that); or another running request of theirs for the same access already carries it (`shared`).
+ */
+export type LockboxMembership = 'added' | 'alreadyMember' | 'shared';
+
+/** Why access was not removed when this request's window ended: another request still runs, or Doorman never added it. */
+export type LockboxKept = 'otherRequest' | 'notAdded';
+
+/** Where granted access stands: Doorman only says "ended" once removal is confirmed (or the grant failed). */
 export interface LockboxAccess {
-  status: 'none' | 'granting' | 'granted' | 'removing' | 'removed';
+  status: 'none' | 'granting' | 'granted' | 'removing' | 'removed' | 'failed';
   grantedAt: Date | null;
   endsAt: Date | null;
   removedAt: Date | null;
+  /** Set when the grant is confirmed (requests from before this was recorded have none). */
+  membership?: LockboxMembership | null;
+  /** Set at the end when the membership was left in place, and why. */
+  kept?: LockboxKept | null;
+  /** Why the grant failed (status `failed`). */
+  problem?: Problem | null;
 }
 
 /** A decision, with who took it and why (a person, or a setting when approval is off). */
@@ -157,8 +174,10 @@ export interface NewLockbox {
 export type LockboxCommand =
   | { action: 'approve' | 'deny' | 'passReview'; comment: string | null }
   | { action: 'autoApprove'; setting: string }
-  | { action: 'cancel' | 'expire' | 'resolve' | 'revoke' | 'elapse' | 'end' }
-  | { action: 'confirmGrant' };
+  | { action: 'cancel' | 'expire' | 'resolve' | 'revoke' | 'elapse' }
+  | { action: 'end'; kept?: LockboxKept | null }
+  | { action: 'confirmGrant'; membership?: LockboxMembership }
+  | { action: 'failGrant'; problem: Problem };
 
 /** A decided lockbox transition. */
 export interface LockboxDecided {
@@ -213,6 +232,7 @@ export function lockboxParties(request: LockboxRequest): string[] {
 export function decideLockbox(request: LockboxRequest, command: LockboxCommand, context: DecisionContext): LockboxDecided {
   const rule = LOCKBOX_TRANSITIONS[command.action];
   checkPerformer(request, rule.by, context.actor);
+  if (command.action === 'approve') checkNotReviewer(request, context.actor);
   const to = rule.from[request.state];
   if (to === undefined) throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', `${command.action} in ${request.state}`);
   const now = context.now;
@@ -227,7 +247,7 @@ export function decideLockbox(request: LockboxRequest, command: LockboxCommand, 
   if (command.action === 'elapse' && (request.access.endsAt === null || now.getTime() < request.access.endsAt.getTime())) {
     throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', 'the access window has not elapsed');
   }
-  if (command.action === 'confirmGrant' && request.access.status !== 'granting') {
+  if ((command.action === 'confirmGrant' || command.action === 'failGrant') && request.access.status !== 'granting') {
     throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', 'no grant in progress');
   }
   if (command.action === 'end' && request.access.status !== 'removed') {
@@ -240,7 +260,8 @@ export function decideLockbox(request: LockboxRequest, command: LockboxCommand, 
     version: request.version + 1,
     updatedAt: now,
   };
-  const reason = 'comment' in command ? command.comment : 'setting' in command ? command.setting : next.ending?.reason ?? null;
+  const reason =
+    'comment' in command ? command.comment : 'setting' in command ? command.setting : 'problem' in command ? problemLine(command.problem) : endingReason(next);
   return { request: next, event: auditEvent(next, command.action, request.state, to, { ...context, reason: context.reason ?? reason }) };
 }
 
@@ -261,6 +282,19 @@ function checkPerformer(request: LockboxRequest, by: LockboxPerformer, actor: Ac
   if (actor.type !== 'person') throw new DoormanError('AUTH.NOT_PERMITTED');
   if (lockboxParties(request).includes(actor.person.aadObjectId)) throw new DoormanError('AUTH.SELF_APPROVAL');
   if (!hasRole(actor, by.role)) throw new DoormanError('AUTH.NOT_PERMITTED');
+}
+
+/** Separation of duties across the two stages: whoever passed the lead review does not also approve. */
+function checkNotReviewer(request: LockboxRequest, actor: Actor): void {
+  const reviewedBy = request.decisions.filter((decision) => decision.action === 'passReview').map((decision) => decision.byId);
+  if (reviewedBy.includes(actorId(actor))) throw new DoormanError('AUTH.SAME_REVIEWER');
+}
+
+function endingReason(request: LockboxRequest): string | null {
+  if (!request.ending) return null;
+  const kept = request.access.kept;
+  if (request.state !== 'ended' || !kept) return request.ending.reason;
+  return `${request.ending.reason}; membership kept: ${kept === 'otherRequest' ? 'another request still runs' : 'Doorman did not add it'}`;
 }
 
 function decisionBy(actor: Actor, action: LockboxDecision['action'], at: Date, comment: string | null): LockboxDecision {
@@ -301,7 +335,13 @@ function changesFor(request: LockboxRequest, command: LockboxCommand, context: D
           grantedAt: now,
           endsAt: new Date(now.getTime() + request.durationMinutes * 60_000),
           removedAt: null,
+          membership: command.membership ?? 'added',
         },
+      };
+    case 'failGrant':
+      return {
+        access: { ...request.access, status: 'failed', problem: command.problem },
+        ending: { reason: 'grant failed', byId: actorId(actor), at: now },
       };
     case 'resolve':
       return ending('resolved');
@@ -310,7 +350,7 @@ function changesFor(request: LockboxRequest, command: LockboxCommand, context: D
     case 'elapse':
       return ending('window elapsed');
     case 'end':
-      return {};
+      return command.kept ? { access: { ...request.access, kept: command.kept } } : {};
   }
 }
 

@@ -1,11 +1,14 @@
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
 import { AccessGranter, Clock, Logger } from '../../application/ports';
-import { LockboxRequest } from '../../domain/lockbox';
 import { isGraphNotFound, mapGraphError } from './graphClient';
 import { systemClock } from '../system/systemClock';
 
 /*
  * Sources relied on (Microsoft Learn / microsoft-graph-docs-contrib):
+ * - "directoryObject: checkMemberGroups" (https://learn.microsoft.com/graph/api/directoryobject-checkmembergroups):
+ *   `POST /directoryObjects/{id}/checkMemberGroups` with `{ "groupIds": [...] }` (at most 20) answers 200 with
+ *   `{ "value": [<the ids it is a member of>] }`; transitive. Application permission: GroupMember.Read.All (with
+ *   User.Read.All), which GroupMember.ReadWrite.All covers.
  * - "Add members" (https://learn.microsoft.com/graph/api/group-post-members): `POST /groups/{group-id}/members/$ref`
  *   with `{ "@odata.id": "https://graph.microsoft.com/v1.0/directoryObjects/{id}" }` answers 204 No Content; 400 Bad
  *   Request "when the object is already a member of the group" (the directory's message: "One or more added object
@@ -26,8 +29,9 @@ const DIRECTORY_OBJECTS = 'https://graph.microsoft.com/v1.0/directoryObjects';
 const ALREADY_MEMBER = /added object references already exist/i;
 
 /**
- * Production lockbox access: membership of the Entra group that carries the access. Grant adds the requester to the
- * group, revoke removes them; both are idempotent, so the outbox can retry them until Graph confirms.
+ * Production lockbox access: membership of the Entra group that carries the access. `holds` asks the directory before
+ * Doorman adds anyone, so a membership someone already had is recorded as theirs and never removed; `add` and `remove`
+ * are idempotent, so the outbox can retry them until Graph confirms.
  */
 export class GraphGroupAccessGranter implements AccessGranter {
   private readonly deps: { client: Client; groupId: string; clock: Clock; logger: Logger };
@@ -37,34 +41,48 @@ export class GraphGroupAccessGranter implements AccessGranter {
     this.deps = { client, groupId, clock, logger };
   }
 
-  /** Adds the requester to the access group; already being a member counts as done. */
-  async grant(request: LockboxRequest): Promise<void> {
+  /**
+   * True when the person is already a member: `POST /directoryObjects/{id}/checkMemberGroups` answers the subset of
+   * the given group ids the object belongs to (transitively: a member through a nested group holds the access too).
+   */
+  async holds(principalId: string): Promise<boolean> {
+    const { client, groupId } = this.deps;
+    try {
+      const answer = (await client
+        .api(`/directoryObjects/${encodeURIComponent(principalId)}/checkMemberGroups`)
+        .post({ groupIds: [groupId] })) as { value?: unknown };
+      return Array.isArray(answer?.value) && answer.value.includes(groupId);
+    } catch (error) {
+      throw this.mapError(error);
+    }
+  }
+
+  /** Adds the person to the access group; already being a member counts as done. */
+  async add(principalId: string): Promise<void> {
     const { client, groupId, logger } = this.deps;
     try {
       await client
         .api(`/groups/${encodeURIComponent(groupId)}/members/$ref`)
-        .post({ '@odata.id': `${DIRECTORY_OBJECTS}/${encodeURIComponent(request.requester.aadObjectId)}` });
+        .post({ '@odata.id': `${DIRECTORY_OBJECTS}/${encodeURIComponent(principalId)}` });
     } catch (error) {
       if (!isAlreadyMember(error)) throw this.mapError(error);
-      logger.info({ requestId: request.id }, 'access group: already a member');
+      logger.info({}, 'access group: already a member');
       return;
     }
-    logger.info({ requestId: request.id }, 'access group: member added');
+    logger.info({}, 'access group: member added');
   }
 
-  /** Removes the requester from the access group; a member already gone counts as done. */
-  async revoke(request: LockboxRequest): Promise<void> {
+  /** Removes the person from the access group; a member already gone counts as done. */
+  async remove(principalId: string): Promise<void> {
     const { client, groupId, logger } = this.deps;
     try {
-      await client
-        .api(`/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(request.requester.aadObjectId)}/$ref`)
-        .delete();
+      await client.api(`/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(principalId)}/$ref`).delete();
     } catch (error) {
       if (!isGraphNotFound(error)) throw this.mapError(error);
-      logger.info({ requestId: request.id }, 'access group: member already removed');
+      logger.info({}, 'access group: member already removed');
       return;
     }
-    logger.info({ requestId: request.id }, 'access group: member removed');
+    logger.info({}, 'access group: member removed');
   }
 
   private mapError(error: unknown): Error {

@@ -5,7 +5,7 @@ import { Actor } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';
 import { approvalSettingNoticeCard } from './lockbox/approvalSettingNoticeCard';
 import { lockboxCardFor } from './lockbox/lockboxCardFor';
-import { lockboxNoticeCard } from './lockbox/lockboxNoticeCard';
+import { LockboxNoticeView, lockboxNoticeCard } from './lockbox/lockboxNoticeCard';
 import { sessionCardFor } from './session/sessionCardFor';
 
 export type { CardRole };
@@ -54,7 +54,16 @@ export class CardRenderer {
       });
     }
     if (!request || request.kind !== 'lockbox') throw new Error(`notice ${notice.kind} needs its lockbox request`);
-    const kind = notice.kind === 'lockboxDecision' ? 'decision' : notice.kind === 'lockboxReminder' ? 'reminder' : 'ended';
+    const kind = LOCKBOX_NOTICE_OF_KIND[notice.kind];
     return lockboxNoticeCard({ request, notice: kind, now, timeZone });
   }
 }
+
+/** Which lockbox notice each chat notice kind shows; a Record so a new kind must say. */
+const LOCKBOX_NOTICE_OF_KIND: Record<Exclude<ChatNotice['kind'], 'approvalSetting'>, LockboxNoticeView['notice']> = {
+  lockboxDecision: 'decision',
+  lockboxReminder: 'reminder',
+  lockboxEnded: 'ended',
+  lockboxGrantFailed: 'grantFailed',
+  lockboxRevoked: 'revoked',
+};

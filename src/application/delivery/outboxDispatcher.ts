@@ -4,7 +4,8 @@ import { SessionMeeting, SessionRequest, recordSessionSide } from '../../domain/
 import { loadSession } from '../session/actOnSession';
 import { recordAssigneeReach } from '../session/assigneeReach';
 import { deliveryFailureOf, recordDeliveryFailure, recordPersonReached } from './givenUpDeliveries';
-import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from '../lockbox/lockboxRequests';
+import { failLockboxGrant } from '../lockbox/lockboxRequests';
+import { grantLockboxAccess, removeLockboxAccess } from '../lockbox/lockboxAccess';
 import { AccessGranter, Mailer, MeetingProvider, Notifier, OutboxItem, OutboxMessage, PermanentError, RetryableError, StoredRequest, WebhookSender } from '../ports';
 import { commitRequest } from '../shared/requestCommit';
 import { cardViewOf } from '../shared/cardViews';
@@ -323,17 +324,17 @@ export class OutboxDispatcher {
       case 'chat.notify':
         await notifier.notify(message.userId, message.notice, message.requestId ? await this.load(message.requestId) : null);
         return;
-      case 'access.grant': {
-        const request = await loadLockbox(this.deps, message.requestId);
-        // A grant retried after a revoke or resolve must not give the access back.
-        if (request.access.status !== 'granting' || request.ending !== null) return;
-        await this.ports.access.grant(request);
-        await confirmLockboxGrant(this.deps, message.requestId);
+      case 'access.grant':
+        try {
+          await grantLockboxAccess(this.deps, this.ports.access, message.requestId);
+        } catch (error) {
+          // A missing permission will not heal by retrying: the request ends and the people are told what is missing.
+          if (!isDoormanError(error, 'GRAPH.FORBIDDEN')) throw error;
+          await failLockboxGrant(this.deps, message.requestId, error.problem());
+        }
         return;
-      }
       case 'access.revoke':
-        await this.ports.access.revoke(await loadLockbox(this.deps, message.requestId));
-        await confirmLockboxRemoval(this.deps, message.requestId);
+        await removeLockboxAccess(this.deps, this.ports.access, message.requestId);
         return;
       case 'webhook':
         await this.ports.webhooks.send(message.url, message.body);
@@ -371,6 +372,12 @@ export class OutboxDispatcher {
    * cards say who was not reached (an assignee without a chat is said as "not told", the existing way).
    */
   private async afterGivenUp(message: OutboxMessage, error: unknown): Promise<void> {
+    if (message.type === 'access.grant') {
+      await failLockboxGrant(this.deps, message.requestId, { code: 'ACCESS.GIVEN_UP', detail: null }).catch((recordError: unknown) =>
+        this.deps.logger.warn({ requestId: message.requestId, err: errorSummary(recordError) }, 'could not record the failed grant on its request'),
+      );
+      return;
+    }
     const failure = deliveryFailureOf(message, error);
     if (failure === null || message.requestId === null) return;
     const requestId = message.requestId;

@@ -59,8 +59,15 @@ export function lockboxEffects(
         ? [{ type: 'card.post', requestId: after.id, target: { role: 'queue', queueId: after.queueId } }]
         : [];
   const requester = after.requester.aadObjectId;
-  if (actions.some((action) => ['approve', 'autoApprove', 'deny', 'expire'].includes(action))) {
+  // "Approved" is said once the grant is confirmed, with the real window; a refusal is said at once.
+  if (actions.some((action) => ['confirmGrant', 'deny', 'expire'].includes(action))) {
     effects.push({ type: 'chat.notify', requestId: after.id, userId: requester, notice: { kind: 'lockboxDecision' } });
+  }
+  if (actions.includes('failGrant')) {
+    const approvers = after.decisions.filter((decision) => decision.action === 'approve').map((decision) => decision.byId);
+    for (const userId of new Set([requester, ...approvers])) {
+      effects.push({ type: 'chat.notify', requestId: after.id, userId, notice: { kind: 'lockboxGrantFailed' } });
+    }
   }
   if (actions.includes('approve') || actions.includes('autoApprove')) effects.push({ type: 'access.grant', requestId: after.id });
   if (actions.some((action) => ['resolve', 'revoke', 'elapse'].includes(action))) {

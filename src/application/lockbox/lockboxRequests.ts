@@ -1,14 +1,17 @@
 import { DecisionContext } from '../../domain/audit';
-import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
+import { DoormanError, ErrorCode, Problem, isDoormanError } from '../../domain/errors';
 import {
   LockboxAction,
   LockboxCommand,
   LockboxDeadlineKind,
+  LockboxKept,
+  LockboxMembership,
   LockboxRequest,
   createLockbox,
   decideLockbox,
   isDecisionOverdue,
   lockboxLimitProblems,
+  lockboxParties,
   recordLockboxSide,
   remindedRole,
   withAccessRemoved,
@@ -136,7 +139,8 @@ async function runLockboxAction(
   if (isDecisionOverdue(request, now)) return { request: await expireLockbox(deps, request), refused: 'REQUEST.EXPIRED' };
   try {
     const decided = decideLockbox(request, command, { actor, now, source });
-    await commitRequest(deps, request, decided.request, [decided.event]);
+    const outbox = command.action === 'revoke' ? await otherApproversTold(deps, decided.request, actor) : [];
+    await commitRequest(deps, request, decided.request, [decided.event], { outbox });
     return { request: decided.request, refused: null };
   } catch (error) {
     if (isDoormanError(error) && error.code !== 'INPUT.INVALID') {
@@ -161,6 +165,14 @@ export function decideOnLockbox(
   const command: LockboxCommand =
     verb === 'approve' || verb === 'deny' || verb === 'passReview' ? { action: verb, comment } : { action: verb };
   return runLockboxAction(deps, actor, pointer, command, source);
+}
+
+/** A revoke is news for the approvers who did not click it (the engineer hears when removal is confirmed). */
+async function otherApproversTold(deps: UseCaseDeps, request: LockboxRequest, actor: Actor): Promise<OutboxMessage[]> {
+  const skip = new Set([actorId(actor), ...lockboxParties(request)]);
+  return (await deps.directory.listByRole('approver'))
+    .filter((approver) => !skip.has(approver.aadObjectId))
+    .map((approver) => ({ type: 'chat.notify', requestId: request.id, userId: approver.aadObjectId, notice: { kind: 'lockboxRevoked' } }));
 }
 
 async function systemAction(deps: UseCaseDeps, request: LockboxRequest, command: LockboxCommand, actor: Actor): Promise<LockboxRequest> {
@@ -195,17 +207,24 @@ export async function remindApprovers(deps: UseCaseDeps, request: LockboxRequest
 }
 
 /** The AccessGranter confirmed the grant: the window starts now and its end becomes a deadline. */
-export async function confirmLockboxGrant(deps: UseCaseDeps, requestId: string): Promise<void> {
+export async function confirmLockboxGrant(deps: UseCaseDeps, requestId: string, membership: LockboxMembership = 'added'): Promise<void> {
   const request = await loadLockbox(deps, requestId);
   if (request.access.status !== 'granting') return;
-  await systemAction(deps, request, { action: 'confirmGrant' }, SYSTEM_DISPATCHER);
+  await systemAction(deps, request, { action: 'confirmGrant', membership }, SYSTEM_DISPATCHER);
 }
 
-/** The AccessGranter confirmed the removal: only now does the request reach `ended`. */
-export async function confirmLockboxRemoval(deps: UseCaseDeps, requestId: string): Promise<void> {
+/** The grant could not be made (a permission missing, or given up): the request ends and requester and approver are told why. */
+export async function failLockboxGrant(deps: UseCaseDeps, requestId: string, problem: Problem): Promise<void> {
+  const request = await loadLockbox(deps, requestId);
+  if (request.state !== 'approved' || request.access.status !== 'granting') return;
+  await systemAction(deps, request, { action: 'failGrant', problem }, SYSTEM_DISPATCHER);
+}
+
+/** The AccessGranter confirmed the removal (or the membership was rightly kept): only now does the request reach `ended`. */
+export async function confirmLockboxRemoval(deps: UseCaseDeps, requestId: string, kept: LockboxKept | null = null): Promise<void> {
   const request = await loadLockbox(deps, requestId);
   if (request.state !== 'approved' || request.access.status !== 'removing') return;
-  await systemAction(deps, withAccessRemoved(request, deps.clock.now()), { action: 'end' }, SYSTEM_DISPATCHER);
+  await systemAction(deps, withAccessRemoved(request, deps.clock.now()), { action: 'end', kept }, SYSTEM_DISPATCHER);
 }
 
 /** An admin changes the lockbox settings; turning approval off tells every approver at once. */

@@ -28,6 +28,7 @@ const LOCKBOX_PHRASES: Readonly<Record<LockboxAction | LockboxSideAction, TrailP
   'delivery.failed': { says: () => 'a card or message about this request could not be delivered' },
   'delivery.reached': { says: () => 'a card about this request reached someone who had not been told' },
   confirmGrant: { says: () => 'access granted, confirmed' },
+  failGrant: { says: () => 'the grant failed; access was not given', quotesReason: true },
   resolve: { says: (actor) => `${actor} marked the work done; access is being removed`, quotesReason: true },
   revoke: { says: (actor) => `${actor} revoked access; access is being removed`, quotesReason: true },
   elapse: { says: () => 'the access window ended; access is being removed' },

@@ -27,6 +27,10 @@ export type ChatNotice =
   | { kind: 'lockboxDecision' }
   | { kind: 'lockboxReminder' }
   | { kind: 'lockboxEnded' }
+  /** The grant failed: requester and approver are told why. */
+  | { kind: 'lockboxGrantFailed' }
+  /** An approver revoked running access: the other approvers are told. */
+  | { kind: 'lockboxRevoked' }
   | { kind: 'approvalSetting'; approvalRequired: boolean; changedBy: string; changedAt: string };
 
 /** The outbox as an operator sees it (metrics, `doctor`): nothing given up may go unnoticed. */
