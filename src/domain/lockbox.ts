@@ -67,6 +67,7 @@ export const LOCKBOX_DEFAULT_POLICY = Object.freeze({
   defaultDurationMinutes: 240,
   maxDurationMinutes: LOCKBOX_MAX_MINUTES,
   decisionHours: 12,
+  escalationHours: 0,
 });
 
 /** The limits an admin sets for lockbox requests. */
@@ -74,6 +75,8 @@ export interface LockboxLimits {
   defaultDurationMinutes: number;
   maxDurationMinutes: number;
   decisionHours: number;
+  /** Hours undecided before backup approvers are added; 0 turns escalation off (must be shorter than decisionHours). */
+  escalationHours?: number;
 }
 
 /**
@@ -92,6 +95,12 @@ export function lockboxLimitProblems(limits: LockboxLimits): FieldProblem[] {
   }
   if (!within(limits.decisionHours, LOCKBOX_DECISION_HOURS.min, LOCKBOX_DECISION_HOURS.max)) {
     problems.push({ field: 'decisionHours', problem: 'range' });
+  }
+  const escalation = limits.escalationHours ?? 0;
+  if (!within(escalation, 0, LOCKBOX_DECISION_HOURS.max - 1)) {
+    problems.push({ field: 'escalationHours', problem: 'range' });
+  } else if (escalation > 0 && escalation >= limits.decisionHours) {
+    problems.push({ field: 'escalationHours', problem: 'aboveMax' });
   }
   return problems;
 }
@@ -145,6 +154,10 @@ export interface LockboxRequest {
   decideBy: Date;
   /** When approvers get their "1 hour left" reminder; cleared once sent. */
   remindAt: Date | null;
+  /** When backup approvers are added if nobody decided; cleared once escalated (absent: no escalation). */
+  escalateAt?: Date | null;
+  /** The backup approvers added by the escalation: they may decide like approvers. */
+  escalatedTo?: string[];
   decisions: LockboxDecision[];
   access: LockboxAccess;
   /** Set when access must end; the request reaches `ended` only when removal is confirmed. */
@@ -166,6 +179,8 @@ export interface NewLockbox {
   ticket: string;
   durationMinutes: number;
   decisionHours: number;
+  /** Hours undecided before backup approvers are added; 0 (or not shorter than decisionHours): never. */
+  escalationHours?: number;
   leadReview: boolean;
   queueId: string | null;
 }
@@ -192,6 +207,8 @@ export function createLockbox(input: NewLockbox, context: DecisionContext): Lock
   }
   const decideBy = new Date(context.now.getTime() + input.decisionHours * 3600_000);
   const remindAt = input.decisionHours > 1 ? new Date(decideBy.getTime() - 3600_000) : null;
+  const escalationHours = input.escalationHours ?? 0;
+  const escalateAt = escalationHours > 0 && escalationHours < input.decisionHours ? new Date(context.now.getTime() + escalationHours * 3600_000) : null;
   const request: LockboxRequest = {
     kind: 'lockbox',
     id: input.id,
@@ -205,6 +222,8 @@ export function createLockbox(input: NewLockbox, context: DecisionContext): Lock
     durationMinutes: input.durationMinutes,
     decideBy,
     remindAt,
+    escalateAt,
+    escalatedTo: [],
     decisions: [],
     access: { status: 'none', grantedAt: null, endsAt: null, removedAt: null },
     ending: null,
@@ -281,7 +300,8 @@ function checkPerformer(request: LockboxRequest, by: LockboxPerformer, actor: Ac
   }
   if (actor.type !== 'person') throw new DoormanError('AUTH.NOT_PERMITTED');
   if (lockboxParties(request).includes(actor.person.aadObjectId)) throw new DoormanError('AUTH.SELF_APPROVAL');
-  if (!hasRole(actor, by.role)) throw new DoormanError('AUTH.NOT_PERMITTED');
+  const isBackup = by.role === 'approver' && (request.escalatedTo ?? []).includes(actor.person.aadObjectId);
+  if (!hasRole(actor, by.role) && !isBackup) throw new DoormanError('AUTH.NOT_PERMITTED');
 }
 
 /** Separation of duties across the two stages: whoever passed the lead review does not also approve. */
@@ -312,12 +332,17 @@ function changesFor(request: LockboxRequest, command: LockboxCommand, context: D
   switch (command.action) {
     case 'passReview':
     case 'deny':
-      return { decisions: [...request.decisions, decisionBy(actor, command.action, now, command.comment)], remindAt: command.action === 'deny' ? null : request.remindAt };
+      return {
+        decisions: [...request.decisions, decisionBy(actor, command.action, now, command.comment)],
+        remindAt: command.action === 'deny' ? null : request.remindAt,
+        escalateAt: command.action === 'deny' ? null : request.escalateAt ?? null,
+      };
     case 'approve':
       return {
         decisions: [...request.decisions, decisionBy(actor, 'approve', now, command.comment)],
         access: { ...request.access, status: 'granting' },
         remindAt: null,
+        escalateAt: null,
       };
     case 'autoApprove':
       return {
@@ -327,7 +352,7 @@ function changesFor(request: LockboxRequest, command: LockboxCommand, context: D
       };
     case 'cancel':
     case 'expire':
-      return { remindAt: null };
+      return { remindAt: null, escalateAt: null };
     case 'confirmGrant':
       return {
         access: {
@@ -355,11 +380,13 @@ function changesFor(request: LockboxRequest, command: LockboxCommand, context: D
 }
 
 /** Facts the system records on a lockbox request without moving its state. */
-export type LockboxSideAction = 'remind' | 'delivery.failed' | 'delivery.reached';
+export type LockboxSideAction = 'remind' | 'escalate' | 'delivery.failed' | 'delivery.reached';
 
 /** What a side transition records. */
 export type LockboxSideCommand =
   | { action: 'remind' }
+  /** Undecided too long: the backup approvers (resolved from the directory) are added and may decide. */
+  | { action: 'escalate'; backupIds: string[] }
   | { action: 'delivery.failed'; failure: DeliveryFailure }
   /** A later card reached a person something was given up for: the cards stop saying they were not told. */
   | { action: 'delivery.reached'; aadObjectId: string };
@@ -374,6 +401,12 @@ export const LOCKBOX_SIDE_TRANSITIONS: {
   };
 } = {
   remind: { from: ['pending', 'review'], holds: (request) => request.remindAt !== null, changes: () => ({ remindAt: null }), reason: () => '1 hour left' },
+  escalate: {
+    from: ['pending', 'review'],
+    holds: (request) => (request.escalateAt ?? null) !== null,
+    changes: (request, command) => ({ escalateAt: null, escalatedTo: [...new Set([...(request.escalatedTo ?? []), ...command.backupIds])] }),
+    reason: (command) => `undecided in time: ${command.backupIds.length} backup approver(s) added (${command.backupIds.join(', ')})`,
+  },
   'delivery.failed': {
     from: LOCKBOX_STATES,
     holds: () => true,
@@ -416,7 +449,7 @@ export function withAccessRemoved(request: LockboxRequest, now: Date): LockboxRe
 }
 
 /** What a lockbox deadline stands for. */
-export type LockboxDeadlineKind = 'expire' | 'remind' | 'elapse';
+export type LockboxDeadlineKind = 'expire' | 'remind' | 'escalate' | 'elapse';
 
 /** Deadlines now: decision expiry and the reminder while undecided; the end of the window while access runs. */
 export function lockboxDeadlines(request: LockboxRequest): { kind: LockboxDeadlineKind; dueAt: Date }[] {
@@ -424,6 +457,7 @@ export function lockboxDeadlines(request: LockboxRequest): { kind: LockboxDeadli
   if (request.state === 'pending' || request.state === 'review') {
     deadlines.push({ kind: 'expire', dueAt: request.decideBy });
     if (request.remindAt) deadlines.push({ kind: 'remind', dueAt: request.remindAt });
+    if (request.escalateAt) deadlines.push({ kind: 'escalate', dueAt: request.escalateAt });
   }
   if (request.state === 'approved' && request.access.status === 'granted' && request.ending === null && request.access.endsAt) {
     deadlines.push({ kind: 'elapse', dueAt: request.access.endsAt });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LockboxRequest } from '../../src/domain/lockbox';
@@ -197,5 +197,66 @@ describe('lockbox in depth (issue 15), through the bot, with access in an Entra 
 
     await t.invoke('carl', 'lockbox.approve', { requestId: reviewed.id, version: reviewed.version }, 'channel');
     expect((await current(reviewed.id)).state).toBe('approved');
+  });
+
+  /** Mail written by the local mailer, to `address`, with its body parts decoded. */
+  function mailsTo(address: string): string[] {
+    const mailDir = join(t.dir, 'mail');
+    if (!existsSync(mailDir)) return [];
+    return readdirSync(mailDir)
+      .map((name) => readFileSync(join(mailDir, name), 'utf8'))
+      .filter((mail) => mail.includes(address))
+      .map((mail) =>
+        mail
+          .split('\r\n\r\n')
+          .slice(1)
+          .map((part) => Buffer.from(part.replace(/--doorman-[\s\S]*$/, '').replace(/\s+/g, ''), 'base64').toString('utf8'))
+          .join('\n'),
+      );
+  }
+
+  it('escalation: undecided after the admin\'s escalation time, backup approvers are added and told by chat and mail; reminders reach them; all in the trail', async () => {
+    await start();
+    const saved = await t.invoke('alex', 'settings.save', { approvalRequired: 'true', leadReview: 'false', defaultDurationMinutes: '240', maxDurationMinutes: '1440', decisionHours: '12', escalationHours: '4' });
+    expect(saved.body.statusCode).toBe(200);
+    expect((await t.store.getLockboxSettings()).escalationHours).toBe(4);
+    expect((await t.invoke('dana', 'lockbox.create', ask(60))).body.statusCode).toBe(200);
+    const [request] = (await t.store.listRequests({ kind: 'lockbox' })) as LockboxRequest[];
+    await deliverAll();
+    const early = await t.invoke('alex', 'lockbox.approve', { requestId: request.id, version: request.version }, 'channel');
+    expect(JSON.stringify(findById(early.body.value, 'notice'))).toBeTruthy();
+    expect((await current(request.id)).state).toBe('pending');
+
+    t.clock.advance(4 * 3600_000 - 1000);
+    expect(await t.doorman.sweeper.sweep()).toBe(0);
+    t.clock.advance(1000);
+    expect(await t.doorman.sweeper.sweep()).toBe(1);
+    await deliverAll();
+    const escalated = await current(request.id);
+    expect(escalated.escalatedTo).toEqual([PEOPLE.alex.aadObjectId]);
+    expect(chatOf('alex').some((body) => body.includes('You are a backup approver now'))).toBe(true);
+    expect(mailsTo('alex@example.com').some((mail) => mail.includes('you were added as a backup approver'))).toBe(true);
+    const trail = (await t.store.eventsOf(request.id)).find((event) => event.action === 'escalate');
+    expect(trail).toMatchObject({ actorId: 'system:sweeper' });
+    expect(trail?.reason).toContain(PEOPLE.alex.aadObjectId);
+
+    t.clock.advance(7 * 3600_000);
+    await t.doorman.sweeper.sweep();
+    await deliverAll();
+    for (const who of ['alex', 'carl', 'finn'] as const) expect(chatOf(who).some((body) => /1 hour/i.test(body))).toBe(true);
+    expect(mailsTo('alex@example.com').some((mail) => mail.includes('1 hour is left'))).toBe(true);
+    expect(mailsTo('carl@example.com').some((mail) => mail.includes('1 hour is left'))).toBe(true);
+
+    const now = await current(request.id);
+    const approvedByBackup = await t.invoke('alex', 'lockbox.approve', { requestId: now.id, version: now.version }, 'channel');
+    expect(approvedByBackup.body.statusCode).toBe(200);
+    expect(await current(request.id)).toMatchObject({ state: 'approved', decisions: [{ action: 'approve', byId: PEOPLE.alex.aadObjectId }] });
+  });
+
+  it('escalation must come before the decision deadline: the settings card refuses it field by field', async () => {
+    await start();
+    const refused = await t.invoke('alex', 'settings.save', { approvalRequired: 'true', leadReview: 'false', defaultDurationMinutes: '240', maxDurationMinutes: '1440', decisionHours: '12', escalationHours: '12' });
+    expect(findById(refused.body.value, 'escalationHoursError')).toBeTruthy();
+    expect((await t.store.getLockboxSettings()).escalationHours).toBe(0);
   });
 });

@@ -37,8 +37,8 @@ describe('lockbox use cases (SQLite in memory, fake clock)', () => {
     expect(reminded).toMatchObject({ state: 'pending', version: 2, remindAt: null });
     const events = await t.deps.requests.eventsOf(request.id);
     expect(events.map((event) => event.action)).toEqual(['create', 'remind']);
-    // Carl and Finn are told in chat; the reminder changes no card and sends no webhook.
-    expect((await t.deps.outbox.pendingOutboxCount()) - outboxBefore).toBe(2);
+    // Carl and Finn are told in chat and by mail (issue 15); the reminder changes no card and sends no webhook.
+    expect((await t.deps.outbox.pendingOutboxCount()) - outboxBefore).toBe(4);
     expect(await new DeadlineSweeper(t.deps).sweep()).toBe(0);
   });
 

@@ -66,4 +66,5 @@ const LOCKBOX_NOTICE_OF_KIND: Record<Exclude<ChatNotice['kind'], 'approvalSettin
   lockboxEnded: 'ended',
   lockboxGrantFailed: 'grantFailed',
   lockboxRevoked: 'revoked',
+  lockboxEscalated: 'escalated',
 };

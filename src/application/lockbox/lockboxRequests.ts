@@ -79,6 +79,7 @@ export async function requestLockboxAccess(
       requestedVia: actor.type === 'service' ? actor.client : null,
       ...ask,
       decisionHours: settings.decisionHours,
+      escalationHours: settings.escalationHours,
       leadReview: settings.approvalRequired && settings.leadReview,
       queueId: queue.id,
     },
@@ -196,14 +197,57 @@ export async function elapseLockbox(deps: UseCaseDeps, request: LockboxRequest):
   await systemAction(deps, request, { action: 'elapse' }, SYSTEM_SWEEPER);
 }
 
-/** One hour before the decision deadline, every approver (admins, while a lead reviews) gets a reminder in chat. */
+/**
+ * One hour before the decision deadline, every approver (admins, while a lead reviews) and every backup approver
+ * added by an escalation gets a reminder in chat and by mail.
+ */
 export async function remindApprovers(deps: UseCaseDeps, request: LockboxRequest): Promise<void> {
   const { request: after, event } = recordLockboxSide(request, 'remind', { actor: SYSTEM_SWEEPER, now: deps.clock.now(), source: 'timer' });
-  const approvers = await deps.directory.listByRole(remindedRole(request));
-  const outbox: OutboxMessage[] = approvers
-    .filter((approver) => approver.aadObjectId !== request.requester.aadObjectId)
-    .map((approver) => ({ type: 'chat.notify', requestId: request.id, userId: approver.aadObjectId, notice: { kind: 'lockboxReminder' } }));
+  const people = await deciders(deps, request, await deps.directory.listByRole(remindedRole(request)));
+  const outbox = tellDeciders(deps, request, people, 'lockboxReminder', 'reminder');
   await commitRequest(deps, request, after, [event], { outbox });
+}
+
+/**
+ * Nobody decided within the escalation time: everyone holding the backup role (admin; users or Entra groups give it)
+ * is added as a backup approver, may decide on the card, and is told in chat and by mail. The trail names them.
+ */
+export async function escalateLockbox(deps: UseCaseDeps, request: LockboxRequest): Promise<void> {
+  const backups = (await deps.directory.listByRole(LOCKBOX_BACKUP_ROLE)).filter((person) => !lockboxParties(request).includes(person.aadObjectId));
+  const backupIds = backups.map((person) => person.aadObjectId);
+  const { request: after, event } = recordLockboxSide(request, { action: 'escalate', backupIds }, { actor: SYSTEM_SWEEPER, now: deps.clock.now(), source: 'timer' });
+  await commitRequest(deps, request, after, [event], { outbox: tellDeciders(deps, after, backups, 'lockboxEscalated', 'escalated') });
+}
+
+/** The role whose holders are the backup approvers of an escalation. */
+export const LOCKBOX_BACKUP_ROLE = 'admin' as const;
+
+type Decider = Person & { email: string | null };
+
+async function deciders(deps: UseCaseDeps, request: LockboxRequest, byRole: Decider[]): Promise<Decider[]> {
+  const known = new Map(byRole.map((person) => [person.aadObjectId, person]));
+  if ((request.escalatedTo ?? []).some((id) => !known.has(id))) {
+    for (const backup of await deps.directory.listByRole(LOCKBOX_BACKUP_ROLE)) {
+      if ((request.escalatedTo ?? []).includes(backup.aadObjectId)) known.set(backup.aadObjectId, backup);
+    }
+  }
+  return [...known.values()].filter((person) => !lockboxParties(request).includes(person.aadObjectId));
+}
+
+function tellDeciders(
+  deps: UseCaseDeps,
+  request: LockboxRequest,
+  people: Decider[],
+  kind: 'lockboxReminder' | 'lockboxEscalated',
+  occasion: 'reminder' | 'escalated',
+): OutboxMessage[] {
+  const mail = lockboxApproverMail(request, { timeZone: deps.settings.defaultTimeZone, occasion });
+  return people.flatMap((person): OutboxMessage[] => [
+    { type: 'chat.notify', requestId: request.id, userId: person.aadObjectId, notice: { kind } },
+    ...(person.email
+      ? [{ type: 'mail.send' as const, requestId: request.id, mail: { to: { name: person.name, address: person.email }, ...mail, language: 'en' as const } }]
+      : []),
+  ]);
 }
 
 /** The AccessGranter confirmed the grant: the window starts now and its end becomes a deadline. */
@@ -264,5 +308,6 @@ export async function saveLockboxSettings(
 export const LOCKBOX_DEADLINE_HANDLERS: Record<LockboxDeadlineKind, (deps: UseCaseDeps, request: LockboxRequest) => Promise<unknown>> = {
   expire: expireLockbox,
   remind: remindApprovers,
+  escalate: escalateLockbox,
   elapse: elapseLockbox,
 };

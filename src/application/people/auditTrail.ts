@@ -5,7 +5,7 @@ import { Directory, LockboxSettings } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** Audit actions outside a kind's transition table: the creation, and side events that change no state. */
-type LockboxSideAction = 'create' | 'remind' | 'delivery.failed' | 'delivery.reached';
+type LockboxSideAction = 'create' | 'remind' | 'escalate' | 'delivery.failed' | 'delivery.reached';
 type SessionSideAction = 'create' | 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed' | 'delivery.failed' | 'delivery.reached';
 
 /** How one action reads in a trail; `quotesReason` when the event's reason is what a person wrote. */
@@ -25,6 +25,7 @@ const LOCKBOX_PHRASES: Readonly<Record<LockboxAction | LockboxSideAction, TrailP
   cancel: { says: (actor) => `${actor} cancelled the request`, quotesReason: true },
   expire: { says: () => 'expired: nobody decided in time' },
   remind: { says: (actor) => `${actor} reminded the approvers: 1 hour left to decide` },
+  escalate: { says: () => 'nobody decided in time: backup approvers added and told', quotesReason: true },
   'delivery.failed': { says: () => 'a card or message about this request could not be delivered' },
   'delivery.reached': { says: () => 'a card about this request reached someone who had not been told' },
   confirmGrant: { says: () => 'access granted, confirmed' },
@@ -161,6 +162,7 @@ const SETTING_PHRASES: Readonly<Record<SettingKey, (change: SettingChange) => st
   defaultDurationMinutes: (change) => `default access ${durationText(Number(change.from))} → ${durationText(Number(change.to))}`,
   maxDurationMinutes: (change) => `longest access ${durationText(Number(change.from))} → ${durationText(Number(change.to))}`,
   decisionHours: (change) => `decision time ${change.from} h → ${change.to} h`,
+  escalationHours: (change) => (Number(change.to) === 0 ? 'escalation turned off' : `escalation to backup approvers after ${change.to} h`),
 };
 
 const SETTING_KEYS = Object.keys(SETTING_PHRASES) as SettingKey[];

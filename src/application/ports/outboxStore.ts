@@ -31,6 +31,8 @@ export type ChatNotice =
   | { kind: 'lockboxGrantFailed' }
   /** An approver revoked running access: the other approvers are told. */
   | { kind: 'lockboxRevoked' }
+  /** Undecided too long: a backup approver is told they may decide now. */
+  | { kind: 'lockboxEscalated' }
   | { kind: 'approvalSetting'; approvalRequired: boolean; changedBy: string; changedAt: string };
 
 /** The outbox as an operator sees it (metrics, `doctor`): nothing given up may go unnoticed. */

@@ -7,6 +7,8 @@ export interface LockboxSettings {
   defaultDurationMinutes: number;
   maxDurationMinutes: number;
   decisionHours: number;
+  /** Hours undecided before backup approvers (everyone holding the admin role) are added and told; 0: off. */
+  escalationHours: number;
   updatedBy: string | null;
   updatedAt: Date | null;
 }

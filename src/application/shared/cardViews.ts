@@ -44,8 +44,7 @@ async function notReachedOf(deps: Pick<UseCaseDeps, 'directory'>, request: Store
 
 async function deciderIds(deps: Pick<UseCaseDeps, 'directory'>, request: LockboxRequest): Promise<string[]> {
   const people = await deps.directory.listByRole(decidingRole(request));
-  return people
-    .map((person) => person.aadObjectId)
+  return [...people.map((person) => person.aadObjectId), ...(request.escalatedTo ?? [])]
     .filter((id) => !lockboxParties(request).includes(id))
     .slice(0, MAX_REFRESH_USERS);
 }

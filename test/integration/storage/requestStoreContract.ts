@@ -162,7 +162,7 @@ function approvalOff(changedAt: Date): LockboxSettings {
     leadReview: true,
     defaultDurationMinutes: 60,
     maxDurationMinutes: 480,
-    decisionHours: 4,
+    decisionHours: 4, escalationHours: 0,
     updatedBy: 'admin-ada',
     updatedAt: changedAt,
   };
@@ -985,6 +985,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           defaultDurationMinutes: 240,
           maxDurationMinutes: 1440,
           decisionHours: 12,
+          escalationHours: 0,
           updatedBy: null,
           updatedAt: null,
         });

@@ -8,7 +8,7 @@ const SETTINGS: LockboxSettings = {
   leadReview: false,
   defaultDurationMinutes: 240,
   maxDurationMinutes: 1440,
-  decisionHours: 12,
+  decisionHours: 12, escalationHours: 0,
   updatedBy: 'aad-sam',
   updatedAt: new Date('2030-03-01T08:00:00Z'),
 };

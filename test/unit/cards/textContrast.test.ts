@@ -62,7 +62,7 @@ const SETTINGS: LockboxSettings = {
   leadReview: true,
   defaultDurationMinutes: 240,
   maxDurationMinutes: 1440,
-  decisionHours: 12,
+  decisionHours: 12, escalationHours: 0,
   updatedBy: 'aad-sam',
   updatedAt: new Date('2030-03-01T08:00:00Z'),
 };

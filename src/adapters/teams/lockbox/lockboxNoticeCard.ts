@@ -9,7 +9,7 @@ import { endReasonText, lastDecision } from './lockboxCardParts';
 /** What a lockbox chat message tells: the requester a decision or the end of access, approvers a reminder. */
 export interface LockboxNoticeView {
   request: LockboxRequest;
-  notice: 'decision' | 'reminder' | 'ended' | 'grantFailed' | 'revoked';
+  notice: 'decision' | 'reminder' | 'ended' | 'grantFailed' | 'revoked' | 'escalated';
   now: Date;
   /** The reader's time zone: every time on the card is in it. */
   timeZone: string;
@@ -35,7 +35,18 @@ const NOTICES: Record<LockboxNoticeView['notice'], (view: LockboxNoticeView) => 
   ended,
   grantFailed,
   revoked,
+  escalated,
 };
+
+function escalated(view: LockboxNoticeView): Notice {
+  const { request, now, timeZone } = view;
+  return {
+    title: 'You are a backup approver now',
+    text:
+      `Nobody has decided on ${escapeMarkdown(request.resource)} requested by ${escapeMarkdown(request.requester.name)}, so you were added ` +
+      `as a backup approver. Decide on its card in the approvers' channel by ${cardTime(request.decideBy, timeZone, now)}, or the request expires.`,
+  };
+}
 
 function grantFailed(view: LockboxNoticeView): Notice {
   const { request } = view;

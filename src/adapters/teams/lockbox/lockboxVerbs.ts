@@ -41,9 +41,11 @@ const settingsSchema = z.object({
   defaultDurationMinutes: z.coerce.number().int(),
   maxDurationMinutes: z.coerce.number().int(),
   decisionHours: z.coerce.number().int(),
+  // Cards saved before escalation existed send no value: it stays off.
+  escalationHours: z.coerce.number().int().default(0),
 });
 
-const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours'] as const;
+const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours', 'escalationHours'] as const;
 
 /** Saves the settings; values out of range are refused field by field (the domain's ranges), never clamped. */
 async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
