@@ -115,6 +115,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       meetingProvider: meetings.provider,
       lobbyBypassSeconds: config.graph?.lobbyBypassAfterAdmit ? 90 : 0,
       webhookUrls: config.lockbox.webhookUrls,
+      lockboxScopes: config.lockbox.scopes.map(({ id, name, description }) => ({ id, name, description })),
     },
   };
 
@@ -133,7 +134,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const access: AccessGranter =
     overrides.access ??
     (config.lockbox.access.kind === 'graph' && graph
-      ? new GraphGroupAccessGranter(graph.client, config.lockbox.access.groupId, clock, logger)
+      ? new GraphGroupAccessGranter(graph.client, scopeGroups(config.lockbox.scopes), clock, logger)
       : new LocalAccessGranter(store, clock));
   const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock, { localMode: config.localMode });
   dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings, access, webhooks }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
@@ -279,4 +280,9 @@ async function startGraphDirectory(directory: GraphDirectory): Promise<GraphDire
     throw error;
   }
   return directory;
+}
+
+/** The Entra group that carries each configured access scope (issue 15). */
+function scopeGroups(scopes: readonly { id: string; groupId: string | null }[]): Record<string, string> {
+  return Object.fromEntries(scopes.flatMap((scope) => (scope.groupId ? [[scope.id, scope.groupId]] : [])));
 }

@@ -114,6 +114,28 @@ export type LockboxMembership = 'added' | 'alreadyMember' | 'shared';
 /** Why access was not removed when this request's window ended: another request still runs, or Doorman never added it. */
 export type LockboxKept = 'otherRequest' | 'notAdded';
 
+/**
+ * An access scope an admin defines: what approving grants, in words people read. What carries it (an Entra group, the
+ * local grant table) is configuration, not part of the request. A request keeps a copy, so its card stays true.
+ */
+export interface AccessScope {
+  id: string;
+  name: string;
+  description: string;
+}
+
+/** The scope of `LOCKBOX_ACCESS_GROUP_ID` (and of requests from before scopes existed). */
+export const DEFAULT_LOCKBOX_SCOPE: AccessScope = Object.freeze({
+  id: 'default',
+  name: 'Customer content',
+  description: 'the access the lockbox access group grants',
+});
+
+/** The scope a request grants (requests from before scopes existed grant the default one). */
+export function scopeOf(request: LockboxRequest): AccessScope {
+  return request.scope ?? DEFAULT_LOCKBOX_SCOPE;
+}
+
 /** Where granted access stands: Doorman only says "ended" once removal is confirmed (or the grant failed). */
 export interface LockboxAccess {
   status: 'none' | 'granting' | 'granted' | 'removing' | 'removed' | 'failed';
@@ -147,6 +169,8 @@ export interface LockboxRequest {
   requester: Person;
   /** The stable id of the system that asked on the requester's behalf (`key:<key id>`, `app:<client id>`), if any. */
   requestedVia: string | null;
+  /** What approving grants (absent on requests from before scopes: the default scope). */
+  scope?: AccessScope;
   resource: string;
   reason: string;
   ticket: string;
@@ -174,6 +198,7 @@ export interface NewLockbox {
   id: string;
   requester: Person;
   requestedVia: string | null;
+  scope?: AccessScope;
   resource: string;
   reason: string;
   ticket: string;
@@ -216,6 +241,7 @@ export function createLockbox(input: NewLockbox, context: DecisionContext): Lock
     state: input.leadReview ? 'review' : 'pending',
     requester: input.requester,
     requestedVia: input.requestedVia,
+    scope: input.scope ?? DEFAULT_LOCKBOX_SCOPE,
     resource: input.resource,
     reason: input.reason,
     ticket: input.ticket,

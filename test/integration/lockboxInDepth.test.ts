@@ -9,6 +9,8 @@ import { findById } from '../support/validateCard';
 // Issue 15: lockbox access is exactly what was approved, counted per person, never taking what Doorman did not give.
 // Access goes through the Graph double's group (ACCESS=graph): memberships are real state there.
 const ACCESS_GROUP = '5c1b7a2e-0000-4000-8000-00000000acce';
+const MAILBOX_GROUP = '5c1b7a2e-0000-4000-8000-0000000ma11b';
+const SCOPES = JSON.stringify([{ id: 'mailboxes', name: 'Mailboxes', description: 'read the mailboxes of the support case', groupId: MAILBOX_GROUP }]);
 const ask = (durationMinutes: number, resource = 'Contoso mailbox') => ({ resource, reason: 'Case 4711: mail flow broken', ticket: 'T-4711', durationMinutes: String(durationMinutes) });
 
 describe('lockbox in depth (issue 15), through the bot, with access in an Entra group of the Graph double', () => {
@@ -16,10 +18,11 @@ describe('lockbox in depth (issue 15), through the bot, with access in an Entra 
   let t: TestDoorman;
   let dir: string;
 
-  async function start(roles: string[] = ['GroupMember.ReadWrite.All', 'User.Read.All'], rolesFile?: string): Promise<void> {
+  async function start(roles: string[] = ['GroupMember.ReadWrite.All', 'User.Read.All'], rolesFile?: string, env: Record<string, string> = {}): Promise<void> {
     graph = await startGraphDouble({ roles });
     for (const person of Object.values(PEOPLE)) graph.addUser({ id: person.aadObjectId, displayName: person.name });
     graph.addGroup({ id: ACCESS_GROUP, displayName: 'Lockbox: customer content', members: [] });
+    graph.addGroup({ id: MAILBOX_GROUP, displayName: 'Lockbox: mailboxes', members: [] });
     const config = graph.graphConfig();
     t = await startTestDoorman({
       graphConnection: { credentialOptions: graph.credentialOptions, fetchOptions: graph.fetchOptions },
@@ -32,6 +35,7 @@ describe('lockbox in depth (issue 15), through the bot, with access in an Entra 
         GRAPH_BASE_URL: config.baseUrl,
         GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
         ...(rolesFile ? { ROLES_FILE: rolesFile } : {}),
+        ...env,
       },
     });
     await t.message('alex', '<at>Doorman</at> register approvals', 'channel');
@@ -258,5 +262,29 @@ describe('lockbox in depth (issue 15), through the bot, with access in an Entra 
     const refused = await t.invoke('alex', 'settings.save', { approvalRequired: 'true', leadReview: 'false', defaultDurationMinutes: '240', maxDurationMinutes: '1440', decisionHours: '12', escalationHours: '12' });
     expect(findById(refused.body.value, 'escalationHoursError')).toBeTruthy();
     expect((await t.store.getLockboxSettings()).escalationHours).toBe(0);
+  });
+
+  it('access scopes defined by an admin: the engineer picks one, the approver\'s card says exactly what and for how long, and only that group is granted', async () => {
+    await start(undefined, undefined, { LOCKBOX_SCOPES: SCOPES });
+    await t.message('dana', 'lockbox');
+    const form = t.connector.postsIn(`a:personal-${PEOPLE.dana.aadObjectId}`).map((call) => call.body).pop();
+    const choices = (findById(form, 'scope') as { choices?: { value: string; title: string }[] } | undefined)?.choices ?? [];
+    expect(choices.map((choice) => choice.value)).toEqual(['default', 'mailboxes']);
+    expect(choices[1].title).toContain('read the mailboxes of the support case');
+
+    const unknown = await t.invoke('dana', 'lockbox.create', { ...ask(60), scope: 'everything' });
+    expect(findById(unknown.body.value, 'scopeError')).toBeTruthy();
+    expect(await t.store.listRequests({ kind: 'lockbox' })).toHaveLength(0);
+
+    expect((await t.invoke('dana', 'lockbox.create', { ...ask(90, 'mailbox of j.doe'), scope: 'mailboxes' })).body.statusCode).toBe(200);
+    const [request] = (await t.store.listRequests({ kind: 'lockbox' })) as LockboxRequest[];
+    expect(request.scope).toEqual({ id: 'mailboxes', name: 'Mailboxes', description: 'read the mailboxes of the support case' });
+    expect(await approverFacts(request)).toContain('Mailboxes: read the mailboxes of the support case, for 1 h 30 min');
+    await t.invoke('carl', 'lockbox.approve', { requestId: request.id, version: request.version }, 'channel');
+    await deliverAll();
+    expect((await current(request.id)).access.status).toBe('granted');
+    expect(graph.groups.get(MAILBOX_GROUP)?.members).toEqual([PEOPLE.dana.aadObjectId]);
+    expect(isMember()).toBe(false);
+    expect((await t.store.listGrants())[0]).toMatchObject({ requestId: request.id, scope: 'mailboxes', membership: 'added' });
   });
 });

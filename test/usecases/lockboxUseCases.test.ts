@@ -1,7 +1,7 @@
 import { DeadlineSweeper } from '../../src/application/delivery/deadlineSweeper';
 import { lockboxFormLimits, submitLockboxForm } from '../../src/application/lockbox/lockboxViews';
 import { registerChannel } from '../../src/application/people/queues';
-import { LockboxRequest } from '../../src/domain/lockbox';
+import { DEFAULT_LOCKBOX_SCOPE, LockboxRequest } from '../../src/domain/lockbox';
 import { Actor } from '../../src/domain/people';
 import { useCaseDepsPerTest } from '../support/testDeps';
 
@@ -17,7 +17,7 @@ describe('lockbox use cases (SQLite in memory, fake clock)', () => {
     await expect(lockboxFormLimits(t.deps, dana)).rejects.toMatchObject({ code: 'QUEUE.NONE' });
     await registerChannel(t.deps, alex, place, { purpose: 'approvals', name: 'Approvals', makeDefault: true });
     await expect(lockboxFormLimits(t.deps, alex)).rejects.toMatchObject({ code: 'AUTH.NOT_PERMITTED' });
-    await expect(lockboxFormLimits(t.deps, dana)).resolves.toEqual({ defaultDurationMinutes: 240, maxDurationMinutes: 1440 });
+    await expect(lockboxFormLimits(t.deps, dana)).resolves.toEqual({ defaultDurationMinutes: 240, maxDurationMinutes: 1440, scopes: [DEFAULT_LOCKBOX_SCOPE] });
   });
 
   it('asks, returns the requester card view, and reminds the approvers once, an hour before the deadline', async () => {

@@ -1,5 +1,5 @@
 import { Client, GraphError } from '@microsoft/microsoft-graph-client';
-import { AccessGranter, Clock, Logger } from '../../application/ports';
+import { AccessGranter, Clock, DEFAULT_ACCESS_SCOPE, Logger, PermanentError } from '../../application/ports';
 import { isGraphNotFound, mapGraphError } from './graphClient';
 import { systemClock } from '../system/systemClock';
 
@@ -34,38 +34,51 @@ const ALREADY_MEMBER = /added object references already exist/i;
  * are idempotent, so the outbox can retry them until Graph confirms.
  */
 export class GraphGroupAccessGranter implements AccessGranter {
-  private readonly deps: { client: Client; groupId: string; clock: Clock; logger: Logger };
+  private readonly deps: { client: Client; groupOf: ReadonlyMap<string, string>; clock: Clock; logger: Logger };
 
-  /** `groupId` is the object id of the security group whose members have the access. */
-  constructor(client: Client, groupId: string, clock: Clock = systemClock, logger: Logger = SILENT) {
-    this.deps = { client, groupId, clock, logger };
+  /**
+   * `groups`: the object id of the security group that carries each scope's access; a bare id is the default scope's
+   * (LOCKBOX_ACCESS_GROUP_ID).
+   */
+  constructor(client: Client, groups: string | Readonly<Record<string, string>>, clock: Clock = systemClock, logger: Logger = SILENT) {
+    const groupOf = new Map(Object.entries(typeof groups === 'string' ? { [DEFAULT_ACCESS_SCOPE]: groups } : groups));
+    this.deps = { client, groupOf, clock, logger };
+  }
+
+  /** The group of a scope; a scope without one is a configuration error, never a guess at another group. */
+  private groupOf(scopeId: string): string {
+    const groupId = this.deps.groupOf.get(scopeId);
+    if (!groupId) throw new PermanentError(`no access group is configured for scope ${scopeId}`);
+    return groupId;
   }
 
   /**
    * True when the person is already a member: `POST /directoryObjects/{id}/checkMemberGroups` answers the subset of
    * the given group ids the object belongs to (transitively: a member through a nested group holds the access too).
    */
-  async holds(principalId: string): Promise<boolean> {
-    const { client, groupId } = this.deps;
+  async holds(principalId: string, scopeId: string = DEFAULT_ACCESS_SCOPE): Promise<boolean> {
+    const { client } = this.deps;
+    const groupId = this.groupOf(scopeId);
     try {
       const answer = (await client
         .api(`/directoryObjects/${encodeURIComponent(principalId)}/checkMemberGroups`)
         .post({ groupIds: [groupId] })) as { value?: unknown };
       return Array.isArray(answer?.value) && answer.value.includes(groupId);
     } catch (error) {
-      throw this.mapError(error);
+      throw this.mapError(error, groupId);
     }
   }
 
   /** Adds the person to the access group; already being a member counts as done. */
-  async add(principalId: string): Promise<void> {
-    const { client, groupId, logger } = this.deps;
+  async add(principalId: string, scopeId: string = DEFAULT_ACCESS_SCOPE): Promise<void> {
+    const { client, logger } = this.deps;
+    const groupId = this.groupOf(scopeId);
     try {
       await client
         .api(`/groups/${encodeURIComponent(groupId)}/members/$ref`)
         .post({ '@odata.id': `${DIRECTORY_OBJECTS}/${encodeURIComponent(principalId)}` });
     } catch (error) {
-      if (!isAlreadyMember(error)) throw this.mapError(error);
+      if (!isAlreadyMember(error)) throw this.mapError(error, groupId);
       logger.info({}, 'access group: already a member');
       return;
     }
@@ -73,20 +86,21 @@ export class GraphGroupAccessGranter implements AccessGranter {
   }
 
   /** Removes the person from the access group; a member already gone counts as done. */
-  async remove(principalId: string): Promise<void> {
-    const { client, groupId, logger } = this.deps;
+  async remove(principalId: string, scopeId: string = DEFAULT_ACCESS_SCOPE): Promise<void> {
+    const { client, logger } = this.deps;
+    const groupId = this.groupOf(scopeId);
     try {
       await client.api(`/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(principalId)}/$ref`).delete();
     } catch (error) {
-      if (!isGraphNotFound(error)) throw this.mapError(error);
+      if (!isGraphNotFound(error)) throw this.mapError(error, groupId);
       logger.info({}, 'access group: member already removed');
       return;
     }
     logger.info({}, 'access group: member removed');
   }
 
-  private mapError(error: unknown): Error {
-    return mapGraphError(error, 'groupMembers', this.deps.clock.now(), this.deps.groupId);
+  private mapError(error: unknown, groupId: string): Error {
+    return mapGraphError(error, 'groupMembers', this.deps.clock.now(), groupId);
   }
 }
 

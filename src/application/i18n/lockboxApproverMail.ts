@@ -1,4 +1,4 @@
-import { LockboxRequest } from '../../domain/lockbox';
+import { LockboxRequest, scopeOf } from '../../domain/lockbox';
 import { cleanText, defangLinks, shownName } from '../../domain/shownText';
 import { customerFacingTime } from './customerFacingTime';
 import { escapeHtml } from './escapeHtml';
@@ -32,7 +32,9 @@ export function lockboxApproverMail(
   const occasion = options.occasion ?? 'new';
   const subject = `${SUBJECT_PREFIX[occasion]}Access request: ${resource} (requested by ${requester})`;
   const intro = `${INTRO_PREFIX[occasion]}${requester} asks for access to customer content${via ? ` through ${via}` : ''}.`;
+  const scope = scopeOf(request);
   const details: Array<[string, string]> = [
+    ['Access', `${shownName(scope.name)}: ${shownName(scope.description)}`],
     ['Resource', resource],
     ['Requested by', via ? `${requester} (through ${via})` : requester],
     ['Reason', reason],

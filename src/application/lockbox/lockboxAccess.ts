@@ -1,5 +1,5 @@
-import { LockboxKept, LockboxMembership } from '../../domain/lockbox';
-import { AccessGrant, AccessGranter, DEFAULT_ACCESS_SCOPE } from '../ports';
+import { LockboxKept, LockboxMembership, scopeOf } from '../../domain/lockbox';
+import { AccessGrant, AccessGranter } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from './lockboxRequests';
 
@@ -14,15 +14,16 @@ export async function grantLockboxAccess(deps: UseCaseDeps, access: AccessGrante
   // A grant retried after a revoke or resolve must not give the access back.
   if (request.access.status !== 'granting' || request.ending !== null) return;
   const principalId = request.requester.aadObjectId;
+  const scopeId = scopeOf(request).id;
   let grant = await deps.grants.grantOf(request.id);
   if (grant === null) {
-    const others = (await deps.grants.runningGrantsOf(principalId, DEFAULT_ACCESS_SCOPE)).filter((other) => other.requestId !== request.id);
-    const membership = others.length > 0 ? 'shared' : (await access.holds(principalId)) ? 'alreadyMember' : 'adding';
-    grant = { requestId: request.id, principalId, resource: request.resource, scope: DEFAULT_ACCESS_SCOPE, membership, grantedAt: deps.clock.now(), revokedAt: null };
+    const others = (await deps.grants.runningGrantsOf(principalId, scopeId)).filter((other) => other.requestId !== request.id);
+    const membership = others.length > 0 ? 'shared' : (await access.holds(principalId, scopeId)) ? 'alreadyMember' : 'adding';
+    grant = { requestId: request.id, principalId, resource: request.resource, scope: scopeId, membership, grantedAt: deps.clock.now(), revokedAt: null };
     await deps.grants.recordGrant(grant);
   }
   if (grant.membership === 'adding') {
-    await access.add(principalId);
+    await access.add(principalId, grant.scope);
     await deps.grants.setGrantMembership(request.id, 'added');
   }
   await confirmLockboxGrant(deps, requestId, membershipOf(grant));
@@ -39,14 +40,14 @@ export async function removeLockboxAccess(deps: UseCaseDeps, access: AccessGrant
   const grant = await deps.grants.grantOf(request.id);
   if (grant === null) {
     // Nothing was ever granted through the ledger (a request from before it, or never confirmed): remove as before.
-    await access.remove(request.requester.aadObjectId);
+    await access.remove(request.requester.aadObjectId, scopeOf(request).id);
     await confirmLockboxRemoval(deps, requestId, null);
     return;
   }
   await deps.grants.recordRevoke(request.id, deps.clock.now());
   const others = (await deps.grants.runningGrantsOf(grant.principalId, grant.scope)).filter((other) => other.requestId !== request.id);
   const kept = await keptBecause(deps, grant, others);
-  if (kept === null) await access.remove(grant.principalId);
+  if (kept === null) await access.remove(grant.principalId, grant.scope);
   await confirmLockboxRemoval(deps, requestId, kept);
 }
 

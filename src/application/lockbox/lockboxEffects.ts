@@ -1,5 +1,5 @@
 import { AuditEvent } from '../../domain/audit';
-import { LockboxRequest } from '../../domain/lockbox';
+import { LockboxRequest, scopeOf } from '../../domain/lockbox';
 import { OutboxMessage } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
@@ -13,6 +13,7 @@ export function lockboxSummary(request: LockboxRequest): Record<string, unknown>
     version: request.version,
     requester: request.requester.aadObjectId,
     requestedVia: request.requestedVia,
+    scope: scopeOf(request),
     resource: request.resource,
     ticket: request.ticket,
     durationMinutes: request.durationMinutes,
@@ -25,6 +26,9 @@ export function lockboxSummary(request: LockboxRequest): Record<string, unknown>
       grantedAt: request.access.grantedAt?.toISOString() ?? null,
       endsAt: request.access.endsAt?.toISOString() ?? null,
       removedAt: request.access.removedAt?.toISOString() ?? null,
+      membership: request.access.membership ?? null,
+      kept: request.access.kept ?? null,
+      problem: request.access.problem ?? null,
     },
     ending: request.ending ? { reason: request.ending.reason, by: request.ending.byId, at: request.ending.at.toISOString() } : null,
     createdAt: request.createdAt.toISOString(),

@@ -1,6 +1,7 @@
 import { DecisionContext } from '../../domain/audit';
 import { DoormanError, ErrorCode, Problem, isDoormanError } from '../../domain/errors';
 import {
+  AccessScope,
   LockboxAction,
   LockboxCommand,
   LockboxDeadlineKind,
@@ -27,6 +28,8 @@ import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** What someone asks for (already validated against the settings). */
 export interface LockboxAsk {
+  /** What approving grants (an admin-defined scope; the default scope when absent). */
+  scope?: AccessScope;
   resource: string;
   reason: string;
   ticket: string;

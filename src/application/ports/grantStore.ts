@@ -24,12 +24,12 @@ export interface AccessGrant {
  * are idempotent, so the outbox can retry them; counting and ownership are the ledger's (GrantStore), not the carrier's.
  */
 export interface AccessGranter {
-  /** True when the person already holds the access (is a member). */
-  holds(principalId: string): Promise<boolean>;
+  /** True when the person already holds the scope's access (is a member). */
+  holds(principalId: string, scopeId: string): Promise<boolean>;
   /** Adds the membership; already being a member counts as done. */
-  add(principalId: string): Promise<void>;
+  add(principalId: string, scopeId: string): Promise<void>;
   /** Removes the membership; a member already gone counts as done. */
-  remove(principalId: string): Promise<void>;
+  remove(principalId: string, scopeId: string): Promise<void>;
 }
 
 /** The grant ledger (every mode) and the local membership table (local mode's carrier). */

@@ -1,3 +1,4 @@
+import { AccessScope } from '../../domain/lockbox';
 import { Clock, Directory, Logger, RequestChanges, Secrets, StorePorts } from '../ports';
 
 /** What every use case may use, the store by role (`requests`, `outbox`, `queues`, …); built once in main.ts. */
@@ -18,5 +19,7 @@ export interface UseCaseDeps extends StorePorts {
     lobbyBypassSeconds: number;
     /** Receivers of signed lockbox webhooks. */
     webhookUrls: string[];
+    /** Lockbox access scopes engineers choose from (absent: only the default scope). */
+    lockboxScopes?: readonly AccessScope[];
   };
 }

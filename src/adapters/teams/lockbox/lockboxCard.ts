@@ -1,7 +1,7 @@
 import { NotReached } from '../../../application/ports';
 import type { LockboxViewer } from '../../../domain/policy';
 import { ErrorCode } from '../../../domain/errors';
-import { LockboxKept, LockboxMembership, LockboxRequest, isDecisionOverdue, lockboxParties } from '../../../domain/lockbox';
+import { LockboxKept, LockboxMembership, LockboxRequest, isDecisionOverdue, lockboxParties, scopeOf } from '../../../domain/lockbox';
 import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
 import { adaptiveCard, executeAction, factSet, heading, statusBadge, inputText, problemNotice, textBlock } from '../cards/cardElements';
 import { AdaptiveCard, CardElement } from '../cards/cardTypes';
@@ -88,6 +88,7 @@ function facts(view: LockboxCardView): Array<[string, string | null]> {
   return [
     ['Requester', escapeMarkdown(request.requester.name)],
     ['Requested via', request.requestedVia === null ? null : escapeMarkdown(view.requestedViaLabel ?? request.requestedVia)],
+    ['Access', `${escapeMarkdown(scopeOf(request).name)}: ${escapeMarkdown(scopeOf(request).description)}, for ${durationText(request.durationMinutes)}`],
     ['Resource', escapeMarkdown(request.resource)],
     ['Reason', escapeMarkdown(request.reason)],
     ['Ticket', request.ticket.trim() === '' ? null : escapeMarkdown(request.ticket)],
