@@ -264,6 +264,8 @@ export async function confirmLockboxGrant(deps: UseCaseDeps, requestId: string, 
 export async function failLockboxGrant(deps: UseCaseDeps, requestId: string, problem: Problem): Promise<void> {
   const request = await loadLockbox(deps, requestId);
   if (request.state !== 'approved' || request.access.status !== 'granting') return;
+  // The ledger must not count a failed grant as running: later requests of the same person would "share" it.
+  await deps.grants.recordRevoke(request.id, deps.clock.now());
   await systemAction(deps, request, { action: 'failGrant', problem }, SYSTEM_DISPATCHER);
 }
 
