@@ -2,6 +2,7 @@ import { FieldProblem } from '../../../domain/errors';
 import { AccessScope, LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';
 import { adaptiveCard, executeAction, heading, inputChoiceSet, inputText, textBlock } from '../cards/cardElements';
 import { AdaptiveCard } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
 import { durationText, formProblems, FormField, inputNumber, LOCKBOX_FIELD_MAX_LENGTHS, LOCKBOX_MIN_MINUTES } from './lockboxCardParts';
 
 /** What the "Request access" form shows: what was typed before, what was wrong with it, and the duration limits. */
@@ -41,7 +42,11 @@ export function lockboxFormCard(view: LockboxFormView): AdaptiveCard {
       isSubtle: true,
       spacing: 'small',
     }),
-    ...(scopes.length > 0
+    // One scope needs no choice, only saying what approval grants; with several, the engineer picks one.
+    ...(scopes.length === 1
+      ? [textBlock(`Access: ${escapeMarkdown(scopes[0].name)} — ${escapeMarkdown(scopes[0].description)}`, { id: 'scopeText', spacing: 'small' })]
+      : []),
+    ...(scopes.length > 1
       ? [
           inputChoiceSet(
             'scope',
