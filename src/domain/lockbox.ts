@@ -306,7 +306,15 @@ export function decideLockbox(request: LockboxRequest, command: LockboxCommand, 
     updatedAt: now,
   };
   const reason =
-    'comment' in command ? command.comment : 'setting' in command ? command.setting : 'problem' in command ? problemLine(command.problem) : endingReason(next);
+    'comment' in command
+      ? command.comment
+      : 'setting' in command
+        ? command.setting
+        : 'problem' in command
+          ? problemLine(command.problem)
+          : command.action === 'confirmGrant'
+            ? MEMBERSHIP_REASON[next.access.membership ?? 'added']
+            : endingReason(next);
   return { request: next, event: auditEvent(next, command.action, request.state, to, { ...context, reason: context.reason ?? reason }) };
 }
 
@@ -336,9 +344,17 @@ function checkNotReviewer(request: LockboxRequest, actor: Actor): void {
   if (reviewedBy.includes(actorId(actor))) throw new DoormanError('AUTH.SAME_REVIEWER');
 }
 
+/** What the trail says about the membership when a grant is confirmed: the auditor's "who added it". */
+const MEMBERSHIP_REASON: Readonly<Record<LockboxMembership, string>> = {
+  added: 'membership added by Doorman',
+  alreadyMember: 'already a member before the request: not added, will not be removed',
+  shared: 'membership already carried by another running request of the requester',
+};
+
 function endingReason(request: LockboxRequest): string | null {
   if (!request.ending) return null;
   const kept = request.access.kept;
+  if (request.state === 'ended' && request.access.status === 'removed' && !kept) return `${request.ending.reason}; membership removed by Doorman`;
   if (request.state !== 'ended' || !kept) return request.ending.reason;
   return `${request.ending.reason}; membership kept: ${kept === 'otherRequest' ? 'another request still runs' : 'Doorman did not add it'}`;
 }

@@ -240,3 +240,24 @@ describe('deadlines, double decisions and the end of access', () => {
     ).toThrow(expect.objectContaining({ code: 'INPUT.INVALID' }));
   });
 });
+
+describe('the trail answers "who added and who removed it" (issue 15)', () => {
+  const granting = () => aLockbox({ state: 'approved', access: { status: 'granting', grantedAt: null, endsAt: null, removedAt: null } });
+  const confirm = (membership: 'added' | 'alreadyMember' | 'shared') =>
+    decideLockbox(granting(), { action: 'confirmGrant', membership }, { actor: system, now: inTime, source: 'timer' });
+
+  it('says at the grant whether Doorman added the membership', () => {
+    expect(confirm('added').event.reason).toBe('membership added by Doorman');
+    expect(confirm('alreadyMember').event.reason).toBe('already a member before the request: not added, will not be removed');
+    expect(confirm('shared').request.access.membership).toBe('shared');
+  });
+
+  it('says at the end whether Doorman removed it or why it was kept', () => {
+    const ending = decideLockbox(confirm('added').request, commandFor.resolve, contextFor('resolve')).request;
+    const removed = decideLockbox(withAccessRemoved(ending, inTime), { action: 'end', kept: null }, contextFor('end'));
+    expect(removed.event.reason).toBe('resolved; membership removed by Doorman');
+    const kept = decideLockbox(withAccessRemoved(ending, inTime), { action: 'end', kept: 'otherRequest' }, contextFor('end'));
+    expect(kept.request.access.kept).toBe('otherRequest');
+    expect(kept.event.reason).toBe('resolved; membership kept: another request still runs');
+  });
+});
