@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { parseEnv } from 'node:util';
 import { z } from 'zod';
 import { addressRefusal, classifyAddress } from './domain/networkAddress';
+import { DEFAULT_LOCKBOX_SCOPE } from './domain/lockbox';
 
 const LOOPBACK_HOSTS = ['127.0.0.1', 'localhost', '::1'];
 
@@ -68,6 +69,7 @@ const environmentSchema = z.object({
 
   ACCESS: z.enum(['local', 'graph']).optional(),
   LOCKBOX_ACCESS_GROUP_ID: z.string().optional(),
+  LOCKBOX_SCOPES: z.string().optional(),
   WEBHOOK_URLS: idList,
   API_TOKEN_AUDIENCES: idList,
   WEBHOOK_SECRET: z.string().optional(),
@@ -127,6 +129,8 @@ export interface Config {
   outboxLeaseMs: number;
   lockbox: {
     access: { kind: 'local' } | { kind: 'graph'; groupId: string };
+    /** Access scopes admins define (LOCKBOX_SCOPES); the default scope (LOCKBOX_ACCESS_GROUP_ID) comes first. */
+    scopes: LockboxScopeConfig[];
     webhookUrls: string[];
     webhookSecret: string | null;
     /** Entra app-only tokens the REST API accepts (app role Lockbox.Request), or null: API keys only. */
@@ -239,6 +243,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
   if (accessKind === 'graph') {
     if (blank(e.LOCKBOX_ACCESS_GROUP_ID)) problems.push('LOCKBOX_ACCESS_GROUP_ID is required when ACCESS=graph.');
   }
+  const scopes = lockboxScopesOf(e.LOCKBOX_SCOPES, problems);
+  if (accessKind === 'graph') {
+    for (const scope of scopes) if (!scope.groupId) problems.push(`LOCKBOX_SCOPES: scope "${scope.id}" needs a groupId when ACCESS=graph.`);
+  }
   for (const url of e.WEBHOOK_URLS) {
     const problem = webhookUrlProblem(url, localMode);
     if (problem) problems.push(`WEBHOOK_URLS: ${problem}`);
@@ -314,6 +322,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
     outboxLeaseMs: e.OUTBOX_LEASE_SECONDS * 1000,
     lockbox: {
       access: accessKind === 'graph' ? { kind: 'graph', groupId: e.LOCKBOX_ACCESS_GROUP_ID ?? '' } : { kind: 'local' },
+      scopes: [{ ...DEFAULT_LOCKBOX_SCOPE, groupId: e.LOCKBOX_ACCESS_GROUP_ID ?? null }, ...scopes],
       webhookUrls: e.WEBHOOK_URLS,
       webhookSecret: e.WEBHOOK_SECRET ?? null,
       apiTokens: e.API_TOKEN_AUDIENCES.length > 0 ? { audiences: e.API_TOKEN_AUDIENCES, jwksUrl: e.ENTRA_JWKS_URL } : null,
@@ -358,3 +367,43 @@ export function webhookUrlProblem(url: string, localMode: boolean): string | nul
 
 /** The keys `loadConfig` reads, for the infrastructure check and `.env.sample`. */
 export const CONFIG_KEYS: readonly string[] = Object.keys(environmentSchema.shape);
+
+/** An access scope as configured: what people read, and the Entra group that carries it (Graph mode). */
+export interface LockboxScopeConfig {
+  id: string;
+  name: string;
+  description: string;
+  groupId: string | null;
+}
+
+const scopeListSchema = z.array(
+  z.object({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]{0,39}$/),
+    name: z.string().trim().min(1).max(80),
+    description: z.string().trim().min(1).max(300),
+    groupId: z.string().trim().min(1).optional(),
+  }),
+);
+
+/** LOCKBOX_SCOPES: a JSON list of `{ id, name, description, groupId }`; every problem is listed, none is guessed. */
+function lockboxScopesOf(value: string | undefined, problems: string[]): LockboxScopeConfig[] {
+  if (value === undefined || value.trim() === '') return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch {
+    problems.push('LOCKBOX_SCOPES must be a JSON list of { "id", "name", "description", "groupId" }.');
+    return [];
+  }
+  const parsed = scopeListSchema.safeParse(json);
+  if (!parsed.success) {
+    problems.push('LOCKBOX_SCOPES: each scope needs an id (lower-case letters, digits, dashes), a name and a description.');
+    return [];
+  }
+  const ids = parsed.data.map((scope) => scope.id);
+  if (ids.includes(DEFAULT_LOCKBOX_SCOPE.id) || new Set(ids).size !== ids.length) {
+    problems.push(`LOCKBOX_SCOPES: scope ids must be unique and not "${DEFAULT_LOCKBOX_SCOPE.id}" (that is LOCKBOX_ACCESS_GROUP_ID's).`);
+    return [];
+  }
+  return parsed.data.map((scope) => ({ ...scope, groupId: scope.groupId ?? null }));
+}

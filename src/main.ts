@@ -127,6 +127,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       meetingProvider: meetings.provider,
       lobbyBypassSeconds: config.graph?.lobbyBypassAfterAdmit ? 90 : 0,
       webhookUrls: config.lockbox.webhookUrls,
+      lockboxScopes: config.lockbox.scopes.map(({ id, name, description }) => ({ id, name, description })),
     },
   };
 
@@ -163,7 +164,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const access: AccessGranter =
     overrides.access ??
     (config.lockbox.access.kind === 'graph' && graph
-      ? new GraphGroupAccessGranter(graph.client, config.lockbox.access.groupId, clock, logger)
+      ? new GraphGroupAccessGranter(graph.client, scopeGroups(config.lockbox.scopes), clock, logger)
       : new LocalAccessGranter(store, clock));
   const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock, { localMode: config.localMode });
   dispatcher = new OutboxDispatcher(
@@ -336,4 +337,9 @@ function appInstaller(config: Config, graph: GraphConnection['client'] | null, c
   return new UnconfiguredAppInstaller(
     'TEAMS_APP_ID is not set: Doorman cannot install itself for people who never opened it (set it to the app id in the organization app catalog).',
   );
+}
+
+/** The Entra group that carries each configured access scope (issue 15). */
+function scopeGroups(scopes: readonly { id: string; groupId: string | null }[]): Record<string, string> {
+  return Object.fromEntries(scopes.flatMap((scope) => (scope.groupId ? [[scope.id, scope.groupId]] : [])));
 }

@@ -1,6 +1,6 @@
 import { AuditEvent, DecisionContext, auditEvent } from './audit';
 import { DeliveryFailure, withDeliveryFailure, withPersonReached } from './deliveryFailures';
-import { DoormanError, FieldProblem, problemLine } from './errors';
+import { DoormanError, FieldProblem, Problem, problemLine } from './errors';
 import { Actor, Person, Role, actorId, hasRole } from './people';
 
 /** States of a lockbox request (DESIGN.md §1); `review` only when a support lead reviews first. */
@@ -15,13 +15,14 @@ export type LockboxAction =
   | 'cancel'
   | 'expire'
   | 'confirmGrant'
+  | 'failGrant'
   | 'resolve'
   | 'revoke'
   | 'elapse'
   | 'end';
 
 /** Why access ended. */
-export type LockboxEndReason = 'window elapsed' | 'resolved' | 'revoked';
+export type LockboxEndReason = 'window elapsed' | 'resolved' | 'revoked' | 'grant failed';
 
 /**
  * Who may act: `requester` (the engineer, the person a system asked for, or the system itself), a role that must not
@@ -40,6 +41,7 @@ export const LOCKBOX_TRANSITIONS: Readonly<
   cancel: { by: 'requester', from: { pending: 'cancelled', review: 'cancelled' } },
   expire: { by: 'system', from: { pending: 'expired', review: 'expired' } },
   confirmGrant: { by: 'system', from: { approved: 'approved' } },
+  failGrant: { by: 'system', from: { approved: 'ended' } },
   resolve: { by: 'requester', from: { approved: 'approved' } },
   revoke: { by: { role: 'approver', notRequester: true }, from: { approved: 'approved' } },
   elapse: { by: 'system', from: { approved: 'approved' } },
@@ -65,6 +67,7 @@ export const LOCKBOX_DEFAULT_POLICY = Object.freeze({
   defaultDurationMinutes: 240,
   maxDurationMinutes: LOCKBOX_MAX_MINUTES,
   decisionHours: 12,
+  escalationHours: 0,
 });
 
 /** The limits an admin sets for lockbox requests. */
@@ -72,6 +75,8 @@ export interface LockboxLimits {
   defaultDurationMinutes: number;
   maxDurationMinutes: number;
   decisionHours: number;
+  /** Hours undecided before backup approvers are added; 0 turns escalation off (must be shorter than decisionHours). */
+  escalationHours?: number;
 }
 
 /**
@@ -91,15 +96,58 @@ export function lockboxLimitProblems(limits: LockboxLimits): FieldProblem[] {
   if (!within(limits.decisionHours, LOCKBOX_DECISION_HOURS.min, LOCKBOX_DECISION_HOURS.max)) {
     problems.push({ field: 'decisionHours', problem: 'range' });
   }
+  const escalation = limits.escalationHours ?? 0;
+  if (!within(escalation, 0, LOCKBOX_DECISION_HOURS.max - 1)) {
+    problems.push({ field: 'escalationHours', problem: 'range' });
+  } else if (escalation > 0 && escalation >= limits.decisionHours) {
+    problems.push({ field: 'escalationHours', problem: 'aboveMax' });
+  }
   return problems;
 }
 
-/** Where granted access stands: Doorman only says "ended" once removal is confirmed. */
+/**
+ * How the person came to hold the access: Doorman `added` the membership; they were `alreadyMember` before (Doorman
+ * never removes that); or another running request of theirs for the same access already carries it (`shared`).
+ */
+export type LockboxMembership = 'added' | 'alreadyMember' | 'shared';
+
+/** Why access was not removed when this request's window ended: another request still runs, or Doorman never added it. */
+export type LockboxKept = 'otherRequest' | 'notAdded';
+
+/**
+ * An access scope an admin defines: what approving grants, in words people read. What carries it (an Entra group, the
+ * local grant table) is configuration, not part of the request. A request keeps a copy, so its card stays true.
+ */
+export interface AccessScope {
+  id: string;
+  name: string;
+  description: string;
+}
+
+/** The scope of `LOCKBOX_ACCESS_GROUP_ID` (and of requests from before scopes existed). */
+export const DEFAULT_LOCKBOX_SCOPE: AccessScope = Object.freeze({
+  id: 'default',
+  name: 'Customer content',
+  description: 'the access the lockbox access group grants',
+});
+
+/** The scope a request grants (requests from before scopes existed grant the default one). */
+export function scopeOf(request: LockboxRequest): AccessScope {
+  return request.scope ?? DEFAULT_LOCKBOX_SCOPE;
+}
+
+/** Where granted access stands: Doorman only says "ended" once removal is confirmed (or the grant failed). */
 export interface LockboxAccess {
-  status: 'none' | 'granting' | 'granted' | 'removing' | 'removed';
+  status: 'none' | 'granting' | 'granted' | 'removing' | 'removed' | 'failed';
   grantedAt: Date | null;
   endsAt: Date | null;
   removedAt: Date | null;
+  /** Set when the grant is confirmed (requests from before this was recorded have none). */
+  membership?: LockboxMembership | null;
+  /** Set at the end when the membership was left in place, and why. */
+  kept?: LockboxKept | null;
+  /** Why the grant failed (status `failed`). */
+  problem?: Problem | null;
 }
 
 /** A decision, with who took it and why (a person, or a setting when approval is off). */
@@ -121,6 +169,8 @@ export interface LockboxRequest {
   requester: Person;
   /** The stable id of the system that asked on the requester's behalf (`key:<key id>`, `app:<client id>`), if any. */
   requestedVia: string | null;
+  /** What approving grants (absent on requests from before scopes: the default scope). */
+  scope?: AccessScope;
   resource: string;
   reason: string;
   ticket: string;
@@ -128,6 +178,10 @@ export interface LockboxRequest {
   decideBy: Date;
   /** When approvers get their "1 hour left" reminder; cleared once sent. */
   remindAt: Date | null;
+  /** When backup approvers are added if nobody decided; cleared once escalated (absent: no escalation). */
+  escalateAt?: Date | null;
+  /** The backup approvers added by the escalation: they may decide like approvers. */
+  escalatedTo?: string[];
   decisions: LockboxDecision[];
   access: LockboxAccess;
   /** Set when access must end; the request reaches `ended` only when removal is confirmed. */
@@ -144,11 +198,14 @@ export interface NewLockbox {
   id: string;
   requester: Person;
   requestedVia: string | null;
+  scope?: AccessScope;
   resource: string;
   reason: string;
   ticket: string;
   durationMinutes: number;
   decisionHours: number;
+  /** Hours undecided before backup approvers are added; 0 (or not shorter than decisionHours): never. */
+  escalationHours?: number;
   leadReview: boolean;
   queueId: string | null;
 }
@@ -157,8 +214,10 @@ export interface NewLockbox {
 export type LockboxCommand =
   | { action: 'approve' | 'deny' | 'passReview'; comment: string | null }
   | { action: 'autoApprove'; setting: string }
-  | { action: 'cancel' | 'expire' | 'resolve' | 'revoke' | 'elapse' | 'end' }
-  | { action: 'confirmGrant' };
+  | { action: 'cancel' | 'expire' | 'resolve' | 'revoke' | 'elapse' }
+  | { action: 'end'; kept?: LockboxKept | null }
+  | { action: 'confirmGrant'; membership?: LockboxMembership }
+  | { action: 'failGrant'; problem: Problem };
 
 /** A decided lockbox transition. */
 export interface LockboxDecided {
@@ -173,6 +232,8 @@ export function createLockbox(input: NewLockbox, context: DecisionContext): Lock
   }
   const decideBy = new Date(context.now.getTime() + input.decisionHours * 3600_000);
   const remindAt = input.decisionHours > 1 ? new Date(decideBy.getTime() - 3600_000) : null;
+  const escalationHours = input.escalationHours ?? 0;
+  const escalateAt = escalationHours > 0 && escalationHours < input.decisionHours ? new Date(context.now.getTime() + escalationHours * 3600_000) : null;
   const request: LockboxRequest = {
     kind: 'lockbox',
     id: input.id,
@@ -180,12 +241,15 @@ export function createLockbox(input: NewLockbox, context: DecisionContext): Lock
     state: input.leadReview ? 'review' : 'pending',
     requester: input.requester,
     requestedVia: input.requestedVia,
+    scope: input.scope ?? DEFAULT_LOCKBOX_SCOPE,
     resource: input.resource,
     reason: input.reason,
     ticket: input.ticket,
     durationMinutes: input.durationMinutes,
     decideBy,
     remindAt,
+    escalateAt,
+    escalatedTo: [],
     decisions: [],
     access: { status: 'none', grantedAt: null, endsAt: null, removedAt: null },
     ending: null,
@@ -213,6 +277,7 @@ export function lockboxParties(request: LockboxRequest): string[] {
 export function decideLockbox(request: LockboxRequest, command: LockboxCommand, context: DecisionContext): LockboxDecided {
   const rule = LOCKBOX_TRANSITIONS[command.action];
   checkPerformer(request, rule.by, context.actor);
+  if (command.action === 'approve') checkNotReviewer(request, context.actor);
   const to = rule.from[request.state];
   if (to === undefined) throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', `${command.action} in ${request.state}`);
   const now = context.now;
@@ -227,7 +292,7 @@ export function decideLockbox(request: LockboxRequest, command: LockboxCommand, 
   if (command.action === 'elapse' && (request.access.endsAt === null || now.getTime() < request.access.endsAt.getTime())) {
     throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', 'the access window has not elapsed');
   }
-  if (command.action === 'confirmGrant' && request.access.status !== 'granting') {
+  if ((command.action === 'confirmGrant' || command.action === 'failGrant') && request.access.status !== 'granting') {
     throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', 'no grant in progress');
   }
   if (command.action === 'end' && request.access.status !== 'removed') {
@@ -240,7 +305,16 @@ export function decideLockbox(request: LockboxRequest, command: LockboxCommand, 
     version: request.version + 1,
     updatedAt: now,
   };
-  const reason = 'comment' in command ? command.comment : 'setting' in command ? command.setting : next.ending?.reason ?? null;
+  const reason =
+    'comment' in command
+      ? command.comment
+      : 'setting' in command
+        ? command.setting
+        : 'problem' in command
+          ? problemLine(command.problem)
+          : command.action === 'confirmGrant'
+            ? MEMBERSHIP_REASON[next.access.membership ?? 'added']
+            : endingReason(next);
   return { request: next, event: auditEvent(next, command.action, request.state, to, { ...context, reason: context.reason ?? reason }) };
 }
 
@@ -260,7 +334,29 @@ function checkPerformer(request: LockboxRequest, by: LockboxPerformer, actor: Ac
   }
   if (actor.type !== 'person') throw new DoormanError('AUTH.NOT_PERMITTED');
   if (lockboxParties(request).includes(actor.person.aadObjectId)) throw new DoormanError('AUTH.SELF_APPROVAL');
-  if (!hasRole(actor, by.role)) throw new DoormanError('AUTH.NOT_PERMITTED');
+  const isBackup = by.role === 'approver' && (request.escalatedTo ?? []).includes(actor.person.aadObjectId);
+  if (!hasRole(actor, by.role) && !isBackup) throw new DoormanError('AUTH.NOT_PERMITTED');
+}
+
+/** Separation of duties across the two stages: whoever passed the lead review does not also approve. */
+function checkNotReviewer(request: LockboxRequest, actor: Actor): void {
+  const reviewedBy = request.decisions.filter((decision) => decision.action === 'passReview').map((decision) => decision.byId);
+  if (reviewedBy.includes(actorId(actor))) throw new DoormanError('AUTH.SAME_REVIEWER');
+}
+
+/** What the trail says about the membership when a grant is confirmed: the auditor's "who added it". */
+const MEMBERSHIP_REASON: Readonly<Record<LockboxMembership, string>> = {
+  added: 'membership added by Doorman',
+  alreadyMember: 'already a member before the request: not added, will not be removed',
+  shared: 'membership already carried by another running request of the requester',
+};
+
+function endingReason(request: LockboxRequest): string | null {
+  if (!request.ending) return null;
+  const kept = request.access.kept;
+  if (request.state === 'ended' && request.access.status === 'removed' && !kept) return `${request.ending.reason}; membership removed by Doorman`;
+  if (request.state !== 'ended' || !kept) return request.ending.reason;
+  return `${request.ending.reason}; membership kept: ${kept === 'otherRequest' ? 'another request still runs' : 'Doorman did not add it'}`;
 }
 
 function decisionBy(actor: Actor, action: LockboxDecision['action'], at: Date, comment: string | null): LockboxDecision {
@@ -278,12 +374,17 @@ function changesFor(request: LockboxRequest, command: LockboxCommand, context: D
   switch (command.action) {
     case 'passReview':
     case 'deny':
-      return { decisions: [...request.decisions, decisionBy(actor, command.action, now, command.comment)], remindAt: command.action === 'deny' ? null : request.remindAt };
+      return {
+        decisions: [...request.decisions, decisionBy(actor, command.action, now, command.comment)],
+        remindAt: command.action === 'deny' ? null : request.remindAt,
+        escalateAt: command.action === 'deny' ? null : request.escalateAt ?? null,
+      };
     case 'approve':
       return {
         decisions: [...request.decisions, decisionBy(actor, 'approve', now, command.comment)],
         access: { ...request.access, status: 'granting' },
         remindAt: null,
+        escalateAt: null,
       };
     case 'autoApprove':
       return {
@@ -293,7 +394,7 @@ function changesFor(request: LockboxRequest, command: LockboxCommand, context: D
       };
     case 'cancel':
     case 'expire':
-      return { remindAt: null };
+      return { remindAt: null, escalateAt: null };
     case 'confirmGrant':
       return {
         access: {
@@ -301,7 +402,13 @@ function changesFor(request: LockboxRequest, command: LockboxCommand, context: D
           grantedAt: now,
           endsAt: new Date(now.getTime() + request.durationMinutes * 60_000),
           removedAt: null,
+          membership: command.membership ?? 'added',
         },
+      };
+    case 'failGrant':
+      return {
+        access: { ...request.access, status: 'failed', problem: command.problem },
+        ending: { reason: 'grant failed', byId: actorId(actor), at: now },
       };
     case 'resolve':
       return ending('resolved');
@@ -310,16 +417,18 @@ function changesFor(request: LockboxRequest, command: LockboxCommand, context: D
     case 'elapse':
       return ending('window elapsed');
     case 'end':
-      return {};
+      return command.kept ? { access: { ...request.access, kept: command.kept } } : {};
   }
 }
 
 /** Facts the system records on a lockbox request without moving its state. */
-export type LockboxSideAction = 'remind' | 'delivery.failed' | 'delivery.reached';
+export type LockboxSideAction = 'remind' | 'escalate' | 'delivery.failed' | 'delivery.reached';
 
 /** What a side transition records. */
 export type LockboxSideCommand =
   | { action: 'remind' }
+  /** Undecided too long: the backup approvers (resolved from the directory) are added and may decide. */
+  | { action: 'escalate'; backupIds: string[] }
   | { action: 'delivery.failed'; failure: DeliveryFailure }
   /** A later card reached a person something was given up for: the cards stop saying they were not told. */
   | { action: 'delivery.reached'; aadObjectId: string };
@@ -334,6 +443,12 @@ export const LOCKBOX_SIDE_TRANSITIONS: {
   };
 } = {
   remind: { from: ['pending', 'review'], holds: (request) => request.remindAt !== null, changes: () => ({ remindAt: null }), reason: () => '1 hour left' },
+  escalate: {
+    from: ['pending', 'review'],
+    holds: (request) => (request.escalateAt ?? null) !== null,
+    changes: (request, command) => ({ escalateAt: null, escalatedTo: [...new Set([...(request.escalatedTo ?? []), ...command.backupIds])] }),
+    reason: (command) => `undecided in time: ${command.backupIds.length} backup approver(s) added (${command.backupIds.join(', ')})`,
+  },
   'delivery.failed': {
     from: LOCKBOX_STATES,
     holds: () => true,
@@ -376,7 +491,7 @@ export function withAccessRemoved(request: LockboxRequest, now: Date): LockboxRe
 }
 
 /** What a lockbox deadline stands for. */
-export type LockboxDeadlineKind = 'expire' | 'remind' | 'elapse';
+export type LockboxDeadlineKind = 'expire' | 'remind' | 'escalate' | 'elapse';
 
 /** Deadlines now: decision expiry and the reminder while undecided; the end of the window while access runs. */
 export function lockboxDeadlines(request: LockboxRequest): { kind: LockboxDeadlineKind; dueAt: Date }[] {
@@ -384,6 +499,7 @@ export function lockboxDeadlines(request: LockboxRequest): { kind: LockboxDeadli
   if (request.state === 'pending' || request.state === 'review') {
     deadlines.push({ kind: 'expire', dueAt: request.decideBy });
     if (request.remindAt) deadlines.push({ kind: 'remind', dueAt: request.remindAt });
+    if (request.escalateAt) deadlines.push({ kind: 'escalate', dueAt: request.escalateAt });
   }
   if (request.state === 'approved' && request.access.status === 'granted' && request.ending === null && request.access.endsAt) {
     deadlines.push({ kind: 'elapse', dueAt: request.access.endsAt });

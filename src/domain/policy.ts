@@ -50,7 +50,8 @@ export function lockboxViewerOf(request: LockboxRequest, actor: Actor | null): L
   if (!actor || actor.type !== 'person') return 'readOnly';
   if (lockboxParties(request).includes(actor.person.aadObjectId)) return 'requester';
   if (request.state === 'review' && hasRole(actor, 'admin')) return 'reviewer';
-  if (request.state !== 'review' && hasRole(actor, 'approver')) return 'approver';
+  const isBackup = (request.escalatedTo ?? []).includes(actor.person.aadObjectId);
+  if (request.state !== 'review' && (hasRole(actor, 'approver') || isBackup)) return 'approver';
   return 'readOnly';
 }
 

@@ -296,7 +296,13 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     if (segments[0] === GRAPH_VERSION && segments[1] === 'groups' && segments.length >= 3) {
       const grantedToGroups = tokens.get(bearer(req.headers.authorization) ?? '');
       if (!grantedToGroups) return send(res, 401, graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.'));
+      if (segments[3] === 'members' && segments[segments.length - 1] === '$ref') return groupMemberRefs(res, method, grantedToGroups, segments[2], segments.slice(4, -1), body);
       return groupRoutes(res, method, grantedToGroups, segments[2], segments.slice(3), url.searchParams);
+    }
+    if (segments[0] === GRAPH_VERSION && segments[1] === 'directoryObjects' && segments[3] === 'checkMemberGroups' && method === 'POST') {
+      const grantedToCheck = tokens.get(bearer(req.headers.authorization) ?? '');
+      if (!grantedToCheck) return send(res, 401, graphError('InvalidAuthenticationToken', 'Access token is empty or invalid.'));
+      return checkMemberGroups(res, grantedToCheck, segments[2], body);
     }
     if (segments[0] === GRAPH_VERSION && segments[1] === 'deviceManagement' && segments[2] === 'managedDevices' && segments.length >= 4) {
       const grantedToDevices = tokens.get(bearer(req.headers.authorization) ?? '');
@@ -386,6 +392,37 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
       ...(next ? { '@odata.nextLink': next.toString() } : {}),
       value: page,
     });
+  }
+
+  // "Add members" (POST /groups/{id}/members/$ref → 204; 400 when already a member) and "Remove member"
+  // (DELETE /groups/{id}/members/{member}/$ref → 204; 404 when not a member): GroupMember.ReadWrite.All.
+  function groupMemberRefs(res: ServerResponse, method: string, granted: string[], groupId: string, memberPath: string[], body: string): void {
+    if (!hasRole(granted, 'GroupMember.ReadWrite.All')) return forbiddenDirectory(res);
+    const group = groups.get(groupId);
+    if (!group) return send(res, 404, graphError('Request_ResourceNotFound', `Resource '${groupId}' does not exist or one of its queried reference-property objects are not present.`));
+    if (method === 'POST' && memberPath.length === 0) {
+      const memberId = String((JSON.parse(body || '{}') as { '@odata.id'?: string })['@odata.id'] ?? '').split('/').pop() ?? '';
+      if (group.members.includes(memberId)) {
+        return send(res, 400, graphError('Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'."));
+      }
+      group.members.push(memberId);
+      return send(res, 204, null);
+    }
+    if (method === 'DELETE' && memberPath.length === 1) {
+      if (!group.members.includes(memberPath[0])) {
+        return send(res, 404, graphError('Request_ResourceNotFound', "One or more removed object references do not exist for the following modified properties: 'members'."));
+      }
+      group.members = group.members.filter((member) => member !== memberPath[0]);
+      return send(res, 204, null);
+    }
+    return send(res, 404, graphError('UnknownRoute', `no route ${method} /groups/${groupId}/members/${memberPath.join('/')}/$ref`));
+  }
+
+  // "directoryObject: checkMemberGroups": the subset of `groupIds` the object is a (transitive) member of.
+  function checkMemberGroups(res: ServerResponse, granted: string[], objectId: string, body: string): void {
+    if (!hasRole(granted, 'GroupMember.Read.All') && !hasRole(granted, 'GroupMember.ReadWrite.All')) return forbiddenDirectory(res);
+    const groupIds = ((JSON.parse(body || '{}') as { groupIds?: string[] }).groupIds ?? []).filter((id) => transitiveUsers(id, new Set()).has(objectId));
+    send(res, 200, { '@odata.context': `${origin}/${GRAPH_VERSION}/$metadata#Collection(Edm.String)`, value: groupIds });
   }
 
   function transitiveUsers(groupId: string, seen: Set<string>): Set<string> {

@@ -13,7 +13,7 @@ const eve: Actor = { type: 'person', person: { aadObjectId: '00000000-0000-0000-
 const place = { channelId: '19:assist@thread.tacv2', teamId: '19:team@thread.tacv2', serviceUrl: 'https://smba.example', tenantId: 'tenant-test' };
 const eveLaptop = `local-${'00000000-0000-0000-0000-00000000e005'}-laptop`;
 const ask = { problem: 'VPN drops every few minutes', urgency: 'normal', phone: '', deviceId: eveLaptop };
-const lockboxDefaults = { approvalRequired: true, leadReview: false, defaultDurationMinutes: 240, maxDurationMinutes: 1440, decisionHours: 12 };
+const lockboxDefaults = { approvalRequired: true, leadReview: false, defaultDurationMinutes: 240, maxDurationMinutes: 1440, decisionHours: 12, escalationHours: 0 };
 
 describe('assist use cases (SQLite in memory, fake clock)', () => {
   const t = useCaseDepsPerTest();

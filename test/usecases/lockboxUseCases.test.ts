@@ -1,7 +1,7 @@
 import { DeadlineSweeper } from '../../src/application/delivery/deadlineSweeper';
 import { lockboxFormLimits, submitLockboxForm } from '../../src/application/lockbox/lockboxViews';
 import { registerChannel } from '../../src/application/people/queues';
-import { LockboxRequest } from '../../src/domain/lockbox';
+import { DEFAULT_LOCKBOX_SCOPE, LockboxRequest } from '../../src/domain/lockbox';
 import { Actor } from '../../src/domain/people';
 import { useCaseDepsPerTest } from '../support/testDeps';
 
@@ -17,7 +17,7 @@ describe('lockbox use cases (SQLite in memory, fake clock)', () => {
     await expect(lockboxFormLimits(t.deps, dana)).rejects.toMatchObject({ code: 'QUEUE.NONE' });
     await registerChannel(t.deps, alex, place, { purpose: 'approvals', name: 'Approvals', makeDefault: true });
     await expect(lockboxFormLimits(t.deps, alex)).rejects.toMatchObject({ code: 'AUTH.NOT_PERMITTED' });
-    await expect(lockboxFormLimits(t.deps, dana)).resolves.toEqual({ defaultDurationMinutes: 240, maxDurationMinutes: 1440 });
+    await expect(lockboxFormLimits(t.deps, dana)).resolves.toEqual({ defaultDurationMinutes: 240, maxDurationMinutes: 1440, scopes: [DEFAULT_LOCKBOX_SCOPE] });
   });
 
   it('asks, returns the requester card view, and reminds the approvers once, an hour before the deadline', async () => {
@@ -38,6 +38,7 @@ describe('lockbox use cases (SQLite in memory, fake clock)', () => {
     const events = await t.deps.requests.eventsOf(request.id);
     expect(events.map((event) => event.action)).toEqual(['create', 'remind']);
     // Carl and Finn are told in chat and in their Teams activity feed; the reminder changes no card and sends no webhook.
+    // Carl and Finn are told in chat and by mail (issue 15); the reminder changes no card and sends no webhook.
     expect((await t.deps.outbox.pendingOutboxCount()) - outboxBefore).toBe(4);
     expect(await new DeadlineSweeper(t.deps).sweep()).toBe(0);
   });

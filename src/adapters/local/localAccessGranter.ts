@@ -1,30 +1,28 @@
-import { AccessGranter, Clock, GrantStore } from '../../application/ports';
-import { LockboxRequest } from '../../domain/lockbox';
+import { AccessGranter, Clock, DEFAULT_ACCESS_SCOPE, GrantStore } from '../../application/ports';
 import { systemClock } from '../system/systemClock';
 
 /**
- * Local mode's access: a row in the store's grant table per request, which the REST API reports. Granting twice
- * keeps the first grant time and revoking twice keeps the first revocation, so outbox retries change nothing.
+ * Local mode's carrier of access: a membership table in the store per scope, standing in for the Entra groups. Adding twice and
+ * removing twice change nothing, so outbox retries are safe; the grant ledger decides when to add and remove.
  */
 export class LocalAccessGranter implements AccessGranter {
   constructor(
-    private readonly store: Pick<GrantStore, 'recordGrant' | 'recordRevoke'>,
+    private readonly store: Pick<GrantStore, 'isLocalMember' | 'addLocalMember' | 'removeLocalMember'>,
     private readonly clock: Clock = systemClock,
   ) {}
 
-  /** Records access for the requester (the engineer, or the person a system asked for) to the resource. */
-  async grant(request: LockboxRequest): Promise<void> {
-    await this.store.recordGrant({
-      requestId: request.id,
-      principalId: request.requester.aadObjectId,
-      resource: request.resource,
-      grantedAt: this.clock.now(),
-      revokedAt: null,
-    });
+  /** True when the person is in the local group. */
+  holds(principalId: string, scopeId: string = DEFAULT_ACCESS_SCOPE): Promise<boolean> {
+    return this.store.isLocalMember(scopeId, principalId);
   }
 
-  /** Marks the request's grant revoked; nothing to do when it was never granted. */
-  async revoke(request: LockboxRequest): Promise<void> {
-    await this.store.recordRevoke(request.id, this.clock.now());
+  /** Puts the person in the local group. */
+  add(principalId: string, scopeId: string = DEFAULT_ACCESS_SCOPE): Promise<void> {
+    return this.store.addLocalMember(scopeId, principalId, this.clock.now());
+  }
+
+  /** Takes the person out of the local group. */
+  remove(principalId: string, scopeId: string = DEFAULT_ACCESS_SCOPE): Promise<void> {
+    return this.store.removeLocalMember(scopeId, principalId);
   }
 }

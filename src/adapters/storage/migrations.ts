@@ -488,4 +488,32 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 19,
+    name: 'access_memberships',
+    // The grant ledger counts grants per person and scope and records whether Doorman added the membership (rows from
+    // before were always added by it); local mode's carrier is a membership table like an Entra group's.
+    sqlite: `
+      ALTER TABLE access_grants ADD COLUMN scope TEXT NOT NULL DEFAULT 'default';
+      ALTER TABLE access_grants ADD COLUMN membership TEXT NOT NULL DEFAULT 'added';
+      CREATE INDEX access_grants_running ON access_grants (principal_id, scope) WHERE revoked_at IS NULL;
+      CREATE TABLE local_memberships (
+        scope TEXT NOT NULL,
+        principal_id TEXT NOT NULL,
+        added_at INTEGER NOT NULL,
+        PRIMARY KEY (scope, principal_id)
+      ) STRICT;
+    `,
+    postgres: `
+      ALTER TABLE access_grants ADD COLUMN scope text NOT NULL DEFAULT 'default';
+      ALTER TABLE access_grants ADD COLUMN membership text NOT NULL DEFAULT 'added';
+      CREATE INDEX access_grants_running ON access_grants (principal_id, scope) WHERE revoked_at IS NULL;
+      CREATE TABLE local_memberships (
+        scope text NOT NULL,
+        principal_id text NOT NULL,
+        added_at timestamptz NOT NULL,
+        PRIMARY KEY (scope, principal_id)
+      );
+    `,
+  },
 ];

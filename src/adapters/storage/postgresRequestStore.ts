@@ -1,6 +1,7 @@
 import { Pool, PoolClient } from 'pg';
 import {
   AccessGrant,
+  GrantMembership,
   ApiKey,
   CardActivity,
   Change,
@@ -559,13 +560,14 @@ export class PostgresRequestStore implements Store {
   async recordGrant(grant: AccessGrant): Promise<void> {
     // A repeated grant (a retried outbox row) keeps the time access really began; a revoked grant starts afresh.
     await this.pool.query(
-      `INSERT INTO access_grants (request_id, principal_id, resource, granted_at, revoked_at)
-       VALUES ($1, $2, $3, $4, NULL)
+      `INSERT INTO access_grants (request_id, principal_id, resource, granted_at, revoked_at, scope, membership)
+       VALUES ($1, $2, $3, $4, NULL, $5, $6)
        ON CONFLICT (request_id) DO UPDATE SET principal_id = excluded.principal_id, resource = excluded.resource,
+         scope = excluded.scope, membership = excluded.membership,
          granted_at = CASE WHEN access_grants.revoked_at IS NULL THEN access_grants.granted_at
            ELSE excluded.granted_at END,
          revoked_at = NULL`,
-      [grant.requestId, grant.principalId, grant.resource, grant.grantedAt],
+      [grant.requestId, grant.principalId, grant.resource, grant.grantedAt, grant.scope, grant.membership],
     );
   }
 
@@ -579,6 +581,40 @@ export class PostgresRequestStore implements Store {
   async listGrants(): Promise<AccessGrant[]> {
     const { rows } = await this.pool.query('SELECT * FROM access_grants ORDER BY granted_at DESC, request_id DESC');
     return rows.map(toAccessGrant);
+  }
+
+  async grantOf(requestId: string): Promise<AccessGrant | null> {
+    const { rows } = await this.pool.query('SELECT * FROM access_grants WHERE request_id = $1', [requestId]);
+    return rows.length > 0 ? toAccessGrant(rows[0]) : null;
+  }
+
+  async runningGrantsOf(principalId: string, scope: string): Promise<AccessGrant[]> {
+    const { rows } = await this.pool.query(
+      'SELECT * FROM access_grants WHERE principal_id = $1 AND scope = $2 AND revoked_at IS NULL ORDER BY granted_at, request_id',
+      [principalId, scope],
+    );
+    return rows.map(toAccessGrant);
+  }
+
+  async setGrantMembership(requestId: string, membership: GrantMembership): Promise<void> {
+    await this.pool.query('UPDATE access_grants SET membership = $2 WHERE request_id = $1', [requestId, membership]);
+  }
+
+  async isLocalMember(scope: string, principalId: string): Promise<boolean> {
+    const { rows } = await this.pool.query('SELECT 1 FROM local_memberships WHERE scope = $1 AND principal_id = $2', [scope, principalId]);
+    return rows.length > 0;
+  }
+
+  async addLocalMember(scope: string, principalId: string, at: Date): Promise<void> {
+    await this.pool.query('INSERT INTO local_memberships (scope, principal_id, added_at) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING', [
+      scope,
+      principalId,
+      at,
+    ]);
+  }
+
+  async removeLocalMember(scope: string, principalId: string): Promise<void> {
+    await this.pool.query('DELETE FROM local_memberships WHERE scope = $1 AND principal_id = $2', [scope, principalId]);
   }
 
   async erasePersonalData(requestId: string): Promise<void> {

@@ -94,6 +94,8 @@ export function toAccessGrant(row: Row): AccessGrant {
     requestId: row.request_id as string,
     principalId: row.principal_id as string,
     resource: row.resource as string,
+    scope: row.scope as string,
+    membership: row.membership as AccessGrant['membership'],
     grantedAt: toDate(row.granted_at),
     revokedAt: toDateOrNull(row.revoked_at),
   };

@@ -3,6 +3,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import {
   AccessGrant,
+  GrantMembership,
   ApiKey,
   CardActivity,
   Change,
@@ -252,14 +253,22 @@ export class SqliteRequestStore implements Store {
       selectApiKeys: db.prepare('SELECT * FROM api_keys ORDER BY created_at, id'),
       revokeApiKey: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
       // A repeated grant (a retried outbox row) keeps the time access really began; a revoked grant starts afresh.
-      upsertGrant: db.prepare(`INSERT INTO access_grants (request_id, principal_id, resource, granted_at, revoked_at)
-        VALUES (?, ?, ?, ?, NULL)
+      upsertGrant: db.prepare(`INSERT INTO access_grants (request_id, principal_id, resource, scope, membership, granted_at, revoked_at)
+        VALUES (?, ?, ?, ?, ?, ?, NULL)
         ON CONFLICT (request_id) DO UPDATE SET principal_id = excluded.principal_id, resource = excluded.resource,
+          scope = excluded.scope, membership = excluded.membership,
           granted_at = CASE WHEN access_grants.revoked_at IS NULL THEN access_grants.granted_at
             ELSE excluded.granted_at END,
           revoked_at = NULL`),
       revokeGrant: db.prepare('UPDATE access_grants SET revoked_at = ? WHERE request_id = ? AND revoked_at IS NULL'),
       selectGrants: db.prepare('SELECT * FROM access_grants ORDER BY granted_at DESC, request_id DESC'),
+      selectGrant: db.prepare('SELECT * FROM access_grants WHERE request_id = ?'),
+      selectRunningGrants: db.prepare(`SELECT * FROM access_grants WHERE principal_id = ? AND scope = ? AND revoked_at IS NULL
+        ORDER BY granted_at, request_id`),
+      updateGrantMembership: db.prepare('UPDATE access_grants SET membership = ? WHERE request_id = ?'),
+      selectLocalMember: db.prepare('SELECT 1 FROM local_memberships WHERE scope = ? AND principal_id = ?'),
+      insertLocalMember: db.prepare('INSERT INTO local_memberships (scope, principal_id, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING'),
+      deleteLocalMember: db.prepare('DELETE FROM local_memberships WHERE scope = ? AND principal_id = ?'),
       ping: db.prepare('SELECT 1'),
     };
     this.commitTransaction = db.transaction((change: Change) => this.writeChange(change)).immediate;
@@ -542,7 +551,7 @@ export class SqliteRequestStore implements Store {
   }
 
   async recordGrant(grant: AccessGrant): Promise<void> {
-    this.statements.upsertGrant.run(grant.requestId, grant.principalId, grant.resource, grant.grantedAt.getTime());
+    this.statements.upsertGrant.run(grant.requestId, grant.principalId, grant.resource, grant.scope, grant.membership, grant.grantedAt.getTime());
   }
 
   async recordRevoke(requestId: string, at: Date): Promise<void> {
@@ -551,6 +560,31 @@ export class SqliteRequestStore implements Store {
 
   async listGrants(): Promise<AccessGrant[]> {
     return (this.statements.selectGrants.all() as Row[]).map(toAccessGrant);
+  }
+
+  async grantOf(requestId: string): Promise<AccessGrant | null> {
+    const row = this.statements.selectGrant.get(requestId) as Row | undefined;
+    return row ? toAccessGrant(row) : null;
+  }
+
+  async runningGrantsOf(principalId: string, scope: string): Promise<AccessGrant[]> {
+    return (this.statements.selectRunningGrants.all(principalId, scope) as Row[]).map(toAccessGrant);
+  }
+
+  async setGrantMembership(requestId: string, membership: GrantMembership): Promise<void> {
+    this.statements.updateGrantMembership.run(membership, requestId);
+  }
+
+  async isLocalMember(scope: string, principalId: string): Promise<boolean> {
+    return this.statements.selectLocalMember.get(scope, principalId) !== undefined;
+  }
+
+  async addLocalMember(scope: string, principalId: string, at: Date): Promise<void> {
+    this.statements.insertLocalMember.run(scope, principalId, at.getTime());
+  }
+
+  async removeLocalMember(scope: string, principalId: string): Promise<void> {
+    this.statements.deleteLocalMember.run(scope, principalId);
   }
 
   async erasePersonalData(requestId: string): Promise<void> {

@@ -7,7 +7,7 @@ import { assistCardFor } from './assist/assistCardFor';
 import { assistNoticeCard } from './assist/assistNoticeCard';
 import { approvalSettingNoticeCard } from './lockbox/approvalSettingNoticeCard';
 import { lockboxCardFor } from './lockbox/lockboxCardFor';
-import { lockboxNoticeCard } from './lockbox/lockboxNoticeCard';
+import { LockboxNoticeView, lockboxNoticeCard } from './lockbox/lockboxNoticeCard';
 import { sessionCardFor } from './session/sessionCardFor';
 
 export type { CardRole };
@@ -61,7 +61,17 @@ export class CardRenderer {
       return assistNoticeCard({ request, about: notice.about });
     }
     if (!request || request.kind !== 'lockbox') throw new Error(`notice ${notice.kind} needs its lockbox request`);
-    const kind = notice.kind === 'lockboxDecision' ? 'decision' : notice.kind === 'lockboxReminder' ? 'reminder' : 'ended';
+    const kind = LOCKBOX_NOTICE_OF_KIND[notice.kind];
     return lockboxNoticeCard({ request, notice: kind, now, timeZone });
   }
 }
+
+/** Which lockbox notice each chat notice kind shows; a Record so a new kind must say. */
+const LOCKBOX_NOTICE_OF_KIND: Record<Exclude<ChatNotice['kind'], 'approvalSetting' | 'assistUpdate'>, LockboxNoticeView['notice']> = {
+  lockboxDecision: 'decision',
+  lockboxReminder: 'reminder',
+  lockboxEnded: 'ended',
+  lockboxGrantFailed: 'grantFailed',
+  lockboxRevoked: 'revoked',
+  lockboxEscalated: 'escalated',
+};

@@ -7,7 +7,6 @@ import { connectAssist, loadAssist, onCallAgents } from '../assist/assistRequest
 import { loadSession } from '../session/actOnSession';
 import { recordAssigneeReach } from '../session/assigneeReach';
 import { deliveryFailureOf, recordDeliveryFailure, recordPersonReached } from './givenUpDeliveries';
-import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from '../lockbox/lockboxRequests';
 import {
   ActivityFeed,
   AccessGranter,
@@ -26,6 +25,8 @@ import {
   WebhookSender,
 } from '../ports';
 import { chatOpeningGivenUp, chatReadiness, installForChat, noticeByMail, openChat } from '../people/chatReach';
+import { failLockboxGrant } from '../lockbox/lockboxRequests';
+import { grantLockboxAccess, removeLockboxAccess } from '../lockbox/lockboxAccess';
 import { commitRequest } from '../shared/requestCommit';
 import { knownName } from '../people/personalChats';
 import { activityNotificationOf } from './activityNotifications';
@@ -372,17 +373,17 @@ export class OutboxDispatcher {
       case 'chat.open':
         await openChat(this.deps, this.ports.installer, this.ports.chatOpener, message.userId);
         return;
-      case 'access.grant': {
-        const request = await loadLockbox(this.deps, message.requestId);
-        // A grant retried after a revoke or resolve must not give the access back.
-        if (request.access.status !== 'granting' || request.ending !== null) return;
-        await this.ports.access.grant(request);
-        await confirmLockboxGrant(this.deps, message.requestId);
+      case 'access.grant':
+        try {
+          await grantLockboxAccess(this.deps, this.ports.access, message.requestId);
+        } catch (error) {
+          // A missing permission will not heal by retrying: the request ends and the people are told what is missing.
+          if (!isDoormanError(error, 'GRAPH.FORBIDDEN')) throw error;
+          await failLockboxGrant(this.deps, message.requestId, error.problem());
+        }
         return;
-      }
       case 'access.revoke':
-        await this.ports.access.revoke(await loadLockbox(this.deps, message.requestId));
-        await confirmLockboxRemoval(this.deps, message.requestId);
+        await removeLockboxAccess(this.deps, this.ports.access, message.requestId);
         return;
       case 'webhook':
         await this.ports.webhooks.send(message.url, message.body);
@@ -489,6 +490,12 @@ export class OutboxDispatcher {
     if (message.type === 'chat.install' || message.type === 'chat.open') {
       await chatOpeningGivenUp(this.deps, message.userId, errorSummary(error)).catch((recordError: unknown) =>
         this.deps.logger.warn({ userId: message.userId, err: errorSummary(recordError) }, 'could not record that a chat could not be opened'),
+      );
+      return;
+    }
+    if (message.type === 'access.grant') {
+      await failLockboxGrant(this.deps, message.requestId, { code: 'ACCESS.GIVEN_UP', detail: null }).catch((recordError: unknown) =>
+        this.deps.logger.warn({ requestId: message.requestId, err: errorSummary(recordError) }, 'could not record the failed grant on its request'),
       );
       return;
     }

@@ -1,4 +1,4 @@
-import { LockboxRequest } from '../../domain/lockbox';
+import { LockboxRequest, scopeOf } from '../../domain/lockbox';
 import { cleanText, defangLinks, shownName } from '../../domain/shownText';
 import { customerFacingTime } from './customerFacingTime';
 import { escapeHtml } from './escapeHtml';
@@ -18,7 +18,7 @@ export interface LockboxApproverMail {
 export function lockboxApproverMail(
   request: LockboxRequest,
   /** `via`: how approvers know the system that asked (an API key's label); else its id from `requestedVia`. */
-  options: { timeZone: string; via?: string | null },
+  options: { timeZone: string; via?: string | null; occasion?: 'new' | 'reminder' | 'escalated' },
 ): LockboxApproverMail {
   // Every value goes through the shared sanitiser: one line where a line break could forge a header or a line,
   // nothing invisible (a right-to-left override in the subject reorders what approvers read), nothing clickable.
@@ -29,9 +29,12 @@ export function lockboxApproverMail(
   const reason = defangLinks(cleanText(request.reason).replace(/\t/g, ' ').trim());
   const decideBy = customerFacingTime(request.decideBy, 'en', options.timeZone);
 
-  const subject = `Access request: ${resource} (requested by ${requester})`;
-  const intro = `${requester} asks for access to customer content${via ? ` through ${via}` : ''}.`;
+  const occasion = options.occasion ?? 'new';
+  const subject = `${SUBJECT_PREFIX[occasion]}Access request: ${resource} (requested by ${requester})`;
+  const intro = `${INTRO_PREFIX[occasion]}${requester} asks for access to customer content${via ? ` through ${via}` : ''}.`;
+  const scope = scopeOf(request);
   const details: Array<[string, string]> = [
+    ['Access', `${shownName(scope.name)}: ${shownName(scope.description)}`],
     ['Resource', resource],
     ['Requested by', via ? `${requester} (through ${via})` : requester],
     ['Reason', reason],
@@ -84,3 +87,15 @@ function durationWords(minutes: number): string {
   if (hours === 0) return part(rest, 'minute');
   return rest === 0 ? part(hours, 'hour') : `${part(hours, 'hour')} ${part(rest, 'minute')}`;
 }
+
+const SUBJECT_PREFIX: Readonly<Record<'new' | 'reminder' | 'escalated', string>> = {
+  new: '',
+  reminder: 'Reminder, 1 hour left: ',
+  escalated: 'Backup approver needed: ',
+};
+
+const INTRO_PREFIX: Readonly<Record<'new' | 'reminder' | 'escalated', string>> = {
+  new: '',
+  reminder: 'Nobody has decided yet and 1 hour is left. ',
+  escalated: 'Nobody has decided in time, so you were added as a backup approver. ',
+};

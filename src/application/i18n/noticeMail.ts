@@ -46,6 +46,13 @@ export function noticeMail(notice: ChatNotice, request: StoredRequest | null, ti
     case 'assistUpdate':
       // The person asked for help from Teams, so they have a chat; an assist notice has no mail form.
       return null;
+    case 'lockboxEscalated':
+      // Backup approvers get the approvers' mail with the chat notice already (tellDeciders): no second mail.
+      return null;
+    case 'lockboxGrantFailed':
+    case 'lockboxRevoked':
+      // Not given a mail form yet: when the person cannot be reached in Teams, the request's cards say so.
+      return null;
   }
 }
 

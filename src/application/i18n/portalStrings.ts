@@ -417,6 +417,7 @@ export const PORTAL_ERROR_KEYS: Readonly<Record<ErrorCode, PortalStringKey>> = {
   'REQUEST.EXPIRED': 'errorLinkExpired',
   'AUTH.NOT_PERMITTED': 'errorGeneric',
   'AUTH.SELF_APPROVAL': 'errorGeneric',
+  'AUTH.SAME_REVIEWER': 'errorGeneric',
   'AUTH.WRONG_TENANT': 'errorGeneric',
   'INPUT.INVALID': 'errorInputInvalid',
   'LINK.IN_USE': 'errorLinkInUse',

@@ -1,5 +1,5 @@
 import { AuditEvent } from '../../domain/audit';
-import { LockboxRequest } from '../../domain/lockbox';
+import { LockboxRequest, scopeOf } from '../../domain/lockbox';
 import { OutboxMessage } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
@@ -13,6 +13,7 @@ export function lockboxSummary(request: LockboxRequest): Record<string, unknown>
     version: request.version,
     requester: request.requester.aadObjectId,
     requestedVia: request.requestedVia,
+    scope: scopeOf(request),
     resource: request.resource,
     ticket: request.ticket,
     durationMinutes: request.durationMinutes,
@@ -25,6 +26,9 @@ export function lockboxSummary(request: LockboxRequest): Record<string, unknown>
       grantedAt: request.access.grantedAt?.toISOString() ?? null,
       endsAt: request.access.endsAt?.toISOString() ?? null,
       removedAt: request.access.removedAt?.toISOString() ?? null,
+      membership: request.access.membership ?? null,
+      kept: request.access.kept ?? null,
+      problem: request.access.problem ?? null,
     },
     ending: request.ending ? { reason: request.ending.reason, by: request.ending.byId, at: request.ending.at.toISOString() } : null,
     createdAt: request.createdAt.toISOString(),
@@ -59,8 +63,15 @@ export function lockboxEffects(
         ? [{ type: 'card.post', requestId: after.id, target: { role: 'queue', queueId: after.queueId } }]
         : [];
   const requester = after.requester.aadObjectId;
-  if (actions.some((action) => ['approve', 'autoApprove', 'deny', 'expire'].includes(action))) {
+  // "Approved" is said once the grant is confirmed, with the real window; a refusal is said at once.
+  if (actions.some((action) => ['confirmGrant', 'deny', 'expire'].includes(action))) {
     effects.push({ type: 'chat.notify', requestId: after.id, userId: requester, notice: { kind: 'lockboxDecision' } });
+  }
+  if (actions.includes('failGrant')) {
+    const approvers = after.decisions.filter((decision) => decision.action === 'approve').map((decision) => decision.byId);
+    for (const userId of new Set([requester, ...approvers])) {
+      effects.push({ type: 'chat.notify', requestId: after.id, userId, notice: { kind: 'lockboxGrantFailed' } });
+    }
   }
   if (actions.includes('approve') || actions.includes('autoApprove')) effects.push({ type: 'access.grant', requestId: after.id });
   if (actions.some((action) => ['resolve', 'revoke', 'elapse'].includes(action))) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { FieldProblem } from '../../domain/errors';
-import { LOCKBOX_MAX_MINUTES, LOCKBOX_MIN_MINUTES } from '../../domain/lockbox';
+import { AccessScope, DEFAULT_LOCKBOX_SCOPE, LOCKBOX_MAX_MINUTES, LOCKBOX_MIN_MINUTES } from '../../domain/lockbox';
 import { LockboxSettings } from '../ports';
 import { LockboxAsk } from './lockboxRequests';
 
@@ -13,10 +13,10 @@ const text = z
   .union([z.string(), z.number()])
   .optional()
   .transform((value) => (value === undefined ? '' : String(value)));
-const shape = z.object({ resource: text, reason: text, ticket: text, durationMinutes: text });
+const shape = z.object({ resource: text, reason: text, ticket: text, durationMinutes: text, scope: text });
 
 /** Checks the lockbox form (or an API body) field by field against the settings' limits. */
-export function parseLockboxForm(inputs: unknown, settings: LockboxSettings): LockboxFormResult {
+export function parseLockboxForm(inputs: unknown, settings: LockboxSettings, scopes: readonly AccessScope[] = [DEFAULT_LOCKBOX_SCOPE]): LockboxFormResult {
   const parsed = shape.safeParse(typeof inputs === 'object' && inputs !== null ? inputs : {});
   if (!parsed.success) return { ok: false, problems: [{ field: 'form', problem: 'malformed' }], typed: {} };
   const form = parsed.data;
@@ -34,9 +34,12 @@ export function parseLockboxForm(inputs: unknown, settings: LockboxSettings): Lo
   if (!Number.isInteger(duration)) problems.push({ field: 'durationMinutes', problem: 'invalid' });
   else if (duration < LOCKBOX_MIN_MINUTES) problems.push({ field: 'durationMinutes', problem: 'tooShort' });
   else if (duration > maximum) problems.push({ field: 'durationMinutes', problem: 'tooLong' });
-  if (problems.length > 0) return { ok: false, problems, typed: { ...form } };
+  // No scope chosen: the first (the default scope); a scope nobody defined is refused, never guessed.
+  const scope = form.scope.trim() === '' ? scopes[0] : scopes.find((candidate) => candidate.id === form.scope.trim());
+  if (!scope) problems.push({ field: 'scope', problem: 'invalid' });
+  if (problems.length > 0 || !scope) return { ok: false, problems, typed: { ...form } };
   return {
     ok: true,
-    ask: { resource: form.resource.trim(), reason: form.reason.trim(), ticket: form.ticket.trim(), durationMinutes: duration },
+    ask: { scope, resource: form.resource.trim(), reason: form.reason.trim(), ticket: form.ticket.trim(), durationMinutes: duration },
   };
 }

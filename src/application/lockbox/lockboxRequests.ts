@@ -1,10 +1,13 @@
 import { AssistLimits, assistLimitProblems } from '../../domain/assist';
 import { DecisionContext } from '../../domain/audit';
-import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
+import { DoormanError, ErrorCode, Problem, isDoormanError } from '../../domain/errors';
 import {
+  AccessScope,
   LockboxAction,
   LockboxCommand,
   LockboxDeadlineKind,
+  LockboxKept,
+  LockboxMembership,
   LockboxRequest,
   createLockbox,
   decideLockbox,
@@ -28,6 +31,8 @@ import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** What someone asks for (already validated against the settings). */
 export interface LockboxAsk {
+  /** What approving grants (an admin-defined scope; the default scope when absent). */
+  scope?: AccessScope;
   resource: string;
   reason: string;
   ticket: string;
@@ -80,6 +85,7 @@ export async function requestLockboxAccess(
       requestedVia: actor.type === 'service' ? actor.client : null,
       ...ask,
       decisionHours: settings.decisionHours,
+      escalationHours: settings.escalationHours,
       leadReview: settings.approvalRequired && settings.leadReview,
       queueId: queue.id,
     },
@@ -142,8 +148,11 @@ async function runLockboxAction(
   if (isDecisionOverdue(request, now)) return { request: await expireLockbox(deps, request), refused: 'REQUEST.EXPIRED' };
   try {
     const decided = decideLockbox(request, command, { actor, now, source });
-    // A lead passed the review: the approvers are the ones who must act now.
-    const outbox = command.action === 'passReview' ? await decidersFeed(deps, decided.request, 'approvalNeeded') : [];
+    // A lead passed the review: the approvers are the ones who must act now. A revoke tells the other approvers.
+    const outbox = [
+      ...(command.action === 'passReview' ? await decidersFeed(deps, decided.request, 'approvalNeeded') : []),
+      ...(command.action === 'revoke' ? await otherApproversTold(deps, decided.request, actor) : []),
+    ];
     await commitRequest(deps, request, decided.request, [decided.event], { outbox });
     return { request: decided.request, refused: null };
   } catch (error) {
@@ -171,6 +180,14 @@ export function decideOnLockbox(
   return runLockboxAction(deps, actor, pointer, command, source);
 }
 
+/** A revoke is news for the approvers who did not click it (the engineer hears when removal is confirmed). */
+async function otherApproversTold(deps: UseCaseDeps, request: LockboxRequest, actor: Actor): Promise<OutboxMessage[]> {
+  const skip = new Set([actorId(actor), ...lockboxParties(request)]);
+  return (await deps.directory.listByRole('approver'))
+    .filter((approver) => !skip.has(approver.aadObjectId))
+    .map((approver) => ({ type: 'chat.notify', requestId: request.id, userId: approver.aadObjectId, notice: { kind: 'lockboxRevoked' } }));
+}
+
 async function systemAction(deps: UseCaseDeps, request: LockboxRequest, command: LockboxCommand, actor: Actor): Promise<LockboxRequest> {
   const decided = decideLockbox(request, command, { actor, now: deps.clock.now(), source: 'timer' });
   await commitRequest(deps, request, decided.request, [decided.event]);
@@ -192,37 +209,91 @@ export async function elapseLockbox(deps: UseCaseDeps, request: LockboxRequest):
   await systemAction(deps, request, { action: 'elapse' }, SYSTEM_SWEEPER);
 }
 
-/** One hour before the decision deadline, every approver (admins, while a lead reviews) gets a reminder in chat. */
+/**
+ * One hour before the decision deadline, every approver (admins, while a lead reviews) and every backup approver
+ * added by an escalation gets a reminder in chat and by mail.
+ */
 export async function remindApprovers(deps: UseCaseDeps, request: LockboxRequest): Promise<void> {
   const { request: after, event } = recordLockboxSide(request, 'remind', { actor: SYSTEM_SWEEPER, now: deps.clock.now(), source: 'timer' });
-  const approvers = await deps.directory.listByRole(remindedRole(request));
-  const outbox: OutboxMessage[] = approvers
-    .filter((approver) => approver.aadObjectId !== request.requester.aadObjectId)
-    .map((approver) => ({ type: 'chat.notify', requestId: request.id, userId: approver.aadObjectId, notice: { kind: 'lockboxReminder' } }));
-  outbox.push(...(await decidersFeed(deps, request, 'approvalReminder')));
+  const people = await deciders(deps, request, await deps.directory.listByRole(remindedRole(request)));
+  const outbox = [...tellDeciders(deps, request, people, 'lockboxReminder', 'reminder'), ...feedFor(request, people, 'approvalReminder')];
   await commitRequest(deps, request, after, [event], { outbox });
 }
 
 /** An activity-feed notification for each person who decides `request` now (never the requester). */
 async function decidersFeed(deps: UseCaseDeps, request: LockboxRequest, activity: 'approvalNeeded' | 'approvalReminder'): Promise<OutboxMessage[]> {
-  const deciders = await deps.directory.listByRole(remindedRole(request));
-  return deciders
-    .filter((person) => !lockboxParties(request).includes(person.aadObjectId))
-    .map((person) => ({ type: 'activity.notify', requestId: request.id, userId: person.aadObjectId, activity }));
+  return feedFor(request, await deciders(deps, request, await deps.directory.listByRole(remindedRole(request))), activity);
+}
+
+function feedFor(request: LockboxRequest, people: readonly Person[], activity: 'approvalNeeded' | 'approvalReminder'): OutboxMessage[] {
+  return people.map((person) => ({ type: 'activity.notify', requestId: request.id, userId: person.aadObjectId, activity }));
+}
+
+/**
+ * Nobody decided within the escalation time: everyone holding the backup role (admin; users or Entra groups give it)
+ * is added as a backup approver, may decide on the card, and is told in chat, by mail and in the activity feed. The
+ * trail names them.
+ */
+export async function escalateLockbox(deps: UseCaseDeps, request: LockboxRequest): Promise<void> {
+  const backups = (await deps.directory.listByRole(LOCKBOX_BACKUP_ROLE)).filter((person) => !lockboxParties(request).includes(person.aadObjectId));
+  const backupIds = backups.map((person) => person.aadObjectId);
+  const { request: after, event } = recordLockboxSide(request, { action: 'escalate', backupIds }, { actor: SYSTEM_SWEEPER, now: deps.clock.now(), source: 'timer' });
+  const outbox = [...tellDeciders(deps, after, backups, 'lockboxEscalated', 'escalated'), ...feedFor(after, backups, 'approvalNeeded')];
+  await commitRequest(deps, request, after, [event], { outbox });
+}
+
+/** The role whose holders are the backup approvers of an escalation. */
+export const LOCKBOX_BACKUP_ROLE = 'admin' as const;
+
+type Decider = Person & { email: string | null };
+
+async function deciders(deps: UseCaseDeps, request: LockboxRequest, byRole: Decider[]): Promise<Decider[]> {
+  const known = new Map(byRole.map((person) => [person.aadObjectId, person]));
+  if ((request.escalatedTo ?? []).some((id) => !known.has(id))) {
+    for (const backup of await deps.directory.listByRole(LOCKBOX_BACKUP_ROLE)) {
+      if ((request.escalatedTo ?? []).includes(backup.aadObjectId)) known.set(backup.aadObjectId, backup);
+    }
+  }
+  return [...known.values()].filter((person) => !lockboxParties(request).includes(person.aadObjectId));
+}
+
+function tellDeciders(
+  deps: UseCaseDeps,
+  request: LockboxRequest,
+  people: Decider[],
+  kind: 'lockboxReminder' | 'lockboxEscalated',
+  occasion: 'reminder' | 'escalated',
+): OutboxMessage[] {
+  const mail = lockboxApproverMail(request, { timeZone: deps.settings.defaultTimeZone, occasion });
+  return people.flatMap((person): OutboxMessage[] => [
+    { type: 'chat.notify', requestId: request.id, userId: person.aadObjectId, notice: { kind } },
+    ...(person.email
+      ? [{ type: 'mail.send' as const, requestId: request.id, mail: { to: { name: person.name, address: person.email }, ...mail, language: 'en' as const } }]
+      : []),
+  ]);
 }
 
 /** The AccessGranter confirmed the grant: the window starts now and its end becomes a deadline. */
-export async function confirmLockboxGrant(deps: UseCaseDeps, requestId: string): Promise<void> {
+export async function confirmLockboxGrant(deps: UseCaseDeps, requestId: string, membership: LockboxMembership = 'added'): Promise<void> {
   const request = await loadLockbox(deps, requestId);
   if (request.access.status !== 'granting') return;
-  await systemAction(deps, request, { action: 'confirmGrant' }, SYSTEM_DISPATCHER);
+  await systemAction(deps, request, { action: 'confirmGrant', membership }, SYSTEM_DISPATCHER);
 }
 
-/** The AccessGranter confirmed the removal: only now does the request reach `ended`. */
-export async function confirmLockboxRemoval(deps: UseCaseDeps, requestId: string): Promise<void> {
+/** The grant could not be made (a permission missing, or given up): the request ends and requester and approver are told why. */
+export async function failLockboxGrant(deps: UseCaseDeps, requestId: string, problem: Problem): Promise<void> {
+  const request = await loadLockbox(deps, requestId);
+  if (request.state !== 'approved' || request.access.status !== 'granting') return;
+  // The ledger must not count a failed grant as running: later requests of the same person would "share" it.
+  await deps.grants.recordRevoke(request.id, deps.clock.now());
+  await systemAction(deps, request, { action: 'failGrant', problem }, SYSTEM_DISPATCHER);
+}
+
+/** The AccessGranter confirmed the removal (or the membership was rightly kept): only now does the request reach `ended`. */
+export async function confirmLockboxRemoval(deps: UseCaseDeps, requestId: string, kept: LockboxKept | null = null): Promise<void> {
   const request = await loadLockbox(deps, requestId);
   if (request.state !== 'approved' || request.access.status !== 'removing') return;
-  await systemAction(deps, withAccessRemoved(request, deps.clock.now()), { action: 'end' }, SYSTEM_DISPATCHER);
+  await systemAction(deps, withAccessRemoved(request, deps.clock.now()), { action: 'end', kept }, SYSTEM_DISPATCHER);
 }
 
 /** An admin changes the lockbox settings; turning approval off tells every approver at once. */
@@ -268,5 +339,6 @@ export async function saveLockboxSettings(
 export const LOCKBOX_DEADLINE_HANDLERS: Record<LockboxDeadlineKind, (deps: UseCaseDeps, request: LockboxRequest) => Promise<unknown>> = {
   expire: expireLockbox,
   remind: remindApprovers,
+  escalate: escalateLockbox,
   elapse: elapseLockbox,
 };

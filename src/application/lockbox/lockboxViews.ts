@@ -1,4 +1,5 @@
 import { DoormanError, FieldProblem, isDoormanError } from '../../domain/errors';
+import { AccessScope, DEFAULT_LOCKBOX_SCOPE } from '../../domain/lockbox';
 import { Actor } from '../../domain/people';
 import { mayAdminister, mayAskLockbox } from '../../domain/policy';
 import { SettingsHistoryLine, settingsHistory } from '../people/auditTrail';
@@ -10,10 +11,17 @@ import { typedInputs } from '../shared/typedInputs';
 import { parseLockboxForm } from './lockboxForm';
 import { requestLockboxAccess, saveLockboxSettings } from './lockboxRequests';
 
-/** The limits the lockbox form shows. */
+/** The limits the lockbox form shows, and the access scopes to choose from. */
 export interface LockboxFormLimits {
   defaultDurationMinutes: number;
   maxDurationMinutes: number;
+  scopes: readonly AccessScope[];
+}
+
+/** The scopes engineers choose from: the configured ones, the default scope first. */
+export function lockboxScopes(deps: Pick<UseCaseDeps, 'settings'>): readonly AccessScope[] {
+  const scopes = deps.settings.lockboxScopes;
+  return scopes && scopes.length > 0 ? scopes : [DEFAULT_LOCKBOX_SCOPE];
 }
 
 /** `lockbox`: the empty form for engineers; AUTH.NOT_PERMITTED, or QUEUE.NONE while no channel takes approvals. */
@@ -21,11 +29,11 @@ export async function lockboxFormLimits(deps: UseCaseDeps, actor: Actor): Promis
   if (!mayAskLockbox(actor)) throw new DoormanError('AUTH.NOT_PERMITTED');
   // Nothing undecidable: without an approvals channel no approver would ever see the request.
   if (!(await approvalsQueue(deps))) throw new DoormanError('QUEUE.NONE');
-  return limitsOf(await deps.lockboxSettings.getLockboxSettings());
+  return limitsOf(await deps.lockboxSettings.getLockboxSettings(), lockboxScopes(deps));
 }
 
-function limitsOf(settings: LockboxSettings): LockboxFormLimits {
-  return { defaultDurationMinutes: settings.defaultDurationMinutes, maxDurationMinutes: settings.maxDurationMinutes };
+function limitsOf(settings: LockboxSettings, scopes: readonly AccessScope[]): LockboxFormLimits {
+  return { defaultDurationMinutes: settings.defaultDurationMinutes, maxDurationMinutes: settings.maxDurationMinutes, scopes };
 }
 
 /** The answer to a submitted lockbox form: the requester's card, or the form again with every problem. */
@@ -43,12 +51,12 @@ export async function submitLockboxForm(
   const settings = await deps.lockboxSettings.getLockboxSettings();
   const again = async (typed: Record<string, string>, problems: FieldProblem[]): Promise<LockboxFormAnswer> => ({
     kind: 'form',
-    limits: limitsOf(await deps.lockboxSettings.getLockboxSettings()),
+    limits: limitsOf(await deps.lockboxSettings.getLockboxSettings(), lockboxScopes(deps)),
     typed,
     problems,
   });
   if (actor.type !== 'person' || !mayAskLockbox(actor)) return again({}, [{ field: 'form', problem: 'notPermitted' }]);
-  const parsed = parseLockboxForm(inputs, settings);
+  const parsed = parseLockboxForm(inputs, settings, lockboxScopes(deps));
   if (!parsed.ok) return again(parsed.typed, parsed.problems);
   try {
     const request = await requestLockboxAccess(deps, actor, actor.person, parsed.ask, 'chat', place);

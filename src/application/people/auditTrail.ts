@@ -6,7 +6,7 @@ import { Directory, LockboxSettings } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** Audit actions outside a kind's transition table: the creation, and side events that change no state. */
-type LockboxSideAction = 'create' | 'remind' | 'delivery.failed' | 'delivery.reached';
+type LockboxSideAction = 'create' | 'remind' | 'escalate' | 'delivery.failed' | 'delivery.reached';
 type SessionSideAction = 'create' | 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed' | 'delivery.failed' | 'delivery.reached';
 
 /** How one action reads in a trail; `quotesReason` when the event's reason is what a person wrote. */
@@ -26,9 +26,11 @@ const LOCKBOX_PHRASES: Readonly<Record<LockboxAction | LockboxSideAction, TrailP
   cancel: { says: (actor) => `${actor} cancelled the request`, quotesReason: true },
   expire: { says: () => 'expired: nobody decided in time' },
   remind: { says: (actor) => `${actor} reminded the approvers: 1 hour left to decide` },
+  escalate: { says: () => 'nobody decided in time: backup approvers added and told', quotesReason: true },
   'delivery.failed': { says: () => 'a card or message about this request could not be delivered' },
   'delivery.reached': { says: () => 'a card about this request reached someone who had not been told' },
   confirmGrant: { says: () => 'access granted, confirmed' },
+  failGrant: { says: () => 'the grant failed; access was not given', quotesReason: true },
   resolve: { says: (actor) => `${actor} marked the work done; access is being removed`, quotesReason: true },
   revoke: { says: (actor) => `${actor} revoked access; access is being removed`, quotesReason: true },
   elapse: { says: () => 'the access window ended; access is being removed' },
@@ -196,6 +198,7 @@ const SETTING_PHRASES: Readonly<Record<SettingKey, (change: SettingChange) => st
   decisionHours: (change) => `decision time ${change.from} h → ${change.to} h`,
   assistUnansweredHours: (change) => `assistance unanswered after ${change.from} h → ${change.to} h`,
   assistAllowMinutes: (change) => `time to allow control ${durationText(Number(change.from))} → ${durationText(Number(change.to))}`,
+  escalationHours: (change) => (Number(change.to) === 0 ? 'escalation turned off' : `escalation to backup approvers after ${change.to} h`),
 };
 
 const SETTING_KEYS = Object.keys(SETTING_PHRASES) as SettingKey[];

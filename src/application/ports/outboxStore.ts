@@ -42,9 +42,15 @@ export type ChatNotice =
   | { kind: 'lockboxDecision' }
   | { kind: 'lockboxReminder' }
   | { kind: 'lockboxEnded' }
-  | { kind: 'approvalSetting'; approvalRequired: boolean; changedBy: string; changedAt: string }
   /** What just happened to an assistance request, told to the requester or the helper. */
-  | { kind: 'assistUpdate'; about: string };
+  | { kind: 'assistUpdate'; about: string }
+  /** The grant failed: requester and approver are told why. */
+  | { kind: 'lockboxGrantFailed' }
+  /** An approver revoked running access: the other approvers are told. */
+  | { kind: 'lockboxRevoked' }
+  /** Undecided too long: a backup approver is told they may decide now. */
+  | { kind: 'lockboxEscalated' }
+  | { kind: 'approvalSetting'; approvalRequired: boolean; changedBy: string; changedAt: string };
 
 /** The outbox as an operator sees it (metrics, `doctor`): nothing given up may go unnoticed. */
 export interface OutboxHealth {

@@ -14,6 +14,8 @@ export interface LockboxSettings {
   assistUnansweredHours: number;
   /** Assist: minutes the user has to allow control once a helper accepted. */
   assistAllowMinutes: number;
+  /** Hours undecided before backup approvers (everyone holding the admin role) are added and told; 0: off. */
+  escalationHours: number;
   updatedBy: string | null;
   updatedAt: Date | null;
 }

@@ -85,7 +85,8 @@ async function notReachedOf(deps: Pick<UseCaseDeps, 'directory'>, request: Store
 /** Who can act on the request now (its deciding role, never its parties), each once. */
 async function deciderIds(deps: Pick<UseCaseDeps, 'directory'>, request: LockboxRequest): Promise<string[]> {
   const people = await deps.directory.listByRole(decidingRole(request));
-  return [...new Set(people.map((person) => person.aadObjectId))].filter((id) => !lockboxParties(request).includes(id));
+  // Backup approvers added by an escalation decide too.
+  return [...new Set([...people.map((person) => person.aadObjectId), ...(request.escalatedTo ?? [])])].filter((id) => !lockboxParties(request).includes(id));
 }
 
 /**

@@ -1,4 +1,5 @@
 import { ActivityFeed, Clock, DeviceManagement, Directory, Logger, RequestChanges, Secrets, StorePorts } from '../ports';
+import { AccessScope } from '../../domain/lockbox';
 
 /** What every use case may use, the store by role (`requests`, `outbox`, `queues`, …); built once in main.ts. */
 export interface UseCaseDeps extends StorePorts {
@@ -22,5 +23,7 @@ export interface UseCaseDeps extends StorePorts {
     lobbyBypassSeconds: number;
     /** Receivers of signed lockbox webhooks. */
     webhookUrls: string[];
+    /** Lockbox access scopes engineers choose from (absent: only the default scope). */
+    lockboxScopes?: readonly AccessScope[];
   };
 }

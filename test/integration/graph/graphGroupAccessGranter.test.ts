@@ -4,7 +4,6 @@ import { GraphGroupAccessGranter } from '../../../src/adapters/graph/graphGroupA
 import { RetryableError } from '../../../src/application/ports';
 import { isDoormanError } from '../../../src/domain/errors';
 import { FakeClock } from '../../support/fakeClock';
-import { aLockboxRequest } from '../../support/lockboxBuilder';
 import { GRAPH, nockedGraphClient, recordingLogger } from './graphTestKit';
 
 // Response bodies follow Microsoft Learn ("Add members", "Remove member") and the directory's error messages;
@@ -13,13 +12,9 @@ const GROUP_ID = '02bd9fd6-8f93-4758-87c3-1fb73740a315';
 const USER_ID = '8a7c50d3-fcbd-4727-a889-8ab232dfea01';
 const MEMBER_REF = `/v1.0/groups/${GROUP_ID}/members/$ref`;
 const MEMBER_DELETE = `/v1.0/groups/${GROUP_ID}/members/${USER_ID}/$ref`;
+const CHECK_MEMBER_GROUPS = `/v1.0/directoryObjects/${USER_ID}/checkMemberGroups`;
 
 const clock = new FakeClock('2030-03-04T09:00:00.000Z');
-const request = aLockboxRequest({
-  state: 'approved',
-  requester: { aadObjectId: USER_ID, name: 'Erin Engineer' },
-  access: { status: 'granting', grantedAt: null, endsAt: null, removedAt: null },
-});
 
 function granter() {
   const logger = recordingLogger();
@@ -36,7 +31,7 @@ afterEach(() => {
   nock.cleanAll();
 });
 
-test('grant: POST members/$ref with the directory object of the requester, 204', async () => {
+test('add: POST members/$ref with the directory object of the requester, 204', async () => {
   const { access, logger } = granter();
   let body: unknown;
   let contentType: string | undefined;
@@ -47,7 +42,7 @@ test('grant: POST members/$ref with the directory object of the requester, 204',
       return [204, ''];
     });
 
-  await access.grant(request);
+  await access.add(USER_ID);
 
   expect(body).toEqual({ '@odata.id': `https://graph.microsoft.com/v1.0/directoryObjects/${USER_ID}` });
   expect(contentType).toMatch(/^application\/json/);
@@ -55,7 +50,7 @@ test('grant: POST members/$ref with the directory object of the requester, 204',
   expect(JSON.stringify(logger.lines)).not.toContain('Erin');
 });
 
-test('grant: 400 "already exist" (already a member) counts as done, so a retried grant succeeds', async () => {
+test('add: 400 "already exist" (already a member) counts as done, so a retried grant succeeds', async () => {
   const { access, logger } = granter();
   nock(GRAPH)
     .post(MEMBER_REF)
@@ -64,30 +59,30 @@ test('grant: 400 "already exist" (already a member) counts as done, so a retried
       graphError('Request_BadRequest', "One or more added object references already exist for the following modified properties: 'members'."),
     );
 
-  await expect(access.grant(request)).resolves.toBeUndefined();
+  await expect(access.add(USER_ID)).resolves.toBeUndefined();
   expect(logger.lines.map((line) => line.message)).toEqual(['access group: already a member']);
 });
 
-test('grant: any other 400 is an error, not a grant', async () => {
+test('add: any other 400 is an error, not a grant', async () => {
   const { access } = granter();
   nock(GRAPH).post(MEMBER_REF).reply(400, graphError('Request_BadRequest', 'Invalid object identifier.'));
 
-  const error = await access.grant(request).catch((e: unknown) => e);
+  const error = await access.add(USER_ID).catch((e: unknown) => e);
 
   expect(isDoormanError(error, 'INTERNAL')).toBe(true);
   expect(error).not.toBeInstanceOf(RetryableError);
 });
 
-test('revoke: DELETE members/{user}/$ref, 204', async () => {
+test('remove: DELETE members/{user}/$ref, 204', async () => {
   const { access, logger } = granter();
   nock(GRAPH).delete(MEMBER_DELETE).reply(204);
 
-  await access.revoke(request);
+  await access.remove(USER_ID);
 
   expect(logger.lines.map((line) => line.message)).toEqual(['access group: member removed']);
 });
 
-test('revoke: 404 (no longer a member) counts as done', async () => {
+test('remove: 404 (no longer a member) counts as done', async () => {
   const { access, logger } = granter();
   nock(GRAPH)
     .delete(MEMBER_DELETE)
@@ -99,13 +94,13 @@ test('revoke: 404 (no longer a member) counts as done', async () => {
       ),
     );
 
-  await expect(access.revoke(request)).resolves.toBeUndefined();
+  await expect(access.remove(USER_ID)).resolves.toBeUndefined();
   expect(logger.lines.map((line) => line.message)).toEqual(['access group: member already removed']);
 });
 
 test.each([
-  ['grant', () => nock(GRAPH).post(MEMBER_REF)],
-  ['revoke', () => nock(GRAPH).delete(MEMBER_DELETE)],
+  ['add', () => nock(GRAPH).post(MEMBER_REF)],
+  ['remove', () => nock(GRAPH).delete(MEMBER_DELETE)],
 ] as const)('%s: 403 → GRAPH.FORBIDDEN naming GroupMember.ReadWrite.All and the group', async (operation, intercept) => {
   const { access } = granter();
   intercept().reply(
@@ -113,7 +108,7 @@ test.each([
     graphError('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'),
   );
 
-  const error = (await access[operation](request).catch((e: unknown) => e)) as GraphForbiddenError;
+  const error = (await access[operation](USER_ID).catch((e: unknown) => e)) as GraphForbiddenError;
 
   expect(error).toBeInstanceOf(GraphForbiddenError);
   expect(error.code).toBe('GRAPH.FORBIDDEN');
@@ -125,13 +120,13 @@ test.each([
 });
 
 test.each([
-  ['grant', () => nock(GRAPH).post(MEMBER_REF)],
-  ['revoke', () => nock(GRAPH).delete(MEMBER_DELETE)],
+  ['add', () => nock(GRAPH).post(MEMBER_REF)],
+  ['remove', () => nock(GRAPH).delete(MEMBER_DELETE)],
 ] as const)('%s: 429 → RetryableError honouring Retry-After', async (operation, intercept) => {
   const { access } = granter();
   intercept().reply(429, graphError('TooManyRequests', 'Too many requests.'), { 'Retry-After': '17' });
 
-  const error = (await access[operation](request).catch((e: unknown) => e)) as GraphUnavailableError;
+  const error = (await access[operation](USER_ID).catch((e: unknown) => e)) as GraphUnavailableError;
 
   expect(error).toBeInstanceOf(RetryableError);
   expect(error).toBeInstanceOf(GraphUnavailableError);
@@ -144,8 +139,31 @@ test('503 without Retry-After → RetryableError with backoff left to the dispat
   const { access } = granter();
   nock(GRAPH).delete(MEMBER_DELETE).reply(503, graphError('serviceNotAvailable', 'Service unavailable.'));
 
-  const error = (await access.revoke(request).catch((e: unknown) => e)) as RetryableError;
+  const error = (await access.remove(USER_ID).catch((e: unknown) => e)) as RetryableError;
 
   expect(error).toBeInstanceOf(RetryableError);
   expect(error.retryAfterMs).toBeNull();
+});
+
+test('holds: POST directoryObjects/{user}/checkMemberGroups with the group; a member is told apart from a non-member', async () => {
+  const { access } = granter();
+  let body: unknown;
+  nock(GRAPH)
+    .post(CHECK_MEMBER_GROUPS, (sent) => ((body = sent), true))
+    .reply(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)', value: [GROUP_ID] })
+    .post(CHECK_MEMBER_GROUPS)
+    .reply(200, { '@odata.context': 'https://graph.microsoft.com/v1.0/$metadata#Collection(Edm.String)', value: [] });
+
+  expect(await access.holds(USER_ID)).toBe(true);
+  expect(body).toEqual({ groupIds: [GROUP_ID] });
+  expect(await access.holds(USER_ID)).toBe(false);
+});
+
+test('holds: 403 → GRAPH.FORBIDDEN, never "not a member" (which would let Doorman remove a membership it did not add)', async () => {
+  const { access } = granter();
+  nock(GRAPH).post(CHECK_MEMBER_GROUPS).reply(403, graphError('Authorization_RequestDenied', 'Insufficient privileges to complete the operation.'));
+
+  const error = await access.holds(USER_ID).catch((e: unknown) => e);
+
+  expect(isDoormanError(error, 'GRAPH.FORBIDDEN')).toBe(true);
 });

@@ -1,50 +1,31 @@
 import { LocalAccessGranter } from '../../../src/adapters/local/localAccessGranter';
 import { openSqliteRequestStore } from '../../../src/adapters/storage/sqliteRequestStore';
 import { FakeClock } from '../../support/fakeClock';
-import { aLockboxRequest } from '../../support/lockboxBuilder';
 
-const MINUTE = 60_000;
-
-test('grants the requester access to the resource once and revokes it once, however often the outbox retries', async () => {
+test('the local group: adding and removing are idempotent, and a member is told apart from a non-member', async () => {
   const store = openSqliteRequestStore(':memory:');
   try {
-    const clock = new FakeClock('2030-03-04T09:00:00.000Z');
-    const access = new LocalAccessGranter(store, clock);
-    const request = aLockboxRequest({
-      state: 'approved',
-      requestedVia: 'ticketing-system',
-      requester: { aadObjectId: 'engineer-eli', name: 'Eli Engineer' },
-      resource: 'Fabrikam: SharePoint site of case 42',
-    });
-    await store.commit({ request, expectedVersion: null, events: [], outbox: [], deadlines: [] });
-    const grantedAt = clock.now();
-
-    await access.grant(request);
-    clock.advance(MINUTE);
-    await access.grant(request);
-    expect(await store.listGrants()).toEqual([
-      { requestId: request.id, principalId: 'engineer-eli', resource: request.resource, grantedAt, revokedAt: null },
-    ]);
-
-    clock.advance(MINUTE);
-    const revokedAt = clock.now();
-    await access.revoke(request);
-    clock.advance(MINUTE);
-    await access.revoke(request);
-    expect(await store.listGrants()).toEqual([
-      { requestId: request.id, principalId: 'engineer-eli', resource: request.resource, grantedAt, revokedAt },
-    ]);
+    const access = new LocalAccessGranter(store, new FakeClock('2030-03-04T09:00:00.000Z'));
+    expect(await access.holds('engineer-eli')).toBe(false);
+    await access.add('engineer-eli');
+    await access.add('engineer-eli');
+    expect(await access.holds('engineer-eli')).toBe(true);
+    expect(await access.holds('engineer-erin')).toBe(false);
+    await access.remove('engineer-eli');
+    await access.remove('engineer-eli');
+    expect(await access.holds('engineer-eli')).toBe(false);
   } finally {
     await store.close();
   }
 });
 
-test('revoking what was never granted is done at once', async () => {
+test('a group per scope: membership of one scope is not membership of another', async () => {
   const store = openSqliteRequestStore(':memory:');
   try {
     const access = new LocalAccessGranter(store, new FakeClock());
-    await expect(access.revoke(aLockboxRequest())).resolves.toBeUndefined();
-    expect(await store.listGrants()).toEqual([]);
+    await access.add('engineer-eli', 'mailboxes');
+    expect(await access.holds('engineer-eli', 'sharepoint')).toBe(false);
+    expect(await access.holds('engineer-eli', 'mailboxes')).toBe(true);
   } finally {
     await store.close();
   }

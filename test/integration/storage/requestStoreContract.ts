@@ -165,6 +165,7 @@ function approvalOff(changedAt: Date): LockboxSettings {
     defaultDurationMinutes: 60,
     maxDurationMinutes: 480,
     decisionHours: 4,
+    escalationHours: 0,
     assistUnansweredHours: 4,
     assistAllowMinutes: 15,
     updatedBy: 'admin-ada',
@@ -1018,6 +1019,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           decisionHours: 12,
           assistUnansweredHours: 4,
           assistAllowMinutes: 15,
+          escalationHours: 0,
           updatedBy: null,
           updatedAt: null,
         });
@@ -1120,6 +1122,8 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           requestId: request.id,
           principalId: request.requester.aadObjectId,
           resource: request.resource,
+          scope: 'default',
+          membership: 'added',
           grantedAt,
           revokedAt: null,
         });
@@ -1136,6 +1140,45 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
 
         await store.recordGrant(grantOf(first, at(50)));
         expect(await store.listGrants()).toEqual([grantOf(first, at(50)), grantOf(second, at(15))]);
+      });
+
+      it('counts running grants per person and scope, oldest first; records who added the membership; keeps a local group', async () => {
+        const store = await openStore();
+        const erin = aLockboxRequest();
+        const erinAgain = aLockboxRequest();
+        const erinOtherScope = aLockboxRequest();
+        const eli = aLockboxRequest({ requester: { aadObjectId: 'engineer-eli', name: 'Eli Engineer' } });
+        for (const request of [erin, erinAgain, erinOtherScope, eli]) await store.commit(lockboxCreation(request));
+        const grantOf = (request: LockboxRequest, grantedAt: Date, scope = 'default', membership: AccessGrant['membership'] = 'adding'): AccessGrant => ({
+          requestId: request.id,
+          principalId: request.requester.aadObjectId,
+          resource: request.resource,
+          scope,
+          membership,
+          grantedAt,
+          revokedAt: null,
+        });
+        await store.recordGrant(grantOf(erinAgain, at(20), 'default', 'shared'));
+        await store.recordGrant(grantOf(erin, at(10)));
+        await store.recordGrant(grantOf(erinOtherScope, at(15), 'mailboxes', 'alreadyMember'));
+        await store.recordGrant(grantOf(eli, at(12)));
+        await store.setGrantMembership(erin.id, 'added');
+
+        expect(await store.grantOf(erin.id)).toEqual(grantOf(erin, at(10), 'default', 'added'));
+        expect(await store.grantOf('no-such-request')).toBeNull();
+        expect((await store.runningGrantsOf('engineer-erin', 'default')).map((grant) => grant.requestId)).toEqual([erin.id, erinAgain.id]);
+        await store.recordRevoke(erin.id, at(30));
+        expect((await store.runningGrantsOf('engineer-erin', 'default')).map((grant) => grant.requestId)).toEqual([erinAgain.id]);
+        expect((await store.runningGrantsOf('engineer-erin', 'mailboxes')).map((grant) => grant.membership)).toEqual(['alreadyMember']);
+
+        expect(await store.isLocalMember('default', 'engineer-erin')).toBe(false);
+        await store.addLocalMember('default', 'engineer-erin', at(10));
+        await store.addLocalMember('default', 'engineer-erin', at(11));
+        expect(await store.isLocalMember('default', 'engineer-erin')).toBe(true);
+        expect(await store.isLocalMember('mailboxes', 'engineer-erin')).toBe(false);
+        await store.removeLocalMember('default', 'engineer-erin');
+        await store.removeLocalMember('default', 'engineer-erin');
+        expect(await store.isLocalMember('default', 'engineer-erin')).toBe(false);
       });
     });
 

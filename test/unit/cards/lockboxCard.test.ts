@@ -158,6 +158,7 @@ describe('lockboxCard', () => {
   it('shows the request facts, the deadline with its distance, and no decision yet', () => {
     expect(facts(renderLockbox('pending', 'readOnly'))).toEqual({
       Requester: 'Erin Engineer',
+      Access: 'Customer content: the access the lockbox access group grants, for 4 h',
       Resource: 'Contoso tenant — mailbox export',
       Reason: 'Customer reported missing mail; need to check the export logs.',
       Ticket: 'INC-4711',

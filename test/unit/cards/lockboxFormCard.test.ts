@@ -100,3 +100,22 @@ describe('lockboxFormCard', () => {
     expect(findById(card, 'durationMinutes')?.value).toBeUndefined();
   });
 });
+
+describe('lockboxFormCard access scopes (issue 15)', () => {
+  const base = { values: {}, problems: [], defaultDurationMinutes: 240, maxDurationMinutes: 1440 };
+  const mailboxes = { id: 'mailboxes', name: 'Mailboxes', description: 'read case mailboxes' };
+  const standard = { id: 'default', name: 'Customer content', description: 'the access group' };
+
+  it('with several scopes, offers input `scope` with each scope in words, the first preselected; with one, says it', () => {
+    const several = lockboxFormCard({ ...base, scopes: [standard, mailboxes] });
+    validateCard(several);
+    const choice = getById(several, 'scope') as { value?: string; choices?: { title: string; value: string }[] };
+    expect(choice.value).toBe('default');
+    expect(choice.choices?.map((option) => option.value)).toEqual(['default', 'mailboxes']);
+    expect(choice.choices?.[1].title).toBe('Mailboxes — read case mailboxes');
+    const one = lockboxFormCard({ ...base, scopes: [standard] });
+    validateCard(one);
+    expect(findById(one, 'scope')).toBeUndefined();
+    expect(String(getById(one, 'scopeText').text)).toBe('Access: Customer content — the access group');
+  });
+});

@@ -9,6 +9,7 @@ const SETTINGS: LockboxSettings = {
   defaultDurationMinutes: 240,
   maxDurationMinutes: 1440,
   decisionHours: 12,
+  escalationHours: 0,
   assistUnansweredHours: 4,
   assistAllowMinutes: 15,
   updatedBy: 'aad-sam',

@@ -1,5 +1,5 @@
 import { DecisionContext } from '../../../src/domain/audit';
-import { LOCKBOX_DEFAULT_POLICY, LOCKBOX_STATES, lockboxLimitProblems, recordLockboxSide, remindedRole } from '../../../src/domain/lockbox';
+import { LOCKBOX_DEFAULT_POLICY, LOCKBOX_STATES, createLockbox, decideLockbox, lockboxDeadlines, lockboxLimitProblems, recordLockboxSide, remindedRole } from '../../../src/domain/lockbox';
 import { Actor } from '../../../src/domain/people';
 import { aLockboxRequest } from '../../support/lockboxBuilder';
 
@@ -70,7 +70,51 @@ describe('lockbox side transition "delivery.failed"', () => {
 
 describe('lockbox default policy', () => {
   it('is approval required, 4 h by default, 24 h at most, 12 h to decide, and within its own ranges', () => {
-    expect(LOCKBOX_DEFAULT_POLICY).toEqual({ approvalRequired: true, leadReview: false, defaultDurationMinutes: 240, maxDurationMinutes: 1440, decisionHours: 12 });
+    expect(LOCKBOX_DEFAULT_POLICY).toEqual({ approvalRequired: true, leadReview: false, defaultDurationMinutes: 240, maxDurationMinutes: 1440, decisionHours: 12, escalationHours: 0 });
     expect(lockboxLimitProblems(LOCKBOX_DEFAULT_POLICY)).toEqual([]);
+  });
+});
+
+describe('lockbox side transition "escalate" (issue 15)', () => {
+  const due = { escalateAt: new Date('2030-03-04T13:00:00Z'), escalatedTo: [] };
+
+  it.each(LOCKBOX_STATES)('in %s: legal only while a decision is awaited and escalation is due', (state) => {
+    const request = aLockboxRequest({ state, ...due });
+    if (state !== 'pending' && state !== 'review') {
+      expect(() => recordLockboxSide(request, { action: 'escalate', backupIds: ['alex'] }, context)).toThrow(expect.objectContaining({ code: 'REQUEST.ILLEGAL_TRANSITION' }));
+      return;
+    }
+    const { request: after, event } = recordLockboxSide(request, { action: 'escalate', backupIds: ['alex'] }, context);
+    expect(after).toMatchObject({ state, escalateAt: null, escalatedTo: ['alex'], version: request.version + 1 });
+    expect(event).toMatchObject({ action: 'escalate', fromState: state, toState: state });
+    expect(event.reason).toContain('alex');
+  });
+
+  it('is moot once escalated or when off; a backup may then decide like an approver, never on their own request', () => {
+    expect(() => recordLockboxSide(aLockboxRequest({ escalateAt: null }), { action: 'escalate', backupIds: [] }, context)).toThrow(
+      expect.objectContaining({ code: 'REQUEST.ILLEGAL_TRANSITION' }),
+    );
+    const admin: Actor = { type: 'person', person: { aadObjectId: 'alex', name: 'Alex' }, roles: ['admin'] };
+    const pending = aLockboxRequest({ ...due });
+    expect(() => decideLockbox(pending, { action: 'approve', comment: null }, { ...context, actor: admin, now: new Date('2030-03-04T14:00:00Z'), source: 'card' })).toThrow(
+      expect.objectContaining({ code: 'AUTH.NOT_PERMITTED' }),
+    );
+    const escalated = recordLockboxSide(pending, { action: 'escalate', backupIds: ['alex'] }, context).request;
+    const approved = decideLockbox(escalated, { action: 'approve', comment: null }, { ...context, actor: admin, now: new Date('2030-03-04T14:00:00Z'), source: 'card' });
+    expect(approved.request.state).toBe('approved');
+  });
+
+  it('is scheduled only when shorter than the decision time, and is a deadline while undecided', () => {
+    const make = (escalationHours: number) =>
+      createLockbox(
+        { id: 'x', requester: { aadObjectId: 'dana', name: 'Dana' }, requestedVia: null, resource: 'r', reason: 'why', ticket: '', durationMinutes: 60, decisionHours: 12, escalationHours, leadReview: false, queueId: null },
+        { actor: sweeper, now: new Date('2030-03-04T09:00:00Z'), source: 'chat' },
+      ).request;
+    expect(make(0).escalateAt).toBeNull();
+    expect(make(12).escalateAt).toBeNull();
+    expect(make(4).escalateAt).toEqual(new Date('2030-03-04T13:00:00Z'));
+    expect(lockboxDeadlines(make(4)).map((deadline) => deadline.kind).sort()).toEqual(['escalate', 'expire', 'remind']);
+    expect(lockboxLimitProblems({ ...LOCKBOX_DEFAULT_POLICY, escalationHours: 12 })).toEqual([{ field: 'escalationHours', problem: 'aboveMax' }]);
+    expect(lockboxLimitProblems({ ...LOCKBOX_DEFAULT_POLICY, escalationHours: -1 })).toEqual([{ field: 'escalationHours', problem: 'range' }]);
   });
 });

@@ -57,6 +57,7 @@ const commandFor: Record<LockboxAction, LockboxCommand> = {
   cancel: { action: 'cancel' },
   expire: { action: 'expire' },
   confirmGrant: { action: 'confirmGrant' },
+  failGrant: { action: 'failGrant', problem: { code: 'GRAPH.FORBIDDEN', detail: 'GroupMember.ReadWrite.All' } },
   resolve: { action: 'resolve' },
   revoke: { action: 'revoke' },
   elapse: { action: 'elapse' },
@@ -71,6 +72,7 @@ const performer: Record<LockboxAction, Actor> = {
   cancel: engineer,
   expire: system,
   confirmGrant: system,
+  failGrant: system,
   resolve: engineer,
   revoke: approver,
   elapse: system,
@@ -86,6 +88,7 @@ const expected: Record<LockboxAction, Partial<Record<LockboxState, LockboxState>
   cancel: { pending: 'cancelled', review: 'cancelled' },
   expire: { pending: 'expired', review: 'expired' },
   confirmGrant: { approved: 'approved' },
+  failGrant: { approved: 'ended' },
   resolve: { approved: 'approved' },
   revoke: { approved: 'approved' },
   elapse: { approved: 'approved' },
@@ -94,7 +97,7 @@ const expected: Record<LockboxAction, Partial<Record<LockboxState, LockboxState>
 
 /** Preconditions some actions have beyond the state (a grant in progress, a removal confirmed, a window over). */
 function prepared(action: LockboxAction, request: LockboxRequest): LockboxRequest {
-  if (action === 'confirmGrant') return { ...request, access: { ...request.access, status: 'granting' } };
+  if (action === 'confirmGrant' || action === 'failGrant') return { ...request, access: { ...request.access, status: 'granting' } };
   if (action === 'end') return withAccessRemoved({ ...request, ending: { reason: 'resolved', byId: 'dana', at: inTime } }, inTime);
   return request;
 }
@@ -132,6 +135,22 @@ describe('separation of duties', () => {
     expect(() => decideLockbox(inState('approved'), commandFor.revoke, contextFor('revoke', engineer))).toThrow(expect.objectContaining({ code: 'AUTH.SELF_APPROVAL' }));
   });
 
+  it('separation of duties: whoever passed the lead review cannot also approve; another approver can', () => {
+    const leadApprover: Actor = { type: 'person', person: { aadObjectId: 'lea', name: 'Lea Lead' }, roles: ['admin', 'approver'] };
+    const reviewed = decideLockbox(aLockbox({ state: 'review' }), commandFor.passReview, contextFor('passReview', leadApprover)).request;
+    expect(() => decideLockbox(reviewed, commandFor.approve, contextFor('approve', leadApprover))).toThrow(expect.objectContaining({ code: 'AUTH.SAME_REVIEWER' }));
+    expect(decideLockbox(reviewed, commandFor.deny, contextFor('deny', leadApprover)).request.state).toBe('denied');
+    expect(decideLockbox(reviewed, commandFor.approve, contextFor('approve', approver)).request.state).toBe('approved');
+  });
+
+  it('a failed grant ends the request with the problem, and the window never starts', () => {
+    const granting = aLockbox({ state: 'approved', access: { status: 'granting', grantedAt: null, endsAt: null, removedAt: null } });
+    const { request: failed, event } = decideLockbox(granting, commandFor.failGrant, contextFor('failGrant'));
+    expect(failed).toMatchObject({ state: 'ended', ending: { reason: 'grant failed' }, access: { status: 'failed', grantedAt: null, problem: { code: 'GRAPH.FORBIDDEN' } } });
+    expect(event.reason).toContain('GRAPH.FORBIDDEN');
+    expect(() => decideLockbox(inState('approved'), commandFor.failGrant, contextFor('failGrant'))).toThrow(expect.objectContaining({ code: 'REQUEST.ILLEGAL_TRANSITION' }));
+  });
+
   it('the person a system asked for cannot approve it either', () => {
     const forDana = aLockbox({ requestedVia: 'key:k-ticketing' });
     expect(() => decideLockbox(forDana, commandFor.approve, contextFor('approve', engineer))).toThrow(expect.objectContaining({ code: 'AUTH.SELF_APPROVAL' }));
@@ -160,7 +179,7 @@ describe('separation of duties', () => {
   });
 
   it('timer actions are the system’s alone', () => {
-    for (const action of ['expire', 'elapse', 'end', 'confirmGrant', 'autoApprove'] as const) {
+    for (const action of ['expire', 'elapse', 'end', 'confirmGrant', 'failGrant', 'autoApprove'] as const) {
       expect(() => decideLockbox(prepared(action, inState(action === 'expire' || action === 'autoApprove' ? 'pending' : 'approved')), commandFor[action], contextFor(action, approver))).toThrow(
         expect.objectContaining({ code: 'AUTH.NOT_PERMITTED' }),
       );
@@ -219,5 +238,26 @@ describe('deadlines, double decisions and the end of access', () => {
         { actor: engineer, now: start, source: 'chat' },
       ),
     ).toThrow(expect.objectContaining({ code: 'INPUT.INVALID' }));
+  });
+});
+
+describe('the trail answers "who added and who removed it" (issue 15)', () => {
+  const granting = () => aLockbox({ state: 'approved', access: { status: 'granting', grantedAt: null, endsAt: null, removedAt: null } });
+  const confirm = (membership: 'added' | 'alreadyMember' | 'shared') =>
+    decideLockbox(granting(), { action: 'confirmGrant', membership }, { actor: system, now: inTime, source: 'timer' });
+
+  it('says at the grant whether Doorman added the membership', () => {
+    expect(confirm('added').event.reason).toBe('membership added by Doorman');
+    expect(confirm('alreadyMember').event.reason).toBe('already a member before the request: not added, will not be removed');
+    expect(confirm('shared').request.access.membership).toBe('shared');
+  });
+
+  it('says at the end whether Doorman removed it or why it was kept', () => {
+    const ending = decideLockbox(confirm('added').request, commandFor.resolve, contextFor('resolve')).request;
+    const removed = decideLockbox(withAccessRemoved(ending, inTime), { action: 'end', kept: null }, contextFor('end'));
+    expect(removed.event.reason).toBe('resolved; membership removed by Doorman');
+    const kept = decideLockbox(withAccessRemoved(ending, inTime), { action: 'end', kept: 'otherRequest' }, contextFor('end'));
+    expect(kept.request.access.kept).toBe('otherRequest');
+    expect(kept.event.reason).toBe('resolved; membership kept: another request still runs');
   });
 });

@@ -10,6 +10,7 @@ const NOTICES: Readonly<Record<ErrorCode, string>> = {
   'REQUEST.EXPIRED': 'The deadline has passed, so the request can no longer be changed that way.',
   'AUTH.NOT_PERMITTED': "You don't have the agent role.",
   'AUTH.SELF_APPROVAL': 'You cannot approve your own request.',
+  'AUTH.SAME_REVIEWER': 'You reviewed this request; another approver must decide.',
   'AUTH.WRONG_TENANT': 'This request belongs to another organization.',
   'INPUT.INVALID': 'Some input was not valid. Please check and try again.',
   'LINK.IN_USE': 'The link is in use by the customer on another device.',

@@ -1,7 +1,7 @@
 import { NotReached } from '../../../application/ports';
 import type { LockboxViewer } from '../../../domain/policy';
 import { ErrorCode } from '../../../domain/errors';
-import { LockboxRequest, isDecisionOverdue, lockboxParties } from '../../../domain/lockbox';
+import { LockboxKept, LockboxMembership, LockboxRequest, isDecisionOverdue, lockboxParties, scopeOf } from '../../../domain/lockbox';
 import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
 import { adaptiveCard, executeAction, factSet, heading, statusBadge, inputText, problemNotice, textBlock } from '../cards/cardElements';
 import { AdaptiveCard, CardElement } from '../cards/cardTypes';
@@ -96,6 +96,7 @@ function facts(view: LockboxCardView): Array<[string, string | null]> {
   return [
     ['Requester', escapeMarkdown(personName(view.shownNames, request.requester))],
     ['Requested via', request.requestedVia === null ? null : escapeMarkdown(view.requestedViaLabel ?? request.requestedVia)],
+    ['Access', `${escapeMarkdown(scopeOf(request).name)}: ${escapeMarkdown(scopeOf(request).description)}, for ${durationText(request.durationMinutes)}`],
     ['Resource', escapeMarkdown(request.resource)],
     ['Reason', escapeMarkdown(request.reason)],
     ['Ticket', request.ticket.trim() === '' ? null : escapeMarkdown(request.ticket)],
@@ -106,8 +107,28 @@ function facts(view: LockboxCardView): Array<[string, string | null]> {
       'Access window',
       access.grantedAt && access.endsAt ? `${cardTime(access.grantedAt, timeZone, now)} → ${cardTime(access.endsAt, timeZone, now)}` : null,
     ],
-    ['Access removed', access.removedAt ? cardTime(access.removedAt, timeZone, now) : null],
+    ['Membership', access.membership ? MEMBERSHIP_TEXT[access.membership] : null],
+    ['Access removed', access.removedAt && !access.kept ? cardTime(access.removedAt, timeZone, now) : null],
+    ['Access kept', access.kept ? KEPT_TEXT[access.kept] : null],
+    ['Grant failed', access.status === 'failed' ? grantProblemText(access.problem?.code ?? null) : null],
   ];
+}
+
+const MEMBERSHIP_TEXT: Readonly<Record<LockboxMembership, string>> = {
+  added: 'Added by Doorman; removed when the access ends',
+  alreadyMember: 'Already a member before this request: Doorman did not add it and will not remove it',
+  shared: 'Already carried by another running request of the requester; removed only when the last of them ends',
+};
+
+const KEPT_TEXT: Readonly<Record<LockboxKept, string>> = {
+  otherRequest: 'Membership kept: another approved request of the requester still runs',
+  notAdded: 'Membership kept: the requester had it before; Doorman did not add it',
+};
+
+function grantProblemText(code: string | null): string {
+  if (code === 'GRAPH.FORBIDDEN') return 'Doorman lacks the Graph permission to change the access group (GroupMember.ReadWrite.All); nothing was granted';
+  if (code === 'ACCESS.GIVEN_UP') return 'the directory did not answer after repeated attempts; nothing was granted';
+  return 'nothing was granted';
 }
 
 function stateHint(view: LockboxCardView): string | null {

@@ -40,6 +40,7 @@ const END_REASONS: Readonly<Record<LockboxEndReason, string>> = {
   'window elapsed': 'access window elapsed',
   resolved: 'ended early by the requester',
   revoked: 'revoked by an approver',
+  'grant failed': 'the grant failed, access was never given',
 };
 
 /** Why access ended, as people read it: "access window elapsed", "revoked by an approver", … */
@@ -119,6 +120,7 @@ export function lastDecision(request: LockboxRequest, ...actions: LockboxDecisio
 const LOCKBOX_NOTICES: Partial<Record<ErrorCode, string>> = {
   'AUTH.NOT_PERMITTED': 'Only approvers can decide on this request, and only the requester can cancel it or end access.',
   'AUTH.SELF_APPROVAL': "You can't decide on your own request.",
+  'AUTH.SAME_REVIEWER': 'You passed the lead review of this request; another approver decides.',
 };
 
 /** The text people read for an error code on a lockbox card. */

@@ -1,7 +1,8 @@
 import { FieldProblem } from '../../../domain/errors';
-import { LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';
-import { adaptiveCard, executeAction, heading, inputText, textBlock } from '../cards/cardElements';
+import { AccessScope, LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';
+import { adaptiveCard, executeAction, heading, inputChoiceSet, inputText, textBlock } from '../cards/cardElements';
 import { AdaptiveCard } from '../cards/cardTypes';
+import { escapeMarkdown } from '../cards/escapeMarkdown';
 import { durationText, formProblems, FormField, inputNumber, LOCKBOX_FIELD_MAX_LENGTHS, LOCKBOX_MIN_MINUTES } from './lockboxCardParts';
 
 /** What the "Request access" form shows: what was typed before, what was wrong with it, and the duration limits. */
@@ -11,6 +12,8 @@ export interface LockboxFormView {
   problems: FieldProblem[];
   defaultDurationMinutes: number;
   maxDurationMinutes: number;
+  /** The access scopes admins defined; the engineer picks one (input `scope`), the first is preselected. */
+  scopes?: readonly AccessScope[];
 }
 
 const tooLong = (max: number): string => `This is too long: use at most ${max} characters.`;
@@ -24,7 +27,9 @@ export function lockboxFormCard(view: LockboxFormView): AdaptiveCard {
     reason: { label: 'Reason', texts: { tooLong: tooLong(LOCKBOX_FIELD_MAX_LENGTHS.reason) } },
     ticket: { label: 'Ticket', texts: { tooLong: tooLong(LOCKBOX_FIELD_MAX_LENGTHS.ticket) } },
     durationMinutes: { label: 'Duration', texts: { range: durationRange, invalid: durationRange, required: durationRange } },
+    scope: { label: 'Access', texts: { invalid: 'Choose one of the listed kinds of access.' } },
   };
+  const scopes = view.scopes ?? [];
   const answers = formProblems(view.problems, fields, 'Nothing was requested.');
   const value = (id: string): string | undefined => view.values[id];
 
@@ -37,6 +42,20 @@ export function lockboxFormCard(view: LockboxFormView): AdaptiveCard {
       isSubtle: true,
       spacing: 'small',
     }),
+    // One scope needs no choice, only saying what approval grants; with several, the engineer picks one.
+    ...(scopes.length === 1
+      ? [textBlock(`Access: ${escapeMarkdown(scopes[0].name)} — ${escapeMarkdown(scopes[0].description)}`, { id: 'scopeText', spacing: 'small' })]
+      : []),
+    ...(scopes.length > 1
+      ? [
+          inputChoiceSet(
+            'scope',
+            scopes.map((scope) => ({ title: `${scope.name} — ${scope.description}`, value: scope.id })),
+            { label: 'Access (what approval grants)', value: value('scope') ?? scopes[0].id, isRequired: true, errorMessage: 'Choose the access you need.', style: 'expanded' },
+          ),
+          ...answers.after('scope'),
+        ]
+      : []),
     inputText('resource', {
       label: 'Resource (what content)',
       placeholder: 'For example: Contoso tenant, mailbox of j.doe',

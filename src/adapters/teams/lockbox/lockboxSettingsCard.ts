@@ -20,7 +20,7 @@ export interface LockboxSettingsView {
   /** A plain text answer to a save, such as "Settings saved."; shown literally. */
   notice?: string | null;
   /** What the admin typed in a refused save, shown again instead of the stored values so nothing looks clamped. */
-  typed?: Partial<Record<'defaultDurationMinutes' | 'maxDurationMinutes' | 'decisionHours' | 'assistUnansweredHours' | 'assistAllowMinutes', string>>;
+  typed?: Partial<Record<'defaultDurationMinutes' | 'maxDurationMinutes' | 'decisionHours' | 'escalationHours' | 'assistUnansweredHours' | 'assistAllowMinutes', string>>;
 }
 
 /** How many recent changes the card lists. */
@@ -31,6 +31,7 @@ export const DECISION_HOURS_RANGE = LOCKBOX_DECISION_HOURS;
 
 const minutesRange = `Choose between ${LOCKBOX_MIN_MINUTES} and ${LOCKBOX_MAX_MINUTES} minutes (${durationText(LOCKBOX_MAX_MINUTES)}).`;
 const hoursRange = `Choose between ${DECISION_HOURS_RANGE.min} and ${DECISION_HOURS_RANGE.max} hours.`;
+const escalationRange = `Choose 0 (off) or a number of hours shorter than the decision deadline.`;
 
 const unansweredRange = `Choose between ${ASSIST_UNANSWERED_HOURS.min} and ${ASSIST_UNANSWERED_HOURS.max} hours.`;
 const allowRange = `Choose between ${ASSIST_ALLOW_MINUTES.min} and ${ASSIST_ALLOW_MINUTES.max} minutes.`;
@@ -46,6 +47,10 @@ const FIELDS: Readonly<Record<string, FormField>> = {
   },
   maxDurationMinutes: { label: 'Maximum duration', texts: { range: minutesRange, invalid: minutesRange, required: minutesRange } },
   decisionHours: { label: 'Decision deadline', texts: { range: hoursRange, invalid: hoursRange, required: hoursRange } },
+  escalationHours: {
+    label: 'Escalation',
+    texts: { range: escalationRange, invalid: escalationRange, aboveMax: 'Escalation must come before the decision deadline.' },
+  },
 };
 
 /** The admin's lockbox settings (verb `settings.save`): approval, lead review, durations, deadline, recent changes. */
@@ -118,6 +123,14 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
       errorMessage: allowRange,
     }),
     ...answers.after('assistAllowMinutes'),
+    inputNumber('escalationHours', {
+      label: 'Hours undecided before backup approvers (admins) are added and told; 0 = off',
+      min: 0,
+      max: DECISION_HOURS_RANGE.max - 1,
+      value: shown('escalationHours'),
+      errorMessage: escalationRange,
+    }),
+    ...answers.after('escalationHours'),
     history(view),
     textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }),
   );

@@ -44,9 +44,11 @@ const settingsSchema = z.object({
   // Optional: a settings card from before the assistance fields saves without them.
   assistUnansweredHours: z.coerce.number().int().optional(),
   assistAllowMinutes: z.coerce.number().int().optional(),
+  // Cards saved before escalation existed send no value: it stays off.
+  escalationHours: z.coerce.number().int().default(0),
 });
 
-const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours', 'assistUnansweredHours', 'assistAllowMinutes'] as const;
+const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours', 'escalationHours', 'assistUnansweredHours', 'assistAllowMinutes'] as const;
 
 /** Saves the settings; values out of range are refused field by field (the domain's ranges), never clamped. */
 async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {

@@ -1,0 +1,65 @@
+import { LockboxKept, LockboxMembership, scopeOf } from '../../domain/lockbox';
+import { AccessGrant, AccessGranter } from '../ports';
+import { UseCaseDeps } from '../shared/useCaseDeps';
+import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from './lockboxRequests';
+
+/**
+ * Grants an approved request's access, counted in the grant ledger per person and scope: when another running grant
+ * of theirs already carries it, nothing is added (`shared`); when they already hold it, Doorman records that it did
+ * not add it (`alreadyMember`); otherwise the ledger says `adding` before the directory call, so a retry after a crash
+ * still knows the membership is Doorman's. The window starts only when the grant is confirmed.
+ */
+export async function grantLockboxAccess(deps: UseCaseDeps, access: AccessGranter, requestId: string): Promise<void> {
+  const request = await loadLockbox(deps, requestId);
+  // A grant retried after a revoke or resolve must not give the access back.
+  if (request.access.status !== 'granting' || request.ending !== null) return;
+  const principalId = request.requester.aadObjectId;
+  const scopeId = scopeOf(request).id;
+  let grant = await deps.grants.grantOf(request.id);
+  if (grant === null) {
+    const others = (await deps.grants.runningGrantsOf(principalId, scopeId)).filter((other) => other.requestId !== request.id);
+    const membership = others.length > 0 ? 'shared' : (await access.holds(principalId, scopeId)) ? 'alreadyMember' : 'adding';
+    grant = { requestId: request.id, principalId, resource: request.resource, scope: scopeId, membership, grantedAt: deps.clock.now(), revokedAt: null };
+    await deps.grants.recordGrant(grant);
+  }
+  if (grant.membership === 'adding') {
+    await access.add(principalId, grant.scope);
+    await deps.grants.setGrantMembership(request.id, 'added');
+  }
+  await confirmLockboxGrant(deps, requestId, membershipOf(grant));
+}
+
+/**
+ * Ends a request's access. The membership is removed only when this was the person's last running grant for the
+ * scope and Doorman added it; while another grant runs, the one that added it hands that over, so the last to end
+ * removes it. Every decision is re-made on a retry from the ledger, so retries remove nothing twice.
+ */
+export async function removeLockboxAccess(deps: UseCaseDeps, access: AccessGranter, requestId: string): Promise<void> {
+  const request = await loadLockbox(deps, requestId);
+  if (request.state !== 'approved' || request.access.status !== 'removing') return;
+  const grant = await deps.grants.grantOf(request.id);
+  if (grant === null) {
+    // Nothing was ever granted through the ledger (a request from before it, or never confirmed): remove as before.
+    await access.remove(request.requester.aadObjectId, scopeOf(request).id);
+    await confirmLockboxRemoval(deps, requestId, null);
+    return;
+  }
+  await deps.grants.recordRevoke(request.id, deps.clock.now());
+  const others = (await deps.grants.runningGrantsOf(grant.principalId, grant.scope)).filter((other) => other.requestId !== request.id);
+  const kept = await keptBecause(deps, grant, others);
+  if (kept === null) await access.remove(grant.principalId, grant.scope);
+  await confirmLockboxRemoval(deps, requestId, kept);
+}
+
+async function keptBecause(deps: UseCaseDeps, grant: AccessGrant, others: AccessGrant[]): Promise<LockboxKept | null> {
+  const addedByDoorman = grant.membership === 'added' || grant.membership === 'adding';
+  if (others.length > 0) {
+    if (addedByDoorman && !others.some((other) => other.membership === 'added')) await deps.grants.setGrantMembership(others[0].requestId, 'added');
+    return 'otherRequest';
+  }
+  return addedByDoorman ? null : 'notAdded';
+}
+
+function membershipOf(grant: AccessGrant): LockboxMembership {
+  return grant.membership === 'adding' ? 'added' : grant.membership;
+}
