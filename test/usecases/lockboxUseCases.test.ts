@@ -37,9 +37,9 @@ describe('lockbox use cases (SQLite in memory, fake clock)', () => {
     expect(reminded).toMatchObject({ state: 'pending', version: 2, remindAt: null });
     const events = await t.deps.requests.eventsOf(request.id);
     expect(events.map((event) => event.action)).toEqual(['create', 'remind']);
-    // Carl and Finn are told in chat and in their Teams activity feed; the reminder changes no card and sends no webhook.
-    // Carl and Finn are told in chat and by mail (issue 15); the reminder changes no card and sends no webhook.
-    expect((await t.deps.outbox.pendingOutboxCount()) - outboxBefore).toBe(4);
+    // Carl and Finn are told in chat, by mail (issue 15) and in their Teams activity feed (issue 11); the reminder
+    // changes no card and sends no webhook.
+    expect((await t.deps.outbox.pendingOutboxCount()) - outboxBefore).toBe(6);
     expect(await new DeadlineSweeper(t.deps).sweep()).toBe(0);
   });
 
