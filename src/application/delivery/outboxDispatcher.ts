@@ -463,7 +463,7 @@ export class OutboxDispatcher {
   ): Promise<void> {
     const mail = await noticeByMail(this.deps, message.userId, message.notice, request);
     if (mail === null) throw unreachable;
-    await this.ports.mailer.send(mail);
+    if (mail !== 'mailedBeside') await this.ports.mailer.send(mail);
     this.deps.logger.warn({ userId: message.userId, requestId: message.requestId, code: unreachable.problem.code }, 'notice sent by mail: the person cannot be reached in Teams');
     if (message.requestId === null) return;
     const failure = deliveryFailureOf(message, unreachable);

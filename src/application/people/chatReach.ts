@@ -90,10 +90,22 @@ export async function chatOpeningGivenUp(deps: UseCaseDeps, aadObjectId: string,
   deps.wakeDispatcher();
 }
 
+/**
+ * Notices whose mail goes out beside the chat notice anyway (issue 15: approvers' reminders and escalations go by chat
+ * and by mail), so a person Doorman cannot reach in Teams is not mailed a second time.
+ */
+const MAILED_BESIDE_CHAT: ReadonlySet<ChatNotice['kind']> = new Set(['lockboxReminder', 'lockboxEscalated']);
+
 /** A notice for someone Doorman cannot reach in Teams, as a mail: null without a mail form or a known address. */
-export async function noticeByMail(deps: UseCaseDeps, aadObjectId: string, notice: ChatNotice, request: StoredRequest | null): Promise<OutgoingMail | null> {
+export async function noticeByMail(
+  deps: UseCaseDeps,
+  aadObjectId: string,
+  notice: ChatNotice,
+  request: StoredRequest | null,
+): Promise<OutgoingMail | 'mailedBeside' | null> {
   const address = await mailAddressOf(deps, aadObjectId);
   if (address === null) return null;
+  if (MAILED_BESIDE_CHAT.has(notice.kind)) return 'mailedBeside';
   const form = noticeMail(notice, request, deps.settings.defaultTimeZone);
   return form === null ? null : { to: address, ...form, language: 'en' };
 }
