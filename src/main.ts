@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
 import { DeadlineSweeper } from './application/delivery/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outboxDispatcher';
+import { OutboxPruner } from './application/delivery/outboxPruner';
 import { AccessGranter, Clock, Directory, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
 import { InProcessRequestChanges } from './application/shared/requestChanges';
 import { UseCaseDeps } from './application/shared/useCaseDeps';
@@ -132,6 +133,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock, { localMode: config.localMode });
   dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings, access, webhooks }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
   const sweeper = new DeadlineSweeper(deps);
+  const pruner = new OutboxPruner(deps);
   const doctor = async () => [(await doctorReport(config, store, graph, clock.now())).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
   const tenants = config.allowedTenantIds.length > 0 || !config.localMode || !rolesFile?.tenantId ? config.allowedTenantIds : [rolesFile.tenantId];
@@ -178,6 +180,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   if (overrides.backgroundWork !== false) {
     dispatcher.start();
     sweeper.start();
+    pruner.start();
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, store: config.store.kind, localMode: config.localMode, meetings: config.meetings, mailer: config.mail.kind }, 'Doorman listening');
@@ -189,6 +192,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     sweeper,
     async stop() {
       await sweeper.stop();
+      await pruner.stop();
       await dispatcher?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live portal pages hold server-sent-event streams open; close them, or shutdown would wait for every browser.

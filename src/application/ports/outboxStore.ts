@@ -89,4 +89,9 @@ export interface OutboxStore {
   outboxHealth(now: Date): Promise<OutboxHealth>;
   /** People with cards or notices waiting or given up who have no personal chat with Doorman (for `doctor`). */
   unreachablePeople(): Promise<UnreachablePerson[]>;
+  /**
+   * Deletes up to `limit` delivered rows (status `done`) completed before `deliveredBefore`; returns how many. Rows
+   * given up stay (`doctor` lists them), and so does every row still pending.
+   */
+  pruneOutbox(deliveredBefore: Date, limit: number): Promise<number>;
 }

@@ -51,6 +51,11 @@ export interface RequestFilter {
 export interface RequestStore {
   /** Commits a change atomically; throws REQUEST.STALE_VERSION when the version moved on. */
   commit(change: Change): Promise<void>;
+  /**
+   * Commits many changes in one transaction, each on its own (a savepoint): one that loses its compare-and-set writes
+   * nothing and does not stop the others. Returns, per change, null when written or the error that refused it.
+   */
+  commitAll(changes: readonly Change[]): Promise<(Error | null)[]>;
   getRequest(id: string): Promise<StoredRequest | null>;
   findSessionByLinkHash(linkHash: string): Promise<SessionRequest | null>;
   /** The id of the request whose link with this hash was replaced by a newer one, or null. */
