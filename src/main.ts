@@ -7,6 +7,7 @@ import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outb
 import { OutboxPruner } from './application/delivery/outboxPruner';
 import { AccessGranter, Clock, Directory, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
 import { InProcessRequestChanges } from './application/shared/requestChanges';
+import { StoreChangeFeed } from './application/shared/storeChangeFeed';
 import { UseCaseDeps } from './application/shared/useCaseDeps';
 import { approvalsQueue } from './application/people/queues';
 import { Config, ConfigError, loadConfig } from './config';
@@ -64,6 +65,8 @@ export interface RunningDoorman {
   store: Store;
   dispatcher: OutboxDispatcher;
   sweeper: DeadlineSweeper;
+  /** Tells live pages of changes other instances committed (tests tick it by hand). */
+  changeFeed: StoreChangeFeed;
   stop(): Promise<void>;
 }
 
@@ -134,6 +137,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   dispatcher = new OutboxDispatcher(deps, { notifier, mailer, meetings, access, webhooks }, { leaseMs: config.outboxLeaseMs, ...overrides.dispatcher });
   const sweeper = new DeadlineSweeper(deps);
   const pruner = new OutboxPruner(deps);
+  const changeFeed = new StoreChangeFeed(store, deps.changes, clock, logger);
   const doctor = async () => [(await doctorReport(config, store, graph, clock.now())).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
   const tenants = config.allowedTenantIds.length > 0 || !config.localMode || !rolesFile?.tenantId ? config.allowedTenantIds : [rolesFile.tenantId];
@@ -181,6 +185,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     dispatcher.start();
     sweeper.start();
     pruner.start();
+    changeFeed.start();
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, store: config.store.kind, localMode: config.localMode, meetings: config.meetings, mailer: config.mail.kind }, 'Doorman listening');
@@ -190,7 +195,9 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     store,
     dispatcher,
     sweeper,
+    changeFeed,
     async stop() {
+      await changeFeed.stop();
       await sweeper.stop();
       await pruner.stop();
       await dispatcher?.stop();

@@ -285,6 +285,11 @@ export class PostgresRequestStore implements Store {
     };
   }
 
+  async changedSince(since: Date, limit: number): Promise<{ id: string; updatedAt: Date }[]> {
+    const { rows } = await this.pool.query('SELECT id, updated_at FROM requests WHERE updated_at > $1 ORDER BY updated_at LIMIT $2', [since, limit]);
+    return rows.map((row: Row) => ({ id: row.id as string, updatedAt: toDate(row.updated_at) }));
+  }
+
   async deleteDeadline(deadline: Deadline): Promise<void> {
     await this.pool.query('DELETE FROM deadlines WHERE request_id = $1 AND kind = $2 AND due_at = $3', [deadline.requestId, deadline.kind, deadline.dueAt]);
   }

@@ -191,6 +191,7 @@ export class SqliteRequestStore implements Store {
       deleteDeadline: db.prepare('DELETE FROM deadlines WHERE request_id = ? AND kind = ? AND due_at = ?'),
       pruneOutbox: db.prepare(`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox INDEXED BY outbox_done
         WHERE status = 'done' AND completed_at < ? LIMIT ?)`),
+      changedSince: db.prepare('SELECT id, updated_at FROM requests WHERE updated_at > ? ORDER BY updated_at LIMIT ?'),
       requestExists: db.prepare('SELECT 1 FROM requests WHERE id = ?'),
       erasePersonal: db.prepare(`INSERT INTO personal_data (request_id, data, erased_at) VALUES (?, NULL, ${DB_NOW_MS})
         ON CONFLICT (request_id) DO UPDATE SET data = NULL,
@@ -429,6 +430,10 @@ export class SqliteRequestStore implements Store {
         dueAt: toDate(row.due_at),
       }))
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
+  }
+
+  async changedSince(since: Date, limit: number): Promise<{ id: string; updatedAt: Date }[]> {
+    return (this.statements.changedSince.all(since.getTime(), limit) as Row[]).map((row) => ({ id: row.id as string, updatedAt: toDate(row.updated_at) }));
   }
 
   async deleteDeadline(deadline: Deadline): Promise<void> {

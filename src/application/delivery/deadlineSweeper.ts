@@ -166,6 +166,10 @@ class CollectedCommits implements RequestStore {
   erasePersonalData(requestId: string) {
     return this.store.erasePersonalData(requestId);
   }
+
+  changedSince(since: Date, limit: number) {
+    return this.store.changedSince(since, limit);
+  }
 }
 
 /** A batch's log: each transition counted instead of a line per row; warnings and errors pass through. */

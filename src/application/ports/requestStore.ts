@@ -66,4 +66,6 @@ export interface RequestStore {
   saveCardActivity(card: CardActivity): Promise<void>;
   /** Erases personal data of a request (names, e-mail addresses); the audit trail stays. */
   erasePersonalData(requestId: string): Promise<void>;
+  /** Requests changed after `since` (by their own `updatedAt`), oldest change first, up to `limit`: the change feed. */
+  changedSince(since: Date, limit: number): Promise<{ id: string; updatedAt: Date }[]>;
 }
