@@ -14,6 +14,7 @@ import { loadConfig } from '../../src/config';
 import { startDoorman } from '../../src/main';
 import { systemClock } from '../../src/adapters/system/systemClock';
 import { sessionAgentCard } from '../../src/adapters/teams/session/sessionAgentCard';
+import { cardViewOf } from '../../src/application/shared/cardViews';
 import { BotConnectorDouble } from '../../test/support/botConnectorDouble';
 import { startPostgres, PostgresServer, createDatabase } from '../../test/support/postgresServer';
 import { BenchProcess, BenchRow, Round, closedLoop, get, postJson, quantile, renderTable, sleep, startNode, timed } from './benchKit';
@@ -479,13 +480,21 @@ async function livePageRows(): Promise<void> {
 
 async function agentCardRows(): Promise<void> {
   if (!wanted('agent card')) return;
-  const people = (count: number) => Array.from({ length: count }, (_, i) => ({ aadObjectId: `10000000-0000-0000-0000-${String(i).padStart(12, '0')}`, name: `Agent Number ${String(i).padStart(4, '0')}` }));
-  const size = (agents: number) => {
-    const request = aReadySession(systemClock.now());
-    return Buffer.byteLength(JSON.stringify(sessionAgentCard({ request, queueName: null, agents: people(agents), now: systemClock.now(), timeZone: 'Europe/Berlin', notice: null })));
+  // The agent card as Doorman renders it (the card view read through its directory), with 20 and with 1,000 agents.
+  const size = async (agents: number) => {
+    const doorman = await inProcessDoorman(await freshTarget(`card-${agents}-${Math.random().toString(36).slice(2)}`), agents);
+    try {
+      const request = aReadySession(systemClock.now());
+      await seed(doorman.store, request);
+      const view = await cardViewOf(doorman.deps, request);
+      return Buffer.byteLength(JSON.stringify(sessionAgentCard({ ...view, request, now: systemClock.now(), timeZone: 'Europe/Berlin', notice: null })));
+    } finally {
+      await doorman.stop();
+    }
   };
-  const rounds = Array.from({ length: ROUNDS }, () => ({ baseline: size(20), doorman: size(1000) }));
-  rows.push({ what: 'agent card size with 1,000 agents', baseline: 'the same card with 20 agents', unit: 'bytes', rounds, goal: '≤ 8 KB (8,192 bytes) absolute' });
+  const rounds: Round[] = [];
+  for (let round = 0; round < ROUNDS; round++) rounds.push({ baseline: await size(20), doorman: await size(1000) });
+  rows.push({ what: 'agent card size with 1,000 agents', baseline: 'the same card with 20 agents', unit: 'bytes', rounds, goal: '≤ 8 KB (8,192 bytes) absolute', note: `${Math.max(...rounds.map((round) => round.doorman))} bytes at most` });
 }
 
 async function startRows(): Promise<void> {

@@ -1,6 +1,5 @@
 import { DeliveryFailure } from '../../domain/deliveryFailures';
 import { ChatNotice } from './outboxStore';
-import { Person } from '../../domain/people';
 import { PersonalConversation } from './conversationStore';
 import { Queue } from './queueStore';
 import { CardTarget } from './outboxStore';
@@ -11,8 +10,6 @@ export interface RequestCardView {
   request: StoredRequest;
   /** The session's queue name, when it has one. */
   queueName: string | null;
-  /** Agents a session can be assigned to. */
-  agents: Person[];
   /** Who gets a lockbox card's automatic refresh (and so their buttons): the deciders, never the requester. */
   deciderIds: string[];
   /** The label of the API key a lockbox request was made through (`requestedVia` is `key:<id>`), when known. */

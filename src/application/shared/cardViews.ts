@@ -16,10 +16,11 @@ export async function cardViewOf(deps: Pick<UseCaseDeps, 'queues' | 'directory' 
   const notReached = await notReachedOf(deps, request);
   if (request.kind === 'lockbox') {
     const [deciders, requestedViaLabel] = await Promise.all([deciderIds(deps, request), requestedViaLabelOf(deps, request)]);
-    return { request, queueName: null, agents: [], deciderIds: deciders, requestedViaLabel, notReached };
+    return { request, queueName: null, deciderIds: deciders, requestedViaLabel, notReached };
   }
-  const [queue, agents] = await Promise.all([request.queueId ? deps.queues.getQueue(request.queueId) : null, deps.directory.listAgents()]);
-  return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached };
+  // Agents are not listed on cards (Assign… searches them as the agent types): a render reads no directory list.
+  const queue = request.queueId ? await deps.queues.getQueue(request.queueId) : null;
+  return { request, queueName: queue?.name ?? null, deciderIds: [], notReached };
 }
 
 /** A request made through the REST API names its API key by label, as the audit trail does. */
