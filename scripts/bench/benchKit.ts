@@ -142,7 +142,7 @@ export function get(url: string, localAddress?: string): Promise<number> {
 }
 
 /** POSTs JSON → status and body. */
-export function postJson(url: string, body: unknown): Promise<{ status: number; body: string }> {
+export function postJson(url: string, body: unknown, retried = false): Promise<{ status: number; body: string }> {
   const data = Buffer.from(JSON.stringify(body));
   return new Promise((resolve, reject) => {
     const req = http.request(
@@ -154,7 +154,14 @@ export function postJson(url: string, body: unknown): Promise<{ status: number; 
         res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
       },
     );
-    req.on('error', reject);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      // A kept-alive socket the server closed while idle (Node's documented race): send again once on a fresh one.
+      if (req.reusedSocket && !retried && (error.code === 'ECONNRESET' || error.message === 'socket hang up')) {
+        postJson(url, body, true).then(resolve, reject);
+        return;
+      }
+      reject(error);
+    });
     req.end(data);
   });
 }
