@@ -61,6 +61,7 @@ export const BENCH_ROWS = [
   'idle RSS',
   "listing: an agent's open sessions",
   "listing: approver's pending",
+  'card action p50, 1 at a time: the aged store',
 ] as const;
 const wanted = (row: string) => !only || only.some((prefix) => row.startsWith(prefix));
 
@@ -184,7 +185,10 @@ async function cardActionRows(): Promise<void> {
   const target = await freshTarget('cards');
   const store = await openBenchStore(target);
   const echo = await startNode(ECHO_BOT, {}, '/ready', { args: NODE_ARGS });
-  let doorman = await startNode(DOORMAN_MAIN, doormanEnv(target), '/readyz', { args: NODE_ARGS });
+  const doorman = await startNode(DOORMAN_MAIN, doormanEnv(target), '/readyz', { args: NODE_ARGS });
+  let aged: BenchProcess | null = null;
+  let agedTarget: { sqlitePath: string } | { postgresUrl: string } | null = null;
+  let agedStore: BenchStore | null = null;
   try {
     for (const concurrency of [1, 10, 50]) {
       const p50: Round[] = [];
@@ -200,24 +204,32 @@ async function cardActionRows(): Promise<void> {
       rows.push({ what: `card action p50, ${concurrency} concurrent`, baseline: 'bare botbuilder + restify echo bot', unit: 'ms', rounds: p50, goal: '≤ 1.3×', note: `throughput ${med(rate).toFixed(2)}× the echo bot's` });
       rows.push({ what: `card action p99, ${concurrency} concurrent`, baseline: 'bare botbuilder + restify echo bot', unit: 'ms', rounds: p99, goal: '≤ 2×' });
     }
-    // A deployment's age: N delivered outbox rows and N stored requests, then the same clicks one at a time.
-    await doorman.stop();
-    log(`card action: ageing the store by ${N} delivered outbox rows and ${N} requests`);
+    // A deployment's age: a second Doorman on a store with N delivered outbox rows (delivered lately, so kept) and N
+    // requests, clicked one at a time, interleaved with the echo bot and the fresh Doorman.
+    log(`card action: a second Doorman on a store aged by ${N} delivered outbox rows and ${N} requests`);
+    agedTarget = await freshTarget('cards-aged');
+    agedStore = await openBenchStore(agedTarget);
     const template = aReadySession(systemClock.now(), { state: 'closed', closedReason: 'ended' });
-    await seed(store.store, template);
-    await store.cloneRequest(template.id, 'aged-', N);
-    await store.addDeliveredOutbox(template.id, N);
-    doorman = await startNode(DOORMAN_MAIN, doormanEnv(target), '/readyz', { args: NODE_ARGS });
+    await seed(agedStore.store, template);
+    await agedStore.cloneRequest(template.id, 'aged-', N);
+    await agedStore.addDeliveredOutbox(template.id, N);
+    aged = await startNode(DOORMAN_MAIN, doormanEnv(agedTarget), '/readyz', { args: NODE_ARGS });
     const p50: Round[] = [];
     const p99: Round[] = [];
+    const ageOnly: Round[] = [];
     for (let round = 0; round < ROUNDS; round++) {
-      const result = await clickRounds(echo, doorman, store, connector, 1);
+      const result = await clickRounds(echo, aged, agedStore, connector, 1);
+      const fresh = await clickRounds(echo, doorman, store, connector, 1);
       p50.push(result.p50);
       p99.push(result.p99);
+      ageOnly.push({ baseline: fresh.p50.doorman, doorman: result.p50.doorman });
     }
     rows.push({ what: `card action p50, 1 at a time, after ${N} delivered + ${N} requests`, baseline: 'echo bot', unit: 'ms', rounds: p50, goal: '≤ 1.3×' });
     rows.push({ what: `card action p99, 1 at a time, after ${N} delivered + ${N} requests`, baseline: 'echo bot', unit: 'ms', rounds: p99, goal: '≤ 2×' });
+    rows.push({ what: `card action p50, 1 at a time: the aged store vs a fresh one`, baseline: 'Doorman on a fresh store, same run', unit: 'ms', rounds: ageOnly, goal: '≈ 1× (age must not show)' });
   } finally {
+    await aged?.stop();
+    await agedStore?.close();
     await doorman.stop();
     await echo.stop();
     await store.close();

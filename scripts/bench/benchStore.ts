@@ -16,7 +16,7 @@ export interface BenchStore {
   dialect: 'sqlite' | 'postgres';
   /** Copies request `templateId` `count` times as `<prefix><i>`, with created_at spread back in time. */
   cloneRequest(templateId: string, prefix: string, count: number): Promise<void>;
-  /** Adds `count` delivered outbox rows (card updates of request `requestId`). */
+  /** Adds `count` delivered outbox rows (card updates of request `requestId`), delivered lately: inside the time they are kept. */
   addDeliveredOutbox(requestId: string, count: number): Promise<void>;
   /** Adds a due deadline (`expire`, due `dueAt`) for every request whose id starts with `prefix`. */
   addDeadlines(prefix: string, dueAt: Date): Promise<void>;
@@ -47,7 +47,8 @@ export async function openBenchStore(target: { sqlitePath: string } | { postgres
       async addDeliveredOutbox(requestId, count) {
         db.exec(`${series(count)}
           INSERT INTO outbox (request_id, type, payload, status, attempts, next_attempt_at, created_at, completed_at)
-          SELECT '${requestId}', 'card.update', json_object('type', 'card.update', 'requestId', '${requestId}'), 'done', 1, 0, i, i FROM n`);
+          SELECT '${requestId}', 'card.update', json_object('type', 'card.update', 'requestId', '${requestId}'), 'done', 1, 0,
+            ${Date.now()} - i * 10, ${Date.now()} - i * 10 FROM n`);
       },
       async addDeadlines(prefix, dueAt) {
         db.exec(`INSERT INTO deadlines (request_id, kind, due_at) SELECT id, 'expire', ${dueAt.getTime()} FROM requests WHERE id LIKE '${prefix}%'`);
@@ -79,7 +80,7 @@ export async function openBenchStore(target: { sqlitePath: string } | { postgres
     async addDeliveredOutbox(requestId, count) {
       await pool.query(`INSERT INTO outbox (request_id, type, payload, status, attempts, next_attempt_at, created_at, completed_at)
         SELECT '${requestId}', 'card.update', jsonb_build_object('type', 'card.update', 'requestId', '${requestId}'), 'done', 1,
-          to_timestamp(0), to_timestamp(i), to_timestamp(i) FROM generate_series(1, ${count}) i`);
+          to_timestamp(0), now() - i * interval '10 ms', now() - i * interval '10 ms' FROM generate_series(1, ${count}) i`);
     },
     async addDeadlines(prefix, dueAt) {
       await pool.query(`INSERT INTO deadlines (request_id, kind, due_at) SELECT id, 'expire', $1 FROM requests WHERE id LIKE '${prefix}%'`, [dueAt]);
