@@ -620,6 +620,23 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(await store.commitAll([])).toEqual([]);
       });
 
+      it('feeds the requests changed after an instant, oldest change first, up to a limit', async () => {
+        const store = await openStore();
+        const early = aSessionRequest({ createdAt: at(1), updatedAt: at(1) });
+        const late = aSessionRequest({ createdAt: at(2), updatedAt: at(2) });
+        await store.commit(creation(late));
+        await store.commit(creation(early));
+        await store.commit(transition(early, { state: 'waiting', updatedAt: at(3) }).change);
+
+        expect(await store.changedSince(at(0), 10)).toEqual([
+          { id: late.id, updatedAt: at(2) },
+          { id: early.id, updatedAt: at(3) },
+        ]);
+        expect(await store.changedSince(at(2), 10)).toEqual([{ id: early.id, updatedAt: at(3) }]);
+        expect(await store.changedSince(at(0), 1)).toEqual([{ id: late.id, updatedAt: at(2) }]);
+        expect(await store.changedSince(at(3), 10)).toEqual([]);
+      });
+
       it('deletes one claimed deadline row that has nothing left to do, and only that one', async () => {
         const store = await openStore();
         const moot = aSessionRequest({ expiresAt: at(10) });
