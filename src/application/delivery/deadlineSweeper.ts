@@ -82,7 +82,9 @@ export class DeadlineSweeper {
   private async handleBatch(due: readonly Deadline[]): Promise<void> {
     const collected = new CollectedCommits(this.deps.requests);
     const transitions = new TransitionTally(this.deps.logger);
-    const batchDeps: UseCaseDeps = { ...this.deps, requests: collected, logger: transitions, wakeDispatcher: () => undefined };
+    // Live pages and the dispatcher are told after the batch is written, not when a handler's commit is collected.
+    const notYet = { publish: () => undefined, subscribe: (id: string, listener: () => void) => this.deps.changes.subscribe(id, listener) };
+    const batchDeps: UseCaseDeps = { ...this.deps, requests: collected, logger: transitions, changes: notYet, wakeDispatcher: () => undefined };
     const ran: { deadline: Deadline; from: number; to: number }[] = [];
     for (const deadline of due) {
       const from = collected.changes.length;
