@@ -31,6 +31,9 @@ export async function openBenchStore(target: { sqlitePath: string } | { postgres
     const store = openSqliteRequestStore(target.sqlitePath);
     const db = new Database(target.sqlitePath);
     db.pragma('busy_timeout = 5000');
+    // Rows a deployment gathered over weeks were checkpointed long ago; one bulk insert leaves them all in a WAL of
+    // tens of MB instead, which slows the next process's reads and is an artefact of seeding, not of age.
+    const settle = () => db.pragma('wal_checkpoint(TRUNCATE)');
     const series = (count: number) => `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ${count})`;
     return {
       store,
@@ -43,12 +46,14 @@ export async function openBenchStore(target: { sqlitePath: string } | { postgres
             json_set(data, '$.id', '${prefix}' || i, '$.linkHash', '${prefix}hash-' || i) FROM n, (SELECT * FROM requests WHERE id = '${templateId}')`);
         db.exec(`INSERT INTO personal_data (request_id, data) SELECT r.id, p.data FROM requests r, personal_data p
           WHERE r.id LIKE '${prefix}%' AND p.request_id = '${templateId}'`);
+        settle();
       },
       async addDeliveredOutbox(requestId, count) {
         db.exec(`${series(count)}
           INSERT INTO outbox (request_id, type, payload, status, attempts, next_attempt_at, created_at, completed_at)
           SELECT '${requestId}', 'card.update', json_object('type', 'card.update', 'requestId', '${requestId}'), 'done', 1, 0,
             ${Date.now()} - i * 10, ${Date.now()} - i * 10 FROM n`);
+        settle();
       },
       async addDeadlines(prefix, dueAt) {
         db.exec(`INSERT INTO deadlines (request_id, kind, due_at) SELECT id, 'expire', ${dueAt.getTime()} FROM requests WHERE id LIKE '${prefix}%'`);
