@@ -53,9 +53,9 @@ export class OutboxPruner {
     const before = new Date(this.deps.clock.now().getTime() - this.options.keepDeliveredMs);
     let deleted = 0;
     for (;;) {
-      const now = await this.deps.outbox.pruneOutbox(before, this.options.chunk);
-      deleted += now;
-      if (now < this.options.chunk) break;
+      const chunk = await this.deps.outbox.pruneOutbox(before, this.options.chunk);
+      deleted += chunk;
+      if (chunk < this.options.chunk) break;
       await new Promise((resolve) => setImmediate(resolve));
     }
     if (deleted > 0) this.deps.logger.info({ deleted, deliveredBefore: before.toISOString() }, 'delivered outbox rows pruned');
