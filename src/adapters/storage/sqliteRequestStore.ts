@@ -44,6 +44,9 @@ import {
   toSettingsEvent,
 } from './rowMappers';
 
+/** The page cache of a connection, in KiB. */
+const PAGE_CACHE_KIB = 65_536;
+
 /** How long a connection waits for another connection's write lock before SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5000;
 
@@ -64,6 +67,9 @@ export function openSqliteRequestStore(filePath: string): SqliteRequestStore {
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     switchToWal(db);
     db.pragma('synchronous = NORMAL');
+    // SQLite's default page cache is 2 MB: once a deployment has weeks of rows, every commit and read went to the
+    // OS for index pages (a card action twice as slow on an aged store, by profile). 64 MB, used only as pages are.
+    db.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
     db.pragma('foreign_keys = ON');
     migrateSqlite(db);
     return new SqliteRequestStore(db);

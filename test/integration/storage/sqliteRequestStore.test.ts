@@ -100,6 +100,9 @@ describe('SQLite request store', () => {
       const db = new Database(file, { readonly: true });
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       db.close();
+      // A page cache that holds an aged store's hot index pages (the default 2 MB does not).
+      const internals = store as unknown as { db: Database.Database };
+      expect(internals.db.pragma('cache_size', { simple: true })).toBe(-65_536);
     } finally {
       await store.close();
     }
