@@ -218,7 +218,7 @@ function sampleRequest(overrides: Partial<SessionRequest>): SessionRequest {
 }
 
 function view(request: SessionRequest): SessionCardView {
-  return { request, queueName: 'Tier 1', now: NOW, timeZone: TIME_ZONE, notice: null, agents: [ALEX, BEA] };
+  return { request, queueName: 'Tier 1', now: NOW, timeZone: TIME_ZONE, notice: null };
 }
 
 /** The cards the README shows, in realistic states. */

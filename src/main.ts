@@ -5,7 +5,9 @@ import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder
 import { DeadlineSweeper } from './application/delivery/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outboxDispatcher';
 import { AccessGranter, ActivityFeed, AppInstaller, Clock, DeviceManagement, Directory, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
+import { OutboxPruner } from './application/delivery/outboxPruner';
 import { InProcessRequestChanges } from './application/shared/requestChanges';
+import { StoreChangeFeed } from './application/shared/storeChangeFeed';
 import { UseCaseDeps } from './application/shared/useCaseDeps';
 import { approvalsQueue } from './application/people/queues';
 import { Config, ConfigError, loadConfig } from './config';
@@ -75,6 +77,8 @@ export interface RunningDoorman {
   sweeper: DeadlineSweeper;
   /** DEVICES=intune: the Intune adapter, the assist use cases' DeviceManagement; null otherwise. */
   intuneDevices: GraphDeviceManagement | null;
+  /** Tells live pages of changes other instances committed (tests tick it by hand). */
+  changeFeed: StoreChangeFeed;
   stop(): Promise<void>;
 }
 
@@ -174,6 +178,8 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   );
   const sweeper = new DeadlineSweeper(deps);
   const doctor = async () => [(await doctorReport(config, store, graph, clock.now(), intuneDevices ?? undefined)).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');
+  const pruner = new OutboxPruner(deps);
+  const changeFeed = new StoreChangeFeed(store, deps.changes, clock, logger);
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
   const tenants = config.allowedTenantIds.length > 0 || !config.localMode || !rolesFile?.tenantId ? config.allowedTenantIds : [rolesFile.tenantId];
   const bot = new DoormanBot(deps, renderer, tenants, doctor);
@@ -219,6 +225,8 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   if (overrides.backgroundWork !== false) {
     dispatcher.start();
     sweeper.start();
+    pruner.start();
+    changeFeed.start();
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   logger.info({ url, store: config.store.kind, localMode: config.localMode, meetings: config.meetings, mailer: config.mail.kind }, 'Doorman listening');
@@ -229,9 +237,12 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     dispatcher,
     sweeper,
     intuneDevices,
+    changeFeed,
     async stop() {
+      await changeFeed.stop();
       await sweeper.stop();
       await intuneDevices?.settled();
+      await pruner.stop();
       await dispatcher?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live portal pages hold server-sent-event streams open; close them, or shutdown would wait for every browser.

@@ -1,4 +1,7 @@
+import { join } from 'node:path';
 import { request as httpRequest } from 'node:http';
+import { openSqliteRequestStore } from '../../src/adapters/storage/sqliteRequestStore';
+import { SessionRequest } from '../../src/domain/session';
 import { TestDoorman, startTestDoorman } from '../support/testDoorman';
 import { findById } from '../support/validateCard';
 
@@ -148,6 +151,63 @@ describe('the customer portal over HTTP', () => {
     await consented;
     expect(events.map((event) => JSON.parse(event.data).state)).toEqual(['waiting', 'ready']);
     expect(JSON.parse(events[0].data)).toMatchObject({ boundToYou: true, name: 'Chris' });
+  });
+
+  it('holds idle live pages without a timer of their own per page', async () => {
+    const { code } = await newLink(t);
+    const arrive = await raw(`${t.doorman.url}/j/${code}/arrive`, 'POST', JSON.stringify({ name: 'Chris' }));
+    const cookie = (arrive.headers.get('set-cookie') ?? '').split(';')[0];
+    const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const before = timers();
+    const pages: { stop(): void }[] = [];
+    for (let i = 0; i < 10; i += 1) {
+      pages.push(
+        await new Promise((resolve, reject) => {
+          const req = httpRequest(`${t.doorman.url}/j/${code}/events`, { headers: { Cookie: cookie } }, (res) => res.once('data', () => resolve({ stop: () => req.destroy() })));
+          req.on('error', reject);
+          req.end();
+        }),
+      );
+    }
+    const opened = timers();
+    for (const page of pages) page.stop();
+    // Before: each page had a 2 s store re-read and a heartbeat of its own (20 timers for 10 pages).
+    expect(opened - before).toBeLessThanOrEqual(2);
+  });
+
+  it('tells a live page of a change another instance committed through the change feed, reading its request only then', async () => {
+    const { code, requestId } = await newLink(t);
+    const arrive = await raw(`${t.doorman.url}/j/${code}/arrive`, 'POST', JSON.stringify({ name: 'Chris' }));
+    const cookie = (arrive.headers.get('set-cookie') ?? '').split(';')[0];
+    // The feed has told of the arrival (nobody listened yet); from here on it only tells of new changes.
+    await t.doorman.changeFeed.tick();
+    const reads = jest.spyOn(t.store, 'getRequest');
+    const otherInstance = openSqliteRequestStore(join(t.dir, 'doorman.db'));
+    try {
+      let ticked: Promise<unknown> | null = null;
+      const { events } = await readEvents(`${t.doorman.url}/j/${code}/events`, cookie, (received) => {
+        if (received.length === 1 && ticked === null) {
+          ticked = (async () => {
+            // Idle ticks: nothing changed, so no page reads its request.
+            const readsBefore = reads.mock.calls.length;
+            await t.doorman.changeFeed.tick();
+            await t.doorman.changeFeed.tick();
+            const readsWhileIdle = reads.mock.calls.length - readsBefore;
+            const waiting = (await otherInstance.getRequest(requestId)) as SessionRequest;
+            t.clock.advance(1000);
+            const ready = { ...waiting, state: 'ready' as const, version: waiting.version + 1, updatedAt: t.clock.now() };
+            await otherInstance.commit({ request: ready, expectedVersion: waiting.version, events: [], outbox: [], deadlines: [] });
+            expect(readsWhileIdle).toBe(0);
+            await t.doorman.changeFeed.tick();
+          })();
+        }
+        return received.some((event) => JSON.parse(event.data).state === 'ready');
+      });
+      await ticked;
+      expect(events.map((event) => JSON.parse(event.data).state)).toEqual(['waiting', 'ready']);
+    } finally {
+      await otherInstance.close();
+    }
   });
 
   it('a refusal closes the request with the reason recorded', async () => {

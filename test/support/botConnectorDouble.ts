@@ -39,6 +39,8 @@ export class BotConnectorDouble {
   roster: { id: string; objectId: string; name: string }[] = [];
   /** Calls answered 429 because of the per-thread limits. */
   throttled = 0;
+  /** How long each accepted call waits before it is answered (the bench's stand-in for the service's latency). */
+  answerDelayMs = 0;
   /** Conversations (or '*' for all) whose calls are accepted and never answered, until `recover()`. */
   readonly hanging = new Set<string>();
   /** Conversations (or '*' for all) whose connections are reset, until `recover()`. */
@@ -183,6 +185,7 @@ export class BotConnectorDouble {
     }
     this.calls.push(call);
     this.onAccepted?.(call);
+    if (this.answerDelayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.answerDelayMs));
     res.writeHead(req.method === 'POST' && !conversationId ? 201 : 200, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify(answer));
   }

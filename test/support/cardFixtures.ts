@@ -67,7 +67,7 @@ export function localMeeting(): SessionMeeting {
 
 /** The view of the agent and queue cards for a request. */
 export function sessionCardView(request: SessionRequest, overrides: Partial<SessionCardView> = {}): SessionCardView {
-  return { request, queueName: 'Tier 1', now: NOW, timeZone: TIME_ZONE, notice: null, agents: [ALEX, BEA], ...overrides };
+  return { request, queueName: 'Tier 1', now: NOW, timeZone: TIME_ZONE, notice: null, ...overrides };
 }
 
 /** A customer name that would turn into markdown, a link, HTML and a Teams date function if not escaped. */

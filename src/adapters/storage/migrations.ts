@@ -489,6 +489,29 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    id: 18,
+    name: 'indexes_for_age',
+    // What keeps a deployment's age from showing: delivered outbox rows are found by when they were delivered (the
+    // pruner deletes them), the sweeper's claim order has an index that matches it, and lists filtered by kind and
+    // state (the approver's pending requests) and live pages' change feed (updated_at) read an index, not the table.
+    sqlite: `
+      CREATE INDEX outbox_done ON outbox (completed_at) WHERE status = 'done';
+      CREATE INDEX outbox_failed ON outbox (type) WHERE status = 'failed';
+      DROP INDEX deadlines_due;
+      CREATE INDEX deadlines_due ON deadlines (due_at, request_id, kind);
+      CREATE INDEX requests_kind_state ON requests (kind, state, created_at DESC);
+      CREATE INDEX requests_updated ON requests (updated_at);
+    `,
+    postgres: `
+      CREATE INDEX outbox_done ON outbox (completed_at) WHERE status = 'done';
+      CREATE INDEX outbox_failed ON outbox (type) WHERE status = 'failed';
+      DROP INDEX deadlines_due;
+      CREATE INDEX deadlines_due ON deadlines (due_at, request_id, kind);
+      CREATE INDEX requests_kind_state ON requests (kind, state, created_at DESC);
+      CREATE INDEX requests_updated ON requests (updated_at);
+    `,
+  },
+  {
     id: 19,
     name: 'access_memberships',
     // The grant ledger counts grants per person and scope and records whether Doorman added the membership (rows from

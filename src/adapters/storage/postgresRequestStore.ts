@@ -101,87 +101,28 @@ export class PostgresRequestStore implements Store {
   constructor(private readonly pool: Pool) {}
 
   async commit(change: Change): Promise<void> {
-    const { request, expectedVersion } = change;
-    if (expectedVersion !== null && request.version <= expectedVersion) {
-      throw new Error(`commit of ${request.id}: version ${request.version} does not move past ${expectedVersion}`);
-    }
-    const { columns, data, personal } = encodeRequest(request);
-    await inTransaction(this.pool, async (client) => {
-      const values = [
-        columns.id,
-        columns.kind,
-        columns.state,
-        columns.version,
-        columns.generation,
-        columns.linkHash,
-        columns.createdBy,
-        columns.assignee,
-        columns.queueId,
-        columns.createdAt,
-        columns.updatedAt,
-        data,
-      ];
-      // A concurrent writer of the same row waits for the first to commit, then sees the new version and matches nothing.
-      const written =
-        expectedVersion === null
-          ? await client.query(
-              `INSERT INTO requests (id, kind, state, version, generation, link_hash, created_by, assignee, queue_id,
-                 created_at, updated_at, data)
-               VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
-               ON CONFLICT (id) DO NOTHING`,
-              values,
-            )
-          : await client.query(
-              `UPDATE requests SET kind = $2, state = $3, version = $4, generation = $5, link_hash = $6,
-                 created_by = $7, assignee = $8, queue_id = $9, created_at = $10, updated_at = $11, data = $12::jsonb
-               WHERE id = $1 AND version = $13`,
-              [...values, expectedVersion],
-            );
-      if (written.rowCount === 0) throw new DoormanError('REQUEST.STALE_VERSION', request.id);
+    checkVersionMoves(change);
+    await inTransaction(this.pool, (client) => writeChange(client, change));
+  }
 
-      // Once erased, personal data stays erased: a change decided on a copy read before the erasure cannot restore it.
-      await client.query(
-        `INSERT INTO personal_data (request_id, data) VALUES ($1, $2::jsonb)
-         ON CONFLICT (request_id) DO UPDATE SET data = excluded.data WHERE personal_data.erased_at IS NULL`,
-        [request.id, personal],
-      );
-      for (const event of change.events) {
-        await client.query(
-          `INSERT INTO request_events
-             (request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
-          [
-            event.requestId,
-            event.kind,
-            event.action,
-            event.fromState,
-            event.toState,
-            event.actorId,
-            event.actorType,
-            event.source,
-            event.reason,
-            event.at,
-            event.version,
-          ],
-        );
+  async commitAll(changes: readonly Change[]): Promise<(Error | null)[]> {
+    if (changes.length === 0) return [];
+    return inTransaction(this.pool, async (client) => {
+      const results: (Error | null)[] = [];
+      for (const change of changes) {
+        // A savepoint per change: one that loses its compare-and-set rolls back alone, the others stay.
+        await client.query('SAVEPOINT change');
+        try {
+          checkVersionMoves(change);
+          await writeChange(client, change);
+          await client.query('RELEASE SAVEPOINT change');
+          results.push(null);
+        } catch (error) {
+          await client.query('ROLLBACK TO SAVEPOINT change');
+          results.push(error instanceof Error ? error : new Error(String(error)));
+        }
       }
-      await client.query('DELETE FROM deadlines WHERE request_id = $1', [request.id]);
-      for (const deadline of change.deadlines) {
-        await client.query('INSERT INTO deadlines (request_id, kind, due_at) VALUES ($1, $2, $3)', [
-          request.id,
-          deadline.kind,
-          deadline.dueAt,
-        ]);
-      }
-      // The change carries no clock: its messages are due from the moment the request says it changed.
-      await insertOutbox(client, change.outbox, request.updatedAt);
-      for (const card of change.cardActivities ?? []) await upsertCard(client, card);
-      if (change.replacedLinkHash) {
-        await client.query(
-          'INSERT INTO replaced_links (link_hash, request_id) VALUES ($1, $2) ON CONFLICT (link_hash) DO NOTHING',
-          [change.replacedLinkHash, request.id],
-        );
-      }
+      return results;
     });
   }
 
@@ -345,6 +286,23 @@ export class PostgresRequestStore implements Store {
       oldestPendingSeconds: oldest === null ? 0 : Math.max(0, Math.floor((now.getTime() - toDate(oldest).getTime()) / 1000)),
       failedByType: Object.fromEntries(failed.rows.map((row: Row) => [row.type as string, Number(row.n)])),
     };
+  }
+
+  async changedSince(since: Date, limit: number): Promise<{ id: string; updatedAt: Date }[]> {
+    const { rows } = await this.pool.query('SELECT id, updated_at FROM requests WHERE updated_at > $1 ORDER BY updated_at LIMIT $2', [since, limit]);
+    return rows.map((row: Row) => ({ id: row.id as string, updatedAt: toDate(row.updated_at) }));
+  }
+
+  async deleteDeadline(deadline: Deadline): Promise<void> {
+    await this.pool.query('DELETE FROM deadlines WHERE request_id = $1 AND kind = $2 AND due_at = $3', [deadline.requestId, deadline.kind, deadline.dueAt]);
+  }
+
+  async pruneOutbox(deliveredBefore: Date, limit: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox WHERE status = 'done' AND completed_at < $1 LIMIT $2)`,
+      [deliveredBefore, limit],
+    );
+    return rowCount ?? 0;
   }
 
   async claimDeadlines(now: Date, limit: number, leaseMs: number): Promise<Deadline[]> {
@@ -678,4 +636,92 @@ async function insertAdminEvent(client: PoolClient, event: AdminEvent): Promise<
     `INSERT INTO admin_events (action, subject_id, actor_id, actor_type, source, at, detail) VALUES ($1, $2, $3, $4, $5, $6, $7)`,
     [action, subjectId, actorId, actorType, source, event.at, detail],
   );
+}
+
+function checkVersionMoves(change: Change): void {
+  const { request, expectedVersion } = change;
+  if (expectedVersion !== null && request.version <= expectedVersion) {
+    throw new Error(`commit of ${request.id}: version ${request.version} does not move past ${expectedVersion}`);
+  }
+}
+
+/** Writes one change on `client`, inside the caller's transaction. */
+async function writeChange(client: PoolClient, change: Change): Promise<void> {
+  const { request, expectedVersion } = change;
+  const { columns, data, personal } = encodeRequest(request);
+  const values = [
+    columns.id,
+    columns.kind,
+    columns.state,
+    columns.version,
+    columns.generation,
+    columns.linkHash,
+    columns.createdBy,
+    columns.assignee,
+    columns.queueId,
+    columns.createdAt,
+    columns.updatedAt,
+    data,
+  ];
+  // A concurrent writer of the same row waits for the first to commit, then sees the new version and matches nothing.
+  const written =
+    expectedVersion === null
+      ? await client.query(
+          `INSERT INTO requests (id, kind, state, version, generation, link_hash, created_by, assignee, queue_id,
+             created_at, updated_at, data)
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12::jsonb)
+           ON CONFLICT (id) DO NOTHING`,
+          values,
+        )
+      : await client.query(
+          `UPDATE requests SET kind = $2, state = $3, version = $4, generation = $5, link_hash = $6,
+             created_by = $7, assignee = $8, queue_id = $9, created_at = $10, updated_at = $11, data = $12::jsonb
+           WHERE id = $1 AND version = $13`,
+          [...values, expectedVersion],
+        );
+  if (written.rowCount === 0) throw new DoormanError('REQUEST.STALE_VERSION', request.id);
+
+  // Once erased, personal data stays erased: a change decided on a copy read before the erasure cannot restore it.
+  await client.query(
+    `INSERT INTO personal_data (request_id, data) VALUES ($1, $2::jsonb)
+     ON CONFLICT (request_id) DO UPDATE SET data = excluded.data WHERE personal_data.erased_at IS NULL`,
+    [request.id, personal],
+  );
+  for (const event of change.events) {
+    await client.query(
+      `INSERT INTO request_events
+         (request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`,
+      [
+        event.requestId,
+        event.kind,
+        event.action,
+        event.fromState,
+        event.toState,
+        event.actorId,
+        event.actorType,
+        event.source,
+        event.reason,
+        event.at,
+        event.version,
+      ],
+    );
+  }
+  await client.query('DELETE FROM deadlines WHERE request_id = $1', [request.id]);
+  for (const deadline of change.deadlines) {
+    await client.query('INSERT INTO deadlines (request_id, kind, due_at) VALUES ($1, $2, $3)', [
+      request.id,
+      deadline.kind,
+      deadline.dueAt,
+    ]);
+  }
+  // The change carries no clock: its messages are due from the moment the request says it changed.
+  await insertOutbox(client, change.outbox, request.updatedAt);
+  for (const card of change.cardActivities ?? []) await upsertCard(client, card);
+  if (change.replacedLinkHash) {
+    await client.query(
+      'INSERT INTO replaced_links (link_hash, request_id) VALUES ($1, $2) ON CONFLICT (link_hash) DO NOTHING',
+      [change.replacedLinkHash, request.id],
+    );
+  }
 }

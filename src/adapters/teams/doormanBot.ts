@@ -1,6 +1,8 @@
 import {
   AdaptiveCardInvokeResponse,
   AdaptiveCardInvokeValue,
+  SearchInvokeResponse,
+  SearchInvokeValue,
   CardFactory,
   MessageFactory,
   TeamsActivityHandler,
@@ -10,6 +12,7 @@ import { assistForm } from '../../application/assist/assistViews';
 import { lockboxFormLimits, lockboxSettingsView } from '../../application/lockbox/lockboxViews';
 import { runDoctor } from '../../application/people/administration';
 import { myRequests } from '../../application/people/myRequests';
+import { searchAgents } from '../../application/people/agentSearch';
 import { WhoAmIView, whoAmI } from '../../application/people/whoAmI';
 import { firstGreeting, rememberPersonalChat } from '../../application/people/personalChats';
 import { ChannelRegistration, registerChannel } from '../../application/people/queues';
@@ -32,6 +35,7 @@ import { lockboxSettingsCard } from './lockbox/lockboxSettingsCard';
 import { lockboxForm } from './lockbox/lockboxVerbs';
 import { requestListCard } from './session/requestListCard';
 import { sessionForm } from './session/sessionVerbs';
+import { AGENTS_DATASET } from './session/sessionCardParts';
 import { actorOf, reportedTimeZone, tenantAllowed, tenantOf, timeZoneOf } from './teamsIdentity';
 import { routeCardAction } from './verbRouter';
 
@@ -84,6 +88,23 @@ export class DoormanBot extends TeamsActivityHandler {
   ): Promise<AdaptiveCardInvokeResponse> {
     const action = invokeValue?.action as { verb?: string; data?: unknown } | undefined;
     return routeCardAction(context, action?.verb, action?.data ?? {}, { deps: this.deps, renderer: this.renderer });
+  }
+
+  /**
+   * Assign…'s dynamic search (Input.ChoiceSet `choices.data`): Teams sends `application/search` as the agent types;
+   * the answer is up to 15 agents as choices. Another dataset is a 400; a person who is no agent gets no names (403).
+   */
+  protected override async onSearchInvoke(context: TurnContext, invokeValue: SearchInvokeValue): Promise<SearchInvokeResponse> {
+    if (invokeValue.dataset !== AGENTS_DATASET) return searchRefusal(400, 'INPUT.INVALID');
+    const options = invokeValue.queryOptions as { top?: unknown } | undefined;
+    try {
+      const agents = await searchAgents(this.deps, await actorOf(context, this.deps.directory), String(invokeValue.queryText ?? ''), Number(options?.top ?? 15));
+      const results = agents.map((agent) => ({ title: agent.name, value: `user:${agent.aadObjectId}` }));
+      return { statusCode: 200, type: 'application/vnd.microsoft.search.searchResponse', value: { results } } as SearchInvokeResponse;
+    } catch (error) {
+      if (isDoormanError(error, 'AUTH.NOT_PERMITTED')) return searchRefusal(403, 'AUTH.NOT_PERMITTED');
+      throw error;
+    }
   }
 
   /** One handler per command of the command table (commands.ts); a command without one does not compile. */
@@ -332,4 +353,9 @@ function roleSourceText(sources: WhoAmIView['roles'][number]['sources']): string
   if (groups.length === 0) return '';
   const named = sources.some((source) => source.kind === 'named') ? 'named directly and ' : '';
   return ` (${named}through the Entra group${groups.length > 1 ? 's' : ''} ${escapeMarkdown(groups.join(', '))})`;
+}
+
+/** A search invoke refused with a stable code (never internal text). */
+function searchRefusal(statusCode: number, code: ErrorCode): SearchInvokeResponse {
+  return { statusCode, type: 'application/vnd.microsoft.error', value: { code: statusCode === 403 ? 'Forbidden' : 'BadRequest', message: code } } as SearchInvokeResponse;
 }

@@ -1,7 +1,7 @@
 import { isDoormanError } from '../../domain/errors';
 import { ASSIST_DEADLINE_HANDLERS } from '../assist/assistRequests';
 import { LOCKBOX_DEADLINE_HANDLERS } from '../lockbox/lockboxRequests';
-import { StoredRequest } from '../ports';
+import { Change, Deadline, Logger, RequestStore, StoredRequest } from '../ports';
 import { SESSION_DEADLINE_HANDLERS } from '../session/actOnSession';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
@@ -20,22 +20,32 @@ function handlerFor<R extends StoredRequest>(request: R, deadlineKind: string): 
   return Object.hasOwn(handlers, deadlineKind) ? handlers[deadlineKind] : undefined;
 }
 
+/** Tuning of the sweeper; tests shorten them, production keeps the defaults. */
+export interface SweeperOptions {
+  intervalMs: number;
+  leaseMs: number;
+  /** Deadlines claimed, decided and committed together, in one transaction. */
+  batchSize: number;
+}
+
+const DEFAULT_OPTIONS: SweeperOptions = { intervalMs: 1000, leaseMs: 30_000, batchSize: 500 };
+
 /**
  * Claims due deadline rows and runs what they stand for. Claims are leased, so any number of instances can sweep;
- * the commit that the deadline causes deletes the row.
+ * the commit that the deadline causes deletes the row. A backlog is drained batch after batch in one sweep: each
+ * batch's transitions are written in one transaction (each change in its own savepoint) and logged as one line.
  */
 export class DeadlineSweeper {
+  private readonly options: SweeperOptions;
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<unknown> | null = null;
 
   constructor(
     private readonly deps: UseCaseDeps,
-    private readonly options: { intervalMs: number; leaseMs: number; batchSize: number } = {
-      intervalMs: 1000,
-      leaseMs: 30_000,
-      batchSize: 50,
-    },
-  ) {}
+    options: Partial<SweeperOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+  }
 
   /** Sweeps every `intervalMs`. */
   start(): void {
@@ -54,21 +64,144 @@ export class DeadlineSweeper {
     await this.running;
   }
 
-  /** Handles every deadline due now; returns how many were handled. */
+  /** Handles every deadline due now, batch by batch; returns how many were claimed. */
   async sweep(): Promise<number> {
-    const due = await this.deps.deadlines.claimDeadlines(this.deps.clock.now(), this.options.batchSize, this.options.leaseMs);
-    for (const deadline of due) {
-      try {
-        const request = await this.deps.requests.getRequest(deadline.requestId);
-        const handle = request ? handlerFor(request, deadline.kind) : undefined;
-        if (request && handle) await handle(this.deps, request);
-      } catch (error) {
-        // The lease runs out and the next sweep tries again; an illegal transition means the row was already moot.
-        if (!isDoormanError(error, 'REQUEST.ILLEGAL_TRANSITION')) {
-          this.deps.logger.warn({ requestId: deadline.requestId, err: String(error) }, 'deadline not handled yet');
-        }
-      }
+    let claimed = 0;
+    for (;;) {
+      const due = await this.deps.deadlines.claimDeadlines(this.deps.clock.now(), this.options.batchSize, this.options.leaseMs);
+      claimed += due.length;
+      if (due.length > 0) await this.handleBatch(due);
+      if (due.length < this.options.batchSize) return claimed;
+      // Synchronous SQLite: let HTTP in between batches of a long backlog.
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    return due.length;
+  }
+
+  /**
+   * Runs each deadline's handler against a store that collects its commit instead of writing it, then writes them
+   * all at once. A change that lost its compare-and-set (the request moved meanwhile) is run again on its own.
+   */
+  private async handleBatch(due: readonly Deadline[]): Promise<void> {
+    const collected = new CollectedCommits(this.deps.requests);
+    const transitions = new TransitionTally(this.deps.logger);
+    // Live pages and the dispatcher are told after the batch is written, not when a handler's commit is collected.
+    const notYet = { publish: () => undefined, subscribe: (id: string, listener: () => void) => this.deps.changes.subscribe(id, listener) };
+    const batchDeps: UseCaseDeps = { ...this.deps, requests: collected, logger: transitions, changes: notYet, wakeDispatcher: () => undefined };
+    const ran: { deadline: Deadline; from: number; to: number }[] = [];
+    for (const deadline of due) {
+      const from = collected.changes.length;
+      await this.run(batchDeps, deadline);
+      ran.push({ deadline, from, to: collected.changes.length });
+    }
+    const results = await this.deps.requests.commitAll(collected.changes);
+    for (const { deadline, from, to } of ran) {
+      const lost = results.slice(from, to).some((result) => result !== null);
+      if (lost) await this.run(this.deps, deadline);
+      else for (const change of collected.changes.slice(from, to)) this.deps.changes.publish(change.request.id);
+    }
+    if (collected.changes.length > 0) this.deps.wakeDispatcher();
+    transitions.flush(due.length);
+  }
+
+  /** Runs one deadline's handler; a row with nothing left to do is deleted, any other failure waits for its lease. */
+  private async run(deps: UseCaseDeps, deadline: Deadline): Promise<void> {
+    try {
+      const request = await deps.requests.getRequest(deadline.requestId);
+      const handle = request ? handlerFor(request, deadline.kind) : undefined;
+      if (request && handle) await handle(deps, request);
+      else await this.deps.deadlines.deleteDeadline(deadline);
+    } catch (error) {
+      if (isDoormanError(error, 'REQUEST.ILLEGAL_TRANSITION')) {
+        // The request already left the state this deadline was for: the row is moot, not worth another claim.
+        await this.deps.deadlines.deleteDeadline(deadline);
+        return;
+      }
+      // The lease runs out and a later sweep tries again.
+      this.deps.logger.warn({ requestId: deadline.requestId, err: String(error) }, 'deadline not handled yet');
+    }
+  }
+}
+
+/**
+ * The request port of a batch: reads go to the store, commits are collected for one `commitAll`. A handler's commit
+ * "succeeds" here; whether it really did is known after the batch, and the sweeper runs a loser again.
+ */
+class CollectedCommits implements RequestStore {
+  readonly changes: Change[] = [];
+
+  constructor(private readonly store: RequestStore) {}
+
+  async commit(change: Change): Promise<void> {
+    this.changes.push(change);
+  }
+
+  commitAll(changes: readonly Change[]): Promise<(Error | null)[]> {
+    return this.store.commitAll(changes);
+  }
+
+  getRequest(id: string) {
+    return this.store.getRequest(id);
+  }
+
+  findSessionByLinkHash(linkHash: string) {
+    return this.store.findSessionByLinkHash(linkHash);
+  }
+
+  findReplacedLink(linkHash: string) {
+    return this.store.findReplacedLink(linkHash);
+  }
+
+  listRequests(filter: Parameters<RequestStore['listRequests']>[0]) {
+    return this.store.listRequests(filter);
+  }
+
+  eventsOf(requestId: string) {
+    return this.store.eventsOf(requestId);
+  }
+
+  cardActivitiesOf(requestId: string) {
+    return this.store.cardActivitiesOf(requestId);
+  }
+
+  saveCardActivity(card: Parameters<RequestStore['saveCardActivity']>[0]) {
+    return this.store.saveCardActivity(card);
+  }
+
+  erasePersonalData(requestId: string) {
+    return this.store.erasePersonalData(requestId);
+  }
+
+  changedSince(since: Date, limit: number) {
+    return this.store.changedSince(since, limit);
+  }
+}
+
+/** A batch's log: each transition counted instead of a line per row; warnings and errors pass through. */
+class TransitionTally implements Logger {
+  private readonly counts = new Map<string, number>();
+
+  constructor(private readonly logger: Logger) {}
+
+  debug(fields: Record<string, unknown>, message: string): void {
+    this.logger.debug(fields, message);
+  }
+
+  info(fields: Record<string, unknown>, message: string): void {
+    const key = `${String(fields.kind ?? '')}.${String(fields.action ?? message)}`;
+    this.counts.set(key, (this.counts.get(key) ?? 0) + 1);
+    this.logger.debug(fields, message);
+  }
+
+  warn(fields: Record<string, unknown>, message: string): void {
+    this.logger.warn(fields, message);
+  }
+
+  error(fields: Record<string, unknown>, message: string): void {
+    this.logger.error(fields, message);
+  }
+
+  /** One line for the batch: how many deadlines, and each transition with its count. */
+  flush(deadlines: number): void {
+    this.logger.info({ deadlines, transitions: Object.fromEntries(this.counts) }, 'deadlines handled');
   }
 }

@@ -9,4 +9,6 @@ export interface Deadline {
 export interface DeadlineStore {
   /** Claims due deadlines for `leaseMs`; the commit of the resulting change removes them. */
   claimDeadlines(now: Date, limit: number, leaseMs: number): Promise<Deadline[]>;
+  /** Removes a claimed row that has nothing left to do (its request is gone or already past that state). */
+  deleteDeadline(deadline: Deadline): Promise<void>;
 }

@@ -1,6 +1,6 @@
 import { DeliveryFailure } from '../../domain/deliveryFailures';
-import { ChatNotice } from './outboxStore';
 import { Person } from '../../domain/people';
+import { ChatNotice } from './outboxStore';
 import { PersonalConversation } from './conversationStore';
 import { Queue } from './queueStore';
 import { CardTarget, ThreadMentionEvent } from './outboxStore';
@@ -11,8 +11,6 @@ export interface RequestCardView {
   request: StoredRequest;
   /** The session's queue name, when it has one. */
   queueName: string | null;
-  /** Agents a session can be assigned to. */
-  agents: Person[];
   /** Entra object ids of the people who can act on a lockbox request now (its deciders, never the requester). */
   deciderIds: string[];
   /** `refresh.userIds` of a lockbox card: those deciders as Teams user MRIs, at most 60 (cardViews.ts says the order). */

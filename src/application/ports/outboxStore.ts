@@ -119,4 +119,9 @@ export interface OutboxStore {
   unreachablePeople(): Promise<UnreachablePerson[]>;
   /** Queues messages that belong to no request's transaction (the next step of opening a person's chat), due at `at`. */
   queueOutbox(messages: readonly OutboxMessage[], at: Date): Promise<void>;
+  /**
+   * Deletes up to `limit` delivered rows (status `done`) completed before `deliveredBefore`; returns how many. Rows
+   * given up stay (`doctor` lists them), and so does every row still pending.
+   */
+  pruneOutbox(deliveredBefore: Date, limit: number): Promise<number>;
 }

@@ -52,6 +52,11 @@ export interface RequestFilter {
 export interface RequestStore {
   /** Commits a change atomically; throws REQUEST.STALE_VERSION when the version moved on. */
   commit(change: Change): Promise<void>;
+  /**
+   * Commits many changes in one transaction, each on its own (a savepoint): one that loses its compare-and-set writes
+   * nothing and does not stop the others. Returns, per change, null when written or the error that refused it.
+   */
+  commitAll(changes: readonly Change[]): Promise<(Error | null)[]>;
   getRequest(id: string): Promise<StoredRequest | null>;
   findSessionByLinkHash(linkHash: string): Promise<SessionRequest | null>;
   /** The id of the request whose link with this hash was replaced by a newer one, or null. */
@@ -62,4 +67,6 @@ export interface RequestStore {
   saveCardActivity(card: CardActivity): Promise<void>;
   /** Erases personal data of a request (names, e-mail addresses); the audit trail stays. */
   erasePersonalData(requestId: string): Promise<void>;
+  /** Requests changed after `since` (by their own `updatedAt`), oldest change first, up to `limit`: the change feed. */
+  changedSince(since: Date, limit: number): Promise<{ id: string; updatedAt: Date }[]>;
 }

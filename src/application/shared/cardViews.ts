@@ -23,15 +23,16 @@ export async function cardViewOf(
   if (request.kind === 'lockbox') {
     const [deciders, requestedViaLabel] = await Promise.all([deciderIds(deps, request), requestedViaLabelOf(deps, request)]);
     const refreshUserIds = await refreshUserIdsOf(deps, deciders);
-    return { request, queueName: null, agents: [], deciderIds: deciders.slice(0, MAX_REFRESH_USERS), refreshUserIds, requestedViaLabel, notReached, shownNames, ...shown };
+    return { request, queueName: null, deciderIds: deciders.slice(0, MAX_REFRESH_USERS), refreshUserIds, requestedViaLabel, notReached, shownNames, ...shown };
   }
   if (request.kind === 'assist') {
     const capabilities = deps.devices.capabilities();
     const queue = await deps.queues.getQueue(request.queueId);
-    return { request, queueName: queue?.name ?? null, agents: [], deciderIds: [], notReached, shownNames, devices: { source: capabilities.source, actions: capabilities.actions } };
+    return { request, queueName: queue?.name ?? null, deciderIds: [], notReached, shownNames, devices: { source: capabilities.source, actions: capabilities.actions } };
   }
-  const [queue, agents] = await Promise.all([request.queueId ? deps.queues.getQueue(request.queueId) : null, deps.directory.listAgents()]);
-  return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached, shownNames, ...shown };
+  // Agents are not listed on cards (Assign… searches them as the agent types): a render reads no directory list.
+  const queue = request.queueId ? await deps.queues.getQueue(request.queueId) : null;
+  return { request, queueName: queue?.name ?? null, deciderIds: [], notReached, shownNames, ...shown };
 }
 
 /** The people a request's cards name: its requester and deciding approvers, its requester and helper, or its creator and assignee. */

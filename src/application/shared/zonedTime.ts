@@ -17,13 +17,21 @@ export function timeZoneOffsetMinutes(instant: Date, timeZone: string): number {
 
 /** True when `timeZone` is an IANA zone this runtime knows. */
 export function isTimeZone(timeZone: string): boolean {
+  // Building an Intl.DateTimeFormat costs more than rendering a whole card: each zone is asked once.
+  const known = KNOWN_ZONES.get(timeZone);
+  if (known !== undefined) return known;
+  let valid: boolean;
   try {
     new Intl.DateTimeFormat('en-US', { timeZone });
-    return true;
+    valid = true;
   } catch {
-    return false;
+    valid = false;
   }
+  if (KNOWN_ZONES.size < 1000) KNOWN_ZONES.set(timeZone, valid);
+  return valid;
 }
+
+const KNOWN_ZONES = new Map<string, boolean>();
 
 /** `timeZone` when the runtime knows it, else UTC: a bad setting then shows true times, labelled UTC. */
 export function usableTimeZone(timeZone: string): string {

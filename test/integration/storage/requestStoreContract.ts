@@ -578,6 +578,86 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
       });
     });
 
+    describe('age', () => {
+      it('prunes delivered rows older than asked, a chunk at a time, and never a pending or given-up row', async () => {
+        const store = await openStore();
+        const request = aSessionRequest();
+        await store.commit(creation(request, { outbox: [cardUpdate(request), cardUpdate(request), mailTo(request)] }));
+        const [first, second, third] = await store.claimOutbox(T0, 3, MINUTE);
+        await store.completeOutbox(first.id);
+        await store.completeOutbox(second.id);
+        await store.failOutbox(third.id, 'PermanentError: no such mailbox');
+        await store.commit(transition(request, { state: 'waiting' }, { outbox: [cardUpdate(request)] }).change);
+
+        // Completion times come from the database clock: rows delivered just now are not older than an hour ago.
+        expect(await store.pruneOutbox(new Date(Date.now() - 3_600_000), 100)).toBe(0);
+        expect(await store.pruneOutbox(FAR_FUTURE, 1)).toBe(1);
+        expect(await store.pruneOutbox(FAR_FUTURE, 100)).toBe(1);
+        expect(await store.pruneOutbox(FAR_FUTURE, 100)).toBe(0);
+        expect(await store.pendingOutboxCount()).toBe(1);
+        expect((await store.failedOutbox(10)).map((row) => row.id)).toEqual([third.id]);
+      });
+
+      it('commits many changes in one call, each on its own: a loser writes nothing and stops nobody', async () => {
+        const store = await openStore();
+        const kept = aSessionRequest();
+        const lost = aSessionRequest();
+        await store.commit(creation(kept));
+        await store.commit(creation(lost));
+        await store.commit(transition(lost, { state: 'closed' }).change);
+        const fresh = aSessionRequest();
+        await store.claimOutbox(FAR_FUTURE, 100, MINUTE);
+
+        const results = await store.commitAll([
+          transition(kept, { state: 'waiting' }, { outbox: [cardUpdate(kept)] }).change,
+          transition(lost, { state: 'waiting' }, { outbox: [cardUpdate(lost)] }).change,
+          creation(fresh),
+        ]);
+
+        expect(results.map((result) => (result === null ? null : isDoormanError(result, 'REQUEST.STALE_VERSION') ? 'stale' : String(result)))).toEqual([null, 'stale', null]);
+        expect((await store.getRequest(kept.id))?.state).toBe('waiting');
+        expect((await store.getRequest(lost.id))?.state).toBe('closed');
+        expect(await store.getRequest(fresh.id)).not.toBeNull();
+        const queued = (await store.claimOutbox(FAR_FUTURE, 100, MINUTE)).map((item) => item.message.requestId);
+        expect(queued).toContain(kept.id);
+        expect(queued).not.toContain(lost.id);
+        expect((await store.eventsOf(lost.id)).map((event) => event.toState)).not.toContain('waiting');
+        expect(await store.commitAll([])).toEqual([]);
+      });
+
+      it('feeds the requests changed after an instant, oldest change first, up to a limit', async () => {
+        const store = await openStore();
+        const early = aSessionRequest({ createdAt: at(1), updatedAt: at(1) });
+        const late = aSessionRequest({ createdAt: at(2), updatedAt: at(2) });
+        await store.commit(creation(late));
+        await store.commit(creation(early));
+        await store.commit(transition(early, { state: 'waiting', updatedAt: at(3) }).change);
+
+        expect(await store.changedSince(at(0), 10)).toEqual([
+          { id: late.id, updatedAt: at(2) },
+          { id: early.id, updatedAt: at(3) },
+        ]);
+        expect(await store.changedSince(at(2), 10)).toEqual([{ id: early.id, updatedAt: at(3) }]);
+        expect(await store.changedSince(at(0), 1)).toEqual([{ id: late.id, updatedAt: at(2) }]);
+        expect(await store.changedSince(at(3), 10)).toEqual([]);
+      });
+
+      it('deletes one claimed deadline row that has nothing left to do, and only that one', async () => {
+        const store = await openStore();
+        const moot = aSessionRequest({ expiresAt: at(10) });
+        const other = aSessionRequest({ expiresAt: at(10) });
+        await store.commit(creation(moot));
+        await store.commit(creation(other));
+        const claimed = await store.claimDeadlines(at(10), 10, MINUTE);
+        const mootRow = claimed.find((deadline) => deadline.requestId === moot.id);
+        if (!mootRow) throw new Error('moot deadline not claimed');
+
+        await store.deleteDeadline(mootRow);
+
+        expect((await store.claimDeadlines(at(20), 10, MINUTE)).map((deadline) => deadline.requestId)).toEqual([other.id]);
+      });
+    });
+
     describe('deadlines', () => {
       it('claims a due deadline once per lease and drops it with the change it causes', async () => {
         const first = await openStore();

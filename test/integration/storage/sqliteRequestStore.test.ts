@@ -100,6 +100,36 @@ describe('SQLite request store', () => {
       const db = new Database(file, { readonly: true });
       expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
       db.close();
+      // A page cache that holds an aged store's hot index pages (the default 2 MB does not).
+      const internals = store as unknown as { db: Database.Database };
+      expect(internals.db.pragma('cache_size', { simple: true })).toBe(-65_536);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('claims, prunes and lists through indexes, so a long-lived store is not read in full (query plans)', async () => {
+    const file = freshFile();
+    const store = openSqliteRequestStore(file);
+    try {
+      await store.listRequests({ kind: 'lockbox', states: ['pending'], limit: 200 });
+      // The statements the store really runs, planned by SQLite with the store's own connection.
+      const internals = store as unknown as { db: Database.Database; statements: Record<string, Database.Statement>; listStatements: Map<string, Database.Statement> };
+      const plan = (sql: string, params: unknown[]) =>
+        (internals.db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[]).map((row) => row.detail).join(' | ');
+      const claim = plan(internals.statements.claimOutbox.source, [{ now: 1, claimedUntil: 2, limit: 5, types: null }]);
+      const deadlines = plan(internals.statements.claimDeadlines.source, [{ now: 1, claimedUntil: 2, limit: 5 }]);
+      const prune = plan(internals.statements.pruneOutbox.source, [1, 5]);
+      const [approverList] = [...internals.listStatements.keys()];
+      const pending = plan(approverList, ['lockbox', 'pending', 200]);
+
+      expect(claim).toContain('USING INDEX outbox_due');
+      expect(claim).not.toMatch(/SCAN outbox(?! USING)/);
+      expect(deadlines).toContain('USING INDEX deadlines_due');
+      expect(deadlines).not.toContain('TEMP B-TREE');
+      expect(prune).toContain('outbox_done');
+      expect(pending).toContain('USING INDEX requests_kind_state');
+      expect(pending).not.toMatch(/SCAN r(?! USING)/);
     } finally {
       await store.close();
     }
@@ -207,7 +237,7 @@ describe('SQLite request store', () => {
       const columns = db.prepare('PRAGMA table_info(outbox)').all() as { name: string; notnull: number }[];
       expect(columns.find((column) => column.name === 'request_id')?.notnull).toBe(0);
       const indexes = db.prepare(`SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'outbox' ORDER BY name`).all();
-      expect(indexes).toEqual([{ name: 'outbox_due' }, { name: 'outbox_request' }]);
+      expect(indexes).toEqual([{ name: 'outbox_done' }, { name: 'outbox_due' }, { name: 'outbox_failed' }, { name: 'outbox_request' }]);
       expect(db.prepare('PRAGMA foreign_key_list(outbox)').all()).toEqual([
         expect.objectContaining({ table: 'requests', from: 'request_id', to: 'id' }),
       ]);

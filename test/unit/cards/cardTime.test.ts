@@ -38,3 +38,17 @@ describe('relativeTime', () => {
     expect(relativeTime(at(minutes), NOW)).toBe(text);
   });
 });
+
+describe('card times cost no formatter per render', () => {
+  it('builds no Intl.DateTimeFormat again for a zone it has seen (building one costs more than a whole card)', () => {
+    const now = new Date('2030-03-04T09:00:00.000Z');
+    cardTime(new Date('2030-03-05T14:00:00.000Z'), 'Asia/Kathmandu', now);
+    const built = jest.spyOn(Intl, 'DateTimeFormat');
+    try {
+      for (let i = 0; i < 20; i += 1) cardTime(new Date(now.getTime() + i * 3_600_000), 'Asia/Kathmandu', now);
+      expect(built).not.toHaveBeenCalled();
+    } finally {
+      built.mockRestore();
+    }
+  });
+});

@@ -62,19 +62,19 @@ describe('sessionAgentCard', () => {
     expect(getById(render('open'), 'close').title).toBe('Cancel request');
   });
 
-  it('assigns through a menu of me, unassigned and the agents', () => {
+  it('assigns through a menu of me, unassigned, and the agents searched as the agent types (no list on the card)', () => {
     const card = render('waiting');
     const menu = getById(card, 'assignMenu');
     expect(menu).toMatchObject({ type: 'Action.ShowCard', title: 'Assign…' });
     expect(getById(menu, 'assignTo')).toMatchObject({
       type: 'Input.ChoiceSet',
       value: 'me',
+      style: 'filtered',
       choices: [
         { title: 'Me', value: 'me' },
         { title: 'Unassigned', value: 'unassigned' },
-        { title: 'Alex Agent', value: 'user:aad-alex' },
-        { title: 'Bea Backup', value: 'user:aad-bea' },
       ],
+      'choices.data': { type: 'Data.Query', dataset: 'agents' },
     });
     expect(getById(menu, 'assign')).toMatchObject({ type: 'Action.Execute', verb: 'session.assign' });
   });

@@ -103,7 +103,7 @@ const troubledSession = (state: SessionRequest['state']): SessionRequest =>
 /** Every card Doorman draws, in every state, with and without problems, notices and refusals. */
 const EVERY_CARD: [string, unknown][] = [
   ...SESSION_STATES.flatMap((state): [string, unknown][] => [
-    [`agent card ${state}`, sessionAgentCard(sessionCardView(requestIn(state), { agents: [ALEX, BEA] }))],
+    [`agent card ${state}`, sessionAgentCard(sessionCardView(requestIn(state)))],
     [`agent card ${state}, every problem and a refusal`, sessionAgentCard(sessionCardView(troubledSession(state), { notice: { code: 'REQUEST.STALE_VERSION' } }))],
     [`agent card ${state}, local meeting`, sessionAgentCard(sessionCardView(requestIn(state, { meeting: localMeeting() })))],
     [`queue card ${state}`, sessionQueueCard(sessionCardView(requestIn(state)))],

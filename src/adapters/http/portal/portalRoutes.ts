@@ -24,7 +24,6 @@ import { PORTAL_ASSETS_PATH, messageKindForErrorCode, renderMessagePage, renderP
 
 const MAX_BODY_BYTES = 4096;
 const HEARTBEAT_MS = 15_000;
-const SSE_RECHECK_MS = 2_000;
 const ASSETS = new Map([
   ['portal.js', 'text/javascript; charset=utf-8'],
   ['portal.css', 'text/css; charset=utf-8'],
@@ -54,6 +53,7 @@ export interface PortalOptions {
 /** Mounts the customer portal (DESIGN.md §4–§5): page, arrive, consent, leave, state, live events, local room. */
 export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOptions): void {
   const cookies = new BindingCookies(deps, options.secureCookies);
+  const heartbeat = new Heartbeat(HEARTBEAT_MS);
   const surface: Surface = {
     headers: PORTAL_SECURITY_HEADERS,
     failureLog: 'portal request failed',
@@ -164,7 +164,7 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
         const first = await visitPortal(deps, params.code, cookieSecret);
         return { code: params.code, cookieSecret, requestId: first.request.id, initial: first.view };
       },
-      present: (res, stream, _surface, call) => streamState(call.req, res, deps, stream),
+      present: (res, stream, _surface, call) => streamState(call.req, res, deps, heartbeat, stream),
     }),
   ]);
 }
@@ -172,13 +172,15 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
 const linkParams = z.object({ code: z.string() });
 
 /**
- * Server-sent events: the current state at once, again on every change (in-process notification, plus a cheap
- * re-check so changes made by another instance arrive too), and a heartbeat comment that keeps proxies open.
+ * Server-sent events: the current state at once, and again whenever the request changes. Changes are pushed
+ * (RequestChanges: commits in this process, and the store's change feed for other instances), so an idle page costs
+ * no store read and no timer of its own; one shared heartbeat comment keeps proxies open.
  */
 function streamState(
   req: IncomingMessage,
   res: ServerResponse,
   deps: UseCaseDeps,
+  heartbeat: Heartbeat,
   { code, cookieSecret, requestId, initial }: { code: string; cookieSecret: string | null; requestId: string; initial: PortalState },
 ): void {
   res.writeHead(200, {
@@ -190,18 +192,25 @@ function streamState(
   let last = JSON.stringify(initial);
   res.write(`retry: 3000\nevent: state\ndata: ${last}\n\n`);
   let checking = false;
+  let again = false;
   const check = async () => {
-    if (checking) return;
+    if (checking) {
+      again = true;
+      return;
+    }
     checking = true;
     try {
-      const state = await currentPortalState(deps, requestId, code, cookieSecret);
-      if (state) {
-        const next = JSON.stringify(state);
-        if (next !== last) {
-          last = next;
-          res.write(`event: state\ndata: ${next}\n\n`);
+      do {
+        again = false;
+        const state = await currentPortalState(deps, requestId, code, cookieSecret);
+        if (state) {
+          const next = JSON.stringify(state);
+          if (next !== last) {
+            last = next;
+            res.write(`event: state\ndata: ${next}\n\n`);
+          }
         }
-      }
+      } while (again);
     } catch (error) {
       deps.logger.warn({ requestId, err: String(error) }, 'portal live update failed');
     } finally {
@@ -209,15 +218,37 @@ function streamState(
     }
   };
   const unsubscribe = deps.changes.subscribe(requestId, () => void check());
-  const recheck = setInterval(() => void check(), SSE_RECHECK_MS);
-  const heartbeat = setInterval(() => res.write(': ping\n\n'), HEARTBEAT_MS);
+  heartbeat.add(res);
   const stop = () => {
     unsubscribe();
-    clearInterval(recheck);
-    clearInterval(heartbeat);
+    heartbeat.remove(res);
   };
   req.on('close', stop);
   res.on('error', stop);
+}
+
+/** One timer for every open stream's heartbeat comment, running only while a stream is open. */
+class Heartbeat {
+  private readonly streams = new Set<ServerResponse>();
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(private readonly intervalMs: number) {}
+
+  add(res: ServerResponse): void {
+    this.streams.add(res);
+    if (this.timer) return;
+    this.timer = setInterval(() => {
+      for (const stream of this.streams) stream.write(': ping\n\n');
+    }, this.intervalMs);
+    this.timer.unref();
+  }
+
+  remove(res: ServerResponse): void {
+    this.streams.delete(res);
+    if (this.streams.size > 0 || !this.timer) return;
+    clearInterval(this.timer);
+    this.timer = null;
+  }
 }
 
 /** The binding cookie: its own random secret, HttpOnly, SameSite=Strict, `__Host-` and Secure over https. */

@@ -188,6 +188,26 @@ export function inputChoiceSet(
   return { type: 'Input.ChoiceSet', id, choices: choices.map((choice) => ({ ...choice })), ...withoutUndefined(options) };
 }
 
+/**
+ * An Input.ChoiceSet whose further choices Teams asks the bot for as the person types (`choices.data`, Data.Query;
+ * the bot answers the `application/search` invoke for `dataset`): the card stays small however long the list is.
+ */
+export function inputSearchChoiceSet(
+  id: string,
+  fixedChoices: ReadonlyArray<{ title: string; value: string }>,
+  dataset: string,
+  options: InputOptions & { placeholder?: string },
+): CardElement {
+  return {
+    type: 'Input.ChoiceSet',
+    id,
+    style: 'filtered',
+    choices: fixedChoices.map((choice) => ({ ...choice })),
+    'choices.data': { type: 'Data.Query', dataset },
+    ...withoutUndefined(options),
+  };
+}
+
 /** An Input.Date; `value` is YYYY-MM-DD. */
 export function inputDate(id: string, options: InputOptions): CardElement {
   return { type: 'Input.Date', id, ...withoutUndefined(options) };

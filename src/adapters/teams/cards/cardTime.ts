@@ -30,15 +30,27 @@ export function relativeTime(moment: Date, now: Date): string {
 }
 
 function partsIn(moment: Date, timeZone: string): (type: Intl.DateTimeFormatPartTypes) => string {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(moment);
+  const parts = formatterFor(timeZone).formatToParts(moment);
   return (type) => parts.find((part) => part.type === type)?.value ?? '';
+}
+
+// One formatter per zone, built once: building one costs more than rendering the rest of a card.
+const FORMATTERS = new Map<string, Intl.DateTimeFormat>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat {
+  let formatter = FORMATTERS.get(timeZone);
+  if (!formatter) {
+    formatter = new Intl.DateTimeFormat('en-GB', {
+      timeZone,
+      weekday: 'short',
+      day: 'numeric',
+      month: 'short',
+      year: 'numeric',
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    });
+    if (FORMATTERS.size < 1000) FORMATTERS.set(timeZone, formatter);
+  }
+  return formatter;
 }

@@ -17,6 +17,6 @@ export function sessionCardFor(
 ): AdaptiveCard {
   const { request } = cardView;
   if (role === 'invitation') return sessionInvitationCard({ request, link: null, inviteText: null, now, timeZone });
-  const view = { request, queueName: cardView.queueName, now, timeZone, notice: notice ? { code: notice } : null, agents: cardView.agents, notReached: cardView.notReached, notified: cardView.notified, shownNames: cardView.shownNames };
+  const view = { request, queueName: cardView.queueName, now, timeZone, notice: notice ? { code: notice } : null, notReached: cardView.notReached, notified: cardView.notified, shownNames: cardView.shownNames };
   return role === 'queue' ? sessionQueueCard(view) : sessionAgentCard(view);
 }

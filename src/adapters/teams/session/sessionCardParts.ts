@@ -1,10 +1,9 @@
 import { NotReached } from '../../../application/ports';
 import { ErrorCode } from '../../../domain/errors';
-import { Person } from '../../../domain/people';
 import { SESSION_PENDING_STATES, SessionMeeting, SessionRequest, startsLater } from '../../../domain/session';
 import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
 import { isKnownErrorCode, noticeText, personName, sessionStateText, sessionStateTone } from '../cards/cardTexts';
-import { actionSet, container, executeAction, factSet, heading, inputChoiceSet, problemNotice, showCardAction, statusBadge, textBlock } from '../cards/cardElements';
+import { actionSet, container, executeAction, factSet, heading, inputSearchChoiceSet, problemNotice, showCardAction, statusBadge, textBlock } from '../cards/cardElements';
 import { CardElement, RequestPointer } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 import { notReachedBlock } from '../cards/notReachedBlock';
@@ -17,8 +16,6 @@ export interface SessionCardView {
   now: Date;
   timeZone: string;
   notice: { code: ErrorCode; text?: string } | null;
-  /** Agents offered in the agent card's "Assign…" menu. */
-  agents?: ReadonlyArray<Pick<Person, 'aadObjectId' | 'name'>>;
   /** Messages about the request that were given up: said plainly on the card. */
   notReached?: readonly NotReached[];
   /** Local mode: people the stand-in activity feed notified. */
@@ -119,19 +116,22 @@ export function sessionStateActions(request: SessionRequest): CardElement[] {
 
 /** "Assign…": take the request, leave it unassigned, or hand it to another agent. */
 export function assignMenu(view: SessionCardView): CardElement {
-  const agents = view.agents ?? [];
   const choices = [
     { title: 'Me', value: 'me' },
     { title: 'Unassigned', value: 'unassigned' },
-    ...agents.map((agent) => ({ title: agent.name, value: `user:${agent.aadObjectId}` })),
   ];
+  // Agents are searched as the agent types (AGENTS_DATASET), not listed: with hundreds of agents the card would pass
+  // Teams' size limit.
   return showCardAction(
     'Assign…',
     'assignMenu',
-    [inputChoiceSet('assignTo', choices, { label: 'Assign to', style: 'compact', value: 'me' })],
+    [inputSearchChoiceSet('assignTo', choices, AGENTS_DATASET, { label: 'Assign to', value: 'me', placeholder: 'Type an agent\'s name' })],
     [executeAction('Assign', 'session.assign', pointerTo(view.request), 'assign')],
   );
 }
+
+/** The Data.Query dataset of the agents' names: the bot answers its `application/search` invoke. */
+export const AGENTS_DATASET = 'agents';
 
 /** An automatic refresh (read-only verb `card.refresh`), so a card Teams kept stale shows the stored state. */
 export function sessionCardRefresh(request: SessionRequest): unknown {

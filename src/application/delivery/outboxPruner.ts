@@ -1,0 +1,64 @@
+import { UseCaseDeps } from '../shared/useCaseDeps';
+
+/** Tuning of the pruner; production keeps the defaults. */
+export interface PrunerOptions {
+  /** How long a delivered row is kept after delivery (for `doctor` and support questions). */
+  keepDeliveredMs: number;
+  intervalMs: number;
+  /** Rows deleted per statement: a long backlog is deleted in short transactions, with HTTP let in between. */
+  chunk: number;
+}
+
+const DEFAULT_OPTIONS: PrunerOptions = { keepDeliveredMs: 7 * 24 * 3600_000, intervalMs: 10 * 60_000, chunk: 5_000 };
+
+/**
+ * Deletes delivered outbox rows once they are older than `keepDeliveredMs`, on a schedule. Kept forever they made
+ * every claim slower the longer a deployment lived. Rows given up stay (`doctor` lists them); pending rows are never
+ * touched. Deadline rows need no schedule: a commit deletes its request's rows and the sweeper deletes moot ones.
+ */
+export class OutboxPruner {
+  private readonly options: PrunerOptions;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+
+  constructor(
+    private readonly deps: UseCaseDeps,
+    options: Partial<PrunerOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+  }
+
+  /** Prunes now and then every `intervalMs`. */
+  start(): void {
+    const tick = () => {
+      if (this.running) return;
+      this.running = this.prune()
+        .catch((error: unknown) => this.deps.logger.error({ err: String(error) }, 'outbox pruning failed'))
+        .finally(() => (this.running = null));
+    };
+    this.timer = setInterval(tick, this.options.intervalMs);
+    this.timer.unref();
+    tick();
+  }
+
+  /** Stops pruning and waits for a prune in flight. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Deletes every delivered row past its keeping time; returns how many. */
+  async prune(): Promise<number> {
+    const before = new Date(this.deps.clock.now().getTime() - this.options.keepDeliveredMs);
+    let deleted = 0;
+    for (;;) {
+      const chunk = await this.deps.outbox.pruneOutbox(before, this.options.chunk);
+      deleted += chunk;
+      if (chunk < this.options.chunk) break;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (deleted > 0) this.deps.logger.info({ deleted, deliveredBefore: before.toISOString() }, 'delivered outbox rows pruned');
+    return deleted;
+  }
+}

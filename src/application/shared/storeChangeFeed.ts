@@ -1,0 +1,77 @@
+import { Clock, Logger, RequestChanges, RequestStore } from '../ports';
+
+/** Tuning of the change feed; production keeps the defaults. */
+export interface ChangeFeedOptions {
+  intervalMs: number;
+  /** How far back each read looks again: changes stamped by another instance's clock may arrive a little late. */
+  overlapMs: number;
+  /** Changes read per tick at most (a burst beyond it is read on the next ticks). */
+  limit: number;
+}
+
+const DEFAULT_OPTIONS: ChangeFeedOptions = { intervalMs: 2000, overlapMs: 10_000, limit: 1000 };
+
+/**
+ * Tells live pages of changes another instance committed: one indexed read of the requests changed lately, per
+ * instance and tick, published to RequestChanges (where this instance's own commits are published as they happen).
+ * A page then reads its request only when it changed, not on every tick.
+ */
+export class StoreChangeFeed {
+  private readonly options: ChangeFeedOptions;
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<unknown> | null = null;
+  /** Changes already published, by `id@updatedAt`, kept while inside the overlap. */
+  private readonly seen = new Map<string, number>();
+  private since: number;
+  /** The last read filled its page: read on from where it stopped, without looking back. */
+  private behind = false;
+
+  constructor(
+    private readonly requests: Pick<RequestStore, 'changedSince'>,
+    private readonly changes: RequestChanges,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    options: Partial<ChangeFeedOptions> = {},
+  ) {
+    this.options = { ...DEFAULT_OPTIONS, ...options };
+    this.since = clock.now().getTime();
+  }
+
+  /** Reads the feed every `intervalMs`. */
+  start(): void {
+    this.timer = setInterval(() => {
+      if (this.running) return;
+      this.running = this.tick()
+        .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'change feed read failed'))
+        .finally(() => (this.running = null));
+    }, this.options.intervalMs);
+    this.timer.unref();
+  }
+
+  /** Stops reading and waits for a read in flight. */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.running;
+  }
+
+  /** Reads the changes since the last tick (with the overlap) and publishes the ones not published yet. */
+  async tick(): Promise<number> {
+    const from = this.behind ? this.since : this.since - this.options.overlapMs;
+    const rows = await this.requests.changedSince(new Date(from), this.options.limit);
+    let published = 0;
+    for (const row of rows) {
+      const key = `${row.id}@${row.updatedAt.getTime()}`;
+      if (this.seen.has(key)) continue;
+      this.seen.set(key, row.updatedAt.getTime());
+      this.changes.publish(row.id);
+      published += 1;
+    }
+    const newest = rows.length > 0 ? rows[rows.length - 1].updatedAt.getTime() : this.since;
+    // A full page means more are waiting: continue from its newest; otherwise up to now.
+    this.behind = rows.length >= this.options.limit;
+    this.since = this.behind ? newest : Math.max(newest, this.clock.now().getTime());
+    for (const [key, at] of this.seen) if (at < this.since - 2 * this.options.overlapMs) this.seen.delete(key);
+    return published;
+  }
+}
