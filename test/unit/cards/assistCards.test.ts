@@ -81,7 +81,7 @@ describe('assist cards', () => {
 });
 
 describe('assist cards drawn from the request’s card view', () => {
-  const viewOf = (request: AssistRequest, extra: Partial<RequestCardView> = {}) => ({ request, queueName: 'Assistance', agents: [], deciderIds: [], ...extra });
+  const viewOf = (request: AssistRequest, extra: Partial<Omit<RequestCardView, 'request'>> = {}) => ({ request, queueName: 'Assistance', agents: [], deciderIds: [], ...extra });
 
   it('name a requester and helper who left as former members on every card, never the recorded name alone', () => {
     const request = assistIn('connected');
