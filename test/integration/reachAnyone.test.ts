@@ -19,6 +19,9 @@ const BOT = { id: '28:doorman', name: 'Doorman' };
 const ask = { resource: 'Contoso mailbox', reason: 'Case 4711: mail flow broken', ticket: 'T-4711', durationMinutes: '60' };
 const ALL_ROLES = ['Mail.Send', 'User.Read.All', 'TeamsAppInstallation.ReadWriteSelfForUser.All'];
 
+// Each test starts a Doorman (and in Graph mode the Graph double); on a loaded 2-core machine that outgrows 5 s.
+jest.setTimeout(30_000);
+
 type Mode = 'local' | 'graph';
 type Who = keyof typeof PEOPLE;
 
