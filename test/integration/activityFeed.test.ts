@@ -1,6 +1,8 @@
+import { AssistRequest } from '../../src/domain/assist';
 import { LockboxRequest } from '../../src/domain/lockbox';
 import { SessionRequest } from '../../src/domain/session';
 import { requestDeepLink } from '../../src/adapters/graph/graphActivityFeed';
+import { BotConnectorDouble } from '../support/botConnectorDouble';
 import { GraphDouble, startGraphDouble } from '../support/graphDouble';
 import { PEOPLE, TestDoorman, startTestDoorman } from '../support/testDoorman';
 import { findById } from '../support/validateCard';
@@ -160,6 +162,37 @@ describe('activity-feed notifications through Microsoft Graph (stateful double)'
     expect(await t.store.failedOutbox(10)).toEqual([]);
   });
 
+  it('tells the on-call agents (never the requester) that someone asks for help, and the user that the helper wants to connect; a click opens the request', async () => {
+    await start(['Mail.Send', 'User.Read.All', 'TeamsActivity.Send']);
+    await t.message('alex', '<at>Doorman</at> register assistance', 'channel');
+    await t.message('eve', 'hi');
+    const asked = await t.invoke('eve', 'assist.create', { problem: 'VPN drops', urgency: 'normal', deviceId: `local-${PEOPLE.eve.aadObjectId}-laptop` });
+    expect(asked.body.statusCode).toBe(200);
+    const [request] = (await t.store.listRequests({ kind: 'assist' })) as AssistRequest[];
+    await t.deliver();
+    expect(feedOf('alex').map((n) => n.activityType)).toEqual(['assistRequested']);
+    expect(feedOf('bea')[0]).toEqual({
+      topic: { source: 'text', value: expect.stringContaining('Eve User'), webUrl: requestDeepLink(TEAMS_APP_ID, request.id) },
+      activityType: 'assistRequested',
+      previewText: { content: expect.stringContaining('Eve User asks for help') },
+      templateParameters: [{ name: 'requester', value: 'Eve User' }],
+      teamsAppId: TEAMS_APP_ID,
+    });
+    expect(feedOf('eve')).toEqual([]);
+
+    const accepted = await t.invoke('bea', 'assist.accept', { requestId: request.id, version: request.version }, 'channel');
+    expect(accepted.body.statusCode).toBe(200);
+    await t.deliver();
+    expect(feedOf('eve')).toEqual([
+      expect.objectContaining({
+        activityType: 'helperWantsToConnect',
+        topic: expect.objectContaining({ webUrl: requestDeepLink(TEAMS_APP_ID, request.id) }),
+        templateParameters: [{ name: 'helper', value: 'Bea Agent' }],
+      }),
+    ]);
+    expect(feedOf('bea').map((n) => n.activityType)).toEqual(['assistRequested']);
+  });
+
   it('without TeamsActivity.Send: given up at once, and the request card names the permission (never silent)', async () => {
     await start(['Mail.Send', 'User.Read.All']);
     const { code, request } = await createSession(t, 'me');
@@ -197,6 +230,18 @@ describe('activity-feed notifications in local mode (console and cards)', () => 
     expect(lines).toEqual([expect.objectContaining({ to: PEOPLE.alex.name, activity: 'customerWaiting', msg: `🔔 activity feed (local stand-in): ${PEOPLE.alex.name}` })]);
     const cards = t.connector.callsOf('update').map((call) => JSON.stringify(call.body));
     expect(cards.some((card) => card.includes(`🔔 Notified ${PEOPLE.alex.name}`))).toBe(true);
+  });
+
+  it('says "🔔 Notified <agents>" on the assistance queue card when someone asks for help', async () => {
+    await t.message('alex', '<at>Doorman</at> register assistance', 'channel');
+    await t.message('eve', 'hi');
+    expect((await t.invoke('eve', 'assist.create', { problem: 'VPN drops', urgency: 'normal', deviceId: `local-${PEOPLE.eve.aadObjectId}-laptop` })).body.statusCode).toBe(200);
+    await t.deliver();
+    expect(t.logs.filter((line) => line.includes('🔔 activity feed (local stand-in)') && line.includes('assistRequested'))).toHaveLength(2);
+    const drawn = t.connector.calls.filter((call) => call.kind === 'createConversation' || call.kind === 'update');
+    const queueCards = drawn.map((call) => BotConnectorDouble.cardOf(call)).filter((card) => JSON.stringify(card).includes('Help requested'));
+    const notified = queueCards.map((card) => String((findById(card, 'notified') as { text?: string } | undefined)?.text ?? ''));
+    expect(notified.at(-1)).toContain(`🔔 Notified ${PEOPLE.alex.name}, ${PEOPLE.bea.name}`);
   });
 
   it('never redraws the invitation card (its one-time link is shown once) when it marks a notification on the cards', async () => {

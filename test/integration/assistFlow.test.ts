@@ -157,4 +157,24 @@ describe('assistance requests through the HTTP server (local device stand-in)', 
     const mine = cards.find((card) => findById(card, 'assistTitle'));
     expect(JSON.stringify(mine)).toContain('Bea Agent accepted and wants to connect');
   });
+
+  it('names people as the directory does and tells times in each reader’s zone: the user’s card in theirs, the REST API with helperName', async () => {
+    await t.message('dana', 'hi'); // Teams reports New York for Dana
+    const asked = await t.invoke('dana', 'assist.create', { ...ask, deviceId: `local-${PEOPLE.dana.aadObjectId}-laptop` });
+    expect(asked.body.statusCode).toBe(200);
+    const [request] = (await t.store.listRequests({ kind: 'assist' })) as AssistRequest[];
+    await t.deliver();
+    expect((await t.invoke('bea', 'assist.accept', { requestId: request.id, version: request.version }, 'channel')).body.statusCode).toBe(200);
+    await t.deliver();
+
+    const zoneOf = (call: { body: unknown }) => /Times in ([A-Za-z_/]+)\./.exec(JSON.stringify(call.body).replace(/\\/g, ''))?.[1];
+    const danasCards = t.connector.callsOf('update', chat('dana'));
+    expect(danasCards.length).toBeGreaterThan(0);
+    expect(danasCards.map(zoneOf)).toEqual(danasCards.map(() => 'America/New_York'));
+    expect(t.connector.postsIn(chat('bea')).map(zoneOf)).toContain('Europe/Berlin');
+
+    const key = await t.issueApiKey({ id: 'k-names', name: 'reporting', onBehalfOf: ['*'] });
+    const one = (await (await fetch(`${t.doorman.url}/api/v1/requests/${request.id}`, { headers: { authorization: `Bearer ${key}` } })).json()) as Record<string, unknown>;
+    expect(one).toMatchObject({ requester: PEOPLE.dana.aadObjectId, requesterName: PEOPLE.dana.name, helper: PEOPLE.bea.aadObjectId, helperName: PEOPLE.bea.name });
+  });
 });

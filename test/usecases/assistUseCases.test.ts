@@ -5,6 +5,7 @@ import { saveLockboxSettings } from '../../src/application/lockbox/lockboxReques
 import { registerChannel } from '../../src/application/people/queues';
 import { AssistRequest } from '../../src/domain/assist';
 import { Actor } from '../../src/domain/people';
+import { cardViewOf } from '../../src/application/shared/cardViews';
 import { useCaseDepsPerTest } from '../support/testDeps';
 
 const alex: Actor = { type: 'person', person: { aadObjectId: '00000000-0000-0000-0000-00000000a001', name: 'Alex Agent' }, roles: ['admin', 'agent'] };
@@ -131,5 +132,20 @@ describe('assist use cases (SQLite in memory, fake clock)', () => {
     expect((await current(request.id)).deviceActions).toEqual([]);
     const done = await decideOnAssist(t.deps, bea, { requestId: request.id, version: allowed.request.version }, 'syncDevice');
     expect(done.request.deviceActions.map((action) => action.action)).toEqual(['syncDevice']);
+  });
+
+  it('refresh.userIds per card: the agents (MRIs first) on the queue card while nobody answered, the user while the helper waits, the helper', async () => {
+    await registered();
+    const chat = { conversationId: 'a:bea', serviceUrl: 'https://smba.example', tenantId: 'tenant-test', botId: '28:doorman', name: 'Bea Agent' };
+    await t.deps.conversations.savePersonalConversation({ ...chat, aadObjectId: bea.person.aadObjectId, userId: '29:bea-teams' });
+    const request = await asked();
+    const requested = await cardViewOf(t.deps, request);
+    expect(requested.refreshUserIdsByRole).toEqual({ queue: ['29:bea-teams', `8:orgid:${alex.person.aadObjectId}`], requester: [], agent: [] });
+
+    const accepted = await decideOnAssist(t.deps, bea, { requestId: request.id, version: request.version }, 'accept');
+    expect((await cardViewOf(t.deps, accepted.request)).refreshUserIdsByRole).toEqual({ queue: [], requester: [`8:orgid:${eve.person.aadObjectId}`], agent: ['29:bea-teams'] });
+
+    const allowed = await decideOnAssist(t.deps, eve, { requestId: request.id, version: accepted.request.version }, 'allowControl');
+    expect((await cardViewOf(t.deps, allowed.request)).refreshUserIdsByRole).toEqual({ queue: [], requester: [], agent: ['29:bea-teams'] });
   });
 });

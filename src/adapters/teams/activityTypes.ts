@@ -4,7 +4,7 @@ import { ACTIVITY_KINDS, ActivityKind } from '../../application/ports';
 export interface ManifestActivityType {
   type: ActivityKind;
   description: string;
-  /** Teams fills `{customer}` and `{resource}` from the notification's templateParameters. */
+  /** Teams fills `{customer}`, `{resource}`, `{requester}` and `{helper}` from the notification's templateParameters. */
   templateText: string;
 }
 
@@ -18,6 +18,8 @@ const ACTIVITY_TYPE_TEXTS: Record<ActivityKind, Omit<ManifestActivityType, 'type
   requestAssigned: { description: 'A session request was assigned to you', templateText: 'You were assigned the session with {customer}' },
   approvalNeeded: { description: 'An access request needs your decision', templateText: 'Access to {resource} needs your decision' },
   approvalReminder: { description: 'One hour is left to decide an access request', templateText: '1 hour left to decide on access to {resource}' },
+  assistRequested: { description: 'Someone asked the assistance queue for help', templateText: '{requester} asks for help' },
+  helperWantsToConnect: { description: 'A helper accepted your request for help and asks to connect', templateText: '{helper} wants to connect — allow or refuse' },
 };
 
 /** The manifest's activity types, in the order ACTIVITY_KINDS lists them. */

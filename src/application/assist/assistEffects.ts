@@ -69,6 +69,7 @@ export function assistEffects(deps: Pick<UseCaseDeps, 'settings'>, before: Assis
   }
   if (actions.includes('accept') && after.helper) {
     effects.push({ type: 'card.post', requestId: after.id, target: { role: 'agent', userId: after.helper.aadObjectId } });
+    effects.push({ type: 'activity.notify', requestId: after.id, userId: after.requester.aadObjectId, activity: 'helperWantsToConnect' });
   }
   if (actions.includes('allowControl')) effects.push({ type: 'meeting.create', requestId: after.id, generation: 1 });
   if (after.meeting?.provider === 'teams' && after.meeting.meetingId && before.state !== after.state && ['closed', 'expired'].includes(after.state)) {

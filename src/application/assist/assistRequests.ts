@@ -15,7 +15,7 @@ import {
 import { DoormanError, ErrorCode, isDoormanError } from '../../domain/errors';
 import { Actor, Person } from '../../domain/people';
 import { defaultQueueOf } from '../../domain/queues';
-import { Queue } from '../ports';
+import { OutboxMessage, Queue } from '../ports';
 import { commitRequest } from '../shared/requestCommit';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
@@ -80,8 +80,15 @@ export async function askForAssistance(deps: UseCaseDeps, actor: Actor, ask: Ass
     },
     { actor, now: deps.clock.now(), source: 'chat' },
   );
+  // On-call agents hear it in their activity feed as well: a thread's @mention is easily missed.
+  const feed: OutboxMessage[] = (await onCallAgents(deps, request)).map((agent) => ({
+    type: 'activity.notify',
+    requestId: request.id,
+    userId: agent.aadObjectId,
+    activity: 'assistRequested',
+  }));
   await commitRequest(deps, null, request, [event], {
-    outbox: place ? [] : [{ type: 'card.post', requestId: request.id, target: { role: 'requester', userId: request.requester.aadObjectId } }],
+    outbox: [...(place ? [] : [{ type: 'card.post' as const, requestId: request.id, target: { role: 'requester' as const, userId: request.requester.aadObjectId } }]), ...feed],
     cardActivities: place ? [{ requestId: request.id, role: 'requester', ...place, threadId: null }] : [],
   });
   return request;
@@ -168,8 +175,8 @@ export const ASSIST_DEADLINE_HANDLERS: Record<AssistDeadlineKind, (deps: UseCase
 };
 
 /**
- * Who is @mentioned when a request arrives: the agents (not the requester). The seam for on-call rosters and the
- * Teams activity feed (issue 11 §5): both replace or join this list, nothing else changes.
+ * Who is told when a request arrives, @mentioned in its thread and in their activity feed: the agents (not the
+ * requester). The seam for on-call rosters: one replaces this list, nothing else changes.
  */
 export async function onCallAgents(deps: UseCaseDeps, request: AssistRequest): Promise<Person[]> {
   const agents = await deps.directory.listByRole('agent');

@@ -1,3 +1,4 @@
+import { AssistRequest } from '../../domain/assist';
 import { ActivityKind, ActivityNotification, StoredRequest } from '../ports';
 
 /**
@@ -23,6 +24,7 @@ export function activityNotificationOf(request: StoredRequest, activity: Activit
         return null;
     }
   }
+  if (request.kind === 'assist') return assistNotificationOf(request, activity, userId);
   if (request.state !== 'pending' && request.state !== 'review') return null;
   const base = { requestId: request.id, templateParameters: { resource: request.resource }, topic: `Access request · ${request.resource}` };
   switch (activity) {
@@ -30,6 +32,24 @@ export function activityNotificationOf(request: StoredRequest, activity: Activit
       return { ...base, activity, previewText: `${request.requester.name} asks for access to ${request.resource}: your decision is needed.` };
     case 'approvalReminder':
       return { ...base, activity, previewText: `1 hour left to decide on ${request.requester.name}'s access to ${request.resource}.` };
+    default:
+      return null;
+  }
+}
+
+/** An on-call agent while nobody has answered; the user while the helper who accepted waits for their answer. */
+function assistNotificationOf(request: AssistRequest, activity: ActivityKind, userId: string): ActivityNotification | null {
+  const requester = request.requester.name;
+  const topic = `Help for ${requester} · ${request.device.name}`;
+  switch (activity) {
+    case 'assistRequested':
+      if (request.state !== 'requested' || userId === request.requester.aadObjectId) return null;
+      return { requestId: request.id, activity, topic, templateParameters: { requester }, previewText: `${requester} asks for help with ${request.device.name}: accept it from the card.` };
+    case 'helperWantsToConnect': {
+      if (request.state !== 'accepted' || !request.helper || userId !== request.requester.aadObjectId) return null;
+      const helper = request.helper.name;
+      return { requestId: request.id, activity, topic, templateParameters: { helper }, previewText: `${helper} wants to connect to ${request.device.name} and may take control — allow or refuse.` };
+    }
     default:
       return null;
   }

@@ -338,7 +338,7 @@ export class OutboxDispatcher {
       case 'thread.mention': {
         const request = await this.load(message.requestId);
         const threads = (await requests.cardActivitiesOf(request.id)).filter((card) => card.role === 'queue');
-        // Assist: the on-call agents are @mentioned in the new thread (the activity feed joins them later).
+        // Assist: the on-call agents are @mentioned in the new thread (their activity feed is told as well).
         const people = request.kind === 'assist' ? await onCallAgents(this.deps, request) : [];
         for (const card of threads) await notifier.mentionInThread(request, card, message.event, people);
         return;

@@ -155,6 +155,7 @@ function namesOf(request: StoredRequest, names: ReadonlyMap<string, string | nul
       requesterName: nameOf(names, request.requester.aadObjectId, request.requester.name),
       ownerName: nameOf(names, request.requester.aadObjectId, request.requester.name),
       assigneeName: request.helper ? nameOf(names, request.helper.aadObjectId, request.helper.name) : null,
+      helperName: request.helper ? nameOf(names, request.helper.aadObjectId, request.helper.name) : null,
     };
   }
   return {

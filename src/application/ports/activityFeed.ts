@@ -1,8 +1,23 @@
 /** The moments Doorman puts in a person's Teams activity feed; each is an `activityType` declared in the app manifest. */
-export type ActivityKind = 'customerWaiting' | 'customerReady' | 'requestAssigned' | 'approvalNeeded' | 'approvalReminder';
+export type ActivityKind =
+  | 'customerWaiting'
+  | 'customerReady'
+  | 'requestAssigned'
+  | 'approvalNeeded'
+  | 'approvalReminder'
+  | 'assistRequested'
+  | 'helperWantsToConnect';
 
 /** Every activity kind, in the order the manifest declares them. */
-export const ACTIVITY_KINDS: readonly ActivityKind[] = ['customerWaiting', 'customerReady', 'requestAssigned', 'approvalNeeded', 'approvalReminder'];
+export const ACTIVITY_KINDS: readonly ActivityKind[] = [
+  'customerWaiting',
+  'customerReady',
+  'requestAssigned',
+  'approvalNeeded',
+  'approvalReminder',
+  'assistRequested',
+  'helperWantsToConnect',
+];
 
 /** One activity-feed notification, as the application words it; the adapter adds where a click leads. */
 export interface ActivityNotification {
@@ -13,7 +28,7 @@ export interface ActivityNotification {
   topic: string;
   /** The preview line (Teams shows the first 150 characters). */
   previewText: string;
-  /** Values for the manifest template of `activity` (`{customer}`, `{resource}`). */
+  /** Values for the manifest template of `activity` (`{customer}`, `{resource}`, `{requester}`, `{helper}`). */
   templateParameters: Record<string, string>;
 }
 

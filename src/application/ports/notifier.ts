@@ -21,6 +21,11 @@ export interface RequestCardView {
   notReached?: NotReached[];
   /** Local mode: the people the stand-in activity feed notified about the request (the cards say so). */
   notified?: string[];
+  /**
+   * Assist: `refresh.userIds` of each of its cards (user MRIs, at most 60), only who can act on that card now: the
+   * agents on the queue card while nobody answered, the user on their own card while the helper waits, the helper.
+   */
+  refreshUserIdsByRole?: Partial<Record<CardActivity['role'], string[]>>;
   /** Assist: where devices come from, and whether Restart / Sync can be offered (else the buttons are absent). */
   devices?: { source: 'intune' | 'local'; actions: boolean };
   /**

@@ -1,3 +1,4 @@
+import { AssistRequest } from '../../domain/assist';
 import { DoormanError } from '../../domain/errors';
 import { LockboxRequest, lockboxParties } from '../../domain/lockbox';
 import { Person } from '../../domain/people';
@@ -27,8 +28,9 @@ export async function cardViewOf(
   }
   if (request.kind === 'assist') {
     const capabilities = deps.devices.capabilities();
-    const queue = await deps.queues.getQueue(request.queueId);
-    return { request, queueName: queue?.name ?? null, deciderIds: [], notReached, shownNames, devices: { source: capabilities.source, actions: capabilities.actions } };
+    const [queue, refreshUserIdsByRole] = await Promise.all([deps.queues.getQueue(request.queueId), assistRefreshUserIds(deps, request)]);
+    const devices = { source: capabilities.source, actions: capabilities.actions };
+    return { request, queueName: queue?.name ?? null, deciderIds: [], notReached, shownNames, devices, refreshUserIdsByRole, ...shown };
   }
   // Agents are not listed on cards (Assign… searches them as the agent types): a render reads no directory list.
   const queue = request.queueId ? await deps.queues.getQueue(request.queueId) : null;
@@ -102,6 +104,19 @@ async function refreshUserIdsOf(deps: Pick<UseCaseDeps, 'conversations'>, decide
   const known = recorded.filter((mri): mri is string => mri !== null && mri.startsWith('29:'));
   const unknown = deciders.filter((_, index) => !(recorded[index] ?? '').startsWith('29:')).map((id) => `8:orgid:${id}`);
   return [...new Set([...known, ...unknown])].slice(0, MAX_REFRESH_USERS);
+}
+
+/** Who can act on each assist card now, as `refresh.userIds` (see refreshUserIdsOf); an empty list: no refresh. */
+async function assistRefreshUserIds(deps: Pick<UseCaseDeps, 'conversations' | 'directory'>, request: AssistRequest): Promise<Record<'queue' | 'requester' | 'agent', string[]>> {
+  const requester = request.requester.aadObjectId;
+  const agents = request.state === 'requested' ? (await deps.directory.listByRole('agent')).map((agent) => agent.aadObjectId).filter((id) => id !== requester) : [];
+  const helperActs = request.helper !== null && ['accepted', 'allowed', 'connected'].includes(request.state);
+  const [queue, requesterIds, agentIds] = await Promise.all([
+    refreshUserIdsOf(deps, [...new Set(agents)]),
+    refreshUserIdsOf(deps, request.state === 'accepted' ? [requester] : []),
+    refreshUserIdsOf(deps, helperActs && request.helper ? [request.helper.aadObjectId] : []),
+  ]);
+  return { queue, requester: requesterIds, agent: agentIds };
 }
 
 /** Where a card was clicked: the message that holds it, and whether it sits in a channel. */

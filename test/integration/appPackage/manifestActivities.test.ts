@@ -5,6 +5,7 @@ import { ACTIVITY_KINDS, ActivityKind } from '../../../src/application/ports';
 import { REPO_ROOT, fillPlaceholders, schemaProblems, templateWithGeneratedCommands } from '../../../scripts/packageApp';
 import { aLockboxRequest } from '../../support/lockboxBuilder';
 import { aSessionRequest } from '../../support/sessionBuilder';
+import { assistIn } from '../../support/assistCardFixtures';
 
 // Graph refuses an activityType the manifest does not declare, and Teams fills templateText's {…} only from the
 // templateParameters sent: the manifest and the notifications must agree, type by type and parameter by parameter.
@@ -25,6 +26,10 @@ function dueFor(activity: ActivityKind) {
     case 'approvalNeeded':
     case 'approvalReminder':
       return activityNotificationOf(aLockboxRequest({ state: 'pending' }), activity, 'carl');
+    case 'assistRequested':
+      return activityNotificationOf(assistIn('requested'), activity, 'alex');
+    case 'helperWantsToConnect':
+      return activityNotificationOf(assistIn('accepted'), activity, 'eve');
   }
 }
 

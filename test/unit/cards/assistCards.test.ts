@@ -1,8 +1,11 @@
+import { RequestCardView } from '../../../src/application/ports';
+import { assistCardFor } from '../../../src/adapters/teams/assist/assistCardFor';
 import { assistFormCard } from '../../../src/adapters/teams/assist/assistFormCard';
+import { AssistRequest } from '../../../src/domain/assist';
 import { assistNoticeCard } from '../../../src/adapters/teams/assist/assistNoticeCard';
 import { assistPersonCard } from '../../../src/adapters/teams/assist/assistPersonCard';
 import { assistQueueCard } from '../../../src/adapters/teams/assist/assistQueueCard';
-import { ASSIST_VARIANTS, assistIn, assistView } from '../../support/assistCardFixtures';
+import { ASSIST_NOW, ASSIST_VARIANTS, assistIn, assistView } from '../../support/assistCardFixtures';
 import { allIds, findById, validateCard, visibleTexts } from '../../support/validateCard';
 
 describe('assist cards', () => {
@@ -74,5 +77,30 @@ describe('assist cards', () => {
     expect(findById(typed, 'deviceIdError')).toBeTruthy();
     expect(String(findById(typed, 'phoneError')?.text)).toBe('This is not a phone number.');
     validateCard(assistFormCard({ devices: null, source: null, values: {}, problems: [{ field: 'form', problem: 'noAssistanceQueue' }] }));
+  });
+});
+
+describe('assist cards drawn from the request’s card view', () => {
+  const viewOf = (request: AssistRequest, extra: Partial<Omit<RequestCardView, 'request'>> = {}) => ({ request, queueName: 'Assistance', agents: [], deciderIds: [], ...extra });
+
+  it('name a requester and helper who left as former members on every card, never the recorded name alone', () => {
+    const request = assistIn('connected');
+    const shownNames = { eve: 'Eve User (former member)', bea: 'Bea Agent (former member)' };
+    for (const role of ['queue', 'requester', 'agent'] as const) {
+      const text = visibleTexts(assistCardFor(viewOf(request, { shownNames }), role, null, ASSIST_NOW, 'Europe/Berlin')).join('\n');
+      expect(text).toContain('Bea Agent \\(former member\\)');
+      if (role !== 'requester') expect(text).toContain('Eve User \\(former member\\)');
+    }
+    const accepted = assistCardFor(viewOf(assistIn('accepted'), { shownNames }), 'requester', null, ASSIST_NOW, 'Europe/Berlin');
+    expect(String(findById(accepted, 'consent')?.text)).toMatch(/^Bea Agent \\\(former member\\\) wants to connect/);
+  });
+
+  it('refresh automatically for the people who can act on that card now, and for nobody else', () => {
+    const refreshUserIdsByRole = { queue: ['29:alex', '8:orgid:bea'], requester: [], agent: ['29:bea'] };
+    const queue = assistCardFor(viewOf(assistIn('requested'), { refreshUserIdsByRole }), 'queue', null, ASSIST_NOW, 'Europe/Berlin');
+    expect(queue.refresh).toEqual({ action: expect.objectContaining({ verb: 'card.refresh' }), userIds: ['29:alex', '8:orgid:bea'] });
+    expect(assistCardFor(viewOf(assistIn('requested'), { refreshUserIdsByRole }), 'requester', null, ASSIST_NOW, 'Europe/Berlin').refresh).toBeUndefined();
+    expect(assistCardFor(viewOf(assistIn('accepted'), { refreshUserIdsByRole }), 'agent', null, ASSIST_NOW, 'Europe/Berlin').refresh).toMatchObject({ userIds: ['29:bea'] });
+    validateCard(queue);
   });
 });

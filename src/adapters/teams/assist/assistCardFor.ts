@@ -5,6 +5,7 @@ import { ErrorCode } from '../../../domain/errors';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { assistPersonCard } from './assistPersonCard';
 import { assistQueueCard } from './assistQueueCard';
+import { withShownNames } from './assistCardParts';
 
 /** An assistance request's card for `role`: the channel's, the user's own (`requester`), the helper's (`agent`). */
 export function assistCardFor(
@@ -15,12 +16,14 @@ export function assistCardFor(
   timeZone: string,
 ): AdaptiveCard {
   const view = {
-    request: cardView.request,
+    request: withShownNames(cardView.request, cardView.shownNames),
     now,
     timeZone,
     notice: notice ? { code: notice } : null,
     devices: cardView.devices ?? { source: 'intune' as const, actions: false },
     notReached: cardView.notReached,
+    notified: cardView.notified,
+    refreshUserIds: cardView.refreshUserIdsByRole?.[role] ?? [],
   };
   if (role === 'queue') return assistQueueCard(view);
   return assistPersonCard(view, role === 'requester' ? 'requester' : 'helper');

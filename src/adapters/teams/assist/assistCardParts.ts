@@ -1,10 +1,11 @@
 import { NotReached } from '../../../application/ports';
 import { AssistDeviceAction, AssistDeviceActionState, AssistRequest, AssistUrgency } from '../../../domain/assist';
 import { ErrorCode } from '../../../domain/errors';
+import { Person } from '../../../domain/people';
 import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
-import { noticeText } from '../cards/cardTexts';
+import { noticeText, personName } from '../cards/cardTexts';
 import { StatusTone, executeAction, textBlock } from '../cards/cardElements';
-import { CardElement, RequestPointer } from '../cards/cardTypes';
+import { AdaptiveCard, CardElement, RequestPointer } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 
 /** What every assist card is drawn from. */
@@ -16,6 +17,10 @@ export interface AssistCardView {
   /** Where devices come from and whether Restart / Sync can be offered (else the buttons are absent). */
   devices: { source: 'intune' | 'local'; actions: boolean };
   notReached?: readonly NotReached[];
+  /** Local mode: people the stand-in activity feed notified. */
+  notified?: readonly string[];
+  /** This card's `refresh.userIds` (user MRIs): who can act on it now; none, no automatic refresh. */
+  refreshUserIds?: readonly string[];
 }
 
 /** The pointer every action on an assistance request carries. */
@@ -171,4 +176,23 @@ export function askAgainAction(request: AssistRequest): CardElement {
 /** True when the user may ask again from this card: nobody answered, a helper declined, or control timed out. */
 export function offersAskAgain(request: AssistRequest): boolean {
   return request.state === 'expired' || (request.state === 'closed' && request.closedReason === 'declined');
+}
+
+/** The request as its cards name people: a former member reads as such, a person recorded by id by their name. */
+export function withShownNames(request: AssistRequest, shownNames: Readonly<Record<string, string>> | undefined): AssistRequest {
+  if (!shownNames || Object.keys(shownNames).length === 0) return request;
+  const named = (person: Person): Person => ({ ...person, name: personName(shownNames, person) });
+  return {
+    ...request,
+    requester: named(request.requester),
+    helper: request.helper ? named(request.helper) : null,
+    deviceActions: request.deviceActions.map((action) => ({ ...action, by: named(action.by) })),
+  };
+}
+
+/** The automatic refresh (read-only `card.refresh`) for the people who can act on this card now, if any. */
+export function assistRefresh(view: AssistCardView): Pick<AdaptiveCard, 'refresh'> {
+  const userIds = view.refreshUserIds ?? [];
+  if (userIds.length === 0) return {};
+  return { refresh: { action: executeAction('Refresh', 'card.refresh', assistPointer(view.request), 'refresh'), userIds: [...userIds] } };
 }

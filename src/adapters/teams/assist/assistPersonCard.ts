@@ -14,12 +14,14 @@ import {
 import { AdaptiveCard, CardElement } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 import { notReachedBlock } from '../cards/notReachedBlock';
+import { notifiedLine } from '../cards/notifiedLine';
 import {
   AssistCardView,
   askAgainAction,
   assistFacts,
   assistNoticeText,
   assistPointer,
+  assistRefresh,
   assistStateText,
   assistStateTone,
   deviceActionFact,
@@ -55,12 +57,14 @@ export function assistPersonCard(view: AssistCardView, side: AssistSide): Adapti
   }
   const notReached = notReachedBlock('assist', view.notReached);
   if (notReached) body.push(notReached);
+  const notified = notifiedLine(view.notified);
+  if (notified) body.push(notified);
   const meetingNote = meetingLine(view);
   if (meetingNote) body.push(meetingNote);
   const note = standInNote(view);
   if (note) body.push(note);
   body.push(textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }));
-  return adaptiveCard(body, side === 'requester' ? requesterButtons(view) : helperButtons(view));
+  return adaptiveCard(body, side === 'requester' ? requesterButtons(view) : helperButtons(view), assistRefresh(view));
 }
 
 function consentQuestion(view: AssistCardView, side: AssistSide): CardElement | null {

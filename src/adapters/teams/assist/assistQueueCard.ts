@@ -3,7 +3,8 @@ import { adaptiveCard, executeAction, factSet, heading, problemNotice, statusBad
 import { AdaptiveCard } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 import { notReachedBlock } from '../cards/notReachedBlock';
-import { AssistCardView, assistFacts, assistNoticeText, assistPointer, assistStateText, assistStateTone, standInNote } from './assistCardParts';
+import { notifiedLine } from '../cards/notifiedLine';
+import { AssistCardView, assistFacts, assistRefresh, assistNoticeText, assistPointer, assistStateText, assistStateTone, standInNote } from './assistCardParts';
 
 /** Problems longer than this are cut on the one line an expired request collapses to. */
 const COLLAPSED_PROBLEM_LENGTH = 80;
@@ -33,6 +34,8 @@ export function assistQueueCard(view: AssistCardView): AdaptiveCard {
   );
   const notReached = notReachedBlock('assist', view.notReached);
   if (notReached) body.push(notReached);
+  const notified = notifiedLine(view.notified);
+  if (notified) body.push(notified);
   if (request.state !== 'requested' && request.helper && ['accepted', 'allowed', 'connected'].includes(request.state)) {
     body.push(textBlock(`${escapeMarkdown(request.helper.name)} works on it from their own chat with Doorman.`, { id: 'hint', isSubtle: true, spacing: 'small' }));
   }
@@ -46,5 +49,5 @@ export function assistQueueCard(view: AssistCardView): AdaptiveCard {
           executeAction('Decline', 'assist.decline', assistPointer(request), 'decline'),
         ]
       : [];
-  return adaptiveCard(body, buttons);
+  return adaptiveCard(body, buttons, assistRefresh(view));
 }
