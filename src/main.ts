@@ -21,6 +21,7 @@ import { doctorReport } from './adapters/diagnostics/doctorReport';
 import { channelsAndPeopleReport } from './adapters/diagnostics/channelsAndPeopleReport';
 import { GraphGroupAccessGranter } from './adapters/graph/graphGroupAccessGranter';
 import { GraphDeviceManagement, intuneDevicesFor } from './adapters/graph/graphDeviceManagement';
+import { GraphMeetingParticipants, meetingParticipantsFor } from './adapters/graph/graphMeetingParticipants';
 import { EntraTokenVerifier } from './adapters/http/entraTokenVerifier';
 import { BotEndpointAdapter } from './adapters/http/botEndpoint';
 import { createHttpServer } from './adapters/http/httpServer';
@@ -75,6 +76,8 @@ export interface RunningDoorman {
   sweeper: DeadlineSweeper;
   /** DEVICES=intune: the Intune adapter, the assist use cases' DeviceManagement; null otherwise. */
   intuneDevices: GraphDeviceManagement | null;
+  /** MEETINGS=graph: colleagues' roles in the Teams meeting (invitation) through Graph; null otherwise. */
+  graphParticipants: GraphMeetingParticipants | null;
   stop(): Promise<void>;
 }
 
@@ -108,6 +111,9 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   // Devices of assist through Intune (DEVICES=intune): permissions read now, again on doctor and every 10 minutes.
   const intuneDevices = await intuneDevicesFor(config, graph, clock, logger);
   const activityFeed = chooseActivityFeed(config, graph, clock, logger);
+  // Invitation: colleagues added to and re-roled in the Teams meeting. h/invitation wires UseCaseDeps
+  // `participants: overrides.participants ?? <local>`; merge as `overrides.participants ?? graphParticipants ?? <local>`.
+  const graphParticipants = overrides.meetings ? null : meetingParticipantsFor(config, graph, clock, logger);
 
   let dispatcher: OutboxDispatcher | null = null;
   const deps: UseCaseDeps = {
@@ -228,6 +234,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     dispatcher,
     sweeper,
     intuneDevices,
+    graphParticipants,
     async stop() {
       await sweeper.stop();
       await intuneDevices?.settled();
