@@ -72,6 +72,8 @@ interface UserResponse {
  */
 export class GraphMeetingParticipants implements MeetingParticipants {
   readonly supportsRoles: boolean;
+  /** The change running per meeting: a read-modify-write of the whole list must not interleave with another. */
+  private readonly changing = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly client: Client,
@@ -84,6 +86,15 @@ export class GraphMeetingParticipants implements MeetingParticipants {
 
   /** Adds the person with `role` or changes their role; no PATCH when they are listed with that role already. */
   async setParticipant(meetingId: string, organizer: Person, participant: MeetingParticipant): Promise<void> {
+    return this.oneAtATime(meetingId, () => this.set(meetingId, organizer, participant));
+  }
+
+  /** Removes the person from the attendees; no PATCH when they are not listed or the meeting is gone. */
+  async removeParticipant(meetingId: string, organizer: Person, person: Person): Promise<void> {
+    return this.oneAtATime(meetingId, () => this.remove(meetingId, organizer, person));
+  }
+
+  private async set(meetingId: string, organizer: Person, participant: MeetingParticipant): Promise<void> {
     const ref = parseMeetingId(meetingId, organizer.aadObjectId);
     if (ref.kind === 'event') return this.setEventAttendee(ref.organizer, ref.id, participant);
     const path = onlineMeetingPath(ref.organizer, ref.id);
@@ -102,8 +113,7 @@ export class GraphMeetingParticipants implements MeetingParticipants {
     });
   }
 
-  /** Removes the person from the attendees; no PATCH when they are not listed or the meeting is gone. */
-  async removeParticipant(meetingId: string, organizer: Person, person: Person): Promise<void> {
+  private async remove(meetingId: string, organizer: Person, person: Person): Promise<void> {
     const ref = parseMeetingId(meetingId, organizer.aadObjectId);
     if (ref.kind === 'event') return this.removeEventAttendee(ref.organizer, ref.id, person);
     const path = onlineMeetingPath(ref.organizer, ref.id);
@@ -132,6 +142,23 @@ export class GraphMeetingParticipants implements MeetingParticipants {
         return [{ person: { aadObjectId: id, name: attendee.identity?.user?.displayName ?? attendee.upn ?? id }, role }];
       });
     });
+  }
+
+  /**
+   * Graph replaces the whole attendee list and offers no ETag on it, so two changes to one meeting at once (two
+   * colleagues accepting together) would each write back a list without the other. Within this process they queue
+   * per meeting; across instances the caller must deliver one meeting's changes in order (one outbox lane per request).
+   */
+  private async oneAtATime<T>(meetingId: string, work: () => Promise<T>): Promise<T> {
+    const before = this.changing.get(meetingId) ?? Promise.resolve();
+    const mine = before.then(work, work);
+    const settled = mine.catch(() => undefined);
+    this.changing.set(meetingId, settled);
+    try {
+      return await mine;
+    } finally {
+      if (this.changing.get(meetingId) === settled) this.changing.delete(meetingId);
+    }
   }
 
   /** GETs the meeting; a 404 is null, or a PermanentError saying `gone` when the caller cannot do without it. */
@@ -169,7 +196,9 @@ export class GraphMeetingParticipants implements MeetingParticipants {
     const path = eventPath(organizer, eventId);
     const attendees = await this.call('calendarEvents', organizer, () => this.readEventAttendees(path, null));
     if (!attendees || attendees.length === 0) return;
-    const address = await this.mailOf(person.aadObjectId);
+    const user = await this.userOrNull(person.aadObjectId);
+    const address = user?.mail ?? user?.userPrincipalName ?? null;
+    if (!address) return;
     const next = attendees.filter((attendee) => !sameAddress(attendee, address));
     if (next.length === attendees.length) return;
     await this.call('calendarEvents', organizer, () => this.client.api(path).patch({ attendees: next }));

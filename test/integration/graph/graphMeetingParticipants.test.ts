@@ -116,6 +116,32 @@ describe('online meeting participants', () => {
     });
   });
 
+  test('two changes to one meeting at once run one after the other: the second GET sees the first PATCH', async () => {
+    const { port } = participants();
+    const DAN = { aadObjectId: 'colleague-dan', name: 'Dan Colleague' };
+    const cleo = { identity: { user: { id: 'colleague-cleo' } }, role: 'presenter' };
+    const seen: string[] = [];
+    let lastPatch: Record<string, unknown> = {};
+    nock(GRAPH)
+      .get(MEETING_PATH)
+      .delay(50)
+      .reply(() => (seen.push('GET'), [200, meetingResponse([AGENT_ATTENDEE])]))
+      .patch(MEETING_PATH)
+      .reply(() => (seen.push('PATCH'), [200, meetingResponse([AGENT_ATTENDEE, cleo])]))
+      .get(MEETING_PATH)
+      .reply(() => (seen.push('GET'), [200, meetingResponse([AGENT_ATTENDEE, cleo])]))
+      .patch(MEETING_PATH, (body) => ((lastPatch = body), true))
+      .reply(() => (seen.push('PATCH'), [200, meetingResponse([])]));
+
+    await Promise.all([
+      port.setParticipant(MEETING_ID, ORGANIZER, { person: CLEO, role: 'presenter' }),
+      port.setParticipant(MEETING_ID, ORGANIZER, { person: DAN, role: 'attendee' }),
+    ]);
+
+    expect(seen).toEqual(['GET', 'PATCH', 'GET', 'PATCH']);
+    expect(lastPatch).toEqual({ participants: { attendees: [AGENT_ATTENDEE, cleo, { identity: { user: { id: 'colleague-dan' } }, role: 'attendee' }] } });
+  });
+
   test('removeParticipant PATCHes the list without them; absent → no PATCH', async () => {
     const { port } = participants();
     let patched: Record<string, unknown> = {};
