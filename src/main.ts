@@ -23,6 +23,7 @@ import { doctorReport } from './adapters/diagnostics/doctorReport';
 import { channelsAndPeopleReport } from './adapters/diagnostics/channelsAndPeopleReport';
 import { GraphGroupAccessGranter } from './adapters/graph/graphGroupAccessGranter';
 import { GraphDeviceManagement, intuneDevicesFor } from './adapters/graph/graphDeviceManagement';
+import { GraphMeetingParticipants, meetingParticipantsFor } from './adapters/graph/graphMeetingParticipants';
 import { EntraTokenVerifier } from './adapters/http/entraTokenVerifier';
 import { BotEndpointAdapter } from './adapters/http/botEndpoint';
 import { createHttpServer } from './adapters/http/httpServer';
@@ -79,6 +80,8 @@ export interface RunningDoorman {
   intuneDevices: GraphDeviceManagement | null;
   /** Tells live pages of changes other instances committed (tests tick it by hand). */
   changeFeed: StoreChangeFeed;
+  /** MEETINGS=graph: colleagues' roles in the Teams meeting (invitation) through Graph; null otherwise. */
+  graphParticipants: GraphMeetingParticipants | null;
   stop(): Promise<void>;
 }
 
@@ -112,6 +115,9 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   // Devices of assist through Intune (DEVICES=intune): permissions read now, again on doctor and every 10 minutes.
   const intuneDevices = await intuneDevicesFor(config, graph, clock, logger);
   const activityFeed = chooseActivityFeed(config, graph, clock, logger);
+  // Invitation: colleagues added to and re-roled in the Teams meeting. h/invitation wires UseCaseDeps
+  // `participants: overrides.participants ?? <local>`; merge as `overrides.participants ?? graphParticipants ?? <local>`.
+  const graphParticipants = overrides.meetings ? null : meetingParticipantsFor(config, graph, clock, logger);
 
   let dispatcher: OutboxDispatcher | null = null;
   const deps: UseCaseDeps = {
@@ -238,6 +244,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     sweeper,
     intuneDevices,
     changeFeed,
+    graphParticipants,
     async stop() {
       await changeFeed.stop();
       await sweeper.stop();

@@ -473,7 +473,9 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     body: string,
     prefer: boolean,
   ): void {
-    if (!hasRole(granted, 'OnlineMeetings.ReadWrite.All')) return send(res, 403, graphError('Forbidden', ''));
+    // "Get onlineMeeting" also works with OnlineMeetings.Read.All; every write needs OnlineMeetings.ReadWrite.All.
+    const readsOne = method === 'GET' && rest.length === 1 && hasRole(granted, 'OnlineMeetings.Read.All');
+    if (!hasRole(granted, 'OnlineMeetings.ReadWrite.All') && !readsOne) return send(res, 403, graphError('Forbidden', ''));
     if (!user) return send(res, 404, graphError('NotFound', `user ${userKey} not found`));
     if (meetingPolicy !== 'global' && !meetingPolicy.has(user.id)) {
       return send(res, 403, graphError('Unauthorized', `App ${clientId} is not authorized to Create meeting on behalf of user ${user.id}`));
@@ -526,9 +528,13 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     }
     if (method === 'PATCH') {
       const changes = JSON.parse(body || '{}') as Record<string, unknown>;
+      const refused = evolvableMemberRefused(changes, prefer);
+      if (refused) return send(res, 400, graphError('BadRequest', refused));
       if (changes.participants && typeof changes.participants === 'object') {
-        const current = meeting.resource.participants as Record<string, unknown>;
-        meeting.resource.participants = { ...current, attendees: (changes.participants as { attendees?: unknown[] }).attendees ?? [] };
+        const current = meeting.resource.participants as Record<string, unknown> & { attendees?: unknown[] };
+        const attendees = replacedAttendees(current.attendees ?? [], (changes.participants as { attendees?: unknown }).attendees);
+        if (typeof attendees === 'string') return send(res, 400, graphError('BadRequest', attendees));
+        meeting.resource.participants = { ...current, attendees };
         delete changes.participants;
       }
       Object.assign(meeting.resource, changes);
@@ -576,6 +582,20 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     if (method === 'DELETE') {
       events.delete(event.resource.id);
       return send(res, 204, null);
+    }
+    if (method === 'PATCH') {
+      // "Update event": the properties sent replace the stored ones (attendees is replaced as a whole); 200 with the
+      // event. Attendees are mail addresses with a type; Graph has no Teams meeting role for them.
+      const changes = JSON.parse(body || '{}') as Record<string, unknown>;
+      if (changes.attendees !== undefined) {
+        const valid = Array.isArray(changes.attendees) && changes.attendees.every((attendee) => {
+          const address = (attendee as { emailAddress?: { address?: unknown } } | null)?.emailAddress?.address;
+          return typeof address === 'string' && address.includes('@');
+        });
+        if (!valid) return send(res, 400, graphError('ErrorInvalidRecipients', 'At least one recipient is not valid.'));
+      }
+      Object.assign(event.resource, changes);
+      return send(res, 200, event.resource);
     }
     return send(res, 405, graphError('MethodNotAllowed', method));
   }
@@ -867,6 +887,45 @@ function present(resource: Record<string, unknown>, prefer: boolean): Record<str
   return JSON.parse(
     JSON.stringify(resource, (_key, value: unknown) => (typeof value === 'string' && EVOLVABLE_MEMBERS.has(value) ? 'unknownFutureValue' : value)),
   ) as Record<string, unknown>;
+}
+
+const ONLINE_MEETING_ROLES = new Set(['attendee', 'presenter', 'producer', 'coorganizer', 'unknownFutureValue']);
+
+/**
+ * Graph's API guidelines for evolvable enums (microsoft/api-guidelines graph/patterns/evolvable-enums.md): a member
+ * after `unknownFutureValue` (coorganizer, invited, …) in a request without `Prefer: include-unknown-enum-members`
+ * is refused with 400 Bad Request. Returns the refusal, or null.
+ */
+function evolvableMemberRefused(body: unknown, prefer: boolean): string | null {
+  if (prefer) return null;
+  let found: string | null = null;
+  JSON.stringify(body, (_key, value: unknown) => {
+    if (found === null && typeof value === 'string' && EVOLVABLE_MEMBERS.has(value)) found = value;
+    return value;
+  });
+  return found === null ? null : `Requested value '${found}' is not valid without the Prefer: include-unknown-enum-members header.`;
+}
+
+/**
+ * "Update onlineMeeting": the attendees sent are the whole new list ("always requires the full list of attendees").
+ * Each needs identity.user.id and a known onlineMeetingRole; `unknownFutureValue` as a role leaves that attendee's
+ * stored role unchanged (the guidelines: in a PATCH it is treated as absent). Returns the list, or a 400 message.
+ */
+function replacedAttendees(current: unknown[], sent: unknown): unknown[] | string {
+  if (!Array.isArray(sent)) return 'participants.attendees must be a collection';
+  const roleOf = new Map<string, unknown>();
+  for (const attendee of current as { identity?: { user?: { id?: string } }; role?: unknown }[]) {
+    if (attendee.identity?.user?.id) roleOf.set(attendee.identity.user.id, attendee.role);
+  }
+  const next: unknown[] = [];
+  for (const attendee of sent as ({ identity?: { user?: { id?: unknown } }; role?: unknown } | null)[]) {
+    const id = attendee?.identity?.user?.id;
+    if (typeof id !== 'string' || id === '') return 'Each attendee needs identity.user.id';
+    const role = attendee?.role ?? 'attendee';
+    if (typeof role !== 'string' || !ONLINE_MEETING_ROLES.has(role)) return `'${String(role)}' is not a valid onlineMeetingRole`;
+    next.push({ ...attendee, role: role === 'unknownFutureValue' ? roleOf.get(id) ?? 'attendee' : role });
+  }
+  return next;
 }
 
 function hasRole(granted: string[], role: string): boolean {
