@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
 import { DeadlineSweeper } from './application/delivery/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outboxDispatcher';
-import { AccessGranter, ActivityFeed, AppInstaller, Clock, DeviceManagement, Directory, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
+import { AccessGranter, ActivityFeed, AppInstaller, Clock, DeviceManagement, Directory, Logger, Mailer, MeetingParticipants, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
 import { InProcessRequestChanges } from './application/shared/requestChanges';
 import { UseCaseDeps } from './application/shared/useCaseDeps';
 import { approvalsQueue } from './application/people/queues';
@@ -39,6 +39,7 @@ import { consoleDestination, createLogger } from './adapters/logging/pinoLogger'
 import { systemClock } from './adapters/system/systemClock';
 import { openPostgresRequestStore } from './adapters/storage/postgresRequestStore';
 import { openSqliteRequestStore } from './adapters/storage/sqliteRequestStore';
+import { LocalMeetingParticipants } from './adapters/local/localMeetingParticipants';
 import { DoormanBot } from './adapters/teams/doormanBot';
 import { CardRenderer } from './adapters/teams/cardRenderer';
 import { ConnectorTimings, TeamsNotifier } from './adapters/teams/teamsNotifier';
@@ -56,6 +57,8 @@ export interface DoormanOverrides {
   webhooks?: WebhookSender;
   /** Assist: the user's devices and device actions (local mode: the labelled stand-in). */
   devices?: DeviceManagement;
+  /** Invitation: colleagues added to a running meeting (local mode: the local room's list). */
+  participants?: MeetingParticipants;
   logDestination?: pino.DestinationStream;
   dispatcher?: Partial<DispatcherOptions>;
   /** Bot Connector call timeout and how long a conversation that did not answer is left alone (tests shorten them). */
@@ -116,6 +119,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     secrets: overrides.secrets ?? new CryptoSecrets(),
     directory,
     devices: overrides.devices ?? intuneDevices ?? (config.devices === 'local' ? new LocalDeviceManagement(clock) : new NoDevices()),
+    participants: overrides.participants ?? new LocalMeetingParticipants(),
     changes: new InProcessRequestChanges(),
     logger,
     wakeDispatcher: () => dispatcher?.wake(),

@@ -129,6 +129,7 @@ function peopleOf(request: StoredRequest): string[] {
     return [request.requester.aadObjectId, ...request.decisions.filter((decision) => decision.action !== 'autoApprove').map((decision) => decision.byId)];
   }
   if (request.kind === 'assist') return [request.requester.aadObjectId, ...(request.helper ? [request.helper.aadObjectId] : [])];
+  if (request.kind === 'invitation') return [request.inviter.aadObjectId, request.invitee.aadObjectId];
   return [request.createdBy.aadObjectId, ...(request.assignee ? [request.assignee.aadObjectId] : [])];
 }
 
@@ -155,6 +156,12 @@ function namesOf(request: StoredRequest, names: ReadonlyMap<string, string | nul
       requesterName: nameOf(names, request.requester.aadObjectId, request.requester.name),
       ownerName: nameOf(names, request.requester.aadObjectId, request.requester.name),
       assigneeName: request.helper ? nameOf(names, request.helper.aadObjectId, request.helper.name) : null,
+    };
+  }
+  if (request.kind === 'invitation') {
+    return {
+      ownerName: nameOf(names, request.inviter.aadObjectId, request.inviter.name),
+      assigneeName: nameOf(names, request.invitee.aadObjectId, request.invitee.name),
     };
   }
   return {

@@ -1,3 +1,4 @@
+import { PermissionProfile } from '../../domain/invitation';
 import { DeliveryFailure } from '../../domain/deliveryFailures';
 import { ChatNotice } from './outboxStore';
 import { Person } from '../../domain/people';
@@ -30,6 +31,22 @@ export interface RequestCardView {
    * ("Finn Approver (former member)"), or someone recorded without a name. Absent: the recorded names are right.
    */
   shownNames?: Readonly<Record<string, string>>;
+  /**
+   * Invitation: the permission profiles to pick from (the invite form, Edit, Change profile), and on a connected
+   * session's or assistance card the colleagues invited into it now, with their profile.
+   */
+  profiles?: PermissionProfile[];
+  invited?: InvitedColleague[];
+}
+
+/** A colleague invited into a running session, as its cards list them (pending, or joined with a profile). */
+export interface InvitedColleague {
+  invitationId: string;
+  version: number;
+  inviteeId: string;
+  name: string;
+  profile: string;
+  state: 'pending' | 'accepted';
 }
 
 /** A given-up message as a card says it: what it was, and who was not reached. */

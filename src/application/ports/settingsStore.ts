@@ -1,3 +1,4 @@
+import { PermissionProfile } from '../../domain/invitation';
 import { OutboxMessage } from './outboxStore';
 
 /**
@@ -14,6 +15,8 @@ export interface LockboxSettings {
   assistUnansweredHours: number;
   /** Assist: minutes the user has to allow control once a helper accepted. */
   assistAllowMinutes: number;
+  /** Invitation: the permission profiles an inviter picks from (absent: the defaults, View only / Collaborate / Full control). */
+  permissionProfiles?: PermissionProfile[];
   updatedBy: string | null;
   updatedAt: Date | null;
 }

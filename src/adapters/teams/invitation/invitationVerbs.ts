@@ -1,0 +1,73 @@
+import { TurnContext } from 'botbuilder';
+import { z } from 'zod';
+import { InvitationVerb, decideOnInvitation, inviteColleague, loadInvitationParent } from '../../../application/invitation/invitationRequests';
+import { clickedCardView, withClickedCard } from '../../../application/shared/cardViews';
+import { isDoormanError } from '../../../domain/errors';
+import { Actor } from '../../../domain/people';
+import { problemNotice } from '../cards/cardElements';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { VerbContext, VerbHandler, clickedOf, pointerSchema } from '../verbTypes';
+
+const createSchema = pointerSchema.extend({ invitee: z.string().min(1).max(100), permissionProfile: z.string().min(1).max(100) });
+const profileSchema = pointerSchema.extend({ permissionProfile: z.string().min(1).max(100) });
+
+/** Why an invitation was refused, as the inviter reads it above the session's card. */
+const REFUSALS: Readonly<Record<string, string>> = {
+  self: 'You cannot invite yourself.',
+  alreadyIn: 'That colleague is already in this session.',
+  unreachable: 'That colleague cannot be reached: the directory does not know them, or they have left.',
+  unknown: 'That permission profile no longer exists; pick one of the list.',
+};
+
+/** `invitation.create` on a connected session's card: the session's card again, with why when it was refused. */
+async function invitationCreate(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
+  const input = createSchema.parse(data);
+  let refusal: string | null = null;
+  try {
+    await inviteColleague(verbs.deps, actor, input.requestId, { invitee: input.invitee, permissionProfile: input.permissionProfile });
+  } catch (error) {
+    if (!isDoormanError(error) || error.code === 'REQUEST.NOT_FOUND' || error.code === 'AUTH.NOT_PERMITTED') throw error;
+    refusal = error.fields[0] ? REFUSALS[error.fields[0].problem] ?? 'The invitation could not be sent.' : 'Colleagues can be invited only while the session is connected.';
+  }
+  const { view, role } = await clickedCardView(verbs.deps, await loadInvitationParent(verbs.deps, input.requestId), clickedOf(turn));
+  const card = verbs.renderer.render(view, role, null, actor);
+  return refusal ? { ...card, body: [problemNotice(refusal, 'invitationRefused'), ...card.body] } : card;
+}
+
+/** A click on the invitee's or the inviter's card: that card again, as it is now. */
+function onInvitationCard(verb: InvitationVerb): VerbHandler {
+  return async (turn, actor, data, verbs) => {
+    const input = verb === 'edit' ? profileSchema.parse(data) : pointerSchema.parse(data);
+    const profile = 'permissionProfile' in input && typeof input.permissionProfile === 'string' ? input.permissionProfile : null;
+    const result = await withClickedCard(verbs.deps, clickedOf(turn), () => decideOnInvitation(verbs.deps, actor, input, verb, profile));
+    return verbs.renderer.render(result.card.view, result.card.role, result.refused, actor);
+  };
+}
+
+/**
+ * Change profile / Remove of a joined colleague. From the inviter's invitation card it answers that card; from the
+ * session's card (the usual place) it answers the session's card, now listing the change.
+ */
+function onJoinedColleague(verb: 'changeProfile' | 'remove'): VerbHandler {
+  return async (turn, actor, data, verbs) => {
+    const input = verb === 'changeProfile' ? profileSchema.parse(data) : pointerSchema.parse(data);
+    const profile = 'permissionProfile' in input && typeof input.permissionProfile === 'string' ? input.permissionProfile : null;
+    const clicked = clickedOf(turn);
+    const result = await decideOnInvitation(verbs.deps, actor, input, verb, profile);
+    const own = (await verbs.deps.requests.cardActivitiesOf(result.request.id)).some((card) => card.activityId === clicked.place?.activityId);
+    const shown = own ? result.request : await loadInvitationParent(verbs.deps, result.request.parentId);
+    const { view, role } = await clickedCardView(verbs.deps, shown, clicked);
+    return verbs.renderer.render(view, role, result.refused, actor);
+  };
+}
+
+/** The invitation verbs of DESIGN.md §5. */
+export const INVITATION_VERBS: Readonly<Record<string, VerbHandler>> = {
+  'invitation.create': invitationCreate,
+  'invitation.accept': onInvitationCard('accept'),
+  'invitation.reject': onInvitationCard('reject'),
+  'invitation.cancel': onInvitationCard('cancel'),
+  'invitation.edit': onInvitationCard('edit'),
+  'invitation.changeProfile': onJoinedColleague('changeProfile'),
+  'invitation.remove': onJoinedColleague('remove'),
+};
