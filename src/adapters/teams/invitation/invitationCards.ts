@@ -79,8 +79,8 @@ function profileChoices(profiles: readonly PermissionProfile[]): { title: string
 }
 
 /** The profile picker of the invite form, Edit and Change profile. */
-export function profilePicker(profiles: readonly PermissionProfile[], current: string | null): CardElement {
-  return inputChoiceSet('permissionProfile', profileChoices(profiles), {
+export function profilePicker(profiles: readonly PermissionProfile[], current: string | null, id = 'permissionProfile'): CardElement {
+  return inputChoiceSet(id, profileChoices(profiles), {
     label: 'Permission profile',
     value: current ?? profiles[0]?.name,
     style: 'expanded',
@@ -93,7 +93,7 @@ function common(view: InvitationCardView, forInvitee: boolean): CardElement[] {
   const { request, now, timeZone } = view;
   const state = stateOf(request, forInvitee);
   const body: CardElement[] = [];
-  if (view.notice) body.push(problemNotice(noticeText(view.notice.code), 'invitationNotice'));
+  if (view.notice) body.push(problemNotice(noticeText(view.notice.code), 'notice'));
   body.push(statusBadge(state.text, state.tone, 'invitationState'));
   body.push(
     factSet(
@@ -143,10 +143,16 @@ export function inviterCard(view: InvitationCardView): AdaptiveCard {
   return adaptiveCard(body, actions);
 }
 
+/** The id of the profile picker of one joined colleague's Change profile. */
+export function profileInputId(invitationId: string): string {
+  return `permissionProfile-${invitationId}`;
+}
+
 function joinedActions(profiles: readonly PermissionProfile[], joined: { invitationId: string; version: number; profile: string }): CardElement[] {
   const pointer = { requestId: joined.invitationId, version: joined.version };
   return [
-    showCardAction('Change profile', `changeProfile-${joined.invitationId}`, [profilePicker(profiles, joined.profile)], [
+    // One card can list several colleagues: each picker has its own id (inputs of a card share one namespace).
+    showCardAction('Change profile', `changeProfile-${joined.invitationId}`, [profilePicker(profiles, joined.profile, profileInputId(joined.invitationId))], [
       executeAction('Save profile', 'invitation.changeProfile', pointer, `saveProfile-${joined.invitationId}`, 'positive'),
     ]),
     executeAction('Remove', 'invitation.remove', pointer, `remove-${joined.invitationId}`, 'destructive'),

@@ -5,6 +5,7 @@ import { clickedCardView, withClickedCard } from '../../../application/shared/ca
 import { isDoormanError } from '../../../domain/errors';
 import { Actor } from '../../../domain/people';
 import { problemNotice } from '../cards/cardElements';
+import { profileInputId } from './invitationCards';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { VerbContext, VerbHandler, clickedOf, pointerSchema } from '../verbTypes';
 
@@ -31,7 +32,7 @@ async function invitationCreate(turn: TurnContext, actor: Actor, data: unknown, 
   }
   const { view, role } = await clickedCardView(verbs.deps, await loadInvitationParent(verbs.deps, input.requestId), clickedOf(turn));
   const card = verbs.renderer.render(view, role, null, actor);
-  return refusal ? { ...card, body: [problemNotice(refusal, 'invitationRefused'), ...card.body] } : card;
+  return refusal ? { ...card, body: [problemNotice(refusal, 'notice'), ...card.body] } : card;
 }
 
 /** A click on the invitee's or the inviter's card: that card again, as it is now. */
@@ -50,8 +51,8 @@ function onInvitationCard(verb: InvitationVerb): VerbHandler {
  */
 function onJoinedColleague(verb: 'changeProfile' | 'remove'): VerbHandler {
   return async (turn, actor, data, verbs) => {
-    const input = verb === 'changeProfile' ? profileSchema.parse(data) : pointerSchema.parse(data);
-    const profile = 'permissionProfile' in input && typeof input.permissionProfile === 'string' ? input.permissionProfile : null;
+    const input = pointerSchema.parse(data);
+    const profile = verb === 'changeProfile' ? profileOfJoined(input) : null;
     const clicked = clickedOf(turn);
     const result = await decideOnInvitation(verbs.deps, actor, input, verb, profile);
     const own = (await verbs.deps.requests.cardActivitiesOf(result.request.id)).some((card) => card.activityId === clicked.place?.activityId);
@@ -59,6 +60,12 @@ function onJoinedColleague(verb: 'changeProfile' | 'remove'): VerbHandler {
     const { view, role } = await clickedCardView(verbs.deps, shown, clicked);
     return verbs.renderer.render(view, role, result.refused, actor);
   };
+}
+
+/** The profile picked in a joined colleague's Change profile (its picker's own id), else a plain `permissionProfile`. */
+function profileOfJoined(input: Record<string, unknown> & { requestId: string }): string {
+  const picked = input[profileInputId(input.requestId)] ?? input.permissionProfile;
+  return z.string().min(1).max(100).parse(picked);
 }
 
 /** The invitation verbs of DESIGN.md §5. */
