@@ -1,7 +1,8 @@
 import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
-import { InvitationVerb, decideOnInvitation, inviteColleague, loadInvitationParent } from '../../../application/invitation/invitationRequests';
-import { clickedCardView, withClickedCard } from '../../../application/shared/cardViews';
+import { InvitationVerb, decideOnInvitation, inviteColleague } from '../../../application/invitation/invitationRequests';
+import { decideOnJoinedColleague, parentCardView } from '../../../application/invitation/invitationViews';
+import { withClickedCard } from '../../../application/shared/cardViews';
 import { isDoormanError } from '../../../domain/errors';
 import { Actor } from '../../../domain/people';
 import { problemNotice } from '../cards/cardElements';
@@ -30,7 +31,7 @@ async function invitationCreate(turn: TurnContext, actor: Actor, data: unknown, 
     if (!isDoormanError(error) || error.code === 'REQUEST.NOT_FOUND' || error.code === 'AUTH.NOT_PERMITTED') throw error;
     refusal = error.fields[0] ? REFUSALS[error.fields[0].problem] ?? 'The invitation could not be sent.' : 'Colleagues can be invited only while the session is connected.';
   }
-  const { view, role } = await clickedCardView(verbs.deps, await loadInvitationParent(verbs.deps, input.requestId), clickedOf(turn));
+  const { view, role } = await parentCardView(verbs.deps, input.requestId, clickedOf(turn));
   const card = verbs.renderer.render(view, role, null, actor);
   return refusal ? { ...card, body: [problemNotice(refusal, 'notice'), ...card.body] } : card;
 }
@@ -53,12 +54,8 @@ function onJoinedColleague(verb: 'changeProfile' | 'remove'): VerbHandler {
   return async (turn, actor, data, verbs) => {
     const input = pointerSchema.parse(data);
     const profile = verb === 'changeProfile' ? profileOfJoined(input) : null;
-    const clicked = clickedOf(turn);
-    const result = await decideOnInvitation(verbs.deps, actor, input, verb, profile);
-    const own = (await verbs.deps.requests.cardActivitiesOf(result.request.id)).some((card) => card.activityId === clicked.place?.activityId);
-    const shown = own ? result.request : await loadInvitationParent(verbs.deps, result.request.parentId);
-    const { view, role } = await clickedCardView(verbs.deps, shown, clicked);
-    return verbs.renderer.render(view, role, result.refused, actor);
+    const result = await decideOnJoinedColleague(verbs.deps, actor, input, verb, profile, clickedOf(turn));
+    return verbs.renderer.render(result.card.view, result.card.role, result.refused, actor);
   };
 }
 
