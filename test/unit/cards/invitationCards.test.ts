@@ -1,3 +1,6 @@
+import { CardRenderer } from '../../../src/adapters/teams/cardRenderer';
+import { SESSION_STATES, SessionState } from '../../../src/domain/session';
+import { requestIn } from '../../support/cardFixtures';
 import { invitationNoticeCard, invitationSection, inviteeCard, inviterCard, timeLeftText } from '../../../src/adapters/teams/invitation/invitationCards';
 import { adaptiveCard } from '../../../src/adapters/teams/cards/cardElements';
 import { DEFAULT_PERMISSION_PROFILES } from '../../../src/domain/invitation';
@@ -66,5 +69,43 @@ describe('invitation cards', () => {
     const shared = invitationSection({ ...{ parent: { requestId: 's', version: 1 }, invited: [], agents: [], present: [], profiles: [] }, actions: false });
     expect(shared).toEqual({ body: [], actions: [] });
     expect(allIds(card)).toContain('inviteColleague');
+  });
+});
+
+describe('Invite a colleague on the parent cards (through the CardRenderer)', () => {
+  const renderer = new CardRenderer({ now: () => INVITATION_NOW }, 'UTC');
+  const agents = [
+    { aadObjectId: 'alex', name: 'Alex Agent' },
+    { aadObjectId: 'cleo', name: 'Cleo Agent' },
+    { aadObjectId: 'dan', name: 'Dan Agent' },
+  ];
+  const invited = [{ invitationId: 'inv-1', version: 2, inviteeId: 'cleo', name: 'Cleo Agent', profile: 'Full control', state: 'accepted' as const }];
+  const viewOf = (state: SessionState) => ({
+    request: requestIn(state, { createdBy: { aadObjectId: 'alex', name: 'Alex Agent' } }),
+    queueName: 'Tier 1',
+    agents,
+    deciderIds: [],
+    profiles: [...DEFAULT_PERMISSION_PROFILES],
+    invited: state === 'connected' ? invited : [],
+  });
+
+  it('the connected session’s agent card offers it and lists who joined, and stays a valid card (no duplicate input ids)', () => {
+    const card = renderer.render(viewOf('connected'), 'agent');
+    validateCard(card);
+    expect(allIds(card)).toContain('inviteColleague');
+    expect(visibleTexts(card).join('\n')).toContain('Cleo Agent — Full control (joined)');
+    // Alex runs it and Cleo is in it: only Dan is offered.
+    expect((findById(card, 'invitee') as { choices: { value: string }[] }).choices.map((choice) => choice.value)).toEqual(['dan']);
+  });
+
+  it.each(SESSION_STATES.filter((state) => state !== 'connected'))('a %s session’s card does not offer it', (state) => {
+    expect(allIds(renderer.render(viewOf(state), 'agent'))).not.toContain('inviteColleague');
+  });
+
+  it('the channel’s card lists who joined, without buttons', () => {
+    const card = renderer.render(viewOf('connected'), 'queue');
+    validateCard(card);
+    expect(visibleTexts(card).join('\n')).toContain('Cleo Agent — Full control (joined)');
+    expect(verbsOf(card).filter((verb) => verb.startsWith('invitation.'))).toEqual([]);
   });
 });
