@@ -31,9 +31,6 @@ const TOLD: Readonly<Record<string, (request: InvitationRequest) => string>> = {
   remove: (request) => request.invitee.aadObjectId,
 };
 
-/** Actions that change who is in the parent's meeting: the parent's cards show who joined with which profile. */
-const PARENT_SHOWN: readonly string[] = ['accept', 'changeProfile', 'remove'];
-
 /**
  * The cards, notices, meeting participant changes and webhooks one invitation transition causes. A new invitation
  * posts the invitee's card (Accept / Reject) and the inviter's (pending, Edit / Cancel).
@@ -48,6 +45,8 @@ export function invitationEffects(
     return [
       { type: 'card.post', requestId: after.id, target: { role: 'requester', userId: after.invitee.aadObjectId } },
       { type: 'card.post', requestId: after.id, target: { role: 'agent', userId: after.inviter.aadObjectId } },
+      // The parent's cards list the colleagues invited (waiting for an answer, or joined with their profile).
+      { type: 'card.update', requestId: after.parentId, version: after.version },
       ...webhooks(deps, after, events),
     ];
   }
@@ -60,7 +59,7 @@ export function invitationEffects(
   }
   if (actions.includes('accept') || actions.includes('changeProfile')) effects.push({ type: 'participant.set', requestId: after.id, version: after.version });
   if (actions.includes('remove')) effects.push({ type: 'participant.remove', requestId: after.id });
-  if (actions.some((action) => PARENT_SHOWN.includes(action))) effects.push({ type: 'card.update', requestId: after.parentId, version: after.version });
+  effects.push({ type: 'card.update', requestId: after.parentId, version: after.version });
   return [...effects, ...webhooks(deps, after, events)];
 }
 
