@@ -16,6 +16,7 @@ import { SessionRequest } from '../../../src/domain/session';
 import { aLockboxRequest } from '../../support/lockboxBuilder';
 import { anAuditEvent } from '../../support/auditEvents';
 import { invitationIn } from '../../support/invitationCardFixtures';
+import { DEFAULT_PERMISSION_PROFILES } from '../../../src/domain/invitation';
 import { aSessionRequest } from '../../support/sessionBuilder';
 
 /** Opens a store on a new, empty database, or another instance on the database of `sameDatabaseAs`. */
@@ -168,6 +169,7 @@ function approvalOff(changedAt: Date): LockboxSettings {
     decisionHours: 4,
     assistUnansweredHours: 4,
     assistAllowMinutes: 15,
+    permissionProfiles: DEFAULT_PERMISSION_PROFILES.map((profile) => ({ ...profile })),
     updatedBy: 'admin-ada',
     updatedAt: changedAt,
   };
@@ -1040,6 +1042,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           decisionHours: 12,
           assistUnansweredHours: 4,
           assistAllowMinutes: 15,
+          permissionProfiles: DEFAULT_PERMISSION_PROFILES,
           updatedBy: null,
           updatedAt: null,
         });
