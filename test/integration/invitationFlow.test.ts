@@ -81,6 +81,9 @@ describe('invitations into a connected assistance request, through the HTTP serv
     expect(await t.doorman.deps.participants.participantsOf(parent.id, PEOPLE.bea)).toEqual([{ person: PEOPLE.alex, role: 'presenter' }]);
     // The request's cards say who joined with which profile.
     expect(JSON.stringify(helperCard())).toContain('Alex Agent — Collaborate (joined)');
+    // The local room lists the colleague with their meeting role.
+    const room = await fetch(`${t.doorman.url}/assist/${parent.id}/room`);
+    expect(await room.text()).toContain('<li>Alex Agent (presenter)</li>');
 
     const joined = await invitation(created.id);
     const changed = await t.invoke('bea', 'invitation.changeProfile', { ...pointer(joined), [`permissionProfile-${joined.id}`]: 'View only' });
