@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
 import { DeadlineSweeper } from './application/delivery/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outboxDispatcher';
-import { AccessGranter, ActivityFeed, AppInstaller, Clock, DeviceManagement, Directory, Logger, Mailer, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
+import { AccessGranter, ActivityFeed, AppInstaller, Clock, DeviceManagement, Directory, Logger, Mailer, MeetingParticipants, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
 import { OutboxPruner } from './application/delivery/outboxPruner';
 import { InProcessRequestChanges } from './application/shared/requestChanges';
 import { StoreChangeFeed } from './application/shared/storeChangeFeed';
@@ -42,6 +42,7 @@ import { consoleDestination, createLogger } from './adapters/logging/pinoLogger'
 import { systemClock } from './adapters/system/systemClock';
 import { openPostgresRequestStore } from './adapters/storage/postgresRequestStore';
 import { openSqliteRequestStore } from './adapters/storage/sqliteRequestStore';
+import { LocalMeetingParticipants } from './adapters/local/localMeetingParticipants';
 import { DoormanBot } from './adapters/teams/doormanBot';
 import { CardRenderer } from './adapters/teams/cardRenderer';
 import { ConnectorTimings, TeamsNotifier } from './adapters/teams/teamsNotifier';
@@ -59,6 +60,8 @@ export interface DoormanOverrides {
   webhooks?: WebhookSender;
   /** Assist: the user's devices and device actions (local mode: the labelled stand-in). */
   devices?: DeviceManagement;
+  /** Invitation: colleagues added to a running meeting (local mode: the local room's list). */
+  participants?: MeetingParticipants;
   logDestination?: pino.DestinationStream;
   dispatcher?: Partial<DispatcherOptions>;
   /** Bot Connector call timeout and how long a conversation that did not answer is left alone (tests shorten them). */
@@ -115,8 +118,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   // Devices of assist through Intune (DEVICES=intune): permissions read now, again on doctor and every 10 minutes.
   const intuneDevices = await intuneDevicesFor(config, graph, clock, logger);
   const activityFeed = chooseActivityFeed(config, graph, clock, logger);
-  // Invitation: colleagues added to and re-roled in the Teams meeting. h/invitation wires UseCaseDeps
-  // `participants: overrides.participants ?? <local>`; merge as `overrides.participants ?? graphParticipants ?? <local>`.
+  // Invitation: colleagues added to and re-roled in the Teams meeting through Graph (MEETINGS=graph), else the local list.
   const graphParticipants = overrides.meetings ? null : meetingParticipantsFor(config, graph, clock, logger);
 
   let dispatcher: OutboxDispatcher | null = null;
@@ -126,6 +128,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     secrets: overrides.secrets ?? new CryptoSecrets(),
     directory,
     devices: overrides.devices ?? intuneDevices ?? (config.devices === 'local' ? new LocalDeviceManagement(clock) : new NoDevices()),
+    participants: overrides.participants ?? graphParticipants ?? new LocalMeetingParticipants(),
     changes: new InProcessRequestChanges(),
     logger,
     wakeDispatcher: () => dispatcher?.wake(),

@@ -9,6 +9,7 @@ import { ConfiguredDirectory, readRolesFile } from '../../src/adapters/directory
 import { createLogger } from '../../src/adapters/logging/pinoLogger';
 import { openSqliteRequestStore } from '../../src/adapters/storage/sqliteRequestStore';
 import { LocalDeviceManagement } from '../../src/adapters/local/localDeviceManagement';
+import { LocalMeetingParticipants } from '../../src/adapters/local/localMeetingParticipants';
 import { FakeClock } from './fakeClock';
 
 /**
@@ -26,6 +27,7 @@ export function testDeps(options: { inMemory?: boolean } = {}): { deps: UseCaseD
     secrets: new CryptoSecrets(),
     directory: new ConfiguredDirectory(readRolesFile(join(__dirname, '..', 'fixtures', 'roles.json')).users),
     devices: new LocalDeviceManagement(clock),
+    participants: new LocalMeetingParticipants(),
     changes: new InProcessRequestChanges(),
     logger: createLogger('silent'),
     wakeDispatcher: () => {

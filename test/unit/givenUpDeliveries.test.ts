@@ -26,6 +26,8 @@ const expected: Record<OutboxMessage['type'], { message: OutboxMessage; target: 
   'chat.open': { message: { type: 'chat.open', requestId: null, userId: 'u' }, target: null },
   'device.action': { message: { type: 'device.action', requestId: 'r', actionId: '1' }, target: null },
   'device.status': { message: { type: 'device.status', requestId: 'r', actionId: '1' }, target: null },
+  'participant.set': { message: { type: 'participant.set', requestId: 'r', version: 2 }, target: null },
+  'participant.remove': { message: { type: 'participant.remove', requestId: 'r' }, target: null },
 };
 
 describe('what a given-up message means for its request', () => {

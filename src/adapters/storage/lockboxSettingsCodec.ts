@@ -1,5 +1,6 @@
 import { LockboxSettings } from '../../application/ports';
 import { ASSIST_ALLOW_MINUTES, ASSIST_UNANSWERED_HOURS } from '../../domain/assist';
+import { DEFAULT_PERMISSION_PROFILES } from '../../domain/invitation';
 import { LOCKBOX_DEFAULT_POLICY } from '../../domain/lockbox';
 import { parseObject } from './requestCodec';
 
@@ -11,6 +12,7 @@ export const DEFAULT_LOCKBOX_SETTINGS: Readonly<LockboxSettings> = Object.freeze
   ...LOCKBOX_DEFAULT_POLICY,
   assistUnansweredHours: ASSIST_UNANSWERED_HOURS.default,
   assistAllowMinutes: ASSIST_ALLOW_MINUTES.default,
+  permissionProfiles: DEFAULT_PERMISSION_PROFILES.map((profile) => ({ ...profile })),
   updatedBy: null,
   updatedAt: null,
 });

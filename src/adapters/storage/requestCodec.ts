@@ -1,6 +1,7 @@
 import { OutboxMessage, StoredRequest } from '../../application/ports';
 import { problemOf } from '../../domain/errors';
 import { AssistRequest } from '../../domain/assist';
+import { InvitationRequest } from '../../domain/invitation';
 import { LockboxRequest } from '../../domain/lockbox';
 import { SessionRequest } from '../../domain/session';
 
@@ -137,11 +138,33 @@ const assistShape: KindShape<AssistRequest> = {
   }),
 };
 
+// Names and the session's summary (it may name the customer) are personal data. The parent request's id is kept in
+// the queue column: an invitation's place is the session it belongs to, and its cards list by it.
+const invitationShape: KindShape<InvitationRequest> = {
+  dateFields: ['createdAt', 'updatedAt', 'answerBy'],
+  personalFields: ['inviter.name', 'invitee.name', 'summary'],
+  erased: { 'inviter.name': ERASED_NAME, 'invitee.name': ERASED_NAME, summary: ERASED_NAME },
+  columns: (request) => ({
+    id: request.id,
+    kind: request.kind,
+    state: request.state,
+    version: request.version,
+    generation: 1,
+    linkHash: null,
+    createdBy: request.inviter.aadObjectId,
+    assignee: request.invitee.aadObjectId,
+    queueId: request.parentId,
+    createdAt: request.createdAt,
+    updatedAt: request.updatedAt,
+  }),
+};
+
 // A new request kind in StoredRequest fails to compile here until its storage shape is declared.
 const shapes: { [K in StoredRequest['kind']]: KindShape<Extract<StoredRequest, { kind: K }>> } = {
   session: sessionShape,
   lockbox: lockboxShape,
   assist: assistShape,
+  invitation: invitationShape,
 };
 
 function shapeOf(kind: unknown): KindShape<StoredRequest> {

@@ -1,11 +1,15 @@
 import { CardRole } from '../../application/shared/cardViews';
 import { ChatNotice, RequestCardView, StoredRequest } from '../../application/ports';
 import { ErrorCode } from '../../domain/errors';
+import { invitationParentOf } from '../../domain/invitation';
 import { Actor } from '../../domain/people';
+import { actionSet } from './cards/cardElements';
 import { AdaptiveCard } from './cards/cardTypes';
 import { assistCardFor } from './assist/assistCardFor';
 import { assistNoticeCard } from './assist/assistNoticeCard';
 import { approvalSettingNoticeCard } from './lockbox/approvalSettingNoticeCard';
+import { invitationCardFor } from './invitation/invitationCardFor';
+import { invitationNoticeCard, invitationSection } from './invitation/invitationCards';
 import { lockboxCardFor } from './lockbox/lockboxCardFor';
 import { LockboxNoticeView, lockboxNoticeCard } from './lockbox/lockboxNoticeCard';
 import { sessionCardFor } from './session/sessionCardFor';
@@ -26,6 +30,7 @@ const CARD_OF_KIND: { [K in StoredRequest['kind']]: CardDrawer<Extract<StoredReq
   session: sessionCardFor,
   lockbox: lockboxCardFor,
   assist: assistCardFor,
+  invitation: invitationCardFor,
 };
 
 /** Renders a request's cards from its view: a card is a view, re-rendered and overwritten in place. Reads nothing. */
@@ -41,7 +46,7 @@ export class CardRenderer {
    */
   render(cardView: RequestCardView, role: CardRole, notice: ErrorCode | null = null, viewer: Actor | null = null, timeZone: string = this.timeZone): AdaptiveCard {
     const draw = CARD_OF_KIND[cardView.request.kind] as CardDrawer<StoredRequest>;
-    return draw(cardView, role, notice, this.clock.now(), timeZone, viewer);
+    return withInvitations(draw(cardView, role, notice, this.clock.now(), timeZone, viewer), cardView, role);
   }
 
   /** A notice card for someone's personal chat. */
@@ -56,6 +61,10 @@ export class CardRenderer {
         now,
       });
     }
+    if (notice.kind === 'invitationUpdate') {
+      if (!request || request.kind !== 'invitation') throw new Error(`notice ${notice.kind} needs its invitation`);
+      return invitationNoticeCard(request, notice.about);
+    }
     if (notice.kind === 'assistUpdate') {
       if (!request || request.kind !== 'assist') throw new Error(`notice ${notice.kind} needs its assistance request`);
       return assistNoticeCard({ request, about: notice.about });
@@ -67,7 +76,7 @@ export class CardRenderer {
 }
 
 /** Which lockbox notice each chat notice kind shows; a Record so a new kind must say. */
-const LOCKBOX_NOTICE_OF_KIND: Record<Exclude<ChatNotice['kind'], 'approvalSetting' | 'assistUpdate'>, LockboxNoticeView['notice']> = {
+const LOCKBOX_NOTICE_OF_KIND: Record<Exclude<ChatNotice['kind'], 'approvalSetting' | 'assistUpdate' | 'invitationUpdate'>, LockboxNoticeView['notice']> = {
   lockboxDecision: 'decision',
   lockboxReminder: 'reminder',
   lockboxEnded: 'ended',
@@ -75,3 +84,21 @@ const LOCKBOX_NOTICE_OF_KIND: Record<Exclude<ChatNotice['kind'], 'approvalSettin
   lockboxRevoked: 'revoked',
   lockboxEscalated: 'escalated',
 };
+/**
+ * A connected session's or assistance card lists the colleagues invited into it with their profile; its agent's own
+ * card (`agent`) adds Change profile / Remove and **Invite a colleague**. Other cards and states are left as drawn.
+ */
+function withInvitations(card: AdaptiveCard, view: RequestCardView, role: CardRole): AdaptiveCard {
+  const { request } = view;
+  if ((request.kind !== 'session' && request.kind !== 'assist') || request.state !== 'connected' || role === 'invitation') return card;
+  const section = invitationSection({
+    parent: { requestId: request.id, version: request.version },
+    invited: view.invited ?? [],
+    agents: view.agents ?? [],
+    present: invitationParentOf(request).hostIds,
+    profiles: view.profiles ?? [],
+    actions: role === 'agent',
+  });
+  if (section.body.length === 0 && section.actions.length === 0) return card;
+  return { ...card, body: [...card.body, ...section.body, ...(section.actions.length > 0 ? [actionSet(section.actions, 'invitationActions')] : [])] };
+}

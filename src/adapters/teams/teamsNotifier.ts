@@ -232,7 +232,9 @@ export class TeamsNotifier implements Notifier, ChatOpener {
         ? [request.requester.aadObjectId]
         : request.kind === 'assist'
           ? [request.requester.aadObjectId, ...(request.helper ? [request.helper.aadObjectId] : [])]
-          : [request.createdBy.aadObjectId, ...(request.assignee ? [request.assignee.aadObjectId] : [])];
+          : request.kind === 'invitation'
+            ? [request.invitee.aadObjectId, request.inviter.aadObjectId]
+            : [request.createdBy.aadObjectId, ...(request.assignee ? [request.assignee.aadObjectId] : [])];
     for (const userId of owners) {
       const chat = await this.addresses.personalChat(userId);
       if (chat?.conversationId === card.conversationId) return this.zoneOf(userId, chat);

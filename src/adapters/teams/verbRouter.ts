@@ -5,6 +5,7 @@ import { DoormanError, isDoormanError } from '../../domain/errors';
 import { Actor } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';
 import { ASSIST_VERBS } from './assist/assistVerbs';
+import { INVITATION_VERBS } from './invitation/invitationVerbs';
 import { LOCKBOX_VERBS } from './lockbox/lockboxVerbs';
 import { SESSION_VERBS } from './session/sessionVerbs';
 import { actorOf } from './teamsIdentity';
@@ -25,6 +26,7 @@ export const VERBS: Readonly<Record<string, VerbHandler>> = {
   'card.refresh': cardRefresh,
   ...LOCKBOX_VERBS,
   ...ASSIST_VERBS,
+  ...INVITATION_VERBS,
 };
 
 /** Answers an Action.Execute invoke: the new card on success, 400 for unknown verbs and malformed data. */

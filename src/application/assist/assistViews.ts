@@ -64,6 +64,8 @@ export interface AssistRoomView {
   requesterName: string;
   helperName: string;
   deviceName: string;
+  /** Colleagues invited into the session (`invitation`), as the local room lists them, with their meeting role. */
+  colleagues?: { name: string; role: string }[];
 }
 
 /**
@@ -75,5 +77,6 @@ export async function assistRoom(deps: UseCaseDeps, requestId: string): Promise<
   if (!request || request.kind !== 'assist' || request.state !== 'connected' || request.meeting?.provider !== 'local' || !request.helper) {
     throw new DoormanError('REQUEST.NOT_FOUND');
   }
-  return { requesterName: request.requester.name, helperName: request.helper.name, deviceName: request.device.name };
+  const colleagues = (await deps.participants.participantsOf(request.id, request.helper)).map((participant) => ({ name: participant.person.name, role: participant.role }));
+  return { requesterName: request.requester.name, helperName: request.helper.name, deviceName: request.device.name, colleagues };
 }

@@ -25,6 +25,8 @@ export function activityNotificationOf(request: StoredRequest, activity: Activit
     }
   }
   if (request.kind === 'assist') return assistNotificationOf(request, activity, userId);
+  // Invitations have no activity-feed moment yet (the seam: an `invitationReceived` kind in the manifest).
+  if (request.kind === 'invitation') return null;
   if (request.state !== 'pending' && request.state !== 'review') return null;
   const base = { requestId: request.id, templateParameters: { resource: request.resource }, topic: `Access request · ${request.resource}` };
   switch (activity) {

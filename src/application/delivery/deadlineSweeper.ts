@@ -1,5 +1,6 @@
 import { isDoormanError } from '../../domain/errors';
 import { ASSIST_DEADLINE_HANDLERS } from '../assist/assistRequests';
+import { INVITATION_DEADLINE_HANDLERS } from '../invitation/invitationRequests';
 import { LOCKBOX_DEADLINE_HANDLERS } from '../lockbox/lockboxRequests';
 import { Change, Deadline, Logger, RequestStore, StoredRequest } from '../ports';
 import { SESSION_DEADLINE_HANDLERS } from '../session/actOnSession';
@@ -13,6 +14,7 @@ const ON_DEADLINE: DeadlineHandlerTable = {
   session: SESSION_DEADLINE_HANDLERS,
   lockbox: LOCKBOX_DEADLINE_HANDLERS,
   assist: ASSIST_DEADLINE_HANDLERS,
+  invitation: INVITATION_DEADLINE_HANDLERS,
 };
 
 function handlerFor<R extends StoredRequest>(request: R, deadlineKind: string): DeadlineHandler<R> | undefined {

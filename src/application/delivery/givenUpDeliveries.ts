@@ -1,6 +1,7 @@
 import { DeliveryFailure, isPersonNotReached } from '../../domain/deliveryFailures';
 import { isDoormanError } from '../../domain/errors';
 import { recordAssistSide } from '../../domain/assist';
+import { recordInvitationSide } from '../../domain/invitation';
 import { recordLockboxSide } from '../../domain/lockbox';
 import { Actor } from '../../domain/people';
 import { recordSessionSide } from '../../domain/session';
@@ -49,6 +50,8 @@ export function deliveryFailureOf(message: OutboxMessage, error: unknown): Deliv
     case 'access.revoke':
     case 'device.action':
     case 'device.status':
+    case 'participant.set':
+    case 'participant.remove':
       return null;
   }
 }
@@ -79,7 +82,9 @@ async function recordDelivery(deps: UseCaseDeps, requestId: string, command: Del
         ? recordSessionSide(request, command, context)
         : request.kind === 'lockbox'
           ? recordLockboxSide(request, command, context)
-          : recordAssistSide(request, command, context);
+          : request.kind === 'assist'
+            ? recordAssistSide(request, command, context)
+            : recordInvitationSide(request, command, context);
     try {
       await commitRequest(deps, request, decided.request, [decided.event]);
       return;

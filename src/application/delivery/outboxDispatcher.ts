@@ -4,6 +4,7 @@ import { SessionMeeting, SessionRequest, recordSessionSide } from '../../domain/
 import { AssistMeeting, AssistRequest } from '../../domain/assist';
 import { startDeviceAction, refreshDeviceAction } from '../assist/assistDevices';
 import { connectAssist, loadAssist, onCallAgents } from '../assist/assistRequests';
+import { syncParticipant } from '../invitation/invitationRequests';
 import { loadSession } from '../session/actOnSession';
 import { recordAssigneeReach } from '../session/assigneeReach';
 import { deliveryFailureOf, recordDeliveryFailure, recordPersonReached } from './givenUpDeliveries';
@@ -79,6 +80,8 @@ const LANE_OF_TYPE: Record<OutboxMessage['type'], 'access' | 'delivery'> = {
   'meeting.create': 'delivery',
   'meeting.delete': 'delivery',
   'meeting.lobby': 'delivery',
+  'participant.set': 'delivery',
+  'participant.remove': 'delivery',
   'chat.notify': 'delivery',
   webhook: 'delivery',
   'activity.notify': 'delivery',
@@ -407,6 +410,10 @@ export class OutboxDispatcher {
       case 'device.status':
         await refreshDeviceAction(this.deps, message.requestId, message.actionId);
         return;
+      case 'participant.set':
+      case 'participant.remove':
+        await syncParticipant(this.deps, message.requestId);
+        return;
       default: {
         // A new message type must be handled above: this line stops compiling until it is.
         const unhandled: never = message;
@@ -632,6 +639,9 @@ function laneKey(message: OutboxMessage): string {
     case 'device.action':
     case 'device.status':
       return `device:${message.requestId}`;
+    case 'participant.set':
+    case 'participant.remove':
+      return `meeting:${message.requestId}`;
   }
 }
 

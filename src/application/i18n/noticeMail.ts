@@ -44,7 +44,8 @@ export function noticeMail(notice: ChatNotice, request: StoredRequest | null, ti
       );
     }
     case 'assistUpdate':
-      // The person asked for help from Teams, so they have a chat; an assist notice has no mail form.
+    case 'invitationUpdate':
+      // The person asked for help (or invited, or was invited) from Teams, so they have a chat: no mail form.
       return null;
     case 'lockboxEscalated':
       // Backup approvers get the approvers' mail with the chat notice already (tellDeciders): no second mail.

@@ -309,13 +309,15 @@ export async function saveLockboxSettings(
     ...asked,
     assistUnansweredHours: asked.assistUnansweredHours ?? current.assistUnansweredHours,
     assistAllowMinutes: asked.assistAllowMinutes ?? current.assistAllowMinutes,
+    // The invitation profiles are not on this form: they stay as they are.
+    permissionProfiles: current.permissionProfiles,
   };
   const problems = [...lockboxLimitProblems(next), ...assistLimitProblems(next)];
   if (problems.length > 0) throw new DoormanError('INPUT.INVALID', 'limits out of range', problems);
   const now = deps.clock.now();
   const saved: LockboxSettings = { ...next, updatedBy: actor.person.name, updatedAt: now };
   const changes: SettingChange[] = (Object.keys(next) as (keyof typeof next)[])
-    .filter((key) => current[key] !== next[key])
+    .filter((key): key is SettingChange['key'] => key !== 'permissionProfiles' && current[key] !== next[key])
     .map((key) => ({ key, from: current[key], to: next[key] }));
   if (changes.length === 0) return current;
   const outbox: OutboxMessage[] = [];

@@ -13,14 +13,14 @@ const MAX_ROWS = 500;
 
 /** What the tab asks for: a kind, states (comma-separated), and the queue a channel tab shows. */
 export interface TabQuery {
-  kind?: 'session' | 'lockbox' | 'assist';
+  kind?: 'session' | 'lockbox' | 'assist' | 'invitation';
   state?: string;
   queue?: string;
 }
 
 /** What the REST API filters by. */
 export interface SystemQuery {
-  kind?: 'session' | 'lockbox' | 'assist';
+  kind?: 'session' | 'lockbox' | 'assist' | 'invitation';
   states?: readonly string[];
   assignee?: string;
   from?: Date;
@@ -42,7 +42,7 @@ export async function requestsForPerson(deps: UseCaseDeps, viewer: TabViewer, qu
   const roles = await deps.directory.rolesOf(viewer.oid);
   const actor = viewerActor(viewer, roles);
   const states = query.state ? query.state.split(',') : undefined;
-  const wants = (kind: 'session' | 'lockbox' | 'assist') => query.kind === undefined || query.kind === kind;
+  const wants = (kind: 'session' | 'lockbox' | 'assist' | 'invitation') => query.kind === undefined || query.kind === kind;
   const stateAllowed = (state: string) => states === undefined || states.includes(state);
   const found = new Map<string, StoredRequest>();
   const add = (requests: StoredRequest[]) => requests.forEach((request) => found.set(request.id, request));
@@ -51,6 +51,8 @@ export async function requestsForPerson(deps: UseCaseDeps, viewer: TabViewer, qu
   if (wants('session')) add(await deps.requests.listRequests({ kind: 'session', states, involving: viewer.oid, limit: MAX_ROWS }));
   if (wants('lockbox')) add(await deps.requests.listRequests({ kind: 'lockbox', states, involving: viewer.oid, limit: MAX_ROWS }));
   if (wants('assist')) add(await deps.requests.listRequests({ kind: 'assist', states, involving: viewer.oid, limit: MAX_ROWS }));
+  // Invitations: the inviter's and the invitee's (creator and assignee columns).
+  if (wants('invitation')) add(await deps.requests.listRequests({ kind: 'invitation', states, involving: viewer.oid, limit: MAX_ROWS }));
 
   let queue: Queue | null = query.queue ? await deps.queues.getQueue(query.queue) : null;
   if (queue && queue.tenantId !== viewer.tid) queue = null;
@@ -129,6 +131,7 @@ function peopleOf(request: StoredRequest): string[] {
     return [request.requester.aadObjectId, ...request.decisions.filter((decision) => decision.action !== 'autoApprove').map((decision) => decision.byId)];
   }
   if (request.kind === 'assist') return [request.requester.aadObjectId, ...(request.helper ? [request.helper.aadObjectId] : [])];
+  if (request.kind === 'invitation') return [request.inviter.aadObjectId, request.invitee.aadObjectId];
   return [request.createdBy.aadObjectId, ...(request.assignee ? [request.assignee.aadObjectId] : [])];
 }
 
@@ -156,6 +159,12 @@ function namesOf(request: StoredRequest, names: ReadonlyMap<string, string | nul
       ownerName: nameOf(names, request.requester.aadObjectId, request.requester.name),
       assigneeName: request.helper ? nameOf(names, request.helper.aadObjectId, request.helper.name) : null,
       helperName: request.helper ? nameOf(names, request.helper.aadObjectId, request.helper.name) : null,
+    };
+  }
+  if (request.kind === 'invitation') {
+    return {
+      ownerName: nameOf(names, request.inviter.aadObjectId, request.inviter.name),
+      assigneeName: nameOf(names, request.invitee.aadObjectId, request.invitee.name),
     };
   }
   return {

@@ -1,5 +1,6 @@
 import { AuditEvent } from '../../domain/audit';
 import { assistSummary } from '../assist/assistEffects';
+import { invitationSummary } from '../invitation/invitationEffects';
 import { lockboxSummary } from '../lockbox/lockboxEffects';
 import { StoredRequest } from '../ports';
 
@@ -11,6 +12,10 @@ export function requestSummary(request: StoredRequest): Record<string, unknown> 
   if (request.kind === 'assist') {
     const deadline = request.state === 'requested' ? request.answerBy : request.state === 'accepted' ? request.allowBy : null;
     return { ...assistSummary(request), owner: request.requester.aadObjectId, assignee: request.helper?.aadObjectId ?? null, deadline: deadline?.toISOString() ?? null };
+  }
+  if (request.kind === 'invitation') {
+    const deadline = request.state === 'pending' ? request.answerBy.toISOString() : null;
+    return { ...invitationSummary(request), owner: request.inviter.aadObjectId, assignee: request.invitee.aadObjectId, deadline };
   }
   return {
     id: request.id,

@@ -2,6 +2,7 @@ import { Actor, Role } from '../../domain/people';
 import { StoredRequest } from '../ports';
 import { lockboxParties } from '../../domain/lockbox';
 import { assistParties } from '../../domain/assist';
+import { invitationParties } from '../../domain/invitation';
 
 /**
  * Whose requests a system may read: everyone's (`*` keys, Entra app tokens, whose trust is the admin who granted
@@ -24,6 +25,7 @@ export function readScopeFor(onBehalfOf: readonly string[]): ReadScope {
 export function requestParties(request: StoredRequest): string[] {
   if (request.kind === 'lockbox') return lockboxParties(request);
   if (request.kind === 'assist') return assistParties(request);
+  if (request.kind === 'invitation') return invitationParties(request);
   return [request.createdBy.aadObjectId, ...(request.assignee ? [request.assignee.aadObjectId] : [])];
 }
 

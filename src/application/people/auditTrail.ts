@@ -181,7 +181,7 @@ export async function apiKeyLabels(deps: Pick<UseCaseDeps, 'apiKeys'>): Promise<
 }
 
 /** The lockbox settings people can change, as stored in the settings history. */
-type SettingKey = keyof Omit<LockboxSettings, 'updatedBy' | 'updatedAt'>;
+type SettingKey = keyof Omit<LockboxSettings, 'updatedBy' | 'updatedAt' | 'permissionProfiles'>;
 
 /** One changed setting: which, from what, to what. */
 export interface SettingChange {

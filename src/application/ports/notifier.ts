@@ -1,3 +1,4 @@
+import { PermissionProfile } from '../../domain/invitation';
 import { DeliveryFailure } from '../../domain/deliveryFailures';
 import { Person } from '../../domain/people';
 import { ChatNotice } from './outboxStore';
@@ -11,6 +12,8 @@ export interface RequestCardView {
   request: StoredRequest;
   /** The session's queue name, when it has one. */
   queueName: string | null;
+  /** Agents a connected session or assistance request can invite (Invite a colleague); absent otherwise. */
+  agents?: Person[];
   /** Entra object ids of the people who can act on a lockbox request now (its deciders, never the requester). */
   deciderIds: string[];
   /** `refresh.userIds` of a lockbox card: those deciders as Teams user MRIs, at most 60 (cardViews.ts says the order). */
@@ -33,6 +36,22 @@ export interface RequestCardView {
    * ("Finn Approver (former member)"), or someone recorded without a name. Absent: the recorded names are right.
    */
   shownNames?: Readonly<Record<string, string>>;
+  /**
+   * Invitation: the permission profiles to pick from (the invite form, Edit, Change profile), and on a connected
+   * session's or assistance card the colleagues invited into it now, with their profile.
+   */
+  profiles?: PermissionProfile[];
+  invited?: InvitedColleague[];
+}
+
+/** A colleague invited into a running session, as its cards list them (pending, or joined with a profile). */
+export interface InvitedColleague {
+  invitationId: string;
+  version: number;
+  inviteeId: string;
+  name: string;
+  profile: string;
+  state: 'pending' | 'accepted';
 }
 
 /** A given-up message as a card says it: what it was, and who was not reached. */

@@ -32,7 +32,11 @@ export type OutboxMessage =
   /** Starts a device action a helper confirmed (assist: Intune `rebootNow` / `syncDevice`). */
   | { type: 'device.action'; requestId: string; actionId: string }
   /** Reads a started device action's status; waits and reads again (no attempt spent) until it settles. */
-  | { type: 'device.status'; requestId: string; actionId: string };
+  | { type: 'device.status'; requestId: string; actionId: string }
+  /** Invitation: adds the accepted colleague to the meeting with their profile's role, or changes it (idempotent). */
+  | { type: 'participant.set'; requestId: string; version: number }
+  /** Invitation: takes a removed colleague out of the meeting (idempotent). */
+  | { type: 'participant.remove'; requestId: string };
 
 /** What a reply in a queue thread tells the channel. */
 export type ThreadMentionEvent = 'customerWaiting' | 'customerReady' | 'assistRequested';
@@ -50,7 +54,9 @@ export type ChatNotice =
   | { kind: 'lockboxRevoked' }
   /** Undecided too long: a backup approver is told they may decide now. */
   | { kind: 'lockboxEscalated' }
-  | { kind: 'approvalSetting'; approvalRequired: boolean; changedBy: string; changedAt: string };
+  | { kind: 'approvalSetting'; approvalRequired: boolean; changedBy: string; changedAt: string }
+  /** What just happened to an invitation, told to the inviter (answers, expiry) or the invitee (cancel, removal). */
+  | { kind: 'invitationUpdate'; about: string };
 
 /** The outbox as an operator sees it (metrics, `doctor`): nothing given up may go unnoticed. */
 export interface OutboxHealth {

@@ -1,4 +1,5 @@
 import { AssistRequest } from '../../domain/assist';
+import { InvitationRequest } from '../../domain/invitation';
 import { AuditEvent } from '../../domain/audit';
 import { LockboxRequest } from '../../domain/lockbox';
 import { SessionRequest } from '../../domain/session';
@@ -6,7 +7,7 @@ import { Deadline } from './deadlineStore';
 import { OutboxMessage } from './outboxStore';
 
 /** Every request kind the store holds. Later kinds join this union. */
-export type StoredRequest = SessionRequest | LockboxRequest | AssistRequest;
+export type StoredRequest = SessionRequest | LockboxRequest | AssistRequest | InvitationRequest;
 
 /** A card Teams holds for a request, updated in place on every transition. */
 export interface CardActivity {

@@ -1,3 +1,4 @@
+import { PermissionProfile } from '../../domain/invitation';
 import { OutboxMessage } from './outboxStore';
 
 /**
@@ -16,6 +17,8 @@ export interface LockboxSettings {
   assistAllowMinutes: number;
   /** Hours undecided before backup approvers (everyone holding the admin role) are added and told; 0: off. */
   escalationHours: number;
+  /** Invitation: the permission profiles an inviter picks from (absent: the defaults, View only / Collaborate / Full control). */
+  permissionProfiles?: PermissionProfile[];
   updatedBy: string | null;
   updatedAt: Date | null;
 }

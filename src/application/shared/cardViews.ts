@@ -4,7 +4,9 @@ import { LockboxRequest, lockboxParties } from '../../domain/lockbox';
 import { Person } from '../../domain/people';
 import { decidingRole } from '../../domain/policy';
 import { UNKNOWN_PERSON, apiKeyLabels, serviceName } from '../people/auditTrail';
-import { CardActivity, NotReached, RequestCardView, StoredRequest } from '../ports';
+import { CardActivity, InvitedColleague, NotReached, RequestCardView, StoredRequest } from '../ports';
+import { invitationsOf, permissionProfilesOf } from '../invitation/invitationRequests';
+import { PermissionProfile } from '../../domain/invitation';
 import { UseCaseDeps } from './useCaseDeps';
 
 /** Teams refreshes a card for at most 60 listed users (Universal Actions `refresh.userIds`). */
@@ -15,7 +17,7 @@ export type CardRole = CardActivity['role'];
 
 /** The view of `request`'s cards, read once: after a use case, before delivery. */
 export async function cardViewOf(
-  deps: Pick<UseCaseDeps, 'queues' | 'directory' | 'apiKeys' | 'activityFeed' | 'conversations' | 'devices'>,
+  deps: Pick<UseCaseDeps, 'queues' | 'directory' | 'apiKeys' | 'activityFeed' | 'conversations' | 'devices' | 'lockboxSettings' | 'requests'>,
   request: StoredRequest,
 ): Promise<RequestCardView> {
   const [notReached, shownNames] = await Promise.all([notReachedOf(deps, request), shownNamesOf(deps, request)]);
@@ -26,15 +28,43 @@ export async function cardViewOf(
     const refreshUserIds = await refreshUserIdsOf(deps, deciders);
     return { request, queueName: null, deciderIds: deciders.slice(0, MAX_REFRESH_USERS), refreshUserIds, requestedViaLabel, notReached, shownNames, ...shown };
   }
+  if (request.kind === 'invitation') {
+    const profiles = permissionProfilesOf(await deps.lockboxSettings.getLockboxSettings());
+    return { request, queueName: null, agents: [], deciderIds: [], notReached, shownNames, profiles };
+  }
+  const invitation = request.state === 'connected' ? await invitationParts(deps) : {};
+  const invited = request.state === 'connected' ? await invitedInto(deps, request.id) : [];
   if (request.kind === 'assist') {
     const capabilities = deps.devices.capabilities();
     const [queue, refreshUserIdsByRole] = await Promise.all([deps.queues.getQueue(request.queueId), assistRefreshUserIds(deps, request)]);
     const devices = { source: capabilities.source, actions: capabilities.actions };
-    return { request, queueName: queue?.name ?? null, deciderIds: [], notReached, shownNames, devices, refreshUserIdsByRole, ...shown };
+    const agents = request.state === 'connected' ? await deps.directory.listAgents() : [];
+    return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached, shownNames, devices, refreshUserIdsByRole, ...shown, ...invitation, invited };
   }
-  // Agents are not listed on cards (Assign… searches them as the agent types): a render reads no directory list.
+  // The Assign… list searches agents as the agent types: a render reads the directory's agents only for a connected
+  // session's Invite a colleague.
   const queue = request.queueId ? await deps.queues.getQueue(request.queueId) : null;
-  return { request, queueName: queue?.name ?? null, deciderIds: [], notReached, shownNames, ...shown };
+  const agents = request.state === 'connected' ? await deps.directory.listAgents() : [];
+  return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached, shownNames, ...shown, ...invitation, invited };
+}
+
+/** What a connected session's card needs to offer Invite a colleague: the permission profiles. */
+async function invitationParts(deps: Pick<UseCaseDeps, 'lockboxSettings'>): Promise<{ profiles: PermissionProfile[] }> {
+  return { profiles: permissionProfilesOf(await deps.lockboxSettings.getLockboxSettings()) };
+}
+
+/** The colleagues invited into a session now (pending or joined), for its cards. */
+async function invitedInto(deps: Pick<UseCaseDeps, 'requests'>, parentId: string): Promise<InvitedColleague[]> {
+  return (await invitationsOf(deps, parentId))
+    .filter((invitation) => invitation.state === 'pending' || invitation.state === 'accepted')
+    .map((invitation) => ({
+      invitationId: invitation.id,
+      version: invitation.version,
+      inviteeId: invitation.invitee.aadObjectId,
+      name: invitation.invitee.name,
+      profile: invitation.profile.name,
+      state: invitation.state as 'pending' | 'accepted',
+    }));
 }
 
 /** The people a request's cards name: its requester and deciding approvers, its requester and helper, or its creator and assignee. */
@@ -44,6 +74,7 @@ function namedPeople(request: StoredRequest): Person[] {
     return [request.requester, ...deciders];
   }
   if (request.kind === 'assist') return [request.requester, ...(request.helper ? [request.helper] : [])];
+  if (request.kind === 'invitation') return [request.inviter, request.invitee];
   return [request.createdBy, ...(request.assignee ? [request.assignee] : [])];
 }
 
@@ -74,7 +105,14 @@ export async function requestedViaLabelOf(deps: Pick<UseCaseDeps, 'apiKeys'>, re
 /** The request's given-up messages, each person not reached named: from the request itself, else the directory. */
 async function notReachedOf(deps: Pick<UseCaseDeps, 'directory'>, request: StoredRequest): Promise<NotReached[]> {
   const known = new Map<string, string>();
-  const people = request.kind === 'lockbox' ? [request.requester] : request.kind === 'assist' ? [request.requester, request.helper] : [request.createdBy, request.assignee];
+  const people =
+    request.kind === 'lockbox'
+      ? [request.requester]
+      : request.kind === 'assist'
+        ? [request.requester, request.helper]
+        : request.kind === 'invitation'
+          ? [request.inviter, request.invitee]
+          : [request.createdBy, request.assignee];
   for (const person of people) if (person) known.set(person.aadObjectId, person.name);
   return Promise.all(
     (request.deliveryFailures ?? []).map(async (failure) => {

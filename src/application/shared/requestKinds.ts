@@ -1,8 +1,10 @@
 import { assistDeadlines } from '../../domain/assist';
 import { AuditEvent } from '../../domain/audit';
+import { invitationDeadlines } from '../../domain/invitation';
 import { lockboxDeadlines } from '../../domain/lockbox';
 import { sessionDeadlines } from '../../domain/session';
 import { assistEffects } from '../assist/assistEffects';
+import { invitationEffects } from '../invitation/invitationEffects';
 import { lockboxEffects } from '../lockbox/lockboxEffects';
 import { OutboxMessage, StoredRequest } from '../ports';
 import { sessionEffects } from '../session/sessionEffects';
@@ -21,6 +23,7 @@ const COMMIT_RULES: CommitRulesTable = {
   session: { deadlines: sessionDeadlines, effects: (_deps, before, after, events) => sessionEffects(before, after, events) },
   lockbox: { deadlines: lockboxDeadlines, effects: lockboxEffects },
   assist: { deadlines: assistDeadlines, effects: assistEffects },
+  invitation: { deadlines: invitationDeadlines, effects: invitationEffects },
 };
 
 /** The commit rules of `request`'s kind. */

@@ -1,4 +1,4 @@
-import { ActivityFeed, Clock, DeviceManagement, Directory, Logger, RequestChanges, Secrets, StorePorts } from '../ports';
+import { ActivityFeed, Clock, DeviceManagement, Directory, Logger, MeetingParticipants, RequestChanges, Secrets, StorePorts } from '../ports';
 import { AccessScope } from '../../domain/lockbox';
 
 /** What every use case may use, the store by role (`requests`, `outbox`, `queues`, …); built once in main.ts. */
@@ -8,6 +8,8 @@ export interface UseCaseDeps extends StorePorts {
   directory: Directory;
   /** Assist: the user's devices and the helper's device actions (Intune, or the labelled local stand-in). */
   devices: DeviceManagement;
+  /** Invitation: colleagues added to, re-roled in and removed from a running meeting (Graph, or the local room). */
+  participants: MeetingParticipants;
   changes: RequestChanges;
   logger: Logger;
   /** Wakes the outbox dispatcher after a commit so cards update within a second. */

@@ -15,6 +15,8 @@ import { LockboxRequest } from '../../../src/domain/lockbox';
 import { SessionRequest } from '../../../src/domain/session';
 import { aLockboxRequest } from '../../support/lockboxBuilder';
 import { anAuditEvent } from '../../support/auditEvents';
+import { invitationIn } from '../../support/invitationCardFixtures';
+import { DEFAULT_PERMISSION_PROFILES } from '../../../src/domain/invitation';
 import { aSessionRequest } from '../../support/sessionBuilder';
 
 /** Opens a store on a new, empty database, or another instance on the database of `sameDatabaseAs`. */
@@ -168,6 +170,7 @@ function approvalOff(changedAt: Date): LockboxSettings {
     escalationHours: 0,
     assistUnansweredHours: 4,
     assistAllowMinutes: 15,
+    permissionProfiles: DEFAULT_PERMISSION_PROFILES.map((profile) => ({ ...profile })),
     updatedBy: 'admin-ada',
     updatedAt: changedAt,
   };
@@ -738,6 +741,27 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(await inspect.personalData(store, request.id)).toBeNull();
       });
 
+      it('stores an invitation under its parent (listed by kind and parent), and erases its names and summary', async () => {
+        const store = await openStore();
+        const parent = aSessionRequest({ state: 'connected' });
+        await store.commit(creation(parent));
+        const invitation = { ...invitationIn('pending'), id: `inv-${parent.id}`, parentId: parent.id, version: 1 };
+        const other = { ...invitationIn('accepted'), id: `inv-other-${parent.id}`, parentId: 'another-session', version: 1 };
+        for (const request of [invitation, other]) {
+          await store.commit({
+            request,
+            expectedVersion: null,
+            events: [{ requestId: request.id, kind: 'invitation', action: 'create', fromState: null, toState: request.state, actorId: 'alex', actorType: 'person', source: 'card', reason: null, at: request.createdAt, version: 1 }],
+            outbox: [{ type: 'participant.set', requestId: request.id, version: 1 }],
+            deadlines: [{ requestId: request.id, kind: 'expire', dueAt: request.answerBy }],
+          });
+        }
+        expect(await store.getRequest(invitation.id)).toEqual(invitation);
+        expect((await store.listRequests({ kind: 'invitation', queueId: parent.id })).map((request) => request.id)).toEqual([invitation.id]);
+        await store.erasePersonalData(invitation.id);
+        expect(await store.getRequest(invitation.id)).toEqual({ ...invitation, inviter: { ...invitation.inviter, name: '(erased)' }, invitee: { ...invitation.invitee, name: '(erased)' }, summary: '(erased)' });
+      });
+
       it('refuses to erase a request it does not hold', async () => {
         const store = await openStore();
         const error = await store.erasePersonalData('no-such-request').then(
@@ -1100,6 +1124,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           assistUnansweredHours: 4,
           assistAllowMinutes: 15,
           escalationHours: 0,
+          permissionProfiles: DEFAULT_PERMISSION_PROFILES,
           updatedBy: null,
           updatedAt: null,
         });

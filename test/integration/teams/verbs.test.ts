@@ -66,10 +66,17 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
     return next;
   }
 
-  it('routes exactly the verbs of the contract built so far: session, lockbox, assist, settings.save and card.refresh', () => {
+  it('routes exactly the verbs of the contract built so far: session, lockbox, assist, invitation, settings.save and card.refresh', () => {
     expect(Object.keys(VERBS).sort()).toEqual(
       [
         'card.refresh',
+        'invitation.accept',
+        'invitation.cancel',
+        'invitation.changeProfile',
+        'invitation.create',
+        'invitation.edit',
+        'invitation.reject',
+        'invitation.remove',
         'session.admit',
         'session.assign',
         'session.close',

@@ -9,6 +9,8 @@ import { AA_NORMAL_TEXT, contrastRatio } from '../../support/contrast';
 import { NOW, TIME_ZONE, requestIn, sessionCardView } from '../../support/cardFixtures';
 import { LockboxVariant, renderLockbox } from '../../support/lockboxCardFixtures';
 import { CardNode } from '../../support/validateCard';
+import { inviteeCard, inviterCard } from '../../../src/adapters/teams/invitation/invitationCards';
+import { INVITATION_VARIANTS, invitationView } from '../../support/invitationCardFixtures';
 import { ContainerStyle, TEAMS, TextColour } from '../../support/teamsHostColours';
 
 type Style = ContainerStyle;
@@ -41,6 +43,10 @@ const CARDS_WITH_STATUS: [string, unknown][] = [
     [`invitation card ${state}`, sessionInvitationCard({ request: requestIn(state), link: null, inviteText: null, now: NOW, timeZone: TIME_ZONE })],
   ]),
   ...LOCKBOX_VARIANTS.map((variant): [string, unknown] => [`lockbox card ${variant}`, renderLockbox(variant, 'readOnly')]),
+  ...INVITATION_VARIANTS.flatMap((request): [string, unknown][] => [
+    [`invitation invitee card ${request.state}`, inviteeCard(invitationView(request))],
+    [`invitation inviter card ${request.state}`, inviterCard(invitationView(request))],
+  ]),
   ['settings card, approval off', lockboxSettingsCard({ settings: SETTINGS, history: [], now: NOW, timeZone: TIME_ZONE, problems: [] })],
   ['approval-off notice', approvalSettingNoticeCard({ approvalRequired: false, changedBy: 'Sam Admin', changedAt: NOW, now: NOW, timeZone: TIME_ZONE })],
 ];

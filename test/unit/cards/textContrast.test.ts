@@ -25,6 +25,8 @@ import { assistNoticeCard } from '../../../src/adapters/teams/assist/assistNotic
 import { assistPersonCard } from '../../../src/adapters/teams/assist/assistPersonCard';
 import { assistQueueCard } from '../../../src/adapters/teams/assist/assistQueueCard';
 import { ASSIST_VARIANTS, assistView } from '../../support/assistCardFixtures';
+import { invitationNoticeCard, inviteeCard, inviterCard } from '../../../src/adapters/teams/invitation/invitationCards';
+import { INVITATION_VARIANTS, invitationView } from '../../support/invitationCardFixtures';
 
 /** Elements whose `style` is a container style that changes the background behind their text. */
 const STYLED_CONTAINERS = new Set(['Container', 'Column', 'ColumnSet', 'TableCell', 'Table']);
@@ -144,6 +146,11 @@ const EVERY_CARD: [string, unknown][] = [
     [`assist requester card ${request.state}`, assistPersonCard(assistView(request, { notice: { code: 'AUTH.NOT_PERMITTED' } }), 'requester')],
     [`assist helper card ${request.state}`, assistPersonCard(assistView(request), 'helper')],
     [`assist notice ${request.state}`, assistNoticeCard({ request, about: 'expire' })],
+  ]),
+  ...INVITATION_VARIANTS.flatMap((request): [string, unknown][] => [
+    [`invitation invitee card ${request.state}`, inviteeCard(invitationView(request, { notice: { code: 'REQUEST.EXPIRED' } }))],
+    [`invitation inviter card ${request.state}`, inviterCard(invitationView(request))],
+    [`invitation notice ${request.state}`, invitationNoticeCard(request, 'reject')],
   ]),
   ['assist form with problems', assistFormCard({ devices: null, source: null, values: {}, problems: [{ field: 'problem', problem: 'required' }, { field: 'form', problem: 'noAssistanceQueue' }] })],
 ];

@@ -1,6 +1,7 @@
 import { decodeRequest, encodeRequest } from '../../../src/adapters/storage/requestCodec';
 import { SessionRequest } from '../../../src/domain/session';
 import { aSessionRequest } from '../../support/sessionBuilder';
+import { invitationIn } from '../../support/invitationCardFixtures';
 
 describe('stored problems', () => {
   it('reads the "CODE: detail" strings of rows written before problems were structured', () => {
@@ -22,6 +23,18 @@ describe('stored problems', () => {
       meeting: { provider: 'local', status: 'ready', joinUrl: null, meetingId: null, problem: { code: 'GRAPH.FORBIDDEN', detail: 'policy' } },
     });
     const { data, personal } = encodeRequest(request);
+    expect(decodeRequest(data, personal)).toEqual(request);
+  });
+});
+
+describe('stored invitations', () => {
+  it('round-trips with dates, keeps names and the summary out of the non-personal data, files under the parent', () => {
+    const request = invitationIn('accepted');
+    const { columns, data, personal } = encodeRequest(request);
+    expect(columns).toMatchObject({ kind: 'invitation', createdBy: 'alex', assignee: 'bea', queueId: 'session-1', state: 'accepted' });
+    expect(data).not.toContain('Alex Agent');
+    expect(data).not.toContain('Bea Agent');
+    expect(data).not.toContain('Printer on floor 3');
     expect(decodeRequest(data, personal)).toEqual(request);
   });
 });

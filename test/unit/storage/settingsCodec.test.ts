@@ -1,4 +1,5 @@
 import { decodeLockboxSettings, encodeLockboxSettings } from '../../../src/adapters/storage/lockboxSettingsCodec';
+import { DEFAULT_PERMISSION_PROFILES } from '../../../src/domain/invitation';
 
 describe('stored settings', () => {
   it('a row saved before the assistance and escalation settings existed reads their defaults (4 h unanswered, 15 min to allow, no escalation)', () => {
@@ -12,6 +13,7 @@ describe('stored settings', () => {
       escalationHours: 0,
       assistUnansweredHours: 4,
       assistAllowMinutes: 15,
+      permissionProfiles: DEFAULT_PERMISSION_PROFILES,
       updatedBy: 'Sam',
       updatedAt: new Date('2030-03-01T08:00:00.000Z'),
     });
@@ -20,5 +22,15 @@ describe('stored settings', () => {
   it('keeps what an admin set for assistance', () => {
     const saved = decodeLockboxSettings(encodeLockboxSettings({ ...decodeLockboxSettings('{}'), assistUnansweredHours: 8, assistAllowMinutes: 5 }));
     expect(saved).toMatchObject({ assistUnansweredHours: 8, assistAllowMinutes: 5 });
+  });
+
+  it('a row saved before invitations reads the default permission profiles; an admin’s profiles are kept', () => {
+    expect(decodeLockboxSettings('{}').permissionProfiles?.map((profile) => [profile.name, profile.role])).toEqual([
+      ['View only', 'attendee'],
+      ['Collaborate', 'presenter'],
+      ['Full control', 'coorganizer'],
+    ]);
+    const own = [{ name: 'Observer', sentence: 'Watches only.', role: 'attendee' as const }];
+    expect(decodeLockboxSettings(encodeLockboxSettings({ ...decodeLockboxSettings('{}'), permissionProfiles: own })).permissionProfiles).toEqual(own);
   });
 });

@@ -135,15 +135,28 @@ export function renderRoomPage(input: RoomPageInput): string {
 }
 
 /** The local room of an assistance request (`/assist/:id/room`): stands in for a Teams meeting and says so plainly. */
-export function renderAssistRoomPage(input: { language: Language; requesterName: string; helperName: string; deviceName: string }): string {
+export function renderAssistRoomPage(input: {
+  language: Language;
+  requesterName: string;
+  helperName: string;
+  deviceName: string;
+  colleagues?: { name: string; role: string }[];
+}): string {
   const strings = portalStrings(input.language);
   const body = `<main id="main" class="card">
 <p class="banner banner-room" role="note">${escapeHtml(strings.localRoomLabel)}</p>
 <h1 class="title">Remote assistance</h1>
 <p>${escapeHtml(input.helperName)} helps ${escapeHtml(input.requesterName)} with ${escapeHtml(input.deviceName)}.</p>
 <p class="muted">In production this is a Teams meeting for the two of you, where the helper asks for control as you allowed.</p>
-</main>`;
+${colleaguesList(input.colleagues ?? [])}</main>`;
   return layout({ language: input.language, strings, title: 'Remote assistance', body, boot: null });
+}
+
+/** The colleagues invited into the local room, each with the meeting role their permission profile gives. */
+function colleaguesList(colleagues: readonly { name: string; role: string }[]): string {
+  if (colleagues.length === 0) return '';
+  const items = colleagues.map((colleague) => `<li>${escapeHtml(colleague.name)} (${escapeHtml(colleague.role)})</li>`).join('');
+  return `<h2>Colleagues invited</h2>\n<ul id="colleagues">${items}</ul>\n`;
 }
 
 /** A plain page without script for links that are unknown, replaced, expired, in use, closed, or hit a limit. */

@@ -15,7 +15,7 @@ export const API_APP_ROLE = 'Lockbox.Request';
 
 const listQuery = z
   .object({
-    kind: z.enum(['session', 'lockbox', 'assist']).optional(),
+    kind: z.enum(['session', 'lockbox', 'assist', 'invitation']).optional(),
     state: z.string().max(40).optional(),
     assignee: z.string().max(100).optional(),
     from: z.string().datetime({ offset: true }).optional(),

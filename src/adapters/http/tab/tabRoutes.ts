@@ -54,7 +54,7 @@ export interface TabOptions {
 const QUEUE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 const listQuery = z.object({
-  kind: z.enum(['session', 'lockbox', 'assist']).optional(),
+  kind: z.enum(['session', 'lockbox', 'assist', 'invitation']).optional(),
   state: z
     .string()
     .max(80)

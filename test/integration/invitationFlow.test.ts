@@ -1,0 +1,134 @@
+import { AssistRequest } from '../../src/domain/assist';
+import { InvitationRequest } from '../../src/domain/invitation';
+import { BotConnectorDouble } from '../support/botConnectorDouble';
+import { PEOPLE, TestDoorman, startTestDoorman } from '../support/testDoorman';
+import { findById, validateCard } from '../support/validateCard';
+
+const ask = { problem: 'Outlook will not start since this morning', urgency: 'high', phone: '', deviceId: `local-${PEOPLE.eve.aadObjectId}-laptop` };
+
+// Each test starts a Doorman and walks many HTTP round trips; on a loaded 2-core machine that outgrows 5 s.
+jest.setTimeout(60_000);
+
+describe('invitations into a connected assistance request, through the HTTP server (local mode)', () => {
+  let t: TestDoorman;
+
+  beforeEach(async () => {
+    t = await startTestDoorman();
+    await t.message('alex', '<at>Doorman</at> register assistance', 'channel');
+    for (const who of ['alex', 'bea', 'eve', 'carl'] as const) await t.message(who, 'hi');
+    t.connector.calls.length = 0;
+  });
+  afterEach(() => t.stop());
+
+  const chat = (who: keyof typeof PEOPLE) => `a:personal-${PEOPLE[who].aadObjectId}`;
+  const cardsIn = (who: keyof typeof PEOPLE) =>
+    t.connector.calls.filter((call) => call.conversationId === chat(who) && ['send', 'reply', 'update'].includes(call.kind)).map((call) => BotConnectorDouble.cardOf(call));
+  const lastCardIn = (who: keyof typeof PEOPLE) => cardsIn(who)[cardsIn(who).length - 1];
+  // The helper's card of the request, as last drawn in their chat.
+  const helperCard = () => cardsIn('bea').filter((card) => JSON.stringify(card).includes('Helping Eve User')).pop();
+  const invitation = async (id: string) => (await t.store.getRequest(id)) as InvitationRequest;
+  const pointer = (request: { id: string; version: number }) => ({ requestId: request.id, version: request.version });
+  /** Delivers everything, also what the per-conversation rate limit moved a few seconds on (the fake clock moves). */
+  const settle = async () => {
+    await t.deliver();
+    t.clock.advance(5_000);
+    await t.deliver();
+  };
+
+  /** Eve asks for help, Bea accepts, Eve allows: connected in the local room. */
+  async function connectedAssist(): Promise<AssistRequest> {
+    await t.invoke('eve', 'assist.create', ask);
+    const [asked] = (await t.store.listRequests({ kind: 'assist' })) as AssistRequest[];
+    await t.invoke('bea', 'assist.accept', pointer(asked), 'channel');
+    const accepted = (await t.store.getRequest(asked.id)) as AssistRequest;
+    await t.invoke('eve', 'assist.allowControl', pointer(accepted));
+    await t.deliver();
+    const connected = (await t.store.getRequest(asked.id)) as AssistRequest;
+    expect(connected.state).toBe('connected');
+    return connected;
+  }
+
+  it('Bea invites Alex as Collaborate; Alex accepts, joins the local room as presenter; Bea re-roles and removes him', async () => {
+    const parent = await connectedAssist();
+    // The helper's card offers Invite a colleague once connected, with the agents and the profiles.
+    const offered = helperCard();
+    validateCard(offered as never);
+    expect(findById(offered, 'inviteColleague')).toBeTruthy();
+
+    const sent = await t.invoke('bea', 'invitation.create', { ...pointer(parent), invitee: PEOPLE.alex.aadObjectId, permissionProfile: 'Collaborate' });
+    expect(sent.body.statusCode).toBe(200);
+    validateCard(sent.body.value);
+    const [created] = (await t.store.listRequests({ kind: 'invitation' })) as InvitationRequest[];
+    expect(created).toMatchObject({ state: 'pending', parentId: parent.id, invitee: { name: 'Alex Agent' }, profile: { name: 'Collaborate' } });
+    await t.deliver();
+
+    const alexCard = lastCardIn('alex');
+    validateCard(alexCard as never);
+    expect(JSON.stringify(alexCard)).toContain('Bea Agent invites you into a session');
+    expect(JSON.stringify(alexCard)).toContain('Outlook will not start');
+    expect(findById(alexCard, 'accept')).toBeTruthy();
+    expect(findById(lastCardIn('bea'), 'cancel')).toBeTruthy();
+
+    // Only the invitee answers: Bea's crafted Accept is refused on her card.
+    const crafted = await t.invoke('bea', 'invitation.accept', pointer(created));
+    expect(findById(crafted.body.value, 'notice')).toBeTruthy();
+    expect((await invitation(created.id)).state).toBe('pending');
+
+    const accepted = await t.invoke('alex', 'invitation.accept', pointer(created));
+    expect(accepted.body.statusCode).toBe(200);
+    expect(findById(accepted.body.value, 'join')).toMatchObject({ url: expect.stringContaining(`/assist/${parent.id}/room`) });
+    await settle();
+    expect(await t.doorman.deps.participants.participantsOf(parent.id, PEOPLE.bea)).toEqual([{ person: PEOPLE.alex, role: 'presenter' }]);
+    // The request's cards say who joined with which profile.
+    expect(JSON.stringify(helperCard())).toContain('Alex Agent — Collaborate (joined)');
+    // The local room lists the colleague with their meeting role.
+    const room = await fetch(`${t.doorman.url}/assist/${parent.id}/room`);
+    expect(await room.text()).toContain('<li>Alex Agent (presenter)</li>');
+
+    const joined = await invitation(created.id);
+    const changed = await t.invoke('bea', 'invitation.changeProfile', { ...pointer(joined), [`permissionProfile-${joined.id}`]: 'View only' });
+    expect(changed.body.statusCode).toBe(200);
+    await t.deliver();
+    expect(await t.doorman.deps.participants.participantsOf(parent.id, PEOPLE.bea)).toEqual([{ person: PEOPLE.alex, role: 'attendee' }]);
+
+    const removed = await t.invoke('bea', 'invitation.remove', pointer(await invitation(created.id)));
+    expect(removed.body.statusCode).toBe(200);
+    await settle();
+    expect(await t.doorman.deps.participants.participantsOf(parent.id, PEOPLE.bea)).toEqual([]);
+    expect(JSON.stringify(cardsIn('alex'))).toContain('no longer includes you');
+    expect(JSON.stringify(helperCard())).not.toContain('Alex Agent —');
+    const trail = (await t.store.eventsOf(created.id)).map((event) => event.action);
+    expect(trail).toEqual(['create', 'accept', 'changeProfile', 'remove']);
+  });
+
+  it('inviting yourself or an unknown profile is refused on the card, nothing created; a malformed click is a 400', async () => {
+    const parent = await connectedAssist();
+    const self = await t.invoke('bea', 'invitation.create', { ...pointer(parent), invitee: PEOPLE.bea.aadObjectId, permissionProfile: 'View only' });
+    expect(self.body.statusCode).toBe(200);
+    expect(JSON.stringify(findById(self.body.value, 'notice'))).toContain('You cannot invite yourself');
+    const unknown = await t.invoke('bea', 'invitation.create', { ...pointer(parent), invitee: PEOPLE.alex.aadObjectId, permissionProfile: 'Root' });
+    expect(JSON.stringify(findById(unknown.body.value, 'notice'))).toContain('permission profile');
+    const stranger = await t.invoke('eve', 'invitation.create', { ...pointer(parent), invitee: PEOPLE.alex.aadObjectId, permissionProfile: 'View only' });
+    expect(stranger.body.statusCode).toBe(403);
+    expect((await t.invoke('bea', 'invitation.create', { ...pointer(parent), invitee: 42 })).body.statusCode).toBe(400);
+    expect(await t.store.listRequests({ kind: 'invitation' })).toEqual([]);
+  });
+
+  it('two minutes without an answer: expired on both cards, the inviter is told, a late Accept is refused', async () => {
+    const parent = await connectedAssist();
+    await t.invoke('bea', 'invitation.create', { ...pointer(parent), invitee: PEOPLE.carl.aadObjectId, permissionProfile: 'View only' });
+    const [created] = (await t.store.listRequests({ kind: 'invitation' })) as InvitationRequest[];
+    await t.deliver();
+    // The helper's card of the request lists the invitation while it waits.
+    expect(JSON.stringify(helperCard())).toContain('Carl Approver — View only (invited, waiting for an answer)');
+    t.clock.advance(120_000);
+    await t.doorman.sweeper.sweep();
+    await t.deliver();
+    expect((await invitation(created.id)).state).toBe('expired');
+    expect(JSON.stringify(cardsIn('carl'))).toContain('Expired — not answered in two minutes');
+    expect(JSON.stringify(cardsIn('bea'))).toContain('did not answer');
+    expect(JSON.stringify(helperCard())).not.toContain('Carl Approver');
+    const late = await t.invoke('carl', 'invitation.accept', pointer(created));
+    expect(findById(late.body.value, 'accept')).toBeUndefined();
+  });
+});
