@@ -340,8 +340,12 @@ function checkPerformer(request: LockboxRequest, by: LockboxPerformer, actor: Ac
 
 /** Separation of duties across the two stages: whoever passed the lead review does not also approve. */
 function checkNotReviewer(request: LockboxRequest, actor: Actor): void {
-  const reviewedBy = request.decisions.filter((decision) => decision.action === 'passReview').map((decision) => decision.byId);
-  if (reviewedBy.includes(actorId(actor))) throw new DoormanError('AUTH.SAME_REVIEWER');
+  if (passedReview(request, actorId(actor))) throw new DoormanError('AUTH.SAME_REVIEWER');
+}
+
+/** Whether this person (or client id) passed the request's lead review: they may deny or revoke, never approve. */
+export function passedReview(request: LockboxRequest, id: string): boolean {
+  return request.decisions.some((decision) => decision.action === 'passReview' && decision.byId === id);
 }
 
 /** What the trail says about the membership when a grant is confirmed: the auditor's "who added it". */
