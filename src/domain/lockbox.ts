@@ -124,6 +124,14 @@ export interface AccessScope {
   description: string;
 }
 
+/**
+ * A scope an admin added in `settings` (after the configured ones, LOCKBOX_SCOPES): the Entra group that carries it,
+ * or null where the local grant table does.
+ */
+export interface ScopeSetting extends AccessScope {
+  groupId: string | null;
+}
+
 /** The scope of `LOCKBOX_ACCESS_GROUP_ID` (and of requests from before scopes existed). */
 export const DEFAULT_LOCKBOX_SCOPE: AccessScope = Object.freeze({
   id: 'default',

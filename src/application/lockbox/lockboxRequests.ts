@@ -300,12 +300,12 @@ export async function confirmLockboxRemoval(deps: UseCaseDeps, requestId: string
 export async function saveLockboxSettings(
   deps: UseCaseDeps,
   actor: Actor,
-  asked: Omit<LockboxSettings, 'updatedBy' | 'updatedAt' | keyof AssistLimits> & Partial<AssistLimits>,
+  asked: Omit<LockboxSettings, 'updatedBy' | 'updatedAt' | 'scopes' | keyof AssistLimits> & Partial<AssistLimits>,
 ): Promise<LockboxSettings> {
   if (actor.type !== 'person' || !mayAdminister(actor)) throw new DoormanError('AUTH.NOT_PERMITTED');
   const current = await deps.lockboxSettings.getLockboxSettings();
   // A form without the assistance fields (an older card) leaves them as they are.
-  const next: Omit<LockboxSettings, 'updatedBy' | 'updatedAt'> = {
+  const next: Omit<LockboxSettings, 'updatedBy' | 'updatedAt' | 'scopes'> = {
     ...asked,
     assistUnansweredHours: asked.assistUnansweredHours ?? current.assistUnansweredHours,
     assistAllowMinutes: asked.assistAllowMinutes ?? current.assistAllowMinutes,
@@ -313,7 +313,7 @@ export async function saveLockboxSettings(
   const problems = [...lockboxLimitProblems(next), ...assistLimitProblems(next)];
   if (problems.length > 0) throw new DoormanError('INPUT.INVALID', 'limits out of range', problems);
   const now = deps.clock.now();
-  const saved: LockboxSettings = { ...next, updatedBy: actor.person.name, updatedAt: now };
+  const saved: LockboxSettings = { ...next, scopes: current.scopes, updatedBy: actor.person.name, updatedAt: now };
   const changes: SettingChange[] = (Object.keys(next) as (keyof typeof next)[])
     .filter((key) => current[key] !== next[key])
     .map((key) => ({ key, from: current[key], to: next[key] }));

@@ -181,7 +181,7 @@ export async function apiKeyLabels(deps: Pick<UseCaseDeps, 'apiKeys'>): Promise<
 }
 
 /** The lockbox settings people can change, as stored in the settings history. */
-type SettingKey = keyof Omit<LockboxSettings, 'updatedBy' | 'updatedAt'>;
+type SettingKey = keyof Omit<LockboxSettings, 'updatedBy' | 'updatedAt' | 'scopes'>;
 
 /** One changed setting: which, from what, to what. */
 export interface SettingChange {
@@ -256,8 +256,33 @@ function isSettingValue(value: unknown): value is boolean | number {
   return typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 }
 
+/** An access scope added or removed in `settings`, as the history names it. */
+export interface ScopeChange {
+  scope: 'added' | 'removed';
+  id: string;
+  name: string;
+}
+
+/** How a scope change is stored in the settings history. */
+export function encodeScopeChange(change: ScopeChange): string {
+  return JSON.stringify({ scopeChange: change });
+}
+
+function scopeChangeText(stored: string): string | null {
+  if (!stored.trimStart().startsWith('{')) return null;
+  try {
+    const change = (JSON.parse(stored) as { scopeChange?: Partial<ScopeChange> }).scopeChange;
+    if (!change || (change.scope !== 'added' && change.scope !== 'removed') || typeof change.id !== 'string' || typeof change.name !== 'string') return null;
+    return `access scope ${change.name} (${change.id}) ${change.scope}`;
+  } catch {
+    return null;
+  }
+}
+
 /** A stored settings change in plain words: "decision time 12 h → 72 h; approval turned off: …". */
 export function settingChangesText(stored: string): string {
+  const scope = scopeChangeText(stored);
+  if (scope !== null) return scope;
   const changes = decodeSettingChanges(stored);
   return changes ? changes.map((change) => SETTING_PHRASES[change.key](change)).join('; ') : 'settings changed';
 }

@@ -1,4 +1,5 @@
 import { OutboxMessage } from './outboxStore';
+import { ScopeSetting } from '../../domain/lockbox';
 
 /**
  * Settings an admin changes with the `settings` card (lockbox, and the assistance deadlines); every change is
@@ -16,6 +17,8 @@ export interface LockboxSettings {
   assistAllowMinutes: number;
   /** Hours undecided before backup approvers (everyone holding the admin role) are added and told; 0: off. */
   escalationHours: number;
+  /** Access scopes admins added in `settings`, offered after the configured ones (LOCKBOX_SCOPES). */
+  scopes: ScopeSetting[];
   updatedBy: string | null;
   updatedAt: Date | null;
 }

@@ -168,6 +168,7 @@ function approvalOff(changedAt: Date): LockboxSettings {
     escalationHours: 0,
     assistUnansweredHours: 4,
     assistAllowMinutes: 15,
+    scopes: [{ id: 'billing-db', name: 'Billing «DB»', description: 'read the billing database', groupId: '3f2a9c1e-0000-4000-8000-000000000001' }],
     updatedBy: 'admin-ada',
     updatedAt: changedAt,
   };
@@ -1100,6 +1101,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           assistUnansweredHours: 4,
           assistAllowMinutes: 15,
           escalationHours: 0,
+          scopes: [],
           updatedBy: null,
           updatedAt: null,
         });

@@ -71,6 +71,7 @@ const SETTINGS: LockboxSettings = {
   escalationHours: 0,
   assistUnansweredHours: 4,
   assistAllowMinutes: 15,
+  scopes: [],
   updatedBy: 'aad-sam',
   updatedAt: new Date('2030-03-01T08:00:00Z'),
 };

@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { LockboxDecisionVerb, decideOnLockbox } from '../../../application/lockbox/lockboxRequests';
-import { LockboxFormLimits, submitLockboxForm, submitLockboxSettings } from '../../../application/lockbox/lockboxViews';
+import { LockboxFormLimits, ScopeEdit, submitLockboxForm, submitLockboxSettings, submitScopeEdit } from '../../../application/lockbox/lockboxViews';
 import { typedInputs } from '../../../application/shared/typedInputs';
 import { withClickedCard } from '../../../application/shared/cardViews';
 import { FieldProblem } from '../../../domain/errors';
@@ -66,6 +66,7 @@ async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verb
   return lockboxSettingsCard({
     settings: view.settings,
     history: view.history,
+    configuredScopes: view.configuredScopes,
     now: view.now,
     timeZone: timeZoneOf(turn, deps.settings.defaultTimeZone),
     problems,
@@ -74,7 +75,30 @@ async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verb
   });
 }
 
-/** The lockbox verbs of DESIGN.md §5, plus `settings.save`. */
+const NEW_SCOPE_FIELDS = ['newScopeId', 'newScopeName', 'newScopeDescription', 'newScopeGroupId'] as const;
+
+/** `settings.scope.add` (the card's new-scope inputs) and `settings.scope.remove` (data `removeScope`: a scope id). */
+function scopeEdit(kind: 'add' | 'remove'): VerbHandler {
+  return async (turn, actor, data, verbs) => {
+    const { deps } = verbs;
+    const edit: ScopeEdit = kind === 'add' ? { kind, inputs: data } : { kind, scopeId: removeSchema.parse(data).removeScope };
+    const view = await submitScopeEdit(deps, actor, edit);
+    const { problems } = view;
+    const typed = typedInputs(data);
+    const notice = kind === 'add' ? 'Access scope added.' : 'Access scope removed.';
+    return lockboxSettingsCard({
+      ...view,
+      timeZone: timeZoneOf(turn, deps.settings.defaultTimeZone),
+      notice: problems.length === 0 ? notice : null,
+      // A refused addition keeps what was typed; after one that worked the inputs are empty again.
+      typed: problems.length === 0 ? undefined : Object.fromEntries(NEW_SCOPE_FIELDS.filter((field) => field in typed).map((field) => [field, typed[field]])),
+    });
+  };
+}
+
+const removeSchema = z.object({ removeScope: z.string().min(1).max(40) });
+
+/** The lockbox verbs of DESIGN.md §5, plus `settings.save` and the access scope edits of the settings card. */
 export const LOCKBOX_VERBS: Readonly<Record<string, VerbHandler>> = {
   'lockbox.create': lockboxCreate,
   'lockbox.approve': lockboxDecision('approve'),
@@ -83,4 +107,6 @@ export const LOCKBOX_VERBS: Readonly<Record<string, VerbHandler>> = {
   'lockbox.revoke': lockboxDecision('revoke'),
   'lockbox.resolve': lockboxDecision('resolve'),
   'settings.save': settingsSave,
+  'settings.scope.add': scopeEdit('add'),
+  'settings.scope.remove': scopeEdit('remove'),
 };
