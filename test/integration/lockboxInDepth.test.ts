@@ -338,4 +338,36 @@ describe('lockbox in depth (issue 15), through the bot, with access in an Entra 
     expect(String(getById(removed, 'history1').text)).toMatch(/access scope Billing database \\\(billing-db\\\) removed$/);
     expect((await t.store.getLockboxSettings()).scopes).toEqual([]);
   });
+
+  it('backup approvers listed in settings, besides the admins: validated, named in the history, added at escalation, and they may decide', async () => {
+    await start();
+    const form = { approvalRequired: 'true', leadReview: 'false', defaultDurationMinutes: '240', maxDurationMinutes: '1440', decisionHours: '12', escalationHours: '4' };
+    const bad = (await t.invoke('alex', 'settings.save', { ...form, backupApproverIds: 'eve' })).body.value;
+    expect(String(getById(bad, 'backupApproverIdsError').text)).toMatch(/GUIDs/);
+    expect(getById(bad, 'backupApproverIds').value).toBe('eve');
+    const unknown = (await t.invoke('alex', 'settings.save', { ...form, backupApproverIds: '00000000-0000-4000-8000-00000000dead' })).body.value;
+    expect(String(getById(unknown, 'backupApproverIdsError').text)).toMatch(/not a person in the directory/);
+    expect(await t.store.getLockboxSettings()).toMatchObject({ escalationHours: 0, backupApproverIds: [] });
+
+    const saved = (await t.invoke('alex', 'settings.save', { ...form, backupApproverIds: ` ${PEOPLE.eve.aadObjectId},\n` })).body.value;
+    expect(getById(saved, 'notice').text).toBe('Settings saved.');
+    expect(String(getById(saved, 'backupApproversNames').text)).toContain('Eve User');
+    expect(String(getById(saved, 'history1').text)).toContain('backup approvers: added Eve User');
+    expect((await t.store.getLockboxSettings()).backupApproverIds).toEqual([PEOPLE.eve.aadObjectId]);
+
+    expect((await t.invoke('dana', 'lockbox.create', ask(60))).body.statusCode).toBe(200);
+    const [request] = (await t.store.listRequests({ kind: 'lockbox' })) as LockboxRequest[];
+    await deliverAll();
+    const early = await current(request.id);
+    await t.invoke('eve', 'lockbox.approve', { requestId: early.id, version: early.version }, 'channel');
+    expect((await current(request.id)).state).toBe('pending');
+    t.clock.advance(4 * 3600_000);
+    expect(await t.doorman.sweeper.sweep()).toBe(1);
+    await deliverAll();
+    const escalated = await current(request.id);
+    expect(escalated.escalatedTo).toEqual([PEOPLE.alex.aadObjectId, PEOPLE.eve.aadObjectId]);
+    expect(chatOf('eve').some((body) => body.includes('You are a backup approver now'))).toBe(true);
+    expect((await t.invoke('eve', 'lockbox.approve', { requestId: escalated.id, version: escalated.version }, 'channel')).body.statusCode).toBe(200);
+    expect(await current(request.id)).toMatchObject({ state: 'approved', decisions: [{ action: 'approve', byId: PEOPLE.eve.aadObjectId }] });
+  });
 });

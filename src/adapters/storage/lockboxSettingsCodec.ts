@@ -12,6 +12,7 @@ export const DEFAULT_LOCKBOX_SETTINGS: Readonly<LockboxSettings> = Object.freeze
   assistUnansweredHours: ASSIST_UNANSWERED_HOURS.default,
   assistAllowMinutes: ASSIST_ALLOW_MINUTES.default,
   scopes: [],
+  backupApproverIds: [],
   updatedBy: null,
   updatedAt: null,
 });
@@ -28,6 +29,7 @@ export function decodeLockboxSettings(value: unknown): LockboxSettings {
   return {
     ...(merged as unknown as LockboxSettings),
     scopes: Array.isArray(merged.scopes) ? merged.scopes.filter(isScopeSetting) : [],
+    backupApproverIds: Array.isArray(merged.backupApproverIds) ? merged.backupApproverIds.filter((id): id is string => typeof id === 'string') : [],
     updatedAt: merged.updatedAt === null || merged.updatedAt === undefined ? null : new Date(merged.updatedAt as string),
   };
 }

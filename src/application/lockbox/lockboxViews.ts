@@ -2,7 +2,7 @@ import { DoormanError, FieldProblem, isDoormanError } from '../../domain/errors'
 import { AccessScope, ScopeSetting } from '../../domain/lockbox';
 import { Actor } from '../../domain/people';
 import { mayAdminister, mayAskLockbox } from '../../domain/policy';
-import { SettingsHistoryLine, settingsHistory } from '../people/auditTrail';
+import { SettingsHistoryLine, UNKNOWN_PERSON, settingsHistory } from '../people/auditTrail';
 import { approvalsQueue } from '../people/queues';
 import { LockboxSettings } from '../ports';
 import { ClickedCardView, cardViewOf } from '../shared/cardViews';
@@ -69,6 +69,8 @@ export interface LockboxSettingsView {
   history: SettingsHistoryLine[];
   /** The scopes of configuration (listed first, not removable from the card); `settings.scopes` are the added ones. */
   configuredScopes: ScopeSetting[];
+  /** The backup approvers listed in the settings, with the name the directory knows them by. */
+  backupApprovers: { id: string; name: string }[];
   now: Date;
 }
 
@@ -79,12 +81,11 @@ export async function lockboxSettingsView(deps: UseCaseDeps, actor: Actor): Prom
 }
 
 async function currentSettingsView(deps: UseCaseDeps): Promise<LockboxSettingsView> {
-  return {
-    settings: await deps.lockboxSettings.getLockboxSettings(),
-    history: await settingsHistory(deps),
-    configuredScopes: configuredScopeSettings(deps),
-    now: deps.clock.now(),
-  };
+  const settings = await deps.lockboxSettings.getLockboxSettings();
+  const backupApprovers = await Promise.all(
+    settings.backupApproverIds.map(async (id) => ({ id, name: (await deps.directory.displayName(id)) ?? UNKNOWN_PERSON })),
+  );
+  return { settings, history: await settingsHistory(deps), configuredScopes: configuredScopeSettings(deps), backupApprovers, now: deps.clock.now() };
 }
 
 /** `settings.save`: saves (saveLockboxSettings decides who may and what is in range) and returns the card's view. */

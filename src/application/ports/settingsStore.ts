@@ -19,6 +19,8 @@ export interface LockboxSettings {
   escalationHours: number;
   /** Access scopes admins added in `settings`, offered after the configured ones (LOCKBOX_SCOPES). */
   scopes: ScopeSetting[];
+  /** Backup approvers of an escalation besides everyone holding the admin role: Entra object ids. */
+  backupApproverIds: string[];
   updatedBy: string | null;
   updatedAt: Date | null;
 }

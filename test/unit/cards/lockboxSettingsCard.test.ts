@@ -13,6 +13,7 @@ const SETTINGS: LockboxSettings = {
   assistUnansweredHours: 4,
   assistAllowMinutes: 15,
   scopes: [],
+  backupApproverIds: [],
   updatedBy: 'aad-sam',
   updatedAt: new Date('2030-03-01T08:00:00Z'),
 };
@@ -179,5 +180,23 @@ describe('lockboxSettingsCard: access scopes', () => {
     expect(getById(card, 'newScopeIdError').text).toBe('Another scope already has this id.');
     expect(String(getById(card, 'scopesError').text)).toMatch(/configuration \(LOCKBOX_SCOPES\)/);
     expect(getById(card, 'newScopeId').value).toBe('mailboxes');
+  });
+});
+
+describe('lockboxSettingsCard: backup approvers', () => {
+  it('names the listed backup approvers, escaped, and offers their ids to edit, on a valid card', () => {
+    const id = '00000000-0000-4000-8000-0000000bac01';
+    const card = lockboxSettingsCard(settingsView({ settings: { ...SETTINGS, backupApproverIds: [id] }, backupApprovers: [{ id, name: HOSTILE }] }));
+    validateCard(card);
+    expect(String(getById(card, 'backupApproversNames').text)).not.toContain('**x**');
+    expect(getById(card, 'backupApproverIds')).toMatchObject({ type: 'Input.Text', value: id });
+    expect(String(getById(lockboxSettingsCard(settingsView()), 'backupApproversNames').text)).toContain('none besides the admins');
+  });
+
+  it('answers a refused list next to the field and keeps what was typed', () => {
+    const card = lockboxSettingsCard(settingsView({ problems: [{ field: 'backupApproverIds', problem: 'unknownPerson' }], typed: { backupApproverIds: 'x, y' } }));
+    validateCard(card);
+    expect(elementAfter(card, 'backupApproverIds')).toMatchObject({ id: 'backupApproverIdsErrorAlert' });
+    expect(getById(card, 'backupApproverIds').value).toBe('x, y');
   });
 });

@@ -72,6 +72,7 @@ const SETTINGS: LockboxSettings = {
   assistUnansweredHours: 4,
   assistAllowMinutes: 15,
   scopes: [],
+  backupApproverIds: [],
   updatedBy: 'aad-sam',
   updatedAt: new Date('2030-03-01T08:00:00Z'),
 };

@@ -13,6 +13,7 @@ describe('stored settings', () => {
       assistUnansweredHours: 4,
       assistAllowMinutes: 15,
       scopes: [],
+      backupApproverIds: [],
       updatedBy: 'Sam',
       updatedAt: new Date('2030-03-01T08:00:00.000Z'),
     });

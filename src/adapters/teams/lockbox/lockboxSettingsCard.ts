@@ -16,13 +16,15 @@ export interface LockboxSettingsView {
   history: readonly SettingsHistoryLine[];
   /** The scopes of configuration (LOCKBOX_SCOPES), listed first and not removable here; `settings.scopes` are the added ones. */
   configuredScopes?: readonly ScopeSetting[];
+  /** The backup approvers listed in the settings (`settings.backupApproverIds`), named. */
+  backupApprovers?: readonly { id: string; name: string }[];
   now: Date;
   timeZone: string;
   problems: FieldProblem[];
   /** A plain text answer to a save, such as "Settings saved."; shown literally. */
   notice?: string | null;
   /** What the admin typed in a refused save, shown again instead of the stored values so nothing looks clamped. */
-  typed?: Partial<Record<'defaultDurationMinutes' | 'maxDurationMinutes' | 'decisionHours' | 'escalationHours' | 'assistUnansweredHours' | 'assistAllowMinutes' | NewScopeField, string>>;
+  typed?: Partial<Record<'defaultDurationMinutes' | 'maxDurationMinutes' | 'decisionHours' | 'escalationHours' | 'assistUnansweredHours' | 'assistAllowMinutes' | 'backupApproverIds' | NewScopeField, string>>;
 }
 
 /** How many recent changes the card lists. */
@@ -55,6 +57,13 @@ const FIELDS: Readonly<Record<string, FormField>> = {
     label: 'Escalation',
     texts: { range: escalationRange, invalid: escalationRange, aboveMax: 'Escalation must come before the decision deadline.' },
   },
+  backupApproverIds: {
+    label: 'Backup approvers',
+    texts: {
+      invalid: 'List Entra object ids (GUIDs), separated by commas.',
+      unknownPerson: 'One of these ids is not a person in the directory (or has left).',
+    },
+  },
   scopes: {
     label: 'Access scopes',
     texts: {
@@ -84,7 +93,7 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
   const { settings } = view;
   const answers = formProblems(view.problems, FIELDS, 'Nothing was saved.');
   const toggleValue = (on: boolean): string => (on ? 'true' : 'false');
-  const shown = (field: Exclude<keyof NonNullable<LockboxSettingsView['typed']>, NewScopeField>): number => {
+  const shown = (field: Exclude<keyof NonNullable<LockboxSettingsView['typed']>, NewScopeField | 'backupApproverIds'>): number => {
     const typed = Number(view.typed?.[field]);
     return view.typed?.[field] !== undefined && Number.isFinite(typed) ? typed : settings[field];
   };
@@ -157,6 +166,8 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
       errorMessage: escalationRange,
     }),
     ...answers.after('escalationHours'),
+    ...backupApproverSection(view),
+    ...answers.after('backupApproverIds'),
     ...scopeSection(view, answers),
     history(view),
     textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }),
@@ -235,5 +246,20 @@ function scopeSection(view: LockboxSettingsView, answers: ReturnType<typeof form
     ...field('newScopeDescription', 'What it allows', 300, false),
     ...field('newScopeGroupId', 'Entra group object id that carries it', 36, false),
     actionSet([executeAction('Add access scope', 'settings.scope.add', {}, 'addScope')], 'addScopeActions'),
+  ];
+}
+
+/** Backup approvers of an escalation besides the admins: named, and the list of ids to edit (input `backupApproverIds`). */
+function backupApproverSection(view: LockboxSettingsView): unknown[] {
+  const listed = view.backupApprovers ?? [];
+  const names = listed.length === 0 ? 'none besides the admins' : listed.map((person) => escapeMarkdown(person.name)).join(', ');
+  const value = view.typed?.backupApproverIds ?? view.settings.backupApproverIds.join(', ');
+  return [
+    textBlock(`Backup approvers listed here: ${names}.`, { id: 'backupApproversNames', spacing: 'small' }),
+    inputText('backupApproverIds', {
+      label: 'Backup approvers besides the admins (Entra object ids, separated by commas)',
+      maxLength: 4000,
+      ...(value !== '' ? { value } : {}),
+    }),
   ];
 }

@@ -46,9 +46,11 @@ const settingsSchema = z.object({
   assistAllowMinutes: z.coerce.number().int().optional(),
   // Cards saved before escalation existed send no value: it stays off.
   escalationHours: z.coerce.number().int().default(0),
+  // Entra object ids, separated by commas, spaces or new lines; absent on older cards (the list stays).
+  backupApproverIds: z.string().max(4000).optional(),
 });
 
-const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours', 'escalationHours', 'assistUnansweredHours', 'assistAllowMinutes'] as const;
+const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours', 'escalationHours', 'assistUnansweredHours', 'assistAllowMinutes', 'backupApproverIds'] as const;
 
 /** Saves the settings; values out of range are refused field by field (the domain's ranges), never clamped. */
 async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
@@ -58,7 +60,12 @@ async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verb
     deps,
     actor,
     parsed.success
-      ? { ...parsed.data, approvalRequired: parsed.data.approvalRequired === 'true', leadReview: parsed.data.leadReview === 'true' }
+      ? {
+          ...parsed.data,
+          approvalRequired: parsed.data.approvalRequired === 'true',
+          leadReview: parsed.data.leadReview === 'true',
+          backupApproverIds: parsed.data.backupApproverIds?.split(/[\s,;]+/).filter((id) => id !== ''),
+        }
       : { problems: parsed.error.issues.map((issue) => ({ field: String(issue.path[0] ?? 'form'), problem: 'invalid' })) },
   );
   const { problems } = view;
@@ -67,6 +74,7 @@ async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verb
     settings: view.settings,
     history: view.history,
     configuredScopes: view.configuredScopes,
+    backupApprovers: view.backupApprovers,
     now: view.now,
     timeZone: timeZoneOf(turn, deps.settings.defaultTimeZone),
     problems,
