@@ -140,7 +140,8 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       meetingProvider: meetings.provider,
       lobbyBypassSeconds: config.graph?.lobbyBypassAfterAdmit ? 90 : 0,
       webhookUrls: config.lockbox.webhookUrls,
-      lockboxScopes: config.lockbox.scopes.map(({ id, name, description }) => ({ id, name, description })),
+      lockboxScopes: config.lockbox.scopes.map(({ id, name, description, groupId }) => ({ id, name, description, groupId })),
+      lockboxScopeGroupRequired: config.lockbox.access.kind === 'graph',
     },
   };
 
@@ -177,7 +178,10 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const access: AccessGranter =
     overrides.access ??
     (config.lockbox.access.kind === 'graph' && graph
-      ? new GraphGroupAccessGranter(graph.client, scopeGroups(config.lockbox.scopes), clock, logger)
+      ? new GraphGroupAccessGranter(graph.client, scopeGroups(config.lockbox.scopes), clock, logger, async (scopeId) => {
+          const added = (await store.getLockboxSettings()).scopes.find((scope) => scope.id === scopeId);
+          return added?.groupId ?? null;
+        })
       : new LocalAccessGranter(store, clock));
   const webhooks = overrides.webhooks ?? new HttpWebhookSender(config.lockbox.webhookSecret ?? '', clock, { localMode: config.localMode });
   dispatcher = new OutboxDispatcher(

@@ -124,6 +124,14 @@ export interface AccessScope {
   description: string;
 }
 
+/**
+ * A scope an admin added in `settings` (after the configured ones, LOCKBOX_SCOPES): the Entra group that carries it,
+ * or null where the local grant table does.
+ */
+export interface ScopeSetting extends AccessScope {
+  groupId: string | null;
+}
+
 /** The scope of `LOCKBOX_ACCESS_GROUP_ID` (and of requests from before scopes existed). */
 export const DEFAULT_LOCKBOX_SCOPE: AccessScope = Object.freeze({
   id: 'default',
@@ -340,8 +348,12 @@ function checkPerformer(request: LockboxRequest, by: LockboxPerformer, actor: Ac
 
 /** Separation of duties across the two stages: whoever passed the lead review does not also approve. */
 function checkNotReviewer(request: LockboxRequest, actor: Actor): void {
-  const reviewedBy = request.decisions.filter((decision) => decision.action === 'passReview').map((decision) => decision.byId);
-  if (reviewedBy.includes(actorId(actor))) throw new DoormanError('AUTH.SAME_REVIEWER');
+  if (passedReview(request, actorId(actor))) throw new DoormanError('AUTH.SAME_REVIEWER');
+}
+
+/** Whether this person (or client id) passed the request's lead review: they may deny or revoke, never approve. */
+export function passedReview(request: LockboxRequest, id: string): boolean {
+  return request.decisions.some((decision) => decision.action === 'passReview' && decision.byId === id);
 }
 
 /** What the trail says about the membership when a grant is confirmed: the auditor's "who added it". */

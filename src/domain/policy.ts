@@ -1,4 +1,4 @@
-import { LockboxRequest, lockboxParties, remindedRole } from './lockbox';
+import { LockboxRequest, lockboxParties, passedReview, remindedRole } from './lockbox';
 import { Actor, Role, hasRole } from './people';
 
 /** Who may run which chat command and card verb. Use cases ask here; adapters never check roles. */
@@ -40,10 +40,11 @@ export function seesSessionList(actor: Actor, hasSessions: boolean): boolean {
 
 /**
  * Who looks at a lockbox card: the buttons depend on it; the server decides, never the card. `approver` (approver
- * role, not the requester), `reviewer` (support lead while in review), `requester`, or `readOnly` (everyone else,
- * and the base card posted to the queue channel).
+ * role, not the requester), `pastReviewer` (an approver who passed the lead review: deny and revoke, never approve),
+ * `reviewer` (support lead while in review), `requester`, or `readOnly` (everyone else, and the base card posted to
+ * the queue channel).
  */
-export type LockboxViewer = 'approver' | 'requester' | 'reviewer' | 'readOnly';
+export type LockboxViewer = 'approver' | 'pastReviewer' | 'requester' | 'reviewer' | 'readOnly';
 
 /** The lockbox view a person gets: the requester their own, an approver (never the requester) the decision buttons. */
 export function lockboxViewerOf(request: LockboxRequest, actor: Actor | null): LockboxViewer {
@@ -51,7 +52,9 @@ export function lockboxViewerOf(request: LockboxRequest, actor: Actor | null): L
   if (lockboxParties(request).includes(actor.person.aadObjectId)) return 'requester';
   if (request.state === 'review' && hasRole(actor, 'admin')) return 'reviewer';
   const isBackup = (request.escalatedTo ?? []).includes(actor.person.aadObjectId);
-  if (request.state !== 'review' && (hasRole(actor, 'approver') || isBackup)) return 'approver';
+  if (request.state !== 'review' && (hasRole(actor, 'approver') || isBackup)) {
+    return passedReview(request, actor.person.aadObjectId) ? 'pastReviewer' : 'approver';
+  }
   return 'readOnly';
 }
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { LockboxRequest } from '../../src/domain/lockbox';
 import { GraphDouble, startGraphDouble } from '../support/graphDouble';
 import { PEOPLE, TestDoorman, startTestDoorman } from '../support/testDoorman';
-import { findById } from '../support/validateCard';
+import { findById, getById } from '../support/validateCard';
 
 // Issue 15: lockbox access is exactly what was approved, counted per person, never taking what Doorman did not give.
 // Access goes through the Graph double's group (ACCESS=graph): memberships are real state there.
@@ -288,5 +288,86 @@ describe('lockbox in depth (issue 15), through the bot, with access in an Entra 
     expect(graph.groups.get(MAILBOX_GROUP)?.members).toEqual([PEOPLE.dana.aadObjectId]);
     expect(isMember()).toBe(false);
     expect((await t.store.listGrants())[0]).toMatchObject({ requestId: request.id, scope: 'mailboxes', membership: 'added' });
+  });
+
+  it('access scopes edited in settings: an admin adds one (validated field by field), engineers get it, its group is granted, and it cannot be removed while a request uses it', async () => {
+    const BILLING_GROUP = '5c1b7a2e-0000-4000-8000-0000000b111d';
+    await start(undefined, undefined, { LOCKBOX_SCOPES: SCOPES });
+    graph.addGroup({ id: BILLING_GROUP, displayName: 'Lockbox: billing', members: [] });
+    const billing = { newScopeId: 'billing-db', newScopeName: 'Billing database', newScopeDescription: 'read the billing records of the case', newScopeGroupId: BILLING_GROUP };
+
+    const refused = (await t.invoke('alex', 'settings.scope.add', { newScopeId: 'Billing DB', newScopeName: '', newScopeDescription: 'x', newScopeGroupId: 'not-a-guid' })).body.value;
+    expect(String(getById(refused, 'newScopeIdError').text)).toMatch(/lower-case letters, digits or dashes/);
+    expect(findById(refused, 'newScopeNameError')).toBeTruthy();
+    expect(findById(refused, 'newScopeDescriptionError')).toBeUndefined();
+    expect(String(getById(refused, 'newScopeGroupIdError').text)).toMatch(/GUID/);
+    expect(getById(refused, 'newScopeId').value).toBe('Billing DB');
+    const taken = (await t.invoke('alex', 'settings.scope.add', { ...billing, newScopeId: 'mailboxes', newScopeGroupId: '' })).body.value;
+    expect(String(getById(taken, 'newScopeIdError').text)).toBe('Another scope already has this id.');
+    // ACCESS=graph: a scope without its group could never be granted.
+    expect(String(getById(taken, 'newScopeGroupIdError').text)).toMatch(/name the group/);
+    expect((await t.invoke('dana', 'settings.scope.add', billing)).body.value).toBeTruthy();
+    expect((await t.store.getLockboxSettings()).scopes).toEqual([]);
+
+    const added = (await t.invoke('alex', 'settings.scope.add', billing)).body.value;
+    expect(getById(added, 'notice').text).toBe('Access scope added.');
+    expect(String(getById(added, 'configuredScope2').text)).toMatch(/Mailboxes.*group 5c1b7a2e-0000-4000-8000-0000000ma11b.*cannot be removed here/);
+    expect(JSON.stringify(getById(added, 'addedScope1'))).toContain('"verb":"settings.scope.remove","data":{"removeScope":"billing-db"}');
+    expect(String(getById(added, 'history1').text)).toMatch(/access scope Billing database \\\(billing-db\\\) added$/);
+    expect((await t.store.getLockboxSettings()).scopes).toEqual([{ id: 'billing-db', name: 'Billing database', description: 'read the billing records of the case', groupId: BILLING_GROUP }]);
+
+    expect((await t.invoke('dana', 'lockbox.create', { ...ask(60, 'billing of ACME'), scope: 'billing-db' })).body.statusCode).toBe(200);
+    const [request] = (await t.store.listRequests({ kind: 'lockbox' })) as LockboxRequest[];
+    expect(request.scope).toEqual({ id: 'billing-db', name: 'Billing database', description: 'read the billing records of the case' });
+    const inUse = (await t.invoke('alex', 'settings.scope.remove', { removeScope: 'billing-db' })).body.value;
+    expect(String(getById(inUse, 'scopesError').text)).toMatch(/uses this scope/);
+    await t.invoke('carl', 'lockbox.approve', { requestId: request.id, version: request.version }, 'channel');
+    await deliverAll();
+    expect(graph.groups.get(BILLING_GROUP)?.members).toEqual([PEOPLE.dana.aadObjectId]);
+    expect(String(getById((await t.invoke('alex', 'settings.scope.remove', { removeScope: 'billing-db' })).body.value, 'scopesError').text)).toMatch(/uses this scope/);
+    expect(String(getById((await t.invoke('alex', 'settings.scope.remove', { removeScope: 'mailboxes' })).body.value, 'scopesError').text)).toMatch(/configuration/);
+
+    const running = await current(request.id);
+    await t.invoke('dana', 'lockbox.resolve', { requestId: running.id, version: running.version });
+    await deliverAll();
+    expect((await current(request.id)).state).toBe('ended');
+    expect(graph.groups.get(BILLING_GROUP)?.members).toEqual([]);
+    t.clock.advance(60_000);
+    const removed = (await t.invoke('alex', 'settings.scope.remove', { removeScope: 'billing-db' })).body.value;
+    expect(getById(removed, 'notice').text).toBe('Access scope removed.');
+    expect(String(getById(removed, 'history1').text)).toMatch(/access scope Billing database \\\(billing-db\\\) removed$/);
+    expect((await t.store.getLockboxSettings()).scopes).toEqual([]);
+  });
+
+  it('backup approvers listed in settings, besides the admins: validated, named in the history, added at escalation, and they may decide', async () => {
+    await start();
+    const form = { approvalRequired: 'true', leadReview: 'false', defaultDurationMinutes: '240', maxDurationMinutes: '1440', decisionHours: '12', escalationHours: '4' };
+    const bad = (await t.invoke('alex', 'settings.save', { ...form, backupApproverIds: 'eve' })).body.value;
+    expect(String(getById(bad, 'backupApproverIdsError').text)).toMatch(/GUIDs/);
+    expect(getById(bad, 'backupApproverIds').value).toBe('eve');
+    const unknown = (await t.invoke('alex', 'settings.save', { ...form, backupApproverIds: '00000000-0000-4000-8000-00000000dead' })).body.value;
+    expect(String(getById(unknown, 'backupApproverIdsError').text)).toMatch(/not a person in the directory/);
+    expect(await t.store.getLockboxSettings()).toMatchObject({ escalationHours: 0, backupApproverIds: [] });
+
+    const saved = (await t.invoke('alex', 'settings.save', { ...form, backupApproverIds: ` ${PEOPLE.eve.aadObjectId},\n` })).body.value;
+    expect(getById(saved, 'notice').text).toBe('Settings saved.');
+    expect(String(getById(saved, 'backupApproversNames').text)).toContain('Eve User');
+    expect(String(getById(saved, 'history1').text)).toContain('backup approvers: added Eve User');
+    expect((await t.store.getLockboxSettings()).backupApproverIds).toEqual([PEOPLE.eve.aadObjectId]);
+
+    expect((await t.invoke('dana', 'lockbox.create', ask(60))).body.statusCode).toBe(200);
+    const [request] = (await t.store.listRequests({ kind: 'lockbox' })) as LockboxRequest[];
+    await deliverAll();
+    const early = await current(request.id);
+    await t.invoke('eve', 'lockbox.approve', { requestId: early.id, version: early.version }, 'channel');
+    expect((await current(request.id)).state).toBe('pending');
+    t.clock.advance(4 * 3600_000);
+    expect(await t.doorman.sweeper.sweep()).toBe(1);
+    await deliverAll();
+    const escalated = await current(request.id);
+    expect(escalated.escalatedTo).toEqual([PEOPLE.alex.aadObjectId, PEOPLE.eve.aadObjectId]);
+    expect(chatOf('eve').some((body) => body.includes('You are a backup approver now'))).toBe(true);
+    expect((await t.invoke('eve', 'lockbox.approve', { requestId: escalated.id, version: escalated.version }, 'channel')).body.statusCode).toBe(200);
+    expect(await current(request.id)).toMatchObject({ state: 'approved', decisions: [{ action: 'approve', byId: PEOPLE.eve.aadObjectId }] });
   });
 });

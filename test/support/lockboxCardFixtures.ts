@@ -18,7 +18,7 @@ export const LEO: Person = { aadObjectId: 'aad-leo', name: 'Leo Lead' };
 /** Every lockbox state, for it.each. */
 export const STATES: readonly LockboxState[] = ['review', 'pending', 'approved', 'denied', 'expired', 'cancelled', 'ended'];
 /** Every viewer, for it.each. */
-export const VIEWERS: readonly LockboxViewer[] = ['approver', 'requester', 'reviewer', 'readOnly'];
+export const VIEWERS: readonly LockboxViewer[] = ['approver', 'pastReviewer', 'requester', 'reviewer', 'readOnly'];
 /** States in which nothing can happen any more. */
 export const TERMINAL_STATES: readonly LockboxState[] = ['denied', 'expired', 'cancelled', 'ended'];
 

@@ -34,20 +34,32 @@ const ALREADY_MEMBER = /added object references already exist/i;
  * are idempotent, so the outbox can retry them until Graph confirms.
  */
 export class GraphGroupAccessGranter implements AccessGranter {
-  private readonly deps: { client: Client; groupOf: ReadonlyMap<string, string>; clock: Clock; logger: Logger };
+  private readonly deps: {
+    client: Client;
+    groupOf: ReadonlyMap<string, string>;
+    clock: Clock;
+    logger: Logger;
+    addedGroupOf: (scopeId: string) => Promise<string | null>;
+  };
 
   /**
    * `groups`: the object id of the security group that carries each scope's access; a bare id is the default scope's
-   * (LOCKBOX_ACCESS_GROUP_ID).
+   * (LOCKBOX_ACCESS_GROUP_ID). `addedGroupOf`: the group of a scope an admin added in `settings` (read when needed).
    */
-  constructor(client: Client, groups: string | Readonly<Record<string, string>>, clock: Clock = systemClock, logger: Logger = SILENT) {
+  constructor(
+    client: Client,
+    groups: string | Readonly<Record<string, string>>,
+    clock: Clock = systemClock,
+    logger: Logger = SILENT,
+    addedGroupOf: (scopeId: string) => Promise<string | null> = async () => null,
+  ) {
     const groupOf = new Map(Object.entries(typeof groups === 'string' ? { [DEFAULT_ACCESS_SCOPE]: groups } : groups));
-    this.deps = { client, groupOf, clock, logger };
+    this.deps = { client, groupOf, clock, logger, addedGroupOf };
   }
 
   /** The group of a scope; a scope without one is a configuration error, never a guess at another group. */
-  private groupOf(scopeId: string): string {
-    const groupId = this.deps.groupOf.get(scopeId);
+  private async groupOf(scopeId: string): Promise<string> {
+    const groupId = this.deps.groupOf.get(scopeId) ?? (await this.deps.addedGroupOf(scopeId));
     if (!groupId) throw new PermanentError(`no access group is configured for scope ${scopeId}`);
     return groupId;
   }
@@ -58,7 +70,7 @@ export class GraphGroupAccessGranter implements AccessGranter {
    */
   async holds(principalId: string, scopeId: string = DEFAULT_ACCESS_SCOPE): Promise<boolean> {
     const { client } = this.deps;
-    const groupId = this.groupOf(scopeId);
+    const groupId = await this.groupOf(scopeId);
     try {
       const answer = (await client
         .api(`/directoryObjects/${encodeURIComponent(principalId)}/checkMemberGroups`)
@@ -72,7 +84,7 @@ export class GraphGroupAccessGranter implements AccessGranter {
   /** Adds the person to the access group; already being a member counts as done. */
   async add(principalId: string, scopeId: string = DEFAULT_ACCESS_SCOPE): Promise<void> {
     const { client, logger } = this.deps;
-    const groupId = this.groupOf(scopeId);
+    const groupId = await this.groupOf(scopeId);
     try {
       await client
         .api(`/groups/${encodeURIComponent(groupId)}/members/$ref`)
@@ -88,7 +100,7 @@ export class GraphGroupAccessGranter implements AccessGranter {
   /** Removes the person from the access group; a member already gone counts as done. */
   async remove(principalId: string, scopeId: string = DEFAULT_ACCESS_SCOPE): Promise<void> {
     const { client, logger } = this.deps;
-    const groupId = this.groupOf(scopeId);
+    const groupId = await this.groupOf(scopeId);
     try {
       await client.api(`/groups/${encodeURIComponent(groupId)}/members/${encodeURIComponent(principalId)}/$ref`).delete();
     } catch (error) {

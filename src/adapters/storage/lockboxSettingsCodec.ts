@@ -1,7 +1,7 @@
 import { LockboxSettings } from '../../application/ports';
 import { ASSIST_ALLOW_MINUTES, ASSIST_UNANSWERED_HOURS } from '../../domain/assist';
 import { DEFAULT_PERMISSION_PROFILES } from '../../domain/invitation';
-import { LOCKBOX_DEFAULT_POLICY } from '../../domain/lockbox';
+import { LOCKBOX_DEFAULT_POLICY, ScopeSetting } from '../../domain/lockbox';
 import { parseObject } from './requestCodec';
 
 /** The `settings` row that holds the lockbox settings. */
@@ -13,6 +13,8 @@ export const DEFAULT_LOCKBOX_SETTINGS: Readonly<LockboxSettings> = Object.freeze
   assistUnansweredHours: ASSIST_UNANSWERED_HOURS.default,
   assistAllowMinutes: ASSIST_ALLOW_MINUTES.default,
   permissionProfiles: DEFAULT_PERMISSION_PROFILES.map((profile) => ({ ...profile })),
+  scopes: [],
+  backupApproverIds: [],
   updatedBy: null,
   updatedAt: null,
 });
@@ -28,6 +30,21 @@ export function decodeLockboxSettings(value: unknown): LockboxSettings {
   const merged = { ...DEFAULT_LOCKBOX_SETTINGS, ...stored } as Record<keyof LockboxSettings, unknown>;
   return {
     ...(merged as unknown as LockboxSettings),
+    scopes: Array.isArray(merged.scopes) ? merged.scopes.filter(isScopeSetting) : [],
+    backupApproverIds: Array.isArray(merged.backupApproverIds) ? merged.backupApproverIds.filter((id): id is string => typeof id === 'string') : [],
     updatedAt: merged.updatedAt === null || merged.updatedAt === undefined ? null : new Date(merged.updatedAt as string),
   };
+}
+
+/** A stored scope as written by `settings`; anything else in the row is left out rather than guessed at. */
+function isScopeSetting(value: unknown): value is ScopeSetting {
+  const scope = value as Partial<Record<keyof ScopeSetting, unknown>> | null;
+  return (
+    typeof scope === 'object' &&
+    scope !== null &&
+    typeof scope.id === 'string' &&
+    typeof scope.name === 'string' &&
+    typeof scope.description === 'string' &&
+    (scope.groupId === null || typeof scope.groupId === 'string')
+  );
 }

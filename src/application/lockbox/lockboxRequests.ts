@@ -1,6 +1,6 @@
 import { AssistLimits, assistLimitProblems } from '../../domain/assist';
 import { DecisionContext } from '../../domain/audit';
-import { DoormanError, ErrorCode, Problem, isDoormanError } from '../../domain/errors';
+import { DoormanError, ErrorCode, FieldProblem, Problem, isDoormanError } from '../../domain/errors';
 import {
   AccessScope,
   LockboxAction,
@@ -20,7 +20,7 @@ import {
 } from '../../domain/lockbox';
 import { Actor, Person, actorId } from '../../domain/people';
 import { mayAdminister, mayAskLockbox } from '../../domain/policy';
-import { SettingChange, encodeSettingChanges } from '../people/auditTrail';
+import { BackupApproversChange, SettingChange, UNKNOWN_PERSON, encodeSettingChanges } from '../people/auditTrail';
 import { mailTimeZoneOf } from '../people/personTimeZone';
 import { requestedViaLabelOf } from '../shared/cardViews';
 import { lockboxApproverMail } from '../i18n/lockboxApproverMail';
@@ -235,7 +235,7 @@ function feedFor(request: LockboxRequest, people: readonly Person[], activity: '
  * trail names them.
  */
 export async function escalateLockbox(deps: UseCaseDeps, request: LockboxRequest): Promise<void> {
-  const backups = (await deps.directory.listByRole(LOCKBOX_BACKUP_ROLE)).filter((person) => !lockboxParties(request).includes(person.aadObjectId));
+  const backups = await backupApprovers(deps, request);
   const backupIds = backups.map((person) => person.aadObjectId);
   const { request: after, event } = recordLockboxSide(request, { action: 'escalate', backupIds }, { actor: SYSTEM_SWEEPER, now: deps.clock.now(), source: 'timer' });
   const outbox = [...tellDeciders(deps, after, backups, 'lockboxEscalated', 'escalated'), ...feedFor(after, backups, 'approvalNeeded')];
@@ -250,7 +250,7 @@ type Decider = Person & { email: string | null };
 async function deciders(deps: UseCaseDeps, request: LockboxRequest, byRole: Decider[]): Promise<Decider[]> {
   const known = new Map(byRole.map((person) => [person.aadObjectId, person]));
   if ((request.escalatedTo ?? []).some((id) => !known.has(id))) {
-    for (const backup of await deps.directory.listByRole(LOCKBOX_BACKUP_ROLE)) {
+    for (const backup of await backupApprovers(deps, request)) {
       if ((request.escalatedTo ?? []).includes(backup.aadObjectId)) known.set(backup.aadObjectId, backup);
     }
   }
@@ -300,26 +300,30 @@ export async function confirmLockboxRemoval(deps: UseCaseDeps, requestId: string
 export async function saveLockboxSettings(
   deps: UseCaseDeps,
   actor: Actor,
-  asked: Omit<LockboxSettings, 'updatedBy' | 'updatedAt' | keyof AssistLimits> & Partial<AssistLimits>,
+  asked: Omit<LockboxSettings, 'updatedBy' | 'updatedAt' | 'scopes' | 'backupApproverIds' | keyof AssistLimits> &
+    Partial<AssistLimits> & { backupApproverIds?: string[] },
 ): Promise<LockboxSettings> {
   if (actor.type !== 'person' || !mayAdminister(actor)) throw new DoormanError('AUTH.NOT_PERMITTED');
   const current = await deps.lockboxSettings.getLockboxSettings();
-  // A form without the assistance fields (an older card) leaves them as they are.
-  const next: Omit<LockboxSettings, 'updatedBy' | 'updatedAt'> = {
-    ...asked,
+  // A form without the assistance fields or backup approvers (an older card) leaves them as they are.
+  const { backupApproverIds: askedBackups, ...limits } = asked;
+  const next: Omit<LockboxSettings, 'updatedBy' | 'updatedAt' | 'scopes' | 'backupApproverIds'> = {
+    ...limits,
     assistUnansweredHours: asked.assistUnansweredHours ?? current.assistUnansweredHours,
     assistAllowMinutes: asked.assistAllowMinutes ?? current.assistAllowMinutes,
     // The invitation profiles are not on this form: they stay as they are.
     permissionProfiles: current.permissionProfiles,
   };
-  const problems = [...lockboxLimitProblems(next), ...assistLimitProblems(next)];
+  const backupApproverIds = askedBackups === undefined ? current.backupApproverIds : [...new Set(askedBackups)];
+  const problems = [...lockboxLimitProblems(next), ...assistLimitProblems(next), ...(await backupApproverProblems(deps, backupApproverIds))];
   if (problems.length > 0) throw new DoormanError('INPUT.INVALID', 'limits out of range', problems);
   const now = deps.clock.now();
-  const saved: LockboxSettings = { ...next, updatedBy: actor.person.name, updatedAt: now };
+  const saved: LockboxSettings = { ...next, scopes: current.scopes, backupApproverIds, updatedBy: actor.person.name, updatedAt: now };
   const changes: SettingChange[] = (Object.keys(next) as (keyof typeof next)[])
     .filter((key): key is SettingChange['key'] => key !== 'permissionProfiles' && current[key] !== next[key])
     .map((key) => ({ key, from: current[key], to: next[key] }));
-  if (changes.length === 0) return current;
+  const backupChange = await backupApproversChange(deps, current.backupApproverIds, backupApproverIds);
+  if (changes.length === 0 && backupChange === undefined) return current;
   const outbox: OutboxMessage[] = [];
   if (current.approvalRequired !== next.approvalRequired) {
     for (const approver of await deps.directory.listByRole('approver')) {
@@ -331,10 +335,41 @@ export async function saveLockboxSettings(
       });
     }
   }
-  await deps.lockboxSettings.saveLockboxSettings(saved, { actorId: actorId(actor), at: now, change: encodeSettingChanges(changes) }, outbox);
+  await deps.lockboxSettings.saveLockboxSettings(saved, { actorId: actorId(actor), at: now, change: encodeSettingChanges(changes, backupChange) }, outbox);
   deps.logger.info({ actor: actorId(actor), changes }, 'lockbox settings changed');
   deps.wakeDispatcher();
   return saved;
+}
+
+const ENTRA_OBJECT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Backup approvers must be people the directory knows (Entra object ids), still in the organisation. */
+async function backupApproverProblems(deps: UseCaseDeps, ids: readonly string[]): Promise<FieldProblem[]> {
+  if (ids.some((id) => !ENTRA_OBJECT_ID.test(id))) return [{ field: 'backupApproverIds', problem: 'invalid' }];
+  for (const id of ids) {
+    const profile = await deps.directory.profileOf(id);
+    if (profile === null || profile.state === 'left') return [{ field: 'backupApproverIds', problem: 'unknownPerson' }];
+  }
+  return [];
+}
+
+async function backupApproversChange(deps: UseCaseDeps, before: readonly string[], after: readonly string[]): Promise<BackupApproversChange | undefined> {
+  const added = after.filter((id) => !before.includes(id));
+  const removed = before.filter((id) => !after.includes(id));
+  if (added.length === 0 && removed.length === 0) return undefined;
+  const named = (ids: string[]) => Promise.all(ids.map(async (id) => (await deps.directory.displayName(id)) ?? UNKNOWN_PERSON));
+  return { added: await named(added), removed: await named(removed) };
+}
+
+/** Everyone holding the admin role, and the backup approvers listed in the settings (the requester never). */
+async function backupApprovers(deps: UseCaseDeps, request: LockboxRequest): Promise<Decider[]> {
+  const byId = new Map((await deps.directory.listByRole(LOCKBOX_BACKUP_ROLE)).map((person) => [person.aadObjectId, person]));
+  for (const id of (await deps.lockboxSettings.getLockboxSettings()).backupApproverIds) {
+    if (byId.has(id)) continue;
+    const profile = await deps.directory.profileOf(id);
+    if (profile && profile.state !== 'left') byId.set(id, { aadObjectId: id, name: profile.displayName, email: profile.email });
+  }
+  return [...byId.values()].filter((person) => !lockboxParties(request).includes(person.aadObjectId));
 }
 
 /** What each lockbox deadline runs when it falls due (the sweeper's table). */

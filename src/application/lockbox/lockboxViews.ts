@@ -1,14 +1,15 @@
 import { DoormanError, FieldProblem, isDoormanError } from '../../domain/errors';
-import { AccessScope, DEFAULT_LOCKBOX_SCOPE } from '../../domain/lockbox';
+import { AccessScope, ScopeSetting } from '../../domain/lockbox';
 import { Actor } from '../../domain/people';
 import { mayAdminister, mayAskLockbox } from '../../domain/policy';
-import { SettingsHistoryLine, settingsHistory } from '../people/auditTrail';
+import { SettingsHistoryLine, UNKNOWN_PERSON, settingsHistory } from '../people/auditTrail';
 import { approvalsQueue } from '../people/queues';
 import { LockboxSettings } from '../ports';
 import { ClickedCardView, cardViewOf } from '../shared/cardViews';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 import { typedInputs } from '../shared/typedInputs';
 import { parseLockboxForm } from './lockboxForm';
+import { addLockboxScope, configuredScopeSettings, lockboxScopes, removeLockboxScope } from './lockboxScopes';
 import { requestLockboxAccess, saveLockboxSettings } from './lockboxRequests';
 
 /** The limits the lockbox form shows, and the access scopes to choose from. */
@@ -18,22 +19,16 @@ export interface LockboxFormLimits {
   scopes: readonly AccessScope[];
 }
 
-/** The scopes engineers choose from: the configured ones, the default scope first. */
-export function lockboxScopes(deps: Pick<UseCaseDeps, 'settings'>): readonly AccessScope[] {
-  const scopes = deps.settings.lockboxScopes;
-  return scopes && scopes.length > 0 ? scopes : [DEFAULT_LOCKBOX_SCOPE];
-}
-
 /** `lockbox`: the empty form for engineers; AUTH.NOT_PERMITTED, or QUEUE.NONE while no channel takes approvals. */
 export async function lockboxFormLimits(deps: UseCaseDeps, actor: Actor): Promise<LockboxFormLimits> {
   if (!mayAskLockbox(actor)) throw new DoormanError('AUTH.NOT_PERMITTED');
   // Nothing undecidable: without an approvals channel no approver would ever see the request.
   if (!(await approvalsQueue(deps))) throw new DoormanError('QUEUE.NONE');
-  return limitsOf(await deps.lockboxSettings.getLockboxSettings(), lockboxScopes(deps));
+  return limitsOf(deps, await deps.lockboxSettings.getLockboxSettings());
 }
 
-function limitsOf(settings: LockboxSettings, scopes: readonly AccessScope[]): LockboxFormLimits {
-  return { defaultDurationMinutes: settings.defaultDurationMinutes, maxDurationMinutes: settings.maxDurationMinutes, scopes };
+function limitsOf(deps: Pick<UseCaseDeps, 'settings'>, settings: LockboxSettings): LockboxFormLimits {
+  return { defaultDurationMinutes: settings.defaultDurationMinutes, maxDurationMinutes: settings.maxDurationMinutes, scopes: lockboxScopes(deps, settings) };
 }
 
 /** The answer to a submitted lockbox form: the requester's card, or the form again with every problem. */
@@ -51,12 +46,12 @@ export async function submitLockboxForm(
   const settings = await deps.lockboxSettings.getLockboxSettings();
   const again = async (typed: Record<string, string>, problems: FieldProblem[]): Promise<LockboxFormAnswer> => ({
     kind: 'form',
-    limits: limitsOf(await deps.lockboxSettings.getLockboxSettings(), lockboxScopes(deps)),
+    limits: limitsOf(deps, await deps.lockboxSettings.getLockboxSettings()),
     typed,
     problems,
   });
   if (actor.type !== 'person' || !mayAskLockbox(actor)) return again({}, [{ field: 'form', problem: 'notPermitted' }]);
-  const parsed = parseLockboxForm(inputs, settings, lockboxScopes(deps));
+  const parsed = parseLockboxForm(inputs, settings, lockboxScopes(deps, settings));
   if (!parsed.ok) return again(parsed.typed, parsed.problems);
   try {
     const request = await requestLockboxAccess(deps, actor, actor.person, parsed.ask, 'chat', place);
@@ -72,6 +67,10 @@ export async function submitLockboxForm(
 export interface LockboxSettingsView {
   settings: LockboxSettings;
   history: SettingsHistoryLine[];
+  /** The scopes of configuration (listed first, not removable from the card); `settings.scopes` are the added ones. */
+  configuredScopes: ScopeSetting[];
+  /** The backup approvers listed in the settings, with the name the directory knows them by. */
+  backupApprovers: { id: string; name: string }[];
   now: Date;
 }
 
@@ -82,7 +81,11 @@ export async function lockboxSettingsView(deps: UseCaseDeps, actor: Actor): Prom
 }
 
 async function currentSettingsView(deps: UseCaseDeps): Promise<LockboxSettingsView> {
-  return { settings: await deps.lockboxSettings.getLockboxSettings(), history: await settingsHistory(deps), now: deps.clock.now() };
+  const settings = await deps.lockboxSettings.getLockboxSettings();
+  const backupApprovers = await Promise.all(
+    settings.backupApproverIds.map(async (id) => ({ id, name: (await deps.directory.displayName(id)) ?? UNKNOWN_PERSON })),
+  );
+  return { settings, history: await settingsHistory(deps), configuredScopes: configuredScopeSettings(deps), backupApprovers, now: deps.clock.now() };
 }
 
 /** `settings.save`: saves (saveLockboxSettings decides who may and what is in range) and returns the card's view. */
@@ -100,6 +103,23 @@ export async function submitLockboxSettings(
       else if (isDoormanError(error, 'INPUT.INVALID')) problems = error.fields;
       else throw error;
     }
+  }
+  return { ...(await currentSettingsView(deps)), problems };
+}
+
+/** A change to the access scopes from the settings card: add one (the card's inputs) or remove one by id. */
+export type ScopeEdit = { kind: 'add'; inputs: unknown } | { kind: 'remove'; scopeId: string };
+
+/** `settings.scope.add` / `settings.scope.remove`: changes the scopes and returns the card's view with any problem. */
+export async function submitScopeEdit(deps: UseCaseDeps, actor: Actor, edit: ScopeEdit): Promise<LockboxSettingsView & { problems: FieldProblem[] }> {
+  let problems: FieldProblem[] = [];
+  try {
+    if (edit.kind === 'add') await addLockboxScope(deps, actor, edit.inputs);
+    else await removeLockboxScope(deps, actor, edit.scopeId);
+  } catch (error) {
+    if (isDoormanError(error, 'AUTH.NOT_PERMITTED')) problems = [{ field: 'form', problem: 'notPermitted' }];
+    else if (isDoormanError(error, 'INPUT.INVALID')) problems = error.fields;
+    else throw error;
   }
   return { ...(await currentSettingsView(deps)), problems };
 }

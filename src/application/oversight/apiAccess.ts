@@ -3,7 +3,7 @@ import { Actor } from '../../domain/people';
 import { lockboxSummary } from '../lockbox/lockboxEffects';
 import { decideOnLockbox, requestLockboxAccess } from '../lockbox/lockboxRequests';
 import { parseLockboxForm } from '../lockbox/lockboxForm';
-import { lockboxScopes } from '../lockbox/lockboxViews';
+import { lockboxScopes } from '../lockbox/lockboxScopes';
 import { readableRequest } from './requestLists';
 import { ReadScope, readScopeFor } from './viewers';
 import { UseCaseDeps } from '../shared/useCaseDeps';
@@ -44,7 +44,8 @@ export async function askLockboxForEngineer(deps: UseCaseDeps, caller: ApiCaller
   const engineers = await deps.directory.listByRole('engineer');
   const person = engineers.find((candidate) => candidate.aadObjectId === onBehalfOf);
   if (!person) throw new DoormanError('INPUT.INVALID', 'onBehalfOf', [{ field: 'onBehalfOf', problem: 'notAnEngineer' }]);
-  const parsed = parseLockboxForm(body, await deps.lockboxSettings.getLockboxSettings(), lockboxScopes(deps));
+  const settings = await deps.lockboxSettings.getLockboxSettings();
+  const parsed = parseLockboxForm(body, settings, lockboxScopes(deps, settings));
   if (!parsed.ok) throw new DoormanError('INPUT.INVALID', 'lockbox form', parsed.problems);
   const request = await requestLockboxAccess(deps, caller.actor, { aadObjectId: person.aadObjectId, name: person.name }, parsed.ask, 'api');
   return lockboxSummary(request);

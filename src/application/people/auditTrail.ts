@@ -181,7 +181,7 @@ export async function apiKeyLabels(deps: Pick<UseCaseDeps, 'apiKeys'>): Promise<
 }
 
 /** The lockbox settings people can change, as stored in the settings history. */
-type SettingKey = keyof Omit<LockboxSettings, 'updatedBy' | 'updatedAt' | 'permissionProfiles'>;
+type SettingKey = keyof Omit<LockboxSettings, 'updatedBy' | 'updatedAt' | 'permissionProfiles' | 'scopes' | 'backupApproverIds'>;
 
 /** One changed setting: which, from what, to what. */
 export interface SettingChange {
@@ -203,9 +203,31 @@ const SETTING_PHRASES: Readonly<Record<SettingKey, (change: SettingChange) => st
 
 const SETTING_KEYS = Object.keys(SETTING_PHRASES) as SettingKey[];
 
-/** How a settings change is stored: JSON with the changed keys and their old and new values. */
-export function encodeSettingChanges(changes: readonly SettingChange[]): string {
-  return JSON.stringify({ changes });
+/** Backup approvers added to or removed from the settings list, named as they were when saved. */
+export interface BackupApproversChange {
+  added: string[];
+  removed: string[];
+}
+
+/** How a settings change is stored: JSON with the changed keys and their old and new values (and backup approvers). */
+export function encodeSettingChanges(changes: readonly SettingChange[], backupApprovers?: BackupApproversChange): string {
+  return JSON.stringify(backupApprovers ? { changes, backupApprovers } : { changes });
+}
+
+function backupApproversText(stored: string): string | null {
+  if (!stored.trimStart().startsWith('{')) return null;
+  try {
+    const change = (JSON.parse(stored) as { backupApprovers?: Partial<BackupApproversChange> }).backupApprovers;
+    const names = (list: unknown): string[] => (Array.isArray(list) ? list.filter((name): name is string => typeof name === 'string') : []);
+    if (!change) return null;
+    const parts = [
+      ...(names(change.added).length > 0 ? [`added ${names(change.added).join(', ')}`] : []),
+      ...(names(change.removed).length > 0 ? [`removed ${names(change.removed).join(', ')}`] : []),
+    ];
+    return parts.length > 0 ? `backup approvers: ${parts.join(', ')}` : null;
+  } catch {
+    return null;
+  }
 }
 
 /**
@@ -256,10 +278,37 @@ function isSettingValue(value: unknown): value is boolean | number {
   return typeof value === 'boolean' || (typeof value === 'number' && Number.isFinite(value));
 }
 
+/** An access scope added or removed in `settings`, as the history names it. */
+export interface ScopeChange {
+  scope: 'added' | 'removed';
+  id: string;
+  name: string;
+}
+
+/** How a scope change is stored in the settings history. */
+export function encodeScopeChange(change: ScopeChange): string {
+  return JSON.stringify({ scopeChange: change });
+}
+
+function scopeChangeText(stored: string): string | null {
+  if (!stored.trimStart().startsWith('{')) return null;
+  try {
+    const change = (JSON.parse(stored) as { scopeChange?: Partial<ScopeChange> }).scopeChange;
+    if (!change || (change.scope !== 'added' && change.scope !== 'removed') || typeof change.id !== 'string' || typeof change.name !== 'string') return null;
+    return `access scope ${change.name} (${change.id}) ${change.scope}`;
+  } catch {
+    return null;
+  }
+}
+
 /** A stored settings change in plain words: "decision time 12 h → 72 h; approval turned off: …". */
 export function settingChangesText(stored: string): string {
+  const scope = scopeChangeText(stored);
+  if (scope !== null) return scope;
   const changes = decodeSettingChanges(stored);
-  return changes ? changes.map((change) => SETTING_PHRASES[change.key](change)).join('; ') : 'settings changed';
+  const backups = backupApproversText(stored);
+  const phrases = [...(changes ?? []).map((change) => SETTING_PHRASES[change.key](change)), ...(backups ? [backups] : [])];
+  return phrases.length > 0 ? phrases.join('; ') : 'settings changed';
 }
 
 /** One line of the settings history as people read it. */

@@ -1,5 +1,6 @@
 import { PermissionProfile } from '../../domain/invitation';
 import { OutboxMessage } from './outboxStore';
+import { ScopeSetting } from '../../domain/lockbox';
 
 /**
  * Settings an admin changes with the `settings` card (lockbox, and the assistance deadlines); every change is
@@ -19,6 +20,10 @@ export interface LockboxSettings {
   escalationHours: number;
   /** Invitation: the permission profiles an inviter picks from (absent: the defaults, View only / Collaborate / Full control). */
   permissionProfiles?: PermissionProfile[];
+  /** Access scopes admins added in `settings`, offered after the configured ones (LOCKBOX_SCOPES). */
+  scopes: ScopeSetting[];
+  /** Backup approvers of an escalation besides everyone holding the admin role: Entra object ids. */
+  backupApproverIds: string[];
   updatedBy: string | null;
   updatedAt: Date | null;
 }

@@ -26,6 +26,8 @@ export interface UseCaseDeps extends StorePorts {
     /** Receivers of signed lockbox webhooks. */
     webhookUrls: string[];
     /** Lockbox access scopes engineers choose from (absent: only the default scope). */
-    lockboxScopes?: readonly AccessScope[];
+    lockboxScopes?: readonly (AccessScope & { groupId?: string | null })[];
+    /** Access is granted through Entra groups (ACCESS=graph): a scope an admin adds needs its group. */
+    lockboxScopeGroupRequired?: boolean;
   };
 }

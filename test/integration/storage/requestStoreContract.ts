@@ -171,6 +171,8 @@ function approvalOff(changedAt: Date): LockboxSettings {
     assistUnansweredHours: 4,
     assistAllowMinutes: 15,
     permissionProfiles: DEFAULT_PERMISSION_PROFILES.map((profile) => ({ ...profile })),
+    scopes: [{ id: 'billing-db', name: 'Billing «DB»', description: 'read the billing database', groupId: '3f2a9c1e-0000-4000-8000-000000000001' }],
+    backupApproverIds: ['00000000-0000-4000-8000-0000000bac01'],
     updatedBy: 'admin-ada',
     updatedAt: changedAt,
   };
@@ -1125,6 +1127,8 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           assistAllowMinutes: 15,
           escalationHours: 0,
           permissionProfiles: DEFAULT_PERMISSION_PROFILES,
+          scopes: [],
+          backupApproverIds: [],
           updatedBy: null,
           updatedAt: null,
         });

@@ -66,7 +66,7 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
     return next;
   }
 
-  it('routes exactly the verbs of the contract built so far: session, lockbox, assist, invitation, settings.save and card.refresh', () => {
+  it('routes exactly the verbs of the contract built so far: session, lockbox, assist, invitation, settings.save, the scope edits and card.refresh', () => {
     expect(Object.keys(VERBS).sort()).toEqual(
       [
         'card.refresh',
@@ -100,6 +100,8 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
         'assist.restartDevice',
         'assist.syncDevice',
         'settings.save',
+        'settings.scope.add',
+        'settings.scope.remove',
       ].sort(),
     );
   });

@@ -12,6 +12,8 @@ const SETTINGS: LockboxSettings = {
   escalationHours: 0,
   assistUnansweredHours: 4,
   assistAllowMinutes: 15,
+  scopes: [],
+  backupApproverIds: [],
   updatedBy: 'aad-sam',
   updatedAt: new Date('2030-03-01T08:00:00Z'),
 };
@@ -121,5 +123,80 @@ describe('lockboxSettingsCard', () => {
       expect(text).not.toContain('**x**');
       expect(text).not.toContain('{{DATE');
     }
+  });
+});
+
+describe('lockboxSettingsCard: access scopes', () => {
+  const configuredScopes = [
+    { id: 'default', name: 'Customer content', description: 'the access the lockbox access group grants', groupId: null },
+    { id: 'mailboxes', name: 'Mailboxes', description: 'read the mailboxes', groupId: '5c1b7a2e-0000-4000-8000-0000000ma11b' },
+  ];
+  const added = { id: 'billing-db', name: HOSTILE, description: 'read the billing records', groupId: '5c1b7a2e-0000-4000-8000-0000000b111d' };
+  const withScopes = (overrides: Partial<LockboxSettingsView> = {}): LockboxSettingsView =>
+    settingsView({ settings: { ...SETTINGS, scopes: [added] }, configuredScopes, ...overrides });
+
+  it('is a valid 1.5 card with scopes, and with every scope problem', () => {
+    validateCard(lockboxSettingsCard(withScopes()));
+    validateCard(
+      lockboxSettingsCard(
+        withScopes({
+          problems: [
+            { field: 'scopes', problem: 'scopeInUse' },
+            { field: 'newScopeId', problem: 'scopeIdTaken' },
+            { field: 'newScopeGroupId', problem: 'invalid' },
+          ],
+          typed: { newScopeId: 'mailboxes', newScopeGroupId: 'nope' },
+        }),
+      ),
+    );
+  });
+
+  it('lists configured scopes first, with their group and without Remove, then added ones each with Remove', () => {
+    const card = lockboxSettingsCard(withScopes());
+    const texts = visibleTexts(card).join('\n');
+    expect(texts.indexOf('Mailboxes')).toBeLessThan(texts.indexOf('billing-db'));
+    expect(String(getById(card, 'configuredScope2').text)).toContain('group 5c1b7a2e-0000-4000-8000-0000000ma11b');
+    expect(String(getById(card, 'configuredScope2').text)).toContain('cannot be removed here');
+    expect(String(getById(card, 'configuredScope1').text)).toContain('no group');
+    expect(JSON.stringify(findById(card, 'configuredScope1'))).not.toContain('settings.scope.remove');
+    expect(getById(card, 'removeScope1')).toMatchObject({ type: 'Action.Execute', verb: 'settings.scope.remove', data: { removeScope: 'billing-db' } });
+    expect(allIds(card).filter((id) => id.startsWith('removeScope'))).toEqual(['removeScope1']);
+    // An admin-typed name is escaped like every other text.
+    expect(texts).not.toContain('**x**');
+  });
+
+  it('offers the new-scope inputs and Add, with ids that never collide with the data of Remove', () => {
+    const card = lockboxSettingsCard(withScopes());
+    for (const id of ['newScopeId', 'newScopeName', 'newScopeDescription', 'newScopeGroupId']) expect(getById(card, id)).toMatchObject({ type: 'Input.Text' });
+    expect(getById(card, 'addScope')).toMatchObject({ type: 'Action.Execute', verb: 'settings.scope.add', data: {} });
+    expect(findById(card, 'removeScope')).toBeUndefined();
+  });
+
+  it('answers each scope problem next to its field and keeps what was typed', () => {
+    const card = lockboxSettingsCard(
+      withScopes({ problems: [{ field: 'newScopeId', problem: 'scopeIdTaken' }, { field: 'scopes', problem: 'scopeConfigured' }], typed: { newScopeId: 'mailboxes' } }),
+    );
+    expect(elementAfter(card, 'newScopeId')).toMatchObject({ id: 'newScopeIdErrorAlert' });
+    expect(getById(card, 'newScopeIdError').text).toBe('Another scope already has this id.');
+    expect(String(getById(card, 'scopesError').text)).toMatch(/configuration \(LOCKBOX_SCOPES\)/);
+    expect(getById(card, 'newScopeId').value).toBe('mailboxes');
+  });
+});
+
+describe('lockboxSettingsCard: backup approvers', () => {
+  it('names the listed backup approvers, escaped, and offers their ids to edit, on a valid card', () => {
+    const id = '00000000-0000-4000-8000-0000000bac01';
+    const card = lockboxSettingsCard(settingsView({ settings: { ...SETTINGS, backupApproverIds: [id] }, backupApprovers: [{ id, name: HOSTILE }] }));
+    validateCard(card);
+    expect(String(getById(card, 'backupApproversNames').text)).not.toContain('**x**');
+    expect(getById(card, 'backupApproverIds')).toMatchObject({ type: 'Input.Text', value: id });
+    expect(String(getById(lockboxSettingsCard(settingsView()), 'backupApproversNames').text)).toContain('none besides the admins');
+  });
+
+  it('answers a refused list next to the field and keeps what was typed', () => {
+    const card = lockboxSettingsCard(settingsView({ problems: [{ field: 'backupApproverIds', problem: 'unknownPerson' }], typed: { backupApproverIds: 'x, y' } }));
+    validateCard(card);
+    expect(elementAfter(card, 'backupApproverIds')).toMatchObject({ id: 'backupApproverIdsErrorAlert' });
+    expect(getById(card, 'backupApproverIds').value).toBe('x, y');
   });
 });

@@ -73,6 +73,8 @@ const SETTINGS: LockboxSettings = {
   escalationHours: 0,
   assistUnansweredHours: 4,
   assistAllowMinutes: 15,
+  scopes: [],
+  backupApproverIds: [],
   updatedBy: 'aad-sam',
   updatedAt: new Date('2030-03-01T08:00:00Z'),
 };

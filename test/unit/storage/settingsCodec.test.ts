@@ -2,7 +2,7 @@ import { decodeLockboxSettings, encodeLockboxSettings } from '../../../src/adapt
 import { DEFAULT_PERMISSION_PROFILES } from '../../../src/domain/invitation';
 
 describe('stored settings', () => {
-  it('a row saved before the assistance and escalation settings existed reads their defaults (4 h unanswered, 15 min to allow, no escalation)', () => {
+  it('a row saved before the assistance, escalation and scope settings existed reads their defaults (4 h unanswered, 15 min to allow, no escalation, no added scopes)', () => {
     const old = JSON.stringify({ approvalRequired: false, leadReview: false, defaultDurationMinutes: 60, maxDurationMinutes: 480, decisionHours: 4, updatedBy: 'Sam', updatedAt: '2030-03-01T08:00:00.000Z' });
     expect(decodeLockboxSettings(old)).toEqual({
       approvalRequired: false,
@@ -14,6 +14,8 @@ describe('stored settings', () => {
       assistUnansweredHours: 4,
       assistAllowMinutes: 15,
       permissionProfiles: DEFAULT_PERMISSION_PROFILES,
+      scopes: [],
+      backupApproverIds: [],
       updatedBy: 'Sam',
       updatedAt: new Date('2030-03-01T08:00:00.000Z'),
     });
@@ -32,5 +34,13 @@ describe('stored settings', () => {
     ]);
     const own = [{ name: 'Observer', sentence: 'Watches only.', role: 'attendee' as const }];
     expect(decodeLockboxSettings(encodeLockboxSettings({ ...decodeLockboxSettings('{}'), permissionProfiles: own })).permissionProfiles).toEqual(own);
+  });
+
+  it('keeps the scopes an admin added, and leaves out a stored scope it cannot read rather than guess', () => {
+    const billing = { id: 'billing-db', name: 'Billing', description: 'read billing', groupId: '5c1b7a2e-0000-4000-8000-0000000b111d' };
+    const local = { id: 'local', name: 'Local', description: 'local grant table', groupId: null };
+    const stored = JSON.stringify({ scopes: [billing, local, { id: 'broken' }, 'nonsense'] });
+    expect(decodeLockboxSettings(stored).scopes).toEqual([billing, local]);
+    expect(decodeLockboxSettings(JSON.stringify({ scopes: 'nope' })).scopes).toEqual([]);
   });
 });

@@ -158,14 +158,18 @@ function viewerActions(view: LockboxCardView): { inputs: CardElement[]; buttons:
     maxLength: LOCKBOX_FIELD_MAX_LENGTHS.comment,
   });
   const deny = executeAction('Deny', 'lockbox.deny', pointer, 'deny', 'destructive');
+  const revoke = executeAction('Revoke access', 'lockbox.revoke', pointer, 'revoke', 'destructive');
   switch (viewer) {
     case 'approver':
       if (request.state === 'pending') {
         return { inputs: [comment], buttons: [executeAction('Approve', 'lockbox.approve', pointer, 'approve', 'positive'), deny] };
       }
-      if (isAccessRunning(request)) {
-        return { inputs: [], buttons: [executeAction('Revoke access', 'lockbox.revoke', pointer, 'revoke', 'destructive')] };
-      }
+      if (isAccessRunning(request)) return { inputs: [], buttons: [revoke] };
+      return none;
+    case 'pastReviewer':
+      // Whoever passed the lead review does not also approve (the domain refuses it): Deny and Revoke stay.
+      if (request.state === 'pending') return { inputs: [comment], buttons: [deny] };
+      if (isAccessRunning(request)) return { inputs: [], buttons: [revoke] };
       return none;
     case 'reviewer':
       if (request.state === 'review') {

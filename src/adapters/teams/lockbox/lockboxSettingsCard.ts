@@ -2,9 +2,9 @@ import { SETTINGS_HISTORY_LENGTH, SettingsHistoryLine } from '../../../applicati
 import { LockboxSettings } from '../../../application/ports';
 import { ASSIST_ALLOW_MINUTES, ASSIST_UNANSWERED_HOURS } from '../../../domain/assist';
 import { FieldProblem } from '../../../domain/errors';
-import { LOCKBOX_DECISION_HOURS, LOCKBOX_MAX_MINUTES } from '../../../domain/lockbox';
+import { LOCKBOX_DECISION_HOURS, LOCKBOX_MAX_MINUTES, ScopeSetting } from '../../../domain/lockbox';
 import { cardTime } from '../cards/cardTime';
-import { adaptiveCard, container, executeAction, heading, inputToggle, statusBadge, textBlock } from '../cards/cardElements';
+import { actionSet, adaptiveCard, container, executeAction, heading, inputText, inputToggle, statusBadge, textBlock } from '../cards/cardElements';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 import { durationText, formProblems, FormField, inputNumber, LOCKBOX_MIN_MINUTES } from './lockboxCardParts';
@@ -14,13 +14,17 @@ export interface LockboxSettingsView {
   settings: LockboxSettings;
   /** Audited changes with the admin named and the change in words, in any order; the card lists the newest five. */
   history: readonly SettingsHistoryLine[];
+  /** The scopes of configuration (LOCKBOX_SCOPES), listed first and not removable here; `settings.scopes` are the added ones. */
+  configuredScopes?: readonly ScopeSetting[];
+  /** The backup approvers listed in the settings (`settings.backupApproverIds`), named. */
+  backupApprovers?: readonly { id: string; name: string }[];
   now: Date;
   timeZone: string;
   problems: FieldProblem[];
   /** A plain text answer to a save, such as "Settings saved."; shown literally. */
   notice?: string | null;
   /** What the admin typed in a refused save, shown again instead of the stored values so nothing looks clamped. */
-  typed?: Partial<Record<'defaultDurationMinutes' | 'maxDurationMinutes' | 'decisionHours' | 'escalationHours' | 'assistUnansweredHours' | 'assistAllowMinutes', string>>;
+  typed?: Partial<Record<'defaultDurationMinutes' | 'maxDurationMinutes' | 'decisionHours' | 'escalationHours' | 'assistUnansweredHours' | 'assistAllowMinutes' | 'backupApproverIds' | NewScopeField, string>>;
 }
 
 /** How many recent changes the card lists. */
@@ -32,6 +36,8 @@ export const DECISION_HOURS_RANGE = LOCKBOX_DECISION_HOURS;
 const minutesRange = `Choose between ${LOCKBOX_MIN_MINUTES} and ${LOCKBOX_MAX_MINUTES} minutes (${durationText(LOCKBOX_MAX_MINUTES)}).`;
 const hoursRange = `Choose between ${DECISION_HOURS_RANGE.min} and ${DECISION_HOURS_RANGE.max} hours.`;
 const escalationRange = `Choose 0 (off) or a number of hours shorter than the decision deadline.`;
+
+const scopeIdRule = 'Use 1 to 40 lower-case letters, digits or dashes, starting with a letter or digit.';
 
 const unansweredRange = `Choose between ${ASSIST_UNANSWERED_HOURS.min} and ${ASSIST_UNANSWERED_HOURS.max} hours.`;
 const allowRange = `Choose between ${ASSIST_ALLOW_MINUTES.min} and ${ASSIST_ALLOW_MINUTES.max} minutes.`;
@@ -51,6 +57,35 @@ const FIELDS: Readonly<Record<string, FormField>> = {
     label: 'Escalation',
     texts: { range: escalationRange, invalid: escalationRange, aboveMax: 'Escalation must come before the decision deadline.' },
   },
+  backupApproverIds: {
+    label: 'Backup approvers',
+    texts: {
+      invalid: 'List Entra object ids (GUIDs), separated by commas.',
+      unknownPerson: 'One of these ids is not a person in the directory (or has left).',
+    },
+  },
+  scopes: {
+    label: 'Access scopes',
+    texts: {
+      scopeConfigured: 'This scope comes from configuration (LOCKBOX_SCOPES); change it there.',
+      scopeUnknown: 'This scope is no longer in the list.',
+      scopeInUse: 'A request under review, pending or running uses this scope; remove it once that request has ended.',
+    },
+  },
+  newScopeId: {
+    label: 'Scope id',
+    texts: {
+      scopeIdFormat: scopeIdRule,
+      required: scopeIdRule,
+      scopeIdTaken: 'Another scope already has this id.',
+    },
+  },
+  newScopeName: { label: 'Scope name', texts: { invalid: 'Give a name of at most 80 characters.' } },
+  newScopeDescription: { label: 'Scope description', texts: { invalid: 'Say in at most 300 characters what this access allows.' } },
+  newScopeGroupId: {
+    label: 'Group id',
+    texts: { invalid: 'Use the object id of an Entra security group (a GUID).', required: 'Access is granted through Entra groups here: name the group.' },
+  },
 };
 
 /** The admin's lockbox settings (verb `settings.save`): approval, lead review, durations, deadline, recent changes. */
@@ -58,7 +93,7 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
   const { settings } = view;
   const answers = formProblems(view.problems, FIELDS, 'Nothing was saved.');
   const toggleValue = (on: boolean): string => (on ? 'true' : 'false');
-  const shown = (field: keyof NonNullable<LockboxSettingsView['typed']>): number => {
+  const shown = (field: Exclude<keyof NonNullable<LockboxSettingsView['typed']>, NewScopeField | 'backupApproverIds'>): number => {
     const typed = Number(view.typed?.[field]);
     return view.typed?.[field] !== undefined && Number.isFinite(typed) ? typed : settings[field];
   };
@@ -131,6 +166,9 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
       errorMessage: escalationRange,
     }),
     ...answers.after('escalationHours'),
+    ...backupApproverSection(view),
+    ...answers.after('backupApproverIds'),
+    ...scopeSection(view, answers),
     history(view),
     textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }),
   );
@@ -163,4 +201,65 @@ function history(view: LockboxSettingsView): unknown {
     separator: true,
     spacing: 'medium',
   });
+}
+
+/** The inputs of "Add access scope"; ids unlike the data key of Remove (`removeScope`), which Teams merges with them. */
+type NewScopeField = 'newScopeId' | 'newScopeName' | 'newScopeDescription' | 'newScopeGroupId';
+
+/**
+ * Access scopes: the configured ones first (no Remove: they come from LOCKBOX_SCOPES), then those admins added, each
+ * with Remove (`settings.scope.remove`); then the inputs and button to add one (`settings.scope.add`).
+ */
+function scopeSection(view: LockboxSettingsView, answers: ReturnType<typeof formProblems>): unknown[] {
+  const line = (scope: ScopeSetting, origin: string): string =>
+    `**${escapeMarkdown(scope.name)}** (${escapeMarkdown(scope.id)}) — ${escapeMarkdown(scope.description)} · ` +
+    `${scope.groupId ? `group ${escapeMarkdown(scope.groupId)}` : 'no group'} · ${origin}`;
+  const configured = (view.configuredScopes ?? []).map((scope, index) =>
+    textBlock(line(scope, 'from configuration, cannot be removed here'), { id: `configuredScope${index + 1}`, spacing: 'small' }),
+  );
+  const added = view.settings.scopes.map((scope, index) =>
+    container(
+      [
+        textBlock(line(scope, 'added in settings'), { spacing: 'none' }),
+        actionSet([executeAction('Remove', 'settings.scope.remove', { removeScope: scope.id }, `removeScope${index + 1}`, 'destructive')]),
+      ],
+      { id: `addedScope${index + 1}`, spacing: 'small' },
+    ),
+  );
+  const typed = (field: NewScopeField): string | undefined => view.typed?.[field];
+  const field = (id: NewScopeField, label: string, maxLength: number, isRequired: boolean): unknown[] => [
+    inputText(id, { label, maxLength, isRequired, ...(typed(id) !== undefined ? { value: typed(id) } : {}) }),
+    ...answers.after(id),
+  ];
+  return [
+    textBlock('Access scopes', { id: 'scopesTitle', weight: 'bolder', separator: true, spacing: 'medium' }),
+    textBlock('What approving grants; engineers choose one. Scopes from configuration come first and are changed there.', {
+      id: 'scopesNote',
+      isSubtle: true,
+      spacing: 'small',
+    }),
+    ...answers.after('scopes'),
+    ...configured,
+    ...added,
+    ...field('newScopeId', 'New scope id (lower-case letters, digits, dashes)', 40, false),
+    ...field('newScopeName', 'Name', 80, false),
+    ...field('newScopeDescription', 'What it allows', 300, false),
+    ...field('newScopeGroupId', 'Entra group object id that carries it', 36, false),
+    actionSet([executeAction('Add access scope', 'settings.scope.add', {}, 'addScope')], 'addScopeActions'),
+  ];
+}
+
+/** Backup approvers of an escalation besides the admins: named, and the list of ids to edit (input `backupApproverIds`). */
+function backupApproverSection(view: LockboxSettingsView): unknown[] {
+  const listed = view.backupApprovers ?? [];
+  const names = listed.length === 0 ? 'none besides the admins' : listed.map((person) => escapeMarkdown(person.name)).join(', ');
+  const value = view.typed?.backupApproverIds ?? view.settings.backupApproverIds.join(', ');
+  return [
+    textBlock(`Backup approvers listed here: ${names}.`, { id: 'backupApproversNames', spacing: 'small' }),
+    inputText('backupApproverIds', {
+      label: 'Backup approvers besides the admins (Entra object ids, separated by commas)',
+      maxLength: 4000,
+      ...(value !== '' ? { value } : {}),
+    }),
+  ];
 }

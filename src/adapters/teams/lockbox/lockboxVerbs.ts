@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
 import { z } from 'zod';
 import { LockboxDecisionVerb, decideOnLockbox } from '../../../application/lockbox/lockboxRequests';
-import { LockboxFormLimits, submitLockboxForm, submitLockboxSettings } from '../../../application/lockbox/lockboxViews';
+import { LockboxFormLimits, ScopeEdit, submitLockboxForm, submitLockboxSettings, submitScopeEdit } from '../../../application/lockbox/lockboxViews';
 import { typedInputs } from '../../../application/shared/typedInputs';
 import { withClickedCard } from '../../../application/shared/cardViews';
 import { FieldProblem } from '../../../domain/errors';
@@ -46,9 +46,11 @@ const settingsSchema = z.object({
   assistAllowMinutes: z.coerce.number().int().optional(),
   // Cards saved before escalation existed send no value: it stays off.
   escalationHours: z.coerce.number().int().default(0),
+  // Entra object ids, separated by commas, spaces or new lines; absent on older cards (the list stays).
+  backupApproverIds: z.string().max(4000).optional(),
 });
 
-const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours', 'escalationHours', 'assistUnansweredHours', 'assistAllowMinutes'] as const;
+const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours', 'escalationHours', 'assistUnansweredHours', 'assistAllowMinutes', 'backupApproverIds'] as const;
 
 /** Saves the settings; values out of range are refused field by field (the domain's ranges), never clamped. */
 async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
@@ -58,7 +60,12 @@ async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verb
     deps,
     actor,
     parsed.success
-      ? { ...parsed.data, approvalRequired: parsed.data.approvalRequired === 'true', leadReview: parsed.data.leadReview === 'true' }
+      ? {
+          ...parsed.data,
+          approvalRequired: parsed.data.approvalRequired === 'true',
+          leadReview: parsed.data.leadReview === 'true',
+          backupApproverIds: parsed.data.backupApproverIds?.split(/[\s,;]+/).filter((id) => id !== ''),
+        }
       : { problems: parsed.error.issues.map((issue) => ({ field: String(issue.path[0] ?? 'form'), problem: 'invalid' })) },
   );
   const { problems } = view;
@@ -66,6 +73,8 @@ async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verb
   return lockboxSettingsCard({
     settings: view.settings,
     history: view.history,
+    configuredScopes: view.configuredScopes,
+    backupApprovers: view.backupApprovers,
     now: view.now,
     timeZone: timeZoneOf(turn, deps.settings.defaultTimeZone),
     problems,
@@ -74,7 +83,30 @@ async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verb
   });
 }
 
-/** The lockbox verbs of DESIGN.md §5, plus `settings.save`. */
+const NEW_SCOPE_FIELDS = ['newScopeId', 'newScopeName', 'newScopeDescription', 'newScopeGroupId'] as const;
+
+/** `settings.scope.add` (the card's new-scope inputs) and `settings.scope.remove` (data `removeScope`: a scope id). */
+function scopeEdit(kind: 'add' | 'remove'): VerbHandler {
+  return async (turn, actor, data, verbs) => {
+    const { deps } = verbs;
+    const edit: ScopeEdit = kind === 'add' ? { kind, inputs: data } : { kind, scopeId: removeSchema.parse(data).removeScope };
+    const view = await submitScopeEdit(deps, actor, edit);
+    const { problems } = view;
+    const typed = typedInputs(data);
+    const notice = kind === 'add' ? 'Access scope added.' : 'Access scope removed.';
+    return lockboxSettingsCard({
+      ...view,
+      timeZone: timeZoneOf(turn, deps.settings.defaultTimeZone),
+      notice: problems.length === 0 ? notice : null,
+      // A refused addition keeps what was typed; after one that worked the inputs are empty again.
+      typed: problems.length === 0 ? undefined : Object.fromEntries(NEW_SCOPE_FIELDS.filter((field) => field in typed).map((field) => [field, typed[field]])),
+    });
+  };
+}
+
+const removeSchema = z.object({ removeScope: z.string().min(1).max(40) });
+
+/** The lockbox verbs of DESIGN.md §5, plus `settings.save` and the access scope edits of the settings card. */
 export const LOCKBOX_VERBS: Readonly<Record<string, VerbHandler>> = {
   'lockbox.create': lockboxCreate,
   'lockbox.approve': lockboxDecision('approve'),
@@ -83,4 +115,6 @@ export const LOCKBOX_VERBS: Readonly<Record<string, VerbHandler>> = {
   'lockbox.revoke': lockboxDecision('revoke'),
   'lockbox.resolve': lockboxDecision('resolve'),
   'settings.save': settingsSave,
+  'settings.scope.add': scopeEdit('add'),
+  'settings.scope.remove': scopeEdit('remove'),
 };
