@@ -26,6 +26,9 @@ export interface RequestColumns {
   updatedAt: Date;
 }
 
+/** The columns each kind fills its own way; the rest are the request's own id, kind, state, version and times. */
+type KindColumns = Pick<RequestColumns, 'generation' | 'linkHash' | 'createdBy' | 'assignee' | 'queueId'>;
+
 /** A request split for storage: columns, the non-personal rest (`requests.data`) and the erasable part. */
 export interface EncodedRequest {
   columns: RequestColumns;
@@ -46,7 +49,8 @@ interface KindShape<R> {
   personalFields: readonly FieldPath<R>[];
   /** What each personal field reads as once erased (inside arrays: each element's value). */
   erased: { readonly [path: string]: unknown };
-  columns(request: R): RequestColumns;
+  /** Where the request sits in the columns its kind fills its own way (the common ones come from the request itself). */
+  placement(request: R): KindColumns;
   /** Reads fields stored in an older form (after dates are restored); absent when nothing changed form. */
   readOlder?(stored: Record<string, unknown>): Record<string, unknown>;
 }
@@ -55,18 +59,12 @@ const sessionShape: KindShape<SessionRequest> = {
   dateFields: ['createdAt', 'updatedAt', 'expiresAt', 'scheduledFor', 'lobbyOpenUntil'],
   personalFields: ['recipient', 'customerName'],
   erased: { recipient: { name: ERASED_NAME, email: null }, customerName: null },
-  columns: (request) => ({
-    id: request.id,
-    kind: request.kind,
-    state: request.state,
-    version: request.version,
+  placement: (request) => ({
     generation: request.generation,
     linkHash: request.linkHash,
     createdBy: request.createdBy.aadObjectId,
     assignee: request.assignee?.aadObjectId ?? null,
     queueId: request.queueId,
-    createdAt: request.createdAt,
-    updatedAt: request.updatedAt,
   }),
   // Rows written before problems were structured hold them as "CODE: detail" strings.
   readOlder: (stored) => {
@@ -94,19 +92,13 @@ const lockboxShape: KindShape<LockboxRequest> = {
   ],
   personalFields: ['requester.name', 'decisions[].byName'],
   erased: { 'requester.name': ERASED_NAME, 'decisions[].byName': ERASED_NAME },
-  columns: (request) => ({
-    id: request.id,
-    kind: request.kind,
-    state: request.state,
-    version: request.version,
+  placement: (request) => ({
     // A lockbox request has no link and no generations; the column is NOT NULL.
     generation: 1,
     linkHash: null,
     createdBy: request.requester.aadObjectId,
     assignee: null,
     queueId: request.queueId,
-    createdAt: request.createdAt,
-    updatedAt: request.updatedAt,
   }),
 };
 
@@ -123,18 +115,12 @@ const assistShape: KindShape<AssistRequest> = {
   ],
   personalFields: ['requester.name', 'helper.name', 'phone', 'deviceActions[].by.name'],
   erased: { 'requester.name': ERASED_NAME, 'helper.name': ERASED_NAME, phone: null, 'deviceActions[].by.name': ERASED_NAME },
-  columns: (request) => ({
-    id: request.id,
-    kind: request.kind,
-    state: request.state,
-    version: request.version,
+  placement: (request) => ({
     generation: 1,
     linkHash: null,
     createdBy: request.requester.aadObjectId,
     assignee: request.helper?.aadObjectId ?? null,
     queueId: request.queueId,
-    createdAt: request.createdAt,
-    updatedAt: request.updatedAt,
   }),
 };
 
@@ -144,18 +130,12 @@ const invitationShape: KindShape<InvitationRequest> = {
   dateFields: ['createdAt', 'updatedAt', 'answerBy'],
   personalFields: ['inviter.name', 'invitee.name', 'summary'],
   erased: { 'inviter.name': ERASED_NAME, 'invitee.name': ERASED_NAME, summary: ERASED_NAME },
-  columns: (request) => ({
-    id: request.id,
-    kind: request.kind,
-    state: request.state,
-    version: request.version,
+  placement: (request) => ({
     generation: 1,
     linkHash: null,
     createdBy: request.inviter.aadObjectId,
     assignee: request.invitee.aadObjectId,
     queueId: request.parentId,
-    createdAt: request.createdAt,
-    updatedAt: request.updatedAt,
   }),
 };
 
@@ -183,7 +163,7 @@ export function encodeRequest(request: StoredRequest): EncodedRequest {
     personal[path] = readAt(request, steps);
     data = updateAt(data, steps, () => REMOVE);
   }
-  return { columns: shape.columns(request), data: JSON.stringify(data), personal: JSON.stringify(personal) };
+  return { columns: { id: request.id, kind: request.kind, state: request.state, version: request.version, ...shape.placement(request), createdAt: request.createdAt, updatedAt: request.updatedAt }, data: JSON.stringify(data), personal: JSON.stringify(personal) };
 }
 
 /** Joins stored JSON back into a request, restoring Dates; `personal` is null once erased. */

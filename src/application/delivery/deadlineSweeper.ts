@@ -4,6 +4,7 @@ import { INVITATION_DEADLINE_HANDLERS } from '../invitation/invitationRequests';
 import { LOCKBOX_DEADLINE_HANDLERS } from '../lockbox/lockboxRequests';
 import { Change, Deadline, Logger, RequestStore, StoredRequest } from '../ports';
 import { SESSION_DEADLINE_HANDLERS } from '../session/actOnSession';
+import { Repeating, yieldToEventLoop } from '../shared/repeating';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 type DeadlineHandler<R extends StoredRequest> = (deps: UseCaseDeps, request: R) => Promise<unknown>;
@@ -39,31 +40,28 @@ const DEFAULT_OPTIONS: SweeperOptions = { intervalMs: 1000, leaseMs: 30_000, bat
  */
 export class DeadlineSweeper {
   private readonly options: SweeperOptions;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly repeating: Repeating;
 
   constructor(
     private readonly deps: UseCaseDeps,
     options: Partial<SweeperOptions> = {},
   ) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
+    this.repeating = new Repeating(
+      () => this.sweep(),
+      (error) => this.deps.logger.error({ err: String(error) }, 'deadline sweep failed'),
+      this.options.intervalMs,
+    );
   }
 
   /** Sweeps every `intervalMs`. */
   start(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.sweep()
-        .catch((error: unknown) => this.deps.logger.error({ err: String(error) }, 'deadline sweep failed'))
-        .finally(() => (this.running = null));
-    }, this.options.intervalMs);
+    this.repeating.start();
   }
 
   /** Stops sweeping and waits for a sweep in flight. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.repeating.stop();
   }
 
   /** Handles every deadline due now, batch by batch; returns how many were claimed. */
@@ -75,7 +73,7 @@ export class DeadlineSweeper {
       if (due.length > 0) await this.handleBatch(due);
       if (due.length < this.options.batchSize) return claimed;
       // Synchronous SQLite: let HTTP in between batches of a long backlog.
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
   }
 

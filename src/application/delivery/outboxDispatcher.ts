@@ -29,6 +29,7 @@ import { chatOpeningGivenUp, chatReadiness, installForChat, noticeByMail, openCh
 import { failLockboxGrant } from '../lockbox/lockboxRequests';
 import { grantLockboxAccess, removeLockboxAccess } from '../lockbox/lockboxAccess';
 import { commitRequest } from '../shared/requestCommit';
+import { yieldToEventLoop } from '../shared/repeating';
 import { knownName } from '../people/personalChats';
 import { activityNotificationOf } from './activityNotifications';
 import { cardViewOf } from '../shared/cardViews';
@@ -226,7 +227,7 @@ export class OutboxDispatcher {
       for (const item of claimed) this.enqueue(item);
       handled += claimed.length;
       // Synchronous SQLite would otherwise keep the event loop from HTTP for as long as rows keep coming.
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
       if (claimed.length > 0) continue;
       if (this.lanes.size === 0) break;
       await this.nextEvent();
@@ -271,7 +272,7 @@ export class OutboxDispatcher {
     for (let item = queue.shift(); item && !this.closing; item = queue.shift()) {
       if (this.abandoned.delete(item.id)) continue;
       await this.deliver(item);
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
   }
 

@@ -1,3 +1,4 @@
+import { Repeating, yieldToEventLoop } from '../shared/repeating';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** Tuning of the pruner; production keeps the defaults. */
@@ -18,34 +19,29 @@ const DEFAULT_OPTIONS: PrunerOptions = { keepDeliveredMs: 7 * 24 * 3600_000, int
  */
 export class OutboxPruner {
   private readonly options: PrunerOptions;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly repeating: Repeating;
 
   constructor(
     private readonly deps: UseCaseDeps,
     options: Partial<PrunerOptions> = {},
   ) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
+    this.repeating = new Repeating(
+      () => this.prune(),
+      (error) => this.deps.logger.error({ err: String(error) }, 'outbox pruning failed'),
+      this.options.intervalMs,
+      { unref: true, now: true },
+    );
   }
 
   /** Prunes now and then every `intervalMs`. */
   start(): void {
-    const tick = () => {
-      if (this.running) return;
-      this.running = this.prune()
-        .catch((error: unknown) => this.deps.logger.error({ err: String(error) }, 'outbox pruning failed'))
-        .finally(() => (this.running = null));
-    };
-    this.timer = setInterval(tick, this.options.intervalMs);
-    this.timer.unref();
-    tick();
+    this.repeating.start();
   }
 
   /** Stops pruning and waits for a prune in flight. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.repeating.stop();
   }
 
   /** Deletes every delivered row past its keeping time; returns how many. */
@@ -56,7 +52,7 @@ export class OutboxPruner {
       const chunk = await this.deps.outbox.pruneOutbox(before, this.options.chunk);
       deleted += chunk;
       if (chunk < this.options.chunk) break;
-      await new Promise((resolve) => setImmediate(resolve));
+      await yieldToEventLoop();
     }
     if (deleted > 0) this.deps.logger.info({ deleted, deliveredBefore: before.toISOString() }, 'delivered outbox rows pruned');
     return deleted;

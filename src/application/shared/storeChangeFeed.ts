@@ -1,4 +1,5 @@
 import { Clock, Logger, RequestChanges, RequestStore } from '../ports';
+import { Repeating } from './repeating';
 
 /** Tuning of the change feed; production keeps the defaults. */
 export interface ChangeFeedOptions {
@@ -18,8 +19,7 @@ const DEFAULT_OPTIONS: ChangeFeedOptions = { intervalMs: 2000, overlapMs: 10_000
  */
 export class StoreChangeFeed {
   private readonly options: ChangeFeedOptions;
-  private timer: NodeJS.Timeout | null = null;
-  private running: Promise<unknown> | null = null;
+  private readonly repeating: Repeating;
   /** Changes already published, by `id@updatedAt`, kept while inside the overlap. */
   private readonly seen = new Map<string, number>();
   private since: number;
@@ -35,24 +35,22 @@ export class StoreChangeFeed {
   ) {
     this.options = { ...DEFAULT_OPTIONS, ...options };
     this.since = clock.now().getTime();
+    this.repeating = new Repeating(
+      () => this.tick(),
+      (error) => this.logger.warn({ err: String(error) }, 'change feed read failed'),
+      this.options.intervalMs,
+      { unref: true },
+    );
   }
 
   /** Reads the feed every `intervalMs`. */
   start(): void {
-    this.timer = setInterval(() => {
-      if (this.running) return;
-      this.running = this.tick()
-        .catch((error: unknown) => this.logger.warn({ err: String(error) }, 'change feed read failed'))
-        .finally(() => (this.running = null));
-    }, this.options.intervalMs);
-    this.timer.unref();
+    this.repeating.start();
   }
 
   /** Stops reading and waits for a read in flight. */
-  async stop(): Promise<void> {
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.running;
+  stop(): Promise<void> {
+    return this.repeating.stop();
   }
 
   /** Reads the changes since the last tick (with the overlap) and publishes the ones not published yet. */
