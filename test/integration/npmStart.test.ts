@@ -27,6 +27,19 @@ async function occupy(): Promise<{ server: Server; port: number }> {
   return { server, port: (server.address() as { port: number }).port };
 }
 
+/** Whether nothing listens on the port, on loopback or on every interface (as scripts/start.js checks). */
+async function isFree(port: number): Promise<boolean> {
+  for (const address of ['127.0.0.1', undefined]) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', () => resolve(false));
+      probe.listen(port, address, () => probe.close(() => resolve(true)));
+    });
+    if (!free) return false;
+  }
+  return true;
+}
+
 /** `npm start` refuses plainly when it cannot start, and says what to change. */
 describe('npm start when it cannot start', () => {
   let dir: string;
@@ -52,6 +65,12 @@ describe('npm start when it cannot start', () => {
     const bot = await occupy();
     const botPort = bot.port;
     await new Promise((resolve) => bot.server.close(resolve));
+    // The first persona's port (the one before the taken one) must be free, or the run stops there instead:
+    // other test files listen on ephemeral ports too, so take a fresh one until its neighbour is free.
+    for (let tries = 0; tries < 20 && !(await isFree(taken.port - 1)); tries += 1) {
+      await new Promise((resolve) => taken.server.close(resolve));
+      taken = await occupy();
+    }
     // The second persona takes the port after PLAYGROUND_PORT.
     const run = await npmStart(['--as', 'carl,dana'], dir, { PORT: String(botPort), PLAYGROUND_PORT: String(taken.port - 1) });
     expect(run.code).toBe(1);
