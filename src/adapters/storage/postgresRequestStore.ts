@@ -176,7 +176,8 @@ export class PostgresRequestStore implements Store {
       where.push(`p.search_text LIKE ${param(pattern)} ESCAPE '\\'`);
     }
     if (filter.kind !== undefined) where.push(`r.kind = ${param(filter.kind)}`);
-    if (filter.states) where.push(`r.state = ANY(${param([...filter.states])}::text[])`);
+    // One state as `=`: PostgreSQL walks (kind, state, created_at, id) in order only for an equality, not for ANY.
+    if (filter.states) where.push(filter.states.length === 1 ? `r.state = ${param(filter.states[0])}` : `r.state = ANY(${param([...filter.states])}::text[])`);
     if (filter.involving !== undefined) {
       const involving = param(filter.involving);
       where.push(`(r.created_by = ${involving} OR r.assignee = ${involving})`);

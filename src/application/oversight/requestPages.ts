@@ -57,7 +57,7 @@ export interface RequestPage {
  * so a page costs the same at 100,000 rows as at 1,000. The store applies the visibility; nothing is filtered after.
  */
 export async function pageOfRequests(
-  deps: UseCaseDeps,
+  deps: Pick<UseCaseDeps, 'requests'>,
   visibility: RequestVisibility,
   query: RequestPageQuery,
   maxLimit = MAX_PAGE_SIZE,
