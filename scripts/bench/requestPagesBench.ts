@@ -70,8 +70,8 @@ export async function requestPageRows(options: RequestPageBenchOptions): Promise
   options.log(`tab: filtered first page from 1,000 vs ${options.big} stored requests`);
   const stores: BenchStore[] = [];
   try {
-    for (const count of [1_000, options.big]) {
-      const store = await openBenchStore(await options.target(`tab-pages-${count}`));
+    for (const [index, count] of [1_000, options.big].entries()) {
+      const store = await openBenchStore(await options.target(`tab-pages-${index}-${count}`));
       stores.push(store);
       await seedMix(store, count);
       // A deployment's rows arrive over months and autovacuum keeps PostgreSQL's statistics; a bulk seed must ask.
