@@ -14,8 +14,8 @@ import { PostgresServer, createDatabase, startPostgres } from '../../test/suppor
 import { BenchRow, Round, quantile, renderTable, timed } from './benchKit';
 import { BENCH_AGENT, BenchStore, aReadySession, openBenchStore, seed } from './benchStore';
 
-/** The first words of the rows this file adds to the table. */
-export const REQUEST_PAGE_ROWS = ['tab: filtered first page'] as const;
+/** The first words of the rows this file adds to the table, one per case. */
+export const REQUEST_PAGE_ROWS = ["tab: an agent's open sessions", "tab: an approver's pending lockbox requests"] as const;
 
 /** Options of the rows: how many requests the big store holds, rounds, and the store. */
 export interface RequestPageBenchOptions {
@@ -61,8 +61,8 @@ async function seedLockbox(store: BenchStore, state: 'ended' | 'pending', now: D
 
 /** The tab's filters as two viewers use them: an agent (own and queue q-1) and an approver (every lockbox request). */
 const CASES: { what: string; visibility: RequestVisibility; query: RequestPageQuery }[] = [
-  { what: "an agent's open sessions (own + one of four queues)", visibility: { people: [BENCH_AGENT.aadObjectId], queueIds: ['q-1'], kinds: [] }, query: { kind: 'session', states: ['open'] } },
-  { what: "an approver's pending lockbox requests", visibility: { people: ['approver-amy'], queueIds: [], kinds: ['lockbox'] }, query: { kind: 'lockbox', states: ['pending'] } },
+  { what: "an agent's open sessions (own + one of four queues),", visibility: { people: [BENCH_AGENT.aadObjectId], queueIds: ['q-1'], kinds: [] }, query: { kind: 'session', states: ['open'] } },
+  { what: "an approver's pending lockbox requests,", visibility: { people: ['approver-amy'], queueIds: [], kinds: ['lockbox'] }, query: { kind: 'lockbox', states: ['pending'] } },
 ];
 
 /** The rows: per case, the median first page (50 rows) at `big` stored ÷ the same at 1,000, per round. */
@@ -97,7 +97,7 @@ export async function requestPageRows(options: RequestPageBenchOptions): Promise
       }
     }
     return CASES.map(({ what }, index) => ({
-      what: `tab: filtered first page from ${options.big} stored vs 1,000 — ${what}`,
+      what: `tab: ${what} filtered first page from ${options.big} stored vs 1,000`,
       baseline: 'the same with 1,000 stored',
       unit: 'ms',
       rounds: rounds[index],
