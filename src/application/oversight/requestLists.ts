@@ -1,5 +1,4 @@
 import { DoormanError } from '../../domain/errors';
-import { systemVisibility } from '../../domain/oversight';
 import { StoredRequest } from '../ports';
 import { pageOfRequests } from './requestPages';
 import { UseCaseDeps } from '../shared/useCaseDeps';
@@ -7,7 +6,7 @@ import { lockboxSummary } from '../lockbox/lockboxEffects';
 import { UNKNOWN_PERSON, actorDisplayName, apiKeyLabels, displayNames } from '../people/auditTrail';
 import { AuditEvent } from '../../domain/audit';
 import { csvRows, requestSummary, trailEntry } from './requestSummary';
-import { ReadScope, TabViewer, mayRead } from './viewers';
+import { ReadScope, TabViewer, mayRead, scopeVisibility } from './viewers';
 
 const MAX_ROWS = 500;
 
@@ -37,8 +36,7 @@ export async function queuesForPerson(deps: UseCaseDeps, viewer: TabViewer): Pro
 
 /** The requests matching `query` that the scope may read, a page at a time: the same use case as the tab's list. */
 export function requestsForSystem(deps: UseCaseDeps, scope: ReadScope, query: SystemQuery): Promise<{ requests: StoredRequest[]; next: string | null }> {
-  const visibility = systemVisibility(scope.everyone ? ['*'] : scope.people);
-  return pageOfRequests(deps, visibility, { ...query, limit: query.limit ?? MAX_ROWS }, MAX_ROWS);
+  return pageOfRequests(deps, scopeVisibility(scope), { ...query, limit: query.limit ?? MAX_ROWS }, MAX_ROWS);
 }
 
 /** The REST list: summaries of the requests the scope may read, and the cursor of the next page (null: none). */
