@@ -228,6 +228,10 @@ describe('the Requests tab in Chromium', () => {
     await page.locator('table.requests tbody tr').first().waitFor();
     expect(await page.evaluate('getComputedStyle(document.querySelector("table.requests tbody tr")).display')).toBe('block');
     expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    // The queue, person and date filters fold under "More filters" so the list starts on the first screen.
+    expect(await page.locator('#more-filters').getAttribute('open')).toBeNull();
+    expect(await page.locator('#filter-person').isVisible()).toBe(false);
+    expect(await page.locator('#filter-kind').isVisible()).toBe(true);
     await page.screenshot({ path: join(SCREENSHOTS, 'tab-phone.png'), fullPage: false });
     await context.close();
   });

@@ -392,10 +392,12 @@
       field('Search', 'filter-q', search, true),
       field('Kind', 'filter-kind', kind),
       field('State', 'filter-state', state),
-      field('Queue', 'filter-queue', queue),
-      field('Person', 'filter-person', person),
-      field('From', 'filter-from', from),
-      field('To', 'filter-to', to),
+      secondaryFilters([
+        field('Queue', 'filter-queue', queue),
+        field('Person', 'filter-person', person),
+        field('From', 'filter-from', from),
+        field('To', 'filter-to', to),
+      ]),
       el('div', { className: 'filter-buttons' }, [
         button('Clear filters', function () {
           FILTER_NAMES.forEach(function (name) { filters[name] = ''; });
@@ -413,6 +415,17 @@
     content.parentNode.insertBefore(el('p', { id: 'scope', className: 'scope muted' }), notice);
     content.parentNode.insertBefore(el('section', { id: 'timeline', className: 'timeline', attrs: { hidden: true, 'aria-labelledby': 'timeline-title', tabindex: '-1' } }), notice);
     syncControls();
+  }
+
+  /**
+   * The queue, person and date filters: beside the others on a wide screen; on a phone folded under "More filters"
+   * (open when one of them is set), so the list starts on the first screen.
+   */
+  function secondaryFilters(fields) {
+    var narrow = typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 600px)').matches;
+    if (!narrow) return el('div', { className: 'filters-more' }, fields);
+    var used = filters.queue || filters.person || filters.from || filters.to;
+    return el('details', { id: 'more-filters', className: 'filters-more filters-folded', attrs: { open: used ? true : null } }, [el('summary', { text: 'More filters' })].concat(fields));
   }
 
   /** Puts the filters into the controls (after reading the address, or when the list says which queues and people exist). */
