@@ -19,6 +19,7 @@ import { BotConnectorDouble } from '../../test/support/botConnectorDouble';
 import { startPostgres, PostgresServer, createDatabase } from '../../test/support/postgresServer';
 import { BenchProcess, BenchRow, Round, closedLoop, get, postJson, quantile, renderTable, sleep, startNode, timed } from './benchKit';
 import { BENCH_AGENT, BENCH_TENANT, BenchStore, aReadySession, openBenchStore, seed } from './benchStore';
+import { REQUEST_PAGE_ROWS, requestPageRows } from './requestPagesBench';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(`--${name}`);
@@ -62,6 +63,7 @@ export const BENCH_ROWS = [
   "listing: an agent's open sessions",
   "listing: approver's pending",
   'card action p50, 1 at a time: the aged store',
+  ...REQUEST_PAGE_ROWS,
 ] as const;
 const wanted = (row: string) => !only || only.some((prefix) => row.startsWith(prefix));
 
@@ -575,6 +577,7 @@ async function main(): Promise<void> {
     await agentCardRows();
     await startRows();
     await listingRows();
+    if (wanted('tab')) rows.push(...(await requestPageRows({ rounds: ROUNDS, big: LIST_BIG, smoke, target: freshTarget, log })));
   } finally {
     await postgres?.stop();
     rmSync(work, { recursive: true, force: true });

@@ -19,7 +19,7 @@ export type Actor =
   | { type: 'service'; client: string; label?: string };
 
 /** Where an action came from, recorded on every audit event. */
-export type Source = 'card' | 'chat' | 'portal' | 'api' | 'timer';
+export type Source = 'card' | 'chat' | 'portal' | 'api' | 'timer' | 'tab';
 
 /** True when the actor is a person holding `role`. */
 export function hasRole(actor: Actor, role: Role): boolean {

@@ -145,16 +145,21 @@ describe('the Requests tab in Chromium', () => {
     return { page, errors };
   }
 
-  it('renders the caller’s requests, the queue’s and those to approve, in the user’s time zone, and filters them', async () => {
-    const { page, errors } = await open(`/tab?queue=${queueId}`, { token: tokenFor('alex') });
+  it('lists every row the caller may see with customer, people and state, newest first, and keeps the filters in the address', async () => {
+    const { page, errors } = await open('/tab', { token: tokenFor('alex') });
     const rows = page.locator('table.requests tbody tr');
     await rows.first().waitFor();
     expect(await rows.count()).toBe(8);
     const text = await page.locator('table.requests').innerText();
     for (const state of ['Open', 'Customer waiting', 'Ready to admit', 'Connected', 'Closed', 'Awaiting approval']) expect(text).toContain(state);
     expect(text).toContain('Lockbox access');
-    expect(text).not.toContain('Chris');
-    expect(await page.locator('#scope').innerText()).toContain('the requests of the queue “Tier 1” and lockbox requests awaiting approval');
+    // Issue 16 §1: what each row is — the customer, the resource, the people by name (never ids).
+    expect(text).toContain('Chris Customer');
+    expect(text).toContain('Contoso mailbox');
+    expect(text).toContain('Dana Engineer');
+    expect(text).toContain('Alex Agent');
+    expect(text).not.toContain(PEOPLE.alex.aadObjectId);
+    expect(await page.locator('#scope').innerText()).toContain('the requests of your queues and every lockbox request');
     expect(await page.locator('table.requests time').first().getAttribute('datetime')).toMatch(/Z$/);
     expect(await page.locator('.footnote').innerText()).toContain('Europe/Berlin');
     await page.screenshot({ path: join(SCREENSHOTS, 'tab.png'), fullPage: true });
@@ -162,8 +167,82 @@ describe('the Requests tab in Chromium', () => {
     await page.selectOption('#filter-kind', 'lockbox');
     await page.waitForFunction("document.querySelectorAll('table.requests tbody tr').length === 2");
     expect(await page.locator('table.requests tbody th').allInnerTexts()).toEqual(['Lockbox access', 'Lockbox access']);
+    expect(new URL(page.url()).searchParams.get('kind')).toBe('lockbox');
     await page.selectOption('#filter-state', 'approved');
     await page.getByText('Nothing matches these filters').waitFor();
+    expect(new URL(page.url()).search).toBe('?kind=lockbox&state=approved');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('opens a shared view from its address: kind, state and search filled in, the list filtered', async () => {
+    const { page, errors } = await open('/tab?kind=lockbox&state=pending&q=fabrikam', { token: tokenFor('carl') });
+    const rows = page.locator('table.requests tbody tr');
+    await rows.first().waitFor();
+    expect(await rows.count()).toBe(1);
+    expect(await rows.first().innerText()).toContain('Fabrikam SharePoint site');
+    expect(await page.locator('#filter-kind').inputValue()).toBe('lockbox');
+    expect(await page.locator('#filter-state').inputValue()).toBe('pending');
+    expect(await page.locator('#filter-q').inputValue()).toBe('fabrikam');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('opens a request’s timeline from its row: details, every event by name, time and source; Approve there decides', async () => {
+    const { page, errors } = await open('/tab?kind=lockbox', { token: tokenFor('carl') });
+    await page.locator('table.requests tbody tr').first().waitFor();
+    await page.locator('table.requests tbody tr', { hasText: 'Contoso mailbox' }).click();
+    const timeline = page.locator('#timeline');
+    await timeline.locator('.event').first().waitFor();
+    expect(new URL(page.url()).searchParams.get('request')).toMatch(/.+/);
+    const shown = await timeline.innerText();
+    expect(shown).toContain('Lockbox access: Contoso mailbox');
+    expect(shown).toContain('Dana Engineer asked for access');
+    expect(shown).toContain('by Dana Engineer · Chat');
+    expect(shown).toContain('T-4711');
+    expect(await timeline.locator('.event time').first().getAttribute('datetime')).toMatch(/Z$/);
+    expect(await timeline.locator('button[data-action]').evaluateAll((buttons) => buttons.map((button) => button.textContent))).toEqual(['Approve', 'Deny']);
+    await page.screenshot({ path: join(SCREENSHOTS, 'tab-timeline.png'), fullPage: true });
+
+    await page.fill('#action-comment', 'Checked with the customer');
+    await timeline.locator('button[data-action="approve"]').click();
+    await timeline.getByText('by Carl Approver · Requests tab').waitFor();
+    expect(await timeline.locator('.state').first().innerText()).toBe('Approved');
+    expect(await timeline.innerText()).toContain('Checked with the customer');
+    expect(await timeline.locator('button[data-action]').count()).toBe(0);
+
+    await page.getByRole('button', { name: '← Back to the list' }).click();
+    await page.locator('table.requests tbody tr').first().waitFor();
+    expect(new URL(page.url()).searchParams.get('request')).toBeNull();
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('works on a phone: filters stacked, each row a card, nothing wider than the screen', async () => {
+    const context = await browser.newContext({ locale: 'en-US', timezoneId: 'Europe/Berlin', viewport: { width: 390, height: 844 }, isMobile: true });
+    const page = await context.newPage();
+    await page.route('**/tab-assets/MicrosoftTeams.min.js', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/javascript; charset=utf-8', body: teamsHostStub({ token: tokenFor('alex') }) }),
+    );
+    await page.goto(`${t.doorman.url}/tab`);
+    await page.locator('table.requests tbody tr').first().waitFor();
+    expect(await page.evaluate('getComputedStyle(document.querySelector("table.requests tbody tr")).display')).toBe('block');
+    expect(await page.evaluate('document.documentElement.scrollWidth')).toBeLessThanOrEqual(390);
+    // The queue, person and date filters fold under "More filters" so the list starts on the first screen.
+    expect(await page.locator('#more-filters').getAttribute('open')).toBeNull();
+    expect(await page.locator('#filter-person').isVisible()).toBe(false);
+    expect(await page.locator('#filter-kind').isVisible()).toBe(true);
+    await page.screenshot({ path: join(SCREENSHOTS, 'tab-phone.png'), fullPage: false });
+    await context.close();
+  });
+
+  it('a channel tab opens on its queue: only that queue’s requests, named above the list', async () => {
+    const { page, errors } = await open(`/tab?queue=${queueId}`, { token: tokenFor('bea') });
+    await page.locator('table.requests tbody tr').first().waitFor();
+    expect(await page.locator('#filter-queue').inputValue()).toBe(queueId);
+    expect(await page.locator('#scope').innerText()).toContain('This tab is the queue “Tier 1”');
+    const texts = await page.locator('table.requests tbody th').allInnerTexts();
+    expect(texts.every((kind) => kind === 'Support session')).toBe(true);
     expect(errors).toEqual([]);
     await page.context().close();
   });
@@ -182,6 +261,7 @@ describe('the Requests tab in Chromium', () => {
 
   it('Ask for help: without a bot id (local mode) the tab says what to say to Doorman in the chat', async () => {
     const { page, errors } = await open('/tab', { token: tokenFor('eve') });
+    await page.getByText('No requests to show').waitFor();
     await page.getByRole('button', { name: 'Ask for help' }).click();
     await page.getByText('Ask for help in the chat with Doorman').waitFor();
     expect(await page.locator('#notice').innerText()).toContain('Say “help me” to Doorman');

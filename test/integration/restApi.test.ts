@@ -134,11 +134,22 @@ describe('REST API v1 and signed webhooks', () => {
     const list = await api('GET', '/api/v1/requests?kind=lockbox&state=pending');
     expect(list.json.requests).toHaveLength(1);
     expect((await api('GET', '/api/v1/requests?kind=session')).json.requests).toHaveLength(0);
+    // Pages like the tab (issue 16): `next` is the cursor of the following page; a made-up cursor is a 400.
+    t.clock.advance(60_000);
+    await api('POST', '/api/v1/lockbox', valid);
+    const first = await api('GET', '/api/v1/requests?limit=1');
+    expect(first.json.requests).toHaveLength(1);
+    const second = await api('GET', `/api/v1/requests?limit=1&cursor=${first.json.next}`);
+    expect(second.json.requests).toHaveLength(1);
+    expect(second.json.requests[0].id).not.toBe(first.json.requests[0].id);
+    expect(second.json.next).toBeNull();
+    expect((await api('GET', '/api/v1/requests?cursor=bm9wZQ')).status).toBe(400);
+    expect((await api('GET', '/api/v1/requests?q=nothing-like-this')).json.requests).toHaveLength(0);
     const csv = await fetch(`${t.doorman.url}/api/v1/requests.csv`, { headers: { 'X-Api-Key': key } });
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).trim().split('\r\n');
     expect(lines[0]).toBe('id,kind,state,createdAt,updatedAt,owner,assignee,deadline');
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
   });
 });
 

@@ -71,19 +71,25 @@ describe('the Teams tab', () => {
 
   const idsOf = (json: { requests: { id: string }[] }) => json.requests.map((request) => request.id);
 
-  it('lists only the caller’s own requests, newest first, without names or links', async () => {
+  // Issue 16: rows say what each request is (customer, people by name) and agents see their queues' requests too.
+  it('lists what the caller may see, newest first: rows with the customer and people by name, never links or ids', async () => {
     const first = await createSession('alex');
     t.clock.advance(60_000);
     const second = await createSession('alex', { recipientName: 'Chris' });
-    await createSession('bea');
+    t.clock.advance(60_000);
+    const beas = await createSession('bea');
 
     const answer = await get('/tab/api/requests', tokenFor('alex'));
     expect(answer.status).toBe(200);
-    expect(idsOf(answer.json)).toEqual([second, first]);
-    expect(answer.json.requests[0]).toMatchObject({ kind: 'session', state: 'open', owner: PEOPLE.alex.aadObjectId, deadline: expect.any(String) });
+    // Bea's session went to the default queue, which Alex works as an agent.
+    expect(idsOf(answer.json)).toEqual([beas, second, first]);
+    expect(answer.json.requests[1]).toMatchObject({ kind: 'session', state: 'open', customer: 'Chris', requesterName: 'Alex Agent', queueName: 'Tier 1', deadline: expect.any(String) });
     expect(answer.json.roles).toEqual(expect.arrayContaining(['agent']));
-    expect(answer.text).not.toContain('Chris');
+    expect(answer.json.next).toBeNull();
     expect(answer.text).not.toContain('/j/');
+    expect(answer.text).not.toContain('chris@example.com');
+    // Ids appear only as the person filter's option values, never in a row.
+    expect(JSON.stringify(answer.json.requests)).not.toContain(PEOPLE.alex.aadObjectId);
     expect(answer.headers.get('cache-control')).toBe('no-store');
 
     const eve = await get('/tab/api/requests', tokenFor('eve'));
@@ -95,23 +101,24 @@ describe('the Teams tab', () => {
     expect(idsOf((await get('/tab/api/requests', tokenFor('bea'))).json)).toEqual([assigned]);
   });
 
-  it('adds the queue’s sessions for agents only, and only for a queue of the caller’s tenant', async () => {
+  it('filters by queue: agents see a queue of their tenant, others only their own in it, another tenant’s none', async () => {
     const queue = (await t.store.listQueues()).find((candidate) => candidate.purpose === 'sessions')!;
     const queued = await createSession('bea', { assignTo: `queue:${queue.id}` });
-    const mine = await createSession('alex');
+    const mine = await createSession('alex', { assignTo: 'me' });
+    const inQueue = (await t.store.getRequest(mine))!.kind === 'session' && (await t.store.getRequest(mine) as { queueId: string | null }).queueId === queue.id;
 
-    const withQueue = await get(`/tab/api/requests?queue=${queue.id}`, tokenFor('alex'));
-    expect(idsOf(withQueue.json).sort()).toEqual([queued, mine].sort());
+    const withQueue = await get(`/tab/api/requests?queue=${queue.id}&channel=${queue.id}`, tokenFor('alex'));
+    expect(idsOf(withQueue.json).sort()).toEqual((inQueue ? [queued, mine] : [queued]).sort());
     expect(withQueue.json.queue).toEqual({ id: queue.id, name: 'Tier 1' });
-    expect(idsOf((await get('/tab/api/requests', tokenFor('alex'))).json)).toEqual([mine]);
 
     const notAnAgent = await get(`/tab/api/requests?queue=${queue.id}`, tokenFor('eve'));
     expect(notAnAgent.json.requests).toEqual([]);
 
     await t.store.saveQueue({ ...queue, tenantId: 'another-tenant' });
-    const foreign = await get(`/tab/api/requests?queue=${queue.id}`, tokenFor('alex'));
-    expect(idsOf(foreign.json)).toEqual([mine]);
+    const foreign = await get(`/tab/api/requests?queue=${queue.id}&channel=${queue.id}`, tokenFor('alex'));
+    expect(foreign.json.requests).toEqual([]);
     expect(foreign.json.queue).toBeNull();
+    expect(idsOf((await get('/tab/api/requests', tokenFor('alex'))).json)).toEqual([mine]);
   });
 
   it('shows a request for help to the person who asked and to its helper, unanswered ones to every agent, and offers Ask for help', async () => {
@@ -125,14 +132,16 @@ describe('the Teams tab', () => {
     expect(idsOf((await get('/tab/api/requests?kind=assist', tokenFor('alex'))).json)).toEqual([request.id]);
     expect(idsOf((await get('/tab/api/requests', tokenFor('carl'))).json)).toEqual([]);
     const row = (await get('/tab/api/requests?kind=assist&state=requested', tokenFor('bea'))).json.requests[0];
-    expect(row).toMatchObject({ kind: 'assist', state: 'requested', owner: PEOPLE.eve.aadObjectId, deadline: expect.any(String) });
-    // People read names in the tab (never an id alone); the problem stays on the cards.
-    expect(row).toMatchObject({ requesterName: 'Eve User', helperName: null });
+    expect(row).toMatchObject({ kind: 'assist', state: 'requested', deadline: expect.any(String) });
+    // People read names in the tab (never an id alone); the problem stays on the cards and in the timeline.
+    expect(row).toMatchObject({ requesterName: 'Eve User', assigneeName: null, queueName: 'Help desk' });
     expect(JSON.stringify(row)).not.toContain('Printer offline');
 
     await t.invoke('bea', 'assist.accept', { requestId: request.id, version: request.version }, 'channel');
     expect(idsOf((await get('/tab/api/requests?kind=assist', tokenFor('bea'))).json)).toEqual([request.id]);
-    expect(idsOf((await get('/tab/api/requests?kind=assist', tokenFor('alex'))).json)).toEqual([]);
+    // Agents see their queues' requests in every state (issue 16 §3), not only the unanswered ones.
+    expect(idsOf((await get('/tab/api/requests?kind=assist', tokenFor('alex'))).json)).toEqual([request.id]);
+    expect((await get('/tab/api/requests?kind=assist', tokenFor('alex'))).json.requests[0]).toMatchObject({ assigneeName: 'Bea Agent' });
 
     const page = await get('/tab');
     expect(page.text).toContain('"botId":null');
@@ -140,17 +149,16 @@ describe('the Teams tab', () => {
     expect(script.text).toContain("button('Ask for help', askForHelp, true)");
   });
 
-  it('shows lockbox requests to their requester and pending ones to approvers, and filters by kind and state', async () => {
+  it('shows lockbox requests to their requester and every one to approvers and admins, filtered by kind and state', async () => {
     const lockbox = await requestLockbox();
+    t.clock.advance(60_000);
     const session = await createSession('alex');
 
     expect(idsOf((await get('/tab/api/requests', tokenFor('dana'))).json)).toEqual([lockbox]);
     expect(idsOf((await get('/tab/api/requests', tokenFor('carl'))).json)).toEqual([lockbox]);
-    expect(idsOf((await get('/tab/api/requests', tokenFor('alex'))).json)).toEqual([session]);
+    expect(idsOf((await get('/tab/api/requests', tokenFor('alex'))).json)).toEqual([session, lockbox]);
     const carlSees = (await get('/tab/api/requests', tokenFor('carl'))).json.requests[0];
-    expect(carlSees).toMatchObject({ kind: 'lockbox', state: 'pending', requester: PEOPLE.dana.aadObjectId });
-    // Colleagues are named next to their ids (issue 11); customers' names never reach the tab.
-    expect(carlSees).toMatchObject({ requesterName: 'Dana Engineer', ownerName: 'Dana Engineer' });
+    expect(carlSees).toMatchObject({ kind: 'lockbox', state: 'pending', requesterName: 'Dana Engineer', subject: expect.stringContaining('Contoso mailbox') });
 
     expect((await get('/tab/api/requests?kind=session', tokenFor('carl'))).json.requests).toEqual([]);
     expect((await get('/tab/api/requests?state=approved,denied', tokenFor('carl'))).json.requests).toEqual([]);
@@ -158,8 +166,107 @@ describe('the Teams tab', () => {
     expect(idsOf((await get('/tab/api/requests?state=open', tokenFor('alex'))).json)).toEqual([session]);
   });
 
+  async function post(path: string, token: string | null, body: unknown) {
+    const response = await fetch(`${t.doorman.url}${path}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, json: text.startsWith('{') ? JSON.parse(text) : null, text };
+  }
+
+  it('filters by person, date range and search, pages with `next`, and keeps each filter in its field', async () => {
+    const first = await createSession('alex', { recipientName: 'Kim Fabrikam' });
+    t.clock.advance(60 * 60_000);
+    const second = await createSession('bea', { recipientName: 'Chris Contoso' });
+    t.clock.advance(60 * 60_000);
+    const third = await createSession('alex', { recipientName: 'Sam Contoso' });
+    const alex = tokenFor('alex');
+    expect(idsOf((await get(`/tab/api/requests?person=${PEOPLE.bea.aadObjectId}`, alex)).json)).toEqual([second]);
+    expect(idsOf((await get('/tab/api/requests?q=contoso', alex)).json)).toEqual([third, second]);
+    expect(idsOf((await get('/tab/api/requests?q=contoso%20sam', alex)).json)).toEqual([third]);
+    const from = encodeURIComponent(new Date(t.clock.now().getTime() - 90 * 60_000).toISOString());
+    const to = encodeURIComponent(new Date(t.clock.now().getTime() - 30 * 60_000).toISOString());
+    expect(idsOf((await get(`/tab/api/requests?from=${from}&to=${to}`, alex)).json)).toEqual([second]);
+    const page1 = (await get('/tab/api/requests?limit=2', alex)).json;
+    expect(idsOf(page1)).toEqual([third, second]);
+    const page2 = (await get(`/tab/api/requests?limit=2&cursor=${page1.next}`, alex)).json;
+    expect(idsOf(page2)).toEqual([first]);
+    expect(page2.next).toBeNull();
+  });
+
+  it('opens a request’s timeline with names, sources and the actions the viewer may take; hides others’ requests', async () => {
+    const lockbox = await requestLockbox();
+    const timeline = await get(`/tab/api/requests/${lockbox}`, tokenFor('carl'));
+    expect(timeline.status).toBe(200);
+    expect(timeline.json.request).toMatchObject({ id: lockbox, kind: 'lockbox', state: 'pending', requesterName: 'Dana Engineer', version: 1 });
+    expect(timeline.json.request.details).toEqual(expect.arrayContaining([{ label: 'Ticket', value: 'T-4711' }]));
+    expect(timeline.json.events[0]).toMatchObject({ actorName: 'Dana Engineer', source: 'chat', to: 'pending', at: expect.stringMatching(/Z$/) });
+    expect(timeline.json.actions).toEqual(['approve', 'deny']);
+    expect(timeline.text).not.toContain(PEOPLE.dana.aadObjectId);
+    expect((await get(`/tab/api/requests/${lockbox}`, tokenFor('dana'))).json.actions).toEqual(['cancel']);
+    const eve = await get(`/tab/api/requests/${lockbox}`, tokenFor('eve'));
+    expect({ status: eve.status, code: eve.json.error.code }).toEqual({ status: 404, code: 'REQUEST.NOT_FOUND' });
+    expect((await get('/tab/api/requests/not%20an%20id', tokenFor('carl'))).status).toBe(400);
+  });
+
+  it('approves from the tab through the card’s use case: compare-and-set on the version shown, the cards follow', async () => {
+    const lockbox = await requestLockbox();
+    const path = `/tab/api/requests/${lockbox}/actions`;
+    const stale = await post(path, tokenFor('carl'), { action: 'approve', version: 7 });
+    expect({ status: stale.status, code: stale.json.error.code }).toEqual({ status: 409, code: 'REQUEST.STALE_VERSION' });
+    const own = await post(path, tokenFor('dana'), { action: 'approve', version: 1 });
+    expect(own.status).toBe(403);
+    const bad = await post(path, tokenFor('carl'), { action: 'explode', version: 1 });
+    expect({ status: bad.status, code: bad.json.error.code }).toEqual({ status: 400, code: 'INPUT.INVALID' });
+    const hidden = await post(path, tokenFor('eve'), { action: 'cancel', version: 1 });
+    expect(hidden.status).toBe(404);
+
+    t.connector.calls.length = 0;
+    const approved = await post(path, tokenFor('carl'), { action: 'approve', version: 1, comment: 'Go ahead' });
+    expect(approved.status).toBe(200);
+    expect(approved.json.request.state).toBe('approved');
+    expect(approved.json.events.at(-1)).toMatchObject({ actorName: 'Carl Approver', source: 'tab', reason: 'Go ahead', to: 'approved' });
+    const again = await post(path, tokenFor('carl'), { action: 'approve', version: 1 });
+    expect(again.status).toBe(409);
+    await t.deliver();
+    // The same outbox as a card click: the lockbox cards in Teams are updated to the decision.
+    expect(t.connector.callsOf('update').length).toBeGreaterThan(0);
+  });
+
+  it('closes a session and cancels one’s own request for help from the tab; a viewer without the right gets 403', async () => {
+    const session = await createSession('alex');
+    const notAgent = await post(`/tab/api/requests/${session}/actions`, tokenFor('carl'), { action: 'close', version: 1 });
+    expect(notAgent.status).toBe(404);
+    const closed = await post(`/tab/api/requests/${session}/actions`, tokenFor('bea'), { action: 'close', version: 1 });
+    expect(closed.status).toBe(200);
+    expect(closed.json.request.state).toBe('closed');
+    expect(closed.json.actions).toEqual([]);
+  });
+
+  // Issue 16 §3: before, `requests` in a channel posted the caller's private lists into the channel for all to read.
+  it('`requests` in a queue channel lists that queue, never the caller’s private list', async () => {
+    await requestLockbox();
+    const queue = (await t.store.listQueues()).find((candidate) => candidate.purpose === 'sessions')!;
+    await createSession('bea', { assignTo: `queue:${queue.id}`, recipientName: 'Chris Customer' });
+    t.connector.calls.length = 0;
+    await t.message('dana', '<at>Doorman</at> requests', 'channel');
+    const posted = JSON.stringify(t.connector.calls.map((call) => call.body));
+    expect(posted).toContain('Requests in Tier 1');
+    expect(posted).not.toContain('Contoso mailbox');
+    expect(posted).not.toContain('Chris Customer');
+
+    t.connector.calls.length = 0;
+    await t.message('bea', '<at>Doorman</at> requests', 'channel');
+    const forAgent = JSON.stringify(t.connector.calls.map((call) => call.body));
+    expect(forAgent).toContain('Requests in Tier 1');
+    expect(forAgent).toContain('Chris Customer');
+    expect(forAgent).not.toContain('Contoso mailbox');
+  });
+
   it('answers 400 INPUT.INVALID for a bad filter', async () => {
-    for (const query of ['kind=meeting', 'state=OPEN;drop', `queue=${'x'.repeat(65)}`]) {
+    for (const query of ['kind=meeting', 'state=OPEN;drop', `queue=${'x'.repeat(65)}`, 'from=yesterday', 'person=a%20b', 'cursor=bm9wZQ', 'limit=1000', `q=${'x'.repeat(101)}`]) {
       const answer = await get(`/tab/api/requests?${query}`, tokenFor('alex'));
       expect({ query, status: answer.status, code: answer.json.error.code }).toEqual({ query, status: 400, code: 'INPUT.INVALID' });
     }

@@ -1,5 +1,6 @@
 import { UseCaseDeps } from '../../src/application/shared/useCaseDeps';
-import { lockboxWithTrail, queuesForPerson, requestWithTrail, requestsForPerson, requestsForSystem } from '../../src/application/oversight/requestLists';
+import { lockboxWithTrail, queuesForPerson, requestWithTrail, requestsForSystem } from '../../src/application/oversight/requestLists';
+import { actOnRequestFromTab, requestTimeline, requestsForPerson } from '../../src/application/oversight/personRequests';
 import { readScopeFor } from '../../src/application/oversight/viewers';
 import { Queue, StoredRequest } from '../../src/application/ports';
 import { isDoormanError } from '../../src/domain/errors';
@@ -30,8 +31,8 @@ function aQueue(id: string, tenantId: string): Queue {
   };
 }
 
-const ids = (list: { requests: Record<string, unknown>[] } | StoredRequest[]) =>
-  (Array.isArray(list) ? list.map((request) => request.id) : list.requests.map((row) => row.id as string)).sort();
+const ids = (list: { requests: readonly { id: string }[] } | StoredRequest[]) =>
+  (Array.isArray(list) ? list.map((request) => request.id) : list.requests.map((row) => row.id)).sort();
 
 describe('who sees which requests (oversight use cases, SQLite, fake clock)', () => {
   let t: ReturnType<typeof testDeps>;
@@ -57,26 +58,91 @@ describe('who sees which requests (oversight use cases, SQLite, fake clock)', ()
 
   afterAll(() => t.cleanup());
 
-  it('shows a person without roles only their own requests, whatever queue the tab asks for', async () => {
-    const list = await requestsForPerson(deps, { oid: EVE_NO_ROLE, tid: TENANT }, { queue: 'q-contoso' });
+  // Issue 16 §3, per role. Before it, agents saw a queue only in its channel tab and approvers only pending lockbox requests.
+  it('shows a person without roles only their own requests, whatever queue or kind the filters ask for', async () => {
+    const eve = { oid: EVE_NO_ROLE, tid: TENANT };
+    const list = await requestsForPerson(deps, eve, {});
     expect(ids(list)).toEqual(['eve-lockbox', 'eve-session']);
     expect(list.roles).toEqual([]);
+    expect(list.sees).toEqual({ own: true, queues: false, allLockbox: false });
+    expect(ids(await requestsForPerson(deps, eve, { queue: 'q-contoso' }))).toEqual([]);
+    expect(ids(await requestsForPerson(deps, eve, { kind: 'lockbox' }))).toEqual(['eve-lockbox']);
+    expect(list.people.map((person) => person.name)).toEqual(['Eve User']);
   });
 
-  it("shows an agent their own and their tenant's queue's sessions, never another tenant's queue", async () => {
-    const inQueue = await requestsForPerson(deps, { oid: BEA_AGENT, tid: TENANT }, { queue: 'q-contoso' });
-    expect(ids(inQueue)).toEqual(['bea-assigned', 'queue-session']);
+  it("shows an agent their own and every work queue of their tenant's requests, never another tenant's queue", async () => {
+    const bea = { oid: BEA_AGENT, tid: TENANT };
+    expect(ids(await requestsForPerson(deps, bea, {}))).toEqual(['bea-assigned', 'queue-session']);
+    const inQueue = await requestsForPerson(deps, bea, { queue: 'q-contoso', channelQueue: 'q-contoso' });
+    expect(ids(inQueue)).toEqual(['queue-session']);
     expect(inQueue.queue).toEqual({ id: 'q-contoso', name: 'Queue q-contoso' });
-
-    const foreign = await requestsForPerson(deps, { oid: BEA_AGENT, tid: TENANT }, { queue: 'q-fabrikam' });
-    expect(ids(foreign)).toEqual(['bea-assigned']);
+    const foreign = await requestsForPerson(deps, bea, { queue: 'q-fabrikam', channelQueue: 'q-fabrikam' });
+    expect(ids(foreign)).toEqual([]);
     expect(foreign.queue).toBeNull();
+    expect(inQueue.queues.map((queue) => queue.id)).toEqual(['q-contoso']);
   });
 
-  it('shows an approver every pending lockbox request, but not others’ decided ones, and respects the state filter', async () => {
-    expect(ids(await requestsForPerson(deps, { oid: CARL_APPROVER, tid: TENANT }, { queue: 'q-contoso' }))).toEqual(['pending-lockbox']);
-    expect(ids(await requestsForPerson(deps, { oid: CARL_APPROVER, tid: TENANT }, { state: 'approved' }))).toEqual([]);
-    expect(ids(await requestsForPerson(deps, { oid: CARL_APPROVER, tid: TENANT }, { kind: 'session' }))).toEqual([]);
+  it('shows approvers and admins every lockbox request, filtered by status; not others’ sessions (approvers)', async () => {
+    const carl = { oid: CARL_APPROVER, tid: TENANT };
+    expect(ids(await requestsForPerson(deps, carl, {}))).toEqual(['approved-lockbox', 'eve-lockbox', 'pending-lockbox']);
+    expect(ids(await requestsForPerson(deps, carl, { states: ['pending'] }))).toEqual(['pending-lockbox']);
+    expect(ids(await requestsForPerson(deps, carl, { states: ['approved'] }))).toEqual(['approved-lockbox', 'eve-lockbox']);
+    expect(ids(await requestsForPerson(deps, carl, { states: ['denied', 'expired', 'ended', 'cancelled'] }))).toEqual([]);
+    expect(ids(await requestsForPerson(deps, carl, { kind: 'session' }))).toEqual([]);
+    const alex = await requestsForPerson(deps, { oid: ALEX_ADMIN_AGENT, tid: TENANT }, { kind: 'lockbox' });
+    expect(ids(alex)).toEqual(['approved-lockbox', 'eve-lockbox', 'pending-lockbox']);
+    expect(alex.mayExport).toBe(true);
+    expect((await requestsForPerson(deps, carl, {})).mayExport).toBe(false);
+  });
+
+  it('pages newest first with a cursor, and refuses a made-up cursor as INPUT.INVALID', async () => {
+    const alex = { oid: ALEX_ADMIN_AGENT, tid: TENANT };
+    const first = await requestsForPerson(deps, alex, { kind: 'lockbox', limit: 2 });
+    expect(first.requests.map((row) => row.id)).toEqual(['eve-lockbox', 'approved-lockbox']);
+    expect(first.next).not.toBeNull();
+    const second = await requestsForPerson(deps, alex, { kind: 'lockbox', limit: 2, cursor: first.next! });
+    expect(second.requests.map((row) => row.id)).toEqual(['pending-lockbox']);
+    expect(second.next).toBeNull();
+    const refused = await requestsForPerson(deps, alex, { cursor: 'not-a-cursor' }).then(() => null, (error) => (isDoormanError(error, 'INPUT.INVALID') ? error.fields : error));
+    expect(refused).toEqual([{ field: 'cursor', problem: 'invalid' }]);
+  });
+
+  it('names people in rows, never by id: requester, assignee, queue', async () => {
+    const rows = (await requestsForPerson(deps, { oid: BEA_AGENT, tid: TENANT }, {})).requests;
+    const assigned = rows.find((row) => row.id === 'bea-assigned')!;
+    expect(assigned.assigneeName).toBe('Bea Agent');
+    expect(assigned.customer).toBe(assignedToBea.recipient.name);
+    expect(rows.find((row) => row.id === 'queue-session')!.queueName).toBe('Queue q-contoso');
+    expect(JSON.stringify(rows)).not.toContain(BEA_AGENT);
+  });
+
+  it('opens a timeline only for a request the viewer may see; offers the actions the domain allows', async () => {
+    const notFound = (promise: Promise<unknown>) => promise.then(() => 'found', (error) => (isDoormanError(error, 'REQUEST.NOT_FOUND') ? 'not found' : error));
+    expect(await notFound(requestTimeline(deps, { oid: EVE_NO_ROLE, tid: TENANT }, 'queue-session'))).toBe('not found');
+    expect(await notFound(requestTimeline(deps, { oid: BEA_AGENT, tid: TENANT }, 'foreign-session'))).toBe('not found');
+    expect((await requestTimeline(deps, { oid: CARL_APPROVER, tid: TENANT }, 'pending-lockbox')).actions).toEqual(['approve', 'deny']);
+    expect((await requestTimeline(deps, { oid: EVE_NO_ROLE, tid: TENANT }, 'eve-lockbox')).actions).toEqual([]);
+    expect((await requestTimeline(deps, { oid: BEA_AGENT, tid: TENANT }, 'queue-session')).actions).toEqual(['close']);
+    expect((await requestTimeline(deps, { oid: EVE_NO_ROLE, tid: TENANT }, 'eve-session')).actions).toEqual([]);
+  });
+
+  it('acts through the card use cases with compare-and-set: a stale version is refused, the current one decides', async () => {
+    const carl = { oid: CARL_APPROVER, tid: TENANT };
+    const stale = await actOnRequestFromTab(deps, carl, 'pending-lockbox', { action: 'approve', version: 99, comment: null }).then(
+      () => 'done',
+      (error) => (isDoormanError(error) ? error.code : error),
+    );
+    expect(stale).toBe('REQUEST.STALE_VERSION');
+    const eve = await actOnRequestFromTab(deps, { oid: EVE_NO_ROLE, tid: TENANT }, 'eve-lockbox', { action: 'approve', version: evesLockbox.version, comment: null }).then(
+      () => 'done',
+      (error) => (isDoormanError(error) ? error.code : error),
+    );
+    expect(eve).not.toBe('done');
+    const denied = await actOnRequestFromTab(deps, carl, 'pending-lockbox', { action: 'deny', version: pendingLockbox.version, comment: 'Not this week' });
+    expect(denied.request.state).toBe('denied');
+    expect(denied.actions).toEqual([]);
+    const last = denied.events[denied.events.length - 1];
+    expect(last).toMatchObject({ source: 'tab', actorName: 'Carl Approver', to: 'denied', reason: 'Not this week' });
   });
 
   it("lists only the queues of the person's tenant", async () => {

@@ -539,4 +539,40 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    id: 23,
+    name: 'request_pages_and_search',
+    // The Requests tab pages by (created_at, id) descending (keyset, not OFFSET), so each index a filter can start
+    // from ends in both columns: one page of a 100,000-row store reads about one page of index. The search box
+    // matches a lower-case text kept beside the personal data, so erasing a person's names erases it too; rows from
+    // before match on their stored personal data until their next change.
+    sqlite: `
+      ALTER TABLE personal_data ADD COLUMN search_text TEXT;
+      UPDATE personal_data SET search_text = lower(data) WHERE data IS NOT NULL;
+      DROP INDEX IF EXISTS requests_created;
+      DROP INDEX IF EXISTS requests_created_by;
+      DROP INDEX IF EXISTS requests_assignee;
+      DROP INDEX IF EXISTS requests_kind_state;
+      CREATE INDEX requests_page ON requests (created_at DESC, id DESC);
+      CREATE INDEX requests_kind_page ON requests (kind, created_at DESC, id DESC);
+      CREATE INDEX requests_kind_state_page ON requests (kind, state, created_at DESC, id DESC);
+      CREATE INDEX requests_created_by_page ON requests (created_by, created_at DESC, id DESC);
+      CREATE INDEX requests_assignee_page ON requests (assignee, created_at DESC, id DESC);
+      CREATE INDEX requests_queue_page ON requests (queue_id, created_at DESC, id DESC);
+    `,
+    postgres: `
+      ALTER TABLE personal_data ADD COLUMN search_text text;
+      UPDATE personal_data SET search_text = lower(data::text) WHERE data IS NOT NULL;
+      DROP INDEX IF EXISTS requests_created;
+      DROP INDEX IF EXISTS requests_created_by;
+      DROP INDEX IF EXISTS requests_assignee;
+      DROP INDEX IF EXISTS requests_kind_state;
+      CREATE INDEX requests_page ON requests (created_at DESC, id DESC);
+      CREATE INDEX requests_kind_page ON requests (kind, created_at DESC, id DESC);
+      CREATE INDEX requests_kind_state_page ON requests (kind, state, created_at DESC, id DESC);
+      CREATE INDEX requests_created_by_page ON requests (created_by, created_at DESC, id DESC);
+      CREATE INDEX requests_assignee_page ON requests (assignee, created_at DESC, id DESC);
+      CREATE INDEX requests_queue_page ON requests (queue_id, created_at DESC, id DESC);
+    `,
+  },
 ];

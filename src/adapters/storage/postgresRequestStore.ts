@@ -29,7 +29,7 @@ import {
   encodeLockboxSettings,
 } from './lockboxSettingsCodec';
 import { migrations } from './migrations';
-import { SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, parseObject } from './requestCodec';
+import { SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, parseObject, searchPatterns } from './requestCodec';
 import {
   Row,
   adminEventColumns,
@@ -153,14 +153,31 @@ export class PostgresRequestStore implements Store {
   async listRequests(filter: RequestFilter): Promise<StoredRequest[]> {
     if (filter.states && filter.states.length === 0) return [];
     if (filter.involvingAnyOf && filter.involvingAnyOf.length === 0) return [];
+    const { visibleTo } = filter;
+    if (visibleTo && visibleTo.people.length + visibleTo.queueIds.length + visibleTo.kinds.length === 0) return [];
     const where: string[] = [];
     const params: unknown[] = [];
     const param = (value: unknown): string => {
       params.push(value);
       return `$${params.length}`;
     };
+    if (visibleTo) {
+      const any: string[] = [];
+      if (visibleTo.people.length > 0) {
+        const people = param([...visibleTo.people]);
+        any.push(`r.created_by = ANY(${people}::text[])`, `r.assignee = ANY(${people}::text[])`);
+      }
+      if (visibleTo.queueIds.length > 0) any.push(`r.queue_id = ANY(${param([...visibleTo.queueIds])}::text[])`);
+      if (visibleTo.kinds.length > 0) any.push(`r.kind = ANY(${param([...visibleTo.kinds])}::text[])`);
+      where.push(`(${any.join(' OR ')})`);
+    }
+    if (filter.before !== undefined) where.push(`(r.created_at, r.id) < (${param(filter.before.createdAt)}, ${param(filter.before.id)})`);
+    for (const pattern of filter.search !== undefined ? searchPatterns(filter.search) : []) {
+      where.push(`p.search_text LIKE ${param(pattern)} ESCAPE '\\'`);
+    }
     if (filter.kind !== undefined) where.push(`r.kind = ${param(filter.kind)}`);
-    if (filter.states) where.push(`r.state = ANY(${param([...filter.states])}::text[])`);
+    // One state as `=`: PostgreSQL walks (kind, state, created_at, id) in order only for an equality, not for ANY.
+    if (filter.states) where.push(filter.states.length === 1 ? `r.state = ${param(filter.states[0])}` : `r.state = ANY(${param([...filter.states])}::text[])`);
     if (filter.involving !== undefined) {
       const involving = param(filter.involving);
       where.push(`(r.created_by = ${involving} OR r.assignee = ${involving})`);
@@ -581,7 +598,7 @@ export class PostgresRequestStore implements Store {
       if (exists.rowCount === 0) throw new DoormanError('REQUEST.NOT_FOUND', requestId);
       await client.query(
         `INSERT INTO personal_data (request_id, data, erased_at) VALUES ($1, NULL, now())
-         ON CONFLICT (request_id) DO UPDATE SET data = NULL,
+         ON CONFLICT (request_id) DO UPDATE SET data = NULL, search_text = NULL,
            erased_at = coalesce(personal_data.erased_at, excluded.erased_at)`,
         [requestId],
       );
@@ -648,7 +665,7 @@ function checkVersionMoves(change: Change): void {
 /** Writes one change on `client`, inside the caller's transaction. */
 async function writeChange(client: PoolClient, change: Change): Promise<void> {
   const { request, expectedVersion } = change;
-  const { columns, data, personal } = encodeRequest(request);
+  const { columns, data, personal, searchText } = encodeRequest(request);
   const values = [
     columns.id,
     columns.kind,
@@ -683,9 +700,10 @@ async function writeChange(client: PoolClient, change: Change): Promise<void> {
 
   // Once erased, personal data stays erased: a change decided on a copy read before the erasure cannot restore it.
   await client.query(
-    `INSERT INTO personal_data (request_id, data) VALUES ($1, $2::jsonb)
-     ON CONFLICT (request_id) DO UPDATE SET data = excluded.data WHERE personal_data.erased_at IS NULL`,
-    [request.id, personal],
+    `INSERT INTO personal_data (request_id, data, search_text) VALUES ($1, $2::jsonb, $3)
+     ON CONFLICT (request_id) DO UPDATE SET data = excluded.data, search_text = excluded.search_text
+     WHERE personal_data.erased_at IS NULL`,
+    [request.id, personal, searchText],
   );
   for (const event of change.events) {
     await client.query(

@@ -34,6 +34,8 @@ export interface EncodedRequest {
   columns: RequestColumns;
   data: string;
   personal: string;
+  /** What the tab's search box matches (lower case): names, customer, resource, ticket, reason; erased with the names. */
+  searchText: string;
 }
 
 /**
@@ -51,6 +53,8 @@ interface KindShape<R> {
   erased: { readonly [path: string]: unknown };
   /** Where the request sits in the columns its kind fills its own way (the common ones come from the request itself). */
   placement(request: R): KindColumns;
+  /** The texts a search finds the request by: the people's and customer's names and what the request is about. */
+  searchable(request: R): readonly (string | null | undefined)[];
   /** Reads fields stored in an older form (after dates are restored); absent when nothing changed form. */
   readOlder?(stored: Record<string, unknown>): Record<string, unknown>;
 }
@@ -66,6 +70,7 @@ const sessionShape: KindShape<SessionRequest> = {
     assignee: request.assignee?.aadObjectId ?? null,
     queueId: request.queueId,
   }),
+  searchable: (request) => [request.recipient.name, request.recipient.email, request.customerName, request.createdBy.name, request.assignee?.name, request.comments],
   // Rows written before problems were structured hold them as "CODE: detail" strings.
   readOlder: (stored) => {
     const meeting = stored.meeting as Record<string, unknown> | null | undefined;
@@ -100,6 +105,7 @@ const lockboxShape: KindShape<LockboxRequest> = {
     assignee: null,
     queueId: request.queueId,
   }),
+  searchable: (request) => [request.requester.name, request.resource, request.scope?.name, request.ticket, request.reason],
 };
 
 // The requester's and helper's names and the phone number are personal data; the problem text is the support matter.
@@ -122,6 +128,7 @@ const assistShape: KindShape<AssistRequest> = {
     assignee: request.helper?.aadObjectId ?? null,
     queueId: request.queueId,
   }),
+  searchable: (request) => [request.requester.name, request.helper?.name, request.problem, request.device.name],
 };
 
 // Names and the session's summary (it may name the customer) are personal data. The parent request's id is kept in
@@ -137,6 +144,7 @@ const invitationShape: KindShape<InvitationRequest> = {
     assignee: request.invitee.aadObjectId,
     queueId: request.parentId,
   }),
+  searchable: (request) => [request.inviter.name, request.invitee.name, request.summary],
 };
 
 // A new request kind in StoredRequest fails to compile here until its storage shape is declared.
@@ -163,7 +171,22 @@ export function encodeRequest(request: StoredRequest): EncodedRequest {
     personal[path] = readAt(request, steps);
     data = updateAt(data, steps, () => REMOVE);
   }
-  return { columns: { id: request.id, kind: request.kind, state: request.state, version: request.version, ...shape.placement(request), createdAt: request.createdAt, updatedAt: request.updatedAt }, data: JSON.stringify(data), personal: JSON.stringify(personal) };
+  return { columns: { id: request.id, kind: request.kind, state: request.state, version: request.version, ...shape.placement(request), createdAt: request.createdAt, updatedAt: request.updatedAt }, data: JSON.stringify(data), personal: JSON.stringify(personal), searchText: searchTextOf(request.id, shape.searchable(request)) };
+}
+
+/** One lower-case line of the request's id and searchable texts, for `LIKE '%word%'` in both stores. */
+function searchTextOf(id: string, texts: readonly (string | null | undefined)[]): string {
+  return [id, ...texts].filter((text): text is string => typeof text === 'string' && text !== '').join(' \u001f ').toLowerCase();
+}
+
+/** A search box's words as `LIKE` patterns (lower case, `%` `_` `\\` escaped), at most five: every one must match. */
+export function searchPatterns(search: string): string[] {
+  return search
+    .toLowerCase()
+    .split(/\s+/)
+    .filter((word) => word !== '')
+    .slice(0, 5)
+    .map((word) => `%${word.replace(/[\\%_]/g, (character) => `\\${character}`)}%`);
 }
 
 /** Joins stored JSON back into a request, restoring Dates; `personal` is null once erased. */

@@ -31,7 +31,7 @@ import {
   encodeLockboxSettings,
 } from './lockboxSettingsCodec';
 import { migrations } from './migrations';
-import { SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest } from './requestCodec';
+import { SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, searchPatterns } from './requestCodec';
 import {
   Row,
   adminEventColumns,
@@ -145,8 +145,9 @@ export class SqliteRequestStore implements Store {
           queue_id = @queueId, created_at = @createdAt, updated_at = @updatedAt, data = @data
         WHERE id = @id AND version = @expectedVersion`),
       // Once erased, personal data stays erased: a change decided on a copy read before the erasure cannot restore it.
-      upsertPersonal: db.prepare(`INSERT INTO personal_data (request_id, data) VALUES (?, ?)
-        ON CONFLICT (request_id) DO UPDATE SET data = excluded.data WHERE personal_data.erased_at IS NULL`),
+      upsertPersonal: db.prepare(`INSERT INTO personal_data (request_id, data, search_text) VALUES (?, ?, ?)
+        ON CONFLICT (request_id) DO UPDATE SET data = excluded.data, search_text = excluded.search_text
+        WHERE personal_data.erased_at IS NULL`),
       insertEvent: db.prepare(`INSERT INTO request_events
         (request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
@@ -203,7 +204,7 @@ export class SqliteRequestStore implements Store {
       changedSince: db.prepare('SELECT id, updated_at FROM requests WHERE updated_at > ? ORDER BY updated_at LIMIT ?'),
       requestExists: db.prepare('SELECT 1 FROM requests WHERE id = ?'),
       erasePersonal: db.prepare(`INSERT INTO personal_data (request_id, data, erased_at) VALUES (?, NULL, ${DB_NOW_MS})
-        ON CONFLICT (request_id) DO UPDATE SET data = NULL,
+        ON CONFLICT (request_id) DO UPDATE SET data = NULL, search_text = NULL,
           erased_at = coalesce(personal_data.erased_at, excluded.erased_at)`),
       // A mail not yet handed over still holds the recipient's name and address: it is dropped with them.
       eraseOutbox: db.prepare(`UPDATE outbox SET status = 'failed', claimed_until = NULL,
@@ -330,8 +331,35 @@ export class SqliteRequestStore implements Store {
   async listRequests(filter: RequestFilter): Promise<StoredRequest[]> {
     if (filter.states && filter.states.length === 0) return [];
     if (filter.involvingAnyOf && filter.involvingAnyOf.length === 0) return [];
+    const { visibleTo } = filter;
+    if (visibleTo && visibleTo.people.length + visibleTo.queueIds.length + visibleTo.kinds.length === 0) return [];
     const where: string[] = [];
     const params: unknown[] = [];
+    if (visibleTo) {
+      const marks = (values: readonly string[]) => values.map(() => '?').join(', ');
+      const any: string[] = [];
+      if (visibleTo.people.length > 0) {
+        any.push(`r.created_by IN (${marks(visibleTo.people)})`, `r.assignee IN (${marks(visibleTo.people)})`);
+        params.push(...visibleTo.people, ...visibleTo.people);
+      }
+      if (visibleTo.queueIds.length > 0) {
+        any.push(`r.queue_id IN (${marks(visibleTo.queueIds)})`);
+        params.push(...visibleTo.queueIds);
+      }
+      if (visibleTo.kinds.length > 0) {
+        any.push(`r.kind IN (${marks(visibleTo.kinds)})`);
+        params.push(...visibleTo.kinds);
+      }
+      where.push(`(${any.join(' OR ')})`);
+    }
+    if (filter.before !== undefined) {
+      where.push('(r.created_at, r.id) < (?, ?)');
+      params.push(filter.before.createdAt.getTime(), filter.before.id);
+    }
+    for (const pattern of filter.search !== undefined ? searchPatterns(filter.search) : []) {
+      where.push("p.search_text LIKE ? ESCAPE '\\'");
+      params.push(pattern);
+    }
     if (filter.kind !== undefined) {
       where.push('r.kind = ?');
       params.push(filter.kind);
@@ -666,7 +694,7 @@ export class SqliteRequestStore implements Store {
     // Throwing inside the transaction rolls it back: the losing change writes nothing.
     if (written.changes === 0) throw new DoormanError('REQUEST.STALE_VERSION', request.id);
 
-    this.statements.upsertPersonal.run(request.id, encoded.personal);
+    this.statements.upsertPersonal.run(request.id, encoded.personal, encoded.searchText);
     for (const event of change.events) {
       this.statements.insertEvent.run(
         event.requestId,

@@ -12,6 +12,8 @@ import { assistForm } from '../../application/assist/assistViews';
 import { lockboxFormLimits, lockboxSettingsView } from '../../application/lockbox/lockboxViews';
 import { runDoctor } from '../../application/people/administration';
 import { myRequests } from '../../application/people/myRequests';
+import { requestsInChannel } from '../../application/oversight/personRequests';
+import { channelRequestsCard } from './cards/channelRequestsCard';
 import { searchAgents } from '../../application/people/agentSearch';
 import { WhoAmIView, whoAmI } from '../../application/people/whoAmI';
 import { firstGreeting, rememberPersonalChat } from '../../application/people/personalChats';
@@ -257,6 +259,13 @@ export class DoormanBot extends TeamsActivityHandler {
   }
 
   private async requests(context: TurnContext): Promise<void> {
+    if (context.activity.conversation.conversationType === 'channel') {
+      // The whole channel reads the answer: it lists the channel's queue, never the caller's private list.
+      const channelId = (context.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? '';
+      const list = await requestsInChannel(this.deps, await actorOf(context, this.deps.directory), channelId);
+      await send(context, channelRequestsCard({ ...list, timeZone: timeZoneOf(context, this.deps.settings.defaultTimeZone) }));
+      return;
+    }
     const view = await myRequests(this.deps, await actorOf(context, this.deps.directory));
     if (!view) return;
     const timeZone = timeZoneOf(context, this.deps.settings.defaultTimeZone);

@@ -104,13 +104,14 @@ export async function actOnAssist(
   actor: Actor,
   pointer: AssistPointer,
   command: (request: AssistRequest) => AssistCommand,
+  source: 'card' | 'tab' = 'card',
 ): Promise<AssistActionResult> {
   const request = await loadAssist(deps, pointer.requestId);
   if (request.version !== pointer.version) return { request, refused: 'REQUEST.STALE_VERSION' };
   const now = deps.clock.now();
   if (isAssistOverdue(request, now)) return { request: await expireAssist(deps, request), refused: 'REQUEST.EXPIRED' };
   try {
-    const decided = decideAssist(request, command(request), { actor, now, source: 'card' });
+    const decided = decideAssist(request, command(request), { actor, now, source });
     await commitRequest(deps, request, decided.request, [decided.event]);
     return { request: decided.request, refused: null };
   } catch (error) {
@@ -123,7 +124,14 @@ export async function actOnAssist(
 export type AssistVerb = 'accept' | 'decline' | 'allowControl' | 'refuseControl' | 'cancel' | 'close' | 'restartDevice' | 'syncDevice';
 
 /** Runs a person's click: accept / decline (agents), allow / refuse / cancel (the requester), close, device actions (the helper). */
-export async function decideOnAssist(deps: UseCaseDeps, actor: Actor, pointer: AssistPointer, verb: AssistVerb, comment: string | null = null): Promise<AssistActionResult> {
+export async function decideOnAssist(
+  deps: UseCaseDeps,
+  actor: Actor,
+  pointer: AssistPointer,
+  verb: AssistVerb,
+  comment: string | null = null,
+  source: 'card' | 'tab' = 'card',
+): Promise<AssistActionResult> {
   // Without device actions (no Intune permission) the buttons are absent; a crafted click is refused the same way.
   if ((verb === 'restartDevice' || verb === 'syncDevice') && !deps.devices.capabilities().actions) {
     return { request: await loadAssist(deps, pointer.requestId), refused: 'GRAPH.FORBIDDEN' };
@@ -139,7 +147,7 @@ export async function decideOnAssist(deps: UseCaseDeps, actor: Actor, pointer: A
       default:
         return { action: verb };
     }
-  });
+  }, source);
 }
 
 /** Nobody answered (or the user did not allow control) in time: the request expires (sweeper, or on the next click). */

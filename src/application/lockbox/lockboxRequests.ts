@@ -140,7 +140,7 @@ async function runLockboxAction(
   actor: Actor,
   pointer: { requestId: string; version: number | null },
   command: LockboxCommand,
-  source: 'card' | 'api',
+  source: 'card' | 'api' | 'tab',
 ): Promise<LockboxActionResult> {
   const request = await loadLockbox(deps, pointer.requestId);
   if (pointer.version !== null && request.version !== pointer.version) return { request, refused: 'REQUEST.STALE_VERSION' };
@@ -173,7 +173,7 @@ export function decideOnLockbox(
   pointer: { requestId: string; version: number | null },
   verb: LockboxDecisionVerb,
   comment: string | null,
-  source: 'card' | 'api' = 'card',
+  source: 'card' | 'api' | 'tab' = 'card',
 ): Promise<LockboxActionResult> {
   const command: LockboxCommand =
     verb === 'approve' || verb === 'deny' || verb === 'passReview' ? { action: verb, comment } : { action: verb };

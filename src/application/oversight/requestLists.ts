@@ -1,22 +1,14 @@
 import { DoormanError } from '../../domain/errors';
-import { Role } from '../../domain/people';
-import { lockboxViewerOf, mayHelp, mayWorkSessions } from '../../domain/policy';
-import { Queue, StoredRequest } from '../ports';
+import { StoredRequest } from '../ports';
+import { pageOfRequests } from './requestPages';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 import { lockboxSummary } from '../lockbox/lockboxEffects';
 import { UNKNOWN_PERSON, actorDisplayName, apiKeyLabels, displayNames } from '../people/auditTrail';
 import { AuditEvent } from '../../domain/audit';
 import { csvRows, requestSummary, trailEntry } from './requestSummary';
-import { ReadScope, TabViewer, mayRead, viewerActor } from './viewers';
+import { ReadScope, TabViewer, mayRead, scopeVisibility } from './viewers';
 
 const MAX_ROWS = 500;
-
-/** What the tab asks for: a kind, states (comma-separated), and the queue a channel tab shows. */
-export interface TabQuery {
-  kind?: 'session' | 'lockbox' | 'assist' | 'invitation';
-  state?: string;
-  queue?: string;
-}
 
 /** What the REST API filters by. */
 export interface SystemQuery {
@@ -25,55 +17,12 @@ export interface SystemQuery {
   assignee?: string;
   from?: Date;
   to?: Date;
-}
-
-/** The tab's list: the person's rows, the queue it shows (if theirs), and their roles (the page adapts to them). */
-export interface TabList {
-  requests: Record<string, unknown>[];
-  queue: { id: string; name: string } | null;
-  roles: Role[];
-}
-
-/**
- * What the tab lists for one person: their own requests, the sessions of a queue of their tenant when they work
- * sessions, the unanswered requests for help when they are agents, and the pending lockbox requests they would decide. The domain's policy decides both.
- */
-export async function requestsForPerson(deps: UseCaseDeps, viewer: TabViewer, query: TabQuery): Promise<TabList> {
-  const roles = await deps.directory.rolesOf(viewer.oid);
-  const actor = viewerActor(viewer, roles);
-  const states = query.state ? query.state.split(',') : undefined;
-  const wants = (kind: 'session' | 'lockbox' | 'assist' | 'invitation') => query.kind === undefined || query.kind === kind;
-  const stateAllowed = (state: string) => states === undefined || states.includes(state);
-  const found = new Map<string, StoredRequest>();
-  const add = (requests: StoredRequest[]) => requests.forEach((request) => found.set(request.id, request));
-
-  // `involving` matches the creator or the assignee of a session, and the requester of a lockbox request.
-  if (wants('session')) add(await deps.requests.listRequests({ kind: 'session', states, involving: viewer.oid, limit: MAX_ROWS }));
-  if (wants('lockbox')) add(await deps.requests.listRequests({ kind: 'lockbox', states, involving: viewer.oid, limit: MAX_ROWS }));
-  if (wants('assist')) add(await deps.requests.listRequests({ kind: 'assist', states, involving: viewer.oid, limit: MAX_ROWS }));
-  // Invitations: the inviter's and the invitee's (creator and assignee columns).
-  if (wants('invitation')) add(await deps.requests.listRequests({ kind: 'invitation', states, involving: viewer.oid, limit: MAX_ROWS }));
-
-  let queue: Queue | null = query.queue ? await deps.queues.getQueue(query.queue) : null;
-  if (queue && queue.tenantId !== viewer.tid) queue = null;
-  if (queue && mayWorkSessions(actor) && wants('session')) {
-    add(await deps.requests.listRequests({ kind: 'session', states, queueId: queue.id, limit: MAX_ROWS }));
-  }
-  // Agents see the requests for help nobody has answered yet, as the assistance channel does.
-  if (wants('assist') && stateAllowed('requested') && mayHelp(actor)) {
-    add(await deps.requests.listRequests({ kind: 'assist', states: ['requested'], limit: MAX_ROWS }));
-  }
-  if (wants('lockbox') && stateAllowed('pending')) {
-    const pending = await deps.requests.listRequests({ kind: 'lockbox', states: ['pending'], limit: MAX_ROWS });
-    add(pending.filter((request) => request.kind === 'lockbox' && lockboxViewerOf(request, actor) === 'approver'));
-  }
-
-  const listed = [...found.values()]
-    .sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || (a.id < b.id ? 1 : -1))
-    .slice(0, MAX_ROWS);
-  const names = await displayNames(deps.directory, listed.flatMap(peopleOf));
-  const requests = listed.map((request) => ({ ...requestSummary(request), ...namesOf(request, names) }));
-  return { requests, queue: queue ? { id: queue.id, name: queue.name } : null, roles };
+  /** Paging and the tab's other filters (additive): the REST list pages like the tab. */
+  queue?: string;
+  person?: string;
+  search?: string;
+  cursor?: string;
+  limit?: number;
 }
 
 /** The queues of the person's tenant, for the channel tab's configuration page; other tenants' names stay hidden. */
@@ -85,20 +34,20 @@ export async function queuesForPerson(deps: UseCaseDeps, viewer: TabViewer): Pro
   };
 }
 
-/** The requests matching `query` that the scope may read (the store filters, so the limit counts only those). */
-export function requestsForSystem(deps: UseCaseDeps, scope: ReadScope, query: SystemQuery): Promise<StoredRequest[]> {
-  const filter = { ...query, limit: MAX_ROWS };
-  return deps.requests.listRequests(scope.everyone ? filter : { ...filter, involvingAnyOf: scope.people });
+/** The requests matching `query` that the scope may read, a page at a time: the same use case as the tab's list. */
+export function requestsForSystem(deps: UseCaseDeps, scope: ReadScope, query: SystemQuery): Promise<{ requests: StoredRequest[]; next: string | null }> {
+  return pageOfRequests(deps, scopeVisibility(scope), { ...query, limit: query.limit ?? MAX_ROWS }, MAX_ROWS);
 }
 
-/** The REST list: summaries of the requests the scope may read. */
-export async function requestListForSystem(deps: UseCaseDeps, scope: ReadScope, query: SystemQuery): Promise<{ requests: Record<string, unknown>[] }> {
-  return { requests: (await requestsForSystem(deps, scope, query)).map(requestSummary) };
+/** The REST list: summaries of the requests the scope may read, and the cursor of the next page (null: none). */
+export async function requestListForSystem(deps: UseCaseDeps, scope: ReadScope, query: SystemQuery): Promise<{ requests: Record<string, unknown>[]; next: string | null }> {
+  const page = await requestsForSystem(deps, scope, query);
+  return { requests: page.requests.map(requestSummary), next: page.next };
 }
 
 /** The CSV export as rows of data (header first). */
 export async function requestCsvForSystem(deps: UseCaseDeps, scope: ReadScope, query: SystemQuery): Promise<unknown[][]> {
-  return csvRows(await requestsForSystem(deps, scope, query));
+  return csvRows((await requestsForSystem(deps, scope, query)).requests);
 }
 
 /** A request the scope may read; another's request (or one of another kind) is REQUEST.NOT_FOUND, so it does not leak. */

@@ -1,8 +1,6 @@
 import { Actor, Role } from '../../domain/people';
 import { StoredRequest } from '../ports';
-import { lockboxParties } from '../../domain/lockbox';
-import { assistParties } from '../../domain/assist';
-import { invitationParties } from '../../domain/invitation';
+import { RequestVisibility, maySee, systemVisibility } from '../../domain/oversight';
 
 /**
  * Whose requests a system may read: everyone's (`*` keys, Entra app tokens, whose trust is the admin who granted
@@ -21,17 +19,14 @@ export function readScopeFor(onBehalfOf: readonly string[]): ReadScope {
   return onBehalfOf.includes('*') ? { everyone: true } : { everyone: false, people: onBehalfOf };
 }
 
-/** The people a request belongs to: a session's creator and assignee, a lockbox request's requester, an assist's requester and helper. */
-export function requestParties(request: StoredRequest): string[] {
-  if (request.kind === 'lockbox') return lockboxParties(request);
-  if (request.kind === 'assist') return assistParties(request);
-  if (request.kind === 'invitation') return invitationParties(request);
-  return [request.createdBy.aadObjectId, ...(request.assignee ? [request.assignee.aadObjectId] : [])];
+/** True when the scope may read the request: the domain's visibility rule, as for lists. */
+export function mayRead(scope: ReadScope, request: StoredRequest): boolean {
+  return maySee(scopeVisibility(scope), request);
 }
 
-/** True when the scope may read the request. */
-export function mayRead(scope: ReadScope, request: StoredRequest): boolean {
-  return scope.everyone || requestParties(request).some((person) => scope.people.includes(person));
+/** A system's read scope as the visibility the store and the domain apply. */
+export function scopeVisibility(scope: ReadScope): RequestVisibility {
+  return systemVisibility(scope.everyone ? ['*'] : scope.people);
 }
 
 /** The tab's viewer as an actor holding the roles the directory gives them, for the domain's policy to judge. */

@@ -47,6 +47,25 @@ export interface RequestFilter {
   from?: Date;
   to?: Date;
   limit?: number;
+  /** Keyset paging: only requests after this one in the list's order (newest first: created_at, then id, descending). */
+  before?: PageCursor;
+  /** Words from a search box; a request matches when its searchable text contains every one (case-insensitive). */
+  search?: string;
+  /** Who may see what, as rows: requests of these people, of these queues, or of these whole kinds; nothing else. */
+  visibleTo?: Visibility;
+}
+
+/** Where a page of requests ended: the last row's creation time and id. */
+export interface PageCursor {
+  createdAt: Date;
+  id: string;
+}
+
+/** The rows a viewer may see: their own (creator or assignee column), their queues', and every request of some kinds. */
+export interface Visibility {
+  people: readonly string[];
+  queueIds: readonly string[];
+  kinds: readonly string[];
 }
 
 /** Requests with their audit trail and cards; `commit` writes a change with its outbox rows and deadlines at once. */

@@ -47,6 +47,7 @@ async function runAgentAction(
   pointer: CardPointer,
   command: (request: SessionRequest) => SessionCommand,
   extras: (after: SessionRequest) => ActionExtras = (after) => ({ request: after }),
+  source: 'card' | 'tab' = 'card',
 ): Promise<AgentActionResult> {
   const request = await loadSession(deps, pointer.requestId);
   if (actor.type !== 'person' || !mayWorkSessions(actor)) return { request, refused: 'AUTH.NOT_PERMITTED' };
@@ -55,7 +56,7 @@ async function runAgentAction(
   if (isPastDeadline(request, now)) {
     return { request: await expireSession(deps, request), refused: 'REQUEST.EXPIRED' };
   }
-  const context: DecisionContext = { actor, now, source: 'card' };
+  const context: DecisionContext = { actor, now, source };
   try {
     const decided = decideSession(request, command(request), context);
     const { request: after, ...effects } = extras(decided.request);
@@ -104,9 +105,9 @@ export function denyCustomer(deps: UseCaseDeps, actor: Actor, pointer: CardPoint
   return runAgentAction(deps, actor, pointer, () => ({ action: 'deny' }));
 }
 
-/** The agent ends (or cancels) the session; the link dies with it. */
-export function closeSession(deps: UseCaseDeps, actor: Actor, pointer: CardPointer): Promise<AgentActionResult> {
-  return runAgentAction(deps, actor, pointer, () => ({ action: 'close' }));
+/** The agent ends (or cancels) the session, from its card or the Requests tab; the link dies with it. */
+export function closeSession(deps: UseCaseDeps, actor: Actor, pointer: CardPointer, source: 'card' | 'tab' = 'card'): Promise<AgentActionResult> {
+  return runAgentAction(deps, actor, pointer, () => ({ action: 'close' }), undefined, source);
 }
 
 /** The agent releases the browser binding so the customer can continue on another device. */

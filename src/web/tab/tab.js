@@ -24,10 +24,11 @@
   var REQUEST_TIMEOUT_MS = 15000;
   var SETUP_DOC = String(boot.setupDoc || 'docs/deploy.md');
 
-  var KIND_LABELS = { session: 'Support session', lockbox: 'Lockbox access', assist: 'Remote assistance' };
+  var KIND_LABELS = { session: 'Support session', lockbox: 'Lockbox access', assist: 'Remote assistance', invitation: 'Invitation' };
   var SESSION_STATES = ['open', 'waiting', 'ready', 'connected', 'closed', 'expired'];
   var LOCKBOX_STATES = ['review', 'pending', 'approved', 'denied', 'cancelled', 'ended', 'expired'];
   var ASSIST_STATES = ['requested', 'accepted', 'allowed', 'connected', 'closed', 'cancelled', 'expired'];
+  var INVITATION_STATES = ['pending', 'accepted', 'rejected', 'cancelled', 'expired', 'removed'];
   var STATE_LABELS = {
     open: 'Open',
     waiting: 'Customer waiting',
@@ -44,11 +45,13 @@
     requested: 'Waiting for a helper',
     accepted: 'Helper waiting for consent',
     allowed: 'Control allowed',
+    rejected: 'Rejected',
+    removed: 'Removed',
   };
   var STATE_TONES = {
     open: 'neutral', waiting: 'attention', ready: 'attention', connected: 'good', closed: 'done', expired: 'done',
     review: 'attention', pending: 'attention', approved: 'good', denied: 'bad', cancelled: 'done', ended: 'done',
-    requested: 'attention', accepted: 'attention', allowed: 'good',
+    requested: 'attention', accepted: 'attention', allowed: 'good', rejected: 'bad', removed: 'done',
   };
 
   var teams = window.microsoftTeams;
@@ -61,7 +64,7 @@
   } catch (e) {
     timeZone = undefined;
   }
-  var filters = { kind: '', state: '' };
+  var filters = { kind: '', state: '', queue: '', person: '', from: '', to: '', q: '', request: '' };
   var loadEpoch = 0;
   // The request an activity-feed notification's deep link names (its subEntityId): highlighted and scrolled to.
   var focusId = '';
@@ -220,14 +223,18 @@
     say('problem', 'Doorman could not load this', ['Something went wrong on Doorman’s side (' + (code || 'HTTP ' + status) + ').'], [button('Try again', retry, true)]);
   }
 
-  /** Calls Doorman's tab API with a fresh SSO token; resolves `{ ok, status, body }`, rejects `{ tokenError }` on sign-in failure. */
-  function callApi(path) {
+  /** Calls Doorman's tab API (GET, or POST with a JSON body) with a fresh SSO token; resolves `{ ok, status, body }`, rejects `{ tokenError }` on sign-in failure. */
+  function callApi(path, postBody) {
     return teams.authentication.getAuthToken().then(
       function (token) {
         var controller = typeof AbortController === 'function' ? new AbortController() : null;
         var timer = controller ? setTimeout(function () { controller.abort(); }, REQUEST_TIMEOUT_MS) : null;
+        var headers = { Authorization: 'Bearer ' + token, Accept: 'application/json' };
+        if (postBody !== undefined) headers['Content-Type'] = 'application/json';
         return fetch(path, {
-          headers: { Authorization: 'Bearer ' + token, Accept: 'application/json' },
+          method: postBody !== undefined ? 'POST' : 'GET',
+          body: postBody !== undefined ? JSON.stringify(postBody) : undefined,
+          headers: headers,
           credentials: 'omit',
           cache: 'no-store',
           signal: controller ? controller.signal : undefined,
@@ -252,9 +259,87 @@
   }
 
   // ---------- the Requests tab ----------
+  //
+  // The filters live in the page's address (kind, state, queue, person, from, to, q, and request for an open
+  // timeline), so a view can be shared and survives a reload; every change rewrites it with history.replaceState.
+
+  var FILTER_NAMES = ['kind', 'state', 'queue', 'person', 'from', 'to', 'q'];
+  var SOURCE_LABELS = { card: 'Card', chat: 'Chat', portal: 'Customer portal', api: 'REST API', timer: 'Timer', tab: 'Requests tab' };
+  var ACTION_LABELS = { approve: 'Approve', deny: 'Deny', close: 'Close session', cancel: 'Cancel request' };
+  var REFUSALS = {
+    'REQUEST.STALE_VERSION': 'Someone changed this request while you were looking at it. This is its current state; decide again if you still want to.',
+    'REQUEST.ILLEGAL_TRANSITION': 'This request is no longer in a state where that is possible.',
+    'REQUEST.EXPIRED': 'This request expired before your decision.',
+    'AUTH.NOT_PERMITTED': 'You may not do that on this request.',
+    'AUTH.SELF_APPROVAL': 'Nobody approves their own request.',
+    'AUTH.SAME_REVIEWER': 'Whoever passed the lead review does not also approve.',
+    'REQUEST.NOT_FOUND': 'This request is not there, or not for you to see.',
+  };
+  var nextCursor = null;
+  var listed = [];
+
+  function readFilters() {
+    var params = new URLSearchParams(window.location.search);
+    FILTER_NAMES.forEach(function (name) {
+      filters[name] = params.get(name) || '';
+    });
+    // A channel tab's address names its queue: that is the view it opens on.
+    if (!params.has('queue') && boot.queue) filters.queue = boot.queue;
+    filters.request = params.get('request') || '';
+  }
+
+  function writeFilters() {
+    var params = new URLSearchParams();
+    FILTER_NAMES.forEach(function (name) {
+      if (filters[name]) params.set(name, filters[name]);
+    });
+    if (boot.queue && !filters.queue) params.set('queue', '');
+    if (filters.request) params.set('request', filters.request);
+    var query = params.toString();
+    try {
+      window.history.replaceState(null, '', window.location.pathname + (query ? '?' + query : ''));
+    } catch (e) {
+      // a host that forbids history changes still shows the view; it is just not in the address
+    }
+  }
+
+  /** The API's query for the current filters; a date filter is a whole day in the viewer's time zone. */
+  function apiQuery(cursor) {
+    var params = new URLSearchParams();
+    ['kind', 'state', 'queue', 'person'].forEach(function (name) {
+      if (filters[name]) params.set(name, filters[name]);
+    });
+    if (filters.q) params.set('q', filters.q);
+    var from = dayStart(filters.from, 0);
+    var to = dayStart(filters.to, 1);
+    if (from) params.set('from', from);
+    if (to) params.set('to', to);
+    if (boot.queue) params.set('channel', boot.queue);
+    if (cursor) params.set('cursor', cursor);
+    return params.toString();
+  }
+
+  function dayStart(day, plusDays) {
+    var match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day || '');
+    if (!match) return '';
+    var date = new Date(Number(match[1]), Number(match[2]) - 1, Number(match[3]) + plusDays);
+    return isNaN(date.getTime()) ? '' : date.toISOString();
+  }
 
   function startRequests() {
+    readFilters();
     buildFilters();
+    window.addEventListener('popstate', function () {
+      readFilters();
+      syncControls();
+      route();
+    });
+    route();
+  }
+
+  function route() {
+    if (filters.request) return openTimeline(filters.request);
+    showList(true);
     loadRequests();
   }
 
@@ -264,32 +349,114 @@
       el('option', { text: KIND_LABELS.session, attrs: { value: 'session' } }),
       el('option', { text: KIND_LABELS.lockbox, attrs: { value: 'lockbox' } }),
       el('option', { text: KIND_LABELS.assist, attrs: { value: 'assist' } }),
+      el('option', { text: KIND_LABELS.invitation, attrs: { value: 'invitation' } }),
     ]);
     var state = el('select', { id: 'filter-state', attrs: { name: 'state' } });
-    fillStates(state, '');
-    kind.addEventListener('change', function () {
-      filters.kind = kind.value;
-      fillStates(state, kind.value);
-      filters.state = state.value;
-      loadRequests();
+    var queue = el('select', { id: 'filter-queue', attrs: { name: 'queue' } }, [el('option', { text: 'All queues', attrs: { value: '' } })]);
+    var person = el('select', { id: 'filter-person', attrs: { name: 'person' } }, [el('option', { text: 'Anyone', attrs: { value: '' } })]);
+    var from = el('input', { id: 'filter-from', attrs: { type: 'date', name: 'from' } });
+    var to = el('input', { id: 'filter-to', attrs: { type: 'date', name: 'to' } });
+    var search = el('input', { id: 'filter-q', attrs: { type: 'search', name: 'q', maxlength: '100', placeholder: 'Customer, resource, ticket…', autocomplete: 'off' } });
+    function changed(name, control) {
+      return function () {
+        filters[name] = control.value;
+        if (name === 'kind') {
+          fillStates(state, kind.value);
+          filters.state = state.value;
+        }
+        writeFilters();
+        loadRequests();
+      };
+    }
+    kind.addEventListener('change', changed('kind', kind));
+    state.addEventListener('change', changed('state', state));
+    queue.addEventListener('change', changed('queue', queue));
+    person.addEventListener('change', changed('person', person));
+    from.addEventListener('change', changed('from', from));
+    to.addEventListener('change', changed('to', to));
+    var typing = null;
+    search.addEventListener('input', function () {
+      clearTimeout(typing);
+      typing = setTimeout(changed('q', search), 350);
     });
-    state.addEventListener('change', function () {
-      filters.state = state.value;
-      loadRequests();
+    search.addEventListener('keydown', function (event) {
+      if (event.key === 'Enter') {
+        clearTimeout(typing);
+        changed('q', search)();
+      }
     });
-    var bar = el('div', { className: 'filters', attrs: { role: 'group', 'aria-label': 'Filter requests' } }, [
-      el('div', { className: 'field' }, [el('label', { text: 'Kind', attrs: { for: 'filter-kind' } }), kind]),
-      el('div', { className: 'field' }, [el('label', { text: 'State', attrs: { for: 'filter-state' } }), state]),
-      button('Refresh', function () { loadRequests(); }),
-      button('Ask for help', askForHelp, true),
+    var field = function (label, id, control, wide) {
+      return el('div', { className: 'field' + (wide ? ' field-search' : '') }, [el('label', { text: label, attrs: { for: id } }), control]);
+    };
+    var bar = el('div', { id: 'filters', className: 'filters', attrs: { role: 'search', 'aria-label': 'Filter requests' } }, [
+      field('Search', 'filter-q', search, true),
+      field('Kind', 'filter-kind', kind),
+      field('State', 'filter-state', state),
+      secondaryFilters([
+        field('Queue', 'filter-queue', queue),
+        field('Person', 'filter-person', person),
+        field('From', 'filter-from', from),
+        field('To', 'filter-to', to),
+      ]),
+      el('div', { className: 'filter-buttons' }, [
+        button('Clear filters', function () {
+          FILTER_NAMES.forEach(function (name) { filters[name] = ''; });
+          syncControls();
+          writeFilters();
+          loadRequests();
+        }),
+        button('Refresh', function () { loadRequests(); }),
+        button('Ask for help', askForHelp, true),
+        // Admins' audit export (issue 16 §4) puts its link here; the slot shows only for people who may export.
+        el('span', { id: 'admin-export', className: 'admin-export', attrs: { hidden: true } }),
+      ]),
     ]);
     content.parentNode.insertBefore(bar, notice);
     content.parentNode.insertBefore(el('p', { id: 'scope', className: 'scope muted' }), notice);
+    content.parentNode.insertBefore(el('section', { id: 'timeline', className: 'timeline', attrs: { hidden: true, 'aria-labelledby': 'timeline-title', tabindex: '-1' } }), notice);
+    syncControls();
+  }
+
+  /**
+   * The queue, person and date filters: beside the others on a wide screen; on a phone folded under "More filters"
+   * (open when one of them is set), so the list starts on the first screen.
+   */
+  function secondaryFilters(fields) {
+    var narrow = typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 600px)').matches;
+    if (!narrow) return el('div', { className: 'filters-more' }, fields);
+    var used = filters.queue || filters.person || filters.from || filters.to;
+    return el('details', { id: 'more-filters', className: 'filters-more filters-folded', attrs: { open: used ? true : null } }, [el('summary', { text: 'More filters' })].concat(fields));
+  }
+
+  /** Puts the filters into the controls (after reading the address, or when the list says which queues and people exist). */
+  function syncControls() {
+    var set = function (id, value) {
+      var control = document.getElementById(id);
+      if (control) control.value = value;
+    };
+    set('filter-kind', filters.kind);
+    fillStates(document.getElementById('filter-state'), filters.kind);
+    set('filter-state', filters.state);
+    set('filter-queue', filters.queue);
+    set('filter-person', filters.person);
+    set('filter-from', filters.from);
+    set('filter-to', filters.to);
+    set('filter-q', filters.q);
+  }
+
+  function fillOptions(select, first, items) {
+    if (!select) return;
+    var chosen = select.getAttribute('data-want') || select.value;
+    replaceChildren(select, [el('option', { text: first, attrs: { value: '' } })].concat(
+      items.map(function (item) { return el('option', { text: item.name, attrs: { value: item.id } }); }),
+    ));
+    select.value = chosen;
   }
 
   function fillStates(select, kind) {
-    var previous = select.value;
-    var states = kind === 'session' ? SESSION_STATES : kind === 'lockbox' ? LOCKBOX_STATES : kind === 'assist' ? ASSIST_STATES : SESSION_STATES.concat(LOCKBOX_STATES, ASSIST_STATES);
+    if (!select) return;
+    var previous = select.value || filters.state;
+    var states = kind === 'session' ? SESSION_STATES : kind === 'lockbox' ? LOCKBOX_STATES : kind === 'assist' ? ASSIST_STATES : kind === 'invitation' ? INVITATION_STATES : SESSION_STATES.concat(LOCKBOX_STATES, ASSIST_STATES, INVITATION_STATES);
     var seen = {};
     var options = [el('option', { text: 'All states', attrs: { value: '' } })];
     states.forEach(function (state) {
@@ -312,111 +479,296 @@
     teams.app.openLink(link).catch(function () { say('info', 'Ask for help in the chat with Doorman', manual); });
   }
 
-  function loadRequests() {
+  function showList(visible) {
+    var timeline = document.getElementById('timeline');
+    var bar = document.getElementById('filters');
+    var scope = document.getElementById('scope');
+    if (timeline) timeline.hidden = visible;
+    if (bar) bar.hidden = !visible;
+    if (scope) scope.hidden = !visible;
+    content.hidden = !visible;
+  }
+
+  function loadRequests(cursor) {
     var epoch = ++loadEpoch;
-    var params = [];
-    if (filters.kind) params.push('kind=' + encodeURIComponent(filters.kind));
-    if (filters.state) params.push('state=' + encodeURIComponent(filters.state));
-    if (boot.queue) params.push('queue=' + encodeURIComponent(boot.queue));
-    loading('Loading your requests…');
-    callApi('/tab/api/requests' + (params.length ? '?' + params.join('&') : '')).then(
+    if (!cursor) loading('Loading requests…');
+    var query = apiQuery(cursor);
+    callApi('/tab/api/requests' + (query ? '?' + query : '')).then(
       function (answer) {
         if (epoch !== loadEpoch) return;
         content.removeAttribute('aria-busy');
         if (!answer.ok) {
-          replaceChildren(content, []);
-          return apiProblem(answer.status, errorCode(answer.body), loadRequests);
+          if (!cursor) replaceChildren(content, []);
+          if (answer.status === 400) return say('problem', 'These filters cannot be read', ['Check the dates and the search, or clear the filters.'], [button('Clear filters', function () { window.location.search = boot.queue ? '?queue=' + encodeURIComponent(boot.queue) : ''; }, true)]);
+          return apiProblem(answer.status, errorCode(answer.body), function () { loadRequests(); });
         }
-        renderRequests(answer.body);
+        renderRequests(answer.body || {}, !!cursor);
       },
       function (failure) {
         if (epoch !== loadEpoch) return;
         content.removeAttribute('aria-busy');
-        replaceChildren(content, []);
-        if (failure && failure.tokenError !== undefined) return tokenProblem(failure.tokenError, loadRequests);
-        say('problem', 'Doorman could not be reached', ['Check your connection, then try again.'], [button('Try again', loadRequests, true)]);
+        if (!cursor) replaceChildren(content, []);
+        if (failure && failure.tokenError !== undefined) return tokenProblem(failure.tokenError, function () { loadRequests(); });
+        say('problem', 'Doorman could not be reached', ['Check your connection, then try again.'], [button('Try again', function () { loadRequests(); }, true)]);
       },
     );
   }
 
   function describeScope(body) {
-    var roles = body.roles || [];
-    var agent = roles.indexOf('agent') >= 0;
+    var sees = body.sees || {};
     var parts = ['your own requests (created by you, assigned to you or asked for by you)'];
-    if (body.queue && agent) parts.push('the requests of the queue “' + body.queue.name + '”');
-    if (roles.indexOf('approver') >= 0) parts.push('lockbox requests awaiting approval');
+    if (sees.queues) parts.push('the requests of your queues');
+    if (sees.allLockbox) parts.push('every lockbox request');
     var last = parts.pop();
-    var sentence = 'Showing ' + (parts.length ? parts.join(', ') + ' and ' + last : last) + '.';
+    var sentence = 'Showing ' + (parts.length ? parts.join(', ') + ' and ' + last : last) + ', newest first.';
+    if (body.queue) sentence += ' This tab is the queue “' + body.queue.name + '”' + (sees.queues ? '.' : ': only agents see its requests here.');
     if (boot.queue && !body.queue) sentence += ' This tab’s queue is no longer registered.';
-    if (body.queue && !agent) sentence += ' Only agents see the requests of the queue “' + body.queue.name + '” here.';
     return sentence;
   }
 
-  function deadlineOf(request) {
-    if (request.kind === 'session') return ['open', 'waiting', 'ready'].indexOf(request.state) >= 0 ? request.deadline : null;
-    if (request.kind === 'assist') return request.deadline || null;
-    if (request.kind === 'lockbox') {
-      if (request.state === 'review' || request.state === 'pending') return request.deadline;
-      if (request.state === 'approved' && request.access && request.access.endsAt) return request.access.endsAt;
+  /** Who a request is about: its customer or subject, then the requester and the assignee, by name. */
+  function whoCell(request) {
+    var what = request.customer || request.subject || '';
+    var people = request.requesterName || '—';
+    if (request.assigneeName && request.assigneeName !== request.requesterName) people += ' → ' + request.assigneeName;
+    else if (!request.assigneeName && request.kind === 'session') people += ' · unassigned';
+    return el('td', { className: 'who', attrs: { 'data-label': 'Who' } }, [
+      what ? el('span', { className: 'who-what', text: what }) : null,
+      el('span', { className: 'who-people muted', text: people }),
+      request.queueName ? el('span', { className: 'who-queue muted', text: request.queueName }) : null,
+    ]);
+  }
+
+  function whenCell(request) {
+    if (request.window) {
+      var until = request.window.to ? formatTime(request.window.to) : 'open end';
+      return el('td', { className: 'time', attrs: { 'data-label': 'Deadline or window' } }, [
+        el('span', { className: 'muted', text: 'Access ' }),
+        el('time', { text: formatTime(request.window.from), attrs: { datetime: request.window.from } }),
+        ' – ',
+        request.window.to ? el('time', { text: until, attrs: { datetime: request.window.to } }) : until,
+      ]);
     }
-    return null;
+    var cell = timeCell(request.deadline);
+    cell.setAttribute('data-label', 'Deadline or window');
+    return cell;
   }
 
-  // The colleagues a request is about, by the names Doorman sends next to their ids (never the ids themselves).
-  function whoOf(request) {
-    if (request.kind === 'lockbox') return request.requesterName || '—';
-    var owner = request.ownerName || '—';
-    if (!request.assigneeName) return owner + ' · unassigned';
-    return request.assigneeName === owner ? owner : owner + ' → ' + request.assigneeName;
+  function stateBadge(state) {
+    return el('span', { className: 'state state-' + (STATE_TONES[state] || 'neutral'), text: STATE_LABELS[state] || state });
   }
 
-  function renderRequests(body) {
-    var requests = (body && body.requests) || [];
+  function rowOf(request) {
+    var state = String(request.state || '');
+    var isFocus = focusId !== '' && String(request.id) === focusId;
+    var open = function () {
+      filters.request = String(request.id);
+      writeFilters();
+      openTimeline(filters.request);
+    };
+    var updated = timeCell(request.updatedAt);
+    updated.setAttribute('data-label', 'Last change');
+    var row = el('tr', {
+      className: 'request-row' + (isFocus ? ' focused' : ''),
+      attrs: { 'data-request-id': String(request.id), 'aria-current': isFocus ? 'true' : null, tabindex: '0', role: 'link', 'aria-label': (KIND_LABELS[request.kind] || request.kind) + ', ' + (STATE_LABELS[state] || state) + ': open the timeline' },
+      on: {
+        click: open,
+        keydown: function (event) {
+          if (event.key === 'Enter' || event.key === ' ') {
+            event.preventDefault();
+            open();
+          }
+        },
+      },
+    }, [
+      el('th', { attrs: { scope: 'row', 'data-label': 'Kind' }, className: 'kind', text: KIND_LABELS[request.kind] || String(request.kind) }),
+      whoCell(request),
+      el('td', { attrs: { 'data-label': 'State' } }, [stateBadge(state)]),
+      whenCell(request),
+      updated,
+    ]);
+    if (isFocus) focusedRow = row;
+    return row;
+  }
+
+  var focusedRow = null;
+
+  function renderRequests(body, more) {
+    var requests = body.requests || [];
+    nextCursor = body.next || null;
     var scope = document.getElementById('scope');
-    if (scope) scope.textContent = describeScope(body || {});
-    if (requests.length === 0) {
+    if (scope) scope.textContent = describeScope(body);
+    var queueSelect = document.getElementById('filter-queue');
+    if (queueSelect) queueSelect.setAttribute('data-want', filters.queue);
+    fillOptions(queueSelect, 'All queues', body.queues || []);
+    var personSelect = document.getElementById('filter-person');
+    if (personSelect) personSelect.setAttribute('data-want', filters.person);
+    fillOptions(personSelect, 'Anyone', body.people || []);
+    var exportSlot = document.getElementById('admin-export');
+    if (exportSlot) exportSlot.hidden = !body.mayExport || !exportSlot.firstChild;
+    listed = more ? listed.concat(requests) : requests;
+    if (listed.length === 0) {
       replaceChildren(content, []);
-      var filtered = filters.kind || filters.state;
+      var filtered = FILTER_NAMES.some(function (name) { return filters[name] && !(name === 'queue' && filters.queue === boot.queue); });
       return say('info', 'No requests to show', [
         filtered
-          ? 'Nothing matches these filters. Choose All kinds and All states to see everything.'
+          ? 'Nothing matches these filters. Clear the filters to see everything you may see.'
           : 'Requests you create (say “new session” or “lockbox” to Doorman) and requests assigned to you appear here.',
       ]);
     }
     notice.hidden = true;
     replaceChildren(notice, []);
-    var focused = null;
-    var rows = requests.map(function (request) {
-      var state = String(request.state || '');
-      var isFocus = focusId !== '' && String(request.id) === focusId;
-      var row = el('tr', { className: isFocus ? 'focused' : '', attrs: { 'data-request-id': String(request.id), 'aria-current': isFocus ? 'true' : null } }, [
-        el('th', { attrs: { scope: 'row' }, className: 'kind', text: KIND_LABELS[request.kind] || String(request.kind) }),
-        el('td', {}, [el('span', { className: 'state state-' + (STATE_TONES[state] || 'neutral'), text: STATE_LABELS[state] || state })]),
-        el('td', { className: 'who', text: whoOf(request) }),
-        timeCell(deadlineOf(request)),
-        timeCell(request.createdAt),
-      ]);
-      if (isFocus) focused = row;
-      return row;
-    });
+    focusedRow = null;
     var table = el('table', { className: 'requests' }, [
-      el('caption', { className: 'visually-hidden', text: 'Your requests, newest first. Times in ' + (timeZone || 'your time zone') + '.' }),
+      el('caption', { className: 'visually-hidden', text: 'Requests, newest first. Select a row to open its timeline. Times in ' + (timeZone || 'your time zone') + '.' }),
       el('thead', {}, [
         el('tr', {}, [
           el('th', { text: 'Kind', attrs: { scope: 'col' } }),
-          el('th', { text: 'State', attrs: { scope: 'col' } }),
           el('th', { text: 'Who', attrs: { scope: 'col' } }),
-          el('th', { text: 'Deadline', attrs: { scope: 'col' } }),
-          el('th', { text: 'Created', attrs: { scope: 'col' } }),
+          el('th', { text: 'State', attrs: { scope: 'col' } }),
+          el('th', { text: 'Deadline or window', attrs: { scope: 'col' } }),
+          el('th', { text: 'Last change', attrs: { scope: 'col' } }),
         ]),
       ]),
-      el('tbody', {}, rows),
+      el('tbody', {}, listed.map(rowOf)),
     ]);
     replaceChildren(content, [
       el('div', { className: 'table-wrap' }, [table]),
-      el('p', { className: 'footnote muted', text: requests.length + (requests.length === 1 ? ' request' : ' requests') + ' · times in ' + (timeZone || 'your time zone') }),
+      nextCursor ? el('div', { className: 'more' }, [button('Show older requests', function () { loadRequests(nextCursor); })]) : null,
+      el('p', { className: 'footnote muted', text: listed.length + (listed.length === 1 ? ' request' : ' requests') + (nextCursor ? ' shown, more older ones' : '') + ' · times in ' + (timeZone || 'your time zone') }),
     ]);
-    if (focused && focused.scrollIntoView) focused.scrollIntoView({ block: 'center' });
+    if (!more && focusedRow && focusedRow.scrollIntoView) focusedRow.scrollIntoView({ block: 'center' });
+  }
+
+  // ---------- a request's timeline ----------
+
+  function openTimeline(requestId) {
+    var epoch = ++loadEpoch;
+    showList(false);
+    var panel = document.getElementById('timeline');
+    replaceChildren(panel, []);
+    loading('Loading the request…');
+    callApi('/tab/api/requests/' + encodeURIComponent(requestId)).then(
+      function (answer) {
+        if (epoch !== loadEpoch) return;
+        content.removeAttribute('aria-busy');
+        if (!answer.ok) {
+          if (answer.status === 404 || answer.status === 400) {
+            renderTimelineShell(panel, null);
+            return say('info', 'This request is not there, or not for you to see', ['Go back to the list to see the requests you may see.']);
+          }
+          return apiProblem(answer.status, errorCode(answer.body), function () { openTimeline(requestId); });
+        }
+        notice.hidden = true;
+        renderTimeline(panel, answer.body, null);
+      },
+      function (failure) {
+        if (epoch !== loadEpoch) return;
+        if (failure && failure.tokenError !== undefined) return tokenProblem(failure.tokenError, function () { openTimeline(requestId); });
+        say('problem', 'Doorman could not be reached', ['Check your connection, then try again.'], [button('Try again', function () { openTimeline(requestId); }, true)]);
+      },
+    );
+  }
+
+  function backToList() {
+    filters.request = '';
+    writeFilters();
+    showList(true);
+    loadRequests();
+  }
+
+  function renderTimelineShell(panel, title) {
+    replaceChildren(panel, [
+      el('div', { className: 'timeline-head' }, [button('← Back to the list', backToList), title]),
+    ]);
+    panel.hidden = false;
+  }
+
+  function renderTimeline(panel, body, message) {
+    var request = body.request || {};
+    var state = String(request.state || '');
+    var title = el('h2', { id: 'timeline-title', text: (KIND_LABELS[request.kind] || request.kind) + (request.customer || request.subject ? ': ' + (request.customer || request.subject) : '') });
+    renderTimelineShell(panel, title);
+    var facts = [
+      ['State', stateBadge(state)],
+      ['Requester', request.requesterName || '—'],
+      ['Assignee', request.assigneeName || (request.kind === 'session' ? 'unassigned' : '—')],
+      request.queueName ? ['Queue', request.queueName] : null,
+      request.deadline ? ['Deadline', el('time', { text: formatTime(request.deadline), attrs: { datetime: request.deadline } })] : null,
+      request.window ? ['Access', formatTime(request.window.from) + ' – ' + (request.window.to ? formatTime(request.window.to) : 'open end')] : null,
+      ['Created', el('time', { text: formatTime(request.createdAt), attrs: { datetime: request.createdAt } })],
+      ['Last change', el('time', { text: formatTime(request.updatedAt), attrs: { datetime: request.updatedAt } })],
+    ].concat((request.details || []).map(function (detail) {
+      return [detail.label, detail.label === 'Scheduled for' ? formatTime(detail.value) : detail.value];
+    }));
+    var details = el('dl', { className: 'details' }, [].concat.apply([], facts.filter(Boolean).map(function (fact) {
+      return [el('dt', { text: fact[0] }), el('dd', {}, [fact[1]])];
+    })));
+    var parts = [details];
+    if (message) parts.push(el('p', { className: 'notice notice-problem', attrs: { role: 'alert' }, text: message }));
+    var actions = body.actions || [];
+    if (actions.length > 0) parts.push(actionForm(request, actions, panel));
+    var events = (body.events || []).map(function (event) {
+      return el('li', { className: 'event' }, [
+        el('time', { className: 'event-time', text: formatTime(event.at), attrs: { datetime: event.at } }),
+        el('div', { className: 'event-body' }, [
+          el('span', { className: 'event-text', text: event.text }),
+          el('span', { className: 'event-meta muted', text: 'by ' + event.actorName + ' · ' + (SOURCE_LABELS[event.source] || event.source) }),
+          event.reason ? el('q', { className: 'event-reason', text: event.reason }) : null,
+        ]),
+      ]);
+    });
+    parts.push(
+      el('h3', { text: 'Timeline' }),
+      events.length ? el('ol', { className: 'events' }, events) : el('p', { className: 'muted', text: 'No events recorded.' }),
+      el('p', { className: 'footnote muted', text: 'Times in ' + (timeZone || 'your time zone') + '.' }),
+    );
+    panel.appendChild(el('div', { className: 'timeline-body' }, parts));
+    if (panel.focus) panel.focus();
+  }
+
+  /** The buttons of the actions the viewer may take; each sends the version shown (compare-and-set). */
+  function actionForm(request, actions, panel) {
+    var decides = actions.indexOf('approve') >= 0 || actions.indexOf('deny') >= 0;
+    var comment = decides ? el('textarea', { id: 'action-comment', attrs: { maxlength: '500', rows: '2', name: 'comment' } }) : null;
+    var buttons = actions.map(function (action) {
+      return el('button', {
+        className: 'button' + (action === 'approve' ? ' button-primary' : action === 'deny' || action === 'close' || action === 'cancel' ? ' button-danger' : ''),
+        text: ACTION_LABELS[action] || action,
+        attrs: { type: 'button', 'data-action': action },
+        on: { click: function () { act(request, action, comment ? comment.value : '', panel, buttons); } },
+      });
+    });
+    return el('div', { className: 'request-actions', attrs: { role: 'group', 'aria-label': 'What you can do' } }, [
+      comment ? el('div', { className: 'field field-wide' }, [el('label', { text: 'Comment (optional)', attrs: { for: 'action-comment' } }), comment]) : null,
+      el('div', { className: 'actions' }, buttons),
+    ]);
+  }
+
+  function act(request, action, comment, panel, buttons) {
+    buttons.forEach(function (b) { b.disabled = true; });
+    var body = { action: action, version: request.version };
+    if (comment && comment.trim()) body.comment = comment.trim();
+    callApi('/tab/api/requests/' + encodeURIComponent(request.id) + '/actions', body).then(
+      function (answer) {
+        if (answer.ok) return renderTimeline(panel, answer.body, null);
+        var code = errorCode(answer.body);
+        if (REFUSALS[code]) {
+          // The current state, with what happened: like a card that lost its compare-and-set.
+          return callApi('/tab/api/requests/' + encodeURIComponent(request.id)).then(function (fresh) {
+            if (fresh.ok) return renderTimeline(panel, fresh.body, REFUSALS[code]);
+            say('problem', REFUSALS[code], []);
+          });
+        }
+        buttons.forEach(function (b) { b.disabled = false; });
+        apiProblem(answer.status, code, function () { act(request, action, comment, panel, buttons); });
+      },
+      function (failure) {
+        buttons.forEach(function (b) { b.disabled = false; });
+        if (failure && failure.tokenError !== undefined) return tokenProblem(failure.tokenError, function () {});
+        say('problem', 'Doorman could not be reached', ['Nothing was changed. Check your connection, then try again.']);
+      },
+    );
   }
 
   // ---------- the channel tab's configuration page ----------

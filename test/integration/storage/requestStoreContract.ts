@@ -423,6 +423,74 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(await ids({ involvingAnyOf: [carl.aadObjectId], states: ['waiting'] })).toEqual([r2.id]);
         expect(await ids({ involvingAnyOf: [] })).toEqual([]);
       });
+
+      it('pages by keyset (created_at, id): pages join up without gaps or repeats, also between rows of the same time', async () => {
+        const store = await openStore();
+        const requests = [0, 0, 0, 60, 60, 120, 180].map((minutes, index) =>
+          aSessionRequest({ id: `page-${index}`, createdAt: at(minutes), createdBy: anna, state: index % 2 === 0 ? 'open' : 'closed' }),
+        );
+        for (const request of requests) await store.commit(creation(request));
+        const all = (await store.listRequests({})).map((request) => request.id);
+        expect(all).toEqual(['page-6', 'page-5', 'page-4', 'page-3', 'page-2', 'page-1', 'page-0']);
+        const walked: string[] = [];
+        let before: { createdAt: Date; id: string } | undefined;
+        for (;;) {
+          const page = await store.listRequests({ limit: 2, ...(before ? { before } : {}) });
+          if (page.length === 0) break;
+          walked.push(...page.map((request) => request.id));
+          const last = page[page.length - 1];
+          before = { createdAt: last.createdAt, id: last.id };
+        }
+        expect(walked).toEqual(all);
+        const open = await store.listRequests({ states: ['open'], before: { createdAt: at(60), id: 'page-4' } });
+        expect(open.map((request) => request.id)).toEqual(['page-2', 'page-0']);
+      });
+
+      it('finds requests by the words of a search (names, customer, resource, ticket; every word), never after erasure', async () => {
+        const store = await openStore();
+        const session = aSessionRequest({ createdAt: at(0), createdBy: anna, recipient: { name: 'Chris Customer', email: 'chris@contoso.example' }, comments: 'Printer 100% broken' });
+        const lockbox = aLockboxRequest({ createdAt: at(60), resource: 'Fabrikam SharePoint site', ticket: 'INC-0815' });
+        await store.commit(creation(session));
+        await store.commit(lockboxCreation(lockbox));
+        const ids = async (search: string): Promise<string[]> => (await store.listRequests({ search })).map((request) => request.id);
+
+        expect(await ids('chris')).toEqual([session.id]);
+        expect(await ids('CONTOSO.example')).toEqual([session.id]);
+        expect(await ids('sharepoint inc-0815')).toEqual([lockbox.id]);
+        expect(await ids('sharepoint chris')).toEqual([]);
+        expect(await ids('erin')).toEqual([lockbox.id]);
+        expect(await ids('100%')).toEqual([session.id]);
+        expect(await ids('10_%')).toEqual([]);
+        expect(await ids(lockbox.id)).toEqual([lockbox.id]);
+
+        await store.erasePersonalData(session.id);
+        expect(await ids('chris')).toEqual([]);
+        // A change after the erasure does not bring the erased names back into the search.
+        const { change } = transition(session, { state: 'closed' });
+        await store.commit(change);
+        expect(await ids('chris')).toEqual([]);
+      });
+
+      it('lists only what a viewer may see: their own, their queues’, whole kinds; with the other filters', async () => {
+        const store = await openStore();
+        const mine = aSessionRequest({ createdAt: at(0), createdBy: anna, state: 'open' });
+        const assignedToMe = aSessionRequest({ createdAt: at(10), createdBy: ben, assignee: anna, state: 'waiting' });
+        const inMyQueue = aSessionRequest({ createdAt: at(20), createdBy: ben, queueId: 'queue-1', state: 'open' });
+        const elsewhere = aSessionRequest({ createdAt: at(30), createdBy: ben, queueId: 'queue-2', state: 'open' });
+        const lockbox = aLockboxRequest({ createdAt: at(40) });
+        for (const request of [mine, assignedToMe, inMyQueue, elsewhere]) await store.commit(creation(request));
+        await store.commit(lockboxCreation(lockbox));
+        const ids = async (filter: Parameters<Store['listRequests']>[0]): Promise<string[]> =>
+          (await store.listRequests(filter)).map((request) => request.id);
+        const agent = { people: [anna.aadObjectId], queueIds: ['queue-1'], kinds: [] };
+
+        expect(await ids({ visibleTo: agent })).toEqual([inMyQueue.id, assignedToMe.id, mine.id]);
+        expect(await ids({ visibleTo: { people: [anna.aadObjectId], queueIds: [], kinds: ['lockbox'] } })).toEqual([lockbox.id, assignedToMe.id, mine.id]);
+        expect(await ids({ visibleTo: agent, states: ['open'] })).toEqual([inMyQueue.id, mine.id]);
+        expect(await ids({ visibleTo: agent, involving: ben.aadObjectId })).toEqual([inMyQueue.id, assignedToMe.id]);
+        expect(await ids({ visibleTo: agent, limit: 1, before: { createdAt: inMyQueue.createdAt, id: inMyQueue.id } })).toEqual([assignedToMe.id]);
+        expect(await ids({ visibleTo: { people: [], queueIds: [], kinds: [] } })).toEqual([]);
+      });
     });
 
     describe('outbox', () => {

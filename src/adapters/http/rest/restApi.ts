@@ -20,13 +20,24 @@ const listQuery = z
     assignee: z.string().max(100).optional(),
     from: z.string().datetime({ offset: true }).optional(),
     to: z.string().datetime({ offset: true }).optional(),
+    // The tab's filters and paging (issue 16), additive: `next` in the answer is the `cursor` of the following page.
+    queue: z.string().max(64).optional(),
+    person: z.string().max(100).optional(),
+    q: z.string().max(100).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(500).optional(),
   })
-  .transform(({ kind, state, assignee, from, to }): SystemQuery => ({
+  .transform(({ kind, state, assignee, from, to, queue, person, q, cursor, limit }): SystemQuery => ({
     kind,
     states: state ? state.split(',') : undefined,
     assignee,
     from: from ? new Date(from) : undefined,
     to: to ? new Date(to) : undefined,
+    queue,
+    person,
+    search: q,
+    cursor,
+    limit,
   }));
 
 const idParams = z.object({ id: z.string() });

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Server } from 'restify';
 import { z } from 'zod';
-import { queuesForPerson, requestsForPerson } from '../../../application/oversight/requestLists';
+import { actOnRequestFromTab, requestTimeline, requestsForPerson } from '../../../application/oversight/personRequests';
+import { MAX_PAGE_SIZE, RequestPageQuery } from '../../../application/oversight/requestPages';
+import { queuesForPerson } from '../../../application/oversight/requestLists';
 import { TabViewer } from '../../../application/oversight/viewers';
 import { UseCaseDeps } from '../../../application/shared/useCaseDeps';
 import { escapeHtml } from '../../../application/i18n/escapeHtml';
@@ -53,14 +55,43 @@ export interface TabOptions {
 
 const QUEUE_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-const listQuery = z.object({
-  kind: z.enum(['session', 'lockbox', 'assist', 'invitation']).optional(),
-  state: z
-    .string()
-    .max(80)
-    .regex(/^[a-z]+(,[a-z]+)*$/)
-    .optional(),
-  queue: z.string().regex(QUEUE_ID).optional(),
+const PERSON_ID = /^[A-Za-z0-9_:.-]{1,100}$/;
+const REQUEST_ID = z.string().regex(/^[A-Za-z0-9_:-]{1,100}$/);
+
+/** The list's filters as the tab's address carries them (shareable): every one optional, each refused by field when malformed. */
+const listQuery = z
+  .object({
+    kind: z.enum(['session', 'lockbox', 'assist', 'invitation']).optional(),
+    state: z
+      .string()
+      .max(120)
+      .regex(/^[a-z]+(,[a-z]+)*$/)
+      .optional(),
+    queue: z.string().regex(QUEUE_ID).optional(),
+    /** The channel tab's own queue (named in its address by Teams), which the page names above the list. */
+    channel: z.string().regex(QUEUE_ID).optional(),
+    person: z.string().regex(PERSON_ID).optional(),
+    from: z.string().datetime({ offset: true }).optional(),
+    to: z.string().datetime({ offset: true }).optional(),
+    q: z.string().max(100).optional(),
+    cursor: z.string().max(200).optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).optional(),
+  })
+  .transform(({ state, from, to, q, channel, ...rest }): RequestPageQuery & { channelQueue?: string } => ({
+    ...rest,
+    ...(state ? { states: state.split(',') } : {}),
+    ...(from ? { from: new Date(from) } : {}),
+    ...(to ? { to: new Date(to) } : {}),
+    ...(q !== undefined && q.trim() !== '' ? { search: q } : {}),
+    ...(channel ? { channelQueue: channel } : {}),
+  }));
+
+const requestParams = z.object({ id: REQUEST_ID });
+
+const actionBody = z.object({
+  action: z.enum(['approve', 'deny', 'close', 'cancel']),
+  version: z.number().int().min(1),
+  comment: z.string().max(500).optional(),
 });
 
 // An invalid queue id in the page's address shows the personal view, it is not an error.
@@ -119,6 +150,27 @@ export function mountTab(server: Server, deps: UseCaseDeps, options: TabOptions)
       rateLimit,
       query: listQuery,
       handle: ({ caller, query }) => requestsForPerson(deps, caller, query),
+      present: json(),
+    }),
+    route({
+      method: 'get',
+      path: '/tab/api/requests/:id',
+      authenticate,
+      rateLimit,
+      params: requestParams,
+      handle: ({ caller, params }) => requestTimeline(deps, caller, params.id),
+      present: json(),
+    }),
+    // The same use cases as the card buttons; the version is the one the viewer saw (compare-and-set).
+    route({
+      method: 'post',
+      path: '/tab/api/requests/:id/actions',
+      authenticate,
+      rateLimit,
+      params: requestParams,
+      body: { schema: actionBody, maxBytes: 4096 },
+      handle: ({ caller, params, body }) =>
+        actOnRequestFromTab(deps, caller, params.id, { action: body.action, version: body.version, comment: body.comment?.trim() ? body.comment.trim() : null }),
       present: json(),
     }),
     // The configuration page offers the queues of the caller's tenant; their names are not given to anonymous callers.
