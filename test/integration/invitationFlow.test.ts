@@ -114,6 +114,41 @@ describe('invitations into a connected assistance request, through the HTTP serv
     expect(await t.store.listRequests({ kind: 'invitation' })).toEqual([]);
   });
 
+  it('closing the assistance ends its invitations: the joined colleague leaves the meeting, the pending one is withdrawn, both cards say why', async () => {
+    const parent = await connectedAssist();
+    await t.invoke('bea', 'invitation.create', { ...pointer(parent), invitee: PEOPLE.alex.aadObjectId, permissionProfile: 'Collaborate' });
+    const [joinedOne] = (await t.store.listRequests({ kind: 'invitation' })) as InvitationRequest[];
+    await t.invoke('alex', 'invitation.accept', pointer(joinedOne));
+    await t.invoke('bea', 'invitation.create', { ...pointer(parent), invitee: PEOPLE.carl.aadObjectId, permissionProfile: 'View only' });
+    const pendingOne = ((await t.store.listRequests({ kind: 'invitation' })) as InvitationRequest[]).find((request) => request.state === 'pending')!;
+    await settle();
+    expect(await t.doorman.deps.participants.participantsOf(parent.id, PEOPLE.bea)).toEqual([{ person: PEOPLE.alex, role: 'presenter' }]);
+
+    const closed = await t.invoke('bea', 'assist.close', pointer((await t.store.getRequest(parent.id)) as AssistRequest));
+    expect(closed.body.statusCode).toBe(200);
+    // The close wrote the ending into its own transaction: it is in the outbox before anything is delivered.
+    expect((await invitation(joinedOne.id)).state).toBe('accepted');
+    await settle();
+    await settle();
+
+    expect((await invitation(joinedOne.id)).state).toBe('ended');
+    expect((await invitation(pendingOne.id)).state).toBe('ended');
+    expect(await t.doorman.deps.participants.participantsOf(parent.id, PEOPLE.bea)).toEqual([]);
+    expect(JSON.stringify(lastCardIn('carl'))).toContain('Ended — the assistance request was closed');
+    expect(JSON.stringify(cardsIn('alex'))).toContain('Ended — the assistance request was closed');
+    expect(JSON.stringify(cardsIn('alex'))).toContain('your invitation into it ended with it');
+    const inviterCards = cardsIn('bea').filter((card) => JSON.stringify(card).includes('Invitation for'));
+    expect(JSON.stringify(inviterCards.filter((card) => JSON.stringify(card).includes('Invitation for Alex')).pop())).toContain('Ended — the assistance request was closed');
+    expect(JSON.stringify(inviterCards.filter((card) => JSON.stringify(card).includes('Invitation for Carl')).pop())).toContain('Ended — the assistance request was closed');
+    for (const id of [joinedOne.id, pendingOne.id]) {
+      expect((await t.store.eventsOf(id)).pop()).toMatchObject({ action: 'end', toState: 'ended', actorId: 'system:dispatcher', reason: 'the assistance request ended' });
+    }
+    // A late Accept of the ended invitation changes nothing.
+    const late = await t.invoke('carl', 'invitation.accept', pointer(pendingOne));
+    expect(findById(late.body.value, 'accept')).toBeUndefined();
+    expect((await invitation(pendingOne.id)).state).toBe('ended');
+  });
+
   it('two minutes without an answer: expired on both cards, the inviter is told, a late Accept is refused', async () => {
     const parent = await connectedAssist();
     await t.invoke('bea', 'invitation.create', { ...pointer(parent), invitee: PEOPLE.carl.aadObjectId, permissionProfile: 'View only' });

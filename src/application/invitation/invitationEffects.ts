@@ -29,6 +29,7 @@ const TOLD: Readonly<Record<string, (request: InvitationRequest) => string>> = {
   reject: (request) => request.inviter.aadObjectId,
   expire: (request) => request.inviter.aadObjectId,
   remove: (request) => request.invitee.aadObjectId,
+  end: (request) => request.invitee.aadObjectId,
 };
 
 /**
@@ -58,7 +59,8 @@ export function invitationEffects(
     if (told) effects.push({ type: 'chat.notify', requestId: after.id, userId: told, notice: { kind: 'invitationUpdate', about: action } });
   }
   if (actions.includes('accept') || actions.includes('changeProfile')) effects.push({ type: 'participant.set', requestId: after.id, version: after.version });
-  if (actions.includes('remove')) effects.push({ type: 'participant.remove', requestId: after.id });
+  // A colleague in the meeting leaves it with the parent; one still asked was never added.
+  if (actions.includes('remove') || (actions.includes('end') && before.state === 'accepted')) effects.push({ type: 'participant.remove', requestId: after.id });
   effects.push({ type: 'card.update', requestId: after.parentId, version: after.version });
   return [...effects, ...webhooks(deps, after, events)];
 }

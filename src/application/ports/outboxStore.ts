@@ -36,7 +36,9 @@ export type OutboxMessage =
   /** Invitation: adds the accepted colleague to the meeting with their profile's role, or changes it (idempotent). */
   | { type: 'participant.set'; requestId: string; version: number }
   /** Invitation: takes a removed colleague out of the meeting (idempotent). */
-  | { type: 'participant.remove'; requestId: string };
+  | { type: 'participant.remove'; requestId: string }
+  /** The parent (session or assistance request) stopped being connected: its pending and joined invitations end. */
+  | { type: 'invitations.end'; requestId: string };
 
 /** What a reply in a queue thread tells the channel. */
 export type ThreadMentionEvent = 'customerWaiting' | 'customerReady' | 'assistRequested';

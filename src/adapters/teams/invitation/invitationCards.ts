@@ -67,6 +67,8 @@ function stateOf(request: InvitationRequest, forInvitee: boolean): { text: strin
       return { text: 'Expired — not answered in two minutes', tone: 'stopped' };
     case 'removed':
       return { text: forInvitee ? 'You were removed from the session' : `${invitee} was removed from the session`, tone: 'stopped' };
+    case 'ended':
+      return { text: `Ended — ${request.parentKind === 'assist' ? 'the assistance request' : 'the session'} was closed`, tone: 'stopped' };
   }
 }
 
@@ -205,6 +207,7 @@ export function invitationNoticeCard(request: InvitationRequest, about: string):
     reject: [`${invitee} declined`, `${invitee} declined your invitation into the session “${escapeMarkdown(request.summary)}”.`],
     expire: [`${invitee} did not answer`, `Your invitation to ${invitee} expired: it was not answered in two minutes.`],
     remove: ['You were removed from a session', `${escapeMarkdown(request.inviter.name)}’s session “${escapeMarkdown(request.summary)}” no longer includes you.`],
+    end: ['The session was closed', `${escapeMarkdown(request.inviter.name)}’s session “${escapeMarkdown(request.summary)}” was closed; your invitation into it ended with it.`],
   };
   const [title, text] = texts[about] ?? ['Invitation', 'Your invitation changed.'];
   return adaptiveCard([heading(title, 'noticeTitle'), textBlock(text, { id: 'noticeText', spacing: 'small' })]);
