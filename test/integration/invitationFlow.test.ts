@@ -1,7 +1,7 @@
 import { AssistRequest } from '../../src/domain/assist';
 import { InvitationRequest } from '../../src/domain/invitation';
 import { BotConnectorDouble } from '../support/botConnectorDouble';
-import { PEOPLE, TestDoorman, startTestDoorman } from '../support/testDoorman';
+import { PEOPLE, QUEUE_CHANNEL, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
 import { findById, validateCard } from '../support/validateCard';
 
 const ask = { problem: 'Outlook will not start since this morning', urgency: 'high', phone: '', deviceId: `local-${PEOPLE.eve.aadObjectId}-laptop` };
@@ -147,6 +147,83 @@ describe('invitations into a connected assistance request, through the HTTP serv
     const late = await t.invoke('carl', 'invitation.accept', pointer(pendingOne));
     expect(findById(late.body.value, 'accept')).toBeUndefined();
     expect((await invitation(pendingOne.id)).state).toBe('ended');
+  });
+
+  /** `text` typed by `who` in `conversationId` (a channel thread or their chat), @mentioning `mentions` besides Doorman. */
+  function typed(who: keyof typeof PEOPLE, text: string, conversationId: string, mentions: { id: string; name: string }[] = []) {
+    const personal = conversationId.startsWith('a:personal');
+    return t.post({
+      type: 'message',
+      id: `typed-${Math.random()}`,
+      channelId: 'msteams',
+      serviceUrl: t.connector.url,
+      timestamp: t.clock.now().toISOString(),
+      from: { id: `29:${PEOPLE[who].aadObjectId}`, aadObjectId: PEOPLE[who].aadObjectId, name: PEOPLE[who].name },
+      recipient: { id: '28:doorman', name: 'Doorman' },
+      conversation: personal ? { id: conversationId, conversationType: 'personal', tenantId: TENANT } : { id: conversationId, conversationType: 'channel', isGroup: true, tenantId: TENANT },
+      channelData: personal ? { tenant: { id: TENANT } } : { tenant: { id: TENANT }, team: { id: '19:team@thread.tacv2' }, channel: { id: QUEUE_CHANNEL } },
+      text: personal ? text : `<at>Doorman</at> ${text}`,
+      entities: [
+        ...(personal ? [] : [{ type: 'mention', mentioned: { id: '28:doorman', name: 'Doorman' }, text: '<at>Doorman</at>' }]),
+        ...mentions.map((person) => ({ type: 'mention', mentioned: person, text: `<at>${person.name}</at>` })),
+      ],
+    });
+  }
+  const lastPostIn = (conversationId: string) => BotConnectorDouble.cardOf(t.connector.postsIn(conversationId).pop()!);
+  const mentionOf = (who: keyof typeof PEOPLE) => ({ id: `29:teams-${who}`, name: PEOPLE[who].name });
+
+  it('`invite @Name` in the request’s thread answers the invite form with the colleague filled in; Send invitation invites them', async () => {
+    const parent = await connectedAssist();
+    const thread = (await t.store.cardActivitiesOf(parent.id)).find((card) => card.role === 'queue')!.conversationId;
+    expect(thread).toContain(';messageid=');
+
+    await typed('bea', 'invite <at>Alex Agent</at>', thread, [mentionOf('alex')]);
+    const form = lastPostIn(thread);
+    validateCard(form as never);
+    expect(JSON.stringify(findById(form, 'title'))).toContain('Invite Alex Agent');
+    // The profile is still to pick: no preselected value.
+    expect(findById(form, 'permissionProfile')).not.toHaveProperty('value');
+    const send = findById(form, 'sendInvitation') as unknown as { verb: string; data: Record<string, unknown> };
+    expect(send.data).toMatchObject({ requestId: parent.id, invitee: PEOPLE.alex.aadObjectId });
+
+    const sent = await t.invoke('bea', send.verb, { ...send.data, permissionProfile: 'Full control' }, 'channel');
+    expect(sent.body.statusCode).toBe(200);
+    expect(JSON.stringify(findById(sent.body.value, 'invitationSent'))).toContain('Alex Agent is invited as Full control');
+    const [created] = (await t.store.listRequests({ kind: 'invitation' })) as InvitationRequest[];
+    expect(created).toMatchObject({ state: 'pending', parentId: parent.id, invitee: PEOPLE.alex, profile: { name: 'Full control' } });
+    await t.invoke('alex', 'invitation.accept', pointer(created));
+
+    // The card's reasons: already in, yourself, someone the directory does not know; and no one mentioned.
+    const refusalIn = async (text: string, mentions: { id: string; name: string }[]) => {
+      await typed('bea', text, thread, mentions);
+      return JSON.stringify(findById(lastPostIn(thread), 'inviteRefused'));
+    };
+    expect(await refusalIn('invite <at>Alex Agent</at>', [mentionOf('alex')])).toContain('already in this session');
+    expect(await refusalIn('invite <at>Bea Agent</at>', [mentionOf('bea')])).toContain('cannot invite yourself');
+    expect(await refusalIn('invite <at>Nobody Known</at>', [{ id: '29:nobody', name: 'Nobody Known' }])).toContain('cannot be reached');
+    expect(await refusalIn('invite', [])).toContain('invite @Name');
+  });
+
+  it('`invite` where no request of yours can be found says how it is used; in your chat it takes your one connected request; before connected it says so', async () => {
+    // A thread of no request, before anything is connected.
+    await typed('bea', 'invite <at>Alex Agent</at>', `${QUEUE_CHANNEL};messageid=42`, [mentionOf('alex')]);
+    expect(JSON.stringify(findById(lastPostIn(`${QUEUE_CHANNEL};messageid=42`), 'inviteRefused'))).toContain('in the thread of a session or assistance request you run');
+
+    await t.invoke('eve', 'assist.create', ask);
+    const [asked] = (await t.store.listRequests({ kind: 'assist' })) as AssistRequest[];
+    await t.invoke('bea', 'assist.accept', pointer(asked), 'channel');
+    await typed('bea', 'invite Alex Agent', chat('bea'));
+    expect(JSON.stringify(findById(lastPostIn(chat('bea')), 'inviteRefused'))).toContain('only while the session is connected');
+
+    await t.invoke('eve', 'assist.allowControl', pointer((await t.store.getRequest(asked.id)) as AssistRequest));
+    await t.deliver();
+    // A personal chat cannot @mention people: the name typed is looked up.
+    await typed('bea', 'invite Alex Agent', chat('bea'));
+    const form = lastPostIn(chat('bea'));
+    expect(JSON.stringify(findById(form, 'title'))).toContain('Invite Alex Agent');
+    // Someone who is no host of the request (Alex) finds no request of theirs there.
+    await typed('alex', 'invite Carl Approver', chat('alex'));
+    expect(JSON.stringify(findById(lastPostIn(chat('alex')), 'inviteRefused'))).toContain('invite @Name');
   });
 
   it('two minutes without an answer: expired on both cards, the inviter is told, a late Accept is refused', async () => {

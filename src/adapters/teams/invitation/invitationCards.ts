@@ -80,11 +80,11 @@ function profileChoices(profiles: readonly PermissionProfile[]): { title: string
   return profiles.map((profile) => ({ title: `${profile.name} — ${profile.sentence}`, value: profile.name }));
 }
 
-/** The profile picker of the invite form, Edit and Change profile. */
-export function profilePicker(profiles: readonly PermissionProfile[], current: string | null, id = 'permissionProfile'): CardElement {
+/** The profile picker of the invite form, Edit and Change profile; `preselect` false leaves the choice to the inviter. */
+export function profilePicker(profiles: readonly PermissionProfile[], current: string | null, id = 'permissionProfile', preselect = true): CardElement {
   return inputChoiceSet(id, profileChoices(profiles), {
     label: 'Permission profile',
-    value: current ?? profiles[0]?.name,
+    value: current ?? (preselect ? profiles[0]?.name : undefined),
     style: 'expanded',
     isRequired: true,
     errorMessage: 'Pick what they may do during the session.',
