@@ -46,6 +46,8 @@ export function invitationEffects(
     return [
       { type: 'card.post', requestId: after.id, target: { role: 'requester', userId: after.invitee.aadObjectId } },
       { type: 'card.post', requestId: after.id, target: { role: 'agent', userId: after.inviter.aadObjectId } },
+      // Two minutes are short: the invitee's feed says so too, where a chat message is easily missed.
+      { type: 'activity.notify', requestId: after.id, userId: after.invitee.aadObjectId, activity: 'invitationReceived' },
       // The parent's cards list the colleagues invited (waiting for an answer, or joined with their profile).
       { type: 'card.update', requestId: after.parentId, version: after.version },
       ...webhooks(deps, after, events),
