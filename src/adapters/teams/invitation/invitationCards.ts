@@ -2,6 +2,7 @@ import { InvitedColleague } from '../../../application/ports';
 import { ErrorCode } from '../../../domain/errors';
 import { InvitationRequest, PermissionProfile } from '../../../domain/invitation';
 import { Person } from '../../../domain/people';
+import { AGENTS_DATASET } from '../session/sessionCardParts';
 import {
   StatusTone,
   actionSet,
@@ -11,6 +12,7 @@ import {
   factSet,
   heading,
   inputChoiceSet,
+  inputSearchChoiceSet,
   openUrlAction,
   problemNotice,
   showCardAction,
@@ -161,15 +163,19 @@ function joinedActions(profiles: readonly PermissionProfile[], joined: { invitat
   ];
 }
 
+/** How many agents Invite a colleague suggests before the inviter types (Teams searches the others). */
+const SUGGESTED_COLLEAGUES = 5;
+
 /**
  * What a connected session's (or assistance) card adds for its agent: the colleagues invited and joined with their
- * profile (Change profile / Remove), and **Invite a colleague** (the agents from the directory, the profiles).
+ * profile (Change profile / Remove), and **Invite a colleague** (a few agents suggested, the others searched as the
+ * inviter types; the profiles).
  */
 export function invitationSection(input: {
   parent: { requestId: string; version: number };
   invited: readonly InvitedColleague[];
   agents: readonly Person[];
-  /** People who are in the session already (its agents): not offered. */
+  /** People who are in the session already (its agents): not suggested. */
   present: readonly string[];
   profiles: readonly PermissionProfile[];
   /** False on shared cards (the channel's): the list only, no buttons. */
@@ -187,10 +193,17 @@ export function invitationSection(input: {
   }
   if (!input.actions) return { body, actions: [] };
   const taken = new Set([...input.present, ...input.invited.map((colleague) => colleague.inviteeId)]);
-  const choices = input.agents.filter((agent) => !taken.has(agent.aadObjectId)).map((agent) => ({ title: agent.name, value: agent.aadObjectId }));
-  if (choices.length === 0 || input.profiles.length === 0) return { body, actions: [] };
+  const suggested = input.agents.filter((agent) => !taken.has(agent.aadObjectId)).slice(0, SUGGESTED_COLLEAGUES);
+  if (suggested.length === 0 || input.profiles.length === 0) return { body, actions: [] };
   const form = [
-    inputChoiceSet('invitee', choices, { label: 'Colleague', style: 'filtered', isRequired: true, errorMessage: 'Pick the colleague to invite.' }),
+    // A few agents are suggested; the rest are searched as the inviter types (the `agents` dataset Assign… uses), so the
+    // card stays small however many agents there are. Someone in already is refused when sent, as on `invite @Name`.
+    inputSearchChoiceSet('invitee', suggested.map((agent) => ({ title: agent.name, value: agent.aadObjectId })), AGENTS_DATASET, {
+      label: 'Colleague',
+      placeholder: 'Type a colleague’s name',
+      isRequired: true,
+      errorMessage: 'Pick the colleague to invite.',
+    }),
     profilePicker(input.profiles, null),
     textBlock('They get two minutes to accept. They see the session’s summary, never the customer’s link.', { isSubtle: true, spacing: 'small' }),
   ];
