@@ -1,4 +1,7 @@
+import { MeetingParticipant } from '../../src/application/ports';
+import { LocalMeetingParticipants } from '../../src/adapters/local/localMeetingParticipants';
 import { AssistRequest } from '../../src/domain/assist';
+import { Person } from '../../src/domain/people';
 import { InvitationRequest } from '../../src/domain/invitation';
 import { BotConnectorDouble } from '../support/botConnectorDouble';
 import { PEOPLE, QUEUE_CHANNEL, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
@@ -243,5 +246,63 @@ describe('invitations into a connected assistance request, through the HTTP serv
     expect(JSON.stringify(helperCard())).not.toContain('Carl Approver');
     const late = await t.invoke('carl', 'invitation.accept', pointer(created));
     expect(findById(late.body.value, 'accept')).toBeUndefined();
+  });
+});
+
+/** The local room, watched: how many changes to one meeting were in flight at once. */
+class WatchedParticipants extends LocalMeetingParticipants {
+  private readonly running = new Map<string, number>();
+  readonly mostAtOnce = new Map<string, number>();
+
+  override async setParticipant(meetingId: string, organizer: Person, participant: MeetingParticipant): Promise<void> {
+    await this.watched(meetingId, () => super.setParticipant(meetingId, organizer, participant));
+  }
+
+  override async removeParticipant(meetingId: string, organizer: Person, person: Person): Promise<void> {
+    await this.watched(meetingId, () => super.removeParticipant(meetingId, organizer, person));
+  }
+
+  private async watched(meetingId: string, change: () => Promise<void>): Promise<void> {
+    const now = (this.running.get(meetingId) ?? 0) + 1;
+    this.running.set(meetingId, now);
+    this.mostAtOnce.set(meetingId, Math.max(now, this.mostAtOnce.get(meetingId) ?? 0));
+    // A read-modify-write of the attendee list takes a few turns of the event loop (Graph: a GET, then a PATCH).
+    for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+    await change();
+    this.running.set(meetingId, (this.running.get(meetingId) ?? 1) - 1);
+  }
+}
+
+describe('meeting participant changes of one meeting, within an instance', () => {
+  let t: TestDoorman;
+  const participants = new WatchedParticipants();
+
+  beforeEach(async () => {
+    t = await startTestDoorman({ participants });
+    await t.message('alex', '<at>Doorman</at> register assistance', 'channel');
+    for (const who of ['alex', 'bea', 'eve', 'carl', 'dana'] as const) await t.message(who, 'hi');
+  });
+  afterEach(() => t.stop());
+
+  const pointer = (request: { id: string; version: number }) => ({ requestId: request.id, version: request.version });
+
+  it('run one after another (the outbox lane is the meeting, not the invitation): three colleagues accepted at once all end up listed', async () => {
+    await t.invoke('eve', 'assist.create', ask);
+    const [asked] = (await t.store.listRequests({ kind: 'assist' })) as AssistRequest[];
+    await t.invoke('bea', 'assist.accept', pointer(asked), 'channel');
+    await t.invoke('eve', 'assist.allowControl', pointer((await t.store.getRequest(asked.id)) as AssistRequest));
+    await t.deliver();
+    const parent = (await t.store.getRequest(asked.id)) as AssistRequest;
+    for (const who of ['alex', 'carl', 'dana'] as const) {
+      await t.invoke('bea', 'invitation.create', { ...pointer(parent), invitee: PEOPLE[who].aadObjectId, permissionProfile: 'View only' });
+    }
+    await t.deliver();
+    for (const invitation of (await t.store.listRequests({ kind: 'invitation' })) as InvitationRequest[]) {
+      const who = (Object.keys(PEOPLE) as (keyof typeof PEOPLE)[]).find((key) => PEOPLE[key].aadObjectId === invitation.invitee.aadObjectId)!;
+      expect((await t.invoke(who, 'invitation.accept', pointer(invitation))).body.statusCode).toBe(200);
+    }
+    await t.deliver();
+    expect(participants.mostAtOnce.get(parent.id)).toBe(1);
+    expect((await participants.participantsOf(parent.id)).map((participant) => participant.person.name).sort()).toEqual(['Alex Agent', 'Carl Approver', 'Dana Engineer']);
   });
 });

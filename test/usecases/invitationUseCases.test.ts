@@ -160,7 +160,7 @@ describe('invitation use cases (SQLite in memory, fake clock)', () => {
     await endInvitationsWithParent(t.deps, session.id);
     expect(await current(joined.id)).toMatchObject({ state: 'ended' });
     const effects = (await t.deps.outbox.claimOutbox(t.clock.now(), 1000, 60_000)).map((item) => item.message);
-    expect(effects).toContainEqual({ type: 'participant.remove', requestId: joined.id });
+    expect(effects).toContainEqual({ type: 'participant.remove', requestId: joined.id, meetingId: session.id });
     await syncParticipant(t.deps, joined.id);
     expect(await t.deps.participants.participantsOf(session.id, alexPerson)).toEqual([]);
     expect((await t.deps.requests.eventsOf(joined.id)).pop()).toMatchObject({ action: 'end', reason: 'the session ended' });
@@ -172,7 +172,7 @@ describe('invitation use cases (SQLite in memory, fake clock)', () => {
     expect(otherClosed.refused).toBeNull();
     await endInvitationsWithParent(t.deps, other.id);
     expect((await current(waiting.id)).state).toBe('ended');
-    expect((await t.deps.outbox.claimOutbox(t.clock.now(), 1000, 60_000)).map((item) => item.message)).not.toContainEqual({ type: 'participant.remove', requestId: waiting.id });
+    expect((await t.deps.outbox.claimOutbox(t.clock.now(), 1000, 60_000)).map((item) => item.message)).not.toContainEqual(expect.objectContaining({ type: 'participant.remove', requestId: waiting.id }));
 
     t.clock.advance(120_000);
     await closeSession(t.deps, alex, { requestId: overdueSession.id, version: overdueSession.version });

@@ -646,7 +646,8 @@ function laneKey(message: OutboxMessage): string {
       return `device:${message.requestId}`;
     case 'participant.set':
     case 'participant.remove':
-      return `meeting:${message.requestId}`;
+      // Per meeting, not per invitation: a change is a read-modify-write of the meeting's whole attendee list.
+      return `participants:${message.meetingId ?? message.requestId}`;
     case 'invitations.end':
       return `invitations:${message.requestId}`;
   }

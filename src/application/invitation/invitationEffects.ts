@@ -60,9 +60,11 @@ export function invitationEffects(
     const told = TOLD[action]?.(after);
     if (told) effects.push({ type: 'chat.notify', requestId: after.id, userId: told, notice: { kind: 'invitationUpdate', about: action } });
   }
-  if (actions.includes('accept') || actions.includes('changeProfile')) effects.push({ type: 'participant.set', requestId: after.id, version: after.version });
+  // The meeting's id keys the dispatcher's lane: each change reads and rewrites the meeting's whole attendee list.
+  const meetingId = after.meeting.meetingId;
+  if (actions.includes('accept') || actions.includes('changeProfile')) effects.push({ type: 'participant.set', requestId: after.id, version: after.version, meetingId });
   // A colleague in the meeting leaves it with the parent; one still asked was never added.
-  if (actions.includes('remove') || (actions.includes('end') && before.state === 'accepted')) effects.push({ type: 'participant.remove', requestId: after.id });
+  if (actions.includes('remove') || (actions.includes('end') && before.state === 'accepted')) effects.push({ type: 'participant.remove', requestId: after.id, meetingId });
   effects.push({ type: 'card.update', requestId: after.parentId, version: after.version });
   return [...effects, ...webhooks(deps, after, events)];
 }
