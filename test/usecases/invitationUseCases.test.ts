@@ -174,6 +174,10 @@ describe('invitation use cases (SQLite in memory, fake clock)', () => {
     expect((await current(waiting.id)).state).toBe('ended');
     expect((await t.deps.outbox.claimOutbox(t.clock.now(), 1000, 60_000)).map((item) => item.message)).not.toContainEqual(expect.objectContaining({ type: 'participant.remove', requestId: waiting.id }));
 
+    // Delivered while the parent is connected (again): nothing ends.
+    await endInvitationsWithParent(t.deps, overdueSession.id);
+    expect((await current(overdue.id)).state).toBe('pending');
+
     t.clock.advance(120_000);
     await closeSession(t.deps, alex, { requestId: overdueSession.id, version: overdueSession.version });
     await endInvitationsWithParent(t.deps, overdueSession.id);

@@ -16,7 +16,7 @@ import {
 } from '../../domain/invitation';
 import { Actor, Person } from '../../domain/people';
 import { SessionRequest } from '../../domain/session';
-import { LockboxSettings } from '../ports';
+import { LockboxSettings, RetryableError } from '../ports';
 import { commitRequest } from '../shared/requestCommit';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
@@ -191,9 +191,12 @@ export async function endInvitationsWithParent(deps: UseCaseDeps, parentId: stri
   const parent = await deps.requests.getRequest(parentId);
   if (!parent || (parent.kind !== 'session' && parent.kind !== 'assist')) return;
   const asParent = invitationParentOf(parent);
-  for (let attempt = 0; attempt < 3; attempt += 1) {
+  // Connected again by the time this is delivered (reopened and admitted): its colleagues stay.
+  if (asParent.connected) return;
+  for (let read = 1; ; read += 1) {
     const open = (await invitationsOf(deps, parentId)).filter((invitation) => invitation.state === 'pending' || invitation.state === 'accepted');
     if (open.length === 0) return;
+    if (read > 3) break;
     for (const invitation of open) {
       try {
         if (isInvitationOverdue(invitation, deps.clock.now())) {
@@ -207,6 +210,8 @@ export async function endInvitationsWithParent(deps: UseCaseDeps, parentId: stri
       }
     }
   }
+  // Still moving after three reads: the dispatcher tries again later (no attempt is lost on a busy invitation).
+  throw new RetryableError('invitations kept changing while they were ended', 0);
 }
 
 /** What each invitation deadline runs when it falls due (the sweeper's table). */
