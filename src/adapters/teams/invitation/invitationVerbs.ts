@@ -5,12 +5,12 @@ import { decideOnJoinedColleague, parentCardView } from '../../../application/in
 import { withClickedCard } from '../../../application/shared/cardViews';
 import { isDoormanError } from '../../../domain/errors';
 import { Actor } from '../../../domain/people';
+import { InvitationRequest } from '../../../domain/invitation';
 import { problemNotice } from '../cards/cardElements';
+import { AdaptiveCard } from '../cards/cardTypes';
+import { textCard } from '../cards/textCard';
 import { profileInputId } from './invitationCards';
 import { FROM_INVITE_COMMAND, invitationSentCard } from './inviteCommandCard';
-import { textCard } from '../cards/textCard';
-import { InvitationRequest } from '../../../domain/invitation';
-import { AdaptiveCard } from '../cards/cardTypes';
 import { VerbContext, VerbHandler, clickedOf, pointerSchema } from '../verbTypes';
 
 // The invite picker's search answers `user:<id>` (as Assign… does); the form of `invite @Name` carries the bare id.
@@ -31,7 +31,7 @@ const REFUSALS: Readonly<Record<string, string>> = {
 
 /**
  * `invitation.create` on a connected session's card: the session's card again, with why when it was refused. From the
- * form `invite @Name` answered: that form again with why, or that the invitation was sent.
+ * form `invite @Name` answered: that the invitation was sent, or why not.
  */
 async function invitationCreate(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
   const input = createSchema.parse(data);

@@ -1,5 +1,5 @@
 import { InviteCommandAnswer, InviteCommandRefusal } from '../../../application/invitation/inviteCommand';
-import { adaptiveCard, executeAction, factSet, heading, problemNotice, textBlock } from '../cards/cardElements';
+import { adaptiveCard, executeAction, factSet, heading, textBlock } from '../cards/cardElements';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 import { profilePicker } from './invitationCards';
@@ -20,13 +20,12 @@ const REFUSAL_TEXTS: Readonly<Record<InviteCommandRefusal, string>> = {
 };
 
 /** The answer to `invite @Name`: the invite form for that colleague (the profile still to pick), or why not. */
-export function inviteCommandCard(answer: InviteCommandAnswer, notice: string | null = null): AdaptiveCard {
+export function inviteCommandCard(answer: InviteCommandAnswer): AdaptiveCard {
   if (answer.kind === 'refused') {
     return adaptiveCard([heading('Cannot invite', 'title'), textBlock(REFUSAL_TEXTS[answer.refusal], { id: 'inviteRefused', spacing: 'small' })]);
   }
   const { parent, invitee, profiles } = answer;
   const body = [
-    ...(notice ? [problemNotice(notice, 'notice')] : []),
     heading(`Invite ${escapeMarkdown(invitee.name)}`, 'title'),
     factSet([['Session', escapeMarkdown(parent.summary)], ['Colleague', escapeMarkdown(invitee.name)]], 'inviteFacts'),
     profilePicker(profiles, null, 'permissionProfile', false),
