@@ -2,6 +2,9 @@ import { AssistRequest } from '../../src/domain/assist';
 import { PEOPLE, TestDoorman, startTestDoorman } from '../support/testDoorman';
 import { findById, getById, validateCard } from '../support/validateCard';
 
+// Each test starts a Doorman and walks many HTTP round trips; on a loaded 2-core machine that outgrows 5 s.
+jest.setTimeout(60_000);
+
 // Issue 13: admins edit the invitation permission profiles on the `settings` card; every change is audited.
 describe('permission profiles on the settings card', () => {
   let t: TestDoorman;
