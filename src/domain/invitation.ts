@@ -6,14 +6,15 @@ import { Actor, Person } from './people';
 import { SessionRequest } from './session';
 
 /** States of a direct invitation into a running session or assistance request (DESIGN.md §1). */
-export type InvitationState = 'pending' | 'accepted' | 'rejected' | 'cancelled' | 'expired' | 'removed';
+export type InvitationState = 'pending' | 'accepted' | 'rejected' | 'cancelled' | 'expired' | 'removed' | 'ended';
 
 /** Everything people and the system do to an invitation. */
-export type InvitationAction = 'accept' | 'reject' | 'cancel' | 'edit' | 'expire' | 'changeProfile' | 'remove';
+export type InvitationAction = 'accept' | 'reject' | 'cancel' | 'edit' | 'expire' | 'changeProfile' | 'remove' | 'end';
 
 /**
  * Who may act: `invitee` (the colleague invited), `host` (the inviter, or the parent's agent: the session's assignee
- * or creator, the assistance helper), or the system (the two-minute timer).
+ * or creator, the assistance helper), or the system (the two-minute timer; ending with the parent, once the parent is
+ * no longer connected).
  */
 export type InvitationPerformer = 'invitee' | 'host' | 'system';
 
@@ -26,13 +27,14 @@ export const INVITATION_TRANSITIONS: Readonly<Record<InvitationAction, { by: Inv
   expire: { by: 'system', from: { pending: 'expired' } },
   changeProfile: { by: 'host', from: { accepted: 'accepted' } },
   remove: { by: 'host', from: { accepted: 'removed' } },
+  end: { by: 'system', from: { pending: 'ended', accepted: 'ended' } },
 };
 
 /** Every invitation state, in lifecycle order. */
-export const INVITATION_STATES: readonly InvitationState[] = ['pending', 'accepted', 'rejected', 'cancelled', 'expired', 'removed'];
+export const INVITATION_STATES: readonly InvitationState[] = ['pending', 'accepted', 'rejected', 'cancelled', 'expired', 'removed', 'ended'];
 
 /** States after which nothing more happens. */
-export const INVITATION_FINAL_STATES: readonly InvitationState[] = ['rejected', 'cancelled', 'expired', 'removed'];
+export const INVITATION_FINAL_STATES: readonly InvitationState[] = ['rejected', 'cancelled', 'expired', 'removed', 'ended'];
 
 /** The time an invitee has to answer (AnyDesk's direct invitation: two minutes). */
 export const INVITATION_ANSWER_MS = 2 * 60_000;
@@ -109,7 +111,7 @@ export interface NewInvitation {
 
 /** Inputs an action needs beyond actor and time. */
 export type InvitationCommand =
-  | { action: 'accept' | 'reject' | 'cancel' | 'expire' | 'remove' }
+  | { action: 'accept' | 'reject' | 'cancel' | 'expire' | 'remove' | 'end' }
   | { action: 'edit' | 'changeProfile'; profile: PermissionProfile };
 
 /** A decided invitation transition. */
@@ -206,6 +208,8 @@ export function decideInvitation(
     throw new DoormanError('REQUEST.EXPIRED');
   }
   if (command.action === 'accept' && !parent.connected) throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', 'the session is no longer connected');
+  // An invitation ends with its parent only: while the session runs, only its people end an invitation.
+  if (command.action === 'end' && parent.connected) throw new DoormanError('REQUEST.ILLEGAL_TRANSITION', 'the session is still connected');
   const profile = 'profile' in command ? command.profile : request.profile;
   const next: InvitationRequest = { ...request, profile, state: to, version: request.version + 1, updatedAt: context.now };
   const reason = context.reason ?? reasonOf(request, command);
@@ -216,6 +220,7 @@ function reasonOf(request: InvitationRequest, command: InvitationCommand): strin
   if ('profile' in command) return `${request.profile.name} → ${command.profile.name}`;
   if (command.action === 'expire') return 'not answered in two minutes';
   if (command.action === 'accept') return `joined as ${request.profile.name}`;
+  if (command.action === 'end') return request.parentKind === 'assist' ? 'the assistance request ended' : 'the session ended';
   return null;
 }
 

@@ -1,6 +1,8 @@
 import { AssistRequest } from '../../src/domain/assist';
 import { LockboxRequest } from '../../src/domain/lockbox';
 import { SessionRequest } from '../../src/domain/session';
+import { InvitationRequest } from '../../src/domain/invitation';
+import { aSessionRequest } from '../support/sessionBuilder';
 import { requestDeepLink } from '../../src/adapters/graph/graphActivityFeed';
 import { BotConnectorDouble } from '../support/botConnectorDouble';
 import { GraphDouble, startGraphDouble } from '../support/graphDouble';
@@ -191,6 +193,28 @@ describe('activity-feed notifications through Microsoft Graph (stateful double)'
       }),
     ]);
     expect(feedOf('bea').map((n) => n.activityType)).toEqual(['assistRequested']);
+  });
+
+  it('tells the invited colleague (only them, only while pending) that someone invites them; a click opens the invitation', async () => {
+    await start(['Mail.Send', 'User.Read.All', 'TeamsActivity.Send']);
+    const now = t.clock.now();
+    const session = aSessionRequest({ state: 'connected', createdBy: PEOPLE.alex, comments: 'Printer on floor 3 jams', createdAt: now, updatedAt: now, expiresAt: new Date(now.getTime() + 3600_000) });
+    await t.store.commit({ request: session, expectedVersion: null, events: [], outbox: [], deadlines: [] });
+    const sent = await t.invoke('alex', 'invitation.create', { requestId: session.id, version: session.version, invitee: PEOPLE.bea.aadObjectId, permissionProfile: 'Collaborate' });
+    expect(sent.body.statusCode).toBe(200);
+    const [invitation] = (await t.store.listRequests({ kind: 'invitation' })) as InvitationRequest[];
+    await t.deliver();
+    expect(feedOf('bea')).toEqual([
+      {
+        topic: { source: 'text', value: 'Session · Printer on floor 3 jams', webUrl: requestDeepLink(TEAMS_APP_ID, invitation.id) },
+        activityType: 'invitationReceived',
+        previewText: { content: expect.stringContaining('Alex Agent invites you into the session “Printer on floor 3 jams” as Collaborate') },
+        templateParameters: [{ name: 'inviter', value: 'Alex Agent' }],
+        teamsAppId: TEAMS_APP_ID,
+      },
+    ]);
+    expect(feedOf('alex')).toEqual([]);
+    expect(JSON.stringify(feedOf('bea'))).not.toContain('/j/');
   });
 
   it('without TeamsActivity.Send: given up at once, and the request card names the permission (never silent)', async () => {

@@ -12,7 +12,7 @@ interface AdaptiveCardsSdk {
 }
 
 /** Verbs of forms that create something: they carry the form's inputs, not a request pointer. */
-const FORM_SUBMIT_VERBS = ['assist.create', 'session.create', 'lockbox.create', 'settings.save', 'settings.scope.add', 'settings.scope.remove'];
+const FORM_SUBMIT_VERBS = ['assist.create', 'session.create', 'lockbox.create', 'settings.save', 'settings.scope.add', 'settings.scope.remove', 'settings.profile.save', 'settings.profile.remove'];
 
 /** A JSON object somewhere in a card. */
 export type CardNode = Record<string, unknown>;

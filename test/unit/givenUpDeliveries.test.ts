@@ -28,6 +28,7 @@ const expected: Record<OutboxMessage['type'], { message: OutboxMessage; target: 
   'device.status': { message: { type: 'device.status', requestId: 'r', actionId: '1' }, target: null },
   'participant.set': { message: { type: 'participant.set', requestId: 'r', version: 2 }, target: null },
   'participant.remove': { message: { type: 'participant.remove', requestId: 'r' }, target: null },
+  'invitations.end': { message: { type: 'invitations.end', requestId: 'r' }, target: null },
 };
 
 describe('what a given-up message means for its request', () => {

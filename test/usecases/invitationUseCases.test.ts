@@ -1,5 +1,6 @@
 import { DeadlineSweeper } from '../../src/application/delivery/deadlineSweeper';
-import { decideOnInvitation, inviteColleague, syncParticipant } from '../../src/application/invitation/invitationRequests';
+import { decideOnInvitation, endInvitationsWithParent, inviteColleague, syncParticipant } from '../../src/application/invitation/invitationRequests';
+import { closeSession } from '../../src/application/session/actOnSession';
 import { cardViewOf } from '../../src/application/shared/cardViews';
 import { InvitationRequest } from '../../src/domain/invitation';
 import { Actor } from '../../src/domain/people';
@@ -136,6 +137,51 @@ describe('invitation use cases (SQLite in memory, fake clock)', () => {
     t.clock.advance(120_000);
     const late = await decideOnInvitation(t.deps, bea, pointer(invitation), 'accept');
     expect(late).toMatchObject({ refused: 'REQUEST.EXPIRED', request: { state: 'expired' } });
+  });
+
+  it('the session’s close ends its invitations in the same transaction (outbox): joined → ended and out of the room, pending → ended, an overdue one expires', async () => {
+    const session = await connectedSession();
+    const joined = await invite(session.id);
+    await decideOnInvitation(t.deps, bea, pointer(joined), 'accept');
+    await syncParticipant(t.deps, joined.id);
+    // One colleague per session here: a second connected session holds the pending invitation, a third an overdue one.
+    const other = await connectedSession();
+    const waiting = await invite(other.id);
+    const overdueSession = await connectedSession();
+    const overdue = await invite(overdueSession.id);
+
+    await t.deps.outbox.claimOutbox(t.clock.now(), 1000, 60_000);
+    const closed = await closeSession(t.deps, alex, { requestId: session.id, version: session.version });
+    expect(closed.refused).toBeNull();
+    const written = (await t.deps.outbox.claimOutbox(t.clock.now(), 1000, 60_000)).map((item) => item.message);
+    expect(written).toContainEqual({ type: 'invitations.end', requestId: session.id });
+    expect((await current(joined.id)).state).toBe('accepted');
+
+    await endInvitationsWithParent(t.deps, session.id);
+    expect(await current(joined.id)).toMatchObject({ state: 'ended' });
+    const effects = (await t.deps.outbox.claimOutbox(t.clock.now(), 1000, 60_000)).map((item) => item.message);
+    expect(effects).toContainEqual({ type: 'participant.remove', requestId: joined.id, meetingId: session.id });
+    await syncParticipant(t.deps, joined.id);
+    expect(await t.deps.participants.participantsOf(session.id, alexPerson)).toEqual([]);
+    expect((await t.deps.requests.eventsOf(joined.id)).pop()).toMatchObject({ action: 'end', reason: 'the session ended' });
+    // Delivered twice (a retry): nothing more happens.
+    await endInvitationsWithParent(t.deps, session.id);
+    expect((await t.deps.requests.eventsOf(joined.id)).filter((event) => event.action === 'end')).toHaveLength(1);
+
+    const otherClosed = await closeSession(t.deps, alex, { requestId: other.id, version: other.version });
+    expect(otherClosed.refused).toBeNull();
+    await endInvitationsWithParent(t.deps, other.id);
+    expect((await current(waiting.id)).state).toBe('ended');
+    expect((await t.deps.outbox.claimOutbox(t.clock.now(), 1000, 60_000)).map((item) => item.message)).not.toContainEqual(expect.objectContaining({ type: 'participant.remove', requestId: waiting.id }));
+
+    // Delivered while the parent is connected (again): nothing ends.
+    await endInvitationsWithParent(t.deps, overdueSession.id);
+    expect((await current(overdue.id)).state).toBe('pending');
+
+    t.clock.advance(120_000);
+    await closeSession(t.deps, alex, { requestId: overdueSession.id, version: overdueSession.version });
+    await endInvitationsWithParent(t.deps, overdueSession.id);
+    expect((await current(overdue.id)).state).toBe('expired');
   });
 
   it.each([

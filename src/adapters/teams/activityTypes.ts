@@ -4,7 +4,7 @@ import { ACTIVITY_KINDS, ActivityKind } from '../../application/ports';
 export interface ManifestActivityType {
   type: ActivityKind;
   description: string;
-  /** Teams fills `{customer}`, `{resource}`, `{requester}` and `{helper}` from the notification's templateParameters. */
+  /** Teams fills `{customer}`, `{resource}`, `{requester}`, `{helper}` and `{inviter}` from the notification's templateParameters. */
   templateText: string;
 }
 
@@ -20,6 +20,7 @@ const ACTIVITY_TYPE_TEXTS: Record<ActivityKind, Omit<ManifestActivityType, 'type
   approvalReminder: { description: 'One hour is left to decide an access request', templateText: '1 hour left to decide on access to {resource}' },
   assistRequested: { description: 'Someone asked the assistance queue for help', templateText: '{requester} asks for help' },
   helperWantsToConnect: { description: 'A helper accepted your request for help and asks to connect', templateText: '{helper} wants to connect — allow or refuse' },
+  invitationReceived: { description: 'A colleague invites you into a running session', templateText: '{inviter} invites you into a session — accept or reject' },
 };
 
 /** The manifest's activity types, in the order ACTIVITY_KINDS lists them. */

@@ -28,6 +28,8 @@ export const CHAT_COMMANDS = [
   { title: 'register approvals', description: 'Make this channel the one where approvers decide lockbox requests', scopes: ['team'] },
   { title: 'register assistance', description: 'Make this channel the one for assistance requests', scopes: ['team'] },
   { title: 'doctor', description: 'Check the configuration (admins)', scopes: ['personal'] },
+  // Answered in personal chats too (the one connected request); listed in the channel menu, where threads are.
+  { title: 'invite', description: 'Invite a colleague into this running session: invite @Name', scopes: ['team'], takesArgument: true },
 ] as const satisfies readonly ChatCommand[];
 
 /** The title of a command the bot answers. */

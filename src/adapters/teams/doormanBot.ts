@@ -20,6 +20,8 @@ import { firstGreeting, rememberPersonalChat } from '../../application/people/pe
 import { ChannelRegistration, registerChannel } from '../../application/people/queues';
 import { Queue } from '../../application/ports';
 import { newSessionForm } from '../../application/session/sessionViews';
+import { MentionedPerson, inviteFromChat } from '../../application/invitation/inviteCommand';
+import { inviteCommandCard } from './invitation/inviteCommandCard';
 import { UseCaseDeps } from '../../application/shared/useCaseDeps';
 import { ErrorCode, isDoormanError } from '../../domain/errors';
 import { rolesOf } from '../../domain/policy';
@@ -123,7 +125,21 @@ export class DoormanBot extends TeamsActivityHandler {
     'register approvals': (context) => this.registerChannel(context, { purpose: 'approvals', name: 'Approvals', makeDefault: true }),
     'register assistance': (context) => this.registerChannel(context, { purpose: 'assistance', name: 'Assistance', makeDefault: true }),
     doctor: (context) => this.runDoctor(context),
+    invite: (context, rest) => this.invite(context, rest),
   };
+
+  /** `invite @Name` in a request's thread or the agent's chat: the invite form for that colleague, or why not. */
+  private async invite(context: TurnContext, rest: string): Promise<void> {
+    const { activity } = context;
+    // A personal chat with a bot cannot @mention people: there the name is typed ("invite Alex Agent").
+    const typed = rest.replace(/^@/, '').trim();
+    const answer = await inviteFromChat(this.deps, await actorOf(context, this.deps.directory), {
+      conversationId: activity.conversation.id,
+      personal: activity.conversation.conversationType === 'personal',
+      replyToId: activity.replyToId ?? null,
+    }, mentionedPerson(context) ?? (typed === '' ? null : { id: '', name: typed.slice(0, 100), aadObjectId: null }));
+    await send(context, inviteCommandCard(answer));
+  }
 
   private async answerMessage(context: TurnContext): Promise<void> {
     await this.rememberPersonalChat(context);
@@ -340,6 +356,18 @@ function registeredText(queue: Queue, defaultQueue: Queue | null): string {
 export function commandText(context: TurnContext): string {
   const withoutMentions = TurnContext.removeRecipientMention(context.activity) ?? context.activity.text ?? '';
   return withoutMentions.replace(/<at>[^<]*<\/at>/g, '').replace(/\s+/g, ' ').trim();
+}
+
+/** The first person @mentioned in the message other than Doorman (the Teams mention entity), or null. */
+function mentionedPerson(context: TurnContext): MentionedPerson | null {
+  const { activity } = context;
+  for (const entity of activity.entities ?? []) {
+    const mentioned = (entity as { type?: string; mentioned?: { id?: unknown; name?: unknown; aadObjectId?: unknown } }).mentioned;
+    if (entity.type !== 'mention' || !mentioned || typeof mentioned.id !== 'string' || mentioned.id === activity.recipient.id) continue;
+    const name = typeof mentioned.name === 'string' ? mentioned.name.trim() : '';
+    return { id: mentioned.id, name, aadObjectId: typeof mentioned.aadObjectId === 'string' ? mentioned.aadObjectId : null };
+  }
+  return null;
 }
 
 /** The use case's answer, or the code it refused with when that is one of `codes` (the caller answers those). */

@@ -6,6 +6,7 @@ import { Actor } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';
 import { ASSIST_VERBS } from './assist/assistVerbs';
 import { INVITATION_VERBS } from './invitation/invitationVerbs';
+import { PERMISSION_PROFILE_VERBS } from './invitation/permissionProfileVerbs';
 import { LOCKBOX_VERBS } from './lockbox/lockboxVerbs';
 import { SESSION_VERBS } from './session/sessionVerbs';
 import { actorOf } from './teamsIdentity';
@@ -27,6 +28,7 @@ export const VERBS: Readonly<Record<string, VerbHandler>> = {
   ...LOCKBOX_VERBS,
   ...ASSIST_VERBS,
   ...INVITATION_VERBS,
+  ...PERMISSION_PROFILE_VERBS,
 };
 
 /** Answers an Action.Execute invoke: the new card on success, 400 for unknown verbs and malformed data. */

@@ -72,6 +72,8 @@ export function assistEffects(deps: Pick<UseCaseDeps, 'settings'>, before: Assis
     effects.push({ type: 'activity.notify', requestId: after.id, userId: after.requester.aadObjectId, activity: 'helperWantsToConnect' });
   }
   if (actions.includes('allowControl')) effects.push({ type: 'meeting.create', requestId: after.id, generation: 1 });
+  // Colleagues invited into the assistance leave with it (ended by the dispatcher, each on its own version).
+  if (before.state === 'connected' && after.state !== 'connected') effects.push({ type: 'invitations.end', requestId: after.id });
   if (after.meeting?.provider === 'teams' && after.meeting.meetingId && before.state !== after.state && ['closed', 'expired'].includes(after.state)) {
     effects.push({ type: 'meeting.delete', requestId: after.id, generation: 1, meetingId: after.meeting.meetingId });
   }

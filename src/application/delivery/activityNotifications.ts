@@ -1,4 +1,5 @@
 import { AssistRequest } from '../../domain/assist';
+import { InvitationRequest } from '../../domain/invitation';
 import { ActivityKind, ActivityNotification, StoredRequest } from '../ports';
 
 /**
@@ -25,8 +26,7 @@ export function activityNotificationOf(request: StoredRequest, activity: Activit
     }
   }
   if (request.kind === 'assist') return assistNotificationOf(request, activity, userId);
-  // Invitations have no activity-feed moment yet (the seam: an `invitationReceived` kind in the manifest).
-  if (request.kind === 'invitation') return null;
+  if (request.kind === 'invitation') return invitationNotificationOf(request, activity, userId);
   if (request.state !== 'pending' && request.state !== 'review') return null;
   const base = { requestId: request.id, templateParameters: { resource: request.resource }, topic: `Access request · ${request.resource}` };
   switch (activity) {
@@ -55,4 +55,17 @@ function assistNotificationOf(request: AssistRequest, activity: ActivityKind, us
     default:
       return null;
   }
+}
+
+/** The invitee while the invitation waits for their answer (the two minutes): never the customer's link, only the summary. */
+function invitationNotificationOf(request: InvitationRequest, activity: ActivityKind, userId: string): ActivityNotification | null {
+  if (activity !== 'invitationReceived' || request.state !== 'pending' || userId !== request.invitee.aadObjectId) return null;
+  const inviter = request.inviter.name;
+  return {
+    requestId: request.id,
+    activity,
+    topic: `Session · ${request.summary}`,
+    templateParameters: { inviter },
+    previewText: `${inviter} invites you into the session “${request.summary}” as ${request.profile.name}: accept or reject within two minutes.`,
+  };
 }

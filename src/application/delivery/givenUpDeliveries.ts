@@ -52,6 +52,7 @@ export function deliveryFailureOf(message: OutboxMessage, error: unknown): Deliv
     case 'device.status':
     case 'participant.set':
     case 'participant.remove':
+    case 'invitations.end':
       return null;
   }
 }

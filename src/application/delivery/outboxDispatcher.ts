@@ -4,7 +4,7 @@ import { SessionMeeting, SessionRequest, recordSessionSide } from '../../domain/
 import { AssistMeeting, AssistRequest } from '../../domain/assist';
 import { startDeviceAction, refreshDeviceAction } from '../assist/assistDevices';
 import { connectAssist, loadAssist, onCallAgents } from '../assist/assistRequests';
-import { syncParticipant } from '../invitation/invitationRequests';
+import { endInvitationsWithParent, syncParticipant } from '../invitation/invitationRequests';
 import { loadSession } from '../session/actOnSession';
 import { recordAssigneeReach } from '../session/assigneeReach';
 import { deliveryFailureOf, recordDeliveryFailure, recordPersonReached } from './givenUpDeliveries';
@@ -83,6 +83,7 @@ const LANE_OF_TYPE: Record<OutboxMessage['type'], 'access' | 'delivery'> = {
   'meeting.lobby': 'delivery',
   'participant.set': 'delivery',
   'participant.remove': 'delivery',
+  'invitations.end': 'delivery',
   'chat.notify': 'delivery',
   webhook: 'delivery',
   'activity.notify': 'delivery',
@@ -415,6 +416,9 @@ export class OutboxDispatcher {
       case 'participant.remove':
         await syncParticipant(this.deps, message.requestId);
         return;
+      case 'invitations.end':
+        await endInvitationsWithParent(this.deps, message.requestId);
+        return;
       default: {
         // A new message type must be handled above: this line stops compiling until it is.
         const unhandled: never = message;
@@ -642,7 +646,10 @@ function laneKey(message: OutboxMessage): string {
       return `device:${message.requestId}`;
     case 'participant.set':
     case 'participant.remove':
-      return `meeting:${message.requestId}`;
+      // Per meeting, not per invitation: a change is a read-modify-write of the meeting's whole attendee list.
+      return `participants:${message.meetingId ?? message.requestId}`;
+    case 'invitations.end':
+      return `invitations:${message.requestId}`;
   }
 }
 

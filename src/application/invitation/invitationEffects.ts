@@ -29,6 +29,7 @@ const TOLD: Readonly<Record<string, (request: InvitationRequest) => string>> = {
   reject: (request) => request.inviter.aadObjectId,
   expire: (request) => request.inviter.aadObjectId,
   remove: (request) => request.invitee.aadObjectId,
+  end: (request) => request.invitee.aadObjectId,
 };
 
 /**
@@ -45,6 +46,8 @@ export function invitationEffects(
     return [
       { type: 'card.post', requestId: after.id, target: { role: 'requester', userId: after.invitee.aadObjectId } },
       { type: 'card.post', requestId: after.id, target: { role: 'agent', userId: after.inviter.aadObjectId } },
+      // Two minutes are short: the invitee's feed says so too, where a chat message is easily missed.
+      { type: 'activity.notify', requestId: after.id, userId: after.invitee.aadObjectId, activity: 'invitationReceived' },
       // The parent's cards list the colleagues invited (waiting for an answer, or joined with their profile).
       { type: 'card.update', requestId: after.parentId, version: after.version },
       ...webhooks(deps, after, events),
@@ -57,8 +60,11 @@ export function invitationEffects(
     const told = TOLD[action]?.(after);
     if (told) effects.push({ type: 'chat.notify', requestId: after.id, userId: told, notice: { kind: 'invitationUpdate', about: action } });
   }
-  if (actions.includes('accept') || actions.includes('changeProfile')) effects.push({ type: 'participant.set', requestId: after.id, version: after.version });
-  if (actions.includes('remove')) effects.push({ type: 'participant.remove', requestId: after.id });
+  // The meeting's id keys the dispatcher's lane: each change reads and rewrites the meeting's whole attendee list.
+  const meetingId = after.meeting.meetingId;
+  if (actions.includes('accept') || actions.includes('changeProfile')) effects.push({ type: 'participant.set', requestId: after.id, version: after.version, meetingId });
+  // A colleague in the meeting leaves it with the parent; one still asked was never added.
+  if (actions.includes('remove') || (actions.includes('end') && before.state === 'accepted')) effects.push({ type: 'participant.remove', requestId: after.id, meetingId });
   effects.push({ type: 'card.update', requestId: after.parentId, version: after.version });
   return [...effects, ...webhooks(deps, after, events)];
 }

@@ -16,7 +16,7 @@ import {
 } from '../../domain/invitation';
 import { Actor, Person } from '../../domain/people';
 import { SessionRequest } from '../../domain/session';
-import { LockboxSettings } from '../ports';
+import { LockboxSettings, RetryableError } from '../ports';
 import { commitRequest } from '../shared/requestCommit';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
@@ -41,6 +41,7 @@ export interface InvitationAsk {
 }
 
 const SWEEPER: Actor = { type: 'system', name: 'sweeper' };
+const ENDED_WITH_PARENT: Actor = { type: 'system', name: 'dispatcher' };
 
 /** The permission profiles an inviter picks from: the admin's, else the defaults. */
 export function permissionProfilesOf(settings: Pick<LockboxSettings, 'permissionProfiles'>): PermissionProfile[] {
@@ -176,9 +177,41 @@ export async function syncParticipant(deps: UseCaseDeps, invitationId: string): 
   const organizer = parent.kind === 'assist' ? parent.helper ?? parent.requester : parent.assignee ?? parent.createdBy;
   if (request.state === 'accepted') {
     await deps.participants.setParticipant(request.meeting.meetingId, organizer, { person: request.invitee, role: request.profile.role });
-  } else if (request.state === 'removed') {
+  } else if (request.state === 'removed' || request.state === 'ended') {
     await deps.participants.removeParticipant(request.meeting.meetingId, organizer, request.invitee);
   }
+}
+
+/**
+ * The dispatcher's part of `invitations.end`, written in the same transaction as the parent's close: every invitation
+ * still pending or joined ends with the parent (an overdue one expires instead). Each is its own compare-and-set
+ * commit; one that moved meanwhile is read again, so a retry finishes the rest and repeats nothing.
+ */
+export async function endInvitationsWithParent(deps: UseCaseDeps, parentId: string): Promise<void> {
+  const parent = await deps.requests.getRequest(parentId);
+  if (!parent || (parent.kind !== 'session' && parent.kind !== 'assist')) return;
+  const asParent = invitationParentOf(parent);
+  // Connected again by the time this is delivered (reopened and admitted): its colleagues stay.
+  if (asParent.connected) return;
+  for (let read = 1; ; read += 1) {
+    const open = (await invitationsOf(deps, parentId)).filter((invitation) => invitation.state === 'pending' || invitation.state === 'accepted');
+    if (open.length === 0) return;
+    if (read > 3) break;
+    for (const invitation of open) {
+      try {
+        if (isInvitationOverdue(invitation, deps.clock.now())) {
+          await expireInvitation(deps, invitation);
+          continue;
+        }
+        const { request: after, event } = decideInvitation(invitation, asParent, { action: 'end' }, { actor: ENDED_WITH_PARENT, now: deps.clock.now(), source: 'timer' });
+        await commitRequest(deps, invitation, after, [event]);
+      } catch (error) {
+        if (!isDoormanError(error, 'REQUEST.STALE_VERSION')) throw error;
+      }
+    }
+  }
+  // Still moving after three reads: the dispatcher tries again later (no attempt is lost on a busy invitation).
+  throw new RetryableError('invitations kept changing while they were ended', 0);
 }
 
 /** What each invitation deadline runs when it falls due (the sweeper's table). */

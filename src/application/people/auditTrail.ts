@@ -303,7 +303,7 @@ function scopeChangeText(stored: string): string | null {
 
 /** A stored settings change in plain words: "decision time 12 h → 72 h; approval turned off: …". */
 export function settingChangesText(stored: string): string {
-  const scope = scopeChangeText(stored);
+  const scope = scopeChangeText(stored) ?? profileChangeText(stored);
   if (scope !== null) return scope;
   const changes = decodeSettingChanges(stored);
   const backups = backupApproversText(stored);
@@ -347,4 +347,29 @@ export function durationText(minutes: number): string {
 
 function sentence(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+/** A permission profile (invitations) added, changed or removed in `settings`, as the history names it. */
+export interface ProfileChange {
+  profile: 'added' | 'changed' | 'removed';
+  name: string;
+  /** The name before a change (a change may rename it). */
+  from?: string;
+}
+
+/** How a permission profile change is stored in the settings history. */
+export function encodeProfileChange(change: ProfileChange): string {
+  return JSON.stringify({ profileChange: change });
+}
+
+function profileChangeText(stored: string): string | null {
+  if (!stored.trimStart().startsWith('{')) return null;
+  try {
+    const change = (JSON.parse(stored) as { profileChange?: Partial<ProfileChange> }).profileChange;
+    if (!change || !['added', 'changed', 'removed'].includes(String(change.profile)) || typeof change.name !== 'string') return null;
+    if (change.profile === 'changed' && typeof change.from === 'string' && change.from !== change.name) return `permission profile ${change.from} changed, renamed ${change.name}`;
+    return `permission profile ${change.name} ${change.profile}`;
+  } catch {
+    return null;
+  }
 }

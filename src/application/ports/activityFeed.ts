@@ -6,7 +6,8 @@ export type ActivityKind =
   | 'approvalNeeded'
   | 'approvalReminder'
   | 'assistRequested'
-  | 'helperWantsToConnect';
+  | 'helperWantsToConnect'
+  | 'invitationReceived';
 
 /** Every activity kind, in the order the manifest declares them. */
 export const ACTIVITY_KINDS: readonly ActivityKind[] = [
@@ -17,6 +18,7 @@ export const ACTIVITY_KINDS: readonly ActivityKind[] = [
   'approvalReminder',
   'assistRequested',
   'helperWantsToConnect',
+  'invitationReceived',
 ];
 
 /** One activity-feed notification, as the application words it; the adapter adds where a click leads. */
@@ -28,7 +30,7 @@ export interface ActivityNotification {
   topic: string;
   /** The preview line (Teams shows the first 150 characters). */
   previewText: string;
-  /** Values for the manifest template of `activity` (`{customer}`, `{resource}`, `{requester}`, `{helper}`). */
+  /** Values for the manifest template of `activity` (`{customer}`, `{resource}`, `{requester}`, `{helper}`, `{inviter}`). */
   templateParameters: Record<string, string>;
 }
 

@@ -33,10 +33,15 @@ export type OutboxMessage =
   | { type: 'device.action'; requestId: string; actionId: string }
   /** Reads a started device action's status; waits and reads again (no attempt spent) until it settles. */
   | { type: 'device.status'; requestId: string; actionId: string }
-  /** Invitation: adds the accepted colleague to the meeting with their profile's role, or changes it (idempotent). */
-  | { type: 'participant.set'; requestId: string; version: number }
-  /** Invitation: takes a removed colleague out of the meeting (idempotent). */
-  | { type: 'participant.remove'; requestId: string };
+  /**
+   * Invitation: adds the accepted colleague to the meeting with their profile's role, or changes it (idempotent).
+   * `meetingId` keys the lane: one meeting's changes run one after another (rows written before it: the invitation's).
+   */
+  | { type: 'participant.set'; requestId: string; version: number; meetingId?: string }
+  /** Invitation: takes a removed colleague out of the meeting (idempotent); laned by meeting like `participant.set`. */
+  | { type: 'participant.remove'; requestId: string; meetingId?: string }
+  /** The parent (session or assistance request) stopped being connected: its pending and joined invitations end. */
+  | { type: 'invitations.end'; requestId: string };
 
 /** What a reply in a queue thread tells the channel. */
 export type ThreadMentionEvent = 'customerWaiting' | 'customerReady' | 'assistRequested';

@@ -30,6 +30,8 @@ export function sessionEffects(before: SessionRequest | null, after: SessionRequ
   if (newAssignee !== null && newAssignee !== events[events.length - 1]?.actorId) {
     effects.push({ type: 'activity.notify', requestId: after.id, userId: newAssignee, activity: 'requestAssigned' });
   }
+  // Colleagues invited into the session leave with it (ended by the dispatcher, each on its own version).
+  if (before.state === 'connected' && after.state !== 'connected') effects.push({ type: 'invitations.end', requestId: after.id });
   if (after.meeting?.provider === 'teams' && after.meeting.meetingId && ['closed', 'expired'].includes(after.state)) {
     effects.push({
       type: 'meeting.delete',

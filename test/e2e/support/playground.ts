@@ -429,11 +429,23 @@ export class PlaygroundCard {
     if (type === 'Input.Time') await control.press('Enter');
   }
 
-  /** Picks choices of an Input.ChoiceSet by their titles (compact drop-down, radio buttons or check boxes). */
+  /**
+   * Picks choices of an Input.ChoiceSet by their titles (compact drop-down, radio buttons or check boxes). A filtered
+   * one (a text box, `style: filtered`, also with `choices.data`) lists nothing until typed into: the title is typed.
+   */
   async choose(idOrLabel: string, ...titles: string[]): Promise<void> {
     const { control } = await this.input(idOrLabel);
     if ((await control.first().getAttribute('role')) === 'combobox') {
+      const typed = (await control.first().evaluate((node) => (node as unknown as { tagName: string }).tagName)) === 'INPUT';
       for (const title of titles) {
+        if (typed) {
+          // Typing opens the list of matches (Fluent's Combobox); the option is clicked where the list pops up.
+          await control.fill(title);
+          const option = this.page.locator('[role="option"]').filter({ hasText: title }).first();
+          await option.waitFor({ state: 'attached' });
+          await option.dispatchEvent('click');
+          continue;
+        }
         await control.click();
         await this.page.getByRole('option', { name: title, exact: true }).click();
       }

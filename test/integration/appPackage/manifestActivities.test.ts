@@ -6,6 +6,7 @@ import { REPO_ROOT, fillPlaceholders, schemaProblems, templateWithGeneratedComma
 import { aLockboxRequest } from '../../support/lockboxBuilder';
 import { aSessionRequest } from '../../support/sessionBuilder';
 import { assistIn } from '../../support/assistCardFixtures';
+import { invitationIn } from '../../support/invitationCardFixtures';
 
 // Graph refuses an activityType the manifest does not declare, and Teams fills templateText's {…} only from the
 // templateParameters sent: the manifest and the notifications must agree, type by type and parameter by parameter.
@@ -30,6 +31,8 @@ function dueFor(activity: ActivityKind) {
       return activityNotificationOf(assistIn('requested'), activity, 'alex');
     case 'helperWantsToConnect':
       return activityNotificationOf(assistIn('accepted'), activity, 'eve');
+    case 'invitationReceived':
+      return activityNotificationOf(invitationIn('pending'), activity, invitationIn('pending').invitee.aadObjectId);
   }
 }
 

@@ -47,7 +47,7 @@ describe('invitation cards', () => {
     expect(timeLeftText(answerBy, new Date(answerBy.getTime() + 5_000))).toBe('no time left');
   });
 
-  it('the session card’s section lists colleagues and offers Invite a colleague without the people already in', () => {
+  it('the session card’s section lists colleagues and offers Invite a colleague, its picker searching the agents', () => {
     const section = invitationSection({
       parent: { requestId: 'session-1', version: 7 },
       invited: [{ invitationId: 'inv-1', version: 2, inviteeId: 'bea', name: 'Bea Agent', profile: 'Collaborate', state: 'accepted' }],
@@ -64,8 +64,8 @@ describe('invitation cards', () => {
     validateCard(card);
     expect(visibleTexts(card).join('\n')).toContain('Bea Agent — Collaborate (joined)');
     expect(verbsOf(card)).toEqual(['invitation.changeProfile', 'invitation.remove', 'invitation.create']);
-    const picker = findById(card, 'invitee') as { choices: { value: string }[] };
-    expect(picker.choices.map((choice) => choice.value)).toEqual(['cleo']);
+    // Cleo is suggested (Alex runs it, Bea is in); every other agent is searched as the inviter types.
+    expect(findById(card, 'invitee')).toMatchObject({ choices: [{ value: 'cleo' }], 'choices.data': { type: 'Data.Query', dataset: 'agents' }, style: 'filtered' });
     const shared = invitationSection({ ...{ parent: { requestId: 's', version: 1 }, invited: [], agents: [], present: [], profiles: [] }, actions: false });
     expect(shared).toEqual({ body: [], actions: [] });
     expect(allIds(card)).toContain('inviteColleague');
@@ -94,8 +94,16 @@ describe('Invite a colleague on the parent cards (through the CardRenderer)', ()
     validateCard(card);
     expect(allIds(card)).toContain('inviteColleague');
     expect(visibleTexts(card).join('\n')).toContain('Cleo Agent — Full control (joined)');
-    // Alex runs it and Cleo is in it: only Dan is offered.
-    expect((findById(card, 'invitee') as { choices: { value: string }[] }).choices.map((choice) => choice.value)).toEqual(['dan']);
+    // Alex runs it and Cleo is in it: only Dan is suggested, the others are searched.
+    expect(findById(card, 'invitee')).toMatchObject({ choices: [{ value: 'dan' }], 'choices.data': { type: 'Data.Query', dataset: 'agents' } });
+  });
+
+  it('stays small with 1,000 agents in the directory: the picker suggests five and searches the rest', () => {
+    const many = Array.from({ length: 1000 }, (_, i) => ({ aadObjectId: `10000000-0000-0000-0000-${String(i).padStart(12, '0')}`, name: `Agent Number ${i}` }));
+    const card = renderer.render({ ...viewOf('connected'), agents: many }, 'agent');
+    validateCard(card);
+    expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThanOrEqual(8192);
+    expect((findById(card, 'invitee') as { choices: unknown[] }).choices).toHaveLength(5);
   });
 
   it.each(SESSION_STATES.filter((state) => state !== 'connected'))('a %s session’s card does not offer it', (state) => {

@@ -29,6 +29,9 @@ const [viewOnly, collaborate] = DEFAULT_PERMISSION_PROFILES;
 
 const parent: InvitationParent = { id: 'se-1', kind: 'session', connected: true, hostIds: ['bea', 'sam'], summary: 'Printer on floor 3' };
 const meeting = { provider: 'local' as const, meetingId: 'se-1', joinUrl: null };
+// The parent as `end` sees it: closed, so its invitations end with it.
+const closedParent: InvitationParent = { ...parent, connected: false };
+const parentFor = (action: InvitationAction): InvitationParent => (action === 'end' ? closedParent : parent);
 
 function anInvitation(overrides: Partial<InvitationRequest> = {}): InvitationRequest {
   const { request } = createInvitation({ id: 'in-1', invitee: cleo, profile: viewOnly, meeting }, parent, [], { actor: inviter, now: start, source: 'card' });
@@ -44,6 +47,8 @@ const EXPECTED: [InvitationAction, InvitationState, InvitationState, 'invitee' |
   ['expire', 'pending', 'expired', 'system'],
   ['changeProfile', 'accepted', 'accepted', 'host'],
   ['remove', 'accepted', 'removed', 'host'],
+  ['end', 'pending', 'ended', 'system'],
+  ['end', 'accepted', 'ended', 'system'],
 ];
 
 function commandOf(action: InvitationAction): InvitationCommand {
@@ -65,7 +70,7 @@ describe('invitation transition table', () => {
   describe.each(EXPECTED)('%s from %s', (action, from, to, by) => {
     it(`leads to ${to} with a new version and one audit event`, () => {
       const now = action === 'expire' ? late : inTime;
-      const { request, event } = decideInvitation(anInvitation({ state: from }), parent, commandOf(action), { actor: performer(by), now, source: 'card' });
+      const { request, event } = decideInvitation(anInvitation({ state: from }), parentFor(action), commandOf(action), { actor: performer(by), now, source: 'card' });
       expect(request).toMatchObject({ state: to, version: 2 });
       expect(event).toMatchObject({ action, fromState: from, toState: to, kind: 'invitation' });
     });
@@ -78,9 +83,24 @@ describe('invitation transition table', () => {
   it.each(illegal)('%s in %s is an illegal transition', (action, state) => {
     const by = EXPECTED.find(([a]) => a === action)![3];
     const now = action === 'expire' ? late : inTime;
-    expect(() => decideInvitation(anInvitation({ state }), parent, commandOf(action), { actor: performer(by), now, source: 'card' })).toThrow(
+    expect(() => decideInvitation(anInvitation({ state }), parentFor(action), commandOf(action), { actor: performer(by), now, source: 'card' })).toThrow(
       expect.objectContaining({ code: 'REQUEST.ILLEGAL_TRANSITION' }),
     );
+  });
+
+  it('end: only with the parent no longer connected, only by the system (the parent’s close), with the reason', () => {
+    for (const state of ['pending', 'accepted'] as const) {
+      expect(() => decideInvitation(anInvitation({ state }), parent, { action: 'end' }, { actor: system, now: inTime, source: 'timer' })).toThrow(
+        expect.objectContaining({ code: 'REQUEST.ILLEGAL_TRANSITION' }),
+      );
+      for (const actor of [inviter, invitee, sessionAgent]) {
+        expect(() => decideInvitation(anInvitation({ state }), closedParent, { action: 'end' }, { actor, now: inTime, source: 'card' })).toThrow(
+          expect.objectContaining({ code: 'AUTH.NOT_PERMITTED' }),
+        );
+      }
+    }
+    const ended = decideInvitation(anInvitation({ state: 'accepted', parentKind: 'assist' }), closedParent, { action: 'end' }, { actor: system, now: inTime, source: 'timer' });
+    expect(ended.event).toMatchObject({ action: 'end', fromState: 'accepted', toState: 'ended', reason: 'the assistance request ended' });
   });
 });
 

@@ -2,6 +2,7 @@ import { InvitedColleague } from '../../../application/ports';
 import { ErrorCode } from '../../../domain/errors';
 import { InvitationRequest, PermissionProfile } from '../../../domain/invitation';
 import { Person } from '../../../domain/people';
+import { AGENTS_DATASET } from '../session/sessionCardParts';
 import {
   StatusTone,
   actionSet,
@@ -11,6 +12,7 @@ import {
   factSet,
   heading,
   inputChoiceSet,
+  inputSearchChoiceSet,
   openUrlAction,
   problemNotice,
   showCardAction,
@@ -67,6 +69,8 @@ function stateOf(request: InvitationRequest, forInvitee: boolean): { text: strin
       return { text: 'Expired — not answered in two minutes', tone: 'stopped' };
     case 'removed':
       return { text: forInvitee ? 'You were removed from the session' : `${invitee} was removed from the session`, tone: 'stopped' };
+    case 'ended':
+      return { text: `Ended — ${request.parentKind === 'assist' ? 'the assistance request' : 'the session'} was closed`, tone: 'stopped' };
   }
 }
 
@@ -78,11 +82,11 @@ function profileChoices(profiles: readonly PermissionProfile[]): { title: string
   return profiles.map((profile) => ({ title: `${profile.name} — ${profile.sentence}`, value: profile.name }));
 }
 
-/** The profile picker of the invite form, Edit and Change profile. */
-export function profilePicker(profiles: readonly PermissionProfile[], current: string | null, id = 'permissionProfile'): CardElement {
+/** The profile picker of the invite form, Edit and Change profile; `preselect` false leaves the choice to the inviter. */
+export function profilePicker(profiles: readonly PermissionProfile[], current: string | null, id = 'permissionProfile', preselect = true): CardElement {
   return inputChoiceSet(id, profileChoices(profiles), {
     label: 'Permission profile',
-    value: current ?? profiles[0]?.name,
+    value: current ?? (preselect ? profiles[0]?.name : undefined),
     style: 'expanded',
     isRequired: true,
     errorMessage: 'Pick what they may do during the session.',
@@ -159,15 +163,19 @@ function joinedActions(profiles: readonly PermissionProfile[], joined: { invitat
   ];
 }
 
+/** How many agents Invite a colleague suggests before the inviter types (Teams searches the others). */
+const SUGGESTED_COLLEAGUES = 5;
+
 /**
  * What a connected session's (or assistance) card adds for its agent: the colleagues invited and joined with their
- * profile (Change profile / Remove), and **Invite a colleague** (the agents from the directory, the profiles).
+ * profile (Change profile / Remove), and **Invite a colleague** (a few agents suggested, the others searched as the
+ * inviter types; the profiles).
  */
 export function invitationSection(input: {
   parent: { requestId: string; version: number };
   invited: readonly InvitedColleague[];
   agents: readonly Person[];
-  /** People who are in the session already (its agents): not offered. */
+  /** People who are in the session already (its agents): not suggested. */
   present: readonly string[];
   profiles: readonly PermissionProfile[];
   /** False on shared cards (the channel's): the list only, no buttons. */
@@ -185,10 +193,17 @@ export function invitationSection(input: {
   }
   if (!input.actions) return { body, actions: [] };
   const taken = new Set([...input.present, ...input.invited.map((colleague) => colleague.inviteeId)]);
-  const choices = input.agents.filter((agent) => !taken.has(agent.aadObjectId)).map((agent) => ({ title: agent.name, value: agent.aadObjectId }));
-  if (choices.length === 0 || input.profiles.length === 0) return { body, actions: [] };
+  const suggested = input.agents.filter((agent) => !taken.has(agent.aadObjectId)).slice(0, SUGGESTED_COLLEAGUES);
+  if (suggested.length === 0 || input.profiles.length === 0) return { body, actions: [] };
   const form = [
-    inputChoiceSet('invitee', choices, { label: 'Colleague', style: 'filtered', isRequired: true, errorMessage: 'Pick the colleague to invite.' }),
+    // A few agents are suggested; the rest are searched as the inviter types (the `agents` dataset Assign… uses), so the
+    // card stays small however many agents there are. Someone in already is refused when sent, as on `invite @Name`.
+    inputSearchChoiceSet('invitee', suggested.map((agent) => ({ title: agent.name, value: agent.aadObjectId })), AGENTS_DATASET, {
+      label: 'Colleague',
+      placeholder: 'Type a colleague’s name',
+      isRequired: true,
+      errorMessage: 'Pick the colleague to invite.',
+    }),
     profilePicker(input.profiles, null),
     textBlock('They get two minutes to accept. They see the session’s summary, never the customer’s link.', { isSubtle: true, spacing: 'small' }),
   ];
@@ -205,6 +220,7 @@ export function invitationNoticeCard(request: InvitationRequest, about: string):
     reject: [`${invitee} declined`, `${invitee} declined your invitation into the session “${escapeMarkdown(request.summary)}”.`],
     expire: [`${invitee} did not answer`, `Your invitation to ${invitee} expired: it was not answered in two minutes.`],
     remove: ['You were removed from a session', `${escapeMarkdown(request.inviter.name)}’s session “${escapeMarkdown(request.summary)}” no longer includes you.`],
+    end: ['The session was closed', `${escapeMarkdown(request.inviter.name)}’s session “${escapeMarkdown(request.summary)}” was closed; your invitation into it ended with it.`],
   };
   const [title, text] = texts[about] ?? ['Invitation', 'Your invitation changed.'];
   return adaptiveCard([heading(title, 'noticeTitle'), textBlock(text, { id: 'noticeText', spacing: 'small' })]);

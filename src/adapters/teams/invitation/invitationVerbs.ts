@@ -5,12 +5,20 @@ import { decideOnJoinedColleague, parentCardView } from '../../../application/in
 import { withClickedCard } from '../../../application/shared/cardViews';
 import { isDoormanError } from '../../../domain/errors';
 import { Actor } from '../../../domain/people';
+import { InvitationRequest } from '../../../domain/invitation';
 import { problemNotice } from '../cards/cardElements';
-import { profileInputId } from './invitationCards';
 import { AdaptiveCard } from '../cards/cardTypes';
+import { textCard } from '../cards/textCard';
+import { profileInputId } from './invitationCards';
+import { FROM_INVITE_COMMAND, invitationSentCard } from './inviteCommandCard';
 import { VerbContext, VerbHandler, clickedOf, pointerSchema } from '../verbTypes';
 
-const createSchema = pointerSchema.extend({ invitee: z.string().min(1).max(100), permissionProfile: z.string().min(1).max(100) });
+// The invite picker's search answers `user:<id>` (as Assign… does); the form of `invite @Name` carries the bare id.
+const createSchema = pointerSchema.extend({
+  invitee: z.string().min(1).max(105).transform((value) => value.replace(/^user:/, '')).pipe(z.string().min(1).max(100)),
+  permissionProfile: z.string().min(1).max(100),
+  from: z.literal(FROM_INVITE_COMMAND).optional(),
+});
 const profileSchema = pointerSchema.extend({ permissionProfile: z.string().min(1).max(100) });
 
 /** Why an invitation was refused, as the inviter reads it above the session's card. */
@@ -21,15 +29,23 @@ const REFUSALS: Readonly<Record<string, string>> = {
   unknown: 'That permission profile no longer exists; pick one of the list.',
 };
 
-/** `invitation.create` on a connected session's card: the session's card again, with why when it was refused. */
+/**
+ * `invitation.create` on a connected session's card: the session's card again, with why when it was refused. From the
+ * form `invite @Name` answered: that the invitation was sent, or why not.
+ */
 async function invitationCreate(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
   const input = createSchema.parse(data);
   let refusal: string | null = null;
+  let sent: InvitationRequest | null = null;
   try {
-    await inviteColleague(verbs.deps, actor, input.requestId, { invitee: input.invitee, permissionProfile: input.permissionProfile });
+    sent = await inviteColleague(verbs.deps, actor, input.requestId, { invitee: input.invitee, permissionProfile: input.permissionProfile });
   } catch (error) {
     if (!isDoormanError(error) || error.code === 'REQUEST.NOT_FOUND' || error.code === 'AUTH.NOT_PERMITTED') throw error;
     refusal = error.fields[0] ? REFUSALS[error.fields[0].problem] ?? 'The invitation could not be sent.' : 'Colleagues can be invited only while the session is connected.';
+  }
+  if (input.from === FROM_INVITE_COMMAND) {
+    if (sent) return invitationSentCard(sent.invitee.name, sent.profile.name);
+    return textCard({ title: 'Cannot invite', text: refusal ?? 'The invitation could not be sent.', id: 'inviteRefused' });
   }
   const { view, role } = await parentCardView(verbs.deps, input.requestId, clickedOf(turn));
   const card = verbs.renderer.render(view, role, null, actor);

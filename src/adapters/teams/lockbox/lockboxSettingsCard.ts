@@ -8,6 +8,7 @@ import { actionSet, adaptiveCard, container, executeAction, heading, inputText, 
 import { AdaptiveCard } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 import { durationText, formProblems, FormField, inputNumber, LOCKBOX_MIN_MINUTES } from './lockboxCardParts';
+import { PROFILE_FIELDS, permissionProfileSection } from '../invitation/permissionProfilesPart';
 
 /** What the admin's lockbox settings card shows: the stored settings, recent changes and what was wrong with a save. */
 export interface LockboxSettingsView {
@@ -86,6 +87,7 @@ const FIELDS: Readonly<Record<string, FormField>> = {
     label: 'Group id',
     texts: { invalid: 'Use the object id of an Entra security group (a GUID).', required: 'Access is granted through Entra groups here: name the group.' },
   },
+  ...PROFILE_FIELDS,
 };
 
 /** The admin's lockbox settings (verb `settings.save`): approval, lead review, durations, deadline, recent changes. */
@@ -169,6 +171,7 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
     ...backupApproverSection(view),
     ...answers.after('backupApproverIds'),
     ...scopeSection(view, answers),
+    ...permissionProfileSection(settings.permissionProfiles, answers.after),
     history(view),
     textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }),
   );
