@@ -328,6 +328,27 @@ export class PostgresRequestStore implements Store {
     return Number(rows[0].count);
   }
 
+  async takeRateSlot(key: string, bucketStart: Date, keepUntil: Date, windows: readonly { from: Date; max: number }[]): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      // One decision per key at a time across instances: the sums and the add under a transaction-scoped lock.
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 21))', [key]);
+      for (const window of windows) {
+        const { rows } = await client.query(
+          'SELECT coalesce(sum(count), 0) AS n FROM rate_counters WHERE key = $1 AND bucket_start BETWEEN $2 AND $3',
+          [key, window.from, bucketStart],
+        );
+        if (Number(rows[0].n) + 1 > window.max) return false;
+      }
+      await client.query(
+        `INSERT INTO rate_counters (key, bucket_start, count, keep_until) VALUES ($1, $2, 1, $3)
+         ON CONFLICT (key, bucket_start) DO UPDATE SET count = rate_counters.count + 1,
+           keep_until = greatest(rate_counters.keep_until, excluded.keep_until)`,
+        [key, bucketStart, keepUntil],
+      );
+      return true;
+    });
+  }
+
   async sumRateCounters(key: string, from: Date, to: Date): Promise<number> {
     const { rows } = await this.pool.query(
       'SELECT coalesce(sum(count), 0) AS n FROM rate_counters WHERE key = $1 AND bucket_start BETWEEN $2 AND $3',

@@ -499,6 +499,17 @@ export class SqliteRequestStore implements Store {
     return Number(row.count);
   }
 
+  async takeRateSlot(key: string, bucketStart: Date, keepUntil: Date, windows: readonly { from: Date; max: number }[]): Promise<boolean> {
+    // IMMEDIATE: the write lock is taken before the sums, so another process decides after this one, never alongside.
+    return this.db.transaction(() => {
+      const fits = windows.every(
+        (window) => Number((this.statements.sumRateCounters.get(key, window.from.getTime(), bucketStart.getTime()) as Row).n) + 1 <= window.max,
+      );
+      if (fits) this.statements.addRateCounter.get(key, bucketStart.getTime(), 1, keepUntil.getTime());
+      return fits;
+    }).immediate();
+  }
+
   async sumRateCounters(key: string, from: Date, to: Date): Promise<number> {
     return Number((this.statements.sumRateCounters.get(key, from.getTime(), to.getTime()) as Row).n);
   }

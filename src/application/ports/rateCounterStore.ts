@@ -8,6 +8,12 @@ export interface RateCounterStore {
    * statement, and returns the bucket's count after it. The row is kept until `keepUntil`.
    */
   addToRateCounter(key: string, bucketStart: Date, amount: number, keepUntil: Date): Promise<number>;
+  /**
+   * Counts one hit in `key`'s bucket that starts at `bucketStart` only when, with it, each window's sum (the buckets
+   * from its `from` through `bucketStart`) stays within its `max`; decided and counted atomically for all instances.
+   * True when counted.
+   */
+  takeRateSlot(key: string, bucketStart: Date, keepUntil: Date, windows: readonly { from: Date; max: number }[]): Promise<boolean>;
   /** The sum of `key`'s buckets that start from `from` through `to`. */
   sumRateCounters(key: string, from: Date, to: Date): Promise<number>;
   /** Deletes up to `limit` counters kept until before `before`; returns how many. */

@@ -42,24 +42,19 @@ export class RateWindows {
 
   /**
    * Takes one hit of `key` when every limit still holds over its sliding window, and returns 0; otherwise takes
-   * nothing and returns the milliseconds to wait before asking again. The hit is counted first and given back when it
-   * does not fit, so two instances asking at once may both be told to wait, but never both let through past a limit.
+   * nothing and returns the milliseconds to wait before asking again. Decided atomically for all instances.
    */
   async take(key: string, limits: readonly RateLimit[]): Promise<number> {
     const now = this.clock.now().getTime();
     const bucket = now - (now % SLIDING_BUCKET_MS);
     const longest = Math.max(...limits.map((limit) => limit.windowMs));
-    const counterKey = `${key}/sliding`;
-    await this.counters.addToRateCounter(counterKey, new Date(bucket), 1, new Date(bucket + longest + SLIDING_BUCKET_MS));
-    let waitMs = 0;
-    for (const limit of limits) {
+    const windows = limits.map((limit) => {
       const from = now - limit.windowMs;
-      const inWindow = await this.counters.sumRateCounters(counterKey, new Date(from - (from % SLIDING_BUCKET_MS)), new Date(bucket));
-      // Over: wait about one even step of this window, then ask again (the older hits leave it meanwhile).
-      if (inWindow > limit.max) waitMs = Math.max(waitMs, Math.ceil(limit.windowMs / limit.max));
-    }
-    if (waitMs > 0) await this.counters.addToRateCounter(counterKey, new Date(bucket), -1, new Date(bucket + longest + SLIDING_BUCKET_MS));
-    return waitMs;
+      return { from: new Date(from - (from % SLIDING_BUCKET_MS)), max: limit.max };
+    });
+    const taken = await this.counters.takeRateSlot(`${key}/sliding`, new Date(bucket), new Date(bucket + longest + SLIDING_BUCKET_MS), windows);
+    // Refused: about one even step of the tightest window, then ask again (older hits leave the windows meanwhile).
+    return taken ? 0 : Math.max(...limits.map((limit) => Math.ceil(limit.windowMs / limit.max)));
   }
 
   /** Gives back a hit `take` counted at `takenAt` (nothing was sent after all). */
@@ -93,9 +88,20 @@ export class InMemoryRateCounters implements RateCounterStore {
     return next.count;
   }
 
+  async takeRateSlot(key: string, bucketStart: Date, keepUntil: Date, windows: readonly { from: Date; max: number }[]): Promise<boolean> {
+    // No await between the sums and the add: decided and counted in one turn of the event loop.
+    const fits = windows.every((window) => this.sum(key, window.from.getTime(), bucketStart.getTime()) + 1 <= window.max);
+    if (fits) await this.addToRateCounter(key, bucketStart, 1, keepUntil);
+    return fits;
+  }
+
   async sumRateCounters(key: string, from: Date, to: Date): Promise<number> {
+    return this.sum(key, from.getTime(), to.getTime());
+  }
+
+  private sum(key: string, from: number, to: number): number {
     let sum = 0;
-    for (const [start, bucket] of this.counters.get(key) ?? []) if (start >= from.getTime() && start <= to.getTime()) sum += bucket.count;
+    for (const [start, bucket] of this.counters.get(key) ?? []) if (start >= from && start <= to) sum += bucket.count;
     return sum;
   }
 
@@ -133,6 +139,10 @@ export class FailSafeRateCounters implements RateCounterStore {
 
   addToRateCounter(key: string, bucketStart: Date, amount: number, keepUntil: Date): Promise<number> {
     return this.either((store) => store.addToRateCounter(key, bucketStart, amount, keepUntil));
+  }
+
+  takeRateSlot(key: string, bucketStart: Date, keepUntil: Date, windows: readonly { from: Date; max: number }[]): Promise<boolean> {
+    return this.either((store) => store.takeRateSlot(key, bucketStart, keepUntil, windows));
   }
 
   sumRateCounters(key: string, from: Date, to: Date): Promise<number> {
