@@ -69,7 +69,8 @@ export class PostgresChangeFeed implements ChangeFeed {
     return this.client !== null;
   }
 
-  private async check(): Promise<void> {
+  /** Checks the listening connection now, and opens it again (with its catch-up read) when it is lost. */
+  async check(): Promise<void> {
     if (this.stopped) return;
     if (this.client) {
       try {
