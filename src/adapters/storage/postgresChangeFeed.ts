@@ -27,6 +27,8 @@ export class PostgresChangeFeed implements ChangeFeed {
   private readonly options: PostgresChangeFeedOptions;
   private readonly watch: Repeating;
   private client: Client | null = null;
+  /** The catch-up read after the last (re)connect has not succeeded yet. */
+  private behind = false;
   private stopped = false;
 
   constructor(
@@ -64,9 +66,9 @@ export class PostgresChangeFeed implements ChangeFeed {
     return this.catchUp.tick();
   }
 
-  /** True while the listening connection is open. */
+  /** True while the listening connection is open and the catch-up read after opening it is done. */
   get listening(): boolean {
-    return this.client !== null;
+    return this.client !== null && !this.behind;
   }
 
   /** Checks the listening connection now, and opens it again (with its catch-up read) when it is lost. */
@@ -75,6 +77,7 @@ export class PostgresChangeFeed implements ChangeFeed {
     if (this.client) {
       try {
         await this.client.query('SELECT 1');
+        if (this.behind) await this.catchUpNow();
         return;
       } catch (error) {
         this.logger.warn({ err: errorName(error) }, 'change feed: listening connection stopped answering; opening it again');
@@ -118,7 +121,14 @@ export class PostgresChangeFeed implements ChangeFeed {
     }
     this.client = client;
     // Listening first, reading second: a change committed in between is both notified and read, never neither.
+    this.behind = true;
+    await this.catchUpNow();
+  }
+
+  /** Reads what changed while nobody listened; a failed read is tried again at the next check. */
+  private async catchUpNow(): Promise<void> {
     for (let page = 0; page < 100 && (await this.catchUp.tick()) > 0; page += 1);
+    this.behind = false;
   }
 
   private async drop(): Promise<void> {
