@@ -7,7 +7,9 @@ import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outb
 import { AccessGranter, ActivityFeed, AppInstaller, Clock, DeviceManagement, Directory, Logger, Mailer, MeetingParticipants, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
 import { OutboxPruner } from './application/delivery/outboxPruner';
 import { InProcessRequestChanges } from './application/shared/requestChanges';
-import { StoreChangeFeed } from './application/shared/storeChangeFeed';
+import { ChangeFeed, StoreChangeFeed } from './application/shared/storeChangeFeed';
+import { FailSafeRateCounters, InMemoryRateCounters, RateWindows } from './application/shared/rateWindows';
+import { ExpiredRowsPruner } from './application/delivery/expiredRowsPruner';
 import { UseCaseDeps } from './application/shared/useCaseDeps';
 import { approvalsQueue } from './application/people/queues';
 import { Config, ConfigError, loadConfig } from './config';
@@ -41,12 +43,13 @@ import { LocalMeetingProvider } from './adapters/local/localMeetingProvider';
 import { consoleDestination, createLogger } from './adapters/logging/pinoLogger';
 import { systemClock } from './adapters/system/systemClock';
 import { openPostgresRequestStore } from './adapters/storage/postgresRequestStore';
+import { PostgresChangeFeed } from './adapters/storage/postgresChangeFeed';
 import { openSqliteRequestStore } from './adapters/storage/sqliteRequestStore';
 import { LocalMeetingParticipants } from './adapters/local/localMeetingParticipants';
 import { DoormanBot } from './adapters/teams/doormanBot';
 import { CardRenderer } from './adapters/teams/cardRenderer';
 import { ConnectorTimings, TeamsNotifier } from './adapters/teams/teamsNotifier';
-import { ThreadRateLimiter } from './adapters/teams/threadRateLimiter';
+import { SharedThreadLimits, ThreadRateLimiter } from './adapters/teams/threadRateLimiter';
 import pino from 'pino';
 
 /** What tests may replace: the clock, ids, the store, the ports at the network edge, the log sink. */
@@ -81,8 +84,8 @@ export interface RunningDoorman {
   sweeper: DeadlineSweeper;
   /** DEVICES=intune: the Intune adapter, the assist use cases' DeviceManagement; null otherwise. */
   intuneDevices: GraphDeviceManagement | null;
-  /** Tells live pages of changes other instances committed (tests tick it by hand). */
-  changeFeed: StoreChangeFeed;
+  /** Tells live pages of changes other instances committed: pushed by PostgreSQL, read on SQLite (tests tick it by hand). */
+  changeFeed: ChangeFeed;
   /** MEETINGS=graph: colleagues' roles in the Teams meeting (invitation) through Graph; null otherwise. */
   graphParticipants: GraphMeetingParticipants | null;
   stop(): Promise<void>;
@@ -155,6 +158,10 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     logger.error({ err: error.message, type: context.activity.type }, 'unhandled bot error');
     if (context.activity.type === 'message') await context.sendActivity('Sorry, something went wrong on my side. Please try again.');
   };
+  // Several instances share PostgreSQL: rate limits count there, for all of them together (this process's counters
+  // while it does not answer). One instance on SQLite counts in memory.
+  const sharedCounters = config.store.kind === 'postgres' ? new FailSafeRateCounters(store, clock, logger) : null;
+  const rateCounters = sharedCounters ?? new InMemoryRateCounters();
   const renderer = new CardRenderer(clock, config.defaultTimeZone);
   const notifier = new TeamsNotifier(
     adapter,
@@ -173,6 +180,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     clock,
     overrides.connectorTimings,
     { serviceUrl: 'https://smba.trafficmanager.net/teams/', tenantId: config.bot?.tenantId ?? config.graph?.tenantId ?? null },
+    sharedCounters ? new SharedThreadLimits(new RateWindows(sharedCounters, clock), clock) : null,
   );
   const installer = appInstaller(config, graph?.client ?? null, clock);
   const access: AccessGranter =
@@ -192,7 +200,10 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const sweeper = new DeadlineSweeper(deps);
   const doctor = async () => [(await doctorReport(config, store, graph, clock.now(), intuneDevices ?? undefined)).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');
   const pruner = new OutboxPruner(deps);
-  const changeFeed = new StoreChangeFeed(store, deps.changes, clock, logger);
+  const expiredRows = new ExpiredRowsPruner(deps, rateCounters);
+  // PostgreSQL pushes other instances' changes as they commit (LISTEN/NOTIFY); SQLite's file is read every 2 s.
+  const storeReads = new StoreChangeFeed(store, deps.changes, clock, logger);
+  const changeFeed: ChangeFeed = config.store.kind === 'postgres' ? new PostgresChangeFeed(config.store.url, storeReads, deps.changes, logger) : storeReads;
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
   const tenants = config.allowedTenantIds.length > 0 || !config.localMode || !rolesFile?.tenantId ? config.allowedTenantIds : [rolesFile.tenantId];
   const bot = new DoormanBot(deps, renderer, tenants, doctor);
@@ -229,6 +240,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     metricsToken: config.metricsToken,
     tabTokenVerifier,
     apiTokenVerifier,
+    rateCounters,
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -239,6 +251,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     dispatcher.start();
     sweeper.start();
     pruner.start();
+    expiredRows.start();
     changeFeed.start();
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -257,6 +270,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       await sweeper.stop();
       await intuneDevices?.settled();
       await pruner.stop();
+      await expiredRows.stop();
       await dispatcher?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live portal pages hold server-sent-event streams open; close them, or shutdown would wait for every browser.

@@ -8,6 +8,8 @@ import { ErrorCode } from '../../domain/errors';
 import { BotEndpointAdapter, botEndpoint } from './botEndpoint';
 import { Metrics, OTHER_ROUTE } from './metrics';
 import { ClientRateLimiter, GuessBudget } from './clientRateLimiter';
+import { InMemoryRateCounters, RateWindows } from '../../application/shared/rateWindows';
+import { RateCounterStore } from '../../application/ports';
 import { mountPortal } from './portal/portalRoutes';
 import { EntraTokenVerifier } from './entraTokenVerifier';
 import { sendJson, sendJsonError } from './jsonReplies';
@@ -34,6 +36,8 @@ export interface HttpServerParts {
   tabTokenVerifier?: TabTokenVerifier | null;
   /** Verifies Entra app-only tokens for the REST API; null accepts API keys only. */
   apiTokenVerifier?: EntraTokenVerifier | null;
+  /** Where the rate limits count: shared by every instance on PostgreSQL; this process's counters when absent. */
+  rateCounters?: RateCounterStore;
 }
 
 /** Unknown portal codes from all addresses together per window before they are refused and reported. */
@@ -102,13 +106,14 @@ export function createHttpServer(parts: HttpServerParts): Server {
     res.end(body);
   });
 
-  const limiter = new ClientRateLimiter(deps.clock, {
+  const windows = new RateWindows(parts.rateCounters ?? new InMemoryRateCounters(), deps.clock);
+  const limiter = new ClientRateLimiter(windows, deps.clock, {
     read: { max: 240, windowMs: 60_000 },
     write: { max: 30, windowMs: 60_000 },
     misses: { max: 20, windowMs: 10 * 60_000 },
     api: { max: 120, windowMs: 60_000 },
   });
-  const guesses = new GuessBudget(deps.clock, GUESS_BUDGET, (inWindow, refused) => metrics.recordGuesses(inWindow, refused), (fields) =>
+  const guesses = new GuessBudget(windows, deps.clock, GUESS_BUDGET, (inWindow, refused) => metrics.recordGuesses(inWindow, refused), (fields) =>
     deps.logger.warn(fields, 'portal link guessing: unknown codes from all addresses exceed the budget'),
   );
   mountPortal(server, deps, { assetsDir: parts.portalAssetsDir, secureCookies: parts.secureCookies, limiter, guesses });

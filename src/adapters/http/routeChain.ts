@@ -45,7 +45,7 @@ export interface RouteDefinition<Caller, Params, Query, Body, Result> {
    * Seconds the caller must wait (0: go on). Called after authentication with the caller, or with null when
    * there is no authenticator or it refused: a flood of bad credentials is limited per address, not per caller.
    */
-  rateLimit?: (call: RouteCall, caller: Caller | null) => number;
+  rateLimit?: (call: RouteCall, caller: Caller | null) => number | Promise<number>;
   authenticate?: (call: RouteCall) => Promise<Caller>;
   params?: Schema<Params>;
   query?: Schema<Query>;
@@ -93,7 +93,7 @@ export async function runRoute<Caller, Params, Query, Body, Result>(
     const result = await definition.handle({ caller: caller as Caller, params: params as Params, query: query as Query, body, call });
     definition.present(res, result, surface, call);
   } catch (caught) {
-    const error = surface.onFailure ? surface.onFailure(caught, call) : caught;
+    const error = surface.onFailure ? await surface.onFailure(caught, call) : caught;
     const failure = failureOf(error, logger, surface.failureLog);
     if (failure.status === 401 && surface.bearerChallenge) res.setHeader('WWW-Authenticate', 'Bearer');
     if (definition.errorPage) return sendHtml(res, failure.status, definition.errorPage(failure, call), surface);
@@ -117,7 +117,7 @@ async function authenticatedWithinLimit<Caller>(
       if (refused instanceof HttpRefusal && refused.status !== 401) throw refused;
     }
   }
-  const wait = definition.rateLimit ? definition.rateLimit(call, caller) : 0;
+  const wait = definition.rateLimit ? await definition.rateLimit(call, caller) : 0;
   if (wait > 0) {
     call.res.setHeader('Retry-After', String(wait));
     throw new DoormanError('RATE.LIMITED');

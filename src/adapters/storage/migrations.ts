@@ -540,6 +540,41 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    id: 21,
+    name: 'shared_rate_counters_and_change_notices',
+    // Several instances (issue 14): rate limits count in one table all instances share (a row per key and time
+    // bucket, added to with an atomic upsert, deleted when its window has passed), and PostgreSQL tells every
+    // listening instance of a committed request change (NOTIFY from a trigger: sent at commit, never for a rollback).
+    sqlite: `
+      CREATE TABLE rate_counters (
+        key TEXT NOT NULL,
+        bucket_start INTEGER NOT NULL,
+        count INTEGER NOT NULL,
+        keep_until INTEGER NOT NULL,
+        PRIMARY KEY (key, bucket_start)
+      ) STRICT;
+      CREATE INDEX rate_counters_keep ON rate_counters (keep_until);
+    `,
+    postgres: `
+      CREATE TABLE rate_counters (
+        key text NOT NULL,
+        bucket_start timestamptz NOT NULL,
+        count integer NOT NULL,
+        keep_until timestamptz NOT NULL,
+        PRIMARY KEY (key, bucket_start)
+      );
+      CREATE INDEX rate_counters_keep ON rate_counters (keep_until);
+      CREATE FUNCTION doorman_request_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        PERFORM pg_notify('doorman_request_changes', NEW.id || ' ' || floor(extract(epoch FROM NEW.updated_at) * 1000)::bigint);
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER requests_changed AFTER INSERT OR UPDATE ON requests
+        FOR EACH ROW EXECUTE FUNCTION doorman_request_changed();
+    `,
+  },
+  {
     id: 23,
     name: 'request_pages_and_search',
     // The Requests tab pages by (created_at, id) descending (keyset, not OFFSET), so each index a filter can start

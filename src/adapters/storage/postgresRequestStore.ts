@@ -322,6 +322,66 @@ export class PostgresRequestStore implements Store {
     return rowCount ?? 0;
   }
 
+  async pruneDeadlines(dueBefore: Date, limit: number): Promise<Deadline[]> {
+    // SKIP LOCKED: a row a sweeper is handling right now is left to it.
+    const { rows } = await this.pool.query(
+      `DELETE FROM deadlines WHERE (request_id, kind) IN (SELECT request_id, kind FROM deadlines
+         WHERE due_at < $1 ORDER BY due_at LIMIT $2 FOR UPDATE SKIP LOCKED)
+       RETURNING request_id, kind, due_at`,
+      [dueBefore, limit],
+    );
+    return rows.map((row: Row) => ({ requestId: row.request_id as string, kind: row.kind as string, dueAt: toDate(row.due_at) }));
+  }
+
+  async addToRateCounter(key: string, bucketStart: Date, amount: number, keepUntil: Date): Promise<number> {
+    // One statement: instances adding at once are serialised on the row, and each reads the count its add made.
+    const { rows } = await this.pool.query(
+      `INSERT INTO rate_counters (key, bucket_start, count, keep_until) VALUES ($1, $2, $3, $4)
+       ON CONFLICT (key, bucket_start) DO UPDATE SET count = rate_counters.count + excluded.count,
+         keep_until = greatest(rate_counters.keep_until, excluded.keep_until)
+       RETURNING count`,
+      [key, bucketStart, amount, keepUntil],
+    );
+    return Number(rows[0].count);
+  }
+
+  async takeRateSlot(key: string, bucketStart: Date, keepUntil: Date, windows: readonly { from: Date; max: number }[]): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      // One decision per key at a time across instances: the sums and the add under a transaction-scoped lock.
+      await client.query('SELECT pg_advisory_xact_lock(hashtextextended($1, 21))', [key]);
+      for (const window of windows) {
+        const { rows } = await client.query(
+          'SELECT coalesce(sum(count), 0) AS n FROM rate_counters WHERE key = $1 AND bucket_start BETWEEN $2 AND $3',
+          [key, window.from, bucketStart],
+        );
+        if (Number(rows[0].n) + 1 > window.max) return false;
+      }
+      await client.query(
+        `INSERT INTO rate_counters (key, bucket_start, count, keep_until) VALUES ($1, $2, 1, $3)
+         ON CONFLICT (key, bucket_start) DO UPDATE SET count = rate_counters.count + 1,
+           keep_until = greatest(rate_counters.keep_until, excluded.keep_until)`,
+        [key, bucketStart, keepUntil],
+      );
+      return true;
+    });
+  }
+
+  async sumRateCounters(key: string, from: Date, to: Date): Promise<number> {
+    const { rows } = await this.pool.query(
+      'SELECT coalesce(sum(count), 0) AS n FROM rate_counters WHERE key = $1 AND bucket_start BETWEEN $2 AND $3',
+      [key, from, to],
+    );
+    return Number(rows[0].n);
+  }
+
+  async pruneRateCounters(before: Date, limit: number): Promise<number> {
+    const { rowCount } = await this.pool.query(
+      'DELETE FROM rate_counters WHERE (key, bucket_start) IN (SELECT key, bucket_start FROM rate_counters WHERE keep_until < $1 LIMIT $2)',
+      [before, limit],
+    );
+    return rowCount ?? 0;
+  }
+
   async claimDeadlines(now: Date, limit: number, leaseMs: number): Promise<Deadline[]> {
     const { rows } = await this.pool.query(
       `UPDATE deadlines SET claimed_until = $2

@@ -203,6 +203,15 @@ export class SqliteRequestStore implements Store {
         WHERE status = 'done' AND completed_at < ? LIMIT ?)`),
       changedSince: db.prepare('SELECT id, updated_at FROM requests WHERE updated_at > ? ORDER BY updated_at LIMIT ?'),
       requestExists: db.prepare('SELECT 1 FROM requests WHERE id = ?'),
+      pruneDeadlines: db.prepare(`DELETE FROM deadlines WHERE rowid IN (SELECT rowid FROM deadlines INDEXED BY deadlines_due
+        WHERE due_at < ? LIMIT ?) RETURNING request_id, kind, due_at`),
+      addRateCounter: db.prepare(`INSERT INTO rate_counters (key, bucket_start, count, keep_until) VALUES (?, ?, ?, ?)
+        ON CONFLICT (key, bucket_start) DO UPDATE SET count = rate_counters.count + excluded.count,
+          keep_until = max(rate_counters.keep_until, excluded.keep_until)
+        RETURNING count`),
+      sumRateCounters: db.prepare('SELECT coalesce(sum(count), 0) AS n FROM rate_counters WHERE key = ? AND bucket_start BETWEEN ? AND ?'),
+      pruneRateCounters: db.prepare(`DELETE FROM rate_counters WHERE rowid IN (SELECT rowid FROM rate_counters
+        WHERE keep_until < ? LIMIT ?)`),
       erasePersonal: db.prepare(`INSERT INTO personal_data (request_id, data, erased_at) VALUES (?, NULL, ${DB_NOW_MS})
         ON CONFLICT (request_id) DO UPDATE SET data = NULL, search_text = NULL,
           erased_at = coalesce(personal_data.erased_at, excluded.erased_at)`),
@@ -506,6 +515,35 @@ export class SqliteRequestStore implements Store {
 
   async pruneOutbox(deliveredBefore: Date, limit: number): Promise<number> {
     return this.statements.pruneOutbox.run(deliveredBefore.getTime(), limit).changes;
+  }
+
+  async pruneDeadlines(dueBefore: Date, limit: number): Promise<Deadline[]> {
+    const rows = this.statements.pruneDeadlines.all(dueBefore.getTime(), limit) as Row[];
+    return rows.map((row) => ({ requestId: row.request_id as string, kind: row.kind as string, dueAt: toDate(row.due_at) }));
+  }
+
+  async addToRateCounter(key: string, bucketStart: Date, amount: number, keepUntil: Date): Promise<number> {
+    const row = this.statements.addRateCounter.get(key, bucketStart.getTime(), amount, keepUntil.getTime()) as Row;
+    return Number(row.count);
+  }
+
+  async takeRateSlot(key: string, bucketStart: Date, keepUntil: Date, windows: readonly { from: Date; max: number }[]): Promise<boolean> {
+    // IMMEDIATE: the write lock is taken before the sums, so another process decides after this one, never alongside.
+    return this.db.transaction(() => {
+      const fits = windows.every(
+        (window) => Number((this.statements.sumRateCounters.get(key, window.from.getTime(), bucketStart.getTime()) as Row).n) + 1 <= window.max,
+      );
+      if (fits) this.statements.addRateCounter.get(key, bucketStart.getTime(), 1, keepUntil.getTime());
+      return fits;
+    }).immediate();
+  }
+
+  async sumRateCounters(key: string, from: Date, to: Date): Promise<number> {
+    return Number((this.statements.sumRateCounters.get(key, from.getTime(), to.getTime()) as Row).n);
+  }
+
+  async pruneRateCounters(before: Date, limit: number): Promise<number> {
+    return this.statements.pruneRateCounters.run(before.getTime(), limit).changes;
   }
 
   async saveQueue(queue: Queue, audit?: AdminEvent): Promise<void> {

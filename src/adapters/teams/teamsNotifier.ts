@@ -19,7 +19,7 @@ import { Person } from '../../domain/people';
 import { escapeMarkdown } from './cards/escapeMarkdown';
 import { AdaptiveCard } from './cards/cardTypes';
 import { CardRenderer } from './cardRenderer';
-import { ThreadRateLimiter } from './threadRateLimiter';
+import { SharedThreadLimits, ThreadRateLimiter } from './threadRateLimiter';
 
 /** How long one Bot Connector call may take, and how long a conversation that did not answer is left alone. */
 export interface ConnectorTimings {
@@ -65,6 +65,8 @@ export class TeamsNotifier implements Notifier, ChatOpener {
     private readonly clock: Clock,
     timings: Partial<ConnectorTimings> = {},
     private readonly personalChatDefaults: PersonalChatDefaults = DEFAULT_PERSONAL_CHAT,
+    /** Several instances (PostgreSQL): the per-thread limits counted for all of them together. */
+    private readonly sharedLimits: SharedThreadLimits | null = null,
   ) {
     this.timings = { ...DEFAULT_TIMINGS, ...timings };
   }
@@ -334,6 +336,11 @@ export class TeamsNotifier implements Notifier, ChatOpener {
       if (waitMs > 0) {
         for (const conversationId of taken) this.limiter.release(conversationId);
         throw new ThrottledError('Teams per-thread limit reached', waitMs);
+      }
+      const sharedWaitMs = this.sharedLimits ? await this.sharedLimits.take(conversations) : 0;
+      if (sharedWaitMs > 0) {
+        for (const conversationId of taken) this.limiter.release(conversationId);
+        throw new ThrottledError('Teams per-thread limit reached by all instances together', sharedWaitMs);
       }
     } catch (error) {
       release();

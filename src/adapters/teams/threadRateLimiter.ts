@@ -1,4 +1,5 @@
 import { Clock } from '../../application/ports';
+import { RateLimit, RateWindows } from '../../application/shared/rateWindows';
 
 /** Teams' per-thread limits for bots: 7 messages a second and 60 in 30 seconds. */
 export const TEAMS_THREAD_LIMITS = [
@@ -98,4 +99,36 @@ export class ThreadRateLimiter {
       candidate = later;
     }
   }
+}
+
+/**
+ * Teams' per-thread limits counted for all instances together (RateWindows over the shared store on PostgreSQL). Asked
+ * after this instance's own limiter let a message through: each instance still paces itself, and together they never
+ * push one thread past the limits the Bot Connector counts for the bot as a whole.
+ */
+export class SharedThreadLimits {
+  constructor(
+    private readonly windows: RateWindows,
+    private readonly clock: Clock,
+    private readonly limits: readonly RateLimit[] = DOORMAN_THREAD_LIMITS,
+  ) {}
+
+  /** Takes one slot in each conversation and returns 0; or takes none and returns the milliseconds to wait. */
+  async take(conversationIds: readonly string[]): Promise<number> {
+    const takenAt = this.clock.now();
+    const taken: string[] = [];
+    for (const conversationId of conversationIds) {
+      const waitMs = await this.windows.take(threadKey(conversationId), this.limits);
+      if (waitMs > 0) {
+        for (const done of taken) await this.windows.giveBack(threadKey(done), takenAt, this.limits);
+        return waitMs;
+      }
+      taken.push(conversationId);
+    }
+    return 0;
+  }
+}
+
+function threadKey(conversationId: string): string {
+  return `teams-thread|${conversationId}`;
 }

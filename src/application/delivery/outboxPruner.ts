@@ -15,7 +15,7 @@ const DEFAULT_OPTIONS: PrunerOptions = { keepDeliveredMs: 7 * 24 * 3600_000, int
 /**
  * Deletes delivered outbox rows once they are older than `keepDeliveredMs`, on a schedule. Kept forever they made
  * every claim slower the longer a deployment lived. Rows given up stay (`doctor` lists them); pending rows are never
- * touched. Deadline rows need no schedule: a commit deletes its request's rows and the sweeper deletes moot ones.
+ * touched. Deadline rows go with the commit they cause; the few left over are ExpiredRowsPruner's.
  */
 export class OutboxPruner {
   private readonly options: PrunerOptions;

@@ -11,4 +11,9 @@ export interface DeadlineStore {
   claimDeadlines(now: Date, limit: number, leaseMs: number): Promise<Deadline[]>;
   /** Removes a claimed row that has nothing left to do (its request is gone or already past that state). */
   deleteDeadline(deadline: Deadline): Promise<void>;
+  /**
+   * Deletes up to `limit` rows that fell due before `dueBefore` and are still there (every sweep since found nothing
+   * to do, or failed); returns them.
+   */
+  pruneDeadlines(dueBefore: Date, limit: number): Promise<Deadline[]>;
 }

@@ -5,6 +5,7 @@ import { DeadlineStore } from './deadlineStore';
 import { GrantStore } from './grantStore';
 import { OutboxStore } from './outboxStore';
 import { QueueStore } from './queueStore';
+import { RateCounterStore } from './rateCounterStore';
 import { RequestStore } from './requestStore';
 import { SettingsStore } from './settingsStore';
 
@@ -23,6 +24,7 @@ export * from './meetingParticipants';
 export * from './notifier';
 export * from './outboxStore';
 export * from './queueStore';
+export * from './rateCounterStore';
 export * from './requestStore';
 export * from './services';
 export * from './settingsStore';
@@ -43,7 +45,8 @@ export interface StorePorts {
 /** One database behind every role port: what the SQLite and PostgreSQL stores implement. */
 export interface Store
   extends RequestStore, OutboxStore, DeadlineStore, QueueStore, ConversationStore, SettingsStore, ApiKeyStore, GrantStore,
-    AdminEventStore {
+    AdminEventStore,
+    RateCounterStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }

@@ -17,7 +17,7 @@ const DEFAULT_OPTIONS: ChangeFeedOptions = { intervalMs: 2000, overlapMs: 10_000
  * instance and tick, published to RequestChanges (where this instance's own commits are published as they happen).
  * A page then reads its request only when it changed, not on every tick.
  */
-export class StoreChangeFeed {
+export class StoreChangeFeed implements ChangeFeed {
   private readonly options: ChangeFeedOptions;
   private readonly repeating: Repeating;
   /** Changes already published, by `id@updatedAt`, kept while inside the overlap. */
@@ -72,4 +72,12 @@ export class StoreChangeFeed {
     for (const [key, at] of this.seen) if (at < this.since - 2 * this.options.overlapMs) this.seen.delete(key);
     return published;
   }
+}
+
+/** What tells this instance's live pages of changes other instances committed (read from the store, or pushed). */
+export interface ChangeFeed {
+  start(): void;
+  stop(): Promise<void>;
+  /** Reads the changes since the last read and publishes the ones not published yet; returns how many. */
+  tick(): Promise<number>;
 }

@@ -18,6 +18,8 @@ import { anAuditEvent } from '../../support/auditEvents';
 import { invitationIn } from '../../support/invitationCardFixtures';
 import { DEFAULT_PERMISSION_PROFILES } from '../../../src/domain/invitation';
 import { aSessionRequest } from '../../support/sessionBuilder';
+import { RateWindows } from '../../../src/application/shared/rateWindows';
+import { DOORMAN_THREAD_LIMITS } from '../../../src/adapters/teams/threadRateLimiter';
 
 /** Opens a store on a new, empty database, or another instance on the database of `sameDatabaseAs`. */
 export type OpenRequestStore = (sameDatabaseAs?: Store) => Promise<Store>;
@@ -1403,6 +1405,64 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           deviceActions: connected.deviceActions.map((action) => ({ ...action, by: { ...action.by, name: '(erased)' } })),
         });
         expect(await inspect.personalData(store, 'assist-1')).toBeNull();
+      });
+    });
+
+    describe('rate counters (several instances count in the same windows)', () => {
+      it('adds atomically: two instances counting at once see every count exactly once, and a count given back is gone', async () => {
+        const store = await openStore();
+        const other = await openStore(store);
+        const bucket = at(0);
+        const counts = await Promise.all(
+          Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? store : other).addToRateCounter('thread|a', bucket, 1, at(1))),
+        );
+        expect([...counts].sort((a, b) => a - b)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+        expect(await other.addToRateCounter('thread|a', bucket, -1, at(1))).toBe(19);
+        await store.addToRateCounter('thread|a', at(2), 5, at(3));
+        await store.addToRateCounter('thread|b', at(2), 7, at(3));
+        expect(await other.sumRateCounters('thread|a', at(0), at(2))).toBe(24);
+        expect(await other.sumRateCounters('thread|a', at(1), at(2))).toBe(5);
+        expect(await other.sumRateCounters('thread|none', at(0), at(2))).toBe(0);
+      });
+
+      it('prunes only the windows kept until before the given instant', async () => {
+        const store = await openStore();
+        await store.addToRateCounter('k', at(0), 1, at(1));
+        await store.addToRateCounter('k', at(1), 1, at(2));
+        await store.addToRateCounter('k', at(2), 1, at(30));
+        expect(await store.pruneRateCounters(at(5), 1)).toBe(1);
+        expect(await store.pruneRateCounters(at(5), 10)).toBe(1);
+        expect(await store.sumRateCounters('k', at(0), at(2))).toBe(1);
+      });
+
+      it('Teams per-thread limits hold for two instances together: 7 in 1.1 s, whichever instance asks', async () => {
+        const store = await openStore();
+        const other = await openStore(store);
+        const clock = { now: () => at(0) };
+        const windows = [new RateWindows(store, clock), new RateWindows(other, clock)];
+        const waits = await Promise.all(Array.from({ length: 12 }, (_, i) => windows[i % 2].take('teams-thread|t', DOORMAN_THREAD_LIMITS)));
+        // Asked at once, exactly the limit is let through: never more, and no slot lost to a collision.
+        expect(waits.filter((wait) => wait === 0).length).toBe(7);
+        // One at a time they are never refused while under the limit: exactly 7 of 12.
+        const sequentialStore = await openStore();
+        const next = [new RateWindows(sequentialStore, clock), new RateWindows(await openStore(sequentialStore), clock)];
+        const sequential: number[] = [];
+        for (let i = 0; i < 12; i += 1) sequential.push(await next[i % 2].take('teams-thread|t', DOORMAN_THREAD_LIMITS));
+        expect(sequential.map((wait) => wait === 0)).toEqual([...Array(7).fill(true), ...Array(5).fill(false)]);
+        expect(Math.min(...sequential.slice(7))).toBeGreaterThan(0);
+      });
+    });
+
+    describe('overdue deadline rows', () => {
+      it('prunes the rows due before the cutoff, returns them, and leaves later ones to the sweeper', async () => {
+        const store = await openStore();
+        const old = aSessionRequest({ expiresAt: at(10) });
+        const recent = aSessionRequest({ expiresAt: at(600) });
+        await store.commit(creation(old));
+        await store.commit(creation(recent));
+        expect(await store.pruneDeadlines(at(11), 100)).toEqual([{ requestId: old.id, kind: 'expire', dueAt: at(10) }]);
+        expect(await store.pruneDeadlines(at(11), 100)).toEqual([]);
+        expect((await store.claimDeadlines(at(700), 10, MINUTE)).map((deadline) => deadline.requestId)).toEqual([recent.id]);
       });
     });
   });

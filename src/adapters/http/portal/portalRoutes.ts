@@ -59,8 +59,8 @@ export function mountPortal(server: Server, deps: UseCaseDeps, options: PortalOp
     failureLog: 'portal request failed',
     onFailure: (error, call) => noteMiss(options, call, error),
   };
-  const perAddress = (bucket: 'read' | 'write') => (call: RouteCall) =>
-    Math.max(options.limiter.hit(bucket, call.client), options.limiter.blocked('misses', call.client));
+  const perAddress = (bucket: 'read' | 'write') => async (call: RouteCall) =>
+    Math.max(await options.limiter.hit(bucket, call.client), await options.limiter.blocked('misses', call.client));
   const messagePage = (failure: Failure, call: RouteCall) =>
     renderMessagePage({ language: languageFor(call, null), kind: messageKindForErrorCode(failure.code) });
   const body = { schema: z.record(z.unknown()), maxBytes: MAX_BODY_BYTES };
@@ -297,10 +297,10 @@ function languageFor(call: RouteCall, requestLanguage: string | null) {
  * Counts an unknown code against the address and against the guess budget of all addresses; past the budget the
  * answer becomes 429 (RATE.LIMITED), while known codes are never affected.
  */
-function noteMiss(options: PortalOptions, call: RouteCall, error: unknown): unknown {
+async function noteMiss(options: PortalOptions, call: RouteCall, error: unknown): Promise<unknown> {
   if (!isDoormanError(error, 'REQUEST.NOT_FOUND')) return error;
-  options.limiter.hit('misses', call.client);
-  const budget = options.guesses.miss();
+  await options.limiter.hit('misses', call.client);
+  const budget = await options.guesses.miss();
   if (!budget.refused) return error;
   call.res.setHeader('Retry-After', String(budget.retryAfterSeconds));
   return new DoormanError('RATE.LIMITED');
