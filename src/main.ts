@@ -5,6 +5,7 @@ import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder
 import { DeadlineSweeper } from './application/delivery/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outboxDispatcher';
 import { AccessGranter, ActivityFeed, AppInstaller, Clock, DeviceManagement, Directory, Logger, Mailer, MeetingParticipants, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
+import { RetentionEraser } from './application/oversight/retention';
 import { OutboxPruner } from './application/delivery/outboxPruner';
 import { InProcessRequestChanges } from './application/shared/requestChanges';
 import { StoreChangeFeed } from './application/shared/storeChangeFeed';
@@ -192,6 +193,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const sweeper = new DeadlineSweeper(deps);
   const doctor = async () => [(await doctorReport(config, store, graph, clock.now(), intuneDevices ?? undefined)).text, (await channelsAndPeopleReport(store, directory)).text].join('\n\n');
   const pruner = new OutboxPruner(deps);
+  const retention = new RetentionEraser(deps);
   const changeFeed = new StoreChangeFeed(store, deps.changes, clock, logger);
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
   const tenants = config.allowedTenantIds.length > 0 || !config.localMode || !rolesFile?.tenantId ? config.allowedTenantIds : [rolesFile.tenantId];
@@ -239,6 +241,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     dispatcher.start();
     sweeper.start();
     pruner.start();
+    retention.start();
     changeFeed.start();
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -257,6 +260,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       await sweeper.stop();
       await intuneDevices?.settled();
       await pruner.stop();
+      await retention.stop();
       await dispatcher?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live portal pages hold server-sent-event streams open; close them, or shutdown would wait for every browser.

@@ -614,6 +614,12 @@ export class PostgresRequestStore implements Store {
          VALUES ($1, $2, 'erase', $3, $3, $4, $5, $6, $7, $8, $9)`,
         [requestId, request.kind, request.state, erasure.actorId, erasure.actorType, erasure.source, erasure.reason, erasure.at, request.version],
       );
+      // Cards already in Teams still show the names: they are drawn again from the erased request.
+      const redraw: OutboxMessage = { type: 'card.update', requestId, version: request.version };
+      await client.query(
+        `INSERT INTO outbox (request_id, type, payload, status, next_attempt_at, created_at) VALUES ($1, $2, $3::jsonb, 'pending', $4, $4)`,
+        [requestId, redraw.type, JSON.stringify(redraw), erasure.at],
+      );
       return true;
     });
   }

@@ -810,6 +810,9 @@ export class SqliteRequestStore implements Store {
       erasure.at.getTime(),
       request.version,
     );
+    // Cards already in Teams still show the names: they are drawn again from the erased request.
+    const redraw: OutboxMessage = { type: 'card.update', requestId, version: request.version };
+    this.statements.insertOutbox.run(requestId, redraw.type, JSON.stringify(redraw), erasure.at.getTime(), erasure.at.getTime());
     return true;
   }
 

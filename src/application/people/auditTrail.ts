@@ -199,6 +199,7 @@ const SETTING_PHRASES: Readonly<Record<SettingKey, (change: SettingChange) => st
   assistUnansweredHours: (change) => `assistance unanswered after ${change.from} h → ${change.to} h`,
   assistAllowMinutes: (change) => `time to allow control ${durationText(Number(change.from))} → ${durationText(Number(change.to))}`,
   escalationHours: (change) => (Number(change.to) === 0 ? 'escalation turned off' : `escalation to backup approvers after ${change.to} h`),
+  retentionDays: (change) => `personal data kept ${change.from} → ${change.to} days after a request ended`,
 };
 
 const SETTING_KEYS = Object.keys(SETTING_PHRASES) as SettingKey[];

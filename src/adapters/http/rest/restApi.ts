@@ -3,10 +3,13 @@ import { z } from 'zod';
 import { ApiCaller, appCaller, askLockboxForEngineer, authenticateApiKey, settleLockboxForCaller } from '../../../application/oversight/apiAccess';
 import { SystemQuery, lockboxWithTrail, requestCsvForSystem, requestListForSystem, requestWithTrail } from '../../../application/oversight/requestLists';
 import { UseCaseDeps } from '../../../application/shared/useCaseDeps';
+import { AuditExport, auditExportForSystem } from '../../../application/oversight/auditExport';
+import { erasePersonForSystem } from '../../../application/oversight/erasure';
 import { DoormanError } from '../../../domain/errors';
 import { ClientRateLimiter } from '../clientRateLimiter';
 import { EntraTokenVerifier } from '../entraTokenVerifier';
 import { Presenter, RouteCall, Surface, json, mountRoutes, route } from '../routeChain';
+import { csvCell, csvStream, jsonLinesStream } from '../streamedExport';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -30,6 +33,17 @@ const listQuery = z
   }));
 
 const idParams = z.object({ id: z.string() });
+
+/** The audit export's range: both ends required, ISO 8601 with an offset; events with `from <= at < to`. */
+export const auditRangeQuery = z
+  .object({ from: z.string().datetime({ offset: true }), to: z.string().datetime({ offset: true }) })
+  .transform(({ from, to }) => ({ from: new Date(from), to: new Date(to) }));
+
+/** An export as a download named after its range. */
+export function auditDownload(found: AuditExport, extension: 'csv' | 'jsonl'): { columns: readonly string[]; rows: AuditExport['rows']; fileName: string } {
+  const day = (date: Date) => date.toISOString().slice(0, 10);
+  return { columns: found.columns, rows: found.rows, fileName: `doorman-audit-${day(found.range.from)}-${day(found.range.to)}.${extension}` };
+}
 const anyObject = z.record(z.unknown());
 
 /**
@@ -94,6 +108,30 @@ export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientR
     route({
       ...common,
       method: 'get',
+      path: '/api/v1/audit/events.csv',
+      query: auditRangeQuery,
+      handle: async ({ caller, query }) => auditDownload(await auditExportForSystem(deps, caller, query), 'csv'),
+      present: csvStream(deps.logger),
+    }),
+    route({
+      ...common,
+      method: 'get',
+      path: '/api/v1/audit/events.jsonl',
+      query: auditRangeQuery,
+      handle: async ({ caller, query }) => auditDownload(await auditExportForSystem(deps, caller, query), 'jsonl'),
+      present: jsonLinesStream(deps.logger),
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: '/api/v1/erasures',
+      body: { schema: anyObject, maxBytes: MAX_BODY_BYTES },
+      handle: ({ caller, body }) => erasePersonForSystem(deps, caller, body),
+      present: json(200),
+    }),
+    route({
+      ...common,
+      method: 'get',
       path: '/api/v1/requests/:id',
       params: idParams,
       handle: ({ caller, params }) => requestWithTrail(deps, caller.scope, params.id),
@@ -120,11 +158,6 @@ async function authenticateCaller(deps: UseCaseDeps, call: RouteCall, appTokens:
 
 /** CSV with a header row; spreadsheets run cells that start with = + - @ as formulas, so those are prefixed. */
 const csv: Presenter<unknown[][]> = (res, rows) => {
-  const escape = (value: unknown) => {
-    const text = value === null || value === undefined ? '' : String(value);
-    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
   res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(`${rows.map((row) => row.map(escape).join(',')).join('\r\n')}\r\n`);
+  res.end(`${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`);
 };
