@@ -28,6 +28,7 @@ export const CHAT_COMMANDS = [
   { title: 'register approvals', description: 'Make this channel the one where approvers decide lockbox requests', scopes: ['team'] },
   { title: 'register assistance', description: 'Make this channel the one for assistance requests', scopes: ['team'] },
   { title: 'doctor', description: 'Check the configuration (admins)', scopes: ['personal'] },
+  { title: 'erase', description: "Erase a person's personal data: erase <object id or e-mail> (admins)", scopes: ['personal'], takesArgument: true },
 ] as const satisfies readonly ChatCommand[];
 
 /** The title of a command the bot answers. */

@@ -11,6 +11,8 @@ import {
 import { assistForm } from '../../application/assist/assistViews';
 import { lockboxFormLimits, lockboxSettingsView } from '../../application/lockbox/lockboxViews';
 import { runDoctor } from '../../application/people/administration';
+import { askToErasePerson } from '../../application/oversight/erasure';
+import { erasureCard } from './erasure/erasureCard';
 import { myRequests } from '../../application/people/myRequests';
 import { searchAgents } from '../../application/people/agentSearch';
 import { WhoAmIView, whoAmI } from '../../application/people/whoAmI';
@@ -121,6 +123,7 @@ export class DoormanBot extends TeamsActivityHandler {
     'register approvals': (context) => this.registerChannel(context, { purpose: 'approvals', name: 'Approvals', makeDefault: true }),
     'register assistance': (context) => this.registerChannel(context, { purpose: 'assistance', name: 'Assistance', makeDefault: true }),
     doctor: (context) => this.runDoctor(context),
+    erase: (context, rest) => this.erase(context, rest),
   };
 
   private async answerMessage(context: TurnContext): Promise<void> {
@@ -276,6 +279,20 @@ export class DoormanBot extends TeamsActivityHandler {
       return;
     }
     await send(context, textCard({ title: 'Doorman doctor', text: report, id: 'doctor' }));
+  }
+
+  /** `erase <object id or e-mail>`: the confirmation card; nothing is erased before Confirm. */
+  private async erase(context: TurnContext, typed: string): Promise<void> {
+    const view = await refusedAs(askToErasePerson(this.deps, await actorOf(context, this.deps.directory), typed), 'AUTH.NOT_PERMITTED', 'INPUT.INVALID');
+    if (view === 'AUTH.NOT_PERMITTED') {
+      await send(context, textCard({ title: 'Not permitted', text: '`erase` is for admins.', id: 'notPermitted' }));
+      return;
+    }
+    if (view === 'INPUT.INVALID') {
+      await send(context, textCard({ title: 'Whose data?', text: 'Say **erase** and the person: a Teams user’s object id, or a customer’s e-mail address.', id: 'eraseNeedsPerson' }));
+      return;
+    }
+    await send(context, erasureCard(view));
   }
 
   private async registerQueue(context: TurnContext, rest: string): Promise<void> {

@@ -8,6 +8,7 @@ import { ASSIST_VERBS } from './assist/assistVerbs';
 import { INVITATION_VERBS } from './invitation/invitationVerbs';
 import { LOCKBOX_VERBS } from './lockbox/lockboxVerbs';
 import { SESSION_VERBS } from './session/sessionVerbs';
+import { ERASURE_VERBS } from './erasure/erasureVerbs';
 import { actorOf } from './teamsIdentity';
 import { VerbContext, VerbHandler, clickedOf, pointerSchema } from './verbTypes';
 
@@ -27,6 +28,7 @@ export const VERBS: Readonly<Record<string, VerbHandler>> = {
   ...LOCKBOX_VERBS,
   ...ASSIST_VERBS,
   ...INVITATION_VERBS,
+  ...ERASURE_VERBS,
 };
 
 /** Answers an Action.Execute invoke: the new card on success, 400 for unknown verbs and malformed data. */

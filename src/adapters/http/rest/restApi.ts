@@ -3,12 +3,13 @@ import { z } from 'zod';
 import { ApiCaller, appCaller, askLockboxForEngineer, authenticateApiKey, settleLockboxForCaller } from '../../../application/oversight/apiAccess';
 import { SystemQuery, lockboxWithTrail, requestCsvForSystem, requestListForSystem, requestWithTrail } from '../../../application/oversight/requestLists';
 import { UseCaseDeps } from '../../../application/shared/useCaseDeps';
-import { AuditExport, auditExportForSystem } from '../../../application/oversight/auditExport';
+import { auditExportForSystem } from '../../../application/oversight/auditExport';
 import { erasePersonForSystem } from '../../../application/oversight/erasure';
 import { DoormanError } from '../../../domain/errors';
 import { ClientRateLimiter } from '../clientRateLimiter';
 import { EntraTokenVerifier } from '../entraTokenVerifier';
 import { Presenter, RouteCall, Surface, json, mountRoutes, route } from '../routeChain';
+import { auditDownload, auditRangeQuery } from '../auditDownloads';
 import { csvCell, csvStream, jsonLinesStream } from '../streamedExport';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -33,17 +34,6 @@ const listQuery = z
   }));
 
 const idParams = z.object({ id: z.string() });
-
-/** The audit export's range: both ends required, ISO 8601 with an offset; events with `from <= at < to`. */
-export const auditRangeQuery = z
-  .object({ from: z.string().datetime({ offset: true }), to: z.string().datetime({ offset: true }) })
-  .transform(({ from, to }) => ({ from: new Date(from), to: new Date(to) }));
-
-/** An export as a download named after its range. */
-export function auditDownload(found: AuditExport, extension: 'csv' | 'jsonl'): { columns: readonly string[]; rows: AuditExport['rows']; fileName: string } {
-  const day = (date: Date) => date.toISOString().slice(0, 10);
-  return { columns: found.columns, rows: found.rows, fileName: `doorman-audit-${day(found.range.from)}-${day(found.range.to)}.${extension}` };
-}
 const anyObject = z.record(z.unknown());
 
 /**
