@@ -5,6 +5,7 @@ import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder
 import { DeadlineSweeper } from './application/delivery/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outboxDispatcher';
 import { AccessGranter, ActivityFeed, AppInstaller, Clock, DeviceManagement, Directory, Logger, Mailer, MeetingParticipants, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
+import { startApplicationInsights } from './adapters/telemetry/applicationInsights';
 import { RetentionEraser } from './application/oversight/retention';
 import { OutboxPruner } from './application/delivery/outboxPruner';
 import { InProcessRequestChanges } from './application/shared/requestChanges';
@@ -93,6 +94,7 @@ export interface RunningDoorman {
 export async function startDoorman(config: Config, overrides: DoormanOverrides = {}): Promise<RunningDoorman> {
   const logger = createLogger(config.logLevel, overrides.logDestination);
   const clock = overrides.clock ?? systemClock;
+  const telemetry = config.applicationInsightsConnectionString ? startApplicationInsights(config.applicationInsightsConnectionString, logger) : null;
   const store = overrides.store ?? (await openStore(config));
   const rolesFile = config.roles.file ? readRolesFile(config.roles.file) : null;
   const graph = config.graph ? createGraphClient(config.graph, overrides.graphConnection) : null;
@@ -261,6 +263,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       await intuneDevices?.settled();
       await pruner.stop();
       await retention.stop();
+      await telemetry?.stop();
       await dispatcher?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live portal pages hold server-sent-event streams open; close them, or shutdown would wait for every browser.
