@@ -121,11 +121,11 @@ describe('audit export, erasure and retention (use cases, SQLite in memory, fake
       expect(['confirmed', 'done']).toEqual(expect.arrayContaining([first.state, second.state]));
       expect(again).toEqual({ ...pointer, erasureId: asked.erasureId, version: 3, state: 'done', subject: null, pseudonym: asked.pseudonym, requestCount: 2 });
       for (const session of sessions) {
-        const erased = (await t.deps.requests.getRequest(session.id)) as SessionRequest;
+        const erased = (await t.deps.requests.getRequest(session.id)) as SessionRequest & StoredRequest;
         expect(erased.recipient).toEqual({ name: asked.pseudonym, email: null });
         expect(erased.erasedAs).toBe(asked.pseudonym);
         const erasures = (await t.deps.requests.eventsOf(session.id)).filter((event) => event.action === 'erase');
-        expect(erasures).toEqual([expect.objectContaining({ actorId: ALEX_ADMIN.type === 'person' ? ALEX_ADMIN.person.aadObjectId : '', source: 'card' })]);
+        expect(erasures).toEqual([expect.objectContaining({ actorId: '00000000-0000-0000-0000-00000000a001', source: 'card' })]);
       }
       expect(await t.deps.requests.requestIdsOfPerson({ email: 'chris@contoso.com' })).toEqual([]);
       expect((await t.deps.requests.getErasureRequest(asked.erasureId))?.subject).toBeNull();

@@ -1,4 +1,5 @@
 import { DoormanError } from '../../domain/errors';
+import { decidedErasure, finishedErasure } from '../../domain/erasure';
 import { Actor, Source, actorId } from '../../domain/people';
 import { mayOverseeAll } from '../../domain/policy';
 import { Erasure, ErasureRequest, PersonKey } from '../ports';
@@ -68,14 +69,7 @@ export async function decideErasure(
   const erasure = await deps.requests.getErasureRequest(pointer.erasureId);
   if (!erasure) throw new DoormanError('REQUEST.NOT_FOUND', pointer.erasureId);
   if (erasure.state !== 'pending' || erasure.version !== pointer.version) return currentView(deps, erasure);
-  const decided: ErasureRequest = {
-    ...erasure,
-    state: decision === 'confirm' ? 'confirmed' : 'cancelled',
-    subject: decision === 'confirm' ? erasure.subject : null,
-    version: erasure.version + 1,
-    decidedBy: actorId(actor),
-    decidedAt: deps.clock.now(),
-  };
+  const decided = decidedErasure(erasure, decision, actorId(actor), deps.clock.now());
   if (!(await deps.requests.updateErasureRequest(decided, erasure.version))) {
     return currentView(deps, (await deps.requests.getErasureRequest(erasure.id)) ?? erasure);
   }
@@ -123,7 +117,7 @@ export async function finishErasure(deps: UseCaseDeps, erasure: ErasureRequest, 
   for (const requestId of erasure.subject ? await deps.requests.requestIdsOfPerson(erasure.subject) : []) {
     if (await deps.requests.erasePersonalData(requestId, record)) erased += 1;
   }
-  const done: ErasureRequest = { ...erasure, subject: null, state: 'done', version: erasure.version + 1, erasedRequests: erased };
+  const done = finishedErasure(erasure, erased);
   if (!(await deps.requests.updateErasureRequest(done, erasure.version))) {
     return (await deps.requests.getErasureRequest(erasure.id)) ?? done;
   }

@@ -3,6 +3,9 @@ import { InvitationRequest } from '../../domain/invitation';
 import { AuditEvent } from '../../domain/audit';
 import { LockboxRequest } from '../../domain/lockbox';
 import { SessionRequest } from '../../domain/session';
+import { ErasureRequest, PersonKey } from '../../domain/erasure';
+
+export type { ErasureRequest, PersonKey };
 import { Deadline } from './deadlineStore';
 import { OutboxMessage } from './outboxStore';
 
@@ -97,9 +100,6 @@ export interface RequestStore {
   unfinishedErasureRequests(): Promise<ErasureRequest[]>;
 }
 
-/** Who a person is to the store: a Teams user by object id, or a customer by the e-mail address a session holds. */
-export type PersonKey = { objectId: string } | { email: string };
-
 /** One erasure as its request's audit trail records it, and the pseudonym the request's people read as afterwards. */
 export interface Erasure {
   pseudonym: string;
@@ -109,21 +109,4 @@ export interface Erasure {
   at: Date;
   /** Why (retention, or an admin's erasure of a person), for the trail. */
   reason: string;
-}
-
-/**
- * An admin's erasure of one person: asked (`pending`, the subject known), then `cancelled`, or `confirmed` and, once
- * every request is erased, `done`; the subject (object id or e-mail) is forgotten when it is decided.
- */
-export interface ErasureRequest {
-  id: string;
-  subject: PersonKey | null;
-  pseudonym: string;
-  state: 'pending' | 'confirmed' | 'cancelled' | 'done';
-  version: number;
-  requestedBy: string;
-  requestedAt: Date;
-  decidedBy: string | null;
-  decidedAt: Date | null;
-  erasedRequests: number | null;
 }
