@@ -4,7 +4,7 @@ import { anAuditEvent } from '../support/auditEvents';
 import { BotConnectorDouble } from '../support/botConnectorDouble';
 import { JwksDouble, signToken, signingKey } from '../support/entraDouble';
 import { aSessionRequest } from '../support/sessionBuilder';
-import { PEOPLE, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
+import { PEOPLE, QUEUE_CHANNEL, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
 import { findById } from '../support/validateCard';
 
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
@@ -146,6 +146,10 @@ describe('audit export and erasure through HTTP and chat', () => {
   it('`erase` in chat asks with a Confirm / Cancel card; Confirm twice erases once; non-admins are refused', async () => {
     await t.message('bea', 'erase chris@example.com');
     expect(findById(lastCardOf('bea'), 'notPermitted')).toBeTruthy();
+    // In a channel the card would show the person to everyone there.
+    await t.message('alex', '<at>Doorman</at> erase chris@example.com', 'channel');
+    const inChannel = t.connector.postsIn(QUEUE_CHANNEL);
+    expect(findById(BotConnectorDouble.cardOf(inChannel[inChannel.length - 1]), 'erasePersonalOnly')).toBeTruthy();
 
     await t.message('alex', 'erase chris@example.com');
     const card = lastCardOf('alex');

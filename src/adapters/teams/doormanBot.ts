@@ -283,6 +283,11 @@ export class DoormanBot extends TeamsActivityHandler {
 
   /** `erase <object id or e-mail>`: the confirmation card; nothing is erased before Confirm. */
   private async erase(context: TurnContext, typed: string): Promise<void> {
+    // The card names the person: it belongs in the admin's own chat, never in a channel.
+    if (context.activity.conversation.conversationType !== 'personal') {
+      await send(context, textCard({ title: 'In your chat with Doorman', text: 'Say **erase** in your personal chat with Doorman.', id: 'erasePersonalOnly' }));
+      return;
+    }
     const view = await refusedAs(askToErasePerson(this.deps, await actorOf(context, this.deps.directory), typed), 'AUTH.NOT_PERMITTED', 'INPUT.INVALID');
     if (view === 'AUTH.NOT_PERMITTED') {
       await send(context, textCard({ title: 'Not permitted', text: '`erase` is for admins.', id: 'notPermitted' }));

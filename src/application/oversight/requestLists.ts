@@ -122,7 +122,7 @@ export async function lockboxWithTrail(deps: UseCaseDeps, scope: ReadScope, requ
   if (request.kind !== 'lockbox') throw new DoormanError('REQUEST.NOT_FOUND');
   const events = await deps.requests.eventsOf(request.id);
   const names = await trailNames(deps, request, events);
-  return { ...lockboxSummary(request), ...namesOf(request, names), events: await namedTrail(deps, events, names) };
+  return { ...lockboxSummary(request), erased: request.erasedAs !== undefined, ...namesOf(request, names), events: await namedTrail(deps, events, names) };
 }
 
 /** The people a summary names by id: owner and assignee of a session, requester and deciding approvers of a lockbox. */

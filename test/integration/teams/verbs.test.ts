@@ -66,7 +66,7 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
     return next;
   }
 
-  it('routes exactly the verbs of the contract built so far: session, lockbox, assist, invitation, settings.save, the scope edits and card.refresh', () => {
+  it('routes exactly the verbs of the contract built so far: session, lockbox, assist, invitation, settings.save, the scope edits, the erasure card and card.refresh', () => {
     expect(Object.keys(VERBS).sort()).toEqual(
       [
         'card.refresh',
@@ -102,6 +102,8 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
         'settings.save',
         'settings.scope.add',
         'settings.scope.remove',
+        'erasure.confirm',
+        'erasure.cancel',
       ].sort(),
     );
   });
