@@ -6,6 +6,7 @@ import { RETENTION_ACTOR, RetentionEraser } from '../../src/application/oversigh
 import { readScopeFor } from '../../src/application/oversight/viewers';
 import { saveLockboxSettings } from '../../src/application/lockbox/lockboxRequests';
 import { RequestStore, StoredRequest } from '../../src/application/ports';
+import { actorDisplayName, trailLine } from '../../src/application/people/auditTrail';
 import { AuditEvent } from '../../src/domain/audit';
 import { isDoormanError } from '../../src/domain/errors';
 import { Actor } from '../../src/domain/people';
@@ -182,7 +183,9 @@ describe('audit export, erasure and retention (use cases, SQLite in memory, fake
 
       expect(((await t.deps.requests.getRequest(closed.id)) as SessionRequest).recipient.email).toBeNull();
       expect((await t.deps.requests.getRequest(open.id))?.erasedAs).toBeUndefined();
-      expect((await t.deps.requests.eventsOf(closed.id)).at(-1)).toMatchObject({ action: 'erase', actorId: RETENTION_ACTOR, actorType: 'system', source: 'timer', reason: 'retention: ended more than 90 days ago' });
+      const erasure = (await t.deps.requests.eventsOf(closed.id)).at(-1)!;
+      expect(erasure).toMatchObject({ action: 'erase', actorId: RETENTION_ACTOR, actorType: 'system', source: 'timer', reason: 'retention: ended more than 90 days ago' });
+      expect(trailLine(erasure, actorDisplayName(erasure, new Map())).text).toMatch(/^Doorman \(retention setting\) erased the personal data; names read as a pseudonym/);
     });
 
     it('follows the setting an admin saved, which must be 1 to 3650 days', async () => {
