@@ -1277,6 +1277,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           decisionHours: 12,
           assistUnansweredHours: 4,
           assistAllowMinutes: 15,
+          retentionDays: 90,
           escalationHours: 0,
           permissionProfiles: DEFAULT_PERMISSION_PROFILES,
           scopes: [],
