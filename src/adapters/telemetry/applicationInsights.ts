@@ -49,9 +49,12 @@ export function startApplicationInsights(connectionString: string, logger: Logge
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const monitor = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
   monitor.useAzureMonitor(azureMonitorOptions(connectionString));
-  // The HTTP instrumentation patches the module when it is next required: the server is created after this.
+  // Instrumentations patch a module when it is next required; main.ts loaded http and pg before this ran, so they are
+  // required once more here (the server and the pool are created after this).
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   require('node:http');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  require('pg');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const api = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
   exceptionSink = (error) => {
