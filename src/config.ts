@@ -138,6 +138,8 @@ export interface Config {
   };
   /** Bearer token for /metrics in production (null: /metrics answers 404 there); local mode serves it openly. */
   metricsToken: string | null;
+  /** Application Insights (APPLICATIONINSIGHTS_CONNECTION_STRING): traces, request metrics, exceptions; null: nothing sent. */
+  applicationInsightsConnectionString: string | null;
   /**
    * Doorman's id in the organization's Teams app catalog (TEAMS_APP_ID), so it can install itself for people who never
    * opened it (Graph), and name in activity-feed deep links. Null: such people are reached by mail where a notice has
@@ -329,6 +331,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = loadEnvironment()): Config {
     },
     defaultTimeZone: e.DEFAULT_TIME_ZONE,
     metricsToken,
+    applicationInsightsConnectionString: blank(e.APPLICATIONINSIGHTS_CONNECTION_STRING) ? null : (e.APPLICATIONINSIGHTS_CONNECTION_STRING ?? '').trim(),
     tabSso,
     devices: e.DEVICES ?? (localMode ? 'local' : 'off'),
     teamsAppId: blank(e.TEAMS_APP_ID) ? null : (e.TEAMS_APP_ID ?? '').trim(),

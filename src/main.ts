@@ -5,6 +5,8 @@ import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder
 import { DeadlineSweeper } from './application/delivery/deadlineSweeper';
 import { DispatcherOptions, OutboxDispatcher } from './application/delivery/outboxDispatcher';
 import { AccessGranter, ActivityFeed, AppInstaller, Clock, DeviceManagement, Directory, Logger, Mailer, MeetingParticipants, MeetingProvider, Secrets, Store, storePorts, WebhookSender } from './application/ports';
+import { startApplicationInsights } from './adapters/telemetry/applicationInsights';
+import { RetentionEraser } from './application/oversight/retention';
 import { OutboxPruner } from './application/delivery/outboxPruner';
 import { InProcessRequestChanges } from './application/shared/requestChanges';
 import { ChangeFeed, StoreChangeFeed } from './application/shared/storeChangeFeed';
@@ -95,6 +97,7 @@ export interface RunningDoorman {
 export async function startDoorman(config: Config, overrides: DoormanOverrides = {}): Promise<RunningDoorman> {
   const logger = createLogger(config.logLevel, overrides.logDestination);
   const clock = overrides.clock ?? systemClock;
+  const telemetry = config.applicationInsightsConnectionString ? startApplicationInsights(config.applicationInsightsConnectionString, logger) : null;
   const store = overrides.store ?? (await openStore(config));
   const rolesFile = config.roles.file ? readRolesFile(config.roles.file) : null;
   const graph = config.graph ? createGraphClient(config.graph, overrides.graphConnection) : null;
@@ -204,6 +207,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   // PostgreSQL pushes other instances' changes as they commit (LISTEN/NOTIFY); SQLite's file is read every 2 s.
   const storeReads = new StoreChangeFeed(store, deps.changes, clock, logger);
   const changeFeed: ChangeFeed = config.store.kind === 'postgres' ? new PostgresChangeFeed(config.store.url, storeReads, deps.changes, logger) : storeReads;
+  const retention = new RetentionEraser(deps);
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
   const tenants = config.allowedTenantIds.length > 0 || !config.localMode || !rolesFile?.tenantId ? config.allowedTenantIds : [rolesFile.tenantId];
   const bot = new DoormanBot(deps, renderer, tenants, doctor);
@@ -252,6 +256,7 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     sweeper.start();
     pruner.start();
     expiredRows.start();
+    retention.start();
     changeFeed.start();
   }
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
@@ -271,6 +276,8 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       await intuneDevices?.settled();
       await pruner.stop();
       await expiredRows.stop();
+      await retention.stop();
+      await telemetry?.stop();
       await dispatcher?.stop();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Live portal pages hold server-sent-event streams open; close them, or shutdown would wait for every browser.

@@ -62,3 +62,12 @@ export function lockboxViewerOf(request: LockboxRequest, actor: Actor | null): L
 export function decidingRole(request: LockboxRequest): Role {
   return remindedRole(request);
 }
+
+/**
+ * The audit export and erasing a person's personal data: admins in Teams; through the REST API, a system that acts
+ * for anyone (a `*` key, an Entra app whose role an admin granted), never a key limited to some people.
+ */
+export function mayOverseeAll(actor: Actor, actsForAnyone = false): boolean {
+  if (actor.type === 'person') return hasRole(actor, 'admin');
+  return actor.type === 'service' && actsForAnyone;
+}

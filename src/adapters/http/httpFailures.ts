@@ -1,4 +1,5 @@
 import { Logger } from '../../application/ports';
+import { reportException } from '../telemetry/applicationInsights';
 import { DoormanError, ErrorCode, FieldProblem } from '../../domain/errors';
 
 /** The one table from error code to HTTP status, for every route (portal, REST API, tab, bot endpoint). */
@@ -55,5 +56,6 @@ export function failureOf(error: unknown, logger: Logger, what: string): Failure
     return { status: STATUS_OF[error.code], code: error.code, fields: error.fields };
   }
   logger.error({ err: error instanceof Error ? error.message : String(error) }, what);
+  reportException(error);
   return { status: 500, code: 'INTERNAL', fields: [] };
 }

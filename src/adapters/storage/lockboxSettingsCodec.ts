@@ -2,6 +2,7 @@ import { LockboxSettings } from '../../application/ports';
 import { ASSIST_ALLOW_MINUTES, ASSIST_UNANSWERED_HOURS } from '../../domain/assist';
 import { DEFAULT_PERMISSION_PROFILES } from '../../domain/invitation';
 import { LOCKBOX_DEFAULT_POLICY, ScopeSetting } from '../../domain/lockbox';
+import { RETENTION_DAYS } from '../../domain/retention';
 import { parseObject } from './requestCodec';
 
 /** The `settings` row that holds the lockbox settings. */
@@ -12,6 +13,7 @@ export const DEFAULT_LOCKBOX_SETTINGS: Readonly<LockboxSettings> = Object.freeze
   ...LOCKBOX_DEFAULT_POLICY,
   assistUnansweredHours: ASSIST_UNANSWERED_HOURS.default,
   assistAllowMinutes: ASSIST_ALLOW_MINUTES.default,
+  retentionDays: RETENTION_DAYS.default,
   permissionProfiles: DEFAULT_PERMISSION_PROFILES.map((profile) => ({ ...profile })),
   scopes: [],
   backupApproverIds: [],

@@ -610,4 +610,63 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX requests_queue_page ON requests (queue_id, created_at DESC, id DESC);
     `,
   },
+  {
+    id: 25,
+    name: 'audit_export_and_erasure',
+    // The audit export pages through events by time (keyset on at, id); an erased request remembers the pseudonym its
+    // people read as; an admin's erasure of a person waits for Confirm in its own row (compare-and-set on version);
+    // retention finds requests that ended long ago by kind, state and last change. The audit trail stays append-only
+    // but for one change: an erasure may set a reason (which can quote what a person wrote) to '(erased)'.
+    sqlite: `
+      DROP TRIGGER request_events_no_update;
+      CREATE TRIGGER request_events_no_update BEFORE UPDATE ON request_events
+        WHEN NOT (NEW.reason IS '(erased)' AND NEW.id IS OLD.id AND NEW.request_id IS OLD.request_id
+          AND NEW.kind IS OLD.kind AND NEW.action IS OLD.action AND NEW.from_state IS OLD.from_state
+          AND NEW.to_state IS OLD.to_state AND NEW.actor_id IS OLD.actor_id AND NEW.actor_type IS OLD.actor_type
+          AND NEW.source IS OLD.source AND NEW.at IS OLD.at AND NEW.version IS OLD.version)
+        BEGIN SELECT RAISE(ABORT, 'request_events is append-only'); END;
+      CREATE INDEX request_events_at ON request_events (at, id);
+      ALTER TABLE personal_data ADD COLUMN pseudonym TEXT;
+      CREATE TABLE erasures (
+        id TEXT PRIMARY KEY,
+        subject TEXT,
+        pseudonym TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'confirmed', 'cancelled', 'done')),
+        version INTEGER NOT NULL,
+        requested_by TEXT NOT NULL,
+        requested_at INTEGER NOT NULL,
+        decided_by TEXT,
+        decided_at INTEGER,
+        erased_requests INTEGER
+      ) STRICT;
+      CREATE INDEX requests_kind_state_updated ON requests (kind, state, updated_at);
+    `,
+    postgres: `
+      DROP TRIGGER request_events_append_only ON request_events;
+      CREATE TRIGGER request_events_no_delete BEFORE DELETE ON request_events
+        FOR EACH ROW EXECUTE FUNCTION doorman_append_only();
+      CREATE TRIGGER request_events_append_only BEFORE UPDATE ON request_events
+        FOR EACH ROW WHEN (NEW.reason IS DISTINCT FROM '(erased)'
+          OR (NEW.id, NEW.request_id, NEW.kind, NEW.action, NEW.from_state, NEW.to_state, NEW.actor_id, NEW.actor_type,
+            NEW.source, NEW.at, NEW.version)
+          IS DISTINCT FROM (OLD.id, OLD.request_id, OLD.kind, OLD.action, OLD.from_state, OLD.to_state, OLD.actor_id,
+            OLD.actor_type, OLD.source, OLD.at, OLD.version))
+        EXECUTE FUNCTION doorman_append_only();
+      CREATE INDEX request_events_at ON request_events (at, id);
+      ALTER TABLE personal_data ADD COLUMN pseudonym text;
+      CREATE TABLE erasures (
+        id text PRIMARY KEY,
+        subject text,
+        pseudonym text NOT NULL,
+        state text NOT NULL CHECK (state IN ('pending', 'confirmed', 'cancelled', 'done')),
+        version integer NOT NULL,
+        requested_by text NOT NULL,
+        requested_at timestamptz NOT NULL,
+        decided_by text,
+        decided_at timestamptz,
+        erased_requests integer
+      );
+      CREATE INDEX requests_kind_state_updated ON requests (kind, state, updated_at);
+    `,
+  },
 ];

@@ -18,6 +18,9 @@ import {
   RequestFilter,
   Store,
   StoredRequest,
+  Erasure,
+  ErasureRequest,
+  PersonKey,
 } from '../../application/ports';
 import { AdminEvent, AuditEvent } from '../../domain/audit';
 import { DoormanError, Problem } from '../../domain/errors';
@@ -29,7 +32,8 @@ import {
   encodeLockboxSettings,
 } from './lockboxSettingsCodec';
 import { migrations } from './migrations';
-import { SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, parseObject, searchPatterns } from './requestCodec';
+import { ERASED_TEXT, SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, parseObject, searchPatterns } from './requestCodec';
+import { auditCursorAfter, encodeSubject, parseAuditCursor, toErasureRequest } from './erasureRows';
 import {
   Row,
   adminEventColumns,
@@ -128,11 +132,11 @@ export class PostgresRequestStore implements Store {
 
   async getRequest(id: string): Promise<StoredRequest | null> {
     const { rows } = await this.pool.query(
-      `SELECT r.data, p.data AS personal FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
+      `SELECT r.data, p.data AS personal, p.pseudonym FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
        WHERE r.id = $1`,
       [id],
     );
-    return rows.length > 0 ? decodeRequest(rows[0].data, rows[0].personal ?? null) : null;
+    return rows.length > 0 ? decodeRequest(rows[0].data, rows[0].personal ?? null, rows[0].pseudonym ?? null) : null;
   }
 
   async findReplacedLink(linkHash: string): Promise<string | null> {
@@ -142,11 +146,11 @@ export class PostgresRequestStore implements Store {
 
   async findSessionByLinkHash(linkHash: string): Promise<SessionRequest | null> {
     const { rows } = await this.pool.query(
-      `SELECT r.data, p.data AS personal FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
+      `SELECT r.data, p.data AS personal, p.pseudonym FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
        WHERE r.link_hash = $1 AND r.kind = 'session'`,
       [linkHash],
     );
-    const request = rows.length > 0 ? decodeRequest(rows[0].data, rows[0].personal ?? null) : null;
+    const request = rows.length > 0 ? decodeRequest(rows[0].data, rows[0].personal ?? null, rows[0].pseudonym ?? null) : null;
     return request?.kind === 'session' ? request : null;
   }
 
@@ -192,11 +196,11 @@ export class PostgresRequestStore implements Store {
     if (filter.to !== undefined) where.push(`r.created_at < ${param(filter.to)}`);
     const limit = filter.limit !== undefined ? ` LIMIT ${param(filter.limit)}` : '';
     const { rows } = await this.pool.query(
-      `SELECT r.data, p.data AS personal FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
+      `SELECT r.data, p.data AS personal, p.pseudonym FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.id DESC${limit}`,
       params,
     );
-    return rows.map((row: Row) => decodeRequest(row.data, row.personal ?? null));
+    return rows.map((row: Row) => decodeRequest(row.data, row.personal ?? null, row.pseudonym ?? null));
   }
 
   async eventsOf(requestId: string): Promise<AuditEvent[]> {
@@ -652,15 +656,24 @@ export class PostgresRequestStore implements Store {
     await this.pool.query('DELETE FROM local_memberships WHERE scope = $1 AND principal_id = $2', [scope, principalId]);
   }
 
-  async erasePersonalData(requestId: string): Promise<void> {
-    await inTransaction(this.pool, async (client) => {
-      const exists = await client.query('SELECT 1 FROM requests WHERE id = $1', [requestId]);
-      if (exists.rowCount === 0) throw new DoormanError('REQUEST.NOT_FOUND', requestId);
-      await client.query(
-        `INSERT INTO personal_data (request_id, data, erased_at) VALUES ($1, NULL, now())
-         ON CONFLICT (request_id) DO UPDATE SET data = NULL, search_text = NULL,
-           erased_at = coalesce(personal_data.erased_at, excluded.erased_at)`,
+  async erasePersonalData(requestId: string, erasure: Erasure): Promise<boolean> {
+    return inTransaction(this.pool, async (client) => {
+      // The request's row lock orders an erasure against commits and another erasure of the same request.
+      const { rows } = await client.query(
+        `SELECT r.data, p.data AS personal, p.erased_at FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
+         WHERE r.id = $1 FOR UPDATE OF r`,
         [requestId],
+      );
+      if (rows.length === 0) throw new DoormanError('REQUEST.NOT_FOUND', requestId);
+      if (rows[0].erased_at !== null) return false;
+      // A row written before a field became personal still holds it in `data`: written again, it holds none.
+      const request = decodeRequest(rows[0].data, rows[0].personal ?? null);
+      await client.query('UPDATE requests SET data = $1::jsonb WHERE id = $2', [encodeRequest(request).data, requestId]);
+      await client.query(
+        `INSERT INTO personal_data (request_id, data, erased_at, pseudonym) VALUES ($1, NULL, now(), $2)
+         ON CONFLICT (request_id) DO UPDATE SET data = NULL, search_text = NULL,
+           erased_at = coalesce(personal_data.erased_at, excluded.erased_at), pseudonym = excluded.pseudonym`,
+        [requestId, erasure.pseudonym],
       );
       // A mail not yet handed over still holds the recipient's name and address: it is dropped with them.
       await client.query(
@@ -669,7 +682,100 @@ export class PostgresRequestStore implements Store {
          WHERE request_id = $1 AND status = 'pending' AND type IN (${SCRUBBED_OUTBOX_TYPES_SQL})`,
         [requestId],
       );
+      await client.query(
+        `UPDATE request_events SET reason = '${ERASED_TEXT}' WHERE request_id = $1 AND reason IS NOT NULL AND reason <> '${ERASED_TEXT}'`,
+        [requestId],
+      );
+      await client.query(
+        `INSERT INTO request_events (request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version)
+         VALUES ($1, $2, 'erase', $3, $3, $4, $5, $6, $7, $8, $9)`,
+        [requestId, request.kind, request.state, erasure.actorId, erasure.actorType, erasure.source, erasure.reason, erasure.at, request.version],
+      );
+      // Cards already in Teams still show the names: they are drawn again from the erased request.
+      const redraw: OutboxMessage = { type: 'card.update', requestId, version: request.version };
+      await client.query(
+        `INSERT INTO outbox (request_id, type, payload, status, next_attempt_at, created_at) VALUES ($1, $2, $3::jsonb, 'pending', $4, $4)`,
+        [requestId, redraw.type, JSON.stringify(redraw), erasure.at],
+      );
+      return true;
     });
+  }
+
+  async auditEventsPage(range: { from: Date; to: Date }, cursor: string | null, limit: number): Promise<{ events: AuditEvent[]; next: string | null }> {
+    const after = parseAuditCursor(cursor, range.from);
+    const { rows } = await this.pool.query(
+      `SELECT * FROM request_events WHERE at >= $1 AND at < $2 AND (at, id) > ($3, $4) ORDER BY at, id LIMIT $5`,
+      [range.from, range.to, after.at, after.id, limit],
+    );
+    return { events: rows.map(toAuditEvent), next: rows.length === limit ? auditCursorAfter(rows[rows.length - 1]) : null };
+  }
+
+  async requestIdsOfPerson(person: PersonKey): Promise<string[]> {
+    const { rows } =
+      'objectId' in person
+        ? await this.pool.query('SELECT id FROM requests WHERE created_by = $1 OR assignee = $1 ORDER BY created_at, id', [person.objectId])
+        : await this.pool.query(
+            `SELECT r.id FROM requests r JOIN personal_data p ON p.request_id = r.id
+             WHERE r.kind = 'session' AND lower(p.data->'recipient'->>'email') = lower($1) ORDER BY r.created_at, r.id`,
+            [person.email],
+          );
+    return rows.map((row: Row) => row.id as string);
+  }
+
+  async requestsEndedBefore(ended: Readonly<Record<string, readonly string[]>>, endedBefore: Date, limit: number): Promise<string[]> {
+    const kinds = Object.entries(ended).filter(([, states]) => states.length > 0);
+    if (kinds.length === 0) return [];
+    const params: unknown[] = [];
+    const matches = kinds.map(([kind, states]) => {
+      params.push(kind, [...states]);
+      return `(r.kind = $${params.length - 1} AND r.state = ANY($${params.length}::text[]))`;
+    });
+    params.push(endedBefore, limit);
+    const { rows } = await this.pool.query(
+      `SELECT r.id FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
+       WHERE (${matches.join(' OR ')}) AND r.updated_at < $${params.length - 1} AND p.erased_at IS NULL
+       ORDER BY r.updated_at, r.id LIMIT $${params.length}`,
+      params,
+    );
+    return rows.map((row: Row) => row.id as string);
+  }
+
+  async saveErasureRequest(erasure: ErasureRequest): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO erasures (id, subject, pseudonym, state, version, requested_by, requested_at, decided_by, decided_at, erased_requests)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        erasure.id,
+        encodeSubject(erasure.subject),
+        erasure.pseudonym,
+        erasure.state,
+        erasure.version,
+        erasure.requestedBy,
+        erasure.requestedAt,
+        erasure.decidedBy,
+        erasure.decidedAt,
+        erasure.erasedRequests,
+      ],
+    );
+  }
+
+  async getErasureRequest(id: string): Promise<ErasureRequest | null> {
+    const { rows } = await this.pool.query('SELECT * FROM erasures WHERE id = $1', [id]);
+    return rows.length > 0 ? toErasureRequest(rows[0]) : null;
+  }
+
+  async updateErasureRequest(erasure: ErasureRequest, expectedVersion: number): Promise<boolean> {
+    const result = await this.pool.query(
+      `UPDATE erasures SET subject = $2, state = $3, version = $4, decided_by = $5, decided_at = $6, erased_requests = $7
+       WHERE id = $1 AND version = $8`,
+      [erasure.id, encodeSubject(erasure.subject), erasure.state, erasure.version, erasure.decidedBy, erasure.decidedAt, erasure.erasedRequests, expectedVersion],
+    );
+    return (result.rowCount ?? 0) > 0;
+  }
+
+  async unfinishedErasureRequests(): Promise<ErasureRequest[]> {
+    const { rows } = await this.pool.query(`SELECT * FROM erasures WHERE state = 'confirmed' ORDER BY requested_at, id`);
+    return rows.map(toErasureRequest);
   }
 
   async ping(): Promise<void> {

@@ -5,8 +5,11 @@ import { InvitationRequest } from '../../domain/invitation';
 import { LockboxRequest } from '../../domain/lockbox';
 import { SessionRequest } from '../../domain/session';
 
-/** The name shown for a person whose personal data was erased. */
+/** The name shown for a person whose personal data was erased without a pseudonym (erasures from before pseudonyms). */
 export const ERASED_NAME = '(erased)';
+
+/** What free text (comments, problem descriptions, reasons) reads as once erased. */
+export const ERASED_TEXT = '(erased)';
 
 /** Outbox messages that carry personal data (mail: names, addresses, the one-time link); scrubbed once handed over. */
 export const SCRUBBED_OUTBOX_TYPES: readonly OutboxMessage['type'][] = ['mail.send'];
@@ -49,8 +52,8 @@ interface KindShape<R> {
   dateFields: readonly FieldPath<R>[];
   /** Erasable fields, kept out of `requests.data`; stored in `personal_data` under their path. */
   personalFields: readonly FieldPath<R>[];
-  /** What each personal field reads as once erased (inside arrays: each element's value). */
-  erased: { readonly [path: string]: unknown };
+  /** What each personal field reads as once erased (inside arrays: each element's value): names read as the pseudonym. */
+  erased(pseudonym: string): { readonly [path: string]: unknown };
   /** Where the request sits in the columns its kind fills its own way (the common ones come from the request itself). */
   placement(request: R): KindColumns;
   /** The texts a search finds the request by: the people's and customer's names and what the request is about. */
@@ -61,8 +64,14 @@ interface KindShape<R> {
 
 const sessionShape: KindShape<SessionRequest> = {
   dateFields: ['createdAt', 'updatedAt', 'expiresAt', 'scheduledFor', 'lobbyOpenUntil'],
-  personalFields: ['recipient', 'customerName'],
-  erased: { recipient: { name: ERASED_NAME, email: null }, customerName: null },
+  personalFields: ['recipient', 'customerName', 'comments', 'createdBy.name', 'assignee.name'],
+  erased: (pseudonym) => ({
+    recipient: { name: pseudonym, email: null },
+    customerName: null,
+    comments: ERASED_TEXT,
+    'createdBy.name': pseudonym,
+    'assignee.name': pseudonym,
+  }),
   placement: (request) => ({
     generation: request.generation,
     linkHash: request.linkHash,
@@ -95,8 +104,8 @@ const lockboxShape: KindShape<LockboxRequest> = {
     'access.removedAt',
     'ending.at',
   ],
-  personalFields: ['requester.name', 'decisions[].byName'],
-  erased: { 'requester.name': ERASED_NAME, 'decisions[].byName': ERASED_NAME },
+  personalFields: ['requester.name', 'decisions[].byName', 'reason', 'decisions[].comment'],
+  erased: (pseudonym) => ({ 'requester.name': pseudonym, 'decisions[].byName': pseudonym, reason: ERASED_TEXT, 'decisions[].comment': null }),
   placement: (request) => ({
     // A lockbox request has no link and no generations; the column is NOT NULL.
     generation: 1,
@@ -108,7 +117,7 @@ const lockboxShape: KindShape<LockboxRequest> = {
   searchable: (request) => [request.requester.name, request.resource, request.scope?.name, request.ticket, request.reason],
 };
 
-// The requester's and helper's names and the phone number are personal data; the problem text is the support matter.
+// The requester's and helper's names, the phone number and what people wrote (the problem, a closing comment).
 const assistShape: KindShape<AssistRequest> = {
   dateFields: [
     'createdAt',
@@ -119,8 +128,15 @@ const assistShape: KindShape<AssistRequest> = {
     'deviceActions[].startedAt',
     'deviceActions[].lastUpdatedAt',
   ],
-  personalFields: ['requester.name', 'helper.name', 'phone', 'deviceActions[].by.name'],
-  erased: { 'requester.name': ERASED_NAME, 'helper.name': ERASED_NAME, phone: null, 'deviceActions[].by.name': ERASED_NAME },
+  personalFields: ['requester.name', 'helper.name', 'phone', 'deviceActions[].by.name', 'problem', 'closedComment'],
+  erased: (pseudonym) => ({
+    'requester.name': pseudonym,
+    'helper.name': pseudonym,
+    phone: null,
+    'deviceActions[].by.name': pseudonym,
+    problem: ERASED_TEXT,
+    closedComment: null,
+  }),
   placement: (request) => ({
     generation: 1,
     linkHash: null,
@@ -136,7 +152,7 @@ const assistShape: KindShape<AssistRequest> = {
 const invitationShape: KindShape<InvitationRequest> = {
   dateFields: ['createdAt', 'updatedAt', 'answerBy'],
   personalFields: ['inviter.name', 'invitee.name', 'summary'],
-  erased: { 'inviter.name': ERASED_NAME, 'invitee.name': ERASED_NAME, summary: ERASED_NAME },
+  erased: (pseudonym) => ({ 'inviter.name': pseudonym, 'invitee.name': pseudonym, summary: ERASED_TEXT }),
   placement: (request) => ({
     generation: 1,
     linkHash: null,
@@ -164,7 +180,9 @@ function shapeOf(kind: unknown): KindShape<StoredRequest> {
 /** Splits a request into indexed columns, non-personal JSON and personal JSON. */
 export function encodeRequest(request: StoredRequest): EncodedRequest {
   const shape = shapeOf(request.kind);
-  let data: unknown = request;
+  // The erasure mark is read from the personal_data row, never stored with the request.
+  const { erasedAs: _mark, ...unmarked } = request;
+  let data: unknown = unmarked;
   const personal: Record<string, unknown> = {};
   for (const path of shape.personalFields) {
     const steps = parsePath(path);
@@ -189,19 +207,26 @@ export function searchPatterns(search: string): string[] {
     .map((word) => `%${word.replace(/[\\%_]/g, (character) => `\\${character}`)}%`);
 }
 
-/** Joins stored JSON back into a request, restoring Dates; `personal` is null once erased. */
-export function decodeRequest(data: unknown, personal: unknown): StoredRequest {
+/**
+ * Joins stored JSON back into a request, restoring Dates; `personal` is null once erased, and the request then reads
+ * with its people as `pseudonym` and carries `erasedAs`. A field that became personal after a row was written is
+ * still in `data` and reads from there until the row is written again.
+ */
+export function decodeRequest(data: unknown, personal: unknown, storedPseudonym: unknown = null): StoredRequest {
+  const pseudonym = typeof storedPseudonym === 'string' ? storedPseudonym : null;
   const stored = parseObject(data);
   const shape = shapeOf(stored.kind);
   const personalValues = personal === null ? null : parseObject(personal);
+  const erased = shape.erased(pseudonym ?? ERASED_NAME);
   let merged: unknown = stored;
   for (const path of shape.personalFields) {
     const steps = parsePath(path);
     merged =
       personalValues === null
-        ? updateAt(merged, steps, () => shape.erased[path])
-        : updateAt(merged, steps, (_, saved) => (saved === undefined ? REMOVE : saved), personalValues[path]);
+        ? updateAt(merged, steps, () => erased[path])
+        : updateAt(merged, steps, (current, saved) => (saved !== undefined ? saved : current === undefined ? REMOVE : current), personalValues[path]);
   }
+  if (personalValues === null) merged = { ...(merged as Record<string, unknown>), erasedAs: pseudonym ?? ERASED_NAME };
   for (const path of shape.dateFields) {
     merged = updateAt(merged, parsePath(path), (value) =>
       value === null || value === undefined ? null : new Date(value as string),

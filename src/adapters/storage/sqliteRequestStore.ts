@@ -20,6 +20,9 @@ import {
   RequestFilter,
   Store,
   StoredRequest,
+  Erasure,
+  ErasureRequest,
+  PersonKey,
 } from '../../application/ports';
 import { AdminEvent, AuditEvent } from '../../domain/audit';
 import { DoormanError, Problem } from '../../domain/errors';
@@ -31,7 +34,8 @@ import {
   encodeLockboxSettings,
 } from './lockboxSettingsCodec';
 import { migrations } from './migrations';
-import { SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, searchPatterns } from './requestCodec';
+import { ERASED_TEXT, SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, searchPatterns } from './requestCodec';
+import { auditCursorAfter, encodeSubject, parseAuditCursor, toErasureRequest } from './erasureRows';
 import {
   Row,
   adminEventColumns,
@@ -126,7 +130,7 @@ export class SqliteRequestStore implements Store {
   /** List queries by their SQL text: each shape is prepared once. */
   private readonly listStatements = new Map<string, Database.Statement>();
   private readonly saveCardTransaction: (card: CardActivity) => void;
-  private readonly eraseTransaction: (requestId: string) => void;
+  private readonly eraseTransaction: (requestId: string, erasure: Erasure) => boolean;
   private readonly settingsTransaction: (
     settings: LockboxSettings,
     audit: { actorId: string; at: Date; change: string },
@@ -165,9 +169,9 @@ export class SqliteRequestStore implements Store {
         VALUES (@requestId, @role, @conversationId, @activityId, @serviceUrl, @threadId)
         ON CONFLICT (request_id, role, conversation_id) DO UPDATE SET activity_id = excluded.activity_id,
           service_url = excluded.service_url, thread_id = excluded.thread_id`),
-      selectRequest: db.prepare(`SELECT r.data, p.data AS personal FROM requests r
+      selectRequest: db.prepare(`SELECT r.data, p.data AS personal, p.pseudonym FROM requests r
         LEFT JOIN personal_data p ON p.request_id = r.id WHERE r.id = ?`),
-      selectByLinkHash: db.prepare(`SELECT r.data, p.data AS personal FROM requests r
+      selectByLinkHash: db.prepare(`SELECT r.data, p.data AS personal, p.pseudonym FROM requests r
         LEFT JOIN personal_data p ON p.request_id = r.id WHERE r.link_hash = ? AND r.kind = 'session'`),
       selectEvents: db.prepare('SELECT * FROM request_events WHERE request_id = ? ORDER BY id'),
       selectCards: db.prepare('SELECT * FROM card_activities WHERE request_id = ? ORDER BY id'),
@@ -212,9 +216,28 @@ export class SqliteRequestStore implements Store {
       sumRateCounters: db.prepare('SELECT coalesce(sum(count), 0) AS n FROM rate_counters WHERE key = ? AND bucket_start BETWEEN ? AND ?'),
       pruneRateCounters: db.prepare(`DELETE FROM rate_counters WHERE rowid IN (SELECT rowid FROM rate_counters
         WHERE keep_until < ? LIMIT ?)`),
-      erasePersonal: db.prepare(`INSERT INTO personal_data (request_id, data, erased_at) VALUES (?, NULL, ${DB_NOW_MS})
+      erasePersonal: db.prepare(`INSERT INTO personal_data (request_id, data, erased_at, pseudonym) VALUES (?, NULL, ${DB_NOW_MS}, ?)
         ON CONFLICT (request_id) DO UPDATE SET data = NULL, search_text = NULL,
-          erased_at = coalesce(personal_data.erased_at, excluded.erased_at)`),
+          erased_at = coalesce(personal_data.erased_at, excluded.erased_at), pseudonym = excluded.pseudonym`),
+      selectRequestForErasure: db.prepare(`SELECT r.data, p.data AS personal, p.erased_at FROM requests r
+        LEFT JOIN personal_data p ON p.request_id = r.id WHERE r.id = ?`),
+      updateRequestData: db.prepare('UPDATE requests SET data = ? WHERE id = ?'),
+      eraseEventReasons: db.prepare(`UPDATE request_events SET reason = '${ERASED_TEXT}'
+        WHERE request_id = ? AND reason IS NOT NULL AND reason <> '${ERASED_TEXT}'`),
+      auditEventsPage: db.prepare(`SELECT * FROM request_events INDEXED BY request_events_at
+        WHERE at >= @from AND at < @to AND (at > @afterAt OR (at = @afterAt AND id > @afterId))
+        ORDER BY at, id LIMIT @limit`),
+      requestIdsOfUser: db.prepare('SELECT id FROM requests WHERE created_by = ? OR assignee = ? ORDER BY created_at, id'),
+      requestIdsOfCustomer: db.prepare(`SELECT r.id FROM requests r JOIN personal_data p ON p.request_id = r.id
+        WHERE r.kind = 'session' AND lower(json_extract(p.data, '$.recipient.email')) = lower(?) ORDER BY r.created_at, r.id`),
+      insertErasure: db.prepare(`INSERT INTO erasures (id, subject, pseudonym, state, version, requested_by, requested_at,
+          decided_by, decided_at, erased_requests)
+        VALUES (@id, @subject, @pseudonym, @state, @version, @requestedBy, @requestedAt, @decidedBy, @decidedAt, @erasedRequests)`),
+      selectErasure: db.prepare('SELECT * FROM erasures WHERE id = ?'),
+      updateErasure: db.prepare(`UPDATE erasures SET subject = @subject, state = @state, version = @version,
+          decided_by = @decidedBy, decided_at = @decidedAt, erased_requests = @erasedRequests
+        WHERE id = @id AND version = @expectedVersion`),
+      selectUnfinishedErasures: db.prepare(`SELECT * FROM erasures WHERE state = 'confirmed' ORDER BY requested_at, id`),
       // A mail not yet handed over still holds the recipient's name and address: it is dropped with them.
       eraseOutbox: db.prepare(`UPDATE outbox SET status = 'failed', claimed_until = NULL,
           last_error = 'personal data erased', completed_at = ${DB_NOW_MS}, payload = ${SCRUBBED_PAYLOAD}
@@ -308,7 +331,7 @@ export class SqliteRequestStore implements Store {
       }),
     ).immediate;
     this.saveCardTransaction = db.transaction((card: CardActivity) => this.writeCard(card)).immediate;
-    this.eraseTransaction = db.transaction((requestId: string) => this.erase(requestId)).immediate;
+    this.eraseTransaction = db.transaction((requestId: string, erasure: Erasure) => this.erase(requestId, erasure)).immediate;
     this.settingsTransaction = db.transaction(
       (settings: LockboxSettings, audit: { actorId: string; at: Date; change: string }, outbox: OutboxMessage[]) =>
         this.writeSettings(settings, audit, outbox),
@@ -402,7 +425,7 @@ export class SqliteRequestStore implements Store {
       where.push('r.created_at < ?');
       params.push(filter.to.getTime());
     }
-    let sql = `SELECT r.data, p.data AS personal FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
+    let sql = `SELECT r.data, p.data AS personal, p.pseudonym FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
       ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.id DESC`;
     if (filter.limit !== undefined) {
       sql += ' LIMIT ?';
@@ -416,7 +439,7 @@ export class SqliteRequestStore implements Store {
       this.listStatements.set(sql, statement);
     }
     const rows = statement.all(...params) as Row[];
-    return rows.map((row) => decodeRequest(row.data, row.personal ?? null));
+    return rows.map((row) => decodeRequest(row.data, row.personal ?? null, row.pseudonym ?? null));
   }
 
   async eventsOf(requestId: string): Promise<AuditEvent[]> {
@@ -701,8 +724,58 @@ export class SqliteRequestStore implements Store {
     this.statements.deleteLocalMember.run(scope, principalId);
   }
 
-  async erasePersonalData(requestId: string): Promise<void> {
-    this.eraseTransaction(requestId);
+  async erasePersonalData(requestId: string, erasure: Erasure): Promise<boolean> {
+    return this.eraseTransaction(requestId, erasure);
+  }
+
+  async auditEventsPage(range: { from: Date; to: Date }, cursor: string | null, limit: number): Promise<{ events: AuditEvent[]; next: string | null }> {
+    const after = parseAuditCursor(cursor, range.from);
+    const rows = this.statements.auditEventsPage.all({
+      from: range.from.getTime(),
+      to: range.to.getTime(),
+      afterAt: after.at.getTime(),
+      afterId: after.id,
+      limit,
+    }) as Row[];
+    return { events: rows.map(toAuditEvent), next: rows.length === limit ? auditCursorAfter(rows[rows.length - 1]) : null };
+  }
+
+  async requestIdsOfPerson(person: PersonKey): Promise<string[]> {
+    const rows = 'objectId' in person ? this.statements.requestIdsOfUser.all(person.objectId, person.objectId) : this.statements.requestIdsOfCustomer.all(person.email);
+    return (rows as Row[]).map((row) => row.id as string);
+  }
+
+  async requestsEndedBefore(ended: Readonly<Record<string, readonly string[]>>, endedBefore: Date, limit: number): Promise<string[]> {
+    const kinds = Object.entries(ended).filter(([, states]) => states.length > 0);
+    if (kinds.length === 0) return [];
+    const params: unknown[] = [];
+    const matches = kinds.map(([kind, states]) => {
+      params.push(kind, ...states);
+      return `(r.kind = ? AND r.state IN (${states.map(() => '?').join(', ')}))`;
+    });
+    params.push(endedBefore.getTime(), limit);
+    const rows = this.db
+      .prepare(`SELECT r.id FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
+        WHERE (${matches.join(' OR ')}) AND r.updated_at < ? AND p.erased_at IS NULL ORDER BY r.updated_at, r.id LIMIT ?`)
+      .all(...params) as Row[];
+    return rows.map((row) => row.id as string);
+  }
+
+  async saveErasureRequest(erasure: ErasureRequest): Promise<void> {
+    this.statements.insertErasure.run(erasureRow(erasure));
+  }
+
+  async getErasureRequest(id: string): Promise<ErasureRequest | null> {
+    const row = this.statements.selectErasure.get(id) as Row | undefined;
+    return row ? toErasureRequest(row) : null;
+  }
+
+  async updateErasureRequest(erasure: ErasureRequest, expectedVersion: number): Promise<boolean> {
+    return this.statements.updateErasure.run({ ...erasureRow(erasure), expectedVersion }).changes > 0;
+  }
+
+  async unfinishedErasureRequests(): Promise<ErasureRequest[]> {
+    return (this.statements.selectUnfinishedErasures.all() as Row[]).map(toErasureRequest);
   }
 
   async ping(): Promise<void> {
@@ -780,13 +853,52 @@ export class SqliteRequestStore implements Store {
     }
   }
 
-  private erase(requestId: string): void {
-    if (!this.statements.requestExists.get(requestId)) throw new DoormanError('REQUEST.NOT_FOUND', requestId);
-    this.statements.erasePersonal.run(requestId);
+  private erase(requestId: string, erasure: Erasure): boolean {
+    const row = this.statements.selectRequestForErasure.get(requestId) as Row | undefined;
+    if (!row) throw new DoormanError('REQUEST.NOT_FOUND', requestId);
+    if (row.erased_at !== null) return false;
+    // A row written before a field became personal still holds it in `data`: written again, it holds none.
+    const request = decodeRequest(row.data, row.personal ?? null);
+    this.statements.updateRequestData.run(encodeRequest(request).data, requestId);
+    this.statements.erasePersonal.run(requestId, erasure.pseudonym);
     this.statements.eraseOutbox.run(requestId);
+    this.statements.eraseEventReasons.run(requestId);
+    this.statements.insertEvent.run(
+      requestId,
+      request.kind,
+      'erase',
+      request.state,
+      request.state,
+      erasure.actorId,
+      erasure.actorType,
+      erasure.source,
+      erasure.reason,
+      erasure.at.getTime(),
+      request.version,
+    );
+    // Cards already in Teams still show the names: they are drawn again from the erased request.
+    const redraw: OutboxMessage = { type: 'card.update', requestId, version: request.version };
+    this.statements.insertOutbox.run(requestId, redraw.type, JSON.stringify(redraw), erasure.at.getTime(), erasure.at.getTime());
+    return true;
   }
 
   private toRequest(row: Row | undefined): StoredRequest | null {
-    return row ? decodeRequest(row.data, row.personal ?? null) : null;
+    return row ? decodeRequest(row.data, row.personal ?? null, row.pseudonym ?? null) : null;
   }
+}
+
+/** An erasure request as the `erasures` statements bind it (times as epoch milliseconds). */
+function erasureRow(erasure: ErasureRequest): Record<string, unknown> {
+  return {
+    id: erasure.id,
+    subject: encodeSubject(erasure.subject),
+    pseudonym: erasure.pseudonym,
+    state: erasure.state,
+    version: erasure.version,
+    requestedBy: erasure.requestedBy,
+    requestedAt: erasure.requestedAt.getTime(),
+    decidedBy: erasure.decidedBy,
+    decidedAt: erasure.decidedAt?.getTime() ?? null,
+    erasedRequests: erasure.erasedRequests,
+  };
 }

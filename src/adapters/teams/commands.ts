@@ -30,6 +30,7 @@ export const CHAT_COMMANDS = [
   { title: 'doctor', description: 'Check the configuration (admins)', scopes: ['personal'] },
   // Answered in personal chats too (the one connected request); listed in the channel menu, where threads are.
   { title: 'invite', description: 'Invite a colleague into this running session: invite @Name', scopes: ['team'], takesArgument: true },
+  { title: 'erase', description: "Erase a person's personal data: erase <object id or e-mail> (admins)", scopes: ['personal'], takesArgument: true },
 ] as const satisfies readonly ChatCommand[];
 
 /** The title of a command the bot answers. */

@@ -11,6 +11,8 @@ import {
 import { assistForm } from '../../application/assist/assistViews';
 import { lockboxFormLimits, lockboxSettingsView } from '../../application/lockbox/lockboxViews';
 import { runDoctor } from '../../application/people/administration';
+import { askToErasePerson } from '../../application/oversight/erasure';
+import { erasureCard } from './erasure/erasureCard';
 import { myRequests } from '../../application/people/myRequests';
 import { requestsInChannel } from '../../application/oversight/personRequests';
 import { channelRequestsCard } from './cards/channelRequestsCard';
@@ -126,6 +128,7 @@ export class DoormanBot extends TeamsActivityHandler {
     'register assistance': (context) => this.registerChannel(context, { purpose: 'assistance', name: 'Assistance', makeDefault: true }),
     doctor: (context) => this.runDoctor(context),
     invite: (context, rest) => this.invite(context, rest),
+    erase: (context, rest) => this.erase(context, rest),
   };
 
   /** `invite @Name` in a request's thread or the agent's chat: the invite form for that colleague, or why not. */
@@ -301,6 +304,25 @@ export class DoormanBot extends TeamsActivityHandler {
       return;
     }
     await send(context, textCard({ title: 'Doorman doctor', text: report, id: 'doctor' }));
+  }
+
+  /** `erase <object id or e-mail>`: the confirmation card; nothing is erased before Confirm. */
+  private async erase(context: TurnContext, typed: string): Promise<void> {
+    // The card names the person: it belongs in the admin's own chat, never in a channel.
+    if (context.activity.conversation.conversationType !== 'personal') {
+      await send(context, textCard({ title: 'In your chat with Doorman', text: 'Say **erase** in your personal chat with Doorman.', id: 'erasePersonalOnly' }));
+      return;
+    }
+    const view = await refusedAs(askToErasePerson(this.deps, await actorOf(context, this.deps.directory), typed), 'AUTH.NOT_PERMITTED', 'INPUT.INVALID');
+    if (view === 'AUTH.NOT_PERMITTED') {
+      await send(context, textCard({ title: 'Not permitted', text: '`erase` is for admins.', id: 'notPermitted' }));
+      return;
+    }
+    if (view === 'INPUT.INVALID') {
+      await send(context, textCard({ title: 'Whose data?', text: 'Say **erase** and the person: a Teams user’s object id, or a customer’s e-mail address.', id: 'eraseNeedsPerson' }));
+      return;
+    }
+    await send(context, erasureCard(view));
   }
 
   private async registerQueue(context: TurnContext, rest: string): Promise<void> {

@@ -9,6 +9,7 @@ import { INVITATION_VERBS } from './invitation/invitationVerbs';
 import { PERMISSION_PROFILE_VERBS } from './invitation/permissionProfileVerbs';
 import { LOCKBOX_VERBS } from './lockbox/lockboxVerbs';
 import { SESSION_VERBS } from './session/sessionVerbs';
+import { ERASURE_VERBS } from './erasure/erasureVerbs';
 import { actorOf } from './teamsIdentity';
 import { VerbContext, VerbHandler, clickedOf, pointerSchema } from './verbTypes';
 
@@ -29,6 +30,7 @@ export const VERBS: Readonly<Record<string, VerbHandler>> = {
   ...ASSIST_VERBS,
   ...INVITATION_VERBS,
   ...PERMISSION_PROFILE_VERBS,
+  ...ERASURE_VERBS,
 };
 
 /** Answers an Action.Execute invoke: the new card on success, 400 for unknown verbs and malformed data. */

@@ -167,8 +167,36 @@ class CollectedCommits implements RequestStore {
     return this.store.saveCardActivity(card);
   }
 
-  erasePersonalData(requestId: string) {
-    return this.store.erasePersonalData(requestId);
+  erasePersonalData(...args: Parameters<RequestStore['erasePersonalData']>) {
+    return this.store.erasePersonalData(...args);
+  }
+
+  auditEventsPage(...args: Parameters<RequestStore['auditEventsPage']>) {
+    return this.store.auditEventsPage(...args);
+  }
+
+  requestIdsOfPerson(...args: Parameters<RequestStore['requestIdsOfPerson']>) {
+    return this.store.requestIdsOfPerson(...args);
+  }
+
+  requestsEndedBefore(...args: Parameters<RequestStore['requestsEndedBefore']>) {
+    return this.store.requestsEndedBefore(...args);
+  }
+
+  saveErasureRequest(...args: Parameters<RequestStore['saveErasureRequest']>) {
+    return this.store.saveErasureRequest(...args);
+  }
+
+  getErasureRequest(...args: Parameters<RequestStore['getErasureRequest']>) {
+    return this.store.getErasureRequest(...args);
+  }
+
+  updateErasureRequest(...args: Parameters<RequestStore['updateErasureRequest']>) {
+    return this.store.updateErasureRequest(...args);
+  }
+
+  unfinishedErasureRequests() {
+    return this.store.unfinishedErasureRequests();
   }
 
   changedSince(since: Date, limit: number) {

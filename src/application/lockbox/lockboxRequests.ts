@@ -20,6 +20,7 @@ import {
 } from '../../domain/lockbox';
 import { Actor, Person, actorId } from '../../domain/people';
 import { mayAdminister, mayAskLockbox } from '../../domain/policy';
+import { retentionProblems } from '../../domain/retention';
 import { BackupApproversChange, SettingChange, UNKNOWN_PERSON, encodeSettingChanges } from '../people/auditTrail';
 import { mailTimeZoneOf } from '../people/personTimeZone';
 import { requestedViaLabelOf } from '../shared/cardViews';
@@ -300,8 +301,8 @@ export async function confirmLockboxRemoval(deps: UseCaseDeps, requestId: string
 export async function saveLockboxSettings(
   deps: UseCaseDeps,
   actor: Actor,
-  asked: Omit<LockboxSettings, 'updatedBy' | 'updatedAt' | 'scopes' | 'backupApproverIds' | keyof AssistLimits> &
-    Partial<AssistLimits> & { backupApproverIds?: string[] },
+  asked: Omit<LockboxSettings, 'updatedBy' | 'updatedAt' | 'scopes' | 'backupApproverIds' | 'retentionDays' | keyof AssistLimits> &
+    Partial<AssistLimits> & { backupApproverIds?: string[]; retentionDays?: number },
 ): Promise<LockboxSettings> {
   if (actor.type !== 'person' || !mayAdminister(actor)) throw new DoormanError('AUTH.NOT_PERMITTED');
   const current = await deps.lockboxSettings.getLockboxSettings();
@@ -311,11 +312,17 @@ export async function saveLockboxSettings(
     ...limits,
     assistUnansweredHours: asked.assistUnansweredHours ?? current.assistUnansweredHours,
     assistAllowMinutes: asked.assistAllowMinutes ?? current.assistAllowMinutes,
+    retentionDays: asked.retentionDays ?? current.retentionDays,
     // The invitation profiles are not on this form: they stay as they are.
     permissionProfiles: current.permissionProfiles,
   };
   const backupApproverIds = askedBackups === undefined ? current.backupApproverIds : [...new Set(askedBackups)];
-  const problems = [...lockboxLimitProblems(next), ...assistLimitProblems(next), ...(await backupApproverProblems(deps, backupApproverIds))];
+  const problems = [
+    ...lockboxLimitProblems(next),
+    ...assistLimitProblems(next),
+    ...retentionProblems(next.retentionDays),
+    ...(await backupApproverProblems(deps, backupApproverIds)),
+  ];
   if (problems.length > 0) throw new DoormanError('INPUT.INVALID', 'limits out of range', problems);
   const now = deps.clock.now();
   const saved: LockboxSettings = { ...next, scopes: current.scopes, backupApproverIds, updatedBy: actor.person.name, updatedAt: now };

@@ -61,7 +61,7 @@ export async function readableRequest(deps: UseCaseDeps, scope: ReadScope, reque
 export async function requestWithTrail(deps: UseCaseDeps, scope: ReadScope, requestId: string): Promise<Record<string, unknown>> {
   const request = await readableRequest(deps, scope, requestId);
   const events = await deps.requests.eventsOf(request.id);
-  const names = await displayNames(deps.directory, [...peopleOf(request), ...events.filter((event) => event.actorType === 'person').map((event) => event.actorId)]);
+  const names = await trailNames(deps, request, events);
   return { ...requestSummary(request), ...namesOf(request, names), events: await namedTrail(deps, events, names) };
 }
 
@@ -70,8 +70,8 @@ export async function lockboxWithTrail(deps: UseCaseDeps, scope: ReadScope, requ
   const request = await readableRequest(deps, scope, requestId, 'lockbox');
   if (request.kind !== 'lockbox') throw new DoormanError('REQUEST.NOT_FOUND');
   const events = await deps.requests.eventsOf(request.id);
-  const names = await displayNames(deps.directory, [...peopleOf(request), ...events.filter((event) => event.actorType === 'person').map((event) => event.actorId)]);
-  return { ...lockboxSummary(request), ...namesOf(request, names), events: await namedTrail(deps, events, names) };
+  const names = await trailNames(deps, request, events);
+  return { ...lockboxSummary(request), erased: request.erasedAs !== undefined, ...namesOf(request, names), events: await namedTrail(deps, events, names) };
 }
 
 /** The people a summary names by id: owner and assignee of a session, requester and deciding approvers of a lockbox. */
@@ -93,7 +93,9 @@ function nameOf(names: ReadonlyMap<string, string | null>, id: string, recorded:
 }
 
 /** The names that go next to a summary's ids (additive fields: `ownerName`, `assigneeName`, `requesterName`, …). */
-function namesOf(request: StoredRequest, names: ReadonlyMap<string, string | null>): Record<string, unknown> {
+function namesOf(request: StoredRequest, directoryNames: ReadonlyMap<string, string | null>): Record<string, unknown> {
+  // An erased request's people read as its pseudonym, never as the directory's names for their ids.
+  const names = request.erasedAs !== undefined ? new Map<string, string | null>() : directoryNames;
   if (request.kind === 'lockbox') {
     const last = request.decisions[request.decisions.length - 1] ?? null;
     return {
@@ -129,4 +131,11 @@ async function namedTrail(deps: UseCaseDeps, events: readonly AuditEvent[], name
     for (const [client, label] of await apiKeyLabels(deps)) people.set(`service:${client}`, label);
   }
   return events.map((event) => ({ ...trailEntry(event), actorName: actorDisplayName(event, people) }));
+}
+
+/** The names next to a trail's ids: the directory's, or for an erased request its pseudonym for every person. */
+async function trailNames(deps: UseCaseDeps, request: StoredRequest, events: readonly AuditEvent[]): Promise<Map<string, string | null>> {
+  const people = [...peopleOf(request), ...events.filter((event) => event.actorType === 'person').map((event) => event.actorId)];
+  if (request.erasedAs !== undefined) return new Map(people.map((id) => [id, request.erasedAs ?? null]));
+  return displayNames(deps.directory, people);
 }

@@ -4,8 +4,15 @@ import { invitationSummary } from '../invitation/invitationEffects';
 import { lockboxSummary } from '../lockbox/lockboxEffects';
 import { StoredRequest } from '../ports';
 
-/** The link-free, name-free view of any request that the tab, the REST list and the CSV export show. */
+/**
+ * The link-free, name-free view of any request that the tab, the REST list and the CSV export show; `erased` says
+ * its personal data was erased (its people read as a pseudonym).
+ */
 export function requestSummary(request: StoredRequest): Record<string, unknown> {
+  return { ...kindSummary(request), erased: request.erasedAs !== undefined };
+}
+
+function kindSummary(request: StoredRequest): Record<string, unknown> {
   if (request.kind === 'lockbox') {
     return { ...lockboxSummary(request), owner: request.requester.aadObjectId, assignee: null, deadline: request.decideBy.toISOString() };
   }

@@ -6,8 +6,8 @@ import { Directory, LockboxSettings } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** Audit actions outside a kind's transition table: the creation, and side events that change no state. */
-type LockboxSideAction = 'create' | 'remind' | 'escalate' | 'delivery.failed' | 'delivery.reached';
-type SessionSideAction = 'create' | 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed' | 'delivery.failed' | 'delivery.reached';
+type LockboxSideAction = 'create' | 'remind' | 'escalate' | 'delivery.failed' | 'delivery.reached' | 'erase';
+type SessionSideAction = 'create' | 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed' | 'delivery.failed' | 'delivery.reached' | 'erase';
 
 /** How one action reads in a trail; `quotesReason` when the event's reason is what a person wrote. */
 interface TrailPhrase {
@@ -35,6 +35,7 @@ const LOCKBOX_PHRASES: Readonly<Record<LockboxAction | LockboxSideAction, TrailP
   revoke: { says: (actor) => `${actor} revoked access; access is being removed`, quotesReason: true },
   elapse: { says: () => 'the access window ended; access is being removed' },
   end: { says: () => 'access removed, confirmed' },
+  erase: { says: (actor) => `${actor} erased the personal data; names read as a pseudonym` },
 };
 
 const SESSION_PHRASES: Readonly<Record<SessionAction | SessionSideAction, TrailPhrase>> = {
@@ -57,9 +58,10 @@ const SESSION_PHRASES: Readonly<Record<SessionAction | SessionSideAction, TrailP
   'mail.failed': { says: () => 'the invitation mail was not sent' },
   'delivery.failed': { says: () => 'a card or message about this request could not be delivered' },
   'delivery.reached': { says: () => 'a card about this request reached someone who had not been told' },
+  erase: { says: (actor) => `${actor} erased the personal data; names read as a pseudonym` },
 };
 
-const ASSIST_PHRASES: Readonly<Record<AssistAction | AssistSideCommand['action'] | 'create', TrailPhrase>> = {
+const ASSIST_PHRASES: Readonly<Record<AssistAction | AssistSideCommand['action'] | 'create' | 'erase', TrailPhrase>> = {
   create: { says: (actor) => `${actor} asked for help` },
   accept: { says: (actor) => `${actor} accepted and wants to connect` },
   decline: { says: (actor) => `${actor} declined the request` },
@@ -75,6 +77,7 @@ const ASSIST_PHRASES: Readonly<Record<AssistAction | AssistSideCommand['action']
   'device.result': { says: () => 'the device action reported its status', quotesReason: true },
   'delivery.failed': { says: () => 'a card or message about this request could not be delivered' },
   'delivery.reached': { says: () => 'a card about this request reached someone who had not been told' },
+  erase: { says: (actor) => `${actor} erased the personal data; names read as a pseudonym` },
 };
 
 /** The phrase table of each kind (tests check that every action of every kind reads as words). */
@@ -143,6 +146,7 @@ const SYSTEM_NAMES: Readonly<Record<string, string>> = {
   'system:sweeper': 'Doorman (timer)',
   'system:dispatcher': 'Doorman',
   'system:settings': 'the approval setting',
+  'system:retention': 'Doorman (retention setting)',
 };
 
 /** Looks up the display name of each person id, each once; null for people the directory does not know. */
@@ -199,6 +203,7 @@ const SETTING_PHRASES: Readonly<Record<SettingKey, (change: SettingChange) => st
   assistUnansweredHours: (change) => `assistance unanswered after ${change.from} h → ${change.to} h`,
   assistAllowMinutes: (change) => `time to allow control ${durationText(Number(change.from))} → ${durationText(Number(change.to))}`,
   escalationHours: (change) => (Number(change.to) === 0 ? 'escalation turned off' : `escalation to backup approvers after ${change.to} h`),
+  retentionDays: (change) => `personal data kept ${change.from} → ${change.to} days after a request ended`,
 };
 
 const SETTING_KEYS = Object.keys(SETTING_PHRASES) as SettingKey[];

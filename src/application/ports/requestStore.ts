@@ -3,11 +3,19 @@ import { InvitationRequest } from '../../domain/invitation';
 import { AuditEvent } from '../../domain/audit';
 import { LockboxRequest } from '../../domain/lockbox';
 import { SessionRequest } from '../../domain/session';
+import { ErasureRequest, PersonKey } from '../../domain/erasure';
+
+export type { ErasureRequest, PersonKey };
 import { Deadline } from './deadlineStore';
 import { OutboxMessage } from './outboxStore';
 
 /** Every request kind the store holds. Later kinds join this union. */
-export type StoredRequest = SessionRequest | LockboxRequest | AssistRequest | InvitationRequest;
+export type StoredRequest = (SessionRequest | LockboxRequest | AssistRequest | InvitationRequest) & ErasureMark;
+
+/** What a request read back after its personal data was erased carries: the pseudonym its people read as. */
+export interface ErasureMark {
+  erasedAs?: string;
+}
 
 /** A card Teams holds for a request, updated in place on every transition. */
 export interface CardActivity {
@@ -85,8 +93,39 @@ export interface RequestStore {
   eventsOf(requestId: string): Promise<AuditEvent[]>;
   cardActivitiesOf(requestId: string): Promise<CardActivity[]>;
   saveCardActivity(card: CardActivity): Promise<void>;
-  /** Erases personal data of a request (names, e-mail addresses); the audit trail stays. */
-  erasePersonalData(requestId: string): Promise<void>;
+  /**
+   * Erases personal data of a request (names, e-mail and phone, free text; unsent mail is dropped): its people read as
+   * the erasure's pseudonym, its events' reasons as "(erased)", and the erasure is appended to its audit trail. True
+   * when this call erased it; false when it was already erased (nothing is written twice).
+   */
+  erasePersonalData(requestId: string, erasure: Erasure): Promise<boolean>;
   /** Requests changed after `since` (by their own `updatedAt`), oldest change first, up to `limit`: the change feed. */
   changedSince(since: Date, limit: number): Promise<{ id: string; updatedAt: Date }[]>;
+  /**
+   * One page of the audit export: events with `from <= at < to` in order of time (then of writing), after `cursor`
+   * (null: from the start), at most `limit`; `next` is null on the last page.
+   */
+  auditEventsPage(range: { from: Date; to: Date }, cursor: string | null, limit: number): Promise<{ events: AuditEvent[]; next: string | null }>;
+  /** Ids of every request a person is party to: by object id (creator or assignee), or a session's customer by e-mail. */
+  requestIdsOfPerson(person: PersonKey): Promise<string[]>;
+  /** Ids of requests not yet erased that sit in one of `ended` (kind → final states) since before `endedBefore`, oldest first. */
+  requestsEndedBefore(ended: Readonly<Record<string, readonly string[]>>, endedBefore: Date, limit: number): Promise<string[]>;
+  /** Records an admin's erasure of a person, waiting for Confirm. */
+  saveErasureRequest(erasure: ErasureRequest): Promise<void>;
+  getErasureRequest(id: string): Promise<ErasureRequest | null>;
+  /** Compare-and-set on `version`: false when it moved on (a second click, another instance). */
+  updateErasureRequest(erasure: ErasureRequest, expectedVersion: number): Promise<boolean>;
+  /** Erasures confirmed but not finished (an instance stopped half-way), oldest first. */
+  unfinishedErasureRequests(): Promise<ErasureRequest[]>;
+}
+
+/** One erasure as its request's audit trail records it, and the pseudonym the request's people read as afterwards. */
+export interface Erasure {
+  pseudonym: string;
+  actorId: string;
+  actorType: AuditEvent['actorType'];
+  source: AuditEvent['source'];
+  at: Date;
+  /** Why (retention, or an admin's erasure of a person), for the trail. */
+  reason: string;
 }

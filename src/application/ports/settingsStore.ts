@@ -18,6 +18,8 @@ export interface LockboxSettings {
   assistAllowMinutes: number;
   /** Hours undecided before backup approvers (everyone holding the admin role) are added and told; 0: off. */
   escalationHours: number;
+  /** Days after a request ended before its personal data is erased (RETENTION_DAYS; default 90). */
+  retentionDays: number;
   /** Invitation: the permission profiles an inviter picks from (absent: the defaults, View only / Collaborate / Full control). */
   permissionProfiles?: PermissionProfile[];
   /** Access scopes admins added in `settings`, offered after the configured ones (LOCKBOX_SCOPES). */

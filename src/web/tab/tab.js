@@ -594,6 +594,7 @@
   var focusedRow = null;
 
   function renderRequests(body, more) {
+    showAuditExport((body && body.roles) || []);
     var requests = body.requests || [];
     nextCursor = body.next || null;
     var scope = document.getElementById('scope');
@@ -841,6 +842,54 @@
     }
 
     load();
+  }
+
+  // ---------- audit export (admins) ----------
+
+  /**
+   * "Export audit events": admins pick a date range and download the events as CSV or JSON lines. The download is
+   * fetched with the SSO token (a plain link would carry none) and handed to the browser as a file.
+   */
+  function showAuditExport(roles) {
+    if (roles.indexOf('admin') < 0 || document.getElementById('audit-export')) return;
+    var today = new Date();
+    var monthAgo = new Date(today.getTime() - 30 * 24 * 3600 * 1000);
+    var from = el('input', { id: 'audit-from', attrs: { type: 'date', name: 'from', value: monthAgo.toISOString().slice(0, 10) } });
+    var to = el('input', { id: 'audit-to', attrs: { type: 'date', name: 'to', value: today.toISOString().slice(0, 10) } });
+    var status = el('p', { id: 'audit-status', className: 'muted', attrs: { role: 'status', 'aria-live': 'polite' } });
+    function download(extension) {
+      if (!from.value || !to.value) return (status.textContent = 'Choose both dates.');
+      // Whole days: from the first day's start to the end of the last day, in UTC.
+      var end = new Date(new Date(to.value + 'T00:00:00Z').getTime() + 24 * 3600 * 1000).toISOString();
+      var path = '/tab/api/audit/events.' + extension + '?from=' + encodeURIComponent(from.value + 'T00:00:00Z') + '&to=' + encodeURIComponent(end);
+      status.textContent = 'Preparing the download…';
+      teams.authentication.getAuthToken().then(function (token) {
+        return fetch(path, { headers: { Authorization: 'Bearer ' + token }, credentials: 'omit', cache: 'no-store' });
+      }).then(function (response) {
+        if (!response.ok) {
+          status.textContent = response.status === 403 ? 'Only admins may export the audit events.' : response.status === 400 ? 'Check the dates: the first must come before the last.' : 'Doorman could not export (HTTP ' + response.status + ').';
+          return null;
+        }
+        return response.blob().then(function (blob) {
+          var link = el('a', { attrs: { href: URL.createObjectURL(blob), download: 'doorman-audit-' + from.value + '-' + to.value + '.' + extension } });
+          document.body.appendChild(link);
+          link.click();
+          link.remove();
+          setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
+          status.textContent = 'Downloaded.';
+        });
+      }).catch(function () {
+        status.textContent = 'Doorman could not be reached. Check your connection, then try again.';
+      });
+    }
+    var section = el('section', { id: 'audit-export', className: 'filters', attrs: { 'aria-label': 'Export audit events' } }, [
+      el('div', { className: 'field' }, [el('label', { text: 'Audit events from', attrs: { for: 'audit-from' } }), from]),
+      el('div', { className: 'field' }, [el('label', { text: 'to', attrs: { for: 'audit-to' } }), to]),
+      button('Export audit events (CSV)', function () { download('csv'); }),
+      button('JSON lines', function () { download('jsonl'); }),
+      status,
+    ]);
+    content.parentNode.appendChild(section);
   }
 
   // ---------- start ----------

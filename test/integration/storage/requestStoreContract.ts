@@ -2,10 +2,12 @@ import {
   AccessGrant,
   ApiKey,
   Change,
+  Erasure,
   LockboxSettings,
   OutboxItem,
   OutboxMessage,
   Store,
+  StoredRequest,
 } from '../../../src/application/ports';
 import { AssistRequest } from '../../../src/domain/assist';
 import { assistIn } from '../../support/assistCardFixtures';
@@ -39,6 +41,35 @@ const FAR_FUTURE = new Date('2100-01-01T00:00:00.000Z');
 
 function at(minutes: number): Date {
   return new Date(T0.getTime() + minutes * MINUTE);
+}
+
+const PSEUDONYM = 'Person 7Q2X';
+
+/** An admin's erasure, as the use case passes it to the store. */
+function byAdmin(minutes = 500): Erasure {
+  return { pseudonym: PSEUDONYM, actorId: 'admin-ada', actorType: 'person', source: 'chat', at: at(minutes), reason: 'an admin erased a person' };
+}
+
+/** The audit event an erasure appends: the request's kind, state and version, the erasure's actor and reason. */
+function erasureEvent(request: StoredRequest, minutes = 500): AuditEvent {
+  return {
+    requestId: request.id,
+    kind: request.kind,
+    action: 'erase',
+    fromState: request.state,
+    toState: request.state,
+    actorId: 'admin-ada',
+    actorType: 'person',
+    source: 'chat',
+    reason: 'an admin erased a person',
+    at: at(minutes),
+    version: request.version,
+  };
+}
+
+/** The events of a request before its erasure, as they read after it: reasons (which may quote people) erased. */
+function withReasonsErased(events: readonly AuditEvent[]): AuditEvent[] {
+  return events.map((event) => ({ ...event, reason: event.reason === null ? null : '(erased)' }));
 }
 
 const anna = { aadObjectId: 'agent-anna', name: 'Anna Agent' };
@@ -172,6 +203,7 @@ function approvalOff(changedAt: Date): LockboxSettings {
     escalationHours: 0,
     assistUnansweredHours: 4,
     assistAllowMinutes: 15,
+    retentionDays: 30,
     permissionProfiles: DEFAULT_PERMISSION_PROFILES.map((profile) => ({ ...profile })),
     scopes: [{ id: 'billing-db', name: 'Billing «DB»', description: 'read the billing database', groupId: '3f2a9c1e-0000-4000-8000-000000000001' }],
     backupApproverIds: ['00000000-0000-4000-8000-0000000bac01'],
@@ -465,7 +497,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(await ids('10_%')).toEqual([]);
         expect(await ids(lockbox.id)).toEqual([lockbox.id]);
 
-        await store.erasePersonalData(session.id);
+        await store.erasePersonalData(session.id, byAdmin());
         expect(await ids('chris')).toEqual([]);
         // A change after the erasure does not bring the erased names back into the search.
         const { change } = transition(session, { state: 'closed' });
@@ -778,24 +810,34 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
     });
 
     describe('personal data', () => {
-      it('erases names and addresses, keeps the audit trail, and drops mail not yet sent', async () => {
+      it('erases names, addresses and comments to a pseudonym, keeps the audit trail with the erasure in it, and drops mail not yet sent', async () => {
         const store = await openStore();
-        const request = aSessionRequest({ customerName: 'Chris C.' });
+        const request = aSessionRequest({ customerName: 'Chris C.', comments: 'Chris from Contoso, printer on floor 3' });
         await store.commit(creation(request, { outbox: [cardUpdate(request), mailTo(request)] }));
-        const waiting = transition(request, { state: 'waiting' });
-        await store.commit(waiting.change);
+        const waiting = transition(request, { state: 'waiting', assignee: ben });
+        await store.commit({ ...waiting.change, events: [{ ...eventOf(waiting.next, 'arrive', 'open'), reason: 'Chris C. arrived' }] });
         const eventsBefore = await store.eventsOf(request.id);
 
-        await store.erasePersonalData(request.id);
+        expect(await store.erasePersonalData(request.id, byAdmin())).toBe(true);
 
         const erased = await store.getRequest(request.id);
-        expect(erased).toEqual({ ...waiting.next, recipient: { name: '(erased)', email: null }, customerName: null });
+        expect(erased).toEqual({
+          ...waiting.next,
+          recipient: { name: PSEUDONYM, email: null },
+          customerName: null,
+          comments: '(erased)',
+          createdBy: { ...waiting.next.createdBy, name: PSEUDONYM },
+          assignee: { ...ben, name: PSEUDONYM },
+          erasedAs: PSEUDONYM,
+        });
         expect(await store.findSessionByLinkHash(request.linkHash)).toEqual(erased);
-        expect(await store.eventsOf(request.id)).toEqual(eventsBefore);
+        expect(await store.eventsOf(request.id)).toEqual([...withReasonsErased(eventsBefore), erasureEvent(waiting.next)]);
+        expect(JSON.stringify(await inspect.requestData(store, request.id))).not.toMatch(/Chris|Contoso|Anna|Ben/);
         expect(await inspect.personalData(store, request.id)).toBeNull();
         const left = await store.claimOutbox(FAR_FUTURE, 10, MINUTE);
-        expect(left.map((item) => item.message.type)).toEqual(['card.update', 'card.update']);
-        expect(await store.pendingOutboxCount()).toBe(2);
+        // The mail is dropped; the cards are drawn again from the erased request.
+        expect(left.map((item) => item.message)).toEqual([cardUpdate(request), cardUpdate(waiting.next), cardUpdate(waiting.next)]);
+        expect(await store.pendingOutboxCount()).toBe(3);
       });
 
       it('keeps personal data erased when a change decided before the erasure commits', async () => {
@@ -803,12 +845,13 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         const request = aSessionRequest({ customerName: 'Chris C.' });
         await store.commit(creation(request));
         const decidedBefore = transition(request, { state: 'waiting' });
-        await store.erasePersonalData(request.id);
+        await store.erasePersonalData(request.id, byAdmin());
         await store.commit(decidedBefore.change);
 
         const loaded = (await store.getRequest(request.id)) as SessionRequest | null;
         expect(loaded?.state).toBe('waiting');
-        expect(loaded?.recipient).toEqual({ name: '(erased)', email: null });
+        expect(loaded?.recipient).toEqual({ name: PSEUDONYM, email: null });
+        expect(loaded?.comments).toBe('(erased)');
         expect(loaded?.customerName).toBeNull();
         expect(await inspect.personalData(store, request.id)).toBeNull();
       });
@@ -830,17 +873,121 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         }
         expect(await store.getRequest(invitation.id)).toEqual(invitation);
         expect((await store.listRequests({ kind: 'invitation', queueId: parent.id })).map((request) => request.id)).toEqual([invitation.id]);
-        await store.erasePersonalData(invitation.id);
-        expect(await store.getRequest(invitation.id)).toEqual({ ...invitation, inviter: { ...invitation.inviter, name: '(erased)' }, invitee: { ...invitation.invitee, name: '(erased)' }, summary: '(erased)' });
+        await store.erasePersonalData(invitation.id, byAdmin());
+        expect(await store.getRequest(invitation.id)).toEqual({ ...invitation, inviter: { ...invitation.inviter, name: PSEUDONYM }, invitee: { ...invitation.invitee, name: PSEUDONYM }, summary: '(erased)', erasedAs: PSEUDONYM });
       });
 
       it('refuses to erase a request it does not hold', async () => {
         const store = await openStore();
-        const error = await store.erasePersonalData('no-such-request').then(
+        const error = await store.erasePersonalData('no-such-request', byAdmin()).then(
           () => null,
           (reason: unknown) => reason,
         );
         expect(isDoormanError(error, 'REQUEST.NOT_FOUND')).toBe(true);
+      });
+
+      it('erases once: a second erasure (a double click, retention after an admin) writes nothing', async () => {
+        const store = await openStore();
+        const request = aSessionRequest();
+        await store.commit(creation(request));
+        expect(await store.erasePersonalData(request.id, byAdmin(500))).toBe(true);
+        expect(await store.erasePersonalData(request.id, { ...byAdmin(600), pseudonym: 'Person OTHER' })).toBe(false);
+        expect((await store.eventsOf(request.id)).map((event) => event.action)).toEqual(['create', 'erase']);
+        expect((await store.getRequest(request.id))?.erasedAs).toBe(PSEUDONYM);
+      });
+
+      it("finds every request of a person: a Teams user's by object id, a customer's sessions by e-mail in any case", async () => {
+        const store = await openStore();
+        const mine = aSessionRequest({ createdBy: anna, recipient: { name: 'Chris', email: 'Chris@Contoso.com' } });
+        const assigned = aSessionRequest({ createdBy: ben, assignee: anna, recipient: { name: 'Dana', email: 'dana@fabrikam.com' } });
+        const others = aSessionRequest({ createdBy: ben, recipient: { name: 'Chris', email: 'chris@contoso.com' } });
+        for (const request of [mine, assigned, others]) await store.commit(creation(request));
+
+        expect((await store.requestIdsOfPerson({ objectId: anna.aadObjectId })).sort()).toEqual([mine.id, assigned.id].sort());
+        expect((await store.requestIdsOfPerson({ email: 'chris@CONTOSO.com' })).sort()).toEqual([mine.id, others.id].sort());
+        await store.erasePersonalData(others.id, byAdmin());
+        expect(await store.requestIdsOfPerson({ email: 'chris@contoso.com' })).toEqual([mine.id]);
+        expect(await store.requestIdsOfPerson({ objectId: 'nobody' })).toEqual([]);
+      });
+
+      it('lists requests that ended before a time, in the states named per kind, not yet erased, oldest first, up to a limit', async () => {
+        const store = await openStore();
+        const closedEarly = aSessionRequest({ state: 'closed', updatedAt: at(10) });
+        const closedLate = aSessionRequest({ state: 'closed', updatedAt: at(200) });
+        const expired = aSessionRequest({ state: 'expired', updatedAt: at(20) });
+        const open = aSessionRequest({ state: 'open', updatedAt: at(5) });
+        const erased = aSessionRequest({ state: 'closed', updatedAt: at(1) });
+        const lockbox = { ...aLockboxRequest(), state: 'denied' as const, updatedAt: at(30) };
+        for (const request of [closedEarly, closedLate, expired, open, erased]) await store.commit(creation(request));
+        await store.commit(lockboxCreation(lockbox));
+        await store.erasePersonalData(erased.id, byAdmin());
+
+        const ended = { session: ['closed', 'expired'], lockbox: ['denied'] };
+        expect(await store.requestsEndedBefore(ended, at(100), 10)).toEqual([closedEarly.id, expired.id, lockbox.id]);
+        expect(await store.requestsEndedBefore(ended, at(100), 2)).toEqual([closedEarly.id, expired.id]);
+        expect(await store.requestsEndedBefore({ session: ['closed'] }, at(100), 10)).toEqual([closedEarly.id]);
+        expect(await store.requestsEndedBefore({}, at(100), 10)).toEqual([]);
+      });
+
+      it("keeps an admin's erasure of a person until it is decided, compare-and-set on its version", async () => {
+        const store = await openStore();
+        const asked = {
+          id: 'erasure-1',
+          subject: { email: 'chris@contoso.com' },
+          pseudonym: PSEUDONYM,
+          state: 'pending' as const,
+          version: 1,
+          requestedBy: 'admin-ada',
+          requestedAt: at(1),
+          decidedBy: null,
+          decidedAt: null,
+          erasedRequests: null,
+        };
+        await store.saveErasureRequest(asked);
+        expect(await store.getErasureRequest('erasure-1')).toEqual(asked);
+        expect(await store.getErasureRequest('erasure-2')).toBeNull();
+
+        const confirmed = { ...asked, state: 'confirmed' as const, version: 2, decidedBy: 'admin-ada', decidedAt: at(2) };
+        expect(await store.updateErasureRequest(confirmed, 1)).toBe(true);
+        expect(await store.updateErasureRequest({ ...confirmed, state: 'cancelled' }, 1)).toBe(false);
+        expect(await store.unfinishedErasureRequests()).toEqual([confirmed]);
+
+        const done = { ...confirmed, subject: null, state: 'done' as const, version: 3, erasedRequests: 2 };
+        expect(await store.updateErasureRequest(done, 2)).toBe(true);
+        expect(await store.getErasureRequest('erasure-1')).toEqual(done);
+        expect(await store.unfinishedErasureRequests()).toEqual([]);
+      });
+    });
+
+    describe('audit export', () => {
+      it('pages through the events of a time range in order, none lost or repeated where pages split equal times', async () => {
+        const store = await openStore();
+        const requests = [aSessionRequest({ createdAt: at(0), updatedAt: at(0) }), aSessionRequest({ createdAt: at(0), updatedAt: at(0) })];
+        for (const request of requests) await store.commit(creation(request));
+        let previous = requests[0];
+        for (let step = 1; step <= 4; step += 1) {
+          // Two events per minute: pages of 3 split minutes.
+          const next = transition(previous, { updatedAt: at(step) }, { events: [eventOf({ ...previous, updatedAt: at(step) }, `step${step}a`, 'open'), eventOf({ ...previous, updatedAt: at(step) }, `step${step}b`, 'open')] });
+          await store.commit(next.change);
+          previous = next.next;
+        }
+        const outside = transition(previous, { updatedAt: at(9) }, { events: [eventOf({ ...previous, updatedAt: at(9) }, 'late', 'open')] });
+        await store.commit(outside.change);
+
+        const range = { from: at(0), to: at(5) };
+        const pages: string[][] = [];
+        let cursor: string | null = null;
+        do {
+          const page: { events: AuditEvent[]; next: string | null } = await store.auditEventsPage(range, cursor, 3);
+          expect(page.events.length).toBeLessThanOrEqual(3);
+          pages.push(page.events.map((event) => event.action));
+          cursor = page.next;
+        } while (cursor !== null);
+
+        expect(pages.flat()).toEqual(['create', 'create', 'step1a', 'step1b', 'step2a', 'step2b', 'step3a', 'step3b', 'step4a', 'step4b']);
+        expect(pages.length).toBe(4);
+        expect((await store.auditEventsPage({ from: at(1), to: at(2) }, null, 10)).events.map((event) => event.action)).toEqual(['step1a', 'step1b']);
+        expect(await store.auditEventsPage({ from: at(20), to: at(30) }, null, 10)).toEqual({ events: [], next: null });
       });
     });
 
@@ -1094,7 +1241,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(loadedPending.decisions).toEqual([]);
       });
 
-      it('keeps names out of the request row and ids in it', async () => {
+      it('keeps names and free text out of the request row and ids in it', async () => {
         const store = await openStore();
         const request = aRevokedLockbox();
         await store.commit(lockboxCreation(request));
@@ -1103,11 +1250,14 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(data).not.toContain(request.requester.name);
         expect(data).not.toContain(amy.name);
         expect(data).not.toContain(lee.name);
+        expect(data).not.toContain(request.reason);
         expect(data).toContain(request.requester.aadObjectId);
         expect(data).toContain(amy.aadObjectId);
         expect(await inspect.personalData(store, request.id)).toEqual({
           'requester.name': request.requester.name,
           'decisions[].byName': [lee.name, amy.name],
+          reason: request.reason,
+          'decisions[].comment': request.decisions.map((decision) => decision.comment),
         });
       });
 
@@ -1150,17 +1300,19 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         await store.commit(ended.change);
         const eventsBefore = await store.eventsOf(request.id);
 
-        await store.erasePersonalData(request.id);
+        await store.erasePersonalData(request.id, byAdmin());
 
         const erased = (await store.getRequest(request.id)) as LockboxRequest;
         expect(erased).toEqual({
           ...ended.next,
-          requester: { aadObjectId: request.requester.aadObjectId, name: '(erased)' },
-          decisions: ended.next.decisions.map((decision) => ({ ...decision, byName: '(erased)' })),
+          requester: { aadObjectId: request.requester.aadObjectId, name: PSEUDONYM },
+          reason: '(erased)',
+          decisions: ended.next.decisions.map((decision) => ({ ...decision, byName: PSEUDONYM, comment: null })),
+          erasedAs: PSEUDONYM,
         });
         expect(erased.decisions[1].at).toBeInstanceOf(Date);
         expect(erased.access.removedAt).toEqual(at(95));
-        expect(await store.eventsOf(request.id)).toEqual(eventsBefore);
+        expect(await store.eventsOf(request.id)).toEqual([...withReasonsErased(eventsBefore), erasureEvent(ended.next)]);
         expect(await inspect.personalData(store, request.id)).toBeNull();
         expect(await store.listRequests({ involving: request.requester.aadObjectId })).toEqual([erased]);
       });
@@ -1173,13 +1325,13 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           state: 'denied',
           decisions: [{ action: 'deny', byId: amy.aadObjectId, byName: amy.name, at: at(1), comment: 'no ticket' }],
         });
-        await store.erasePersonalData(request.id);
+        await store.erasePersonalData(request.id, byAdmin());
         await store.commit(decidedBefore.change);
 
         const loaded = (await store.getRequest(request.id)) as LockboxRequest;
         expect(loaded.state).toBe('denied');
-        expect(loaded.requester).toEqual({ aadObjectId: request.requester.aadObjectId, name: '(erased)' });
-        expect(loaded.decisions).toEqual([{ ...decidedBefore.next.decisions[0], byName: '(erased)' }]);
+        expect(loaded.requester).toEqual({ aadObjectId: request.requester.aadObjectId, name: PSEUDONYM });
+        expect(loaded.decisions).toEqual([{ ...decidedBefore.next.decisions[0], byName: PSEUDONYM, comment: null }]);
         expect(await inspect.personalData(store, request.id)).toBeNull();
       });
     });
@@ -1195,6 +1347,7 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           decisionHours: 12,
           assistUnansweredHours: 4,
           assistAllowMinutes: 15,
+          retentionDays: 90,
           escalationHours: 0,
           permissionProfiles: DEFAULT_PERMISSION_PROFILES,
           scopes: [],
@@ -1395,14 +1548,17 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect((await store.listRequests({ kind: 'assist', assignee: connected.helper!.aadObjectId })).map((stored) => stored.id)).toEqual(['assist-1']);
         expect((await store.listRequests({ involvingAnyOf: [connected.requester.aadObjectId] })).map((stored) => stored.id)).toEqual(['assist-1']);
 
-        await store.erasePersonalData('assist-1');
+        await store.erasePersonalData('assist-1', byAdmin());
         const erased = (await store.getRequest('assist-1')) as AssistRequest;
         expect(erased).toEqual({
           ...connected,
           phone: null,
-          requester: { ...connected.requester, name: '(erased)' },
-          helper: { ...connected.helper!, name: '(erased)' },
-          deviceActions: connected.deviceActions.map((action) => ({ ...action, by: { ...action.by, name: '(erased)' } })),
+          problem: '(erased)',
+          closedComment: null,
+          requester: { ...connected.requester, name: PSEUDONYM },
+          helper: { ...connected.helper!, name: PSEUDONYM },
+          deviceActions: connected.deviceActions.map((action) => ({ ...action, by: { ...action.by, name: PSEUDONYM } })),
+          erasedAs: PSEUDONYM,
         });
         expect(await inspect.personalData(store, 'assist-1')).toBeNull();
       });

@@ -66,7 +66,7 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
     return next;
   }
 
-  it('routes exactly the verbs of the contract built so far: session, lockbox, assist, invitation, settings.save, the scope and profile edits and card.refresh', () => {
+  it('routes exactly the verbs of the contract built so far: session, lockbox, assist, invitation, settings.save, the scope and profile edits, the erasure card and card.refresh', () => {
     expect(Object.keys(VERBS).sort()).toEqual(
       [
         'card.refresh',
@@ -104,6 +104,8 @@ describe('card verbs through the TestAdapter (deliveryMode expectReplies)', () =
         'settings.scope.remove',
         'settings.profile.save',
         'settings.profile.remove',
+        'erasure.confirm',
+        'erasure.cancel',
       ].sort(),
     );
   });

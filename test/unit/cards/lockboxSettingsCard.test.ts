@@ -12,6 +12,7 @@ const SETTINGS: LockboxSettings = {
   escalationHours: 0,
   assistUnansweredHours: 4,
   assistAllowMinutes: 15,
+  retentionDays: 90,
   scopes: [],
   backupApproverIds: [],
   updatedBy: 'aad-sam',

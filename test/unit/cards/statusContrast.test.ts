@@ -33,7 +33,7 @@ function textBlocksWithStyle(card: unknown): { block: CardNode; style: Style; in
 }
 
 const LOCKBOX_VARIANTS: LockboxVariant[] = ['review', 'pending', 'granting', 'approved', 'ending', 'denied', 'expired', 'cancelled', 'ended'];
-const SETTINGS = { approvalRequired: false, leadReview: false, defaultDurationMinutes: 240, maxDurationMinutes: 1440, decisionHours: 12, escalationHours: 0, assistUnansweredHours: 4, assistAllowMinutes: 15, scopes: [], backupApproverIds: [], updatedBy: null, updatedAt: null };
+const SETTINGS = { approvalRequired: false, leadReview: false, defaultDurationMinutes: 240, maxDurationMinutes: 1440, decisionHours: 12, escalationHours: 0, assistUnansweredHours: 4, assistAllowMinutes: 15, retentionDays: 90, scopes: [], backupApproverIds: [], updatedBy: null, updatedAt: null };
 
 /** Every card that shows a status, in every state. */
 const CARDS_WITH_STATUS: [string, unknown][] = [

@@ -2,7 +2,7 @@ import { decodeLockboxSettings, encodeLockboxSettings } from '../../../src/adapt
 import { DEFAULT_PERMISSION_PROFILES } from '../../../src/domain/invitation';
 
 describe('stored settings', () => {
-  it('a row saved before the assistance, escalation and scope settings existed reads their defaults (4 h unanswered, 15 min to allow, no escalation, no added scopes)', () => {
+  it('a row saved before the assistance, escalation and scope settings existed reads their defaults (4 h unanswered, 15 min to allow, no escalation, no added scopes, 90 days of retention)', () => {
     const old = JSON.stringify({ approvalRequired: false, leadReview: false, defaultDurationMinutes: 60, maxDurationMinutes: 480, decisionHours: 4, updatedBy: 'Sam', updatedAt: '2030-03-01T08:00:00.000Z' });
     expect(decodeLockboxSettings(old)).toEqual({
       approvalRequired: false,
@@ -13,6 +13,7 @@ describe('stored settings', () => {
       escalationHours: 0,
       assistUnansweredHours: 4,
       assistAllowMinutes: 15,
+      retentionDays: 90,
       permissionProfiles: DEFAULT_PERMISSION_PROFILES,
       scopes: [],
       backupApproverIds: [],

@@ -3,10 +3,14 @@ import { z } from 'zod';
 import { ApiCaller, appCaller, askLockboxForEngineer, authenticateApiKey, settleLockboxForCaller } from '../../../application/oversight/apiAccess';
 import { SystemQuery, lockboxWithTrail, requestCsvForSystem, requestListForSystem, requestWithTrail } from '../../../application/oversight/requestLists';
 import { UseCaseDeps } from '../../../application/shared/useCaseDeps';
+import { auditExportForSystem } from '../../../application/oversight/auditExport';
+import { erasePersonForSystem } from '../../../application/oversight/erasure';
 import { DoormanError } from '../../../domain/errors';
 import { ClientRateLimiter } from '../clientRateLimiter';
 import { EntraTokenVerifier } from '../entraTokenVerifier';
 import { Presenter, RouteCall, Surface, json, mountRoutes, route } from '../routeChain';
+import { auditDownload, auditRangeQuery } from '../auditDownloads';
+import { csvCell, csvStream, jsonLinesStream } from '../streamedExport';
 
 const MAX_BODY_BYTES = 16 * 1024;
 
@@ -105,6 +109,30 @@ export function mountRestApi(server: Server, deps: UseCaseDeps, limiter: ClientR
     route({
       ...common,
       method: 'get',
+      path: '/api/v1/audit/events.csv',
+      query: auditRangeQuery,
+      handle: async ({ caller, query }) => auditDownload(await auditExportForSystem(deps, caller, query), 'csv'),
+      present: csvStream(deps.logger),
+    }),
+    route({
+      ...common,
+      method: 'get',
+      path: '/api/v1/audit/events.jsonl',
+      query: auditRangeQuery,
+      handle: async ({ caller, query }) => auditDownload(await auditExportForSystem(deps, caller, query), 'jsonl'),
+      present: jsonLinesStream(deps.logger),
+    }),
+    route({
+      ...common,
+      method: 'post',
+      path: '/api/v1/erasures',
+      body: { schema: anyObject, maxBytes: MAX_BODY_BYTES },
+      handle: ({ caller, body }) => erasePersonForSystem(deps, caller, body),
+      present: json(200),
+    }),
+    route({
+      ...common,
+      method: 'get',
       path: '/api/v1/requests/:id',
       params: idParams,
       handle: ({ caller, params }) => requestWithTrail(deps, caller.scope, params.id),
@@ -131,11 +159,6 @@ async function authenticateCaller(deps: UseCaseDeps, call: RouteCall, appTokens:
 
 /** CSV with a header row; spreadsheets run cells that start with = + - @ as formulas, so those are prefixed. */
 const csv: Presenter<unknown[][]> = (res, rows) => {
-  const escape = (value: unknown) => {
-    const text = value === null || value === undefined ? '' : String(value);
-    const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
-    return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-  };
   res.writeHead(200, { 'Content-Type': 'text/csv; charset=utf-8', 'Cache-Control': 'no-store' });
-  res.end(`${rows.map((row) => row.map(escape).join(',')).join('\r\n')}\r\n`);
+  res.end(`${rows.map((row) => row.map(csvCell).join(',')).join('\r\n')}\r\n`);
 };

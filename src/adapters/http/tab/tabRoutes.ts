@@ -14,6 +14,9 @@ import { EntraUser } from '../entraTokenVerifier';
 import { HttpRefusal } from '../httpFailures';
 import { scriptSafeJson } from '../portal/portalPage';
 import { RouteCall, Surface, asset, html, json, mountRoutes, route } from '../routeChain';
+import { auditExportForViewer } from '../../../application/oversight/auditExport';
+import { auditDownload, auditRangeQuery } from '../auditDownloads';
+import { csvStream, jsonLinesStream } from '../streamedExport';
 
 /** Where the tab's static files are served from (`src/web/tab/` and the teams-js bundle). */
 export const TAB_ASSETS_PATH = '/tab-assets';
@@ -172,6 +175,25 @@ export function mountTab(server: Server, deps: UseCaseDeps, options: TabOptions)
       handle: ({ caller, params, body }) =>
         actOnRequestFromTab(deps, caller, params.id, { action: body.action, version: body.version, comment: body.comment?.trim() ? body.comment.trim() : null }),
       present: json(),
+    }),
+    // Admins download the audit events of a range (tab.js's "Export audit events"); streamed like the REST API's.
+    route({
+      method: 'get',
+      path: '/tab/api/audit/events.csv',
+      authenticate,
+      rateLimit,
+      query: auditRangeQuery,
+      handle: async ({ caller, query }) => auditDownload(await auditExportForViewer(deps, caller, query), 'csv'),
+      present: csvStream(deps.logger),
+    }),
+    route({
+      method: 'get',
+      path: '/tab/api/audit/events.jsonl',
+      authenticate,
+      rateLimit,
+      query: auditRangeQuery,
+      handle: async ({ caller, query }) => auditDownload(await auditExportForViewer(deps, caller, query), 'jsonl'),
+      present: jsonLinesStream(deps.logger),
     }),
     // The configuration page offers the queues of the caller's tenant; their names are not given to anonymous callers.
     route({

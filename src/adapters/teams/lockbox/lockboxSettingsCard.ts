@@ -1,4 +1,5 @@
 import { SETTINGS_HISTORY_LENGTH, SettingsHistoryLine } from '../../../application/people/auditTrail';
+import { RETENTION_DAYS } from '../../../domain/retention';
 import { LockboxSettings } from '../../../application/ports';
 import { ASSIST_ALLOW_MINUTES, ASSIST_UNANSWERED_HOURS } from '../../../domain/assist';
 import { FieldProblem } from '../../../domain/errors';
@@ -25,7 +26,7 @@ export interface LockboxSettingsView {
   /** A plain text answer to a save, such as "Settings saved."; shown literally. */
   notice?: string | null;
   /** What the admin typed in a refused save, shown again instead of the stored values so nothing looks clamped. */
-  typed?: Partial<Record<'defaultDurationMinutes' | 'maxDurationMinutes' | 'decisionHours' | 'escalationHours' | 'assistUnansweredHours' | 'assistAllowMinutes' | 'backupApproverIds' | NewScopeField, string>>;
+  typed?: Partial<Record<'defaultDurationMinutes' | 'maxDurationMinutes' | 'decisionHours' | 'escalationHours' | 'assistUnansweredHours' | 'assistAllowMinutes' | 'backupApproverIds' | 'retentionDays' | NewScopeField, string>>;
 }
 
 /** How many recent changes the card lists. */
@@ -43,7 +44,10 @@ const scopeIdRule = 'Use 1 to 40 lower-case letters, digits or dashes, starting 
 const unansweredRange = `Choose between ${ASSIST_UNANSWERED_HOURS.min} and ${ASSIST_UNANSWERED_HOURS.max} hours.`;
 const allowRange = `Choose between ${ASSIST_ALLOW_MINUTES.min} and ${ASSIST_ALLOW_MINUTES.max} minutes.`;
 
+const retentionRange = `Choose between ${RETENTION_DAYS.min} and ${RETENTION_DAYS.max} days.`;
+
 const FIELDS: Readonly<Record<string, FormField>> = {
+  retentionDays: { label: 'Personal data kept', texts: { range: retentionRange, invalid: retentionRange, required: retentionRange } },
   assistUnansweredHours: { label: 'Assistance unanswered', texts: { range: unansweredRange, invalid: unansweredRange, required: unansweredRange } },
   assistAllowMinutes: { label: 'Time to allow control', texts: { range: allowRange, invalid: allowRange, required: allowRange } },
   approvalRequired: { label: 'Approval required' },
@@ -170,6 +174,16 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
     ...answers.after('escalationHours'),
     ...backupApproverSection(view),
     ...answers.after('backupApproverIds'),
+    textBlock('Personal data', { id: 'retentionTitle', weight: 'bolder', separator: true, spacing: 'medium' }),
+    inputNumber('retentionDays', {
+      label: `Days after a request ended before its names, addresses and texts are erased (${RETENTION_DAYS.min}–${RETENTION_DAYS.max})`,
+      min: RETENTION_DAYS.min,
+      max: RETENTION_DAYS.max,
+      value: shown('retentionDays'),
+      isRequired: true,
+      errorMessage: retentionRange,
+    }),
+    ...answers.after('retentionDays'),
     ...scopeSection(view, answers),
     ...permissionProfileSection(settings.permissionProfiles, answers.after),
     history(view),

@@ -46,11 +46,13 @@ const settingsSchema = z.object({
   assistAllowMinutes: z.coerce.number().int().optional(),
   // Cards saved before escalation existed send no value: it stays off.
   escalationHours: z.coerce.number().int().default(0),
+  // Absent on cards from before retention was a setting: it stays as it is.
+  retentionDays: z.coerce.number().int().optional(),
   // Entra object ids, separated by commas, spaces or new lines; absent on older cards (the list stays).
   backupApproverIds: z.string().max(4000).optional(),
 });
 
-const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours', 'escalationHours', 'assistUnansweredHours', 'assistAllowMinutes', 'backupApproverIds'] as const;
+const LIMIT_FIELDS = ['defaultDurationMinutes', 'maxDurationMinutes', 'decisionHours', 'escalationHours', 'assistUnansweredHours', 'assistAllowMinutes', 'backupApproverIds', 'retentionDays'] as const;
 
 /** Saves the settings; values out of range are refused field by field (the domain's ranges), never clamped. */
 async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
