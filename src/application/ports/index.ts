@@ -3,6 +3,7 @@ import { ApiKeyStore } from './apiKeyStore';
 import { ConversationStore } from './conversationStore';
 import { DeadlineStore } from './deadlineStore';
 import { GrantStore } from './grantStore';
+import { LanguageStore } from './languageStore';
 import { OutboxStore } from './outboxStore';
 import { QueueStore } from './queueStore';
 import { RequestStore } from './requestStore';
@@ -17,6 +18,7 @@ export * from './deadlineStore';
 export * from './deliveryErrors';
 export * from './deviceManagement';
 export * from './grantStore';
+export * from './languageStore';
 export * from './mailer';
 export * from './meetingProvider';
 export * from './meetingParticipants';
@@ -38,12 +40,13 @@ export interface StorePorts {
   apiKeys: ApiKeyStore;
   grants: GrantStore;
   adminEvents: AdminEventStore;
+  languages: LanguageStore;
 }
 
 /** One database behind every role port: what the SQLite and PostgreSQL stores implement. */
 export interface Store
   extends RequestStore, OutboxStore, DeadlineStore, QueueStore, ConversationStore, SettingsStore, ApiKeyStore, GrantStore,
-    AdminEventStore {
+    AdminEventStore, LanguageStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -60,5 +63,6 @@ export function storePorts(store: Store): StorePorts {
     apiKeys: store,
     grants: store,
     adminEvents: store,
+    languages: store,
   };
 }
