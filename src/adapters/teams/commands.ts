@@ -28,6 +28,7 @@ export const CHAT_COMMANDS = [
   { title: 'register approvals', description: 'Make this channel the one where approvers decide lockbox requests', scopes: ['team'] },
   { title: 'register assistance', description: 'Make this channel the one for assistance requests', scopes: ['team'] },
   { title: 'doctor', description: 'Check the configuration (admins)', scopes: ['personal'] },
+  { title: 'language', description: 'Choose the language Doorman speaks to you: language de (or en, fr, nl, hu, auto)', scopes: ['personal', 'team', 'groupChat'], takesArgument: true },
 ] as const satisfies readonly ChatCommand[];
 
 /** The title of a command the bot answers. */

@@ -7,19 +7,20 @@ import { withClickedCard } from '../../../application/shared/cardViews';
 import { FieldProblem } from '../../../domain/errors';
 import { Actor } from '../../../domain/people';
 import { AdaptiveCard } from '../cards/cardTypes';
+import { Language } from '../../../domain/language';
 import { clickedCard, timeZoneOf } from '../teamsIdentity';
 import { VerbContext, VerbHandler, clickedOf, pointerSchema } from '../verbTypes';
 import { lockboxFormCard } from './lockboxFormCard';
 import { lockboxSettingsCard } from './lockboxSettingsCard';
 
 /** The lockbox form, with every problem next to its field and what was typed kept. */
-export function lockboxForm(limits: LockboxFormLimits, typed: Record<string, string> = {}, problems: FieldProblem[] = []): AdaptiveCard {
-  return lockboxFormCard({ values: typed, problems, ...limits });
+export function lockboxForm(limits: LockboxFormLimits, typed: Record<string, string> = {}, problems: FieldProblem[] = [], language: Language = 'en'): AdaptiveCard {
+  return lockboxFormCard({ values: typed, problems, ...limits, language });
 }
 
 async function lockboxCreate(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
   const answer = await submitLockboxForm(verbs.deps, actor, data, clickedCard(turn));
-  if (answer.kind === 'form') return lockboxForm(answer.limits, answer.typed, answer.problems);
+  if (answer.kind === 'form') return lockboxForm(answer.limits, answer.typed, answer.problems, verbs.language);
   return verbs.renderer.render(answer.card.view, answer.card.role, null, actor);
 }
 

@@ -152,6 +152,24 @@ export const en = {
   'reply.queueLanguageSet': 'Cards posted to this channel from now on are in {language}. Cards already here stay in the language they were posted in.',
   'reply.queueLanguageCleared': 'Cards posted to this channel from now on are in English.',
   'reply.queueLanguageAdminsOnly': "Setting a channel's language is for admins.",
+  'reply.teamWelcomeTitle': 'Doorman is in this team',
+  'reply.teamWelcome':
+    'An admin registers each channel for what it is for, in that channel: **@Doorman register queue <name>** for session requests (add **default** to make it the queue used when agents pick none), **@Doorman register approvals** for lockbox approvals, **@Doorman register assistance** for assistance requests. Say **@Doorman help** for more.',
+  'reply.queueNeedsNameTitle': 'Which name?',
+  'reply.queueNeedsName': 'Give the queue a name of up to 60 characters: **register queue Tier 1** (add **default** to make it the default queue).',
+  'reply.needsChannelTitle': 'Use this in a channel',
+  'reply.needsChannel': 'Say **@Doorman register queue <name>**, **@Doorman register approvals** or **@Doorman register assistance** in the channel it is for.',
+  'reply.registeredTitle': 'Queue registered',
+  'reply.registeredApprovals': 'This channel now receives **lockbox approval requests**: approvers decide them here. Session requests never come here.',
+  'reply.registeredAssistance': 'This channel is now registered for **assistance requests**. Session requests and approvals never come here.',
+  'reply.registeredSessions': 'This channel is now the sessions queue **{name}**: session requests for it appear here as threads.',
+  'reply.registeredDefault': 'It is the **default queue**: requests go here when the agent picks no queue.',
+  'reply.registeredOtherDefault': 'The default queue stays **{other}**; say **register queue {name} default** to make this one the default.',
+  'reply.registeredNoDefault': 'No queue is the default yet, so requests come here only when the agent picks it; say **register queue {name} default** to change that.',
+
+  // Replies in a queue thread.
+  'thread.waiting': '{who} (tag {tag}) opened the link and is waiting.',
+  'thread.ready': '{who} (tag {tag}) granted access and is ready to be admitted.',
 
   // Session cards.
   'session.title': 'Support session · {name}',
