@@ -439,4 +439,10 @@ export const de: Messages = {
   'mail.expired': 'Die Anfrage ist verfallen: Niemand hat rechtzeitig entschieden.',
   'mail.otherSubject': 'Ihre Zugriffsanfrage für {resource}',
   'mail.other': 'Die Anfrage ist jetzt im Status {state}.',
+
+  'manifest.nameFull': 'Doorman: Kunden, Helfer und Engineers hereinlassen',
+  'manifest.descriptionShort': 'Support-Sitzungen, Fernwartung und Zugriffsfreigaben, entschieden auf Karten.',
+  'manifest.descriptionFull':
+    'Doorman regelt jeden Moment, in dem jemand hereingelassen werden muss: einen Kunden über einen Einmal-Link in eine Support-Sitzung, einen Helfer auf den PC eines Benutzers, einen Engineer in Kundendaten, eine Kollegin in eine laufende Sitzung. Jeder Fall ist eine Anfrage mit Frist und mit den Personen, die darüber entscheiden dürfen; ihre Karten in Teams zeigen immer den aktuellen Stand. Chatten Sie mit Doorman (help, new session, requests, whoami), erwähnen Sie ihn in einem Kanal, um den Kanal zur Warteschlange zu machen (register queue <Name>), und sehen Sie Ihre Anfragen auf der Registerkarte „Anfragen“.',
+  'manifest.requestsTab': 'Anfragen',
 };

@@ -451,4 +451,11 @@ export const en = {
   'mail.expired': 'The request expired: nobody decided in time.',
   'mail.otherSubject': 'Your access request for {resource}',
   'mail.other': 'The request is now {state}.',
+
+  // The Teams app package (manifest localization files).
+  'manifest.nameFull': 'Doorman: let customers, helpers and engineers in',
+  'manifest.descriptionShort': 'Support sessions, remote assistance and access approvals, decided on cards.',
+  'manifest.descriptionFull':
+    "Doorman brokers every moment where someone must be let in: a customer into a support session through a one-time link, a helper onto a user's PC, an engineer into customer data, a colleague into a running session. Each is a request with a deadline and the people who may act on it; its cards in Teams always show the current state. Chat with Doorman (help, new session, requests, whoami), @mention it in a channel to make that channel a queue (register queue <name>), and see your requests in the Requests tab.",
+  'manifest.requestsTab': 'Requests',
 };

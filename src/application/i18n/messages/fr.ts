@@ -440,4 +440,10 @@ export const fr: Messages = {
   'mail.expired': 'La demande a expiré\u00a0: personne n’a décidé à temps.',
   'mail.otherSubject': 'Votre demande d’accès à {resource}',
   'mail.other': 'La demande est maintenant à l’état {state}.',
+
+  'manifest.nameFull': 'Doorman\u00a0: faites entrer clients, assistants et ingénieurs',
+  'manifest.descriptionShort': 'Sessions d’assistance, aide à distance et accès, décidés sur des cartes.',
+  'manifest.descriptionFull':
+    'Doorman gère chaque moment où quelqu’un doit entrer\u00a0: un client dans une session d’assistance grâce à un lien à usage unique, un technicien sur le PC d’un utilisateur, un ingénieur dans les données client, un collègue dans une session en cours. Chaque cas est une demande avec une échéance et les personnes habilitées à agir\u00a0; ses cartes dans Teams montrent toujours l’état actuel. Discutez avec Doorman (help, new session, requests, whoami), mentionnez-le dans un canal pour en faire une file d’attente (register queue <nom>), et retrouvez vos demandes dans l’onglet Demandes.',
+  'manifest.requestsTab': 'Demandes',
 };

@@ -441,4 +441,10 @@ export const hu: Messages = {
   'mail.expired': 'A kérelem lejárt: senki sem döntött időben.',
   'mail.otherSubject': 'Hozzáférési kérelme: {resource}',
   'mail.other': 'A kérelem jelenlegi állapota: {state}.',
+
+  'manifest.nameFull': 'Doorman: ügyfelek, segítők és mérnökök beengedése',
+  'manifest.descriptionShort': 'Támogatási munkamenetek, távsegítség és hozzáférések, kártyán eldöntve.',
+  'manifest.descriptionFull':
+    'A Doorman kezel minden helyzetet, amikor valakit be kell engedni: az ügyfelet egy támogatási munkamenetbe egyszer használható hivatkozással, a segítőt egy felhasználó számítógépére, a mérnököt az ügyféladatokhoz, a kollégát egy futó munkamenetbe. Mindegyik egy kérés határidővel és azokkal, akik dönthetnek róla; a Teams-kártyák mindig az aktuális állapotot mutatják. Csevegjen a Doormannal (help, new session, requests, whoami), említse meg egy csatornában, hogy sorrá tegye (register queue <név>), és nézze meg kéréseit a Kérések lapon.',
+  'manifest.requestsTab': 'Kérések',
 };

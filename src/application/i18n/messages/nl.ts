@@ -439,4 +439,10 @@ export const nl: Messages = {
   'mail.expired': 'De aanvraag is verlopen: niemand heeft op tijd beslist.',
   'mail.otherSubject': 'Uw toegangsaanvraag voor {resource}',
   'mail.other': 'De aanvraag heeft nu de status {state}.',
+
+  'manifest.nameFull': 'Doorman: laat klanten, helpers en engineers binnen',
+  'manifest.descriptionShort': 'Supportsessies, hulp op afstand en toegangsgoedkeuringen, beslist op kaarten.',
+  'manifest.descriptionFull':
+    'Doorman regelt elk moment waarop iemand binnengelaten moet worden: een klant in een supportsessie via een eenmalige link, een helper op de pc van een gebruiker, een engineer in klantgegevens, een collega in een lopende sessie. Elk geval is een aanvraag met een termijn en de mensen die erover mogen beslissen; de kaarten in Teams tonen altijd de actuele stand. Chat met Doorman (help, new session, requests, whoami), vermeld hem in een kanaal om dat kanaal een wachtrij te maken (register queue <naam>), en bekijk uw aanvragen op het tabblad Aanvragen.',
+  'manifest.requestsTab': 'Aanvragen',
 };
