@@ -1,4 +1,4 @@
-import { textsFor } from '../../../application/i18n/messages';
+import { LANGUAGE_NAMES, textsFor } from '../../../application/i18n/messages';
 import { Language } from '../../../domain/language';
 import { adaptiveCard, factSet, heading, textBlock } from './cardElements';
 import { AdaptiveCard } from './cardTypes';
@@ -16,7 +16,8 @@ export interface HelpView {
 
 /** The `help` answer: every command with what it does, and the asker's roles. */
 export function helpCard(view: HelpView): AdaptiveCard {
-  const texts = textsFor(view.language ?? 'en');
+  const language = view.language ?? 'en';
+  const texts = textsFor(language);
   const roles = view.roles.length === 0 ? texts.t('help.noRoles') : texts.t('help.roles', { roles: escapeMarkdown(view.roles.join(', ')) });
   const intro = view.greeting
     ? [
@@ -33,5 +34,6 @@ export function helpCard(view: HelpView): AdaptiveCard {
     ),
     textBlock(texts.t('help.inChannel'), { isSubtle: true, size: 'small' }),
     textBlock(roles, { id: 'roles', isSubtle: true }),
+    textBlock(texts.t('help.language', { language: LANGUAGE_NAMES[language] }), { id: 'language', isSubtle: true, size: 'small' }),
   ]);
 }
