@@ -3,6 +3,7 @@ import { helpCard } from '../../src/adapters/teams/cards/helpCard';
 import { lockboxCard } from '../../src/adapters/teams/lockbox/lockboxCard';
 import { lockboxFormCard } from '../../src/adapters/teams/lockbox/lockboxFormCard';
 import { lockboxListCard } from '../../src/adapters/teams/lockbox/lockboxListCard';
+import { lockboxSettingsCard } from '../../src/adapters/teams/lockbox/lockboxSettingsCard';
 import { LockboxNoticeView, lockboxNoticeCard } from '../../src/adapters/teams/lockbox/lockboxNoticeCard';
 import { requestListCard } from '../../src/adapters/teams/session/requestListCard';
 import { sessionAgentCard } from '../../src/adapters/teams/session/sessionAgentCard';
@@ -113,6 +114,33 @@ export function cardGallery(language: Language): Array<[name: string, card: Adap
   }
   add('lockbox list', lockboxListCard({ requests: [{ request: lockboxIn('approved', { requester: ERIN }), trail: [] }], now: NOW, timeZone: TIME_ZONE, language }));
   add('lockbox list empty', lockboxListCard({ requests: [], now: NOW, timeZone: TIME_ZONE, language }));
+  const settings = {
+    approvalRequired: true,
+    leadReview: false,
+    defaultDurationMinutes: 240,
+    maxDurationMinutes: 1440,
+    decisionHours: 12,
+    escalationHours: 2,
+    assistUnansweredHours: 4,
+    assistAllowMinutes: 15,
+    scopes: [{ id: 'mail', name: 'Mail', description: 'Read mail', groupId: '0a1b2c3d-0000-4000-8000-000000000001' }],
+    backupApproverIds: [],
+    updatedBy: null,
+    updatedAt: null,
+  };
+  const settingsView = { settings, history: [], now: NOW, timeZone: TIME_ZONE, problems: [], language };
+  add('settings', lockboxSettingsCard({ ...settingsView, configuredScopes: [{ id: 'default', name: 'Customer content', description: 'Everything', groupId: null }] }));
+  add(
+    'settings off, with problems and history',
+    lockboxSettingsCard({
+      ...settingsView,
+      settings: { ...settings, approvalRequired: false },
+      history: [{ at: NOW, actor: ADA.name, change: 'approval on → off' }],
+      backupApprovers: [{ id: ADA.aadObjectId, name: ADA.name }],
+      notice: 'x',
+      problems: [{ field: 'defaultDurationMinutes', problem: 'aboveMax' }, { field: 'newScopeId', problem: 'scopeIdFormat' }, { field: 'escalationHours', problem: 'range' }],
+    }),
+  );
   for (const greeting of [true, false]) {
     add(`help ${greeting}`, helpCard({ commands: [{ title: 'help', description: 'x' }], roles: [], greeting, language }));
   }

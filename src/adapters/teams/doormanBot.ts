@@ -251,6 +251,7 @@ export class DoormanBot extends TeamsActivityHandler {
     await send(context, lockboxSettingsCard({
       ...view,
       timeZone: timeZoneOf(context, this.deps.settings.defaultTimeZone),
+      language: texts.language,
       problems: [],
       notice: null,
     }));

@@ -4,8 +4,8 @@ import path from 'node:path';
 /**
  * The card builders converted for issue 17: every word a reader sees comes from the message catalogues, so no English
  * prose may sit in them as a string literal. Not (yet) on this list, and so still English: the assist cards
- * (src/adapters/teams/assist/), the invitation cards (src/adapters/teams/invitation/), the lockbox settings card and
- * the Requests tab (src/web/tab/), which other work was changing at the same time.
+ * (src/adapters/teams/assist/), the invitation cards (src/adapters/teams/invitation/) and the Requests tab
+ * (src/web/tab/), which other work was changing at the same time.
  */
 export const CONVERTED_CARD_FILES = [
   'src/adapters/teams/cards/cardTexts.ts',
@@ -27,6 +27,7 @@ export const CONVERTED_CARD_FILES = [
   'src/adapters/teams/lockbox/lockboxFormCard.ts',
   'src/adapters/teams/lockbox/lockboxListCard.ts',
   'src/adapters/teams/lockbox/lockboxNoticeCard.ts',
+  'src/adapters/teams/lockbox/lockboxSettingsCard.ts',
 ];
 
 // Element and property names of the Adaptive Card schema: one capitalised word, but never read by anyone.
