@@ -18,6 +18,8 @@ import { zipSync } from 'fflate';
 import { PNG } from 'pngjs';
 import { CHAT_COMMANDS, type ChatCommand, type CommandScope } from '../src/adapters/teams/commands';
 import { manifestActivityTypes } from '../src/adapters/teams/activityTypes';
+import { MESSAGES, TextKey } from '../src/application/i18n/messages';
+import { SUPPORTED_LANGUAGES, type Language } from '../src/domain/language';
 
 /** Repository root (this file lives in `scripts/`). */
 export const REPO_ROOT = join(__dirname, '..');
@@ -244,7 +246,63 @@ export function templateWithGeneratedCommands(templateText: string): { text: str
   const activities = { activityTypes: manifestActivityTypes() };
   if (!sameJson(template.activities, activities)) changed = true;
   template.activities = activities;
+  const localizationInfo = manifestLocalizationInfo();
+  if (!sameJson(template.localizationInfo, localizationInfo)) changed = true;
+  template.localizationInfo = localizationInfo;
   return { text: `${JSON.stringify(template, null, 2)}\n`, changed };
+}
+
+/** The languages besides English whose localization file the package carries (one JSON each, `de.json`, …). */
+export const MANIFEST_LANGUAGES: readonly Exclude<Language, 'en'>[] = SUPPORTED_LANGUAGES.filter((language): language is Exclude<Language, 'en'> => language !== 'en');
+
+/** The manifest's `localizationInfo`: English in the manifest itself, every other language in its own file. */
+export function manifestLocalizationInfo(): { defaultLanguageTag: string; additionalLanguages: { languageTag: string; file: string }[] } {
+  return { defaultLanguageTag: 'en', additionalLanguages: MANIFEST_LANGUAGES.map((language) => ({ languageTag: language, file: `${language}.json` })) };
+}
+
+/**
+ * A language's localization file for a filled manifest, from the message catalogue (so the app's words and the bot's
+ * never drift apart): name, descriptions, the Requests tab, and each command's description. Command titles stay as
+ * they are: they are what people type, and Doorman answers to those words in every language.
+ */
+export function manifestLocalization(manifest: Record<string, unknown>, language: Exclude<Language, 'en'>): Record<string, string> {
+  const texts = MESSAGES[language];
+  const t = (key: TextKey): string => texts[key];
+  const name = manifest.name as { short: string };
+  const file: Record<string, string> = {
+    $schema: `https://developer.microsoft.com/json-schemas/teams/v${String(manifest.manifestVersion)}/MicrosoftTeams.Localization.schema.json`,
+    'name.short': name.short,
+    'name.full': t('manifest.nameFull'),
+    'description.short': t('manifest.descriptionShort'),
+    'description.full': t('manifest.descriptionFull'),
+  };
+  const tabs = Array.isArray(manifest.staticTabs) ? (manifest.staticTabs as { entityId: string; name?: string }[]) : [];
+  tabs.forEach((tab, index) => {
+    if (tab.entityId === 'requests') file[`staticTabs[${index}].name`] = t('manifest.requestsTab');
+  });
+  botsOf(manifest).slice(0, 1).forEach((bot) => {
+    ((bot.commandLists ?? []) as CommandList[]).forEach((list, listIndex) => {
+      list.commands.forEach((command, index) => {
+        const key = `command.${command.title}`;
+        if (!Object.hasOwn(texts, key)) return;
+        file[`bots[0].commandLists[${listIndex}].commands[${index}].title`] = command.title;
+        file[`bots[0].commandLists[${listIndex}].commands[${index}].description`] = t(key as TextKey);
+      });
+    });
+  });
+  return file;
+}
+
+/** Validates a localization file against the official schema of the manifest's version; returns messages. */
+export function localizationProblems(file: Record<string, string>, manifestVersion: string, language: string): string[] {
+  const schemaPath = join(dirname(manifestSchemaPath(manifestVersion)), 'MicrosoftTeams.Localization.schema.json');
+  if (!existsSync(schemaPath)) return [`No bundled localization schema for manifestVersion ${manifestVersion}.`];
+  // The published localization schema has patterns that are not valid Unicode-mode regular expressions (`\b]`).
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false });
+  addFormats(ajv);
+  const validate = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')) as object);
+  if (validate(file)) return [];
+  return (validate.errors ?? []).map((error) => `${language}.json: schema: ${error.instancePath || '/'} ${error.message ?? ''}`.trim());
 }
 
 /** Builds, validates and writes `appPackage/build/doorman-<env>.zip`; throws PackageError listing every problem. */
@@ -273,6 +331,8 @@ export function buildAppPackage(envName: string, root = REPO_ROOT): PackageResul
   const color = readFileSync(join(appPackageDir, icons.color));
   const outline = readFileSync(join(appPackageDir, icons.outline));
   problems.push(...iconProblems(color, outline));
+  const localizations = MANIFEST_LANGUAGES.map((language) => ({ language, file: manifestLocalization(manifest, language) }));
+  for (const { language, file } of localizations) problems.push(...localizationProblems(file, String(manifest.manifestVersion), language));
   if (problems.length > 0) throw new PackageError(problems);
 
   const buildDir = join(appPackageDir, 'build');
@@ -287,6 +347,7 @@ export function buildAppPackage(envName: string, root = REPO_ROOT): PackageResul
       { name: 'manifest.json', data: manifestBytes },
       { name: icons.color, data: color },
       { name: icons.outline, data: outline },
+      ...localizations.map(({ language, file }) => ({ name: `${language}.json`, data: Buffer.from(`${JSON.stringify(file, null, 2)}\n`) })),
     ]),
   );
   return { zipPath, manifestPath, manifest, warnings };

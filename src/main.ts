@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { languageOfPerson, languageOfQueue } from './application/people/personLanguage';
 import { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { ConfigurationBotFrameworkAuthentication, TurnContext } from 'botbuilder';
@@ -173,6 +174,8 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       channel: (id) => store.getQueue(id),
       personalChat: (id) => store.getPersonalConversation(id),
       directoryTimeZone: async (id) => (await directory.profileOf(id))?.timeZone ?? null,
+      personLanguage: (id) => languageOfPerson(deps, id),
+      queueLanguage: (id) => languageOfQueue(deps, id),
       serviceEndpoint: async () => {
         const queue = (await store.listQueues())[0];
         return queue ? { serviceUrl: queue.serviceUrl, tenantId: queue.tenantId, channelId: queue.channelId } : store.anyPersonalConversation();

@@ -611,6 +611,41 @@ export const migrations: readonly Migration[] = [
     `,
   },
   {
+    id: 24,
+    name: 'languages',
+    // The language of each person (as Teams last reported it, and the one they chose with `language <code>`), of each
+    // queue channel (an admin's choice), and of each posted card, so a channel card is updated in the language it was
+    // posted in even after the channel's language changes.
+    sqlite: `
+      CREATE TABLE person_languages (
+        aad_object_id TEXT PRIMARY KEY,
+        reported TEXT,
+        chosen TEXT,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      CREATE TABLE queue_languages (
+        queue_id TEXT PRIMARY KEY,
+        language TEXT NOT NULL,
+        updated_at INTEGER NOT NULL
+      ) STRICT;
+      ALTER TABLE card_activities ADD COLUMN language TEXT;
+    `,
+    postgres: `
+      CREATE TABLE person_languages (
+        aad_object_id text PRIMARY KEY,
+        reported text,
+        chosen text,
+        updated_at timestamptz NOT NULL
+      );
+      CREATE TABLE queue_languages (
+        queue_id text PRIMARY KEY,
+        language text NOT NULL,
+        updated_at timestamptz NOT NULL
+      );
+      ALTER TABLE card_activities ADD COLUMN language text;
+    `,
+  },
+  {
     id: 25,
     name: 'audit_export_and_erasure',
     // The audit export pages through events by time (keyset on at, id); an erased request remembers the pseudonym its

@@ -13,6 +13,7 @@ import {
   OutboxItem,
   OutboxMessage,
   PersonalConversation,
+  PersonLanguage,
   Queue,
   UnreachablePerson,
   RequestFilter,
@@ -23,6 +24,7 @@ import {
   PersonKey,
 } from '../../application/ports';
 import { AdminEvent, AuditEvent } from '../../domain/audit';
+import { Language, isLanguage } from '../../domain/language';
 import { DoormanError, Problem } from '../../domain/errors';
 import { SessionRequest } from '../../domain/session';
 import {
@@ -44,6 +46,7 @@ import {
   toCardActivity,
   toChatReach,
   toDate,
+  toPersonLanguage,
   toPersonalConversation,
   toQueue,
   toSettingsEvent,
@@ -492,6 +495,45 @@ export class PostgresRequestStore implements Store {
     return rows.length > 0 ? toChatReach(rows[0]) : null;
   }
 
+  async personLanguage(aadObjectId: string): Promise<PersonLanguage | null> {
+    const { rows } = await this.pool.query('SELECT reported, chosen FROM person_languages WHERE aad_object_id = $1', [aadObjectId]);
+    return rows.length > 0 ? toPersonLanguage(rows[0]) : null;
+  }
+
+  async saveReportedLanguage(aadObjectId: string, language: Language, at: Date): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO person_languages (aad_object_id, reported, chosen, updated_at) VALUES ($1, $2, NULL, $3)
+       ON CONFLICT (aad_object_id) DO UPDATE SET reported = excluded.reported, updated_at = excluded.updated_at`,
+      [aadObjectId, language, at],
+    );
+  }
+
+  async saveChosenLanguage(aadObjectId: string, language: Language | null, at: Date): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO person_languages (aad_object_id, reported, chosen, updated_at) VALUES ($1, NULL, $2, $3)
+       ON CONFLICT (aad_object_id) DO UPDATE SET chosen = excluded.chosen, updated_at = excluded.updated_at`,
+      [aadObjectId, language, at],
+    );
+  }
+
+  async queueLanguage(queueId: string): Promise<Language | null> {
+    const { rows } = await this.pool.query('SELECT language FROM queue_languages WHERE queue_id = $1', [queueId]);
+    const language: unknown = rows[0]?.language;
+    return isLanguage(language) ? language : null;
+  }
+
+  async saveQueueLanguage(queueId: string, language: Language | null, at: Date): Promise<void> {
+    if (language === null) {
+      await this.pool.query('DELETE FROM queue_languages WHERE queue_id = $1', [queueId]);
+      return;
+    }
+    await this.pool.query(
+      `INSERT INTO queue_languages (queue_id, language, updated_at) VALUES ($1, $2, $3)
+       ON CONFLICT (queue_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at`,
+      [queueId, language, at],
+    );
+  }
+
   async recordGreeting(scope: string, at: Date): Promise<boolean> {
     const { rowCount } = await this.pool.query('INSERT INTO greetings (scope, greeted_at) VALUES ($1, $2) ON CONFLICT (scope) DO NOTHING', [scope, at]);
     return rowCount === 1;
@@ -805,11 +847,11 @@ async function upsertCard(client: Pick<Pool, 'query'>, card: CardActivity): Prom
     `WITH moved AS (
        DELETE FROM card_activities WHERE request_id = $1 AND conversation_id = $3 AND activity_id = $4 AND role <> $2
      )
-     INSERT INTO card_activities (request_id, role, conversation_id, activity_id, service_url, thread_id)
-     VALUES ($1, $2, $3, $4, $5, $6)
+     INSERT INTO card_activities (request_id, role, conversation_id, activity_id, service_url, thread_id, language)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)
      ON CONFLICT (request_id, role, conversation_id) DO UPDATE SET activity_id = excluded.activity_id,
-       service_url = excluded.service_url, thread_id = excluded.thread_id`,
-    [card.requestId, card.role, card.conversationId, card.activityId, card.serviceUrl, card.threadId],
+       service_url = excluded.service_url, thread_id = excluded.thread_id, language = excluded.language`,
+    [card.requestId, card.role, card.conversationId, card.activityId, card.serviceUrl, card.threadId, card.language ?? null],
   );
 }
 

@@ -1,5 +1,6 @@
+import { isLanguage } from '../../domain/language';
 import { QueuePurpose } from '../../domain/queues';
-import { AccessGrant, ApiKey, CardActivity, ChatReach, PersonalConversation, Queue } from '../../application/ports';
+import { AccessGrant, ApiKey, CardActivity, ChatReach, PersonLanguage, PersonalConversation, Queue } from '../../application/ports';
 import { AdminEvent, AuditEvent } from '../../domain/audit';
 
 /** A row as either driver returns it. */
@@ -41,6 +42,8 @@ export function toCardActivity(row: Row): CardActivity {
     activityId: row.activity_id as string,
     serviceUrl: row.service_url as string,
     threadId: (row.thread_id as string | null) ?? null,
+    // Absent, not null, for a card posted before languages were recorded: it reads exactly as it was written.
+    ...(isLanguage(row.language) ? { language: row.language } : {}),
   };
 }
 
@@ -134,4 +137,9 @@ export function toChatReach(row: Row): ChatReach | null {
     problem: code === null ? null : { code, detail: (row.problem_detail as string | null) ?? null },
     since: toDate(row.since),
   };
+}
+
+/** Maps a `person_languages` row; a value that is no supported language reads as unknown. */
+export function toPersonLanguage(row: Row): PersonLanguage {
+  return { reported: isLanguage(row.reported) ? row.reported : null, chosen: isLanguage(row.chosen) ? row.chosen : null };
 }

@@ -15,6 +15,7 @@ import {
   OutboxItem,
   OutboxMessage,
   PersonalConversation,
+  PersonLanguage,
   Queue,
   UnreachablePerson,
   RequestFilter,
@@ -25,6 +26,7 @@ import {
   PersonKey,
 } from '../../application/ports';
 import { AdminEvent, AuditEvent } from '../../domain/audit';
+import { Language, isLanguage } from '../../domain/language';
 import { DoormanError, Problem } from '../../domain/errors';
 import { SessionRequest } from '../../domain/session';
 import {
@@ -46,6 +48,7 @@ import {
   toCardActivity,
   toChatReach,
   toDate,
+  toPersonLanguage,
   toPersonalConversation,
   toQueue,
   toSettingsEvent,
@@ -165,10 +168,19 @@ export class SqliteRequestStore implements Store {
         ON CONFLICT (link_hash) DO NOTHING`),
       selectReplacedLink: db.prepare('SELECT request_id FROM replaced_links WHERE link_hash = ?'),
       upsertCard: db.prepare(`INSERT INTO card_activities
-        (request_id, role, conversation_id, activity_id, service_url, thread_id)
-        VALUES (@requestId, @role, @conversationId, @activityId, @serviceUrl, @threadId)
+        (request_id, role, conversation_id, activity_id, service_url, thread_id, language)
+        VALUES (@requestId, @role, @conversationId, @activityId, @serviceUrl, @threadId, @language)
         ON CONFLICT (request_id, role, conversation_id) DO UPDATE SET activity_id = excluded.activity_id,
-          service_url = excluded.service_url, thread_id = excluded.thread_id`),
+          service_url = excluded.service_url, thread_id = excluded.thread_id, language = excluded.language`),
+      selectPersonLanguage: db.prepare('SELECT reported, chosen FROM person_languages WHERE aad_object_id = ?'),
+      upsertReportedLanguage: db.prepare(`INSERT INTO person_languages (aad_object_id, reported, chosen, updated_at) VALUES (?, ?, NULL, ?)
+        ON CONFLICT (aad_object_id) DO UPDATE SET reported = excluded.reported, updated_at = excluded.updated_at`),
+      upsertChosenLanguage: db.prepare(`INSERT INTO person_languages (aad_object_id, reported, chosen, updated_at) VALUES (?, NULL, ?, ?)
+        ON CONFLICT (aad_object_id) DO UPDATE SET chosen = excluded.chosen, updated_at = excluded.updated_at`),
+      selectQueueLanguage: db.prepare('SELECT language FROM queue_languages WHERE queue_id = ?'),
+      upsertQueueLanguage: db.prepare(`INSERT INTO queue_languages (queue_id, language, updated_at) VALUES (?, ?, ?)
+        ON CONFLICT (queue_id) DO UPDATE SET language = excluded.language, updated_at = excluded.updated_at`),
+      deleteQueueLanguage: db.prepare('DELETE FROM queue_languages WHERE queue_id = ?'),
       selectRequest: db.prepare(`SELECT r.data, p.data AS personal, p.pseudonym FROM requests r
         LEFT JOIN personal_data p ON p.request_id = r.id WHERE r.id = ?`),
       selectByLinkHash: db.prepare(`SELECT r.data, p.data AS personal, p.pseudonym FROM requests r
@@ -632,6 +644,29 @@ export class SqliteRequestStore implements Store {
     return row ? toChatReach(row) : null;
   }
 
+  async personLanguage(aadObjectId: string): Promise<PersonLanguage | null> {
+    const row = this.statements.selectPersonLanguage.get(aadObjectId) as Row | undefined;
+    return row ? toPersonLanguage(row) : null;
+  }
+
+  async saveReportedLanguage(aadObjectId: string, language: Language, at: Date): Promise<void> {
+    this.statements.upsertReportedLanguage.run(aadObjectId, language, at.getTime());
+  }
+
+  async saveChosenLanguage(aadObjectId: string, language: Language | null, at: Date): Promise<void> {
+    this.statements.upsertChosenLanguage.run(aadObjectId, language, at.getTime());
+  }
+
+  async queueLanguage(queueId: string): Promise<Language | null> {
+    const row = this.statements.selectQueueLanguage.get(queueId) as Row | undefined;
+    return row && isLanguage(row.language) ? row.language : null;
+  }
+
+  async saveQueueLanguage(queueId: string, language: Language | null, at: Date): Promise<void> {
+    if (language === null) this.statements.deleteQueueLanguage.run(queueId);
+    else this.statements.upsertQueueLanguage.run(queueId, language, at.getTime());
+  }
+
   async recordGreeting(scope: string, at: Date): Promise<boolean> {
     return this.statements.insertGreeting.run(scope, at.getTime()).changes === 1;
   }
@@ -837,7 +872,7 @@ export class SqliteRequestStore implements Store {
   /** One card holds one role: the card the agent clicked to reopen becomes the invitation card, not both. */
   private writeCard(card: CardActivity): void {
     this.statements.deleteOtherRolesOfCard.run(card);
-    this.statements.upsertCard.run(card);
+    this.statements.upsertCard.run({ ...card, language: card.language ?? null });
   }
 
   private writeSettings(

@@ -2,6 +2,7 @@ import { CardRole } from '../../application/shared/cardViews';
 import { ChatNotice, RequestCardView, StoredRequest } from '../../application/ports';
 import { ErrorCode } from '../../domain/errors';
 import { invitationParentOf } from '../../domain/invitation';
+import { Language } from '../../domain/language';
 import { Actor } from '../../domain/people';
 import { actionSet } from './cards/cardElements';
 import { AdaptiveCard } from './cards/cardTypes';
@@ -23,6 +24,7 @@ type CardDrawer<R extends StoredRequest> = (
   now: Date,
   timeZone: string,
   viewer: Actor | null,
+  language: Language,
 ) => AdaptiveCard;
 
 /** Each kind's card, one line per kind; a kind missing here does not compile. */
@@ -43,14 +45,22 @@ export class CardRenderer {
   /**
    * The current card for `role`, with a notice when an action was refused. `viewer` is the person the card is
    * answered to (an invoke or a refresh); without one, shared cards render read-only with a refresh for deciders.
+   * `language` is the reader's: a channel card's is the channel's, a chat card's or a click's the person's.
    */
-  render(cardView: RequestCardView, role: CardRole, notice: ErrorCode | null = null, viewer: Actor | null = null, timeZone: string = this.timeZone): AdaptiveCard {
+  render(
+    cardView: RequestCardView,
+    role: CardRole,
+    notice: ErrorCode | null = null,
+    viewer: Actor | null = null,
+    timeZone: string = this.timeZone,
+    language: Language = 'en',
+  ): AdaptiveCard {
     const draw = CARD_OF_KIND[cardView.request.kind] as CardDrawer<StoredRequest>;
-    return withInvitations(draw(cardView, role, notice, this.clock.now(), timeZone, viewer), cardView, role);
+    return withInvitations(draw(cardView, role, notice, this.clock.now(), timeZone, viewer, language), cardView, role);
   }
 
-  /** A notice card for someone's personal chat. */
-  renderNotice(notice: ChatNotice, request: StoredRequest | null, timeZone: string = this.timeZone): AdaptiveCard {
+  /** A notice card for someone's personal chat, in their language. */
+  renderNotice(notice: ChatNotice, request: StoredRequest | null, timeZone: string = this.timeZone, language: Language = 'en'): AdaptiveCard {
     const now = this.clock.now();
     if (notice.kind === 'approvalSetting') {
       return approvalSettingNoticeCard({
@@ -59,6 +69,7 @@ export class CardRenderer {
         changedAt: new Date(notice.changedAt),
         timeZone,
         now,
+        language,
       });
     }
     if (notice.kind === 'invitationUpdate') {
@@ -71,7 +82,7 @@ export class CardRenderer {
     }
     if (!request || request.kind !== 'lockbox') throw new Error(`notice ${notice.kind} needs its lockbox request`);
     const kind = LOCKBOX_NOTICE_OF_KIND[notice.kind];
-    return lockboxNoticeCard({ request, notice: kind, now, timeZone });
+    return lockboxNoticeCard({ request, notice: kind, now, timeZone, language });
   }
 }
 

@@ -21,7 +21,8 @@ export const CHAT_COMMANDS = [
   { title: 'requests', description: 'Your past and upcoming requests', scopes: ['personal', 'team'] },
   { title: 'lockbox', description: 'Ask for time-limited access to customer content', scopes: ['personal'] },
   { title: 'help me', description: 'Ask support for help with your PC (remote assistance)', scopes: ['personal'] },
-  { title: 'assist', description: 'Ask support for help with your PC (same as help me)', scopes: ['personal'] },
+  // Answered wherever `help me` is, but not listed: Teams shows at most 10 commands per scope, and it is the same.
+  { title: 'assist', description: 'Ask support for help with your PC (same as help me)', scopes: [] },
   { title: 'settings', description: 'Lockbox and assistance settings (admins)', scopes: ['personal'] },
   { title: 'whoami', description: 'Who Doorman thinks you are, and your roles', scopes: ['personal', 'team', 'groupChat'] },
   { title: 'register queue', description: 'Make this channel a sessions queue: register queue <name> [default]', scopes: ['team'], takesArgument: true },
@@ -31,6 +32,7 @@ export const CHAT_COMMANDS = [
   // Answered in personal chats too (the one connected request); listed in the channel menu, where threads are.
   { title: 'invite', description: 'Invite a colleague into this running session: invite @Name', scopes: ['team'], takesArgument: true },
   { title: 'erase', description: "Erase a person's personal data: erase <object id or e-mail> (admins)", scopes: ['personal'], takesArgument: true },
+  { title: 'language', description: 'Choose the language Doorman speaks to you: language de (or en, fr, nl, hu, auto)', scopes: ['personal', 'team', 'groupChat'], takesArgument: true },
 ] as const satisfies readonly ChatCommand[];
 
 /** The title of a command the bot answers. */

@@ -34,6 +34,8 @@ import { escapeMarkdown } from './cards/escapeMarkdown';
 import { helpCard } from './cards/helpCard';
 import { textCard } from './cards/textCard';
 import { CardRenderer } from './cardRenderer';
+import { LANGUAGE_NAMES, Texts, textsFor } from '../../application/i18n/messages';
+import { chooseLanguage, chooseQueueLanguage } from '../../application/people/personLanguage';
 import { assistListCard } from './assist/assistListCard';
 import { assistForm as assistFormCardOf } from './assist/assistVerbs';
 import { lockboxListCard } from './lockbox/lockboxListCard';
@@ -42,7 +44,7 @@ import { lockboxForm } from './lockbox/lockboxVerbs';
 import { requestListCard } from './session/requestListCard';
 import { sessionForm } from './session/sessionVerbs';
 import { AGENTS_DATASET } from './session/sessionCardParts';
-import { actorOf, reportedTimeZone, tenantAllowed, tenantOf, timeZoneOf } from './teamsIdentity';
+import { actorOf, languageOfTurn, reportedTimeZone, tenantAllowed, tenantOf, timeZoneOf } from './teamsIdentity';
 import { routeCardAction } from './verbRouter';
 
 /** Checks that `doctor` runs; local checks always, Graph checks when Graph is configured. */
@@ -114,19 +116,20 @@ export class DoormanBot extends TeamsActivityHandler {
   }
 
   /** One handler per command of the command table (commands.ts); a command without one does not compile. */
-  private readonly commands: Record<CommandTitle, (context: TurnContext, rest: string) => Promise<void>> = {
-    help: (context) => this.help(context),
-    'new session': (context) => this.newSession(context),
-    requests: (context) => this.requests(context),
-    lockbox: (context) => this.lockboxForm(context),
-    'help me': (context) => this.assistForm(context),
-    assist: (context) => this.assistForm(context),
-    settings: (context) => this.settings(context),
-    whoami: (context) => this.whoami(context),
-    'register queue': (context, rest) => this.registerQueue(context, rest),
-    'register approvals': (context) => this.registerChannel(context, { purpose: 'approvals', name: 'Approvals', makeDefault: true }),
-    'register assistance': (context) => this.registerChannel(context, { purpose: 'assistance', name: 'Assistance', makeDefault: true }),
-    doctor: (context) => this.runDoctor(context),
+  private readonly commands: Record<CommandTitle, (context: TurnContext, rest: string, texts: Texts) => Promise<void>> = {
+    help: (context, _rest, texts) => this.help(context, texts),
+    'new session': (context, _rest, texts) => this.newSession(context, texts),
+    requests: (context, _rest, texts) => this.requests(context, texts),
+    lockbox: (context, _rest, texts) => this.lockboxForm(context, texts),
+    'help me': (context, _rest, texts) => this.assistForm(context, texts),
+    assist: (context, _rest, texts) => this.assistForm(context, texts),
+    settings: (context, _rest, texts) => this.settings(context, texts),
+    whoami: (context, _rest, texts) => this.whoami(context, texts),
+    'register queue': (context, rest, texts) => this.registerQueue(context, rest, texts),
+    'register approvals': (context, _rest, texts) => this.registerChannel(context, { purpose: 'approvals', name: 'Approvals', makeDefault: true }, texts),
+    'register assistance': (context, _rest, texts) => this.registerChannel(context, { purpose: 'assistance', name: 'Assistance', makeDefault: true }, texts),
+    doctor: (context, _rest, texts) => this.runDoctor(context, texts),
+    language: (context, rest, texts) => this.chooseLanguage(context, rest, texts),
     invite: (context, rest) => this.invite(context, rest),
     erase: (context, rest) => this.erase(context, rest),
   };
@@ -146,10 +149,11 @@ export class DoormanBot extends TeamsActivityHandler {
 
   private async answerMessage(context: TurnContext): Promise<void> {
     await this.rememberPersonalChat(context);
+    const texts = textsFor(await languageOfTurn(context, this.deps));
     const text = commandText(context);
     const command = commandOf(text);
-    if (command) return this.commands[command.title](context, command.rest);
-    await send(context, textCard({ title: 'Sorry, I did not get that', text: `I don't know "${text.slice(0, 60)}". Say **help** to see what I can do.`, id: 'unknownCommand' }));
+    if (command) return this.commands[command.title](context, command.rest, texts);
+    await send(context, textCard({ title: texts.t('reply.unknownTitle'), text: texts.t('reply.unknown', { text: text.slice(0, 60) }), id: 'unknownCommand' }));
   }
 
   private async rememberPersonalChat(context: TurnContext): Promise<void> {
@@ -175,109 +179,106 @@ export class DoormanBot extends TeamsActivityHandler {
    */
   private async welcome(context: TurnContext): Promise<void> {
     const { activity } = context;
+    const language = await languageOfTurn(context, this.deps);
     if (activity.conversation.conversationType === 'personal') {
       if (!activity.from.aadObjectId) return;
       await this.rememberPersonalChat(context);
       if (!(await firstGreeting(this.deps, { personal: activity.from.aadObjectId }))) return;
       const roles = rolesOf(await actorOf(context, this.deps.directory));
-      await send(context, helpCard({ commands: CHAT_COMMANDS.map(({ title, description }) => ({ title, description })), roles, greeting: true }));
+      await send(context, helpCard({ commands: commandList(textsFor(language)), roles, greeting: true, language }));
       return;
     }
     const teamId = (activity.channelData as { team?: { id?: string } } | undefined)?.team?.id;
     if (!teamId || !(await firstGreeting(this.deps, { team: teamId }))) return;
-    await send(context, textCard({
-      title: 'Doorman is in this team',
-      text:
-        'An admin registers each channel for what it is for, in that channel: ' +
-        '**@Doorman register queue <name>** for session requests (add **default** to make it the queue used when ' +
-        'agents pick none), **@Doorman register approvals** for lockbox approvals, ' +
-        '**@Doorman register assistance** for assistance requests. Say **@Doorman help** for more.',
-      id: 'teamWelcome',
-    }));
+    const texts = textsFor(language);
+    await send(context, textCard({ title: texts.t('reply.teamWelcomeTitle'), text: texts.t('reply.teamWelcome'), id: 'teamWelcome' }));
   }
 
-  private async help(context: TurnContext): Promise<void> {
+  private async help(context: TurnContext, texts: Texts): Promise<void> {
     const roles = rolesOf(await actorOf(context, this.deps.directory));
-    await send(context, helpCard({ commands: CHAT_COMMANDS.map(({ title, description }) => ({ title, description })), roles, greeting: false }));
+    await send(context, helpCard({ commands: commandList(texts), roles, greeting: false, language: texts.language }));
   }
 
-  private async whoami(context: TurnContext): Promise<void> {
+  private async whoami(context: TurnContext, texts: Texts): Promise<void> {
     const view = await whoAmI(this.deps, await actorOf(context, this.deps.directory));
-    const roles = view.roles.length > 0 ? view.roles.map(({ role, sources }) => `${role}${roleSourceText(sources)}`).join(', ') : 'none';
+    const roles = view.roles.length > 0 ? view.roles.map(({ role, sources }) => `${role}${roleSourceText(sources)}`).join(', ') : texts.t('reply.whoamiNoRoles');
     await send(context, textCard({
-      title: 'Who you are to Doorman',
-      text: `**${escapeMarkdown(view.name ?? '?')}**\n\nObject id: ${view.aadObjectId ?? '?'}\n\nTenant: ${tenantOf(context) ?? 'unknown'}\n\nRoles: ${roles}`,
+      title: texts.t('reply.whoamiTitle'),
+      text: texts.t('reply.whoami', {
+        name: escapeMarkdown(view.name ?? '?'),
+        id: view.aadObjectId ?? '?',
+        tenant: tenantOf(context) ?? texts.t('reply.whoamiUnknownTenant'),
+        roles,
+        language: LANGUAGE_NAMES[texts.language],
+      }),
       id: 'whoami',
     }));
   }
 
-  private async newSession(context: TurnContext): Promise<void> {
+  private async newSession(context: TurnContext, texts: Texts): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
     const form = await refusedAs(newSessionForm(this.deps, actor), 'AUTH.NOT_PERMITTED');
     if (form === 'AUTH.NOT_PERMITTED') {
-      await send(context, textCard({ title: 'Not permitted', text: 'Creating session requests needs the agent role. Say **whoami** to see your roles.', id: 'notPermitted' }));
+      await send(context, textCard({ title: texts.t('reply.notPermitted'), text: texts.t('reply.sessionNeedsAgent'), id: 'notPermitted' }));
       return;
     }
     if (context.activity.conversation.conversationType !== 'personal') {
       // The one-time link may only appear on the agent's own card, never in a channel everyone reads.
-      await send(context, textCard({ title: 'Let us do this in private', text: 'Open a personal chat with Doorman and say **new session**: the one-time link must only appear on your own card.', id: 'goPersonal' }));
+      await send(context, textCard({ title: texts.t('reply.goPersonalTitle'), text: texts.t('reply.goPersonalSession'), id: 'goPersonal' }));
       return;
     }
-    await send(context, sessionForm(form, timeZoneOf(context, this.deps.settings.defaultTimeZone)));
+    await send(context, sessionForm(form, timeZoneOf(context, this.deps.settings.defaultTimeZone), {}, [], texts.language));
   }
 
-  private async lockboxForm(context: TurnContext): Promise<void> {
+  private async lockboxForm(context: TurnContext, texts: Texts): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
     const limits = await refusedAs(lockboxFormLimits(this.deps, actor), 'AUTH.NOT_PERMITTED', 'QUEUE.NONE');
     if (limits === 'AUTH.NOT_PERMITTED') {
-      await send(context, textCard({ title: 'Not permitted', text: 'Asking for lockbox access needs the engineer role. Say **whoami** to see your roles.', id: 'notPermitted' }));
+      await send(context, textCard({ title: texts.t('reply.notPermitted'), text: texts.t('reply.lockboxNeedsEngineer'), id: 'notPermitted' }));
       return;
     }
     if (limits === 'QUEUE.NONE') {
-      await send(context, textCard({ title: 'Lockbox requests are not possible yet', text: noticeText('QUEUE.NONE'), id: 'noApprovalsQueue' }));
+      await send(context, textCard({ title: texts.t('reply.noLockboxTitle'), text: noticeText('QUEUE.NONE', texts.language), id: 'noApprovalsQueue' }));
       return;
     }
-    await send(context, lockboxForm(limits));
+    await send(context, lockboxForm(limits, {}, [], texts.language));
   }
 
-  private async assistForm(context: TurnContext): Promise<void> {
+  private async assistForm(context: TurnContext, texts: Texts): Promise<void> {
     if (context.activity.conversation.conversationType !== 'personal') {
-      await send(context, textCard({ title: 'Let us do this in private', text: 'Open a personal chat with Doorman and say **help me**: your request and its answers stay between you and support.', id: 'goPersonal' }));
+      await send(context, textCard({ title: texts.t('reply.goPersonalTitle'), text: texts.t('reply.goPersonalAssist'), id: 'goPersonal' }));
       return;
     }
     const actor = await actorOf(context, this.deps.directory);
     const form = await refusedAs(assistForm(this.deps, actor), 'AUTH.NOT_PERMITTED', 'QUEUE.NONE');
     if (form === 'AUTH.NOT_PERMITTED') {
-      await send(context, textCard({ title: 'Not permitted', text: 'Only people of this organization can ask for help here.', id: 'notPermitted' }));
+      await send(context, textCard({ title: texts.t('reply.notPermitted'), text: texts.t('reply.assistNeedsMember'), id: 'notPermitted' }));
       return;
     }
     if (form === 'QUEUE.NONE') {
-      await send(context, textCard({
-        title: 'Asking for help is not possible yet',
-        text: 'No channel is registered for assistance, so nobody would see your request. An admin says **@Doorman register assistance** in the support channel.',
-        id: 'noAssistanceQueue',
-      }));
+      await send(context, textCard({ title: texts.t('reply.noAssistTitle'), text: texts.t('reply.noAssist'), id: 'noAssistanceQueue' }));
       return;
     }
     await send(context, assistFormCardOf(form));
   }
 
-  private async settings(context: TurnContext): Promise<void> {
+  private async settings(context: TurnContext, texts: Texts): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
     const view = await refusedAs(lockboxSettingsView(this.deps, actor), 'AUTH.NOT_PERMITTED');
     if (view === 'AUTH.NOT_PERMITTED') {
-      await send(context, textCard({ title: 'Not permitted', text: '`settings` is for admins.', id: 'notPermitted' }));
+      await send(context, textCard({ title: texts.t('reply.notPermitted'), text: texts.t('reply.adminsOnly', { command: 'settings' }), id: 'notPermitted' }));
       return;
     }
     await send(context, lockboxSettingsCard({
       ...view,
       timeZone: timeZoneOf(context, this.deps.settings.defaultTimeZone),
+      language: texts.language,
       problems: [],
       notice: null,
     }));
   }
 
-  private async requests(context: TurnContext): Promise<void> {
+  private async requests(context: TurnContext, texts: Texts): Promise<void> {
     if (context.activity.conversation.conversationType === 'channel') {
       // The whole channel reads the answer: it lists the channel's queue, never the caller's private list.
       const channelId = (context.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? '';
@@ -288,19 +289,20 @@ export class DoormanBot extends TeamsActivityHandler {
     const view = await myRequests(this.deps, await actorOf(context, this.deps.directory));
     if (!view) return;
     const timeZone = timeZoneOf(context, this.deps.settings.defaultTimeZone);
-    if (view.sessions) await send(context, requestListCard({ title: 'Your session requests', requests: view.sessions, now: view.now, timeZone }));
-    if (view.lockboxes) await send(context, lockboxListCard({ requests: view.lockboxes, now: view.now, timeZone }));
+    const { language } = texts;
+    if (view.sessions) await send(context, requestListCard({ title: texts.t('list.sessionsTitle'), requests: view.sessions, now: view.now, timeZone, language }));
+    if (view.lockboxes) await send(context, lockboxListCard({ requests: view.lockboxes, now: view.now, timeZone, language }));
     if (view.assists) await send(context, assistListCard({ requests: view.assists, now: view.now, timeZone }));
   }
 
-  private async runDoctor(context: TurnContext): Promise<void> {
+  private async runDoctor(context: TurnContext, texts: Texts): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
     const report = await refusedAs(runDoctor(actor, async () => {
       await context.sendActivity({ type: 'typing' });
       return this.doctor();
     }), 'AUTH.NOT_PERMITTED');
     if (report === 'AUTH.NOT_PERMITTED') {
-      await send(context, textCard({ title: 'Not permitted', text: '`doctor` is for admins.', id: 'notPermitted' }));
+      await send(context, textCard({ title: texts.t('reply.notPermitted'), text: texts.t('reply.adminsOnly', { command: 'doctor' }), id: 'notPermitted' }));
       return;
     }
     await send(context, textCard({ title: 'Doorman doctor', text: report, id: 'doctor' }));
@@ -325,23 +327,23 @@ export class DoormanBot extends TeamsActivityHandler {
     await send(context, erasureCard(view));
   }
 
-  private async registerQueue(context: TurnContext, rest: string): Promise<void> {
+  private async registerQueue(context: TurnContext, rest: string, texts: Texts): Promise<void> {
     // "register queue Tier 1 default" makes it the queue used when the agent picks none.
     const makeDefault = /\s+default$/i.test(rest);
     const name = makeDefault ? rest.replace(/\s+default$/i, '').trim() : rest;
     if (name === '' || name.length > 60) {
-      await send(context, textCard({ title: 'Which name?', text: 'Give the queue a name of up to 60 characters: **register queue Tier 1** (add **default** to make it the default queue).', id: 'queueNeedsName' }));
+      await send(context, textCard({ title: texts.t('reply.queueNeedsNameTitle'), text: texts.t('reply.queueNeedsName'), id: 'queueNeedsName' }));
       return;
     }
-    await this.registerChannel(context, { purpose: 'sessions', name, makeDefault });
+    await this.registerChannel(context, { purpose: 'sessions', name, makeDefault }, texts);
   }
 
-  private async registerChannel(context: TurnContext, registration: ChannelRegistration): Promise<void> {
+  private async registerChannel(context: TurnContext, registration: ChannelRegistration, texts: Texts): Promise<void> {
     const actor = await actorOf(context, this.deps.directory);
     const channelData = context.activity.channelData as { channel?: { id?: string }; team?: { id?: string } } | undefined;
     const channelId = channelData?.channel?.id;
     if (!channelId) {
-      await send(context, textCard({ title: 'Use this in a channel', text: 'Say **@Doorman register queue <name>**, **@Doorman register approvals** or **@Doorman register assistance** in the channel it is for.', id: 'queueNeedsChannel' }));
+      await send(context, textCard({ title: texts.t('reply.needsChannelTitle'), text: texts.t('reply.needsChannel'), id: 'queueNeedsChannel' }));
       return;
     }
     try {
@@ -351,27 +353,65 @@ export class DoormanBot extends TeamsActivityHandler {
         serviceUrl: context.activity.serviceUrl,
         tenantId: tenantOf(context) ?? '',
       }, registration);
-      await send(context, textCard({ title: 'Queue registered', text: registeredText(registered.queue, registered.defaultQueue), id: 'queueRegistered' }));
+      await send(context, textCard({ title: texts.t('reply.registeredTitle'), text: registeredText(registered.queue, registered.defaultQueue, texts), id: 'queueRegistered' }));
     } catch (error) {
       if (!isDoormanError(error, 'AUTH.NOT_PERMITTED')) throw error;
-      await send(context, textCard({ title: 'Not permitted', text: 'Registering channels is for admins.', id: 'notPermitted' }));
+      await send(context, textCard({ title: texts.t('reply.notPermitted'), text: texts.t('reply.registerAdminsOnly'), id: 'notPermitted' }));
     }
+  }
+
+  /**
+   * `language de`: in a personal chat (or from anyone in a channel or group chat) the speaker's own language; in a
+   * registered channel, said by an admin, the language of the cards Doorman posts there from now on.
+   */
+  private async chooseLanguage(context: TurnContext, rest: string, texts: Texts): Promise<void> {
+    const actor = await actorOf(context, this.deps.directory);
+    const channelId = (context.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
+    const locale = typeof context.activity.locale === 'string' ? context.activity.locale : null;
+    if (channelId && context.activity.conversation.conversationType === 'channel') {
+      const choice = await refusedAs(chooseQueueLanguage(this.deps, actor, channelId, rest), 'AUTH.NOT_PERMITTED');
+      if (choice === 'AUTH.NOT_PERMITTED') {
+        await send(context, textCard({ title: texts.t('reply.notPermitted'), text: texts.t('reply.queueLanguageAdminsOnly'), id: 'notPermitted' }));
+        return;
+      }
+      if (choice !== null) {
+        const answer = choice.kind === 'unknown' ? texts : textsFor(choice.language);
+        const text =
+          choice.kind === 'unknown'
+            ? texts.t('reply.languageUnknown')
+            : choice.language === 'en'
+              ? answer.t('reply.queueLanguageCleared')
+              : answer.t('reply.queueLanguageSet', { language: LANGUAGE_NAMES[choice.language] });
+        await send(context, textCard({ title: answer.t('reply.languageTitle'), text, id: 'language' }));
+        return;
+      }
+    }
+    const choice = await chooseLanguage(this.deps, actor, rest, locale);
+    if (choice.kind === 'unknown') {
+      await send(context, textCard({ title: texts.t('reply.languageTitle'), text: texts.t('reply.languageUnknown'), id: 'language' }));
+      return;
+    }
+    // Answered in the language just chosen: the first thing the person reads in it.
+    const answer = textsFor(choice.language);
+    const key = choice.kind === 'chosen' ? 'reply.languageChosen' : 'reply.languageAuto';
+    await send(context, textCard({ title: answer.t('reply.languageTitle'), text: answer.t(key, { language: LANGUAGE_NAMES[choice.language] }), id: 'language' }));
   }
 }
 
+/** The command table as `help` lists it: what is typed stays as it is (Doorman answers to it), what it does is translated. */
+function commandList(texts: Texts): Array<{ title: string; description: string }> {
+  return CHAT_COMMANDS.map(({ title }) => ({ title, description: texts.t(`command.${title}`) }));
+}
+
 /** What a registration answers: what the channel now receives, and which sessions queue is used by default. */
-function registeredText(queue: Queue, defaultQueue: Queue | null): string {
-  if (queue.purpose === 'approvals') {
-    return 'This channel now receives **lockbox approval requests**: approvers decide them here. Session requests never come here.';
-  }
-  if (queue.purpose === 'assistance') {
-    return 'This channel is now registered for **assistance requests**. Session requests and approvals never come here.';
-  }
+function registeredText(queue: Queue, defaultQueue: Queue | null, texts: Texts): string {
+  if (queue.purpose === 'approvals') return texts.t('reply.registeredApprovals');
+  if (queue.purpose === 'assistance') return texts.t('reply.registeredAssistance');
   const name = escapeMarkdown(queue.name);
-  const lead = `This channel is now the sessions queue **${name}**: session requests for it appear here as threads.`;
-  if (defaultQueue?.id === queue.id) return `${lead} It is the **default queue**: requests go here when the agent picks no queue.`;
-  if (defaultQueue) return `${lead} The default queue stays **${escapeMarkdown(defaultQueue.name)}**; say **register queue ${name} default** to make this one the default.`;
-  return `${lead} No queue is the default yet, so requests come here only when the agent picks it; say **register queue ${name} default** to change that.`;
+  const lead = texts.t('reply.registeredSessions', { name });
+  if (defaultQueue?.id === queue.id) return `${lead} ${texts.t('reply.registeredDefault')}`;
+  if (defaultQueue) return `${lead} ${texts.t('reply.registeredOtherDefault', { other: escapeMarkdown(defaultQueue.name), name })}`;
+  return `${lead} ${texts.t('reply.registeredNoDefault', { name })}`;
 }
 
 /** The command the user typed, without the @mention Teams puts in channel messages. */

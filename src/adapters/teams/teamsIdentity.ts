@@ -1,5 +1,7 @@
 import { TurnContext } from 'botbuilder';
-import { Directory } from '../../application/ports';
+import { languageOfPerson, LanguageDeps, rememberReportedLanguage } from '../../application/people/personLanguage';
+import { Clock, Directory } from '../../application/ports';
+import { Language } from '../../domain/language';
 import { isTimeZone } from '../../application/shared/zonedTime';
 import { DoormanError } from '../../domain/errors';
 import { Actor } from '../../domain/people';
@@ -52,4 +54,15 @@ export function clickedCard(context: TurnContext): { conversationId: string; act
   const activityId = context.activity.replyToId;
   if (!activityId) return null;
   return { conversationId: context.activity.conversation.id, activityId, serviceUrl: context.activity.serviceUrl };
+}
+
+/**
+ * The language to answer this activity in (personLanguage.ts says the order: the person's choice, the activity's
+ * `locale`, the one remembered, the directory's); the `locale` is remembered for cards sent later.
+ */
+export async function languageOfTurn(context: TurnContext, deps: LanguageDeps & { clock: Clock }): Promise<Language> {
+  const id = context.activity.from?.aadObjectId ?? null;
+  const locale = typeof context.activity.locale === 'string' ? context.activity.locale : null;
+  if (id) await rememberReportedLanguage(deps, id, locale);
+  return languageOfPerson(deps, id, locale);
 }

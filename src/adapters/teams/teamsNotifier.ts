@@ -15,6 +15,8 @@ import {
   ThreadMentionEvent,
   ThrottledError,
 } from '../../application/ports';
+import { textsFor } from '../../application/i18n/messages';
+import { Language } from '../../domain/language';
 import { Person } from '../../domain/people';
 import { escapeMarkdown } from './cards/escapeMarkdown';
 import { AdaptiveCard } from './cards/cardTypes';
@@ -129,7 +131,9 @@ export class TeamsNotifier implements Notifier, ChatOpener {
   async postCard(view: RequestCardView, target: CardTarget): Promise<CardActivity> {
     const { request } = view;
     if (target.role === 'queue') {
-      const card = this.renderer.render(view, target.role);
+      // Read by everyone in the channel: the channel's language, kept for every later update of this card.
+      const language = (await this.addresses.queueLanguage?.(target.queueId)) ?? 'en';
+      const card = this.renderer.render(view, target.role, null, null, undefined, language);
       const queue = await this.addresses.channel(target.queueId);
       if (!queue) throw new Error(`queue ${target.queueId} is not registered`);
       const created = await this.send([queue.channelId], queue.serviceUrl, queue.channelId, queue.tenantId, (client, options) =>
@@ -151,12 +155,14 @@ export class TeamsNotifier implements Notifier, ChatOpener {
         activityId: created.activityId ?? '',
         serviceUrl: queue.serviceUrl,
         threadId: created.id,
+        language,
       };
     }
     const chat = await this.addresses.personalChat(target.userId);
     if (!chat) throw new Error('the person has no personal chat with Doorman yet');
     // A card in someone's own chat tells times in their zone; a channel's card in the service's (it says which).
-    const card = this.renderer.render(view, target.role, null, null, await this.zoneOf(target.userId, chat));
+    const language = await this.languageOf(target.userId);
+    const card = this.renderer.render(view, target.role, null, null, await this.zoneOf(target.userId, chat), language);
     // Straight to the conversation: a turn's sendActivity would make it a reply to the synthetic continuation event.
     const sent = await this.send([chat.conversationId], chat.serviceUrl, chat.conversationId, chat.tenantId, (client, options) =>
       client.conversations.sendToConversation(chat.conversationId, cardMessage(card) as Activity, options),
@@ -169,6 +175,7 @@ export class TeamsNotifier implements Notifier, ChatOpener {
       activityId: sent.id,
       serviceUrl: chat.serviceUrl,
       threadId: null,
+      language,
     };
   }
 
@@ -184,8 +191,11 @@ export class TeamsNotifier implements Notifier, ChatOpener {
     const drawn = new Map<string, AdaptiveCard>();
     for (const card of cards) {
       const zone = card.role === 'queue' ? undefined : await this.zoneOfCard(view, card);
-      const key = `${card.role} ${zone ?? ''}`;
-      const render = drawn.get(key) ?? this.renderer.render(view, card.role, null, null, zone);
+      // A card keeps the language it was posted in; one posted before languages were recorded was posted in English
+      // if it is a channel's, and follows its owner otherwise (a card the owner clicked into being records none).
+      const language = card.language ?? (card.role === 'queue' ? 'en' : await this.languageOfCard(view, card));
+      const key = `${card.role} ${zone ?? ''} ${language}`;
+      const render = drawn.get(key) ?? this.renderer.render(view, card.role, null, null, zone, language);
       drawn.set(key, render);
       renders.set(card, render);
     }
@@ -212,7 +222,7 @@ export class TeamsNotifier implements Notifier, ChatOpener {
     const chat = await this.addresses.personalChat(userId);
     if (!chat) throw new Error('the person has no personal chat with Doorman yet');
     // Told in the person's own time zone (the access window, above all).
-    const card = this.renderer.renderNotice(notice, request, await this.zoneOf(userId, chat));
+    const card = this.renderer.renderNotice(notice, request, await this.zoneOf(userId, chat), await this.languageOf(userId));
     await this.send([chat.conversationId], chat.serviceUrl, chat.conversationId, chat.tenantId, (client, options) =>
       client.conversations.sendToConversation(chat.conversationId, cardMessage(card) as Activity, options),
     );
@@ -226,18 +236,22 @@ export class TeamsNotifier implements Notifier, ChatOpener {
     return chat.timeZone ?? (await this.addresses.directoryTimeZone?.(userId)) ?? undefined;
   }
 
+  private async languageOf(userId: string): Promise<Language> {
+    return (await this.addresses.personLanguage?.(userId)) ?? 'en';
+  }
+
+  /** The language of the person whose personal chat holds `card`, else English. */
+  private async languageOfCard(view: RequestCardView, card: CardActivity): Promise<Language> {
+    for (const userId of cardOwners(view.request)) {
+      const chat = await this.addresses.personalChat(userId);
+      if (chat?.conversationId === card.conversationId) return this.languageOf(userId);
+    }
+    return 'en';
+  }
+
   /** The zone of the person whose personal chat holds `card`: the request's requester, creator or assignee. */
   private async zoneOfCard(view: RequestCardView, card: CardActivity): Promise<string | undefined> {
-    const { request } = view;
-    const owners =
-      request.kind === 'lockbox'
-        ? [request.requester.aadObjectId]
-        : request.kind === 'assist'
-          ? [request.requester.aadObjectId, ...(request.helper ? [request.helper.aadObjectId] : [])]
-          : request.kind === 'invitation'
-            ? [request.invitee.aadObjectId, request.inviter.aadObjectId]
-            : [request.createdBy.aadObjectId, ...(request.assignee ? [request.assignee.aadObjectId] : [])];
-    for (const userId of owners) {
+    for (const userId of cardOwners(view.request)) {
       const chat = await this.addresses.personalChat(userId);
       if (chat?.conversationId === card.conversationId) return this.zoneOf(userId, chat);
     }
@@ -254,11 +268,10 @@ export class TeamsNotifier implements Notifier, ChatOpener {
     if (request.kind === 'assist') return this.mentionPeople(card, people, `${escapeMarkdown(request.requester.name)} asked for help (${request.urgency} urgency). Accept on the card above.`);
     if (request.kind !== 'session') return;
     const thread = card.threadId ?? card.conversationId;
-    const who = request.customerName ? escapeMarkdown(request.customerName) : 'The customer';
-    const news =
-      event === 'customerWaiting'
-        ? `${who} (tag ${request.tag}) opened the link and is waiting.`
-        : `${who} (tag ${request.tag}) granted access and is ready to be admitted.`;
+    // Said in the thread's language: the one its card was posted in.
+    const texts = textsFor(card.language ?? 'en');
+    const who = request.customerName ? escapeMarkdown(request.customerName) : texts.t('session.theCustomer');
+    const news = texts.t(event === 'customerWaiting' ? 'thread.waiting' : 'thread.ready', { who, tag: request.tag });
     const message = MessageFactory.text(news);
     if (request.assignee) {
       const mentionText = `<at>${escapeMarkdown(request.assignee.name)}</at>`;
@@ -486,4 +499,15 @@ function asRetryable(error: unknown): unknown {
   if (name === 'AbortError' || name === 'TimeoutError') return new RetryableError('Bot Connector did not answer in time');
   if (status === undefined && code !== undefined) return new RetryableError(`Bot Connector unreachable (${code})`);
   return error;
+}
+
+/** The people whose personal chats hold a request's cards: the requester, creator, assignee, helper or invitee. */
+function cardOwners(request: StoredRequest): string[] {
+  return request.kind === 'lockbox'
+    ? [request.requester.aadObjectId]
+    : request.kind === 'assist'
+      ? [request.requester.aadObjectId, ...(request.helper ? [request.helper.aadObjectId] : [])]
+      : request.kind === 'invitation'
+        ? [request.invitee.aadObjectId, request.inviter.aadObjectId]
+        : [request.createdBy.aadObjectId, ...(request.assignee ? [request.assignee.aadObjectId] : [])];
 }

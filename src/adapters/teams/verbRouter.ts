@@ -10,7 +10,7 @@ import { PERMISSION_PROFILE_VERBS } from './invitation/permissionProfileVerbs';
 import { LOCKBOX_VERBS } from './lockbox/lockboxVerbs';
 import { SESSION_VERBS } from './session/sessionVerbs';
 import { ERASURE_VERBS } from './erasure/erasureVerbs';
-import { actorOf } from './teamsIdentity';
+import { actorOf, languageOfTurn } from './teamsIdentity';
 import { VerbContext, VerbHandler, clickedOf, pointerSchema } from './verbTypes';
 
 export type { VerbContext, VerbHandler };
@@ -44,7 +44,7 @@ export async function routeCardAction(
   if (!handler) return errorResponse(400, 'BadRequest', 'INPUT.INVALID');
   try {
     const actor = await actorOf(turn, verbs.deps.directory);
-    const card = await handler(turn, actor, data, verbs);
+    const card = await handler(turn, actor, data, await inClickersLanguage(turn, verbs));
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card as unknown as AdaptiveCardInvokeResponse['value'] };
   } catch (error) {
     if (error instanceof z.ZodError) return errorResponse(400, 'BadRequest', 'INPUT.INVALID');
@@ -54,6 +54,20 @@ export async function routeCardAction(
     verbs.deps.logger.error({ verb, err: error instanceof Error ? error.message : String(error) }, 'card action failed');
     return errorResponse(500, 'InternalError', 'INTERNAL');
   }
+}
+
+/**
+ * The answer to a click replaces the card for the clicker only, so it speaks the clicker's language; the cards every
+ * reader shares are overwritten later by the dispatcher, each in the language it was posted in.
+ */
+async function inClickersLanguage(turn: TurnContext, verbs: VerbContext): Promise<VerbContext> {
+  const language = await languageOfTurn(turn, verbs.deps);
+  const { renderer } = verbs;
+  return {
+    ...verbs,
+    language,
+    renderer: { render: (view, role, notice, viewer, timeZone, chosen) => renderer.render(view, role, notice, viewer, timeZone, chosen ?? language) },
+  };
 }
 
 function errorResponse(statusCode: number, code: string, message: string): AdaptiveCardInvokeResponse {

@@ -4,19 +4,22 @@ import { RequestCardView } from '../../application/ports';
 import { CardRole, ClickedCard } from '../../application/shared/cardViews';
 import { UseCaseDeps } from '../../application/shared/useCaseDeps';
 import { ErrorCode } from '../../domain/errors';
+import { Language } from '../../domain/language';
 import { Actor } from '../../domain/people';
 import { AdaptiveCard } from './cards/cardTypes';
 import { clickedCard } from './teamsIdentity';
 
 /** Draws a request's card from its view (the CardRenderer). */
 export interface CardDrawing {
-  render(view: RequestCardView, role: CardRole, notice?: ErrorCode | null, viewer?: Actor | null): AdaptiveCard;
+  render(view: RequestCardView, role: CardRole, notice?: ErrorCode | null, viewer?: Actor | null, timeZone?: string, language?: Language): AdaptiveCard;
 }
 
 /** What verb handlers work with. */
 export interface VerbContext {
   deps: UseCaseDeps;
   renderer: CardDrawing;
+  /** The clicker's language: the answer card (their own view of it) speaks it. Absent: English. */
+  language?: Language;
 }
 
 /** One verb's handler: the answer card for the clicked card. */

@@ -2,6 +2,8 @@ import { LockboxRequest, scopeOf } from '../../domain/lockbox';
 import { cleanText, defangLinks, shownName } from '../../domain/shownText';
 import { customerFacingTime } from './customerFacingTime';
 import { escapeHtml } from './escapeHtml';
+import type { Language } from './languages';
+import { Texts, textsFor } from './messages';
 
 /** The approvers' notification mail of a lockbox request, as text and HTML. */
 export interface LockboxApproverMail {
@@ -18,34 +20,35 @@ export interface LockboxApproverMail {
 export function lockboxApproverMail(
   request: LockboxRequest,
   /** `via`: how approvers know the system that asked (an API key's label); else its id from `requestedVia`. */
-  options: { timeZone: string; via?: string | null; occasion?: 'new' | 'reminder' | 'escalated' },
+  options: { timeZone: string; via?: string | null; occasion?: 'new' | 'reminder' | 'escalated'; language?: Language },
 ): LockboxApproverMail {
+  const language = options.language ?? 'en';
+  const texts = textsFor(language);
   // Every value goes through the shared sanitiser: one line where a line break could forge a header or a line,
   // nothing invisible (a right-to-left override in the subject reorders what approvers read), nothing clickable.
   const requester = shownName(request.requester.name);
   const via = request.requestedVia === null ? null : shownName(options.via ?? request.requestedVia);
   const resource = shownName(request.resource);
-  const ticket = shownName(request.ticket) === '' ? 'none' : shownName(request.ticket);
+  const ticket = shownName(request.ticket) === '' ? texts.t('mail.noTicket') : shownName(request.ticket);
   const reason = defangLinks(cleanText(request.reason).replace(/\t/g, ' ').trim());
-  const decideBy = customerFacingTime(request.decideBy, 'en', options.timeZone);
+  const decideBy = customerFacingTime(request.decideBy, language, options.timeZone);
 
   const occasion = options.occasion ?? 'new';
-  const subject = `${SUBJECT_PREFIX[occasion]}Access request: ${resource} (requested by ${requester})`;
-  const intro = `${INTRO_PREFIX[occasion]}${requester} asks for access to customer content${via ? ` through ${via}` : ''}.`;
+  const subject = texts.t(SUBJECT_KEY[occasion], { resource, requester });
+  const lead = occasion === 'new' ? '' : texts.t(occasion === 'reminder' ? 'mail.intro.reminder' : 'mail.intro.escalated');
+  const intro = lead + (via ? texts.t('mail.introVia', { requester, via }) : texts.t('mail.intro', { requester }));
   const scope = scopeOf(request);
   const details: Array<[string, string]> = [
-    ['Access', `${shownName(scope.name)}: ${shownName(scope.description)}`],
-    ['Resource', resource],
-    ['Requested by', via ? `${requester} (through ${via})` : requester],
-    ['Reason', reason],
-    ['Ticket', ticket],
-    ['Duration', durationWords(request.durationMinutes)],
-    ['Decide by', decideBy],
+    [texts.t('mail.access'), `${shownName(scope.name)}: ${shownName(scope.description)}`],
+    [texts.t('mail.resource'), resource],
+    [texts.t('mail.requestedBy'), via ? texts.t('mail.requestedByVia', { requester, via }) : requester],
+    [texts.t('mail.reason'), reason],
+    [texts.t('mail.ticket'), ticket],
+    [texts.t('mail.duration'), durationWords(request.durationMinutes, texts)],
+    [texts.t('mail.decideBy'), decideBy],
   ];
-  const howToDecide =
-    "To approve or deny, open the request's card in the approvers' channel in Microsoft Teams. " +
-    'If nobody decides in time, the request expires and no access is granted.';
-  const noLinkNote = 'This message contains no links on purpose. Never approve access through a link in an e-mail.';
+  const howToDecide = texts.t('mail.howToDecide');
+  const noLinkNote = texts.t('mail.noLinks');
 
   const text = [
     intro,
@@ -66,7 +69,7 @@ export function lockboxApproverMail(
   const paragraph = (content: string): string => `<p style="margin:0 0 16px">${content}</p>`;
   const html = [
     '<!DOCTYPE html>',
-    `<html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
+    `<html lang="${language}"><head><meta charset="utf-8"><title>${escapeHtml(subject)}</title></head>`,
     '<body style="margin:0;padding:24px;font-family:\'Segoe UI\',-apple-system,BlinkMacSystemFont,Roboto,\'Helvetica Neue\',Arial,sans-serif;font-size:15px;line-height:1.5;color:#242424">',
     paragraph(escapeHtml(intro)),
     `<table style="border-collapse:collapse;margin:0 0 16px">\n${rows}\n</table>`,
@@ -79,23 +82,13 @@ export function lockboxApproverMail(
   return { subject, text, html };
 }
 
-/** "4 hours", "1 hour 30 minutes", "45 minutes". */
-function durationWords(minutes: number): string {
+/** "4 hours", "1 hour 30 minutes", "45 minutes", with each language's plural forms. */
+function durationWords(minutes: number, texts: Texts): string {
   const hours = Math.floor(minutes / 60);
   const rest = minutes % 60;
-  const part = (amount: number, unit: string): string => `${amount} ${unit}${amount === 1 ? '' : 's'}`;
-  if (hours === 0) return part(rest, 'minute');
-  return rest === 0 ? part(hours, 'hour') : `${part(hours, 'hour')} ${part(rest, 'minute')}`;
+  if (hours === 0) return texts.plural('duration.minutes', rest);
+  if (rest === 0) return texts.plural('duration.hours', hours);
+  return texts.t('duration.hoursMinutes', { hours: texts.plural('duration.hours', hours), minutes: texts.plural('duration.minutes', rest) });
 }
 
-const SUBJECT_PREFIX: Readonly<Record<'new' | 'reminder' | 'escalated', string>> = {
-  new: '',
-  reminder: 'Reminder, 1 hour left: ',
-  escalated: 'Backup approver needed: ',
-};
-
-const INTRO_PREFIX: Readonly<Record<'new' | 'reminder' | 'escalated', string>> = {
-  new: '',
-  reminder: 'Nobody has decided yet and 1 hour is left. ',
-  escalated: 'Nobody has decided in time, so you were added as a backup approver. ',
-};
+const SUBJECT_KEY = { new: 'mail.subject', reminder: 'mail.subject.reminder', escalated: 'mail.subject.escalated' } as const;

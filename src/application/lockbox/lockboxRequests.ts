@@ -1,4 +1,5 @@
 import { AssistLimits, assistLimitProblems } from '../../domain/assist';
+import { languageOfPerson } from '../people/personLanguage';
 import { DecisionContext } from '../../domain/audit';
 import { DoormanError, ErrorCode, FieldProblem, Problem, isDoormanError } from '../../domain/errors';
 import {
@@ -112,11 +113,13 @@ export async function requestLockboxAccess(
     for (const approver of approvers) {
       if (!approver.email || approver.aadObjectId === requester.aadObjectId) continue;
       // The decision deadline in the approver's own zone: mail is read where the mailbox lives.
-      const mail = lockboxApproverMail(request, { timeZone: await mailTimeZoneOf(deps, approver.aadObjectId), via });
+      // In the approver's own language and zone: mail is read where the mailbox lives.
+      const language = await languageOfPerson(deps, approver.aadObjectId);
+      const mail = lockboxApproverMail(request, { timeZone: await mailTimeZoneOf(deps, approver.aadObjectId), via, language });
       outbox.push({
         type: 'mail.send',
         requestId: request.id,
-        mail: { to: { name: approver.name, address: approver.email }, ...mail, language: 'en' },
+        mail: { to: { name: approver.name, address: approver.email }, ...mail, language },
       });
     }
   }
@@ -217,7 +220,7 @@ export async function elapseLockbox(deps: UseCaseDeps, request: LockboxRequest):
 export async function remindApprovers(deps: UseCaseDeps, request: LockboxRequest): Promise<void> {
   const { request: after, event } = recordLockboxSide(request, 'remind', { actor: SYSTEM_SWEEPER, now: deps.clock.now(), source: 'timer' });
   const people = await deciders(deps, request, await deps.directory.listByRole(remindedRole(request)));
-  const outbox = [...tellDeciders(deps, request, people, 'lockboxReminder', 'reminder'), ...feedFor(request, people, 'approvalReminder')];
+  const outbox = [...(await tellDeciders(deps, request, people, 'lockboxReminder', 'reminder')), ...feedFor(request, people, 'approvalReminder')];
   await commitRequest(deps, request, after, [event], { outbox });
 }
 
@@ -239,7 +242,7 @@ export async function escalateLockbox(deps: UseCaseDeps, request: LockboxRequest
   const backups = await backupApprovers(deps, request);
   const backupIds = backups.map((person) => person.aadObjectId);
   const { request: after, event } = recordLockboxSide(request, { action: 'escalate', backupIds }, { actor: SYSTEM_SWEEPER, now: deps.clock.now(), source: 'timer' });
-  const outbox = [...tellDeciders(deps, after, backups, 'lockboxEscalated', 'escalated'), ...feedFor(after, backups, 'approvalNeeded')];
+  const outbox = [...(await tellDeciders(deps, after, backups, 'lockboxEscalated', 'escalated')), ...feedFor(after, backups, 'approvalNeeded')];
   await commitRequest(deps, request, after, [event], { outbox });
 }
 
@@ -258,20 +261,22 @@ async function deciders(deps: UseCaseDeps, request: LockboxRequest, byRole: Deci
   return [...known.values()].filter((person) => !lockboxParties(request).includes(person.aadObjectId));
 }
 
-function tellDeciders(
+async function tellDeciders(
   deps: UseCaseDeps,
   request: LockboxRequest,
   people: Decider[],
   kind: 'lockboxReminder' | 'lockboxEscalated',
   occasion: 'reminder' | 'escalated',
-): OutboxMessage[] {
-  const mail = lockboxApproverMail(request, { timeZone: deps.settings.defaultTimeZone, occasion });
-  return people.flatMap((person): OutboxMessage[] => [
-    { type: 'chat.notify', requestId: request.id, userId: person.aadObjectId, notice: { kind } },
-    ...(person.email
-      ? [{ type: 'mail.send' as const, requestId: request.id, mail: { to: { name: person.name, address: person.email }, ...mail, language: 'en' as const } }]
-      : []),
-  ]);
+): Promise<OutboxMessage[]> {
+  const messages: OutboxMessage[] = [];
+  for (const person of people) {
+    messages.push({ type: 'chat.notify', requestId: request.id, userId: person.aadObjectId, notice: { kind } });
+    if (!person.email) continue;
+    const language = await languageOfPerson(deps, person.aadObjectId);
+    const mail = lockboxApproverMail(request, { timeZone: deps.settings.defaultTimeZone, occasion, language });
+    messages.push({ type: 'mail.send', requestId: request.id, mail: { to: { name: person.name, address: person.email }, ...mail, language } });
+  }
+  return messages;
 }
 
 /** The AccessGranter confirmed the grant: the window starts now and its end becomes a deadline. */

@@ -1,4 +1,5 @@
 import { Problem, isDoormanError } from '../../domain/errors';
+import { languageOfPerson } from './personLanguage';
 import { noticeMail } from '../i18n/noticeMail';
 import { AppInstaller, ChatNotice, ChatOpener, OutgoingMail, PersonUnreachableError, StoredRequest } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
@@ -106,8 +107,9 @@ export async function noticeByMail(
   const address = await mailAddressOf(deps, aadObjectId);
   if (address === null) return null;
   if (MAILED_BESIDE_CHAT.has(notice.kind)) return 'mailedBeside';
-  const form = noticeMail(notice, request, deps.settings.defaultTimeZone);
-  return form === null ? null : { to: address, ...form, language: 'en' };
+  const language = await languageOfPerson(deps, aadObjectId);
+  const form = noticeMail(notice, request, deps.settings.defaultTimeZone, language);
+  return form === null ? null : { to: address, ...form, language };
 }
 
 /** The person's name and mail address from the directory, or null when it knows none. */

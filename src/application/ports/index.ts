@@ -3,6 +3,7 @@ import { ApiKeyStore } from './apiKeyStore';
 import { ConversationStore } from './conversationStore';
 import { DeadlineStore } from './deadlineStore';
 import { GrantStore } from './grantStore';
+import { LanguageStore } from './languageStore';
 import { OutboxStore } from './outboxStore';
 import { QueueStore } from './queueStore';
 import { RateCounterStore } from './rateCounterStore';
@@ -18,6 +19,7 @@ export * from './deadlineStore';
 export * from './deliveryErrors';
 export * from './deviceManagement';
 export * from './grantStore';
+export * from './languageStore';
 export * from './mailer';
 export * from './meetingProvider';
 export * from './meetingParticipants';
@@ -40,13 +42,15 @@ export interface StorePorts {
   apiKeys: ApiKeyStore;
   grants: GrantStore;
   adminEvents: AdminEventStore;
+  languages: LanguageStore;
 }
 
 /** One database behind every role port: what the SQLite and PostgreSQL stores implement. */
 export interface Store
   extends RequestStore, OutboxStore, DeadlineStore, QueueStore, ConversationStore, SettingsStore, ApiKeyStore, GrantStore,
     AdminEventStore,
-    RateCounterStore {
+    RateCounterStore,
+    LanguageStore {
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -63,5 +67,6 @@ export function storePorts(store: Store): StorePorts {
     apiKeys: store,
     grants: store,
     adminEvents: store,
+    languages: store,
   };
 }

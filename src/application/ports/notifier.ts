@@ -1,3 +1,4 @@
+import { Language } from '../../domain/language';
 import { PermissionProfile } from '../../domain/invitation';
 import { DeliveryFailure } from '../../domain/deliveryFailures';
 import { Person } from '../../domain/people';
@@ -68,6 +69,10 @@ export interface CardAddresses {
   serviceEndpoint?(): Promise<{ serviceUrl: string; tenantId: string; channelId?: string } | null>;
   /** The person's time zone from the directory (the Entra mailbox's), for someone Teams has not reported one for. */
   directoryTimeZone?(aadObjectId: string): Promise<string | null>;
+  /** The language to write to a person in (personLanguage.ts); absent: English. */
+  personLanguage?(aadObjectId: string): Promise<Language>;
+  /** The language of a queue channel's cards (an admin's setting); absent: English. */
+  queueLanguage?(queueId: string): Promise<Language>;
 }
 
 /** Delivers cards and messages to Teams. Adapters render views into cards. */

@@ -1,3 +1,4 @@
+import { Language } from '../../domain/language';
 import { AssistRequest } from '../../domain/assist';
 import { InvitationRequest } from '../../domain/invitation';
 import { AuditEvent } from '../../domain/audit';
@@ -26,6 +27,8 @@ export interface CardActivity {
   serviceUrl: string;
   /** The queue thread's conversation id, used for replies in the thread. */
   threadId: string | null;
+  /** The language the card was posted in: a channel's card is updated in it (absent on cards posted before). */
+  language?: Language | null;
 }
 
 /** Everything one transition writes, committed in one transaction (transactional outbox). */

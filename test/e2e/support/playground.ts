@@ -84,6 +84,11 @@ export interface PlaygroundOptions {
   actingUser?: string;
   /** How long to wait for "Listening on"; 30 s by default. */
   startTimeoutMs?: number;
+  /**
+   * The `locale` the Playground puts on every activity, e.g. `de-DE`. It has no setting for it: it sends the locale
+   * of its own Node process (`Intl.DateTimeFormat().resolvedOptions()`), which follows LANG / LC_ALL.
+   */
+  locale?: string;
 }
 
 /** A running Playground process. */
@@ -97,6 +102,8 @@ export interface PlaygroundHandle {
   readonly config: PlaygroundConfig;
   /** Milliseconds from spawn to "Listening on". */
   readonly startedInMs: number;
+  /** The locale it was started with, if any; its web UI is opened in a browser of that locale too. */
+  readonly locale?: string;
   /** Everything the process printed so far (for failure messages). */
   output(): string;
   /** Stops the process (SIGTERM, then SIGKILL after 5 s) and removes its temp dir. Safe to call twice. */
@@ -138,6 +145,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
         TEAMSAPPTESTER_BROWSER: 'none',
         M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
         M365_AGENTS_PLAYGROUND_LOGFILE: join(workDir, 'playground.log'),
+        ...(options.locale ? { LANG: `${options.locale.replace('-', '_')}.UTF-8`, LC_ALL: `${options.locale.replace('-', '_')}.UTF-8` } : {}),
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
@@ -159,6 +167,7 @@ export async function startPlayground(options: PlaygroundOptions): Promise<Playg
       serviceUrl: `${url}/_connector`,
       config,
       startedInMs: Date.now() - startedAt,
+      ...(options.locale ? { locale: options.locale } : {}),
       output: () => output,
       stop,
     };
@@ -239,7 +248,8 @@ export interface CardActionResult {
 
 /** Opens the Playground UI in a new browser context, waits until it reached the bot, and hides the log panel. */
 export async function openPlayground(browser: Browser, playground: PlaygroundHandle): Promise<PlaygroundPage> {
-  const context = await browser.newContext({ viewport: { width: 1400, height: 900 } });
+  // The web UI puts the browser's locale on the activities it sends, the server its process's on the rest.
+  const context = await browser.newContext({ viewport: { width: 1400, height: 900 }, ...(playground.locale ? { locale: playground.locale } : {}) });
   try {
     const page = await context.newPage();
     page.setDefaultTimeout(DEFAULT_TIMEOUT_MS);

@@ -55,12 +55,12 @@ afterAll(() => {
 });
 
 describe('npm run package', () => {
-  it('writes appPackage/build/doorman-<env>.zip holding manifest.json and both icons at the root', () => {
+  it('writes appPackage/build/doorman-<env>.zip holding manifest.json, both icons and the localization files at the root', () => {
     const root = scratchRepo();
     const result = buildAppPackage('test', root);
     expect(result.zipPath).toBe(join(root, 'appPackage', 'build', 'doorman-test.zip'));
     const entries = unzipSync(readFileSync(result.zipPath));
-    expect(Object.keys(entries).sort()).toEqual(['color.png', 'manifest.json', 'outline.png']);
+    expect(Object.keys(entries).sort()).toEqual(['color.png', 'de.json', 'fr.json', 'hu.json', 'manifest.json', 'nl.json', 'outline.png']);
     expect(Buffer.from(entries['color.png']).equals(readFileSync(join(REPO_ROOT, 'appPackage', 'color.png')))).toBe(true);
     expect(Buffer.from(entries['outline.png']).equals(readFileSync(join(REPO_ROOT, 'appPackage', 'outline.png')))).toBe(true);
   });

@@ -1621,5 +1621,54 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect((await store.claimDeadlines(at(700), 10, MINUTE)).map((deadline) => deadline.requestId)).toEqual([recent.id]);
       });
     });
+
+    describe('languages (issue 17)', () => {
+      it('remembers the language Teams reported and the one a person chose, each without losing the other', async () => {
+        const store = await openStore();
+        expect(await store.personLanguage(anna.aadObjectId)).toBeNull();
+        await store.saveReportedLanguage(anna.aadObjectId, 'de', at(0));
+        expect(await store.personLanguage(anna.aadObjectId)).toEqual({ reported: 'de', chosen: null });
+        await store.saveChosenLanguage(anna.aadObjectId, 'hu', at(1));
+        await store.saveReportedLanguage(anna.aadObjectId, 'fr', at(2));
+        expect(await store.personLanguage(anna.aadObjectId)).toEqual({ reported: 'fr', chosen: 'hu' });
+        await store.saveChosenLanguage(anna.aadObjectId, null, at(3));
+        expect(await store.personLanguage(anna.aadObjectId)).toEqual({ reported: 'fr', chosen: null });
+        await store.saveChosenLanguage(ben.aadObjectId, 'nl', at(4));
+        expect(await store.personLanguage(ben.aadObjectId)).toEqual({ reported: null, chosen: 'nl' });
+        const again = await openStore(store);
+        expect(await again.personLanguage(ben.aadObjectId)).toEqual({ reported: null, chosen: 'nl' });
+      });
+
+      it("sets, changes and clears a queue channel's language", async () => {
+        const store = await openStore();
+        expect(await store.queueLanguage('queue-1')).toBeNull();
+        await store.saveQueueLanguage('queue-1', 'nl', at(0));
+        await store.saveQueueLanguage('queue-1', 'de', at(1));
+        expect(await store.queueLanguage('queue-1')).toBe('de');
+        expect(await store.queueLanguage('queue-2')).toBeNull();
+        await store.saveQueueLanguage('queue-1', null, at(2));
+        expect(await store.queueLanguage('queue-1')).toBeNull();
+      });
+
+      it('keeps the language a card was posted in, and reads older cards without one', async () => {
+        const store = await openStore();
+        const request = aSessionRequest();
+        const queueCard = {
+          requestId: request.id,
+          role: 'queue' as const,
+          conversationId: '19:queue@thread.tacv2',
+          activityId: 'activity-1',
+          serviceUrl: 'https://smba.example/emea/',
+          threadId: '19:queue@thread.tacv2;messageid=1',
+          language: 'hu' as const,
+        };
+        const agentCard = { ...queueCard, role: 'agent' as const, conversationId: 'a:personal', threadId: null, language: undefined };
+        await store.commit(creation(request, { cardActivities: [queueCard] }));
+        await store.saveCardActivity(agentCard);
+        const cards = await store.cardActivitiesOf(request.id);
+        expect(cards).toEqual([queueCard, { ...agentCard, language: undefined }]);
+        expect('language' in cards[1]).toBe(false);
+      });
+    });
   });
 }

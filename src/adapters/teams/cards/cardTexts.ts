@@ -1,61 +1,49 @@
 import { ErrorCode } from '../../../domain/errors';
-import { ClosedReason, SessionRequest, SessionState } from '../../../domain/session';
+import { SessionRequest, SessionState } from '../../../domain/session';
 import type { StatusTone } from './cardElements';
+import { TextKey, textsFor } from '../../../application/i18n/messages';
+import { Language } from '../../../domain/language';
 
-// A Record over the union makes the compiler insist on a text for every code added to errors.ts.
-const NOTICES: Readonly<Record<ErrorCode, string>> = {
-  'REQUEST.NOT_FOUND': 'This request no longer exists.',
-  'REQUEST.STALE_VERSION': 'Someone else acted first — this is the current state.',
-  'REQUEST.ILLEGAL_TRANSITION': 'That is not possible in the current state — this is the current state.',
-  'REQUEST.EXPIRED': 'The deadline has passed, so the request can no longer be changed that way.',
-  'AUTH.NOT_PERMITTED': "You don't have the agent role.",
-  'AUTH.SELF_APPROVAL': 'You cannot approve your own request.',
-  'AUTH.SAME_REVIEWER': 'You reviewed this request; another approver must decide.',
-  'AUTH.WRONG_TENANT': 'This request belongs to another organization.',
-  'INPUT.INVALID': 'Some input was not valid. Please check and try again.',
-  'LINK.IN_USE': 'The link is in use by the customer on another device.',
-  'LINK.EXPIRED': 'The link has expired.',
-  'LINK.CLOSED': 'The link no longer works because the request is closed.',
-  'LINK.NOT_YET': 'The session has not started yet.',
-  'QUEUE.NONE':
-    'No channel is registered for approvals, so nobody could decide: an admin says "@Doorman register approvals" in the approvers\' channel.',
-  'LINK.REPLACED': 'The link was replaced by a newer one.',
-  'RATE.LIMITED': 'Too many attempts. Please wait a moment and try again.',
-  'GRAPH.THROTTLED': 'Microsoft 365 is busy. Doorman will retry automatically.',
-  'GRAPH.FORBIDDEN': 'Doorman lacks a Microsoft 365 permission for this. Ask an admin to run the doctor command.',
-  INTERNAL: 'Something went wrong on our side. Please try again; if it persists, tell an admin.',
+// A Record over the union makes the compiler insist on a catalogue text for every code added to errors.ts.
+const NOTICE_KEYS: Readonly<Record<ErrorCode, TextKey>> = {
+  'REQUEST.NOT_FOUND': 'error.REQUEST.NOT_FOUND',
+  'REQUEST.STALE_VERSION': 'error.REQUEST.STALE_VERSION',
+  'REQUEST.ILLEGAL_TRANSITION': 'error.REQUEST.ILLEGAL_TRANSITION',
+  'REQUEST.EXPIRED': 'error.REQUEST.EXPIRED',
+  'AUTH.NOT_PERMITTED': 'error.AUTH.NOT_PERMITTED',
+  'AUTH.SELF_APPROVAL': 'error.AUTH.SELF_APPROVAL',
+  'AUTH.SAME_REVIEWER': 'error.AUTH.SAME_REVIEWER',
+  'AUTH.WRONG_TENANT': 'error.AUTH.WRONG_TENANT',
+  'INPUT.INVALID': 'error.INPUT.INVALID',
+  'LINK.IN_USE': 'error.LINK.IN_USE',
+  'LINK.EXPIRED': 'error.LINK.EXPIRED',
+  'LINK.CLOSED': 'error.LINK.CLOSED',
+  'LINK.NOT_YET': 'error.LINK.NOT_YET',
+  'QUEUE.NONE': 'error.QUEUE.NONE',
+  'LINK.REPLACED': 'error.LINK.REPLACED',
+  'RATE.LIMITED': 'error.RATE.LIMITED',
+  'GRAPH.THROTTLED': 'error.GRAPH.THROTTLED',
+  'GRAPH.FORBIDDEN': 'error.GRAPH.FORBIDDEN',
+  INTERNAL: 'error.INTERNAL',
 };
 
 /** True when `value` is one of Doorman's error codes (a meeting problem, for example, is stored as a string). */
 export function isKnownErrorCode(value: string | null): value is ErrorCode {
-  return value !== null && Object.prototype.hasOwnProperty.call(NOTICES, value);
+  return value !== null && Object.prototype.hasOwnProperty.call(NOTICE_KEYS, value);
 }
 
-/** The text people read for an error code (never the error's message). */
-export function noticeText(code: ErrorCode): string {
-  return NOTICES[code] ?? NOTICES.INTERNAL;
+/** The text people read for an error code, in their language (never the error's message). */
+export function noticeText(code: ErrorCode, language: Language = 'en'): string {
+  return textsFor(language).t(NOTICE_KEYS[code] ?? NOTICE_KEYS.INTERNAL);
 }
-
-const STATE_LABELS: Readonly<Record<Exclude<SessionState, 'closed'>, string>> = {
-  open: 'Open',
-  waiting: 'Customer waiting',
-  ready: 'Ready to admit',
-  connected: 'Connected',
-  expired: 'Expired',
-};
-
-const CLOSED_REASONS: Readonly<Record<ClosedReason, string>> = {
-  denied: 'denied by the agent',
-  cancelled: 'cancelled',
-  refused: 'the customer refused access',
-  left: 'the customer left',
-  ended: 'session ended',
-};
 
 /** The state badge of a session request: "Ready to admit", "Closed — the customer left", … */
-export function sessionStateText(request: Pick<SessionRequest, 'state' | 'closedReason'>): string {
-  if (request.state !== 'closed') return STATE_LABELS[request.state];
-  return request.closedReason ? `Closed — ${CLOSED_REASONS[request.closedReason]}` : 'Closed';
+export function sessionStateText(request: Pick<SessionRequest, 'state' | 'closedReason'>, language: Language = 'en'): string {
+  const texts = textsFor(language);
+  if (request.state !== 'closed') return texts.t(`session.state.${request.state}`);
+  return request.closedReason
+    ? texts.t('session.state.closedBecause', { reason: texts.t(`session.closed.${request.closedReason}`) })
+    : texts.t('session.state.closed');
 }
 
 /** What a session state means to the agent (statusBadge shows it without relying on colour). */
@@ -75,51 +63,51 @@ export function sessionStateTone(state: SessionState): StatusTone {
   }
 }
 
-const FIELD_LABELS: Readonly<Record<string, string>> = {
-  recipientName: 'Customer name',
-  recipientEmail: 'Customer e-mail',
-  assignTo: 'Assign to',
-  comments: 'Internal comments',
-  scheduledFor: 'Scheduled start',
-  scheduledForTime: 'Scheduled start',
-  expiresAt: 'Link expires',
-  expiresAtTime: 'Link expires',
-  sendEmail: 'Send by e-mail',
-  emailLanguage: 'Invitation language',
+const FIELD_LABELS: Readonly<Record<string, TextKey>> = {
+  recipientName: 'field.recipientName',
+  recipientEmail: 'field.recipientEmail',
+  assignTo: 'field.assignTo',
+  comments: 'field.comments',
+  scheduledFor: 'field.scheduledFor',
+  scheduledForTime: 'field.scheduledFor',
+  expiresAt: 'field.expiresAt',
+  expiresAtTime: 'field.expiresAt',
+  sendEmail: 'field.sendEmail',
+  emailLanguage: 'field.emailLanguage',
 };
 
 /** The label people know a form field by. */
-export function fieldLabel(field: string): string {
-  return FIELD_LABELS[field] ?? field;
+export function fieldLabel(field: string, language: Language = 'en'): string {
+  return Object.hasOwn(FIELD_LABELS, field) ? textsFor(language).t(FIELD_LABELS[field]) : field;
 }
 
-const PROBLEMS: Readonly<Record<string, string>> = {
-  required: 'This field is required.',
-  tooLong: 'This is too long.',
-  invalid: 'This value cannot be used.',
-  email: 'This is not a valid e-mail address.',
-  requiredForMail: 'An e-mail address is needed to send the invitation by e-mail.',
-  past: 'This time is in the past.',
-  beforeSchedule: 'The link must expire after the scheduled start.',
-  unknownAgent: 'No agent with this name is known to Doorman.',
-  unknownQueue: 'This queue is not registered (any more).',
-  badDate: 'This is not a valid date or time.',
+const PROBLEMS: Readonly<Record<string, TextKey>> = {
+  required: 'problem.required',
+  tooLong: 'problem.tooLong',
+  invalid: 'problem.invalid',
+  email: 'problem.email',
+  requiredForMail: 'problem.requiredForMail',
+  past: 'problem.past',
+  beforeSchedule: 'problem.beforeSchedule',
+  unknownAgent: 'problem.unknownAgent',
+  unknownQueue: 'problem.unknownQueue',
+  badDate: 'problem.badDate',
   // Problems with the whole form rather than one field (field `form`).
-  malformed: 'The form could not be read. Please fill it in again.',
-  notPermitted: "You don't have the agent role.",
-  noApprovalsQueue:
-    'No channel is registered for approvals, so nobody could decide: an admin says "@Doorman register approvals" in the approvers\' channel.',
+  malformed: 'problem.malformed',
+  notPermitted: 'problem.notPermitted',
+  noApprovalsQueue: 'problem.noApprovalsQueue',
 };
 
 /** Longest accepted inputs, matching the form's maxLength, so "too long" can say how long is fine. */
 export const FIELD_MAX_LENGTHS: Readonly<Record<string, number>> = { recipientName: 80, comments: 2000 };
 
 /** The human text for a form problem code; unknown codes get a generic request to check the field. */
-export function problemText(problem: string, field?: string): string {
+export function problemText(problem: string, field?: string, language: Language = 'en'): string {
+  const texts = textsFor(language);
   const maxLength = field === undefined ? undefined : FIELD_MAX_LENGTHS[field];
-  if (problem === 'tooLong' && maxLength !== undefined) return `This is too long: use at most ${maxLength} characters.`;
+  if (problem === 'tooLong' && maxLength !== undefined) return texts.t('problem.tooLongAtMost', { max: maxLength });
   // Own keys only: a problem code like "toString" must not find Object.prototype's members.
-  return Object.prototype.hasOwnProperty.call(PROBLEMS, problem) ? PROBLEMS[problem] : 'Please check this field.';
+  return texts.t(Object.prototype.hasOwnProperty.call(PROBLEMS, problem) ? PROBLEMS[problem] : 'problem.other');
 }
 
 /** The name a card shows for a person: the view's current one where it has one (a former member), else the recorded. */

@@ -1,4 +1,6 @@
+import { textsFor } from '../../../application/i18n/messages';
 import { usableTimeZone } from '../../../application/shared/zonedTime';
+import { Language } from '../../../domain/language';
 import { cardTime } from '../cards/cardTime';
 import { adaptiveCard, heading, statusBadge, textBlock } from '../cards/cardElements';
 import { AdaptiveCard } from '../cards/cardTypes';
@@ -13,22 +15,19 @@ export interface ApprovalSettingNoticeView {
   /** The reader's time zone. */
   timeZone: string;
   now: Date;
+  /** The reader's language (default English). */
+  language?: Language;
 }
 
 /** The message every approver gets at once when an admin turns lockbox approval off (or back on). */
 export function approvalSettingNoticeCard(view: ApprovalSettingNoticeView): AdaptiveCard {
+  const language = view.language ?? 'en';
+  const texts = textsFor(language);
   const who = escapeMarkdown(view.changedBy);
-  const when = `${cardTime(view.changedAt, view.timeZone, view.now)} (${escapeMarkdown(usableTimeZone(view.timeZone))})`;
+  const when = `${cardTime(view.changedAt, view.timeZone, view.now, language)} (${escapeMarkdown(usableTimeZone(view.timeZone))})`;
   const [title, text] = view.approvalRequired
-    ? [
-        'Lockbox approval is on again',
-        `${who} turned approval on at ${when}. Access requests wait for an approver's decision again.`,
-      ]
-    : [
-        'Lockbox approval is turned off',
-        `${who} turned approval off at ${when}. From now on every access request is approved automatically and access ` +
-          'is granted at once; the audit trail names this setting as the approver. If this is unexpected, tell your security team.',
-      ];
+    ? [texts.t('approvalSetting.onTitle'), texts.t('approvalSetting.on', { who, when })]
+    : [texts.t('approvalSetting.offTitle'), texts.t('approvalSetting.off', { who, when })];
   return adaptiveCard([
     heading(title, 'noticeTitle'),
     view.approvalRequired ? textBlock(text, { id: 'noticeText', spacing: 'small' }) : statusBadge(text, 'stopped', 'noticeText', { weight: 'default' }),

@@ -1,7 +1,9 @@
+import { Texts, textsFor } from '../../../application/i18n/messages';
 import { NotReached } from '../../../application/ports';
+import { Language } from '../../../domain/language';
 import type { LockboxViewer } from '../../../domain/policy';
 import { ErrorCode } from '../../../domain/errors';
-import { LockboxKept, LockboxMembership, LockboxRequest, isDecisionOverdue, lockboxParties, scopeOf } from '../../../domain/lockbox';
+import { LockboxRequest, isDecisionOverdue, lockboxParties, scopeOf } from '../../../domain/lockbox';
 import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
 import { adaptiveCard, executeAction, factSet, heading, statusBadge, inputText, problemNotice, textBlock } from '../cards/cardElements';
 import { AdaptiveCard, CardElement } from '../cards/cardTypes';
@@ -11,7 +13,7 @@ import { notReachedBlock } from '../cards/notReachedBlock';
 import { notifiedLine } from '../cards/notifiedLine';
 import {
   decisionFact,
-  durationText,
+  durationIn,
   isAccessRunning,
   isUndecided,
   LOCKBOX_FIELD_MAX_LENGTHS,
@@ -32,6 +34,8 @@ export interface LockboxCardView {
   approverIds: string[];
   now: Date;
   timeZone: string;
+  /** The reader's language: the approvers' channel's, the requester's, or the clicker's (default English). */
+  language?: Language;
   notice: { code: ErrorCode } | null;
   /** The label of the API key the request was made through, when it was (else `requestedVia` is shown as is). */
   requestedViaLabel?: string | null;
@@ -52,117 +56,105 @@ export const REFRESH_USER_LIMIT = 60;
  */
 export function lockboxCard(view: LockboxCardView): AdaptiveCard {
   const { request, now, timeZone } = view;
+  const language = view.language ?? 'en';
+  const texts = textsFor(language);
   const body: unknown[] = [];
   if (view.notice) {
-    body.push(problemNotice(lockboxNoticeText(view.notice.code), 'notice', { weight: 'bolder' }));
+    body.push(problemNotice(lockboxNoticeText(view.notice.code, language), 'notice', { weight: 'bolder' }));
   }
   body.push(
-    heading(`Access request · ${escapeMarkdown(request.resource)}`, 'title'),
-    statusBadge(lockboxStateText(request, timeZone, now), lockboxStateTone(request), 'state'),
+    heading(texts.t('lockbox.title', { resource: escapeMarkdown(request.resource) }), 'title'),
+    statusBadge(lockboxStateText(request, timeZone, now, language), lockboxStateTone(request), 'state'),
   );
-  const hint = stateHint(view);
+  const hint = stateHint(view, texts);
   if (hint) body.push(textBlock(hint, { id: 'hint', isSubtle: true, spacing: 'small' }));
-  body.push(factSet(facts(view), 'facts'));
-  const notReached = notReachedBlock('lockbox', view.notReached);
+  body.push(factSet(facts(view, texts), 'facts'));
+  const notReached = notReachedBlock('lockbox', view.notReached, language);
   if (notReached) body.push(notReached);
-  const notified = notifiedLine(view.notified);
+  const notified = notifiedLine(view.notified, language);
   if (notified) body.push(notified);
 
-  const actions = viewerActions(view);
+  const actions = viewerActions(view, texts);
   if (actions.inputs.length > 0) body.push(...actions.inputs);
   if (view.viewer === 'readOnly' && isUndecided(request)) {
     body.push(
-      textBlock("Only approvers can decide; you can't approve your own request.", {
+      textBlock(texts.t('lockbox.readOnlyNote'), {
         id: 'readOnlyNote',
         isSubtle: true,
         spacing: 'medium',
       }),
     );
   }
-  body.push(textBlock(`Times in ${escapeMarkdown(timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }));
+  body.push(textBlock(texts.t('time.zoneNote', { zone: escapeMarkdown(timeZone) }), { id: 'timeZoneNote', isSubtle: true, size: 'small' }));
 
-  const refresh = cardRefresh(view);
+  const refresh = cardRefresh(view, texts);
   return adaptiveCard(body, actions.buttons, refresh ? { refresh } : {});
 }
 
-function facts(view: LockboxCardView): Array<[string, string | null]> {
+function facts(view: LockboxCardView, texts: Texts): Array<[string, string | null]> {
   const { request, now, timeZone } = view;
+  const { language } = texts;
   const { access } = request;
+  const time = (moment: Date): string => cardTime(moment, timeZone, now, language);
   const decideBy = isUndecided(request)
-    ? cardTimeWithDistance(request.decideBy, timeZone, now)
+    ? cardTimeWithDistance(request.decideBy, timeZone, now, language)
     : request.state === 'expired'
-      ? cardTime(request.decideBy, timeZone, now)
+      ? time(request.decideBy)
       : null;
+  const duration = durationIn(request.durationMinutes, language);
+  const scope = scopeOf(request);
   return [
-    ['Requester', escapeMarkdown(personName(view.shownNames, request.requester))],
-    ['Requested via', request.requestedVia === null ? null : escapeMarkdown(view.requestedViaLabel ?? request.requestedVia)],
-    ['Access', `${escapeMarkdown(scopeOf(request).name)}: ${escapeMarkdown(scopeOf(request).description)}, for ${durationText(request.durationMinutes)}`],
-    ['Resource', escapeMarkdown(request.resource)],
-    ['Reason', escapeMarkdown(request.reason)],
-    ['Ticket', request.ticket.trim() === '' ? null : escapeMarkdown(request.ticket)],
-    ['Duration', durationText(request.durationMinutes)],
-    ['Decide by', decideBy],
-    ...request.decisions.map((decision) => decisionFact(decision, timeZone, now, view.shownNames)),
-    [
-      'Access window',
-      access.grantedAt && access.endsAt ? `${cardTime(access.grantedAt, timeZone, now)} → ${cardTime(access.endsAt, timeZone, now)}` : null,
-    ],
-    ['Membership', access.membership ? MEMBERSHIP_TEXT[access.membership] : null],
-    ['Access removed', access.removedAt && !access.kept ? cardTime(access.removedAt, timeZone, now) : null],
-    ['Access kept', access.kept ? KEPT_TEXT[access.kept] : null],
-    ['Grant failed', access.status === 'failed' ? grantProblemText(access.problem?.code ?? null) : null],
+    [texts.t('lockbox.fact.requester'), escapeMarkdown(personName(view.shownNames, request.requester))],
+    [texts.t('lockbox.fact.requestedVia'), request.requestedVia === null ? null : escapeMarkdown(view.requestedViaLabel ?? request.requestedVia)],
+    [texts.t('lockbox.fact.access'), texts.t('lockbox.fact.accessValue', { name: escapeMarkdown(scope.name), description: escapeMarkdown(scope.description), duration })],
+    [texts.t('lockbox.fact.resource'), escapeMarkdown(request.resource)],
+    [texts.t('lockbox.fact.reason'), escapeMarkdown(request.reason)],
+    [texts.t('lockbox.fact.ticket'), request.ticket.trim() === '' ? null : escapeMarkdown(request.ticket)],
+    [texts.t('lockbox.fact.duration'), duration],
+    [texts.t('lockbox.fact.decideBy'), decideBy],
+    ...request.decisions.map((decision) => decisionFact(decision, timeZone, now, view.shownNames, language)),
+    [texts.t('lockbox.fact.window'), access.grantedAt && access.endsAt ? `${time(access.grantedAt)} → ${time(access.endsAt)}` : null],
+    [texts.t('lockbox.fact.membership'), access.membership ? texts.t(`lockbox.membership.${access.membership}`) : null],
+    [texts.t('lockbox.fact.removed'), access.removedAt && !access.kept ? time(access.removedAt) : null],
+    [texts.t('lockbox.fact.kept'), access.kept ? texts.t(`lockbox.kept.${access.kept}`) : null],
+    [texts.t('lockbox.fact.grantFailed'), access.status === 'failed' ? grantProblemText(access.problem?.code ?? null, texts) : null],
   ];
 }
 
-const MEMBERSHIP_TEXT: Readonly<Record<LockboxMembership, string>> = {
-  added: 'Added by Doorman; removed when the access ends',
-  alreadyMember: 'Already a member before this request: Doorman did not add it and will not remove it',
-  shared: 'Already carried by another running request of the requester; removed only when the last of them ends',
-};
-
-const KEPT_TEXT: Readonly<Record<LockboxKept, string>> = {
-  otherRequest: 'Membership kept: another approved request of the requester still runs',
-  notAdded: 'Membership kept: the requester had it before; Doorman did not add it',
-};
-
-function grantProblemText(code: string | null): string {
-  if (code === 'GRAPH.FORBIDDEN') return 'Doorman lacks the Graph permission to change the access group (GroupMember.ReadWrite.All); nothing was granted';
-  if (code === 'ACCESS.GIVEN_UP') return 'the directory did not answer after repeated attempts; nothing was granted';
-  return 'nothing was granted';
+function grantProblemText(code: string | null, texts: Texts): string {
+  if (code === 'GRAPH.FORBIDDEN') return texts.t('lockbox.grant.forbidden');
+  if (code === 'ACCESS.GIVEN_UP') return texts.t('lockbox.grant.givenUp');
+  return texts.t('lockbox.grant.other');
 }
 
-function stateHint(view: LockboxCardView): string | null {
+function stateHint(view: LockboxCardView, texts: Texts): string | null {
   const { request, now } = view;
-  if (isUndecided(request) && isDecisionOverdue(request, now)) return 'The decision deadline has passed; the request expires.';
-  if (request.state === 'review') return 'A support lead reviews this request before approvers decide.';
-  if (request.state === 'approved' && request.ending !== null) {
-    return 'Access is being removed; the request ends once removal is confirmed.';
-  }
-  if (request.state === 'approved' && request.access.status !== 'granted') {
-    return 'Access is being granted; the window starts once the grant is confirmed.';
-  }
+  if (isUndecided(request) && isDecisionOverdue(request, now)) return texts.t('lockbox.hint.overdue');
+  if (request.state === 'review') return texts.t('lockbox.hint.review');
+  if (request.state === 'approved' && request.ending !== null) return texts.t('lockbox.hint.removing');
+  if (request.state === 'approved' && request.access.status !== 'granted') return texts.t('lockbox.hint.granting');
   return null;
 }
 
 /** Inputs (in the body, so Action.Execute sends them) and buttons for this viewer in this state. */
-function viewerActions(view: LockboxCardView): { inputs: CardElement[]; buttons: CardElement[] } {
+function viewerActions(view: LockboxCardView, texts: Texts): { inputs: CardElement[]; buttons: CardElement[] } {
   const { request, viewer, now } = view;
   const pointer = lockboxPointer(request);
   const none = { inputs: [], buttons: [] };
   // Past the deadline every decision fails until the sweeper expires the request, so none is offered.
   if (isUndecided(request) && isDecisionOverdue(request, now)) return none;
   const comment = inputText('comment', {
-    label: 'Comment (optional)',
-    placeholder: 'Shown on the card and to the requester',
+    label: texts.t('lockbox.comment'),
+    placeholder: texts.t('lockbox.commentPlaceholder'),
     isMultiline: true,
     maxLength: LOCKBOX_FIELD_MAX_LENGTHS.comment,
   });
-  const deny = executeAction('Deny', 'lockbox.deny', pointer, 'deny', 'destructive');
-  const revoke = executeAction('Revoke access', 'lockbox.revoke', pointer, 'revoke', 'destructive');
+  const deny = executeAction(texts.t('lockbox.action.deny'), 'lockbox.deny', pointer, 'deny', 'destructive');
+  const revoke = executeAction(texts.t('lockbox.action.revoke'), 'lockbox.revoke', pointer, 'revoke', 'destructive');
   switch (viewer) {
     case 'approver':
       if (request.state === 'pending') {
-        return { inputs: [comment], buttons: [executeAction('Approve', 'lockbox.approve', pointer, 'approve', 'positive'), deny] };
+        return { inputs: [comment], buttons: [executeAction(texts.t('lockbox.action.approve'), 'lockbox.approve', pointer, 'approve', 'positive'), deny] };
       }
       if (isAccessRunning(request)) return { inputs: [], buttons: [revoke] };
       return none;
@@ -173,21 +165,21 @@ function viewerActions(view: LockboxCardView): { inputs: CardElement[]; buttons:
       return none;
     case 'reviewer':
       if (request.state === 'review') {
-        const pass = executeAction('Pass to approvers', 'lockbox.approve', { ...pointer, stage: 'review' }, 'passReview', 'positive');
+        const pass = executeAction(texts.t('lockbox.action.passReview'), 'lockbox.approve', { ...pointer, stage: 'review' }, 'passReview', 'positive');
         return { inputs: [comment], buttons: [pass, deny] };
       }
       return none;
     case 'requester':
-      if (isUndecided(request)) return { inputs: [], buttons: [executeAction('Cancel request', 'lockbox.cancel', pointer, 'cancel')] };
+      if (isUndecided(request)) return { inputs: [], buttons: [executeAction(texts.t('lockbox.action.cancel'), 'lockbox.cancel', pointer, 'cancel')] };
       if (isAccessRunning(request)) {
-        return { inputs: [], buttons: [executeAction("I'm done — end access", 'lockbox.resolve', pointer, 'resolve')] };
+        return { inputs: [], buttons: [executeAction(texts.t('lockbox.action.resolve'), 'lockbox.resolve', pointer, 'resolve')] };
       }
       return none;
     case 'readOnly':
       // Teams refreshes automatically for at most 60 people, and not every client does: anyone may ask for their own
       // view (read-only `card.refresh`); the server decides from the signed activity what that view contains.
       if (isUndecided(request) || isAccessRunning(request)) {
-        return { inputs: [], buttons: [executeAction('Show my options', 'card.refresh', pointer, 'showOptions')] };
+        return { inputs: [], buttons: [executeAction(texts.t('lockbox.action.showOptions'), 'card.refresh', pointer, 'showOptions')] };
       }
       return none;
   }
@@ -197,12 +189,12 @@ function viewerActions(view: LockboxCardView): { inputs: CardElement[]; buttons:
  * The automatic refresh (read-only verb `card.refresh`) through which Teams asks the bot for each listed person's
  * own view. Only while someone could still act; the requester's chat render has none (its card is updated in place).
  */
-function cardRefresh(view: LockboxCardView): unknown {
+function cardRefresh(view: LockboxCardView, texts: Texts): unknown {
   const { request, viewer } = view;
   if (viewer === 'requester' || !(isUndecided(request) || request.state === 'approved')) return undefined;
   const parties = lockboxParties(request);
   const userIds = [...new Set(view.approverIds)].filter((id) => !parties.includes(id)).slice(0, REFRESH_USER_LIMIT).map(userMri);
-  return { action: executeAction('Refresh', 'card.refresh', lockboxPointer(request), 'refresh'), userIds };
+  return { action: executeAction(texts.t('card.refresh'), 'card.refresh', lockboxPointer(request), 'refresh'), userIds };
 }
 
 // Teams matches `userIds` against user MRIs ("8:orgid:<Entra object id>"); a bare object id never triggers a refresh.

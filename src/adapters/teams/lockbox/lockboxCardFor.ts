@@ -1,6 +1,7 @@
 import { CardRole } from '../../../application/shared/cardViews';
 import { RequestCardView } from '../../../application/ports';
 import { ErrorCode } from '../../../domain/errors';
+import { Language } from '../../../domain/language';
 import { LockboxRequest } from '../../../domain/lockbox';
 import { Actor } from '../../../domain/people';
 import { LockboxViewer, lockboxViewerOf } from '../../../domain/policy';
@@ -15,6 +16,7 @@ export function lockboxCardFor(
   now: Date,
   timeZone: string,
   viewer: Actor | null,
+  language: Language = 'en',
 ): AdaptiveCard {
   const { request } = cardView;
   const who: LockboxViewer = viewer ? lockboxViewerOf(request, viewer) : role === 'requester' ? 'requester' : 'readOnly';
@@ -24,6 +26,7 @@ export function lockboxCardFor(
     approverIds: cardView.refreshUserIds ?? cardView.deciderIds,
     now,
     timeZone,
+    language,
     notice: notice ? { code: notice } : null,
     requestedViaLabel: cardView.requestedViaLabel ?? null,
     notReached: cardView.notReached ?? [],

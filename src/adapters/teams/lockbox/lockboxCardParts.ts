@@ -1,4 +1,6 @@
+import { TextKey, textsFor } from '../../../application/i18n/messages';
 import { durationText } from '../../../application/people/auditTrail';
+import { Language } from '../../../domain/language';
 import { ErrorCode, FieldProblem } from '../../../domain/errors';
 import { LockboxDecision, LockboxEndReason, LockboxRequest } from '../../../domain/lockbox';
 import { cardTime } from '../cards/cardTime';
@@ -36,42 +38,47 @@ export function isAccessRunning(request: LockboxRequest): boolean {
 /** A duration as people say it (one wording for cards, trails and histories). */
 export { durationText };
 
-const END_REASONS: Readonly<Record<LockboxEndReason, string>> = {
-  'window elapsed': 'access window elapsed',
-  resolved: 'ended early by the requester',
-  revoked: 'revoked by an approver',
-  'grant failed': 'the grant failed, access was never given',
-};
+/** A duration on a card in `language`: English keeps the trails' "4 h 30 min", others say "4 Stunden 30 Minuten". */
+export function durationIn(minutes: number, language: Language): string {
+  if (language === 'en') return durationText(minutes);
+  const texts = textsFor(language);
+  const hours = Math.floor(minutes / 60);
+  const rest = minutes % 60;
+  if (hours === 0) return texts.plural('duration.minutes', rest);
+  if (rest === 0) return texts.plural('duration.hours', hours);
+  return texts.t('duration.hoursMinutes', { hours: texts.plural('duration.hours', hours), minutes: texts.plural('duration.minutes', rest) });
+}
 
 /** Why access ended, as people read it: "access window elapsed", "revoked by an approver", … */
-export function endReasonText(reason: LockboxEndReason): string {
-  return END_REASONS[reason];
+export function endReasonText(reason: LockboxEndReason, language: Language = 'en'): string {
+  return textsFor(language).t(`lockbox.end.${reason}`);
 }
 
 /**
  * The state badge: "Awaiting approval", "Access granted until Fri 5 Dec, 14:00", "Ended — revoked by an approver".
  * "Approved" is split by where the access stands, because approval only counts once access is really granted.
  */
-export function lockboxStateText(request: LockboxRequest, timeZone: string, now: Date): string {
+export function lockboxStateText(request: LockboxRequest, timeZone: string, now: Date, language: Language = 'en'): string {
+  const texts = textsFor(language);
   switch (request.state) {
     case 'review':
-      return 'Awaiting review';
     case 'pending':
-      return 'Awaiting approval';
-    case 'approved':
-      if (request.ending !== null) return 'Access ending…';
-      if (request.access.status === 'granted') {
-        return request.access.endsAt ? `Access granted until ${cardTime(request.access.endsAt, timeZone, now)}` : 'Access granted';
-      }
-      return 'Approved — access being granted';
     case 'denied':
-      return 'Denied';
     case 'expired':
-      return 'Expired';
     case 'cancelled':
-      return 'Cancelled';
+      return texts.t(`lockbox.state.${request.state}`);
+    case 'approved':
+      if (request.ending !== null) return texts.t('lockbox.state.ending');
+      if (request.access.status === 'granted') {
+        return request.access.endsAt
+          ? texts.t('lockbox.state.grantedUntil', { time: cardTime(request.access.endsAt, timeZone, now, language) })
+          : texts.t('lockbox.state.granted');
+      }
+      return texts.t('lockbox.state.granting');
     case 'ended':
-      return request.ending ? `Ended — ${endReasonText(request.ending.reason)}` : 'Ended';
+      return request.ending
+        ? texts.t('lockbox.state.endedBecause', { reason: endReasonText(request.ending.reason, language) })
+        : texts.t('lockbox.state.ended');
   }
 }
 
@@ -92,23 +99,25 @@ export function lockboxStateTone(request: LockboxRequest): StatusTone {
   }
 }
 
-const DECISION_TITLES: Readonly<Record<LockboxDecision['action'], string>> = {
-  approve: 'Approved',
-  autoApprove: 'Approved automatically',
-  deny: 'Denied',
-  passReview: 'Passed review',
-};
-
 /** A decision as a fact: title ("Denied") and value ("Ann Approver, Fri 5 Dec, 14:00 — “comment”"), escaped. */
-export function decisionFact(decision: LockboxDecision, timeZone: string, now: Date, shownNames: Readonly<Record<string, string>> = {}): [string, string] {
-  const at = cardTime(decision.at, timeZone, now);
+export function decisionFact(
+  decision: LockboxDecision,
+  timeZone: string,
+  now: Date,
+  shownNames: Readonly<Record<string, string>> = {},
+  language: Language = 'en',
+): [string, string] {
+  const texts = textsFor(language);
+  const at = cardTime(decision.at, timeZone, now, language);
+  const title = texts.t(`lockbox.decision.${decision.action}`);
   if (decision.action === 'autoApprove') {
-    // The "comment" of an automatic approval names the setting that approved it; the actor is the system.
-    return [DECISION_TITLES.autoApprove, `${escapeMarkdown(decision.comment ?? 'approval is turned off')}, ${at}`];
+    // The "comment" of an automatic approval names the setting that approved it (stored in English: the domain's
+    // words); the actor is the system.
+    return [title, `${escapeMarkdown(decision.comment ?? texts.t('lockbox.approvalOff'))}, ${at}`];
   }
   const comment = decision.comment && decision.comment.trim() !== '' ? ` — “${escapeMarkdown(decision.comment.trim())}”` : '';
   const by = personName(shownNames, { aadObjectId: decision.byId, name: decision.byName });
-  return [DECISION_TITLES[decision.action], `${escapeMarkdown(by)}, ${at}${comment}`];
+  return [title, `${escapeMarkdown(by)}, ${at}${comment}`];
 }
 
 /** The last decision of a kind, if any. */
@@ -117,15 +126,16 @@ export function lastDecision(request: LockboxRequest, ...actions: LockboxDecisio
 }
 
 // The shared texts speak of agents; on a lockbox card the roles that matter are approver and requester.
-const LOCKBOX_NOTICES: Partial<Record<ErrorCode, string>> = {
-  'AUTH.NOT_PERMITTED': 'Only approvers can decide on this request, and only the requester can cancel it or end access.',
-  'AUTH.SELF_APPROVAL': "You can't decide on your own request.",
-  'AUTH.SAME_REVIEWER': 'You passed the lead review of this request; another approver decides.',
+const LOCKBOX_NOTICES: Partial<Record<ErrorCode, TextKey>> = {
+  'AUTH.NOT_PERMITTED': 'lockbox.error.AUTH.NOT_PERMITTED',
+  'AUTH.SELF_APPROVAL': 'lockbox.error.AUTH.SELF_APPROVAL',
+  'AUTH.SAME_REVIEWER': 'lockbox.error.AUTH.SAME_REVIEWER',
 };
 
 /** The text people read for an error code on a lockbox card. */
-export function lockboxNoticeText(code: ErrorCode): string {
-  return LOCKBOX_NOTICES[code] ?? noticeText(code);
+export function lockboxNoticeText(code: ErrorCode, language: Language = 'en'): string {
+  const key = LOCKBOX_NOTICES[code];
+  return key ? textsFor(language).t(key) : noticeText(code, language);
 }
 
 /** An Input.Number; `value` is kept only when it is a number (a Number input cannot show anything else). */
@@ -158,6 +168,7 @@ export function formProblems(
   problems: readonly FieldProblem[],
   fields: Readonly<Record<string, FormField>>,
   nothingDone: string,
+  language: Language = 'en',
 ): { summary: CardElement | null; after(field: string): CardElement[]; unplaced: CardElement[] } {
   // Own properties only: a field or problem code such as "constructor" must not reach Object.prototype.
   const known = (field: string): FormField | undefined => (Object.hasOwn(fields, field) ? fields[field] : undefined);
@@ -165,16 +176,16 @@ export function formProblems(
   for (const { field, problem } of problems) {
     if (field === FORM_FIELD) continue;
     const overrides = known(field)?.texts;
-    const text = (overrides && Object.hasOwn(overrides, problem) ? overrides[problem] : undefined) ?? sharedProblemText(problem);
+    const text = (overrides && Object.hasOwn(overrides, problem) ? overrides[problem] : undefined) ?? sharedProblemText(problem, language);
     const texts = byField.get(field) ?? [];
     if (!texts.includes(text)) texts.push(text);
     byField.set(field, texts);
   }
   const label = (field: string): string => known(field)?.label ?? field;
-  const general = [...new Set(problems.filter((p) => p.field === FORM_FIELD).map((p) => sharedProblemText(p.problem)))];
+  const general = [...new Set(problems.filter((p) => p.field === FORM_FIELD).map((p) => sharedProblemText(p.problem, language)))];
   const named = [...byField.keys()].map(label);
   const parts = [nothingDone, ...general];
-  if (named.length > 0) parts.push(`Please check: ${escapeMarkdown([...new Set(named)].join(', '))}.`);
+  if (named.length > 0) parts.push(textsFor(language).t('form.pleaseCheck', { fields: escapeMarkdown([...new Set(named)].join(', ')) }));
   const summary = problems.length > 0 ? problemNotice(parts.join(' '), 'formError', { weight: 'bolder' }) : null;
 
   const errorFor = (field: string, named: boolean): CardElement => {
@@ -192,7 +203,7 @@ export function formProblems(
 
 // problemText looks codes up in a plain object, so "toString" would come back as a function; such codes get the
 // generic text instead.
-function sharedProblemText(problem: string): string {
-  const text: unknown = problemText(problem);
-  return typeof text === 'string' ? text : problemText('');
+function sharedProblemText(problem: string, language: Language): string {
+  const text: unknown = problemText(problem, undefined, language);
+  return typeof text === 'string' ? text : problemText('', undefined, language);
 }

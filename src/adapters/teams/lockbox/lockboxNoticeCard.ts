@@ -1,4 +1,6 @@
+import { Texts, textsFor } from '../../../application/i18n/messages';
 import { LockboxRequest } from '../../../domain/lockbox';
+import { Language } from '../../../domain/language';
 import { usableTimeZone } from '../../../application/shared/zonedTime';
 import { cardTime } from '../cards/cardTime';
 import { adaptiveCard, heading, textBlock } from '../cards/cardElements';
@@ -13,6 +15,8 @@ export interface LockboxNoticeView {
   now: Date;
   /** The reader's time zone: every time on the card is in it. */
   timeZone: string;
+  /** The reader's language (default English). */
+  language?: Language;
 }
 
 /**
@@ -20,7 +24,8 @@ export interface LockboxNoticeView {
  * the approvers' "1 hour left" reminder, or that access ended. No buttons: decisions are taken on the request card.
  */
 export function lockboxNoticeCard(view: LockboxNoticeView): AdaptiveCard {
-  const { title, text } = NOTICES[view.notice](view);
+  const texts = textsFor(view.language ?? 'en');
+  const { title, text } = NOTICES[view.notice](view, texts);
   return adaptiveCard([heading(title, 'noticeTitle'), textBlock(text, { id: 'noticeText', spacing: 'small' })]);
 }
 
@@ -29,7 +34,7 @@ interface Notice {
   text: string;
 }
 
-const NOTICES: Record<LockboxNoticeView['notice'], (view: LockboxNoticeView) => Notice> = {
+const NOTICES: Record<LockboxNoticeView['notice'], (view: LockboxNoticeView, texts: Texts) => Notice> = {
   decision,
   reminder,
   ended,
@@ -38,114 +43,130 @@ const NOTICES: Record<LockboxNoticeView['notice'], (view: LockboxNoticeView) => 
   escalated,
 };
 
-function escalated(view: LockboxNoticeView): Notice {
-  const { request, now, timeZone } = view;
+function time(view: LockboxNoticeView, texts: Texts, moment: Date): string {
+  return cardTime(moment, view.timeZone, view.now, texts.language);
+}
+
+function escalated(view: LockboxNoticeView, texts: Texts): Notice {
+  const { request } = view;
   return {
-    title: 'You are a backup approver now',
-    text:
-      `Nobody has decided on ${escapeMarkdown(request.resource)} requested by ${escapeMarkdown(request.requester.name)}, so you were added ` +
-      `as a backup approver. Decide on its card in the approvers' channel by ${cardTime(request.decideBy, timeZone, now)}, or the request expires.`,
+    title: texts.t('lockboxNotice.escalatedTitle'),
+    text: texts.t('lockboxNotice.escalated', {
+      resource: escapeMarkdown(request.resource),
+      requester: escapeMarkdown(request.requester.name),
+      time: time(view, texts, request.decideBy),
+    }),
   };
 }
 
-function grantFailed(view: LockboxNoticeView): Notice {
+function grantFailed(view: LockboxNoticeView, texts: Texts): Notice {
   const { request } = view;
   const problem = request.access.problem;
-  const why = problem ? GRANT_PROBLEMS[problem.code] ?? `the directory answered ${escapeMarkdown(problem.code)}` : 'the grant did not go through';
+  const why =
+    !problem
+      ? texts.t('lockboxNotice.grantUnknown')
+      : problem.code === 'GRAPH.FORBIDDEN'
+        ? texts.t('lockboxNotice.grantForbidden')
+        : problem.code === 'ACCESS.GIVEN_UP'
+          ? texts.t('lockboxNotice.grantGivenUp')
+          : texts.t('lockboxNotice.grantAnswered', { code: escapeMarkdown(problem.code) });
   return {
-    title: `Access to ${escapeMarkdown(request.resource)} was not granted`,
-    text: `The request was approved, but access could not be granted: ${why}. Nothing was granted; ask again once an admin has fixed it.`,
+    title: texts.t('lockboxNotice.grantFailedTitle', { resource: escapeMarkdown(request.resource) }),
+    text: texts.t('lockboxNotice.grantFailed', { why }),
   };
 }
 
-const GRANT_PROBLEMS: Readonly<Record<string, string>> = {
-  'GRAPH.FORBIDDEN': 'Doorman lacks the Microsoft Graph permission to change the access group (an admin grants GroupMember.ReadWrite.All)',
-  'ACCESS.GIVEN_UP': 'the directory did not answer after repeated attempts',
-};
-
-function revoked(view: LockboxNoticeView): Notice {
+function revoked(view: LockboxNoticeView, texts: Texts): Notice {
   const { request } = view;
+  const resource = escapeMarkdown(request.resource);
   return {
-    title: `Access to ${escapeMarkdown(request.resource)} revoked`,
-    text: `An approver revoked ${escapeMarkdown(request.requester.name)}'s access to ${escapeMarkdown(request.resource)}; access is being removed.`,
+    title: texts.t('lockboxNotice.revokedTitle', { resource }),
+    text: texts.t('lockboxNotice.revoked', { requester: escapeMarkdown(request.requester.name), resource }),
   };
 }
 
-function decision(view: LockboxNoticeView): Notice {
+function decision(view: LockboxNoticeView, texts: Texts): Notice {
   const { request } = view;
   const resource = escapeMarkdown(request.resource);
   switch (request.state) {
     case 'approved': {
       const approval = lastDecision(request, 'approve', 'autoApprove');
-      const window = accessWindow(view, approval?.at ?? request.updatedAt);
+      const window = accessWindow(view, texts, approval?.at ?? request.updatedAt) + membershipNote(request, texts);
+      const title = texts.t('lockboxNotice.approvedTitle', { resource });
       if (approval?.action === 'autoApprove') {
-        const setting = escapeMarkdown(approval.comment ?? 'approval is turned off');
-        return { title: `Access to ${resource} approved`, text: `Approved automatically (${setting}): ${window}${membershipNote(request)}` };
+        const setting = escapeMarkdown(approval.comment ?? texts.t('lockbox.approvalOff'));
+        return { title, text: texts.t('lockboxNotice.approvedAuto', { setting, window }) };
       }
-      const by = escapeMarkdown(approval?.byName ?? 'an approver');
-      return { title: `Access to ${resource} approved`, text: `Approved by ${by}${quoted(approval?.comment)}: ${window}${membershipNote(request)}` };
+      const by = escapeMarkdown(approval?.byName ?? texts.t('lockboxNotice.anApprover'));
+      return { title, text: texts.t('lockboxNotice.approvedBy', { by, comment: quoted(approval?.comment), window }) };
     }
     case 'denied': {
       const denial = lastDecision(request, 'deny');
-      const by = escapeMarkdown(denial?.byName ?? 'an approver');
+      const by = escapeMarkdown(denial?.byName ?? texts.t('lockboxNotice.anApprover'));
       const comment = denial?.comment?.trim();
-      return { title: `Access to ${resource} denied`, text: comment ? `Denied by ${by}: ${escapeMarkdown(comment)}` : `Denied by ${by}.` };
+      return {
+        title: texts.t('lockboxNotice.deniedTitle', { resource }),
+        text: comment ? texts.t('lockboxNotice.deniedBecause', { by, comment: escapeMarkdown(comment) }) : texts.t('lockboxNotice.denied', { by }),
+      };
     }
     case 'expired':
-      return { title: `Access to ${resource} not granted`, text: 'Expired: nobody decided in time.' };
+      return { title: texts.t('lockboxNotice.expiredTitle', { resource }), text: texts.t('lockboxNotice.expired') };
     case 'cancelled':
-      return { title: `Access request for ${resource} cancelled`, text: 'The request was cancelled; nobody can approve it any more.' };
+      return { title: texts.t('lockboxNotice.cancelledTitle', { resource }), text: texts.t('lockboxNotice.cancelled') };
     case 'pending': {
       const review = lastDecision(request, 'passReview');
-      const by = escapeMarkdown(review?.byName ?? 'A support lead');
-      return { title: `Access request for ${resource} reviewed`, text: `${by} passed the request to the approvers${quoted(review?.comment)}.` };
+      const by = escapeMarkdown(review?.byName ?? texts.t('lockboxNotice.aSupportLead'));
+      return { title: texts.t('lockboxNotice.reviewedTitle', { resource }), text: texts.t('lockboxNotice.reviewed', { by, comment: quoted(review?.comment) }) };
     }
     case 'review':
-      return { title: `Access request for ${resource}`, text: 'A support lead reviews the request before approvers decide.' };
+      return { title: texts.t('lockboxNotice.reviewTitle', { resource }), text: texts.t('lockboxNotice.review') };
     case 'ended':
-      return ended(view);
+      return ended(view, texts);
   }
 }
 
-function reminder(view: LockboxNoticeView): Notice {
-  const { request, now, timeZone } = view;
-  const left = timeLeft(request.decideBy.getTime() - now.getTime());
+function reminder(view: LockboxNoticeView, texts: Texts): Notice {
+  const { request, now } = view;
   return {
-    title: 'Decision due soon',
-    text:
-      `${left} left to decide on ${escapeMarkdown(request.resource)} requested by ${escapeMarkdown(request.requester.name)}. ` +
-      `Without a decision by ${cardTime(request.decideBy, timeZone, now)} the request expires. Decide on its card in the approvers' channel.`,
+    title: texts.t('lockboxNotice.reminderTitle'),
+    text: texts.t('lockboxNotice.reminder', {
+      left: timeLeft(request.decideBy.getTime() - now.getTime(), texts),
+      resource: escapeMarkdown(request.resource),
+      requester: escapeMarkdown(request.requester.name),
+      time: time(view, texts, request.decideBy),
+    }),
   };
 }
 
-function ended(view: LockboxNoticeView): Notice {
-  const { request, now, timeZone } = view;
+function ended(view: LockboxNoticeView, texts: Texts): Notice {
+  const { request, timeZone } = view;
   const resource = escapeMarkdown(request.resource);
-  const reason = request.ending ? endReasonText(request.ending.reason) : 'access was removed';
-  if (request.access.status === 'failed') return grantFailed(view);
-  const at = request.access.removedAt ? cardTime(request.access.removedAt, timeZone, now) : null;
+  const reason = request.ending ? endReasonText(request.ending.reason, texts.language) : texts.t('lockboxNotice.accessRemoved');
+  if (request.access.status === 'failed') return grantFailed(view, texts);
   const kept = request.access.kept;
   if (kept === 'otherRequest') {
-    return { title: `Access to ${resource} ended for this request`, text: `This request ended: ${reason}. Your access continues under another approved request of yours that still runs.` };
+    return { title: texts.t('lockboxNotice.endedForRequestTitle', { resource }), text: texts.t('lockboxNotice.endedOtherRequest', { reason }) };
   }
   if (kept === 'notAdded') {
-    return { title: `Access to ${resource} ended for this request`, text: `This request ended: ${reason}. You had this access before the request, so Doorman left it in place.` };
+    return { title: texts.t('lockboxNotice.endedForRequestTitle', { resource }), text: texts.t('lockboxNotice.endedNotAdded', { reason }) };
   }
-  const removed = at ? ` Removed ${at} (${zoneLabel(timeZone)}).` : '';
-  return { title: `Access to ${resource} ended`, text: `Access to ${resource} ended: ${reason}.${removed}` };
+  const removed = request.access.removedAt
+    ? texts.t('lockboxNotice.removedAt', { time: time(view, texts, request.access.removedAt), zone: zoneLabel(timeZone) })
+    : '';
+  return { title: texts.t('lockboxNotice.endedTitle', { resource }), text: texts.t('lockboxNotice.ended', { resource, reason }) + removed };
 }
 
 /** "access from <start> to <end> (your time zone <tz>)"; before the grant is confirmed, counted from `fallbackStart`. */
-function accessWindow(view: LockboxNoticeView, fallbackStart: Date): string {
-  const { request, now, timeZone } = view;
+function accessWindow(view: LockboxNoticeView, texts: Texts, fallbackStart: Date): string {
+  const { request, timeZone } = view;
   const start = request.access.grantedAt ?? fallbackStart;
   const end = request.access.endsAt ?? new Date(start.getTime() + request.durationMinutes * 60_000);
-  return `access from ${cardTime(start, timeZone, now)} to ${cardTime(end, timeZone, now)} (your time zone ${zoneLabel(timeZone)}).`;
+  return texts.t('lockboxNotice.window', { start: time(view, texts, start), end: time(view, texts, end), zone: zoneLabel(timeZone) });
 }
 
-function membershipNote(request: LockboxNoticeView['request']): string {
-  if (request.access.membership === 'alreadyMember') return ' You already had this access; Doorman did not add it and will not remove it.';
-  if (request.access.membership === 'shared') return ' Another approved request of yours already carries this access; it stays until the last of them ends.';
+function membershipNote(request: LockboxNoticeView['request'], texts: Texts): string {
+  if (request.access.membership === 'alreadyMember') return texts.t('lockboxNotice.alreadyMember');
+  if (request.access.membership === 'shared') return texts.t('lockboxNotice.shared');
   return '';
 }
 
@@ -159,9 +180,8 @@ function quoted(comment: string | null | undefined): string {
   return text ? ` (“${escapeMarkdown(text)}”)` : '';
 }
 
-function timeLeft(milliseconds: number): string {
+function timeLeft(milliseconds: number, texts: Texts): string {
   const minutes = Math.max(0, Math.round(milliseconds / 60_000));
-  if (minutes < 60) return minutes === 1 ? '1 minute' : `${minutes} minutes`;
-  const hours = Math.round(minutes / 60);
-  return hours === 1 ? '1 hour' : `${hours} hours`;
+  if (minutes < 60) return texts.plural('duration.minutes', minutes);
+  return texts.plural('duration.hours', Math.round(minutes / 60));
 }

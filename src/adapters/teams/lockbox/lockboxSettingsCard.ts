@@ -1,14 +1,16 @@
-import { SETTINGS_HISTORY_LENGTH, SettingsHistoryLine } from '../../../application/people/auditTrail';
 import { RETENTION_DAYS } from '../../../domain/retention';
+import { Texts, textsFor } from '../../../application/i18n/messages';
+import { SETTINGS_HISTORY_LENGTH, SettingsHistoryLine } from '../../../application/people/auditTrail';
 import { LockboxSettings } from '../../../application/ports';
 import { ASSIST_ALLOW_MINUTES, ASSIST_UNANSWERED_HOURS } from '../../../domain/assist';
 import { FieldProblem } from '../../../domain/errors';
+import { Language } from '../../../domain/language';
 import { LOCKBOX_DECISION_HOURS, LOCKBOX_MAX_MINUTES, ScopeSetting } from '../../../domain/lockbox';
 import { cardTime } from '../cards/cardTime';
 import { actionSet, adaptiveCard, container, executeAction, heading, inputText, inputToggle, statusBadge, textBlock } from '../cards/cardElements';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
-import { durationText, formProblems, FormField, inputNumber, LOCKBOX_MIN_MINUTES } from './lockboxCardParts';
+import { durationIn, formProblems, FormField, inputNumber, LOCKBOX_MIN_MINUTES } from './lockboxCardParts';
 import { PROFILE_FIELDS, permissionProfileSection } from '../invitation/permissionProfilesPart';
 
 /** What the admin's lockbox settings card shows: the stored settings, recent changes and what was wrong with a save. */
@@ -25,6 +27,8 @@ export interface LockboxSettingsView {
   problems: FieldProblem[];
   /** A plain text answer to a save, such as "Settings saved."; shown literally. */
   notice?: string | null;
+  /** The admin's language (default English); the history lines are the audit trail's own (English) words. */
+  language?: Language;
   /** What the admin typed in a refused save, shown again instead of the stored values so nothing looks clamped. */
   typed?: Partial<Record<'defaultDurationMinutes' | 'maxDurationMinutes' | 'decisionHours' | 'escalationHours' | 'assistUnansweredHours' | 'assistAllowMinutes' | 'backupApproverIds' | 'retentionDays' | NewScopeField, string>>;
 }
@@ -35,91 +39,88 @@ export { SETTINGS_HISTORY_LENGTH };
 /** The shortest and longest decision deadline, in hours (lockbox policy, kept in the domain). */
 export const DECISION_HOURS_RANGE = LOCKBOX_DECISION_HOURS;
 
-const minutesRange = `Choose between ${LOCKBOX_MIN_MINUTES} and ${LOCKBOX_MAX_MINUTES} minutes (${durationText(LOCKBOX_MAX_MINUTES)}).`;
-const hoursRange = `Choose between ${DECISION_HOURS_RANGE.min} and ${DECISION_HOURS_RANGE.max} hours.`;
-const escalationRange = `Choose 0 (off) or a number of hours shorter than the decision deadline.`;
+/** The card's range texts in a language. */
+function rangesIn(texts: Texts) {
+  return {
+    minutesRange: texts.t('settings.minutesRange', { min: LOCKBOX_MIN_MINUTES, max: LOCKBOX_MAX_MINUTES, duration: durationIn(LOCKBOX_MAX_MINUTES, texts.language) }),
+    hoursRange: texts.t('settings.hoursRange', { min: DECISION_HOURS_RANGE.min, max: DECISION_HOURS_RANGE.max }),
+    escalationRange: texts.t('settings.escalationRange'),
+    unansweredRange: texts.t('settings.hoursRange', { min: ASSIST_UNANSWERED_HOURS.min, max: ASSIST_UNANSWERED_HOURS.max }),
+    allowRange: texts.t('settings.allowRange', { min: ASSIST_ALLOW_MINUTES.min, max: ASSIST_ALLOW_MINUTES.max }),
+    retentionRange: texts.t('settings.retentionRange', { min: RETENTION_DAYS.min, max: RETENTION_DAYS.max }),
+  };
+}
 
-const scopeIdRule = 'Use 1 to 40 lower-case letters, digits or dashes, starting with a letter or digit.';
-
-const unansweredRange = `Choose between ${ASSIST_UNANSWERED_HOURS.min} and ${ASSIST_UNANSWERED_HOURS.max} hours.`;
-const allowRange = `Choose between ${ASSIST_ALLOW_MINUTES.min} and ${ASSIST_ALLOW_MINUTES.max} minutes.`;
-
-const retentionRange = `Choose between ${RETENTION_DAYS.min} and ${RETENTION_DAYS.max} days.`;
-
-const FIELDS: Readonly<Record<string, FormField>> = {
-  retentionDays: { label: 'Personal data kept', texts: { range: retentionRange, invalid: retentionRange, required: retentionRange } },
-  assistUnansweredHours: { label: 'Assistance unanswered', texts: { range: unansweredRange, invalid: unansweredRange, required: unansweredRange } },
-  assistAllowMinutes: { label: 'Time to allow control', texts: { range: allowRange, invalid: allowRange, required: allowRange } },
-  approvalRequired: { label: 'Approval required' },
-  leadReview: { label: 'Lead review' },
-  defaultDurationMinutes: {
-    label: 'Default duration',
-    texts: { range: minutesRange, invalid: minutesRange, required: minutesRange, aboveMax: 'The default cannot be longer than the maximum.' },
-  },
-  maxDurationMinutes: { label: 'Maximum duration', texts: { range: minutesRange, invalid: minutesRange, required: minutesRange } },
-  decisionHours: { label: 'Decision deadline', texts: { range: hoursRange, invalid: hoursRange, required: hoursRange } },
-  escalationHours: {
-    label: 'Escalation',
-    texts: { range: escalationRange, invalid: escalationRange, aboveMax: 'Escalation must come before the decision deadline.' },
-  },
-  backupApproverIds: {
-    label: 'Backup approvers',
-    texts: {
-      invalid: 'List Entra object ids (GUIDs), separated by commas.',
-      unknownPerson: 'One of these ids is not a person in the directory (or has left).',
+/** Each field's name and problem texts in a language. */
+function fieldsIn(texts: Texts): Readonly<Record<string, FormField>> {
+  const { minutesRange, hoursRange, escalationRange, unansweredRange, allowRange, retentionRange } = rangesIn(texts);
+  const scopeIdRule = texts.t('settings.scopeIdRule');
+  return {
+    retentionDays: { label: texts.t('settings.field.retention'), texts: { range: retentionRange, invalid: retentionRange, required: retentionRange } },
+    assistUnansweredHours: { label: texts.t('settings.field.assistUnanswered'), texts: { range: unansweredRange, invalid: unansweredRange, required: unansweredRange } },
+    assistAllowMinutes: { label: texts.t('settings.field.allowControl'), texts: { range: allowRange, invalid: allowRange, required: allowRange } },
+    approvalRequired: { label: texts.t('settings.field.approvalRequired') },
+    leadReview: { label: texts.t('settings.field.leadReview') },
+    defaultDurationMinutes: {
+      label: texts.t('settings.field.defaultDuration'),
+      texts: { range: minutesRange, invalid: minutesRange, required: minutesRange, aboveMax: texts.t('settings.defaultAboveMax') },
     },
-  },
-  scopes: {
-    label: 'Access scopes',
-    texts: {
-      scopeConfigured: 'This scope comes from configuration (LOCKBOX_SCOPES); change it there.',
-      scopeUnknown: 'This scope is no longer in the list.',
-      scopeInUse: 'A request under review, pending or running uses this scope; remove it once that request has ended.',
+    maxDurationMinutes: { label: texts.t('settings.field.maxDuration'), texts: { range: minutesRange, invalid: minutesRange, required: minutesRange } },
+    decisionHours: { label: texts.t('settings.field.decisionDeadline'), texts: { range: hoursRange, invalid: hoursRange, required: hoursRange } },
+    escalationHours: {
+      label: texts.t('settings.field.escalation'),
+      texts: { range: escalationRange, invalid: escalationRange, aboveMax: texts.t('settings.escalationAboveMax') },
     },
-  },
-  newScopeId: {
-    label: 'Scope id',
-    texts: {
-      scopeIdFormat: scopeIdRule,
-      required: scopeIdRule,
-      scopeIdTaken: 'Another scope already has this id.',
+    backupApproverIds: {
+      label: texts.t('settings.field.backupApprovers'),
+      texts: { invalid: texts.t('settings.backupInvalid'), unknownPerson: texts.t('settings.backupUnknown') },
     },
-  },
-  newScopeName: { label: 'Scope name', texts: { invalid: 'Give a name of at most 80 characters.' } },
-  newScopeDescription: { label: 'Scope description', texts: { invalid: 'Say in at most 300 characters what this access allows.' } },
-  newScopeGroupId: {
-    label: 'Group id',
-    texts: { invalid: 'Use the object id of an Entra security group (a GUID).', required: 'Access is granted through Entra groups here: name the group.' },
-  },
-  ...PROFILE_FIELDS,
-};
+    scopes: {
+      label: texts.t('settings.field.scopes'),
+      texts: { scopeConfigured: texts.t('settings.scopeConfigured'), scopeUnknown: texts.t('settings.scopeUnknown'), scopeInUse: texts.t('settings.scopeInUse') },
+    },
+    newScopeId: {
+      label: texts.t('settings.field.scopeId'),
+      texts: { scopeIdFormat: scopeIdRule, required: scopeIdRule, scopeIdTaken: texts.t('settings.scopeIdTaken') },
+    },
+    newScopeName: { label: texts.t('settings.field.scopeName'), texts: { invalid: texts.t('settings.scopeNameInvalid') } },
+    newScopeDescription: { label: texts.t('settings.field.scopeDescription'), texts: { invalid: texts.t('settings.scopeDescriptionInvalid') } },
+    newScopeGroupId: {
+      label: texts.t('settings.field.groupId'),
+      texts: { invalid: texts.t('settings.groupInvalid'), required: texts.t('settings.groupRequired') },
+    },
+    ...PROFILE_FIELDS,
+  };
+}
 
 /** The admin's lockbox settings (verb `settings.save`): approval, lead review, durations, deadline, recent changes. */
 export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
   const { settings } = view;
-  const answers = formProblems(view.problems, FIELDS, 'Nothing was saved.');
+  const texts = textsFor(view.language ?? 'en');
+  const { minutesRange, hoursRange, escalationRange, unansweredRange, allowRange, retentionRange } = rangesIn(texts);
+  const answers = formProblems(view.problems, fieldsIn(texts), texts.t('settings.nothingSaved'), texts.language);
   const toggleValue = (on: boolean): string => (on ? 'true' : 'false');
   const shown = (field: Exclude<keyof NonNullable<LockboxSettingsView['typed']>, NewScopeField | 'backupApproverIds'>): number => {
     const typed = Number(view.typed?.[field]);
     return view.typed?.[field] !== undefined && Number.isFinite(typed) ? typed : settings[field];
   };
 
-  const body: unknown[] = [heading('Lockbox and assistance settings', 'settingsTitle')];
+  const body: unknown[] = [heading(texts.t('settings.title'), 'settingsTitle')];
   if (view.notice) body.push(textBlock(escapeMarkdown(view.notice), { id: 'notice', color: 'accent', weight: 'bolder' }));
   if (answers.summary) body.push(answers.summary);
   body.push(
     ...answers.unplaced,
-    inputToggle('approvalRequired', 'Approval required: an approver decides every access request', {
+    inputToggle('approvalRequired', texts.t('settings.approvalToggle'), {
       value: toggleValue(settings.approvalRequired),
     }),
     ...answers.after('approvalRequired'),
-    approvalOffWarning(settings.approvalRequired),
-    inputToggle('leadReview', 'A support lead reviews each request before approvers see it', {
+    approvalOffWarning(settings.approvalRequired, texts),
+    inputToggle('leadReview', texts.t('settings.leadToggle'), {
       value: toggleValue(settings.leadReview),
     }),
     ...answers.after('leadReview'),
     inputNumber('defaultDurationMinutes', {
-      label: 'Default access duration (minutes)',
+      label: texts.t('settings.defaultDurationLabel'),
       min: LOCKBOX_MIN_MINUTES,
       max: LOCKBOX_MAX_MINUTES,
       value: shown('defaultDurationMinutes'),
@@ -128,7 +129,7 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
     }),
     ...answers.after('defaultDurationMinutes'),
     inputNumber('maxDurationMinutes', {
-      label: `Maximum access duration (minutes, at most ${LOCKBOX_MAX_MINUTES})`,
+      label: texts.t('settings.maxDurationLabel', { max: LOCKBOX_MAX_MINUTES }),
       min: LOCKBOX_MIN_MINUTES,
       max: LOCKBOX_MAX_MINUTES,
       value: shown('maxDurationMinutes'),
@@ -137,7 +138,7 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
     }),
     ...answers.after('maxDurationMinutes'),
     inputNumber('decisionHours', {
-      label: `Hours approvers have to decide (${DECISION_HOURS_RANGE.min}–${DECISION_HOURS_RANGE.max})`,
+      label: texts.t('settings.decisionHoursLabel', { min: DECISION_HOURS_RANGE.min, max: DECISION_HOURS_RANGE.max }),
       min: DECISION_HOURS_RANGE.min,
       max: DECISION_HOURS_RANGE.max,
       value: shown('decisionHours'),
@@ -145,9 +146,9 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
       errorMessage: hoursRange,
     }),
     ...answers.after('decisionHours'),
-    textBlock('Assistance requests', { id: 'assistSettingsTitle', weight: 'bolder', separator: true, spacing: 'medium' }),
+    textBlock(texts.t('settings.assistTitle'), { id: 'assistSettingsTitle', weight: 'bolder', separator: true, spacing: 'medium' }),
     inputNumber('assistUnansweredHours', {
-      label: `Hours a request for help waits for a helper before it expires (${ASSIST_UNANSWERED_HOURS.min}–${ASSIST_UNANSWERED_HOURS.max})`,
+      label: texts.t('settings.unansweredLabel', { min: ASSIST_UNANSWERED_HOURS.min, max: ASSIST_UNANSWERED_HOURS.max }),
       min: ASSIST_UNANSWERED_HOURS.min,
       max: ASSIST_UNANSWERED_HOURS.max,
       value: shown('assistUnansweredHours'),
@@ -156,7 +157,7 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
     }),
     ...answers.after('assistUnansweredHours'),
     inputNumber('assistAllowMinutes', {
-      label: `Minutes the user has to allow control once a helper accepted (${ASSIST_ALLOW_MINUTES.min}–${ASSIST_ALLOW_MINUTES.max})`,
+      label: texts.t('settings.allowLabel', { min: ASSIST_ALLOW_MINUTES.min, max: ASSIST_ALLOW_MINUTES.max }),
       min: ASSIST_ALLOW_MINUTES.min,
       max: ASSIST_ALLOW_MINUTES.max,
       value: shown('assistAllowMinutes'),
@@ -165,18 +166,18 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
     }),
     ...answers.after('assistAllowMinutes'),
     inputNumber('escalationHours', {
-      label: 'Hours undecided before backup approvers (admins) are added and told; 0 = off',
+      label: texts.t('settings.escalationLabel'),
       min: 0,
       max: DECISION_HOURS_RANGE.max - 1,
       value: shown('escalationHours'),
       errorMessage: escalationRange,
     }),
     ...answers.after('escalationHours'),
-    ...backupApproverSection(view),
+    ...backupApproverSection(view, texts),
     ...answers.after('backupApproverIds'),
-    textBlock('Personal data', { id: 'retentionTitle', weight: 'bolder', separator: true, spacing: 'medium' }),
+    textBlock(texts.t('settings.retentionTitle'), { id: 'retentionTitle', weight: 'bolder', separator: true, spacing: 'medium' }),
     inputNumber('retentionDays', {
-      label: `Days after a request ended before its names, addresses and texts are erased (${RETENTION_DAYS.min}–${RETENTION_DAYS.max})`,
+      label: texts.t('settings.retentionLabel', { min: RETENTION_DAYS.min, max: RETENTION_DAYS.max }),
       min: RETENTION_DAYS.min,
       max: RETENTION_DAYS.max,
       value: shown('retentionDays'),
@@ -184,36 +185,34 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
       errorMessage: retentionRange,
     }),
     ...answers.after('retentionDays'),
-    ...scopeSection(view, answers),
+    ...scopeSection(view, answers, texts),
     ...permissionProfileSection(settings.permissionProfiles, answers.after),
-    history(view),
-    textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }),
+    history(view, texts),
+    textBlock(texts.t('time.zoneNote', { zone: escapeMarkdown(view.timeZone) }), { id: 'timeZoneNote', isSubtle: true, size: 'small' }),
   );
-  return adaptiveCard(body, [executeAction('Save', 'settings.save', {}, 'save', 'positive')]);
+  return adaptiveCard(body, [executeAction(texts.t('settings.save'), 'settings.save', {}, 'save', 'positive')]);
 }
 
-function approvalOffWarning(approvalRequired: boolean): unknown {
-  const text =
-    'With approval off, every access request is approved automatically and access is granted at once; ' +
-    'every approver is notified when it is turned off, and the audit trail names the setting and who set it.';
+function approvalOffWarning(approvalRequired: boolean, texts: Texts): unknown {
+  const text = texts.t('settings.approvalOffExplain');
   // While approval is on this only explains; once off it is a status, shown as one (no coloured text, see cardElements).
   return approvalRequired
     ? textBlock(text, { id: 'approvalOffWarning', isSubtle: true, spacing: 'small' })
-    : statusBadge(`Approval is off. ${text}`, 'stopped', 'approvalOffWarning');
+    : statusBadge(texts.t('settings.approvalIsOff', { explain: text }), 'stopped', 'approvalOffWarning');
 }
 
-function history(view: LockboxSettingsView): unknown {
+function history(view: LockboxSettingsView, texts: Texts): unknown {
   const recent = [...view.history].sort((a, b) => b.at.getTime() - a.at.getTime()).slice(0, SETTINGS_HISTORY_LENGTH);
   const lines =
     recent.length === 0
-      ? [textBlock('No changes yet.', { id: 'historyEmpty', isSubtle: true, spacing: 'small' })]
+      ? [textBlock(texts.t('settings.historyEmpty'), { id: 'historyEmpty', isSubtle: true, spacing: 'small' })]
       : recent.map((event, index) =>
           textBlock(
-            `${cardTime(event.at, view.timeZone, view.now)} · ${escapeMarkdown(event.actor)}: ${escapeMarkdown(event.change)}`,
+            `${cardTime(event.at, view.timeZone, view.now, texts.language)} · ${escapeMarkdown(event.actor)}: ${escapeMarkdown(event.change)}`,
             { id: `history${index + 1}`, size: 'small', spacing: 'small' },
           ),
         );
-  return container([textBlock('Recent changes', { weight: 'bolder', size: 'small' }), ...lines], {
+  return container([textBlock(texts.t('settings.history'), { weight: 'bolder', size: 'small' }), ...lines], {
     id: 'history',
     separator: true,
     spacing: 'medium',
@@ -227,18 +226,19 @@ type NewScopeField = 'newScopeId' | 'newScopeName' | 'newScopeDescription' | 'ne
  * Access scopes: the configured ones first (no Remove: they come from LOCKBOX_SCOPES), then those admins added, each
  * with Remove (`settings.scope.remove`); then the inputs and button to add one (`settings.scope.add`).
  */
-function scopeSection(view: LockboxSettingsView, answers: ReturnType<typeof formProblems>): unknown[] {
+function scopeSection(view: LockboxSettingsView, answers: ReturnType<typeof formProblems>, texts: Texts): unknown[] {
+  const groupOf = (scope: ScopeSetting): string =>
+    scope.groupId ? texts.t('settings.scopeGroup', { group: escapeMarkdown(scope.groupId) }) : texts.t('settings.noGroup');
   const line = (scope: ScopeSetting, origin: string): string =>
-    `**${escapeMarkdown(scope.name)}** (${escapeMarkdown(scope.id)}) — ${escapeMarkdown(scope.description)} · ` +
-    `${scope.groupId ? `group ${escapeMarkdown(scope.groupId)}` : 'no group'} · ${origin}`;
+    `**${escapeMarkdown(scope.name)}** (${escapeMarkdown(scope.id)}) — ${escapeMarkdown(scope.description)} · ${groupOf(scope)} · ${origin}`;
   const configured = (view.configuredScopes ?? []).map((scope, index) =>
-    textBlock(line(scope, 'from configuration, cannot be removed here'), { id: `configuredScope${index + 1}`, spacing: 'small' }),
+    textBlock(line(scope, texts.t('settings.fromConfiguration')), { id: `configuredScope${index + 1}`, spacing: 'small' }),
   );
   const added = view.settings.scopes.map((scope, index) =>
     container(
       [
-        textBlock(line(scope, 'added in settings'), { spacing: 'none' }),
-        actionSet([executeAction('Remove', 'settings.scope.remove', { removeScope: scope.id }, `removeScope${index + 1}`, 'destructive')]),
+        textBlock(line(scope, texts.t('settings.addedInSettings')), { spacing: 'none' }),
+        actionSet([executeAction(texts.t('settings.remove'), 'settings.scope.remove', { removeScope: scope.id }, `removeScope${index + 1}`, 'destructive')]),
       ],
       { id: `addedScope${index + 1}`, spacing: 'small' },
     ),
@@ -249,8 +249,8 @@ function scopeSection(view: LockboxSettingsView, answers: ReturnType<typeof form
     ...answers.after(id),
   ];
   return [
-    textBlock('Access scopes', { id: 'scopesTitle', weight: 'bolder', separator: true, spacing: 'medium' }),
-    textBlock('What approving grants; engineers choose one. Scopes from configuration come first and are changed there.', {
+    textBlock(texts.t('settings.scopesTitle'), { id: 'scopesTitle', weight: 'bolder', separator: true, spacing: 'medium' }),
+    textBlock(texts.t('settings.scopesNote'), {
       id: 'scopesNote',
       isSubtle: true,
       spacing: 'small',
@@ -258,23 +258,23 @@ function scopeSection(view: LockboxSettingsView, answers: ReturnType<typeof form
     ...answers.after('scopes'),
     ...configured,
     ...added,
-    ...field('newScopeId', 'New scope id (lower-case letters, digits, dashes)', 40, false),
-    ...field('newScopeName', 'Name', 80, false),
-    ...field('newScopeDescription', 'What it allows', 300, false),
-    ...field('newScopeGroupId', 'Entra group object id that carries it', 36, false),
-    actionSet([executeAction('Add access scope', 'settings.scope.add', {}, 'addScope')], 'addScopeActions'),
+    ...field('newScopeId', texts.t('settings.newScopeId'), 40, false),
+    ...field('newScopeName', texts.t('settings.newScopeName'), 80, false),
+    ...field('newScopeDescription', texts.t('settings.newScopeDescription'), 300, false),
+    ...field('newScopeGroupId', texts.t('settings.newScopeGroup'), 36, false),
+    actionSet([executeAction(texts.t('settings.addScope'), 'settings.scope.add', {}, 'addScope')], 'addScopeActions'),
   ];
 }
 
 /** Backup approvers of an escalation besides the admins: named, and the list of ids to edit (input `backupApproverIds`). */
-function backupApproverSection(view: LockboxSettingsView): unknown[] {
+function backupApproverSection(view: LockboxSettingsView, texts: Texts): unknown[] {
   const listed = view.backupApprovers ?? [];
-  const names = listed.length === 0 ? 'none besides the admins' : listed.map((person) => escapeMarkdown(person.name)).join(', ');
+  const names = listed.length === 0 ? texts.t('settings.backupNone') : listed.map((person) => escapeMarkdown(person.name)).join(', ');
   const value = view.typed?.backupApproverIds ?? view.settings.backupApproverIds.join(', ');
   return [
-    textBlock(`Backup approvers listed here: ${names}.`, { id: 'backupApproversNames', spacing: 'small' }),
+    textBlock(texts.t('settings.backupListed', { names }), { id: 'backupApproversNames', spacing: 'small' }),
     inputText('backupApproverIds', {
-      label: 'Backup approvers besides the admins (Entra object ids, separated by commas)',
+      label: texts.t('settings.backupLabel'),
       maxLength: 4000,
       ...(value !== '' ? { value } : {}),
     }),

@@ -7,19 +7,21 @@ import { withClickedCard } from '../../../application/shared/cardViews';
 import { FieldProblem } from '../../../domain/errors';
 import { Actor } from '../../../domain/people';
 import { AdaptiveCard } from '../cards/cardTypes';
+import { textsFor } from '../../../application/i18n/messages';
+import { Language } from '../../../domain/language';
 import { clickedCard, timeZoneOf } from '../teamsIdentity';
 import { VerbContext, VerbHandler, clickedOf, pointerSchema } from '../verbTypes';
 import { lockboxFormCard } from './lockboxFormCard';
 import { lockboxSettingsCard } from './lockboxSettingsCard';
 
 /** The lockbox form, with every problem next to its field and what was typed kept. */
-export function lockboxForm(limits: LockboxFormLimits, typed: Record<string, string> = {}, problems: FieldProblem[] = []): AdaptiveCard {
-  return lockboxFormCard({ values: typed, problems, ...limits });
+export function lockboxForm(limits: LockboxFormLimits, typed: Record<string, string> = {}, problems: FieldProblem[] = [], language: Language = 'en'): AdaptiveCard {
+  return lockboxFormCard({ values: typed, problems, ...limits, language });
 }
 
 async function lockboxCreate(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
   const answer = await submitLockboxForm(verbs.deps, actor, data, clickedCard(turn));
-  if (answer.kind === 'form') return lockboxForm(answer.limits, answer.typed, answer.problems);
+  if (answer.kind === 'form') return lockboxForm(answer.limits, answer.typed, answer.problems, verbs.language);
   return verbs.renderer.render(answer.card.view, answer.card.role, null, actor);
 }
 
@@ -80,7 +82,8 @@ async function settingsSave(turn: TurnContext, actor: Actor, data: unknown, verb
     now: view.now,
     timeZone: timeZoneOf(turn, deps.settings.defaultTimeZone),
     problems,
-    notice: problems.length === 0 ? 'Settings saved.' : null,
+    language: verbs.language,
+    notice: problems.length === 0 ? textsFor(verbs.language ?? 'en').t('settings.saved') : null,
     typed: problems.length === 0 ? undefined : Object.fromEntries(LIMIT_FIELDS.filter((field) => field in typed).map((field) => [field, typed[field]])),
   });
 }
@@ -95,9 +98,10 @@ function scopeEdit(kind: 'add' | 'remove'): VerbHandler {
     const view = await submitScopeEdit(deps, actor, edit);
     const { problems } = view;
     const typed = typedInputs(data);
-    const notice = kind === 'add' ? 'Access scope added.' : 'Access scope removed.';
+    const notice = textsFor(verbs.language ?? 'en').t(kind === 'add' ? 'settings.scopeAdded' : 'settings.scopeRemoved');
     return lockboxSettingsCard({
       ...view,
+      language: verbs.language,
       timeZone: timeZoneOf(turn, deps.settings.defaultTimeZone),
       notice: problems.length === 0 ? notice : null,
       // A refused addition keeps what was typed; after one that worked the inputs are empty again.

@@ -1,3 +1,5 @@
+import { Texts, textsFor } from '../../../application/i18n/messages';
+import { Language } from '../../../domain/language';
 import { SESSION_PENDING_STATES, SessionRequest, startsLater } from '../../../domain/session';
 import { cardTime } from '../cards/cardTime';
 import { sessionStateText } from '../cards/cardTexts';
@@ -11,6 +13,8 @@ export interface RequestListView {
   requests: readonly SessionRequest[];
   now: Date;
   timeZone: string;
+  /** The reader's language (default English). */
+  language?: Language;
 }
 
 /** Rows shown per section; Teams cards have a size limit (about 28 KB), and a chat is no report. */
@@ -21,9 +25,11 @@ export const MAX_ROWS_PER_SECTION = 20;
  * requests with when they were created; at most 20 rows each.
  */
 export function requestListCard(view: RequestListView): AdaptiveCard {
+  const language = view.language ?? 'en';
+  const texts = textsFor(language);
   const body: unknown[] = [heading(escapeMarkdown(view.title), 'title')];
   if (view.requests.length === 0) {
-    body.push(textBlock('No requests yet.', { id: 'empty' }));
+    body.push(textBlock(texts.t('list.empty'), { id: 'empty' }));
     return adaptiveCard(body);
   }
   const upcoming = view.requests
@@ -33,12 +39,12 @@ export function requestListCard(view: RequestListView): AdaptiveCard {
     .filter((request) => !SESSION_PENDING_STATES.includes(request.state))
     .sort((a, b) => b.updatedAt.getTime() - a.updatedAt.getTime());
   body.push(
-    section('upcoming', 'Upcoming', upcoming, (request) => upcomingRow(request, view)),
-    section('past', 'Past', past, (request) => ({
-      state: sessionStateText(request),
-      when: cardTime(request.createdAt, view.timeZone, view.now),
-    })),
-    textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, { isSubtle: true, size: 'small' }),
+    section('upcoming', texts.t('list.upcoming'), upcoming, (request) => upcomingRow(request, view, texts), texts),
+    section('past', texts.t('list.past'), past, (request) => ({
+      state: sessionStateText(request, language),
+      when: cardTime(request.createdAt, view.timeZone, view.now, language),
+    }), texts),
+    textBlock(texts.t('time.zoneNote', { zone: escapeMarkdown(view.timeZone) }), { isSubtle: true, size: 'small' }),
   );
   return adaptiveCard(body);
 }
@@ -47,12 +53,13 @@ function nextMoment(request: SessionRequest): Date {
   return request.scheduledFor ?? request.expiresAt;
 }
 
-function upcomingRow(request: SessionRequest, view: RequestListView): Row {
+function upcomingRow(request: SessionRequest, view: RequestListView, texts: Texts): Row {
+  const { language } = texts;
   // "Scheduled" is not a stored state: an open request whose start still lies ahead.
   if (request.scheduledFor && startsLater(request, view.now)) {
-    return { state: 'Scheduled', when: `starts ${cardTime(request.scheduledFor, view.timeZone, view.now)}` };
+    return { state: texts.t('list.scheduled'), when: texts.t('list.starts', { time: cardTime(request.scheduledFor, view.timeZone, view.now, language) }) };
   }
-  return { state: sessionStateText(request), when: `until ${cardTime(request.expiresAt, view.timeZone, view.now)}` };
+  return { state: sessionStateText(request, language), when: texts.t('list.until', { time: cardTime(request.expiresAt, view.timeZone, view.now, language) }) };
 }
 
 interface Row {
@@ -65,6 +72,7 @@ function section(
   title: string,
   requests: SessionRequest[],
   describe: (request: SessionRequest) => Row,
+  texts: Texts,
 ): unknown {
   const shown = requests.slice(0, MAX_ROWS_PER_SECTION);
   const rows: unknown[] = shown.map((request) => {
@@ -79,9 +87,9 @@ function section(
       { id: `${id}-${request.id}`, spacing: 'small' },
     );
   });
-  if (rows.length === 0) rows.push(textBlock('None.', { isSubtle: true, spacing: 'small' }));
+  if (rows.length === 0) rows.push(textBlock(texts.t('list.none'), { isSubtle: true, spacing: 'small' }));
   if (requests.length > shown.length) {
-    rows.push(textBlock(`… and ${requests.length - shown.length} more.`, { id: `${id}More`, isSubtle: true, size: 'small' }));
+    rows.push(textBlock(texts.plural('list.more', requests.length - shown.length), { id: `${id}More`, isSubtle: true, size: 'small' }));
   }
   return container([textBlock(title, { weight: 'bolder', size: 'medium', style: 'heading' }), ...rows], {
     id,

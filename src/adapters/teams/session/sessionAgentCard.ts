@@ -1,3 +1,5 @@
+import { textsFor } from '../../../application/i18n/messages';
+import { Language } from '../../../domain/language';
 import { SessionRequest } from '../../../domain/session';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { adaptiveCard, executeAction, openUrlAction } from '../cards/cardElements';
@@ -9,15 +11,16 @@ import { assignMenu, isAssignable, pointerTo, SessionCardView, sessionCardBody, 
  */
 export function sessionAgentCard(view: SessionCardView): AdaptiveCard {
   const { request } = view;
-  const actions: unknown[] = [...sessionStateActions(request)];
+  const language = view.language ?? 'en';
+  const actions: unknown[] = [...sessionStateActions(request, language)];
   if (isAssignable(request)) actions.push(assignMenu(view));
   if (request.state === 'closed' || request.state === 'expired') {
-    actions.push(executeAction('Reopen with a new link', 'session.reopen', pointerTo(request), 'reopen'));
+    actions.push(executeAction(textsFor(language).t('session.action.reopen'), 'session.reopen', pointerTo(request), 'reopen'));
   }
-  return adaptiveCard(sessionCardBody(view, joinMeeting(request)), actions, { refresh: sessionCardRefresh(request) });
+  return adaptiveCard(sessionCardBody(view, joinMeeting(request, language)), actions, { refresh: sessionCardRefresh(request, language) });
 }
 
-function joinMeeting(request: SessionRequest): unknown[] {
+function joinMeeting(request: SessionRequest, language: Language): unknown[] {
   const meeting = request.meeting;
   // The Teams join link works for whoever holds it, so only the agent's own card carries it (DESIGN.md §4).
   // It sits with the meeting status rather than in the button row, which Admit, Deny and the rest fill.
@@ -30,5 +33,5 @@ function joinMeeting(request: SessionRequest): unknown[] {
     return [];
   }
   const style = request.state === 'connected' ? 'positive' : undefined;
-  return [openUrlAction('Join Teams meeting', meeting.joinUrl, 'joinMeeting', style)];
+  return [openUrlAction(textsFor(language).t('session.action.joinMeeting'), meeting.joinUrl, 'joinMeeting', style)];
 }

@@ -1,6 +1,8 @@
 import { CardRole } from '../../../application/shared/cardViews';
 import { RequestCardView } from '../../../application/ports';
 import { ErrorCode } from '../../../domain/errors';
+import { Language } from '../../../domain/language';
+import { Actor } from '../../../domain/people';
 import { SessionRequest } from '../../../domain/session';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { sessionAgentCard } from './sessionAgentCard';
@@ -14,9 +16,11 @@ export function sessionCardFor(
   notice: ErrorCode | null,
   now: Date,
   timeZone: string,
+  _viewer: Actor | null,
+  language: Language,
 ): AdaptiveCard {
   const { request } = cardView;
-  if (role === 'invitation') return sessionInvitationCard({ request, link: null, inviteText: null, now, timeZone });
-  const view = { request, queueName: cardView.queueName, now, timeZone, notice: notice ? { code: notice } : null, notReached: cardView.notReached, notified: cardView.notified, shownNames: cardView.shownNames };
+  if (role === 'invitation') return sessionInvitationCard({ request, link: null, inviteText: null, now, timeZone, language });
+  const view = { request, queueName: cardView.queueName, now, timeZone, language, notice: notice ? { code: notice } : null, notReached: cardView.notReached, notified: cardView.notified, shownNames: cardView.shownNames };
   return role === 'queue' ? sessionQueueCard(view) : sessionAgentCard(view);
 }

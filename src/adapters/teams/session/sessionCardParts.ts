@@ -1,4 +1,6 @@
+import { Texts, textsFor } from '../../../application/i18n/messages';
 import { NotReached } from '../../../application/ports';
+import { Language } from '../../../domain/language';
 import { ErrorCode } from '../../../domain/errors';
 import { SESSION_PENDING_STATES, SessionMeeting, SessionRequest, startsLater } from '../../../domain/session';
 import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
@@ -15,6 +17,8 @@ export interface SessionCardView {
   queueName: string | null;
   now: Date;
   timeZone: string;
+  /** The reader's language: the card's channel's, or the person's whose chat or click it answers (default English). */
+  language?: Language;
   notice: { code: ErrorCode; text?: string } | null;
   /** Messages about the request that were given up: said plainly on the card. */
   notReached?: readonly NotReached[];
@@ -43,30 +47,32 @@ export function isAssignable(request: SessionRequest): boolean {
  */
 export function sessionCardBody(view: SessionCardView, meetingActions: unknown[] = []): unknown[] {
   const { request } = view;
+  const language = view.language ?? 'en';
+  const texts = textsFor(language);
   const body: unknown[] = [];
   if (view.notice) {
-    const text = view.notice.text === undefined ? noticeText(view.notice.code) : escapeMarkdown(view.notice.text);
+    const text = view.notice.text === undefined ? noticeText(view.notice.code, language) : escapeMarkdown(view.notice.text);
     body.push(problemNotice(text, 'notice', { weight: 'bolder' }));
   }
   body.push(
-    heading(`Support session · ${escapeMarkdown(request.recipient.name)}`, 'title'),
-    statusBadge(sessionStateText(request), sessionStateTone(request.state), 'state'),
+    heading(texts.t('session.title', { name: escapeMarkdown(request.recipient.name) }), 'title'),
+    statusBadge(sessionStateText(request, language), sessionStateTone(request.state), 'state'),
   );
   const hint = stateHint(view);
   if (hint) body.push(textBlock(hint, { id: 'hint', isSubtle: true, spacing: 'small' }));
-  if (hasArrived(request)) body.push(verificationTag(request));
+  if (hasArrived(request)) body.push(verificationTag(request, texts));
   body.push(factSet(sessionFacts(view), 'facts'));
-  const notTold = assigneeNotToldText(request);
+  const notTold = assigneeNotToldText(request, texts);
   if (notTold) body.push(problemNotice(notTold, 'assigneeNotTold', { weight: 'bolder', spacing: 'small' }));
-  const notReached = notReachedBlock('session', view.notReached);
+  const notReached = notReachedBlock('session', view.notReached, language);
   if (notReached) body.push(notReached);
-  const notified = notifiedLine(view.notified);
+  const notified = notifiedLine(view.notified, language);
   if (notified) body.push(notified);
-  body.push(...meetingDetails(liveMeeting(request)));
+  body.push(...meetingDetails(liveMeeting(request), texts));
   if (request.mailProblem) {
     const { code, detail } = request.mailProblem;
     body.push(
-      problemNotice(`The invitation mail was not sent: ${isKnownErrorCode(code) ? noticeText(code) : noticeText('INTERNAL')}`, 'mailProblem', {
+      problemNotice(texts.t('session.mailProblem', { why: noticeText(isKnownErrorCode(code) ? code : 'INTERNAL', language) }), 'mailProblem', {
         spacing: 'small',
       }),
     );
@@ -77,7 +83,7 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
     body.push(
       container(
         [
-          textBlock('Internal comments (never shown to the customer)', { weight: 'bolder', size: 'small' }),
+          textBlock(texts.t('session.comments'), { weight: 'bolder', size: 'small' }),
           textBlock(escapeMarkdown(request.comments), { id: 'commentsText', spacing: 'small' }),
         ],
         { id: 'comments', separator: true, spacing: 'medium' },
@@ -85,7 +91,7 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
     );
   }
   body.push(
-    textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, {
+    textBlock(texts.t('time.zoneNote', { zone: escapeMarkdown(view.timeZone) }), {
       id: 'timeZoneNote',
       isSubtle: true,
       size: 'small',
@@ -95,20 +101,22 @@ export function sessionCardBody(view: SessionCardView, meetingActions: unknown[]
 }
 
 /** The decisions a state offers on either card (admit, deny, close, rebind), primary first. */
-export function sessionStateActions(request: SessionRequest): CardElement[] {
+export function sessionStateActions(request: SessionRequest, language: Language): CardElement[] {
+  const texts = textsFor(language);
   const pointer = pointerTo(request);
-  const admit = executeAction('Admit', 'session.admit', pointer, 'admit', 'positive');
-  const deny = executeAction('Deny', 'session.deny', pointer, 'deny', 'destructive');
-  const rebind = executeAction('Switch device', 'session.rebind', pointer, 'rebind');
+  const admit = executeAction(texts.t('session.action.admit'), 'session.admit', pointer, 'admit', 'positive');
+  const deny = executeAction(texts.t('session.action.deny'), 'session.deny', pointer, 'deny', 'destructive');
+  const rebind = executeAction(texts.t('session.action.rebind'), 'session.rebind', pointer, 'rebind');
+  const cancel = executeAction(texts.t('session.action.cancel'), 'session.close', pointer, 'close');
   switch (request.state) {
     case 'open':
-      return [executeAction('Cancel request', 'session.close', pointer, 'close')];
+      return [cancel];
     case 'waiting':
-      return [deny, executeAction('Cancel request', 'session.close', pointer, 'close'), rebind];
+      return [deny, cancel, rebind];
     case 'ready':
       return [admit, deny, rebind];
     case 'connected':
-      return [executeAction('End session', 'session.close', pointer, 'close')];
+      return [executeAction(texts.t('session.action.end'), 'session.close', pointer, 'close')];
     default:
       return [];
   }
@@ -116,17 +124,18 @@ export function sessionStateActions(request: SessionRequest): CardElement[] {
 
 /** "Assign…": take the request, leave it unassigned, or hand it to another agent. */
 export function assignMenu(view: SessionCardView): CardElement {
+  const texts = textsFor(view.language ?? 'en');
   const choices = [
-    { title: 'Me', value: 'me' },
-    { title: 'Unassigned', value: 'unassigned' },
+    { title: texts.t('session.assign.me'), value: 'me' },
+    { title: texts.t('session.assign.unassigned'), value: 'unassigned' },
   ];
   // Agents are searched as the agent types (AGENTS_DATASET), not listed: with hundreds of agents the card would pass
   // Teams' size limit.
   return showCardAction(
-    'Assign…',
+    texts.t('session.action.assignMenu'),
     'assignMenu',
-    [inputSearchChoiceSet('assignTo', choices, AGENTS_DATASET, { label: 'Assign to', value: 'me', placeholder: 'Type an agent\'s name' })],
-    [executeAction('Assign', 'session.assign', pointerTo(view.request), 'assign')],
+    [inputSearchChoiceSet('assignTo', choices, AGENTS_DATASET, { label: texts.t('session.assign.label'), value: 'me', placeholder: texts.t('session.assign.placeholder') })],
+    [executeAction(texts.t('session.action.assign'), 'session.assign', pointerTo(view.request), 'assign')],
   );
 }
 
@@ -134,29 +143,27 @@ export function assignMenu(view: SessionCardView): CardElement {
 export const AGENTS_DATASET = 'agents';
 
 /** An automatic refresh (read-only verb `card.refresh`), so a card Teams kept stale shows the stored state. */
-export function sessionCardRefresh(request: SessionRequest): unknown {
-  return { action: executeAction('Refresh', 'card.refresh', pointerTo(request), 'refresh') };
+export function sessionCardRefresh(request: SessionRequest, language: Language): unknown {
+  return { action: executeAction(textsFor(language).t('card.refresh'), 'card.refresh', pointerTo(request), 'refresh') };
 }
 
 /** Said plainly while the assignee has not been told: Doorman is opening a chat with them, or could not. */
-function assigneeNotToldText(request: SessionRequest): string | null {
+function assigneeNotToldText(request: SessionRequest, texts: Texts): string | null {
   const told = request.assigneeNotTold ?? null;
   if (told === null || request.assignee?.aadObjectId !== told.aadObjectId) return null;
   const name = escapeMarkdown(request.assignee.name);
-  return told.reason === 'noChat'
-    ? `${name} has not opened Doorman in Teams yet, so they have not been told about this request yet. Doorman is opening a chat with them: their card arrives there.`
-    : `${name} was not told about this request: Doorman could not reach them in Teams. Ask them to open Doorman in Teams, then assign the request to them again.`;
+  return texts.t(told.reason === 'noChat' ? 'session.notTold.noChat' : 'session.notTold.unreachable', { name });
 }
 
 function hasArrived(request: SessionRequest): boolean {
   return request.customerName !== null && ARRIVED_STATES.includes(request.state);
 }
 
-function verificationTag(request: SessionRequest): unknown {
+function verificationTag(request: SessionRequest, texts: Texts): unknown {
   // Big and on its own, because the agent compares it digit by digit with the customer's screen.
   return container(
     [
-      textBlock('Verification tag', { isSubtle: true, size: 'small' }),
+      textBlock(texts.t('session.tag'), { isSubtle: true, size: 'small' }),
       textBlock(escapeMarkdown(request.tag), {
         id: 'tag',
         size: 'extraLarge',
@@ -171,22 +178,24 @@ function verificationTag(request: SessionRequest): unknown {
 
 function stateHint(view: SessionCardView): string | null {
   const { request, now, timeZone } = view;
-  const customer = escapeMarkdown(request.customerName ?? 'The customer');
+  const language = view.language ?? 'en';
+  const texts = textsFor(language);
+  const customer = request.customerName === null ? texts.t('session.theCustomer') : escapeMarkdown(request.customerName);
   switch (request.state) {
     case 'open':
       return request.scheduledFor && startsLater(request, now)
-        ? `Scheduled: the link opens the session from ${cardTime(request.scheduledFor, timeZone, now)}.`
-        : 'Waiting for the customer to open the link.';
+        ? texts.t('session.hint.scheduled', { time: cardTime(request.scheduledFor, timeZone, now, language) })
+        : texts.t('session.hint.open');
     case 'waiting':
-      return `${customer} opened the link but has not granted access yet.`;
+      return texts.t('session.hint.waiting', { customer });
     case 'ready':
-      return `${customer} granted access. Compare the tag with the customer's screen, then admit.`;
+      return texts.t('session.hint.ready', { customer });
     case 'connected':
       return request.meeting?.provider === 'teams'
-        ? `In the Teams lobby, admit only “${customer} (${escapeMarkdown(request.tag)})”.`
-        : 'The customer was admitted.';
+        ? texts.t('session.hint.connectedTeams', { customer, tag: escapeMarkdown(request.tag) })
+        : texts.t('session.hint.connected');
     case 'expired':
-      return 'The link expired before the customer was admitted.';
+      return texts.t('session.hint.expired');
     default:
       return null;
   }
@@ -194,26 +203,28 @@ function stateHint(view: SessionCardView): string | null {
 
 function sessionFacts(view: SessionCardView): Array<[string, string | null]> {
   const { request, now, timeZone } = view;
+  const language = view.language ?? 'en';
+  const texts = textsFor(language);
   const pendingOrExpired = SESSION_PENDING_STATES.includes(request.state) || request.state === 'expired';
   return [
-    ['Recipient', escapeMarkdown(request.recipient.name)],
+    [texts.t('session.fact.recipient'), escapeMarkdown(request.recipient.name)],
     [
-      'Customer',
-      hasArrived(request) ? `${escapeMarkdown(request.customerName ?? '')} (tag ${escapeMarkdown(request.tag)})` : null,
+      texts.t('session.fact.customer'),
+      hasArrived(request) ? texts.t('session.fact.customerValue', { name: escapeMarkdown(request.customerName ?? ''), tag: escapeMarkdown(request.tag) }) : null,
     ],
-    ['Assignee', request.assignee ? escapeMarkdown(personName(view.shownNames, request.assignee)) : 'Unassigned'],
-    ['Queue', view.queueName === null ? null : escapeMarkdown(view.queueName)],
+    [texts.t('session.fact.assignee'), request.assignee ? escapeMarkdown(personName(view.shownNames, request.assignee)) : texts.t('session.fact.unassigned')],
+    [texts.t('session.fact.queue'), view.queueName === null ? null : escapeMarkdown(view.queueName)],
     [
-      'Scheduled for',
+      texts.t('session.fact.scheduledFor'),
       request.scheduledFor === null
         ? null
         : startsLater(request, now)
-          ? cardTimeWithDistance(request.scheduledFor, timeZone, now)
-          : cardTime(request.scheduledFor, timeZone, now),
+          ? cardTimeWithDistance(request.scheduledFor, timeZone, now, language)
+          : cardTime(request.scheduledFor, timeZone, now, language),
     ],
-    ['Deadline', pendingOrExpired ? cardTimeWithDistance(request.expiresAt, timeZone, now) : null],
-    ['Meeting', meetingStatus(liveMeeting(request))],
-    ['Created by', `${escapeMarkdown(personName(view.shownNames, request.createdBy))}, ${cardTime(request.createdAt, timeZone, now)}`],
+    [texts.t('session.fact.deadline'), pendingOrExpired ? cardTimeWithDistance(request.expiresAt, timeZone, now, language) : null],
+    [texts.t('session.fact.meeting'), meetingStatus(liveMeeting(request), texts)],
+    [texts.t('session.fact.createdBy'), `${escapeMarkdown(personName(view.shownNames, request.createdBy))}, ${cardTime(request.createdAt, timeZone, now, language)}`],
   ];
 }
 
@@ -222,33 +233,27 @@ function liveMeeting(request: SessionRequest): SessionMeeting | null {
   return request.state === 'closed' || request.state === 'expired' ? null : request.meeting;
 }
 
-function meetingStatus(meeting: SessionMeeting | null): string | null {
+function meetingStatus(meeting: SessionMeeting | null, texts: Texts): string | null {
   if (meeting === null) return null;
-  if (meeting.problem) return 'Teams meeting unavailable — using the local room';
-  if (meeting.status === 'preparing') return 'Preparing meeting…';
-  return meeting.provider === 'teams' ? 'Teams meeting ready' : 'Local meeting room ready';
+  if (meeting.problem) return texts.t('session.meeting.unavailable');
+  if (meeting.status === 'preparing') return texts.t('session.meeting.preparing');
+  return texts.t(meeting.provider === 'teams' ? 'session.meeting.teamsReady' : 'session.meeting.localReady');
 }
 
-function meetingDetails(meeting: SessionMeeting | null): unknown[] {
+function meetingDetails(meeting: SessionMeeting | null, texts: Texts): unknown[] {
   if (meeting === null) return [];
   const details: unknown[] = [];
   if (meeting.problem) {
     // The detail says what the admin must grant (the Graph adapter names the permission or policy).
     const { code, detail } = meeting.problem;
-    const text = isKnownErrorCode(code) ? noticeText(code) : noticeText('INTERNAL');
+    const text = noticeText(isKnownErrorCode(code) ? code : 'INTERNAL', texts.language);
     details.push(problemNotice(text, 'meetingProblem', { spacing: 'small' }));
     if (detail) {
       details.push(textBlock(escapeMarkdown(detail), { id: 'meetingProblemDetail', isSubtle: true, size: 'small', spacing: 'none' }));
     }
   }
   if (meeting.provider === 'local') {
-    details.push(
-      textBlock('Local meeting room (not a Teams meeting): the customer sees it on the portal after Admit.', {
-        id: 'meetingNote',
-        isSubtle: true,
-        spacing: 'small',
-      }),
-    );
+    details.push(textBlock(texts.t('session.meeting.localNote'), { id: 'meetingNote', isSubtle: true, spacing: 'small' }));
   }
   return details;
 }

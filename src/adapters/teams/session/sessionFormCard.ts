@@ -1,3 +1,4 @@
+import { LANGUAGE_NAMES, Texts, textsFor } from '../../../application/i18n/messages';
 import { SUPPORTED_LANGUAGES, Language } from '../../../domain/language';
 import { FieldProblem } from '../../../domain/errors';
 import { Person } from '../../../domain/people';
@@ -35,15 +36,9 @@ export interface SessionFormView {
   timeZone: string;
   /** Hours the link lives when the agent leaves the expiry empty, counted from Create (or the scheduled start). */
   defaultHours: number;
+  /** The agent's language (default English). */
+  language?: Language;
 }
-
-const LANGUAGE_NAMES: Readonly<Record<Language, string>> = {
-  en: 'English',
-  de: 'Deutsch',
-  fr: 'Français',
-  nl: 'Nederlands',
-  hu: 'Magyar',
-};
 
 // Where each field's problem is answered: the date and time halves share the line below their pair.
 const ERROR_ANCHORS: Readonly<Record<string, string>> = {
@@ -61,100 +56,97 @@ const ERROR_ANCHORS: Readonly<Record<string, string>> = {
 
 /** The "New session request" form (verb `session.create`); problems are answered next to their fields. */
 export function sessionFormCard(view: SessionFormView): AdaptiveCard {
+  const language = view.language ?? 'en';
+  const texts = textsFor(language);
   const value = (id: string): string | undefined => view.values[id];
-  const problemsByField = groupProblems(view.problems);
+  const problemsByField = groupProblems(view.problems, language);
   const errorsAt = (anchor: string): unknown[] =>
     [...problemsByField.entries()]
       .filter(([field]) => (ERROR_ANCHORS[field] ?? 'top') === anchor)
-      .map(([field, problems]) => fieldError(field, problems));
+      .map(([field, problems]) => fieldError(field, problems, language));
 
   const assignChoices = [
-    { title: 'Me', value: 'me' },
-    { title: 'Unassigned', value: 'unassigned' },
-    ...view.queues.map((queue) => ({ title: `Queue: ${queue.name}`, value: `queue:${queue.id}` })),
+    { title: texts.t('session.assign.me'), value: 'me' },
+    { title: texts.t('session.assign.unassigned'), value: 'unassigned' },
+    ...view.queues.map((queue) => ({ title: texts.t('sessionForm.queueChoice', { name: queue.name }), value: `queue:${queue.id}` })),
     ...view.agents.map((agent) => ({ title: agent.name, value: `user:${agent.aadObjectId}` })),
   ];
 
-  const body: unknown[] = [heading('New session request', 'formTitle')];
-  if (view.problems.length > 0) body.push(formSummary(view.problems));
+  const body: unknown[] = [heading(texts.t('sessionForm.title'), 'formTitle')];
+  if (view.problems.length > 0) body.push(formSummary(view.problems, texts));
   body.push(
     ...errorsAt('top'),
     inputText('recipientName', {
-      label: 'Customer name',
-      placeholder: 'How the invitation greets the customer',
+      label: texts.t('sessionForm.recipientName'),
+      placeholder: texts.t('sessionForm.recipientNamePlaceholder'),
       value: value('recipientName'),
       isRequired: true,
-      errorMessage: `Enter the customer's name (at most ${FIELD_MAX_LENGTHS.recipientName} characters).`,
+      errorMessage: texts.t('sessionForm.recipientNameError', { max: FIELD_MAX_LENGTHS.recipientName }),
       maxLength: FIELD_MAX_LENGTHS.recipientName,
     }),
     ...errorsAt('recipientName'),
     inputText('recipientEmail', {
-      label: 'Customer e-mail (optional)',
+      label: texts.t('sessionForm.recipientEmail'),
       placeholder: 'name@example.com',
       style: 'email',
       value: value('recipientEmail'),
     }),
     ...errorsAt('recipientEmail'),
-    inputChoiceSet('assignTo', assignChoices, { label: 'Assign to', style: 'compact', value: value('assignTo') ?? 'me' }),
+    inputChoiceSet('assignTo', assignChoices, { label: texts.t('session.assign.label'), style: 'compact', value: value('assignTo') ?? 'me' }),
     ...errorsAt('assignTo'),
-    textBlock(queueNote(view), { id: 'queueNote', isSubtle: true, size: 'small', spacing: 'small' }),
+    textBlock(queueNote(view, texts), { id: 'queueNote', isSubtle: true, size: 'small', spacing: 'small' }),
     inputText('comments', {
-      label: 'Internal comments',
-      placeholder: 'Internal only: never shown to the customer',
+      label: texts.t('sessionForm.comments'),
+      placeholder: texts.t('sessionForm.commentsPlaceholder'),
       isMultiline: true,
       maxLength: FIELD_MAX_LENGTHS.comments,
       value: value('comments'),
     }),
     ...errorsAt('comments'),
-    textBlock(`Times are in ${escapeMarkdown(view.timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }),
+    textBlock(texts.t('sessionForm.timeZoneNote', { zone: escapeMarkdown(view.timeZone) }), { id: 'timeZoneNote', isSubtle: true, size: 'small' }),
     dateTimePair('schedule', {
-      date: inputDate('scheduledFor', { label: 'Scheduled start (optional)', value: value('scheduledFor') }),
-      time: inputTime('scheduledForTime', { label: 'Start time', value: value('scheduledForTime') }),
+      date: inputDate('scheduledFor', { label: texts.t('sessionForm.scheduledFor'), value: value('scheduledFor') }),
+      time: inputTime('scheduledForTime', { label: texts.t('sessionForm.startTime'), value: value('scheduledForTime') }),
     }),
     ...errorsAt('schedule'),
     // Left empty on purpose: a prefilled time would count from when the form was opened, not from Create.
     dateTimePair('expiry', {
-      date: inputDate('expiresAt', { label: 'Link expires (optional)', value: value('expiresAt') }),
-      time: inputTime('expiresAtTime', { label: 'Expiry time', value: value('expiresAtTime') }),
+      date: inputDate('expiresAt', { label: texts.t('sessionForm.expiresAt'), value: value('expiresAt') }),
+      time: inputTime('expiresAtTime', { label: texts.t('sessionForm.expiryTime'), value: value('expiresAtTime') }),
     }),
     ...errorsAt('expiry'),
-    textBlock(`Left empty, the link expires ${view.defaultHours} h after you press Create (after the start when scheduled).`, {
+    textBlock(texts.plural('sessionForm.expiryNote', view.defaultHours), {
       id: 'expiryNote',
       isSubtle: true,
       size: 'small',
       spacing: 'small',
     }),
-    inputToggle('sendEmail', 'Send the invitation by e-mail', { value: value('sendEmail') === 'true' ? 'true' : 'false' }),
+    inputToggle('sendEmail', texts.t('sessionForm.sendEmail'), { value: value('sendEmail') === 'true' ? 'true' : 'false' }),
     ...errorsAt('sendEmail'),
     inputChoiceSet(
       'emailLanguage',
       [
-        { title: "The customer's browser language", value: BROWSER_LANGUAGE },
+        { title: texts.t('sessionForm.browserLanguage'), value: BROWSER_LANGUAGE },
         ...SUPPORTED_LANGUAGES.map((language) => ({ title: LANGUAGE_NAMES[language], value: language })),
       ],
-      { label: 'Invitation language', style: 'compact', value: value('emailLanguage') ?? BROWSER_LANGUAGE },
+      { label: texts.t('sessionForm.emailLanguage'), style: 'compact', value: value('emailLanguage') ?? BROWSER_LANGUAGE },
     ),
     ...errorsAt('emailLanguage'),
     textBlock(
-      "With the customer's browser language, the portal speaks the language the customer's browser asks for; " +
-        'the mail and the text you copy are in English.',
+      texts.t('sessionForm.languageNote'),
       { id: 'languageNote', isSubtle: true, size: 'small', spacing: 'small' },
     ),
   );
 
-  return adaptiveCard(body, [executeAction('Create request', 'session.create', {}, 'create', 'positive')]);
+  return adaptiveCard(body, [executeAction(texts.t('sessionForm.create'), 'session.create', {}, 'create', 'positive')]);
 }
 
 /** Which queue the request goes to when the agent picks none, so nothing lands somewhere unexpected. */
-function queueNote(view: SessionFormView): string {
-  if (view.queues.length === 0) {
-    return 'No queue is registered for sessions: the request is shown only to you and the assignee. An admin registers one with **@Doorman register queue <name>** in a channel.';
-  }
-  if (view.defaultQueue === null) {
-    return 'No default queue is set: unless you pick a queue, the request is shown only to you and the assignee. An admin sets one with **@Doorman register queue <name> default**.';
-  }
-  const why = view.defaultQueue.reason === 'default' ? 'the default queue' : 'the only queue';
-  return `Unless you pick a queue, the request also goes to **${escapeMarkdown(view.defaultQueue.name)}** (${why}).`;
+function queueNote(view: SessionFormView, texts: Texts): string {
+  if (view.queues.length === 0) return texts.t('sessionForm.noQueues');
+  if (view.defaultQueue === null) return texts.t('sessionForm.noDefaultQueue');
+  const name = escapeMarkdown(view.defaultQueue.name);
+  return texts.t(view.defaultQueue.reason === 'default' ? 'sessionForm.defaultQueue' : 'sessionForm.onlyQueue', { name });
 }
 
 function dateTimePair(id: string, inputs: { date: unknown; time: unknown }): unknown {
@@ -171,28 +163,29 @@ function dateTimePair(id: string, inputs: { date: unknown; time: unknown }): unk
 /** Problems of the whole form rather than of one field; they are answered in the summary. */
 const FORM_FIELD = 'form';
 
-function formSummary(problems: readonly FieldProblem[]): unknown {
-  const general = [...new Set(problems.filter((p) => p.field === FORM_FIELD).map((p) => problemText(p.problem)))];
-  const fields = [...new Set(problems.filter((p) => p.field !== FORM_FIELD).map((p) => fieldLabel(p.field)))];
-  const parts = ['Nothing was created.', ...general];
-  if (fields.length > 0) parts.push(`Please check: ${escapeMarkdown(fields.join(', '))}.`);
+function formSummary(problems: readonly FieldProblem[], texts: Texts): unknown {
+  const { language } = texts;
+  const general = [...new Set(problems.filter((p) => p.field === FORM_FIELD).map((p) => problemText(p.problem, undefined, language)))];
+  const fields = [...new Set(problems.filter((p) => p.field !== FORM_FIELD).map((p) => fieldLabel(p.field, language)))];
+  const parts = [texts.t('sessionForm.nothingCreated'), ...general];
+  if (fields.length > 0) parts.push(texts.t('form.pleaseCheck', { fields: escapeMarkdown(fields.join(', ')) }));
   return problemNotice(parts.join(' '), 'formError', { weight: 'bolder' });
 }
 
-function groupProblems(problems: readonly FieldProblem[]): Map<string, string[]> {
+function groupProblems(problems: readonly FieldProblem[], language: Language): Map<string, string[]> {
   const byField = new Map<string, string[]>();
   for (const { field, problem } of problems) {
     if (field === FORM_FIELD) continue;
     const texts = byField.get(field) ?? [];
-    const text = problemText(problem, field);
+    const text = problemText(problem, field, language);
     if (!texts.includes(text)) texts.push(text);
     byField.set(field, texts);
   }
   return byField;
 }
 
-function fieldError(field: string, texts: string[]): unknown {
+function fieldError(field: string, texts: string[], language: Language): unknown {
   // A problem without a place in the form is answered at the top, so it names its field.
-  const label = ERROR_ANCHORS[field] ? '' : `${escapeMarkdown(fieldLabel(field))}: `;
+  const label = ERROR_ANCHORS[field] ? '' : `${escapeMarkdown(fieldLabel(field, language))}: `;
   return problemNotice(`${label}${texts.join(' ')}`, `${field}Error`, { spacing: 'small' });
 }

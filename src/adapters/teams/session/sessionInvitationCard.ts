@@ -1,3 +1,5 @@
+import { Texts, textsFor } from '../../../application/i18n/messages';
+import { Language } from '../../../domain/language';
 import { SessionRequest } from '../../../domain/session';
 import { cardTime, cardTimeWithDistance } from '../cards/cardTime';
 import { adaptiveCard, container, heading, inputText, statusBadge, textBlock } from '../cards/cardElements';
@@ -12,6 +14,8 @@ export interface SessionInvitationView {
   inviteText: string | null;
   now: Date;
   timeZone: string;
+  /** The agent's language (default English). */
+  language?: Language;
 }
 
 /**
@@ -20,16 +24,18 @@ export interface SessionInvitationView {
  */
 export function sessionInvitationCard(view: SessionInvitationView): AdaptiveCard {
   const { request, now, timeZone } = view;
-  const body: unknown[] = [heading(`Invitation for ${escapeMarkdown(request.recipient.name)}`, 'title')];
+  const language = view.language ?? 'en';
+  const texts = textsFor(language);
+  const body: unknown[] = [heading(texts.t('invite.title', { name: escapeMarkdown(request.recipient.name) }), 'title')];
 
   if (view.link === null) {
-    body.push(statusBadge(`This link is no longer usable: ${goneReason(request)}.`, 'done', 'linkGone', { weight: 'default' }));
-    body.push(statusNote());
+    body.push(statusBadge(texts.t('invite.gone', { reason: goneReason(request, texts) }), 'done', 'linkGone', { weight: 'default' }));
+    body.push(statusNote(texts));
     return adaptiveCard(body);
   }
 
   body.push(
-    textBlock('One-time link for the customer. It is shown only here and now: Doorman keeps no copy of it.', {
+    textBlock(texts.t('invite.linkIntro'), {
       isSubtle: true,
       spacing: 'small',
     }),
@@ -37,27 +43,27 @@ export function sessionInvitationCard(view: SessionInvitationView): AdaptiveCard
     textBlock(view.link, { id: 'link', weight: 'bolder', color: 'accent' }),
   );
   if (view.inviteText !== null) {
-    body.push(invitePreview(view.inviteText, view.link));
+    body.push(invitePreview(view.inviteText, view.link, texts));
     // Adaptive Cards 1.5 has no clipboard action; a prefilled multi-line input is the copyable text box. Input.Text
     // has no height in rows and Teams shows a multi-line input about two lines high (`height: "stretch"` only fills
     // a column), so the whole text is also shown above as plain text to read before copying.
-    body.push(inputText('inviteText', { label: 'Copy this text to the customer', isMultiline: true, value: view.inviteText }));
+    body.push(inputText('inviteText', { label: texts.t('invite.copyLabel'), isMultiline: true, value: view.inviteText }));
   }
   if (request.scheduledFor !== null) {
     body.push(
-      textBlock(`Session starts: ${cardTimeWithDistance(request.scheduledFor, timeZone, now)}`, { id: 'scheduled' }),
+      textBlock(texts.t('invite.starts', { time: cardTimeWithDistance(request.scheduledFor, timeZone, now, language) }), { id: 'scheduled' }),
     );
   }
-  body.push(textBlock(`Link valid until: ${cardTimeWithDistance(request.expiresAt, timeZone, now)}`, { id: 'deadline' }));
+  body.push(textBlock(texts.t('invite.validUntil', { time: cardTimeWithDistance(request.expiresAt, timeZone, now, language) }), { id: 'deadline' }));
   if (request.sendEmail && request.recipient.email) {
-    body.push(textBlock(`Invitation mail on its way to ${escapeMarkdown(request.recipient.email)}`, { id: 'mailSent' }));
+    body.push(textBlock(texts.t('invite.mailSent', { email: escapeMarkdown(request.recipient.email) }), { id: 'mailSent' }));
   }
   body.push(
-    textBlock(`Times in ${escapeMarkdown(timeZone)}. Created ${cardTime(request.createdAt, timeZone, now)}.`, {
+    textBlock(texts.t('invite.footer', { zone: escapeMarkdown(timeZone), time: cardTime(request.createdAt, timeZone, now, language) }), {
       isSubtle: true,
       size: 'small',
     }),
-    statusNote(),
+    statusNote(texts),
   );
   return adaptiveCard(body);
 }
@@ -67,7 +73,7 @@ export function sessionInvitationCard(view: SessionInvitationView): AdaptiveCard
  * run lines together); an empty line becomes space before the next one. Lines hold names people typed, so they
  * are escaped, except the link line, which Doorman made (escaping it could break the link Teams recognises).
  */
-function invitePreview(inviteText: string, link: string): unknown {
+function invitePreview(inviteText: string, link: string, texts: Texts): unknown {
   const items: unknown[] = [];
   let gap = false;
   for (const line of inviteText.split(/\r\n|\r|\n/)) {
@@ -79,26 +85,26 @@ function invitePreview(inviteText: string, link: string): unknown {
     gap = false;
   }
   return container(
-    [textBlock('The invitation the customer gets:', { isSubtle: true, size: 'small' }), ...items],
+    [textBlock(texts.t('invite.preview'), { isSubtle: true, size: 'small' }), ...items],
     { id: 'invitePreview', style: 'emphasis', spacing: 'medium' },
   );
 }
 
-function goneReason(request: SessionRequest): string {
+function goneReason(request: SessionRequest, texts: Texts): string {
   switch (request.state) {
     case 'open':
-      return 'a reopen replaced it with a new link';
+      return texts.t('invite.gone.reopened');
     case 'waiting':
     case 'ready':
     case 'connected':
-      return 'the customer is using it';
+      return texts.t('invite.gone.inUse');
     case 'closed':
-      return 'the request is closed';
+      return texts.t('invite.gone.closed');
     case 'expired':
-      return 'it expired';
+      return texts.t('invite.gone.expired');
   }
 }
 
-function statusNote(): unknown {
-  return textBlock('Status updates follow in the request card below.', { id: 'statusNote', isSubtle: true });
+function statusNote(texts: Texts): unknown {
+  return textBlock(texts.t('invite.statusNote'), { id: 'statusNote', isSubtle: true });
 }

@@ -1,3 +1,4 @@
+import { textsFor } from '../../../application/i18n/messages';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { adaptiveCard, executeAction } from '../cards/cardElements';
 import { assignMenu, isAssignable, pointerTo, SessionCardView, sessionCardBody, sessionCardRefresh, sessionStateActions } from './sessionCardParts';
@@ -8,12 +9,13 @@ import { assignMenu, isAssignable, pointerTo, SessionCardView, sessionCardBody, 
  */
 export function sessionQueueCard(view: SessionCardView): AdaptiveCard {
   const { request } = view;
-  const actions: unknown[] = [...sessionStateActions(request)];
+  const language = view.language ?? 'en';
+  const actions: unknown[] = [...sessionStateActions(request, language)];
   // The card is shared by the whole channel, so it cannot offer "Take it" to everyone but the assignee: it offers it
   // (first) only while nobody has the request; once someone has it, the facts name them and "Assign…" hands it on.
   if (isAssignable(request)) {
-    if (request.assignee === null) actions.unshift(executeAction('Take it', 'session.assign', { ...pointerTo(request), assignTo: 'me' }, 'takeIt'));
+    if (request.assignee === null) actions.unshift(executeAction(textsFor(language).t('session.action.takeIt'), 'session.assign', { ...pointerTo(request), assignTo: 'me' }, 'takeIt'));
     else actions.push(assignMenu(view));
   }
-  return adaptiveCard(sessionCardBody(view), actions, { refresh: sessionCardRefresh(request) });
+  return adaptiveCard(sessionCardBody(view), actions, { refresh: sessionCardRefresh(request, language) });
 }

@@ -12,6 +12,7 @@ import {
 } from '../../../application/session/actOnSession';
 import { SessionFormView, submitSessionForm } from '../../../application/session/sessionViews';
 import { withClickedCard } from '../../../application/shared/cardViews';
+import { Language } from '../../../domain/language';
 import { Actor } from '../../../domain/people';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { clickedCard, timeZoneOf } from '../teamsIdentity';
@@ -32,6 +33,7 @@ function sessionAction(
         inviteText: result.invitation.inviteText,
         now: verbs.deps.clock.now(),
         timeZone: timeZoneOf(turn, verbs.deps.settings.defaultTimeZone),
+        language: verbs.language,
       });
     }
     const { view, role } = result.card;
@@ -40,17 +42,23 @@ function sessionAction(
 }
 
 /** The `new session` form, drawn from the use case's view. */
-export function sessionForm(form: SessionFormView, timeZone: string, typed: Record<string, string> = {}, problems: { field: string; problem: string }[] = []): AdaptiveCard {
-  return sessionFormCard({ ...form, values: typed, problems, timeZone });
+export function sessionForm(
+  form: SessionFormView,
+  timeZone: string,
+  typed: Record<string, string> = {},
+  problems: { field: string; problem: string }[] = [],
+  language: Language = 'en',
+): AdaptiveCard {
+  return sessionFormCard({ ...form, values: typed, problems, timeZone, language });
 }
 
 async function sessionCreate(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
   const { deps } = verbs;
   const timeZone = timeZoneOf(turn, deps.settings.defaultTimeZone);
   const answer = await submitSessionForm(deps, actor, data, clickedCard(turn), timeZone);
-  if (answer.kind === 'form') return sessionForm(answer.form, timeZone, answer.typed, answer.problems);
+  if (answer.kind === 'form') return sessionForm(answer.form, timeZone, answer.typed, answer.problems, verbs.language);
   const { request, link, inviteText } = answer.issued;
-  return sessionInvitationCard({ request, link, inviteText, now: deps.clock.now(), timeZone });
+  return sessionInvitationCard({ request, link, inviteText, now: deps.clock.now(), timeZone, language: verbs.language });
 }
 
 /** The session verbs of DESIGN.md §5. */

@@ -1,0 +1,149 @@
+import { approvalSettingNoticeCard } from '../../src/adapters/teams/lockbox/approvalSettingNoticeCard';
+import { helpCard } from '../../src/adapters/teams/cards/helpCard';
+import { lockboxCard } from '../../src/adapters/teams/lockbox/lockboxCard';
+import { lockboxFormCard } from '../../src/adapters/teams/lockbox/lockboxFormCard';
+import { lockboxListCard } from '../../src/adapters/teams/lockbox/lockboxListCard';
+import { lockboxSettingsCard } from '../../src/adapters/teams/lockbox/lockboxSettingsCard';
+import { LockboxNoticeView, lockboxNoticeCard } from '../../src/adapters/teams/lockbox/lockboxNoticeCard';
+import { requestListCard } from '../../src/adapters/teams/session/requestListCard';
+import { sessionAgentCard } from '../../src/adapters/teams/session/sessionAgentCard';
+import { sessionFormCard } from '../../src/adapters/teams/session/sessionFormCard';
+import { sessionInvitationCard } from '../../src/adapters/teams/session/sessionInvitationCard';
+import { sessionQueueCard } from '../../src/adapters/teams/session/sessionQueueCard';
+import { AdaptiveCard } from '../../src/adapters/teams/cards/cardTypes';
+import { NotReached } from '../../src/application/ports';
+import { Language } from '../../src/domain/language';
+import { ClosedReason, SESSION_STATES } from '../../src/domain/session';
+import { ALEX, BEA, NOW, PORTAL_LINK, TIME_ZONE, localMeeting, requestIn, sessionCardView, teamsMeeting } from './cardFixtures';
+import { ADA, ERIN, LockboxVariant, VIEWERS, lockboxIn, lockboxView } from './lockboxCardFixtures';
+
+const CLOSED_REASONS: readonly ClosedReason[] = ['denied', 'cancelled', 'refused', 'left', 'ended'];
+const LOCKBOX_VARIANTS: readonly LockboxVariant[] = ['review', 'pending', 'granting', 'approved', 'ending', 'denied', 'expired', 'cancelled', 'ended'];
+const NOTICES: readonly LockboxNoticeView['notice'][] = ['decision', 'reminder', 'ended', 'grantFailed', 'revoked', 'escalated'];
+
+const NOT_REACHED: NotReached[] = [
+  { type: 'card.post', target: { kind: 'person', userId: BEA.aadObjectId }, code: 'REACH.FAILED', detail: null, fallback: null, name: BEA.name } as unknown as NotReached,
+  { type: 'mail.send', target: { kind: 'mail' }, code: 'GRAPH.FORBIDDEN', detail: null, fallback: null, name: null } as unknown as NotReached,
+];
+
+/**
+ * Every card issue 17 converted, in `language`, in every state and variant that changes its words: the session
+ * walkthrough, the lockbox cards and notices, forms with problems, lists, help. Names say which render it is.
+ */
+export function cardGallery(language: Language): Array<[name: string, card: AdaptiveCard]> {
+  const cards: Array<[string, AdaptiveCard]> = [];
+  const add = (name: string, card: AdaptiveCard): void => {
+    cards.push([name, card]);
+  };
+  for (const state of SESSION_STATES) {
+    const request = requestIn(state);
+    add(`session agent ${state}`, sessionAgentCard(sessionCardView(request, { language })));
+    add(`session queue ${state}`, sessionQueueCard(sessionCardView({ ...request, assignee: null }, { language })));
+  }
+  for (const reason of CLOSED_REASONS) add(`session closed ${reason}`, sessionAgentCard(sessionCardView(requestIn('closed', { closedReason: reason }), { language })));
+  add(
+    'session scheduled, notices, problems',
+    sessionAgentCard(
+      sessionCardView(
+        requestIn('open', {
+          scheduledFor: new Date(NOW.getTime() + 26 * 3600_000),
+          expiresAt: new Date(NOW.getTime() + 50 * 3600_000),
+          mailProblem: { code: 'GRAPH.FORBIDDEN', detail: 'Mail.Send' },
+          assigneeNotTold: { aadObjectId: ALEX.aadObjectId, reason: 'noChat' },
+        }),
+        { language, notice: { code: 'REQUEST.STALE_VERSION' }, notReached: NOT_REACHED, notified: [BEA.name] },
+      ),
+    ),
+  );
+  add('session local room', sessionAgentCard(sessionCardView(requestIn('connected', { meeting: localMeeting() }), { language })));
+  add('session meeting problem', sessionAgentCard(sessionCardView(requestIn('ready', { meeting: teamsMeeting('preparing', 'GRAPH.FORBIDDEN') }), { language })));
+  const invited = requestIn('open', { sendEmail: true, recipient: { name: 'Chris Customer', email: 'chris@example.com' }, scheduledFor: new Date(NOW.getTime() + 3600_000) });
+  add('session invitation', sessionInvitationCard({ request: invited, link: PORTAL_LINK, inviteText: `Hello Chris,\n\n${PORTAL_LINK}\n\nBye`, now: NOW, timeZone: TIME_ZONE, language }));
+  for (const state of SESSION_STATES) add(`session invitation gone ${state}`, sessionInvitationCard({ request: requestIn(state), link: null, inviteText: null, now: NOW, timeZone: TIME_ZONE, language }));
+  const form = { agents: [ALEX, BEA], queues: [{ id: 'q1', name: 'Tier 1' }], values: {}, problems: [], timeZone: TIME_ZONE, defaultHours: 24, language };
+  add('session form', sessionFormCard({ ...form, defaultQueue: { name: 'Tier 1', reason: 'default' } }));
+  add('session form, no queue', sessionFormCard({ ...form, queues: [], defaultQueue: null }));
+  add(
+    'session form with problems',
+    sessionFormCard({
+      ...form,
+      defaultQueue: null,
+      problems: [
+        { field: 'recipientName', problem: 'tooLong' },
+        { field: 'recipientEmail', problem: 'requiredForMail' },
+        { field: 'expiresAt', problem: 'beforeSchedule' },
+        { field: 'form', problem: 'malformed' },
+      ],
+    }),
+  );
+  const past = requestIn('closed', { closedReason: 'left' });
+  add('request list', requestListCard({ title: 'x', requests: [requestIn('open', { scheduledFor: new Date(NOW.getTime() + 3600_000) }), requestIn('waiting'), past], now: NOW, timeZone: TIME_ZONE, language }));
+  add('request list empty', requestListCard({ title: 'x', requests: [], now: NOW, timeZone: TIME_ZONE, language }));
+
+  for (const variant of LOCKBOX_VARIANTS) {
+    for (const viewer of VIEWERS) add(`lockbox ${variant} for ${viewer}`, lockboxCard(lockboxView(lockboxIn(variant), viewer, { language })));
+  }
+  add('lockbox autoApprove, membership, notices', lockboxCard(lockboxView(
+    lockboxIn('approved', {
+      decisions: [{ action: 'autoApprove', byId: 'system', byName: 'Doorman', at: NOW, comment: null }],
+      access: { status: 'granted', grantedAt: NOW, endsAt: new Date(NOW.getTime() + 4 * 3600_000), removedAt: null, membership: 'shared' },
+      requestedVia: 'key:1',
+    }),
+    'approver',
+    { language, notice: { code: 'AUTH.SELF_APPROVAL' }, notReached: NOT_REACHED, notified: [ADA.name], requestedViaLabel: 'Ticketing' },
+  )));
+  add('lockbox grant failed', lockboxCard(lockboxView(lockboxIn('ended', { access: { status: 'failed', grantedAt: null, endsAt: null, removedAt: null, problem: { code: 'GRAPH.FORBIDDEN', detail: null } }, ending: { reason: 'grant failed', byId: 'system', at: NOW } }), 'requester', { language })));
+  add('lockbox kept', lockboxCard(lockboxView(lockboxIn('ended', { access: { status: 'removed', grantedAt: NOW, endsAt: NOW, removedAt: NOW, kept: 'otherRequest' }, ending: { reason: 'window elapsed', byId: 'system', at: NOW } }), 'requester', { language })));
+  const limits = { values: {}, problems: [], defaultDurationMinutes: 240, maxDurationMinutes: 1440, language };
+  add('lockbox form', lockboxFormCard({ ...limits, scopes: [{ id: 'default', name: 'Read', description: 'Read mail' }] }));
+  add(
+    'lockbox form with problems',
+    lockboxFormCard({
+      ...limits,
+      scopes: [{ id: 'a', name: 'Read', description: 'Read mail' }, { id: 'b', name: 'Write', description: 'Change settings' }],
+      problems: [{ field: 'reason', problem: 'tooLong' }, { field: 'durationMinutes', problem: 'range' }, { field: 'scope', problem: 'invalid' }],
+    }),
+  );
+  for (const notice of NOTICES) {
+    for (const variant of LOCKBOX_VARIANTS) {
+      add(`lockbox notice ${notice} ${variant}`, lockboxNoticeCard({ request: lockboxIn(variant), notice, now: NOW, timeZone: TIME_ZONE, language }));
+    }
+  }
+  for (const approvalRequired of [true, false]) {
+    add(`approval setting ${approvalRequired}`, approvalSettingNoticeCard({ approvalRequired, changedBy: ADA.name, changedAt: NOW, timeZone: TIME_ZONE, now: NOW, language }));
+  }
+  add('lockbox list', lockboxListCard({ requests: [{ request: lockboxIn('approved', { requester: ERIN }), trail: [] }], now: NOW, timeZone: TIME_ZONE, language }));
+  add('lockbox list empty', lockboxListCard({ requests: [], now: NOW, timeZone: TIME_ZONE, language }));
+  const settings = {
+    approvalRequired: true,
+    leadReview: false,
+    defaultDurationMinutes: 240,
+    maxDurationMinutes: 1440,
+    decisionHours: 12,
+    escalationHours: 2,
+    assistUnansweredHours: 4,
+    assistAllowMinutes: 15,
+    retentionDays: 90,
+    scopes: [{ id: 'mail', name: 'Mail', description: 'Read mail', groupId: '0a1b2c3d-0000-4000-8000-000000000001' }],
+    backupApproverIds: [],
+    updatedBy: null,
+    updatedAt: null,
+  };
+  const settingsView = { settings, history: [], now: NOW, timeZone: TIME_ZONE, problems: [], language };
+  add('settings', lockboxSettingsCard({ ...settingsView, configuredScopes: [{ id: 'default', name: 'Customer content', description: 'Everything', groupId: null }] }));
+  add(
+    'settings off, with problems and history',
+    lockboxSettingsCard({
+      ...settingsView,
+      settings: { ...settings, approvalRequired: false },
+      history: [{ at: NOW, actor: ADA.name, change: 'approval on → off' }],
+      backupApprovers: [{ id: ADA.aadObjectId, name: ADA.name }],
+      notice: 'x',
+      problems: [{ field: 'defaultDurationMinutes', problem: 'aboveMax' }, { field: 'newScopeId', problem: 'scopeIdFormat' }, { field: 'escalationHours', problem: 'range' }, { field: 'retentionDays', problem: 'range' }],
+    }),
+  );
+  for (const greeting of [true, false]) {
+    add(`help ${greeting}`, helpCard({ commands: [{ title: 'help', description: 'x' }], roles: [], greeting, language }));
+  }
+  return cards;
+}
