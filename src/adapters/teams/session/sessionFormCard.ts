@@ -12,6 +12,7 @@ import {
   heading,
   inputChoiceSet,
   inputDate,
+  inputSearchChoiceSet,
   inputText,
   inputTime,
   inputToggle,
@@ -20,10 +21,12 @@ import {
 } from '../cards/cardElements';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
+import { AGENTS_DATASET } from './sessionCardParts';
 
 /** What the "New session request" form shows: choices, what was typed before, and what was wrong with it. */
 export interface SessionFormView {
-  agents: ReadonlyArray<Pick<Person, 'aadObjectId' | 'name'>>;
+  /** The agent picked before a failed submit, offered again by name; other agents are searched (dataset `agents`). */
+  chosenAgent: Pick<Person, 'aadObjectId' | 'name'> | null;
   /** Queues registered for sessions (never the approvals or assistance channels). */
   queues: ReadonlyArray<Pick<Queue, 'id' | 'name'>>;
   /** The queue used when the agent picks none ("Me", "Unassigned", a person), and why; null when there is none. */
@@ -72,7 +75,7 @@ export function sessionFormCard(view: SessionFormView): AdaptiveCard {
     { title: 'Me', value: 'me' },
     { title: 'Unassigned', value: 'unassigned' },
     ...view.queues.map((queue) => ({ title: `Queue: ${queue.name}`, value: `queue:${queue.id}` })),
-    ...view.agents.map((agent) => ({ title: agent.name, value: `user:${agent.aadObjectId}` })),
+    ...(view.chosenAgent ? [{ title: view.chosenAgent.name, value: `user:${view.chosenAgent.aadObjectId}` }] : []),
   ];
 
   const body: unknown[] = [heading('New session request', 'formTitle')];
@@ -95,7 +98,13 @@ export function sessionFormCard(view: SessionFormView): AdaptiveCard {
       value: value('recipientEmail'),
     }),
     ...errorsAt('recipientEmail'),
-    inputChoiceSet('assignTo', assignChoices, { label: 'Assign to', style: 'compact', value: value('assignTo') ?? 'me' }),
+    // Agents are searched as the agent types (AGENTS_DATASET), not listed: with hundreds of agents the card would pass
+    // Teams' size limit.
+    inputSearchChoiceSet('assignTo', assignChoices, AGENTS_DATASET, {
+      label: 'Assign to',
+      value: value('assignTo') ?? 'me',
+      placeholder: "Type an agent's name, or pick a queue",
+    }),
     ...errorsAt('assignTo'),
     textBlock(queueNote(view), { id: 'queueNote', isSubtle: true, size: 'small', spacing: 'small' }),
     inputText('comments', {
