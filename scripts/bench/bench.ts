@@ -71,6 +71,9 @@ const compiled = __filename.endsWith('.js');
 const ext = compiled ? 'js' : 'ts';
 const NODE_ARGS = compiled ? [] : ['-r', 'ts-node/register/transpile-only'];
 const DOORMAN_MAIN = join(root, 'src', `main.${ext}`);
+// `--profile <dir>`: the Doorman processes of the card action rows write a CPU profile there (`node --cpu-prof`).
+const PROFILE_DIR = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : null;
+const DOORMAN_ARGS = PROFILE_DIR ? [...NODE_ARGS, '--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : NODE_ARGS;
 const ECHO_BOT = join(__dirname, `echoBotServer.${ext}`);
 const BARE_SSE = join(__dirname, `bareSseServer.${ext}`);
 const work = mkdtempSync(join(os.tmpdir(), 'doorman-bench-'));
@@ -185,7 +188,7 @@ async function cardActionRows(): Promise<void> {
   const target = await freshTarget('cards');
   const store = await openBenchStore(target);
   const echo = await startNode(ECHO_BOT, {}, '/ready', { args: NODE_ARGS });
-  const doorman = await startNode(DOORMAN_MAIN, doormanEnv(target), '/readyz', { args: NODE_ARGS });
+  const doorman = await startNode(DOORMAN_MAIN, doormanEnv(target), '/readyz', { args: DOORMAN_ARGS });
   let aged: BenchProcess | null = null;
   let agedTarget: { sqlitePath: string } | { postgresUrl: string } | null = null;
   let agedStore: BenchStore | null = null;
@@ -215,7 +218,7 @@ async function cardActionRows(): Promise<void> {
     await seed(agedStore.store, template);
     await agedStore.cloneRequest(template.id, 'aged-', N);
     await agedStore.addDeliveredOutbox(template.id, N);
-    aged = await startNode(DOORMAN_MAIN, doormanEnv(agedTarget), '/readyz', { args: NODE_ARGS });
+    aged = await startNode(DOORMAN_MAIN, doormanEnv(agedTarget), '/readyz', { args: DOORMAN_ARGS });
     // As warm as the fresh one is by now (JIT), so that only the age differs.
     for (const concurrency of [10, 50]) await clickRounds(echo, aged, agedStore, connector, concurrency);
     const p50: Round[] = [];

@@ -31,6 +31,7 @@ import {
   encodeLockboxSettings,
 } from './lockboxSettingsCodec';
 import { migrations } from './migrations';
+import { plainUpdates } from './plainUpdates';
 import { SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest } from './requestCodec';
 import {
   Row,
@@ -824,23 +825,3 @@ export class SqliteRequestStore implements Store {
   }
 }
 
-/**
- * The changes writeChangesTogether may take: updates that move their version on, of a request no earlier change of
- * the batch touches, without card activities or a replaced link (those go one by one).
- */
-function plainUpdates(changes: readonly Change[]): number[] {
-  const seen = new Set<string>();
-  const plain: number[] = [];
-  changes.forEach((change, index) => {
-    const id = change.request.id;
-    const isPlain =
-      change.expectedVersion !== null &&
-      change.request.version > change.expectedVersion &&
-      (change.cardActivities ?? []).length === 0 &&
-      !change.replacedLinkHash &&
-      !seen.has(id);
-    seen.add(id);
-    if (isPlain) plain.push(index);
-  });
-  return plain;
-}
