@@ -150,6 +150,16 @@ export class PostgresRequestStore implements Store {
     return rows.length > 0 ? decodeRequest(rows[0].data, rows[0].personal ?? null) : null;
   }
 
+  async getRequests(ids: readonly string[]): Promise<StoredRequest[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.pool.query(
+      `SELECT r.data, p.data AS personal FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
+       WHERE r.id = ANY($1::text[])`,
+      [ids],
+    );
+    return rows.map((row) => decodeRequest(row.data, row.personal ?? null));
+  }
+
   async findReplacedLink(linkHash: string): Promise<string | null> {
     const { rows } = await this.pool.query('SELECT request_id FROM replaced_links WHERE link_hash = $1', [linkHash]);
     return rows.length > 0 ? (rows[0].request_id as string) : null;

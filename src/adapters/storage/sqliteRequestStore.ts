@@ -192,6 +192,8 @@ export class SqliteRequestStore implements Store {
           service_url = excluded.service_url, thread_id = excluded.thread_id`),
       selectRequest: db.prepare(`SELECT r.data, p.data AS personal FROM requests r
         LEFT JOIN personal_data p ON p.request_id = r.id WHERE r.id = ?`),
+      selectRequests: db.prepare(`SELECT r.data, p.data AS personal FROM requests r
+        LEFT JOIN personal_data p ON p.request_id = r.id WHERE r.id IN (SELECT value FROM json_each(?))`),
       selectByLinkHash: db.prepare(`SELECT r.data, p.data AS personal FROM requests r
         LEFT JOIN personal_data p ON p.request_id = r.id WHERE r.link_hash = ? AND r.kind = 'session'`),
       selectEvents: db.prepare('SELECT * FROM request_events WHERE request_id = ? ORDER BY id'),
@@ -355,6 +357,11 @@ export class SqliteRequestStore implements Store {
 
   async getRequest(id: string): Promise<StoredRequest | null> {
     return this.toRequest(this.statements.selectRequest.get(id) as Row | undefined);
+  }
+
+  async getRequests(ids: readonly string[]): Promise<StoredRequest[]> {
+    if (ids.length === 0) return [];
+    return (this.statements.selectRequests.all(JSON.stringify(ids)) as Row[]).map((row) => decodeRequest(row.data, row.personal ?? null));
   }
 
   async findReplacedLink(linkHash: string): Promise<string | null> {

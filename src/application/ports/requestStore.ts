@@ -70,4 +70,6 @@ export interface RequestStore {
   erasePersonalData(requestId: string): Promise<void>;
   /** Requests changed after `since` (by their own `updatedAt`), oldest change first, up to `limit`: the change feed. */
   changedSince(since: Date, limit: number): Promise<{ id: string; updatedAt: Date }[]>;
+  /** The requests with these ids that exist, in one read, in no particular order (a sweeper batch reads them so). */
+  getRequests(ids: readonly string[]): Promise<StoredRequest[]>;
 }

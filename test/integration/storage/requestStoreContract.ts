@@ -657,6 +657,19 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(outbox).toEqual(changes.flatMap(({ change }) => change.outbox));
       });
 
+      it('reads many requests by id at once, personal data included, skipping ids it does not hold', async () => {
+        const store = await openStore();
+        const first = aSessionRequest({ customerName: 'Chris' });
+        const second = aSessionRequest();
+        await store.commit(creation(first));
+        await store.commit(creation(second));
+
+        const read = await store.getRequests([second.id, 'no-such-request', first.id]);
+
+        expect([...read].sort((a, b) => a.id.localeCompare(b.id))).toEqual([first, second].sort((a, b) => a.id.localeCompare(b.id)));
+        expect(await store.getRequests([])).toEqual([]);
+      });
+
       it('feeds the requests changed after an instant, oldest change first, up to a limit', async () => {
         const store = await openStore();
         const early = aSessionRequest({ createdAt: at(1), updatedAt: at(1) });
