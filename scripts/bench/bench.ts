@@ -56,6 +56,7 @@ export const BENCH_ROWS = [
   'one thread:',
   '/healthz p99',
   'live pages: ',
+  'live pages, told:',
   'agent card size',
   'start to ready',
   'idle RSS',
@@ -499,7 +500,7 @@ async function livePageRows(): Promise<void> {
     rows.push({ what: `live pages: ${SSE_CLIENTS} idle SSE clients, CPU`, baseline: 'bare Node SSE server', unit: '% CPU', rounds: cpu, goal: '< 5 % at 10,000', note: 'floor of 0.1 % each (clock ticks are 10 ms)' });
     rows.push({ what: `live pages: ${SSE_CLIENTS} idle SSE clients, RSS`, baseline: 'bare Node SSE server', unit: 'MB', rounds: rss, goal: '< 300 MB at 10,000' });
     rows.push({
-      what: `live pages: ${SSE_CLIENTS} open, the slowest of ${perRound} closed one at a time to reach its page`,
+      what: `live pages, told: ${SSE_CLIENTS} open, the slowest of ${perRound} closed one at a time to reach its page`,
       baseline: 'bare server pushing to one of its streams',
       unit: 'ms',
       rounds: told,
