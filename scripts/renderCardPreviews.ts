@@ -183,7 +183,6 @@ function renderInPage({ card, hostConfig }: { card: AdaptiveCard; hostConfig: un
 const NOW = new Date('2030-03-04T10:00:00.000Z');
 const TIME_ZONE = 'Europe/Berlin';
 const ALEX: Person = { aadObjectId: 'aad-alex', name: 'Alex Agent' };
-const BEA: Person = { aadObjectId: 'aad-bea', name: 'Bea Backup' };
 const LINK = 'https://doorman.contoso.com/j/q7Lk2xVb9RmT4pZc8nWaYe3H';
 const JOIN_URL = 'https://teams.microsoft.com/l/meetup-join/19%3ameeting_example%40thread.v2/0';
 
@@ -238,7 +237,7 @@ export function samplePreviews(): CardPreview[] {
     {
       file: 'card-form.png',
       card: sessionFormCard({
-        agents: [ALEX, BEA],
+        chosenAgent: null,
         queues: [{ id: 'tier-1', name: 'Tier 1' }],
         defaultQueue: { name: 'Tier 1', reason: 'only' },
         values: {},

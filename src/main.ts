@@ -17,19 +17,14 @@ import { UseCaseDeps } from './application/shared/useCaseDeps';
 import { approvalsQueue } from './application/people/queues';
 import { Config, ConfigError, loadConfig } from './config';
 import { CryptoSecrets } from './adapters/crypto/cryptoSecrets';
-import { GraphConnection, GraphConnectionOptions, GraphForbiddenError, createGraphClient } from './adapters/graph/graphClient';
-import { GraphAppInstaller } from './adapters/graph/graphAppInstaller';
-import { GraphMailer } from './adapters/graph/graphMailer';
-import { GraphActivityFeed } from './adapters/graph/graphActivityFeed';
+import type { GraphConnectionOptions } from './adapters/graph/graphClient';
+import type { GraphStack } from './adapters/graph/graphAdapters';
 import { ConsoleActivityFeed } from './adapters/local/consoleActivityFeed';
 import { NoActivityFeed } from './adapters/system/noActivityFeed';
-import { GraphMeetingProvider } from './adapters/graph/graphMeetingProvider';
 import { doctorReport } from './adapters/diagnostics/doctorReport';
 import { channelsAndPeopleReport } from './adapters/diagnostics/channelsAndPeopleReport';
-import { GraphGroupAccessGranter } from './adapters/graph/graphGroupAccessGranter';
-import { GraphDeviceManagement, intuneDevicesFor } from './adapters/graph/graphDeviceManagement';
-import { GraphMeetingParticipants, meetingParticipantsFor } from './adapters/graph/graphMeetingParticipants';
-import { EntraTokenVerifier } from './adapters/http/entraTokenVerifier';
+import type { GraphDeviceManagement } from './adapters/graph/graphDeviceManagement';
+import type { GraphMeetingParticipants } from './adapters/graph/graphMeetingParticipants';
 import { BotEndpointAdapter } from './adapters/http/botEndpoint';
 import { createHttpServer } from './adapters/http/httpServer';
 import { HttpWebhookSender } from './adapters/http/httpWebhookSender';
@@ -38,15 +33,13 @@ import { LocalAccessGranter } from './adapters/local/localAccessGranter';
 import { LocalAppInstaller, UnconfiguredAppInstaller } from './adapters/local/localAppInstaller';
 import { Metrics } from './adapters/http/metrics';
 import { ConfiguredDirectory, readRolesFile } from './adapters/directory/configuredDirectory';
-import { GraphDirectory } from './adapters/graph/graphDirectory';
+import type { GraphDirectory } from './adapters/graph/graphDirectory';
 import { EmlMailer } from './adapters/local/emlMailer';
 import { LocalDeviceManagement } from './adapters/local/localDeviceManagement';
 import { NoDevices } from './adapters/system/noDevices';
 import { LocalMeetingProvider } from './adapters/local/localMeetingProvider';
 import { consoleDestination, createLogger } from './adapters/logging/pinoLogger';
 import { systemClock } from './adapters/system/systemClock';
-import { openPostgresRequestStore } from './adapters/storage/postgresRequestStore';
-import { PostgresChangeFeed } from './adapters/storage/postgresChangeFeed';
 import { openSqliteRequestStore } from './adapters/storage/sqliteRequestStore';
 import { LocalMeetingParticipants } from './adapters/local/localMeetingParticipants';
 import { DoormanBot } from './adapters/teams/doormanBot';
@@ -101,11 +94,12 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const telemetry = config.applicationInsightsConnectionString ? startApplicationInsights(config.applicationInsightsConnectionString, logger) : null;
   const store = overrides.store ?? (await openStore(config));
   const rolesFile = config.roles.file ? readRolesFile(config.roles.file) : null;
-  const graph = config.graph ? createGraphClient(config.graph, overrides.graphConnection) : null;
+  // The Graph SDK, pg and jose are loaded only when configured: local mode starts without them (issue 14).
+  const graph: GraphStack | null = config.graph ? (await import('./adapters/graph/graphAdapters')).openGraph(config.graph, overrides.graphConnection) : null;
   const roleLists = { admin: config.roles.admins, agent: config.roles.agents, approver: config.roles.approvers, engineer: config.roles.engineers };
   const directory: Directory =
     config.directory === 'graph' && graph
-      ? await startGraphDirectory(new GraphDirectory(graph.client, { roles: roleLists }, clock, logger))
+      ? await startGraphDirectory(graph, new graph.adapters.GraphDirectory(graph.client, { roles: roleLists }, clock, logger))
       : new ConfiguredDirectory(rolesFile?.users ?? [], roleLists);
   // Lockbox requests would wait for nobody: refuse to start rather than let them expire unseen.
   if ((await directory.listByRole('approver')).length === 0) {
@@ -114,19 +108,19 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const meetings: MeetingProvider =
     overrides.meetings ??
     (config.meetings === 'graph' && graph && config.graph
-      ? new GraphMeetingProvider(graph.client, config.graph, clock, logger)
+      ? new graph.adapters.GraphMeetingProvider(graph.client, config.graph, clock, logger)
       : new LocalMeetingProvider());
   const mailer: Mailer =
     overrides.mailer ??
     (config.mail.kind === 'graph' && graph
-      ? new GraphMailer(graph.client, config.mail.sender, clock, logger)
+      ? new graph.adapters.GraphMailer(graph.client, config.mail.sender, clock, logger)
       : new EmlMailer(config.mail.kind === 'local' ? config.mail.dir : './data/mail', clock));
 
   // Devices of assist through Intune (DEVICES=intune): permissions read now, again on doctor and every 10 minutes.
-  const intuneDevices = await intuneDevicesFor(config, graph, clock, logger);
+  const intuneDevices = graph ? await graph.adapters.intuneDevicesFor(config, graph, clock, logger) : null;
   const activityFeed = chooseActivityFeed(config, graph, clock, logger);
   // Invitation: colleagues added to and re-roled in the Teams meeting through Graph (MEETINGS=graph), else the local list.
-  const graphParticipants = overrides.meetings ? null : meetingParticipantsFor(config, graph, clock, logger);
+  const graphParticipants = overrides.meetings || !graph ? null : graph.adapters.meetingParticipantsFor(config, graph, clock, logger);
 
   let dispatcher: OutboxDispatcher | null = null;
   const deps: UseCaseDeps = {
@@ -188,11 +182,11 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
     { serviceUrl: 'https://smba.trafficmanager.net/teams/', tenantId: config.bot?.tenantId ?? config.graph?.tenantId ?? null },
     sharedCounters ? new SharedThreadLimits(new RateWindows(sharedCounters, clock), clock) : null,
   );
-  const installer = appInstaller(config, graph?.client ?? null, clock);
+  const installer = appInstaller(config, graph, clock);
   const access: AccessGranter =
     overrides.access ??
     (config.lockbox.access.kind === 'graph' && graph
-      ? new GraphGroupAccessGranter(graph.client, scopeGroups(config.lockbox.scopes), clock, logger, async (scopeId) => {
+      ? new graph.adapters.GraphGroupAccessGranter(graph.client, scopeGroups(config.lockbox.scopes), clock, logger, async (scopeId) => {
           const added = (await store.getLockboxSettings()).scopes.find((scope) => scope.id === scopeId);
           return added?.groupId ?? null;
         })
@@ -209,13 +203,14 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
   const expiredRows = new ExpiredRowsPruner(deps, rateCounters);
   // PostgreSQL pushes other instances' changes as they commit (LISTEN/NOTIFY); SQLite's file is read every 2 s.
   const storeReads = new StoreChangeFeed(store, deps.changes, clock, logger);
-  const changeFeed: ChangeFeed = config.store.kind === 'postgres' ? new PostgresChangeFeed(config.store.url, storeReads, deps.changes, logger) : storeReads;
+  const changeFeed: ChangeFeed = config.store.kind === 'postgres' ? new (await import('./adapters/storage/postgresChangeFeed')).PostgresChangeFeed(config.store.url, storeReads, deps.changes, logger) : storeReads;
   const retention = new RetentionEraser(deps);
   // Local mode serves the roles file's tenant (the Playground's) unless tenants are configured explicitly.
   const tenants = config.allowedTenantIds.length > 0 || !config.localMode || !rolesFile?.tenantId ? config.allowedTenantIds : [rolesFile.tenantId];
   const bot = new DoormanBot(deps, renderer, tenants, doctor);
-  const tabTokenVerifier = config.tabSso
-    ? new EntraTokenVerifier({
+  const tokenVerifiers = config.tabSso || config.lockbox.apiTokens ? await import('./adapters/http/entraTokenVerifier') : null;
+  const tabTokenVerifier = config.tabSso && tokenVerifiers
+    ? new tokenVerifiers.EntraTokenVerifier({
         jwksUrl: config.tabSso.jwksUrl,
         audiences: [config.tabSso.clientId, config.tabSso.appIdUri ?? ''],
         allowedTenantIds: tenants,
@@ -224,8 +219,8 @@ export async function startDoorman(config: Config, overrides: DoormanOverrides =
       })
     : null;
   // Systems may present an Entra app-only token (app role Lockbox.Request) instead of an API key.
-  const apiTokenVerifier = config.lockbox.apiTokens
-    ? new EntraTokenVerifier({
+  const apiTokenVerifier = config.lockbox.apiTokens && tokenVerifiers
+    ? new tokenVerifiers.EntraTokenVerifier({
         jwksUrl: config.lockbox.apiTokens.jwksUrl,
         audiences: config.lockbox.apiTokens.audiences,
         allowedTenantIds: tenants,
@@ -298,7 +293,8 @@ function portalAssetsDir(): string {
 }
 
 async function openStore(config: Config): Promise<Store> {
-  return config.store.kind === 'postgres' ? openPostgresRequestStore(config.store.url) : openSqliteRequestStore(config.store.path);
+  if (config.store.kind === 'postgres') return (await import('./adapters/storage/postgresRequestStore')).openPostgresRequestStore(config.store.url);
+  return openSqliteRequestStore(config.store.path);
 }
 
 function botAuthSettings(config: Config): Record<string, string> {
@@ -355,11 +351,11 @@ if (require.main === module) {
 }
 
 /** Reads every role group and one person once; what Doorman may not read stops start-up with the permission to grant. */
-async function startGraphDirectory(directory: GraphDirectory): Promise<GraphDirectory> {
+async function startGraphDirectory(graph: GraphStack, directory: GraphDirectory): Promise<GraphDirectory> {
   try {
     await directory.start();
   } catch (error) {
-    if (error instanceof GraphForbiddenError) throw new ConfigError([`People and roles from Entra (DIRECTORY=graph): ${error.message}`]);
+    if (error instanceof graph.adapters.GraphForbiddenError) throw new ConfigError([`People and roles from Entra (DIRECTORY=graph): ${error.message}`]);
     throw error;
   }
   return directory;
@@ -369,8 +365,8 @@ async function startGraphDirectory(directory: GraphDirectory): Promise<GraphDire
  * The Teams activity feed: Graph when Graph is configured and the Teams app id is known (TEAMS_APP_ID); else the
  * console stand-in in local mode; else off (production without TEAMS_APP_ID), said once at start-up.
  */
-function chooseActivityFeed(config: Config, graph: { client: GraphConnection['client'] } | null, clock: Clock, logger: Logger): ActivityFeed {
-  if (graph && config.teamsAppId) return new GraphActivityFeed(graph.client, config.teamsAppId, clock, logger);
+function chooseActivityFeed(config: Config, graph: GraphStack | null, clock: Clock, logger: Logger): ActivityFeed {
+  if (graph && config.teamsAppId) return new graph.adapters.GraphActivityFeed(graph.client, config.teamsAppId, clock, logger);
   if (config.localMode) return new ConsoleActivityFeed(logger);
   logger.info({ feature: 'activityFeed' }, 'Teams activity-feed notifications are off: set TEAMS_APP_ID (and Graph with TeamsActivity.Send) to turn them on');
   return new NoActivityFeed(logger);
@@ -380,8 +376,8 @@ function chooseActivityFeed(config: Config, graph: { client: GraphConnection['cl
  * How Doorman installs itself for people who never opened it: through Graph with TEAMS_APP_ID; in local mode a
  * stand-in (the Playground's people have the app); otherwise not at all, said as why they cannot be reached.
  */
-function appInstaller(config: Config, graph: GraphConnection['client'] | null, clock: Clock): AppInstaller {
-  if (config.teamsAppId && graph) return new GraphAppInstaller(graph, config.teamsAppId, clock);
+function appInstaller(config: Config, graph: GraphStack | null, clock: Clock): AppInstaller {
+  if (config.teamsAppId && graph) return new graph.adapters.GraphAppInstaller(graph.client, config.teamsAppId, clock);
   if (config.localMode && !config.graph) return new LocalAppInstaller();
   return new UnconfiguredAppInstaller(
     'TEAMS_APP_ID is not set: Doorman cannot install itself for people who never opened it (set it to the app id in the organization app catalog).',

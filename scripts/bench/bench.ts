@@ -57,6 +57,7 @@ export const BENCH_ROWS = [
   'one thread:',
   '/healthz p99',
   'live pages: ',
+  'live pages, told:',
   'agent card size',
   'start to ready',
   'idle RSS',
@@ -73,6 +74,9 @@ const compiled = __filename.endsWith('.js');
 const ext = compiled ? 'js' : 'ts';
 const NODE_ARGS = compiled ? [] : ['-r', 'ts-node/register/transpile-only'];
 const DOORMAN_MAIN = join(root, 'src', `main.${ext}`);
+// `--profile <dir>`: the Doorman processes of the card action rows write a CPU profile there (`node --cpu-prof`).
+const PROFILE_DIR = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : null;
+const DOORMAN_ARGS = PROFILE_DIR ? [...NODE_ARGS, '--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : NODE_ARGS;
 const ECHO_BOT = join(__dirname, `echoBotServer.${ext}`);
 const BARE_SSE = join(__dirname, `bareSseServer.${ext}`);
 const work = mkdtempSync(join(os.tmpdir(), 'doorman-bench-'));
@@ -187,7 +191,7 @@ async function cardActionRows(): Promise<void> {
   const target = await freshTarget('cards');
   const store = await openBenchStore(target);
   const echo = await startNode(ECHO_BOT, {}, '/ready', { args: NODE_ARGS });
-  const doorman = await startNode(DOORMAN_MAIN, doormanEnv(target), '/readyz', { args: NODE_ARGS });
+  const doorman = await startNode(DOORMAN_MAIN, doormanEnv(target), '/readyz', { args: DOORMAN_ARGS });
   let aged: BenchProcess | null = null;
   let agedTarget: { sqlitePath: string } | { postgresUrl: string } | null = null;
   let agedStore: BenchStore | null = null;
@@ -217,7 +221,7 @@ async function cardActionRows(): Promise<void> {
     await seed(agedStore.store, template);
     await agedStore.cloneRequest(template.id, 'aged-', N);
     await agedStore.addDeliveredOutbox(template.id, N);
-    aged = await startNode(DOORMAN_MAIN, doormanEnv(agedTarget), '/readyz', { args: NODE_ARGS });
+    aged = await startNode(DOORMAN_MAIN, doormanEnv(agedTarget), '/readyz', { args: DOORMAN_ARGS });
     // As warm as the fresh one is by now (JIT), so that only the age differs.
     for (const concurrency of [10, 50]) await clickRounds(echo, aged, agedStore, connector, concurrency);
     const p50: Round[] = [];
@@ -448,37 +452,32 @@ async function livePageRows(): Promise<void> {
   const target = await freshTarget('sse');
   const store = await openBenchStore(target);
   const codes: string[] = [];
+  const sessions: ReturnType<typeof aReadySession>[] = [];
   const { createHash } = await import('node:crypto');
   for (let i = 0; i < SSE_CLIENTS; i++) {
     const code = `bench-live-code-${i}-${Math.random().toString(36).slice(2)}`;
     codes.push(code);
-    await seed(store.store, aReadySession(systemClock.now(), { state: 'open', customerName: null, bindingHash: null, linkHash: createHash('sha256').update(code, 'utf8').digest('hex') }));
+    const session = aReadySession(systemClock.now(), { state: 'open', customerName: null, bindingHash: null, linkHash: createHash('sha256').update(code, 'utf8').digest('hex') });
+    await seed(store.store, session);
+    sessions.push(session);
   }
   await store.close();
   const bare = await startNode(BARE_SSE, {}, '/ready', { args: NODE_ARGS });
   const doorman = await startNode(DOORMAN_MAIN, doormanEnv(target), '/readyz', { args: NODE_ARGS });
-  const open: http.ClientRequest[] = [];
-  const connect = async (base: string, path: (i: number) => string) => {
-    for (let i = 0; i < SSE_CLIENTS; i++) {
-      // The portal limits reads per address; each 200 clients come from their own loopback address, as customers would.
-      const localAddress = `127.0.${Math.floor(i / 200) + 1}.${(i % 200) + 2}`;
-      await new Promise<void>((resolve, reject) => {
-        const req = http.get(`${base}${path(i)}`, { localAddress, agent: false }, (res) => {
-          if (res.statusCode !== 200) reject(new Error(`SSE ${path(i)} answered ${res.statusCode}`));
-          res.once('data', () => resolve());
-        });
-        req.on('error', reject);
-        open.push(req);
-      });
-    }
-  };
+  const connector = new BotConnectorDouble();
+  await connector.start();
+  // Each server's customers in a process of their own: 2 × 10,000 streams would pass one process's file limit.
+  const bareClients = await sseClients(bare.url, Array.from({ length: SSE_CLIENTS }, (_, i) => `/events/${i}`));
+  const doormanClients = await sseClients(doorman.url, codes.map((code) => `/j/${code}/events`));
   try {
-    await connect(bare.url, (i) => `/events/${i}`);
-    await connect(doorman.url, (i) => `/j/${codes[i]}/events`);
     const cpu: Round[] = [];
     const rss: Round[] = [];
+    const told: Round[] = [];
     const windowMs = smoke ? 500 : 10_000;
     await sleep(smoke ? 100 : 3000);
+    // Pages told of a change per round, spread over all of them: one at a time, the agent's click (or the bare push)
+    // sent, then the time until that page's stream carried the new state.
+    const perRound = Math.max(1, Math.min(smoke ? 5 : 100, Math.floor(SSE_CLIENTS / ROUNDS)));
     for (let round = 0; round < ROUNDS; round++) {
       // Both idle at once: the same window for each, back to back.
       const [b0, d0] = [bare.cpuMs(), doorman.cpuMs()];
@@ -486,14 +485,78 @@ async function livePageRows(): Promise<void> {
       const [b1, d1] = [bare.cpuMs(), doorman.cpuMs()];
       cpu.push({ baseline: Math.max(((b1 - b0) / windowMs) * 100, 0.1), doorman: Math.max(((d1 - d0) / windowMs) * 100, 0.1) });
       rss.push({ baseline: bare.rssMb(), doorman: doorman.rssMb() });
+      const bareMs: number[] = [];
+      const doormanMs: number[] = [];
+      for (let k = 0; k < perRound; k++) {
+        const index = Math.floor(((round * perRound + k) * SSE_CLIENTS) / (ROUNDS * perRound));
+        bareMs.push(await toldAfter(bareClients, index, () => postJson(`${bare.url}/push/${index}`, {})));
+        const session = sessions[index];
+        doormanMs.push(
+          await toldAfter(doormanClients, index, () =>
+            postJson(`${doorman.url}/api/messages`, invoke(connector.url, 'session.close', { requestId: session.id, version: session.version }, index)),
+          ),
+        );
+      }
+      told.push({ baseline: Math.max(...bareMs), doorman: Math.max(...doormanMs) });
     }
     rows.push({ what: `live pages: ${SSE_CLIENTS} idle SSE clients, CPU`, baseline: 'bare Node SSE server', unit: '% CPU', rounds: cpu, goal: '< 5 % at 10,000', note: 'floor of 0.1 % each (clock ticks are 10 ms)' });
     rows.push({ what: `live pages: ${SSE_CLIENTS} idle SSE clients, RSS`, baseline: 'bare Node SSE server', unit: 'MB', rounds: rss, goal: '< 300 MB at 10,000' });
+    rows.push({
+      what: `live pages, told: ${SSE_CLIENTS} open, the slowest of ${perRound} closed one at a time to reach its page`,
+      baseline: 'bare server pushing to one of its streams',
+      unit: 'ms',
+      rounds: told,
+      goal: '≤ 1,000 ms absolute',
+      note: 'from the agent\'s click sent to the state event read on the page',
+    });
   } finally {
-    for (const req of open) req.destroy();
+    bareClients.stop();
+    doormanClients.stop();
+    await connector.stop();
     await doorman.stop();
     await bare.stop();
   }
+}
+
+interface SseClients {
+  /** Resolves with the wall-clock time the next state event reached stream `index`. */
+  next(index: number): Promise<number>;
+  stop(): void;
+}
+
+/** Starts a process holding one live stream per path (sseClients.ts), resolved once every stream is open. */
+async function sseClients(base: string, paths: string[]): Promise<SseClients> {
+  const { fork } = await import('node:child_process');
+  const file = join(work, `sse-paths-${Math.random().toString(36).slice(2)}.json`);
+  writeFileSync(file, JSON.stringify(paths));
+  const child = fork(join(__dirname, `sseClients.${ext}`), [base, file], { execArgv: NODE_ARGS, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const waiting = new Map<number, (at: number) => void>();
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`sse clients exited with ${code}`)));
+    child.on('message', (message: { connected?: number; index?: number; at?: number }) => {
+      if (message.connected !== undefined) resolve();
+      if (message.index !== undefined && message.at !== undefined) {
+        waiting.get(message.index)?.(message.at);
+        waiting.delete(message.index);
+      }
+    });
+  });
+  return {
+    next: (index) => new Promise<number>((resolve) => waiting.set(index, resolve)),
+    stop: () => {
+      child.removeAllListeners('exit');
+      child.disconnect();
+    },
+  };
+}
+
+/** Milliseconds from `change` being sent until stream `index` carried a state event. */
+async function toldAfter(clients: SseClients, index: number, change: () => Promise<{ status: number; body: string }>): Promise<number> {
+  const arrived = clients.next(index);
+  const sent = Date.now();
+  const answer = await change();
+  if (answer.status !== 200) throw new Error(`live pages: the change answered ${answer.status}`);
+  return (await arrived) - sent;
 }
 
 async function agentCardRows(): Promise<void> {

@@ -60,7 +60,7 @@ export function cardGallery(language: Language): Array<[name: string, card: Adap
   const invited = requestIn('open', { sendEmail: true, recipient: { name: 'Chris Customer', email: 'chris@example.com' }, scheduledFor: new Date(NOW.getTime() + 3600_000) });
   add('session invitation', sessionInvitationCard({ request: invited, link: PORTAL_LINK, inviteText: `Hello Chris,\n\n${PORTAL_LINK}\n\nBye`, now: NOW, timeZone: TIME_ZONE, language }));
   for (const state of SESSION_STATES) add(`session invitation gone ${state}`, sessionInvitationCard({ request: requestIn(state), link: null, inviteText: null, now: NOW, timeZone: TIME_ZONE, language }));
-  const form = { agents: [ALEX, BEA], queues: [{ id: 'q1', name: 'Tier 1' }], values: {}, problems: [], timeZone: TIME_ZONE, defaultHours: 24, language };
+  const form = { chosenAgent: null, queues: [{ id: 'q1', name: 'Tier 1' }], values: {}, problems: [], timeZone: TIME_ZONE, defaultHours: 24, language };
   add('session form', sessionFormCard({ ...form, defaultQueue: { name: 'Tier 1', reason: 'default' } }));
   add('session form, no queue', sessionFormCard({ ...form, queues: [], defaultQueue: null }));
   add(

@@ -30,6 +30,8 @@ describe('deadline sweeper (SQLite in memory, fake clock)', () => {
     const logger = recordingLogger();
     const commitAll = jest.spyOn(t.deps.requests, 'commitAll');
     const commit = jest.spyOn(t.deps.requests, 'commit');
+    const getRequest = jest.spyOn(t.deps.requests, 'getRequest');
+    const getRequests = jest.spyOn(t.deps.requests, 'getRequests');
     const told = new Set<string>();
     for (const session of sessions) t.deps.changes.subscribe(session.id, () => told.add(session.id));
     t.clock.advance(60_000);
@@ -39,6 +41,9 @@ describe('deadline sweeper (SQLite in memory, fake clock)', () => {
     expect(handled).toBe(23);
     expect(commitAll).toHaveBeenCalledTimes(3);
     expect(commit).not.toHaveBeenCalled();
+    // Each batch's requests are read at once, not one read per deadline.
+    expect(getRequests).toHaveBeenCalledTimes(3);
+    expect(getRequest).not.toHaveBeenCalled();
     const states = await Promise.all(sessions.map(async (session) => (await t.deps.requests.getRequest(session.id))?.state));
     expect(new Set(states)).toEqual(new Set(['expired']));
     expect(told.size).toBe(23);

@@ -1,7 +1,7 @@
 import { Store } from '../../application/ports';
 import { Config } from '../../config';
-import { GraphConnection } from '../graph/graphClient';
-import { GraphDoctorDeps, formatDoctorReport, runGraphDoctor } from '../graph/graphDoctor';
+import type { GraphConnection } from '../graph/graphClient';
+import type { GraphDoctorDeps } from '../graph/graphDoctor';
 
 /** How many of the newest given-up deliveries `doctor` lists. */
 const NEWEST_FAILURES = 5;
@@ -36,6 +36,8 @@ export async function doctorReport(
     `Mail: ${config.mail.kind === 'graph' ? `Graph sendMail from ${config.mail.sender}` : `.eml files in ${config.mail.dir}`}`,
   ];
   if (graph && config.graph) {
+    // Loaded here, not at the top: without Graph (local mode) Doorman never loads the Graph SDK.
+    const { formatDoctorReport, runGraphDoctor } = await import('../graph/graphDoctor');
     const checks = await runGraphDoctor(config, { graph, store, devices });
     problems += checks.filter((check) => check.status === 'problem').length;
     lines.push('', formatDoctorReport(checks));

@@ -1,11 +1,14 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Activity, ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, InvokeResponse, TurnContext } from 'botbuilder';
-import { decodeJwt } from 'jose';
 import { z } from 'zod';
 import { Logger } from '../../application/ports';
 import { FieldProblem } from '../../domain/errors';
 import { HttpRefusal } from './httpFailures';
 import { readJsonObject, sendJson, sendJsonError } from './jsonReplies';
+
+// jose's JWT decoder alone: the package root loads every JOSE algorithm, which costs start-up time (issue 14).
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { decodeJwt } = require('jose/jwt/decode') as Pick<typeof import('jose'), 'decodeJwt'>;
 
 /** Bot Framework activities are small; Teams caps a message at about 28 KB, a card action well below 1 MB. */
 export const MAX_ACTIVITY_BYTES = 1024 * 1024;

@@ -34,6 +34,7 @@ import {
   encodeLockboxSettings,
 } from './lockboxSettingsCodec';
 import { migrations } from './migrations';
+import { plainUpdates } from './plainUpdates';
 import { ERASED_TEXT, SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, parseObject, searchPatterns } from './requestCodec';
 import { auditCursorAfter, encodeSubject, parseAuditCursor, toErasureRequest } from './erasureRows';
 import {
@@ -115,21 +116,35 @@ export class PostgresRequestStore implements Store {
   async commitAll(changes: readonly Change[]): Promise<(Error | null)[]> {
     if (changes.length === 0) return [];
     return inTransaction(this.pool, async (client) => {
-      const results: (Error | null)[] = [];
-      for (const change of changes) {
+      const results: (Error | null | undefined)[] = changes.map(() => undefined);
+      // Plain updates (a sweeper batch: one per request) are written set by set, a few statements for all of them
+      // (each statement is a round trip); anything else, and everything when that fails, one by one.
+      const plain = plainUpdates(changes);
+      if (plain.length > 1) {
+        await client.query('SAVEPOINT together');
+        try {
+          const lost = await writeChangesTogether(client, plain.map((index) => changes[index]));
+          await client.query('RELEASE SAVEPOINT together');
+          plain.forEach((index, k) => (results[index] = lost[k]));
+        } catch {
+          await client.query('ROLLBACK TO SAVEPOINT together');
+        }
+      }
+      for (const [index, change] of changes.entries()) {
+        if (results[index] !== undefined) continue;
         // A savepoint per change: one that loses its compare-and-set rolls back alone, the others stay.
         await client.query('SAVEPOINT change');
         try {
           checkVersionMoves(change);
           await writeChange(client, change);
           await client.query('RELEASE SAVEPOINT change');
-          results.push(null);
+          results[index] = null;
         } catch (error) {
           await client.query('ROLLBACK TO SAVEPOINT change');
-          results.push(error instanceof Error ? error : new Error(String(error)));
+          results[index] = error instanceof Error ? error : new Error(String(error));
         }
       }
-      return results;
+      return results as (Error | null)[];
     });
   }
 
@@ -140,6 +155,16 @@ export class PostgresRequestStore implements Store {
       [id],
     );
     return rows.length > 0 ? decodeRequest(rows[0].data, rows[0].personal ?? null, rows[0].pseudonym ?? null) : null;
+  }
+
+  async getRequests(ids: readonly string[]): Promise<StoredRequest[]> {
+    if (ids.length === 0) return [];
+    const { rows } = await this.pool.query(
+      `SELECT r.data, p.data AS personal, p.pseudonym FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
+       WHERE r.id = ANY($1::text[])`,
+      [ids],
+    );
+    return rows.map((row) => decodeRequest(row.data, row.personal ?? null, row.pseudonym ?? null));
   }
 
   async findReplacedLink(linkHash: string): Promise<string | null> {
@@ -871,6 +896,86 @@ function checkVersionMoves(change: Change): void {
 }
 
 /** Writes one change on `client`, inside the caller's transaction. */
+/**
+ * Writes plain updates of distinct requests with one statement per table (columns passed as arrays): the update is
+ * compare-and-set on each row's version, and only the rows it wrote get their events, deadlines and outbox. Returns,
+ * per change, null when written or REQUEST.STALE_VERSION.
+ */
+async function writeChangesTogether(client: PoolClient, changes: readonly Change[]): Promise<(Error | null)[]> {
+  const encoded = changes.map((change) => ({ change, ...encodeRequest(change.request) }));
+  const column = <T>(read: (row: (typeof encoded)[number]) => T) => encoded.map(read);
+  const { rows } = await client.query(
+    `UPDATE requests r SET state = j.state, version = j.version, generation = j.generation, link_hash = j.link_hash,
+       assignee = j.assignee, queue_id = j.queue_id, updated_at = j.updated_at, data = j.data
+     FROM unnest($1::text[], $2::integer[], $3::text[], $4::integer[], $5::integer[], $6::text[], $7::text[], $8::text[],
+         $9::timestamptz[], $10::jsonb[])
+       AS j(id, expected, state, version, generation, link_hash, assignee, queue_id, updated_at, data)
+     WHERE r.id = j.id AND r.version = j.expected
+     RETURNING r.id`,
+    [
+      column(({ columns }) => columns.id),
+      column(({ change }) => change.expectedVersion),
+      column(({ columns }) => columns.state),
+      column(({ columns }) => columns.version),
+      column(({ columns }) => columns.generation),
+      column(({ columns }) => columns.linkHash),
+      column(({ columns }) => columns.assignee),
+      column(({ columns }) => columns.queueId),
+      column(({ columns }) => columns.updatedAt),
+      column(({ data }) => data),
+    ],
+  );
+  const written = new Set((rows as { id: string }[]).map((row) => row.id));
+  const won = encoded.filter(({ change }) => written.has(change.request.id));
+  await client.query(
+    `INSERT INTO personal_data (request_id, data, search_text)
+       SELECT id, data, search_text FROM unnest($1::text[], $2::jsonb[], $3::text[]) AS p(id, data, search_text)
+     ON CONFLICT (request_id) DO UPDATE SET data = excluded.data, search_text = excluded.search_text
+     WHERE personal_data.erased_at IS NULL`,
+    [won.map(({ change }) => change.request.id), won.map(({ personal }) => personal), won.map(({ searchText }) => searchText)],
+  );
+  const events = won.flatMap(({ change }) => change.events);
+  await client.query(
+    `INSERT INTO request_events (request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version)
+     SELECT request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version
+     FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[],
+         $10::timestamptz[], $11::integer[]) WITH ORDINALITY
+       AS e(request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version, n)
+     ORDER BY n`,
+    [
+      events.map((event) => event.requestId),
+      events.map((event) => event.kind),
+      events.map((event) => event.action),
+      events.map((event) => event.fromState),
+      events.map((event) => event.toState),
+      events.map((event) => event.actorId),
+      events.map((event) => event.actorType),
+      events.map((event) => event.source),
+      events.map((event) => event.reason),
+      events.map((event) => event.at),
+      events.map((event) => event.version),
+    ],
+  );
+  await client.query('DELETE FROM deadlines WHERE request_id = ANY($1::text[])', [won.map(({ change }) => change.request.id)]);
+  const deadlines = won.flatMap(({ change }) => change.deadlines.map((deadline) => ({ ...deadline, requestId: change.request.id })));
+  await client.query(
+    `INSERT INTO deadlines (request_id, kind, due_at)
+     SELECT request_id, kind, due_at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS d(request_id, kind, due_at, n)
+     ORDER BY n`,
+    [deadlines.map((d) => d.requestId), deadlines.map((d) => d.kind), deadlines.map((d) => d.dueAt)],
+  );
+  // The change carries no clock: its messages are due from the moment the request says it changed.
+  const messages = won.flatMap(({ change }) => change.outbox.map((message) => ({ message, at: change.request.updatedAt })));
+  await client.query(
+    `INSERT INTO outbox (request_id, type, payload, status, next_attempt_at, created_at)
+     SELECT request_id, type, payload, 'pending', at, at
+     FROM unnest($1::text[], $2::text[], $3::jsonb[], $4::timestamptz[]) WITH ORDINALITY AS o(request_id, type, payload, at, n)
+     ORDER BY n`,
+    [messages.map(({ message }) => message.requestId), messages.map(({ message }) => message.type), messages.map(({ message }) => JSON.stringify(message)), messages.map(({ at }) => at)],
+  );
+  return changes.map((change) => (written.has(change.request.id) ? null : new DoormanError('REQUEST.STALE_VERSION', change.request.id)));
+}
+
 async function writeChange(client: PoolClient, change: Change): Promise<void> {
   const { request, expectedVersion } = change;
   const { columns, data, personal, searchText } = encodeRequest(request);

@@ -36,6 +36,7 @@ import {
   encodeLockboxSettings,
 } from './lockboxSettingsCodec';
 import { migrations } from './migrations';
+import { plainUpdates } from './plainUpdates';
 import { ERASED_TEXT, SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, searchPatterns } from './requestCodec';
 import { auditCursorAfter, encodeSubject, parseAuditCursor, toErasureRequest } from './erasureRows';
 import {
@@ -147,9 +148,11 @@ export class SqliteRequestStore implements Store {
         VALUES (@id, @kind, @state, @version, @generation, @linkHash, @createdBy, @assignee, @queueId,
           @createdAt, @updatedAt, @data)
         ON CONFLICT (id) DO NOTHING`),
-      updateRequest: db.prepare(`UPDATE requests SET kind = @kind, state = @state, version = @version,
-          generation = @generation, link_hash = @linkHash, created_by = @createdBy, assignee = @assignee,
-          queue_id = @queueId, created_at = @createdAt, updated_at = @updatedAt, data = @data
+      // kind, created_by and created_at never change after the insert: leaving them out of SET spares SQLite the
+      // upkeep of the indexes on them in every commit (SQLite rewrites an index entry when a SET column is in it).
+      updateRequest: db.prepare(`UPDATE requests SET state = @state, version = @version,
+          generation = @generation, link_hash = @linkHash, assignee = @assignee,
+          queue_id = @queueId, updated_at = @updatedAt, data = @data
         WHERE id = @id AND version = @expectedVersion`),
       // Once erased, personal data stays erased: a change decided on a copy read before the erasure cannot restore it.
       upsertPersonal: db.prepare(`INSERT INTO personal_data (request_id, data, search_text) VALUES (?, ?, ?)
@@ -159,6 +162,30 @@ export class SqliteRequestStore implements Store {
         (request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`),
       deleteDeadlines: db.prepare('DELETE FROM deadlines WHERE request_id = ?'),
+      // The same writes for many plain updates at once (writeChangesTogether): rows come as one JSON array.
+      updateRequests: db.prepare(`UPDATE requests SET state = j.state, version = j.version, generation = j.generation,
+          link_hash = j.link_hash, assignee = j.assignee, queue_id = j.queue_id, updated_at = j.updated_at, data = j.data
+        FROM (SELECT value->>'id' AS id, value->>'expected' AS expected, value->>'state' AS state,
+            value->>'version' AS version, value->>'generation' AS generation, value->>'linkHash' AS link_hash,
+            value->>'assignee' AS assignee, value->>'queueId' AS queue_id, value->>'updatedAt' AS updated_at,
+            value->>'data' AS data
+          FROM json_each(?)) AS j
+        WHERE requests.id = j.id AND requests.version = j.expected
+        RETURNING requests.id AS id`),
+      upsertPersonals: db.prepare(`INSERT INTO personal_data (request_id, data, search_text)
+        SELECT value->>0, value->>1, value->>2 FROM json_each(?) WHERE true
+        ON CONFLICT (request_id) DO UPDATE SET data = excluded.data, search_text = excluded.search_text
+        WHERE personal_data.erased_at IS NULL`),
+      insertEvents: db.prepare(`INSERT INTO request_events
+        (request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version)
+        SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5, value->>6, value->>7, value->>8,
+          value->>9, value->>10
+        FROM json_each(?) ORDER BY key`),
+      deleteDeadlinesOf: db.prepare('DELETE FROM deadlines WHERE request_id IN (SELECT value FROM json_each(?))'),
+      insertDeadlines: db.prepare(`INSERT INTO deadlines (request_id, kind, due_at)
+        SELECT value->>0, value->>1, value->>2 FROM json_each(?) ORDER BY key`),
+      insertOutboxes: db.prepare(`INSERT INTO outbox (request_id, type, payload, status, next_attempt_at, created_at)
+        SELECT value->>0, value->>1, value->>2, 'pending', value->>3, value->>3 FROM json_each(?) ORDER BY key`),
       insertDeadline: db.prepare('INSERT INTO deadlines (request_id, kind, due_at) VALUES (?, ?, ?)'),
       insertOutbox: db.prepare(`INSERT INTO outbox (request_id, type, payload, status, next_attempt_at, created_at)
         VALUES (?, ?, ?, 'pending', ?, ?)`),
@@ -183,6 +210,8 @@ export class SqliteRequestStore implements Store {
       deleteQueueLanguage: db.prepare('DELETE FROM queue_languages WHERE queue_id = ?'),
       selectRequest: db.prepare(`SELECT r.data, p.data AS personal, p.pseudonym FROM requests r
         LEFT JOIN personal_data p ON p.request_id = r.id WHERE r.id = ?`),
+      selectRequests: db.prepare(`SELECT r.data, p.data AS personal, p.pseudonym FROM requests r
+        LEFT JOIN personal_data p ON p.request_id = r.id WHERE r.id IN (SELECT value FROM json_each(?))`),
       selectByLinkHash: db.prepare(`SELECT r.data, p.data AS personal, p.pseudonym FROM requests r
         LEFT JOIN personal_data p ON p.request_id = r.id WHERE r.link_hash = ? AND r.kind = 'session'`),
       selectEvents: db.prepare('SELECT * FROM request_events WHERE request_id = ? ORDER BY id'),
@@ -332,16 +361,30 @@ export class SqliteRequestStore implements Store {
     this.commitTransaction = db.transaction((change: Change) => this.writeChange(change)).immediate;
     // A transaction function called inside another runs as a savepoint: a change that throws rolls back alone.
     const savepoint = db.transaction((change: Change) => this.writeChange(change));
-    this.commitAllTransaction = db.transaction((changes: readonly Change[]) =>
-      changes.map((change) => {
+    const together = db.transaction((changes: readonly Change[]) => this.writeChangesTogether(changes));
+    this.commitAllTransaction = db.transaction((changes: readonly Change[]) => {
+      const results: (Error | null | undefined)[] = changes.map(() => undefined);
+      // Plain updates (a sweeper batch: one per request) are written set by set, a few statements for all of them;
+      // anything else, and everything when that fails, one by one, each in its own savepoint.
+      const plain = plainUpdates(changes);
+      if (plain.length > 1) {
+        try {
+          const lost = together(plain.map((index) => changes[index]));
+          plain.forEach((index, k) => (results[index] = lost[k]));
+        } catch {
+          // The savepoint rolled the set writes back: each change is tried alone below.
+        }
+      }
+      return changes.map((change, index) => {
+        if (results[index] !== undefined) return results[index];
         try {
           savepoint(change);
           return null;
         } catch (error) {
           return error instanceof Error ? error : new Error(String(error));
         }
-      }),
-    ).immediate;
+      });
+    }).immediate;
     this.saveCardTransaction = db.transaction((card: CardActivity) => this.writeCard(card)).immediate;
     this.eraseTransaction = db.transaction((requestId: string, erasure: Erasure) => this.erase(requestId, erasure)).immediate;
     this.settingsTransaction = db.transaction(
@@ -360,6 +403,11 @@ export class SqliteRequestStore implements Store {
 
   async getRequest(id: string): Promise<StoredRequest | null> {
     return this.toRequest(this.statements.selectRequest.get(id) as Row | undefined);
+  }
+
+  async getRequests(ids: readonly string[]): Promise<StoredRequest[]> {
+    if (ids.length === 0) return [];
+    return (this.statements.selectRequests.all(JSON.stringify(ids)) as Row[]).map((row) => decodeRequest(row.data, row.personal ?? null, row.pseudonym ?? null));
   }
 
   async findReplacedLink(linkHash: string): Promise<string | null> {
@@ -867,6 +915,66 @@ export class SqliteRequestStore implements Store {
     }
     for (const card of change.cardActivities ?? []) this.writeCard(card);
     if (change.replacedLinkHash) this.statements.insertReplacedLink.run(change.replacedLinkHash, request.id);
+  }
+
+  /**
+   * Writes plain updates of distinct requests with one statement per table (rows passed as JSON): the update is
+   * compare-and-set on each row's version, and only the rows it wrote get their events, deadlines and outbox. Returns,
+   * per change, null when written or REQUEST.STALE_VERSION.
+   */
+  private writeChangesTogether(changes: readonly Change[]): (Error | null)[] {
+    const encoded = changes.map((change) => ({ change, ...encodeRequest(change.request) }));
+    const written = new Set(
+      (
+        this.statements.updateRequests.all(
+          JSON.stringify(
+            encoded.map(({ change, columns, data }) => ({
+              id: columns.id,
+              expected: change.expectedVersion,
+              state: columns.state,
+              version: columns.version,
+              generation: columns.generation,
+              linkHash: columns.linkHash,
+              assignee: columns.assignee,
+              queueId: columns.queueId,
+              updatedAt: columns.updatedAt.getTime(),
+              data,
+            })),
+          ),
+        ) as { id: string }[]
+      ).map((row) => row.id),
+    );
+    const won = encoded.filter(({ change }) => written.has(change.request.id));
+    this.statements.upsertPersonals.run(JSON.stringify(won.map(({ change, personal, searchText }) => [change.request.id, personal, searchText])));
+    this.statements.insertEvents.run(
+      JSON.stringify(
+        won.flatMap(({ change }) =>
+          change.events.map((event) => [
+            event.requestId,
+            event.kind,
+            event.action,
+            event.fromState,
+            event.toState,
+            event.actorId,
+            event.actorType,
+            event.source,
+            event.reason,
+            event.at.getTime(),
+            event.version,
+          ]),
+        ),
+      ),
+    );
+    this.statements.deleteDeadlinesOf.run(JSON.stringify(won.map(({ change }) => change.request.id)));
+    this.statements.insertDeadlines.run(
+      JSON.stringify(won.flatMap(({ change }) => change.deadlines.map((deadline) => [change.request.id, deadline.kind, deadline.dueAt.getTime()]))),
+    );
+    this.statements.insertOutboxes.run(
+      JSON.stringify(
+        won.flatMap(({ change }) => change.outbox.map((message) => [message.requestId, message.type, JSON.stringify(message), change.request.updatedAt.getTime()])),
+      ),
+    );
+    return changes.map((change) => (written.has(change.request.id) ? null : new DoormanError('REQUEST.STALE_VERSION', change.request.id)));
   }
 
   /** One card holds one role: the card the agent clicked to reopen becomes the invitation card, not both. */

@@ -82,7 +82,9 @@ export class DeadlineSweeper {
    * all at once. A change that lost its compare-and-set (the request moved meanwhile) is run again on its own.
    */
   private async handleBatch(due: readonly Deadline[]): Promise<void> {
-    const collected = new CollectedCommits(this.deps.requests);
+    // The batch's requests in one read rather than one each: the handlers' reads are served from it.
+    const read = await this.deps.requests.getRequests([...new Set(due.map((deadline) => deadline.requestId))]);
+    const collected = new CollectedCommits(this.deps.requests, new Map(read.map((request) => [request.id, request])));
     const transitions = new TransitionTally(this.deps.logger);
     // Live pages and the dispatcher are told after the batch is written, not when a handler's commit is collected.
     const notYet = { publish: () => undefined, subscribe: (id: string, listener: () => void) => this.deps.changes.subscribe(id, listener) };
@@ -123,13 +125,17 @@ export class DeadlineSweeper {
 }
 
 /**
- * The request port of a batch: reads go to the store, commits are collected for one `commitAll`. A handler's commit
- * "succeeds" here; whether it really did is known after the batch, and the sweeper runs a loser again.
+ * The request port of a batch: reads go to the batch's read (the store as it was before the batch) or the store,
+ * commits are collected for one `commitAll`. A handler's commit "succeeds" here; whether it really did is known
+ * after the batch (compare-and-set on the version read), and the sweeper runs a loser again.
  */
 class CollectedCommits implements RequestStore {
   readonly changes: Change[] = [];
 
-  constructor(private readonly store: RequestStore) {}
+  constructor(
+    private readonly store: RequestStore,
+    private readonly read: ReadonlyMap<string, StoredRequest>,
+  ) {}
 
   async commit(change: Change): Promise<void> {
     this.changes.push(change);
@@ -139,8 +145,12 @@ class CollectedCommits implements RequestStore {
     return this.store.commitAll(changes);
   }
 
-  getRequest(id: string) {
-    return this.store.getRequest(id);
+  async getRequest(id: string) {
+    return this.read.get(id) ?? this.store.getRequest(id);
+  }
+
+  getRequests(ids: readonly string[]) {
+    return this.store.getRequests(ids);
   }
 
   findSessionByLinkHash(linkHash: string) {

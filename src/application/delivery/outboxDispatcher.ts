@@ -56,6 +56,11 @@ export interface DispatcherOptions {
   deliveryTimeoutMs: number;
   /** How long `stop()` waits for deliveries in flight before it hands their rows back for the next start. */
   stopGraceMs: number;
+  /**
+   * How long a wake waits before claiming: the commits of that moment are claimed together, and the claim runs after
+   * the answer to the click that committed rather than in its way.
+   */
+  wakeDelayMs: number;
 }
 
 const DEFAULT_OPTIONS: DispatcherOptions = {
@@ -68,6 +73,7 @@ const DEFAULT_OPTIONS: DispatcherOptions = {
   accessConcurrency: 4,
   deliveryTimeoutMs: 60_000,
   stopGraceMs: 3_000,
+  wakeDelayMs: 20,
 };
 
 /** Which lane each message type travels in; a Record so that a new message type must say. */
@@ -133,6 +139,7 @@ export class OutboxDispatcher {
   /** Each running lane's queue of claimed rows, by lane key. */
   private readonly lanes = new Map<string, { kind: 'access' | 'delivery'; queue: OutboxItem[]; done: Promise<void> }>();
   private nudge: (() => void) | null = null;
+  private wakeTimer: NodeJS.Timeout | null = null;
   /** Set by stop(): no more claims, no more rows started. */
   private closing = false;
 
@@ -160,6 +167,8 @@ export class OutboxDispatcher {
     this.closing = true;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
+    if (this.wakeTimer) clearTimeout(this.wakeTimer);
+    this.wakeTimer = null;
     this.nudge?.();
     const settled = Promise.all([this.running, ...[...this.lanes.values()].map((lane) => lane.done)]);
     let grace: NodeJS.Timeout | undefined;
@@ -173,8 +182,17 @@ export class OutboxDispatcher {
     if (unfinished.length > 0) this.deps.logger.warn({ rows: unfinished.length }, 'outbox rows handed back at shutdown');
   }
 
-  /** Claims again now (called after a commit, so cards update within a second). */
+  /** Claims again shortly (called after a commit, so cards update within a second); wakes meanwhile join it. */
   wake(): void {
+    if (this.stopped || this.wakeTimer) return;
+    if (this.options.wakeDelayMs <= 0) return this.wakeNow();
+    this.wakeTimer = setTimeout(() => {
+      this.wakeTimer = null;
+      this.wakeNow();
+    }, this.options.wakeDelayMs);
+  }
+
+  private wakeNow(): void {
     if (this.stopped) return;
     if (this.running) {
       this.wakeAgain = true;

@@ -120,6 +120,8 @@ export interface RequestStore {
   updateErasureRequest(erasure: ErasureRequest, expectedVersion: number): Promise<boolean>;
   /** Erasures confirmed but not finished (an instance stopped half-way), oldest first. */
   unfinishedErasureRequests(): Promise<ErasureRequest[]>;
+  /** The requests with these ids that exist, in one read, in no particular order (a sweeper batch reads them so). */
+  getRequests(ids: readonly string[]): Promise<StoredRequest[]>;
 }
 
 /** One erasure as its request's audit trail records it, and the pseudonym the request's people read as afterwards. */

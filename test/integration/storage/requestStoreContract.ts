@@ -732,6 +732,46 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(await store.commitAll([])).toEqual([]);
       });
 
+      it('commits many plain updates in one call exactly as one commit each would: request, personal data, events, deadlines, outbox', async () => {
+        const store = await openStore();
+        const requests = [aSessionRequest({ customerName: null }), aSessionRequest({ customerName: null }), aSessionRequest({ customerName: null })];
+        for (const request of requests) await store.commit(creation(request));
+        await store.claimOutbox(FAR_FUTURE, 100, MINUTE);
+        await store.claimDeadlines(FAR_FUTURE, 100, MINUTE);
+        const changes = requests.map((request, i) =>
+          transition(request, { state: 'waiting', customerName: `Customer ${i}`, expiresAt: at(500 + i) }, { outbox: [cardUpdate(request), mailTo(request)] }),
+        );
+        // The same request twice, read at the same version: the second loses like any other racer.
+        const twice = transition(requests[0], { state: 'closed' });
+
+        const results = await store.commitAll([...changes.map(({ change }) => change), twice.change]);
+
+        expect(results.map((result) => (result === null ? null : isDoormanError(result, 'REQUEST.STALE_VERSION') ? 'stale' : String(result)))).toEqual([null, null, null, 'stale']);
+        for (const { next, change } of changes) {
+          expect(await store.getRequest(next.id)).toEqual(next);
+          const events = await store.eventsOf(next.id);
+          expect(events).toHaveLength(2);
+          expect(events[1]).toEqual(change.events[0]);
+        }
+        const deadlines = await store.claimDeadlines(FAR_FUTURE, 100, MINUTE);
+        expect(deadlines.map((deadline) => [deadline.requestId, deadline.dueAt.getTime()]).sort()).toEqual(changes.map(({ next }) => [next.id, next.expiresAt.getTime()]).sort());
+        const outbox = (await store.claimOutbox(FAR_FUTURE, 100, MINUTE)).map((item) => item.message);
+        expect(outbox).toEqual(changes.flatMap(({ change }) => change.outbox));
+      });
+
+      it('reads many requests by id at once, personal data included, skipping ids it does not hold', async () => {
+        const store = await openStore();
+        const first = aSessionRequest({ customerName: 'Chris' });
+        const second = aSessionRequest();
+        await store.commit(creation(first));
+        await store.commit(creation(second));
+
+        const read = await store.getRequests([second.id, 'no-such-request', first.id]);
+
+        expect([...read].sort((a, b) => a.id.localeCompare(b.id))).toEqual([first, second].sort((a, b) => a.id.localeCompare(b.id)));
+        expect(await store.getRequests([])).toEqual([]);
+      });
+
       it('feeds the requests changed after an instant, oldest change first, up to a limit', async () => {
         const store = await openStore();
         const early = aSessionRequest({ createdAt: at(1), updatedAt: at(1) });

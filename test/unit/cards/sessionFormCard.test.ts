@@ -1,11 +1,16 @@
 import { sessionFormCard, SessionFormView } from '../../../src/adapters/teams/session/sessionFormCard';
+import { ConfiguredDirectory } from '../../../src/adapters/directory/configuredDirectory';
+import { sessionForm } from '../../../src/adapters/teams/session/sessionVerbs';
+import { newSessionForm, submitSessionForm } from '../../../src/application/session/sessionViews';
 import { FieldProblem } from '../../../src/domain/errors';
-import { ALEX, BEA } from '../../support/cardFixtures';
+import { Actor } from '../../../src/domain/people';
+import { BEA } from '../../support/cardFixtures';
+import { useCaseDepsPerTest } from '../../support/testDeps';
 import { allIds, elementAfter, findById, getById, problemNoticeOf, validateCard } from '../../support/validateCard';
 
 function formView(overrides: Partial<SessionFormView> = {}): SessionFormView {
   return {
-    agents: [ALEX, BEA],
+    chosenAgent: null,
     queues: [{ id: 'q-1', name: 'Tier 1' }],
     defaultQueue: { name: 'Tier 1', reason: 'only' },
     values: {},
@@ -65,17 +70,21 @@ describe('sessionFormCard', () => {
     expect(getById(card, 'recipientEmail').isRequired).toBeUndefined();
   });
 
-  it('offers me, unassigned, every queue and every agent, defaulting to me', () => {
+  it('offers me, unassigned and every queue, defaulting to me, and searches the agents (Data.Query, dataset agents)', () => {
     const assignTo = getById(sessionFormCard(formView()), 'assignTo');
-    expect(assignTo.style).toBe('compact');
     expect(assignTo.value).toBe('me');
+    expect(assignTo.style).toBe('filtered');
+    expect(assignTo['choices.data']).toEqual({ type: 'Data.Query', dataset: 'agents' });
     expect(assignTo.choices).toEqual([
       { title: 'Me', value: 'me' },
       { title: 'Unassigned', value: 'unassigned' },
       { title: 'Queue: Tier 1', value: 'queue:q-1' },
-      { title: 'Alex Agent', value: 'user:aad-alex' },
-      { title: 'Bea Backup', value: 'user:aad-bea' },
     ]);
+  });
+
+  it('offers the agent picked before a failed submit again by name', () => {
+    const card = sessionFormCard(formView({ chosenAgent: BEA, values: { assignTo: 'user:aad-bea' }, problems: [{ field: 'recipientName', problem: 'required' }] }));
+    expect(getById(card, 'assignTo')).toMatchObject({ value: 'user:aad-bea', choices: expect.arrayContaining([{ title: 'Bea Backup', value: 'user:aad-bea' }]) });
   });
 
   it('says the comments are internal', () => {
@@ -219,5 +228,22 @@ describe('sessionFormCard', () => {
     expect(findById(card, 'recipientName')?.value).toBe('');
     expect(findById(card, 'scheduledFor')?.value).toBe('');
     expect(getById(card, 'expiresAt').value).toBe('');
+  });
+});
+
+describe('the session form with 1,000 agents (drawn from the use case)', () => {
+  const t = useCaseDepsPerTest();
+  const bea: Actor = { type: 'person', person: { aadObjectId: 'aad-agent-0', name: 'Agent 0' }, roles: ['agent'] };
+  const manyAgents = () =>
+    new ConfiguredDirectory(Array.from({ length: 1000 }, (_, i) => ({ aadObjectId: `aad-agent-${i}`, name: `Agent number ${i} of the service desk`, roles: ['agent' as const] })));
+
+  it('stays at most 8 KB, empty and after a failed submit that picked an agent', async () => {
+    const deps = { ...t.deps, directory: manyAgents() };
+    const empty = sessionForm(await newSessionForm(deps, bea), 'UTC');
+    const answer = await submitSessionForm(deps, bea, { recipientName: '', assignTo: 'user:aad-agent-999' }, null, 'UTC');
+    if (answer.kind !== 'form') throw new Error('expected the form again');
+    const again = sessionForm(answer.form, 'UTC', answer.typed, answer.problems);
+    expect(getById(again, 'assignTo').choices).toContainEqual({ title: 'Agent number 999 of the service desk', value: 'user:aad-agent-999' });
+    for (const card of [empty, again]) expect(Buffer.byteLength(JSON.stringify(card))).toBeLessThanOrEqual(8192);
   });
 });

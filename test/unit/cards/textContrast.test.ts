@@ -15,7 +15,7 @@ import { PROBLEM_SYMBOL } from '../../../src/adapters/teams/cards/cardElements';
 import { LockboxSettings } from '../../../src/application/ports';
 import { FieldProblem, problemOf } from '../../../src/domain/errors';
 import { SESSION_STATES, SessionRequest } from '../../../src/domain/session';
-import { ALEX, BEA, NOW, PORTAL_LINK, TIME_ZONE, localMeeting, requestIn, sessionCardView } from '../../support/cardFixtures';
+import { BEA, NOW, PORTAL_LINK, TIME_ZONE, localMeeting, requestIn, sessionCardView } from '../../support/cardFixtures';
 import { contrastRatio, AA_NORMAL_TEXT } from '../../support/contrast';
 import { ERIN, LockboxVariant, STATES, VIEWERS, lockboxIn, lockboxView } from '../../support/lockboxCardFixtures';
 import { ContainerStyle, SHOW_CARD_STYLE, TEAMS, TextColour, Theme } from '../../support/teamsHostColours';
@@ -116,8 +116,8 @@ const EVERY_CARD: [string, unknown][] = [
     [`invitation card ${state}`, sessionInvitationCard({ request: requestIn(state), link: PORTAL_LINK, inviteText: 'Hello, join here.', now: NOW, timeZone: TIME_ZONE })],
     [`invitation card ${state}, link gone`, sessionInvitationCard({ request: requestIn(state), link: null, inviteText: null, now: NOW, timeZone: TIME_ZONE })],
   ]),
-  ['session form', sessionFormCard({ agents: [ALEX, BEA], queues: [{ id: 'q-1', name: 'Tier 1' }], defaultQueue: { name: 'Tier 1', reason: 'only' }, values: {}, problems: [], timeZone: TIME_ZONE, defaultHours: 24 })],
-  ['session form with problems', sessionFormCard({ agents: [ALEX], queues: [], defaultQueue: null, values: {}, problems: SESSION_PROBLEMS, timeZone: TIME_ZONE, defaultHours: 24 })],
+  ['session form', sessionFormCard({ chosenAgent: BEA, queues: [{ id: 'q-1', name: 'Tier 1' }], defaultQueue: { name: 'Tier 1', reason: 'only' }, values: {}, problems: [], timeZone: TIME_ZONE, defaultHours: 24 })],
+  ['session form with problems', sessionFormCard({ chosenAgent: null, queues: [], defaultQueue: null, values: {}, problems: SESSION_PROBLEMS, timeZone: TIME_ZONE, defaultHours: 24 })],
   ['request list', requestListCard({ title: 'Your session requests', requests: SESSION_STATES.map((state) => requestIn(state)), now: NOW, timeZone: TIME_ZONE })],
   ['empty request list', requestListCard({ title: 'Your session requests', requests: [], now: NOW, timeZone: TIME_ZONE })],
   ...LOCKBOX_VARIANTS.flatMap((variant) =>

@@ -13,6 +13,7 @@ import {
   heading,
   inputChoiceSet,
   inputDate,
+  inputSearchChoiceSet,
   inputText,
   inputTime,
   inputToggle,
@@ -21,10 +22,12 @@ import {
 } from '../cards/cardElements';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
+import { AGENTS_DATASET } from './sessionCardParts';
 
 /** What the "New session request" form shows: choices, what was typed before, and what was wrong with it. */
 export interface SessionFormView {
-  agents: ReadonlyArray<Pick<Person, 'aadObjectId' | 'name'>>;
+  /** The agent picked before a failed submit, offered again by name; other agents are searched (dataset `agents`). */
+  chosenAgent: Pick<Person, 'aadObjectId' | 'name'> | null;
   /** Queues registered for sessions (never the approvals or assistance channels). */
   queues: ReadonlyArray<Pick<Queue, 'id' | 'name'>>;
   /** The queue used when the agent picks none ("Me", "Unassigned", a person), and why; null when there is none. */
@@ -69,7 +72,7 @@ export function sessionFormCard(view: SessionFormView): AdaptiveCard {
     { title: texts.t('session.assign.me'), value: 'me' },
     { title: texts.t('session.assign.unassigned'), value: 'unassigned' },
     ...view.queues.map((queue) => ({ title: texts.t('sessionForm.queueChoice', { name: queue.name }), value: `queue:${queue.id}` })),
-    ...view.agents.map((agent) => ({ title: agent.name, value: `user:${agent.aadObjectId}` })),
+    ...(view.chosenAgent ? [{ title: view.chosenAgent.name, value: `user:${view.chosenAgent.aadObjectId}` }] : []),
   ];
 
   const body: unknown[] = [heading(texts.t('sessionForm.title'), 'formTitle')];
@@ -92,7 +95,13 @@ export function sessionFormCard(view: SessionFormView): AdaptiveCard {
       value: value('recipientEmail'),
     }),
     ...errorsAt('recipientEmail'),
-    inputChoiceSet('assignTo', assignChoices, { label: texts.t('session.assign.label'), style: 'compact', value: value('assignTo') ?? 'me' }),
+    // Agents are searched as the agent types (AGENTS_DATASET), not listed: with hundreds of agents the card would pass
+    // Teams' size limit.
+    inputSearchChoiceSet('assignTo', assignChoices, AGENTS_DATASET, {
+      label: texts.t('session.assign.label'),
+      value: value('assignTo') ?? 'me',
+      placeholder: texts.t('sessionForm.assignPlaceholder'),
+    }),
     ...errorsAt('assignTo'),
     textBlock(queueNote(view, texts), { id: 'queueNote', isSubtle: true, size: 'small', spacing: 'small' }),
     inputText('comments', {

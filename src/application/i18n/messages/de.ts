@@ -214,6 +214,7 @@ export const de: Messages = {
 
   'sessionForm.title': 'Neue Sitzungsanfrage',
   'sessionForm.queueChoice': 'Warteschlange: {name}',
+  'sessionForm.assignPlaceholder': "Namen eines Agents eingeben oder eine Warteschlange wählen",
   'sessionForm.recipientName': 'Name des Kunden',
   'sessionForm.recipientNamePlaceholder': 'So wird der Kunde in der Einladung angesprochen',
   'sessionForm.recipientNameError': 'Geben Sie den Namen des Kunden ein (höchstens {max} Zeichen).',

@@ -223,6 +223,7 @@ export const en = {
   // The session form.
   'sessionForm.title': 'New session request',
   'sessionForm.queueChoice': 'Queue: {name}',
+  'sessionForm.assignPlaceholder': "Type an agent's name, or pick a queue",
   'sessionForm.recipientName': 'Customer name',
   'sessionForm.recipientNamePlaceholder': 'How the invitation greets the customer',
   'sessionForm.recipientNameError': "Enter the customer's name (at most {max} characters).",

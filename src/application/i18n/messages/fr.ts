@@ -215,6 +215,7 @@ export const fr: Messages = {
 
   'sessionForm.title': 'Nouvelle demande de session',
   'sessionForm.queueChoice': 'File\u00a0: {name}',
+  'sessionForm.assignPlaceholder': "Saisissez le nom d’un agent ou choisissez une file d’attente",
   'sessionForm.recipientName': 'Nom du client',
   'sessionForm.recipientNamePlaceholder': 'Le nom utilisé pour saluer le client dans l’invitation',
   'sessionForm.recipientNameError': 'Saisissez le nom du client ({max} caractères au maximum).',

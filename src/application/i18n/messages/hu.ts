@@ -216,6 +216,7 @@ export const hu: Messages = {
 
   'sessionForm.title': 'Új munkamenet-kérés',
   'sessionForm.queueChoice': 'Sor: {name}',
+  'sessionForm.assignPlaceholder': "Írja be egy ügyintéző nevét, vagy válasszon sort",
   'sessionForm.recipientName': 'Ügyfél neve',
   'sessionForm.recipientNamePlaceholder': 'Ezzel a névvel szólítja meg a meghívó az ügyfelet',
   'sessionForm.recipientNameError': 'Adja meg az ügyfél nevét (legfeljebb {max} karakter).',

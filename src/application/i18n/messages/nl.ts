@@ -214,6 +214,7 @@ export const nl: Messages = {
 
   'sessionForm.title': 'Nieuwe sessieaanvraag',
   'sessionForm.queueChoice': 'Wachtrij: {name}',
+  'sessionForm.assignPlaceholder': "Typ de naam van een agent of kies een wachtrij",
   'sessionForm.recipientName': 'Naam klant',
   'sessionForm.recipientNamePlaceholder': 'Zo spreekt de uitnodiging de klant aan',
   'sessionForm.recipientNameError': 'Vul de naam van de klant in (maximaal {max} tekens).',
