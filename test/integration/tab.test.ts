@@ -211,6 +211,19 @@ describe('the Teams tab', () => {
     expect((await get('/tab/api/requests/not%20an%20id', tokenFor('carl'))).status).toBe(400);
   });
 
+  it('shows an erased request as erased: its row and its timeline name everyone by the pseudonym, never the directory', async () => {
+    const lockbox = await requestLockbox();
+    await t.store.erasePersonalData(lockbox, { pseudonym: 'Person 0A1B2C', actorId: PEOPLE.alex.aadObjectId, actorType: 'person', source: 'chat', at: t.clock.now(), reason: 'an admin erased a person' });
+    const list = await get('/tab/api/requests?kind=lockbox', tokenFor('carl'));
+    expect(list.json.requests.find((row: { id: string }) => row.id === lockbox)).toMatchObject({ erased: true, requesterName: 'Person 0A1B2C' });
+    const timeline = await get(`/tab/api/requests/${lockbox}`, tokenFor('carl'));
+    expect(timeline.json.request).toMatchObject({ erased: true, requesterName: 'Person 0A1B2C' });
+    expect(timeline.json.events.map((event: { actorName: string }) => event.actorName)).toEqual(expect.arrayContaining(['Person 0A1B2C']));
+    expect(timeline.text).not.toContain('Dana Engineer');
+    const other = await createSession('alex');
+    expect((await get('/tab/api/requests?kind=session', tokenFor('alex'))).json.requests.find((row: { id: string }) => row.id === other)).toMatchObject({ erased: false });
+  });
+
   it('approves from the tab through the card’s use case: compare-and-set on the version shown, the cards follow', async () => {
     const lockbox = await requestLockbox();
     const path = `/tab/api/requests/${lockbox}/actions`;

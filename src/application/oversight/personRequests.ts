@@ -110,6 +110,8 @@ async function timelineOf(deps: UseCaseDeps, request: StoredRequest, actor: Acto
   const [row] = await rowsOf(deps, [request]);
   const events = await deps.requests.eventsOf(request.id);
   const people = await displayNames(deps.directory, events.filter((event) => event.actorType === 'person').map((event) => event.actorId));
+  // An erased request's trail keeps who acted (object ids) but names them all by the pseudonym, as its cards do.
+  if (request.erasedAs !== undefined) for (const id of people.keys()) people.set(id, request.erasedAs);
   if (events.some((event) => event.actorId.startsWith('service:key:'))) {
     for (const [client, label] of await apiKeyLabels(deps)) people.set(`service:${client}`, label);
   }

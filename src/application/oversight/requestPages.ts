@@ -44,6 +44,8 @@ export interface RequestRow {
   window: { from: string; to: string | null } | null;
   createdAt: string;
   updatedAt: string;
+  /** Its personal data was erased: every person in it reads as the erasure's pseudonym, never the directory's name. */
+  erased: boolean;
 }
 
 /** A page of rows, newest first, and the cursor of the next page (null: this was the last). */
@@ -142,6 +144,8 @@ export function personName(names: ReadonlyMap<string, string | null>, person: { 
 function rowOf(request: StoredRequest, names: ReadonlyMap<string, string | null>, queues: ReadonlyMap<string, Queue>): RequestRow {
   const [requester, assignee] = requesterAndAssignee(request);
   const queueId = request.kind === 'invitation' ? null : request.queueId;
+  // An erased request names nobody: the directory would give the real name back for the same object id.
+  const nameOf = (person: { aadObjectId: string; name: string }): string => request.erasedAs ?? personName(names, person);
   return {
     id: request.id,
     kind: request.kind,
@@ -149,13 +153,14 @@ function rowOf(request: StoredRequest, names: ReadonlyMap<string, string | null>
     version: request.version,
     customer: request.kind === 'session' ? request.customerName ?? request.recipient.name : null,
     subject: subjectOf(request),
-    requesterName: requester ? personName(names, requester) : UNKNOWN_PERSON,
-    assigneeName: assignee ? personName(names, assignee) : null,
+    requesterName: requester ? nameOf(requester) : UNKNOWN_PERSON,
+    assigneeName: assignee ? nameOf(assignee) : null,
     queueName: queueId ? queues.get(queueId)?.name ?? null : null,
     deadline: deadlineOf(request)?.toISOString() ?? null,
     window: windowOf(request),
     createdAt: request.createdAt.toISOString(),
     updatedAt: request.updatedAt.toISOString(),
+    erased: request.erasedAs !== undefined,
   };
 }
 

@@ -536,6 +536,7 @@
       what ? el('span', { className: 'who-what', text: what }) : null,
       el('span', { className: 'who-people muted', text: people }),
       request.queueName ? el('span', { className: 'who-queue muted', text: request.queueName }) : null,
+      request.erased ? el('span', { className: 'who-erased muted', text: 'Personal data erased' }) : null,
     ]);
   }
 

@@ -19,6 +19,7 @@ function aRow(fields: Partial<RequestRow>): RequestRow {
     window: null,
     createdAt: '2030-03-04T08:00:00.000Z',
     updatedAt: '2030-03-04T08:30:00.000Z',
+    erased: false,
     ...fields,
   };
 }
