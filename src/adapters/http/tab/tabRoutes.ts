@@ -17,6 +17,8 @@ import { RouteCall, Surface, asset, html, json, mountRoutes, route } from '../ro
 import { auditExportForViewer } from '../../../application/oversight/auditExport';
 import { auditDownload, auditRangeQuery } from '../auditDownloads';
 import { csvStream, jsonLinesStream } from '../streamedExport';
+import { bestAcceptedLanguage, isLanguage, Language } from '../../../application/i18n/languages';
+import { tabMessages } from '../../../application/i18n/tabMessages';
 
 /** Where the tab's static files are served from (`src/web/tab/` and the teams-js bundle). */
 export const TAB_ASSETS_PATH = '/tab-assets';
@@ -100,6 +102,14 @@ const actionBody = z.object({
 // An invalid queue id in the page's address shows the personal view, it is not an error.
 const pageQuery = z.object({ queue: z.string().optional() }).transform(({ queue }) => (queue !== undefined && QUEUE_ID.test(queue) ? queue : null));
 
+/** The language of a tab catalogue's address; an unsupported one is refused (tab.js then keeps the page's own). */
+const catalogueParams = z.object({ language: z.string().refine(isLanguage) });
+
+/** The shell's language before teams-js says the viewer's: the browser's Accept-Language, else English. */
+function shellLanguage(call: RouteCall): Language {
+  return bestAcceptedLanguage(call.req.headers['accept-language']) ?? 'en';
+}
+
 /**
  * Mounts the Teams tab (DESIGN.md §5): the personal tab `GET /tab`, the channel tab's configuration page
  * `GET /tab/config`, their static assets, and the JSON the tab reads with the user's Teams SSO token.
@@ -137,14 +147,23 @@ export function mountTab(server: Server, deps: UseCaseDeps, options: TabOptions)
       method: 'get',
       path: '/tab',
       query: pageQuery,
-      handle: async ({ query }) => renderTabPage({ page: 'requests', ssoConfigured, queueId: query, botId: options.botAppId ?? null }),
+      handle: async ({ query, call }) =>
+        renderTabPage({ page: 'requests', ssoConfigured, queueId: query, botId: options.botAppId ?? null, language: shellLanguage(call) }),
       present: html,
     }),
     route({
       method: 'get',
       path: '/tab/config',
-      handle: async () => renderTabPage({ page: 'config', ssoConfigured, queueId: null }),
+      handle: async ({ call }) => renderTabPage({ page: 'config', ssoConfigured, queueId: null, language: shellLanguage(call) }),
       present: html,
+    }),
+    // The tab's texts in the language teams-js names (app.locale), when it differs from the page's; no names in them.
+    route({
+      method: 'get',
+      path: '/tab/messages/:language',
+      params: catalogueParams,
+      handle: async ({ params }) => tabMessages(params.language as Language),
+      present: json(),
     }),
     route({
       method: 'get',
@@ -213,25 +232,42 @@ function bearerToken(call: RouteCall): string {
   return match[1];
 }
 
-/** The tab's HTML shell; tab.js does the rest. Without SSO the page says so and needs no script to say it. */
-export function renderTabPage(input: { page: 'requests' | 'config'; ssoConfigured: boolean; queueId: string | null; botId?: string | null }): string {
-  const boot = { page: input.page, ssoConfigured: input.ssoConfigured, queue: input.queueId, setupDoc: TAB_SSO_SETUP_DOC, botId: input.botId ?? null };
-  const title = input.page === 'config' ? 'Doorman: show a queue in this channel' : 'Doorman requests';
-  const heading = input.page === 'config' ? 'Show a queue’s requests in this channel' : 'Requests';
+/**
+ * The tab's HTML shell in `language` (the browser's, until tab.js learns the viewer's Teams language); tab.js does
+ * the rest with the catalogue embedded here. Without SSO the page says so and needs no script to say it.
+ */
+export function renderTabPage(input: {
+  page: 'requests' | 'config';
+  ssoConfigured: boolean;
+  queueId: string | null;
+  botId?: string | null;
+  language?: Language;
+}): string {
+  const language = input.language ?? 'en';
+  const text = tabMessages(language);
+  const boot = {
+    page: input.page,
+    ssoConfigured: input.ssoConfigured,
+    queue: input.queueId,
+    setupDoc: TAB_SSO_SETUP_DOC,
+    botId: input.botId ?? null,
+    language,
+    messages: text,
+  };
+  const title = input.page === 'config' ? text['page.configTitle'] : text['page.title'];
+  const heading = input.page === 'config' ? text['page.configHeading'] : text['page.heading'];
   const body = input.ssoConfigured
-    ? `<p id="notice" class="notice" role="status" aria-live="polite">Loading…</p>
+    ? `<p id="notice" class="notice" role="status" aria-live="polite">${escapeHtml(text['page.loading'])}</p>
 <div id="content"></div>`
     : `<div id="notice" class="notice notice-problem" role="alert">
-<h2>Single sign-on is not set up</h2>
-<p>This tab shows your Doorman requests once Teams has signed you in to Doorman (single sign-on). This Doorman has no
-tab sign-on configured yet (<code>TAB_SSO_CLIENT_ID</code> is empty), so the tab cannot tell who you are and shows nothing.</p>
-<p>Admins: register the tab’s app in Microsoft Entra ID, expose the scope <code>access_as_user</code> under
-<code>api://&lt;your Doorman domain&gt;/&lt;client id&gt;</code>, then set <code>TAB_SSO_CLIENT_ID</code> and
-<code>TAB_SSO_APP_ID_URI</code>. See ${escapeHtml(TAB_SSO_SETUP_DOC)}.</p>
-<p>Meanwhile, say <strong>requests</strong> to Doorman in your chat with it.</p>
+<h2>${escapeHtml(text['sso.notSetUpTitle'])}</h2>
+<p>${escapeHtml(text['sso.notSetUpText'])}</p>
+<p>${escapeHtml(text['sso.failedText'])}</p>
+<p>${escapeHtml(text['sso.adminsSet'].replace('{doc}', TAB_SSO_SETUP_DOC))}</p>
+<p>${escapeHtml(text['sso.meanwhile'])}</p>
 </div>`;
   return `<!DOCTYPE html>
-<html lang="en" dir="ltr" data-theme="default">
+<html lang="${language}" dir="ltr" data-theme="default">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
