@@ -24,30 +24,43 @@
   var REQUEST_TIMEOUT_MS = 15000;
   var SETUP_DOC = String(boot.setupDoc || 'docs/deploy.md');
 
-  var KIND_LABELS = { session: 'Support session', lockbox: 'Lockbox access', assist: 'Remote assistance', invitation: 'Invitation' };
   var SESSION_STATES = ['open', 'waiting', 'ready', 'connected', 'closed', 'expired'];
   var LOCKBOX_STATES = ['review', 'pending', 'approved', 'denied', 'cancelled', 'ended', 'expired'];
   var ASSIST_STATES = ['requested', 'accepted', 'allowed', 'connected', 'closed', 'cancelled', 'expired'];
   var INVITATION_STATES = ['pending', 'accepted', 'rejected', 'cancelled', 'expired', 'removed'];
-  var STATE_LABELS = {
-    open: 'Open',
-    waiting: 'Customer waiting',
-    ready: 'Ready to admit',
-    connected: 'Connected',
-    closed: 'Closed',
-    expired: 'Expired',
-    review: 'In lead review',
-    pending: 'Awaiting approval',
-    approved: 'Approved',
-    denied: 'Denied',
-    cancelled: 'Cancelled',
-    ended: 'Ended',
-    requested: 'Waiting for a helper',
-    accepted: 'Helper waiting for consent',
-    allowed: 'Control allowed',
-    rejected: 'Rejected',
-    removed: 'Removed',
-  };
+  var SUPPORTED_LANGUAGES = ['en', 'de', 'fr', 'nl', 'hu'];
+  // The page comes with the catalogue of the browser's language; start() swaps in the Teams language's if it differs.
+  var language = String(boot.language || 'en');
+  var messages = boot.messages || {};
+
+  /** The text `key` in the tab's language, `{name}` placeholders filled from `values`; the key itself if missing. */
+  function t(key, values) {
+    var text = Object.prototype.hasOwnProperty.call(messages, key) ? String(messages[key]) : key;
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return values && values[name] !== undefined ? String(values[name]) : whole;
+    });
+  }
+
+  /** The label of a known key, else the raw value (a kind, state or source the tab does not know yet). */
+  function labelOr(prefix, value) {
+    var key = prefix + value;
+    return Object.prototype.hasOwnProperty.call(messages, key) ? t(key) : String(value);
+  }
+
+  function kindLabel(kind) {
+    return labelOr('kind.', kind);
+  }
+
+  function stateLabel(state) {
+    return labelOr('state.', state);
+  }
+
+  /** The supported language a BCP 47 tag names (`de-AT` → `de`), or ''. */
+  function languageOfTag(tag) {
+    var primary = String(tag || '').trim().toLowerCase().split(/[-_]/)[0];
+    return SUPPORTED_LANGUAGES.indexOf(primary) >= 0 ? primary : '';
+  }
+
   var STATE_TONES = {
     open: 'neutral', waiting: 'attention', ready: 'attention', connected: 'good', closed: 'done', expired: 'done',
     review: 'attention', pending: 'attention', approved: 'good', denied: 'bad', cancelled: 'done', ended: 'done',
@@ -155,6 +168,22 @@
     }
   }
 
+  function zoneName() {
+    return timeZone || t('time.yourZone');
+  }
+
+  /** "3 requests" in the tab's language (Intl.PluralRules picks the form), and whether older ones remain. */
+  function countText(count, more) {
+    var form = 'other';
+    try {
+      form = new Intl.PluralRules(language).select(count);
+    } catch (e) {
+      form = count === 1 ? 'one' : 'other';
+    }
+    var requests = t(form === 'one' ? 'list.countOne' : 'list.countOther', { count: count });
+    return more ? t('list.moreOlder', { count: requests }) : requests;
+  }
+
   function timeCell(iso) {
     if (!iso) return el('td', { className: 'time muted', text: '—' });
     return el('td', { className: 'time' }, [el('time', { text: formatTime(iso), attrs: { datetime: iso } })]);
@@ -184,16 +213,11 @@
   }
 
   function outsideTeams() {
-    say('info', 'Open this tab in Microsoft Teams', [
-      'Doorman’s Requests tab signs you in through Teams. Open Doorman in Teams and choose the Requests tab, or add it to a channel of a queue.',
-    ]);
+    say('info', t('host.outsideTitle'), [t('host.outsideText')]);
   }
 
   function notConfigured() {
-    say('problem', 'Single sign-on is not set up', [
-      'This tab shows your Doorman requests once Teams has signed you in to Doorman, and this Doorman has no tab sign-on configured yet.',
-      'Admins: set TAB_SSO_CLIENT_ID and TAB_SSO_APP_ID_URI; see ' + SETUP_DOC + '.',
-    ]);
+    say('problem', t('sso.notSetUpTitle'), [t('sso.notSetUpText'), t('sso.adminsSet', { doc: SETUP_DOC })]);
   }
 
   function tokenProblem(error, retry) {
@@ -201,26 +225,19 @@
     var consent = /consent|interaction_required|ConsentRequired/i.test(reason);
     say(
       'problem',
-      consent ? 'Doorman needs your consent' : 'Teams could not sign you in to Doorman',
-      consent
-        ? ['Select Try again and accept the prompt. If no prompt appears, ask your admin to grant consent for Doorman in Microsoft Entra ID.']
-        : [
-            'The tab’s single sign-on may not be set up completely: the app registration must expose the scope access_as_user under api://<Doorman domain>/<client id> and pre-authorize the Teams clients, and the app package must name that registration in webApplicationInfo.',
-            'Admins: see ' + SETUP_DOC + '.',
-          ],
-      [button('Try again', retry, true)],
+      consent ? t('sso.consentTitle') : t('sso.failedTitle'),
+      consent ? [t('sso.consentText')] : [t('sso.failedText'), t('sso.adminsSee', { doc: SETUP_DOC })],
+      [button(t('problem.tryAgain'), retry, true)],
     );
   }
 
   function apiProblem(status, code, retry) {
     if (status === 503 && code === 'TAB_SSO_NOT_CONFIGURED') return notConfigured();
     if (status === 401) {
-      return say('problem', 'Doorman did not accept your Teams sign-in', [
-        'The token Teams gave the tab does not match Doorman’s settings (audience, tenant or signing keys). Admins: compare TAB_SSO_CLIENT_ID, TAB_SSO_APP_ID_URI and ALLOWED_TENANT_IDS with the app registration; see ' + SETUP_DOC + '.',
-      ], [button('Try again', retry, true)]);
+      return say('problem', t('sso.rejectedTitle'), [t('sso.rejectedText', { doc: SETUP_DOC })], [button(t('problem.tryAgain'), retry, true)]);
     }
-    if (status === 429) return say('problem', 'Too many requests', ['Wait a minute, then try again.'], [button('Try again', retry, true)]);
-    say('problem', 'Doorman could not load this', ['Something went wrong on Doorman’s side (' + (code || 'HTTP ' + status) + ').'], [button('Try again', retry, true)]);
+    if (status === 429) return say('problem', t('problem.tooManyTitle'), [t('problem.tooManyText')], [button(t('problem.tryAgain'), retry, true)]);
+    say('problem', t('problem.failedTitle'), [t('problem.failedText', { code: code || 'HTTP ' + status })], [button(t('problem.tryAgain'), retry, true)]);
   }
 
   /** Calls Doorman's tab API (GET, or POST with a JSON body) with a fresh SSO token; resolves `{ ok, status, body }`, rejects `{ tokenError }` on sign-in failure. */
@@ -264,17 +281,7 @@
   // timeline), so a view can be shared and survives a reload; every change rewrites it with history.replaceState.
 
   var FILTER_NAMES = ['kind', 'state', 'queue', 'person', 'from', 'to', 'q'];
-  var SOURCE_LABELS = { card: 'Card', chat: 'Chat', portal: 'Customer portal', api: 'REST API', timer: 'Timer', tab: 'Requests tab' };
-  var ACTION_LABELS = { approve: 'Approve', deny: 'Deny', close: 'Close session', cancel: 'Cancel request' };
-  var REFUSALS = {
-    'REQUEST.STALE_VERSION': 'Someone changed this request while you were looking at it. This is its current state; decide again if you still want to.',
-    'REQUEST.ILLEGAL_TRANSITION': 'This request is no longer in a state where that is possible.',
-    'REQUEST.EXPIRED': 'This request expired before your decision.',
-    'AUTH.NOT_PERMITTED': 'You may not do that on this request.',
-    'AUTH.SELF_APPROVAL': 'Nobody approves their own request.',
-    'AUTH.SAME_REVIEWER': 'Whoever passed the lead review does not also approve.',
-    'REQUEST.NOT_FOUND': 'This request is not there, or not for you to see.',
-  };
+  var REFUSALS = ['REQUEST.STALE_VERSION', 'REQUEST.ILLEGAL_TRANSITION', 'REQUEST.EXPIRED', 'AUTH.NOT_PERMITTED', 'AUTH.SELF_APPROVAL', 'AUTH.SAME_REVIEWER', 'REQUEST.NOT_FOUND'];
   var nextCursor = null;
   var listed = [];
 
@@ -345,18 +352,18 @@
 
   function buildFilters() {
     var kind = el('select', { id: 'filter-kind', attrs: { name: 'kind' } }, [
-      el('option', { text: 'All kinds', attrs: { value: '' } }),
-      el('option', { text: KIND_LABELS.session, attrs: { value: 'session' } }),
-      el('option', { text: KIND_LABELS.lockbox, attrs: { value: 'lockbox' } }),
-      el('option', { text: KIND_LABELS.assist, attrs: { value: 'assist' } }),
-      el('option', { text: KIND_LABELS.invitation, attrs: { value: 'invitation' } }),
+      el('option', { text: t('filter.allKinds'), attrs: { value: '' } }),
+      el('option', { text: kindLabel('session'), attrs: { value: 'session' } }),
+      el('option', { text: kindLabel('lockbox'), attrs: { value: 'lockbox' } }),
+      el('option', { text: kindLabel('assist'), attrs: { value: 'assist' } }),
+      el('option', { text: kindLabel('invitation'), attrs: { value: 'invitation' } }),
     ]);
     var state = el('select', { id: 'filter-state', attrs: { name: 'state' } });
-    var queue = el('select', { id: 'filter-queue', attrs: { name: 'queue' } }, [el('option', { text: 'All queues', attrs: { value: '' } })]);
-    var person = el('select', { id: 'filter-person', attrs: { name: 'person' } }, [el('option', { text: 'Anyone', attrs: { value: '' } })]);
+    var queue = el('select', { id: 'filter-queue', attrs: { name: 'queue' } }, [el('option', { text: t('filter.allQueues'), attrs: { value: '' } })]);
+    var person = el('select', { id: 'filter-person', attrs: { name: 'person' } }, [el('option', { text: t('filter.anyone'), attrs: { value: '' } })]);
     var from = el('input', { id: 'filter-from', attrs: { type: 'date', name: 'from' } });
     var to = el('input', { id: 'filter-to', attrs: { type: 'date', name: 'to' } });
-    var search = el('input', { id: 'filter-q', attrs: { type: 'search', name: 'q', maxlength: '100', placeholder: 'Customer, resource, ticket…', autocomplete: 'off' } });
+    var search = el('input', { id: 'filter-q', attrs: { type: 'search', name: 'q', maxlength: '100', placeholder: t('filter.searchPlaceholder'), autocomplete: 'off' } });
     function changed(name, control) {
       return function () {
         filters[name] = control.value;
@@ -388,25 +395,25 @@
     var field = function (label, id, control, wide) {
       return el('div', { className: 'field' + (wide ? ' field-search' : '') }, [el('label', { text: label, attrs: { for: id } }), control]);
     };
-    var bar = el('div', { id: 'filters', className: 'filters', attrs: { role: 'search', 'aria-label': 'Filter requests' } }, [
-      field('Search', 'filter-q', search, true),
-      field('Kind', 'filter-kind', kind),
-      field('State', 'filter-state', state),
+    var bar = el('div', { id: 'filters', className: 'filters', attrs: { role: 'search', 'aria-label': t('filter.bar') } }, [
+      field(t('filter.search'), 'filter-q', search, true),
+      field(t('filter.kind'), 'filter-kind', kind),
+      field(t('filter.state'), 'filter-state', state),
       secondaryFilters([
-        field('Queue', 'filter-queue', queue),
-        field('Person', 'filter-person', person),
-        field('From', 'filter-from', from),
-        field('To', 'filter-to', to),
+        field(t('filter.queue'), 'filter-queue', queue),
+        field(t('filter.person'), 'filter-person', person),
+        field(t('filter.from'), 'filter-from', from),
+        field(t('filter.to'), 'filter-to', to),
       ]),
       el('div', { className: 'filter-buttons' }, [
-        button('Clear filters', function () {
+        button(t('filter.clear'), function () {
           FILTER_NAMES.forEach(function (name) { filters[name] = ''; });
           syncControls();
           writeFilters();
           loadRequests();
         }),
-        button('Refresh', function () { loadRequests(); }),
-        button('Ask for help', askForHelp, true),
+        button(t('filter.refresh'), function () { loadRequests(); }),
+        button(t('help.button'), askForHelp, true),
         // Admins' audit export (issue 16 §4) puts its link here; the slot shows only for people who may export.
         el('span', { id: 'admin-export', className: 'admin-export', attrs: { hidden: true } }),
       ]),
@@ -425,7 +432,7 @@
     var narrow = typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 600px)').matches;
     if (!narrow) return el('div', { className: 'filters-more' }, fields);
     var used = filters.queue || filters.person || filters.from || filters.to;
-    return el('details', { id: 'more-filters', className: 'filters-more filters-folded', attrs: { open: used ? true : null } }, [el('summary', { text: 'More filters' })].concat(fields));
+    return el('details', { id: 'more-filters', className: 'filters-more filters-folded', attrs: { open: used ? true : null } }, [el('summary', { text: t('filter.more') })].concat(fields));
   }
 
   /** Puts the filters into the controls (after reading the address, or when the list says which queues and people exist). */
@@ -458,11 +465,11 @@
     var previous = select.value || filters.state;
     var states = kind === 'session' ? SESSION_STATES : kind === 'lockbox' ? LOCKBOX_STATES : kind === 'assist' ? ASSIST_STATES : kind === 'invitation' ? INVITATION_STATES : SESSION_STATES.concat(LOCKBOX_STATES, ASSIST_STATES, INVITATION_STATES);
     var seen = {};
-    var options = [el('option', { text: 'All states', attrs: { value: '' } })];
+    var options = [el('option', { text: t('filter.allStates'), attrs: { value: '' } })];
     states.forEach(function (state) {
       if (seen[state]) return;
       seen[state] = true;
-      options.push(el('option', { text: STATE_LABELS[state] || state, attrs: { value: state } }));
+      options.push(el('option', { text: stateLabel(state), attrs: { value: state } }));
     });
     replaceChildren(select, options);
     select.value = seen[previous] ? previous : '';
@@ -474,9 +481,9 @@
    */
   function askForHelp() {
     var link = boot.botId ? 'https://teams.microsoft.com/l/chat/0/0?users=28:' + encodeURIComponent(boot.botId) + '&message=' + encodeURIComponent('help me') : null;
-    var manual = ['Say “help me” to Doorman in your chat with it: a short form asks what is wrong and which device needs help.'];
-    if (!link || !teams || !teams.app || typeof teams.app.openLink !== 'function') return say('info', 'Ask for help in the chat with Doorman', manual);
-    teams.app.openLink(link).catch(function () { say('info', 'Ask for help in the chat with Doorman', manual); });
+    var manual = [t('help.text')];
+    if (!link || !teams || !teams.app || typeof teams.app.openLink !== 'function') return say('info', t('help.title'), manual);
+    teams.app.openLink(link).catch(function () { say('info', t('help.title'), manual); });
   }
 
   function showList(visible) {
@@ -491,7 +498,7 @@
 
   function loadRequests(cursor) {
     var epoch = ++loadEpoch;
-    if (!cursor) loading('Loading requests…');
+    if (!cursor) loading(t('list.loading'));
     var query = apiQuery(cursor);
     callApi('/tab/api/requests' + (query ? '?' + query : '')).then(
       function (answer) {
@@ -499,7 +506,7 @@
         content.removeAttribute('aria-busy');
         if (!answer.ok) {
           if (!cursor) replaceChildren(content, []);
-          if (answer.status === 400) return say('problem', 'These filters cannot be read', ['Check the dates and the search, or clear the filters.'], [button('Clear filters', function () { window.location.search = boot.queue ? '?queue=' + encodeURIComponent(boot.queue) : ''; }, true)]);
+          if (answer.status === 400) return say('problem', t('problem.badFiltersTitle'), [t('problem.badFiltersText')], [button(t('filter.clear'), function () { window.location.search = boot.queue ? '?queue=' + encodeURIComponent(boot.queue) : ''; }, true)]);
           return apiProblem(answer.status, errorCode(answer.body), function () { loadRequests(); });
         }
         renderRequests(answer.body || {}, !!cursor);
@@ -509,20 +516,20 @@
         content.removeAttribute('aria-busy');
         if (!cursor) replaceChildren(content, []);
         if (failure && failure.tokenError !== undefined) return tokenProblem(failure.tokenError, function () { loadRequests(); });
-        say('problem', 'Doorman could not be reached', ['Check your connection, then try again.'], [button('Try again', function () { loadRequests(); }, true)]);
+        say('problem', t('problem.unreachableTitle'), [t('problem.unreachableText')], [button(t('problem.tryAgain'), function () { loadRequests(); }, true)]);
       },
     );
   }
 
   function describeScope(body) {
     var sees = body.sees || {};
-    var parts = ['your own requests (created by you, assigned to you or asked for by you)'];
-    if (sees.queues) parts.push('the requests of your queues');
-    if (sees.allLockbox) parts.push('every lockbox request');
+    var parts = [t('scope.own')];
+    if (sees.queues) parts.push(t('scope.queues'));
+    if (sees.allLockbox) parts.push(t('scope.allLockbox'));
     var last = parts.pop();
-    var sentence = 'Showing ' + (parts.length ? parts.join(', ') + ' and ' + last : last) + ', newest first.';
-    if (body.queue) sentence += ' This tab is the queue “' + body.queue.name + '”' + (sees.queues ? '.' : ': only agents see its requests here.');
-    if (boot.queue && !body.queue) sentence += ' This tab’s queue is no longer registered.';
+    var sentence = t('scope.showing', { what: parts.length ? t('scope.and', { first: parts.join(', '), last: last }) : last });
+    if (body.queue) sentence += ' ' + t(sees.queues ? 'scope.channelQueue' : 'scope.channelQueueAgentsOnly', { queue: body.queue.name });
+    if (boot.queue && !body.queue) sentence += ' ' + t('scope.queueGone');
     return sentence;
   }
 
@@ -531,32 +538,32 @@
     var what = request.customer || request.subject || '';
     var people = request.requesterName || '—';
     if (request.assigneeName && request.assigneeName !== request.requesterName) people += ' → ' + request.assigneeName;
-    else if (!request.assigneeName && request.kind === 'session') people += ' · unassigned';
-    return el('td', { className: 'who', attrs: { 'data-label': 'Who' } }, [
+    else if (!request.assigneeName && request.kind === 'session') people += ' · ' + t('list.unassigned');
+    return el('td', { className: 'who', attrs: { 'data-label': t('column.who') } }, [
       what ? el('span', { className: 'who-what', text: what }) : null,
       el('span', { className: 'who-people muted', text: people }),
       request.queueName ? el('span', { className: 'who-queue muted', text: request.queueName }) : null,
-      request.erased ? el('span', { className: 'who-erased muted', text: 'Personal data erased' }) : null,
+      request.erased ? el('span', { className: 'who-erased muted', text: t('list.erased') }) : null,
     ]);
   }
 
   function whenCell(request) {
     if (request.window) {
-      var until = request.window.to ? formatTime(request.window.to) : 'open end';
-      return el('td', { className: 'time', attrs: { 'data-label': 'Deadline or window' } }, [
-        el('span', { className: 'muted', text: 'Access ' }),
+      var until = request.window.to ? formatTime(request.window.to) : t('list.openEnd');
+      return el('td', { className: 'time', attrs: { 'data-label': t('column.when') } }, [
+        el('span', { className: 'muted', text: t('list.access') + ' ' }),
         el('time', { text: formatTime(request.window.from), attrs: { datetime: request.window.from } }),
         ' – ',
         request.window.to ? el('time', { text: until, attrs: { datetime: request.window.to } }) : until,
       ]);
     }
     var cell = timeCell(request.deadline);
-    cell.setAttribute('data-label', 'Deadline or window');
+    cell.setAttribute('data-label', t('column.when'));
     return cell;
   }
 
   function stateBadge(state) {
-    return el('span', { className: 'state state-' + (STATE_TONES[state] || 'neutral'), text: STATE_LABELS[state] || state });
+    return el('span', { className: 'state state-' + (STATE_TONES[state] || 'neutral'), text: stateLabel(state) });
   }
 
   function rowOf(request) {
@@ -568,10 +575,10 @@
       openTimeline(filters.request);
     };
     var updated = timeCell(request.updatedAt);
-    updated.setAttribute('data-label', 'Last change');
+    updated.setAttribute('data-label', t('column.updated'));
     var row = el('tr', {
       className: 'request-row' + (isFocus ? ' focused' : ''),
-      attrs: { 'data-request-id': String(request.id), 'aria-current': isFocus ? 'true' : null, tabindex: '0', role: 'link', 'aria-label': (KIND_LABELS[request.kind] || request.kind) + ', ' + (STATE_LABELS[state] || state) + ': open the timeline' },
+      attrs: { 'data-request-id': String(request.id), 'aria-current': isFocus ? 'true' : null, tabindex: '0', role: 'link', 'aria-label': t('list.openTimeline', { kind: kindLabel(request.kind), state: stateLabel(state) }) },
       on: {
         click: open,
         keydown: function (event) {
@@ -582,9 +589,9 @@
         },
       },
     }, [
-      el('th', { attrs: { scope: 'row', 'data-label': 'Kind' }, className: 'kind', text: KIND_LABELS[request.kind] || String(request.kind) }),
+      el('th', { attrs: { scope: 'row', 'data-label': t('column.kind') }, className: 'kind', text: kindLabel(request.kind) }),
       whoCell(request),
-      el('td', { attrs: { 'data-label': 'State' } }, [stateBadge(state)]),
+      el('td', { attrs: { 'data-label': t('column.state') } }, [stateBadge(state)]),
       whenCell(request),
       updated,
     ]);
@@ -602,42 +609,38 @@
     if (scope) scope.textContent = describeScope(body);
     var queueSelect = document.getElementById('filter-queue');
     if (queueSelect) queueSelect.setAttribute('data-want', filters.queue);
-    fillOptions(queueSelect, 'All queues', body.queues || []);
+    fillOptions(queueSelect, t('filter.allQueues'), body.queues || []);
     var personSelect = document.getElementById('filter-person');
     if (personSelect) personSelect.setAttribute('data-want', filters.person);
-    fillOptions(personSelect, 'Anyone', body.people || []);
+    fillOptions(personSelect, t('filter.anyone'), body.people || []);
     var exportSlot = document.getElementById('admin-export');
     if (exportSlot) exportSlot.hidden = !body.mayExport || !exportSlot.firstChild;
     listed = more ? listed.concat(requests) : requests;
     if (listed.length === 0) {
       replaceChildren(content, []);
       var filtered = FILTER_NAMES.some(function (name) { return filters[name] && !(name === 'queue' && filters.queue === boot.queue); });
-      return say('info', 'No requests to show', [
-        filtered
-          ? 'Nothing matches these filters. Clear the filters to see everything you may see.'
-          : 'Requests you create (say “new session” or “lockbox” to Doorman) and requests assigned to you appear here.',
-      ]);
+      return say('info', t('list.emptyTitle'), [filtered ? t('list.emptyFiltered') : t('list.emptyNew')]);
     }
     notice.hidden = true;
     replaceChildren(notice, []);
     focusedRow = null;
     var table = el('table', { className: 'requests' }, [
-      el('caption', { className: 'visually-hidden', text: 'Requests, newest first. Select a row to open its timeline. Times in ' + (timeZone || 'your time zone') + '.' }),
+      el('caption', { className: 'visually-hidden', text: t('list.caption', { zone: zoneName() }) }),
       el('thead', {}, [
         el('tr', {}, [
-          el('th', { text: 'Kind', attrs: { scope: 'col' } }),
-          el('th', { text: 'Who', attrs: { scope: 'col' } }),
-          el('th', { text: 'State', attrs: { scope: 'col' } }),
-          el('th', { text: 'Deadline or window', attrs: { scope: 'col' } }),
-          el('th', { text: 'Last change', attrs: { scope: 'col' } }),
+          el('th', { text: t('column.kind'), attrs: { scope: 'col' } }),
+          el('th', { text: t('column.who'), attrs: { scope: 'col' } }),
+          el('th', { text: t('column.state'), attrs: { scope: 'col' } }),
+          el('th', { text: t('column.when'), attrs: { scope: 'col' } }),
+          el('th', { text: t('column.updated'), attrs: { scope: 'col' } }),
         ]),
       ]),
       el('tbody', {}, listed.map(rowOf)),
     ]);
     replaceChildren(content, [
       el('div', { className: 'table-wrap' }, [table]),
-      nextCursor ? el('div', { className: 'more' }, [button('Show older requests', function () { loadRequests(nextCursor); })]) : null,
-      el('p', { className: 'footnote muted', text: listed.length + (listed.length === 1 ? ' request' : ' requests') + (nextCursor ? ' shown, more older ones' : '') + ' · times in ' + (timeZone || 'your time zone') }),
+      nextCursor ? el('div', { className: 'more' }, [button(t('list.older'), function () { loadRequests(nextCursor); })]) : null,
+      el('p', { className: 'footnote muted', text: countText(listed.length, !!nextCursor) + ' · ' + t('time.in', { zone: zoneName() }) }),
     ]);
     if (!more && focusedRow && focusedRow.scrollIntoView) focusedRow.scrollIntoView({ block: 'center' });
   }
@@ -649,7 +652,7 @@
     showList(false);
     var panel = document.getElementById('timeline');
     replaceChildren(panel, []);
-    loading('Loading the request…');
+    loading(t('timeline.loading'));
     callApi('/tab/api/requests/' + encodeURIComponent(requestId)).then(
       function (answer) {
         if (epoch !== loadEpoch) return;
@@ -657,7 +660,7 @@
         if (!answer.ok) {
           if (answer.status === 404 || answer.status === 400) {
             renderTimelineShell(panel, null);
-            return say('info', 'This request is not there, or not for you to see', ['Go back to the list to see the requests you may see.']);
+            return say('info', t('timeline.notThereTitle'), [t('timeline.notThereText')]);
           }
           return apiProblem(answer.status, errorCode(answer.body), function () { openTimeline(requestId); });
         }
@@ -667,7 +670,7 @@
       function (failure) {
         if (epoch !== loadEpoch) return;
         if (failure && failure.tokenError !== undefined) return tokenProblem(failure.tokenError, function () { openTimeline(requestId); });
-        say('problem', 'Doorman could not be reached', ['Check your connection, then try again.'], [button('Try again', function () { openTimeline(requestId); }, true)]);
+        say('problem', t('problem.unreachableTitle'), [t('problem.unreachableText')], [button(t('problem.tryAgain'), function () { openTimeline(requestId); }, true)]);
       },
     );
   }
@@ -681,7 +684,7 @@
 
   function renderTimelineShell(panel, title) {
     replaceChildren(panel, [
-      el('div', { className: 'timeline-head' }, [button('← Back to the list', backToList), title]),
+      el('div', { className: 'timeline-head' }, [button(t('timeline.back'), backToList), title]),
     ]);
     panel.hidden = false;
   }
@@ -689,17 +692,17 @@
   function renderTimeline(panel, body, message) {
     var request = body.request || {};
     var state = String(request.state || '');
-    var title = el('h2', { id: 'timeline-title', text: (KIND_LABELS[request.kind] || request.kind) + (request.customer || request.subject ? ': ' + (request.customer || request.subject) : '') });
+    var title = el('h2', { id: 'timeline-title', text: kindLabel(request.kind) + (request.customer || request.subject ? ': ' + (request.customer || request.subject) : '') });
     renderTimelineShell(panel, title);
     var facts = [
-      ['State', stateBadge(state)],
-      ['Requester', request.requesterName || '—'],
-      ['Assignee', request.assigneeName || (request.kind === 'session' ? 'unassigned' : '—')],
-      request.queueName ? ['Queue', request.queueName] : null,
-      request.deadline ? ['Deadline', el('time', { text: formatTime(request.deadline), attrs: { datetime: request.deadline } })] : null,
-      request.window ? ['Access', formatTime(request.window.from) + ' – ' + (request.window.to ? formatTime(request.window.to) : 'open end')] : null,
-      ['Created', el('time', { text: formatTime(request.createdAt), attrs: { datetime: request.createdAt } })],
-      ['Last change', el('time', { text: formatTime(request.updatedAt), attrs: { datetime: request.updatedAt } })],
+      [t('timeline.state'), stateBadge(state)],
+      [t('timeline.requester'), request.requesterName || '—'],
+      [t('timeline.assignee'), request.assigneeName || (request.kind === 'session' ? t('list.unassigned') : '—')],
+      request.queueName ? [t('timeline.queue'), request.queueName] : null,
+      request.deadline ? [t('timeline.deadline'), el('time', { text: formatTime(request.deadline), attrs: { datetime: request.deadline } })] : null,
+      request.window ? [t('timeline.access'), formatTime(request.window.from) + ' – ' + (request.window.to ? formatTime(request.window.to) : t('list.openEnd'))] : null,
+      [t('timeline.created'), el('time', { text: formatTime(request.createdAt), attrs: { datetime: request.createdAt } })],
+      [t('timeline.updated'), el('time', { text: formatTime(request.updatedAt), attrs: { datetime: request.updatedAt } })],
     ].concat((request.details || []).map(function (detail) {
       return [detail.label, detail.label === 'Scheduled for' ? formatTime(detail.value) : detail.value];
     }));
@@ -715,15 +718,15 @@
         el('time', { className: 'event-time', text: formatTime(event.at), attrs: { datetime: event.at } }),
         el('div', { className: 'event-body' }, [
           el('span', { className: 'event-text', text: event.text }),
-          el('span', { className: 'event-meta muted', text: 'by ' + event.actorName + ' · ' + (SOURCE_LABELS[event.source] || event.source) }),
+          el('span', { className: 'event-meta muted', text: t('timeline.by', { name: event.actorName, source: labelOr('source.', event.source) }) }),
           event.reason ? el('q', { className: 'event-reason', text: event.reason }) : null,
         ]),
       ]);
     });
     parts.push(
-      el('h3', { text: 'Timeline' }),
-      events.length ? el('ol', { className: 'events' }, events) : el('p', { className: 'muted', text: 'No events recorded.' }),
-      el('p', { className: 'footnote muted', text: 'Times in ' + (timeZone || 'your time zone') + '.' }),
+      el('h3', { text: t('timeline.heading') }),
+      events.length ? el('ol', { className: 'events' }, events) : el('p', { className: 'muted', text: t('timeline.none') }),
+      el('p', { className: 'footnote muted', text: t('time.inSentence', { zone: zoneName() }) }),
     );
     panel.appendChild(el('div', { className: 'timeline-body' }, parts));
     if (panel.focus) panel.focus();
@@ -736,13 +739,13 @@
     var buttons = actions.map(function (action) {
       return el('button', {
         className: 'button' + (action === 'approve' ? ' button-primary' : action === 'deny' || action === 'close' || action === 'cancel' ? ' button-danger' : ''),
-        text: ACTION_LABELS[action] || action,
+        text: labelOr('action.', action),
         attrs: { type: 'button', 'data-action': action },
         on: { click: function () { act(request, action, comment ? comment.value : '', panel, buttons); } },
       });
     });
-    return el('div', { className: 'request-actions', attrs: { role: 'group', 'aria-label': 'What you can do' } }, [
-      comment ? el('div', { className: 'field field-wide' }, [el('label', { text: 'Comment (optional)', attrs: { for: 'action-comment' } }), comment]) : null,
+    return el('div', { className: 'request-actions', attrs: { role: 'group', 'aria-label': t('action.group') } }, [
+      comment ? el('div', { className: 'field field-wide' }, [el('label', { text: t('action.comment'), attrs: { for: 'action-comment' } }), comment]) : null,
       el('div', { className: 'actions' }, buttons),
     ]);
   }
@@ -755,11 +758,11 @@
       function (answer) {
         if (answer.ok) return renderTimeline(panel, answer.body, null);
         var code = errorCode(answer.body);
-        if (REFUSALS[code]) {
+        if (REFUSALS.indexOf(code) >= 0) {
           // The current state, with what happened: like a card that lost its compare-and-set.
           return callApi('/tab/api/requests/' + encodeURIComponent(request.id)).then(function (fresh) {
-            if (fresh.ok) return renderTimeline(panel, fresh.body, REFUSALS[code]);
-            say('problem', REFUSALS[code], []);
+            if (fresh.ok) return renderTimeline(panel, fresh.body, t('refusal.' + code));
+            say('problem', t('refusal.' + code), []);
           });
         }
         buttons.forEach(function (b) { b.disabled = false; });
@@ -768,7 +771,7 @@
       function (failure) {
         buttons.forEach(function (b) { b.disabled = false; });
         if (failure && failure.tokenError !== undefined) return tokenProblem(failure.tokenError, function () {});
-        say('problem', 'Doorman could not be reached', ['Nothing was changed. Check your connection, then try again.']);
+        say('problem', t('problem.unreachableTitle'), [t('problem.unreachableNothingChanged')]);
       },
     );
   }
@@ -788,10 +791,10 @@
     }
     try {
       config.registerOnSaveHandler(function (saveEvent) {
-        if (!chosen) return saveEvent.notifyFailure('Choose a queue first.');
+        if (!chosen) return saveEvent.notifyFailure(t('config.chooseFirst'));
         var url = new URL('/tab?queue=' + encodeURIComponent(chosen.id), window.location.origin).href;
         config
-          .setConfig({ entityId: 'doorman-queue-' + chosen.id, contentUrl: url, websiteUrl: url, suggestedDisplayName: ('Requests: ' + chosen.name).slice(0, 128) })
+          .setConfig({ entityId: 'doorman-queue-' + chosen.id, contentUrl: url, websiteUrl: url, suggestedDisplayName: t('config.tabName', { queue: chosen.name }).slice(0, 128) })
           .then(function () { saveEvent.notifySuccess(); }, function (error) { saveEvent.notifyFailure(String((error && error.message) || error)); });
       });
     } catch (e) {
@@ -801,7 +804,7 @@
     var channelId = context && context.channel && context.channel.id;
 
     function load() {
-      loading('Loading the queues…');
+      loading(t('config.loading'));
       callApi('/tab/api/queues').then(
         function (answer) {
           content.removeAttribute('aria-busy');
@@ -812,7 +815,7 @@
         function (failure) {
           content.removeAttribute('aria-busy');
           if (failure && failure.tokenError !== undefined) return tokenProblem(failure.tokenError, load);
-          say('problem', 'Doorman could not be reached', ['Check your connection, then try again.'], [button('Try again', load, true)]);
+          say('problem', t('problem.unreachableTitle'), [t('problem.unreachableText')], [button(t('problem.tryAgain'), load, true)]);
         },
       );
     }
@@ -820,10 +823,10 @@
     function render() {
       if (queues.length === 0) {
         replaceChildren(content, []);
-        return say('info', 'No queue is registered yet', ['An admin says “@Doorman register queue <name>” in a channel to make it a queue. Then add this tab again.']);
+        return say('info', t('config.noQueueTitle'), [t('config.noQueueText')]);
       }
       notice.hidden = true;
-      var select = el('select', { id: 'queue', attrs: { name: 'queue', required: true } }, [el('option', { text: 'Choose a queue', attrs: { value: '' } })].concat(
+      var select = el('select', { id: 'queue', attrs: { name: 'queue', required: true } }, [el('option', { text: t('config.choose'), attrs: { value: '' } })].concat(
         queues.map(function (queue) {
           return el('option', { text: queue.name, attrs: { value: queue.id } });
         }),
@@ -837,8 +840,8 @@
       select.addEventListener('change', pick);
       pick();
       replaceChildren(content, [
-        el('div', { className: 'field field-wide' }, [el('label', { text: 'Queue', attrs: { for: 'queue' } }), select]),
-        el('p', { className: 'muted', text: here ? 'This channel is the queue “' + here.name + '”.' : 'Agents see the queue’s requests in the tab; everyone sees their own.' }),
+        el('div', { className: 'field field-wide' }, [el('label', { text: t('config.queue'), attrs: { for: 'queue' } }), select]),
+        el('p', { className: 'muted', text: here ? t('config.thisChannel', { queue: here.name }) : t('config.whoSees') }),
       ]);
     }
 
@@ -859,16 +862,16 @@
     var to = el('input', { id: 'audit-to', attrs: { type: 'date', name: 'to', value: today.toISOString().slice(0, 10) } });
     var status = el('p', { id: 'audit-status', className: 'muted', attrs: { role: 'status', 'aria-live': 'polite' } });
     function download(extension) {
-      if (!from.value || !to.value) return (status.textContent = 'Choose both dates.');
+      if (!from.value || !to.value) return (status.textContent = t('audit.bothDates'));
       // Whole days: from the first day's start to the end of the last day, in UTC.
       var end = new Date(new Date(to.value + 'T00:00:00Z').getTime() + 24 * 3600 * 1000).toISOString();
       var path = '/tab/api/audit/events.' + extension + '?from=' + encodeURIComponent(from.value + 'T00:00:00Z') + '&to=' + encodeURIComponent(end);
-      status.textContent = 'Preparing the download…';
+      status.textContent = t('audit.preparing');
       teams.authentication.getAuthToken().then(function (token) {
         return fetch(path, { headers: { Authorization: 'Bearer ' + token }, credentials: 'omit', cache: 'no-store' });
       }).then(function (response) {
         if (!response.ok) {
-          status.textContent = response.status === 403 ? 'Only admins may export the audit events.' : response.status === 400 ? 'Check the dates: the first must come before the last.' : 'Doorman could not export (HTTP ' + response.status + ').';
+          status.textContent = response.status === 403 ? t('audit.adminsOnly') : response.status === 400 ? t('audit.badDates') : t('audit.failed', { status: response.status });
           return null;
         }
         return response.blob().then(function (blob) {
@@ -877,20 +880,59 @@
           link.click();
           link.remove();
           setTimeout(function () { URL.revokeObjectURL(link.href); }, 60000);
-          status.textContent = 'Downloaded.';
+          status.textContent = t('audit.done');
         });
       }).catch(function () {
-        status.textContent = 'Doorman could not be reached. Check your connection, then try again.';
+        status.textContent = t('audit.unreachable');
       });
     }
-    var section = el('section', { id: 'audit-export', className: 'filters', attrs: { 'aria-label': 'Export audit events' } }, [
-      el('div', { className: 'field' }, [el('label', { text: 'Audit events from', attrs: { for: 'audit-from' } }), from]),
-      el('div', { className: 'field' }, [el('label', { text: 'to', attrs: { for: 'audit-to' } }), to]),
-      button('Export audit events (CSV)', function () { download('csv'); }),
-      button('JSON lines', function () { download('jsonl'); }),
+    var section = el('section', { id: 'audit-export', className: 'filters', attrs: { 'aria-label': t('audit.section') } }, [
+      el('div', { className: 'field' }, [el('label', { text: t('audit.from'), attrs: { for: 'audit-from' } }), from]),
+      el('div', { className: 'field' }, [el('label', { text: t('audit.to'), attrs: { for: 'audit-to' } }), to]),
+      button(t('audit.csv'), function () { download('csv'); }),
+      button(t('audit.jsonl'), function () { download('jsonl'); }),
       status,
     ]);
     content.parentNode.appendChild(section);
+  }
+
+  // ---------- language ----------
+
+  /**
+   * Speaks the first supported language of `tags` (Teams' app.locale, then the browser's), else English. The page
+   * came with its shell language's texts; another language's are fetched once (on failure the page's stay). Dates
+   * and times use the tag itself when it names that language (its region's formats), else the language.
+   */
+  function chooseLanguage(tags) {
+    var wanted = 'en';
+    var tag = '';
+    for (var i = 0; i < tags.length; i++) {
+      if (languageOfTag(tags[i])) {
+        wanted = languageOfTag(tags[i]);
+        tag = String(tags[i]);
+        break;
+      }
+    }
+    var loaded = wanted === language
+      ? Promise.resolve()
+      : withTimeout(fetch('/tab/messages/' + wanted, { headers: { Accept: 'application/json' }, credentials: 'omit' }), REQUEST_TIMEOUT_MS, 'Texts').then(function (response) {
+          if (!response.ok) return;
+          return response.json().then(function (body) {
+            messages = body;
+            language = wanted;
+          });
+        }).catch(function () {
+          // the page's own language stays: an English (or browser-language) tab beats no tab
+        });
+    return loaded.then(function () {
+      locale = tag && languageOfTag(tag) === language ? tag.replace('_', '-') : language;
+      document.documentElement.setAttribute('lang', language);
+      var config = boot.page === 'config';
+      document.title = t(config ? 'page.configTitle' : 'page.title');
+      var title = document.getElementById('title');
+      if (title) title.textContent = t(config ? 'page.configHeading' : 'page.heading');
+      if (boot.ssoConfigured && notice && !notice.firstElementChild) notice.textContent = t('page.loading');
+    });
   }
 
   // ---------- start ----------
@@ -899,7 +941,6 @@
     function (context) {
       var app = (context && context.app) || {};
       focusId = String((context && context.page && context.page.subPageId) || '');
-      locale = app.locale || navigator.language || undefined;
       applyTheme(app.theme);
       try {
         teams.app.registerOnThemeChangeHandler(applyTheme);
@@ -907,14 +948,15 @@
         // older hosts: the theme stays as it was at start
       }
       notifyLoaded();
-      if (!boot.ssoConfigured) return; // the page already says plainly what is missing
-      if (boot.page === 'config') startConfig(context);
-      else startRequests();
+      if (!boot.ssoConfigured) return; // the page already says plainly what is missing, in the browser's language
+      return chooseLanguage([app.locale, navigator.language]).then(function () {
+        if (boot.page === 'config') startConfig(context);
+        else startRequests();
+      });
     },
     function () {
-      locale = navigator.language || undefined;
       if (!boot.ssoConfigured) return;
-      outsideTeams();
+      return chooseLanguage([navigator.language]).then(outsideTeams);
     },
   );
 })();
