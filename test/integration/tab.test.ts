@@ -146,7 +146,7 @@ describe('the Teams tab', () => {
     const page = await get('/tab');
     expect(page.text).toContain('"botId":null');
     const script = await get('/tab-assets/tab.js');
-    expect(script.text).toContain("button('Ask for help', askForHelp, true)");
+    expect(script.text).toContain("button(t('help.button'), askForHelp, true)");
   });
 
   it('shows lockbox requests to their requester and every one to approvers and admins, filtered by kind and state', async () => {
@@ -368,11 +368,44 @@ describe('the Teams tab', () => {
       expect(page.headers.get('x-frame-options')).toBeNull();
       expect(page.text).toContain('<script src="/tab-assets/MicrosoftTeams.min.js" defer></script>');
       expect(page.text).not.toMatch(/<script(?![^>]*\bsrc=)(?![^>]*type="application\/json")[^>]*>/);
-      expect(page.text).not.toContain('Single sign-on is not set up');
+      // The embedded catalogue holds that text too; the page must not show it.
+      expect(page.text).not.toContain('<h2>Single sign-on is not set up</h2>');
     }
     expect((await get('/tab?queue=abc')).text).toContain('"queue":"abc"');
     expect((await get('/tab?queue=%3C/script%3E')).text).toContain('"queue":null');
     expect((await get('/tab/config')).text).toContain('"page":"config"');
+  });
+
+  it('speaks German to a German viewer: the page in the browser’s language, the catalogue for the Teams language', async () => {
+    const page = await get('/tab', null, { 'Accept-Language': 'de-DE,de;q=0.9,en;q=0.5' });
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('<html lang="de"');
+    expect(page.text).toContain('<title>Doorman-Anfragen</title>');
+    expect(page.text).toContain('<h1 id="title">Anfragen</h1>');
+    expect(page.text).toContain('>Wird geladen…</p>');
+    expect(page.text).toContain('"language":"de"');
+    expect((await get('/tab/config', null, { 'Accept-Language': 'hu' })).text).toContain('<h1 id="title">Egy sor kéréseinek megjelenítése ebben a csatornában</h1>');
+    expect((await get('/tab', null, { 'Accept-Language': 'ja-JP' })).text).toContain('<html lang="en"');
+
+    // tab.js asks for the language teams-js names (app.locale) when it is not the page's.
+    const catalogue = await get('/tab/messages/de');
+    expect(catalogue.status).toBe(200);
+    expect(catalogue.headers.get('content-type')).toContain('application/json');
+    expect(catalogue.json).toMatchObject({
+      'kind.session': 'Supportsitzung',
+      'state.waiting': 'Kunde wartet',
+      'state.ready': 'Bereit zum Zulassen',
+      'column.updated': 'Letzte Änderung',
+      'action.approve': 'Genehmigen',
+      'timeline.heading': 'Verlauf',
+      'audit.section': 'Audit-Ereignisse exportieren',
+      'list.emptyTitle': 'Keine Anfragen',
+    });
+    expect(Object.keys(catalogue.json)).toEqual(Object.keys((await get('/tab/messages/en')).json));
+    for (const path of ['/tab/messages/xx', '/tab/messages/de-DE', '/tab/messages/%3Cscript%3E']) {
+      const refused = await get(path);
+      expect({ path, status: refused.status, code: refused.json?.error?.code }).toEqual({ path, status: 400, code: 'INPUT.INVALID' });
+    }
   });
 
   it('serves the tab’s assets and the teams-js bundle from a fixed list', async () => {
@@ -416,6 +449,14 @@ describe('the Teams tab without single sign-on configured', () => {
       expect(html).toContain('docs/deploy.md');
       expect(html).toContain('"ssoConfigured":false');
     }
+  });
+
+  it('says it in the browser’s language', async () => {
+    const response = await fetch(`${t.doorman.url}/tab`, { headers: { 'Accept-Language': 'de' } });
+    const html = await response.text();
+    expect(html).toContain('<h2>Einmaliges Anmelden ist nicht eingerichtet</h2>');
+    expect(html).toContain('TAB_SSO_CLIENT_ID');
+    expect(html).not.toContain('<h2>Single sign-on is not set up</h2>');
   });
 });
 
