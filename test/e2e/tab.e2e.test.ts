@@ -15,13 +15,13 @@ import { launchChromium } from './support/playground';
 const CLIENT_ID = '11111111-2222-3333-4444-555555555555';
 const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'screenshots');
 /** The stand-in Teams host: what teams-js would answer inside Teams, recorded on window for the test. */
-function teamsHostStub(options: { token: string | null; theme?: string; channelId?: string; tokenError?: string; subPageId?: string }): string {
+function teamsHostStub(options: { token: string | null; theme?: string; channelId?: string; tokenError?: string; subPageId?: string; locale?: string }): string {
   return `window.__teams = { valid: null, config: null, save: null };
 window.microsoftTeams = {
   app: {
     initialize: function () { return Promise.resolve(); },
     getContext: function () {
-      return Promise.resolve({ app: { theme: ${JSON.stringify(options.theme ?? 'default')}, locale: 'en-us' },
+      return Promise.resolve({ app: { theme: ${JSON.stringify(options.theme ?? 'default')}, locale: ${JSON.stringify(options.locale ?? 'en-us')} },
         channel: ${options.channelId ? `{ id: ${JSON.stringify(options.channelId)} }` : 'undefined'},
         page: ${options.subPageId ? `{ id: 'requests', subPageId: ${JSON.stringify(options.subPageId)} }` : 'undefined'} });
     },
@@ -165,12 +165,35 @@ describe('the Requests tab in Chromium', () => {
     await page.screenshot({ path: join(SCREENSHOTS, 'tab.png'), fullPage: true });
 
     await page.selectOption('#filter-kind', 'lockbox');
-    await page.waitForFunction("document.querySelectorAll('table.requests tbody tr').length === 2");
+    // A locator wait, not waitForFunction("…"): a string predicate is eval'd in the page once polling starts, which the CSP forbids.
+    await rows.nth(2).waitFor({ state: 'detached' });
+    expect(await rows.count()).toBe(2);
     expect(await page.locator('table.requests tbody th').allInnerTexts()).toEqual(['Lockbox access', 'Lockbox access']);
     expect(new URL(page.url()).searchParams.get('kind')).toBe('lockbox');
     await page.selectOption('#filter-state', 'approved');
     await page.getByText('Nothing matches these filters').waitFor();
     expect(new URL(page.url()).search).toBe('?kind=lockbox&state=approved');
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
+  it('speaks the Teams language (app.locale de-DE) in an English browser: labels, states, columns, dates in German', async () => {
+    const { page, errors } = await open('/tab', { token: tokenFor('alex'), locale: 'de-DE' });
+    const rows = page.locator('table.requests tbody tr');
+    await rows.first().waitFor();
+    expect(await page.locator('html').getAttribute('lang')).toBe('de');
+    expect(await page.locator('#title').innerText()).toBe('Anfragen');
+    const text = await page.locator('table.requests').innerText();
+    for (const label of ['Art', 'Wer', 'Status', 'Frist oder Zeitfenster', 'Letzte Änderung', 'Kunde wartet', 'Bereit zum Zulassen', 'Wartet auf Genehmigung', 'Lockbox-Zugriff']) {
+      expect(text).toContain(label);
+    }
+    expect(text).not.toContain('Customer waiting');
+    expect(await page.locator('#filters').innerText()).toContain('Filter zurücksetzen');
+    expect(await page.locator('#scope').innerText()).toContain('Angezeigt werden');
+    // Intl in the chosen language: German month abbreviations and a 24-hour clock, in the viewer's time zone.
+    expect(await page.locator('table.requests time').first().innerText()).toMatch(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$|^\d{1,2}\. \S+ \d{4}, \d{2}:\d{2}$/);
+    expect(await page.locator('.footnote').innerText()).toContain('Zeiten in Europe/Berlin');
+    await page.screenshot({ path: join(SCREENSHOTS, 'tab-de.png'), fullPage: true });
     expect(errors).toEqual([]);
     await page.context().close();
   });
