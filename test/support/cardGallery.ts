@@ -11,6 +11,12 @@ import { sessionFormCard } from '../../src/adapters/teams/session/sessionFormCar
 import { sessionInvitationCard } from '../../src/adapters/teams/session/sessionInvitationCard';
 import { sessionQueueCard } from '../../src/adapters/teams/session/sessionQueueCard';
 import { AdaptiveCard } from '../../src/adapters/teams/cards/cardTypes';
+import { adaptiveCard } from '../../src/adapters/teams/cards/cardElements';
+import { invitationNoticeCard, invitationSection, inviteeCard, inviterCard } from '../../src/adapters/teams/invitation/invitationCards';
+import { invitationSentCard, inviteCommandCard } from '../../src/adapters/teams/invitation/inviteCommandCard';
+import { InviteCommandRefusal } from '../../src/application/invitation/inviteCommand';
+import { DEFAULT_PERMISSION_PROFILES } from '../../src/domain/invitation';
+import { INVITATION_VARIANTS, invitationIn, invitationView } from './invitationCardFixtures';
 import { NotReached } from '../../src/application/ports';
 import { Language } from '../../src/domain/language';
 import { ClosedReason, SESSION_STATES } from '../../src/domain/session';
@@ -139,11 +145,50 @@ export function cardGallery(language: Language): Array<[name: string, card: Adap
       history: [{ at: NOW, actor: ADA.name, change: 'approval on → off' }],
       backupApprovers: [{ id: ADA.aadObjectId, name: ADA.name }],
       notice: 'x',
-      problems: [{ field: 'defaultDurationMinutes', problem: 'aboveMax' }, { field: 'newScopeId', problem: 'scopeIdFormat' }, { field: 'escalationHours', problem: 'range' }, { field: 'retentionDays', problem: 'range' }],
+      problems: [
+        { field: 'defaultDurationMinutes', problem: 'aboveMax' },
+        { field: 'newScopeId', problem: 'scopeIdFormat' },
+        { field: 'escalationHours', problem: 'range' },
+        { field: 'retentionDays', problem: 'range' },
+        { field: 'permissionProfiles', problem: 'profileInUse' },
+        { field: 'profileName', problem: 'profileNameTaken' },
+        { field: 'profileRole', problem: 'invalid' },
+      ],
     }),
   );
   for (const greeting of [true, false]) {
     add(`help ${greeting}`, helpCard({ commands: [{ title: 'help', description: 'x' }], roles: [], greeting, language }));
   }
+  invitationGallery(language, add);
   return cards;
+}
+
+const INVITE_REFUSALS: readonly InviteCommandRefusal[] = ['self', 'alreadyIn', 'unreachable', 'notConnected', 'noMention', 'whichRequest'];
+
+/** The invitation cards, notices, `invite @Name` answers and the settings' permission profiles with their problems. */
+function invitationGallery(language: Language, add: (name: string, card: AdaptiveCard) => void): void {
+  for (const request of INVITATION_VARIANTS) {
+    add(`invitee ${request.state}`, inviteeCard(invitationView(request, { language })));
+    add(`inviter ${request.state}`, inviterCard(invitationView(request, { language, notice: { code: 'REQUEST.STALE_VERSION' } })));
+    for (const about of ['reject', 'expire', 'remove', 'end', 'other']) add(`invitation notice ${about} ${request.state}`, invitationNoticeCard(request, about, language));
+  }
+  add('invitee joined locally', inviteeCard(invitationView(invitationIn('accepted', { meeting: { provider: 'local', meetingId: 'local-1', joinUrl: null } }), { language })));
+  add('invitation ended, assistance', inviterCard(invitationView(invitationIn('ended', { parentKind: 'assist' }), { language })));
+  const section = invitationSection({
+    parent: { requestId: 'session-1', version: 7 },
+    invited: [
+      { invitationId: 'inv-1', version: 2, inviteeId: 'bea', name: 'Bea Agent', profile: 'Collaborate', state: 'accepted' },
+      { invitationId: 'inv-2', version: 1, inviteeId: 'dan', name: 'Dan Agent', profile: 'Watch', state: 'pending' },
+    ],
+    agents: [{ aadObjectId: 'cleo', name: 'Cleo Agent' }],
+    present: [],
+    profiles: [...DEFAULT_PERMISSION_PROFILES],
+    actions: true,
+    language,
+  });
+  add('invite a colleague section', adaptiveCard(section.body, section.actions));
+  for (const refusal of INVITE_REFUSALS) add(`invite refused ${refusal}`, inviteCommandCard({ kind: 'refused', refusal }, language));
+  const parent = { requestId: 'session-1', version: 7, summary: 'Printer on floor 3' };
+  add('invite form', inviteCommandCard({ kind: 'form', parent, invitee: { aadObjectId: 'cleo', name: 'Cleo Agent' }, profiles: [...DEFAULT_PERMISSION_PROFILES] }, language));
+  add('invitation sent', invitationSentCard('Cleo Agent', 'Collaborate', language));
 }

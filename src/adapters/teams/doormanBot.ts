@@ -130,12 +130,12 @@ export class DoormanBot extends TeamsActivityHandler {
     'register assistance': (context, _rest, texts) => this.registerChannel(context, { purpose: 'assistance', name: 'Assistance', makeDefault: true }, texts),
     doctor: (context, _rest, texts) => this.runDoctor(context, texts),
     language: (context, rest, texts) => this.chooseLanguage(context, rest, texts),
-    invite: (context, rest) => this.invite(context, rest),
+    invite: (context, rest, texts) => this.invite(context, rest, texts),
     erase: (context, rest) => this.erase(context, rest),
   };
 
   /** `invite @Name` in a request's thread or the agent's chat: the invite form for that colleague, or why not. */
-  private async invite(context: TurnContext, rest: string): Promise<void> {
+  private async invite(context: TurnContext, rest: string, texts: Texts): Promise<void> {
     const { activity } = context;
     // A personal chat with a bot cannot @mention people: there the name is typed ("invite Alex Agent").
     const typed = rest.replace(/^@/, '').trim();
@@ -144,7 +144,7 @@ export class DoormanBot extends TeamsActivityHandler {
       personal: activity.conversation.conversationType === 'personal',
       replyToId: activity.replyToId ?? null,
     }, mentionedPerson(context) ?? (typed === '' ? null : { id: '', name: typed.slice(0, 100), aadObjectId: null }));
-    await send(context, inviteCommandCard(answer));
+    await send(context, inviteCommandCard(answer, texts.language));
   }
 
   private async answerMessage(context: TurnContext): Promise<void> {

@@ -28,6 +28,10 @@ export const CONVERTED_CARD_FILES = [
   'src/adapters/teams/lockbox/lockboxListCard.ts',
   'src/adapters/teams/lockbox/lockboxNoticeCard.ts',
   'src/adapters/teams/lockbox/lockboxSettingsCard.ts',
+  'src/adapters/teams/invitation/invitationCards.ts',
+  'src/adapters/teams/invitation/invitationCardFor.ts',
+  'src/adapters/teams/invitation/inviteCommandCard.ts',
+  'src/adapters/teams/invitation/permissionProfilesPart.ts',
 ];
 
 // Element and property names of the Adaptive Card schema: one capitalised word, but never read by anyone.
