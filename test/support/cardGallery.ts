@@ -18,6 +18,12 @@ import { InviteCommandRefusal } from '../../src/application/invitation/inviteCom
 import { DEFAULT_PERMISSION_PROFILES } from '../../src/domain/invitation';
 import { INVITATION_VARIANTS, invitationIn, invitationView } from './invitationCardFixtures';
 import { NotReached } from '../../src/application/ports';
+import { assistFormCard } from '../../src/adapters/teams/assist/assistFormCard';
+import { assistListCard } from '../../src/adapters/teams/assist/assistListCard';
+import { assistNoticeCard } from '../../src/adapters/teams/assist/assistNoticeCard';
+import { assistPersonCard } from '../../src/adapters/teams/assist/assistPersonCard';
+import { assistQueueCard } from '../../src/adapters/teams/assist/assistQueueCard';
+import { ASSIST_NOW, ASSIST_VARIANTS, assistIn, assistView } from './assistCardFixtures';
 import { Language } from '../../src/domain/language';
 import { ClosedReason, SESSION_STATES } from '../../src/domain/session';
 import { ALEX, BEA, NOW, PORTAL_LINK, TIME_ZONE, localMeeting, requestIn, sessionCardView, teamsMeeting } from './cardFixtures';
@@ -160,6 +166,7 @@ export function cardGallery(language: Language): Array<[name: string, card: Adap
     add(`help ${greeting}`, helpCard({ commands: [{ title: 'help', description: 'x' }], roles: [], greeting, language }));
   }
   invitationGallery(language, add);
+  assistGallery(language, add);
   return cards;
 }
 
@@ -191,4 +198,45 @@ function invitationGallery(language: Language, add: (name: string, card: Adaptiv
   const parent = { requestId: 'session-1', version: 7, summary: 'Printer on floor 3' };
   add('invite form', inviteCommandCard({ kind: 'form', parent, invitee: { aadObjectId: 'cleo', name: 'Cleo Agent' }, profiles: [...DEFAULT_PERMISSION_PROFILES] }, language));
   add('invitation sent', invitationSentCard('Cleo Agent', 'Collaborate', language));
+}
+
+/** The assistance cards: the channel's, the user's and the helper's in every state, notices, the form, the list. */
+function assistGallery(language: Language, add: (name: string, card: AdaptiveCard) => void): void {
+  for (const request of ASSIST_VARIANTS) {
+    const name = `${request.state}${request.helper ? '' : ' unanswered'}`;
+    add(`assist queue ${name}`, assistQueueCard(assistView(request, { language, notified: ['Bea Agent'], notReached: NOT_REACHED })));
+    add(`assist requester ${name}`, assistPersonCard(assistView(request, { language, notice: { code: 'AUTH.NOT_PERMITTED' } }), 'requester'));
+    add(`assist helper ${name}`, assistPersonCard(assistView(request, { language, notice: { code: 'REQUEST.STALE_VERSION' } }), 'helper'));
+    for (const about of ['accept', 'decline', 'expire', 'refuseControl', 'connect', 'close']) add(`assist notice ${about} ${name}`, assistNoticeCard({ request, about, language }));
+  }
+  const typed = assistIn('connected', {
+    device: { id: null, name: 'PC-1', source: 'typed' },
+    meeting: { provider: 'local', joinUrl: null, meetingId: null, problem: 'GRAPH.FORBIDDEN' },
+    closedComment: 'later',
+    deviceActions: [
+      { id: '2', action: 'syncDevice', by: { aadObjectId: 'bea', name: 'Bea Agent' }, requestedAt: ASSIST_NOW, state: 'failed', startedAt: null, lastUpdatedAt: null, problem: { code: 'GRAPH.FORBIDDEN' } },
+      { id: '3', action: 'rebootNow', by: { aadObjectId: 'bea', name: 'Bea Agent' }, requestedAt: ASSIST_NOW, state: 'notSupported', startedAt: null, lastUpdatedAt: ASSIST_NOW, problem: null },
+    ],
+  } as never);
+  add('assist typed device, local meeting problem', assistPersonCard(assistView(typed, { language, devices: { source: 'intune', actions: true } }), 'helper'));
+  add('assist closed by helper notice', assistNoticeCard({ request: assistIn('closed', { closedReason: 'closedByHelper', closedComment: null }), about: 'close', language }));
+  const devices = [{ id: 'd1', name: 'LAPTOP-4711', operatingSystem: 'Windows', lastSyncAt: null }];
+  add('assist form', assistFormCard({ devices, source: 'local', values: {}, problems: [], language }));
+  add(
+    'assist form with problems',
+    assistFormCard({
+      devices: null,
+      source: null,
+      values: { problem: 'x' },
+      problems: [
+        { field: 'deviceId', problem: 'unknownDevice' },
+        { field: 'phone', problem: 'phone' },
+        { field: 'problem', problem: 'tooLong' },
+      ],
+      language,
+    }),
+  );
+  for (const problem of ['notPermitted', 'noAssistanceQueue']) add(`assist form ${problem}`, assistFormCard({ devices: null, source: null, values: {}, problems: [{ field: 'form', problem }], language }));
+  const trail = [{ at: ASSIST_NOW, text: 'Bea Agent accepted', reason: 'on it' }];
+  add('assist list', assistListCard({ requests: [{ request: assistIn('accepted'), trail } as never], now: ASSIST_NOW, timeZone: TIME_ZONE, language }));
 }

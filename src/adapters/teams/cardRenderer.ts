@@ -78,7 +78,7 @@ export class CardRenderer {
     }
     if (notice.kind === 'assistUpdate') {
       if (!request || request.kind !== 'assist') throw new Error(`notice ${notice.kind} needs its assistance request`);
-      return assistNoticeCard({ request, about: notice.about });
+      return assistNoticeCard({ request, about: notice.about, language });
     }
     if (!request || request.kind !== 'lockbox') throw new Error(`notice ${notice.kind} needs its lockbox request`);
     const kind = LOCKBOX_NOTICE_OF_KIND[notice.kind];

@@ -259,7 +259,7 @@ export class DoormanBot extends TeamsActivityHandler {
       await send(context, textCard({ title: texts.t('reply.noAssistTitle'), text: texts.t('reply.noAssist'), id: 'noAssistanceQueue' }));
       return;
     }
-    await send(context, assistFormCardOf(form));
+    await send(context, assistFormCardOf(form, {}, [], texts.language));
   }
 
   private async settings(context: TurnContext, texts: Texts): Promise<void> {
@@ -292,7 +292,7 @@ export class DoormanBot extends TeamsActivityHandler {
     const { language } = texts;
     if (view.sessions) await send(context, requestListCard({ title: texts.t('list.sessionsTitle'), requests: view.sessions, now: view.now, timeZone, language }));
     if (view.lockboxes) await send(context, lockboxListCard({ requests: view.lockboxes, now: view.now, timeZone, language }));
-    if (view.assists) await send(context, assistListCard({ requests: view.assists, now: view.now, timeZone }));
+    if (view.assists) await send(context, assistListCard({ requests: view.assists, now: view.now, timeZone, language }));
   }
 
   private async runDoctor(context: TurnContext, texts: Texts): Promise<void> {
