@@ -18,6 +18,12 @@ import { InviteCommandRefusal } from '../../src/application/invitation/inviteCom
 import { DEFAULT_PERMISSION_PROFILES } from '../../src/domain/invitation';
 import { INVITATION_VARIANTS, invitationIn, invitationView } from './invitationCardFixtures';
 import { NotReached } from '../../src/application/ports';
+import { erasureCard } from '../../src/adapters/teams/erasure/erasureCard';
+import { channelRequestsCard } from '../../src/adapters/teams/cards/channelRequestsCard';
+import { RequestRow } from '../../src/application/oversight/requestPages';
+import { ASSIST_STATES } from '../../src/domain/assist';
+import { INVITATION_STATES } from '../../src/domain/invitation';
+import { LOCKBOX_STATES } from '../../src/domain/lockbox';
 import { assistFormCard } from '../../src/adapters/teams/assist/assistFormCard';
 import { assistListCard } from '../../src/adapters/teams/assist/assistListCard';
 import { assistNoticeCard } from '../../src/adapters/teams/assist/assistNoticeCard';
@@ -167,6 +173,7 @@ export function cardGallery(language: Language): Array<[name: string, card: Adap
   }
   invitationGallery(language, add);
   assistGallery(language, add);
+  erasureAndChannelGallery(language, add);
   return cards;
 }
 
@@ -239,4 +246,31 @@ function assistGallery(language: Language, add: (name: string, card: AdaptiveCar
   for (const problem of ['notPermitted', 'noAssistanceQueue']) add(`assist form ${problem}`, assistFormCard({ devices: null, source: null, values: {}, problems: [{ field: 'form', problem }], language }));
   const trail = [{ at: ASSIST_NOW, text: 'Bea Agent accepted', reason: 'on it' }];
   add('assist list', assistListCard({ requests: [{ request: assistIn('accepted'), trail } as never], now: ASSIST_NOW, timeZone: TIME_ZONE, language }));
+}
+
+/** The erasure card in every state and count, and the channel's `requests` card with a row in every state of every kind. */
+function erasureAndChannelGallery(language: Language, add: (name: string, card: AdaptiveCard) => void): void {
+  for (const state of ['pending', 'confirmed', 'cancelled', 'done'] as const) {
+    for (const requestCount of [1, 3]) {
+      add(`erasure ${state} ${requestCount}`, erasureCard({ erasureId: 'e-1', version: 1, state, subject: 'chris@example.com', pseudonym: 'Erased person 7f3a', requestCount }, language));
+    }
+  }
+  const kinds: Array<[RequestRow['kind'], readonly string[]]> = [['session', SESSION_STATES], ['lockbox', LOCKBOX_STATES], ['assist', ASSIST_STATES], ['invitation', INVITATION_STATES]];
+  const rows = kinds.flatMap(([kind, states]) =>
+    states.map((state, index) => ({
+      id: `${kind}-${state}`,
+      kind,
+      state,
+      customer: kind === 'session' ? 'Chris Customer' : null,
+      subject: 'Printer',
+      requesterName: ALEX.name,
+      assigneeName: index % 2 === 0 ? BEA.name : null,
+      deadline: index % 2 === 0 ? new Date(NOW.getTime() + 3600_000).toISOString() : null,
+      updatedAt: NOW.toISOString(),
+    }) as unknown as RequestRow),
+  );
+  const queue = { id: 'q', name: 'Tier 1', purpose: 'sessions' as const };
+  add('channel requests', channelRequestsCard({ queue, requests: rows, more: true, now: NOW, timeZone: TIME_ZONE, language }));
+  add('channel requests empty', channelRequestsCard({ queue, requests: [], more: false, now: NOW, timeZone: TIME_ZONE, language }));
+  add('channel requests no queue', channelRequestsCard({ queue: null, requests: [], more: false, now: NOW, timeZone: TIME_ZONE, language }));
 }

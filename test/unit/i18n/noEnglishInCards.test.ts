@@ -39,6 +39,8 @@ export const CONVERTED_CARD_FILES = [
   'src/adapters/teams/assist/assistNoticeCard.ts',
   'src/adapters/teams/assist/assistPersonCard.ts',
   'src/adapters/teams/assist/assistQueueCard.ts',
+  'src/adapters/teams/erasure/erasureCard.ts',
+  'src/adapters/teams/cards/channelRequestsCard.ts',
 ];
 
 // Element and property names of the Adaptive Card schema: one capitalised word, but never read by anyone.
