@@ -236,6 +236,7 @@ export function invitationSection(input: {
   };
 }
 
+// Which texts each notice shows; an unknown one says only that the invitation changed.
 const NOTICE_KEYS: Readonly<Record<string, [TextKey, TextKey]>> = {
   reject: ['invitation.notice.rejectTitle', 'invitation.notice.reject'],
   expire: ['invitation.notice.expireTitle', 'invitation.notice.expire'],
@@ -247,6 +248,6 @@ const NOTICE_KEYS: Readonly<Record<string, [TextKey, TextKey]>> = {
 export function invitationNoticeCard(request: InvitationRequest, about: string, language: Language = 'en'): AdaptiveCard {
   const texts = textsFor(language);
   const names = { invitee: escapeMarkdown(request.invitee.name), inviter: escapeMarkdown(request.inviter.name), summary: escapeMarkdown(request.summary) };
-  const [title, text] = NOTICE_KEYS[about] ?? ['invitation.notice.otherTitle', 'invitation.notice.other'];
+  const [title, text] = Object.hasOwn(NOTICE_KEYS, about) ? NOTICE_KEYS[about] : (['invitation.notice.otherTitle', 'invitation.notice.other'] as const);
   return adaptiveCard([heading(texts.t(title, names), 'noticeTitle'), textBlock(texts.t(text, names), { id: 'noticeText', spacing: 'small' })]);
 }
