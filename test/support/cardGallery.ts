@@ -239,6 +239,7 @@ function assistGallery(language: Language, add: (name: string, card: AdaptiveCar
         { field: 'deviceId', problem: 'unknownDevice' },
         { field: 'phone', problem: 'phone' },
         { field: 'problem', problem: 'tooLong' },
+        { field: 'form', problem: 'noAssistanceQueue' },
       ],
       language,
     }),

@@ -38,13 +38,13 @@ const FORM_TEXTS: Readonly<Record<string, TextKey>> = {
 export function assistFormCard(view: AssistFormCardView): AdaptiveCard {
   const texts = textsFor(view.language ?? 'en');
   const general = view.problems.filter((problem) => problem.field === 'form' && Object.hasOwn(FORM_TEXTS, problem.problem));
-  const answers = formProblems(view.problems.filter((problem) => !general.includes(problem)), fieldsIn(texts), texts.t('assist.form.nothingSent'), texts.language);
+  // One notice at the top says everything (a card's ids are unique): nothing was sent, the form-wide reasons, the fields.
+  const nothingSent = [texts.t('assist.form.nothingSent'), ...new Set(general.map((problem) => texts.t(FORM_TEXTS[problem.problem])))].join(' ');
+  const answers = formProblems(view.problems.filter((problem) => !general.includes(problem)), fieldsIn(texts), nothingSent, texts.language);
   const value = (id: string): string | undefined => view.values[id];
   const body: unknown[] = [heading(texts.t('assist.form.title'), 'formTitle')];
-  for (const problem of general) {
-    body.push(problemNotice(texts.t('assist.form.generalProblem', { problem: texts.t(FORM_TEXTS[problem.problem]) }), 'formError', { weight: 'bolder' }));
-  }
   if (answers.summary) body.push(answers.summary);
+  else if (general.length > 0) body.push(problemNotice(nothingSent, 'formError', { weight: 'bolder' }));
   body.push(
     ...answers.unplaced,
     textBlock(texts.t('assist.form.intro'), {

@@ -712,7 +712,6 @@ export const de: Messages = {
   'assist.form.noQueue': 'Für Hilfeanfragen ist kein Kanal registriert, daher würde sie niemand sehen: Eine Administratorin oder ein Administrator schreibt „@Doorman register assistance“ in den Support-Kanal.',
   'assist.form.notPermitted': 'Nur Personen dieser Organisation können hier um Hilfe bitten.',
   'assist.form.nothingSent': 'Es wurde nichts gesendet.',
-  'assist.form.generalProblem': 'Es wurde nichts gesendet. {problem}',
   'assist.form.intro': 'Der Support wird sofort informiert. Eine helfende Person nimmt an, und Sie entscheiden, ob sie sich verbinden und die Steuerung übernehmen darf.',
   'assist.form.problemPlaceholder': 'Zum Beispiel: Outlook startet seit heute Morgen nicht',
   'assist.form.problemError': 'Beschreiben Sie das Problem (höchstens {max} Zeichen).',

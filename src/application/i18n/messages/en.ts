@@ -726,7 +726,6 @@ export const en = {
   'assist.form.noQueue': 'No channel is registered for assistance, so nobody would see it: an admin says “@Doorman register assistance” in the support channel.',
   'assist.form.notPermitted': 'Only people of this organization can ask for help here.',
   'assist.form.nothingSent': 'Nothing was sent.',
-  'assist.form.generalProblem': 'Nothing was sent. {problem}',
   'assist.form.intro': 'Support is told at once. A helper accepts, and you decide whether they may connect and take control.',
   'assist.form.problemPlaceholder': 'For example: Outlook will not start since this morning',
   'assist.form.problemError': 'Say what is wrong (at most {max} characters).',

@@ -713,7 +713,6 @@ export const fr: Messages = {
   'assist.form.noQueue': 'Aucun canal n’est enregistré pour l’assistance, personne ne la verrait donc\u00a0: un administrateur écrit «\u00a0@Doorman register assistance\u00a0» dans le canal du support.',
   'assist.form.notPermitted': 'Seules les personnes de cette organisation peuvent demander de l’aide ici.',
   'assist.form.nothingSent': 'Rien n’a été envoyé.',
-  'assist.form.generalProblem': 'Rien n’a été envoyé. {problem}',
   'assist.form.intro': 'Le support est prévenu tout de suite. Un intervenant accepte, et vous décidez s’il peut se connecter et prendre le contrôle.',
   'assist.form.problemPlaceholder': 'Par exemple\u00a0: Outlook ne démarre plus depuis ce matin',
   'assist.form.problemError': 'Dites ce qui ne va pas ({max} caractères au plus).',

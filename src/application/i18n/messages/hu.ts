@@ -714,7 +714,6 @@ export const hu: Messages = {
   'assist.form.noQueue': 'Segítségkéréshez nincs csatorna regisztrálva, így senki sem látná: egy rendszergazda beírja a támogatási csatornába: „@Doorman register assistance”.',
   'assist.form.notPermitted': 'Itt csak a szervezet tagjai kérhetnek segítséget.',
   'assist.form.nothingSent': 'Semmi sem lett elküldve.',
-  'assist.form.generalProblem': 'Semmi sem lett elküldve. {problem}',
   'assist.form.intro': 'A támogatás azonnal értesül. Egy segítő elfogadja, Ön pedig eldönti, csatlakozhat-e és átveheti-e a vezérlést.',
   'assist.form.problemPlaceholder': 'Például: Reggel óta nem indul az Outlook',
   'assist.form.problemError': 'Írja le, mi a probléma (legfeljebb {max} karakter).',

@@ -712,7 +712,6 @@ export const nl: Messages = {
   'assist.form.noQueue': 'Er is geen kanaal geregistreerd voor hulp, dus niemand zou het zien: een beheerder typt ‘@Doorman register assistance’ in het supportkanaal.',
   'assist.form.notPermitted': 'Alleen mensen van deze organisatie kunnen hier hulp vragen.',
   'assist.form.nothingSent': 'Er is niets verzonden.',
-  'assist.form.generalProblem': 'Er is niets verzonden. {problem}',
   'assist.form.intro': 'Support wordt meteen ingelicht. Een ondersteuner accepteert, en u beslist of die verbinding mag maken en het beheer mag overnemen.',
   'assist.form.problemPlaceholder': 'Bijvoorbeeld: Outlook start sinds vanochtend niet',
   'assist.form.problemError': 'Beschrijf wat er mis is (hoogstens {max} tekens).',
