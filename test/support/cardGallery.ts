@@ -11,7 +11,25 @@ import { sessionFormCard } from '../../src/adapters/teams/session/sessionFormCar
 import { sessionInvitationCard } from '../../src/adapters/teams/session/sessionInvitationCard';
 import { sessionQueueCard } from '../../src/adapters/teams/session/sessionQueueCard';
 import { AdaptiveCard } from '../../src/adapters/teams/cards/cardTypes';
+import { adaptiveCard } from '../../src/adapters/teams/cards/cardElements';
+import { invitationNoticeCard, invitationSection, inviteeCard, inviterCard } from '../../src/adapters/teams/invitation/invitationCards';
+import { invitationSentCard, inviteCommandCard } from '../../src/adapters/teams/invitation/inviteCommandCard';
+import { InviteCommandRefusal } from '../../src/application/invitation/inviteCommand';
+import { DEFAULT_PERMISSION_PROFILES } from '../../src/domain/invitation';
+import { INVITATION_VARIANTS, invitationIn, invitationView } from './invitationCardFixtures';
 import { NotReached } from '../../src/application/ports';
+import { erasureCard } from '../../src/adapters/teams/erasure/erasureCard';
+import { channelRequestsCard } from '../../src/adapters/teams/cards/channelRequestsCard';
+import { RequestRow } from '../../src/application/oversight/requestPages';
+import { ASSIST_STATES } from '../../src/domain/assist';
+import { INVITATION_STATES } from '../../src/domain/invitation';
+import { LOCKBOX_STATES } from '../../src/domain/lockbox';
+import { assistFormCard } from '../../src/adapters/teams/assist/assistFormCard';
+import { assistListCard } from '../../src/adapters/teams/assist/assistListCard';
+import { assistNoticeCard } from '../../src/adapters/teams/assist/assistNoticeCard';
+import { assistPersonCard } from '../../src/adapters/teams/assist/assistPersonCard';
+import { assistQueueCard } from '../../src/adapters/teams/assist/assistQueueCard';
+import { ASSIST_NOW, ASSIST_VARIANTS, assistIn, assistView } from './assistCardFixtures';
 import { Language } from '../../src/domain/language';
 import { ClosedReason, SESSION_STATES } from '../../src/domain/session';
 import { ALEX, BEA, NOW, PORTAL_LINK, TIME_ZONE, localMeeting, requestIn, sessionCardView, teamsMeeting } from './cardFixtures';
@@ -139,11 +157,121 @@ export function cardGallery(language: Language): Array<[name: string, card: Adap
       history: [{ at: NOW, actor: ADA.name, change: 'approval on → off' }],
       backupApprovers: [{ id: ADA.aadObjectId, name: ADA.name }],
       notice: 'x',
-      problems: [{ field: 'defaultDurationMinutes', problem: 'aboveMax' }, { field: 'newScopeId', problem: 'scopeIdFormat' }, { field: 'escalationHours', problem: 'range' }, { field: 'retentionDays', problem: 'range' }],
+      problems: [
+        { field: 'defaultDurationMinutes', problem: 'aboveMax' },
+        { field: 'newScopeId', problem: 'scopeIdFormat' },
+        { field: 'escalationHours', problem: 'range' },
+        { field: 'retentionDays', problem: 'range' },
+        { field: 'permissionProfiles', problem: 'profileInUse' },
+        { field: 'profileName', problem: 'profileNameTaken' },
+        { field: 'profileRole', problem: 'invalid' },
+      ],
     }),
   );
   for (const greeting of [true, false]) {
     add(`help ${greeting}`, helpCard({ commands: [{ title: 'help', description: 'x' }], roles: [], greeting, language }));
   }
+  invitationGallery(language, add);
+  assistGallery(language, add);
+  erasureAndChannelGallery(language, add);
   return cards;
+}
+
+const INVITE_REFUSALS: readonly InviteCommandRefusal[] = ['self', 'alreadyIn', 'unreachable', 'notConnected', 'noMention', 'whichRequest'];
+
+/** The invitation cards, notices, `invite @Name` answers and the settings' permission profiles with their problems. */
+function invitationGallery(language: Language, add: (name: string, card: AdaptiveCard) => void): void {
+  for (const request of INVITATION_VARIANTS) {
+    add(`invitee ${request.state}`, inviteeCard(invitationView(request, { language })));
+    add(`inviter ${request.state}`, inviterCard(invitationView(request, { language, notice: { code: 'REQUEST.STALE_VERSION' } })));
+    for (const about of ['reject', 'expire', 'remove', 'end', 'other']) add(`invitation notice ${about} ${request.state}`, invitationNoticeCard(request, about, language));
+  }
+  add('invitee joined locally', inviteeCard(invitationView(invitationIn('accepted', { meeting: { provider: 'local', meetingId: 'local-1', joinUrl: null } }), { language })));
+  add('invitation ended, assistance', inviterCard(invitationView(invitationIn('ended', { parentKind: 'assist' }), { language })));
+  const section = invitationSection({
+    parent: { requestId: 'session-1', version: 7 },
+    invited: [
+      { invitationId: 'inv-1', version: 2, inviteeId: 'bea', name: 'Bea Agent', profile: 'Collaborate', state: 'accepted' },
+      { invitationId: 'inv-2', version: 1, inviteeId: 'dan', name: 'Dan Agent', profile: 'Watch', state: 'pending' },
+    ],
+    agents: [{ aadObjectId: 'cleo', name: 'Cleo Agent' }],
+    present: [],
+    profiles: [...DEFAULT_PERMISSION_PROFILES],
+    actions: true,
+    language,
+  });
+  add('invite a colleague section', adaptiveCard(section.body, section.actions));
+  for (const refusal of INVITE_REFUSALS) add(`invite refused ${refusal}`, inviteCommandCard({ kind: 'refused', refusal }, language));
+  const parent = { requestId: 'session-1', version: 7, summary: 'Printer on floor 3' };
+  add('invite form', inviteCommandCard({ kind: 'form', parent, invitee: { aadObjectId: 'cleo', name: 'Cleo Agent' }, profiles: [...DEFAULT_PERMISSION_PROFILES] }, language));
+  add('invitation sent', invitationSentCard('Cleo Agent', 'Collaborate', language));
+}
+
+/** The assistance cards: the channel's, the user's and the helper's in every state, notices, the form, the list. */
+function assistGallery(language: Language, add: (name: string, card: AdaptiveCard) => void): void {
+  for (const request of ASSIST_VARIANTS) {
+    const name = `${request.state}${request.helper ? '' : ' unanswered'}`;
+    add(`assist queue ${name}`, assistQueueCard(assistView(request, { language, notified: ['Bea Agent'], notReached: NOT_REACHED })));
+    add(`assist requester ${name}`, assistPersonCard(assistView(request, { language, notice: { code: 'AUTH.NOT_PERMITTED' } }), 'requester'));
+    add(`assist helper ${name}`, assistPersonCard(assistView(request, { language, notice: { code: 'REQUEST.STALE_VERSION' } }), 'helper'));
+    for (const about of ['accept', 'decline', 'expire', 'refuseControl', 'connect', 'close']) add(`assist notice ${about} ${name}`, assistNoticeCard({ request, about, language }));
+  }
+  const typed = assistIn('connected', {
+    device: { id: null, name: 'PC-1', source: 'typed' },
+    meeting: { provider: 'local', joinUrl: null, meetingId: null, problem: 'GRAPH.FORBIDDEN' },
+    closedComment: 'later',
+    deviceActions: [
+      { id: '2', action: 'syncDevice', by: { aadObjectId: 'bea', name: 'Bea Agent' }, requestedAt: ASSIST_NOW, state: 'failed', startedAt: null, lastUpdatedAt: null, problem: { code: 'GRAPH.FORBIDDEN' } },
+      { id: '3', action: 'rebootNow', by: { aadObjectId: 'bea', name: 'Bea Agent' }, requestedAt: ASSIST_NOW, state: 'notSupported', startedAt: null, lastUpdatedAt: ASSIST_NOW, problem: null },
+    ],
+  } as never);
+  add('assist typed device, local meeting problem', assistPersonCard(assistView(typed, { language, devices: { source: 'intune', actions: true } }), 'helper'));
+  add('assist closed by helper notice', assistNoticeCard({ request: assistIn('closed', { closedReason: 'closedByHelper', closedComment: null }), about: 'close', language }));
+  const devices = [{ id: 'd1', name: 'LAPTOP-4711', operatingSystem: 'Windows', lastSyncAt: null }];
+  add('assist form', assistFormCard({ devices, source: 'local', values: {}, problems: [], language }));
+  add(
+    'assist form with problems',
+    assistFormCard({
+      devices: null,
+      source: null,
+      values: { problem: 'x' },
+      problems: [
+        { field: 'deviceId', problem: 'unknownDevice' },
+        { field: 'phone', problem: 'phone' },
+        { field: 'problem', problem: 'tooLong' },
+        { field: 'form', problem: 'noAssistanceQueue' },
+      ],
+      language,
+    }),
+  );
+  for (const problem of ['notPermitted', 'noAssistanceQueue']) add(`assist form ${problem}`, assistFormCard({ devices: null, source: null, values: {}, problems: [{ field: 'form', problem }], language }));
+  const trail = [{ at: ASSIST_NOW, text: 'Bea Agent accepted', reason: 'on it' }];
+  add('assist list', assistListCard({ requests: [{ request: assistIn('accepted'), trail } as never], now: ASSIST_NOW, timeZone: TIME_ZONE, language }));
+}
+
+/** The erasure card in every state and count, and the channel's `requests` card with a row in every state of every kind. */
+function erasureAndChannelGallery(language: Language, add: (name: string, card: AdaptiveCard) => void): void {
+  for (const state of ['pending', 'confirmed', 'cancelled', 'done'] as const) {
+    for (const requestCount of [1, 3]) {
+      add(`erasure ${state} ${requestCount}`, erasureCard({ erasureId: 'e-1', version: 1, state, subject: 'chris@example.com', pseudonym: 'Erased person 7f3a', requestCount }, language));
+    }
+  }
+  const kinds: Array<[RequestRow['kind'], readonly string[]]> = [['session', SESSION_STATES], ['lockbox', LOCKBOX_STATES], ['assist', ASSIST_STATES], ['invitation', INVITATION_STATES]];
+  const rows = kinds.flatMap(([kind, states]) =>
+    states.map((state, index) => ({
+      id: `${kind}-${state}`,
+      kind,
+      state,
+      customer: kind === 'session' ? 'Chris Customer' : null,
+      subject: 'Printer',
+      requesterName: ALEX.name,
+      assigneeName: index % 2 === 0 ? BEA.name : null,
+      deadline: index % 2 === 0 ? new Date(NOW.getTime() + 3600_000).toISOString() : null,
+      updatedAt: NOW.toISOString(),
+    }) as unknown as RequestRow),
+  );
+  const queue = { id: 'q', name: 'Tier 1', purpose: 'sessions' as const };
+  add('channel requests', channelRequestsCard({ queue, requests: rows, more: true, now: NOW, timeZone: TIME_ZONE, language }));
+  add('channel requests empty', channelRequestsCard({ queue, requests: [], more: false, now: NOW, timeZone: TIME_ZONE, language }));
+  add('channel requests no queue', channelRequestsCard({ queue: null, requests: [], more: false, now: NOW, timeZone: TIME_ZONE, language }));
 }

@@ -56,7 +56,7 @@ export class CardRenderer {
     language: Language = 'en',
   ): AdaptiveCard {
     const draw = CARD_OF_KIND[cardView.request.kind] as CardDrawer<StoredRequest>;
-    return withInvitations(draw(cardView, role, notice, this.clock.now(), timeZone, viewer, language), cardView, role);
+    return withInvitations(draw(cardView, role, notice, this.clock.now(), timeZone, viewer, language), cardView, role, language);
   }
 
   /** A notice card for someone's personal chat, in their language. */
@@ -74,11 +74,11 @@ export class CardRenderer {
     }
     if (notice.kind === 'invitationUpdate') {
       if (!request || request.kind !== 'invitation') throw new Error(`notice ${notice.kind} needs its invitation`);
-      return invitationNoticeCard(request, notice.about);
+      return invitationNoticeCard(request, notice.about, language);
     }
     if (notice.kind === 'assistUpdate') {
       if (!request || request.kind !== 'assist') throw new Error(`notice ${notice.kind} needs its assistance request`);
-      return assistNoticeCard({ request, about: notice.about });
+      return assistNoticeCard({ request, about: notice.about, language });
     }
     if (!request || request.kind !== 'lockbox') throw new Error(`notice ${notice.kind} needs its lockbox request`);
     const kind = LOCKBOX_NOTICE_OF_KIND[notice.kind];
@@ -99,7 +99,7 @@ const LOCKBOX_NOTICE_OF_KIND: Record<Exclude<ChatNotice['kind'], 'approvalSettin
  * A connected session's or assistance card lists the colleagues invited into it with their profile; its agent's own
  * card (`agent`) adds Change profile / Remove and **Invite a colleague**. Other cards and states are left as drawn.
  */
-function withInvitations(card: AdaptiveCard, view: RequestCardView, role: CardRole): AdaptiveCard {
+function withInvitations(card: AdaptiveCard, view: RequestCardView, role: CardRole, language: Language): AdaptiveCard {
   const { request } = view;
   if ((request.kind !== 'session' && request.kind !== 'assist') || request.state !== 'connected' || role === 'invitation') return card;
   const section = invitationSection({
@@ -109,6 +109,7 @@ function withInvitations(card: AdaptiveCard, view: RequestCardView, role: CardRo
     present: invitationParentOf(request).hostIds,
     profiles: view.profiles ?? [],
     actions: role === 'agent',
+    language,
   });
   if (section.body.length === 0 && section.actions.length === 0) return card;
   return { ...card, body: [...card.body, ...section.body, ...(section.actions.length > 0 ? [actionSet(section.actions, 'invitationActions')] : [])] };

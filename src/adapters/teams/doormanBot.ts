@@ -130,12 +130,12 @@ export class DoormanBot extends TeamsActivityHandler {
     'register assistance': (context, _rest, texts) => this.registerChannel(context, { purpose: 'assistance', name: 'Assistance', makeDefault: true }, texts),
     doctor: (context, _rest, texts) => this.runDoctor(context, texts),
     language: (context, rest, texts) => this.chooseLanguage(context, rest, texts),
-    invite: (context, rest) => this.invite(context, rest),
-    erase: (context, rest) => this.erase(context, rest),
+    invite: (context, rest, texts) => this.invite(context, rest, texts),
+    erase: (context, rest, texts) => this.erase(context, rest, texts),
   };
 
   /** `invite @Name` in a request's thread or the agent's chat: the invite form for that colleague, or why not. */
-  private async invite(context: TurnContext, rest: string): Promise<void> {
+  private async invite(context: TurnContext, rest: string, texts: Texts): Promise<void> {
     const { activity } = context;
     // A personal chat with a bot cannot @mention people: there the name is typed ("invite Alex Agent").
     const typed = rest.replace(/^@/, '').trim();
@@ -144,7 +144,7 @@ export class DoormanBot extends TeamsActivityHandler {
       personal: activity.conversation.conversationType === 'personal',
       replyToId: activity.replyToId ?? null,
     }, mentionedPerson(context) ?? (typed === '' ? null : { id: '', name: typed.slice(0, 100), aadObjectId: null }));
-    await send(context, inviteCommandCard(answer));
+    await send(context, inviteCommandCard(answer, texts.language));
   }
 
   private async answerMessage(context: TurnContext): Promise<void> {
@@ -259,7 +259,7 @@ export class DoormanBot extends TeamsActivityHandler {
       await send(context, textCard({ title: texts.t('reply.noAssistTitle'), text: texts.t('reply.noAssist'), id: 'noAssistanceQueue' }));
       return;
     }
-    await send(context, assistFormCardOf(form));
+    await send(context, assistFormCardOf(form, {}, [], texts.language));
   }
 
   private async settings(context: TurnContext, texts: Texts): Promise<void> {
@@ -283,7 +283,7 @@ export class DoormanBot extends TeamsActivityHandler {
       // The whole channel reads the answer: it lists the channel's queue, never the caller's private list.
       const channelId = (context.activity.channelData as { channel?: { id?: string } } | undefined)?.channel?.id ?? '';
       const list = await requestsInChannel(this.deps, await actorOf(context, this.deps.directory), channelId);
-      await send(context, channelRequestsCard({ ...list, timeZone: timeZoneOf(context, this.deps.settings.defaultTimeZone) }));
+      await send(context, channelRequestsCard({ ...list, timeZone: timeZoneOf(context, this.deps.settings.defaultTimeZone), language: texts.language }));
       return;
     }
     const view = await myRequests(this.deps, await actorOf(context, this.deps.directory));
@@ -292,7 +292,7 @@ export class DoormanBot extends TeamsActivityHandler {
     const { language } = texts;
     if (view.sessions) await send(context, requestListCard({ title: texts.t('list.sessionsTitle'), requests: view.sessions, now: view.now, timeZone, language }));
     if (view.lockboxes) await send(context, lockboxListCard({ requests: view.lockboxes, now: view.now, timeZone, language }));
-    if (view.assists) await send(context, assistListCard({ requests: view.assists, now: view.now, timeZone }));
+    if (view.assists) await send(context, assistListCard({ requests: view.assists, now: view.now, timeZone, language }));
   }
 
   private async runDoctor(context: TurnContext, texts: Texts): Promise<void> {
@@ -309,22 +309,22 @@ export class DoormanBot extends TeamsActivityHandler {
   }
 
   /** `erase <object id or e-mail>`: the confirmation card; nothing is erased before Confirm. */
-  private async erase(context: TurnContext, typed: string): Promise<void> {
+  private async erase(context: TurnContext, typed: string, texts: Texts): Promise<void> {
     // The card names the person: it belongs in the admin's own chat, never in a channel.
     if (context.activity.conversation.conversationType !== 'personal') {
-      await send(context, textCard({ title: 'In your chat with Doorman', text: 'Say **erase** in your personal chat with Doorman.', id: 'erasePersonalOnly' }));
+      await send(context, textCard({ title: texts.t('erase.personalOnlyTitle'), text: texts.t('erase.personalOnly'), id: 'erasePersonalOnly' }));
       return;
     }
     const view = await refusedAs(askToErasePerson(this.deps, await actorOf(context, this.deps.directory), typed), 'AUTH.NOT_PERMITTED', 'INPUT.INVALID');
     if (view === 'AUTH.NOT_PERMITTED') {
-      await send(context, textCard({ title: 'Not permitted', text: '`erase` is for admins.', id: 'notPermitted' }));
+      await send(context, textCard({ title: texts.t('reply.notPermitted'), text: texts.t('erase.adminsOnly'), id: 'notPermitted' }));
       return;
     }
     if (view === 'INPUT.INVALID') {
-      await send(context, textCard({ title: 'Whose data?', text: 'Say **erase** and the person: a Teams user’s object id, or a customer’s e-mail address.', id: 'eraseNeedsPerson' }));
+      await send(context, textCard({ title: texts.t('erase.whoTitle'), text: texts.t('erase.who'), id: 'eraseNeedsPerson' }));
       return;
     }
-    await send(context, erasureCard(view));
+    await send(context, erasureCard(view, texts.language));
   }
 
   private async registerQueue(context: TurnContext, rest: string, texts: Texts): Promise<void> {

@@ -103,4 +103,18 @@ describe('assist cards drawn from the request’s card view', () => {
     expect(assistCardFor(viewOf(assistIn('accepted'), { refreshUserIdsByRole }), 'agent', null, ASSIST_NOW, 'Europe/Berlin').refresh).toMatchObject({ userIds: ['29:bea'] });
     validateCard(queue);
   });
+
+  it('a form-wide problem and field problems share one notice at the top, so the card keeps unique ids', () => {
+    const problems = [
+      { field: 'form', problem: 'noAssistanceQueue' },
+      { field: 'form', problem: 'notPermitted' },
+      { field: 'phone', problem: 'phone' },
+    ];
+    const card = assistFormCard({ devices: null, source: null, values: {}, problems });
+    validateCard(card);
+    const notice = visibleTexts(findById(card, 'formError') as never).join(' ');
+    expect(notice).toContain('No channel is registered for assistance');
+    expect(notice).toContain('Only people of this organization');
+    expect(notice).toContain('Phone');
+  });
 });

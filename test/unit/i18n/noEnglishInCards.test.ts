@@ -28,6 +28,19 @@ export const CONVERTED_CARD_FILES = [
   'src/adapters/teams/lockbox/lockboxListCard.ts',
   'src/adapters/teams/lockbox/lockboxNoticeCard.ts',
   'src/adapters/teams/lockbox/lockboxSettingsCard.ts',
+  'src/adapters/teams/invitation/invitationCards.ts',
+  'src/adapters/teams/invitation/invitationCardFor.ts',
+  'src/adapters/teams/invitation/inviteCommandCard.ts',
+  'src/adapters/teams/invitation/permissionProfilesPart.ts',
+  'src/adapters/teams/assist/assistCardFor.ts',
+  'src/adapters/teams/assist/assistCardParts.ts',
+  'src/adapters/teams/assist/assistFormCard.ts',
+  'src/adapters/teams/assist/assistListCard.ts',
+  'src/adapters/teams/assist/assistNoticeCard.ts',
+  'src/adapters/teams/assist/assistPersonCard.ts',
+  'src/adapters/teams/assist/assistQueueCard.ts',
+  'src/adapters/teams/erasure/erasureCard.ts',
+  'src/adapters/teams/cards/channelRequestsCard.ts',
 ];
 
 // Element and property names of the Adaptive Card schema: one capitalised word, but never read by anyone.

@@ -2,6 +2,8 @@ import { CardRole } from '../../../application/shared/cardViews';
 import { RequestCardView } from '../../../application/ports';
 import { AssistRequest } from '../../../domain/assist';
 import { ErrorCode } from '../../../domain/errors';
+import { Language } from '../../../domain/language';
+import { Actor } from '../../../domain/people';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { assistPersonCard } from './assistPersonCard';
 import { assistQueueCard } from './assistQueueCard';
@@ -14,6 +16,8 @@ export function assistCardFor(
   notice: ErrorCode | null,
   now: Date,
   timeZone: string,
+  _viewer: Actor | null = null,
+  language: Language = 'en',
 ): AdaptiveCard {
   const view = {
     request: withShownNames(cardView.request, cardView.shownNames),
@@ -24,6 +28,7 @@ export function assistCardFor(
     notReached: cardView.notReached,
     notified: cardView.notified,
     refreshUserIds: cardView.refreshUserIdsByRole?.[role] ?? [],
+    language,
   };
   if (role === 'queue') return assistQueueCard(view);
   return assistPersonCard(view, role === 'requester' ? 'requester' : 'helper');

@@ -7,6 +7,8 @@ import { noticeText, personName } from '../cards/cardTexts';
 import { StatusTone, executeAction, textBlock } from '../cards/cardElements';
 import { AdaptiveCard, CardElement, RequestPointer } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
+import { TextKey, Texts, textsFor } from '../../../application/i18n/messages';
+import { Language } from '../../../domain/language';
 
 /** What every assist card is drawn from. */
 export interface AssistCardView {
@@ -21,6 +23,13 @@ export interface AssistCardView {
   notified?: readonly string[];
   /** This card's `refresh.userIds` (user MRIs): who can act on it now; none, no automatic refresh. */
   refreshUserIds?: readonly string[];
+  /** The reader's language (absent: English). */
+  language?: Language;
+}
+
+/** The texts of a view's language. */
+export function assistTexts(view: { language?: Language }): Texts {
+  return textsFor(view.language ?? 'en');
 }
 
 /** The pointer every action on an assistance request carries. */
@@ -28,40 +37,41 @@ export function assistPointer(request: AssistRequest): RequestPointer {
   return { requestId: request.id, version: request.version };
 }
 
-const URGENCY_TEXTS: Readonly<Record<AssistUrgency, string>> = { low: 'Low — when someone has time', normal: 'Normal', high: 'High — I cannot work' };
+const URGENCY_KEYS: Readonly<Record<AssistUrgency, TextKey>> = { low: 'assist.urgency.low', normal: 'assist.urgency.normal', high: 'assist.urgency.high' };
 
 /** How an urgency reads. */
-export function urgencyText(urgency: AssistUrgency): string {
-  return URGENCY_TEXTS[urgency];
+export function urgencyText(urgency: AssistUrgency, texts: Texts = textsFor('en')): string {
+  return texts.t(URGENCY_KEYS[urgency]);
 }
 
 /** The state badge: "Waiting for a helper", "Bea Agent wants to connect", "Expired — nobody answered in time", … */
-export function assistStateText(request: AssistRequest): string {
-  const helper = escapeMarkdown(request.helper?.name ?? 'A helper');
+export function assistStateText(request: AssistRequest, texts: Texts = textsFor('en')): string {
+  const helper = escapeMarkdown(request.helper?.name ?? texts.t('assist.aHelper'));
   const requester = escapeMarkdown(request.requester.name);
+  const say = (key: TextKey, name?: string): string => texts.t(key, { helper, requester, name: name ?? '' });
   switch (request.state) {
     case 'requested':
-      return 'Waiting for a helper';
+      return say('assist.state.requested');
     case 'accepted':
-      return `${helper} wants to connect — waiting for ${requester} to allow`;
+      return say('assist.state.accepted');
     case 'allowed':
-      return 'Control allowed — preparing the meeting';
+      return say('assist.state.allowed');
     case 'connected':
-      return `Connected — ${helper} is helping`;
+      return say('assist.state.connected');
     case 'cancelled':
-      return `Cancelled by ${requester}`;
+      return say('assist.state.cancelled');
     case 'expired':
-      return request.helper === null ? 'Expired — nobody answered in time' : 'Expired — control was not allowed in time';
+      return say(request.helper === null ? 'assist.state.expiredUnanswered' : 'assist.state.expiredNotAllowed');
     case 'closed':
       switch (request.closedReason) {
         case 'declined':
-          return `Declined by ${helper}`;
+          return say('assist.state.declined');
         case 'refused':
-          return `Closed — ${requester} refused control`;
+          return say('assist.state.refused');
         case 'closedByRequester':
-          return `Closed by ${requester}`;
+          return say('assist.state.closedBy', requester);
         default:
-          return `Closed by ${helper}`;
+          return say('assist.state.closedBy', helper);
       }
   }
 }
@@ -88,32 +98,34 @@ export function assistStateTone(request: AssistRequest): StatusTone {
 /** The facts every assist card shows: who asked, what is wrong, how urgent, which device, how long it has waited. */
 export function assistFacts(view: AssistCardView, options: { phone: boolean }): Array<[string, string | null]> {
   const { request, now, timeZone } = view;
+  const texts = assistTexts(view);
+  const when = (moment: Date): string => cardTimeWithDistance(moment, timeZone, now, texts.language);
   return [
-    ['Asked by', escapeMarkdown(request.requester.name)],
-    ['Problem', escapeMarkdown(request.problem)],
-    ['Urgency', urgencyText(request.urgency)],
-    ['Device', deviceText(request)],
-    ['Phone', options.phone && request.phone ? escapeMarkdown(request.phone) : null],
-    ['Asked', cardTimeWithDistance(request.createdAt, timeZone, now)],
-    ['Expires unanswered', request.state === 'requested' ? cardTimeWithDistance(request.answerBy, timeZone, now) : null],
-    ['Helper', request.helper ? escapeMarkdown(request.helper.name) : null],
-    ['Allow by', request.state === 'accepted' && request.allowBy ? cardTimeWithDistance(request.allowBy, timeZone, now) : null],
-    ['Comment', request.closedComment ? `“${escapeMarkdown(request.closedComment)}”` : null],
+    [texts.t('assist.fact.askedBy'), escapeMarkdown(request.requester.name)],
+    [texts.t('assist.fact.problem'), escapeMarkdown(request.problem)],
+    [texts.t('assist.fact.urgency'), urgencyText(request.urgency, texts)],
+    [texts.t('assist.fact.device'), deviceText(request, texts)],
+    [texts.t('assist.fact.phone'), options.phone && request.phone ? escapeMarkdown(request.phone) : null],
+    [texts.t('assist.fact.asked'), when(request.createdAt)],
+    [texts.t('assist.fact.expiresUnanswered'), request.state === 'requested' ? when(request.answerBy) : null],
+    [texts.t('assist.fact.helper'), request.helper ? escapeMarkdown(request.helper.name) : null],
+    [texts.t('assist.fact.allowBy'), request.state === 'accepted' && request.allowBy ? when(request.allowBy) : null],
+    [texts.t('assist.fact.comment'), request.closedComment ? texts.t('assist.quoted', { text: escapeMarkdown(request.closedComment) }) : null],
   ];
 }
 
 /** The device as people read it, labelled when it is the local stand-in or typed by the user. */
-export function deviceText(request: AssistRequest): string {
+export function deviceText(request: AssistRequest, texts: Texts = textsFor('en')): string {
   const name = escapeMarkdown(request.device.name);
-  if (request.device.source === 'local') return `${name} (local stand-in, not Intune)`;
-  if (request.device.source === 'typed') return `${name} (as typed by the user)`;
+  if (request.device.source === 'local') return texts.t('assist.device.local', { name });
+  if (request.device.source === 'typed') return texts.t('assist.device.typed', { name });
   return name;
 }
 
 /** The line that says devices are the local stand-in: on every card while Doorman runs without Intune. */
 export function standInNote(view: AssistCardView): CardElement | null {
   if (view.devices.source !== 'local' && view.request.device.source !== 'local') return null;
-  return textBlock('Devices here come from a local stand-in, not Intune: nothing happens to a real PC.', {
+  return textBlock(assistTexts(view).t('assist.standIn'), {
     id: 'standInNote',
     isSubtle: true,
     size: 'small',
@@ -121,51 +133,52 @@ export function standInNote(view: AssistCardView): CardElement | null {
   });
 }
 
-const ACTION_NAMES = { rebootNow: 'Restart PC', syncDevice: 'Sync with Intune' } as const;
+const ACTION_NAMES: Readonly<Record<AssistDeviceAction['action'], TextKey>> = { rebootNow: 'assist.action.rebootNow', syncDevice: 'assist.action.syncDevice' };
 
-const ACTION_STATES: Readonly<Record<AssistDeviceActionState, string>> = {
-  requested: 'asked, not started yet',
-  none: 'no status yet',
-  pending: 'pending',
-  active: 'running',
-  canceled: 'cancelled',
-  done: 'done',
-  failed: 'failed',
-  notSupported: 'not supported on this device',
+const ACTION_STATES: Readonly<Record<AssistDeviceActionState, TextKey>> = {
+  requested: 'assist.actionState.requested',
+  none: 'assist.actionState.none',
+  pending: 'assist.actionState.pending',
+  active: 'assist.actionState.active',
+  canceled: 'assist.actionState.canceled',
+  done: 'assist.actionState.done',
+  failed: 'assist.actionState.failed',
+  notSupported: 'assist.actionState.notSupported',
 };
 
 /** One device action as a fact: "Restart PC" → "done, Fri 5 Dec, 10:03 — by Bea Agent". */
-export function deviceActionFact(action: AssistDeviceAction, timeZone: string, now: Date): [string, string] {
-  const by = `by ${escapeMarkdown(action.by.name)}`;
-  if (action.problem) return [ACTION_NAMES[action.action], `could not be started: ${noticeText(knownCode(action.problem.code))} — ${by}`];
+export function deviceActionFact(action: AssistDeviceAction, timeZone: string, now: Date, texts: Texts = textsFor('en')): [string, string] {
+  const name = escapeMarkdown(action.by.name);
+  const title = texts.t(ACTION_NAMES[action.action]);
+  if (action.problem) return [title, texts.t('assist.actionFailed', { problem: noticeText(knownCode(action.problem.code), texts.language), name })];
   const when = action.lastUpdatedAt ?? action.startedAt ?? action.requestedAt;
-  return [ACTION_NAMES[action.action], `${ACTION_STATES[action.state]}, ${cardTime(when, timeZone, now)} — ${by}`];
+  return [title, texts.t('assist.actionStatus', { state: texts.t(ACTION_STATES[action.state]), time: cardTime(when, timeZone, now, texts.language), name })];
 }
 
 function knownCode(code: string): ErrorCode {
   return code === 'GRAPH.FORBIDDEN' || code === 'GRAPH.THROTTLED' || code === 'REQUEST.NOT_FOUND' ? code : 'INTERNAL';
 }
 
-const ASSIST_NOTICES: Partial<Record<ErrorCode, string>> = {
-  'AUTH.NOT_PERMITTED':
-    'Only agents accept or decline requests for help; only the person who asked allows control; only the helper acts on the device.',
-  'AUTH.SELF_APPROVAL': "You can't accept your own request for help.",
-  'QUEUE.NONE': 'No channel is registered for assistance, so nobody would see the request: an admin says "@Doorman register assistance" in the support channel.',
+const ASSIST_NOTICES: Partial<Record<ErrorCode, TextKey>> = {
+  'AUTH.NOT_PERMITTED': 'assist.notice.notPermitted',
+  'AUTH.SELF_APPROVAL': 'assist.notice.selfApproval',
+  'QUEUE.NONE': 'assist.notice.noQueue',
 };
 
 /** The text people read for a refusal on an assist card; another agent who accepted first is named. */
-export function assistNoticeText(code: ErrorCode, request: AssistRequest): string {
+export function assistNoticeText(code: ErrorCode, request: AssistRequest, texts: Texts = textsFor('en')): string {
   const raced = code === 'REQUEST.STALE_VERSION' || code === 'REQUEST.ILLEGAL_TRANSITION';
   if (raced && request.helper && request.state !== 'requested' && request.closedReason !== 'declined') {
-    return `Already taken by ${escapeMarkdown(request.helper.name)} — this is the current state.`;
+    return texts.t('assist.notice.taken', { helper: escapeMarkdown(request.helper.name) });
   }
-  return ASSIST_NOTICES[code] ?? noticeText(code);
+  const key = ASSIST_NOTICES[code];
+  return key ? texts.t(key) : noticeText(code, texts.language);
 }
 
 /** "Ask again": a new request with what the user asked before (the form's inputs, checked again like any form). */
-export function askAgainAction(request: AssistRequest): CardElement {
+export function askAgainAction(request: AssistRequest, texts: Texts = textsFor('en')): CardElement {
   return executeAction(
-    'Ask again',
+    texts.t('assist.askAgain'),
     'assist.create',
     { problem: request.problem, urgency: request.urgency, phone: request.phone ?? '', deviceId: request.device.id ?? request.device.name },
     'askAgain',
@@ -194,5 +207,5 @@ export function withShownNames(request: AssistRequest, shownNames: Readonly<Reco
 export function assistRefresh(view: AssistCardView): Pick<AdaptiveCard, 'refresh'> {
   const userIds = view.refreshUserIds ?? [];
   if (userIds.length === 0) return {};
-  return { refresh: { action: executeAction('Refresh', 'card.refresh', assistPointer(view.request), 'refresh'), userIds: [...userIds] } };
+  return { refresh: { action: executeAction(assistTexts(view).t('assist.refresh'), 'card.refresh', assistPointer(view.request), 'refresh'), userIds: [...userIds] } };
 }

@@ -2,13 +2,17 @@ import { AssistRequest } from '../../../domain/assist';
 import { adaptiveCard, heading, openUrlAction, textBlock } from '../cards/cardElements';
 import { AdaptiveCard, CardElement } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
-import { askAgainAction, offersAskAgain } from './assistCardParts';
+import { askAgainAction, assistTexts, offersAskAgain } from './assistCardParts';
+import { TextKey } from '../../../application/i18n/messages';
+import { Language } from '../../../domain/language';
 
 /** What a chat message about an assistance request tells its reader. */
 export interface AssistNoticeView {
   request: AssistRequest;
   /** The transition it is about (`accept`, `expire`, `close`, …). */
   about: string;
+  /** The reader's language (absent: English). */
+  language?: Language;
 }
 
 /**
@@ -17,38 +21,40 @@ export interface AssistNoticeView {
  */
 export function assistNoticeCard(view: AssistNoticeView): AdaptiveCard {
   const { request, about } = view;
-  const helper = escapeMarkdown(request.helper?.name ?? 'A helper');
-  const requester = escapeMarkdown(request.requester.name);
-  const device = escapeMarkdown(request.device.name);
-  let title = 'Your request for help';
-  let text: string;
+  const texts = assistTexts(view);
+  const values = {
+    helper: escapeMarkdown(request.helper?.name ?? texts.t('assist.aHelper')),
+    requester: escapeMarkdown(request.requester.name),
+    device: escapeMarkdown(request.device.name),
+    comment: request.closedComment ? texts.t('assist.quoted', { text: escapeMarkdown(request.closedComment) }) : '',
+  };
+  const helping = texts.t('assist.helping', values);
+  let title = texts.t('assist.yourRequest');
+  let key: TextKey;
   const actions: CardElement[] = [];
   switch (about) {
     case 'accept':
-      text = `${helper} accepted your request and wants to connect to ${device}. Allow or refuse on your request card above.`;
+      key = 'assist.notice.accept';
       break;
     case 'decline':
-      text = `${helper} declined your request for help. You can ask again.`;
+      key = 'assist.notice.decline';
       break;
     case 'expire':
-      text =
-        request.helper === null
-          ? 'Nobody answered your request for help in time, sorry. You can ask again.'
-          : `You did not allow ${helper} to connect in time, so the request expired. You can ask again.`;
+      key = request.helper === null ? 'assist.notice.expireUnanswered' : 'assist.notice.expireNotAllowed';
       break;
     case 'refuseControl':
-      title = `Helping ${requester}`;
-      text = `${requester} refused control; the request is closed.${request.closedComment ? ` “${escapeMarkdown(request.closedComment)}”` : ''}`;
+      title = helping;
+      key = request.closedComment ? 'assist.notice.refusedWithComment' : 'assist.notice.refused';
       break;
     case 'connect':
-      title = `Helping ${requester}`;
-      text = `${requester} allowed you to connect to ${device}. Join the meeting and ask for control there.`;
-      if (request.meeting?.joinUrl && request.state === 'connected') actions.push(openUrlAction('Join the meeting', request.meeting.joinUrl, 'join', 'positive'));
+      title = helping;
+      key = 'assist.notice.connect';
+      if (request.meeting?.joinUrl && request.state === 'connected') actions.push(openUrlAction(texts.t('assist.joinMeeting'), request.meeting.joinUrl, 'join', 'positive'));
       break;
     default:
-      text = request.closedReason === 'closedByHelper' ? `${helper} closed your request for help.` : `${requester} closed the request for help.`;
-      if (request.closedReason !== 'closedByHelper') title = `Helping ${requester}`;
+      key = request.closedReason === 'closedByHelper' ? 'assist.notice.closedByHelper' : 'assist.notice.closedByRequester';
+      if (request.closedReason !== 'closedByHelper') title = helping;
   }
-  if ((about === 'decline' || about === 'expire') && offersAskAgain(request)) actions.push(askAgainAction(request));
-  return adaptiveCard([heading(title, 'noticeTitle'), textBlock(text, { id: 'noticeText', spacing: 'small' })], actions);
+  if ((about === 'decline' || about === 'expire') && offersAskAgain(request)) actions.push(askAgainAction(request, texts));
+  return adaptiveCard([heading(title, 'noticeTitle'), textBlock(texts.t(key, values), { id: 'noticeText', spacing: 'small' })], actions);
 }

@@ -13,6 +13,7 @@ import {
 } from '../cards/cardElements';
 import { AdaptiveCard, CardElement } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
+import { Texts } from '../../../application/i18n/messages';
 import { notReachedBlock } from '../cards/notReachedBlock';
 import { notifiedLine } from '../cards/notifiedLine';
 import {
@@ -22,6 +23,7 @@ import {
   assistNoticeText,
   assistPointer,
   assistRefresh,
+  assistTexts,
   assistStateText,
   assistStateTone,
   deviceActionFact,
@@ -40,104 +42,100 @@ export type AssistSide = 'requester' | 'helper';
  */
 export function assistPersonCard(view: AssistCardView, side: AssistSide): AdaptiveCard {
   const { request } = view;
+  const texts = assistTexts(view);
   const body: unknown[] = [];
-  if (view.notice) body.push(problemNotice(assistNoticeText(view.notice.code, request), 'notice', { weight: 'bolder' }));
+  if (view.notice) body.push(problemNotice(assistNoticeText(view.notice.code, request, texts), 'notice', { weight: 'bolder' }));
   body.push(
-    heading(side === 'requester' ? 'Your request for help' : `Helping ${escapeMarkdown(request.requester.name)}`, 'title'),
-    statusBadge(assistStateText(request), assistStateTone(request), 'state'),
+    heading(side === 'requester' ? texts.t('assist.yourRequest') : texts.t('assist.helping', { requester: escapeMarkdown(request.requester.name) }), 'title'),
+    statusBadge(assistStateText(request, texts), assistStateTone(request), 'state'),
   );
-  const ask = consentQuestion(view, side);
+  const ask = consentQuestion(view, side, texts);
   if (ask) body.push(ask);
   body.push(factSet(assistFacts(view, { phone: side === 'helper' }), 'facts'));
   if (request.deviceActions.length > 0) {
     body.push(
-      textBlock(side === 'requester' ? 'Done to your device' : 'Device actions', { id: 'deviceActionsTitle', weight: 'bolder', spacing: 'medium' }),
-      factSet(request.deviceActions.map((action) => deviceActionFact(action, view.timeZone, view.now)), 'deviceActions'),
+      textBlock(texts.t(side === 'requester' ? 'assist.deviceActionsMine' : 'assist.deviceActions'), { id: 'deviceActionsTitle', weight: 'bolder', spacing: 'medium' }),
+      factSet(request.deviceActions.map((action) => deviceActionFact(action, view.timeZone, view.now, texts)), 'deviceActions'),
     );
   }
-  const notReached = notReachedBlock('assist', view.notReached);
+  const notReached = notReachedBlock('assist', view.notReached, texts.language);
   if (notReached) body.push(notReached);
-  const notified = notifiedLine(view.notified);
+  const notified = notifiedLine(view.notified, texts.language);
   if (notified) body.push(notified);
-  const meetingNote = meetingLine(view);
+  const meetingNote = meetingLine(view, texts);
   if (meetingNote) body.push(meetingNote);
   const note = standInNote(view);
   if (note) body.push(note);
-  body.push(textBlock(`Times in ${escapeMarkdown(view.timeZone)}.`, { id: 'timeZoneNote', isSubtle: true, size: 'small' }));
-  return adaptiveCard(body, side === 'requester' ? requesterButtons(view) : helperButtons(view), assistRefresh(view));
+  body.push(textBlock(texts.t('time.zoneNote', { zone: escapeMarkdown(view.timeZone) }), { id: 'timeZoneNote', isSubtle: true, size: 'small' }));
+  return adaptiveCard(body, side === 'requester' ? requesterButtons(view, texts) : helperButtons(view, texts), assistRefresh(view));
 }
 
-function consentQuestion(view: AssistCardView, side: AssistSide): CardElement | null {
+function consentQuestion(view: AssistCardView, side: AssistSide, texts: Texts): CardElement | null {
   const { request } = view;
   if (request.state !== 'accepted' || !request.helper) return null;
-  const helper = escapeMarkdown(request.helper.name);
-  const device = escapeMarkdown(request.device.name);
-  const text =
-    side === 'requester'
-      ? `${helper} wants to connect to ${device} and may take control. Allow or refuse.`
-      : `Waiting for ${escapeMarkdown(request.requester.name)} to allow you to connect to ${device}.`;
+  const values = { helper: escapeMarkdown(request.helper.name), device: escapeMarkdown(request.device.name), requester: escapeMarkdown(request.requester.name) };
+  const text = texts.t(side === 'requester' ? 'assist.consentRequester' : 'assist.consentHelper', values);
   return textBlock(text, { id: 'consent', weight: side === 'requester' ? 'bolder' : 'default', spacing: 'small' });
 }
 
-function meetingLine(view: AssistCardView): CardElement | null {
+function meetingLine(view: AssistCardView, texts: Texts): CardElement | null {
   const { meeting } = view.request;
   if (!meeting || view.request.state !== 'connected') return null;
   if (meeting.provider === 'local') {
-    const why = meeting.problem ? ' The Teams meeting could not be made; an admin should run doctor.' : '';
-    return textBlock(`Local meeting room — this is not a Teams meeting.${why}`, { id: 'meetingNote', isSubtle: true, spacing: 'small' });
+    return textBlock(texts.t(meeting.problem ? 'assist.meeting.localProblem' : 'assist.meeting.local'), { id: 'meetingNote', isSubtle: true, spacing: 'small' });
   }
-  return textBlock('Join the Teams meeting; the helper asks for control there, as you agreed.', { id: 'meetingNote', isSubtle: true, spacing: 'small' });
+  return textBlock(texts.t('assist.meeting.teams'), { id: 'meetingNote', isSubtle: true, spacing: 'small' });
 }
 
-function joinButton(view: AssistCardView): CardElement[] {
+function joinButton(view: AssistCardView, texts: Texts): CardElement[] {
   const { meeting, state } = view.request;
-  return state === 'connected' && meeting?.joinUrl ? [openUrlAction('Join the meeting', meeting.joinUrl, 'join', 'positive')] : [];
+  return state === 'connected' && meeting?.joinUrl ? [openUrlAction(texts.t('assist.joinMeeting'), meeting.joinUrl, 'join', 'positive')] : [];
 }
 
-function requesterButtons(view: AssistCardView): CardElement[] {
+function requesterButtons(view: AssistCardView, texts: Texts): CardElement[] {
   const { request } = view;
   const pointer = assistPointer(request);
   switch (request.state) {
     case 'requested':
-      return [executeAction('Cancel request', 'assist.cancel', pointer, 'cancel')];
+      return [executeAction(texts.t('assist.cancelRequest'), 'assist.cancel', pointer, 'cancel')];
     case 'accepted':
       return [
-        executeAction('Allow', 'assist.allowControl', pointer, 'allowControl', 'positive'),
+        executeAction(texts.t('assist.allow'), 'assist.allowControl', pointer, 'allowControl', 'positive'),
         showCardAction(
-          'Refuse',
+          texts.t('assist.refuse'),
           'refuse',
           [
             inputText('comment', {
-              label: 'Why (optional)',
-              placeholder: 'Shown to the helper',
+              label: texts.t('assist.refuseWhy'),
+              placeholder: texts.t('assist.refuseWhyPlaceholder'),
               maxLength: ASSIST_FIELD_MAX_LENGTHS.comment,
             }),
           ],
-          [executeAction('Refuse control', 'assist.refuseControl', pointer, 'refuseControl', 'destructive')],
+          [executeAction(texts.t('assist.refuseControl'), 'assist.refuseControl', pointer, 'refuseControl', 'destructive')],
         ),
       ];
     case 'allowed':
     case 'connected':
-      return [...joinButton(view), executeAction('Close request', 'assist.close', pointer, 'close')];
+      return [...joinButton(view, texts), executeAction(texts.t('assist.closeRequest'), 'assist.close', pointer, 'close')];
     default:
-      return offersAskAgain(request) ? [askAgainAction(request)] : [];
+      return offersAskAgain(request) ? [askAgainAction(request, texts)] : [];
   }
 }
 
-function helperButtons(view: AssistCardView): CardElement[] {
+function helperButtons(view: AssistCardView, texts: Texts): CardElement[] {
   const { request } = view;
   const pointer = assistPointer(request);
   if (!['accepted', 'allowed', 'connected'].includes(request.state)) return [];
-  const buttons: CardElement[] = [...joinButton(view)];
+  const buttons: CardElement[] = [...joinButton(view, texts)];
   const canAct = (request.state === 'allowed' || request.state === 'connected') && view.devices.actions && request.device.id !== null;
   if (canAct) {
     const device = escapeMarkdown(request.device.name);
     buttons.push(
-      confirm('Restart PC', 'restartDevice', `Restart ${device} now? Unsaved work on it may be lost; the user sees on their card that you did.`, 'Yes, restart now', pointer),
-      confirm('Sync', 'syncDevice', `Ask ${device} to check in with Intune now (policies, apps, compliance)?`, 'Yes, sync now', pointer),
+      confirm(texts.t('assist.restart'), 'restartDevice', texts.t('assist.restartQuestion', { device }), texts.t('assist.restartYes'), pointer),
+      confirm(texts.t('assist.sync'), 'syncDevice', texts.t('assist.syncQuestion', { device }), texts.t('assist.syncYes'), pointer),
     );
   }
-  buttons.push(executeAction('Close request', 'assist.close', pointer, 'close'));
+  buttons.push(executeAction(texts.t('assist.closeRequest'), 'assist.close', pointer, 'close'));
   return buttons;
 }
 

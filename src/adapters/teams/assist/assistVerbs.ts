@@ -4,6 +4,7 @@ import { AssistVerb, decideOnAssist } from '../../../application/assist/assistRe
 import { AssistFormView, submitAssistForm } from '../../../application/assist/assistViews';
 import { withClickedCard } from '../../../application/shared/cardViews';
 import { FieldProblem } from '../../../domain/errors';
+import { Language } from '../../../domain/language';
 import { Actor } from '../../../domain/people';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { clickedCard } from '../teamsIdentity';
@@ -11,13 +12,13 @@ import { VerbContext, VerbHandler, clickedOf, pointerSchema } from '../verbTypes
 import { assistFormCard } from './assistFormCard';
 
 /** The "Ask for help" form, with every problem next to its field and what was typed kept. */
-export function assistForm(form: AssistFormView, typed: Record<string, string> = {}, problems: FieldProblem[] = []): AdaptiveCard {
-  return assistFormCard({ ...form, values: typed, problems });
+export function assistForm(form: AssistFormView, typed: Record<string, string> = {}, problems: FieldProblem[] = [], language: Language = 'en'): AdaptiveCard {
+  return assistFormCard({ ...form, values: typed, problems, language });
 }
 
 async function assistCreate(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
   const answer = await submitAssistForm(verbs.deps, actor, data, clickedCard(turn));
-  if (answer.kind === 'form') return assistForm(answer.form, answer.typed, answer.problems);
+  if (answer.kind === 'form') return assistForm(answer.form, answer.typed, answer.problems, verbs.language);
   return verbs.renderer.render(answer.card.view, answer.card.role, null, actor);
 }
 

@@ -1,38 +1,46 @@
 import { ErasureView } from '../../../application/oversight/erasure';
+import { TextKey, textsFor } from '../../../application/i18n/messages';
+import { Language } from '../../../domain/language';
 import { adaptiveCard, executeAction, factSet, heading, textBlock } from '../cards/cardElements';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 
+const SETTLED_KEYS: Readonly<Record<Exclude<ErasureView['state'], 'pending' | 'done'>, TextKey>> = {
+  confirmed: 'erasure.confirmed',
+  cancelled: 'erasure.cancelled',
+};
+
 /**
  * The admin's erasure of a person, in every state: pending (what would be erased, Confirm / Cancel), confirmed
  * (under way), done (how many requests were erased, and the pseudonym they read as now) or cancelled. Card data is
- * only the pointer `{ requestId: erasure id, version }`; the subject comes from the store.
+ * only the pointer `{ requestId: erasure id, version }`; the subject comes from the store. In the admin's language.
  */
-export function erasureCard(view: ErasureView): AdaptiveCard {
+export function erasureCard(view: ErasureView, language: Language = 'en'): AdaptiveCard {
+  const texts = textsFor(language);
   const pointer = { requestId: view.erasureId, version: view.version };
+  const pseudonym = escapeMarkdown(view.pseudonym);
   if (view.state === 'pending') {
     const who = escapeMarkdown(view.subject ?? '');
-    const found = view.requestCount === 1 ? '1 request' : `${view.requestCount} requests`;
+    const found = texts.plural('erasure.found', view.requestCount);
     return adaptiveCard(
       [
-        heading('Erase personal data?', 'erasureTitle'),
-        textBlock(
-          `Names, e-mail addresses, phone numbers and texts (comments, problem descriptions, reasons) in ${found} of **${who}** ` +
-            `will read as **${escapeMarkdown(view.pseudonym)}**; mail not yet sent is dropped. The audit trail stays. This cannot be undone.`,
-          { id: 'erasureText', spacing: 'small' },
+        heading(texts.t('erasure.askTitle'), 'erasureTitle'),
+        textBlock(texts.t('erasure.explain', { found, who, pseudonym }), { id: 'erasureText', spacing: 'small' }),
+        factSet(
+          [
+            [texts.t('erasure.fact.person'), who],
+            [texts.t('erasure.fact.requests'), String(view.requestCount)],
+            [texts.t('erasure.fact.pseudonym'), pseudonym],
+          ],
+          'erasureFacts',
         ),
-        factSet([['Person', who], ['Requests', String(view.requestCount)], ['Pseudonym', escapeMarkdown(view.pseudonym)]], 'erasureFacts'),
       ],
       [
-        executeAction('Confirm', 'erasure.confirm', pointer, 'confirm', 'destructive'),
-        executeAction('Cancel', 'erasure.cancel', pointer, 'cancel'),
+        executeAction(texts.t('erasure.confirm'), 'erasure.confirm', pointer, 'confirm', 'destructive'),
+        executeAction(texts.t('erasure.cancel'), 'erasure.cancel', pointer, 'cancel'),
       ],
     );
   }
-  const texts: Record<Exclude<ErasureView['state'], 'pending'>, string> = {
-    confirmed: 'The erasure is under way.',
-    cancelled: 'Cancelled: nothing was erased.',
-    done: `Erased: ${view.requestCount === 1 ? '1 request reads' : `${view.requestCount} requests read`} as **${escapeMarkdown(view.pseudonym)}** now.`,
-  };
-  return adaptiveCard([heading('Erase personal data', 'erasureTitle'), textBlock(texts[view.state], { id: 'erasureText', spacing: 'small' })]);
+  const text = view.state === 'done' ? texts.plural('erasure.done', view.requestCount, { pseudonym }) : texts.t(SETTLED_KEYS[view.state]);
+  return adaptiveCard([heading(texts.t('erasure.title'), 'erasureTitle'), textBlock(text, { id: 'erasureText', spacing: 'small' })]);
 }

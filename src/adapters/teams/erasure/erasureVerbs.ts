@@ -6,7 +6,7 @@ import { VerbHandler, pointerSchema } from '../verbTypes';
 function erasureDecision(decision: 'confirm' | 'cancel'): VerbHandler {
   return async (_turn, actor, data, verbs) => {
     const pointer = pointerSchema.parse(data);
-    return erasureCard(await decideErasure(verbs.deps, actor, { erasureId: pointer.requestId, version: pointer.version }, decision, 'card'));
+    return erasureCard(await decideErasure(verbs.deps, actor, { erasureId: pointer.requestId, version: pointer.version }, decision, 'card'), verbs.language);
   };
 }
 

@@ -11,6 +11,7 @@ import { AdaptiveCard } from '../cards/cardTypes';
 import { textCard } from '../cards/textCard';
 import { profileInputId } from './invitationCards';
 import { FROM_INVITE_COMMAND, invitationSentCard } from './inviteCommandCard';
+import { TextKey, textsFor } from '../../../application/i18n/messages';
 import { VerbContext, VerbHandler, clickedOf, pointerSchema } from '../verbTypes';
 
 // The invite picker's search answers `user:<id>` (as Assign… does); the form of `invite @Name` carries the bare id.
@@ -22,11 +23,11 @@ const createSchema = pointerSchema.extend({
 const profileSchema = pointerSchema.extend({ permissionProfile: z.string().min(1).max(100) });
 
 /** Why an invitation was refused, as the inviter reads it above the session's card. */
-const REFUSALS: Readonly<Record<string, string>> = {
-  self: 'You cannot invite yourself.',
-  alreadyIn: 'That colleague is already in this session.',
-  unreachable: 'That colleague cannot be reached: the directory does not know them, or they have left.',
-  unknown: 'That permission profile no longer exists; pick one of the list.',
+const REFUSALS: Readonly<Record<string, TextKey>> = {
+  self: 'invite.refused.self',
+  alreadyIn: 'invite.refused.alreadyIn',
+  unreachable: 'invite.refused.unreachable',
+  unknown: 'invite.refused.unknown',
 };
 
 /**
@@ -35,17 +36,19 @@ const REFUSALS: Readonly<Record<string, string>> = {
  */
 async function invitationCreate(turn: TurnContext, actor: Actor, data: unknown, verbs: VerbContext): Promise<AdaptiveCard> {
   const input = createSchema.parse(data);
+  const texts = textsFor(verbs.language ?? 'en');
   let refusal: string | null = null;
   let sent: InvitationRequest | null = null;
   try {
     sent = await inviteColleague(verbs.deps, actor, input.requestId, { invitee: input.invitee, permissionProfile: input.permissionProfile });
   } catch (error) {
     if (!isDoormanError(error) || error.code === 'REQUEST.NOT_FOUND' || error.code === 'AUTH.NOT_PERMITTED') throw error;
-    refusal = error.fields[0] ? REFUSALS[error.fields[0].problem] ?? 'The invitation could not be sent.' : 'Colleagues can be invited only while the session is connected.';
+    const key = error.fields[0] ? REFUSALS[error.fields[0].problem] ?? 'invite.couldNotSend' : 'invite.refused.notConnected';
+    refusal = texts.t(key);
   }
   if (input.from === FROM_INVITE_COMMAND) {
-    if (sent) return invitationSentCard(sent.invitee.name, sent.profile.name);
-    return textCard({ title: 'Cannot invite', text: refusal ?? 'The invitation could not be sent.', id: 'inviteRefused' });
+    if (sent) return invitationSentCard(sent.invitee.name, sent.profile.name, texts.language);
+    return textCard({ title: texts.t('invite.cannotTitle'), text: refusal ?? texts.t('invite.couldNotSend'), id: 'inviteRefused' });
   }
   const { view, role } = await parentCardView(verbs.deps, input.requestId, clickedOf(turn));
   const card = verbs.renderer.render(view, role, null, actor);

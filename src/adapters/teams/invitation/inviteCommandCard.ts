@@ -2,43 +2,51 @@ import { InviteCommandAnswer, InviteCommandRefusal } from '../../../application/
 import { adaptiveCard, executeAction, factSet, heading, textBlock } from '../cards/cardElements';
 import { AdaptiveCard } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
+import { TextKey, textsFor } from '../../../application/i18n/messages';
+import { Language } from '../../../domain/language';
 import { profilePicker } from './invitationCards';
 
 /** Tells `invitation.create` that the click came from this form: it answers here, not with the session's card. */
 export const FROM_INVITE_COMMAND = 'inviteCommand';
 
 /** Why `invite @Name` did not give a form: the card's own reasons, and how the command is used. */
-const REFUSAL_TEXTS: Readonly<Record<InviteCommandRefusal, string>> = {
-  self: 'You cannot invite yourself.',
-  alreadyIn: 'That colleague is already in this session.',
-  unreachable: 'That colleague cannot be reached: the directory does not know them, or they have left.',
-  notConnected: 'Colleagues can be invited only while the session is connected.',
-  noMention: 'Say who: **invite @Name**, with the colleague @mentioned.',
-  whichRequest:
-    'Say **invite @Name** in the thread of a session or assistance request you run (in your own chat, when you have ' +
-    'exactly one connected), or use **Invite a colleague** on its card.',
+const REFUSAL_KEYS: Readonly<Record<InviteCommandRefusal, TextKey>> = {
+  self: 'invite.refused.self',
+  alreadyIn: 'invite.refused.alreadyIn',
+  unreachable: 'invite.refused.unreachable',
+  notConnected: 'invite.refused.notConnected',
+  noMention: 'invite.refused.noMention',
+  whichRequest: 'invite.refused.whichRequest',
 };
 
 /** The answer to `invite @Name`: the invite form for that colleague (the profile still to pick), or why not. */
-export function inviteCommandCard(answer: InviteCommandAnswer): AdaptiveCard {
+export function inviteCommandCard(answer: InviteCommandAnswer, language: Language = 'en'): AdaptiveCard {
+  const texts = textsFor(language);
   if (answer.kind === 'refused') {
-    return adaptiveCard([heading('Cannot invite', 'title'), textBlock(REFUSAL_TEXTS[answer.refusal], { id: 'inviteRefused', spacing: 'small' })]);
+    return adaptiveCard([heading(texts.t('invite.cannotTitle'), 'title'), textBlock(texts.t(REFUSAL_KEYS[answer.refusal]), { id: 'inviteRefused', spacing: 'small' })]);
   }
   const { parent, invitee, profiles } = answer;
   const body = [
-    heading(`Invite ${escapeMarkdown(invitee.name)}`, 'title'),
-    factSet([['Session', escapeMarkdown(parent.summary)], ['Colleague', escapeMarkdown(invitee.name)]], 'inviteFacts'),
-    profilePicker(profiles, null, 'permissionProfile', false),
-    textBlock('They get two minutes to accept. They see the session’s summary, never the customer’s link.', { isSubtle: true, spacing: 'small' }),
+    heading(texts.t('invite.formTitle', { name: escapeMarkdown(invitee.name) }), 'title'),
+    factSet(
+      [
+        [texts.t('invitation.fact.session'), escapeMarkdown(parent.summary)],
+        [texts.t('invitation.fact.colleague'), escapeMarkdown(invitee.name)],
+      ],
+      'inviteFacts',
+    ),
+    profilePicker(profiles, null, texts, 'permissionProfile', false),
+    textBlock(texts.t('invitation.twoMinutes'), { isSubtle: true, spacing: 'small' }),
   ];
   const data = { requestId: parent.requestId, version: parent.version, invitee: invitee.aadObjectId, from: FROM_INVITE_COMMAND };
-  return adaptiveCard(body, [executeAction('Send invitation', 'invitation.create', data, 'sendInvitation', 'positive')]);
+  return adaptiveCard(body, [executeAction(texts.t('invitation.send'), 'invitation.create', data, 'sendInvitation', 'positive')]);
 }
 
 /** What the form becomes once the invitation is sent: who was invited, and that their answer shows on its card. */
-export function invitationSentCard(inviteeName: string, profile: string): AdaptiveCard {
+export function invitationSentCard(inviteeName: string, profile: string, language: Language = 'en'): AdaptiveCard {
+  const texts = textsFor(language);
   return adaptiveCard([
-    heading('Invitation sent', 'title'),
-    textBlock(`${escapeMarkdown(inviteeName)} is invited as ${escapeMarkdown(profile)}; your invitation card follows their answer.`, { id: 'invitationSent', spacing: 'small' }),
+    heading(texts.t('invite.sentTitle'), 'title'),
+    textBlock(texts.t('invite.sent', { name: escapeMarkdown(inviteeName), profile: escapeMarkdown(profile) }), { id: 'invitationSent', spacing: 'small' }),
   ]);
 }

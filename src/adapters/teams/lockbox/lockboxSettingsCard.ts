@@ -11,7 +11,7 @@ import { actionSet, adaptiveCard, container, executeAction, heading, inputText, 
 import { AdaptiveCard } from '../cards/cardTypes';
 import { escapeMarkdown } from '../cards/escapeMarkdown';
 import { durationIn, formProblems, FormField, inputNumber, LOCKBOX_MIN_MINUTES } from './lockboxCardParts';
-import { PROFILE_FIELDS, permissionProfileSection } from '../invitation/permissionProfilesPart';
+import { permissionProfileSection, profileFields } from '../invitation/permissionProfilesPart';
 
 /** What the admin's lockbox settings card shows: the stored settings, recent changes and what was wrong with a save. */
 export interface LockboxSettingsView {
@@ -89,7 +89,7 @@ function fieldsIn(texts: Texts): Readonly<Record<string, FormField>> {
       label: texts.t('settings.field.groupId'),
       texts: { invalid: texts.t('settings.groupInvalid'), required: texts.t('settings.groupRequired') },
     },
-    ...PROFILE_FIELDS,
+    ...profileFields(texts),
   };
 }
 
@@ -186,7 +186,7 @@ export function lockboxSettingsCard(view: LockboxSettingsView): AdaptiveCard {
     }),
     ...answers.after('retentionDays'),
     ...scopeSection(view, answers, texts),
-    ...permissionProfileSection(settings.permissionProfiles, answers.after),
+    ...permissionProfileSection(settings.permissionProfiles, answers.after, texts),
     history(view, texts),
     textBlock(texts.t('time.zoneNote', { zone: escapeMarkdown(view.timeZone) }), { id: 'timeZoneNote', isSubtle: true, size: 'small' }),
   );
