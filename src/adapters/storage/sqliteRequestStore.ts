@@ -889,21 +889,7 @@ export class SqliteRequestStore implements Store {
     if (written.changes === 0) throw new DoormanError('REQUEST.STALE_VERSION', request.id);
 
     this.statements.upsertPersonal.run(request.id, encoded.personal, encoded.searchText);
-    for (const event of change.events) {
-      this.statements.insertEvent.run(
-        event.requestId,
-        event.kind,
-        event.action,
-        event.fromState,
-        event.toState,
-        event.actorId,
-        event.actorType,
-        event.source,
-        event.reason,
-        event.at.getTime(),
-        event.version,
-      );
-    }
+    for (const event of change.events) this.statements.insertEvent.run(...eventValues(event));
     this.statements.deleteDeadlines.run(request.id);
     for (const deadline of change.deadlines) {
       this.statements.insertDeadline.run(request.id, deadline.kind, deadline.dueAt.getTime());
@@ -948,21 +934,7 @@ export class SqliteRequestStore implements Store {
     this.statements.upsertPersonals.run(JSON.stringify(won.map(({ change, personal, searchText }) => [change.request.id, personal, searchText])));
     this.statements.insertEvents.run(
       JSON.stringify(
-        won.flatMap(({ change }) =>
-          change.events.map((event) => [
-            event.requestId,
-            event.kind,
-            event.action,
-            event.fromState,
-            event.toState,
-            event.actorId,
-            event.actorType,
-            event.source,
-            event.reason,
-            event.at.getTime(),
-            event.version,
-          ]),
-        ),
+        won.flatMap(({ change }) => change.events.map(eventValues)),
       ),
     );
     this.statements.deleteDeadlinesOf.run(JSON.stringify(won.map(({ change }) => change.request.id)));
@@ -1044,4 +1016,21 @@ function erasureRow(erasure: ErasureRequest): Record<string, unknown> {
     decidedAt: erasure.decidedAt?.getTime() ?? null,
     erasedRequests: erasure.erasedRequests,
   };
+}
+
+/** An audit event's values in the column order of `insertEvent` (and of each row of `insertEvents`). */
+function eventValues(event: AuditEvent): (string | number | null)[] {
+  return [
+    event.requestId,
+    event.kind,
+    event.action,
+    event.fromState,
+    event.toState,
+    event.actorId,
+    event.actorType,
+    event.source,
+    event.reason,
+    event.at.getTime(),
+    event.version,
+  ];
 }

@@ -1,5 +1,5 @@
 import { RateCounterStore } from '../ports';
-import { Repeating, yieldToEventLoop } from '../shared/repeating';
+import { Repeating, deleteInChunks } from '../shared/repeating';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** Tuning of the pruner; production keeps the defaults. */
@@ -51,23 +51,15 @@ export class ExpiredRowsPruner {
   async prune(): Promise<{ deadlines: number; rateWindows: number }> {
     const now = this.deps.clock.now();
     const dueBefore = new Date(now.getTime() - this.options.keepOverdueMs);
-    let deadlines = 0;
-    for (;;) {
-      const pruned = await this.deps.deadlines.pruneDeadlines(dueBefore, this.options.chunk);
+    const { chunk } = this.options;
+    const deadlines = await deleteInChunks(async () => {
+      const pruned = await this.deps.deadlines.pruneDeadlines(dueBefore, chunk);
       for (const deadline of pruned) {
         this.deps.logger.warn({ requestId: deadline.requestId, deadline: deadline.kind, dueAt: deadline.dueAt.toISOString() }, 'overdue deadline pruned');
       }
-      deadlines += pruned.length;
-      if (pruned.length < this.options.chunk) break;
-      await yieldToEventLoop();
-    }
-    let rateWindows = 0;
-    for (;;) {
-      const chunk = await this.rateCounters.pruneRateCounters(now, this.options.chunk);
-      rateWindows += chunk;
-      if (chunk < this.options.chunk) break;
-      await yieldToEventLoop();
-    }
+      return pruned.length;
+    }, chunk);
+    const rateWindows = await deleteInChunks(() => this.rateCounters.pruneRateCounters(now, chunk), chunk);
     if (deadlines + rateWindows > 0) this.deps.logger.info({ deadlines, rateWindows }, 'expired rows pruned');
     return { deadlines, rateWindows };
   }

@@ -1,4 +1,4 @@
-import { Repeating, yieldToEventLoop } from '../shared/repeating';
+import { Repeating, deleteInChunks } from '../shared/repeating';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** Tuning of the pruner; production keeps the defaults. */
@@ -47,13 +47,7 @@ export class OutboxPruner {
   /** Deletes every delivered row past its keeping time; returns how many. */
   async prune(): Promise<number> {
     const before = new Date(this.deps.clock.now().getTime() - this.options.keepDeliveredMs);
-    let deleted = 0;
-    for (;;) {
-      const chunk = await this.deps.outbox.pruneOutbox(before, this.options.chunk);
-      deleted += chunk;
-      if (chunk < this.options.chunk) break;
-      await yieldToEventLoop();
-    }
+    const deleted = await deleteInChunks(() => this.deps.outbox.pruneOutbox(before, this.options.chunk), this.options.chunk);
     if (deleted > 0) this.deps.logger.info({ deleted, deliveredBefore: before.toISOString() }, 'delivered outbox rows pruned');
     return deleted;
   }

@@ -3,7 +3,7 @@ import { RequestVisibility, TabAction, tabActionsFor, visibilityOf } from '../..
 import { Actor, Role } from '../../domain/people';
 import { mayAdminister } from '../../domain/policy';
 import { Queue, StoredRequest } from '../ports';
-import { actorDisplayName, apiKeyLabels, displayNames, trailLine } from '../people/auditTrail';
+import { actorDisplayName, apiKeyLabels, displayNames, namesInRequest, trailLine } from '../people/auditTrail';
 import { decideOnAssist } from '../assist/assistRequests';
 import { decideOnLockbox } from '../lockbox/lockboxRequests';
 import { closeSession } from '../session/actOnSession';
@@ -109,9 +109,8 @@ async function runTabAction(
 async function timelineOf(deps: UseCaseDeps, request: StoredRequest, actor: Actor): Promise<RequestTimeline> {
   const [row] = await rowsOf(deps, [request]);
   const events = await deps.requests.eventsOf(request.id);
-  const people = await displayNames(deps.directory, events.filter((event) => event.actorType === 'person').map((event) => event.actorId));
   // An erased request's trail keeps who acted (object ids) but names them all by the pseudonym, as its cards do.
-  if (request.erasedAs !== undefined) for (const id of people.keys()) people.set(id, request.erasedAs);
+  const people = await namesInRequest(deps.directory, request, events.filter((event) => event.actorType === 'person').map((event) => event.actorId));
   if (events.some((event) => event.actorId.startsWith('service:key:'))) {
     for (const [client, label] of await apiKeyLabels(deps)) people.set(`service:${client}`, label);
   }

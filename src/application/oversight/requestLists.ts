@@ -3,7 +3,7 @@ import { StoredRequest } from '../ports';
 import { pageOfRequests } from './requestPages';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 import { lockboxSummary } from '../lockbox/lockboxEffects';
-import { UNKNOWN_PERSON, actorDisplayName, apiKeyLabels, displayNames } from '../people/auditTrail';
+import { UNKNOWN_PERSON, actorDisplayName, apiKeyLabels, namesInRequest } from '../people/auditTrail';
 import { AuditEvent } from '../../domain/audit';
 import { csvRows, requestSummary, trailEntry } from './requestSummary';
 import { ReadScope, TabViewer, mayRead, scopeVisibility } from './viewers';
@@ -136,6 +136,5 @@ async function namedTrail(deps: UseCaseDeps, events: readonly AuditEvent[], name
 /** The names next to a trail's ids: the directory's, or for an erased request its pseudonym for every person. */
 async function trailNames(deps: UseCaseDeps, request: StoredRequest, events: readonly AuditEvent[]): Promise<Map<string, string | null>> {
   const people = [...peopleOf(request), ...events.filter((event) => event.actorType === 'person').map((event) => event.actorId)];
-  if (request.erasedAs !== undefined) return new Map(people.map((id) => [id, request.erasedAs ?? null]));
-  return displayNames(deps.directory, people);
+  return namesInRequest(deps.directory, request, people);
 }

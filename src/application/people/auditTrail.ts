@@ -156,6 +156,16 @@ export async function displayNames(directory: Directory, personIds: Iterable<str
   return new Map(unique.map((id, index) => [id, names[index]]));
 }
 
+/**
+ * The names of people in one request: the directory's, or once the request is erased its pseudonym for every one of
+ * them (the directory would give the real name back for the same object id).
+ */
+export async function namesInRequest(directory: Directory, request: { erasedAs?: string }, personIds: Iterable<string>): Promise<Map<string, string | null>> {
+  const { erasedAs } = request;
+  if (erasedAs !== undefined) return new Map([...new Set(personIds)].map((id) => [id, erasedAs]));
+  return displayNames(directory, personIds);
+}
+
 /** The trail of each lockbox request, newest events last, with actors named (the `requests` command). */
 export async function lockboxTrails(
   deps: UseCaseDeps,

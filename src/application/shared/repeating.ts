@@ -39,3 +39,17 @@ export class Repeating {
 export function yieldToEventLoop(): Promise<void> {
   return new Promise((resolve) => setImmediate(resolve));
 }
+
+/**
+ * Runs `deleteChunk` (which removes at most `chunk` rows and says how many) until a chunk comes back short, letting
+ * HTTP in between chunks; returns the total. A long backlog goes in short transactions.
+ */
+export async function deleteInChunks(deleteChunk: () => Promise<number>, chunk: number): Promise<number> {
+  let total = 0;
+  for (;;) {
+    const deleted = await deleteChunk();
+    total += deleted;
+    if (deleted < chunk) return total;
+    await yieldToEventLoop();
+  }
+}
