@@ -101,6 +101,41 @@ describe('assistance requests through the HTTP server (local device stand-in)', 
     expect(trail).toEqual(['create', 'accept', 'allowControl', 'connect', 'restartDevice', 'device.started', 'device.result', 'device.result']);
   });
 
+  it('two agents press Accept at once: one owns the request, the other’s card says who took it', async () => {
+    const request = await asked();
+    await t.deliver();
+    const pointer = { requestId: request.id, version: request.version };
+    const answers = await Promise.all([t.invoke('alex', 'assist.accept', pointer, 'channel'), t.invoke('bea', 'assist.accept', pointer, 'channel')]);
+    const stored = await current(request.id);
+    expect(stored).toMatchObject({ state: 'accepted', version: 2 });
+    const notices = answers.map((answer) => findById(answer.body.value, 'notice'));
+    expect(notices.filter((notice) => notice === undefined)).toHaveLength(1);
+    expect(String(notices.find((notice) => notice !== undefined)?.text)).toBe(`Already taken by ${stored.helper!.name} — this is the current state.`);
+    expect((await t.store.eventsOf(request.id)).filter((event) => event.action === 'accept')).toHaveLength(1);
+  });
+
+  it('an admin sets the expiry in `settings`: 2 h unanswered; out of range is answered on the field and nothing changes', async () => {
+    const settings = { approvalRequired: 'true', leadReview: 'false', defaultDurationMinutes: '240', maxDurationMinutes: '1440', decisionHours: '12' };
+    await t.message('alex', 'settings');
+    const card = lastCardIn(chat('alex'));
+    expect(findById(card, 'assistUnansweredHours')).toMatchObject({ value: 4 });
+    expect(findById(card, 'assistAllowMinutes')).toMatchObject({ value: 15 });
+    const refused = await t.invoke('alex', 'settings.save', { ...settings, assistUnansweredHours: '0', assistAllowMinutes: '15' });
+    expect(findById(refused.body.value, 'assistUnansweredHoursError')).toBeTruthy();
+    expect(await t.doorman.deps.lockboxSettings.getLockboxSettings()).toMatchObject({ assistUnansweredHours: 4 });
+    const saved = await t.invoke('alex', 'settings.save', { ...settings, assistUnansweredHours: '2', assistAllowMinutes: '5' });
+    expect(saved.body.statusCode).toBe(200);
+
+    const request = await asked();
+    await t.deliver();
+    t.clock.advance(2 * 3600_000 - 1000);
+    await t.doorman.sweeper.sweep();
+    expect((await current(request.id)).state).toBe('requested');
+    t.clock.advance(1000);
+    await t.doorman.sweeper.sweep();
+    expect((await current(request.id)).state).toBe('expired');
+  });
+
   it('a device action without the confirmation is a 400; another agent cannot act on the device', async () => {
     const request = await asked();
     await t.invoke('bea', 'assist.accept', { requestId: request.id, version: request.version }, 'channel');

@@ -97,6 +97,26 @@ describe('a request for help meets in a Teams meeting through Microsoft Graph (s
     expect(t.logs.join('\n')).not.toContain(joinUrl);
   });
 
+  it('the helper closes: the meeting is deleted as well, and the user is told', async () => {
+    await t.invoke('eve', 'assist.create', { problem: 'Printer', urgency: 'normal', deviceId: `local-${PEOPLE.eve.aadObjectId}-laptop` });
+    const [request] = (await t.store.listRequests({ kind: 'assist' })) as AssistRequest[];
+    await t.invoke('bea', 'assist.accept', { requestId: request.id, version: request.version }, 'channel');
+    const accepted = await current(request.id);
+    await t.invoke('eve', 'assist.allowControl', { requestId: accepted.id, version: accepted.version });
+    await t.deliver();
+    const connected = await current(request.id);
+    expect(graph.meetings.size).toBe(1);
+    t.connector.calls.length = 0;
+
+    const closed = await t.invoke('bea', 'assist.close', { requestId: connected.id, version: connected.version, comment: 'Fixed: the driver was missing' });
+    expect(closed.body.statusCode).toBe(200);
+    await t.deliver();
+    expect(await current(request.id)).toMatchObject({ state: 'closed', closedReason: 'closedByHelper', closedComment: 'Fixed: the driver was missing' });
+    expect(graph.meetings.size).toBe(0);
+    const toEve = t.connector.postsIn(`a:personal-${PEOPLE.eve.aadObjectId}`).map((call) => JSON.stringify(BotConnectorDouble.cardOf(call)));
+    expect(toEve.some((card) => card.includes('Bea Agent closed your request for help.'))).toBe(true);
+  });
+
   it('the user closes while the meeting is being made: the meeting is deleted again, never left behind', async () => {
     racing = true;
     await t.invoke('eve', 'assist.create', { problem: 'VPN', urgency: 'low', deviceId: `local-${PEOPLE.eve.aadObjectId}-laptop` });
