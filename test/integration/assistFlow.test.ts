@@ -101,6 +101,17 @@ describe('assistance requests through the HTTP server (local device stand-in)', 
     expect(trail).toEqual(['create', 'accept', 'allowControl', 'connect', 'restartDevice', 'device.started', 'device.result', 'device.result']);
   });
 
+  it('the thread reply that @mentions the agents speaks the channel’s language, urgency included', async () => {
+    await t.message('alex', '<at>Doorman</at> language de', 'channel');
+    await asked();
+    await t.deliver();
+    const mention = t.connector.calls.find((call) => call.kind !== 'createConversation' && JSON.stringify(call.body).includes('<at>Bea Agent</at>'));
+    const text = String((mention?.body as { text?: string } | undefined)?.text);
+    expect(text).toContain('Eve User bittet um Hilfe');
+    expect(text).toContain('Hoch – ich kann nicht arbeiten');
+    expect(text).not.toContain('asked for help');
+  });
+
   it('two agents press Accept at once: one owns the request, the other’s card says who took it', async () => {
     const request = await asked();
     await t.deliver();

@@ -19,6 +19,7 @@ import { textsFor } from '../../application/i18n/messages';
 import { Language } from '../../domain/language';
 import { Person } from '../../domain/people';
 import { escapeMarkdown } from './cards/escapeMarkdown';
+import { urgencyText } from './assist/assistCardParts';
 import { AdaptiveCard } from './cards/cardTypes';
 import { CardRenderer } from './cardRenderer';
 import { SharedThreadLimits, ThreadRateLimiter } from './threadRateLimiter';
@@ -265,11 +266,14 @@ export class TeamsNotifier implements Notifier, ChatOpener {
     event: ThreadMentionEvent,
     people: readonly Person[] = [],
   ): Promise<void> {
-    if (request.kind === 'assist') return this.mentionPeople(card, people, `${escapeMarkdown(request.requester.name)} asked for help (${request.urgency} urgency). Accept on the card above.`);
-    if (request.kind !== 'session') return;
-    const thread = card.threadId ?? card.conversationId;
     // Said in the thread's language: the one its card was posted in.
     const texts = textsFor(card.language ?? 'en');
+    if (request.kind === 'assist') {
+      const news = texts.t('thread.assistRequested', { who: escapeMarkdown(request.requester.name), urgency: urgencyText(request.urgency, texts) });
+      return this.mentionPeople(card, people, news);
+    }
+    if (request.kind !== 'session') return;
+    const thread = card.threadId ?? card.conversationId;
     const who = request.customerName ? escapeMarkdown(request.customerName) : texts.t('session.theCustomer');
     const news = texts.t(event === 'customerWaiting' ? 'thread.waiting' : 'thread.ready', { who, tag: request.tag });
     const message = MessageFactory.text(news);

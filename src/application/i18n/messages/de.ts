@@ -165,6 +165,7 @@ export const de: Messages = {
 
   'thread.waiting': '{who} (Code {tag}) hat den Link geöffnet und wartet.',
   'thread.ready': '{who} (Code {tag}) hat den Zugriff erlaubt und kann zugelassen werden.',
+  'thread.assistRequested': '{who} bittet um Hilfe (Dringlichkeit: {urgency}). Annehmen auf der Karte oben.',
 
   'session.title': 'Support-Sitzung · {name}',
   'session.hint.scheduled': 'Geplant: Der Link öffnet die Sitzung ab {time}.',

@@ -172,6 +172,7 @@ export const en = {
   // Replies in a queue thread.
   'thread.waiting': '{who} (tag {tag}) opened the link and is waiting.',
   'thread.ready': '{who} (tag {tag}) granted access and is ready to be admitted.',
+  'thread.assistRequested': '{who} asked for help (urgency: {urgency}). Accept on the card above.',
 
   // Session cards.
   'session.title': 'Support session · {name}',

@@ -166,6 +166,7 @@ export const fr: Messages = {
 
   'thread.waiting': '{who} (code {tag}) a ouvert le lien et attend.',
   'thread.ready': '{who} (code {tag}) a autorisé l’accès et peut être admis.',
+  'thread.assistRequested': '{who} demande de l’aide (urgence : {urgency}). Acceptez sur la carte ci-dessus.',
 
   'session.title': 'Session d’assistance · {name}',
   'session.hint.scheduled': 'Planifiée\u00a0: le lien ouvre la session à partir du {time}.',

@@ -167,6 +167,7 @@ export const hu: Messages = {
 
   'thread.waiting': '{who} (kód: {tag}) megnyitotta a hivatkozást, és várakozik.',
   'thread.ready': '{who} (kód: {tag}) engedélyezte a hozzáférést, beengedhető.',
+  'thread.assistRequested': '{who} segítséget kér (sürgősség: {urgency}). Elfogadás a fenti kártyán.',
 
   'session.title': 'Támogatási munkamenet · {name}',
   'session.hint.scheduled': 'Ütemezve: a hivatkozás ettől kezdve nyitja meg a munkamenetet: {time}.',

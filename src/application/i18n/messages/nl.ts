@@ -165,6 +165,7 @@ export const nl: Messages = {
 
   'thread.waiting': '{who} (code {tag}) heeft de link geopend en wacht.',
   'thread.ready': '{who} (code {tag}) heeft toegang gegeven en kan worden toegelaten.',
+  'thread.assistRequested': '{who} vraagt om hulp (urgentie: {urgency}). Accepteer op de kaart hierboven.',
 
   'session.title': 'Supportsessie · {name}',
   'session.hint.scheduled': 'Gepland: de link opent de sessie vanaf {time}.',
