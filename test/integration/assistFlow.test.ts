@@ -112,6 +112,27 @@ describe('assistance requests through the HTTP server (local device stand-in)', 
     expect(text).not.toContain('asked for help');
   });
 
+  it('the user cancels from their own card while nobody answered: the channel card loses Accept, agents can no longer take it', async () => {
+    const response = await t.invoke('eve', 'assist.create', ask);
+    // The form becomes the user's own card, which follows the request.
+    expect(findById(response.body.value, 'cancel')).toMatchObject({ verb: 'assist.cancel' });
+    const [request] = (await t.store.listRequests({ kind: 'assist' })) as AssistRequest[];
+    await t.deliver();
+    expect((await t.invoke('bea', 'assist.cancel', { requestId: request.id, version: request.version }, 'channel')).body.statusCode).toBe(200);
+    expect((await current(request.id)).state).toBe('requested');
+    const cancelled = await t.invoke('eve', 'assist.cancel', { requestId: request.id, version: request.version });
+    expect(cancelled.body.statusCode).toBe(200);
+    expect(findById(cancelled.body.value, 'cancel')).toBeUndefined();
+    expect(await current(request.id)).toMatchObject({ state: 'cancelled' });
+    await t.deliver();
+    const channelUpdate = t.connector.callsOf('update').find((call) => call.conversationId !== chat('eve'));
+    expect(findById(BotConnectorDouble.cardOf(channelUpdate!), 'accept')).toBeUndefined();
+    const late = await current(request.id);
+    const accept = await t.invoke('bea', 'assist.accept', { requestId: late.id, version: late.version }, 'channel');
+    expect(findById(accept.body.value, 'notice')).toBeTruthy();
+    expect((await current(request.id)).state).toBe('cancelled');
+  });
+
   it('two agents press Accept at once: one owns the request, the other’s card says who took it', async () => {
     const request = await asked();
     await t.deliver();

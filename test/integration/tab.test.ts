@@ -256,6 +256,19 @@ describe('the Teams tab', () => {
     expect(closed.status).toBe(200);
     expect(closed.json.request.state).toBe('closed');
     expect(closed.json.actions).toEqual([]);
+
+    const [queue] = await t.store.listQueues();
+    await t.store.saveQueue({ ...queue, id: 'q-assist', name: 'Help desk', purpose: 'assistance', isDefault: true, channelId: '19:assist@thread.tacv2' });
+    expect((await t.invoke('eve', 'assist.create', { problem: 'Printer offline', urgency: 'low', deviceId: `local-${PEOPLE.eve.aadObjectId}-laptop` })).body.statusCode).toBe(200);
+    const [help] = await t.store.listRequests({ kind: 'assist' });
+    expect((await get(`/tab/api/requests/${help.id}`, tokenFor('eve'))).json.actions).toEqual(['cancel']);
+    expect((await get(`/tab/api/requests/${help.id}`, tokenFor('bea'))).json.actions).toEqual([]);
+    const byAgent = await post(`/tab/api/requests/${help.id}/actions`, tokenFor('bea'), { action: 'cancel', version: help.version });
+    expect(byAgent.status).toBe(403);
+    const cancelled = await post(`/tab/api/requests/${help.id}/actions`, tokenFor('eve'), { action: 'cancel', version: help.version });
+    expect(cancelled.status).toBe(200);
+    expect(cancelled.json.request.state).toBe('cancelled');
+    expect(cancelled.json.events.at(-1)).toMatchObject({ actorName: 'Eve User', source: 'tab', to: 'cancelled' });
   });
 
   // Issue 16 §3: before, `requests` in a channel posted the caller's private lists into the channel for all to read.
