@@ -195,7 +195,13 @@ describe('assistance requests through the HTTP server (local device stand-in)', 
     expect(findById(collapsed, 'accept')).toBeUndefined();
     const notice = lastCardIn(chat('eve'));
     expect(JSON.stringify(notice)).toContain('Nobody answered');
-    expect(findById(notice, 'askAgain')).toBeTruthy();
+    const askAgain = findById(notice, 'askAgain') as { verb: string; data: Record<string, unknown> };
+    expect(askAgain.verb).toBe('assist.create');
+
+    // Ask again: a new request with what the user asked before, back in the queue with a fresh 4 h.
+    expect((await t.invoke('eve', askAgain.verb, askAgain.data)).body.statusCode).toBe(200);
+    const again = ((await t.store.listRequests({ kind: 'assist' })) as AssistRequest[]).find((other) => other.id !== request.id);
+    expect(again).toMatchObject({ state: 'requested', problem: ask.problem, urgency: 'high', phone: ask.phone, device: { id: EVE_LAPTOP } });
   });
 
   it('the local room, the REST API (kind=assist, one request with its trail) and `requests` cover assist', async () => {
