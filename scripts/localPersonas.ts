@@ -94,8 +94,16 @@ export function whatToTry(persona: Persona, channelsPort: boolean): string[] {
   if (has('admin')) {
     tips.push('in the channel "Tier 1": @Doorman register queue Tier 1   (a queue for support sessions)');
     tips.push('in the channel "General": @Doorman register approvals   (where lockbox requests go)');
+    tips.push('in the channel "General": @Doorman register assistance   (where requests for help go, instead of lockbox requests: a channel serves one purpose)');
   }
-  if (has('agent')) tips.push('in the personal chat: new session');
+  if (has('agent')) {
+    tips.push('in the personal chat: new session');
+    tips.push(
+      channelsPort
+        ? 'in the assistance channel: on a "Help requested" card press Accept, then Restart PC from your own card in the personal chat'
+        : 'requests for help reach the first Playground only: put this persona first, e.g. --as bea,eve',
+    );
+  }
   if (has('engineer')) tips.push('in the personal chat: lockbox   (ask for access to customer data)');
   if (has('approver')) {
     tips.push(
@@ -106,5 +114,7 @@ export function whatToTry(persona: Persona, channelsPort: boolean): string[] {
   }
   if (has('admin')) tips.push('in the personal chat: settings, doctor');
   tips.push(persona.roles.length === 0 ? 'in the personal chat: help   (a person without a Doorman role)' : 'in the personal chat: help, whoami, requests');
+  // Anyone may ask for help, no role needed (once an admin registered the assistance channel).
+  tips.push('in the personal chat: help me   (ask support for help with your PC)');
   return tips;
 }
