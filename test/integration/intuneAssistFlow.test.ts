@@ -120,6 +120,27 @@ describe('assistance with DEVICES=intune against the Graph double', () => {
     ]);
   });
 
+  it('Graph refuses the restart (403, no Intune licence): the cards say it could not be started, and the buttons go', async () => {
+    await start(['User.Read.All', INTUNE_READ_PERMISSION, INTUNE_ACTIONS_PERMISSION]);
+    const request = await connected();
+    graph.failNext(1, { status: 403, code: 'Forbidden', message: 'Application is not authorized to perform this operation.' }, { method: 'POST', path: /rebootNow$/ });
+
+    expect((await t.invoke('bea', 'assist.restartDevice', { requestId: request.id, version: request.version, confirmed: true })).body.statusCode).toBe(200);
+    await t.deliver();
+    const after = await current(request.id);
+    expect(after.deviceActions[0]).toMatchObject({ action: 'rebootNow', state: 'requested', problem: { code: 'GRAPH.FORBIDDEN' } });
+    const trail = await t.store.eventsOf(request.id);
+    expect(trail.at(-1)).toMatchObject({ action: 'device.started', reason: expect.stringContaining('GRAPH.FORBIDDEN') });
+
+    const cardsOf = (who: 'bea' | 'eve') => t.connector.calls.filter((call) => call.conversationId === chat(who)).map((call) => BotConnectorDouble.cardOf(call));
+    const latest = (who: 'bea' | 'eve') => cardsOf(who).filter((card) => findById(card, 'deviceActions')).at(-1)!;
+    expect(JSON.stringify(findById(latest('eve'), 'deviceActions'))).toContain('could not be started');
+    expect(JSON.stringify(findById(latest('bea'), 'deviceActions'))).toContain('could not be started');
+    // Graph said no: the helper is not offered a button that can only fail again.
+    expect(allIds(latest('bea'))).not.toContain('restartDevice');
+    expect(allIds(latest('bea'))).toContain('close');
+  });
+
   it('without PrivilegedOperations.All the helper’s card has no Restart PC or Sync, and a crafted click does nothing', async () => {
     await start(['User.Read.All', INTUNE_READ_PERMISSION]);
     const request = await connected();
