@@ -29,6 +29,11 @@ describe('assist cards', () => {
     }
   });
 
+  it('the queue card says what is wrong, how urgent, which device and how long it has waited', () => {
+    const facts = JSON.stringify(findById(assistQueueCard(assistView(assistIn('requested'))), 'facts'));
+    for (const text of ['Outlook', 'High — I cannot work', 'LAPTOP-4711', '(25 min ago)', 'Expires unanswered']) expect(facts).toContain(text);
+  });
+
   it('an expired unanswered request collapses to one line on the queue card', () => {
     const card = assistQueueCard(assistView(assistIn('expired', { helper: null, allowBy: null })));
     expect(card.body).toHaveLength(1);
