@@ -120,6 +120,30 @@ describe('assistance with DEVICES=intune against the Graph double', () => {
     ]);
   });
 
+  it('a user Intune knows no device of, or Graph not answering, gets the device as free text; a typed device has no device buttons', async () => {
+    await start(['User.Read.All', INTUNE_READ_PERMISSION, INTUNE_ACTIONS_PERMISSION]);
+    graph.failNext(1, { status: 503 }, { method: 'GET', path: /managedDevices$/ });
+    await t.message('eve', 'assist');
+    expect(findById(lastCardIn(chat('eve')), 'deviceId')).toMatchObject({ type: 'Input.Text' });
+    await t.message('eve', 'help me');
+    expect(findById(lastCardIn(chat('eve')), 'deviceId')).toMatchObject({ type: 'Input.ChoiceSet' });
+    graph.managedDevices.delete('intune-eve-laptop');
+    await t.message('eve', 'help me');
+    expect(findById(lastCardIn(chat('eve')), 'deviceId')).toMatchObject({ type: 'Input.Text' });
+
+    const asked = await t.invoke('eve', 'assist.create', { problem: 'Teams crashes', urgency: 'normal', deviceId: 'the grey laptop' });
+    expect(asked.body.statusCode).toBe(200);
+    const [request] = (await t.store.listRequests({ kind: 'assist' })) as AssistRequest[];
+    expect(request.device).toEqual({ id: null, name: 'the grey laptop', source: 'typed' });
+    await t.invoke('bea', 'assist.accept', { requestId: request.id, version: request.version }, 'channel');
+    const accepted = await current(request.id);
+    await t.invoke('eve', 'assist.allowControl', { requestId: accepted.id, version: accepted.version });
+    await t.deliver();
+    const helperCard = lastCardIn(chat('bea'));
+    expect(findById(helperCard, 'close')).toBeTruthy();
+    expect(allIds(helperCard)).not.toContain('restartDevice');
+  });
+
   it('Graph refuses the restart (403, no Intune licence): the cards say it could not be started, and the buttons go', async () => {
     await start(['User.Read.All', INTUNE_READ_PERMISSION, INTUNE_ACTIONS_PERMISSION]);
     const request = await connected();
