@@ -53,6 +53,18 @@ describe('DEVICES=intune in the running Doorman', () => {
     expect(doctor).toMatch(/Intune devices \(assist\): device list in the assist form on; Restart PC and Sync buttons off/);
   });
 
+  it('without either Intune permission: free text and no buttons, and doctor names both permissions with what each turns on', async () => {
+    await start(['User.Read.All']);
+
+    expect(t.doorman.intuneDevices?.capabilities()).toEqual({ source: 'intune', listDevices: false, actions: false });
+    await t.message('alex', 'hi');
+    await t.message('alex', 'doctor');
+    const doctor = String(getById(BotConnectorDouble.cardOf(t.connector.postsIn(personalChat('alex')).at(-1)!), 'doctor').text);
+    expect(doctor).toContain(`Permission ${INTUNE_READ_PERMISSION}: missing from the token's roles`);
+    expect(doctor).toContain(`Permission ${INTUNE_ACTIONS_PERMISSION}: missing from the token's roles (needed to offer the Restart PC and Sync buttons`);
+    expect(doctor).toMatch(/Intune devices \(assist\): device list in the assist form off; Restart PC and Sync buttons off/);
+  });
+
   it('DEVICES=local builds no Intune adapter (the local stand-in is wired elsewhere)', async () => {
     await start(['User.Read.All'], 'local');
 
