@@ -1,3 +1,5 @@
+import { AssistRequest } from '../../src/domain/assist';
+import { InvitationRequest } from '../../src/domain/invitation';
 import { LockboxRequest } from '../../src/domain/lockbox';
 import { SessionRequest } from '../../src/domain/session';
 import { JwksDouble, signToken, signingKey } from '../support/entraDouble';
@@ -5,10 +7,12 @@ import { GraphDouble, startGraphDouble } from '../support/graphDouble';
 import { teamsActivity } from '../support/activities';
 import { APPROVALS_CHANNEL, PEOPLE, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
 
-// Issue 11: in Graph mode no object id reaches a person. A whole walk (a session handed to a colleague, lockbox
-// requests from chat, an API key and an Entra app, a decision by an approver who then leaves the tenant, a settings
-// change) runs against the Graph double with people named by Entra; then every card and message the Bot Connector
-// double received, every card answered inline, every trail of the REST API, every mail and the tab are scanned.
+// Issue 11: in Graph mode no object id reaches a person. A whole walk (a session handed to a colleague who invites
+// another into it, an assistance request, lockbox requests from chat, an API key and an Entra app, a decision by an
+// approver who then leaves the tenant, a settings change) runs against the Graph double with people and roles from
+// Entra and activity-feed notifications on; then every card and message the Bot Connector double received, every
+// card answered inline, every activity-feed notification, every trail of the REST API, every mail and the tab's
+// answers are scanned. (test/e2e/graphNoGuid.e2e.test.ts renders the tab in Chromium and reads what it shows.)
 // Ids are allowed only in the API's id fields and in what Teams does not show (action data, refresh lists, mentions).
 
 // A whole walk over TLS to the Graph double: seconds alone, much longer on a loaded 2-core machine.
@@ -20,13 +24,14 @@ const NIGHT_SHIFT = 'a1a1a1a1-0000-4000-8000-00000000a002';
 const TAB_CLIENT_ID = '7e7e7e7e-1111-4222-8333-444444444444';
 const API_AUDIENCE = 'api://doorman.contoso.example';
 const SYSTEM_APP = '5a5a5a5a-6b6b-4c7c-8d8d-9e9e9e9e9e9e';
+const TEAMS_APP_ID = '03c80289-9068-4332-b2da-cd6a300c7f50';
 const ENTRA_KEY = signingKey();
 
 /** Keys of the REST API and the tab's JSON whose values are ids by contract (DESIGN.md §5); nothing else may hold one. */
-const API_ID_FIELDS = new Set(['id', 'owner', 'assignee', 'requester', 'actor', 'by', 'queueId', 'requestedVia']);
+const API_ID_FIELDS = new Set(['id', 'owner', 'assignee', 'requester', 'actor', 'by', 'queueId', 'requestedVia', 'helper', 'inviter', 'invitee', 'parentId']);
 
-/** Card keys Teams never shows: element ids, action verbs and data, refresh lists; a choice's `value` is its id. */
-const CARD_HIDDEN_KEYS = new Set(['id', 'verb', 'data', 'userIds', 'style', 'type', 'version', '$schema']);
+/** Card keys Teams never shows: element ids, action verbs and data, an OpenUrl's address, refresh lists; a choice's `value` is its id. */
+const CARD_HIDDEN_KEYS = new Set(['id', 'verb', 'data', 'url', 'userIds', 'style', 'type', 'version', '$schema']);
 
 /** Every string a person reads in a card (or activity), with its path. */
 function readableStrings(node: unknown, path = '', inChoice = false): { path: string; text: string }[] {
@@ -75,7 +80,10 @@ describe('Graph mode: no object id where a person reads', () => {
 
   beforeEach(async () => {
     inlineCards.length = 0;
-    graph = await startGraphDouble({ roles: ['User.Read.All', 'GroupMember.Read.All', 'MailboxSettings.Read', 'Mail.Send'] });
+    graph = await startGraphDouble({
+      roles: ['User.Read.All', 'GroupMember.Read.All', 'MailboxSettings.Read', 'Mail.Send', 'TeamsActivity.Send', 'TeamsAppInstallation.ReadWriteSelfForUser.All'],
+    });
+    graph.addTeamsApp({ id: TEAMS_APP_ID, displayName: 'Doorman' });
     const zones: Record<keyof typeof PEOPLE, string> = {
       alex: 'W. Europe Standard Time',
       bea: 'Central Europe Standard Time',
@@ -110,6 +118,7 @@ describe('Graph mode: no object id where a person reads', () => {
         TAB_SSO_CLIENT_ID: TAB_CLIENT_ID,
         ENTRA_JWKS_URL: jwks.url,
         API_TOKEN_AUDIENCES: API_AUDIENCE,
+        TEAMS_APP_ID,
       },
     });
     const invoke = t.invoke;
@@ -159,7 +168,13 @@ describe('Graph mode: no object id where a person reads', () => {
     return { status: response.status, text, json: text.startsWith('{') ? JSON.parse(text) : null };
   }
 
-  async function newest<K extends 'session' | 'lockbox'>(kind: K): Promise<K extends 'session' ? SessionRequest : LockboxRequest> {
+  interface Kinds {
+    session: SessionRequest;
+    lockbox: LockboxRequest;
+    assist: AssistRequest;
+    invitation: InvitationRequest;
+  }
+  async function newest<K extends keyof Kinds>(kind: K): Promise<Kinds[K]> {
     const [request] = await t.store.listRequests({ kind });
     return request as never;
   }
@@ -184,6 +199,27 @@ describe('Graph mode: no object id where a person reads', () => {
     const ready = (await t.store.getRequest(session.id)) as SessionRequest;
     await t.invoke('bea', 'session.admit', { requestId: ready.id, version: ready.version });
     await deliverAll();
+
+    // Eve asks for help; Bea accepts from the assistance channel, Eve allows control; Bea invites Alex, who accepts.
+    await t.message('alex', '<at>Doorman</at> register assistance', 'channel');
+    await t.message('eve', 'hi');
+    expect((await t.invoke('eve', 'assist.create', { problem: 'VPN drops', urgency: 'normal', deviceId: `local-${PEOPLE.eve.aadObjectId}-laptop` })).body.statusCode).toBe(200);
+    await deliverAll();
+    const asked = await newest('assist');
+    await t.invoke('bea', 'assist.accept', { requestId: asked.id, version: asked.version }, 'channel');
+    await deliverAll();
+    const accepted = await newest('assist');
+    await t.invoke('eve', 'assist.allowControl', { requestId: accepted.id, version: accepted.version });
+    await deliverAll();
+    const helping = await newest('assist');
+    expect(helping.state).toBe('connected');
+    expect((await t.invoke('bea', 'invitation.create', { requestId: helping.id, version: helping.version, invitee: PEOPLE.alex.aadObjectId, permissionProfile: 'Collaborate' })).body.statusCode).toBe(200);
+    await deliverAll();
+    const invitation = await newest('invitation');
+    expect(invitation.state).toBe('pending');
+    expect((await t.invoke('alex', 'invitation.accept', { requestId: invitation.id, version: invitation.version })).body.statusCode).toBe(200);
+    await deliverAll();
+    expect((await newest('invitation')).state).toBe('accepted');
 
     // Lockbox from chat: Carl (an approver through a nested group) approves.
     await t.invoke('dana', 'lockbox.create', { resource: 'Contoso mailbox', reason: 'Case 4711', ticket: 'T-4711', durationMinutes: '60' });
@@ -229,21 +265,34 @@ describe('Graph mode: no object id where a person reads', () => {
     await t.message('alex', 'settings');
     await t.message('dana', 'requests');
     await t.message('bea', 'requests');
+    await t.message('carl', 'whoami');
     await deliverAll();
 
     const problems: string[] = [];
     for (const [index, call] of t.connector.calls.entries()) {
       const activity = (call.kind === 'createConversation' ? call.body.activity : call.body) as Record<string, unknown>;
-      problems.push(...withGuid(readableOfActivity(activity, `connector[${index}] ${call.kind} ${call.conversationId.slice(0, 24)}`)));
+      const strings = readableOfActivity(activity, `connector[${index}] ${call.kind} ${call.conversationId.slice(0, 24)}`);
+      // `whoami` tells a person their own object id on purpose (to put into ROLE_*), on its own labelled line.
+      problems.push(...withGuid(strings.map((item) => ({ ...item, text: item.text.replace(/^Object id: \S+$/m, '') }))));
     }
     for (const [index, { who, card }] of inlineCards.entries()) problems.push(...withGuid(readableStrings(card, `inline[${index}] ${who}`)));
+    // An activity-feed notification shows its text topic, its preview and the template's parameters; the deep link is not read.
+    let notifications = 0;
+    for (const [userId, feed] of graph.activityNotifications) {
+      for (const [index, { topic, previewText, templateParameters }] of feed.entries()) {
+        notifications += 1;
+        const where = `feed ${userId.slice(-4)}[${index}]`;
+        problems.push(...withGuid([...(topic.source === 'text' ? [{ path: `${where}.topic`, text: topic.value }] : []), { path: `${where}.preview`, text: previewText.content }]));
+        problems.push(...withGuid(templateParameters.map((parameter) => ({ path: `${where}.${parameter.name}`, text: parameter.value }))));
+      }
+    }
     for (const [index, mail] of graph.mails.entries()) {
       for (const [part, text] of Object.entries({ subject: mail.subject, text: mail.text, html: mail.html })) {
         if (text && GUID.test(text)) problems.push(`mail[${index}] to ${mail.to} ${part}: ${GUID.exec(text)?.[0]}`);
       }
     }
     const everyone = await call('GET', '/api/v1/requests', key);
-    expect(everyone.json.requests.length).toBe(4);
+    expect(everyone.json.requests.length).toBe(6);
     for (const { id } of everyone.json.requests as { id: string }[]) {
       const detail = await call('GET', `/api/v1/requests/${id}`, key);
       expect(detail.status).toBe(200);
@@ -258,6 +307,13 @@ describe('Graph mode: no object id where a person reads', () => {
     ]);
     const approved = (await call('GET', `/api/v1/requests/${fromChat.id}`, key)).json;
     expect(approved.decisionByName).toBe('Carl Approver');
+    expect((await call('GET', `/api/v1/requests/${helping.id}`, key)).json).toMatchObject({ helper: PEOPLE.bea.aadObjectId, helperName: 'Bea Agent', requesterName: 'Eve User' });
+    expect((await call('GET', `/api/v1/requests/${invitation.id}`, key)).json).toMatchObject({
+      inviter: PEOPLE.bea.aadObjectId,
+      inviterName: 'Bea Agent',
+      invitee: PEOPLE.alex.aadObjectId,
+      inviteeName: 'Alex Agent',
+    });
     const handed = (await call('GET', `/api/v1/requests/${session.id}`, key)).json;
     expect(handed).toMatchObject({ owner: PEOPLE.alex.aadObjectId, ownerName: 'Alex Agent', assignee: PEOPLE.bea.aadObjectId, assigneeName: 'Bea Agent' });
     for (const who of ['alex', 'bea', 'carl', 'dana'] as const) {
@@ -270,6 +326,7 @@ describe('Graph mode: no object id where a person reads', () => {
 
     expect(t.connector.calls.length).toBeGreaterThan(20);
     expect(graph.mails.length).toBeGreaterThanOrEqual(3);
+    expect(notifications).toBeGreaterThanOrEqual(5);
     expect(problems).toEqual([]);
   });
 
