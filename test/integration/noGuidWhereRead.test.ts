@@ -108,4 +108,26 @@ describe('Graph mode: no object id where a person reads', () => {
     expect(noticeIn('carl')).toContain('(Europe/Berlin)'); // as Teams reported it on his last message
     expect(noticeIn('finn')).toContain('(Asia/Tokyo)'); // no Teams zone yet: his mailbox's
   });
+  it("speaks Entra's preferred language to someone Teams never told Doorman a locale for: notice and mail", async () => {
+    await g.t.registerApprovals();
+    await g.t.message('alex', 'hi');
+    // Finn only installed Doorman (no locale, no message); Entra says he reads German. Read once the cache's TTL is over.
+    (g.graph.users.get(PEOPLE.finn.aadObjectId) as { preferredLanguage?: string }).preferredLanguage = 'de-DE';
+    g.t.clock.advance(10 * 60_000);
+    const install = teamsActivity({ from: PEOPLE.finn, place: { personal: true }, tenantId: TENANT, serviceUrl: g.t.connector.url, id: 'install-finn' });
+    await g.t.post({ ...install, type: 'installationUpdate', action: 'add' });
+
+    await g.t.message('dana', 'hi');
+    await g.t.invoke('dana', 'lockbox.create', { resource: 'Contoso mailbox', reason: 'Case 4711', ticket: 'T-4711', durationMinutes: '60' });
+    await g.deliverAll();
+    const mailTo = (first: string) => g.graph.mails.find((mail) => mail.to?.includes(`${first}@contoso.com`))?.text ?? '';
+    expect(mailTo('finn')).toContain('Entscheidung bis');
+    expect(mailTo('carl')).toContain('Decide by');
+
+    await g.t.invoke('alex', 'settings.save', { approvalRequired: 'false', leadReview: 'false', defaultDurationMinutes: '240', maxDurationMinutes: '1440', decisionHours: '12' });
+    await g.deliverAll();
+    const noticeIn = (who: keyof typeof PEOPLE) => g.t.connector.postsIn(`a:personal-${PEOPLE[who].aadObjectId}`).map((call) => JSON.stringify(call.body)).join('\n');
+    expect(noticeIn('finn')).toContain('hat die Genehmigung am');
+    expect(noticeIn('finn')).not.toContain('turned approval off');
+  });
 });
