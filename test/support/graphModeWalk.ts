@@ -195,6 +195,16 @@ export async function walkEveryFlow(g: GraphModeDoorman): Promise<Walked> {
   await g.t.registerApprovals();
   for (const who of ['alex', 'bea', 'carl', 'dana', 'finn'] as const) await g.t.message(who, 'hi');
   await g.t.message('alex', 'new session');
+  // The form's Assign list searches the agents (Data.Query): each result's title is what Alex reads; its value is an id.
+  const search = await g.t.post({
+    ...teamsActivity({ from: PEOPLE.alex, place: { personal: true }, tenantId: TENANT, serviceUrl: g.t.connector.url, id: 'search-1' }),
+    type: 'invoke',
+    name: 'application/search',
+    value: { queryText: 'a', queryOptions: { skip: 0, top: 15 }, dataset: 'agents' },
+  });
+  const results = (search.body?.value?.results ?? []) as { title: string; value: string }[];
+  expect(results.map((result) => result.title)).toEqual(expect.arrayContaining(['Alex Agent', 'Bea Agent']));
+  g.inlineCards.push({ who: 'alex Assign search', card: { choices: results } });
 
   // A session handed to Bea, with the customer's mail; the customer arrives and allows access; Bea admits.
   await g.t.invoke('alex', 'session.create', { recipientName: 'Chris Customer', recipientEmail: 'chris@example.com', sendEmail: 'true', emailLanguage: 'en', assignTo: `user:${PEOPLE.bea.aadObjectId}` });
