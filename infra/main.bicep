@@ -124,7 +124,7 @@ param tabSsoClientId string = ''
 @description('Application ID URI of that registration: api://<BOT_DOMAIN>/<client id>.')
 param tabSsoAppIdUri string = ''
 
-@description('The Teams app id in the organization app catalog (docs/graph.md §2c); empty: activity-feed notifications are off and people who never opened Doorman are reached by mail only.')
+@description('The Teams app id in the organization app catalog (docs/graph.md §2c); the identity then needs TeamsAppInstallation.ReadWriteSelfForUser.All (install Doorman for people who never opened it) and TeamsActivity.Send (activity-feed notifications), docs/graph.md §2c and §10. Empty: activity-feed notifications are off and people who never opened Doorman are reached by mail only.')
 param teamsAppId string = ''
 
 // Global names (web app, Key Vault, PostgreSQL, bot handle) must be unique in Azure; the suffix is stable per resource group.

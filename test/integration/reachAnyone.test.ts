@@ -18,7 +18,11 @@ const APP_ID = 'a1b2c3d4-0000-4000-8000-00000000d00a';
 const BOT = { id: '28:doorman', name: 'Doorman' };
 const ask = { resource: 'Contoso mailbox', reason: 'Case 4711: mail flow broken', ticket: 'T-4711', durationMinutes: '60' };
 // TEAMS_APP_ID also turns on activity-feed notifications, so the Graph app holds TeamsActivity.Send too.
-const ALL_ROLES = ['Mail.Send', 'User.Read.All', 'TeamsAppInstallation.ReadWriteSelfForUser.All', 'TeamsActivity.Send'];
+const ALL_ROLES = ['Mail.Send', 'User.Read.All', 'GroupMember.Read.All', 'TeamsAppInstallation.ReadWriteSelfForUser.All', 'TeamsActivity.Send'];
+// Graph mode takes people and roles from Entra: approvers through a group with a nested group, the rest by id.
+const APPROVERS_GROUP = 'a1a1a1a1-0000-4000-8000-0000000a0001';
+const ON_CALL_GROUP = 'a1a1a1a1-0000-4000-8000-0000000a0002';
+const MAIL: Partial<Record<keyof typeof PEOPLE, string>> = { alex: 'alex@example.com', carl: 'carl@example.com', dana: 'dana@example.com', finn: 'finn@example.com' };
 
 // Each test starts a Doorman (and in Graph mode the Graph double); on a loaded 2-core machine that outgrows 5 s.
 jest.setTimeout(30_000);
@@ -31,17 +35,31 @@ interface Setup {
   graph: GraphDouble | null;
 }
 
-/** A test Doorman in local mode (install stand-in) or Graph mode (the Graph double, Doorman in its app catalog). */
+/**
+ * A test Doorman in local mode (roles file, install stand-in) or Graph mode (the Graph double: people, mail addresses
+ * and roles from Entra with DIRECTORY=graph, Doorman in its app catalog, mail through sendMail).
+ */
 async function startIn(mode: Mode, options: { roles?: string[] } = {}): Promise<Setup> {
   if (mode === 'local') return { t: await startTestDoorman(), graph: null };
   const graph = await startGraphDouble({ roles: options.roles ?? ALL_ROLES });
   graph.addTeamsApp({ id: APP_ID, displayName: 'Doorman' });
   graph.addUser({ id: 'support-mailbox', displayName: 'Support', userPrincipalName: 'support@contoso.com', mail: 'support@contoso.com' });
-  for (const person of Object.values(PEOPLE)) graph.addUser({ id: person.aadObjectId, displayName: person.name });
+  for (const [key, person] of Object.entries(PEOPLE) as [Who, (typeof PEOPLE)[Who]][]) {
+    graph.addUser({ id: person.aadObjectId, displayName: person.name, ...(MAIL[key] ? { mail: MAIL[key] } : {}) });
+  }
+  // Carl is an approver only through On call, nested in Approvers; Finn and Dana are members of Approvers.
+  graph.addGroup({ id: ON_CALL_GROUP, displayName: 'On call', members: [PEOPLE.carl.aadObjectId] });
+  graph.addGroup({ id: APPROVERS_GROUP, displayName: 'Approvers', members: [ON_CALL_GROUP, PEOPLE.finn.aadObjectId, PEOPLE.dana.aadObjectId] });
   const config = graph.graphConfig();
   const t = await startTestDoorman({
     graphConnection: { credentialOptions: graph.credentialOptions, fetchOptions: graph.fetchOptions },
     env: {
+      DIRECTORY: 'graph',
+      ROLES_FILE: '',
+      ROLE_ADMINS: PEOPLE.alex.aadObjectId,
+      ROLE_AGENTS: `${PEOPLE.alex.aadObjectId},${PEOPLE.bea.aadObjectId}`,
+      ROLE_APPROVERS: `group:${APPROVERS_GROUP}`,
+      ROLE_ENGINEERS: PEOPLE.dana.aadObjectId,
       MAIL: 'graph',
       MAIL_SENDER: 'support@contoso.com',
       TEAMS_APP_ID: APP_ID,
@@ -142,6 +160,8 @@ describe.each(['local', 'graph'] as const)('reaching people who never typed to D
     }
     expect(await t.store.unreachablePeople()).toEqual([]);
     if (setup.graph) {
+      // The approvers came from Entra: Carl only through the nested group.
+      expect(setup.graph.requests.some((seen) => seen.path.includes(`/groups/${APPROVERS_GROUP}/transitiveMembers`))).toBe(true);
       // Carl installed it himself and is never installed for again; Finn and Dana got it from Doorman.
       expect(setup.graph.isInstalledFor(PEOPLE.carl.aadObjectId)).toBe(false);
       expect(setup.graph.isInstalledFor(PEOPLE.finn.aadObjectId, APP_ID)).toBe(true);
@@ -265,7 +285,7 @@ describe('when Doorman may not reach a person in Teams', () => {
   };
 
   it('install forbidden (Graph 403): the reminder goes by mail, the card says who was not reached and which permission to grant, doctor says why', async () => {
-    setup = await startIn('graph', { roles: ['Mail.Send', 'User.Read.All'] });
+    setup = await startIn('graph', { roles: ['Mail.Send', 'User.Read.All', 'GroupMember.Read.All'] });
     t = setup.t;
     const request = await reminderFor();
 

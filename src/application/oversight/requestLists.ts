@@ -92,7 +92,7 @@ function nameOf(names: ReadonlyMap<string, string | null>, id: string, recorded:
   return names.get(id) ?? (recorded && recorded !== id ? recorded : UNKNOWN_PERSON);
 }
 
-/** The names that go next to a summary's ids (additive fields: `ownerName`, `assigneeName`, `requesterName`, …). */
+/** The names that go next to a summary's ids (additive fields: `ownerName`, `assigneeName`, `requesterName`, `inviterName`, …). */
 function namesOf(request: StoredRequest, directoryNames: ReadonlyMap<string, string | null>): Record<string, unknown> {
   // An erased request's people read as its pseudonym, never as the directory's names for their ids.
   const names = request.erasedAs !== undefined ? new Map<string, string | null>() : directoryNames;
@@ -113,10 +113,9 @@ function namesOf(request: StoredRequest, directoryNames: ReadonlyMap<string, str
     };
   }
   if (request.kind === 'invitation') {
-    return {
-      ownerName: nameOf(names, request.inviter.aadObjectId, request.inviter.name),
-      assigneeName: nameOf(names, request.invitee.aadObjectId, request.invitee.name),
-    };
+    const inviterName = nameOf(names, request.inviter.aadObjectId, request.inviter.name);
+    const inviteeName = nameOf(names, request.invitee.aadObjectId, request.invitee.name);
+    return { ownerName: inviterName, assigneeName: inviteeName, inviterName, inviteeName };
   }
   return {
     ownerName: nameOf(names, request.createdBy.aadObjectId, request.createdBy.name),

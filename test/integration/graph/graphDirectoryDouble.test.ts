@@ -120,6 +120,34 @@ describe('Doorman with DIRECTORY=graph', () => {
     }
   });
 
+  test('a nested group member decides a lockbox request; removed from the group, their next click is refused once the TTL has passed', async () => {
+    const t = await startTestDoorman({
+      clock,
+      graphConnection: { credentialOptions: double.credentialOptions, fetchOptions: double.fetchOptions },
+      env: { ...env(), ROLE_ENGINEERS: PEOPLE.dana.aadObjectId },
+    });
+    try {
+      await t.registerApprovals();
+      const ask = { resource: 'Contoso mailbox', reason: 'Case 4711', ticket: 'T-4711', durationMinutes: '60' };
+      const ids = async () => (await t.store.listRequests({ kind: 'lockbox' })).map((request) => request.id);
+      await t.invoke('dana', 'lockbox.create', ask);
+      const [first] = await ids();
+      const approved = await t.invoke('carl', 'lockbox.approve', { requestId: first, version: (await t.store.getRequest(first))?.version }, 'channel');
+      expect(approved.body.statusCode).toBe(200);
+      expect((await t.store.getRequest(first))?.state).toBe('approved');
+
+      double.groups.get(NIGHT_SHIFT)?.members.splice(0);
+      await t.invoke('dana', 'lockbox.create', { ...ask, resource: 'Fabrikam tenant' });
+      const second = (await ids()).find((id) => id !== first) as string;
+      clock.advance(TTL);
+      const refused = await t.invoke('carl', 'lockbox.approve', { requestId: second, version: (await t.store.getRequest(second))?.version }, 'channel');
+      expect(JSON.stringify(refused.body)).toContain('Only approvers can decide on this request');
+      expect((await t.store.getRequest(second))?.state).toBe('pending');
+    } finally {
+      await t.stop();
+    }
+  });
+
   test('without User.Read.All start-up stops naming it, not with "nobody holds the approver role"', async () => {
     double.setRoles(['GroupMember.Read.All']);
 
