@@ -115,6 +115,13 @@ export type LockboxMembership = 'added' | 'alreadyMember' | 'shared';
 export type LockboxKept = 'otherRequest' | 'notAdded';
 
 /**
+ * What Doorman found after a grant it had begun was given up (the directory never answered, so the membership may or
+ * may not have been added): it `removed` the membership, the person was not a member (`absent`: nothing to remove),
+ * or another running request of theirs for the same scope now carries it and removes it when it ends (`otherRequest`).
+ */
+export type LockboxReconciled = 'removed' | 'absent' | 'otherRequest';
+
+/**
  * An access scope an admin defines: what approving grants, in words people read. What carries it (an Entra group, the
  * local grant table) is configuration, not part of the request. A request keeps a copy, so its card stays true.
  */
@@ -156,6 +163,8 @@ export interface LockboxAccess {
   kept?: LockboxKept | null;
   /** Why the grant failed (status `failed`). */
   problem?: Problem | null;
+  /** After a failed grant that may have added the membership: what Doorman found and did (absent: nothing to check). */
+  reconciled?: LockboxReconciled | null;
 }
 
 /** A decision, with who took it and why (a person, or a setting when approval is off). */
@@ -434,13 +443,15 @@ function changesFor(request: LockboxRequest, command: LockboxCommand, context: D
 }
 
 /** Facts the system records on a lockbox request without moving its state. */
-export type LockboxSideAction = 'remind' | 'escalate' | 'delivery.failed' | 'delivery.reached';
+export type LockboxSideAction = 'remind' | 'escalate' | 'reconcile' | 'delivery.failed' | 'delivery.reached';
 
 /** What a side transition records. */
 export type LockboxSideCommand =
   | { action: 'remind' }
   /** Undecided too long: the backup approvers (resolved from the directory) are added and may decide. */
   | { action: 'escalate'; backupIds: string[] }
+  /** A grant given up halfway: the membership Doorman may have added was checked in the directory (once). */
+  | { action: 'reconcile'; outcome: LockboxReconciled }
   | { action: 'delivery.failed'; failure: DeliveryFailure }
   /** A later card reached a person something was given up for: the cards stop saying they were not told. */
   | { action: 'delivery.reached'; aadObjectId: string };
@@ -461,6 +472,12 @@ export const LOCKBOX_SIDE_TRANSITIONS: {
     changes: (request, command) => ({ escalateAt: null, escalatedTo: [...new Set([...(request.escalatedTo ?? []), ...command.backupIds])] }),
     reason: (command) => `undecided in time: ${command.backupIds.length} backup approver(s) added (${command.backupIds.join(', ')})`,
   },
+  reconcile: {
+    from: ['ended'],
+    holds: (request) => request.access.status === 'failed' && (request.access.reconciled ?? null) === null,
+    changes: (request, command) => ({ access: { ...request.access, reconciled: command.outcome } }),
+    reason: (command) => RECONCILED_REASON[command.outcome],
+  },
   'delivery.failed': {
     from: LOCKBOX_STATES,
     holds: () => true,
@@ -473,6 +490,13 @@ export const LOCKBOX_SIDE_TRANSITIONS: {
     changes: (request, command) => ({ deliveryFailures: withPersonReached(request.deliveryFailures, command.aadObjectId) }),
     reason: () => 'a later card reached them',
   },
+};
+
+/** What the trail says after a given-up grant was checked: the auditor's "who added and who removed it". */
+const RECONCILED_REASON: Readonly<Record<LockboxReconciled, string>> = {
+  removed: 'grant given up, yet the membership Doorman had begun adding was there: removed by Doorman',
+  absent: 'grant given up: not a member, so Doorman has nothing to remove',
+  otherRequest: 'grant given up: the membership Doorman had begun adding stays for another running request of the requester, which removes it when it ends',
 };
 
 /** Records a side transition (the system only); REQUEST.ILLEGAL_TRANSITION when it is moot (already sent, decided). */

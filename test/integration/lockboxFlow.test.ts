@@ -71,6 +71,29 @@ describe('lockbox requests through the HTTP server', () => {
     expect(told).toContain(start);
   });
 
+  it('an approver denies from the card with a comment: denied, the requester is told by whom and why, nothing is granted, no deadline is left', async () => {
+    const request = await requested();
+    await t.deliver();
+    const card = (await t.invoke('carl', 'card.refresh', { requestId: request.id, version: request.version }, 'channel')).body.value;
+    expect(findById(card, 'deny')).toBeTruthy();
+    const response = await t.invoke('carl', 'lockbox.deny', { requestId: request.id, version: request.version, comment: 'not without a second ticket' }, 'channel');
+    expect(response.body.statusCode).toBe(200);
+    await t.deliver();
+    expect(await current(request.id)).toMatchObject({
+      state: 'denied',
+      remindAt: null,
+      access: { status: 'none', grantedAt: null },
+      decisions: [{ action: 'deny', byId: PEOPLE.carl.aadObjectId, comment: 'not without a second ticket' }],
+    });
+    expect(chatOf('dana').some((body) => body.includes('Denied by Carl Approver: not without a second ticket'))).toBe(true);
+    expect(await t.store.listGrants()).toEqual([]);
+    t.clock.advance(13 * 3600_000);
+    expect(await t.doorman.sweeper.sweep()).toBe(0);
+    const again = await t.invoke('finn', 'lockbox.approve', { requestId: request.id, version: request.version }, 'channel');
+    expect(findById(again.body.value, 'notice')).toBeTruthy();
+    expect((await current(request.id)).state).toBe('denied');
+  });
+
   it('a non-approver’s Approve is refused with AUTH.NOT_PERMITTED and changes nothing; the requester cannot approve their own', async () => {
     const request = await requested();
     const refused = await t.invoke('eve', 'lockbox.approve', { requestId: request.id, version: request.version }, 'channel');

@@ -2,8 +2,9 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LockboxRequest } from '../../src/domain/lockbox';
+import { JwksDouble, signToken, signingKey } from '../support/entraDouble';
 import { GraphDouble, startGraphDouble } from '../support/graphDouble';
-import { PEOPLE, TestDoorman, startTestDoorman } from '../support/testDoorman';
+import { PEOPLE, TENANT, TestDoorman, startTestDoorman } from '../support/testDoorman';
 import { findById, getById } from '../support/validateCard';
 
 // Issue 15: lockbox access is exactly what was approved, counted per person, never taking what Doorman did not give.
@@ -172,6 +173,117 @@ describe('lockbox in depth (issue 15), through the bot, with access in an Entra 
     expect(chatOf('carl').some((body) => body.includes('An approver revoked'))).toBe(true);
     expect(chatOf('finn').some((body) => body.includes('An approver revoked'))).toBe(false);
   });
+
+  it('a grant given up halfway (the directory added the membership but never answered): Doorman finds the membership, removes it, and the trail and ledger say so', async () => {
+    await start();
+    expect((await t.invoke('dana', 'lockbox.create', ask(60))).body.statusCode).toBe(200);
+    const [request] = (await t.store.listRequests({ kind: 'lockbox' })) as LockboxRequest[];
+    // Every add takes effect in the directory, and every answer is lost: Doorman retries until it gives up.
+    graph.failNext(1000, { status: 504, applied: true }, { method: 'POST', path: /members\/\$ref$/ });
+    await t.invoke('carl', 'lockbox.approve', { requestId: request.id, version: request.version }, 'channel');
+    for (let round = 0; round < 40 && (await current(request.id)).state !== 'ended'; round += 1) {
+      await t.deliver();
+      t.clock.advance(5 * 60_000);
+    }
+    expect(await current(request.id)).toMatchObject({ state: 'ended', access: { status: 'failed', grantedAt: null } });
+    await deliverAll();
+
+    expect(isMember()).toBe(false);
+    expect(graph.requests.some((call) => call.method === 'DELETE' && call.path.endsWith(`/members/${PEOPLE.dana.aadObjectId}/$ref`))).toBe(true);
+    expect((await current(request.id)).access.reconciled).toBe('removed');
+    expect((await t.store.listGrants()).map((grant) => ({ membership: grant.membership, revoked: grant.revokedAt !== null }))).toEqual([{ membership: 'added', revoked: true }]);
+    const trail = (await t.store.eventsOf(request.id)).find((event) => event.action === 'reconcile');
+    expect(trail).toMatchObject({ actorId: 'system:dispatcher' });
+    expect(trail?.reason).toContain('removed by Doorman');
+  }, 30_000);
+
+  it('a grant given up before the directory added anything: nothing is removed, and the ledger stops saying `adding`', async () => {
+    await start();
+    expect((await t.invoke('dana', 'lockbox.create', ask(60))).body.statusCode).toBe(200);
+    const [request] = (await t.store.listRequests({ kind: 'lockbox' })) as LockboxRequest[];
+    graph.failNext(1000, { status: 504 }, { method: 'POST', path: /members\/\$ref$/ });
+    await t.invoke('carl', 'lockbox.approve', { requestId: request.id, version: request.version }, 'channel');
+    for (let round = 0; round < 40 && (await current(request.id)).state !== 'ended'; round += 1) {
+      await t.deliver();
+      t.clock.advance(5 * 60_000);
+    }
+    await deliverAll();
+    expect(isMember()).toBe(false);
+    expect(graph.requests.some((call) => call.method === 'DELETE')).toBe(false);
+    expect((await current(request.id)).access.reconciled).toBe('absent');
+    expect((await t.store.listGrants()).map((grant) => grant.membership)).toEqual(['notAdded']);
+  }, 30_000);
+
+  it('revoked before the grant began: a membership the engineer already had is not removed', async () => {
+    await start();
+    graph.groups.get(ACCESS_GROUP)?.members.push(PEOPLE.dana.aadObjectId);
+    expect((await t.invoke('dana', 'lockbox.create', ask(60))).body.statusCode).toBe(200);
+    const [request] = (await t.store.listRequests({ kind: 'lockbox' })) as LockboxRequest[];
+    await t.invoke('carl', 'lockbox.approve', { requestId: request.id, version: request.version }, 'channel');
+    const approvedNow = await current(request.id);
+    expect(approvedNow.access.status).toBe('granting');
+    expect((await t.invoke('finn', 'lockbox.revoke', { requestId: request.id, version: approvedNow.version }, 'channel')).body.statusCode).toBe(200);
+    await deliverAll();
+    expect(await current(request.id)).toMatchObject({ state: 'ended', ending: { reason: 'revoked' }, access: { kept: 'notAdded' } });
+    expect(isMember()).toBe(true);
+    expect(graph.requests.some((call) => call.method === 'DELETE')).toBe(false);
+  });
+
+  it('the auditor\'s questions (what did this approval grant, to whom, from when to when, who added and who removed it) are answered by the trail in the tab and in the REST API', async () => {
+    const tabClientId = '11111111-2222-3333-4444-555555555555';
+    const entraKey = signingKey();
+    const jwks = new JwksDouble(entraKey);
+    await jwks.start();
+    try {
+      await start(undefined, undefined, { TAB_SSO_CLIENT_ID: tabClientId, TAB_SSO_APP_ID_URI: `api://doorman.contoso.example/${tabClientId}`, ENTRA_JWKS_URL: jwks.url });
+      const request = await approved(60);
+      t.clock.advance(61 * 60_000);
+      await t.doorman.sweeper.sweep();
+      await deliverAll();
+      const ended = await current(request.id);
+      expect(ended).toMatchObject({ state: 'ended', access: { status: 'removed' } });
+      const grantedAt = (ended.access.grantedAt as Date).toISOString();
+      const removedAt = (ended.access.removedAt as Date).toISOString();
+
+      // REST API: ids, times and the trail's reasons, with names next to ids.
+      const key = await t.issueApiKey({ id: 'k-audit', name: 'Audit', onBehalfOf: ['*'] });
+      const rest = (await (await fetch(`${t.doorman.url}/api/v1/lockbox/${request.id}`, { headers: { authorization: `Bearer ${key}` } })).json()) as {
+        requester: string;
+        scope: { name: string };
+        resource: string;
+        access: Record<string, unknown>;
+        events: { action: string; actor: string; actorName: string; reason: string | null; at: string }[];
+      };
+      expect(rest).toMatchObject({ requester: PEOPLE.dana.aadObjectId, resource: 'Contoso mailbox', scope: { name: 'Customer content' } });
+      expect(rest.access).toMatchObject({ grantedAt, removedAt, membership: 'added' });
+      const restEvent = (action: string) => rest.events.find((event) => event.action === action);
+      expect(restEvent('approve')).toMatchObject({ actor: PEOPLE.carl.aadObjectId, actorName: 'Carl Approver' });
+      expect(restEvent('confirmGrant')).toMatchObject({ at: grantedAt, actor: 'system:dispatcher', reason: 'membership added by Doorman' });
+      expect(restEvent('end')).toMatchObject({ at: removedAt, actor: 'system:dispatcher', reason: 'window elapsed; membership removed by Doorman' });
+
+      // The tab: the window, the scope, and the timeline's lines say the same in words.
+      const now = Math.floor(t.clock.now().getTime() / 1000);
+      const token = signToken(
+        { aud: tabClientId, iss: `https://login.microsoftonline.com/${TENANT}/v2.0`, iat: now, nbf: now, exp: now + 3600, name: PEOPLE.alex.name, oid: PEOPLE.alex.aadObjectId, scp: 'access_as_user', tid: TENANT, ver: '2.0' },
+        entraKey.privateKey,
+      );
+      const tab = (await (await fetch(`${t.doorman.url}/tab/api/requests/${request.id}`, { headers: { Authorization: `Bearer ${token}` } })).json()) as {
+        request: { requesterName: string; window: { from: string; to: string }; details: { label: string; value: string }[] };
+        events: { text: string; reason: string | null; at: string }[];
+      };
+      expect(tab.request).toMatchObject({ requesterName: 'Dana Engineer', window: { from: grantedAt, to: removedAt } });
+      expect(tab.request.details).toEqual(expect.arrayContaining([{ label: 'Access scope', value: 'Customer content' }, { label: 'Resource', value: 'Contoso mailbox' }]));
+      expect(tab.events).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ text: 'Carl Approver approved' }),
+          expect.objectContaining({ at: grantedAt, text: 'Access granted, confirmed', reason: 'membership added by Doorman' }),
+          expect.objectContaining({ at: removedAt, reason: 'window elapsed; membership removed by Doorman' }),
+        ]),
+      );
+    } finally {
+      await jwks.stop();
+    }
+  }, 30_000);
 
   it('separation of duties across the lead review and approval: the lead who passed the review cannot also approve', async () => {
     const rolesFile = join(dir, 'roles.json');

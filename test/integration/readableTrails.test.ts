@@ -38,7 +38,7 @@ describe('audit trails and settings history read as people talk', () => {
     await t.message('dana', 'requests');
     const card = lastCardWith('dana', `trail-${request.id}`);
     const lines = String(getById(card, `trail-${request.id}`).text).split('\n\n').map((line) => line.replace(/^.* · /, ''));
-    expect(lines).toEqual(['Dana Engineer asked for access', 'Carl Approver approved — “go ahead”', 'Access granted, confirmed']);
+    expect(lines).toEqual(['Dana Engineer asked for access', 'Carl Approver approved — “go ahead”', 'Access granted, confirmed — “membership added by Doorman”']);
     for (const text of visibleTexts(findById(card, `lockbox-${request.id}`))) {
       expect(text).not.toMatch(GUID);
       expect(text).not.toMatch(INTERNAL_NAMES);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
 import { verifyWebhook } from '../../src/adapters/http/webhookSignature';
+import { LockboxRequest } from '../../src/domain/lockbox';
 import { JwksDouble, signToken } from '../support/entraDouble';
 import { aLockboxRequest } from '../support/lockboxBuilder';
 import { aSessionRequest } from '../support/sessionBuilder';
@@ -116,6 +117,57 @@ describe('REST API v1 and signed webhooks', () => {
     expect(receiver.received.every((hook) => hook.valid)).toBe(true);
     expect(verifyWebhook('another-secret-of-thirty-two-chars!!', receiver.received[0].body, 'x', 0)).toBe(false);
   });
+
+  it('every decision path has a signed webhook: deny, cancel, expire, revoke, elapse, lead review, escalation, automatic approval', async () => {
+    const drain = async () => {
+      for (let round = 0; round < 4; round += 1) {
+        await t.deliver();
+        t.clock.advance(1000);
+      }
+    };
+    const hooksOf = (id: string) => receiver.received.map((hook) => JSON.parse(hook.body) as { type: string; request: { id: string } }).filter((hook) => hook.request.id === id).map((hook) => hook.type);
+    const asked = async () => (await api('POST', '/api/v1/lockbox', valid)).json as { id: string; version: number };
+    const decide = async (who: 'carl' | 'alex', verb: string, id: string, extra: Record<string, string> = {}) => {
+      const now = (await t.store.getRequest(id)) as LockboxRequest;
+      expect((await t.invoke(who, `lockbox.${verb}`, { requestId: id, version: now.version, ...extra }, 'channel')).body.statusCode).toBe(200);
+    };
+
+    const denied = await asked();
+    await decide('carl', 'deny', denied.id, { comment: 'not this week' });
+    const cancelled = await asked();
+    expect((await api('POST', `/api/v1/lockbox/${cancelled.id}/cancel`)).status).toBe(200);
+    const revoked = await asked();
+    await decide('carl', 'approve', revoked.id);
+    await drain();
+    await decide('carl', 'revoke', revoked.id);
+    const elapsed = await asked();
+    await decide('carl', 'approve', elapsed.id);
+    const expired = await asked();
+    await drain();
+    t.clock.advance(12 * 3600_000);
+    await t.doorman.sweeper.sweep();
+    await drain();
+
+    expect(hooksOf(denied.id)).toEqual(['lockbox.create', 'lockbox.deny']);
+    expect(hooksOf(cancelled.id)).toEqual(['lockbox.create', 'lockbox.cancel']);
+    expect(hooksOf(revoked.id)).toEqual(['lockbox.create', 'lockbox.approve', 'lockbox.confirmGrant', 'lockbox.revoke', 'lockbox.end']);
+    expect(hooksOf(elapsed.id)).toEqual(['lockbox.create', 'lockbox.approve', 'lockbox.confirmGrant', 'lockbox.elapse', 'lockbox.end']);
+    expect(hooksOf(expired.id)).toEqual(['lockbox.create', 'lockbox.expire']);
+
+    const settings = { approvalRequired: 'true', leadReview: 'true', defaultDurationMinutes: '240', maxDurationMinutes: '1440', decisionHours: '12', escalationHours: '2' };
+    expect((await t.invoke('alex', 'settings.save', settings)).body.statusCode).toBe(200);
+    const reviewed = await asked();
+    await drain();
+    t.clock.advance(2 * 3600_000);
+    await t.doorman.sweeper.sweep();
+    await decide('alex', 'approve', reviewed.id, { stage: 'review' });
+    expect((await t.invoke('alex', 'settings.save', { ...settings, approvalRequired: 'false', leadReview: 'false', escalationHours: '0' })).body.statusCode).toBe(200);
+    const automatic = await asked();
+    await drain();
+    expect(hooksOf(reviewed.id)).toEqual(['lockbox.create', 'lockbox.escalate', 'lockbox.passReview']);
+    expect(hooksOf(automatic.id)).toEqual(['lockbox.create', 'lockbox.autoApprove', 'lockbox.confirmGrant']);
+    expect(receiver.received.every((hook) => hook.valid)).toBe(true);
+  }, 30_000);
 
   it('a receiver that is down gets the webhook later; nothing is lost', async () => {
     receiver.down = 1;

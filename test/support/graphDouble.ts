@@ -101,6 +101,8 @@ export interface InjectedFailure {
   retryAfter?: string;
   code?: string;
   message?: string;
+  /** The call takes effect and only its answer is lost (a gateway timeout after the directory did the work). */
+  applied?: boolean;
 }
 
 /** Which requests an injected failure applies to. */
@@ -282,10 +284,15 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
     );
     if (injection) {
       injection.remaining -= 1;
-      const { status, retryAfter, code, message } = injection.failure;
+      const { status, retryAfter, code, message, applied } = injection.failure;
+      if (applied) route(req, DISCARDED_ANSWER, body, url, method);
       return send(res, status, graphError(code ?? defaultCode(status), message ?? 'injected failure'), retryAfter ? { 'Retry-After': retryAfter } : {});
     }
 
+    route(req, res, body, url, method);
+  }
+
+  function route(req: IncomingMessage, res: ServerResponse, body: string, url: URL, method: string): void {
     const segments = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
     if (segments[0] === tenantId && segments[1] === 'v2.0' && url.pathname.endsWith('/.well-known/openid-configuration')) {
       return send(res, 200, openIdConfiguration(origin, tenantId));
@@ -964,6 +971,9 @@ function defaultCode(status: number): string {
 function graphError(code: string, message: string): { error: Record<string, unknown> } {
   return { error: { code, message, innerError: { date: new Date().toISOString().slice(0, 19), 'request-id': randomUUID() } } };
 }
+
+/** Where the answer of an injected `applied` failure goes: nowhere (the caller gets the injected failure instead). */
+const DISCARDED_ANSWER = { writeHead: () => DISCARDED_ANSWER, setHeader: () => DISCARDED_ANSWER, end: () => DISCARDED_ANSWER } as unknown as ServerResponse;
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   if (body === null) {

@@ -72,7 +72,17 @@ describe('trail lines', () => {
 
   it('quotes what a person wrote, and leaves machine reasons out', () => {
     expect(trailLine(event('lockbox', 'approve', person(DANA), 'go ahead'), 'Carl Approver').reason).toBe('go ahead');
-    expect(trailLine(event('lockbox', 'end', { actorId: 'system:dispatcher', actorType: 'system' }, 'window elapsed'), 'Doorman').reason).toBeNull();
+    const setting = 'approval turned off by setting (set by Alex Admin at 2026-01-01T00:00:00.000Z)';
+    expect(trailLine(event('lockbox', 'autoApprove', { actorId: 'system:settings', actorType: 'system' }, setting), 'the approval setting').reason).toBeNull();
+  });
+
+  it('quotes who added and who removed a lockbox membership: the auditor reads it in the timeline (issue 15)', () => {
+    const dispatcher = { actorId: 'system:dispatcher', actorType: 'system' as const };
+    expect(trailLine(event('lockbox', 'confirmGrant', dispatcher, 'membership added by Doorman'), 'Doorman').reason).toBe('membership added by Doorman');
+    expect(trailLine(event('lockbox', 'end', dispatcher, 'window elapsed; membership removed by Doorman'), 'Doorman').reason).toBe('window elapsed; membership removed by Doorman');
+    expect(trailLine(event('lockbox', 'reconcile', dispatcher, 'grant given up: not a member, so Doorman has nothing to remove'), 'Doorman').text).toBe(
+      'The membership of the given-up grant was checked in the directory',
+    );
   });
 
   it('reads an action no table knows as a change, not as its name', () => {

@@ -1,5 +1,8 @@
 import { DeadlineSweeper } from '../../src/application/delivery/deadlineSweeper';
+import { grantLockboxAccess, removeLockboxAccess } from '../../src/application/lockbox/lockboxAccess';
+import { decideOnLockbox, failLockboxGrant } from '../../src/application/lockbox/lockboxRequests';
 import { lockboxFormLimits, submitLockboxForm } from '../../src/application/lockbox/lockboxViews';
+import { AccessGranter } from '../../src/application/ports';
 import { registerChannel } from '../../src/application/people/queues';
 import { DEFAULT_LOCKBOX_SCOPE, LockboxRequest } from '../../src/domain/lockbox';
 import { Actor } from '../../src/domain/people';
@@ -46,5 +49,83 @@ describe('lockbox use cases (SQLite in memory, fake clock)', () => {
   it('answers a form from someone who may not ask with the form and a notPermitted problem', async () => {
     const answer = await submitLockboxForm(t.deps, alex, ask, null);
     expect(answer).toMatchObject({ kind: 'form', problems: [{ field: 'form', problem: 'notPermitted' }] });
+  });
+});
+
+/** A directory group as the access carrier: memberships are state; an add can take effect and lose its answer. */
+class GroupDouble implements AccessGranter {
+  readonly members = new Set<string>();
+  readonly calls: string[] = [];
+  loseAddAnswers = false;
+  async holds(principalId: string): Promise<boolean> {
+    return this.members.has(principalId);
+  }
+  async add(principalId: string): Promise<void> {
+    this.calls.push('add');
+    this.members.add(principalId);
+    if (this.loseAddAnswers) throw new Error('Graph add unavailable (HTTP 504)');
+  }
+  async remove(principalId: string): Promise<void> {
+    this.calls.push('remove');
+    this.members.delete(principalId);
+  }
+}
+
+describe('a lockbox grant given up halfway is checked afterwards (issue 15, use cases)', () => {
+  const t = useCaseDepsPerTest();
+  const carl: Actor = { type: 'person', person: { aadObjectId: '00000000-0000-0000-0000-00000000c003', name: 'Carl Approver' }, roles: ['approver'] };
+  const danaId = dana.type === 'person' ? dana.person.aadObjectId : '';
+
+  async function approvedRequest(): Promise<string> {
+    const answer = await submitLockboxForm(t.deps, dana, ask, null);
+    if (answer.kind !== 'card') throw new Error('expected the requester card');
+    const id = (answer.card.view.request as LockboxRequest).id;
+    expect((await decideOnLockbox(t.deps, carl, { requestId: id, version: null }, 'approve', null)).refused).toBeNull();
+    return id;
+  }
+
+  /** The grant's add took effect but never answered, until the dispatcher gave up. */
+  async function givenUp(group: GroupDouble, id: string): Promise<void> {
+    group.loseAddAnswers = true;
+    await expect(grantLockboxAccess(t.deps, group, id)).rejects.toThrow(/504/);
+    await expect(grantLockboxAccess(t.deps, group, id)).rejects.toThrow(/504/);
+    group.loseAddAnswers = false;
+    await failLockboxGrant(t.deps, id, { code: 'ACCESS.GIVEN_UP', detail: null });
+    expect((await t.deps.grants.grantOf(id))?.membership).toBe('adding');
+  }
+
+  beforeEach(async () => {
+    await registerChannel(t.deps, alex, place, { purpose: 'approvals', name: 'Approvals', makeDefault: true });
+  });
+
+  it('the failed grant queues the check in its own transaction; delivered twice, it removes once and records once', async () => {
+    const group = new GroupDouble();
+    const id = await approvedRequest();
+    await givenUp(group, id);
+    const queued = await t.deps.outbox.claimOutbox(t.clock.now(), 100, 60_000, ['access.revoke']);
+    expect(queued.map((item) => item.message)).toEqual([{ type: 'access.revoke', requestId: id }]);
+    await removeLockboxAccess(t.deps, group, id);
+    await removeLockboxAccess(t.deps, group, id);
+    expect(group.members.has(danaId)).toBe(false);
+    expect(group.calls.filter((call) => call === 'remove')).toHaveLength(1);
+    expect((await t.deps.requests.eventsOf(id)).filter((event) => event.action === 'reconcile')).toHaveLength(1);
+    expect(await t.deps.grants.grantOf(id)).toMatchObject({ membership: 'added' });
+  });
+
+  it('while another running request of the person carries the membership, it stays and that request removes it at its end', async () => {
+    const group = new GroupDouble();
+    const failed = await approvedRequest();
+    await givenUp(group, failed);
+    const running = await approvedRequest();
+    await grantLockboxAccess(t.deps, group, running);
+    await removeLockboxAccess(t.deps, group, failed);
+    expect(group.members.has(danaId)).toBe(true);
+    expect(((await t.deps.requests.getRequest(failed)) as LockboxRequest).access.reconciled).toBe('otherRequest');
+    expect(await t.deps.grants.grantOf(running)).toMatchObject({ membership: 'added' });
+
+    const granted = (await t.deps.requests.getRequest(running)) as LockboxRequest;
+    expect((await decideOnLockbox(t.deps, dana, { requestId: running, version: granted.version }, 'resolve', null)).refused).toBeNull();
+    await removeLockboxAccess(t.deps, group, running);
+    expect(group.members.has(danaId)).toBe(false);
   });
 });

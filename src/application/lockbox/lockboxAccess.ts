@@ -1,7 +1,7 @@
-import { LockboxKept, LockboxMembership, scopeOf } from '../../domain/lockbox';
-import { AccessGrant, AccessGranter } from '../ports';
+import { LockboxKept, LockboxMembership, LockboxReconciled, LockboxRequest, scopeOf } from '../../domain/lockbox';
+import { AccessGrant, AccessGranter, GrantMembership } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
-import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox } from './lockboxRequests';
+import { confirmLockboxGrant, confirmLockboxRemoval, loadLockbox, recordGrantReconciled } from './lockboxRequests';
 
 /**
  * Grants an approved request's access, counted in the grant ledger per person and scope: when another running grant
@@ -36,10 +36,13 @@ export async function grantLockboxAccess(deps: UseCaseDeps, access: AccessGrante
  */
 export async function removeLockboxAccess(deps: UseCaseDeps, access: AccessGranter, requestId: string): Promise<void> {
   const request = await loadLockbox(deps, requestId);
+  if (request.state === 'ended' && request.access.status === 'failed') return reconcileGivenUpGrant(deps, access, request);
   if (request.state !== 'approved' || request.access.status !== 'removing') return;
   const grant = await deps.grants.grantOf(request.id);
   if (grant === null) {
-    // Nothing was ever granted through the ledger (a request from before it, or never confirmed): remove as before.
+    // Revoked or resolved before the grant began: the ledger is written before any add, so Doorman added nothing.
+    if (request.access.grantedAt === null) return confirmLockboxRemoval(deps, requestId, 'notAdded');
+    // A grant confirmed before the ledger existed: remove as before.
     await access.remove(request.requester.aadObjectId, scopeOf(request).id);
     await confirmLockboxRemoval(deps, requestId, null);
     return;
@@ -51,15 +54,49 @@ export async function removeLockboxAccess(deps: UseCaseDeps, access: AccessGrant
   await confirmLockboxRemoval(deps, requestId, kept);
 }
 
+/**
+ * A grant given up while `adding` (the directory never answered, so the add may have happened): the membership is
+ * checked in the directory and removed when it is there and no other running grant of the person needs it; when one
+ * does, that grant is made the one that removes it. Runs from the outbox (retried); the trail records the outcome
+ * once, and the ledger row stops saying `adding` (`added` when the membership was there, `notAdded` when not).
+ */
+async function reconcileGivenUpGrant(deps: UseCaseDeps, access: AccessGranter, request: LockboxRequest): Promise<void> {
+  const grant = await deps.grants.grantOf(request.id);
+  if (grant === null || grant.membership !== 'adding') return;
+  let outcome = request.access.reconciled ?? null;
+  if (outcome === null) {
+    const others = (await deps.grants.runningGrantsOf(grant.principalId, grant.scope)).filter((other) => other.requestId !== request.id);
+    if (!(await access.holds(grant.principalId, grant.scope))) outcome = 'absent';
+    else if (others.length > 0) {
+      await handOver(deps, others);
+      outcome = 'otherRequest';
+    } else {
+      await access.remove(grant.principalId, grant.scope);
+      outcome = 'removed';
+    }
+    // After a crash between the removal and this record, the retry finds no member and says so: still true.
+    await recordGrantReconciled(deps, request.id, outcome);
+  }
+  await deps.grants.setGrantMembership(request.id, RECONCILED_MEMBERSHIP[outcome]);
+}
+
+const RECONCILED_MEMBERSHIP: Readonly<Record<LockboxReconciled, GrantMembership>> = { removed: 'added', otherRequest: 'added', absent: 'notAdded' };
+
+/** Another running grant carries a membership Doorman added: unless one of them already owns it, the oldest does now. */
+async function handOver(deps: UseCaseDeps, others: AccessGrant[]): Promise<void> {
+  if (!others.some((other) => other.membership === 'added' || other.membership === 'adding')) await deps.grants.setGrantMembership(others[0].requestId, 'added');
+}
+
 async function keptBecause(deps: UseCaseDeps, grant: AccessGrant, others: AccessGrant[]): Promise<LockboxKept | null> {
   const addedByDoorman = grant.membership === 'added' || grant.membership === 'adding';
   if (others.length > 0) {
-    if (addedByDoorman && !others.some((other) => other.membership === 'added')) await deps.grants.setGrantMembership(others[0].requestId, 'added');
+    if (addedByDoorman) await handOver(deps, others);
     return 'otherRequest';
   }
   return addedByDoorman ? null : 'notAdded';
 }
 
+/** How a grant just made holds its membership (`notAdded` only follows a failed grant, which is never confirmed). */
 function membershipOf(grant: AccessGrant): LockboxMembership {
-  return grant.membership === 'adding' ? 'added' : grant.membership;
+  return grant.membership === 'adding' || grant.membership === 'notAdded' ? 'added' : grant.membership;
 }

@@ -29,6 +29,7 @@ export function lockboxSummary(request: LockboxRequest): Record<string, unknown>
       membership: request.access.membership ?? null,
       kept: request.access.kept ?? null,
       problem: request.access.problem ?? null,
+      reconciled: request.access.reconciled ?? null,
     },
     ending: request.ending ? { reason: request.ending.reason, by: request.ending.byId, at: request.ending.at.toISOString() } : null,
     createdAt: request.createdAt.toISOString(),
@@ -74,7 +75,8 @@ export function lockboxEffects(
     }
   }
   if (actions.includes('approve') || actions.includes('autoApprove')) effects.push({ type: 'access.grant', requestId: after.id });
-  if (actions.some((action) => ['resolve', 'revoke', 'elapse'].includes(action))) {
+  // A grant given up may have added the membership after all: the same step checks and removes what Doorman added.
+  if (actions.some((action) => ['resolve', 'revoke', 'elapse', 'failGrant'].includes(action))) {
     effects.push({ type: 'access.revoke', requestId: after.id });
   }
   if (actions.includes('end')) {

@@ -9,6 +9,7 @@ import {
   LockboxDeadlineKind,
   LockboxKept,
   LockboxMembership,
+  LockboxReconciled,
   LockboxRequest,
   createLockbox,
   decideLockbox,
@@ -293,6 +294,22 @@ export async function failLockboxGrant(deps: UseCaseDeps, requestId: string, pro
   // The ledger must not count a failed grant as running: later requests of the same person would "share" it.
   await deps.grants.recordRevoke(request.id, deps.clock.now());
   await systemAction(deps, request, { action: 'failGrant', problem }, SYSTEM_DISPATCHER);
+}
+
+/** A grant given up halfway was checked in the directory: the trail (and the REST API) say what Doorman found and did. */
+export async function recordGrantReconciled(deps: UseCaseDeps, requestId: string, outcome: LockboxReconciled): Promise<void> {
+  // What was done in the directory is not done again: a concurrent side event (a delivery failure) only means read again.
+  for (let attempt = 1; ; attempt += 1) {
+    const request = await loadLockbox(deps, requestId);
+    if ((request.access.reconciled ?? null) !== null) return;
+    const { request: after, event } = recordLockboxSide(request, { action: 'reconcile', outcome }, { actor: SYSTEM_DISPATCHER, now: deps.clock.now(), source: 'timer' });
+    try {
+      await commitRequest(deps, request, after, [event]);
+      return;
+    } catch (error) {
+      if (!isDoormanError(error, 'REQUEST.STALE_VERSION') || attempt >= 3) throw error;
+    }
+  }
 }
 
 /** The AccessGranter confirmed the removal (or the membership was rightly kept): only now does the request reach `ended`. */

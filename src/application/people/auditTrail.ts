@@ -6,7 +6,7 @@ import { Directory, LockboxSettings } from '../ports';
 import { UseCaseDeps } from '../shared/useCaseDeps';
 
 /** Audit actions outside a kind's transition table: the creation, and side events that change no state. */
-type LockboxSideAction = 'create' | 'remind' | 'escalate' | 'delivery.failed' | 'delivery.reached' | 'erase';
+type LockboxSideAction = 'create' | 'remind' | 'escalate' | 'reconcile' | 'delivery.failed' | 'delivery.reached' | 'erase';
 type SessionSideAction = 'create' | 'lobby.close' | 'meeting.ready' | 'meeting.failed' | 'mail.failed' | 'delivery.failed' | 'delivery.reached' | 'erase';
 
 /** How one action reads in a trail; `quotesReason` when the event's reason is what a person wrote. */
@@ -29,12 +29,14 @@ const LOCKBOX_PHRASES: Readonly<Record<LockboxAction | LockboxSideAction, TrailP
   escalate: { says: () => 'nobody decided in time: backup approvers added and told', quotesReason: true },
   'delivery.failed': { says: () => 'a card or message about this request could not be delivered' },
   'delivery.reached': { says: () => 'a card about this request reached someone who had not been told' },
-  confirmGrant: { says: () => 'access granted, confirmed' },
+  // The reasons of the grant, its end and a reconcile say who added and who removed the membership (the auditor asks).
+  confirmGrant: { says: () => 'access granted, confirmed', quotesReason: true },
   failGrant: { says: () => 'the grant failed; access was not given', quotesReason: true },
   resolve: { says: (actor) => `${actor} marked the work done; access is being removed`, quotesReason: true },
   revoke: { says: (actor) => `${actor} revoked access; access is being removed`, quotesReason: true },
   elapse: { says: () => 'the access window ended; access is being removed' },
-  end: { says: () => 'access removed, confirmed' },
+  end: { says: () => 'access ended, confirmed', quotesReason: true },
+  reconcile: { says: () => 'the membership of the given-up grant was checked in the directory', quotesReason: true },
   erase: { says: (actor) => `${actor} erased the personal data; names read as a pseudonym` },
 };
 

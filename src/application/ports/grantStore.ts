@@ -1,9 +1,10 @@
 /**
  * How this grant's person came to hold the access: Doorman is `adding` the membership (written before the directory
  * call, so a retry knows), has `added` it, found them `alreadyMember`, or another running grant of theirs for the same
- * scope carries it (`shared`).
+ * scope carries it (`shared`). A grant given up while `adding` is checked afterwards: `added` when the membership was
+ * there (and removed, or handed to another running grant), `notAdded` when it never was.
  */
-export type GrantMembership = 'adding' | 'added' | 'alreadyMember' | 'shared';
+export type GrantMembership = 'adding' | 'added' | 'alreadyMember' | 'shared' | 'notAdded';
 
 /** The scope every grant has until admins define more (the access `LOCKBOX_ACCESS_GROUP_ID` carries). */
 export const DEFAULT_ACCESS_SCOPE = 'default';

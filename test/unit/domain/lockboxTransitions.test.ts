@@ -9,6 +9,7 @@ import {
   createLockbox,
   decideLockbox,
   lockboxDeadlines,
+  recordLockboxSide,
   withAccessRemoved,
 } from '../../../src/domain/lockbox';
 import { Actor } from '../../../src/domain/people';
@@ -259,5 +260,32 @@ describe('the trail answers "who added and who removed it" (issue 15)', () => {
     const kept = decideLockbox(withAccessRemoved(ending, inTime), { action: 'end', kept: 'otherRequest' }, contextFor('end'));
     expect(kept.request.access.kept).toBe('otherRequest');
     expect(kept.event.reason).toBe('resolved; membership kept: another request still runs');
+  });
+});
+
+describe('a grant given up halfway is checked once, and the trail says what Doorman found (issue 15)', () => {
+  const failed = () =>
+    decideLockbox(
+      aLockbox({ state: 'approved', access: { status: 'granting', grantedAt: null, endsAt: null, removedAt: null } }),
+      { action: 'failGrant', problem: { code: 'ACCESS.GIVEN_UP', detail: null } },
+      { actor: system, now: inTime, source: 'timer' },
+    ).request;
+  const context = { actor: system, now: inTime, source: 'timer' } as const;
+
+  it('records the outcome on the failed request, with who removed the membership', () => {
+    const removed = recordLockboxSide(failed(), { action: 'reconcile', outcome: 'removed' }, context);
+    expect(removed.request).toMatchObject({ state: 'ended', access: { status: 'failed', reconciled: 'removed' } });
+    expect(removed.event).toMatchObject({ action: 'reconcile', fromState: 'ended', toState: 'ended' });
+    expect(removed.event.reason).toContain('removed by Doorman');
+    expect(recordLockboxSide(failed(), { action: 'reconcile', outcome: 'absent' }, context).event.reason).toContain('nothing to remove');
+  });
+
+  it('is refused a second time, on a request whose grant did not fail, and for anyone but the system', () => {
+    const once = recordLockboxSide(failed(), { action: 'reconcile', outcome: 'absent' }, context).request;
+    expect(() => recordLockboxSide(once, { action: 'reconcile', outcome: 'removed' }, context)).toThrow(expect.objectContaining({ code: 'REQUEST.ILLEGAL_TRANSITION' }));
+    const ended = { ...failed(), access: { ...failed().access, status: 'removed' as const } };
+    expect(() => recordLockboxSide(ended, { action: 'reconcile', outcome: 'absent' }, context)).toThrow(expect.objectContaining({ code: 'REQUEST.ILLEGAL_TRANSITION' }));
+    expect(() => recordLockboxSide(inState('pending'), { action: 'reconcile', outcome: 'absent' }, context)).toThrow(expect.objectContaining({ code: 'REQUEST.ILLEGAL_TRANSITION' }));
+    expect(() => recordLockboxSide(failed(), { action: 'reconcile', outcome: 'absent' }, { ...context, actor: approver })).toThrow(expect.objectContaining({ code: 'AUTH.NOT_PERMITTED' }));
   });
 });
