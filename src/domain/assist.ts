@@ -2,6 +2,7 @@ import { AuditEvent, DecisionContext, auditEvent } from './audit';
 import { DeliveryFailure, withDeliveryFailure, withPersonReached } from './deliveryFailures';
 import { DoormanError, FieldProblem, Problem, problemLine } from './errors';
 import { Actor, Person, hasRole } from './people';
+import { StateMove, stateMoveOf } from './stateMoves';
 
 /** States of an assistance request (DESIGN.md §1). */
 export type AssistState = 'requested' | 'accepted' | 'allowed' | 'connected' | 'closed' | 'cancelled' | 'expired';
@@ -398,3 +399,8 @@ export function assistDeadlines(request: AssistRequest): { kind: AssistDeadlineK
 export function assistParties(request: AssistRequest): string[] {
   return [request.requester.aadObjectId, ...(request.helper ? [request.helper.aadObjectId] : [])];
 }
+
+/** The deadlines whose transition changes nothing but the state (expiry: see changesFor): made set-wise by a sweeper. */
+export const ASSIST_DEADLINE_MOVES: Readonly<Partial<Record<AssistDeadlineKind, StateMove>>> = {
+  expire: stateMoveOf('assist', ASSIST_TRANSITIONS, 'expire'),
+};

@@ -3,6 +3,7 @@ import { DeliveryFailure, withDeliveryFailure, withPersonReached } from './deliv
 import { DoormanError, problemLine } from './errors';
 import { AssistRequest } from './assist';
 import { Actor, Person } from './people';
+import { StateMove, stateMoveOf } from './stateMoves';
 import { SessionRequest } from './session';
 
 /** States of a direct invitation into a running session or assistance request (DESIGN.md §1). */
@@ -305,3 +306,8 @@ export function invitationParentOf(parent: SessionRequest | AssistRequest): Invi
     summary: parent.comments.trim() === '' ? `Session with ${parent.customerName ?? parent.recipient.name}` : parent.comments.trim(),
   };
 }
+
+/** The deadlines whose transition changes nothing but the state (expiry keeps the profile): made set-wise by a sweeper. */
+export const INVITATION_DEADLINE_MOVES: Readonly<Partial<Record<InvitationDeadlineKind, StateMove>>> = {
+  expire: stateMoveOf('invitation', INVITATION_TRANSITIONS, 'expire'),
+};

@@ -2,6 +2,7 @@ import { AuditEvent, DecisionContext, auditEvent } from './audit';
 import { DeliveryFailure, withDeliveryFailure, withPersonReached } from './deliveryFailures';
 import { DoormanError, FieldProblem, Problem, problemLine } from './errors';
 import { Actor, Person, Role, actorId, hasRole } from './people';
+import { StateMove } from './stateMoves';
 
 /** States of a lockbox request (DESIGN.md §1); `review` only when a support lead reviews first. */
 export type LockboxState = 'review' | 'pending' | 'approved' | 'denied' | 'expired' | 'cancelled' | 'ended';
@@ -542,3 +543,9 @@ export function lockboxDeadlines(request: LockboxRequest): { kind: LockboxDeadli
   }
   return deadlines;
 }
+
+/**
+ * None of a lockbox request's deadlines only moves its state: expiry also ends the reminder and escalation, the others
+ * record a decision or an ending. The sweeper writes them request by request.
+ */
+export const LOCKBOX_DEADLINE_MOVES: Readonly<Partial<Record<LockboxDeadlineKind, StateMove>>> = {};

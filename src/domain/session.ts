@@ -3,6 +3,7 @@ import { DeliveryFailure, withDeliveryFailure, withPersonReached } from './deliv
 import { DoormanError, Problem, problemLine } from './errors';
 import { Language } from './language';
 import { Person, hasRole } from './people';
+import { StateMove, stateMoveOf } from './stateMoves';
 
 /** States of a support session request (DESIGN.md §1). */
 export type SessionState = 'open' | 'waiting' | 'ready' | 'connected' | 'closed' | 'expired';
@@ -369,3 +370,11 @@ export function sessionDeadlines(request: SessionRequest): { kind: SessionDeadli
   if (request.lobbyOpenUntil) deadlines.push({ kind: 'lobby.close', dueAt: request.lobbyOpenUntil });
   return deadlines;
 }
+
+/**
+ * The deadlines whose transition changes nothing but the state (expiry: see changesFor), so a sweeper may have them
+ * made set-wise; closing the lobby changes a field and is written request by request.
+ */
+export const SESSION_DEADLINE_MOVES: Readonly<Partial<Record<SessionDeadlineKind, StateMove>>> = {
+  expire: stateMoveOf('session', SESSION_TRANSITIONS, 'expire'),
+};

@@ -1,4 +1,5 @@
 import { Change } from '../../application/ports';
+import { StateMove } from '../../domain/stateMoves';
 
 /**
  * The changes a store's commitAll may write together, set by set: updates that move their version on, of a request
@@ -19,4 +20,22 @@ export function plainUpdates(changes: readonly Change[]): number[] {
     if (isPlain) plain.push(index);
   });
   return plain;
+}
+
+/** Plain updates split: those that are a state move (grouped by move, each group one UPDATE), and the rest. */
+export function movesAndPlainUpdates(changes: readonly Change[]): { moves: { move: StateMove; indexes: number[] }[]; plain: number[] } {
+  const moves = new Map<string, { move: StateMove; indexes: number[] }>();
+  const plain: number[] = [];
+  for (const index of plainUpdates(changes)) {
+    const { move, request, expectedVersion } = changes[index];
+    if (move && move.kind === request.kind && request.state === move.toState && request.version === (expectedVersion ?? 0) + 1) {
+      const key = `${move.kind}.${move.action}`;
+      const group = moves.get(key) ?? { move, indexes: [] };
+      group.indexes.push(index);
+      moves.set(key, group);
+    } else {
+      plain.push(index);
+    }
+  }
+  return { moves: [...moves.values()], plain };
 }

@@ -27,6 +27,7 @@ import { AdminEvent, AuditEvent } from '../../domain/audit';
 import { Language, isLanguage } from '../../domain/language';
 import { DoormanError, Problem } from '../../domain/errors';
 import { SessionRequest } from '../../domain/session';
+import { StateMove } from '../../domain/stateMoves';
 import {
   DEFAULT_LOCKBOX_SETTINGS,
   LOCKBOX_SETTINGS_KEY,
@@ -34,7 +35,7 @@ import {
   encodeLockboxSettings,
 } from './lockboxSettingsCodec';
 import { migrations } from './migrations';
-import { plainUpdates } from './plainUpdates';
+import { movesAndPlainUpdates } from './plainUpdates';
 import { ERASED_TEXT, SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, parseObject, searchPatterns } from './requestCodec';
 import { auditCursorAfter, encodeSubject, parseAuditCursor, toErasureRequest } from './erasureRows';
 import {
@@ -119,17 +120,20 @@ export class PostgresRequestStore implements Store {
       const results: (Error | null | undefined)[] = changes.map(() => undefined);
       // Plain updates (a sweeper batch: one per request) are written set by set, a few statements for all of them
       // (each statement is a round trip); anything else, and everything when that fails, one by one.
-      const plain = plainUpdates(changes);
-      if (plain.length > 1) {
+      // State moves go one UPDATE per move.
+      const { moves, plain } = movesAndPlainUpdates(changes);
+      const setWise = async (write: (group: readonly Change[]) => Promise<(Error | null)[]>, indexes: number[]) => {
         await client.query('SAVEPOINT together');
         try {
-          const lost = await writeChangesTogether(client, plain.map((index) => changes[index]));
+          const lost = await write(indexes.map((index) => changes[index]));
           await client.query('RELEASE SAVEPOINT together');
-          plain.forEach((index, k) => (results[index] = lost[k]));
+          indexes.forEach((index, k) => (results[index] = lost[k]));
         } catch {
           await client.query('ROLLBACK TO SAVEPOINT together');
         }
-      }
+      };
+      for (const { move, indexes } of moves) await setWise((group) => writeMoves(client, move, group), indexes);
+      if (plain.length > 1) await setWise((group) => writeChangesTogether(client, group), plain);
       for (const [index, change] of changes.entries()) {
         if (results[index] !== undefined) continue;
         // A savepoint per change: one that loses its compare-and-set rolls back alone, the others stay.
@@ -934,7 +938,48 @@ async function writeChangesTogether(client: PoolClient, changes: readonly Change
      WHERE personal_data.erased_at IS NULL`,
     [won.map(({ change }) => change.request.id), won.map(({ personal }) => personal), won.map(({ searchText }) => searchText)],
   );
-  const events = won.flatMap(({ change }) => change.events);
+  await writeRestTogether(client, won.map(({ change }) => change));
+  return lostOf(changes, written);
+}
+
+/**
+ * Writes changes that are all `move` (state, version and time, nothing else) with one UPDATE of those columns and of
+ * the same fields in `data` (the rest of the row and its personal data stay), compare-and-set on each row's version
+ * and on the states the move is legal in; then the rest of the rows that moved set by set. Returns, per change, null
+ * when written or REQUEST.STALE_VERSION.
+ */
+async function writeMoves(client: PoolClient, move: StateMove, changes: readonly Change[]): Promise<(Error | null)[]> {
+  const { rows } = await client.query(
+    `UPDATE requests r SET state = $6, version = j.version, updated_at = j.updated_at,
+       data = r.data || jsonb_build_object('state', $6::text, 'version', j.version, 'updatedAt', j.updated_iso)
+     FROM unnest($1::text[], $2::integer[], $3::integer[], $4::timestamptz[], $5::text[])
+       AS j(id, expected, version, updated_at, updated_iso)
+     WHERE r.id = j.id AND r.version = j.expected AND r.kind = $7 AND r.state = ANY($8::text[])
+     RETURNING r.id`,
+    [
+      changes.map(({ request }) => request.id),
+      changes.map(({ expectedVersion }) => expectedVersion),
+      changes.map(({ request }) => request.version),
+      changes.map(({ request }) => request.updatedAt),
+      changes.map(({ request }) => request.updatedAt.toISOString()),
+      move.toState,
+      move.kind,
+      move.fromStates,
+    ],
+  );
+  const written = new Set((rows as { id: string }[]).map((row) => row.id));
+  await writeRestTogether(client, changes.filter((change) => written.has(change.request.id)));
+  return lostOf(changes, written);
+}
+
+/** Per change: null when its request row was written, else REQUEST.STALE_VERSION. */
+function lostOf(changes: readonly Change[], written: ReadonlySet<string>): (Error | null)[] {
+  return changes.map((change) => (written.has(change.request.id) ? null : new DoormanError('REQUEST.STALE_VERSION', change.request.id)));
+}
+
+/** The audit events, deadlines and outbox rows of changes whose request rows were written, set by set. */
+async function writeRestTogether(client: PoolClient, won: readonly Change[]): Promise<void> {
+  const events = won.flatMap((change) => change.events);
   await client.query(
     `INSERT INTO request_events (request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version)
      SELECT request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version
@@ -956,8 +1001,8 @@ async function writeChangesTogether(client: PoolClient, changes: readonly Change
       events.map((event) => event.version),
     ],
   );
-  await client.query('DELETE FROM deadlines WHERE request_id = ANY($1::text[])', [won.map(({ change }) => change.request.id)]);
-  const deadlines = won.flatMap(({ change }) => change.deadlines.map((deadline) => ({ ...deadline, requestId: change.request.id })));
+  await client.query('DELETE FROM deadlines WHERE request_id = ANY($1::text[])', [won.map((change) => change.request.id)]);
+  const deadlines = won.flatMap((change) => change.deadlines.map((deadline) => ({ ...deadline, requestId: change.request.id })));
   await client.query(
     `INSERT INTO deadlines (request_id, kind, due_at)
      SELECT request_id, kind, due_at FROM unnest($1::text[], $2::text[], $3::timestamptz[]) WITH ORDINALITY AS d(request_id, kind, due_at, n)
@@ -965,7 +1010,7 @@ async function writeChangesTogether(client: PoolClient, changes: readonly Change
     [deadlines.map((d) => d.requestId), deadlines.map((d) => d.kind), deadlines.map((d) => d.dueAt)],
   );
   // The change carries no clock: its messages are due from the moment the request says it changed.
-  const messages = won.flatMap(({ change }) => change.outbox.map((message) => ({ message, at: change.request.updatedAt })));
+  const messages = won.flatMap((change) => change.outbox.map((message) => ({ message, at: change.request.updatedAt })));
   await client.query(
     `INSERT INTO outbox (request_id, type, payload, status, next_attempt_at, created_at)
      SELECT request_id, type, payload, 'pending', at, at
@@ -973,7 +1018,6 @@ async function writeChangesTogether(client: PoolClient, changes: readonly Change
      ORDER BY n`,
     [messages.map(({ message }) => message.requestId), messages.map(({ message }) => message.type), messages.map(({ message }) => JSON.stringify(message)), messages.map(({ at }) => at)],
   );
-  return changes.map((change) => (written.has(change.request.id) ? null : new DoormanError('REQUEST.STALE_VERSION', change.request.id)));
 }
 
 async function writeChange(client: PoolClient, change: Change): Promise<void> {

@@ -29,6 +29,7 @@ import { AdminEvent, AuditEvent } from '../../domain/audit';
 import { Language, isLanguage } from '../../domain/language';
 import { DoormanError, Problem } from '../../domain/errors';
 import { SessionRequest } from '../../domain/session';
+import { StateMove } from '../../domain/stateMoves';
 import {
   DEFAULT_LOCKBOX_SETTINGS,
   LOCKBOX_SETTINGS_KEY,
@@ -36,7 +37,7 @@ import {
   encodeLockboxSettings,
 } from './lockboxSettingsCodec';
 import { migrations } from './migrations';
-import { plainUpdates } from './plainUpdates';
+import { movesAndPlainUpdates } from './plainUpdates';
 import { ERASED_TEXT, SCRUBBED_OUTBOX_TYPES_SQL, decodeRequest, encodeRequest, searchPatterns } from './requestCodec';
 import { auditCursorAfter, encodeSubject, parseAuditCursor, toErasureRequest } from './erasureRows';
 import {
@@ -171,6 +172,18 @@ export class SqliteRequestStore implements Store {
             value->>'data' AS data
           FROM json_each(?)) AS j
         WHERE requests.id = j.id AND requests.version = j.expected
+        RETURNING requests.id AS id`),
+      // A state move (Change.move) for many requests: only the state, version and time change, in the columns and in
+      // `data`; the rest of the row and its personal data stay as they are. Compare-and-set on each row's version, and
+      // on the states the domain's transition table allows the move in. The unary + keeps the planner on the id: with the
+      // index on (kind, state) it scanned every row in those states once per moved row.
+      moveRequests: db.prepare(`UPDATE requests SET state = @toState, version = j.version, updated_at = j.updated_at,
+          data = json_set(data, '$.state', @toState, '$.version', j.version, '$.updatedAt', j.updated_iso)
+        FROM (SELECT value->>0 AS id, value->>1 AS expected, value->>2 AS version, value->>3 AS updated_at,
+            value->>4 AS updated_iso
+          FROM json_each(@rows)) AS j
+        WHERE requests.id = j.id AND requests.version = j.expected AND +requests.kind = @kind
+          AND +requests.state IN (SELECT value FROM json_each(@fromStates))
         RETURNING requests.id AS id`),
       upsertPersonals: db.prepare(`INSERT INTO personal_data (request_id, data, search_text)
         SELECT value->>0, value->>1, value->>2 FROM json_each(?) WHERE true
@@ -362,19 +375,23 @@ export class SqliteRequestStore implements Store {
     // A transaction function called inside another runs as a savepoint: a change that throws rolls back alone.
     const savepoint = db.transaction((change: Change) => this.writeChange(change));
     const together = db.transaction((changes: readonly Change[]) => this.writeChangesTogether(changes));
+    const moved = db.transaction((move: StateMove, changes: readonly Change[]) => this.writeMoves(move, changes));
     this.commitAllTransaction = db.transaction((changes: readonly Change[]) => {
       const results: (Error | null | undefined)[] = changes.map(() => undefined);
-      // Plain updates (a sweeper batch: one per request) are written set by set, a few statements for all of them;
-      // anything else, and everything when that fails, one by one, each in its own savepoint.
-      const plain = plainUpdates(changes);
-      if (plain.length > 1) {
+      // Plain updates (a sweeper batch: one per request) are written set by set, a few statements for all of them
+      // (state moves: one UPDATE per move); anything else, and everything when that fails, one by one, each in its
+      // own savepoint.
+      const { moves, plain } = movesAndPlainUpdates(changes);
+      const setWise = (write: (group: readonly Change[]) => (Error | null)[], indexes: number[]) => {
         try {
-          const lost = together(plain.map((index) => changes[index]));
-          plain.forEach((index, k) => (results[index] = lost[k]));
+          const lost = write(indexes.map((index) => changes[index]));
+          indexes.forEach((index, k) => (results[index] = lost[k]));
         } catch {
           // The savepoint rolled the set writes back: each change is tried alone below.
         }
-      }
+      };
+      for (const { move, indexes } of moves) setWise((group) => moved(move, group), indexes);
+      if (plain.length > 1) setWise(together, plain);
       return changes.map((change, index) => {
         if (results[index] !== undefined) return results[index];
         try {
@@ -932,21 +949,39 @@ export class SqliteRequestStore implements Store {
     );
     const won = encoded.filter(({ change }) => written.has(change.request.id));
     this.statements.upsertPersonals.run(JSON.stringify(won.map(({ change, personal, searchText }) => [change.request.id, personal, searchText])));
-    this.statements.insertEvents.run(
-      JSON.stringify(
-        won.flatMap(({ change }) => change.events.map(eventValues)),
-      ),
+    this.writeRestTogether(won.map(({ change }) => change));
+    return lostOf(changes, written);
+  }
+
+  /**
+   * Writes changes that are all `move` (state, version and time, nothing else) with one UPDATE of those columns and of
+   * the same fields in `data`, then the rest of the rows that moved set by set. Returns, per change, null when written
+   * or REQUEST.STALE_VERSION (the version moved on, or the state is no longer one the move is legal in).
+   */
+  private writeMoves(move: StateMove, changes: readonly Change[]): (Error | null)[] {
+    const rows = changes.map(({ request, expectedVersion }) => [request.id, expectedVersion, request.version, request.updatedAt.getTime(), request.updatedAt.toISOString()]);
+    const written = new Set(
+      (
+        this.statements.moveRequests.all({ rows: JSON.stringify(rows), kind: move.kind, toState: move.toState, fromStates: JSON.stringify(move.fromStates) }) as {
+          id: string;
+        }[]
+      ).map((row) => row.id),
     );
-    this.statements.deleteDeadlinesOf.run(JSON.stringify(won.map(({ change }) => change.request.id)));
+    this.writeRestTogether(changes.filter((change) => written.has(change.request.id)));
+    return lostOf(changes, written);
+  }
+
+  /** The audit events, deadlines and outbox rows of changes whose request rows were written, set by set. */
+  private writeRestTogether(won: readonly Change[]): void {
+    this.statements.insertEvents.run(JSON.stringify(won.flatMap((change) => change.events.map(eventValues))));
+    this.statements.deleteDeadlinesOf.run(JSON.stringify(won.map((change) => change.request.id)));
     this.statements.insertDeadlines.run(
-      JSON.stringify(won.flatMap(({ change }) => change.deadlines.map((deadline) => [change.request.id, deadline.kind, deadline.dueAt.getTime()]))),
+      JSON.stringify(won.flatMap((change) => change.deadlines.map((deadline) => [change.request.id, deadline.kind, deadline.dueAt.getTime()]))),
     );
+    // The change carries no clock: its messages are due from the moment the request says it changed.
     this.statements.insertOutboxes.run(
-      JSON.stringify(
-        won.flatMap(({ change }) => change.outbox.map((message) => [message.requestId, message.type, JSON.stringify(message), change.request.updatedAt.getTime()])),
-      ),
+      JSON.stringify(won.flatMap((change) => change.outbox.map((message) => [message.requestId, message.type, JSON.stringify(message), change.request.updatedAt.getTime()]))),
     );
-    return changes.map((change) => (written.has(change.request.id) ? null : new DoormanError('REQUEST.STALE_VERSION', change.request.id)));
   }
 
   /** One card holds one role: the card the agent clicked to reopen becomes the invitation card, not both. */
@@ -1019,6 +1054,11 @@ function erasureRow(erasure: ErasureRequest): Record<string, unknown> {
 }
 
 /** An audit event's values in the column order of `insertEvent` (and of each row of `insertEvents`). */
+/** Per change: null when its request row was written, else REQUEST.STALE_VERSION. */
+function lostOf(changes: readonly Change[], written: ReadonlySet<string>): (Error | null)[] {
+  return changes.map((change) => (written.has(change.request.id) ? null : new DoormanError('REQUEST.STALE_VERSION', change.request.id)));
+}
+
 function eventValues(event: AuditEvent): (string | number | null)[] {
   return [
     event.requestId,

@@ -1,4 +1,9 @@
+import { ASSIST_DEADLINE_MOVES } from '../../domain/assist';
 import { isDoormanError } from '../../domain/errors';
+import { INVITATION_DEADLINE_MOVES } from '../../domain/invitation';
+import { LOCKBOX_DEADLINE_MOVES } from '../../domain/lockbox';
+import { SESSION_DEADLINE_MOVES } from '../../domain/session';
+import { StateMove } from '../../domain/stateMoves';
 import { ASSIST_DEADLINE_HANDLERS } from '../assist/assistRequests';
 import { INVITATION_DEADLINE_HANDLERS } from '../invitation/invitationRequests';
 import { LOCKBOX_DEADLINE_HANDLERS } from '../lockbox/lockboxRequests';
@@ -18,6 +23,34 @@ const ON_DEADLINE: DeadlineHandlerTable = {
   invitation: INVITATION_DEADLINE_HANDLERS,
 };
 
+/**
+ * Kind → deadline kind → the state move its handler makes when it changes nothing else, from the domain (its
+ * transition table): those changes are written set-wise, one UPDATE per move and batch.
+ */
+const DEADLINE_MOVES: { [K in StoredRequest['kind']]: Readonly<Record<string, StateMove | undefined>> } = {
+  session: SESSION_DEADLINE_MOVES,
+  lockbox: LOCKBOX_DEADLINE_MOVES,
+  assist: ASSIST_DEADLINE_MOVES,
+  invitation: INVITATION_DEADLINE_MOVES,
+};
+
+/** The change, marked as its deadline's state move when it is exactly that (one event of the move's action). */
+function asMove(change: Change, deadlineKind: string): Change {
+  const moves = DEADLINE_MOVES[change.request.kind];
+  const move = Object.hasOwn(moves, deadlineKind) ? moves[deadlineKind] : undefined;
+  const [event, ...more] = change.events;
+  const isMove =
+    move !== undefined &&
+    more.length === 0 &&
+    event?.action === move.action &&
+    event.fromState !== null &&
+    move.fromStates.includes(event.fromState) &&
+    change.request.state === move.toState &&
+    change.expectedVersion !== null &&
+    change.request.version === change.expectedVersion + 1;
+  return isMove ? { ...change, move } : change;
+}
+
 function handlerFor<R extends StoredRequest>(request: R, deadlineKind: string): DeadlineHandler<R> | undefined {
   const handlers = ON_DEADLINE[request.kind] as Readonly<Record<string, DeadlineHandler<R>>>;
   return Object.hasOwn(handlers, deadlineKind) ? handlers[deadlineKind] : undefined;
@@ -36,7 +69,9 @@ const DEFAULT_OPTIONS: SweeperOptions = { intervalMs: 1000, leaseMs: 30_000, bat
 /**
  * Claims due deadline rows and runs what they stand for. Claims are leased, so any number of instances can sweep;
  * the commit that the deadline causes deletes the row. A backlog is drained batch after batch in one sweep: each
- * batch's transitions are written in one transaction (each change in its own savepoint) and logged as one line.
+ * batch's transitions are written in one transaction and logged as one line: the domain decides each, and those that
+ * only move a request's state (expiry) are written set-wise, one UPDATE per move, with their audit events and card
+ * updates inserted set by set; a change that lost its compare-and-set is run again on its own.
  */
 export class DeadlineSweeper {
   private readonly options: SweeperOptions;
@@ -93,7 +128,9 @@ export class DeadlineSweeper {
     for (const deadline of due) {
       const from = collected.changes.length;
       await this.run(batchDeps, deadline);
-      ran.push({ deadline, from, to: collected.changes.length });
+      const to = collected.changes.length;
+      if (to === from + 1) collected.changes[from] = asMove(collected.changes[from], deadline.kind);
+      ran.push({ deadline, from, to });
     }
     const results = await this.deps.requests.commitAll(collected.changes);
     for (const { deadline, from, to } of ran) {

@@ -4,6 +4,7 @@ import { InvitationRequest } from '../../domain/invitation';
 import { AuditEvent } from '../../domain/audit';
 import { LockboxRequest } from '../../domain/lockbox';
 import { SessionRequest } from '../../domain/session';
+import { StateMove } from '../../domain/stateMoves';
 import { ErasureRequest, PersonKey } from '../../domain/erasure';
 
 export type { ErasureRequest, PersonKey };
@@ -44,6 +45,11 @@ export interface Change {
   cardActivities?: CardActivity[];
   /** The hash of a link this change replaced (reopen), remembered so the old link can say so. */
   replacedLinkHash?: string;
+  /**
+   * Set when the change is this move of the request at `expectedVersion` and nothing else (its state, version and
+   * time): `commitAll` may then write it with the others of the same move in one `UPDATE … WHERE state IN (…)`.
+   */
+  move?: StateMove;
 }
 
 /** Filter for listing requests. */

@@ -14,7 +14,8 @@ import { assistIn } from '../../support/assistCardFixtures';
 import { AuditEvent } from '../../../src/domain/audit';
 import { isDoormanError } from '../../../src/domain/errors';
 import { LockboxRequest } from '../../../src/domain/lockbox';
-import { SessionRequest } from '../../../src/domain/session';
+import { SESSION_TRANSITIONS, SessionRequest } from '../../../src/domain/session';
+import { stateMoveOf } from '../../../src/domain/stateMoves';
 import { aLockboxRequest } from '../../support/lockboxBuilder';
 import { anAuditEvent } from '../../support/auditEvents';
 import { invitationIn } from '../../support/invitationCardFixtures';
@@ -757,6 +758,45 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(deadlines.map((deadline) => [deadline.requestId, deadline.dueAt.getTime()]).sort()).toEqual(changes.map(({ next }) => [next.id, next.expiresAt.getTime()]).sort());
         const outbox = (await store.claimOutbox(FAR_FUTURE, 100, MINUTE)).map((item) => item.message);
         expect(outbox).toEqual(changes.flatMap(({ change }) => change.outbox));
+      });
+
+      it('writes state moves set-wise as one commit each would, and refuses a row no longer in a state the move is legal in', async () => {
+        const store = await openStore();
+        const expire = stateMoveOf('session', SESSION_TRANSITIONS, 'expire');
+        const requests = [
+          aSessionRequest({ state: 'open' }),
+          aSessionRequest({ state: 'waiting', customerName: 'Chris', comments: 'kept as it is' }),
+          aSessionRequest({ state: 'ready', customerName: 'Robin', meeting: { provider: 'local', status: 'ready', joinUrl: null, meetingId: null, problem: null } }),
+        ];
+        for (const request of requests) await store.commit(creation(request));
+        // Closed at version 2, and a move decided on that version (as a wrong read would): the state guard refuses it.
+        const closedUnderneath = aSessionRequest({ state: 'waiting' });
+        await store.commit(creation(closedUnderneath));
+        await store.commit({ ...transition(closedUnderneath, { state: 'closed', closedReason: 'denied' }).change, expectedVersion: 1 });
+        const moves = [...requests, { ...closedUnderneath, version: 2 }].map((request) =>
+          transition(request, { state: 'expired', updatedAt: at(600) }, { outbox: [cardUpdate(request)], deadlines: [], move: expire }),
+        );
+        const other = aSessionRequest();
+        await store.commit(creation(other));
+        const plain = transition(other, { state: 'waiting' });
+        await store.claimOutbox(FAR_FUTURE, 100, MINUTE);
+
+        const results = await store.commitAll([...moves.map(({ change }) => change), plain.change]);
+
+        expect(results.map((result) => (result === null ? null : isDoormanError(result, 'REQUEST.STALE_VERSION') ? 'stale' : String(result)))).toEqual([null, null, null, 'stale', null]);
+        for (const { next, change } of moves.slice(0, 3)) {
+          expect(await store.getRequest(next.id)).toEqual(next);
+          expect(await inspect.requestData(store, next.id)).toMatchObject({ state: 'expired', version: 2, updatedAt: at(600).toISOString() });
+          expect((await store.eventsOf(next.id)).slice(1)).toEqual(change.events);
+        }
+        expect(await store.getRequest(closedUnderneath.id)).toMatchObject({ state: 'closed', version: 2 });
+        expect((await store.eventsOf(closedUnderneath.id)).map((event) => event.toState)).not.toContain('expired');
+        expect((await store.listRequests({ kind: 'session', states: ['expired'] })).map((request) => request.id).sort()).toEqual(requests.map((request) => request.id).sort());
+        const outbox = (await store.claimOutbox(FAR_FUTURE, 100, MINUTE)).map((item) => item.message.requestId);
+        expect(outbox.sort()).toEqual([...requests.map((request) => request.id), plain.next.id].sort());
+        const deadlines = (await store.claimDeadlines(FAR_FUTURE, 100, MINUTE)).map((deadline) => deadline.requestId);
+        expect(deadlines).toEqual(expect.not.arrayContaining(requests.map((request) => request.id)));
+        expect(deadlines).toEqual(expect.arrayContaining([closedUnderneath.id, other.id]));
       });
 
       it('reads many requests by id at once, personal data included, skipping ids it does not hold', async () => {
