@@ -70,6 +70,7 @@ async function main(): Promise<void> {
       await listener.query(`LISTEN ${REQUEST_CHANGES_CHANNEL}`);
       const committed = new Map<Variant, number[]>(VARIANTS.map((variant) => [variant, []]));
       const heard = new Map<Variant, number[]>(VARIANTS.map((variant) => [variant, []]));
+      const listenerCpu = new Map<Variant, number[]>(VARIANTS.map((variant) => [variant, []]));
       const notices = new Map<Variant, number>();
       for (let round = 0; round < ROUNDS; round += 1) {
         for (const variant of round % 2 === 0 ? VARIANTS : [...VARIANTS].reverse()) {
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
           await sql.query('VACUUM ANALYZE requests');
           await sleep(200);
           received = 0;
+          const cpu = process.cpuUsage();
           const started = performance.now();
           await sql.query(`UPDATE requests SET version = version + 1, updated_at = now()`);
           const done = performance.now();
@@ -85,10 +87,12 @@ async function main(): Promise<void> {
           onNotice = () => undefined;
           const all = performance.now();
           await sleep(200);
+          const used = process.cpuUsage(cpu);
+          listenerCpu.get(variant)!.push((used.user + used.system) / 1000);
           committed.get(variant)!.push(done - started);
           heard.get(variant)!.push(all - started);
           notices.set(variant, received);
-          process.stderr.write(`${size} rows, round ${round + 1}, ${variant}: committed ${(done - started).toFixed(0)} ms, all ${received} notices heard ${(all - started).toFixed(0)} ms\n`);
+          process.stderr.write(`${size} rows, round ${round + 1}, ${variant}: committed ${(done - started).toFixed(0)} ms, all ${received} notices heard ${(all - started).toFixed(0)} ms, listener CPU ${listenerCpu.get(variant)!.at(-1)!.toFixed(0)} ms\n`);
         }
       }
       for (const variant of ['per row', 'per statement'] as const) {
@@ -96,6 +100,8 @@ async function main(): Promise<void> {
         rows.push({ what: `UPDATE of ${size} requests, ${variant} notices: committed`, baseline: 'no trigger', unit: 'ms', rounds: rounds(committed), goal: '—', note: `${notices.get(variant)} notices` });
         rows.push({ what: `UPDATE of ${size} requests, ${variant} notices: all heard by a listener`, baseline: 'no trigger', unit: 'ms', rounds: rounds(heard), goal: '—' });
       }
+      const cpuRounds = listenerCpu.get('per row')!.map((baseline, i) => ({ baseline, doorman: listenerCpu.get('per statement')![i] }));
+      rows.push({ what: `UPDATE of ${size} requests: CPU of the listening process (this one) while notices arrive`, baseline: 'per row notices', unit: 'ms', rounds: cpuRounds, goal: '—', note: 'Doorman column: per statement' });
       const perRow = spread(heard.get('per row')!);
       const perStatement = spread(heard.get('per statement')!);
       notes.push(`${size} rows: per statement vs per row, all heard: median ${perStatement.median.toFixed(0)} vs ${perRow.median.toFixed(0)} ms`);
