@@ -190,6 +190,7 @@ function streamState(
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   });
+  keepHeaderBlockFlat(res);
   const first = JSON.stringify(initial);
   res.write(`retry: 3000\nevent: state\ndata: ${first}\n\n`);
   const stream = new LiveStream(res, deps, requestId, code, cookieSecret, first);
@@ -249,6 +250,16 @@ class LiveStream {
       this.checking = false;
     }
   }
+}
+
+/**
+ * Node keeps a response's header block (`_header`) for as long as the response is open, as the ~60 small strings
+ * `+=` joined it from (a V8 rope). An event stream stays open for the whole wait: converting the block to a number
+ * once makes V8 copy it into one string in place, so each open stream holds about 1 KB less. Same text, same bytes sent.
+ */
+function keepHeaderBlockFlat(res: ServerResponse): void {
+  const block = (res as ServerResponse & { _header?: unknown })._header;
+  if (typeof block === 'string') void Number(block);
 }
 
 function digestOf(text: string): string {
