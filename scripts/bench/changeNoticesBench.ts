@@ -8,7 +8,11 @@
  *   node -r ts-node/register/transpile-only scripts/bench/changeNoticesBench.ts [--rounds 3] [--rows 10000,100000]
  */
 import { Client } from 'pg';
-import { REQUEST_CHANGES_CHANNEL } from '../../src/adapters/storage/postgresChangeFeed';
+import { createLogger } from '../../src/adapters/logging/pinoLogger';
+import { REQUEST_CHANGES_CHANNEL, readNotice } from '../../src/adapters/storage/postgresChangeFeed';
+import { systemClock } from '../../src/adapters/system/systemClock';
+import { InProcessRequestChanges } from '../../src/application/shared/requestChanges';
+import { StoreChangeFeed } from '../../src/application/shared/storeChangeFeed';
 import { createDatabase, startPostgres } from '../../test/support/postgresServer';
 import { BenchRow, renderTable, sleep, spread } from './benchKit';
 import { aReadySession, openBenchStore, seed } from './benchStore';
@@ -61,12 +65,16 @@ async function main(): Promise<void> {
       const listener = new Client({ connectionString: url });
       await sql.connect();
       await listener.connect();
+      for (const client of [sql, listener]) client.on('error', () => undefined);
       let received = 0;
+      let lastPayload = '';
       let onNotice: () => void = () => undefined;
-      listener.on('notification', () => {
+      listener.on('notification', (notice) => {
         received += 1;
+        lastPayload = notice.payload ?? '';
         onNotice();
       });
+      const readBack: number[] = [];
       await listener.query(`LISTEN ${REQUEST_CHANGES_CHANNEL}`);
       const committed = new Map<Variant, number[]>(VARIANTS.map((variant) => [variant, []]));
       const heard = new Map<Variant, number[]>(VARIANTS.map((variant) => [variant, []]));
@@ -80,7 +88,8 @@ async function main(): Promise<void> {
           received = 0;
           const cpu = process.cpuUsage();
           const started = performance.now();
-          await sql.query(`UPDATE requests SET version = version + 1, updated_at = now()`);
+          // Milliseconds, as Doorman stamps updated_at (from its clock): the change cursor pages on them.
+          await sql.query(`UPDATE requests SET version = version + 1, updated_at = date_trunc('milliseconds', clock_timestamp())`);
           const done = performance.now();
           const expected = variant === 'none' ? 0 : variant === 'per row' ? size : 1;
           if (received < expected) await new Promise<void>((resolve) => (onNotice = () => received >= expected && resolve()));
@@ -89,6 +98,15 @@ async function main(): Promise<void> {
           await sleep(200);
           const used = process.cpuUsage(cpu);
           listenerCpu.get(variant)!.push((used.user + used.system) / 1000);
+          const notice = variant === 'per statement' ? readNotice(lastPayload) : null;
+          if (notice && 'manyFrom' in notice) {
+            // What each listening instance then does: read the change cursor from the oldest change and publish every id.
+            const feed = new StoreChangeFeed(bench.store, new InProcessRequestChanges(), systemClock, createLogger('warn'));
+            const reading = performance.now();
+            const told = await feed.readFrom(notice.manyFrom);
+            readBack.push(performance.now() - reading);
+            if (told !== size) throw new Error(`the catch-up read told ${told} of ${size}`);
+          }
           committed.get(variant)!.push(done - started);
           heard.get(variant)!.push(all - started);
           notices.set(variant, received);
@@ -102,6 +120,7 @@ async function main(): Promise<void> {
       }
       const cpuRounds = listenerCpu.get('per row')!.map((baseline, i) => ({ baseline, doorman: listenerCpu.get('per statement')![i] }));
       rows.push({ what: `UPDATE of ${size} requests: CPU of the listening process (this one) while notices arrive`, baseline: 'per row notices', unit: 'ms', rounds: cpuRounds, goal: '—', note: 'Doorman column: per statement' });
+      if (readBack.length > 0) notes.push(`${size} rows, per statement: each listener's catch-up read of every changed id took ${readBack.map((ms) => ms.toFixed(0)).join(', ')} ms`);
       const perRow = spread(heard.get('per row')!);
       const perStatement = spread(heard.get('per statement')!);
       notes.push(`${size} rows: per statement vs per row, all heard: median ${perStatement.median.toFixed(0)} vs ${perRow.median.toFixed(0)} ms`);
