@@ -111,6 +111,51 @@ describe('live pages across instances (PostgreSQL LISTEN/NOTIFY)', () => {
     }
   });
 
+  it('one statement that writes 10,000 requests sends one notice, and A still tells every one of them (its live page too)', async () => {
+    const { code, requestId } = await newLink(a);
+    const cookie = await arrive(a, code);
+    const feed = a.doorman.changeFeed as PostgresChangeFeed;
+    feed.start();
+    await until(() => feed.listening, 'the listening connection');
+    const page = livePage(`${a.doorman.url}/j/${code}/events`, cookie);
+    const sql = new Client({ connectionString: server.urlFor(`instances_${databases}`) });
+    await sql.connect();
+    const notices: string[] = [];
+    sql.on('notification', (notice) => notices.push(notice.payload ?? ''));
+    try {
+      await page.told('waiting');
+      await sql.query('LISTEN doorman_request_changes');
+      // 9,999 more rows like the page's request (one INSERT statement), then one UPDATE of all 10,000: a sweep's shape.
+      await sql.query(
+        `INSERT INTO requests SELECT (jsonb_populate_record(r, jsonb_build_object('id', 'bulk-' || n, 'link_hash', NULL))).*
+           FROM requests r, generate_series(1, 9999) n WHERE r.id = $1`,
+        [requestId],
+      );
+      await until(() => notices.length === 1, 'the INSERT statement\'s notice');
+      const told = new Set<string>();
+      const publish = a.doorman.deps.changes.publish.bind(a.doorman.deps.changes);
+      jest.spyOn(a.doorman.deps.changes, 'publish').mockImplementation((id) => {
+        told.add(id);
+        publish(id);
+      });
+      a.clock.advance(1000);
+      const { rowCount } = await sql.query(
+        `UPDATE requests SET state = 'expired', version = version + 1, updated_at = $2,
+           data = jsonb_set(data, '{state}', '"expired"') WHERE id = $1 OR id LIKE 'bulk-%'`,
+        [requestId, a.clock.now()],
+      );
+      expect(rowCount).toBe(10_000);
+
+      await page.told('expired');
+      await until(() => told.size === 10_000, 'every changed request told on A');
+      expect(told.has(requestId)).toBe(true);
+      expect(notices.slice(1)).toEqual([`* ${a.clock.now().getTime()}`]);
+    } finally {
+      page.close();
+      await sql.end();
+    }
+  });
+
   it('after its listening connection was cut, A opens it again and reads what it missed while it was down', async () => {
     const { code } = await newLink(a);
     const cookie = await arrive(a, code);

@@ -704,4 +704,46 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX requests_kind_state_updated ON requests (kind, state, updated_at);
     `,
   },
+  {
+    id: 31,
+    name: 'change_notices_per_statement',
+    // A change notice per statement, not per row: a set-wise update of 100,000 requests (a deadline sweep) sent
+    // 100,000 notices, and every listening instance handled each. Now one statement sends one notice: the changed ids
+    // when they fit PostgreSQL's 8,000-byte payload, else `* <oldest updated_at in ms>`, on which listeners read the
+    // change cursor from there. The cursor pages by (updated_at, id), so rows of one update that share their
+    // updated_at are all read, however many. Transition tables allow one event per trigger: one for INSERT, one for
+    // UPDATE, the same function.
+    sqlite: `
+      DROP INDEX requests_updated;
+      CREATE INDEX requests_updated ON requests (updated_at, id);
+    `,
+    postgres: `
+      DROP INDEX requests_updated;
+      CREATE INDEX requests_updated ON requests (updated_at, id);
+      DROP TRIGGER requests_changed ON requests;
+      DROP FUNCTION doorman_request_changed();
+      CREATE FUNCTION doorman_requests_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+      DECLARE
+        ids text;
+        counted integer;
+      BEGIN
+        -- At most 201 ids are joined (201 ids of 36 characters or more do not fit), never the whole statement's.
+        SELECT string_agg(id, ' '), count(*) INTO ids, counted FROM (SELECT id FROM changed_requests LIMIT 201) AS first;
+        IF counted = 0 THEN
+          RETURN NULL;
+        ELSIF counted <= 200 AND octet_length(ids) <= 7990 THEN
+          PERFORM pg_notify('doorman_request_changes', ids);
+        ELSE
+          PERFORM pg_notify('doorman_request_changes',
+            '* ' || (SELECT floor(extract(epoch FROM min(updated_at)) * 1000)::bigint FROM changed_requests));
+        END IF;
+        RETURN NULL;
+      END
+      $$;
+      CREATE TRIGGER requests_changed_on_insert AFTER INSERT ON requests
+        REFERENCING NEW TABLE AS changed_requests FOR EACH STATEMENT EXECUTE FUNCTION doorman_requests_changed();
+      CREATE TRIGGER requests_changed_on_update AFTER UPDATE ON requests
+        REFERENCING NEW TABLE AS changed_requests FOR EACH STATEMENT EXECUTE FUNCTION doorman_requests_changed();
+    `,
+  },
 ];

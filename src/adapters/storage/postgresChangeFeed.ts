@@ -1,10 +1,26 @@
 import { Client } from 'pg';
 import { Logger, RequestChanges } from '../../application/ports';
 import { Repeating } from '../../application/shared/repeating';
-import { ChangeFeed } from '../../application/shared/storeChangeFeed';
+import { CatchUpFeed, ChangeFeed } from '../../application/shared/storeChangeFeed';
 
-/** The channel the requests table's trigger notifies at every commit that wrote a request (migration 21). */
+/**
+ * The channel the requests table's triggers notify at the commit of every statement that wrote requests (migration
+ * 31): the ids it wrote, separated by spaces, or, when they do not fit a notice, `* <its oldest updatedAt in epoch ms>`.
+ */
 export const REQUEST_CHANGES_CHANNEL = 'doorman_request_changes';
+
+/** What one notice says: which requests changed, or that many did, from a time on. */
+export type RequestChangesNotice = { ids: string[] } | { manyFrom: Date };
+
+/** Reads a notice's payload; null for one this version cannot read (a catch-up read then finds its changes). */
+export function readNotice(payload: string): RequestChangesNotice | null {
+  if (payload.startsWith('* ')) {
+    const ms = Number(payload.slice(2));
+    return Number.isFinite(ms) ? { manyFrom: new Date(ms) } : null;
+  }
+  const ids = payload.split(' ').filter((id) => id !== '');
+  return ids.length > 0 ? { ids } : null;
+}
 
 /** Tuning of the listening connection; production keeps the defaults. */
 export interface PostgresChangeFeedOptions {
@@ -18,10 +34,11 @@ const DEFAULT_OPTIONS: PostgresChangeFeedOptions = { checkMs: 5_000, timeoutMs: 
 
 /**
  * Live pages on this instance learn of changes committed on any instance as they commit: one dedicated connection
- * LISTENs to the notices PostgreSQL sends at commit, and each is published to RequestChanges. A notice carries only
- * the request's id: pages read the request from the store, which stays the truth. Notices sent while the connection
- * was down are lost, so after every (re)connect `catchUp` reads what changed meanwhile. A connection that breaks, or
- * silently stops answering the periodic check, is dropped and opened again.
+ * LISTENs to the notices PostgreSQL sends at commit, one per statement, and each id is published to RequestChanges. A
+ * notice carries only ids: pages read the request from the store, which stays the truth. A statement that wrote too
+ * many requests to name them sends its oldest change time instead, and `catchUp` reads the change cursor from there.
+ * Notices sent while the connection was down are lost, so after every (re)connect `catchUp` reads what changed
+ * meanwhile. A connection that breaks, or silently stops answering the periodic check, is dropped and opened again.
  */
 export class PostgresChangeFeed implements ChangeFeed {
   private readonly options: PostgresChangeFeedOptions;
@@ -30,11 +47,14 @@ export class PostgresChangeFeed implements ChangeFeed {
   /** The catch-up read after the last (re)connect has not succeeded yet. */
   private behind = false;
   private stopped = false;
+  /** Catch-up reads run one at a time (they move one cursor); a "many" notice during one asks for one more after it. */
+  private reading: Promise<void> = Promise.resolve();
+  private manyFrom: Date | null = null;
 
   constructor(
     private readonly url: string,
     /** Reads the requests changed since its last read and publishes them: the catch-up after a reconnect. */
-    private readonly catchUp: ChangeFeed,
+    private readonly catchUp: CatchUpFeed,
     private readonly changes: RequestChanges,
     private readonly logger: Logger,
     options: Partial<PostgresChangeFeedOptions> = {},
@@ -97,7 +117,10 @@ export class PostgresChangeFeed implements ChangeFeed {
     });
     client.on('notification', (notice) => {
       if (notice.channel !== REQUEST_CHANGES_CHANNEL || !notice.payload) return;
-      this.changes.publish(notice.payload.split(' ')[0]);
+      const read = readNotice(notice.payload);
+      if (!read) return;
+      if ('ids' in read) for (const id of read.ids) this.changes.publish(id);
+      else this.readManyFrom(read.manyFrom);
     });
     // A broken connection: forget it now; the next check opens a new one and catches up.
     client.on('error', (error) => {
@@ -126,9 +149,34 @@ export class PostgresChangeFeed implements ChangeFeed {
   }
 
   /** Reads what changed while nobody listened; a failed read is tried again at the next check. */
-  private async catchUpNow(): Promise<void> {
-    for (let page = 0; page < 100 && (await this.catchUp.tick()) > 0; page += 1);
-    this.behind = false;
+  private catchUpNow(): Promise<void> {
+    return this.serially(async () => {
+      for (let page = 0; page < 100 && (await this.catchUp.tick()) > 0; page += 1);
+      this.behind = false;
+    });
+  }
+
+  /** A statement wrote too many requests to name: read the change cursor from its oldest change on. */
+  private readManyFrom(from: Date): void {
+    const pending = this.manyFrom;
+    this.manyFrom = pending && pending <= from ? pending : from;
+    if (pending) return; // a read is already queued: it starts from the oldest asked for.
+    void this.serially(async () => {
+      const start = this.manyFrom;
+      this.manyFrom = null;
+      if (start) await this.catchUp.readFrom(start);
+    }).catch((error) => {
+      // Not lost: the cursor stays where the read stopped, and the next check reads on from it.
+      this.behind = true;
+      this.logger.warn({ err: errorName(error) }, 'change feed: reading a many-changed notice failed; reading on at the next check');
+    });
+  }
+
+  /** Runs `read` after the reads before it (they share one cursor). */
+  private serially(read: () => Promise<void>): Promise<void> {
+    const next = this.reading.then(read);
+    this.reading = next.catch(() => undefined);
+    return next;
   }
 
   private async drop(): Promise<void> {

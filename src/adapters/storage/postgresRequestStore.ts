@@ -341,8 +341,11 @@ export class PostgresRequestStore implements Store {
     };
   }
 
-  async changedSince(since: Date, limit: number): Promise<{ id: string; updatedAt: Date }[]> {
-    const { rows } = await this.pool.query('SELECT id, updated_at FROM requests WHERE updated_at > $1 ORDER BY updated_at LIMIT $2', [since, limit]);
+  async changedSince(since: Date, limit: number, afterId?: string): Promise<{ id: string; updatedAt: Date }[]> {
+    const { rows } =
+      afterId === undefined
+        ? await this.pool.query('SELECT id, updated_at FROM requests WHERE updated_at > $1 ORDER BY updated_at, id LIMIT $2', [since, limit])
+        : await this.pool.query('SELECT id, updated_at FROM requests WHERE (updated_at, id) > ($1, $2) ORDER BY updated_at, id LIMIT $3', [since, afterId, limit]);
     return rows.map((row: Row) => ({ id: row.id as string, updatedAt: toDate(row.updated_at) }));
   }
 

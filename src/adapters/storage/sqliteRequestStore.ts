@@ -259,7 +259,8 @@ export class SqliteRequestStore implements Store {
       deleteDeadline: db.prepare('DELETE FROM deadlines WHERE request_id = ? AND kind = ? AND due_at = ?'),
       pruneOutbox: db.prepare(`DELETE FROM outbox WHERE id IN (SELECT id FROM outbox INDEXED BY outbox_done
         WHERE status = 'done' AND completed_at < ? LIMIT ?)`),
-      changedSince: db.prepare('SELECT id, updated_at FROM requests WHERE updated_at > ? ORDER BY updated_at LIMIT ?'),
+      changedSince: db.prepare('SELECT id, updated_at FROM requests WHERE updated_at > ? ORDER BY updated_at, id LIMIT ?'),
+      changedAfter: db.prepare('SELECT id, updated_at FROM requests WHERE (updated_at, id) > (?, ?) ORDER BY updated_at, id LIMIT ?'),
       requestExists: db.prepare('SELECT 1 FROM requests WHERE id = ?'),
       pruneDeadlines: db.prepare(`DELETE FROM deadlines WHERE rowid IN (SELECT rowid FROM deadlines INDEXED BY deadlines_due
         WHERE due_at < ? LIMIT ?) RETURNING request_id, kind, due_at`),
@@ -605,8 +606,9 @@ export class SqliteRequestStore implements Store {
       .sort((a, b) => a.dueAt.getTime() - b.dueAt.getTime());
   }
 
-  async changedSince(since: Date, limit: number): Promise<{ id: string; updatedAt: Date }[]> {
-    return (this.statements.changedSince.all(since.getTime(), limit) as Row[]).map((row) => ({ id: row.id as string, updatedAt: toDate(row.updated_at) }));
+  async changedSince(since: Date, limit: number, afterId?: string): Promise<{ id: string; updatedAt: Date }[]> {
+    const rows = afterId === undefined ? this.statements.changedSince.all(since.getTime(), limit) : this.statements.changedAfter.all(since.getTime(), afterId, limit);
+    return (rows as Row[]).map((row) => ({ id: row.id as string, updatedAt: toDate(row.updated_at) }));
   }
 
   async deleteDeadline(deadline: Deadline): Promise<void> {

@@ -246,8 +246,8 @@ class CollectedCommits implements RequestStore {
     return this.store.unfinishedErasureRequests();
   }
 
-  changedSince(since: Date, limit: number) {
-    return this.store.changedSince(since, limit);
+  changedSince(since: Date, limit: number, afterId?: string) {
+    return this.store.changedSince(since, limit, afterId);
   }
 }
 

@@ -108,8 +108,12 @@ export interface RequestStore {
    * when this call erased it; false when it was already erased (nothing is written twice).
    */
   erasePersonalData(requestId: string, erasure: Erasure): Promise<boolean>;
-  /** Requests changed after `since` (by their own `updatedAt`), oldest change first, up to `limit`: the change feed. */
-  changedSince(since: Date, limit: number): Promise<{ id: string; updatedAt: Date }[]>;
+  /**
+   * Requests changed after `since` (by their own `updatedAt`), oldest change first, up to `limit`: the change feed.
+   * With `afterId`, after the cursor (`since`, `afterId`) in (updatedAt, id) order instead: also the rest of the rows
+   * changed at `since` itself, so a page ending inside one set-wise update (rows sharing their updatedAt) reads on.
+   */
+  changedSince(since: Date, limit: number, afterId?: string): Promise<{ id: string; updatedAt: Date }[]>;
   /**
    * One page of the audit export: events with `from <= at < to` in order of time (then of writing), after `cursor`
    * (null: from the start), at most `limit`; `next` is null on the last page.

@@ -829,6 +829,23 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
         expect(await store.changedSince(at(3), 10)).toEqual([]);
       });
 
+      it('feeds on from a cursor inside rows that share their updatedAt (one set-wise update), by id, none twice or left out', async () => {
+        const store = await openStore();
+        const together = [0, 1, 2, 3, 4].map(() => aSessionRequest({ createdAt: at(1), updatedAt: at(1) }));
+        const later = aSessionRequest({ createdAt: at(2), updatedAt: at(2) });
+        for (const request of [...together, later]) await store.commit(creation(request));
+        const ids = together.map((request) => request.id).sort();
+
+        const first = await store.changedSince(at(0), 2);
+        expect(first.map((row) => row.id)).toEqual(ids.slice(0, 2));
+        const second = await store.changedSince(at(1), 2, first[1].id);
+        expect(second.map((row) => row.id)).toEqual(ids.slice(2, 4));
+        const third = await store.changedSince(at(1), 10, second[1].id);
+        expect(third).toEqual([{ id: ids[4], updatedAt: at(1) }, { id: later.id, updatedAt: at(2) }]);
+        // An empty id: every row changed at the instant itself, and after it.
+        expect((await store.changedSince(at(1), 10, '')).map((row) => row.id)).toEqual([...ids, later.id]);
+      });
+
       it('deletes one claimed deadline row that has nothing left to do, and only that one', async () => {
         const store = await openStore();
         const moot = aSessionRequest({ expiresAt: at(10) });

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -189,35 +190,11 @@ function streamState(
     Connection: 'keep-alive',
     'X-Accel-Buffering': 'no',
   });
-  let last = JSON.stringify(initial);
-  res.write(`retry: 3000\nevent: state\ndata: ${last}\n\n`);
-  let checking = false;
-  let again = false;
-  const check = async () => {
-    if (checking) {
-      again = true;
-      return;
-    }
-    checking = true;
-    try {
-      do {
-        again = false;
-        const state = await currentPortalState(deps, requestId, code, cookieSecret);
-        if (state) {
-          const next = JSON.stringify(state);
-          if (next !== last) {
-            last = next;
-            res.write(`event: state\ndata: ${next}\n\n`);
-          }
-        }
-      } while (again);
-    } catch (error) {
-      deps.logger.warn({ requestId, err: String(error) }, 'portal live update failed');
-    } finally {
-      checking = false;
-    }
-  };
-  const unsubscribe = deps.changes.subscribe(requestId, () => void check());
+  keepHeaderBlockFlat(res);
+  const first = JSON.stringify(initial);
+  res.write(`retry: 3000\nevent: state\ndata: ${first}\n\n`);
+  const stream = new LiveStream(res, deps, requestId, code, cookieSecret, first);
+  const unsubscribe = deps.changes.subscribe(requestId, () => void stream.check());
   heartbeat.add(res);
   const stop = () => {
     unsubscribe();
@@ -225,6 +202,68 @@ function streamState(
   };
   req.on('close', stop);
   res.on('error', stop);
+}
+
+/**
+ * One open event stream, as small as it can be (10,000 waiting customers are 10,000 of these): what it needs to read
+ * its request's state again, and a digest of the state it sent last (not the state itself) to send only a change.
+ */
+class LiveStream {
+  private sent: string;
+  private checking = false;
+  private again = false;
+
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly deps: UseCaseDeps,
+    private readonly requestId: string,
+    private readonly code: string,
+    private readonly cookieSecret: string | null,
+    first: string,
+  ) {
+    this.sent = digestOf(first);
+  }
+
+  /** Reads the state again and sends it when it changed; a change told while reading reads once more after. */
+  async check(): Promise<void> {
+    if (this.checking) {
+      this.again = true;
+      return;
+    }
+    this.checking = true;
+    try {
+      do {
+        this.again = false;
+        const state = await currentPortalState(this.deps, this.requestId, this.code, this.cookieSecret);
+        if (state) {
+          const next = JSON.stringify(state);
+          const digest = digestOf(next);
+          if (digest !== this.sent) {
+            this.sent = digest;
+            this.res.write(`event: state\ndata: ${next}\n\n`);
+          }
+        }
+      } while (this.again);
+    } catch (error) {
+      this.deps.logger.warn({ requestId: this.requestId, err: String(error) }, 'portal live update failed');
+    } finally {
+      this.checking = false;
+    }
+  }
+}
+
+/**
+ * Node keeps a response's header block (`_header`) for as long as the response is open, as the ~60 small strings
+ * `+=` joined it from (a V8 rope). An event stream stays open for the whole wait: converting the block to a number
+ * once makes V8 copy it into one string in place, so each open stream holds about 1 KB less. Same text, same bytes sent.
+ */
+function keepHeaderBlockFlat(res: ServerResponse): void {
+  const block = (res as ServerResponse & { _header?: unknown })._header;
+  if (typeof block === 'string') void Number(block);
+}
+
+function digestOf(text: string): string {
+  return createHash('sha256').update(text).digest('base64');
 }
 
 /** One timer for every open stream's heartbeat comment, running only while a stream is open. */
