@@ -156,7 +156,7 @@ async function clickRounds(
   store: BenchStore,
   connector: BotConnectorDouble,
   concurrency: number,
-): Promise<{ p50: Round; p99: Round; throughput: Round }> {
+): Promise<{ p50: Round; p99: Round; throughput: Round; cpu: Round }> {
   const count = CLICKS[concurrency];
   const sessions: ReturnType<typeof aReadySession>[] = [];
   for (let i = 0; i < count; i++) {
@@ -165,10 +165,13 @@ async function clickRounds(
     sessions.push(session);
   }
   const echoMs: number[] = [];
+  const echoCpu = echo.cpuMs();
   const echoTime = await timed(async () =>
     echoMs.push(...(await closedLoop(count, concurrency, async (i) => (await postJson(`${echo.url}/api/messages`, invoke(connector.url, 'session.admit', { requestId: `echo-${i}`, version: 1 }, i))).status))),
   );
+  const echoCpuMs = echo.cpuMs() - echoCpu;
   const doormanMs: number[] = [];
+  const doormanCpu = doorman.cpuMs();
   const doormanTime = await timed(async () =>
     doormanMs.push(
       ...(await closedLoop(count, concurrency, async (i) => {
@@ -178,7 +181,11 @@ async function clickRounds(
       })),
     ),
   );
+  // CPU per click, the bot's process alone (Doorman's includes the card updates its dispatcher sends meanwhile): far
+  // less swayed by other load on the machine than the latencies are.
+  const doormanCpuMs = doorman.cpuMs() - doormanCpu;
   return {
+    cpu: { baseline: echoCpuMs / count, doorman: doormanCpuMs / count },
     p50: { baseline: quantile(echoMs, 0.5), doorman: quantile(doormanMs, 0.5) },
     p99: { baseline: quantile(echoMs, 0.99), doorman: quantile(doormanMs, 0.99) },
     throughput: { baseline: (count / echoTime) * 1000, doorman: (count / doormanTime) * 1000 },
@@ -207,14 +214,18 @@ async function cardActionRows(): Promise<void> {
       const p50: Round[] = [];
       const p99: Round[] = [];
       const rate: Round[] = [];
+      const cpu: Round[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const result = await clickRounds(echo, doorman, store, connector, concurrency);
         p50.push(result.p50);
         p99.push(result.p99);
         rate.push(result.throughput);
+        cpu.push(result.cpu);
       }
       const med = (values: Round[]) => quantile(values.map((r) => r.doorman / r.baseline), 0.5);
-      rows.push({ what: `card action p50, ${concurrency} concurrent`, baseline: 'bare botbuilder + restify echo bot', unit: 'ms', rounds: p50, goal: '≤ 1.3×', note: `throughput ${med(rate).toFixed(2)}× the echo bot's` });
+      const cpuMs = (side: 'baseline' | 'doorman') => quantile(cpu.map((r) => r[side]), 0.5).toFixed(2);
+      const note = `throughput ${med(rate).toFixed(2)}× the echo bot's; CPU per click ${cpuMs('doorman')} ms vs ${cpuMs('baseline')} ms (${med(cpu).toFixed(2)}×)`;
+      rows.push({ what: `card action p50, ${concurrency} concurrent`, baseline: 'bare botbuilder + restify echo bot', unit: 'ms', rounds: p50, goal: '≤ 1.3×', note });
       rows.push({ what: `card action p99, ${concurrency} concurrent`, baseline: 'bare botbuilder + restify echo bot', unit: 'ms', rounds: p99, goal: '≤ 2×' });
     }
     if (!agedRows) return;
