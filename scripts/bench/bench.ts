@@ -3,7 +3,7 @@
  * rounds, printed as one table of ratios (Doorman ÷ baseline per round; min / median / max). Runs compiled
  * JavaScript (`npm run bench` builds first). SQLite by default; `--pg` runs the store rows on PostgreSQL.
  * Options: --rounds 3 · --n 20000 (aged rows, deadlines, listing; `--full` = 1,000,000 / 100,000) · --sse 1000 ·
- * --only <row prefix>[,<prefix>] · --smoke (one tiny round of every row, for the integration tier).
+ * --only <row prefix>[,<prefix>] (e.g. `--only 'card action p50, 1 concurrent'`: that row and its p99 twin) · --smoke (one tiny round of every row, for the integration tier).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -40,7 +40,8 @@ const DESTINATIONS = smoke ? 16 : option('destinations', 200);
 const CLICKS: Record<number, number> = smoke ? { 1: 10, 10: 20, 50: 50 } : { 1: 150, 10: 300, 50: 500 };
 const only = (() => {
   const at = args.indexOf('--only');
-  return at >= 0 ? args[at + 1].split(',') : null;
+  // Row names hold ", ": only a comma without a space after it separates prefixes.
+  return at >= 0 ? args[at + 1].split(/,(?! )/) : null;
 })();
 /** The first words of every row the table prints (the integration tier's smoke checks each is there). */
 export const BENCH_ROWS = [
@@ -74,7 +75,8 @@ const compiled = __filename.endsWith('.js');
 const ext = compiled ? 'js' : 'ts';
 const NODE_ARGS = compiled ? [] : ['-r', 'ts-node/register/transpile-only'];
 const DOORMAN_MAIN = join(root, 'src', `main.${ext}`);
-// `--profile <dir>`: the Doorman processes of the card action rows write a CPU profile there (`node --cpu-prof`).
+// `--profile <dir>`: the Doorman processes of the card action rows, and their echo bot, write a CPU profile there
+// (`node --cpu-prof`; the echo bot's is the smaller file).
 const PROFILE_DIR = args.includes('--profile') ? args[args.indexOf('--profile') + 1] : null;
 const DOORMAN_ARGS = PROFILE_DIR ? [...NODE_ARGS, '--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : NODE_ARGS;
 const ECHO_BOT = join(__dirname, `echoBotServer.${ext}`);
@@ -154,7 +156,7 @@ async function clickRounds(
   store: BenchStore,
   connector: BotConnectorDouble,
   concurrency: number,
-): Promise<{ p50: Round; p99: Round; throughput: Round }> {
+): Promise<{ p50: Round; p99: Round; throughput: Round; cpu: Round }> {
   const count = CLICKS[concurrency];
   const sessions: ReturnType<typeof aReadySession>[] = [];
   for (let i = 0; i < count; i++) {
@@ -163,10 +165,13 @@ async function clickRounds(
     sessions.push(session);
   }
   const echoMs: number[] = [];
+  const echoCpu = echo.cpuMs();
   const echoTime = await timed(async () =>
     echoMs.push(...(await closedLoop(count, concurrency, async (i) => (await postJson(`${echo.url}/api/messages`, invoke(connector.url, 'session.admit', { requestId: `echo-${i}`, version: 1 }, i))).status))),
   );
+  const echoCpuMs = echo.cpuMs() - echoCpu;
   const doormanMs: number[] = [];
+  const doormanCpu = doorman.cpuMs();
   const doormanTime = await timed(async () =>
     doormanMs.push(
       ...(await closedLoop(count, concurrency, async (i) => {
@@ -176,7 +181,11 @@ async function clickRounds(
       })),
     ),
   );
+  // CPU per click, the bot's process alone (Doorman's includes the card updates its dispatcher sends meanwhile): far
+  // less swayed by other load on the machine than the latencies are.
+  const doormanCpuMs = doorman.cpuMs() - doormanCpu;
   return {
+    cpu: { baseline: echoCpuMs / count, doorman: doormanCpuMs / count },
     p50: { baseline: quantile(echoMs, 0.5), doorman: quantile(doormanMs, 0.5) },
     p99: { baseline: quantile(echoMs, 0.99), doorman: quantile(doormanMs, 0.99) },
     throughput: { baseline: (count / echoTime) * 1000, doorman: (count / doormanTime) * 1000 },
@@ -184,13 +193,16 @@ async function clickRounds(
 }
 
 async function cardActionRows(): Promise<void> {
-  if (!wanted('card action')) return;
+  // `--only 'card action p50, 1'` etc. runs part of the rows: the fresh store's (`… concurrent`) and the aged store's.
+  const freshRows = BENCH_ROWS.slice(0, 6).some(wanted);
+  const agedRows = BENCH_ROWS.filter((row) => row.startsWith('card action') && !row.endsWith('concurrent')).some(wanted);
+  if (!freshRows && !agedRows) return;
   log('card action: echo bot vs Doorman (compiled, child processes)');
   const connector = new BotConnectorDouble();
   await connector.start();
   const target = await freshTarget('cards');
   const store = await openBenchStore(target);
-  const echo = await startNode(ECHO_BOT, {}, '/ready', { args: NODE_ARGS });
+  const echo = await startNode(ECHO_BOT, {}, '/ready', { args: DOORMAN_ARGS });
   const doorman = await startNode(DOORMAN_MAIN, doormanEnv(target), '/readyz', { args: DOORMAN_ARGS });
   let aged: BenchProcess | null = null;
   let agedTarget: { sqlitePath: string } | { postgresUrl: string } | null = null;
@@ -198,20 +210,25 @@ async function cardActionRows(): Promise<void> {
   try {
     // Not measured: the first clicks compile (JIT) both processes' hot paths.
     await clickRounds(echo, doorman, store, connector, 10);
-    for (const concurrency of [1, 10, 50]) {
+    for (const concurrency of [1, 10, 50].filter((c) => wanted(`card action p50, ${c} concurrent`) || wanted(`card action p99, ${c} concurrent`))) {
       const p50: Round[] = [];
       const p99: Round[] = [];
       const rate: Round[] = [];
+      const cpu: Round[] = [];
       for (let round = 0; round < ROUNDS; round++) {
         const result = await clickRounds(echo, doorman, store, connector, concurrency);
         p50.push(result.p50);
         p99.push(result.p99);
         rate.push(result.throughput);
+        cpu.push(result.cpu);
       }
       const med = (values: Round[]) => quantile(values.map((r) => r.doorman / r.baseline), 0.5);
-      rows.push({ what: `card action p50, ${concurrency} concurrent`, baseline: 'bare botbuilder + restify echo bot', unit: 'ms', rounds: p50, goal: '≤ 1.3×', note: `throughput ${med(rate).toFixed(2)}× the echo bot's` });
+      const cpuMs = (side: 'baseline' | 'doorman') => quantile(cpu.map((r) => r[side]), 0.5).toFixed(2);
+      const note = `throughput ${med(rate).toFixed(2)}× the echo bot's; CPU per click ${cpuMs('doorman')} ms vs ${cpuMs('baseline')} ms (${med(cpu).toFixed(2)}×)`;
+      rows.push({ what: `card action p50, ${concurrency} concurrent`, baseline: 'bare botbuilder + restify echo bot', unit: 'ms', rounds: p50, goal: '≤ 1.3×', note });
       rows.push({ what: `card action p99, ${concurrency} concurrent`, baseline: 'bare botbuilder + restify echo bot', unit: 'ms', rounds: p99, goal: '≤ 2×' });
     }
+    if (!agedRows) return;
     // A deployment's age: a second Doorman on a store with N delivered outbox rows (delivered lately, so kept) and N
     // requests, clicked one at a time, interleaved with the echo bot and the fresh Doorman.
     log(`card action: a second Doorman on a store aged by ${N} delivered outbox rows and ${N} requests`);

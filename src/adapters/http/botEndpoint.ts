@@ -1,5 +1,6 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Activity, ActivityHandler, CloudAdapter, ConfigurationBotFrameworkAuthentication, InvokeResponse, TurnContext } from 'botbuilder';
+import { AuthenticationConstants, BotFrameworkAuthentication, ClaimsIdentity, ConnectorClient, ConnectorFactory, UserTokenClient } from 'botframework-connector';
 import { z } from 'zod';
 import { Logger } from '../../application/ports';
 import { FieldProblem } from '../../domain/errors';
@@ -21,20 +22,96 @@ const LOOPBACK_URL = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d{1,5})?(\/
  * The CloudAdapter with its two halves apart: authentication (botbuilder's JWT validation, untouched) and the turn.
  * `process()` would answer every failure other than AuthenticationError with 500 and the error's text; here an
  * authentication failure of any kind is a 401, and nothing internal reaches the caller.
+ *
+ * botbuilder builds a connector client and a user-token client (an Azure HTTP pipeline each) for every turn: by
+ * profile more CPU than the rest of botbuilder's share of a card action. Each depends only on the bot's app id, the
+ * service URL and the audience, so here each is built once and kept (see KeptClients); proactive sends (the
+ * notifier's `continueConversationAsync`) still build their own.
  */
 export class BotEndpointAdapter extends CloudAdapter {
+  private readonly connectors = new KeptClients<ConnectorClient>();
+
   constructor(private readonly authentication: ConfigurationBotFrameworkAuthentication) {
-    super(authentication);
+    super(new KeptUserTokenClients(authentication));
   }
 
   /** botbuilder's validation of the Bot Framework token for this activity; throws when it fails. */
-  authenticate(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
-    return this.authentication.authenticateRequest(activity, authHeader);
+  async authenticate(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    const result = await this.authentication.authenticateRequest(activity, authHeader);
+    const factory = result.connectorFactory;
+    if (!factory) return result;
+    const appId = appIdOf(result.claimsIdentity);
+    const kept: ConnectorFactory = {
+      create: (serviceUrl, audience) => this.connectors.get(`${appId}\n${serviceUrl}\n${audience}`, () => factory.create(serviceUrl, audience)),
+    };
+    return { ...result, connectorFactory: kept };
   }
 
   /** Runs one authenticated turn; the invoke response when the activity was an invoke. */
   runTurn(auth: AuthenticateRequestResult, activity: Activity, logic: (context: TurnContext) => Promise<void>): Promise<InvokeResponse | undefined> {
     return this.processActivity(auth, activity, logic);
+  }
+}
+
+/** At most this many clients of each kind are kept (one per service URL in practice); the oldest goes first. */
+const MAX_KEPT_CLIENTS = 32;
+
+/** Clients built once per key; a build that fails is forgotten, so the next turn tries again. */
+export class KeptClients<T> {
+  private readonly kept = new Map<string, Promise<T>>();
+
+  get(key: string, build: () => Promise<T>): Promise<T> {
+    const known = this.kept.get(key);
+    if (known) return known;
+    if (this.kept.size >= MAX_KEPT_CLIENTS) this.kept.delete(this.kept.keys().next().value as string);
+    const built = build();
+    this.kept.set(key, built);
+    built.catch(() => {
+      if (this.kept.get(key) === built) this.kept.delete(key);
+    });
+    return built;
+  }
+}
+
+/** The bot's app id in a turn's claims, as botbuilder reads it (audience, else app id; none when unauthenticated). */
+function appIdOf(claims: ClaimsIdentity): string {
+  return claims.getClaimValue(AuthenticationConstants.AudienceClaim) ?? claims.getClaimValue(AuthenticationConstants.AppIdClaim) ?? '';
+}
+
+/** The configured authentication with the user-token client of each app id built once (see BotEndpointAdapter). */
+class KeptUserTokenClients extends BotFrameworkAuthentication {
+  private readonly userTokenClients = new KeptClients<UserTokenClient>();
+
+  constructor(private readonly inner: BotFrameworkAuthentication) {
+    super();
+  }
+
+  createUserTokenClient(claimsIdentity: ClaimsIdentity): Promise<UserTokenClient> {
+    return this.userTokenClients.get(appIdOf(claimsIdentity), () => this.inner.createUserTokenClient(claimsIdentity));
+  }
+
+  authenticateRequest(activity: Activity, authHeader: string): Promise<AuthenticateRequestResult> {
+    return this.inner.authenticateRequest(activity, authHeader);
+  }
+
+  authenticateStreamingRequest(authHeader: string, channelIdHeader: string): Promise<AuthenticateRequestResult> {
+    return this.inner.authenticateStreamingRequest(authHeader, channelIdHeader);
+  }
+
+  createConnectorFactory(claimsIdentity: ClaimsIdentity): ConnectorFactory {
+    return this.inner.createConnectorFactory(claimsIdentity);
+  }
+
+  override createBotFrameworkClient(): ReturnType<BotFrameworkAuthentication['createBotFrameworkClient']> {
+    return this.inner.createBotFrameworkClient();
+  }
+
+  override getOriginatingAudience(): string {
+    return this.inner.getOriginatingAudience();
+  }
+
+  override authenticateChannelRequest(authHeader: string): Promise<ClaimsIdentity> {
+    return this.inner.authenticateChannelRequest(authHeader);
   }
 }
 

@@ -43,8 +43,9 @@ export async function routeCardAction(
   const handler = verb !== undefined && Object.prototype.hasOwnProperty.call(VERBS, verb) ? VERBS[verb] : undefined;
   if (!handler) return errorResponse(400, 'BadRequest', 'INPUT.INVALID');
   try {
-    const actor = await actorOf(turn, verbs.deps.directory);
-    const card = await handler(turn, actor, data, await inClickersLanguage(turn, verbs));
+    // Who clicked and their language are read side by side (on PostgreSQL each read is a round trip).
+    const [actor, clickersVerbs] = await Promise.all([actorOf(turn, verbs.deps.directory), inClickersLanguage(turn, verbs)]);
+    const card = await handler(turn, actor, data, clickersVerbs);
     return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card as unknown as AdaptiveCardInvokeResponse['value'] };
   } catch (error) {
     if (error instanceof z.ZodError) return errorResponse(400, 'BadRequest', 'INPUT.INVALID');

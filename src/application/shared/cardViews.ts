@@ -32,19 +32,22 @@ export async function cardViewOf(
     const profiles = permissionProfilesOf(await deps.lockboxSettings.getLockboxSettings());
     return { request, queueName: null, agents: [], deciderIds: [], notReached, shownNames, profiles };
   }
-  const invitation = request.state === 'connected' ? await invitationParts(deps) : {};
-  const invited = request.state === 'connected' ? await invitedInto(deps, request.id) : [];
+  // Read side by side: on PostgreSQL each read is a round trip.
+  const connected = request.state === 'connected';
+  const [invitation, invited, queue, agents] = await Promise.all([
+    connected ? invitationParts(deps) : {},
+    connected ? invitedInto(deps, request.id) : [],
+    request.queueId ? deps.queues.getQueue(request.queueId) : null,
+    // The Assign… list searches agents as the agent types: a render reads the directory's agents only for a
+    // connected request's Invite a colleague.
+    connected ? deps.directory.listAgents() : [],
+  ]);
   if (request.kind === 'assist') {
     const capabilities = deps.devices.capabilities();
-    const [queue, refreshUserIdsByRole] = await Promise.all([deps.queues.getQueue(request.queueId), assistRefreshUserIds(deps, request)]);
+    const refreshUserIdsByRole = await assistRefreshUserIds(deps, request);
     const devices = { source: capabilities.source, actions: capabilities.actions };
-    const agents = request.state === 'connected' ? await deps.directory.listAgents() : [];
     return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached, shownNames, devices, refreshUserIdsByRole, ...shown, ...invitation, invited };
   }
-  // The Assign… list searches agents as the agent types: a render reads the directory's agents only for a connected
-  // session's Invite a colleague.
-  const queue = request.queueId ? await deps.queues.getQueue(request.queueId) : null;
-  const agents = request.state === 'connected' ? await deps.directory.listAgents() : [];
   return { request, queueName: queue?.name ?? null, agents, deciderIds: [], notReached, shownNames, ...shown, ...invitation, invited };
 }
 

@@ -51,4 +51,22 @@ describe('card times cost no formatter per render', () => {
       built.mockRestore();
     }
   });
+
+  it('works out the year of now once for the many times a card shows against it', () => {
+    const now = new Date('2030-03-04T09:00:00.000Z');
+    cardTime(now, 'Asia/Kathmandu', now);
+    const formatted = jest.spyOn(Intl.DateTimeFormat.prototype, 'formatToParts');
+    try {
+      for (let i = 0; i < 5; i += 1) cardTime(new Date(now.getTime() + i * 3_600_000), 'Asia/Kathmandu', now);
+      expect(formatted).toHaveBeenCalledTimes(5);
+    } finally {
+      formatted.mockRestore();
+    }
+  });
+
+  it('knows the new year has come in the zone when now moves past it (Kathmandu is UTC+5:45)', () => {
+    const moment = new Date('2031-01-02T06:00:00.000Z');
+    expect(cardTime(moment, 'Asia/Kathmandu', new Date('2030-12-31T18:14:00.000Z'))).toBe('Thu 2 Jan 2031, 11:45');
+    expect(cardTime(moment, 'Asia/Kathmandu', new Date('2030-12-31T18:15:00.000Z'))).toBe('Thu 2 Jan, 11:45');
+  });
 });

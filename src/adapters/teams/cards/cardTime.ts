@@ -13,12 +13,12 @@ const DAY = 24 * HOUR;
 export function cardTime(moment: Date, timeZone: string, now: Date, language: Language = 'en'): string {
   const zone = usableTimeZone(timeZone);
   if (language !== 'en') {
-    const thisYear = partsIn(moment, zone)('year') === partsIn(now, zone)('year');
+    const thisYear = partsIn(moment, zone)('year') === yearOfNow(now, zone);
     return localFormatterFor(language, zone, thisYear).format(moment);
   }
   const part = partsIn(moment, zone);
   // Assembled from parts: the punctuation of a whole formatted date differs between ICU versions.
-  const year = part('year') === partsIn(now, zone)('year') ? '' : ` ${part('year')}`;
+  const year = part('year') === yearOfNow(now, zone) ? '' : ` ${part('year')}`;
   return `${part('weekday')} ${part('day')} ${part('month')}${year}, ${part('hour')}:${part('minute')}`;
 }
 
@@ -44,6 +44,19 @@ export function relativeTime(moment: Date, now: Date, language: Language = 'en')
 function partsIn(moment: Date, timeZone: string): (type: Intl.DateTimeFormatPartTypes) => string {
   const parts = formatterFor(timeZone).formatToParts(moment);
   return (type) => parts.find((part) => part.type === type)?.value ?? '';
+}
+
+// A card shows several times against the same `now`: the year of now in a zone is worked out once per minute of
+// now (zone offsets are whole minutes), not once per time shown (formatToParts was 1 % of a card action's CPU).
+const YEAR_OF_NOW = new Map<string, { minute: number; year: string }>();
+
+function yearOfNow(now: Date, timeZone: string): string {
+  const minute = Math.floor(now.getTime() / MINUTE);
+  const known = YEAR_OF_NOW.get(timeZone);
+  if (known?.minute === minute) return known.year;
+  const year = partsIn(now, timeZone)('year');
+  if (known || YEAR_OF_NOW.size < 1000) YEAR_OF_NOW.set(timeZone, { minute, year });
+  return year;
 }
 
 // One formatter per zone, built once: building one costs more than rendering the rest of a card.
