@@ -4,8 +4,8 @@
 // source maps, ignore rules), same compiler (TypeScript's transpileModule with the options ts-node passes); the output
 // is keyed by the TypeScript version, those options, the file's path and its content, so a changed file is
 // transpiled again. Use: spawn(process.execPath, ['-r', require.resolve('<this file>'), 'file.ts']).
-const { createHash } = require('node:crypto');
-const { mkdirSync, readFileSync, renameSync, writeFileSync } = require('node:fs');
+const { createHash, randomBytes } = require('node:crypto');
+const { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
 
@@ -16,7 +16,6 @@ function create({ service }) {
   const ts = require(service.options.compiler ?? 'typescript');
   const compilerOptions = service.config.options;
   const salt = `${ts.version}\0${JSON.stringify(compilerOptions)}\0`;
-  mkdirSync(CACHE_DIR, { recursive: true });
   return {
     transpile(input, { fileName }) {
       const key = createHash('sha256').update(salt).update(fileName).update('\0').update(input).digest('hex');
@@ -28,10 +27,16 @@ function create({ service }) {
       }
       const { outputText, sourceMapText, diagnostics } = ts.transpileModule(input, { fileName, compilerOptions, reportDiagnostics: true });
       if (diagnostics && diagnostics.length > 0) return { outputText, sourceMapText, diagnostics };
-      // Written aside and renamed: processes starting together never read a half-written file.
-      const partial = `${file}.${process.pid}.tmp`;
-      writeFileSync(partial, JSON.stringify({ outputText, sourceMapText }));
-      renameSync(partial, file);
+      // Written aside and renamed: processes starting together never read a half-written file. The cache only saves
+      // time: when it cannot be written (its folder removed meanwhile, a full disk), the output is used all the same.
+      const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+      try {
+        mkdirSync(CACHE_DIR, { recursive: true });
+        writeFileSync(partial, JSON.stringify({ outputText, sourceMapText }));
+        renameSync(partial, file);
+      } catch {
+        rmSync(partial, { force: true });
+      }
       return { outputText, sourceMapText };
     },
   };
