@@ -70,10 +70,11 @@ export const BENCH_ROWS = [
 const wanted = (row: string) => !only || only.some((prefix) => row.startsWith(prefix));
 
 const root = join(__dirname, '..', '..');
-// `npm run bench` runs compiled (dist/); the integration tier's smoke runs the sources under ts-node.
+// `npm run bench` runs compiled (dist/); the integration tier's smoke runs the sources under ts-node, and its child
+// processes with the loader it was started with (`-r`: ts-node, or the tests' ts-node with kept output).
 const compiled = __filename.endsWith('.js');
 const ext = compiled ? 'js' : 'ts';
-const NODE_ARGS = compiled ? [] : ['-r', 'ts-node/register/transpile-only'];
+const NODE_ARGS = compiled ? [] : ['-r', preloadedLoader() ?? 'ts-node/register/transpile-only'];
 const DOORMAN_MAIN = join(root, 'src', `main.${ext}`);
 // `--profile <dir>`: the Doorman processes of the card action rows, and their echo bot, write a CPU profile there
 // (`node --cpu-prof`; the echo bot's is the smaller file).
@@ -85,6 +86,12 @@ const work = mkdtempSync(join(os.tmpdir(), 'doorman-bench-'));
 const rows: BenchRow[] = [];
 let postgres: PostgresServer | null = null;
 let databases = 0;
+
+/** The module this process was started with `-r` (or `--require`), if any. */
+function preloadedLoader(): string | undefined {
+  const at = process.execArgv.findIndex((arg) => arg === '-r' || arg === '--require');
+  return at >= 0 ? process.execArgv[at + 1] : undefined;
+}
 
 function log(line: string): void {
   process.stderr.write(`[bench] ${line}\n`);

@@ -8,6 +8,8 @@ import { openSqliteRequestStore } from '../../src/adapters/storage/sqliteRequest
 
 const ROOT = path.resolve(__dirname, '../..');
 const SCRIPT = path.join(ROOT, 'scripts', 'apikey.ts');
+// ts-node, transpile only, each file's output kept between runs (test/support/tsNodeCached.js).
+const TS_NODE = path.join(ROOT, 'test', 'support', 'tsNodeCached.js');
 const KEY = /dk_[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])/g;
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/;
 
@@ -32,7 +34,7 @@ function apikey(databaseFile: string, args: string[], env: Record<string, string
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['-r', 'ts-node/register/transpile-only', SCRIPT, ...args],
+      ['-r', TS_NODE, SCRIPT, ...args],
       // A clean environment: nothing of the developer's DATABASE_URL or BOT_ID leaks into the test.
       { cwd: ROOT, env: { PATH: process.env.PATH ?? '', SQLITE_PATH: databaseFile, ...env } },
       (error, stdout, stderr) => {

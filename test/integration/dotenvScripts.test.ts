@@ -16,7 +16,7 @@ function run(script: string, args: string[], cwd: string, env: Record<string, st
   return new Promise((resolve) => {
     execFile(
       process.execPath,
-      ['-r', require.resolve('ts-node/register/transpile-only'), join(ROOT, script), ...args],
+      ['-r', join(ROOT, 'test', 'support', 'tsNodeCached.js'), join(ROOT, script), ...args],
       { cwd, env: { PATH: process.env.PATH ?? '', TS_NODE_PROJECT: join(ROOT, 'tsconfig.json'), ...env } },
       (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
     );

@@ -8,7 +8,7 @@ const ROOT = join(__dirname, '..', '..');
 
 /** Runs a TypeScript entry point the way `npm run start:bot` does; collects its output until it exits or is killed. */
 function run(args: string[], env: Record<string, string>) {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', ...args], {
+  const child = spawn(process.execPath, ['-r', join(ROOT, 'test', 'support', 'tsNodeCached.js'), ...args], {
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', ...env },
   });

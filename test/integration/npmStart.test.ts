@@ -89,7 +89,7 @@ describe('npm start when it cannot start', () => {
     const run = await new Promise<Run>((resolve) => {
       execFile(
         process.execPath,
-        ['-r', require.resolve('ts-node/register/transpile-only'), join(__dirname, '..', '..', 'src', 'main.ts')],
+        ['-r', join(__dirname, '..', 'support', 'tsNodeCached.js'), join(__dirname, '..', '..', 'src', 'main.ts')],
         {
           cwd: join(__dirname, '..', '..'),
           env: { PATH: process.env.PATH ?? '', PORT: String(taken.port), SQLITE_PATH: join(dir, 'doorman.db'), MAIL_DIR: join(dir, 'mail') },

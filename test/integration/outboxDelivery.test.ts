@@ -17,7 +17,7 @@ const root = join(__dirname, '..', '..');
 
 /** Starts Doorman as its own process on `dir`'s SQLite file; resolves with its URL. */
 function startProcess(dir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'test', 'support', 'doormanProcess.ts')], {
+  const child = spawn(process.execPath, ['-r', join(root, 'test', 'support', 'tsNodeCached.js'), join(root, 'test', 'support', 'doormanProcess.ts')], {
     cwd: root,
     env: {
       ...process.env,

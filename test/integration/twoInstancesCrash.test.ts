@@ -27,7 +27,7 @@ afterAll(async () => {
 
 /** Starts Doorman as its own process on the shared database, its clock read from `clockFile`; resolves with its URL. */
 function startProcess(dir: string, name: string, clockFile: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(root, 'test', 'support', 'doormanProcess.ts')], {
+  const child = spawn(process.execPath, ['-r', join(root, 'test', 'support', 'tsNodeCached.js'), join(root, 'test', 'support', 'doormanProcess.ts')], {
     cwd: root,
     env: {
       ...process.env,

@@ -14,7 +14,7 @@ describe('npm run bench (smoke)', () => {
     const run = await new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
       execFile(
         process.execPath,
-        ['-r', 'ts-node/register/transpile-only', BENCH, '--smoke'],
+        ['-r', join(__dirname, '..', '..', 'support', 'tsNodeCached.js'), BENCH, '--smoke'],
         { cwd: join(__dirname, '..', '..', '..'), timeout: 240_000, maxBuffer: 16 * 1024 * 1024 },
         (error, stdout, stderr) => resolve({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr }),
       ),

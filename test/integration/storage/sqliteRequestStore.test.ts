@@ -63,7 +63,7 @@ describeRequestStoreContract('SQLite', open, {
 function startProcess(args: string[]): Promise<{ child: ChildProcessWithoutNullStreams; output: Promise<string> }> {
   const child = spawn(
     process.execPath,
-    ['-r', 'ts-node/register/transpile-only', path.join(__dirname, 'sqliteStoreProcess.ts'), ...args],
+    ['-r', path.join(__dirname, '..', '..', 'support', 'tsNodeCached.js'), path.join(__dirname, 'sqliteStoreProcess.ts'), ...args],
     { cwd: path.resolve(__dirname, '../../..') },
   );
   let stdout = '';
