@@ -401,7 +401,7 @@ describe('outbox retries', () => {
 });
 
 describe('Teams per-thread limits', () => {
-  /** True when no window of Teams' real limits (7 in 1 s, 60 in 30 s) holds more than allowed. */
+  /** True when no window of Teams' documented limits (7 in 1 s, 8 in 2 s, 60 in 30 s, 1,800 in an hour) holds more than allowed. */
   function withinTeamsLimits(times: number[]): boolean {
     return TEAMS_THREAD_LIMITS.every((limit) =>
       times.every((end) => times.filter((time) => time > end - limit.windowMs && time <= end).length <= limit.max),

@@ -10,10 +10,13 @@ export interface ConnectorCall {
   body: Record<string, unknown>;
 }
 
-/** Teams' per-thread limits for bots (7 a second, 60 in 30 seconds), as the real service enforces them. */
+/** Teams' per-thread limits for bots (7 in 1 s, 8 in 2 s, 60 in 30 s, 1,800 in an hour), as the real service enforces them. */
+// Written out here, not imported from src: the double states what Teams does, independently of what Doorman believes.
 const TEAMS_LIMITS = [
   { windowMs: 1000, max: 7 },
+  { windowMs: 2000, max: 8 },
   { windowMs: 30_000, max: 60 },
+  { windowMs: 3_600_000, max: 1800 },
 ];
 
 /**
@@ -103,7 +106,7 @@ export class BotConnectorDouble {
   private overLimit(thread: string): number {
     if (!this.threadLimitsOn) return 0;
     const now = this.threadLimitsOn.now().getTime();
-    const times = (this.sentAt.get(thread) ?? []).filter((time) => time > now - 30_000);
+    const times = (this.sentAt.get(thread) ?? []).filter((time) => time > now - 3_600_000);
     let wait = 0;
     for (const limit of TEAMS_LIMITS) {
       const inWindow = times.filter((time) => time > now - limit.windowMs);

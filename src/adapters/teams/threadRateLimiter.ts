@@ -1,19 +1,27 @@
 import { Clock } from '../../application/ports';
 import { RateLimit, RateWindows } from '../../application/shared/rateWindows';
 
-/** Teams' per-thread limits for bots: 7 messages a second and 60 in 30 seconds. */
+/**
+ * Teams' per-thread limits for a bot sending to one conversation, as documented ("Optimize your bot with rate limiting
+ * in Teams", per bot per thread limit: 7 in 1 s, 8 in 2 s, 60 in 30 s, 1,800 in 3,600 s).
+ */
 export const TEAMS_THREAD_LIMITS = [
   { windowMs: 1000, max: 7 },
+  { windowMs: 2000, max: 8 },
   { windowMs: 30_000, max: 60 },
+  { windowMs: 3_600_000, max: 1800 },
 ] as const;
 
 /**
- * What Doorman paces itself to: a little under Teams' limits (7 in 1.1 s, 58 in 31 s), so clock skew and the
- * Bot Connector's own counting never turn a burst into 429s. Sustained, that is 1.87 a second: 94 % of 60 in 30 s.
+ * What Doorman paces itself to: a little under each of Teams' limits (7 in 1.1 s, 8 in 2.2 s, 58 in 31 s, 1,740 in
+ * 3,700 s), so clock skew and the Bot Connector's own counting never turn a burst into 429s. Over half a minute that
+ * is 1.87 a second: 94 % of 60 in 30 s.
  */
 export const DOORMAN_THREAD_LIMITS = [
   { windowMs: 1100, max: 7 },
+  { windowMs: 2200, max: 8 },
   { windowMs: 31_000, max: 58 },
+  { windowMs: 3_700_000, max: 1740 },
 ] as const;
 
 // A promised slot nobody came back for (the row went to another instance, or was given up) lapses after this.
