@@ -474,7 +474,9 @@ export class SqliteRequestStore implements Store {
       where.push('r.kind = ?');
       params.push(filter.kind);
     }
-    if (filter.states) {
+    // A first page of one kind in several states is read state by state (see below); otherwise the states are a filter.
+    const stateByState = filter.kind !== undefined && filter.limit !== undefined && filter.states !== undefined && filter.states.length > 1;
+    if (filter.states && !stateByState) {
       where.push(`r.state IN (${filter.states.map(() => '?').join(', ')})`);
       params.push(...filter.states);
     }
@@ -503,11 +505,24 @@ export class SqliteRequestStore implements Store {
       where.push('r.created_at < ?');
       params.push(filter.to.getTime());
     }
-    let sql = `SELECT r.data, p.data AS personal, p.pseudonym FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id
-      ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY r.created_at DESC, r.id DESC`;
-    if (filter.limit !== undefined) {
-      sql += ' LIMIT ?';
-      params.push(filter.limit);
+    const from = 'FROM requests r LEFT JOIN personal_data p ON p.request_id = r.id';
+    const order = 'ORDER BY r.created_at DESC, r.id DESC';
+    let sql: string;
+    if (stateByState && filter.states && filter.limit !== undefined) {
+      // One kind in several states, first page: each state's newest rows come in order from the (kind, state,
+      // created_at) index and stop at the page size; the pages are merged. A plain `state IN (…)` leaves the planner
+      // two bad choices: walk the kind's every row in order when the states are rare (an agent's open sessions among
+      // 100,000 closed ones: ~80 ms), or gather and sort every row in the states when they are common.
+      const perState = filter.states.map(() => `SELECT * FROM (SELECT r.id ${from} WHERE ${[...where, 'r.state = ?'].join(' AND ')} ${order} LIMIT ?)`);
+      const stateParams = filter.states.flatMap((state) => [...params, state, filter.limit]);
+      sql = `SELECT r.data, p.data AS personal, p.pseudonym ${from} WHERE r.id IN (${perState.join(' UNION ALL ')}) ${order} LIMIT ?`;
+      params.splice(0, params.length, ...stateParams, filter.limit);
+    } else {
+      sql = `SELECT r.data, p.data AS personal, p.pseudonym ${from} ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ${order}`;
+      if (filter.limit !== undefined) {
+        sql += ' LIMIT ?';
+        params.push(filter.limit);
+      }
     }
     let statement = this.listStatements.get(sql);
     if (!statement) {

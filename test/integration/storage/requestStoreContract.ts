@@ -438,6 +438,11 @@ export function describeRequestStoreContract(name: string, open: OpenRequestStor
           r3.id,
           r2.id,
         ]);
+        // One kind in several states with a page size: read state by state and merged, newest first across the states.
+        expect(await ids({ kind: 'session', states: ['open', 'closed', 'connected'], limit: 2 })).toEqual([r5.id, r3.id]);
+        expect(await ids({ kind: 'session', states: ['waiting', 'open', 'expired'], limit: 10 })).toEqual([r4.id, r2.id, r1.id]);
+        expect(await ids({ kind: 'session', states: ['waiting', 'open'], involving: anna.aadObjectId, limit: 1 })).toEqual([r2.id]);
+        expect(await ids({ kind: 'lockbox', states: ['waiting', 'open'], limit: 5 })).toEqual([]);
       });
 
       it('lists the requests of any of several people (a scoped API key reads only those), before the limit', async () => {
