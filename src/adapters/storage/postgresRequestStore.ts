@@ -962,17 +962,7 @@ async function writePlainUpdate(pool: Pick<Pool, 'query'>, change: Change): Prom
       expectedVersion,
       personal,
       searchText,
-      events.map((event) => event.requestId),
-      events.map((event) => event.kind),
-      events.map((event) => event.action),
-      events.map((event) => event.fromState),
-      events.map((event) => event.toState),
-      events.map((event) => event.actorId),
-      events.map((event) => event.actorType),
-      events.map((event) => event.source),
-      events.map((event) => event.reason),
-      events.map((event) => event.at),
-      events.map((event) => event.version),
+      ...eventColumns(events),
       deadlines.map((deadline) => deadline.kind),
       deadlines.map((deadline) => deadline.dueAt),
       messages.map((message) => message.requestId),
@@ -981,6 +971,26 @@ async function writePlainUpdate(pool: Pick<Pool, 'query'>, change: Change): Prom
     ],
   );
   if ((rows[0] as { n: number }).n === 0) throw new DoormanError('REQUEST.STALE_VERSION', request.id);
+}
+
+/**
+ * Audit events as the arrays `unnest` takes, in request_events' column order: request_id, kind, action, from_state,
+ * to_state, actor_id, actor_type, source, reason, at, version.
+ */
+function eventColumns(events: readonly AuditEvent[]): unknown[][] {
+  return [
+    events.map((event) => event.requestId),
+    events.map((event) => event.kind),
+    events.map((event) => event.action),
+    events.map((event) => event.fromState),
+    events.map((event) => event.toState),
+    events.map((event) => event.actorId),
+    events.map((event) => event.actorType),
+    events.map((event) => event.source),
+    events.map((event) => event.reason),
+    events.map((event) => event.at),
+    events.map((event) => event.version),
+  ];
 }
 
 /** Writes one change on `client`, inside the caller's transaction. */
@@ -1072,17 +1082,7 @@ async function writeRestTogether(client: PoolClient, won: readonly Change[]): Pr
        AS e(request_id, kind, action, from_state, to_state, actor_id, actor_type, source, reason, at, version, n)
      ORDER BY n`,
     [
-      events.map((event) => event.requestId),
-      events.map((event) => event.kind),
-      events.map((event) => event.action),
-      events.map((event) => event.fromState),
-      events.map((event) => event.toState),
-      events.map((event) => event.actorId),
-      events.map((event) => event.actorType),
-      events.map((event) => event.source),
-      events.map((event) => event.reason),
-      events.map((event) => event.at),
-      events.map((event) => event.version),
+      ...eventColumns(events),
     ],
   );
   await client.query('DELETE FROM deadlines WHERE request_id = ANY($1::text[])', [won.map((change) => change.request.id)]);
