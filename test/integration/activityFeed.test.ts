@@ -45,17 +45,12 @@ describe('activity-feed notifications through Microsoft Graph (stateful double)'
     graph = await startGraphDouble({ roles });
     for (const person of Object.values(PEOPLE)) graph.addUser({ id: person.aadObjectId, displayName: person.name });
     graph.addUser({ id: 'support-mailbox', userPrincipalName: 'support@contoso.com', mail: 'support@contoso.com' });
-    const config = graph.graphConfig();
     t = await startTestDoorman({
       graphConnection: { credentialOptions: graph.credentialOptions, fetchOptions: graph.fetchOptions },
       env: {
         MAIL: 'graph',
         MAIL_SENDER: 'support@contoso.com',
-        GRAPH_TENANT_ID: config.tenantId,
-        GRAPH_CLIENT_ID: config.clientId,
-        GRAPH_CLIENT_SECRET: config.credential.kind === 'secret' ? config.credential.secret : '',
-        GRAPH_BASE_URL: config.baseUrl,
-        GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
+        ...graph.graphEnv(),
         TEAMS_APP_ID,
       },
     });

@@ -40,17 +40,12 @@ describe('a request for help meets in a Teams meeting through Microsoft Graph (s
     dir = mkdtempSync(join(tmpdir(), 'doorman-graph-assist-'));
     graph = await startGraphDouble({ roles: ['OnlineMeetings.ReadWrite.All', 'User.Read.All'], meetingPolicy: 'global' });
     graph.addUser({ id: PEOPLE.bea.aadObjectId, displayName: PEOPLE.bea.name, userPrincipalName: 'bea@contoso.com', mail: 'bea@contoso.com' });
-    const config = graph.graphConfig();
     t = await startTestDoorman({
       store: closedJustBeforeConnect(openSqliteRequestStore(join(dir, 'doorman.db')), () => racing),
       graphConnection: { credentialOptions: graph.credentialOptions, fetchOptions: graph.fetchOptions },
       env: {
         MEETINGS: 'graph',
-        GRAPH_TENANT_ID: config.tenantId,
-        GRAPH_CLIENT_ID: config.clientId,
-        GRAPH_CLIENT_SECRET: config.credential.kind === 'secret' ? config.credential.secret : '',
-        GRAPH_BASE_URL: config.baseUrl,
-        GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
+        ...graph.graphEnv(),
       },
     });
     await t.message('alex', '<at>Doorman</at> register assistance', 'channel');

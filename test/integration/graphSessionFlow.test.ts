@@ -37,7 +37,6 @@ describe('a session request with Teams meetings and mail through Microsoft Graph
     dir = mkdtempSync(join(tmpdir(), 'doorman-graph-flow-'));
     const crashing = crashOnceBeforeSavingMeeting(openSqliteRequestStore(join(dir, 'doorman.db')));
     crashes = crashing.crashes;
-    const config = graph.graphConfig();
     t = await startTestDoorman({
       store: crashing.store,
       graphConnection: { credentialOptions: graph.credentialOptions, fetchOptions: graph.fetchOptions },
@@ -45,11 +44,7 @@ describe('a session request with Teams meetings and mail through Microsoft Graph
         MEETINGS: 'graph',
         MAIL: 'graph',
         MAIL_SENDER: 'support@contoso.com',
-        GRAPH_TENANT_ID: config.tenantId,
-        GRAPH_CLIENT_ID: config.clientId,
-        GRAPH_CLIENT_SECRET: config.credential.kind === 'secret' ? config.credential.secret : '',
-        GRAPH_BASE_URL: config.baseUrl,
-        GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
+        ...graph.graphEnv(),
         LOBBY_BYPASS_AFTER_ADMIT: 'true',
       },
     });

@@ -26,17 +26,12 @@ describe('assistance with DEVICES=intune against the Graph double', () => {
     graph.addUser({ id: PEOPLE.eve.aadObjectId, displayName: PEOPLE.eve.name });
     graph.addManagedDevice({ id: 'intune-eve-laptop', userId: PEOPLE.eve.aadObjectId, deviceName: 'LAPTOP-EVE', operatingSystem: 'Windows', osVersion: '10.0.22631' });
     graph.addManagedDevice({ id: 'intune-other', userId: PEOPLE.bea.aadObjectId, deviceName: 'LAPTOP-BEA' });
-    const config = graph.graphConfig();
     t = await startTestDoorman({
       clock,
       graphConnection: { credentialOptions: graph.credentialOptions, fetchOptions: graph.fetchOptions },
       env: {
         DEVICES: 'intune',
-        GRAPH_TENANT_ID: config.tenantId,
-        GRAPH_CLIENT_ID: config.clientId,
-        GRAPH_CLIENT_SECRET: config.credential.kind === 'secret' ? config.credential.secret : '',
-        GRAPH_BASE_URL: config.baseUrl,
-        GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
+        ...graph.graphEnv(),
       },
     });
     await t.message('alex', '<at>Doorman</at> register assistance', 'channel');

@@ -24,17 +24,12 @@ describe('lockbox in depth (issue 15), through the bot, with access in an Entra 
     for (const person of Object.values(PEOPLE)) graph.addUser({ id: person.aadObjectId, displayName: person.name });
     graph.addGroup({ id: ACCESS_GROUP, displayName: 'Lockbox: customer content', members: [] });
     graph.addGroup({ id: MAILBOX_GROUP, displayName: 'Lockbox: mailboxes', members: [] });
-    const config = graph.graphConfig();
     t = await startTestDoorman({
       graphConnection: { credentialOptions: graph.credentialOptions, fetchOptions: graph.fetchOptions },
       env: {
         ACCESS: 'graph',
         LOCKBOX_ACCESS_GROUP_ID: ACCESS_GROUP,
-        GRAPH_TENANT_ID: config.tenantId,
-        GRAPH_CLIENT_ID: config.clientId,
-        GRAPH_CLIENT_SECRET: config.credential.kind === 'secret' ? config.credential.secret : '',
-        GRAPH_BASE_URL: config.baseUrl,
-        GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
+        ...graph.graphEnv(),
         ...(rolesFile ? { ROLES_FILE: rolesFile } : {}),
         ...env,
       },

@@ -19,7 +19,6 @@ describe('Bot Connector, Graph and webhook receivers down or hanging for a while
     graph.addUser({ id: 'support-mailbox', displayName: 'Support', userPrincipalName: 'support@contoso.com', mail: 'support@contoso.com' });
     receiver = new WebhookReceiver();
     await receiver.start();
-    const config = graph.graphConfig();
     const clock = new FakeClock();
     t = await startTestDoorman({
       clock,
@@ -30,11 +29,7 @@ describe('Bot Connector, Graph and webhook receivers down or hanging for a while
       env: {
         MAIL: 'graph',
         MAIL_SENDER: 'support@contoso.com',
-        GRAPH_TENANT_ID: config.tenantId,
-        GRAPH_CLIENT_ID: config.clientId,
-        GRAPH_CLIENT_SECRET: config.credential.kind === 'secret' ? config.credential.secret : '',
-        GRAPH_BASE_URL: config.baseUrl,
-        GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
+        ...graph.graphEnv(),
         WEBHOOK_URLS: receiver.url,
         WEBHOOK_SECRET: SECRET,
       },

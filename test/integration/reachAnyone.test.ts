@@ -50,7 +50,6 @@ async function startIn(mode: Mode, options: { roles?: string[] } = {}): Promise<
   // Carl is an approver only through On call, nested in Approvers; Finn and Dana are members of Approvers.
   graph.addGroup({ id: ON_CALL_GROUP, displayName: 'On call', members: [PEOPLE.carl.aadObjectId] });
   graph.addGroup({ id: APPROVERS_GROUP, displayName: 'Approvers', members: [ON_CALL_GROUP, PEOPLE.finn.aadObjectId, PEOPLE.dana.aadObjectId] });
-  const config = graph.graphConfig();
   const t = await startTestDoorman({
     graphConnection: { credentialOptions: graph.credentialOptions, fetchOptions: graph.fetchOptions },
     env: {
@@ -63,11 +62,7 @@ async function startIn(mode: Mode, options: { roles?: string[] } = {}): Promise<
       MAIL: 'graph',
       MAIL_SENDER: 'support@contoso.com',
       TEAMS_APP_ID: APP_ID,
-      GRAPH_TENANT_ID: config.tenantId,
-      GRAPH_CLIENT_ID: config.clientId,
-      GRAPH_CLIENT_SECRET: config.credential.kind === 'secret' ? config.credential.secret : '',
-      GRAPH_BASE_URL: config.baseUrl,
-      GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
+      ...graph.graphEnv(),
     },
   });
   // Teams refuses a one-to-one conversation with someone who does not have the app, as the real service does.
@@ -378,17 +373,12 @@ describe('when Doorman may not reach a person in Teams', () => {
     setup = await startIn('graph');
     await setup.t.stop();
     const graph = setup.graph as GraphDouble;
-    const config = graph.graphConfig();
     t = await startTestDoorman({
       graphConnection: { credentialOptions: graph.credentialOptions, fetchOptions: graph.fetchOptions },
       env: {
         MAIL: 'graph',
         MAIL_SENDER: 'support@contoso.com',
-        GRAPH_TENANT_ID: config.tenantId,
-        GRAPH_CLIENT_ID: config.clientId,
-        GRAPH_CLIENT_SECRET: config.credential.kind === 'secret' ? config.credential.secret : '',
-        GRAPH_BASE_URL: config.baseUrl,
-        GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
+        ...graph.graphEnv(),
       },
     });
     setup = { t, graph };

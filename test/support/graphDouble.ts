@@ -175,6 +175,8 @@ export interface GraphDouble {
   isInstalledFor(userId: string, teamsAppId?: string): boolean;
   /** A Graph configuration pointing at the double (client secret credential). */
   graphConfig(overrides?: Partial<GraphConfig>): GraphConfig;
+  /** The same configuration as the GRAPH_* environment variables Doorman reads (tenant, client, secret, URLs). */
+  graphEnv(): Record<string, string>;
   addUser(user: Partial<DoubleUser> & { id: string }): DoubleUser;
   /** Adds or replaces a group; `members` are user ids and nested group ids. */
   addGroup(group: Partial<DoubleGroup> & { id: string }): DoubleGroup;
@@ -829,6 +831,15 @@ export async function startGraphDouble(options: GraphDoubleOptions = {}): Promis
         authorityHost: origin,
         lobbyBypassAfterAdmit: false,
         ...overrides,
+      };
+    },
+    graphEnv() {
+      return {
+        GRAPH_TENANT_ID: tenantId,
+        GRAPH_CLIENT_ID: clientId,
+        GRAPH_CLIENT_SECRET: options.clientSecret ?? 'double-secret',
+        GRAPH_BASE_URL: `${origin}/${GRAPH_VERSION}`,
+        GRAPH_AUTHORITY_HOST: origin,
       };
     },
     addUser(partial) {

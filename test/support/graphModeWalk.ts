@@ -109,18 +109,13 @@ export async function startGraphModeDoorman(jwks: JwksDouble): Promise<GraphMode
   graph.addUser({ id: 'b0b0b0b0-0000-4000-8000-00000000b0b0', displayName: 'Support', userPrincipalName: 'support@contoso.com', mail: 'support@contoso.com' });
   graph.addGroup({ id: NIGHT_SHIFT, displayName: 'Night shift', members: [PEOPLE.carl.aadObjectId] });
   graph.addGroup({ id: APPROVERS, displayName: 'Lockbox approvers', members: [NIGHT_SHIFT, PEOPLE.finn.aadObjectId] });
-  const config = graph.graphConfig();
   const t = await startTestDoorman({
     graphConnection: { credentialOptions: graph.credentialOptions, fetchOptions: graph.fetchOptions },
     env: {
       DIRECTORY: 'graph',
       MAIL: 'graph',
       MAIL_SENDER: 'support@contoso.com',
-      GRAPH_TENANT_ID: config.tenantId,
-      GRAPH_CLIENT_ID: config.clientId,
-      GRAPH_CLIENT_SECRET: config.credential.kind === 'secret' ? config.credential.secret : '',
-      GRAPH_BASE_URL: config.baseUrl,
-      GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
+      ...graph.graphEnv(),
       ROLE_ADMINS: PEOPLE.alex.aadObjectId,
       ROLE_AGENTS: `${PEOPLE.alex.aadObjectId},${PEOPLE.bea.aadObjectId}`,
       ROLE_APPROVERS: `group:${APPROVERS}`,

@@ -92,14 +92,9 @@ test('a person removed from the tenant reads as a former member under their last
 
 describe('Doorman with DIRECTORY=graph', () => {
   function env(): Record<string, string> {
-    const config = double.graphConfig();
     return {
       DIRECTORY: 'graph',
-      GRAPH_TENANT_ID: config.tenantId,
-      GRAPH_CLIENT_ID: config.clientId,
-      GRAPH_CLIENT_SECRET: config.credential.kind === 'secret' ? config.credential.secret : '',
-      GRAPH_BASE_URL: config.baseUrl,
-      GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
+      ...double.graphEnv(),
       ROLE_ADMINS: PEOPLE.alex.aadObjectId,
       ROLE_AGENTS: PEOPLE.alex.aadObjectId,
       ROLE_APPROVERS: `group:${APPROVERS}`,

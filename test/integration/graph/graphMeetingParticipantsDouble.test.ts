@@ -158,15 +158,10 @@ describe('calendar-event meetings', () => {
 
 describe('the running Doorman (composition root)', () => {
   async function startWith(env: Record<string, string>) {
-    const config = double.graphConfig();
     return startTestDoorman({
       graphConnection: { credentialOptions: double.credentialOptions, fetchOptions: double.fetchOptions },
       env: {
-        GRAPH_TENANT_ID: config.tenantId,
-        GRAPH_CLIENT_ID: config.clientId,
-        GRAPH_CLIENT_SECRET: config.credential.kind === 'secret' ? config.credential.secret : '',
-        GRAPH_BASE_URL: config.baseUrl,
-        GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
+        ...double.graphEnv(),
         ...env,
       },
     });

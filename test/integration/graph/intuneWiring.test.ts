@@ -15,16 +15,11 @@ describe('DEVICES=intune in the running Doorman', () => {
 
   async function start(roles: string[], devices = 'intune'): Promise<void> {
     double = await startGraphDouble({ roles });
-    const config = double.graphConfig();
     t = await startTestDoorman({
       graphConnection: { credentialOptions: double.credentialOptions, fetchOptions: double.fetchOptions },
       env: {
         DEVICES: devices,
-        GRAPH_TENANT_ID: config.tenantId,
-        GRAPH_CLIENT_ID: config.clientId,
-        GRAPH_CLIENT_SECRET: config.credential.kind === 'secret' ? config.credential.secret : '',
-        GRAPH_BASE_URL: config.baseUrl,
-        GRAPH_AUTHORITY_HOST: config.authorityHost ?? '',
+        ...double.graphEnv(),
       },
     });
   }
